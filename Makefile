@@ -1,0 +1,47 @@
+# polyunit developer targets. `make generate` and `make test` bootstrap .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.stamp-install
+EXTRAS := dev,torch,dask,ndonnx
+# The strict editable install is a link tree: it must be refreshed when the set of files changes.
+FILESET = $(shell find runtime generated -name '*.py' -o -name py.typed | LC_ALL=C sort | cksum | cut -d' ' -f1)
+
+.PHONY: relink install generate check-generated lint typecheck pytest test matrix bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip setuptools wheel
+	$(PIP) install -q -c constraints.txt -e '.[$(EXTRAS)]' --config-settings editable_mode=strict
+	echo $(FILESET) > $@
+
+# Re-link the editable install only when generate added or removed a module.
+relink: $(STAMP)
+	@if [ "$$(cat $(STAMP))" != "$(FILESET)" ]; then \
+	  $(PIP) install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=strict && \
+	  echo $(FILESET) > $(STAMP); fi
+
+generate: $(STAMP)
+	$(PY) -m codegen write
+	@$(MAKE) -s relink
+
+check-generated: $(STAMP)
+	$(PY) -m codegen check
+
+lint: $(STAMP)
+	$(PY) -m ruff check runtime codegen generated tests
+	$(PY) -m ruff format --check runtime codegen generated tests
+
+typecheck: $(STAMP)
+	$(PY) -m mypy runtime/ codegen/ -p polyunit.backends
+
+pytest: $(STAMP)
+	$(PY) -m pytest -n 2 tests
+
+test: check-generated lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

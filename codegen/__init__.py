@@ -1,0 +1,1 @@
+"""polyunit's code generator: spec/*.yaml -> generated/*.py. Imports no array library."""

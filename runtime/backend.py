@@ -1,0 +1,144 @@
+"""Which array library computes an operation: detection, the default backend, module loading.
+
+A value's backend is found from `type(value)` through a dict filled on first sight from the
+type's module name, so detection never imports a library and costs one dict lookup after that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+from collections.abc import Iterator
+from contextvars import ContextVar
+from types import ModuleType
+from typing import Final
+
+from polyunit.errors import BackendError, missing_backend
+
+BACKENDS: Final = ("numpy", "jax", "torch", "cupy", "dask", "ndonnx")
+
+# Top-level module of an array type -> backend name.
+_ROOTS: Final = {
+    "numpy": "numpy",
+    "jax": "jax",
+    "jaxlib": "jax",
+    "torch": "torch",
+    "cupy": "cupy",
+    "cupyx": "cupy",
+    "dask": "dask",
+    "ndonnx": "ndonnx",
+}
+# The import name that must be installed for each backend.
+_IMPORT: Final = {"numpy": "numpy", "jax": "jax", "torch": "torch", "cupy": "cupy", "dask": "dask", "ndonnx": "ndonnx"}
+
+_TYPE_BACKEND: dict[type, str | None] = {}
+_DEFAULT: ContextVar[str | None] = ContextVar("polyunit_default_backend", default=None)
+_MODULES: dict[str, ModuleType] = {}
+_INSTALLED: dict[str, bool] = {}
+
+
+def backend_of_type(t: type) -> str | None:
+    """The backend owning arrays of type `t`, or None (Python scalars, lists, other objects)."""
+    try:
+        return _TYPE_BACKEND[t]
+    except KeyError:
+        root = (getattr(t, "__module__", None) or "").partition(".")[0]
+        found = _ROOTS.get(root)
+        _TYPE_BACKEND[t] = found
+        return found
+
+
+def backend_of(value: object) -> str | None:
+    """The backend of an array (or of a Quantity's mantissa); None for non-arrays."""
+    from polyunit.quantity import Quantity
+
+    if isinstance(value, Quantity):
+        value = value.mantissa
+    return backend_of_type(type(value))
+
+
+def is_installed(name: str) -> bool:
+    """Whether a backend's library can be imported (checked with find_spec, never imported)."""
+    hit = _INSTALLED.get(name)
+    if hit is None:
+        hit = importlib.util.find_spec(_IMPORT[name]) is not None
+        _INSTALLED[name] = hit
+    return hit
+
+
+def _check_name(name: str) -> str:
+    if name not in _IMPORT:
+        raise ValueError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
+    return name
+
+
+def set_default_backend(name: str | None) -> None:
+    """Set the backend used when inputs mix backends or hold no array; None restores the default."""
+    if name is not None:
+        _check_name(name)
+        if not is_installed(name):
+            raise missing_backend(name)
+    _DEFAULT.set(name)
+
+
+def get_default_backend() -> str | None:
+    """The backend set by `set_default_backend` / `using_backend`, or None when none is set."""
+    return _DEFAULT.get()
+
+
+@contextlib.contextmanager
+def using_backend(name: str | None) -> Iterator[None]:
+    """Use `name` as the default backend inside the block (per thread and per asyncio task)."""
+    if name is not None:
+        _check_name(name)
+        if not is_installed(name):
+            raise missing_backend(name)
+    token = _DEFAULT.set(name)
+    try:
+        yield
+    finally:
+        _DEFAULT.reset(token)
+
+
+def default_backend() -> str:
+    """The backend that computes when inputs do not decide: the set default, else jax, else numpy."""
+    name = _DEFAULT.get()
+    if name is not None:
+        return name
+    return "jax" if is_installed("jax") else "numpy"
+
+
+def select(*values: object) -> str:
+    """The seed's rule: exactly one backend among the array inputs wins; mixed or none -> default."""
+    from polyunit.quantity import Quantity
+
+    found: str | None = None
+    for v in values:
+        if isinstance(v, Quantity):
+            v = v.mantissa
+        b = backend_of_type(type(v))
+        if b is None:
+            continue
+        if found is None:
+            found = b
+        elif b != found:
+            return default_backend()
+    return found if found is not None else default_backend()
+
+
+def module(name: str) -> ModuleType:
+    """The generated op module of a backend, imported the first time it is needed."""
+    try:
+        return _MODULES[name]
+    except KeyError:
+        pass
+    _check_name(name)
+    if not is_installed(name):
+        raise missing_backend(name)
+    try:
+        mod = importlib.import_module(f"polyunit.backends.{name}")
+    except ImportError as exc:
+        raise BackendError(f"the {name} backend failed to import: {exc}") from exc
+    _MODULES[name] = mod
+    return mod

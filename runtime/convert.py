@@ -1,0 +1,101 @@
+"""Moving a mantissa from one array library to another.
+
+Every conversion goes through a concrete numpy array unless source and target agree, which is
+the one representation all six libraries read and write. Conversions that would silently lose
+something (a torch graph, dask laziness) raise `BackendError` instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from polyunit.backend import backend_of_type, is_installed
+from polyunit.errors import BackendError, missing_backend
+
+
+def _lib(name: str) -> Any:
+    if not is_installed(name):
+        raise missing_backend(name)
+    return importlib.import_module(name)
+
+
+def torch_dtype(dtype: Any) -> Any:
+    """A torch dtype from a torch dtype, a numpy dtype/type or a dtype name (None stays None)."""
+    if dtype is None:
+        return None
+    torch = _lib("torch")
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    import numpy as np
+
+    name = np.dtype(dtype).name
+    try:
+        return getattr(torch, name)
+    except AttributeError:
+        raise TypeError(f"numpy dtype {name} has no torch equivalent") from None
+
+
+def numpy_dtype(dtype: Any) -> Any:
+    """A numpy dtype from a numpy dtype, a torch dtype or a dtype name (None stays None)."""
+    if dtype is None:
+        return None
+    import numpy as np
+
+    if type(dtype).__module__.startswith("torch"):
+        return np.dtype(str(dtype).removeprefix("torch."))
+    return np.dtype(dtype)
+
+
+def to_numpy_array(m: Any) -> Any:
+    """A concrete numpy array from any backend's array (or a Python value)."""
+    import numpy as np
+
+    source = backend_of_type(type(m))
+    if source == "torch":
+        if m.requires_grad:
+            raise BackendError(
+                "cannot convert a torch tensor that requires grad: it would silently cut the "
+                "autograd graph; call .detach() on the mantissa first if that is what you want"
+            )
+        return m.resolve_conj().resolve_neg().cpu().numpy()
+    if source == "cupy":
+        return m.get()
+    if source == "dask":
+        return np.asarray(m.compute())
+    if source == "ndonnx":
+        return m.unwrap_numpy()
+    return np.asarray(m)
+
+
+def convert_array(m: Any, target: str, *, device: Any = None, dtype: Any = None, chunks: Any = None) -> Any:
+    """`m` as an array of backend `target` (device/dtype for torch, chunks for dask)."""
+    source = backend_of_type(type(m))
+    if target == "torch":
+        torch = _lib("torch")
+        tdtype = torch_dtype(dtype)
+        if source == "torch":
+            return m.to(device=device, dtype=tdtype) if (device is not None or tdtype is not None) else m
+        return torch.as_tensor(to_numpy_array(m), device=device, dtype=tdtype)
+    if source == target and dtype is None and chunks is None:
+        return m
+    if target == "numpy":
+        arr = to_numpy_array(m)
+        return arr if dtype is None else arr.astype(numpy_dtype(dtype))
+    if target == "jax":
+        jnp = _lib("jax").numpy
+        src = m if source == "jax" else to_numpy_array(m)
+        return jnp.asarray(src, dtype=numpy_dtype(dtype))
+    if target == "cupy":
+        return _lib("cupy").asarray(to_numpy_array(m), dtype=numpy_dtype(dtype))
+    if target == "dask":
+        da = importlib.import_module("dask.array") if is_installed("dask") else _lib("dask")
+        if source == "dask":
+            out = m if dtype is None else m.astype(numpy_dtype(dtype))
+            return out if chunks is None else out.rechunk(chunks)
+        return da.from_array(to_numpy_array(m) if dtype is None else to_numpy_array(m).astype(numpy_dtype(dtype)), chunks=chunks or "auto")
+    if target == "ndonnx":
+        ndx = _lib("ndonnx")
+        arr = to_numpy_array(m)
+        return ndx.asarray(arr if dtype is None else arr.astype(numpy_dtype(dtype)))
+    raise ValueError(f"unknown backend {target!r}")

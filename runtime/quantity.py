@@ -1,0 +1,395 @@
+"""`Quantity`: an array mantissa from any supported library, paired with a `Unit`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+from polyunit import backend as _backend
+from polyunit.backend import backend_of_type, default_backend
+from polyunit.convert import convert_array, to_numpy_array
+from polyunit.dimension import DIMENSIONLESS, Dimension
+from polyunit.errors import BackendError, DimensionMismatchError
+from polyunit.unit import UNITLESS, Unit
+
+A = TypeVar("A")
+_MODULES = _backend._MODULES
+_OPERAND_TYPES = (int, float, complex, bool, list, tuple, Fraction)
+
+
+def _module_for(m: object, other: object) -> ModuleType | None:
+    """The op module for a binary operator, by the seed's rule; None for an unknown operand type."""
+    b = backend_of_type(type(m))
+    o = other.mantissa if isinstance(other, Quantity) else other
+    bo = backend_of_type(type(o))
+    if bo is None:
+        if not isinstance(o, _OPERAND_TYPES):
+            return None
+        name = b
+    elif b is None or bo == b:
+        name = bo
+    else:
+        name = default_backend()
+    if name is None:
+        name = default_backend()
+    mod = _MODULES.get(name)
+    return mod if mod is not None else _backend.module(name)
+
+
+def _module_of(m: object) -> ModuleType:
+    name = backend_of_type(type(m)) or default_backend()
+    mod = _MODULES.get(name)
+    return mod if mod is not None else _backend.module(name)
+
+
+def format_mantissa(m: object) -> str:
+    """Text of a mantissa as numpy prints it, without computing lazy (dask) arrays."""
+    b = backend_of_type(type(m))
+    if b == "torch":
+        return str(m.detach().cpu().resolve_conj().resolve_neg().numpy())  # type: ignore[attr-defined]
+    if b == "dask":
+        return repr(m)
+    return str(m)
+
+
+def describe(v: object) -> str:
+    """A short description of an operand for error messages (built only when raising)."""
+    if isinstance(v, Quantity):
+        size = getattr(v.mantissa, "size", 1)
+        if v.backend != "dask" and isinstance(size, int) and size <= 8:
+            try:
+                return str(v)
+            except Exception:  # tracers and exotic arrays: fall back to the shape
+                pass
+        return f"a quantity of shape {tuple(v.shape)} in {v.unit.dispname}"
+    size = getattr(v, "size", 1)
+    if isinstance(size, int) and size <= 8 and backend_of_type(type(v)) != "dask":
+        return f"{format_mantissa(v)} (plain, dimensionless)"
+    return f"a plain array of shape {tuple(getattr(v, 'shape', ()))} (dimensionless)"
+
+
+class Quantity(Generic[A]):
+    """An array of values in one physical unit.
+
+    `Quantity(mantissa, unit=u.meter)` keeps `mantissa` on its own array library (numpy, jax,
+    torch, cupy, dask or ndonnx); lists and Python numbers go to the default backend.
+    Every operation checks and propagates the unit and computes on the mantissa's library.
+    """
+
+    __slots__ = ("mantissa", "unit")
+    mantissa: A
+    unit: Unit
+
+    def __init__(self, mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None) -> None:
+        if not isinstance(unit, Unit):
+            raise TypeError(f"unit must be a polyunit Unit (e.g. u.meter), got {type(unit).__name__}")
+        if isinstance(mantissa, Quantity):
+            mantissa = mantissa.in_unit(unit).mantissa
+        b = backend_of_type(type(mantissa))
+        if b is None or dtype is not None:
+            mantissa = convert_array(mantissa, b or default_backend(), dtype=dtype)
+        self.mantissa = mantissa
+        self.unit = unit
+
+    @classmethod
+    def _new(cls, mantissa: A, unit: Unit) -> Quantity[A]:
+        """Internal fast constructor: no checks, no conversion."""
+        q: Quantity[A] = object.__new__(cls)
+        q.mantissa = mantissa
+        q.unit = unit
+        return q
+
+    # -- metadata ---------------------------------------------------------------------------
+    @property
+    def dim(self) -> Dimension:
+        return self.unit.dim
+
+    @property
+    def magnitude(self) -> A:
+        return self.mantissa
+
+    @property
+    def backend(self) -> str:
+        """The array library holding the mantissa: numpy, jax, torch, cupy, dask or ndonnx."""
+        return backend_of_type(type(self.mantissa)) or "python"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(getattr(self.mantissa, "shape", ()))
+
+    @property
+    def ndim(self) -> int:
+        return int(getattr(self.mantissa, "ndim", 0))
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    @property
+    def dtype(self) -> Any:
+        return getattr(self.mantissa, "dtype", type(self.mantissa))
+
+    @property
+    def is_unitless(self) -> bool:
+        return self.unit.is_unitless
+
+    # -- units ------------------------------------------------------------------------------
+    def in_unit(self, unit: Unit) -> Quantity[A]:
+        """The same quantity expressed in `unit` (same dimension required)."""
+        factor = self.unit.factor_to(unit)
+        if factor == 1.0:
+            return Quantity._new(self.mantissa, unit)
+        return Quantity._new(self.mantissa * factor, unit)  # type: ignore[operator]
+
+    to = in_unit
+
+    def to_decimal(self, unit: Unit | None = None) -> A:
+        """The plain mantissa expressed in `unit` (default: dimensionless, scale folded in)."""
+        factor = self.unit.factor_to(UNITLESS if unit is None else unit)
+        return self.mantissa if factor == 1.0 else self.mantissa * factor  # type: ignore[operator]
+
+    # -- backends ---------------------------------------------------------------------------
+    def _moved(self, target: str, **kwargs: Any) -> Quantity[Any]:
+        if self.backend == target and all(v is None for v in kwargs.values()):
+            return self
+        return Quantity._new(convert_array(self.mantissa, target, **kwargs), self.unit)
+
+    def to_numpy(self, dtype: Any = None) -> Quantity[Any]:
+        return self._moved("numpy", dtype=dtype)
+
+    def to_jax(self, dtype: Any = None) -> Quantity[Any]:
+        return self._moved("jax", dtype=dtype)
+
+    def to_torch(self, device: Any = None, dtype: Any = None) -> Quantity[Any]:
+        """To a torch tensor; `dtype` may be a torch or a numpy dtype."""
+        return self._moved("torch", device=device, dtype=dtype)
+
+    def to_cupy(self, dtype: Any = None) -> Quantity[Any]:
+        return self._moved("cupy", dtype=dtype)
+
+    def to_dask(self, chunks: Any = None, dtype: Any = None) -> Quantity[Any]:
+        return self._moved("dask", chunks=chunks, dtype=dtype)
+
+    def to_ndonnx(self, dtype: Any = None) -> Quantity[Any]:
+        return self._moved("ndonnx", dtype=dtype)
+
+    # -- text -------------------------------------------------------------------------------
+    def __str__(self) -> str:
+        text = format_mantissa(self.mantissa)
+        return text if self.unit is UNITLESS else f"{text} {self.unit.dispname}"
+
+    def __repr__(self) -> str:
+        return f'Quantity({format_mantissa(self.mantissa)}, "{self.unit.dispname}")'
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else f"{format(self.to_python_scalar(), spec)} {self.unit.dispname}"
+
+    # -- Python protocol ----------------------------------------------------------------------
+    def _refuse_lazy(self, what: str) -> None:
+        if backend_of_type(type(self.mantissa)) == "dask":
+            raise BackendError(
+                f"{what} needs concrete values, but this quantity is a lazy dask array; "
+                f"call .compute() on the mantissa first (q.mantissa.compute())"
+            )
+
+    def to_python_scalar(self) -> Any:
+        self._refuse_lazy("converting to a Python number")
+        return to_numpy_array(self.mantissa).item()
+
+    def _plain_number(self, kind: str) -> Any:
+        self._refuse_lazy(f"{kind}(q)")
+        if self.unit.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot convert {self} to {kind}: only dimensionless quantities convert to plain "
+                f"numbers; use q.to_decimal(unit) to read the value in a unit"
+            )
+        value = to_numpy_array(self.mantissa)
+        return value * self.unit.scale if self.unit.scale != 1.0 else value
+
+    def __float__(self) -> float:
+        return float(self._plain_number("float"))
+
+    def __int__(self) -> int:
+        return int(self._plain_number("int"))
+
+    def __complex__(self) -> complex:
+        return complex(self._plain_number("complex"))
+
+    def __index__(self) -> int:
+        value = self._plain_number("operator.index")
+        import operator
+
+        return operator.index(value)
+
+    def __bool__(self) -> bool:
+        self._refuse_lazy("bool(q)")
+        return bool(self.mantissa)
+
+    def __hash__(self) -> int:
+        self._refuse_lazy("hash(q)")
+        return hash((self.unit, self.mantissa))
+
+    def __len__(self) -> int:
+        return len(self.mantissa)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Quantity[Any]]:
+        for row in self.mantissa:  # type: ignore[attr-defined]
+            yield Quantity._new(row, self.unit)
+
+    def __getitem__(self, key: Any) -> Quantity[Any]:
+        if isinstance(key, Quantity):
+            raise TypeError("cannot index with a Quantity; index with a plain array or integers")
+        return Quantity._new(self.mantissa[key], self.unit)  # type: ignore[index]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if backend_of_type(type(self.mantissa)) == "jax":
+            raise TypeError("jax arrays are immutable; use q.at[index].set(value) instead")
+        if isinstance(value, Quantity):
+            value = value.in_unit(self.unit).mantissa
+        elif self.unit.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot assign a plain value into a quantity in {self.unit.dispname}; "
+                f"give the value a unit (value * u.{self.unit.name})"
+            )
+        self.mantissa[key] = value  # type: ignore[index]
+
+    def tolist(self) -> Any:
+        self._refuse_lazy("tolist()")
+        return to_numpy_array(self.mantissa).tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        self._refuse_lazy("np.asarray(q)")
+        if self.unit.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"Cannot turn a quantity in {self.unit.dispname} into a bare numpy array silently; "
+                f"use q.to_decimal(unit) or q.mantissa"
+            )
+        value = self._plain_number("np.asarray")
+        return value if dtype is None else value.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """`np.sqrt(q)`, `np.add(q, r)` and friends stay unit-aware through polyunit.math."""
+        from polyunit import math as _math
+
+        func = getattr(_math, ufunc.__name__, None)
+        if method != "__call__" or kwargs or func is None:
+            return NotImplemented
+        return func(*inputs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        from polyunit import math as _math
+
+        ours = getattr(_math, func.__name__, None)
+        if ours is None:
+            return NotImplemented
+        return ours(*args, **kwargs)
+
+    # -- operators ----------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.add(self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.add(other, self)
+
+    def __sub__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.subtract(self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.subtract(other, self)
+
+    def __mul__(self, other: Any) -> Any:
+        if type(other) is Unit:
+            return Quantity._new(self.mantissa, self.unit * other)
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.multiply(self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.multiply(other, self)
+
+    def __truediv__(self, other: Any) -> Any:
+        if type(other) is Unit:
+            return Quantity._new(self.mantissa, self.unit / other)
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.divide(self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.divide(other, self)
+
+    def __floordiv__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.remainder(other, self)
+
+    def __divmod__(self, other: Any) -> Any:
+        return self.__floordiv__(other), self.__mod__(other)
+
+    def __pow__(self, other: Any, modulo: None = None) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.power(self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.power(other, self)
+
+    def __matmul__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.matmul(other, self)
+
+    def __neg__(self) -> Quantity[A]:
+        return _module_of(self.mantissa).negative(self)  # type: ignore[no-any-return]
+
+    def __pos__(self) -> Quantity[A]:
+        return _module_of(self.mantissa).positive(self)  # type: ignore[no-any-return]
+
+    def __abs__(self) -> Quantity[A]:
+        return _module_of(self.mantissa).absolute(self)  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.equal(self, other)
+
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.not_equal(self, other)
+
+    def __lt__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.less(self, other)
+
+    def __le__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.less_equal(self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.greater(self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        mod = _module_for(self.mantissa, other)
+        return NotImplemented if mod is None else mod.greater_equal(self, other)

@@ -1,0 +1,166 @@
+"""The unit rules, as the small functions the generated backend modules call.
+
+Each backend module gets its own `lift` (from `make_lift`) that splits an argument into
+(mantissa on this backend, Unit or None for a plain value); the rest is backend independent.
+A `None` unit means "plain array": plain operands count as dimensionless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, TypeVar
+
+from polyunit.backend import backend_of_type
+from polyunit.convert import convert_array
+from polyunit.dimension import DIMENSIONLESS
+from polyunit.errors import BackendError, DimensionMismatchError
+from polyunit.quantity import Quantity, describe
+from polyunit.unit import UNITLESS, Unit, as_exponent
+
+A = TypeVar("A")
+Lifted = tuple[Any, Unit | None]
+_SCALARS = (int, float, complex, bool)
+
+
+def make_lift(backend: str, scalars_pass: bool) -> Callable[[object], Lifted]:
+    """The argument splitter of one backend: foreign arrays and lists are converted to it;
+    Python scalars pass through unchanged when `scalars_pass` (the library takes them natively)."""
+
+    def lift(v: object) -> Lifted:
+        if type(v) is Quantity:
+            m: Any = v.mantissa
+            u: Unit | None = v.unit
+        elif isinstance(v, Quantity):
+            m, u = v.mantissa, v.unit
+        else:
+            m, u = v, None
+        t = type(m)
+        if backend_of_type(t) == backend or (scalars_pass and t in _SCALARS):
+            return m, u
+        return convert_array(m, backend), u
+
+    return lift
+
+
+def keep(r: A, u: Unit | None) -> Quantity[A] | A:
+    """Result with the input's unit: a Quantity for a Quantity input, plain for a plain one."""
+    return r if u is None else Quantity._new(r, u)
+
+
+def changed(r: A, u: Unit | None) -> Quantity[A] | A:
+    """Result of unit algebra: dimensionless outcomes come back plain with the scale folded in."""
+    if u is None:
+        return r
+    if u.dim is DIMENSIONLESS:
+        return r if u.scale == 1.0 else r * u.scale  # type: ignore[operator]
+    return Quantity._new(r, u)
+
+
+def like(r: A, u_proto: Unit | None, unit: Unit | None) -> Quantity[A] | A:
+    """Result shaped like a prototype: the `unit` argument if given, else the prototype's unit."""
+    return changed(r, unit) if unit is not None else keep(r, u_proto)
+
+
+def align(op: str, m_y: Any, u_y: Unit | None, u_x: Unit | None, x: object, y: object) -> Lifted:
+    """Express y in x's unit (plain counts as dimensionless); the result unit is x's (or y's)."""
+    ux = UNITLESS if u_x is None else u_x
+    uy = UNITLESS if u_y is None else u_y
+    if ux.dim is not uy.dim:
+        raise DimensionMismatchError(
+            f"Cannot {op} {describe(x)} and {describe(y)}: units {ux.dispname} and {uy.dispname} "
+            f"have different dimensions ({ux.dim} vs {uy.dim})"
+        )
+    factor = uy.factor_to(ux)
+    return (m_y if factor == 1.0 else m_y * factor), ux
+
+
+def product(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
+    if u_x is None:
+        return u_y
+    if u_y is None:
+        return u_x
+    return u_x * u_y  # type: ignore[no-any-return]
+
+
+def quotient(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
+    if u_y is None:
+        return u_x
+    if u_x is None:
+        return u_y**-1
+    return u_x / u_y  # type: ignore[no-any-return]
+
+
+def power(u: Unit | None, p: Fraction) -> Unit | None:
+    return None if u is None else u**p
+
+
+def power_by(op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None) -> tuple[Any, Any, Unit | None]:
+    """`x ** y` with `y` a run-time argument: (base mantissa, exponent for the backend, unit).
+
+    A unitful base needs a static scalar exponent (one unit for the whole result); a
+    dimensionless base takes any dimensionless exponent, arrays included.
+    """
+    if u_y is not None:
+        if u_y.dim is not DIMENSIONLESS:
+            raise DimensionMismatchError(f"{op}: the exponent must be dimensionless, got a quantity in {u_y.dispname}")
+        if u_y.scale != 1.0:
+            m_y = m_y * u_y.scale
+    if u_x is None:
+        return m_x, m_y, None
+    if u_x.dim is DIMENSIONLESS:
+        return (m_x if u_x.scale == 1.0 else m_x * u_x.scale), m_y, None
+    try:
+        exp = as_exponent(_static_scalar(m_y))
+    except (TypeError, ValueError) as exc:
+        raise DimensionMismatchError(
+            f"{op}: raising a quantity in {u_x.dispname} needs a static scalar exponent (one unit "
+            f"for the whole result); got {describe(m_y)}. Divide by the unit first for array exponents."
+        ) from exc
+    return m_x, m_y, u_x**exp
+
+
+def _static_scalar(y: object) -> object:
+    if isinstance(y, _SCALARS) or isinstance(y, Fraction):
+        return y
+    shape = getattr(y, "shape", None)
+    if shape == () and backend_of_type(type(y)) in ("numpy", "torch"):
+        return y.item()  # type: ignore[attr-defined]
+    raise TypeError(type(y).__name__)
+
+
+def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> Any:
+    """The plain number behind a dimensionless argument (scale folded in), or its value in
+    `unit_to_scale` when given; a dimensionful argument is an error."""
+    if unit_to_scale is not None:
+        factor = (UNITLESS if u is None else u).factor_to(unit_to_scale)
+        return m if factor == 1.0 else m * factor
+    if u is None:
+        return m
+    if u.dim is not DIMENSIONLESS:
+        raise DimensionMismatchError(
+            f"{op} needs a dimensionless argument, got a quantity in {u.dispname} ({u.dim}); "
+            f"divide it by a unit first, or pass unit_to_scale=<unit>"
+        )
+    return m if u.scale == 1.0 else m * u.scale
+
+
+def create_unit(unit: object) -> Unit | None:
+    """Check the `unit` argument of an array-creation function."""
+    if unit is None or isinstance(unit, Unit):
+        return unit
+    raise TypeError(f"unit must be a polyunit Unit (e.g. u.meter), got {type(unit).__name__}")
+
+
+def unsupported(op: str, backend: str, reason: str) -> BackendError:
+    return BackendError(
+        f"polyunit.math.{op} is not available on the {backend} backend: {reason}. "
+        f"Convert the input with .to_numpy() or .to_jax() first."
+    )
+
+
+def jax_only(op: str, backend: str) -> BackendError:
+    return BackendError(
+        f"polyunit.{op} requires the jax backend; got {backend}-backed Quantity. "
+        f"Call .to_jax() on the input first."
+    )

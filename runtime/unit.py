@@ -1,0 +1,301 @@
+"""Units: a dimension, an exact scale and a display name; interned, with cached algebra."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from polyunit.dimension import DIMENSIONLESS, Dimension
+from polyunit.errors import DimensionMismatchError
+
+if TYPE_CHECKING:
+    from polyunit.quantity import Quantity
+
+Factor = Fraction | float
+# Display parts: (symbol, exponent) pairs, sorted by first appearance.
+Parts = tuple[tuple[str, Fraction], ...]
+
+
+def _canonical(exp10: Fraction, factor: Factor) -> tuple[Fraction, Factor]:
+    """Move powers of ten from an exact factor into the exponent, so 1000 * 1e-3 == 1 * 1e0."""
+    if isinstance(factor, float):
+        if factor.is_integer() or len(repr(factor)) < 18:
+            factor = Fraction(repr(factor))
+        else:
+            return exp10, factor
+    num, den = factor.numerator, factor.denominator
+    if num == 0:
+        return Fraction(0), Fraction(0)
+    while num % 10 == 0:
+        num //= 10
+        exp10 += 1
+    while den % 10 == 0:
+        den //= 10
+        exp10 -= 1
+    return exp10, Fraction(num, den)
+
+
+def _pow_factor(factor: Factor, p: Fraction) -> Factor:
+    if isinstance(factor, Fraction):
+        if p.denominator == 1:
+            return factor ** int(p)
+        num = round(float(factor.numerator) ** (1 / p.denominator))
+        den = round(float(factor.denominator) ** (1 / p.denominator))
+        if num**p.denominator == factor.numerator and den**p.denominator == factor.denominator:
+            return Fraction(num, den) ** p.numerator
+    return float(factor) ** float(p)
+
+
+def _render(parts: Parts) -> str:
+    def one(sym: str, e: Fraction) -> str:
+        if e == 1:
+            return sym
+        exp = str(e.numerator) if e.denominator == 1 else f"({e})"
+        return f"{sym}^{exp}"
+
+    pos = [one(s, e) for s, e in parts if e > 0]
+    neg = [one(s, -e) for s, e in parts if e < 0]
+    if not pos:
+        return "1" if not neg else "1 / " + (neg[0] if len(neg) == 1 else "(" + " * ".join(neg) + ")")
+    text = " * ".join(pos)
+    if neg:
+        text += " / " + (neg[0] if len(neg) == 1 else "(" + " * ".join(neg) + ")")
+    return text
+
+
+def _merge(a: Parts, b: Parts, sign: int) -> Parts:
+    acc: dict[str, Fraction] = dict(a)
+    for sym, e in b:
+        acc[sym] = acc.get(sym, Fraction(0)) + sign * e
+    return tuple((s, e) for s, e in acc.items() if e != 0)
+
+
+class Unit:
+    """A physical unit: `Dimension`, exact scale `factor * 10**exp10`, and a display name.
+
+    Units are interned and their algebra (`*`, `/`, `**`, conversion factors) is cached, so the
+    operations on quantities only look results up after the first call.
+    """
+
+    __slots__ = ("dim", "exp10", "factor", "name", "dispname", "_parts", "scale", "_key", "_hash")
+    _interned: ClassVar[dict[tuple[Any, ...], Unit]] = {}
+    _mul_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
+    _div_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
+    _pow_cache: ClassVar[dict[tuple[int, Fraction], Unit]] = {}
+    _factor_cache: ClassVar[dict[tuple[int, int], float]] = {}
+
+    dim: Dimension
+    exp10: Fraction
+    factor: Factor
+    name: str
+    dispname: str
+    _parts: Parts
+    scale: float
+    _key: tuple[Dimension, Fraction, Factor]
+    _hash: int
+
+    def __new__(
+        cls,
+        dim: Dimension = DIMENSIONLESS,
+        exp10: int | Fraction = 0,
+        factor: Factor | int = 1,
+        name: str | None = None,
+        dispname: str | None = None,
+        *,
+        parts: Parts | None = None,
+    ) -> Unit:
+        e10, fac = _canonical(Fraction(exp10), Fraction(factor) if isinstance(factor, int) else factor)
+        if parts is None:
+            parts = ((dispname or name or "1", Fraction(1)),) if (dispname or name) else ()
+        display = dispname or _render(parts)
+        ikey = (dim, e10, fac, display)
+        found = cls._interned.get(ikey)
+        if found is not None:
+            return found
+        self = super().__new__(cls)
+        self.dim = dim
+        self.exp10 = e10
+        self.factor = fac
+        self.dispname = display
+        self.name = name or display
+        self._parts = parts
+        self.scale = float(fac) * 10.0 ** float(e10)
+        self._key = (dim, e10, fac)
+        self._hash = hash(self._key)
+        cls._interned[ikey] = self
+        return self
+
+    @classmethod
+    def create(
+        cls, dim: Dimension, name: str, dispname: str, scale: int | Fraction = 0, factor: Factor | int = 1
+    ) -> Unit:
+        """A named unit of dimension `dim` worth `factor * 10**scale` SI base units."""
+        return cls(dim, scale, factor, name=name, dispname=dispname)
+
+    # -- properties -------------------------------------------------------------------------
+    @property
+    def is_unitless(self) -> bool:
+        """Dimensionless with scale 1 (the unit "1")."""
+        return self.dim is DIMENSIONLESS and self.scale == 1.0
+
+    @property
+    def is_dimensionless(self) -> bool:
+        return self.dim is DIMENSIONLESS
+
+    def has_same_dim(self, other: Unit) -> bool:
+        return self.dim is other.dim
+
+    # -- algebra (cached by identity: units are interned and kept alive) ---------------------
+    def __mul__(self, other: object) -> Any:
+        if isinstance(other, Unit):
+            key = (id(self), id(other))
+            hit = Unit._mul_cache.get(key)
+            if hit is None:
+                hit = Unit(
+                    self.dim * other.dim,
+                    self.exp10 + other.exp10,
+                    _mul_factor(self.factor, other.factor),
+                    parts=_merge(self._parts, other._parts, 1),
+                )
+                Unit._mul_cache[key] = hit
+            return hit
+        from polyunit.quantity import Quantity
+
+        if isinstance(other, Quantity):
+            return Quantity(other.mantissa, unit=self * other.unit)
+        return Quantity(other, unit=self)
+
+    def __rmul__(self, other: object) -> Quantity[Any]:
+        from polyunit.quantity import Quantity
+
+        if isinstance(other, Quantity):
+            return Quantity(other.mantissa, unit=other.unit * self)
+        return Quantity(other, unit=self)
+
+    def __truediv__(self, other: object) -> Any:
+        if isinstance(other, Unit):
+            key = (id(self), id(other))
+            hit = Unit._div_cache.get(key)
+            if hit is None:
+                hit = Unit(
+                    self.dim / other.dim,
+                    self.exp10 - other.exp10,
+                    _div_factor(self.factor, other.factor),
+                    parts=_merge(self._parts, other._parts, -1),
+                )
+                Unit._div_cache[key] = hit
+            return hit
+        from polyunit.quantity import Quantity
+
+        if isinstance(other, Quantity):
+            return Quantity(1.0, unit=self) / other
+        return Quantity(1.0 / other, unit=self)  # type: ignore[operator]
+
+    def __rtruediv__(self, other: object) -> Any:
+        from polyunit.quantity import Quantity
+
+        return Quantity(other, unit=self.reciprocal())
+
+    def reciprocal(self) -> Unit:
+        return self**-1
+
+    def __pow__(self, power: int | float | Fraction) -> Unit:
+        p = as_exponent(power)
+        key = (id(self), p)
+        hit = Unit._pow_cache.get(key)
+        if hit is None:
+            if p == 1:
+                hit = self
+            else:
+                hit = Unit(
+                    self.dim**p,
+                    self.exp10 * p,
+                    _pow_factor(self.factor, p),
+                    parts=tuple((s, e * p) for s, e in self._parts),
+                )
+            Unit._pow_cache[key] = hit
+        return hit
+
+    def factor_to(self, other: Unit) -> float:
+        """The number to multiply a value in `self` by to express it in `other`."""
+        key = (id(self), id(other))
+        hit = Unit._factor_cache.get(key)
+        if hit is None:
+            if self.dim is not other.dim:
+                raise DimensionMismatchError(
+                    f"Cannot convert from {self.dispname} to {other.dispname}: "
+                    f"dimensions {self.dim} and {other.dim} differ"
+                )
+            hit = _ratio(self, other)
+            Unit._factor_cache[key] = hit
+        return hit
+
+    # -- comparison, hashing, pickling -----------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Unit) and self._key == other._key)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle_unit, (self.dim, self.exp10, self.factor, self.name, self.dispname, self._parts))
+
+    def __str__(self) -> str:
+        return self.dispname
+
+    def __repr__(self) -> str:
+        return f'Unit("{self.dispname}")'
+
+
+def _unpickle_unit(dim: Dimension, exp10: Fraction, factor: Factor, name: str, dispname: str, parts: Parts) -> Unit:
+    return Unit(dim, exp10, factor, name=name, dispname=dispname, parts=parts)
+
+
+def _mul_factor(a: Factor, b: Factor) -> Factor:
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return a * b
+    return float(a) * float(b)
+
+
+def _div_factor(a: Factor, b: Factor) -> Factor:
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return a / b
+    return float(a) / float(b)
+
+
+def _ratio(a: Unit, b: Unit) -> float:
+    e = a.exp10 - b.exp10
+    f = _div_factor(a.factor, b.factor)
+    if e.denominator == 1 and isinstance(f, Fraction):
+        return float(f * Fraction(10) ** int(e))
+    return float(f) * 10.0 ** float(e)
+
+
+_EXPONENTS: dict[object, Fraction] = {}
+
+
+def as_exponent(power: object) -> Fraction:
+    """An exact exponent from an int, a Fraction or a float (read by its shortest repr: 0.89 -> 89/100)."""
+    hit = _EXPONENTS.get(power)
+    if hit is not None and type(power) is not bool:
+        return hit
+    if isinstance(power, bool):
+        raise TypeError("a unit exponent must be a number, not a bool")
+    if isinstance(power, int | Fraction):
+        exp = Fraction(power)
+    elif isinstance(power, float):
+        if not math.isfinite(power):
+            raise ValueError(f"a unit exponent must be finite, got {power}")
+        exp = Fraction(repr(power))
+    else:
+        raise TypeError(f"a unit exponent must be a static int, float or Fraction, got {type(power).__name__}")
+    if len(_EXPONENTS) < 4096:
+        _EXPONENTS[power] = exp
+    return exp
+
+
+UNITLESS: Final = Unit(DIMENSIONLESS, 0, 1, name="1", dispname="1", parts=())
