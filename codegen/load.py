@@ -203,6 +203,12 @@ def spec_files(spec_dir: Path) -> list[Path]:
     )
 
 
+def _by_place(problem: str) -> tuple[str, int]:
+    file, _, rest = problem.partition(":")
+    line = rest.partition(":")[0]
+    return (file, int(line) if line.isdigit() else 0)
+
+
 def load_spec(spec_dir: Path, root: Path) -> Spec:
     """Load and validate the whole spec; raise SpecError listing every problem found."""
     problems = Problems()
@@ -227,7 +233,7 @@ def load_spec(spec_dir: Path, root: Path) -> Spec:
         ops.extend(guarded(load_ops, path))
     validate(ops, rules, backends, problems.add)
     if problems.items:
-        raise SpecError(problems.items)
+        raise SpecError(sorted(problems.items, key=_by_place))
     digest = hashlib.sha256()
     for path in spec_files(spec_dir):
         if path.exists():
