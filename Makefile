@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check runtime codegen generated tests
 
 typecheck: $(STAMP)
-	$(PY) -m mypy runtime/ codegen/ -p polyunit.backends
+	$(PY) -m mypy -p polyunit -p codegen
 
 pytest: $(STAMP)
 	$(PY) -m pytest -n 2 tests

@@ -40,13 +40,16 @@ def write(files: dict[str, str], out_dir: Path) -> list[str]:
 
 def diff(files: dict[str, str], out_dir: Path) -> str:
     old = existing(out_dir)
-    chunks = []
+    chunks: list[str] = []
     for name in sorted(set(old) | set(files)):
         a, b = old.get(name, ""), files.get(name, "")
         if a != b:
             chunks.extend(
                 difflib.unified_diff(
-                    a.splitlines(keepends=True), b.splitlines(keepends=True), f"a/generated/{name}", f"b/generated/{name}"
+                    a.splitlines(keepends=True),
+                    b.splitlines(keepends=True),
+                    f"a/generated/{name}",
+                    f"b/generated/{name}",
                 )
             )
     return "".join(chunks)
@@ -55,7 +58,9 @@ def diff(files: dict[str, str], out_dir: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     parser.add_argument("command", choices=["write", "check"])
-    parser.add_argument("--root", type=Path, default=ROOT, help="repository root (holds spec/ and generated/)")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="repository root (holds spec/ and generated/)"
+    )
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
     try:

@@ -11,11 +11,22 @@ from codegen.parse import ParseError, parse_rule, parse_signature
 from codegen.validate import validate
 from codegen.yamlload import LineDict, LineList, SpecError, load
 
-OP_KEYS = frozenset({"signature", "rule", "summary", "note", "jax_only", "differentiable", "backends"})
+OP_KEYS = frozenset(
+    {"signature", "rule", "summary", "note", "jax_only", "differentiable", "backends"}
+)
 IMPL_KEYS = frozenset({"call", "name", "unsupported"})
 RULE_KEYS = frozenset({"args", "result", "description", "functions"})
 BACKEND_KEYS = frozenset(
-    {"imports", "namespace", "array_type", "scalars", "scalar_ops", "renames", "keywords", "translate"}
+    {
+        "imports",
+        "namespace",
+        "array_type",
+        "scalars",
+        "scalar_ops",
+        "renames",
+        "keywords",
+        "translate",
+    }
 )
 
 
@@ -35,10 +46,15 @@ def _loc(file: str, node: Any, key: str | None = None) -> Location:
     return Location(file, getattr(node, "line", 0))
 
 
-def _unknown_keys(node: LineDict, allowed: frozenset[str], file: str, what: str, problems: Problems) -> None:
+def _unknown_keys(
+    node: LineDict, allowed: frozenset[str], file: str, what: str, problems: Problems
+) -> None:
     for key in node:
         if key not in allowed:
-            problems.add(_loc(file, node, key), f"{what}: unknown key {key!r}; allowed: {', '.join(sorted(allowed))}")
+            problems.add(
+                _loc(file, node, key),
+                f"{what}: unknown key {key!r}; allowed: {', '.join(sorted(allowed))}",
+            )
 
 
 def _str_map(node: Any, file: str, what: str, problems: Problems) -> tuple[tuple[str, str], ...]:
@@ -64,7 +80,9 @@ def load_rules(path: Path, file: str, problems: Problems) -> tuple[RuleKind, ...
         _unknown_keys(body, RULE_KEYS, file, f"rule {name!r}", problems)
         result, description = body.get("result"), body.get("description")
         if result not in ("Quantity", "Array") or not isinstance(description, str):
-            problems.add(where, f"rule {name!r}: needs `result: Quantity|Array` and a `description`")
+            problems.add(
+                where, f"rule {name!r}: needs `result: Quantity|Array` and a `description`"
+            )
             continue
         functions = _str_map(body.get("functions"), file, f"rule {name!r}: functions", problems)
         kinds.append(RuleKind(name, result, description, functions, where))
@@ -83,10 +101,20 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
             problems.add(where, f"backend {name!r}: must be a mapping")
             continue
         _unknown_keys(body, BACKEND_KEYS, file, f"backend {name!r}", problems)
-        imports, namespace, array_type = body.get("imports"), body.get("namespace"), body.get("array_type")
+        imports, namespace, array_type = (
+            body.get("imports"),
+            body.get("namespace"),
+            body.get("array_type"),
+        )
         scalars = body.get("scalars")
-        if not isinstance(imports, LineList) or not isinstance(namespace, str) or not isinstance(array_type, str):
-            problems.add(where, f"backend {name!r}: needs imports (a list), namespace and array_type")
+        if (
+            not isinstance(imports, LineList)
+            or not isinstance(namespace, str)
+            or not isinstance(array_type, str)
+        ):
+            problems.add(
+                where, f"backend {name!r}: needs imports (a list), namespace and array_type"
+            )
             continue
         if scalars not in ("pass", "convert"):
             problems.add(where, f"backend {name!r}: scalars must be `pass` or `convert`")
@@ -101,22 +129,28 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
                 scalars_pass=scalars == "pass",
                 scalar_ops=tuple(sorted(str(s) for s in scalar_ops)),
                 renames=_str_map(body.get("renames"), file, f"backend {name!r}: renames", problems),
-                keywords=_str_map(body.get("keywords"), file, f"backend {name!r}: keywords", problems),
-                translate=_str_map(body.get("translate"), file, f"backend {name!r}: translate", problems),
+                keywords=_str_map(
+                    body.get("keywords"), file, f"backend {name!r}: keywords", problems
+                ),
+                translate=_str_map(
+                    body.get("translate"), file, f"backend {name!r}: translate", problems
+                ),
                 location=where,
             )
         )
     return tuple(backends)
 
 
-def _load_impl(node: Any, file: str, op: str, backend: str, problems: Problems) -> BackendImpl | None:
+def _load_impl(
+    node: Any, file: str, op: str, backend: str, problems: Problems
+) -> BackendImpl | None:
     where = _loc(file, node)
     what = f"op {op!r}: backend {backend!r}"
     if not isinstance(node, LineDict) or len(node) != 1:
         problems.add(where, f"{what}: give exactly one of call, name, unsupported")
         return None
     _unknown_keys(node, IMPL_KEYS, file, what, problems)
-    (key, value), = node.items()
+    ((key, value),) = node.items()
     if not isinstance(value, str) or not value.strip():
         problems.add(where, f"{what}: {key} must be a non-empty string")
         return None
@@ -140,7 +174,10 @@ def load_op(node: Any, file: str, family: str, problems: Problems) -> Op | None:
     ok = True
     for key in ("signature", "rule", "summary"):
         if not isinstance(node.get(key), str):
-            problems.add(where, f"op {label!r}: missing or non-string `{key}`; every op needs signature, rule and summary")
+            problems.add(
+                where,
+                f"op {label!r}: missing or non-string `{key}`; every op needs signature, rule and summary",
+            )
             ok = False
     if not ok:
         return None
@@ -161,7 +198,10 @@ def load_op(node: Any, file: str, family: str, problems: Problems) -> Op | None:
     backends_node = node.get("backends")
     if backends_node is not None:
         if not isinstance(backends_node, LineDict):
-            problems.add(_loc(file, node, "backends"), f"op {label!r}: backends must be a mapping of backend names")
+            problems.add(
+                _loc(file, node, "backends"),
+                f"op {label!r}: backends must be a mapping of backend names",
+            )
         else:
             for backend, impl_node in backends_node.items():
                 impl = _load_impl(impl_node, file, label, backend, problems)
@@ -183,14 +223,25 @@ def load_op(node: Any, file: str, family: str, problems: Problems) -> Op | None:
 
 def load_ops(path: Path, file: str, problems: Problems) -> list[Op]:
     data = load(path, file)
-    if not isinstance(data, LineDict) or set(data) != {"ops"} or not isinstance(data["ops"], LineList):
-        problems.add(f"{file}:1", "an ops file is a mapping with one key, `ops:`, holding a list of ops")
+    if (
+        not isinstance(data, LineDict)
+        or set(data) != {"ops"}
+        or not isinstance(data["ops"], LineList)
+    ):
+        problems.add(
+            f"{file}:1", "an ops file is a mapping with one key, `ops:`, holding a list of ops"
+        )
         return []
-    ops = [op for node in data["ops"] if (op := load_op(node, file, path.stem, problems)) is not None]
+    ops = [
+        op for node in data["ops"] if (op := load_op(node, file, path.stem, problems)) is not None
+    ]
     names = [op.name for op in ops]
     for prev, op in zip(ops, ops[1:], strict=False):
         if op.name < prev.name:
-            problems.add(op.location, f"op {op.name!r}: entries must be sorted by name; move it before {prev.name!r}")
+            problems.add(
+                op.location,
+                f"op {op.name!r}: entries must be sorted by name; move it before {prev.name!r}",
+            )
             break
     del names
     return ops
@@ -199,7 +250,12 @@ def load_ops(path: Path, file: str, problems: Problems) -> list[Op]:
 def spec_files(spec_dir: Path) -> list[Path]:
     """Every file the generated output depends on, in a stable order."""
     return sorted(
-        [spec_dir / "rules.yaml", spec_dir / "backends.yaml", spec_dir / "units.yaml", *(spec_dir / "ops").glob("*.yaml")]
+        [
+            spec_dir / "rules.yaml",
+            spec_dir / "backends.yaml",
+            spec_dir / "units.yaml",
+            *(spec_dir / "ops").glob("*.yaml"),
+        ]
     )
 
 
@@ -238,4 +294,6 @@ def load_spec(spec_dir: Path, root: Path) -> Spec:
     for path in spec_files(spec_dir):
         if path.exists():
             digest.update(rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return Spec(tuple(sorted(ops, key=lambda o: o.name)), tuple(rules), tuple(backends), digest.hexdigest())
+    return Spec(
+        tuple(sorted(ops, key=lambda o: o.name)), tuple(rules), tuple(backends), digest.hexdigest()
+    )

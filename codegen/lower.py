@@ -58,7 +58,11 @@ def annotation(word_union: str, array_type: str) -> str:
 
 
 def param_text(p: Param, array_type: str | None) -> str:
-    ann = "Any" if array_type is None and p.is_operand else annotation(p.annotation, array_type or "Any")
+    ann = (
+        "Any"
+        if array_type is None and p.is_operand
+        else annotation(p.annotation, array_type or "Any")
+    )
     return f"{p.name}: {ann}" + ("" if p.default is None else f" = {p.default}")
 
 
@@ -122,7 +126,9 @@ def native_call(op: Op, backend: Backend) -> str:
                 mapping[p.name] = ast.parse(translate[p.name].format(p.name), mode="eval").body
         tree = _Renamer(mapping).visit(ast.parse(impl.call, mode="eval"))
         return ast.unparse(tree)
-    native = (impl.native_name if impl is not None else None) or dict(backend.renames).get(op.name, op.name)
+    native = (impl.native_name if impl is not None else None) or dict(backend.renames).get(
+        op.name, op.name
+    )
     keywords = dict(backend.keywords)
     args = [f"m_{p.name}" for p in operands]
     for p in op.signature.params:
@@ -139,7 +145,11 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
     for p in op.signature.params:
         if not p.is_operand:
             continue
-        lifter = "_lift" if first or backend.scalars_pass or op.name not in backend.scalar_ops else "_lift_s"
+        lifter = (
+            "_lift"
+            if first or backend.scalars_pass or op.name not in backend.scalar_ops
+            else "_lift_s"
+        )
         first = False
         target = f"m_{p.name}, u_{p.name}"
         if p.default == "None":
@@ -166,8 +176,12 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
             p = op.signature.param(str(other))
             guard = f" and {other} is not None" if p is not None and p.default == "None" else ""
             lines.append(f"if u_{other} is not u_{first}{guard}:")
-            lines.append(f"    m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})")
-        lines.append(f"return _r.keep({call}, u_{first})" if kind == "consistent" else f"return {call}")
+            lines.append(
+                f"    m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
+            )
+        lines.append(
+            f"return _r.keep({call}, u_{first})" if kind == "consistent" else f"return {call}"
+        )
     elif kind in ("product", "quotient"):
         lines.append(f"return _r.changed({call}, _r.{kind}(u_{args[0]}, u_{args[1]}))")
     elif kind == "reciprocal":
@@ -177,7 +191,9 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         if isinstance(exp, Fraction):
             lines.append(f"return _r.changed({call}, _r.power(u_{base}, {_exponent_name(exp)}))")
         elif (p := op.signature.param(exp)) is not None and p.is_operand:
-            lines.append(f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})")
+            lines.append(
+                f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})"
+            )
             lines.append(f"return _r.changed({call}, u)")
         else:
             lines.append(f"return _r.changed({call}, _r.power(u_{base}, as_exponent({exp})))")
@@ -244,12 +260,20 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
         functions.append(fn)
         statuses[op.name] = status
     exponents = sorted(
-        {a for op in spec.ops if op.rule.kind == "power" for a in op.rule.args if isinstance(a, Fraction)}
+        {
+            a
+            for op in spec.ops
+            if op.rule.kind == "power"
+            for a in op.rule.args
+            if isinstance(a, Fraction)
+        }
     )
     preamble = [f'_lift = _r.make_lift("{backend.name}", scalars_pass={backend.scalars_pass})']
     if not backend.scalars_pass:
         preamble.append(f'_lift_s = _r.make_lift("{backend.name}", scalars_pass=True)')
-    preamble += [f"{_exponent_name(e)} = Fraction({e.numerator}, {e.denominator})" for e in exponents]
+    preamble += [
+        f"{_exponent_name(e)} = Fraction({e.numerator}, {e.denominator})" for e in exponents
+    ]
     used = _used(functions, "\n".join(preamble))
     imports = ["from __future__ import annotations"]
     imports += ["from fractions import Fraction"] if "Fraction" in used else []
@@ -261,7 +285,14 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports += ["from polyunit.unit import Unit"] if "Unit" in used else []
     imports += ["from polyunit.unit import as_exponent"] if "as_exponent" in used else []
     doc = f"Unit-aware operations computed with {backend.name} ({backend.namespace})."
-    module = Module(doc, tuple(imports), tuple(preamble), tuple(functions), tuple(f.name for f in functions), "spec/ops/*.yaml, spec/backends.yaml")
+    module = Module(
+        doc,
+        tuple(imports),
+        tuple(preamble),
+        tuple(functions),
+        tuple(f.name for f in functions),
+        "spec/ops/*.yaml, spec/backends.yaml",
+    )
     return module, statuses
 
 
@@ -274,10 +305,12 @@ def frontend_module(spec: Spec) -> Module:
         params = ", ".join(param_text(p, None) for p in sig.params)
         operands = [p.name for p in sig.params if p.is_operand]
         pick = f"_select({', '.join(operands)})" if operands else "_default()"
-        call_args = [p.name if p.is_operand else f"{p.name}={p.name}" for p in sig.params]
+        call_args = [p.name for p in sig.params]  # same order in every backend module
         body = (f"return _module({pick}).{op.name}({', '.join(call_args)})",)
-        functions.append(Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body))
-    imports = (
+        functions.append(
+            Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body)
+        )
+    imports: tuple[str, ...] = (
         "from __future__ import annotations",
         "from typing import Any",
         "from polyunit.backend import default_backend as _default",
@@ -288,4 +321,6 @@ def frontend_module(spec: Spec) -> Module:
     if "Unit" in used:
         imports += ("from polyunit.unit import Unit",)
     doc = "polyunit.math: unit-aware functions; each runs on the backend its inputs select."
-    return Module(doc, imports, (), tuple(functions), tuple(f.name for f in functions), "spec/ops/*.yaml")
+    return Module(
+        doc, imports, (), tuple(functions), tuple(f.name for f in functions), "spec/ops/*.yaml"
+    )

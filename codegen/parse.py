@@ -25,7 +25,9 @@ def _literal(node: ast.expr, what: str) -> str:
     try:
         ast.literal_eval(node)
     except ValueError:
-        raise ParseError(f"default of {what} must be a literal (number, string, None, bool, tuple), got {text}") from None
+        raise ParseError(
+            f"default of {what} must be a literal (number, string, None, bool, tuple), got {text}"
+        ) from None
     return text
 
 
@@ -33,7 +35,9 @@ def parse_signature(text: str) -> Signature:
     try:
         tree = ast.parse(f"def {text}: ...")
     except SyntaxError as exc:
-        raise ParseError(f"signature is not valid Python ({exc.msg}); write it as `name(a: Quantity) -> Quantity`") from None
+        raise ParseError(
+            f"signature is not valid Python ({exc.msg}); write it as `name(a: Quantity) -> Quantity`"
+        ) from None
     func = tree.body[0]
     assert isinstance(func, ast.FunctionDef)
     a = func.args
@@ -45,14 +49,20 @@ def parse_signature(text: str) -> Signature:
     params = []
     for arg, default in zip(a.args, defaults, strict=True):
         if arg.annotation is None:
-            raise ParseError(f"parameter {arg.arg!r} needs a type annotation, e.g. `{arg.arg}: Quantity`")
+            raise ParseError(
+                f"parameter {arg.arg!r} needs a type annotation, e.g. `{arg.arg}: Quantity`"
+            )
         annotation = ast.unparse(arg.annotation)
         for word in annotation.split(" | "):
             if word not in TYPE_WORDS:
                 raise ParseError(
                     f"parameter {arg.arg!r} has unknown type {word!r}; use one of {', '.join(sorted(TYPE_WORDS))}"
                 )
-        params.append(Param(arg.arg, annotation, None if default is None else _literal(default, repr(arg.arg))))
+        params.append(
+            Param(
+                arg.arg, annotation, None if default is None else _literal(default, repr(arg.arg))
+            )
+        )
     returns = ast.unparse(func.returns)
     if returns not in ("Quantity", "Array"):
         raise ParseError(f"return type must be Quantity or Array, got {returns}")
@@ -94,7 +104,9 @@ def parse_rule(text: str) -> Rule:
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
-        raise ParseError(f"rule {text!r} is not a call; write it like `keep(x)` or `power(x, 1/2)`") from None
+        raise ParseError(
+            f"rule {text!r} is not a call; write it like `keep(x)` or `power(x, 1/2)`"
+        ) from None
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
         raise ParseError(f"rule {text!r} is not a call; write it like `keep(x)` or `power(x, 1/2)`")
     args: list[RuleArg] = []

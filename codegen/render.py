@@ -89,7 +89,17 @@ def ruff_format(files: dict[str, str], root: Path) -> dict[str, str]:
         stdin_name = str(root / "generated" / name)
         for args in (["check", "--fix-only", "--select", "I", "--quiet"], ["format", "--quiet"]):
             proc = subprocess.run(
-                [sys.executable, "-m", "ruff", *args, "--config", str(RUFF_CONFIG), "--stdin-filename", stdin_name, "-"],
+                [
+                    sys.executable,
+                    "-m",
+                    "ruff",
+                    *args,
+                    "--config",
+                    str(RUFF_CONFIG),
+                    "--stdin-filename",
+                    stdin_name,
+                    "-",
+                ],
                 input=text,
                 capture_output=True,
                 text=True,

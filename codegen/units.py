@@ -838,7 +838,10 @@ def render_constants_module(catalog: Catalog) -> str:
         "from polyunit.backends import units as _u",
         "from polyunit.quantity import Quantity",
         "",
-        *_all_block(c.name for c in catalog.constants),
+        # Names that are also units stay out of __all__: at the top level the unit wins, as in the reference.
+        *_all_block(
+            c.name for c in catalog.constants if c.name not in {u.name for u in catalog.units}
+        ),
         "",
     ]
     for const in catalog.constants:

@@ -6,11 +6,27 @@ import ast
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from codegen.model import Backend, Location, Op, RuleKind
+from codegen.model import Backend, Location, Op, RuleArg, RuleKind
 
 Report = Callable[[Location | str, str], None]
 # Builtins an override expression may use besides parameters and the backend's import names.
-SAFE_BUILTINS = frozenset({"None", "True", "False", "tuple", "list", "range", "len", "int", "float", "isinstance", "min", "max", "abs"})
+SAFE_BUILTINS = frozenset(
+    {
+        "None",
+        "True",
+        "False",
+        "tuple",
+        "list",
+        "range",
+        "len",
+        "int",
+        "float",
+        "isinstance",
+        "min",
+        "max",
+        "abs",
+    }
+)
 
 
 def import_names(imports: Sequence[str]) -> set[str]:
@@ -30,25 +46,37 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     label = f"op {op.name!r}"
     kind = kinds.get(rule.kind)
     if kind is None:
-        report(where, f"{label}: unknown rule {rule.kind!r}; use one of {', '.join(sorted(kinds))} (spec/rules.yaml)")
+        report(
+            where,
+            f"{label}: unknown rule {rule.kind!r}; use one of {', '.join(sorted(kinds))} (spec/rules.yaml)",
+        )
         return
     args = list(rule.args)
     if rule.kind == "custom":
         functions = dict(kind.functions)
         if not args or not isinstance(args[0], str) or args[0] not in functions:
-            report(where, f"{label}: custom rule needs a function name first; known: {', '.join(sorted(functions))}")
+            report(
+                where,
+                f"{label}: custom rule needs a function name first; known: {', '.join(sorted(functions))}",
+            )
             return
         args = args[1:]
     names = [a for a in args if isinstance(a, str)]
     for name in names + [v for _, v in rule.keywords]:
         if sig.param(name) is None:
-            report(where, f"{label}: rule {rule.text} uses {name!r}, which is not a parameter; add it to the signature or fix the rule")
+            report(
+                where,
+                f"{label}: rule {rule.text} uses {name!r}, which is not a parameter; add it to the signature or fix the rule",
+            )
             return
     arity = {"keep": (1, 1), "reciprocal": (1, 1), "strip": (1, 1), "product": (2, 2), "quotient": (2, 2),
              "power": (2, 2), "create": (1, 1), "like": (2, 2), "consistent": (2, 99), "compare": (2, 99),
              "dimensionless": (1, 99), "custom": (1, 99)}[rule.kind]  # fmt: skip
     if not arity[0] <= len(args) <= arity[1]:
-        report(where, f"{label}: rule {rule.kind} takes {arity[0]}..{arity[1]} arguments, got {len(args)} in {rule.text}")
+        report(
+            where,
+            f"{label}: rule {rule.kind} takes {arity[0]}..{arity[1]} arguments, got {len(args)} in {rule.text}",
+        )
         return
     if rule.kind == "power":
         if not isinstance(args[0], str):
@@ -61,22 +89,38 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     for key, _ in rule.keywords:
         if key not in allowed_kw:
             report(where, f"{label}: rule {rule.kind} takes no keyword {key!r}")
-    quantity_args = args[:1] if rule.kind in ("power", "like") else ([] if rule.kind == "create" else args)
-    for name in quantity_args:
-        param = sig.param(str(name))
+    quantity_args: list[RuleArg] = (
+        args[:1] if rule.kind in ("power", "like") else ([] if rule.kind == "create" else args)
+    )
+    for qarg in quantity_args:
+        param = sig.param(str(qarg))
         if param is not None and not param.is_quantity:
-            report(where, f"{label}: rule {rule.text} treats {name!r} as a quantity, but its type is {param.annotation}; annotate it as Quantity")
-    unit_args = args if rule.kind == "create" else args[1:] if rule.kind == "like" else []
-    for name in unit_args:
-        param = sig.param(str(name))
+            report(
+                where,
+                f"{label}: rule {rule.text} treats {qarg!r} as a quantity, but its type is {param.annotation}; annotate it as Quantity",
+            )
+    unit_args: list[RuleArg] = (
+        args if rule.kind == "create" else args[1:] if rule.kind == "like" else []
+    )
+    for uarg in unit_args:
+        param = sig.param(str(uarg))
         if param is not None and param.annotation.split(" | ")[0] != "Unit":
-            report(where, f"{label}: rule {rule.kind} needs {name!r} to be a Unit parameter, not {param.annotation}")
+            report(
+                where,
+                f"{label}: rule {rule.kind} needs {uarg!r} to be a Unit parameter, not {param.annotation}",
+            )
     covered = set(names)
     for p in sig.params:
         if p.is_quantity and p.name not in covered:
-            report(where, f"{label}: Quantity parameter {p.name!r} is not covered by rule {rule.text}; name it in the rule or type it differently")
+            report(
+                where,
+                f"{label}: Quantity parameter {p.name!r} is not covered by rule {rule.text}; name it in the rule or type it differently",
+            )
     if sig.returns != kind.result:
-        report(where, f"{label}: rule {rule.kind} returns {kind.result}, but the signature says -> {sig.returns}; make them agree")
+        report(
+            where,
+            f"{label}: rule {rule.kind} returns {kind.result}, but the signature says -> {sig.returns}; make them agree",
+        )
 
 
 def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Report) -> None:
@@ -93,18 +137,25 @@ def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Re
             report(where, f"{label}: call uses unknown name {node.id!r}; use {hint}")
             return
         if isinstance(node, ast.Lambda | ast.NamedExpr):
-            report(where, f"{label}: call may not define lambdas or assignments; keep it one expression")
+            report(
+                where,
+                f"{label}: call may not define lambdas or assignments; keep it one expression",
+            )
             return
 
 
-def validate(ops: list[Op], kinds: Sequence[RuleKind], backends: Sequence[Backend], report: Report) -> None:
+def validate(
+    ops: list[Op], kinds: Sequence[RuleKind], backends: Sequence[Backend], report: Report
+) -> None:
     kind_map = {k.name: k for k in kinds}
     backend_map = {b.name: b for b in backends}
     seen: dict[str, Op] = {}
     for op in ops:
         first = seen.get(op.name)
         if first is not None:
-            report(op.location, f"op {op.name!r}: defined twice (first at {first.location}); keep one")
+            report(
+                op.location, f"op {op.name!r}: defined twice (first at {first.location}); keep one"
+            )
             continue
         seen[op.name] = op
         _check_rule(op, kind_map, report)
@@ -112,9 +163,15 @@ def validate(ops: list[Op], kinds: Sequence[RuleKind], backends: Sequence[Backen
             where = impl.location or op.location
             backend = backend_map.get(name)
             if backend is None:
-                report(where, f"op {op.name!r}: unknown backend {name!r}; use one of {', '.join(backend_map)}")
+                report(
+                    where,
+                    f"op {op.name!r}: unknown backend {name!r}; use one of {', '.join(backend_map)}",
+                )
                 continue
             if op.jax_only and name != "jax":
-                report(where, f"op {op.name!r}: is jax_only, so backend {name!r} needs no entry; remove it")
+                report(
+                    where,
+                    f"op {op.name!r}: is jax_only, so backend {name!r} needs no entry; remove it",
+                )
             if impl.call is not None:
                 _check_call(op, backend, impl.call, where, report)

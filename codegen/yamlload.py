@@ -53,7 +53,7 @@ class _Loader(yaml.SafeLoader):
             result.key_lines[key] = line
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1
         return result
@@ -72,6 +72,8 @@ def load(path: Path, display: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else 0
-        raise SpecError([f"{display}:{line}: invalid YAML: {exc.problem}; fix the syntax"]) from None
+        raise SpecError(
+            [f"{display}:{line}: invalid YAML: {exc.problem}; fix the syntax"]
+        ) from None
     finally:
         loader.dispose()

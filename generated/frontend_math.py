@@ -8,33 +8,1534 @@ from typing import Any
 from polyunit.backend import default_backend as _default
 from polyunit.backend import module as _module
 from polyunit.backend import select as _select
+from polyunit.unit import Unit
 
 __all__ = [
+    "abs",
+    "absolute",
     "add",
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "argmax",
+    "argmin",
+    "argsort",
+    "around",
+    "astype",
+    "broadcast_to",
+    "cbrt",
+    "ceil",
+    "clip",
+    "conj",
+    "conjugate",
+    "cos",
+    "cosh",
+    "count_nonzero",
+    "cross",
+    "cumprod",
+    "cumsum",
+    "deg2rad",
+    "degrees",
+    "diag",
+    "diagflat",
+    "diagonal",
+    "diff",
+    "divide",
+    "dot",
+    "empty",
+    "empty_like",
+    "equal",
+    "exp",
+    "exp2",
+    "expand_dims",
+    "expm1",
+    "eye",
+    "fabs",
+    "fix",
+    "flip",
+    "fliplr",
+    "flipud",
+    "float_power",
+    "floor",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "full",
+    "full_like",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "identity",
+    "imag",
+    "inner",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isreal",
+    "kron",
+    "less",
+    "less_equal",
+    "linspace",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logaddexp",
+    "logaddexp2",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logspace",
+    "matmul",
+    "matrix_power",
+    "max",
+    "maximum",
+    "mean",
+    "median",
+    "min",
+    "minimum",
+    "mod",
+    "moveaxis",
+    "multiply",
+    "nanargmax",
+    "nanargmin",
+    "nancumprod",
+    "nancumsum",
+    "nanmax",
+    "nanmean",
+    "nanmedian",
+    "nanmin",
+    "nanpercentile",
+    "nanquantile",
+    "nanstd",
+    "nansum",
+    "nanvar",
+    "negative",
+    "nextafter",
+    "not_equal",
+    "ones",
+    "ones_like",
+    "outer",
+    "percentile",
+    "positive",
+    "power",
+    "ptp",
+    "quantile",
+    "rad2deg",
+    "radians",
+    "ravel",
+    "real",
+    "reciprocal",
+    "remainder",
+    "repeat",
+    "reshape",
+    "rint",
+    "roll",
+    "rot90",
+    "round",
+    "searchsorted",
+    "sign",
+    "signbit",
+    "sin",
+    "sinc",
+    "sinh",
+    "sort",
     "sqrt",
+    "square",
+    "squeeze",
+    "std",
+    "subtract",
     "sum",
+    "swapaxes",
+    "take",
+    "tan",
+    "tanh",
+    "tensordot",
+    "tile",
+    "trace",
+    "transpose",
+    "tri",
+    "tril",
+    "triu",
+    "true_divide",
+    "trunc",
+    "var",
+    "vdot",
+    "vecdot",
+    "where",
+    "zeros",
+    "zeros_like",
 ]
 
 
-def add(x: Any, y: Any) -> Any:
-    """Element-wise sum.
+def abs(x: Any) -> Any:
+    """Absolute value, element-wise.
 
-    Unit rule: `y` must have the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).abs(x)
+
+
+def absolute(x: Any) -> Any:
+    """Absolute value, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).absolute(x)
+
+
+def add(x: Any, y: Any) -> Any:
+    """Sum of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     return _module(_select(x, y)).add(x, y)
 
 
+def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Test whether all elements along the given axes are true (non-zero).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).all(x, axis, keepdims)
+
+
+def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Maximum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).amax(a, axis, keepdims)
+
+
+def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Minimum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).amin(a, axis, keepdims)
+
+
+def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Test whether any element along the given axes is true (non-zero).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).any(x, axis, keepdims)
+
+
+def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).arccos(x, unit_to_scale)
+
+
+def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).arccosh(x, unit_to_scale)
+
+
+def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).arcsin(x, unit_to_scale)
+
+
+def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).arcsinh(x, unit_to_scale)
+
+
+def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).arctan(x, unit_to_scale)
+
+
+def arctan2(x: Any, y: Any) -> Any:
+    """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    """
+    return _module(_select(x, y)).arctan2(x, y)
+
+
+def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).arctanh(x, unit_to_scale)
+
+
+def argmax(a: Any, axis: int | None = None) -> Any:
+    """Indices of the maximum values along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(a)).argmax(a, axis)
+
+
+def argmin(a: Any, axis: int | None = None) -> Any:
+    """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(a)).argmin(a, axis)
+
+
+def argsort(a: Any, axis: int | None = -1) -> Any:
+    """Indices that sort the array along an axis (the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(a)).argsort(a, axis)
+
+
+def around(x: Any, decimals: int = 0) -> Any:
+    """Round to the given number of decimals in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).around(x, decimals)
+
+
+def astype(x: Any, dtype: Any) -> Any:
+    """Copy of the array cast to the given data type.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).astype(x, dtype)
+
+
+def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
+    """Broadcast the array to a new shape.
+
+    Unit rule: The result has the unit of `array` (a plain input gives a plain result).
+    """
+    return _module(_select(array)).broadcast_to(array, shape)
+
+
+def cbrt(x: Any) -> Any:
+    """Cube root, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
+    """
+    return _module(_select(x)).cbrt(x)
+
+
+def ceil(x: Any) -> Any:
+    """Ceiling in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).ceil(x)
+
+
+def clip(a: Any, a_min: Any, a_max: Any) -> Any:
+    """Limit the values to the interval [`a_min`, `a_max`].
+
+    Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+    """
+    return _module(_select(a, a_min, a_max)).clip(a, a_min, a_max)
+
+
+def conj(x: Any) -> Any:
+    """Complex conjugate, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).conj(x)
+
+
+def conjugate(x: Any) -> Any:
+    """Complex conjugate, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).conjugate(x)
+
+
+def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Cosine of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).cos(x, unit_to_scale)
+
+
+def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).cosh(x, unit_to_scale)
+
+
+def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Number of non-zero values along the given axes.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(a)).count_nonzero(a, axis, keepdims)
+
+
+def cross(a: Any, b: Any) -> Any:
+    """Cross product of 3-element vectors along the last axis.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).cross(a, b)
+
+
+def cumprod(x: Any, axis: int | None = None) -> Any:
+    """Cumulative product along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    return _module(_select(x)).cumprod(x, axis)
+
+
+def cumsum(x: Any, axis: int | None = None) -> Any:
+    """Cumulative sum along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).cumsum(x, axis)
+
+
+def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Convert numbers of degrees to radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
+    """
+    return _module(_select(x)).deg2rad(x, unit_to_scale)
+
+
+def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Convert numbers of radians to degrees, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).degrees(x, unit_to_scale)
+
+
+def diag(v: Any, k: int = 0) -> Any:
+    """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
+
+    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    """
+    return _module(_select(v)).diag(v, k)
+
+
+def diagflat(v: Any, k: int = 0) -> Any:
+    """Two-dimensional array with the flattened input on the k-th diagonal.
+
+    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    """
+    return _module(_select(v)).diagflat(v, k)
+
+
+def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    """The diagonal with the given offset over two axes, moved to the last axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).diagonal(a, offset, axis1, axis2)
+
+
+def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
+    """The n-th discrete difference along an axis.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).diff(x, n, axis)
+
+
+def divide(x: Any, y: Any) -> Any:
+    """Quotient of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _module(_select(x, y)).divide(x, y)
+
+
+def dot(a: Any, b: Any) -> Any:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).dot(a, b)
+
+
+def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
+    """New array of the given shape with uninitialized values.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _module(_default()).empty(shape, dtype, unit)
+
+
+def empty_like(
+    prototype: Any,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Any:
+    """New array with the shape and data type of `prototype`, values uninitialized.
+
+    Unit rule: The result has the unit of `prototype`, or `unit` when given.
+    """
+    return _module(_select(prototype)).empty_like(prototype, dtype, shape, unit)
+
+
+def equal(x: Any, y: Any) -> Any:
+    """Truth value of `x == y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
+    """
+    return _module(_select(x, y)).equal(x, y)
+
+
+def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Exponential, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).exp(x, unit_to_scale)
+
+
+def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Two to the power of the input, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).exp2(x, unit_to_scale)
+
+
+def expand_dims(a: Any, axis: int) -> Any:
+    """Insert a new axis of length one at the given position.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).expand_dims(a, axis)
+
+
+def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """`exp(x) - 1`, accurate for small `x`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).expm1(x, unit_to_scale)
+
+
+def eye(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    """Two-dimensional array with ones on the k-th diagonal and zeros elsewhere.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _module(_default()).eye(N, M, k, dtype, unit)
+
+
+def fabs(x: Any) -> Any:
+    """Absolute value of real input, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).fabs(x)
+
+
+def fix(x: Any) -> Any:
+    """Round towards zero in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).fix(x)
+
+
+def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    """Reverse the order of elements along the given axes (all axes when None).
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    return _module(_select(m)).flip(m, axis)
+
+
+def fliplr(m: Any) -> Any:
+    """Reverse the order of elements along axis 1.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    return _module(_select(m)).fliplr(m)
+
+
+def flipud(m: Any) -> Any:
+    """Reverse the order of elements along axis 0.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    return _module(_select(m)).flipud(m)
+
+
+def float_power(x: Any, y: Any) -> Any:
+    """First argument raised to the second, element-wise, computed in double precision.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+
+    Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
+    """
+    return _module(_select(x, y)).float_power(x, y)
+
+
+def floor(x: Any) -> Any:
+    """Floor in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).floor(x)
+
+
+def floor_divide(x: Any, y: Any) -> Any:
+    """Largest integer not greater than `x / y`, element-wise.
+
+    Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
+    """
+    return _module(_select(x, y)).floor_divide(x, y)
+
+
+def fmax(x1: Any, x2: Any) -> Any:
+    """Element-wise maximum, ignoring NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _module(_select(x1, x2)).fmax(x1, x2)
+
+
+def fmin(x1: Any, x2: Any) -> Any:
+    """Element-wise minimum, ignoring NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _module(_select(x1, x2)).fmin(x1, x2)
+
+
+def fmod(x1: Any, x2: Any) -> Any:
+    """Remainder of division with the sign of the dividend (C fmod), element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _module(_select(x1, x2)).fmod(x1, x2)
+
+
+def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
+    """New array of the given shape filled with `fill_value`.
+
+    Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
+    """
+    return _module(_select(fill_value)).full(shape, fill_value, dtype)
+
+
+def full_like(
+    a: Any, fill_value: Any, dtype: Any | None = None, shape: int | tuple[int, ...] | None = None
+) -> Any:
+    """New array with the shape and data type of `a`, filled with `fill_value`.
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+    """
+    return _module(_select(a, fill_value)).full_like(a, fill_value, dtype, shape)
+
+
+def greater(x: Any, y: Any) -> Any:
+    """Truth value of `x > y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).greater(x, y)
+
+
+def greater_equal(x: Any, y: Any) -> Any:
+    """Truth value of `x >= y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).greater_equal(x, y)
+
+
+def hypot(x: Any, y: Any) -> Any:
+    """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    """
+    return _module(_select(x, y)).hypot(x, y)
+
+
+def identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
+    """Square identity matrix of size `n`.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _module(_default()).identity(n, dtype, unit)
+
+
+def imag(x: Any) -> Any:
+    """Imaginary part, element-wise (zeros for real input).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).imag(x)
+
+
+def inner(a: Any, b: Any) -> Any:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).inner(a, b)
+
+
+def isfinite(x: Any) -> Any:
+    """Test for finite values (not infinity and not NaN), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(x)).isfinite(x)
+
+
+def isinf(x: Any) -> Any:
+    """Test for positive or negative infinity, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(x)).isinf(x)
+
+
+def isnan(x: Any) -> Any:
+    """Test for NaN, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(x)).isnan(x)
+
+
+def isreal(x: Any) -> Any:
+    """Test for a zero imaginary part, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(x)).isreal(x)
+
+
+def kron(a: Any, b: Any) -> Any:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).kron(a, b)
+
+
+def less(x: Any, y: Any) -> Any:
+    """Truth value of `x < y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).less(x, y)
+
+
+def less_equal(x: Any, y: Any) -> Any:
+    """Truth value of `x <= y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).less_equal(x, y)
+
+
+def linspace(
+    start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any | None = None
+) -> Any:
+    """Evenly spaced numbers over the interval from `start` to `stop`.
+
+    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    return _module(_select(start, stop)).linspace(start, stop, num, endpoint, dtype)
+
+
+def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Natural logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).log(x, unit_to_scale)
+
+
+def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Base-10 logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).log10(x, unit_to_scale)
+
+
+def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """`log(1 + x)`, accurate for small `x`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).log1p(x, unit_to_scale)
+
+
+def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Base-2 logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).log2(x, unit_to_scale)
+
+
+def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """`log(exp(x) + exp(y))`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x, y)).logaddexp(x, y, unit_to_scale)
+
+
+def logaddexp2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """`log2(2**x + 2**y)`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x, y)).logaddexp2(x, y, unit_to_scale)
+
+
+def logical_and(x: Any, y: Any) -> Any:
+    """Logical AND of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).logical_and(x, y)
+
+
+def logical_or(x: Any, y: Any) -> Any:
+    """Logical OR of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).logical_or(x, y)
+
+
+def logical_xor(x: Any, y: Any) -> Any:
+    """Logical exclusive OR of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).logical_xor(x, y)
+
+
+def logspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10.0,
+    dtype: Any | None = None,
+) -> Any:
+    """Numbers evenly spaced on a log scale, from `base ** start` to `base ** stop`.
+
+    Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(start, stop)).logspace(start, stop, num, endpoint, base, dtype)
+
+
+def matmul(x: Any, y: Any) -> Any:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _module(_select(x, y)).matmul(x, y)
+
+
+def matrix_power(a: Any, n: int) -> Any:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    return _module(_select(a)).matrix_power(a, n)
+
+
+def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Maximum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).max(a, axis, keepdims)
+
+
+def maximum(x1: Any, x2: Any) -> Any:
+    """Element-wise maximum, propagating NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _module(_select(x1, x2)).maximum(x1, x2)
+
+
+def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Arithmetic mean along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).mean(x, axis, keepdims)
+
+
+def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """Median along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).median(x, axis, keepdims)
+
+
+def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Minimum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).min(a, axis, keepdims)
+
+
+def minimum(x1: Any, x2: Any) -> Any:
+    """Element-wise minimum, propagating NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _module(_select(x1, x2)).minimum(x1, x2)
+
+
+def mod(x1: Any, x2: Any) -> Any:
+    """Remainder of division with the sign of the divisor, element-wise (alias of remainder).
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _module(_select(x1, x2)).mod(x1, x2)
+
+
+def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]) -> Any:
+    """Move axes to new positions, keeping the order of the others.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).moveaxis(a, source, destination)
+
+
+def multiply(x: Any, y: Any) -> Any:
+    """Product of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _module(_select(x, y)).multiply(x, y)
+
+
+def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """Indices of the maximum values along an axis, ignoring NaNs.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(a)).nanargmax(a, axis, keepdims)
+
+
+def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """Indices of the minimum values along an axis, ignoring NaNs.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(a)).nanargmin(a, axis, keepdims)
+
+
+def nancumprod(x: Any, axis: int | None = None) -> Any:
+    """Cumulative product along an axis, treating NaNs as one.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    return _module(_select(x)).nancumprod(x, axis)
+
+
+def nancumsum(x: Any, axis: int | None = None) -> Any:
+    """Cumulative sum along an axis, treating NaNs as zero.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nancumsum(x, axis)
+
+
+def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Maximum along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nanmax(x, axis, keepdims)
+
+
+def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Arithmetic mean along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nanmean(x, axis, keepdims)
+
+
+def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """Median along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nanmedian(x, axis, keepdims)
+
+
+def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Minimum along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nanmin(x, axis, keepdims)
+
+
+def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a, q)).nanpercentile(a, q, axis, keepdims)
+
+
+def nanquantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a, q)).nanquantile(a, q, axis, keepdims)
+
+
+def nanstd(
+    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
+    """Standard deviation along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nanstd(x, axis, ddof, keepdims)
+
+
+def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Sum along the given axes, treating NaNs as zero.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).nansum(x, axis, keepdims)
+
+
+def nanvar(
+    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
+    """Variance along the given axes, ignoring NaNs.
+
+    Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
+    """
+    return _module(_select(x)).nanvar(x, axis, ddof, keepdims)
+
+
+def negative(x: Any) -> Any:
+    """Numerical negative, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).negative(x)
+
+
+def nextafter(x: Any, y: Any) -> Any:
+    """Next representable floating-point value after `x` towards `y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _module(_select(x, y)).nextafter(x, y)
+
+
+def not_equal(x: Any, y: Any) -> Any:
+    """Truth value of `x != y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
+    """
+    return _module(_select(x, y)).not_equal(x, y)
+
+
+def ones(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
+    """New array of the given shape filled with ones.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _module(_default()).ones(shape, dtype, unit)
+
+
+def ones_like(
+    a: Any,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Any:
+    """Array of ones with the shape and data type of `a`.
+
+    Unit rule: The result has the unit of `a`, or `unit` when given.
+    """
+    return _module(_select(a)).ones_like(a, dtype, shape, unit)
+
+
+def outer(a: Any, b: Any) -> Any:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).outer(a, b)
+
+
+def percentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a, q)).percentile(a, q, axis, keepdims)
+
+
+def positive(x: Any) -> Any:
+    """Numerical positive (a copy of the input), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).positive(x)
+
+
+def power(x: Any, y: Any) -> Any:
+    """First argument raised to the second, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+
+    Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
+    """
+    return _module(_select(x, y)).power(x, y)
+
+
+def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Range (maximum minus minimum) along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).ptp(x, axis, keepdims)
+
+
+def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a, q)).quantile(a, q, axis, keepdims)
+
+
+def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Convert numbers of radians to degrees, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).rad2deg(x, unit_to_scale)
+
+
+def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Convert numbers of degrees to radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
+    """
+    return _module(_select(x)).radians(x, unit_to_scale)
+
+
+def ravel(a: Any) -> Any:
+    """The array flattened to one dimension in row-major order.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).ravel(a)
+
+
+def real(x: Any) -> Any:
+    """Real part, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).real(x)
+
+
+def reciprocal(x: Any) -> Any:
+    """Reciprocal `1 / x`, element-wise.
+
+    Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
+    """
+    return _module(_select(x)).reciprocal(x)
+
+
+def remainder(x: Any, y: Any) -> Any:
+    """Remainder of division with the sign of the divisor, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _module(_select(x, y)).remainder(x, y)
+
+
+def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
+    """Repeat each element (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).repeat(a, repeats, axis)
+
+
+def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
+    """The same data with a new shape.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).reshape(a, shape)
+
+
+def rint(x: Any) -> Any:
+    """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).rint(x)
+
+
+def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
+    """Shift elements cyclically along the given axes (of the flattened array when None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).roll(a, shift, axis)
+
+
+def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
+    """Rotate by 90 degrees `k` times in the plane of the two given axes.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    return _module(_select(m)).rot90(m, k, axes)
+
+
+def round(x: Any, decimals: int = 0) -> Any:
+    """Round to the given number of decimals in the unit of `x` (halves to even), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).round(x, decimals)
+
+
+def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
+    """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
+
+    Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(a, v)).searchsorted(a, v, side)
+
+
+def sign(x: Any) -> Any:
+    """Sign (-1, 0 or 1) of the values, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(x)).sign(x)
+
+
+def signbit(x: Any) -> Any:
+    """Test whether the sign bit is set (negative values and -0.0), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    return _module(_select(x)).signbit(x)
+
+
+def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Sine of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).sin(x, unit_to_scale)
+
+
+def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Normalized sinc function `sin(pi x) / (pi x)`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).sinc(x, unit_to_scale)
+
+
+def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).sinh(x, unit_to_scale)
+
+
+def sort(a: Any, axis: int | None = -1) -> Any:
+    """Sorted copy along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).sort(a, axis)
+
+
 def sqrt(x: Any) -> Any:
-    """Square root, element-wise.
+    """Non-negative square root, element-wise.
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
     return _module(_select(x)).sqrt(x)
 
 
-def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    """Sum over axes.
+def square(x: Any) -> Any:
+    """Square of the input, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
+    """
+    return _module(_select(x)).square(x)
+
+
+def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    """Remove axes of length one (only the given ones, when `axis` is set).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).squeeze(a, axis)
+
+
+def std(
+    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
+    """Standard deviation along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).sum(x, axis=axis, keepdims=keepdims)
+    return _module(_select(x)).std(x, axis, ddof, keepdims)
+
+
+def subtract(x: Any, y: Any) -> Any:
+    """Difference of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _module(_select(x, y)).subtract(x, y)
+
+
+def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Sum along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).sum(x, axis, keepdims)
+
+
+def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
+    """Interchange two axes.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).swapaxes(a, axis1, axis2)
+
+
+def take(a: Any, indices: Any, axis: int | None = None) -> Any:
+    """Elements at the given indices along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a, indices)).take(a, indices, axis)
+
+
+def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Tangent of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).tan(x, unit_to_scale)
+
+
+def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).tanh(x, unit_to_scale)
+
+
+def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).tensordot(a, b, axes)
+
+
+def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
+    """Repeat the whole array the given number of times along each axis.
+
+    Unit rule: The result has the unit of `A` (a plain input gives a plain result).
+    """
+    return _module(_select(A)).tile(A, reps)
+
+
+def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    """Sum along the diagonal with the given offset over two axes.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).trace(a, offset, axis1, axis2)
+
+
+def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+    """Permute the axes (reverse them when `axes` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).transpose(a, axes)
+
+
+def tri(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    """Array with ones at and below the k-th diagonal and zeros elsewhere.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _module(_default()).tri(N, M, k, dtype, unit)
+
+
+def tril(m: Any, k: int = 0) -> Any:
+    """Copy with the elements above the k-th diagonal set to zero.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    return _module(_select(m)).tril(m, k)
+
+
+def triu(m: Any, k: int = 0) -> Any:
+    """Copy with the elements below the k-th diagonal set to zero.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    return _module(_select(m)).triu(m, k)
+
+
+def true_divide(x: Any, y: Any) -> Any:
+    """True (floating-point) quotient of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _module(_select(x, y)).true_divide(x, y)
+
+
+def trunc(x: Any) -> Any:
+    """Round towards zero in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).trunc(x)
+
+
+def var(
+    a: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
+    """Variance along the given axes.
+
+    Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
+    """
+    return _module(_select(a)).var(a, axis, ddof, keepdims)
+
+
+def vdot(a: Any, b: Any) -> Any:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).vdot(a, b)
+
+
+def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, b)).vecdot(a, b, axis)
+
+
+def where(condition: Any, x: Any, y: Any) -> Any:
+    """Elements of `x` where `condition` is true, else of `y`.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    """
+    return _module(_select(condition, x, y)).where(condition, x, y)
+
+
+def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
+    """New array of the given shape filled with zeros.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _module(_default()).zeros(shape, dtype, unit)
+
+
+def zeros_like(
+    a: Any,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Any:
+    """Array of zeros with the shape and data type of `a`.
+
+    Unit rule: The result has the unit of `a`, or `unit` when given.
+    """
+    return _module(_select(a)).zeros_like(a, dtype, shape, unit)

@@ -8,26 +8,211 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
+from polyunit.unit import Unit, as_exponent
 
 __all__ = [
+    "abs",
+    "absolute",
     "add",
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "argmax",
+    "argmin",
+    "argsort",
+    "around",
+    "astype",
+    "broadcast_to",
+    "cbrt",
+    "ceil",
+    "clip",
+    "conj",
+    "conjugate",
+    "cos",
+    "cosh",
+    "count_nonzero",
+    "cross",
+    "cumprod",
+    "cumsum",
+    "deg2rad",
+    "degrees",
+    "diag",
+    "diagflat",
+    "diagonal",
+    "diff",
+    "divide",
+    "dot",
+    "empty",
+    "empty_like",
+    "equal",
+    "exp",
+    "exp2",
+    "expand_dims",
+    "expm1",
+    "eye",
+    "fabs",
+    "fix",
+    "flip",
+    "fliplr",
+    "flipud",
+    "float_power",
+    "floor",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "full",
+    "full_like",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "identity",
+    "imag",
+    "inner",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isreal",
+    "kron",
+    "less",
+    "less_equal",
+    "linspace",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logaddexp",
+    "logaddexp2",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logspace",
+    "matmul",
+    "matrix_power",
+    "max",
+    "maximum",
+    "mean",
+    "median",
+    "min",
+    "minimum",
+    "mod",
+    "moveaxis",
+    "multiply",
+    "nanargmax",
+    "nanargmin",
+    "nancumprod",
+    "nancumsum",
+    "nanmax",
+    "nanmean",
+    "nanmedian",
+    "nanmin",
+    "nanpercentile",
+    "nanquantile",
+    "nanstd",
+    "nansum",
+    "nanvar",
+    "negative",
+    "nextafter",
+    "not_equal",
+    "ones",
+    "ones_like",
+    "outer",
+    "percentile",
+    "positive",
+    "power",
+    "ptp",
+    "quantile",
+    "rad2deg",
+    "radians",
+    "ravel",
+    "real",
+    "reciprocal",
+    "remainder",
+    "repeat",
+    "reshape",
+    "rint",
+    "roll",
+    "rot90",
+    "round",
+    "searchsorted",
+    "sign",
+    "signbit",
+    "sin",
+    "sinc",
+    "sinh",
+    "sort",
     "sqrt",
+    "square",
+    "squeeze",
+    "std",
+    "subtract",
     "sum",
+    "swapaxes",
+    "take",
+    "tan",
+    "tanh",
+    "tensordot",
+    "tile",
+    "trace",
+    "transpose",
+    "tri",
+    "tril",
+    "triu",
+    "true_divide",
+    "trunc",
+    "var",
+    "vdot",
+    "vecdot",
+    "where",
+    "zeros",
+    "zeros_like",
 ]
 
 _lift = _r.make_lift("numpy", scalars_pass=True)
+_EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
+_EXP_2_1 = Fraction(2, 1)
+
+
+def abs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Absolute value, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.abs(m_x), u_x)
+
+
+def absolute(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Absolute value, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.absolute(m_x), u_x)
 
 
 def add(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Element-wise sum.
+    """Sum of the arguments, element-wise.
 
-    Unit rule: `y` must have the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
@@ -36,8 +221,1733 @@ def add(
     return _r.keep(np.add(m_x, m_y), u_x)
 
 
+def all(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Test whether all elements along the given axes are true (non-zero).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("all", m_x, u_x, None)
+    return np.all(m_x, axis=axis, keepdims=keepdims)
+
+
+def amax(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Maximum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def amin(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Minimum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def any(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Test whether any element along the given axes is true (non-zero).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("any", m_x, u_x, None)
+    return np.any(m_x, axis=axis, keepdims=keepdims)
+
+
+def arccos(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
+    return np.arccos(m_x)
+
+
+def arccosh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
+    return np.arccosh(m_x)
+
+
+def arcsin(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
+    return np.arcsin(m_x)
+
+
+def arcsinh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
+    return np.arcsinh(m_x)
+
+
+def arctan(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
+    return np.arctan(m_x)
+
+
+def arctan2(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
+    return np.arctan2(m_x, m_y)
+
+
+def arctanh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
+    return np.arctanh(m_x)
+
+
+def argmax(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+) -> NDArray[Any]:
+    """Indices of the maximum values along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return np.argmax(m_a, axis=axis)
+
+
+def argmin(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+) -> NDArray[Any]:
+    """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return np.argmin(m_a, axis=axis)
+
+
+def argsort(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
+) -> NDArray[Any]:
+    """Indices that sort the array along an axis (the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return np.argsort(m_a, axis=axis)
+
+
+def around(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, decimals: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Round to the given number of decimals in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.around(m_x, decimals=decimals), u_x)
+
+
+def astype(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, dtype: Any
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Copy of the array cast to the given data type.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.astype(m_x, dtype=dtype), u_x)
+
+
+def broadcast_to(
+    array: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Broadcast the array to a new shape.
+
+    Unit rule: The result has the unit of `array` (a plain input gives a plain result).
+    """
+    m_array, u_array = _lift(array)
+    return _r.keep(np.broadcast_to(m_array, shape=shape), u_array)
+
+
+def cbrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cube root, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(np.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+
+
+def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Ceiling in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.ceil(m_x), u_x)
+
+
+def clip(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Limit the values to the interval [`a_min`, `a_max`].
+
+    Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+    """
+    m_a, u_a = _lift(a)
+    m_a_min, u_a_min = _lift(a_min)
+    m_a_max, u_a_max = _lift(a_max)
+    if u_a_min is not u_a:
+        m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
+    if u_a_max is not u_a:
+        m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
+    return _r.keep(np.clip(m_a, m_a_min, m_a_max), u_a)
+
+
+def conj(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Complex conjugate, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.conj(m_x), u_x)
+
+
+def conjugate(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Complex conjugate, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.conjugate(m_x), u_x)
+
+
+def cos(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Cosine of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
+    return np.cos(m_x)
+
+
+def cosh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
+    return np.cosh(m_x)
+
+
+def count_nonzero(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Number of non-zero values along the given axes.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return np.count_nonzero(m_a, axis=axis, keepdims=keepdims)
+
+
+def cross(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cross product of 3-element vectors along the last axis.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.cross(m_a, m_b), _r.product(u_a, u_b))
+
+
+def cumprod(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+) -> NDArray[Any]:
+    """Cumulative product along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("cumprod", m_x, u_x, None)
+    return np.cumprod(m_x, axis=axis)
+
+
+def cumsum(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cumulative sum along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.cumsum(m_x, axis=axis), u_x)
+
+
+def deg2rad(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Convert numbers of degrees to radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
+    return np.deg2rad(m_x)
+
+
+def degrees(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Convert numbers of radians to degrees, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
+    return np.degrees(m_x)
+
+
+def diag(
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
+
+    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    """
+    m_v, u_v = _lift(v)
+    return _r.keep(np.diag(m_v, k=k), u_v)
+
+
+def diagflat(
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Two-dimensional array with the flattened input on the k-th diagonal.
+
+    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    """
+    m_v, u_v = _lift(v)
+    return _r.keep(np.diagflat(m_v, k=k), u_v)
+
+
+def diagonal(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The diagonal with the given offset over two axes, moved to the last axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+def diff(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, n: int = 1, axis: int = -1
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The n-th discrete difference along an axis.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.diff(m_x, n=n, axis=axis), u_x)
+
+
+def divide(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Quotient of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    return _r.changed(np.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+def dot(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def empty(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """New array of the given shape with uninitialized values.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(np.empty(shape=shape, dtype=dtype), _r.create_unit(unit))
+
+
+def empty_like(
+    prototype: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """New array with the shape and data type of `prototype`, values uninitialized.
+
+    Unit rule: The result has the unit of `prototype`, or `unit` when given.
+    """
+    m_prototype, u_prototype = _lift(prototype)
+    return _r.like(
+        np.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
+    )
+
+
+def equal(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Truth value of `x == y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
+    return np.equal(m_x, m_y)
+
+
+def exp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Exponential, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
+    return np.exp(m_x)
+
+
+def exp2(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Two to the power of the input, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
+    return np.exp2(m_x)
+
+
+def expand_dims(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Insert a new axis of length one at the given position.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.expand_dims(m_a, axis=axis), u_a)
+
+
+def expm1(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """`exp(x) - 1`, accurate for small `x`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
+    return np.expm1(m_x)
+
+
+def eye(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Two-dimensional array with ones on the k-th diagonal and zeros elsewhere.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(np.eye(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
+
+
+def fabs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Absolute value of real input, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.fabs(m_x), u_x)
+
+
+def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Round towards zero in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.fix(m_x), u_x)
+
+
+def flip(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Reverse the order of elements along the given axes (all axes when None).
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(np.flip(m_m, axis=axis), u_m)
+
+
+def fliplr(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Reverse the order of elements along axis 1.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(np.fliplr(m_m), u_m)
+
+
+def flipud(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Reverse the order of elements along axis 0.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(np.flipud(m_m), u_m)
+
+
+def float_power(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """First argument raised to the second, element-wise, computed in double precision.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+
+    Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
+    return _r.changed(np.float_power(m_x, m_y), u)
+
+
+def floor(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Floor in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.floor(m_x), u_x)
+
+
+def floor_divide(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Largest integer not greater than `x / y`, element-wise.
+
+    Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _r.changed(np.floor_divide(m_x, m_y), u)
+
+
+def fmax(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise maximum, ignoring NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.fmax(m_x1, m_x2), u_x1)
+
+
+def fmin(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise minimum, ignoring NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.fmin(m_x1, m_x2), u_x1)
+
+
+def fmod(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Remainder of division with the sign of the dividend (C fmod), element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.fmod(m_x1, m_x2), u_x1)
+
+
+def full(
+    shape: int | tuple[int, ...],
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """New array of the given shape filled with `fill_value`.
+
+    Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
+    """
+    m_fill_value, u_fill_value = _lift(fill_value)
+    return _r.keep(np.full(m_fill_value, shape=shape, dtype=dtype), u_fill_value)
+
+
+def full_like(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """New array with the shape and data type of `a`, filled with `fill_value`.
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+    """
+    m_a, u_a = _lift(a)
+    m_fill_value, u_fill_value = _lift(fill_value)
+    if u_fill_value is not u_a:
+        m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(np.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
+
+
+def greater(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Truth value of `x > y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
+    return np.greater(m_x, m_y)
+
+
+def greater_equal(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Truth value of `x >= y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
+    return np.greater_equal(m_x, m_y)
+
+
+def hypot(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
+    return _r.keep(np.hypot(m_x, m_y), u_x)
+
+
+def identity(
+    n: int, dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Square identity matrix of size `n`.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(np.identity(n=n, dtype=dtype), _r.create_unit(unit))
+
+
+def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Imaginary part, element-wise (zeros for real input).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.imag(m_x), u_x)
+
+
+def inner(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
+
+
+def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Test for finite values (not infinity and not NaN), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return np.isfinite(m_x)
+
+
+def isinf(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Test for positive or negative infinity, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return np.isinf(m_x)
+
+
+def isnan(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Test for NaN, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return np.isnan(m_x)
+
+
+def isreal(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Test for a zero imaginary part, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return np.isreal(m_x)
+
+
+def kron(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def less(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Truth value of `x < y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
+    return np.less(m_x, m_y)
+
+
+def less_equal(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Truth value of `x <= y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
+    return np.less_equal(m_x, m_y)
+
+
+def linspace(
+    start: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Evenly spaced numbers over the interval from `start` to `stop`.
+
+    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = _lift(start)
+    m_stop, u_stop = _lift(stop)
+    if u_stop is not u_start:
+        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
+    return _r.keep(np.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+
+
+def log(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Natural logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log", m_x, u_x, unit_to_scale)
+    return np.log(m_x)
+
+
+def log10(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Base-10 logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
+    return np.log10(m_x)
+
+
+def log1p(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """`log(1 + x)`, accurate for small `x`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
+    return np.log1p(m_x)
+
+
+def log2(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Base-2 logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
+    return np.log2(m_x)
+
+
+def logaddexp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """`log(exp(x) + exp(y))`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
+    return np.logaddexp(m_x, m_y)
+
+
+def logaddexp2(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """`log2(2**x + 2**y)`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
+    return np.logaddexp2(m_x, m_y)
+
+
+def logical_and(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Logical AND of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
+    return np.logical_and(m_x, m_y)
+
+
+def logical_or(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Logical OR of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
+    return np.logical_or(m_x, m_y)
+
+
+def logical_xor(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Logical exclusive OR of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
+    return np.logical_xor(m_x, m_y)
+
+
+def logspace(
+    start: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10.0,
+    dtype: Any | None = None,
+) -> NDArray[Any]:
+    """Numbers evenly spaced on a log scale, from `base ** start` to `base ** stop`.
+
+    Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_start, u_start = _lift(start)
+    m_stop, u_stop = _lift(stop)
+    m_start = _r.fold("logspace", m_start, u_start, None)
+    m_stop = _r.fold("logspace", m_stop, u_stop, None)
+    return np.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
+
+
+def matmul(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    return _r.changed(np.matmul(m_x, m_y), _r.product(u_x, u_y))
+
+
+def matrix_power(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, n: int
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    return _r.changed(np.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+
+
+def max(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Maximum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def maximum(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise maximum, propagating NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.maximum(m_x1, m_x2), u_x1)
+
+
+def mean(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Arithmetic mean along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def median(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Median along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.median(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def min(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Minimum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def minimum(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise minimum, propagating NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.minimum(m_x1, m_x2), u_x1)
+
+
+def mod(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Remainder of division with the sign of the divisor, element-wise (alias of remainder).
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.mod(m_x1, m_x2), u_x1)
+
+
+def moveaxis(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    source: int | tuple[int, ...],
+    destination: int | tuple[int, ...],
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Move axes to new positions, keeping the order of the others.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multiply(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Product of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nanargmax(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Indices of the maximum values along an axis, ignoring NaNs.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return np.nanargmax(m_a, axis=axis, keepdims=keepdims)
+
+
+def nanargmin(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Indices of the minimum values along an axis, ignoring NaNs.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return np.nanargmin(m_a, axis=axis, keepdims=keepdims)
+
+
+def nancumprod(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+) -> NDArray[Any]:
+    """Cumulative product along an axis, treating NaNs as one.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("nancumprod", m_x, u_x, None)
+    return np.nancumprod(m_x, axis=axis)
+
+
+def nancumsum(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cumulative sum along an axis, treating NaNs as zero.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nancumsum(m_x, axis=axis), u_x)
+
+
+def nanmax(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Maximum along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def nanmean(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Arithmetic mean along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def nanmedian(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Median along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def nanmin(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Minimum along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def nanpercentile(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanpercentile", m_q, u_q)
+    return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def nanquantile(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanquantile", m_q, u_q)
+    return _r.keep(np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def nanstd(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Standard deviation along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+
+
+def nansum(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sum along the given axes, treating NaNs as zero.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def nanvar(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Variance along the given axes, ignoring NaNs.
+
+    Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(
+        np.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
+    )
+
+
+def negative(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Numerical negative, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.negative(m_x), u_x)
+
+
+def nextafter(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Next representable floating-point value after `x` towards `y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
+    return _r.keep(np.nextafter(m_x, m_y), u_x)
+
+
+def not_equal(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Truth value of `x != y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
+    return np.not_equal(m_x, m_y)
+
+
+def ones(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """New array of the given shape filled with ones.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(np.ones(shape=shape, dtype=dtype), _r.create_unit(unit))
+
+
+def ones_like(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Array of ones with the shape and data type of `a`.
+
+    Unit rule: The result has the unit of `a`, or `unit` when given.
+    """
+    m_a, u_a = _lift(a)
+    return _r.like(np.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+
+
+def outer(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+def percentile(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("percentile", m_q, u_q)
+    return _r.keep(np.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def positive(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Numerical positive (a copy of the input), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.positive(m_x), u_x)
+
+
+def power(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """First argument raised to the second, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+
+    Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
+    return _r.changed(np.power(m_x, m_y), u)
+
+
+def ptp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Range (maximum minus minimum) along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def quantile(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("quantile", m_q, u_q)
+    return _r.keep(np.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def rad2deg(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Convert numbers of radians to degrees, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
+    return np.rad2deg(m_x)
+
+
+def radians(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Convert numbers of degrees to radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
+    return np.radians(m_x)
+
+
+def ravel(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The array flattened to one dimension in row-major order.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.ravel(m_a), u_a)
+
+
+def real(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Real part, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.real(m_x), u_x)
+
+
+def reciprocal(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Reciprocal `1 / x`, element-wise.
+
+    Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(np.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+def remainder(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Remainder of division with the sign of the divisor, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
+    return _r.keep(np.remainder(m_x, m_y), u_x)
+
+
+def repeat(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, repeats: int, axis: int | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Repeat each element (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.repeat(m_a, repeats=repeats, axis=axis), u_a)
+
+
+def reshape(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The same data with a new shape.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.reshape(m_a, shape=shape), u_a)
+
+
+def rint(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.rint(m_x), u_x)
+
+
+def roll(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    shift: int,
+    axis: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Shift elements cyclically along the given axes (of the flattened array when None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.roll(m_a, shift=shift, axis=axis), u_a)
+
+
+def rot90(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    k: int = 1,
+    axes: int | tuple[int, ...] = (0, 1),
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Rotate by 90 degrees `k` times in the plane of the two given axes.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(np.rot90(m_m, k=k, axes=axes), u_m)
+
+
+def round(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, decimals: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Round to the given number of decimals in the unit of `x` (halves to even), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.round(m_x, decimals=decimals), u_x)
+
+
+def searchsorted(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    side: str = "left",
+) -> NDArray[Any]:
+    """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
+
+    Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    if u_v is not u_a:
+        m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
+    return np.searchsorted(m_a, m_v, side=side)
+
+
+def sign(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Sign (-1, 0 or 1) of the values, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return np.sign(m_x)
+
+
+def signbit(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Test whether the sign bit is set (negative values and -0.0), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return np.signbit(m_x)
+
+
+def sin(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Sine of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
+    return np.sin(m_x)
+
+
+def sinc(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Normalized sinc function `sin(pi x) / (pi x)`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
+    return np.sinc(m_x)
+
+
+def sinh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
+    return np.sinh(m_x)
+
+
+def sort(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sorted copy along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.sort(m_a, axis=axis), u_a)
+
+
 def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Square root, element-wise.
+    """Non-negative square root, element-wise.
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
@@ -45,14 +1955,304 @@ def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     return _r.changed(np.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
+def square(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Square of the input, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(np.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squeeze(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Remove axes of length one (only the given ones, when `axis` is set).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.squeeze(m_a, axis=axis), u_a)
+
+
+def std(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Standard deviation along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+
+
+def subtract(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Difference of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
+    return _r.keep(np.subtract(m_x, m_y), u_x)
+
+
 def sum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Sum over axes.
+    """Sum along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+def swapaxes(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis1: int, axis2: int
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Interchange two axes.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def take(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices: NDArray[Any], axis: int | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Elements at the given indices along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_indices, u_indices = _lift(indices)
+    m_indices = _r.fold("take", m_indices, u_indices)
+    return _r.keep(np.take(m_a, m_indices, axis=axis), u_a)
+
+
+def tan(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Tangent of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
+    return np.tan(m_x)
+
+
+def tanh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
+    return np.tanh(m_x)
+
+
+def tensordot(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axes: int = 2,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+
+
+def tile(
+    A: Quantity[NDArray[Any]] | NDArray[Any] | float, reps: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Repeat the whole array the given number of times along each axis.
+
+    Unit rule: The result has the unit of `A` (a plain input gives a plain result).
+    """
+    m_A, u_A = _lift(A)
+    return _r.keep(np.tile(m_A, reps=reps), u_A)
+
+
+def trace(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sum along the diagonal with the given offset over two axes.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+def transpose(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Permute the axes (reverse them when `axes` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.transpose(m_a, axes=axes), u_a)
+
+
+def tri(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Array with ones at and below the k-th diagonal and zeros elsewhere.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(np.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
+
+
+def tril(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Copy with the elements above the k-th diagonal set to zero.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(np.tril(m_m, k=k), u_m)
+
+
+def triu(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Copy with the elements below the k-th diagonal set to zero.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(np.triu(m_m, k=k), u_m)
+
+
+def true_divide(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """True (floating-point) quotient of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    return _r.changed(np.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+def trunc(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Round towards zero in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.trunc(m_x), u_x)
+
+
+def var(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Variance along the given axes.
+
+    Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    return _r.changed(np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+
+
+def vdot(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def vecdot(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = -1,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(np.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def where(
+    condition: NDArray[Any],
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Elements of `x` where `condition` is true, else of `y`.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("where", m_condition, u_condition)
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
+    return _r.keep(np.where(m_condition, m_x, m_y), u_x)
+
+
+def zeros(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """New array of the given shape filled with zeros.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(np.zeros(shape=shape, dtype=dtype), _r.create_unit(unit))
+
+
+def zeros_like(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Array of zeros with the shape and data type of `a`.
+
+    Unit rule: The result has the unit of `a`, or `unit` when given.
+    """
+    m_a, u_a = _lift(a)
+    return _r.like(np.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))

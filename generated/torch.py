@@ -4,29 +4,216 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import torch
+
+from polyunit import convert as _convert
+from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
+from polyunit.unit import Unit, as_exponent
 
 __all__ = [
+    "abs",
+    "absolute",
     "add",
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "argmax",
+    "argmin",
+    "argsort",
+    "around",
+    "astype",
+    "broadcast_to",
+    "cbrt",
+    "ceil",
+    "clip",
+    "conj",
+    "conjugate",
+    "cos",
+    "cosh",
+    "count_nonzero",
+    "cross",
+    "cumprod",
+    "cumsum",
+    "deg2rad",
+    "degrees",
+    "diag",
+    "diagflat",
+    "diagonal",
+    "diff",
+    "divide",
+    "dot",
+    "empty",
+    "empty_like",
+    "equal",
+    "exp",
+    "exp2",
+    "expand_dims",
+    "expm1",
+    "eye",
+    "fabs",
+    "fix",
+    "flip",
+    "fliplr",
+    "flipud",
+    "float_power",
+    "floor",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "full",
+    "full_like",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "identity",
+    "imag",
+    "inner",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isreal",
+    "kron",
+    "less",
+    "less_equal",
+    "linspace",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logaddexp",
+    "logaddexp2",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logspace",
+    "matmul",
+    "matrix_power",
+    "max",
+    "maximum",
+    "mean",
+    "median",
+    "min",
+    "minimum",
+    "mod",
+    "moveaxis",
+    "multiply",
+    "nanargmax",
+    "nanargmin",
+    "nancumprod",
+    "nancumsum",
+    "nanmax",
+    "nanmean",
+    "nanmedian",
+    "nanmin",
+    "nanpercentile",
+    "nanquantile",
+    "nanstd",
+    "nansum",
+    "nanvar",
+    "negative",
+    "nextafter",
+    "not_equal",
+    "ones",
+    "ones_like",
+    "outer",
+    "percentile",
+    "positive",
+    "power",
+    "ptp",
+    "quantile",
+    "rad2deg",
+    "radians",
+    "ravel",
+    "real",
+    "reciprocal",
+    "remainder",
+    "repeat",
+    "reshape",
+    "rint",
+    "roll",
+    "rot90",
+    "round",
+    "searchsorted",
+    "sign",
+    "signbit",
+    "sin",
+    "sinc",
+    "sinh",
+    "sort",
     "sqrt",
+    "square",
+    "squeeze",
+    "std",
+    "subtract",
     "sum",
+    "swapaxes",
+    "take",
+    "tan",
+    "tanh",
+    "tensordot",
+    "tile",
+    "trace",
+    "transpose",
+    "tri",
+    "tril",
+    "triu",
+    "true_divide",
+    "trunc",
+    "var",
+    "vdot",
+    "vecdot",
+    "where",
+    "zeros",
+    "zeros_like",
 ]
 
 _lift = _r.make_lift("torch", scalars_pass=False)
 _lift_s = _r.make_lift("torch", scalars_pass=True)
+_EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
+_EXP_2_1 = Fraction(2, 1)
+
+
+def abs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Absolute value, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.abs(m_x), u_x)
+
+
+def absolute(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Absolute value, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.absolute(m_x), u_x)
 
 
 def add(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Element-wise sum.
+    """Sum of the arguments, element-wise.
 
-    Unit rule: `y` must have the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     m_x, u_x = _lift(x)
     m_y, u_y = _lift_s(y)
@@ -35,8 +222,1756 @@ def add(
     return _r.keep(torch.add(m_x, m_y), u_x)
 
 
+def all(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Test whether all elements along the given axes are true (non-zero).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("all", m_x, u_x, None)
+    return torch.all(m_x, dim=axis, keepdim=keepdims)
+
+
+def amax(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Maximum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.amax(m_a, dim=axis, keepdim=keepdims), u_a)
+
+
+def amin(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Minimum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.amin(m_a, dim=axis, keepdim=keepdims), u_a)
+
+
+def any(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Test whether any element along the given axes is true (non-zero).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("any", m_x, u_x, None)
+    return torch.any(m_x, dim=axis, keepdim=keepdims)
+
+
+def arccos(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
+    return torch.arccos(m_x)
+
+
+def arccosh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
+    return torch.arccosh(m_x)
+
+
+def arcsin(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
+    return torch.arcsin(m_x)
+
+
+def arcsinh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
+    return torch.arcsinh(m_x)
+
+
+def arctan(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
+    return torch.arctan(m_x)
+
+
+def arctan2(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
+    return torch.arctan2(m_x, m_y)
+
+
+def arctanh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
+    return torch.arctanh(m_x)
+
+
+def argmax(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+) -> torch.Tensor:
+    """Indices of the maximum values along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return torch.argmax(m_a, dim=axis)
+
+
+def argmin(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+) -> torch.Tensor:
+    """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return torch.argmin(m_a, dim=axis)
+
+
+def argsort(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
+) -> torch.Tensor:
+    """Indices that sort the array along an axis (the flattened array when `axis` is None).
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return torch.argsort(m_a, dim=axis)
+
+
+def around(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, decimals: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Round to the given number of decimals in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.around(m_x, decimals=decimals), u_x)
+
+
+def astype(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, dtype: Any
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Copy of the array cast to the given data type.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.astype(m_x, dtype=_convert.torch_dtype(dtype)), u_x)
+
+
+def broadcast_to(
+    array: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Broadcast the array to a new shape.
+
+    Unit rule: The result has the unit of `array` (a plain input gives a plain result).
+    """
+    m_array, u_array = _lift(array)
+    return _r.keep(torch.broadcast_to(m_array, shape=shape), u_array)
+
+
+def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cube root, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(torch.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+
+
+def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Ceiling in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.ceil(m_x), u_x)
+
+
+def clip(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    a_min: Quantity[torch.Tensor] | torch.Tensor | float,
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Limit the values to the interval [`a_min`, `a_max`].
+
+    Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+    """
+    m_a, u_a = _lift(a)
+    m_a_min, u_a_min = _lift(a_min)
+    m_a_max, u_a_max = _lift(a_max)
+    if u_a_min is not u_a:
+        m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
+    if u_a_max is not u_a:
+        m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
+    return _r.keep(torch.clip(m_a, m_a_min, m_a_max), u_a)
+
+
+def conj(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Complex conjugate, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.conj(m_x), u_x)
+
+
+def conjugate(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Complex conjugate, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.conjugate(m_x), u_x)
+
+
+def cos(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Cosine of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
+    return torch.cos(m_x)
+
+
+def cosh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
+    return torch.cosh(m_x)
+
+
+def count_nonzero(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Number of non-zero values along the given axes.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return torch.count_nonzero(m_a, dim=axis, keepdim=keepdims)
+
+
+def cross(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cross product of 3-element vectors along the last axis.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.cross(m_a, m_b), _r.product(u_a, u_b))
+
+
+def cumprod(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+) -> torch.Tensor:
+    """Cumulative product along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("cumprod", m_x, u_x, None)
+    return torch.cumprod(m_x, dim=axis)
+
+
+def cumsum(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cumulative sum along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.cumsum(m_x, dim=axis), u_x)
+
+
+def deg2rad(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Convert numbers of degrees to radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
+    return torch.deg2rad(m_x)
+
+
+def degrees(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Convert numbers of radians to degrees, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
+    return torch.degrees(m_x)
+
+
+def diag(
+    v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
+
+    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    """
+    m_v, u_v = _lift(v)
+    return _r.keep(torch.diag(m_v, k=k), u_v)
+
+
+def diagflat(
+    v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Two-dimensional array with the flattened input on the k-th diagonal.
+
+    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    """
+    m_v, u_v = _lift(v)
+    return _r.keep(torch.diagflat(m_v, k=k), u_v)
+
+
+def diagonal(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The diagonal with the given offset over two axes, moved to the last axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+def diff(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, n: int = 1, axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The n-th discrete difference along an axis.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
+
+
+def divide(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Quotient of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    return _r.changed(torch.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+def dot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def empty(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """New array of the given shape with uninitialized values.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(
+        torch.empty(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+    )
+
+
+def empty_like(
+    prototype: Quantity[torch.Tensor] | torch.Tensor | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """New array with the shape and data type of `prototype`, values uninitialized.
+
+    Unit rule: The result has the unit of `prototype`, or `unit` when given.
+    """
+    m_prototype, u_prototype = _lift(prototype)
+    return _r.like(
+        torch.empty_like(m_prototype, dtype=_convert.torch_dtype(dtype), shape=shape),
+        u_prototype,
+        _r.create_unit(unit),
+    )
+
+
+def equal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Truth value of `x == y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
+    return torch.equal(m_x, m_y)
+
+
+def exp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Exponential, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
+    return torch.exp(m_x)
+
+
+def exp2(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Two to the power of the input, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
+    return torch.exp2(m_x)
+
+
+def expand_dims(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Insert a new axis of length one at the given position.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.expand_dims(m_a, dim=axis), u_a)
+
+
+def expm1(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """`exp(x) - 1`, accurate for small `x`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
+    return torch.expm1(m_x)
+
+
+def eye(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Two-dimensional array with ones on the k-th diagonal and zeros elsewhere.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(
+        torch.eye(N=N, M=M, k=k, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+    )
+
+
+def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Absolute value of real input, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.fabs(m_x), u_x)
+
+
+def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Round towards zero in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.fix(m_x), u_x)
+
+
+def flip(
+    m: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Reverse the order of elements along the given axes (all axes when None).
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(torch.flip(m_m, dim=axis), u_m)
+
+
+def fliplr(
+    m: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Reverse the order of elements along axis 1.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(torch.fliplr(m_m), u_m)
+
+
+def flipud(
+    m: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Reverse the order of elements along axis 0.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(torch.flipud(m_m), u_m)
+
+
+def float_power(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """First argument raised to the second, element-wise, computed in double precision.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+
+    Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
+    return _r.changed(torch.float_power(m_x, m_y), u)
+
+
+def floor(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Floor in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.floor(m_x), u_x)
+
+
+def floor_divide(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Largest integer not greater than `x / y`, element-wise.
+
+    Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _r.changed(torch.floor_divide(m_x, m_y), u)
+
+
+def fmax(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise maximum, ignoring NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.fmax(m_x1, m_x2), u_x1)
+
+
+def fmin(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise minimum, ignoring NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.fmin(m_x1, m_x2), u_x1)
+
+
+def fmod(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Remainder of division with the sign of the dividend (C fmod), element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.fmod(m_x1, m_x2), u_x1)
+
+
+def full(
+    shape: int | tuple[int, ...],
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """New array of the given shape filled with `fill_value`.
+
+    Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
+    """
+    m_fill_value, u_fill_value = _lift(fill_value)
+    return _r.keep(
+        torch.full(m_fill_value, shape=shape, dtype=_convert.torch_dtype(dtype)), u_fill_value
+    )
+
+
+def full_like(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """New array with the shape and data type of `a`, filled with `fill_value`.
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+    """
+    m_a, u_a = _lift(a)
+    m_fill_value, u_fill_value = _lift(fill_value)
+    if u_fill_value is not u_a:
+        m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(
+        torch.full_like(m_a, m_fill_value, dtype=_convert.torch_dtype(dtype), shape=shape), u_a
+    )
+
+
+def greater(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Truth value of `x > y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
+    return torch.greater(m_x, m_y)
+
+
+def greater_equal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Truth value of `x >= y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
+    return torch.greater_equal(m_x, m_y)
+
+
+def hypot(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
+    return _r.keep(torch.hypot(m_x, m_y), u_x)
+
+
+def identity(
+    n: int, dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Square identity matrix of size `n`.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(torch.identity(n=n, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
+
+
+def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Imaginary part, element-wise (zeros for real input).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.imag(m_x), u_x)
+
+
+def inner(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
+
+
+def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Test for finite values (not infinity and not NaN), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return torch.isfinite(m_x)
+
+
+def isinf(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Test for positive or negative infinity, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return torch.isinf(m_x)
+
+
+def isnan(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Test for NaN, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return torch.isnan(m_x)
+
+
+def isreal(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Test for a zero imaginary part, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return torch.isreal(m_x)
+
+
+def kron(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def less(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Truth value of `x < y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
+    return torch.less(m_x, m_y)
+
+
+def less_equal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Truth value of `x <= y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
+    return torch.less_equal(m_x, m_y)
+
+
+def linspace(
+    start: Quantity[torch.Tensor] | torch.Tensor | float,
+    stop: Quantity[torch.Tensor] | torch.Tensor | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Evenly spaced numbers over the interval from `start` to `stop`.
+
+    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = _lift(start)
+    m_stop, u_stop = _lift(stop)
+    if u_stop is not u_start:
+        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
+    return _r.keep(
+        torch.linspace(
+            m_start, m_stop, num=num, endpoint=endpoint, dtype=_convert.torch_dtype(dtype)
+        ),
+        u_start,
+    )
+
+
+def log(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Natural logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log", m_x, u_x, unit_to_scale)
+    return torch.log(m_x)
+
+
+def log10(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Base-10 logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
+    return torch.log10(m_x)
+
+
+def log1p(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """`log(1 + x)`, accurate for small `x`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
+    return torch.log1p(m_x)
+
+
+def log2(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Base-2 logarithm, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
+    return torch.log2(m_x)
+
+
+def logaddexp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """`log(exp(x) + exp(y))`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
+    return torch.logaddexp(m_x, m_y)
+
+
+def logaddexp2(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """`log2(2**x + 2**y)`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
+    return torch.logaddexp2(m_x, m_y)
+
+
+def logical_and(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Logical AND of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
+    return torch.logical_and(m_x, m_y)
+
+
+def logical_or(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Logical OR of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
+    return torch.logical_or(m_x, m_y)
+
+
+def logical_xor(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Logical exclusive OR of the truth values of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
+    return torch.logical_xor(m_x, m_y)
+
+
+def logspace(
+    start: Quantity[torch.Tensor] | torch.Tensor | float,
+    stop: Quantity[torch.Tensor] | torch.Tensor | float,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10.0,
+    dtype: Any | None = None,
+) -> torch.Tensor:
+    """Numbers evenly spaced on a log scale, from `base ** start` to `base ** stop`.
+
+    Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_start, u_start = _lift(start)
+    m_stop, u_stop = _lift(stop)
+    m_start = _r.fold("logspace", m_start, u_start, None)
+    m_stop = _r.fold("logspace", m_stop, u_stop, None)
+    return torch.logspace(
+        m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=_convert.torch_dtype(dtype)
+    )
+
+
+def matmul(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    return _r.changed(torch.matmul(m_x, m_y), _r.product(u_x, u_y))
+
+
+def matrix_power(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, n: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    return _r.changed(torch.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+
+
+def max(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Maximum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.max(m_a, dim=axis, keepdim=keepdims), u_a)
+
+
+def maximum(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise maximum, propagating NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.maximum(m_x1, m_x2), u_x1)
+
+
+def mean(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Arithmetic mean along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.mean(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def median(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Median along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.median(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def min(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Minimum along the given axes, propagating NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.min(m_a, dim=axis, keepdim=keepdims), u_a)
+
+
+def minimum(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise minimum, propagating NaNs.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.minimum(m_x1, m_x2), u_x1)
+
+
+def mod(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Remainder of division with the sign of the divisor, element-wise (alias of remainder).
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.mod(m_x1, m_x2), u_x1)
+
+
+def moveaxis(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    source: int | tuple[int, ...],
+    destination: int | tuple[int, ...],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Move axes to new positions, keeping the order of the others.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multiply(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Product of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    return _r.changed(torch.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nanargmax(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Indices of the maximum values along an axis, ignoring NaNs.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return torch.nanargmax(m_a, dim=axis, keepdim=keepdims)
+
+
+def nanargmin(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Indices of the minimum values along an axis, ignoring NaNs.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_a, u_a = _lift(a)
+    return torch.nanargmin(m_a, dim=axis, keepdim=keepdims)
+
+
+def nancumprod(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+) -> torch.Tensor:
+    """Cumulative product along an axis, treating NaNs as one.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("nancumprod", m_x, u_x, None)
+    return torch.nancumprod(m_x, dim=axis)
+
+
+def nancumsum(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cumulative sum along an axis, treating NaNs as zero.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nancumsum(m_x, dim=axis), u_x)
+
+
+def nanmax(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Maximum along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nanmax(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def nanmean(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Arithmetic mean along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nanmean(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def nanmedian(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Median along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nanmedian(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def nanmin(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Minimum along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nanmin(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def nanpercentile(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanpercentile", m_q, u_q)
+    return _r.keep(torch.nanpercentile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+
+
+def nanquantile(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanquantile", m_q, u_q)
+    return _r.keep(torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+
+
+def nanstd(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Standard deviation along the given axes, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nanstd(m_x, dim=axis, ddof=ddof, keepdim=keepdims), u_x)
+
+
+def nansum(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sum along the given axes, treating NaNs as zero.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nansum(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def nanvar(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Variance along the given axes, ignoring NaNs.
+
+    Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(
+        torch.nanvar(m_x, dim=axis, ddof=ddof, keepdim=keepdims), _r.power(u_x, _EXP_2_1)
+    )
+
+
+def negative(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Numerical negative, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.negative(m_x), u_x)
+
+
+def nextafter(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Next representable floating-point value after `x` towards `y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
+    return _r.keep(torch.nextafter(m_x, m_y), u_x)
+
+
+def not_equal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Truth value of `x != y`, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
+    return torch.not_equal(m_x, m_y)
+
+
+def ones(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """New array of the given shape filled with ones.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(
+        torch.ones(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+    )
+
+
+def ones_like(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Array of ones with the shape and data type of `a`.
+
+    Unit rule: The result has the unit of `a`, or `unit` when given.
+    """
+    m_a, u_a = _lift(a)
+    return _r.like(
+        torch.ones_like(m_a, dtype=_convert.torch_dtype(dtype), shape=shape),
+        u_a,
+        _r.create_unit(unit),
+    )
+
+
+def outer(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+def percentile(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("percentile", m_q, u_q)
+    return _r.keep(torch.percentile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+
+
+def positive(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Numerical positive (a copy of the input), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.positive(m_x), u_x)
+
+
+def power(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """First argument raised to the second, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+
+    Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
+    return _r.changed(torch.power(m_x, m_y), u)
+
+
+def ptp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Range (maximum minus minimum) along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.ptp(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def quantile(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("quantile", m_q, u_q)
+    return _r.keep(torch.quantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+
+
+def rad2deg(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Convert numbers of radians to degrees, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
+    return torch.rad2deg(m_x)
+
+
+def radians(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Convert numbers of degrees to radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
+    return torch.radians(m_x)
+
+
+def ravel(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The array flattened to one dimension in row-major order.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.ravel(m_a), u_a)
+
+
+def real(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Real part, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.real(m_x), u_x)
+
+
+def reciprocal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Reciprocal `1 / x`, element-wise.
+
+    Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(torch.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+def remainder(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Remainder of division with the sign of the divisor, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
+    return _r.keep(torch.remainder(m_x, m_y), u_x)
+
+
+def repeat(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, repeats: int, axis: int | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Repeat each element (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.repeat(m_a, repeats=repeats, dim=axis), u_a)
+
+
+def reshape(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The same data with a new shape.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.reshape(m_a, shape=shape), u_a)
+
+
+def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.rint(m_x), u_x)
+
+
+def roll(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    shift: int,
+    axis: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Shift elements cyclically along the given axes (of the flattened array when None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.roll(m_a, shift=shift, dim=axis), u_a)
+
+
+def rot90(
+    m: Quantity[torch.Tensor] | torch.Tensor | float,
+    k: int = 1,
+    axes: int | tuple[int, ...] = (0, 1),
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Rotate by 90 degrees `k` times in the plane of the two given axes.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(torch.rot90(m_m, k=k, axes=axes), u_m)
+
+
+def round(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, decimals: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Round to the given number of decimals in the unit of `x` (halves to even), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.round(m_x, decimals=decimals), u_x)
+
+
+def searchsorted(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    v: Quantity[torch.Tensor] | torch.Tensor | float,
+    side: str = "left",
+) -> torch.Tensor:
+    """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
+
+    Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    if u_v is not u_a:
+        m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
+    return torch.searchsorted(m_a, m_v, side=side)
+
+
+def sign(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Sign (-1, 0 or 1) of the values, element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return torch.sign(m_x)
+
+
+def signbit(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Test whether the sign bit is set (negative values and -0.0), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, u_x = _lift(x)
+    return torch.signbit(m_x)
+
+
+def sin(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Sine of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
+    return torch.sin(m_x)
+
+
+def sinc(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Normalized sinc function `sin(pi x) / (pi x)`, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
+    return torch.sinc(m_x)
+
+
+def sinh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
+    return torch.sinh(m_x)
+
+
+def sort(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sorted copy along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.sort(m_a, dim=axis), u_a)
+
+
 def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Square root, element-wise.
+    """Non-negative square root, element-wise.
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
@@ -44,14 +1979,314 @@ def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     return _r.changed(torch.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
+def square(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Square of the input, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    return _r.changed(torch.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squeeze(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Remove axes of length one (only the given ones, when `axis` is set).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.squeeze(m_a, dim=axis), u_a)
+
+
+def std(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Standard deviation along the given axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.std(m_x, dim=axis, ddof=ddof, keepdim=keepdims), u_x)
+
+
+def subtract(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Difference of the arguments, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
+    return _r.keep(torch.subtract(m_x, m_y), u_x)
+
+
 def sum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Sum over axes.
+    """Sum along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.sum(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+def swapaxes(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axis1: int, axis2: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Interchange two axes.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def take(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, indices: torch.Tensor, axis: int | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Elements at the given indices along an axis (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    m_indices, u_indices = _lift(indices)
+    m_indices = _r.fold("take", m_indices, u_indices)
+    return _r.keep(torch.take(m_a, m_indices, dim=axis), u_a)
+
+
+def tan(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Tangent of an angle in radians, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
+    return torch.tan(m_x)
+
+
+def tanh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
+    return torch.tanh(m_x)
+
+
+def tensordot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: int = 2,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+
+
+def tile(
+    A: Quantity[torch.Tensor] | torch.Tensor | float, reps: int | tuple[int, ...]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Repeat the whole array the given number of times along each axis.
+
+    Unit rule: The result has the unit of `A` (a plain input gives a plain result).
+    """
+    m_A, u_A = _lift(A)
+    return _r.keep(torch.tile(m_A, reps=reps), u_A)
+
+
+def trace(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sum along the diagonal with the given offset over two axes.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+def transpose(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Permute the axes (reverse them when `axes` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(torch.transpose(m_a, axes=axes), u_a)
+
+
+def tri(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Array with ones at and below the k-th diagonal and zeros elsewhere.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(
+        torch.tri(N=N, M=M, k=k, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+    )
+
+
+def tril(
+    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Copy with the elements above the k-th diagonal set to zero.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(torch.tril(m_m, k=k), u_m)
+
+
+def triu(
+    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Copy with the elements below the k-th diagonal set to zero.
+
+    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    """
+    m_m, u_m = _lift(m)
+    return _r.keep(torch.triu(m_m, k=k), u_m)
+
+
+def true_divide(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """True (floating-point) quotient of the arguments, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift_s(y)
+    return _r.changed(torch.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+def trunc(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Round towards zero in the unit of `x`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.trunc(m_x), u_x)
+
+
+def var(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Variance along the given axes.
+
+    Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    return _r.changed(
+        torch.var(m_a, dim=axis, ddof=ddof, keepdim=keepdims), _r.power(u_a, _EXP_2_1)
+    )
+
+
+def vdot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def vecdot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(torch.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+
+
+def where(
+    condition: torch.Tensor,
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Elements of `x` where `condition` is true, else of `y`.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("where", m_condition, u_condition)
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
+    return _r.keep(torch.where(m_condition, m_x, m_y), u_x)
+
+
+def zeros(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """New array of the given shape filled with zeros.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(
+        torch.zeros(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+    )
+
+
+def zeros_like(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Array of zeros with the shape and data type of `a`.
+
+    Unit rule: The result has the unit of `a`, or `unit` when given.
+    """
+    m_a, u_a = _lift(a)
+    return _r.like(
+        torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype), shape=shape),
+        u_a,
+        _r.create_unit(unit),
+    )

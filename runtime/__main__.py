@@ -6,7 +6,14 @@ from importlib import metadata
 
 from polyunit.backend import BACKENDS, default_backend, get_default_backend, is_installed
 
-_DISTRIBUTIONS = {"numpy": "numpy", "jax": "jax", "torch": "torch", "cupy": "cupy", "dask": "dask", "ndonnx": "ndonnx"}
+_DISTRIBUTIONS = {
+    "numpy": "numpy",
+    "jax": "jax",
+    "torch": "torch",
+    "cupy": "cupy",
+    "dask": "dask",
+    "ndonnx": "ndonnx",
+}
 
 
 def _version(dist: str) -> str:
@@ -27,7 +34,9 @@ def main() -> None:
         state = _version(_DISTRIBUTIONS[name]) if is_installed(name) else "not installed"
         print(f"  {name:<7} {state}")
     chosen = get_default_backend()
-    print(f"default backend: {default_backend()}" + ("" if chosen else " (none set; jax, else numpy)"))
+    print(
+        f"default backend: {default_backend()}" + ("" if chosen else " (none set; jax, else numpy)")
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,14 @@ _ROOTS: Final = {
     "ndonnx": "ndonnx",
 }
 # The import name that must be installed for each backend.
-_IMPORT: Final = {"numpy": "numpy", "jax": "jax", "torch": "torch", "cupy": "cupy", "dask": "dask", "ndonnx": "ndonnx"}
+_IMPORT: Final = {
+    "numpy": "numpy",
+    "jax": "jax",
+    "torch": "torch",
+    "cupy": "cupy",
+    "dask": "dask",
+    "ndonnx": "ndonnx",
+}
 
 _TYPE_BACKEND: dict[type, str | None] = {}
 _DEFAULT: ContextVar[str | None] = ContextVar("polyunit_default_backend", default=None)

@@ -68,15 +68,22 @@ def to_numpy_array(m: Any) -> Any:
     return np.asarray(m)
 
 
-def convert_array(m: Any, target: str, *, device: Any = None, dtype: Any = None, chunks: Any = None) -> Any:
+def convert_array(
+    m: Any, target: str, *, device: Any = None, dtype: Any = None, chunks: Any = None
+) -> Any:
     """`m` as an array of backend `target` (device/dtype for torch, chunks for dask)."""
     source = backend_of_type(type(m))
     if target == "torch":
         torch = _lib("torch")
         tdtype = torch_dtype(dtype)
         if source == "torch":
-            return m.to(device=device, dtype=tdtype) if (device is not None or tdtype is not None) else m
-        return torch.as_tensor(to_numpy_array(m), device=device, dtype=tdtype)
+            return (
+                m.to(device=device, dtype=tdtype)
+                if (device is not None or tdtype is not None)
+                else m
+            )
+        # A copy: the new tensor must not alias (or write through to) the source array.
+        return torch.tensor(to_numpy_array(m), device=device, dtype=tdtype)
     if source == target and dtype is None and chunks is None:
         return m
     if target == "numpy":
@@ -93,7 +100,10 @@ def convert_array(m: Any, target: str, *, device: Any = None, dtype: Any = None,
         if source == "dask":
             out = m if dtype is None else m.astype(numpy_dtype(dtype))
             return out if chunks is None else out.rechunk(chunks)
-        return da.from_array(to_numpy_array(m) if dtype is None else to_numpy_array(m).astype(numpy_dtype(dtype)), chunks=chunks or "auto")
+        return da.from_array(
+            to_numpy_array(m) if dtype is None else to_numpy_array(m).astype(numpy_dtype(dtype)),
+            chunks=chunks or "auto",
+        )
     if target == "ndonnx":
         ndx = _lib("ndonnx")
         arr = to_numpy_array(m)

@@ -12,11 +12,13 @@ from typing import Any
 from polyunit.unit import UNITLESS, Unit
 
 
-def floor_divide(op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None) -> tuple[Any, Any, Unit | None]:
+def floor_divide(
+    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None
+) -> tuple[Any, Any, Unit | None]:
     """Same dimension: y in x's unit, plain result (7 m // 20 cm == 35). Else unit(x) / unit(y)."""
     ux = UNITLESS if u_x is None else u_x
     uy = UNITLESS if u_y is None else u_y
     if ux.dim is uy.dim:
         factor = uy.factor_to(ux)
         return m_x, (m_y if factor == 1.0 else m_y * factor), None
-    return m_x, m_y, ux / uy  # type: ignore[no-any-return]
+    return m_x, m_y, ux / uy

@@ -6,7 +6,15 @@ from fractions import Fraction
 from typing import ClassVar, Final
 
 BASE_SYMBOLS: Final = ("m", "kg", "s", "A", "K", "mol", "cd")
-BASE_NAMES: Final = ("length", "mass", "time", "electric current", "temperature", "amount", "luminosity")
+BASE_NAMES: Final = (
+    "length",
+    "mass",
+    "time",
+    "electric current",
+    "temperature",
+    "amount",
+    "luminosity",
+)
 
 Exponents = tuple[Fraction, Fraction, Fraction, Fraction, Fraction, Fraction, Fraction]
 
@@ -29,7 +37,9 @@ class Dimension:
 
     def __new__(cls, *exponents: int | Fraction) -> Dimension:
         if len(exponents) != 7:
-            raise ValueError(f"a Dimension has 7 exponents ({', '.join(BASE_SYMBOLS)}), got {len(exponents)}")
+            raise ValueError(
+                f"a Dimension has 7 exponents ({', '.join(BASE_SYMBOLS)}), got {len(exponents)}"
+            )
         key: Exponents = tuple(Fraction(e) for e in exponents)  # type: ignore[assignment]
         found = cls._interned.get(key)
         if found is not None:

@@ -84,7 +84,9 @@ class Quantity(Generic[A]):
 
     def __init__(self, mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None) -> None:
         if not isinstance(unit, Unit):
-            raise TypeError(f"unit must be a polyunit Unit (e.g. u.meter), got {type(unit).__name__}")
+            raise TypeError(
+                f"unit must be a polyunit Unit (e.g. u.meter), got {type(unit).__name__}"
+            )
         if isinstance(mantissa, Quantity):
             mantissa = mantissa.in_unit(unit).mantissa
         b = backend_of_type(type(mantissa))
@@ -144,14 +146,16 @@ class Quantity(Generic[A]):
         factor = self.unit.factor_to(unit)
         if factor == 1.0:
             return Quantity._new(self.mantissa, unit)
-        return Quantity._new(self.mantissa * factor, unit)  # type: ignore[operator]
+        scaled: Any = self.mantissa
+        return Quantity._new(scaled * factor, unit)
 
     to = in_unit
 
     def to_decimal(self, unit: Unit | None = None) -> A:
         """The plain mantissa expressed in `unit` (default: dimensionless, scale folded in)."""
         factor = self.unit.factor_to(UNITLESS if unit is None else unit)
-        return self.mantissa if factor == 1.0 else self.mantissa * factor  # type: ignore[operator]
+        value: Any = self.mantissa
+        return value if factor == 1.0 else value * factor  # type: ignore[no-any-return]
 
     # -- backends ---------------------------------------------------------------------------
     def _moved(self, target: str, **kwargs: Any) -> Quantity[Any]:
@@ -187,7 +191,11 @@ class Quantity(Generic[A]):
         return f'Quantity({format_mantissa(self.mantissa)}, "{self.unit.dispname}")'
 
     def __format__(self, spec: str) -> str:
-        return str(self) if not spec else f"{format(self.to_python_scalar(), spec)} {self.unit.dispname}"
+        return (
+            str(self)
+            if not spec
+            else f"{format(self.to_python_scalar(), spec)} {self.unit.dispname}"
+        )
 
     # -- Python protocol ----------------------------------------------------------------------
     def _refuse_lazy(self, what: str) -> None:
@@ -370,11 +378,11 @@ class Quantity(Generic[A]):
     def __abs__(self) -> Quantity[A]:
         return _module_of(self.mantissa).absolute(self)  # type: ignore[no-any-return]
 
-    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+    def __eq__(self, other: object) -> Any:
         mod = _module_for(self.mantissa, other)
         return NotImplemented if mod is None else mod.equal(self, other)
 
-    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+    def __ne__(self, other: object) -> Any:
         mod = _module_for(self.mantissa, other)
         return NotImplemented if mod is None else mod.not_equal(self, other)
 

@@ -53,7 +53,8 @@ def changed(r: A, u: Unit | None) -> Quantity[A] | A:
     if u is None:
         return r
     if u.dim is DIMENSIONLESS:
-        return r if u.scale == 1.0 else r * u.scale  # type: ignore[operator]
+        scaled: Any = r
+        return r if u.scale == 1.0 else scaled * u.scale
     return Quantity._new(r, u)
 
 
@@ -95,7 +96,9 @@ def power(u: Unit | None, p: Fraction) -> Unit | None:
     return None if u is None else u**p
 
 
-def power_by(op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None) -> tuple[Any, Any, Unit | None]:
+def power_by(
+    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None
+) -> tuple[Any, Any, Unit | None]:
     """`x ** y` with `y` a run-time argument: (base mantissa, exponent for the backend, unit).
 
     A unitful base needs a static scalar exponent (one unit for the whole result); a
@@ -103,7 +106,9 @@ def power_by(op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None) ->
     """
     if u_y is not None:
         if u_y.dim is not DIMENSIONLESS:
-            raise DimensionMismatchError(f"{op}: the exponent must be dimensionless, got a quantity in {u_y.dispname}")
+            raise DimensionMismatchError(
+                f"{op}: the exponent must be dimensionless, got a quantity in {u_y.dispname}"
+            )
         if u_y.scale != 1.0:
             m_y = m_y * u_y.scale
     if u_x is None:

@@ -44,7 +44,8 @@ def _pow_factor(factor: Factor, p: Fraction) -> Factor:
         den = round(float(factor.denominator) ** (1 / p.denominator))
         if num**p.denominator == factor.numerator and den**p.denominator == factor.denominator:
             return Fraction(num, den) ** p.numerator
-    return float(factor) ** float(p)
+    result: float = float(factor) ** float(p)
+    return result
 
 
 def _render(parts: Parts) -> str:
@@ -57,7 +58,9 @@ def _render(parts: Parts) -> str:
     pos = [one(s, e) for s, e in parts if e > 0]
     neg = [one(s, -e) for s, e in parts if e < 0]
     if not pos:
-        return "1" if not neg else "1 / " + (neg[0] if len(neg) == 1 else "(" + " * ".join(neg) + ")")
+        return (
+            "1" if not neg else "1 / " + (neg[0] if len(neg) == 1 else "(" + " * ".join(neg) + ")")
+        )
     text = " * ".join(pos)
     if neg:
         text += " / " + (neg[0] if len(neg) == 1 else "(" + " * ".join(neg) + ")")
@@ -79,6 +82,8 @@ class Unit:
     """
 
     __slots__ = ("dim", "exp10", "factor", "name", "dispname", "_parts", "scale", "_key", "_hash")
+    # numpy must hand `array * unit` to Unit.__rmul__ whole, not element by element.
+    __array_ufunc__ = None
     _interned: ClassVar[dict[tuple[Any, ...], Unit]] = {}
     _mul_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
     _div_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
@@ -105,7 +110,9 @@ class Unit:
         *,
         parts: Parts | None = None,
     ) -> Unit:
-        e10, fac = _canonical(Fraction(exp10), Fraction(factor) if isinstance(factor, int) else factor)
+        e10, fac = _canonical(
+            Fraction(exp10), Fraction(factor) if isinstance(factor, int) else factor
+        )
         if parts is None:
             parts = ((dispname or name or "1", Fraction(1)),) if (dispname or name) else ()
         display = dispname or _render(parts)
@@ -128,7 +135,12 @@ class Unit:
 
     @classmethod
     def create(
-        cls, dim: Dimension, name: str, dispname: str, scale: int | Fraction = 0, factor: Factor | int = 1
+        cls,
+        dim: Dimension,
+        name: str,
+        dispname: str,
+        scale: int | Fraction = 0,
+        factor: Factor | int = 1,
     ) -> Unit:
         """A named unit of dimension `dim` worth `factor * 10**scale` SI base units."""
         return cls(dim, scale, factor, name=name, dispname=dispname)
@@ -242,7 +254,10 @@ class Unit:
         return self._hash
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpickle_unit, (self.dim, self.exp10, self.factor, self.name, self.dispname, self._parts))
+        return (
+            _unpickle_unit,
+            (self.dim, self.exp10, self.factor, self.name, self.dispname, self._parts),
+        )
 
     def __str__(self) -> str:
         return self.dispname
@@ -251,7 +266,9 @@ class Unit:
         return f'Unit("{self.dispname}")'
 
 
-def _unpickle_unit(dim: Dimension, exp10: Fraction, factor: Factor, name: str, dispname: str, parts: Parts) -> Unit:
+def _unpickle_unit(
+    dim: Dimension, exp10: Fraction, factor: Factor, name: str, dispname: str, parts: Parts
+) -> Unit:
     return Unit(dim, exp10, factor, name=name, dispname=dispname, parts=parts)
 
 
@@ -272,14 +289,16 @@ def _ratio(a: Unit, b: Unit) -> float:
     f = _div_factor(a.factor, b.factor)
     if e.denominator == 1 and isinstance(f, Fraction):
         return float(f * Fraction(10) ** int(e))
-    return float(f) * 10.0 ** float(e)
+    result: float = float(f) * 10.0 ** float(e)
+    return result
 
 
 _EXPONENTS: dict[object, Fraction] = {}
 
 
 def as_exponent(power: object) -> Fraction:
-    """An exact exponent from an int, a Fraction or a float (read by its shortest repr: 0.89 -> 89/100)."""
+    """An exact exponent from an int, a Fraction or a float (a float is read as the nearest simple
+    fraction: 0.89 -> 89/100, 1 / 3 -> 1/3)."""
     hit = _EXPONENTS.get(power)
     if hit is not None and type(power) is not bool:
         return hit
@@ -290,9 +309,12 @@ def as_exponent(power: object) -> Fraction:
     elif isinstance(power, float):
         if not math.isfinite(power):
             raise ValueError(f"a unit exponent must be finite, got {power}")
-        exp = Fraction(repr(power))
+        # The nearest simple fraction, so that x ** 0.89 and then ** (1 / 0.89) is exactly x.
+        exp = Fraction(power).limit_denominator(1_000_000)
     else:
-        raise TypeError(f"a unit exponent must be a static int, float or Fraction, got {type(power).__name__}")
+        raise TypeError(
+            f"a unit exponent must be a static int, float or Fraction, got {type(power).__name__}"
+        )
     if len(_EXPONENTS) < 4096:
         _EXPONENTS[power] = exp
     return exp

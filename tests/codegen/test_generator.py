@@ -37,7 +37,11 @@ def test_fixture_matches_golden_tree(fixture_root: Path) -> None:
 def _generate_with_seed(root: Path, seed: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run(
-        [sys.executable, "-m", "codegen", "write", "--root", str(root)], check=True, cwd=REPO, env=env, capture_output=True
+        [sys.executable, "-m", "codegen", "write", "--root", str(root)],
+        check=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
     )
     return {p.name: p.read_text() for p in sorted((root / "generated").glob("*.py"))}
 
@@ -48,22 +52,28 @@ def test_output_is_identical_under_two_hash_seeds(tmp_path: Path) -> None:
     assert a == b and a
 
 
-def test_write_then_check_passes_and_rewrites_nothing(fixture_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_write_then_check_passes_and_rewrites_nothing(
+    fixture_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["write", "--root", str(fixture_root)]) == 0
     assert main(["check", "--root", str(fixture_root)]) == 0
     assert main(["write", "--root", str(fixture_root)]) == 0
     assert "up to date" in capsys.readouterr().out
 
 
-def test_check_fails_with_a_diff_after_a_one_line_spec_edit(fixture_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_fails_with_a_diff_after_a_one_line_spec_edit(
+    fixture_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["write", "--root", str(fixture_root)]) == 0
     capsys.readouterr()
     ops = fixture_root / "spec" / "ops" / "small.yaml"
-    ops.write_text(ops.read_text().replace("summary: Square root, element-wise.", "summary: The square root."))
+    ops.write_text(
+        ops.read_text().replace("summary: Square root, element-wise.", "summary: The square root.")
+    )
     assert main(["check", "--root", str(fixture_root)]) == 1
     out = capsys.readouterr()
-    assert "-    \"\"\"Square root, element-wise." in out.out
-    assert "+    \"\"\"The square root." in out.out
+    assert '-    """Square root, element-wise.' in out.out
+    assert '+    """The square root.' in out.out
     assert "run `make generate`" in out.err
 
 

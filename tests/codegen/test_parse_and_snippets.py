@@ -53,18 +53,43 @@ def test_two_over_four_is_not_canonical() -> None:
         parse_rule("power(x, 2/4)")
 
 
-NUMPY = Backend("numpy", ("import numpy as np",), "np", "NDArray[Any]", True, (), (), (), (), Location("b", 1))
+NUMPY = Backend(
+    "numpy", ("import numpy as np",), "np", "NDArray[Any]", True, (), (), (), (), Location("b", 1)
+)
 TORCH = Backend(
-    "torch", ("import torch",), "torch", "torch.Tensor", False, ("add",), (), (("axis", "dim"),), (), Location("b", 1)
+    "torch",
+    ("import torch",),
+    "torch",
+    "torch.Tensor",
+    False,
+    ("add",),
+    (),
+    (("axis", "dim"),),
+    (),
+    Location("b", 1),
 )
 
 
 def _op(signature: str, rule: str) -> Op:
-    return Op(parse_signature(signature), parse_rule(rule), "s", None, False, True, (), "f", Location("f", 1))
+    return Op(
+        parse_signature(signature),
+        parse_rule(rule),
+        "s",
+        None,
+        False,
+        True,
+        (),
+        "f",
+        Location("f", 1),
+    )
 
 
 SNIPPETS = [
-    ("neg(x: Quantity) -> Quantity", "keep(x)", ["m_x, u_x = _lift(x)", "return _r.keep(CALL, u_x)"]),
+    (
+        "neg(x: Quantity) -> Quantity",
+        "keep(x)",
+        ["m_x, u_x = _lift(x)", "return _r.keep(CALL, u_x)"],
+    ),
     (
         "add(x: Quantity, y: Quantity) -> Quantity",
         "consistent(x, y)",
@@ -90,12 +115,20 @@ SNIPPETS = [
     (
         "mul(x: Quantity, y: Quantity) -> Quantity",
         "product(x, y)",
-        ["m_x, u_x = _lift(x)", "m_y, u_y = _lift(y)", "return _r.changed(CALL, _r.product(u_x, u_y))"],
+        [
+            "m_x, u_x = _lift(x)",
+            "m_y, u_y = _lift(y)",
+            "return _r.changed(CALL, _r.product(u_x, u_y))",
+        ],
     ),
     (
         "div(x: Quantity, y: Quantity) -> Quantity",
         "quotient(x, y)",
-        ["m_x, u_x = _lift(x)", "m_y, u_y = _lift(y)", "return _r.changed(CALL, _r.quotient(u_x, u_y))"],
+        [
+            "m_x, u_x = _lift(x)",
+            "m_y, u_y = _lift(y)",
+            "return _r.changed(CALL, _r.quotient(u_x, u_y))",
+        ],
     ),
     (
         "sqrt(x: Quantity) -> Quantity",
@@ -156,7 +189,11 @@ SNIPPETS = [
 ]
 
 
-@pytest.mark.parametrize(("signature", "rule", "expected"), SNIPPETS, ids=[s[1].split("(")[0] + ":" + s[0].split("(")[0] for s in SNIPPETS])
+@pytest.mark.parametrize(
+    ("signature", "rule", "expected"),
+    SNIPPETS,
+    ids=[s[1].split("(")[0] + ":" + s[0].split("(")[0] for s in SNIPPETS],
+)
 def test_rule_snippet(signature: str, rule: str, expected: list[str]) -> None:
     assert rule_body(_op(signature, rule), NUMPY, "CALL") == expected
 
@@ -164,11 +201,17 @@ def test_rule_snippet(signature: str, rule: str, expected: list[str]) -> None:
 def test_torch_converts_scalar_operands_except_listed_ops() -> None:
     body = rule_body(_op("mul(x: Quantity, y: Quantity) -> Quantity", "product(x, y)"), TORCH, "C")
     assert body[:2] == ["m_x, u_x = _lift(x)", "m_y, u_y = _lift(y)"]
-    body = rule_body(_op("add(x: Quantity, y: Quantity) -> Quantity", "consistent(x, y)"), TORCH, "C")
+    body = rule_body(
+        _op("add(x: Quantity, y: Quantity) -> Quantity", "consistent(x, y)"), TORCH, "C"
+    )
     assert body[:2] == ["m_x, u_x = _lift(x)", "m_y, u_y = _lift_s(y)"]
 
 
 def test_optional_operands_are_lifted_only_when_given() -> None:
-    body = rule_body(_op("clip(x: Quantity, lo: Quantity | None = None) -> Quantity", "consistent(x, lo)"), NUMPY, "C")
+    body = rule_body(
+        _op("clip(x: Quantity, lo: Quantity | None = None) -> Quantity", "consistent(x, lo)"),
+        NUMPY,
+        "C",
+    )
     assert body[1] == "m_lo, u_lo = (None, None) if lo is None else _lift(lo)"
     assert body[2] == "if u_lo is not u_x and lo is not None:"

@@ -10,7 +10,10 @@ import pytest
 
 import polyunit as u
 
-HAS = {name: importlib.util.find_spec(name) is not None for name in ("jax", "torch", "dask", "ndonnx", "cupy")}
+HAS = {
+    name: importlib.util.find_spec(name) is not None
+    for name in ("jax", "torch", "dask", "ndonnx", "cupy")
+}
 
 requires_jax = pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")
 requires_torch = pytest.mark.skipif(not HAS["torch"], reason="torch is not installed")

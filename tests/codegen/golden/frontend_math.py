@@ -52,7 +52,7 @@ def amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).amax(x, axis=axis, keepdims=keepdims)
+    return _module(_select(x)).amax(x, axis, keepdims)
 
 
 def argmax(x: Any, axis: int | None = None) -> Any:
@@ -60,7 +60,7 @@ def argmax(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).argmax(x, axis=axis)
+    return _module(_select(x)).argmax(x, axis)
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
@@ -76,7 +76,7 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).exp(x, unit_to_scale=unit_to_scale)
+    return _module(_select(x)).exp(x, unit_to_scale)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -156,7 +156,7 @@ def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | N
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).zeros(shape=shape, dtype=dtype, unit=unit)
+    return _module(_default()).zeros(shape, dtype, unit)
 
 
 def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -164,4 +164,4 @@ def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> An
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _module(_select(a)).zeros_like(a, dtype=dtype, unit=unit)
+    return _module(_select(a)).zeros_like(a, dtype, unit)

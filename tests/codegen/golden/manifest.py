@@ -145,7 +145,7 @@ SUPPORT: Final = {
 }
 
 # op -> backend -> the reason given in the spec, for every unsupported pair
-UNSUPPORTED: Final = {
+UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
     "true_divide": {
         "torch": "the fixture says so",
     },
