@@ -397,7 +397,7 @@ def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.astype(m_x, dtype=dtype), u_x)
+    return _r.keep(m_x.astype(dtype), u_x)
 
 
 def broadcast_to(
@@ -853,7 +853,7 @@ def full(
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
     m_fill_value, u_fill_value = _lift(fill_value)
-    return _r.keep(da.full(m_fill_value, shape=shape, dtype=dtype), u_fill_value)
+    return _r.keep(da.full(shape, m_fill_value, dtype=dtype), u_fill_value)
 
 
 def full_like(

@@ -406,7 +406,7 @@ def astype(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(jnp.astype(m_x, dtype=dtype), u_x)
+    return _r.keep(jnp.astype(m_x, dtype), u_x)
 
 
 def broadcast_to(
@@ -749,7 +749,7 @@ def fix(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(jnp.fix(m_x), u_x)
+    return _r.keep(jnp.trunc(m_x), u_x)
 
 
 def flip(
@@ -870,7 +870,7 @@ def full(
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
     m_fill_value, u_fill_value = _lift(fill_value)
-    return _r.keep(jnp.full(m_fill_value, shape=shape, dtype=dtype), u_fill_value)
+    return _r.keep(jnp.full(shape, m_fill_value, dtype=dtype), u_fill_value)
 
 
 def full_like(
@@ -1218,7 +1218,7 @@ def matrix_power(
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
     m_a, u_a = _lift(a)
-    return _r.changed(jnp.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+    return _r.changed(jnp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
 def max(

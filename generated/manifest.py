@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "84cd12d99a31a8848a231363f3b4ee6b10dc6d13eb2393f0776ec490277b2dfc"
+SPEC_DIGEST: Final = "11f3bc8128fe3dc9c2e6d77665379cb740583d80a5600aa352270b15376a60d4"
 
 BACKENDS: Final = (
     "numpy",
@@ -554,7 +554,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "amin": {
         "cupy": "native",
@@ -562,7 +562,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "any": {
         "cupy": "native",
@@ -650,7 +650,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "around": {
         "cupy": "native",
@@ -658,15 +658,15 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "astype": {
-        "cupy": "native",
-        "dask": "native",
-        "jax": "native",
+        "cupy": "override",
+        "dask": "override",
+        "jax": "override",
         "ndonnx": "native",
-        "numpy": "native",
-        "torch": "native",
+        "numpy": "override",
+        "torch": "override",
     },
     "broadcast_to": {
         "cupy": "native",
@@ -674,7 +674,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "cbrt": {
         "cupy": "native",
@@ -682,7 +682,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "ceil": {
         "cupy": "native",
@@ -706,7 +706,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "conjugate": {
         "cupy": "native",
@@ -714,7 +714,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "cos": {
         "cupy": "native",
@@ -738,7 +738,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "cross": {
         "cupy": "native",
@@ -746,7 +746,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "cumprod": {
         "cupy": "native",
@@ -754,7 +754,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "cumsum": {
         "cupy": "native",
@@ -762,7 +762,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "deg2rad": {
         "cupy": "native",
@@ -778,7 +778,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "diag": {
         "cupy": "native",
@@ -786,7 +786,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "diagflat": {
         "cupy": "native",
@@ -794,7 +794,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "diagonal": {
         "cupy": "native",
@@ -802,7 +802,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "diff": {
         "cupy": "native",
@@ -826,7 +826,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "empty": {
         "cupy": "native",
@@ -834,7 +834,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "empty_like": {
         "cupy": "native",
@@ -842,7 +842,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "equal": {
         "cupy": "native",
@@ -850,7 +850,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "exp": {
         "cupy": "native",
@@ -874,7 +874,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "expm1": {
         "cupy": "native",
@@ -890,7 +890,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "fabs": {
         "cupy": "native",
@@ -898,12 +898,12 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "fix": {
         "cupy": "native",
         "dask": "native",
-        "jax": "native",
+        "jax": "override",
         "ndonnx": "native",
         "numpy": "native",
         "torch": "native",
@@ -914,7 +914,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "fliplr": {
         "cupy": "native",
@@ -981,12 +981,12 @@ SUPPORT: Final = {
         "torch": "native",
     },
     "full": {
-        "cupy": "native",
-        "dask": "native",
-        "jax": "native",
+        "cupy": "override",
+        "dask": "override",
+        "jax": "override",
         "ndonnx": "native",
-        "numpy": "native",
-        "torch": "native",
+        "numpy": "override",
+        "torch": "override",
     },
     "full_like": {
         "cupy": "native",
@@ -994,7 +994,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "greater": {
         "cupy": "native",
@@ -1026,7 +1026,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "imag": {
         "cupy": "native",
@@ -1034,7 +1034,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "inner": {
         "cupy": "native",
@@ -1106,7 +1106,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "log": {
         "cupy": "native",
@@ -1186,7 +1186,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "matmul": {
         "cupy": "native",
@@ -1197,12 +1197,12 @@ SUPPORT: Final = {
         "torch": "native",
     },
     "matrix_power": {
-        "cupy": "native",
+        "cupy": "override",
         "dask": "native",
-        "jax": "native",
+        "jax": "override",
         "ndonnx": "native",
-        "numpy": "native",
-        "torch": "native",
+        "numpy": "override",
+        "torch": "override",
     },
     "max": {
         "cupy": "native",
@@ -1210,7 +1210,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "maximum": {
         "cupy": "native",
@@ -1234,7 +1234,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "min": {
         "cupy": "native",
@@ -1242,7 +1242,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "minimum": {
         "cupy": "native",
@@ -1258,7 +1258,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "moveaxis": {
         "cupy": "native",
@@ -1282,7 +1282,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nanargmin": {
         "cupy": "native",
@@ -1290,7 +1290,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nancumprod": {
         "cupy": "native",
@@ -1298,7 +1298,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nancumsum": {
         "cupy": "native",
@@ -1306,7 +1306,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nanmax": {
         "cupy": "native",
@@ -1314,7 +1314,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nanmean": {
         "cupy": "native",
@@ -1330,7 +1330,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nanmin": {
         "cupy": "native",
@@ -1338,7 +1338,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nanpercentile": {
         "cupy": "native",
@@ -1346,7 +1346,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nanquantile": {
         "cupy": "native",
@@ -1362,7 +1362,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "nansum": {
         "cupy": "native",
@@ -1378,7 +1378,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "negative": {
         "cupy": "native",
@@ -1410,7 +1410,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "ones_like": {
         "cupy": "native",
@@ -1418,7 +1418,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "outer": {
         "cupy": "native",
@@ -1426,7 +1426,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "percentile": {
         "cupy": "native",
@@ -1434,7 +1434,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "positive": {
         "cupy": "native",
@@ -1450,7 +1450,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "ptp": {
         "cupy": "native",
@@ -1458,7 +1458,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "quantile": {
         "cupy": "native",
@@ -1482,7 +1482,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "ravel": {
         "cupy": "native",
@@ -1522,7 +1522,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "reshape": {
         "cupy": "native",
@@ -1530,7 +1530,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "rint": {
         "cupy": "native",
@@ -1538,7 +1538,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "roll": {
         "cupy": "native",
@@ -1546,7 +1546,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "rot90": {
         "cupy": "native",
@@ -1554,7 +1554,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "round": {
         "cupy": "native",
@@ -1618,7 +1618,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "sqrt": {
         "cupy": "native",
@@ -1642,7 +1642,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "std": {
         "cupy": "native",
@@ -1650,7 +1650,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "subtract": {
         "cupy": "native",
@@ -1674,7 +1674,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "take": {
         "cupy": "native",
@@ -1682,7 +1682,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "tan": {
         "cupy": "native",
@@ -1706,7 +1706,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "tile": {
         "cupy": "native",
@@ -1714,7 +1714,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "trace": {
         "cupy": "native",
@@ -1722,7 +1722,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "transpose": {
         "cupy": "native",
@@ -1730,7 +1730,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "tri": {
         "cupy": "native",
@@ -1738,7 +1738,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "tril": {
         "cupy": "native",
@@ -1746,7 +1746,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "triu": {
         "cupy": "native",
@@ -1754,7 +1754,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "true_divide": {
         "cupy": "native",
@@ -1778,7 +1778,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "vdot": {
         "cupy": "native",
@@ -1786,7 +1786,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "vecdot": {
         "cupy": "native",
@@ -1794,7 +1794,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "where": {
         "cupy": "native",
@@ -1810,7 +1810,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "zeros_like": {
         "cupy": "native",
@@ -1818,7 +1818,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
 }
 

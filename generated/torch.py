@@ -246,7 +246,9 @@ def amax(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.amax(m_a, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+    )
 
 
 def amin(
@@ -259,7 +261,9 @@ def amin(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.amin(m_a, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+    )
 
 
 def any(
@@ -395,7 +399,11 @@ def argsort(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return torch.argsort(m_a, dim=axis)
+    return torch.argsort(
+        m_a.reshape(-1 if axis is None else m_a.shape),
+        dim=-1 if axis is None else axis,
+        stable=True,
+    )
 
 
 def around(
@@ -406,7 +414,7 @@ def around(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.around(m_x, decimals=decimals), u_x)
+    return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
 def astype(
@@ -417,7 +425,7 @@ def astype(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.astype(m_x, dtype=_convert.torch_dtype(dtype)), u_x)
+    return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
 
 
 def broadcast_to(
@@ -428,7 +436,9 @@ def broadcast_to(
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
     m_array, u_array = _lift(array)
-    return _r.keep(torch.broadcast_to(m_array, shape=shape), u_array)
+    return _r.keep(
+        torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array
+    )
 
 
 def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -437,7 +447,7 @@ def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
     m_x, u_x = _lift(x)
-    return _r.changed(torch.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+    return _r.changed(torch.sign(m_x) * torch.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
 
 
 def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -474,7 +484,7 @@ def conj(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.conj(m_x), u_x)
+    return _r.keep(torch.conj_physical(m_x), u_x)
 
 
 def conjugate(
@@ -485,7 +495,7 @@ def conjugate(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.conjugate(m_x), u_x)
+    return _r.keep(torch.conj_physical(m_x), u_x)
 
 
 def cos(
@@ -522,7 +532,7 @@ def count_nonzero(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return torch.count_nonzero(m_a, dim=axis, keepdim=keepdims)
+    return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
 def cross(
@@ -535,7 +545,7 @@ def cross(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(torch.cross(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(torch.linalg.cross(*torch.broadcast_tensors(m_a, m_b)), _r.product(u_a, u_b))
 
 
 def cumprod(
@@ -549,7 +559,9 @@ def cumprod(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return torch.cumprod(m_x, dim=axis)
+    return torch.cumprod(
+        m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+    )
 
 
 def cumsum(
@@ -560,7 +572,12 @@ def cumsum(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.cumsum(m_x, dim=axis), u_x)
+    return _r.keep(
+        torch.cumsum(
+            m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+        ),
+        u_x,
+    )
 
 
 def deg2rad(
@@ -586,7 +603,7 @@ def degrees(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
-    return torch.degrees(m_x)
+    return torch.rad2deg(m_x)
 
 
 def diag(
@@ -597,7 +614,7 @@ def diag(
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
     m_v, u_v = _lift(v)
-    return _r.keep(torch.diag(m_v, k=k), u_v)
+    return _r.keep(torch.diag(m_v, diagonal=k), u_v)
 
 
 def diagflat(
@@ -608,7 +625,7 @@ def diagflat(
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
     m_v, u_v = _lift(v)
-    return _r.keep(torch.diagflat(m_v, k=k), u_v)
+    return _r.keep(torch.diagflat(m_v, offset=k), u_v)
 
 
 def diagonal(
@@ -622,7 +639,7 @@ def diagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2), u_a)
 
 
 def diff(
@@ -659,7 +676,12 @@ def dot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(torch.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        m_a * m_b
+        if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [max(m_b.ndim - 2, 0)])),
+        _r.product(u_a, u_b),
+    )
 
 
 def empty(
@@ -669,9 +691,7 @@ def empty(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(
-        torch.empty(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
-    )
+    return _r.changed(torch.empty(shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
 
 
 def empty_like(
@@ -686,7 +706,15 @@ def empty_like(
     """
     m_prototype, u_prototype = _lift(prototype)
     return _r.like(
-        torch.empty_like(m_prototype, dtype=_convert.torch_dtype(dtype), shape=shape),
+        torch.empty_like(m_prototype, dtype=_convert.torch_dtype(dtype))
+        if shape is None
+        else torch.empty(
+            shape,
+            dtype=m_prototype.dtype
+            if _convert.torch_dtype(dtype) is None
+            else _convert.torch_dtype(dtype),
+            device=m_prototype.device,
+        ),
         u_prototype,
         _r.create_unit(unit),
     )
@@ -706,7 +734,7 @@ def equal(
     m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
-    return torch.equal(m_x, m_y)
+    return torch.eq(m_x, m_y)
 
 
 def exp(
@@ -741,7 +769,7 @@ def expand_dims(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.expand_dims(m_a, dim=axis), u_a)
+    return _r.keep(torch.unsqueeze(m_a, axis), u_a)
 
 
 def expm1(
@@ -764,7 +792,8 @@ def eye(
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
     return _r.changed(
-        torch.eye(N=N, M=M, k=k, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+        torch.ones(N, N if M is None else M, dtype=_convert.torch_dtype(dtype)).tril(k).triu(k),
+        _r.create_unit(unit),
     )
 
 
@@ -774,7 +803,7 @@ def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.fabs(m_x), u_x)
+    return _r.keep(torch.abs(m_x), u_x)
 
 
 def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -794,7 +823,17 @@ def flip(
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(torch.flip(m_m, dim=axis), u_m)
+    return _r.keep(
+        torch.flip(
+            m_m,
+            dims=tuple(range(m_m.ndim))
+            if axis is None
+            else (axis,)
+            if isinstance(axis, int)
+            else axis,
+        ),
+        u_m,
+    )
 
 
 def fliplr(
@@ -916,7 +955,10 @@ def full(
     """
     m_fill_value, u_fill_value = _lift(fill_value)
     return _r.keep(
-        torch.full(m_fill_value, shape=shape, dtype=_convert.torch_dtype(dtype)), u_fill_value
+        (
+            torch.zeros(shape, dtype=m_fill_value.dtype, device=m_fill_value.device) + m_fill_value
+        ).to(_convert.torch_dtype(dtype)),
+        u_fill_value,
     )
 
 
@@ -935,7 +977,11 @@ def full_like(
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
-        torch.full_like(m_a, m_fill_value, dtype=_convert.torch_dtype(dtype), shape=shape), u_a
+        (
+            torch.zeros(m_a.shape if shape is None else shape, dtype=m_a.dtype, device=m_a.device)
+            + m_fill_value
+        ).to(m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype)),
+        u_a,
     )
 
 
@@ -993,7 +1039,7 @@ def identity(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(torch.identity(n=n, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
+    return _r.changed(torch.eye(n, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
 
 
 def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1002,7 +1048,14 @@ def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.imag(m_x), u_x)
+    return _r.keep(
+        torch.imag(m_x)
+        if m_x.is_complex()
+        else torch.imag(torch.complex(m_x, torch.zeros_like(m_x)))
+        if m_x.is_floating_point()
+        else torch.zeros_like(m_x),
+        u_x,
+    )
 
 
 def inner(
@@ -1113,9 +1166,18 @@ def linspace(
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
     return _r.keep(
-        torch.linspace(
-            m_start, m_stop, num=num, endpoint=endpoint, dtype=_convert.torch_dtype(dtype)
-        ),
+        (
+            m_start
+            + (m_stop - m_start)
+            * (
+                torch.arange(num, device=m_start.device).to(
+                    torch.promote_types(
+                        torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
+                    )
+                )
+                / max(num - 1 if endpoint else num, 1)
+            )
+        ).to(_convert.torch_dtype(dtype)),
         u_start,
     )
 
@@ -1261,9 +1323,21 @@ def logspace(
     m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
-    return torch.logspace(
-        m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=_convert.torch_dtype(dtype)
-    )
+    return (
+        base
+        ** (
+            m_start
+            + (m_stop - m_start)
+            * (
+                torch.arange(num, device=m_start.device).to(
+                    torch.promote_types(
+                        torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
+                    )
+                )
+                / max(num - 1 if endpoint else num, 1)
+            )
+        )
+    ).to(_convert.torch_dtype(dtype))
 
 
 def matmul(
@@ -1287,7 +1361,7 @@ def matrix_power(
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
     m_a, u_a = _lift(a)
-    return _r.changed(torch.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+    return _r.changed(torch.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
 def max(
@@ -1300,7 +1374,9 @@ def max(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.max(m_a, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+    )
 
 
 def maximum(
@@ -1341,7 +1417,7 @@ def median(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.median(m_x, dim=axis, keepdim=keepdims), u_x)
+    return _r.keep(torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
 
 
 def min(
@@ -1354,7 +1430,9 @@ def min(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.min(m_a, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+    )
 
 
 def minimum(
@@ -1384,7 +1462,7 @@ def mod(
     m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.mod(m_x1, m_x2), u_x1)
+    return _r.keep(torch.remainder(m_x1, m_x2), u_x1)
 
 
 def moveaxis(
@@ -1423,7 +1501,7 @@ def nanargmax(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return torch.nanargmax(m_a, dim=axis, keepdim=keepdims)
+    return torch.argmax(torch.where(torch.isnan(m_a), -torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
 def nanargmin(
@@ -1436,7 +1514,7 @@ def nanargmin(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return torch.nanargmin(m_a, dim=axis, keepdim=keepdims)
+    return torch.argmin(torch.where(torch.isnan(m_a), torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
 def nancumprod(
@@ -1450,7 +1528,10 @@ def nancumprod(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return torch.nancumprod(m_x, dim=axis)
+    return torch.cumprod(
+        torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+    )
 
 
 def nancumsum(
@@ -1461,7 +1542,13 @@ def nancumsum(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.nancumsum(m_x, dim=axis), u_x)
+    return _r.keep(
+        torch.cumsum(
+            torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
+            dim=0 if axis is None else axis,
+        ),
+        u_x,
+    )
 
 
 def nanmax(
@@ -1474,7 +1561,20 @@ def nanmax(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.nanmax(m_x, dim=axis, keepdim=keepdims), u_x)
+    return _r.keep(
+        torch.where(
+            torch.isnan(m_x).all(
+                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+            ),
+            torch.nan,
+            torch.amax(
+                torch.where(torch.isnan(m_x), -torch.inf, m_x),
+                dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+        ),
+        u_x,
+    )
 
 
 def nanmean(
@@ -1500,7 +1600,7 @@ def nanmedian(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.nanmedian(m_x, dim=axis, keepdim=keepdims), u_x)
+    return _r.keep(torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
 
 
 def nanmin(
@@ -1513,7 +1613,20 @@ def nanmin(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.nanmin(m_x, dim=axis, keepdim=keepdims), u_x)
+    return _r.keep(
+        torch.where(
+            torch.isnan(m_x).all(
+                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+            ),
+            torch.nan,
+            torch.amin(
+                torch.where(torch.isnan(m_x), torch.inf, m_x),
+                dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+        ),
+        u_x,
+    )
 
 
 def nanpercentile(
@@ -1529,7 +1642,7 @@ def nanpercentile(
     m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(torch.nanpercentile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
 
 
 def nanquantile(
@@ -1559,7 +1672,28 @@ def nanstd(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.nanstd(m_x, dim=axis, ddof=ddof, keepdim=keepdims), u_x)
+    return _r.keep(
+        torch.sqrt(
+            torch.nansum(
+                (
+                    m_x
+                    - torch.nanmean(
+                        m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
+                    )
+                )
+                ** 2,
+                dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            )
+            / (
+                (~torch.isnan(m_x)).sum(
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                )
+                - ddof
+            )
+        ),
+        u_x,
+    )
 
 
 def nansum(
@@ -1587,7 +1721,24 @@ def nanvar(
     """
     m_x, u_x = _lift(x)
     return _r.changed(
-        torch.nanvar(m_x, dim=axis, ddof=ddof, keepdim=keepdims), _r.power(u_x, _EXP_2_1)
+        torch.nansum(
+            (
+                m_x
+                - torch.nanmean(
+                    m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
+                )
+            )
+            ** 2,
+            dim=tuple(range(m_x.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        )
+        / (
+            (~torch.isnan(m_x)).sum(
+                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+            )
+            - ddof
+        ),
+        _r.power(u_x, _EXP_2_1),
     )
 
 
@@ -1641,9 +1792,7 @@ def ones(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(
-        torch.ones(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
-    )
+    return _r.changed(torch.ones(shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
 
 
 def ones_like(
@@ -1658,7 +1807,13 @@ def ones_like(
     """
     m_a, u_a = _lift(a)
     return _r.like(
-        torch.ones_like(m_a, dtype=_convert.torch_dtype(dtype), shape=shape),
+        torch.ones_like(m_a, dtype=_convert.torch_dtype(dtype))
+        if shape is None
+        else torch.ones(
+            shape,
+            dtype=m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype),
+            device=m_a.device,
+        ),
         u_a,
         _r.create_unit(unit),
     )
@@ -1674,7 +1829,7 @@ def outer(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(torch.outer(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
 
 
 def percentile(
@@ -1690,7 +1845,7 @@ def percentile(
     m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(torch.percentile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
 
 
 def positive(
@@ -1717,7 +1872,7 @@ def power(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift_s(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
-    return _r.changed(torch.power(m_x, m_y), u)
+    return _r.changed(torch.pow(m_x, m_y), u)
 
 
 def ptp(
@@ -1730,7 +1885,11 @@ def ptp(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.ptp(m_x, dim=axis, keepdim=keepdims), u_x)
+    return _r.keep(
+        torch.amax(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
+        - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims),
+        u_x,
+    )
 
 
 def quantile(
@@ -1772,7 +1931,7 @@ def radians(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
-    return torch.radians(m_x)
+    return torch.deg2rad(m_x)
 
 
 def ravel(
@@ -1829,7 +1988,7 @@ def repeat(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.repeat(m_a, repeats=repeats, dim=axis), u_a)
+    return _r.keep(torch.repeat_interleave(m_a, repeats, dim=axis), u_a)
 
 
 def reshape(
@@ -1840,7 +1999,7 @@ def reshape(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.reshape(m_a, shape=shape), u_a)
+    return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
 
 
 def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1849,7 +2008,7 @@ def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.rint(m_x), u_x)
+    return _r.keep(torch.round(m_x), u_x)
 
 
 def roll(
@@ -1862,7 +2021,14 @@ def roll(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.roll(m_a, shift=shift, dim=axis), u_a)
+    return _r.keep(
+        torch.roll(
+            m_a,
+            shifts=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+            dims=axis,
+        ),
+        u_a,
+    )
 
 
 def rot90(
@@ -1875,7 +2041,7 @@ def rot90(
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(torch.rot90(m_m, k=k, axes=axes), u_m)
+    return _r.keep(torch.rot90(m_m, k=k, dims=axes), u_m)
 
 
 def round(
@@ -1967,7 +2133,12 @@ def sort(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.sort(m_a, dim=axis), u_a)
+    return _r.keep(
+        torch.sort(
+            m_a.reshape(-1 if axis is None else m_a.shape), dim=-1 if axis is None else axis
+        ).values,
+        u_a,
+    )
 
 
 def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1998,7 +2169,7 @@ def squeeze(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.squeeze(m_a, dim=axis), u_a)
+    return _r.keep(torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis), u_a)
 
 
 def std(
@@ -2012,7 +2183,7 @@ def std(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(torch.std(m_x, dim=axis, ddof=ddof, keepdim=keepdims), u_x)
+    return _r.keep(torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims), u_x)
 
 
 def subtract(
@@ -2051,7 +2222,7 @@ def swapaxes(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(torch.swapaxes(m_a, axis1, axis2), u_a)
 
 
 def take(
@@ -2064,7 +2235,14 @@ def take(
     m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(torch.take(m_a, m_indices, dim=axis), u_a)
+    return _r.keep(
+        torch.take(m_a, m_indices)
+        if axis is None
+        else torch.index_select(m_a, axis, m_indices.reshape(-1)).reshape(
+            m_a.shape[: axis % m_a.ndim] + m_indices.shape + m_a.shape[axis % m_a.ndim + 1 :]
+        ),
+        u_a,
+    )
 
 
 def tan(
@@ -2102,7 +2280,7 @@ def tensordot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(torch.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
 
 
 def tile(
@@ -2113,7 +2291,7 @@ def tile(
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
     m_A, u_A = _lift(A)
-    return _r.keep(torch.tile(m_A, reps=reps), u_A)
+    return _r.keep(torch.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
 
 
 def trace(
@@ -2127,7 +2305,7 @@ def trace(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1), u_a)
 
 
 def transpose(
@@ -2138,7 +2316,7 @@ def transpose(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(torch.transpose(m_a, axes=axes), u_a)
+    return _r.keep(torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes), u_a)
 
 
 def tri(
@@ -2149,7 +2327,8 @@ def tri(
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
     return _r.changed(
-        torch.tri(N=N, M=M, k=k, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+        torch.ones(N, N if M is None else M, dtype=_convert.torch_dtype(dtype)).tril(k),
+        _r.create_unit(unit),
     )
 
 
@@ -2161,7 +2340,7 @@ def tril(
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(torch.tril(m_m, k=k), u_m)
+    return _r.keep(torch.tril(m_m, diagonal=k), u_m)
 
 
 def triu(
@@ -2172,7 +2351,7 @@ def triu(
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(torch.triu(m_m, k=k), u_m)
+    return _r.keep(torch.triu(m_m, diagonal=k), u_m)
 
 
 def true_divide(
@@ -2211,7 +2390,7 @@ def var(
     """
     m_a, u_a = _lift(a)
     return _r.changed(
-        torch.var(m_a, dim=axis, ddof=ddof, keepdim=keepdims), _r.power(u_a, _EXP_2_1)
+        torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims), _r.power(u_a, _EXP_2_1)
     )
 
 
@@ -2225,7 +2404,7 @@ def vdot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(torch.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
 
 
 def vecdot(
@@ -2239,7 +2418,7 @@ def vecdot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(torch.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+    return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
 
 
 def where(
@@ -2269,9 +2448,7 @@ def zeros(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(
-        torch.zeros(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
-    )
+    return _r.changed(torch.zeros(shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
 
 
 def zeros_like(
@@ -2286,7 +2463,13 @@ def zeros_like(
     """
     m_a, u_a = _lift(a)
     return _r.like(
-        torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype), shape=shape),
+        torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype))
+        if shape is None
+        else torch.zeros(
+            shape,
+            dtype=m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype),
+            device=m_a.device,
+        ),
         u_a,
         _r.create_unit(unit),
     )

@@ -87,8 +87,10 @@ def convert_array(
     if source == target and dtype is None and chunks is None:
         return m
     if target == "numpy":
-        arr = to_numpy_array(m)
-        return arr if dtype is None else arr.astype(numpy_dtype(dtype))
+        import numpy as np
+
+        # A writable copy that cannot write through to the source (torch and ndonnx share memory).
+        return np.array(to_numpy_array(m), dtype=numpy_dtype(dtype), copy=True)
     if target == "jax":
         jnp = _lib("jax").numpy
         src = m if source == "jax" else to_numpy_array(m)

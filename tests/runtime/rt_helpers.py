@@ -27,6 +27,13 @@ EAGER = [
     pytest.param("torch", id="torch", marks=requires_torch),
 ]
 
+# Every installed backend but cupy (which needs a GPU).
+EVERY = [
+    *EAGER,
+    pytest.param("dask", id="dask", marks=requires_dask),
+    pytest.param("ndonnx", id="ndonnx", marks=requires_ndonnx),
+]
+
 
 def make_array(backend: str, data: Any, dtype: Any = np.float64) -> Any:
     """`data` as an array of `backend` (float64 unless told otherwise)."""

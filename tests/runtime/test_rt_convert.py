@@ -152,3 +152,33 @@ def test_dtype_argument_of_to_numpy() -> None:
     r = q.to_numpy(dtype=np.float32)
     assert r.mantissa.dtype == np.float32
     assert q.mantissa.dtype != np.float32
+
+
+def _installed(name: str) -> bool:
+    return name == "numpy" or HAS[name]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (src, tgt)
+        for src in ("numpy", "jax", "torch", "dask", "ndonnx")
+        for tgt in ("numpy", "torch")
+        if src != tgt
+    ],
+    ids=lambda v: str(v),
+)
+def test_writing_into_the_converted_mantissa_leaves_the_original_untouched(
+    source: str, target: str
+) -> None:
+    # "Each one returns a new Quantity; the original is untouched": the converted mantissa must
+    # not alias the source buffer (jax and ndonnx arrays are immutable; torch/numpy owners do
+    # not expect writes from another library).
+    if not (_installed(source) and _installed(target)):
+        pytest.skip("backend not installed")
+    q = Quantity(make_array(source, VALUES), u.meter)
+    r = method(q, target)
+    if target == "numpy" and not r.mantissa.flags.writeable:
+        return  # a read-only view cannot write through
+    r.mantissa[0] = 99.0
+    np.testing.assert_allclose(to_np(q), VALUES, rtol=1e-6)

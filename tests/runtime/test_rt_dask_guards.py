@@ -47,7 +47,9 @@ GUARDS: list[tuple[str, Callable[[Any], Any]]] = [
 
 @pytest.mark.parametrize(("name", "guard"), GUARDS, ids=[g[0] for g in GUARDS])
 @pytest.mark.parametrize("unit", [u.UNITLESS, u.meter], ids=["unitless", "metre"])
-def test_materialising_raises_backend_error_mentioning_compute(name: str, guard: Any, unit: u.Unit) -> None:
+def test_materialising_raises_backend_error_mentioning_compute(
+    name: str, guard: Any, unit: u.Unit
+) -> None:
     c = Counted(3.0)
     q = Quantity(c.array, unit)
     with pytest.raises(BackendError) as info:

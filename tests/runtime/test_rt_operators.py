@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from rt_helpers import EAGER, backend_name, make_array, requires_jax, requires_torch, to_np
+from rt_helpers import EAGER, EVERY, backend_name, make_array, requires_jax, requires_torch, to_np
 
 import polyunit as u
 from polyunit import DimensionMismatchError, Quantity
@@ -220,25 +220,25 @@ def test_adding_plain_number_to_unitless_keeps_a_quantity(backend: str) -> None:
 
 
 # -- the dimensionless-outcome rule --------------------------------------------------------------
-@pytest.mark.parametrize("backend", EAGER)
+@pytest.mark.parametrize("backend", EVERY)
 def test_dimensionless_quotient_is_a_plain_array_with_the_scale_folded_in(backend: str) -> None:
     r = Q(backend, [2.0], u.mV) / Q(backend, [1.0], u.volt)
     check_plain(r, backend, [0.002])
 
 
-@pytest.mark.parametrize("backend", EAGER)
+@pytest.mark.parametrize("backend", EVERY)
 def test_dimensionless_quotient_of_same_unit_is_plain(backend: str) -> None:
     r = Q(backend, [3.0, 4.0], u.meter) / Q(backend, [2.0, 2.0], u.meter)
     check_plain(r, backend, [1.5, 2.0])
 
 
-@pytest.mark.parametrize("backend", EAGER)
+@pytest.mark.parametrize("backend", EVERY)
 def test_dimensionless_product_is_plain(backend: str) -> None:
     r = Q(backend, [2.0], u.hertz) * Q(backend, [3.0], u.ms)
     check_plain(r, backend, [0.006])
 
 
-@pytest.mark.parametrize("backend", EAGER)
+@pytest.mark.parametrize("backend", EVERY)
 def test_keep_unit_results_stay_quantities(backend: str) -> None:
     q = Q(backend, [1.0, -2.0], u.UNITLESS)
     check(-q, backend, u.UNITLESS, [-1.0, 2.0])

@@ -79,7 +79,9 @@ def test_sqrt_and_divide() -> None:
     import torch
 
     def with_units(x: Any) -> Any:
-        r = u.math.sqrt(Quantity(x, u.meter**2)) / Quantity(torch.tensor(2.0, dtype=torch.float64), u.second)
+        r = u.math.sqrt(Quantity(x, u.meter**2)) / Quantity(
+            torch.tensor(2.0, dtype=torch.float64), u.second
+        )
         assert r.unit == u.meter / u.second
         return r.mantissa.sum()
 

@@ -1,0 +1,684 @@
+"""Spec-driven inputs and expectations for the behaviour tests of every op.
+
+Everything generic is derived from the manifest: the parameters from `SIGNATURES` (parsed with
+`ast`), the units the operands get and the unit the result must have from `RULES` (parsed with
+`ast`). What cannot be derived (domains, shapes, required plain arguments, a numpy reference
+that is not `getattr(np, op)`) is in ONE table, `SPECIAL`, below.
+
+Data are written as physical values: an operand in centimetre holding the value 0.27 m has the
+mantissa 27. The numpy reference is computed independently of polyunit: on the mantissas,
+after the conversion the rule implies (ratios of `Unit.scale`, never `factor_to`).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+import polyunit as u
+from polyunit.backends import manifest
+
+EAGER = ("numpy", "jax", "torch")
+COMPUTES = ("native", "override")
+HAS = {name: importlib.util.find_spec(name) is not None for name in ("jax", "torch", "dask", "ndonnx", "cupy")}
+HAS["numpy"] = True
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+# Units by rule role. DIMLESS has scale 1000: a value v is stored as the mantissa v / 1000, so a
+# backend that forgets to fold the scale in is off by a factor 1000.
+DIMLESS = u.meter / u.mmeter
+FIRST = u.meter
+OTHERS = (u.cmeter, u.mmeter)  # second, third ... operand of consistent/compare
+OTHER_DIM = u.second
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing the manifest
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # the annotation as written in the spec, e.g. "Quantity", "Axis | None"
+    default: Any = MISSING
+
+    @property
+    def base(self) -> str:
+        return self.type.split("|")[0].strip()
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.base == "Quantity"
+
+    @property
+    def is_array(self) -> bool:
+        return self.base == "Array"
+
+    @property
+    def is_operand(self) -> bool:
+        return self.is_quantity or self.is_array
+
+    @property
+    def is_unit(self) -> bool:
+        return self.base == "Unit"
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    params: tuple[Param, ...]
+    returns: str
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    args: tuple[str | Fraction, ...]
+    keywords: Mapping[str, str]
+
+    @property
+    def operands(self) -> tuple[str, ...]:
+        """The parameter names the rule applies to (custom: without the function name)."""
+        names = [a for a in self.args if isinstance(a, str)]
+        if self.kind == "custom":
+            names = names[1:]
+        if self.kind == "create":
+            names = []
+        if self.kind in ("power", "like"):
+            names = names[:1]
+        return tuple(names)
+
+
+def parse_signature(text: str) -> Signature:
+    fn = ast.parse(f"def {text}: pass").body[0]
+    assert isinstance(fn, ast.FunctionDef), text
+    args = fn.args
+    assert not args.posonlyargs and not args.vararg and not args.kwarg, text
+    positional = list(args.args)
+    defaults: list[Any] = [MISSING] * (len(positional) - len(args.defaults)) + [
+        ast.literal_eval(d) for d in args.defaults
+    ]
+    params = [
+        Param(a.arg, ast.unparse(a.annotation) if a.annotation else "", d)
+        for a, d in zip(positional, defaults, strict=True)
+    ]
+    for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        params.append(
+            Param(a.arg, ast.unparse(a.annotation) if a.annotation else "", MISSING if d is None else ast.literal_eval(d))
+        )
+    returns = ast.unparse(fn.returns) if fn.returns is not None else ""
+    return Signature(fn.name, tuple(params), returns)
+
+
+def _rule_arg(node: ast.expr) -> str | Fraction:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return Fraction(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _rule_arg(node.operand)
+        assert isinstance(inner, Fraction)
+        return -inner
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        n, d = _rule_arg(node.left), _rule_arg(node.right)
+        assert isinstance(n, Fraction) and isinstance(d, Fraction)
+        return n / d
+    raise AssertionError(f"unexpected rule argument {ast.dump(node)}")
+
+
+def parse_rule(text: str) -> Rule:
+    call = ast.parse(text, mode="eval").body
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name), text
+    keywords = {}
+    for k in call.keywords:
+        assert k.arg is not None and isinstance(k.value, ast.Name), text
+        keywords[k.arg] = k.value.id
+    return Rule(call.func.id, tuple(_rule_arg(a) for a in call.args), keywords)
+
+
+SIGS: dict[str, Signature] = {op: parse_signature(manifest.SIGNATURES[op]) for op in manifest.OPS}
+RULES: dict[str, Rule] = {op: parse_rule(manifest.RULES[op]) for op in manifest.OPS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+X = np.array([[0.31, 0.72, 0.15, 0.58], [0.94, 0.23, 0.47, 0.66], [0.12, 0.85, 0.39, 0.51]])
+Y = np.array([[0.27, 0.81, 0.44, 0.13], [0.62, 0.35, 0.91, 0.08], [0.53, 0.19, 0.76, 0.48]])
+Z = np.array([[0.55, 0.14, 0.93, 0.36], [0.21, 0.78, 0.05, 0.69], [0.87, 0.42, 0.64, 0.29]])
+SIGNED = X * 7.3 - 3.1  # negatives and positives, no ties at .5
+XNAN = X.copy()
+XNAN[1, 2] = np.nan
+ZEROS = np.array([[0.0, 0.72, 0.15, 0.0], [0.94, 0.0, 0.47, 0.66], [0.0, 0.85, 0.0, 0.51]])
+ZEROS2 = np.array([[0.0, 0.0, 0.44, 0.13], [0.62, 0.35, 0.0, 0.0], [0.53, 0.0, 0.76, 0.0]])
+COMPLEX = X + 1j * Y
+DEFAULT_DATA = (X, Y, Z)
+
+
+@dataclass(frozen=True)
+class Special:
+    """What the spec cannot say about an op: inputs in its domain, required plain arguments."""
+
+    data: Mapping[str, Any] = field(default_factory=dict)  # operand -> physical values
+    kwargs: Mapping[str, Any] = field(default_factory=dict)  # plain parameter -> value
+    variants: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> kwargs (+ "data")
+    ref: Callable[..., Any] | None = None  # numpy reference; default getattr(np, op)
+    values: bool = True  # False: uninitialised memory, only shape/unit/kind are checked
+    exponent: Any = 2  # power(x, y): the plain scalar exponent given as y
+    rtol: float = 1e-10
+    custom: Callable[..., tuple[Any, Any]] | None = None  # custom rules: expectation
+
+
+def _custom_floor_divide(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, Any]:
+    """rules.yaml, custom floor_divide: same dimension -> y in x's unit, plain result; else x/y."""
+    a, b = names
+    ua, ub = units[a], units[b]
+    if ua.dim is ub.dim:
+        return np.floor_divide(m[a], m[b] * (ub.scale / ua.scale)), None
+    return np.floor_divide(m[a], m[b]), ua / ub
+
+
+def _full(fill_value: Any, shape: Any, dtype: Any = None) -> Any:
+    return np.full(shape, fill_value, dtype=dtype)
+
+
+def _astype(x: Any, dtype: Any) -> Any:
+    return np.asarray(x).astype(dtype)
+
+
+_STATS = {"axis0": {"axis": 0}, "ddof1": {"ddof": 1, "axis": 1}}
+_ROUND = Special(data={"x": SIGNED}, variants={"decimals1": {"decimals": 1}})
+_SIGNED = Special(data={"x": SIGNED})
+_NAN = Special(data={"x": XNAN})
+_NAN_A = Special(data={"a": XNAN})
+_NAN_STATS = Special(data={"x": XNAN}, variants={"ddof1": {"ddof": 1, "axis": 1}})
+_CMP = Special(
+    data={"x": np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), "y": np.array([[1.0, 1.5, 3.0], [5.0, 5.0, 6.5]])}
+)
+_LOGICAL = Special(data={"x": ZEROS, "y": ZEROS2})
+_NANPAIR = Special(data={"x1": XNAN, "x2": Y})
+_MOD = Special(data={"x1": SIGNED, "x2": Y + 0.5})
+_CREATE2D = {"N": 3}
+
+# The one explicit table: per-op inputs, required arguments, extra variants, references.
+SPECIAL: dict[str, Special] = {
+    "abs": _SIGNED,
+    "absolute": _SIGNED,
+    "fabs": _SIGNED,
+    "all": Special(data={"x": ZEROS}),
+    "any": Special(data={"x": ZEROS2 * ZEROS}),
+    "count_nonzero": Special(data={"a": ZEROS}),
+    "logical_and": _LOGICAL,
+    "logical_or": _LOGICAL,
+    "logical_xor": _LOGICAL,
+    "arccosh": Special(data={"x": 1.0 + 2.0 * X}),
+    "around": _ROUND,
+    "round": _ROUND,
+    "ceil": _SIGNED,
+    "floor": _SIGNED,
+    "fix": _SIGNED,
+    "rint": _SIGNED,
+    "trunc": _SIGNED,
+    "sign": _SIGNED,
+    "signbit": _SIGNED,
+    "cbrt": _SIGNED,
+    "astype": Special(kwargs={"dtype": np.float32}, ref=_astype, rtol=1e-6),
+    "broadcast_to": Special(data={"array": X[0]}, kwargs={"shape": (3, 4)}),
+    "clip": Special(data={"a_min": np.array(0.3), "a_max": np.array(0.7)}),
+    "conj": Special(data={"x": COMPLEX}),
+    "conjugate": Special(data={"x": COMPLEX}),
+    "real": Special(data={"x": COMPLEX}, variants={"realinput": {"data": {"x": X}}}),
+    "imag": Special(data={"x": COMPLEX}, variants={"realinput": {"data": {"x": X}}}),
+    "isreal": Special(data={"x": X + 1j * ZEROS}),
+    "isfinite": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
+    "isinf": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
+    "isnan": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
+    "cross": Special(data={"a": X[:2, :3], "b": Y[:2, :3]}),
+    "dot": Special(data={"a": X, "b": Y.T[:, :2]}),
+    "matmul": Special(data={"x": X, "y": Y.T[:, :2]}),
+    "inner": Special(data={"a": X, "b": Y[:2]}),
+    "kron": Special(data={"a": X[:2, :2], "b": Y[:2, :3]}),
+    "outer": Special(data={"a": X[0, :3], "b": Y[1]}),
+    "tensordot": Special(
+        data={"a": np.stack([X[:, :3], Z[:, :3]]), "b": np.stack([Y[:, :3], Z[:, 1:]], axis=-1)},
+        variants={"axes1": {"axes": 1}},
+    ),
+    "vdot": Special(),
+    "vecdot": Special(),
+    "matrix_power": Special(
+        data={"a": X[:, :3] + np.eye(3)},
+        kwargs={"n": 2},
+        variants={"n3": {"n": 3}, "nminus1": {"n": -1}},
+        ref=lambda a, n: np.linalg.matrix_power(a, n),
+    ),
+    "trace": Special(variants={"offset1": {"offset": 1}}),
+    "diagonal": Special(variants={"offset1": {"offset": 1}}),
+    "diag": Special(data={"v": X[0, :3]}, variants={"k1": {"k": 1}, "matrix": {"data": {"v": X}}}),
+    "diagflat": Special(data={"v": X[:2, :2]}, variants={"kminus1": {"k": -1}}),
+    "diff": Special(variants={"n2": {"n": 2}}),
+    "cumprod": Special(),
+    "nancumprod": _NAN,
+    "nancumsum": _NAN,
+    "nanmax": _NAN,
+    "nanmin": _NAN,
+    "nanmean": _NAN,
+    "nanmedian": _NAN,
+    "nansum": _NAN,
+    "nanstd": _NAN_STATS,
+    "nanvar": _NAN_STATS,
+    "nanargmax": _NAN_A,
+    "nanargmin": _NAN_A,
+    "nanpercentile": Special(data={"a": XNAN, "q": np.array([10.0, 50.0, 90.0])}),
+    "nanquantile": Special(data={"a": XNAN, "q": np.array([0.1, 0.5, 0.9])}),
+    "percentile": Special(data={"q": np.array([10.0, 50.0, 90.0])}),
+    "quantile": Special(data={"q": np.array([0.1, 0.5, 0.9])}),
+    "std": Special(variants={"ddof1": {"ddof": 1, "axis": 1}}),
+    "var": Special(variants={"ddof1": {"ddof": 1, "axis": 1}}),
+    "equal": _CMP,
+    "not_equal": _CMP,
+    "greater": _CMP,
+    "greater_equal": _CMP,
+    "less": _CMP,
+    "less_equal": _CMP,
+    "fmax": _NANPAIR,
+    "fmin": _NANPAIR,
+    "maximum": _NANPAIR,
+    "minimum": _NANPAIR,
+    "fmod": _MOD,
+    "mod": _MOD,
+    "remainder": Special(data={"x": SIGNED, "y": Y + 0.5}),
+    "floor_divide": Special(
+        data={"x": SIGNED, "y": Y + 0.5},
+        custom=_custom_floor_divide,
+        variants={"otherdim": {"units": {"y": OTHER_DIM}}},
+    ),
+    "divide": Special(data={"y": Y + 0.5}),
+    "true_divide": Special(data={"y": Y + 0.5}),
+    "power": Special(exponent=3),
+    "float_power": Special(exponent=0.5),
+    "empty": Special(kwargs={"shape": (2, 3)}, values=False),
+    "empty_like": Special(data={"prototype": X}, values=False, variants={"shape": {"shape": (2, 2)}}),
+    "zeros": Special(kwargs={"shape": (2, 3)}),
+    "ones": Special(kwargs={"shape": (2, 3)}),
+    "zeros_like": Special(variants={"shape": {"shape": (2, 2)}}),
+    "ones_like": Special(variants={"shape": {"shape": (2, 2)}}),
+    "eye": Special(kwargs=_CREATE2D, variants={"Mk": {"M": 4, "k": 1}}),
+    "tri": Special(kwargs=_CREATE2D, variants={"Mk": {"M": 4, "k": -1}}),
+    "identity": Special(kwargs={"n": 3}),
+    "full": Special(data={"fill_value": np.array(1.5)}, kwargs={"shape": (2, 3)}, ref=_full),
+    "full_like": Special(data={"fill_value": np.array(0.25)}, variants={"shape": {"shape": (2, 2)}}),
+    "linspace": Special(
+        data={"start": np.array(0.2), "stop": np.array(1.5)},
+        variants={"num5open": {"num": 5, "endpoint": False}},
+    ),
+    "logspace": Special(
+        data={"start": np.array(0.2), "stop": np.array(1.5)},
+        variants={"num5base2": {"num": 5, "base": 2.0}},
+    ),
+    "searchsorted": Special(
+        data={"a": np.array([0.1, 0.2, 0.3, 0.4, 0.5]), "v": np.array([0.2, 0.35, 0.5])},
+        variants={"right": {"side": "right"}},
+    ),
+    "expand_dims": Special(kwargs={"axis": 1}),
+    "squeeze": Special(data={"a": X[:1]}),
+    "moveaxis": Special(data={"a": np.stack([X, Y])}, kwargs={"source": 0, "destination": -1}),
+    "swapaxes": Special(kwargs={"axis1": 0, "axis2": 1}),
+    "reshape": Special(kwargs={"shape": (4, 3)}, variants={"flat": {"shape": (-1,)}}),
+    "repeat": Special(kwargs={"repeats": 2}),
+    "roll": Special(kwargs={"shift": 1}),
+    "rot90": Special(variants={"k2": {"k": 2}}),
+    "tile": Special(kwargs={"reps": (2, 1)}),
+    "transpose": Special(variants={"axes": {"axes": (1, 0)}}),
+    "tril": Special(variants={"kminus1": {"k": -1}}),
+    "triu": Special(variants={"k1": {"k": 1}}),
+    "take": Special(data={"indices": np.array([2, 0])}, variants={"axis1": {"axis": 1}}),
+    "where": Special(data={"condition": X > Y}),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Operand:
+    """An operand of a call: a mantissa (numpy, converted per backend) and a unit (None: plain)."""
+
+    mantissa: Any
+    unit: Any  # Unit | None
+    python: bool = False  # a Python scalar given as it is (the run-time exponent of power)
+
+
+@dataclass
+class Case:
+    op: str
+    variant: str
+    sig: Signature
+    rule: Rule
+    special: Special
+    operands: dict[str, Operand]
+    plain: dict[str, Any]  # plain parameters given explicitly (unit arguments included)
+
+    # -- calling ----------------------------------------------------------------------------
+    def call_args(self, backend: str) -> tuple[list[Any], dict[str, Any]]:
+        """Arguments for a backend function or the front end: positional while every leading
+        parameter is given, keywords after the first one left at its default."""
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        positional = True
+        for p in self.sig.params:
+            if p.name in self.operands:
+                value: Any = materialize(self.operands[p.name], backend)
+            elif p.name in self.plain:
+                value = self.plain[p.name]
+            else:
+                positional = False
+                continue
+            if positional:
+                args.append(value)
+            else:
+                kwargs[p.name] = value
+        return args, kwargs
+
+    @property
+    def has_operands(self) -> bool:
+        return bool(self.operands)
+
+    # -- expectation ------------------------------------------------------------------------
+    def expected(self) -> tuple[Any, Any, bool]:
+        """(reference values, expected unit, plain): plain means the result is no Quantity."""
+        rule, special = self.rule, self.special
+        kind = rule.kind
+        m = {name: np.asarray(o.mantissa) if not o.python else o.mantissa for name, o in self.operands.items()}
+        units = {name: o.unit for name, o in self.operands.items()}
+        first = rule.operands[0] if rule.operands else None
+        changed = False  # the dimensionless-outcome rule applies (runtime/rules.py `changed`)
+        unit: Any = None
+        if kind in ("keep", "consistent", "compare"):
+            ux = units[first]
+            for name in rule.operands[1:]:
+                m[name] = m[name] * (units[name].scale / ux.scale)
+            unit = None if kind == "compare" else ux
+        elif kind == "dimensionless":
+            target = self.plain.get(rule.keywords.get("unit_to_scale", ""), None)
+            for name in rule.operands:
+                scale = 1.0 if units[name] is None else units[name].scale
+                m[name] = m[name] * (scale / (1.0 if target is None else target.scale))
+        elif kind == "strip":
+            pass
+        elif kind in ("product", "quotient"):
+            a, b = rule.operands
+            unit = units[a] * units[b] if kind == "product" else units[a] / units[b]
+            changed = True
+        elif kind in ("power", "reciprocal"):
+            base = rule.operands[0]
+            if kind == "reciprocal":
+                p: Any = Fraction(-1)
+            else:
+                exp = rule.args[1]
+                if isinstance(exp, Fraction):
+                    p = exp
+                elif exp in self.operands:
+                    value = self.operands[exp].mantissa
+                    p = Fraction(str(value)) if np.ndim(value) == 0 else None
+                else:
+                    p = Fraction(self.plain[exp])
+            ub = units[base]
+            if ub.dim is u.DIMENSIONLESS:  # folded into the base: a plain result
+                m[base] = m[base] * ub.scale
+                unit = None
+            else:
+                unit = ub**p
+            changed = True
+        elif kind == "create":
+            unit = self.plain.get(str(rule.args[0]))
+            changed = True
+        elif kind == "like":
+            given = self.plain.get(str(rule.args[1]))
+            unit = units[rule.operands[0]] if given is None else given
+            changed = given is not None
+        elif kind == "custom":
+            assert special.custom is not None, f"{self.op}: custom rule without an expectation in SPECIAL"
+            ref, unit = special.custom(m, units, rule.operands)
+            return _fold(ref, unit, True)
+        else:
+            raise AssertionError(f"{self.op}: unknown rule kind {kind}")
+        ref = self.reference(m)
+        return _fold(ref, unit, changed)
+
+    def reference(self, m: dict[str, Any]) -> Any:
+        fn = self.special.ref or getattr(np, self.op)
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        for p in self.sig.params:
+            if p.is_unit:
+                continue
+            if p.name in m:
+                args.append(m[p.name])
+            elif p.name in self.plain:
+                kwargs[p.name] = self.plain[p.name]
+        return np.asarray(fn(*args, **kwargs))
+
+
+def _fold(ref: Any, unit: Any, changed: bool) -> tuple[Any, Any, bool]:
+    if unit is None:
+        return ref, None, True
+    if changed and unit.dim is u.DIMENSIONLESS:
+        return (ref if unit.scale == 1.0 else ref * unit.scale), None, True
+    return ref, unit, False
+
+
+def mantissa_of(values: Any, unit: Any) -> Any:
+    values = np.asarray(values)
+    if unit is None or unit.scale == 1.0:
+        return values
+    return values / unit.scale
+
+
+def operand_units(op: str) -> dict[str, Any]:
+    """The unit each operand gets, from the rule: see the module docstring."""
+    rule = RULES[op]
+    names = rule.operands
+    kind = rule.kind
+    if kind in ("keep", "strip", "like", "reciprocal", "power"):
+        return {names[0]: FIRST}
+    if kind in ("consistent", "compare", "custom"):
+        return {n: (FIRST if i == 0 else OTHERS[(i - 1) % len(OTHERS)]) for i, n in enumerate(names)}
+    if kind in ("product", "quotient"):
+        return {names[0]: FIRST, names[1]: OTHER_DIM}
+    if kind == "dimensionless":
+        return dict.fromkeys(names, DIMLESS)
+    if kind == "create":
+        return {}
+    raise AssertionError(f"{op}: unknown rule kind {kind}")
+
+
+# Units of the variant that makes the outcome of unit algebra dimensionless.
+def _dimless_units(op: str) -> dict[str, Any] | None:
+    rule = RULES[op]
+    if rule.kind == "product":
+        a, b = rule.operands
+        return {a: u.mV, b: u.volt**-1}
+    if rule.kind == "quotient":
+        a, b = rule.operands
+        return {a: u.mV, b: u.volt}
+    if rule.kind in ("power", "reciprocal"):
+        return {rule.operands[0]: DIMLESS}
+    return None
+
+
+def variant_names(op: str) -> list[str]:
+    sig, rule, special = SIGS[op], RULES[op], SPECIAL.get(op, Special())
+    names = [""]
+    if "axis" in sig.names and sig.param("axis").default not in (0, MISSING):
+        names.append("axis0")
+    if "keepdims" in sig.names:
+        names.append("keepdims")
+    if _dimless_units(op) is not None:
+        names.append("dimless")
+    if rule.kind in ("create", "like"):
+        names += ["nounit", "dimless"] if rule.kind == "create" else ["second", "dimless"]
+    names += list(special.variants)
+    return names
+
+
+def case_id(op: str, backend: str, variant: str) -> str:
+    return f"{op}-{backend}" + (f"-{variant}" if variant else "")
+
+
+def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = None) -> Case:
+    """The inputs of one call of `op` (backend independent), with `units` overriding operand units."""
+    sig, rule, special = SIGS[op], RULES[op], SPECIAL.get(op, Special())
+    over: dict[str, Any] = {}
+    data_over: dict[str, Any] = {}
+    unit_over: dict[str, Any] = dict(units or {})
+    if variant == "axis0":
+        over["axis"] = 0
+    elif variant == "keepdims":
+        over["keepdims"] = True
+        if "axis" in sig.names:
+            over["axis"] = 1
+    elif variant == "dimless":
+        if rule.kind in ("create", "like"):
+            over["unit"] = DIMLESS
+        else:
+            unit_over = {**(_dimless_units(op) or {}), **unit_over}
+            if rule.kind == "power" and rule.args[1] in sig.names and sig.param(str(rule.args[1])).is_quantity:
+                data_over[str(rule.args[1])] = Y * 2.0  # an array exponent, allowed on a dimensionless base
+    elif variant == "nounit":
+        over["unit"] = None
+    elif variant == "second":
+        over["unit"] = u.second
+    elif variant:
+        extra = dict(special.variants[variant])
+        data_over.update(extra.pop("data", {}))
+        unit_over = {**extra.pop("units", {}), **unit_over}
+        over.update(extra)
+
+    default_units = operand_units(op)
+    operands: dict[str, Operand] = {}
+    plain: dict[str, Any] = {}
+    qi = 0
+    for p in sig.params:
+        if p.is_quantity:
+            if rule.kind == "power" and p.name == rule.args[1]:  # run-time exponent
+                if p.name in data_over:
+                    operands[p.name] = Operand(np.asarray(data_over[p.name]), None)
+                else:
+                    operands[p.name] = Operand(special.exponent, None, python=True)
+                continue
+            values = data_over.get(p.name, special.data.get(p.name, DEFAULT_DATA[qi % len(DEFAULT_DATA)]))
+            qi += 1
+            unit = unit_over.get(p.name, default_units.get(p.name))
+            operands[p.name] = Operand(mantissa_of(values, unit), unit)
+        elif p.is_array:
+            values = data_over.get(p.name, special.data.get(p.name))
+            assert values is not None, f"{op}: SPECIAL needs data for the Array parameter {p.name!r}"
+            unit = unit_over.get(p.name)
+            operands[p.name] = Operand(mantissa_of(values, unit), unit)
+        elif p.name in over:
+            plain[p.name] = over[p.name]
+        elif p.name in special.kwargs:
+            plain[p.name] = special.kwargs[p.name]
+        elif p.default is MISSING:
+            raise AssertionError(f"{op}: SPECIAL needs a value for the required parameter {p.name!r}")
+        elif rule.kind == "create" and p.name == rule.args[0]:
+            plain[p.name] = u.meter  # the unit argument of a creation op
+    return Case(op, variant, sig, rule, special, operands, plain)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backends
+# ---------------------------------------------------------------------------------------------
+def backend_module(backend: str) -> Any:
+    return importlib.import_module(f"polyunit.backends.{backend}")
+
+
+def to_backend(values: Any, backend: str) -> Any:
+    arr = np.asarray(values)
+    if backend == "numpy":
+        return arr.copy()
+    if backend == "jax":
+        import jax.numpy as jnp
+
+        return jnp.asarray(arr)
+    if backend == "torch":
+        import torch
+
+        return torch.as_tensor(arr.copy())
+    if backend == "dask":
+        import dask.array as da
+
+        return da.from_array(arr)
+    if backend == "ndonnx":
+        import ndonnx as ndx
+
+        return ndx.asarray(arr)
+    raise AssertionError(backend)
+
+
+def materialize(o: Operand, backend: str) -> Any:
+    if o.python:
+        return o.mantissa
+    m = to_backend(o.mantissa, backend)
+    return m if o.unit is None else u.Quantity(m, unit=o.unit)
+
+
+def backend_of(value: Any) -> str | None:
+    from polyunit.backend import backend_of as _backend_of
+
+    return _backend_of(value)
+
+
+def to_numpy(m: Any) -> Any:
+    if hasattr(m, "detach"):
+        return m.detach().cpu().numpy()
+    return np.asarray(m)
+
+
+def check_result(case: Case, result: Any, backend: str) -> None:
+    """Value, unit and backend of a result against the rule and the numpy reference."""
+    ref, unit, plain = case.expected()
+    where = f"{case.op} on {backend}"
+    got_backend = backend_of(result)
+    assert got_backend == backend, (
+        f"{where}: the result is on {got_backend!r} (type {type(getattr(result, 'mantissa', result)).__name__}), "
+        f"expected the input backend {backend!r}"
+    )
+    if plain:
+        assert not isinstance(result, u.Quantity), (
+            f"{where}: the rule gives a plain array, got a Quantity in {result.unit}"
+        )
+        m = result
+    else:
+        assert isinstance(result, u.Quantity), f"{where}: expected a Quantity in {unit}, got plain {type(result).__name__}"
+        assert result.unit == unit, f"{where}: unit {result.unit} (dim {result.unit.dim}), expected {unit} (dim {unit.dim})"
+        m = result.mantissa
+    got = to_numpy(m)
+    assert got.shape == ref.shape, f"{where}: shape {got.shape}, expected {ref.shape}"
+    kinds = {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}
+    assert kinds.get(got.dtype.kind) == kinds.get(ref.dtype.kind), (
+        f"{where}: dtype {got.dtype}, expected the kind of {ref.dtype}"
+    )
+    if not case.special.values:
+        return
+    if ref.dtype.kind in "biu":
+        np.testing.assert_array_equal(got, ref, err_msg=where)
+    else:
+        np.testing.assert_allclose(got, ref, rtol=case.special.rtol, atol=1e-12, err_msg=where)

@@ -1,0 +1,179 @@
+"""Every op of the manifest, on numpy, jax and torch, through the backend module and the front end.
+
+Inputs, expected units and expected errors come from the spec (manifest SIGNATURES and RULES);
+values are checked against numpy on plain arrays. See opcases.py for how cases are built.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+import pytest
+
+import polyunit as u
+import polyunit.math as pmath
+from polyunit.backends import manifest
+from tests.behaviour.opcases import (
+    COMPUTES,
+    EAGER,
+    HAS,
+    RULES,
+    SIGS,
+    Case,
+    Operand,
+    backend_module,
+    build_case,
+    case_id,
+    check_result,
+    variant_names,
+)
+
+
+def _marks(backend: str) -> list[Any]:
+    return [] if HAS[backend] else [pytest.mark.skip(reason=f"{backend} is not installed")]
+
+
+def _computed(op: str) -> list[str]:
+    return [b for b in EAGER if manifest.SUPPORT[op][b] in COMPUTES]
+
+
+CASES = [
+    pytest.param(op, backend, variant, id=case_id(op, backend, variant), marks=_marks(backend))
+    for op in manifest.OPS
+    for backend in _computed(op)
+    for variant in variant_names(op)
+]
+
+
+def _call(case: Case, backend: str, api: str, **override: Any) -> Any:
+    args, kwargs = case.call_args(backend)
+    kwargs.update(override)
+    if api == "module":
+        return getattr(backend_module(backend), case.op)(*args, **kwargs)
+    # The front end picks the backend from the operands; creation ops use the default backend.
+    ctx = u.using_backend(backend) if not case.has_operands else contextlib.nullcontext()
+    with ctx:
+        return getattr(pmath, case.op)(*args, **kwargs)
+
+
+@pytest.mark.parametrize(("op", "backend", "variant"), CASES)
+def test_module(op: str, backend: str, variant: str) -> None:
+    case = build_case(op, variant)
+    check_result(case, _call(case, backend, "module"), backend)
+
+
+@pytest.mark.parametrize(("op", "backend", "variant"), CASES)
+def test_frontend(op: str, backend: str, variant: str) -> None:
+    case = build_case(op, variant)
+    check_result(case, _call(case, backend, "front"), backend)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the rules forbid
+# ---------------------------------------------------------------------------------------------
+def _run_time_exponent(op: str) -> str | None:
+    rule, sig = RULES[op], SIGS[op]
+    if rule.kind == "power" and isinstance(rule.args[1], str) and sig.param(rule.args[1]).is_quantity:
+        return rule.args[1]
+    return None
+
+
+def rejections(op: str) -> list[str]:
+    """What must raise DimensionMismatchError, named `<param>-<what>`."""
+    rule, sig = RULES[op], SIGS[op]
+    out: list[str] = []
+    if rule.kind in ("consistent", "compare"):
+        out += [f"{n}-in-second" for n in rule.operands[1:]]
+    if rule.kind == "dimensionless":
+        out += [f"{n}-in-metre" for n in rule.operands]
+    exp = _run_time_exponent(op)
+    if exp is not None:
+        out += [f"{exp}-array-on-unitful-base", f"{exp}-in-metre"]
+    out += [f"{p.name}-in-metre" for p in sig.params if p.is_array]
+    return out
+
+
+def rejected_case(op: str, what: str) -> Case:
+    name, _, how = what.partition("-")
+    if how == "in-second":
+        return build_case(op, units={name: u.second})
+    case = build_case(op)
+    if how == "array-on-unitful-base":
+        case.operands[name] = Operand(np.full((3, 4), 2.0), None)
+    elif how == "in-metre" and name == _run_time_exponent(op):
+        case.operands[name] = Operand(np.asarray(2.0), u.meter)
+    elif how == "in-metre":
+        o = case.operands[name]
+        case.operands[name] = Operand(o.mantissa, u.meter)
+    else:
+        raise AssertionError(what)
+    return case
+
+
+REJECTIONS = [
+    pytest.param(op, backend, what, id=f"{op}-{backend}-{what}", marks=_marks(backend))
+    for op in manifest.OPS
+    for backend in _computed(op)
+    for what in rejections(op)
+]
+
+
+@pytest.mark.parametrize("api", ["module", "front"])
+@pytest.mark.parametrize(("op", "backend", "what"), REJECTIONS)
+def test_rejects(op: str, backend: str, what: str, api: str) -> None:
+    case = rejected_case(op, what)
+    with pytest.raises(u.DimensionMismatchError):
+        _call(case, backend, api)
+
+
+def test_every_forbidding_rule_has_rejection_cases() -> None:
+    """The rejection list is not empty for any op whose rule forbids something."""
+    for op in manifest.OPS:
+        if RULES[op].kind in ("consistent", "compare", "dimensionless"):
+            assert rejections(op), op
+
+
+UNIT_TO_SCALE = [
+    pytest.param(op, backend, id=f"{op}-{backend}", marks=_marks(backend))
+    for op in manifest.OPS
+    if RULES[op].kind == "dimensionless" and "unit_to_scale" in RULES[op].keywords
+    for backend in _computed(op)
+]
+
+
+@pytest.mark.parametrize("api", ["module", "front"])
+@pytest.mark.parametrize(("op", "backend"), UNIT_TO_SCALE)
+def test_unit_to_scale(op: str, backend: str, api: str) -> None:
+    """A length read in mm: mantissa v/1000 in metre with unit_to_scale=mm computes op(v)."""
+    case = build_case(op)
+    for name in RULES[op].operands:
+        case.operands[name] = Operand(case.operands[name].mantissa, u.meter)
+    case.plain[RULES[op].keywords["unit_to_scale"]] = u.mmeter
+    check_result(case, _call(case, backend, api), backend)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backends that do not compute an op
+# ---------------------------------------------------------------------------------------------
+UNAVAILABLE = [
+    pytest.param(op, backend, status, id=f"{op}-{backend}-{status}", marks=_marks(backend))
+    for op in manifest.OPS
+    for backend, status in sorted(manifest.SUPPORT[op].items())
+    if status in ("unsupported", "jax_only")
+]
+
+
+@pytest.mark.parametrize("api", ["module", "front"])
+@pytest.mark.parametrize(("op", "backend", "status"), UNAVAILABLE)
+def test_unavailable(op: str, backend: str, status: str, api: str) -> None:
+    case = build_case(op)
+    with pytest.raises(u.BackendError) as info:
+        _call(case, backend, api)
+    message = str(info.value)
+    assert op in message, message
+    if status == "unsupported":
+        assert backend in message, message
+    else:
+        assert ".to_jax()" in message, message
