@@ -10,6 +10,7 @@ from codegen.model import Backend, Location, Op, RuleArg, RuleKind
 
 Report = Callable[[Location | str, str], None]
 # Builtins an override expression may use besides parameters and the backend's import names.
+# Not min/max/abs/round/sum: op names shadow those builtins inside generated modules.
 SAFE_BUILTINS = frozenset(
     {
         "None",
@@ -22,9 +23,6 @@ SAFE_BUILTINS = frozenset(
         "int",
         "float",
         "isinstance",
-        "min",
-        "max",
-        "abs",
     }
 )
 

@@ -11,7 +11,7 @@ import dask.array as da
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
-from polyunit.unit import Unit, as_exponent
+from polyunit.unit import Unit
 
 __all__ = [
     "abs",
@@ -241,7 +241,7 @@ def amax(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
 def amin(
@@ -254,7 +254,7 @@ def amin(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
 def any(
@@ -376,8 +376,7 @@ def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, u_a = _lift(a)
-    return da.argsort(m_a, axis=axis)
+    raise _r.unsupported("argsort", "dask", "dask.array has no argsort")
 
 
 def around(
@@ -408,7 +407,7 @@ def broadcast_to(
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
     m_array, u_array = _lift(array)
-    return _r.keep(da.broadcast_to(m_array, shape=shape), u_array)
+    return _r.keep(da.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array)
 
 
 def cbrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -463,7 +462,7 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.conjugate(m_x), u_x)
+    return _r.keep(da.conj(m_x), u_x)
 
 
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -496,7 +495,7 @@ def count_nonzero(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return da.count_nonzero(m_a, axis=axis, keepdims=keepdims)
+    return da.sum(m_a != 0, axis=axis, keepdims=keepdims)
 
 
 def cross(
@@ -508,7 +507,10 @@ def cross(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(da.cross(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        m_a[..., [1, 2, 0]] * m_b[..., [2, 0, 1]] - m_a[..., [2, 0, 1]] * m_b[..., [1, 2, 0]],
+        _r.product(u_a, u_b),
+    )
 
 
 def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
@@ -575,7 +577,7 @@ def diagflat(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[d
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
     m_v, u_v = _lift(v)
-    return _r.keep(da.diagflat(m_v, k=k), u_v)
+    return _r.keep(da.diag(da.ravel(m_v), k=k), u_v)
 
 
 def diagonal(
@@ -621,7 +623,10 @@ def dot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(da.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        _r.product(u_a, u_b),
+    )
 
 
 def empty(
@@ -714,7 +719,10 @@ def eye(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(da.eye(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(
+        da.tril(da.triu(da.ones((N, N if M is None else M), dtype=dtype), k), k),
+        _r.create_unit(unit),
+    )
 
 
 def fabs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -853,7 +861,14 @@ def full(
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
     m_fill_value, u_fill_value = _lift(fill_value)
-    return _r.keep(da.full(shape, m_fill_value, dtype=dtype), u_fill_value)
+    return _r.keep(
+        da.full(shape, m_fill_value, dtype=dtype)
+        if da.asarray(m_fill_value).ndim == 0
+        else da.broadcast_to(
+            da.asarray(m_fill_value, dtype=dtype), (shape,) if isinstance(shape, int) else shape
+        ),
+        u_fill_value,
+    )
 
 
 def full_like(
@@ -870,7 +885,15 @@ def full_like(
     m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(da.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
+    return _r.keep(
+        da.full_like(m_a, m_fill_value, dtype=dtype, shape=shape)
+        if da.asarray(m_fill_value).ndim == 0
+        else da.broadcast_to(
+            da.asarray(m_fill_value),
+            m_a.shape if shape is None else (shape,) if isinstance(shape, int) else shape,
+        ).astype(m_a.dtype if dtype is None else dtype),
+        u_a,
+    )
 
 
 def greater(
@@ -924,7 +947,7 @@ def identity(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(da.identity(n=n, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(da.eye(n, dtype=dtype), _r.create_unit(unit))
 
 
 def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -945,7 +968,12 @@ def inner(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(da.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        m_a * m_b
+        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        _r.product(u_a, u_b),
+    )
 
 
 def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
@@ -991,9 +1019,7 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
-    return _r.changed(da.kron(m_a, m_b), _r.product(u_a, u_b))
+    raise _r.unsupported("kron", "dask", "dask.array has no kron")
 
 
 def less(
@@ -1172,7 +1198,11 @@ def logspace(
     m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
-    return da.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
+    return (
+        base ** da.linspace(m_start, m_stop, num=num, endpoint=endpoint)
+        if dtype is None
+        else (base ** da.linspace(m_start, m_stop, num=num, endpoint=endpoint)).astype(dtype)
+    )
 
 
 def matmul(
@@ -1192,8 +1222,7 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    return _r.changed(da.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+    raise _r.unsupported("matrix_power", "dask", "dask.array has no matrix_power")
 
 
 def max(
@@ -1244,7 +1273,12 @@ def median(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.median(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        da.median(da.ravel(m_x), axis=0).reshape((1,) * m_x.ndim if keepdims else ())
+        if axis is None
+        else da.median(m_x, axis=axis, keepdims=keepdims),
+        u_x,
+    )
 
 
 def min(
@@ -1392,7 +1426,12 @@ def nanmedian(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        da.nanmedian(da.ravel(m_x), axis=0).reshape((1,) * m_x.ndim if keepdims else ())
+        if axis is None
+        else da.nanmedian(m_x, axis=axis, keepdims=keepdims),
+        u_x,
+    )
 
 
 def nanmin(
@@ -1421,7 +1460,14 @@ def nanpercentile(
     m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        da.nanpercentile(da.ravel(m_a), m_q, axis=0).reshape(
+            da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
+        )
+        if axis is None
+        else da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims),
+        u_a,
+    )
 
 
 def nanquantile(
@@ -1437,7 +1483,14 @@ def nanquantile(
     m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(da.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        da.nanquantile(da.ravel(m_a), m_q, axis=0).reshape(
+            da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
+        )
+        if axis is None
+        else da.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims),
+        u_a,
+    )
 
 
 def nanstd(
@@ -1571,7 +1624,14 @@ def percentile(
     m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(da.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        da.quantile(da.ravel(m_a), m_q / 100, axis=0).reshape(
+            da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
+        )
+        if axis is None
+        else da.percentile(m_a, m_q, axis=axis, keepdims=keepdims),
+        u_a,
+    )
 
 
 def positive(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1608,7 +1668,9 @@ def ptp(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        da.max(m_x, axis=axis, keepdims=keepdims) - da.min(m_x, axis=axis, keepdims=keepdims), u_x
+    )
 
 
 def quantile(
@@ -1624,7 +1686,14 @@ def quantile(
     m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(da.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        da.quantile(da.ravel(m_a), m_q, axis=0).reshape(
+            da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
+        )
+        if axis is None
+        else da.quantile(m_a, m_q, axis=axis, keepdims=keepdims),
+        u_a,
+    )
 
 
 def rad2deg(
@@ -1702,7 +1771,12 @@ def repeat(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.repeat(m_a, repeats=repeats, axis=axis), u_a)
+    return _r.keep(
+        da.repeat(
+            m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
+        ),
+        u_a,
+    )
 
 
 def reshape(
@@ -1713,7 +1787,7 @@ def reshape(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.reshape(m_a, shape=shape), u_a)
+    return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
 
 
 def rint(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1733,7 +1807,14 @@ def roll(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.roll(m_a, shift=shift, axis=axis), u_a)
+    return _r.keep(
+        da.roll(
+            m_a,
+            shift=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+            axis=axis,
+        ),
+        u_a,
+    )
 
 
 def rot90(
@@ -1771,7 +1852,9 @@ def searchsorted(
     m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return da.searchsorted(m_a, m_v, side=side)
+    return da.searchsorted(m_a, da.asarray(m_v).reshape(-1), side=side).reshape(
+        da.asarray(m_v).shape
+    )
 
 
 def sign(x: Quantity[da.Array] | da.Array | float) -> da.Array:
@@ -1829,8 +1912,7 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    return _r.keep(da.sort(m_a, axis=axis), u_a)
+    raise _r.unsupported("sort", "dask", "dask.array has no sort")
 
 
 def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1924,7 +2006,20 @@ def take(
     m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(da.take(m_a, m_indices, axis=axis), u_a)
+    return _r.keep(
+        da.take(
+            m_a.reshape(-1) if axis is None else m_a,
+            da.asarray(m_indices).reshape(-1),
+            axis=0 if axis is None else axis,
+        ).reshape(
+            da.asarray(m_indices).shape
+            if axis is None
+            else m_a.shape[: axis % m_a.ndim]
+            + da.asarray(m_indices).shape
+            + m_a.shape[axis % m_a.ndim + 1 :]
+        ),
+        u_a,
+    )
 
 
 def tan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -2001,7 +2096,9 @@ def tri(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(da.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(
+        da.tri(N, M, k, dtype=float if dtype is None else dtype), _r.create_unit(unit)
+    )
 
 
 def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
@@ -2080,7 +2177,7 @@ def vecdot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(da.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
 
 
 def where(

@@ -11,7 +11,7 @@ import ndonnx as ndx
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
-from polyunit.unit import Unit, as_exponent
+from polyunit.unit import Unit
 
 __all__ = [
     "abs",
@@ -241,7 +241,7 @@ def amax(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
 def amin(
@@ -254,7 +254,7 @@ def amin(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
 def any(
@@ -340,11 +340,7 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return ndx.atan2(m_x, m_y)
+    raise _r.unsupported("arctan2", "ndonnx", "ndonnx 0.23 does not implement atan2")
 
 
 def arctanh(
@@ -383,7 +379,9 @@ def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return ndx.argsort(m_a, axis=axis)
+    return ndx.argsort(
+        ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
+    )
 
 
 def around(
@@ -394,7 +392,9 @@ def around(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.around(m_x, decimals=decimals), u_x)
+    return _r.keep(
+        ndx.round(m_x) if decimals == 0 else ndx.round(m_x * 10.0**decimals) / 10.0**decimals, u_x
+    )
 
 
 def astype(
@@ -405,7 +405,7 @@ def astype(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.astype(m_x, dtype=dtype), u_x)
+    return _r.keep(ndx.astype(m_x, dtype), u_x)
 
 
 def broadcast_to(
@@ -416,7 +416,10 @@ def broadcast_to(
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
     m_array, u_array = _lift(array)
-    return _r.keep(ndx.broadcast_to(m_array, shape=shape), u_array)
+    return _r.keep(
+        ndx.broadcast_to(ndx.asarray(m_array), (shape,) if isinstance(shape, int) else shape),
+        u_array,
+    )
 
 
 def cbrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -425,7 +428,7 @@ def cbrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
     m_x, u_x = _lift(x)
-    return _r.changed(ndx.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+    return _r.changed(ndx.sign(m_x) * ndx.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
 
 
 def ceil(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -462,7 +465,7 @@ def conj(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.conj(m_x), u_x)
+    return _r.keep(ndx.asarray(m_x), u_x)
 
 
 def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -471,7 +474,7 @@ def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array]
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.conjugate(m_x), u_x)
+    return _r.keep(ndx.asarray(m_x), u_x)
 
 
 def cos(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -518,7 +521,13 @@ def cross(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(ndx.cross(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        ndx.take(m_a, ndx.asarray([1, 2, 0]), axis=-1)
+        * ndx.take(m_b, ndx.asarray([2, 0, 1]), axis=-1)
+        - ndx.take(m_a, ndx.asarray([2, 0, 1]), axis=-1)
+        * ndx.take(m_b, ndx.asarray([1, 2, 0]), axis=-1),
+        _r.product(u_a, u_b),
+    )
 
 
 def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
@@ -530,7 +539,9 @@ def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None)
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return ndx.cumprod(m_x, axis=axis)
+    return ndx.cumulative_prod(
+        ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
+    )
 
 
 def cumsum(
@@ -541,7 +552,12 @@ def cumsum(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.cumsum(m_x, axis=axis), u_x)
+    return _r.keep(
+        ndx.cumulative_sum(
+            ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
+        ),
+        u_x,
+    )
 
 
 def deg2rad(
@@ -555,7 +571,7 @@ def deg2rad(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
-    return ndx.deg2rad(m_x)
+    return m_x * (ndx.pi / 180)
 
 
 def degrees(
@@ -567,7 +583,7 @@ def degrees(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
-    return ndx.degrees(m_x)
+    return m_x * (180 / ndx.pi)
 
 
 def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
@@ -575,8 +591,7 @@ def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
-    return _r.keep(ndx.diag(m_v, k=k), u_v)
+    raise _r.unsupported("diag", "ndonnx", "ndonnx has no diag")
 
 
 def diagflat(
@@ -586,8 +601,7 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
-    return _r.keep(ndx.diagflat(m_v, k=k), u_v)
+    raise _r.unsupported("diagflat", "ndonnx", "ndonnx has no diagflat")
 
 
 def diagonal(
@@ -597,8 +611,7 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    return _r.keep(ndx.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    raise _r.unsupported("diagonal", "ndonnx", "ndonnx has no diagonal")
 
 
 def diff(
@@ -633,7 +646,12 @@ def dot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(ndx.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        ndx.asarray(m_a) * m_b
+        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
+        _r.product(u_a, u_b),
+    )
 
 
 def empty(
@@ -658,7 +676,11 @@ def empty_like(
     """
     m_prototype, u_prototype = _lift(prototype)
     return _r.like(
-        ndx.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
+        ndx.empty_like(m_prototype, dtype=dtype)
+        if shape is None
+        else ndx.empty(shape, dtype=m_prototype.dtype if dtype is None else dtype),
+        u_prototype,
+        _r.create_unit(unit),
     )
 
 
@@ -697,7 +719,7 @@ def exp2(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
-    return ndx.exp2(m_x)
+    return ndx.pow(2.0, m_x)
 
 
 def expand_dims(
@@ -730,7 +752,7 @@ def eye(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.eye(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(ndx.eye(N, M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
 def fabs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -739,7 +761,7 @@ def fabs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.fabs(m_x), u_x)
+    return _r.keep(ndx.abs(m_x), u_x)
 
 
 def fix(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -748,7 +770,7 @@ def fix(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.fix(m_x), u_x)
+    return _r.keep(ndx.trunc(m_x), u_x)
 
 
 def flip(
@@ -768,7 +790,7 @@ def fliplr(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(ndx.fliplr(m_m), u_m)
+    return _r.keep(ndx.flip(m_m, axis=1), u_m)
 
 
 def flipud(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -777,7 +799,7 @@ def flipud(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(ndx.flipud(m_m), u_m)
+    return _r.keep(ndx.flip(m_m, axis=0), u_m)
 
 
 def float_power(
@@ -792,7 +814,7 @@ def float_power(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
-    return _r.changed(ndx.float_power(m_x, m_y), u)
+    return _r.changed(ndx.pow(ndx.astype(ndx.asarray(m_x), ndx.float64), m_y), u)
 
 
 def floor(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -828,7 +850,14 @@ def fmax(
     m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.fmax(m_x1, m_x2), u_x1)
+    return _r.keep(
+        ndx.where(
+            ndx.isnan(ndx.asarray(m_x2)),
+            m_x1,
+            ndx.where(ndx.isnan(ndx.asarray(m_x1)), m_x2, ndx.maximum(m_x1, m_x2)),
+        ),
+        u_x1,
+    )
 
 
 def fmin(
@@ -842,7 +871,14 @@ def fmin(
     m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.fmin(m_x1, m_x2), u_x1)
+    return _r.keep(
+        ndx.where(
+            ndx.isnan(ndx.asarray(m_x2)),
+            m_x1,
+            ndx.where(ndx.isnan(ndx.asarray(m_x1)), m_x2, ndx.minimum(m_x1, m_x2)),
+        ),
+        u_x1,
+    )
 
 
 def fmod(
@@ -856,7 +892,14 @@ def fmod(
     m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.fmod(m_x1, m_x2), u_x1)
+    return _r.keep(
+        ndx.where(
+            (ndx.remainder(m_x1, m_x2) != 0) & ((ndx.asarray(m_x1) < 0) != (ndx.asarray(m_x2) < 0)),
+            ndx.remainder(m_x1, m_x2) - m_x2,
+            ndx.remainder(m_x1, m_x2),
+        ),
+        u_x1,
+    )
 
 
 def full(
@@ -869,7 +912,12 @@ def full(
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
     m_fill_value, u_fill_value = _lift(fill_value)
-    return _r.keep(ndx.full(m_fill_value, shape=shape, dtype=dtype), u_fill_value)
+    return _r.keep(
+        ndx.broadcast_to(
+            ndx.asarray(m_fill_value, dtype=dtype), (shape,) if isinstance(shape, int) else shape
+        ),
+        u_fill_value,
+    )
 
 
 def full_like(
@@ -886,7 +934,13 @@ def full_like(
     m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(ndx.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
+    return _r.keep(
+        ndx.broadcast_to(
+            ndx.astype(ndx.asarray(m_fill_value), m_a.dtype if dtype is None else dtype),
+            m_a.shape if shape is None else (shape,) if isinstance(shape, int) else shape,
+        ),
+        u_a,
+    )
 
 
 def greater(
@@ -930,7 +984,7 @@ def hypot(
     m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.hypot(m_x, m_y), u_x)
+    return _r.keep(ndx.sqrt(m_x * m_x + m_y * m_y), u_x)
 
 
 def identity(
@@ -940,7 +994,7 @@ def identity(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.identity(n=n, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(ndx.eye(n, dtype=dtype), _r.create_unit(unit))
 
 
 def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -949,7 +1003,7 @@ def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.imag(m_x), u_x)
+    return _r.keep(ndx.zeros_like(m_x), u_x)
 
 
 def inner(
@@ -961,7 +1015,12 @@ def inner(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(ndx.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        ndx.asarray(m_a) * m_b
+        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+        _r.product(u_a, u_b),
+    )
 
 
 def isfinite(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
@@ -997,7 +1056,7 @@ def isreal(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     m_x, u_x = _lift(x)
-    return ndx.isreal(m_x)
+    return ndx.ones_like(m_x, dtype=ndx.bool)
 
 
 def kron(
@@ -1007,9 +1066,7 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
-    return _r.changed(ndx.kron(m_a, m_b), _r.product(u_a, u_b))
+    raise _r.unsupported("kron", "ndonnx", "ndonnx has no kron")
 
 
 def less(
@@ -1055,7 +1112,18 @@ def linspace(
     m_stop, u_stop = _lift(stop)
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(ndx.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    return _r.keep(
+        ndx.astype(
+            m_start
+            + (m_stop - m_start)
+            * (
+                ndx.arange(num, dtype=ndx.float64)
+                / ((num - 1 if num > 1 else 1) if endpoint else num)
+            ),
+            ndx.float64 if dtype is None else dtype,
+        ),
+        u_start,
+    )
 
 
 def log(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -1133,7 +1201,7 @@ def logaddexp2(
     m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
-    return ndx.logaddexp2(m_x, m_y)
+    return ndx.logaddexp(m_x * 0.6931471805599453, m_y * 0.6931471805599453) / 0.6931471805599453
 
 
 def logical_and(
@@ -1147,7 +1215,7 @@ def logical_and(
     m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
-    return ndx.logical_and(m_x, m_y)
+    return ndx.logical_and(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
 
 
 def logical_or(
@@ -1161,7 +1229,7 @@ def logical_or(
     m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
-    return ndx.logical_or(m_x, m_y)
+    return ndx.logical_or(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
 
 
 def logical_xor(
@@ -1175,7 +1243,7 @@ def logical_xor(
     m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
-    return ndx.logical_xor(m_x, m_y)
+    return ndx.logical_xor(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
 
 
 def logspace(
@@ -1194,7 +1262,18 @@ def logspace(
     m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
-    return ndx.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
+    return ndx.astype(
+        base
+        ** (
+            m_start
+            + (m_stop - m_start)
+            * (
+                ndx.arange(num, dtype=ndx.float64)
+                / ((num - 1 if num > 1 else 1) if endpoint else num)
+            )
+        ),
+        ndx.float64 if dtype is None else dtype,
+    )
 
 
 def matmul(
@@ -1216,8 +1295,7 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    return _r.changed(ndx.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+    raise _r.unsupported("matrix_power", "ndonnx", "ndonnx has no matrix_power")
 
 
 def max(
@@ -1267,8 +1345,7 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
-    return _r.keep(ndx.median(m_x, axis=axis, keepdims=keepdims), u_x)
+    raise _r.unsupported("median", "ndonnx", "ndonnx has no median")
 
 
 def min(
@@ -1309,7 +1386,7 @@ def mod(
     m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.mod(m_x1, m_x2), u_x1)
+    return _r.keep(ndx.remainder(m_x1, m_x2), u_x1)
 
 
 def moveaxis(
@@ -1322,7 +1399,7 @@ def moveaxis(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.moveaxis(m_a, source=source, destination=destination), u_a)
+    return _r.keep(ndx.moveaxis(m_a, source, destination), u_a)
 
 
 def multiply(
@@ -1345,7 +1422,7 @@ def nanargmax(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return ndx.nanargmax(m_a, axis=axis, keepdims=keepdims)
+    return ndx.argmax(ndx.where(ndx.isnan(m_a), -ndx.inf, m_a), axis=axis, keepdims=keepdims)
 
 
 def nanargmin(
@@ -1356,7 +1433,7 @@ def nanargmin(
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     m_a, u_a = _lift(a)
-    return ndx.nanargmin(m_a, axis=axis, keepdims=keepdims)
+    return ndx.argmin(ndx.where(ndx.isnan(m_a), ndx.inf, m_a), axis=axis, keepdims=keepdims)
 
 
 def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
@@ -1368,7 +1445,10 @@ def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = No
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return ndx.nancumprod(m_x, axis=axis)
+    return ndx.cumulative_prod(
+        ndx.reshape(ndx.where(ndx.isnan(m_x), 1.0, m_x), (-1,) if axis is None else m_x.shape),
+        axis=0 if axis is None else axis,
+    )
 
 
 def nancumsum(
@@ -1379,7 +1459,13 @@ def nancumsum(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.nancumsum(m_x, axis=axis), u_x)
+    return _r.keep(
+        ndx.cumulative_sum(
+            ndx.reshape(ndx.where(ndx.isnan(m_x), 0.0, m_x), (-1,) if axis is None else m_x.shape),
+            axis=0 if axis is None else axis,
+        ),
+        u_x,
+    )
 
 
 def nanmax(
@@ -1392,7 +1478,14 @@ def nanmax(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        ndx.where(
+            ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
+            ndx.nan,
+            ndx.max(ndx.where(ndx.isnan(m_x), -ndx.inf, m_x), axis=axis, keepdims=keepdims),
+        ),
+        u_x,
+    )
 
 
 def nanmean(
@@ -1405,7 +1498,11 @@ def nanmean(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims)
+        / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims),
+        u_x,
+    )
 
 
 def nanmedian(
@@ -1415,8 +1512,7 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
-    return _r.keep(ndx.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+    raise _r.unsupported("nanmedian", "ndonnx", "ndonnx has no median")
 
 
 def nanmin(
@@ -1429,7 +1525,14 @@ def nanmin(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        ndx.where(
+            ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
+            ndx.nan,
+            ndx.min(ndx.where(ndx.isnan(m_x), ndx.inf, m_x), axis=axis, keepdims=keepdims),
+        ),
+        u_x,
+    )
 
 
 def nanpercentile(
@@ -1442,10 +1545,7 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    m_q, u_q = _lift(q)
-    m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(ndx.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    raise _r.unsupported("nanpercentile", "ndonnx", "ndonnx has no quantile function")
 
 
 def nanquantile(
@@ -1458,10 +1558,7 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    m_q, u_q = _lift(q)
-    m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(ndx.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    raise _r.unsupported("nanquantile", "ndonnx", "ndonnx has no quantile function")
 
 
 def nanstd(
@@ -1475,7 +1572,24 @@ def nanstd(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    return _r.keep(
+        ndx.sqrt(
+            ndx.sum(
+                ndx.where(
+                    ndx.isnan(m_x),
+                    0.0,
+                    m_x
+                    - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
+                    / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
+                )
+                ** 2,
+                axis=axis,
+                keepdims=keepdims,
+            )
+            / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
+        ),
+        u_x,
+    )
 
 
 def nansum(
@@ -1488,7 +1602,7 @@ def nansum(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims), u_x)
 
 
 def nanvar(
@@ -1503,7 +1617,20 @@ def nanvar(
     """
     m_x, u_x = _lift(x)
     return _r.changed(
-        ndx.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
+        ndx.sum(
+            ndx.where(
+                ndx.isnan(m_x),
+                0.0,
+                m_x
+                - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
+                / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
+            )
+            ** 2,
+            axis=axis,
+            keepdims=keepdims,
+        )
+        / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof),
+        _r.power(u_x, _EXP_2_1),
     )
 
 
@@ -1523,11 +1650,7 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.nextafter(m_x, m_y), u_x)
+    raise _r.unsupported("nextafter", "ndonnx", "ndonnx 0.23 does not implement nextafter")
 
 
 def not_equal(
@@ -1567,7 +1690,13 @@ def ones_like(
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
     m_a, u_a = _lift(a)
-    return _r.like(ndx.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+    return _r.like(
+        ndx.ones_like(m_a, dtype=dtype)
+        if shape is None
+        else ndx.ones(shape, dtype=m_a.dtype if dtype is None else dtype),
+        u_a,
+        _r.create_unit(unit),
+    )
 
 
 def outer(
@@ -1579,7 +1708,7 @@ def outer(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(ndx.outer(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(ndx.reshape(m_a, (-1, 1)) * ndx.reshape(m_b, (1, -1)), _r.product(u_a, u_b))
 
 
 def percentile(
@@ -1592,10 +1721,7 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    m_q, u_q = _lift(q)
-    m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(ndx.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    raise _r.unsupported("percentile", "ndonnx", "ndonnx has no quantile function")
 
 
 def positive(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1632,7 +1758,9 @@ def ptp(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+    return _r.keep(
+        ndx.max(m_x, axis=axis, keepdims=keepdims) - ndx.min(m_x, axis=axis, keepdims=keepdims), u_x
+    )
 
 
 def quantile(
@@ -1645,10 +1773,7 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    m_q, u_q = _lift(q)
-    m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(ndx.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    raise _r.unsupported("quantile", "ndonnx", "ndonnx has no quantile function")
 
 
 def rad2deg(
@@ -1660,7 +1785,7 @@ def rad2deg(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
-    return ndx.rad2deg(m_x)
+    return m_x * (180 / ndx.pi)
 
 
 def radians(
@@ -1674,7 +1799,7 @@ def radians(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
-    return ndx.radians(m_x)
+    return m_x * (ndx.pi / 180)
 
 
 def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1683,7 +1808,7 @@ def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.ravel(m_a), u_a)
+    return _r.keep(ndx.reshape(m_a, (-1,)), u_a)
 
 
 def real(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1692,7 +1817,7 @@ def real(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.real(m_x), u_x)
+    return _r.keep(ndx.asarray(m_x), u_x)
 
 
 def reciprocal(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1726,7 +1851,7 @@ def repeat(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.repeat(m_a, repeats=repeats, axis=axis), u_a)
+    return _r.keep(ndx.repeat(m_a, repeats, axis=axis), u_a)
 
 
 def reshape(
@@ -1737,7 +1862,7 @@ def reshape(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.reshape(m_a, shape=shape), u_a)
+    return _r.keep(ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
 
 
 def rint(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1746,7 +1871,7 @@ def rint(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.rint(m_x), u_x)
+    return _r.keep(ndx.round(m_x), u_x)
 
 
 def roll(
@@ -1759,7 +1884,14 @@ def roll(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.roll(m_a, shift=shift, axis=axis), u_a)
+    return _r.keep(
+        ndx.roll(
+            m_a,
+            shift=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+            axis=axis,
+        ),
+        u_a,
+    )
 
 
 def rot90(
@@ -1770,7 +1902,16 @@ def rot90(
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
     m_m, u_m = _lift(m)
-    return _r.keep(ndx.rot90(m_m, k=k, axes=axes), u_m)
+    return _r.keep(
+        m_m
+        if k % 4 == 0
+        else ndx.flip(ndx.flip(m_m, axis=axes[0]), axis=axes[1])
+        if k % 4 == 2
+        else ndx.moveaxis(ndx.flip(m_m, axis=axes[1]), (axes[0], axes[1]), (axes[1], axes[0]))
+        if k % 4 == 1
+        else ndx.flip(ndx.moveaxis(m_m, (axes[0], axes[1]), (axes[1], axes[0])), axis=axes[1]),
+        u_m,
+    )
 
 
 def round(
@@ -1781,7 +1922,9 @@ def round(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.round(m_x, decimals=decimals), u_x)
+    return _r.keep(
+        ndx.round(m_x) if decimals == 0 else ndx.round(m_x * 10.0**decimals) / 10.0**decimals, u_x
+    )
 
 
 def searchsorted(
@@ -1797,7 +1940,10 @@ def searchsorted(
     m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return ndx.searchsorted(m_a, m_v, side=side)
+    return ndx.reshape(
+        ndx.searchsorted(m_a, ndx.reshape(ndx.asarray(m_v), (-1,)), side=side),
+        ndx.asarray(m_v).shape,
+    )
 
 
 def sign(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
@@ -1815,7 +1961,7 @@ def signbit(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     m_x, u_x = _lift(x)
-    return ndx.signbit(m_x)
+    return (m_x < 0) | (m_x == 0) & (1 / m_x < 0)
 
 
 def sin(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -1837,7 +1983,7 @@ def sinc(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
-    return ndx.sinc(m_x)
+    return ndx.where(m_x == 0, 1.0, ndx.sin(ndx.pi * m_x) / (ndx.pi * m_x))
 
 
 def sinh(
@@ -1860,7 +2006,12 @@ def sort(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.sort(m_a, axis=axis), u_a)
+    return _r.keep(
+        ndx.sort(
+            ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
+        ),
+        u_a,
+    )
 
 
 def sqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1889,7 +2040,12 @@ def squeeze(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.squeeze(m_a, axis=axis), u_a)
+    return _r.keep(
+        ndx.reshape(m_a, m_a.dynamic_shape[m_a.dynamic_shape != 1])
+        if axis is None
+        else ndx.squeeze(m_a, axis=axis),
+        u_a,
+    )
 
 
 def std(
@@ -1903,7 +2059,7 @@ def std(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(ndx.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    return _r.keep(ndx.std(m_x, axis=axis, correction=ddof, keepdims=keepdims), u_x)
 
 
 def subtract(
@@ -1941,7 +2097,12 @@ def swapaxes(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(
+        m_a
+        if axis1 % m_a.ndim == axis2 % m_a.ndim
+        else ndx.moveaxis(m_a, (axis1, axis2), (axis2, axis1)),
+        u_a,
+    )
 
 
 def take(
@@ -1954,7 +2115,21 @@ def take(
     m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(ndx.take(m_a, m_indices, axis=axis), u_a)
+    return _r.keep(
+        ndx.reshape(
+            ndx.take(
+                ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+                ndx.reshape(ndx.asarray(m_indices), (-1,)),
+                axis=0 if axis is None else axis,
+            ),
+            ndx.asarray(m_indices).shape
+            if axis is None
+            else m_a.shape[: axis % m_a.ndim]
+            + ndx.asarray(m_indices).shape
+            + m_a.shape[axis % m_a.ndim + 1 :],
+        ),
+        u_a,
+    )
 
 
 def tan(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -2001,7 +2176,7 @@ def tile(
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
     m_A, u_A = _lift(A)
-    return _r.keep(ndx.tile(m_A, reps=reps), u_A)
+    return _r.keep(ndx.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
 
 
 def trace(
@@ -2011,8 +2186,7 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
-    return _r.keep(ndx.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    raise _r.unsupported("trace", "ndonnx", "ndonnx has no trace or diagonal")
 
 
 def transpose(
@@ -2023,7 +2197,12 @@ def transpose(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = _lift(a)
-    return _r.keep(ndx.permute_dims(m_a, axes=axes), u_a)
+    return _r.keep(
+        ndx.moveaxis(
+            m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes, tuple(range(m_a.ndim))
+        ),
+        u_a,
+    )
 
 
 def tri(
@@ -2033,7 +2212,12 @@ def tri(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(
+        ndx.tril(
+            ndx.ones((N, N if M is None else M), dtype=ndx.float64 if dtype is None else dtype), k=k
+        ),
+        _r.create_unit(unit),
+    )
 
 
 def tril(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
@@ -2087,7 +2271,7 @@ def var(
     """
     m_a, u_a = _lift(a)
     return _r.changed(
-        ndx.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1)
+        ndx.var(m_a, axis=axis, correction=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1)
     )
 
 
@@ -2100,7 +2284,9 @@ def vdot(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(ndx.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), _r.product(u_a, u_b)
+    )
 
 
 def vecdot(
@@ -2158,4 +2344,10 @@ def zeros_like(
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
     m_a, u_a = _lift(a)
-    return _r.like(ndx.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+    return _r.like(
+        ndx.zeros_like(m_a, dtype=dtype)
+        if shape is None
+        else ndx.zeros(shape, dtype=m_a.dtype if dtype is None else dtype),
+        u_a,
+        _r.create_unit(unit),
+    )

@@ -679,7 +679,9 @@ def dot(
     return _r.changed(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [max(m_b.ndim - 2, 0)])),
+        else torch.tensordot(
+            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -1175,7 +1177,7 @@ def linspace(
                         torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
                     )
                 )
-                / max(num - 1 if endpoint else num, 1)
+                / ((num - 1 if num > 1 else 1) if endpoint else num)
             )
         ).to(_convert.torch_dtype(dtype)),
         u_start,
@@ -1334,7 +1336,7 @@ def logspace(
                         torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
                     )
                 )
-                / max(num - 1 if endpoint else num, 1)
+                / ((num - 1 if num > 1 else 1) if endpoint else num)
             )
         )
     ).to(_convert.torch_dtype(dtype))
@@ -1674,12 +1676,14 @@ def nanstd(
     m_x, u_x = _lift(x)
     return _r.keep(
         torch.sqrt(
-            torch.nansum(
-                (
+            torch.sum(
+                torch.where(
+                    torch.isnan(m_x),
+                    0.0,
                     m_x
                     - torch.nanmean(
                         m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                    )
+                    ),
                 )
                 ** 2,
                 dim=tuple(range(m_x.ndim)) if axis is None else axis,
@@ -1721,12 +1725,14 @@ def nanvar(
     """
     m_x, u_x = _lift(x)
     return _r.changed(
-        torch.nansum(
-            (
+        torch.sum(
+            torch.where(
+                torch.isnan(m_x),
+                0.0,
                 m_x
                 - torch.nanmean(
                     m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                )
+                ),
             )
             ** 2,
             dim=tuple(range(m_x.ndim)) if axis is None else axis,

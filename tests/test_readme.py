@@ -14,7 +14,9 @@ def test_quick_start_runs() -> None:
     text = README.read_text()
     block = re.search(r"## Quick start\n\n```python\n(.*?)```", text, re.S)
     assert block is not None
-    proc = subprocess.run([sys.executable, "-c", block.group(1)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", block.group(1)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "[1. 2. 3.] m"

@@ -27,7 +27,10 @@ from polyunit.backends import manifest
 
 EAGER = ("numpy", "jax", "torch")
 COMPUTES = ("native", "override")
-HAS = {name: importlib.util.find_spec(name) is not None for name in ("jax", "torch", "dask", "ndonnx", "cupy")}
+HAS = {
+    name: importlib.util.find_spec(name) is not None
+    for name in ("jax", "torch", "dask", "ndonnx", "cupy")
+}
 HAS["numpy"] = True
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
@@ -121,7 +124,11 @@ def parse_signature(text: str) -> Signature:
     ]
     for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         params.append(
-            Param(a.arg, ast.unparse(a.annotation) if a.annotation else "", MISSING if d is None else ast.literal_eval(d))
+            Param(
+                a.arg,
+                ast.unparse(a.annotation) if a.annotation else "",
+                MISSING if d is None else ast.literal_eval(d),
+            )
         )
     returns = ast.unparse(fn.returns) if fn.returns is not None else ""
     return Signature(fn.name, tuple(params), returns)
@@ -178,15 +185,20 @@ class Special:
 
     data: Mapping[str, Any] = field(default_factory=dict)  # operand -> physical values
     kwargs: Mapping[str, Any] = field(default_factory=dict)  # plain parameter -> value
-    variants: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> kwargs (+ "data")
+    # variant name -> non-default plain arguments, plus "data" / "units" overriding operands
+    variants: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     ref: Callable[..., Any] | None = None  # numpy reference; default getattr(np, op)
     values: bool = True  # False: uninitialised memory, only shape/unit/kind are checked
     exponent: Any = 2  # power(x, y): the plain scalar exponent given as y
     rtol: float = 1e-10
     custom: Callable[..., tuple[Any, Any]] | None = None  # custom rules: expectation
+    grad: Mapping[str, Any] = field(default_factory=dict)  # plain arguments for torch gradcheck
+    grad_skip: str | None = None  # why torch gradcheck does not apply at this op's sample
 
 
-def _custom_floor_divide(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, Any]:
+def _custom_floor_divide(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]
+) -> tuple[Any, Any]:
     """rules.yaml, custom floor_divide: same dimension -> y in x's unit, plain result; else x/y."""
     a, b = names
     ua, ub = units[a], units[b]
@@ -203,14 +215,16 @@ def _astype(x: Any, dtype: Any) -> Any:
     return np.asarray(x).astype(dtype)
 
 
-_STATS = {"axis0": {"axis": 0}, "ddof1": {"ddof": 1, "axis": 1}}
 _ROUND = Special(data={"x": SIGNED}, variants={"decimals1": {"decimals": 1}})
 _SIGNED = Special(data={"x": SIGNED})
 _NAN = Special(data={"x": XNAN})
 _NAN_A = Special(data={"a": XNAN})
 _NAN_STATS = Special(data={"x": XNAN}, variants={"ddof1": {"ddof": 1, "axis": 1}})
 _CMP = Special(
-    data={"x": np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), "y": np.array([[1.0, 1.5, 3.0], [5.0, 5.0, 6.5]])}
+    data={
+        "x": np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+        "y": np.array([[1.0, 1.5, 3.0], [5.0, 5.0, 6.5]]),
+    }
 )
 _LOGICAL = Special(data={"x": ZEROS, "y": ZEROS2})
 _NANPAIR = Special(data={"x1": XNAN, "x2": Y})
@@ -239,7 +253,9 @@ SPECIAL: dict[str, Special] = {
     "sign": _SIGNED,
     "signbit": _SIGNED,
     "cbrt": _SIGNED,
-    "astype": Special(kwargs={"dtype": np.float32}, ref=_astype, rtol=1e-6),
+    "astype": Special(
+        kwargs={"dtype": np.float32}, ref=_astype, rtol=1e-6, grad={"dtype": np.float64}
+    ),
     "broadcast_to": Special(data={"array": X[0]}, kwargs={"shape": (3, 4)}),
     "clip": Special(data={"a_min": np.array(0.3), "a_max": np.array(0.7)}),
     "conj": Special(data={"x": COMPLEX}),
@@ -251,7 +267,10 @@ SPECIAL: dict[str, Special] = {
     "isinf": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
     "isnan": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
     "cross": Special(data={"a": X[:2, :3], "b": Y[:2, :3]}),
-    "dot": Special(data={"a": X, "b": Y.T[:, :2]}),
+    "dot": Special(
+        data={"a": X, "b": Y.T[:, :2]},
+        variants={"vector": {"data": {"b": Y[0]}}, "nd": {"data": {"b": np.stack([Y.T, Z.T])}}},
+    ),
     "matmul": Special(data={"x": X, "y": Y.T[:, :2]}),
     "inner": Special(data={"a": X, "b": Y[:2]}),
     "kron": Special(data={"a": X[:2, :2], "b": Y[:2, :3]}),
@@ -314,7 +333,9 @@ SPECIAL: dict[str, Special] = {
     "power": Special(exponent=3),
     "float_power": Special(exponent=0.5),
     "empty": Special(kwargs={"shape": (2, 3)}, values=False),
-    "empty_like": Special(data={"prototype": X}, values=False, variants={"shape": {"shape": (2, 2)}}),
+    "empty_like": Special(
+        data={"prototype": X}, values=False, variants={"shape": {"shape": (2, 2)}}
+    ),
     "zeros": Special(kwargs={"shape": (2, 3)}),
     "ones": Special(kwargs={"shape": (2, 3)}),
     "zeros_like": Special(variants={"shape": {"shape": (2, 2)}}),
@@ -323,7 +344,9 @@ SPECIAL: dict[str, Special] = {
     "tri": Special(kwargs=_CREATE2D, variants={"Mk": {"M": 4, "k": -1}}),
     "identity": Special(kwargs={"n": 3}),
     "full": Special(data={"fill_value": np.array(1.5)}, kwargs={"shape": (2, 3)}, ref=_full),
-    "full_like": Special(data={"fill_value": np.array(0.25)}, variants={"shape": {"shape": (2, 2)}}),
+    "full_like": Special(
+        data={"fill_value": np.array(0.25)}, variants={"shape": {"shape": (2, 2)}}
+    ),
     "linspace": Special(
         data={"start": np.array(0.2), "stop": np.array(1.5)},
         variants={"num5open": {"num": 5, "endpoint": False}},
@@ -376,15 +399,22 @@ class Case:
     plain: dict[str, Any]  # plain parameters given explicitly (unit arguments included)
 
     # -- calling ----------------------------------------------------------------------------
-    def call_args(self, backend: str) -> tuple[list[Any], dict[str, Any]]:
+    def call_args(
+        self, backend: str, mantissas: Mapping[str, Any] | None = None
+    ) -> tuple[list[Any], dict[str, Any]]:
         """Arguments for a backend function or the front end: positional while every leading
-        parameter is given, keywords after the first one left at its default."""
+        parameter is given, keywords after the first one left at its default. `mantissas`
+        replaces the mantissas of some operands by arrays already on `backend`."""
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         positional = True
         for p in self.sig.params:
-            if p.name in self.operands:
-                value: Any = materialize(self.operands[p.name], backend)
+            if mantissas is not None and p.name in mantissas:
+                unit = self.operands[p.name].unit
+                m = mantissas[p.name]
+                value: Any = m if unit is None else u.Quantity(m, unit=unit)
+            elif p.name in self.operands:
+                value = materialize(self.operands[p.name], backend)
             elif p.name in self.plain:
                 value = self.plain[p.name]
             else:
@@ -405,7 +435,10 @@ class Case:
         """(reference values, expected unit, plain): plain means the result is no Quantity."""
         rule, special = self.rule, self.special
         kind = rule.kind
-        m = {name: np.asarray(o.mantissa) if not o.python else o.mantissa for name, o in self.operands.items()}
+        m = {
+            name: np.asarray(o.mantissa) if not o.python else o.mantissa
+            for name, o in self.operands.items()
+        }
         units = {name: o.unit for name, o in self.operands.items()}
         first = rule.operands[0] if rule.operands else None
         changed = False  # the dimensionless-outcome rule applies (runtime/rules.py `changed`)
@@ -454,7 +487,9 @@ class Case:
             unit = units[rule.operands[0]] if given is None else given
             changed = given is not None
         elif kind == "custom":
-            assert special.custom is not None, f"{self.op}: custom rule without an expectation in SPECIAL"
+            assert special.custom is not None, (
+                f"{self.op}: custom rule without an expectation in SPECIAL"
+            )
             ref, unit = special.custom(m, units, rule.operands)
             return _fold(ref, unit, True)
         else:
@@ -499,7 +534,9 @@ def operand_units(op: str) -> dict[str, Any]:
     if kind in ("keep", "strip", "like", "reciprocal", "power"):
         return {names[0]: FIRST}
     if kind in ("consistent", "compare", "custom"):
-        return {n: (FIRST if i == 0 else OTHERS[(i - 1) % len(OTHERS)]) for i, n in enumerate(names)}
+        return {
+            n: (FIRST if i == 0 else OTHERS[(i - 1) % len(OTHERS)]) for i, n in enumerate(names)
+        }
     if kind in ("product", "quotient"):
         return {names[0]: FIRST, names[1]: OTHER_DIM}
     if kind == "dimensionless":
@@ -559,8 +596,14 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
             over["unit"] = DIMLESS
         else:
             unit_over = {**(_dimless_units(op) or {}), **unit_over}
-            if rule.kind == "power" and rule.args[1] in sig.names and sig.param(str(rule.args[1])).is_quantity:
-                data_over[str(rule.args[1])] = Y * 2.0  # an array exponent, allowed on a dimensionless base
+            if (
+                rule.kind == "power"
+                and rule.args[1] in sig.names
+                and sig.param(str(rule.args[1])).is_quantity
+            ):
+                data_over[str(rule.args[1])] = (
+                    Y * 2.0
+                )  # an array exponent, allowed on a dimensionless base
     elif variant == "nounit":
         over["unit"] = None
     elif variant == "second":
@@ -583,13 +626,17 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
                 else:
                     operands[p.name] = Operand(special.exponent, None, python=True)
                 continue
-            values = data_over.get(p.name, special.data.get(p.name, DEFAULT_DATA[qi % len(DEFAULT_DATA)]))
+            values = data_over.get(
+                p.name, special.data.get(p.name, DEFAULT_DATA[qi % len(DEFAULT_DATA)])
+            )
             qi += 1
             unit = unit_over.get(p.name, default_units.get(p.name))
             operands[p.name] = Operand(mantissa_of(values, unit), unit)
         elif p.is_array:
             values = data_over.get(p.name, special.data.get(p.name))
-            assert values is not None, f"{op}: SPECIAL needs data for the Array parameter {p.name!r}"
+            assert values is not None, (
+                f"{op}: SPECIAL needs data for the Array parameter {p.name!r}"
+            )
             unit = unit_over.get(p.name)
             operands[p.name] = Operand(mantissa_of(values, unit), unit)
         elif p.name in over:
@@ -597,7 +644,9 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
         elif p.name in special.kwargs:
             plain[p.name] = special.kwargs[p.name]
         elif p.default is MISSING:
-            raise AssertionError(f"{op}: SPECIAL needs a value for the required parameter {p.name!r}")
+            raise AssertionError(
+                f"{op}: SPECIAL needs a value for the required parameter {p.name!r}"
+            )
         elif rule.kind == "create" and p.name == rule.args[0]:
             plain[p.name] = u.meter  # the unit argument of a creation op
     return Case(op, variant, sig, rule, special, operands, plain)
@@ -667,8 +716,12 @@ def check_result(case: Case, result: Any, backend: str) -> None:
         )
         m = result
     else:
-        assert isinstance(result, u.Quantity), f"{where}: expected a Quantity in {unit}, got plain {type(result).__name__}"
-        assert result.unit == unit, f"{where}: unit {result.unit} (dim {result.unit.dim}), expected {unit} (dim {unit.dim})"
+        assert isinstance(result, u.Quantity), (
+            f"{where}: expected a Quantity in {unit}, got plain {type(result).__name__}"
+        )
+        assert result.unit == unit, (
+            f"{where}: unit {result.unit} (dim {result.unit.dim}), expected {unit} (dim {unit.dim})"
+        )
         m = result.mantissa
     got = to_numpy(m)
     assert got.shape == ref.shape, f"{where}: shape {got.shape}, expected {ref.shape}"

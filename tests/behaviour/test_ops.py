@@ -75,7 +75,11 @@ def test_frontend(op: str, backend: str, variant: str) -> None:
 # ---------------------------------------------------------------------------------------------
 def _run_time_exponent(op: str) -> str | None:
     rule, sig = RULES[op], SIGS[op]
-    if rule.kind == "power" and isinstance(rule.args[1], str) and sig.param(rule.args[1]).is_quantity:
+    if (
+        rule.kind == "power"
+        and isinstance(rule.args[1], str)
+        and sig.param(rule.args[1]).is_quantity
+    ):
         return rule.args[1]
     return None
 
