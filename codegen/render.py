@@ -11,6 +11,7 @@ import jinja2
 from codegen.lower import Module, backend_module, frontend_module
 from codegen.model import Spec
 from codegen.parse import format_signature
+from codegen.units import render_units
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Formatting settings come from polyunit's own pyproject, whatever root is being generated.
@@ -76,8 +77,6 @@ def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
     files["frontend_math.py"] = render_module(env, frontend_module(spec))
     files["manifest.py"] = render_manifest(env, spec, support)
     if (spec_dir / "units.yaml").exists():  # small fixture specs may leave the catalog out
-        from codegen.units import render_units
-
         files.update(render_units(spec_dir))
     return dict(sorted(files.items()))
 
