@@ -6,14 +6,15 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from codegen.model import Backend, BackendImpl, Location, Op, RuleKind, Spec
+from codegen.model import NAMESPACES, Backend, BackendImpl, Location, Op, RuleKind, Spec
 from codegen.parse import ParseError, parse_rule, parse_signature
 from codegen.validate import validate
 from codegen.yamlload import LineDict, LineList, SpecError, load
 
 OP_KEYS = frozenset(
-    {"signature", "rule", "summary", "note", "jax_only", "differentiable", "backends"}
+    {"signature", "rule", "summary", "note", "jax_only", "differentiable", "method", "backends"}
 )
+FILE_KEYS = frozenset({"namespace", "jax_only", "ops"})
 IMPL_KEYS = frozenset({"call", "name", "unsupported"})
 RULE_KEYS = frozenset({"args", "result", "description", "functions"})
 BACKEND_KEYS = frozenset(
@@ -26,6 +27,8 @@ BACKEND_KEYS = frozenset(
         "renames",
         "keywords",
         "translate",
+        "namespaces",
+        "lacks",
     }
 )
 
@@ -136,6 +139,10 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
                     body.get("translate"), file, f"backend {name!r}: translate", problems
                 ),
                 location=where,
+                namespaces=_str_map(
+                    body.get("namespaces"), file, f"backend {name!r}: namespaces", problems
+                ),
+                lacks=_str_map(body.get("lacks"), file, f"backend {name!r}: lacks", problems),
             )
         )
     return tuple(backends)
@@ -163,7 +170,9 @@ def _load_impl(
     return None
 
 
-def load_op(node: Any, file: str, family: str, problems: Problems) -> Op | None:
+def load_op(
+    node: Any, file: str, family: str, problems: Problems, namespace: str, jax_only: bool
+) -> Op | None:
     where = _loc(file, node)
     if not isinstance(node, LineDict):
         problems.add(where, "each op must be a mapping with signature, rule and summary")
@@ -191,7 +200,7 @@ def load_op(node: Any, file: str, family: str, problems: Problems) -> Op | None:
     except ParseError as exc:
         problems.add(_loc(file, node, "rule"), f"op {label!r}: {exc}")
         return None
-    for flag in ("jax_only", "differentiable"):
+    for flag in ("jax_only", "differentiable", "method"):
         if flag in node and not isinstance(node[flag], bool):
             problems.add(_loc(file, node, flag), f"op {label!r}: {flag} must be true or false")
     impls = []
@@ -213,11 +222,13 @@ def load_op(node: Any, file: str, family: str, problems: Problems) -> Op | None:
         rule=rule,
         summary=node["summary"].strip(),
         note=note.strip() if isinstance(note, str) else None,
-        jax_only=node.get("jax_only") is True,
+        jax_only=jax_only or node.get("jax_only") is True,
         differentiable=node.get("differentiable") is not False,
         backends=tuple(sorted(impls)),
         family=family,
         location=where,
+        namespace=namespace,
+        method=node.get("method") is True,
     )
 
 
@@ -225,17 +236,31 @@ def load_ops(path: Path, file: str, problems: Problems) -> list[Op]:
     data = load(path, file)
     if (
         not isinstance(data, LineDict)
-        or set(data) != {"ops"}
-        or not isinstance(data["ops"], LineList)
+        or not set(data) <= FILE_KEYS
+        or not isinstance(data.get("ops"), LineList)
     ):
         problems.add(
-            f"{file}:1", "an ops file is a mapping with one key, `ops:`, holding a list of ops"
+            f"{file}:1",
+            "an ops file is a mapping with `ops:` (a list of ops) and optionally "
+            "`namespace:` and `jax_only:`",
         )
         return []
+    namespace = data.get("namespace", "math")
+    if namespace not in NAMESPACES:
+        problems.add(
+            _loc(file, data, "namespace"),
+            f"unknown namespace {namespace!r}; use one of {', '.join(NAMESPACES)}",
+        )
+        return []
+    jax_only = data.get("jax_only", False)
+    if not isinstance(jax_only, bool):
+        problems.add(_loc(file, data, "jax_only"), "jax_only must be true or false")
+        return []
     ops = [
-        op for node in data["ops"] if (op := load_op(node, file, path.stem, problems)) is not None
+        op
+        for node in data["ops"]
+        if (op := load_op(node, file, path.stem, problems, namespace, jax_only)) is not None
     ]
-    names = [op.name for op in ops]
     for prev, op in zip(ops, ops[1:], strict=False):
         if op.name < prev.name:
             problems.add(
@@ -243,7 +268,6 @@ def load_ops(path: Path, file: str, problems: Problems) -> list[Op]:
                 f"op {op.name!r}: entries must be sorted by name; move it before {prev.name!r}",
             )
             break
-    del names
     return ops
 
 
@@ -295,5 +319,8 @@ def load_spec(spec_dir: Path, root: Path) -> Spec:
         if path.exists():
             digest.update(rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return Spec(
-        tuple(sorted(ops, key=lambda o: o.name)), tuple(rules), tuple(backends), digest.hexdigest()
+        tuple(sorted(ops, key=lambda o: (NAMESPACES.index(o.namespace), o.name))),
+        tuple(rules),
+        tuple(backends),
+        digest.hexdigest(),
     )

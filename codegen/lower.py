@@ -16,6 +16,7 @@ from codegen.parse import format_rule_arg
 # Spec type words -> Python annotations; {A} is the backend's array type.
 _TYPES = {
     "Quantity": "Quantity[{A}] | {A} | float",
+    "Quantities": "Sequence[Quantity[{A}] | {A} | float]",
     "Array": "{A}",
     "Unit": "Unit",
     "int": "int",
@@ -27,7 +28,16 @@ _TYPES = {
     "DType": "Any",
     "None": "None",
 }
-_RETURNS = {"Quantity": "Quantity[{A}] | {A}", "Array": "{A}"}
+_RESULT_PART = {"Quantity": "Quantity[{A}] | {A}", "Array": "{A}"}
+
+
+def return_annotation(returns: str, parts: tuple[str, ...], array_type: str) -> str:
+    inner = ", ".join(_RESULT_PART[p].format(A=array_type) for p in parts)
+    if returns.startswith("tuple["):
+        return f"tuple[{inner}]"
+    if returns.startswith("list["):
+        return f"list[{inner}]"
+    return inner
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,21 @@ def _exponent_name(e: Fraction) -> str:
     return f"_EXP_{sign}{abs(e.numerator)}_{e.denominator}"
 
 
+# Rules over a sequence parameter read differently from their per-operand descriptions.
+_SEQUENCE_SENTENCES = {
+    "consistent": "Every array in `{0}` needs the dimension of the first and is converted to its "
+    "unit; the result has the unit of the first.",
+    "compare": "Every array in `{0}` needs the dimension of the first and is converted to its "
+    "unit; the result is a plain array.",
+    "product": "The result's unit is the product of the units of the arrays in `{0}`; a "
+    "dimensionless result is a plain array.",
+}
+
+
 def rule_sentence(op: Op, kind: RuleKind) -> str:
     """The docstring sentence of a rule, from its description in rules.yaml."""
+    if any(p.is_sequence for p in op.signature.params):
+        return _SEQUENCE_SENTENCES[op.rule.kind].format(op.rule.args[0])
     args = list(op.rule.args)
     if op.rule.kind == "custom":
         fn = str(args.pop(0))
@@ -127,7 +150,7 @@ def native_call(op: Op, backend: Backend) -> str:
         tree = _Renamer(mapping).visit(ast.parse(impl.call, mode="eval"))
         return ast.unparse(tree)
     native = (impl.native_name if impl is not None else None) or dict(backend.renames).get(
-        op.name, op.name
+        op.qualname, op.name
     )
     keywords = dict(backend.keywords)
     args = [f"m_{p.name}" for p in operands]
@@ -136,7 +159,12 @@ def native_call(op: Op, backend: Backend) -> str:
             continue  # Unit parameters are polyunit's own, never the library's
         value = translate[p.name].format(p.name) if p.name in translate else p.name
         args.append(f"{keywords.get(p.name, p.name)}={value}")
-    return f"{backend.namespace}.{native}({', '.join(args)})"
+    return f"{native_namespace(op, backend)}.{native}({', '.join(args)})"
+
+
+def native_namespace(op: Op, backend: Backend) -> str:
+    """Where the library keeps the op: `np` for math, `np.linalg` for linalg, ..."""
+    return backend.namespace if op.namespace == "math" else dict(backend.namespaces)[op.namespace]
 
 
 def _lift_lines(op: Op, backend: Backend) -> list[str]:
@@ -152,6 +180,9 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
         )
         first = False
         target = f"m_{p.name}, u_{p.name}"
+        if p.is_sequence:
+            lines.append(f"{target} = _r.lift_seq(_lift, {p.name})")
+            continue
         if p.default == "None":
             lines.append(f"{target} = (None, None) if {p.name} is None else {lifter}({p.name})")
         else:
@@ -168,10 +199,14 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     q = f'"{op.name}"'
     lines = _lift_lines(op, backend)
     kind = rule.kind
+    sequence = any(p.is_sequence for p in op.signature.params)
+    wrap: str | None = None  # how a Quantity part of the result gets its unit; {} is the part
     if kind == "keep":
-        lines.append(f"return _r.keep({call}, u_{args[0]})")
+        wrap = f"_r.keep({{}}, u_{args[0]})"
     elif kind in ("consistent", "compare"):
         first = args[0]
+        if sequence:
+            lines.append(f"m_{first}, u_{first} = _r.align_seq({q}, m_{first}, u_{first}, {first})")
         for other in args[1:]:
             p = op.signature.param(str(other))
             guard = f" and {other} is not None" if p is not None and p.default == "None" else ""
@@ -179,62 +214,80 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
             lines.append(
                 f"    m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
             )
-        lines.append(
-            f"return _r.keep({call}, u_{first})" if kind == "consistent" else f"return {call}"
-        )
+        wrap = f"_r.keep({{}}, u_{first})" if kind == "consistent" else None
+    elif kind == "product" and sequence:
+        wrap = f"_r.changed({{}}, _r.product_seq(u_{args[0]}))"
     elif kind in ("product", "quotient"):
-        lines.append(f"return _r.changed({call}, _r.{kind}(u_{args[0]}, u_{args[1]}))")
+        wrap = f"_r.changed({{}}, _r.{kind}(u_{args[0]}, u_{args[1]}))"
     elif kind == "reciprocal":
-        lines.append(f"return _r.changed({call}, _r.quotient(None, u_{args[0]}))")
+        wrap = f"_r.changed({{}}, _r.quotient(None, u_{args[0]}))"
     elif kind == "power":
         base, exp = args
         if isinstance(exp, Fraction):
-            lines.append(f"return _r.changed({call}, _r.power(u_{base}, {_exponent_name(exp)}))")
+            wrap = f"_r.changed({{}}, _r.power(u_{base}, {_exponent_name(exp)}))"
         elif (p := op.signature.param(exp)) is not None and p.is_operand:
             lines.append(
                 f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})"
             )
-            lines.append(f"return _r.changed({call}, u)")
+            wrap = "_r.changed({}, u)"
         else:
-            lines.append(f"return _r.changed({call}, _r.power(u_{base}, as_exponent({exp})))")
+            wrap = f"_r.changed({{}}, _r.power(u_{base}, as_exponent({exp})))"
     elif kind == "dimensionless":
         scale = dict(rule.keywords).get("unit_to_scale", "None")
         for a in args:
             lines.append(f"m_{a} = _r.fold({q}, m_{a}, u_{a}, {scale})")
-        lines.append(f"return {call}")
     elif kind == "strip":
-        lines.append(f"return {call}")
+        pass
     elif kind == "create":
-        lines.append(f"return _r.changed({call}, _r.create_unit({args[0]}))")
+        wrap = f"_r.changed({{}}, _r.create_unit({args[0]}))"
     elif kind == "like":
-        lines.append(f"return _r.like({call}, u_{args[0]}, _r.create_unit({args[1]}))")
+        wrap = f"_r.like({{}}, u_{args[0]}, _r.create_unit({args[1]}))"
     elif kind == "custom":
         fn, *names = args
         ms = ", ".join(f"m_{n}" for n in names)
         pairs = ", ".join(f"m_{n}, u_{n}" for n in names)
         lines.append(f"{ms}, u = _custom.{fn}({q}, {pairs})")
-        lines.append(f"return _r.changed({call}, u)")
+        wrap = "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering
         raise AssertionError(kind)
-    return lines
+    return lines + _return_lines(op.signature.returns, op.signature.result_parts, call, wrap)
+
+
+def _return_lines(returns: str, parts: tuple[str, ...], call: str, wrap: str | None) -> list[str]:
+    """Give each Quantity part of the result its unit; Array parts come back as they are."""
+
+    def part(kind: str, expr: str) -> str:
+        return wrap.format(expr) if kind == "Quantity" and wrap is not None else expr
+
+    if returns.startswith("list["):
+        return [f"return [{part(parts[0], 'r_')} for r_ in {call}]"]
+    if returns.startswith("tuple["):
+        items = ", ".join(part(k, f"r_[{i}]") for i, k in enumerate(parts))
+        return [f"r_ = {call}", f"return ({items})"]
+    return [f"return {part(parts[0], call)}"]
 
 
 def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function, str]:
     """The function for one (op, backend) pair, and how it is classified in the manifest."""
     sig = op.signature
     params = ", ".join(param_text(p, backend.array_type) for p in sig.params)
-    returns = _RETURNS[sig.returns].format(A=backend.array_type)
+    returns = return_annotation(sig.returns, sig.result_parts, backend.array_type)
     impl = op.impl(backend.name)
+    dotted = f"{op.namespace}.{op.name}"
+    lacking = dict(backend.lacks).get(op.namespace) if op.namespace != "math" else None
     if op.jax_only and backend.name != "jax":
-        body = [f'raise _r.jax_only("math.{op.name}", "{backend.name}")']
+        body = [f'raise _r.jax_only("{dotted}", "{backend.name}")']
         status = "jax_only"
     elif impl is not None and impl.kind == "unsupported":
-        body = [f"raise _r.unsupported({op.name!r}, {backend.name!r}, {impl.reason!r})"]
+        body = [f"raise _r.unsupported({dotted!r}, {backend.name!r}, {impl.reason!r})"]
+        status = "unsupported"
+    elif impl is None and lacking is not None:
+        body = [f"raise _r.unsupported({dotted!r}, {backend.name!r}, {lacking!r})"]
         status = "unsupported"
     else:
         body = rule_body(op, backend, native_call(op, backend))
         status = "override" if impl is not None and impl.call is not None else "native"
-    return Function(op.name, params, returns, docstring(op, kind, None), tuple(body)), status
+    return Function(op.pyname, params, returns, docstring(op, kind, None), tuple(body)), status
 
 
 _USES = {
@@ -244,6 +297,7 @@ _USES = {
     "as_exponent": r"\bas_exponent\(",
     "_convert": r"\b_convert\.",
     "_custom": r"\b_custom\.",
+    "Sequence": r"\bSequence\[",
 }
 
 
@@ -258,7 +312,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     for op in spec.ops:
         fn, status = backend_function(op, backend, kinds[op.rule.kind])
         functions.append(fn)
-        statuses[op.name] = status
+        statuses[op.qualname] = status
     exponents = sorted(
         {
             a
@@ -276,6 +330,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     ]
     used = _used(functions, "\n".join(preamble))
     imports = ["from __future__ import annotations"]
+    imports += ["from collections.abc import Sequence"] if "Sequence" in used else []
     imports += ["from fractions import Fraction"] if "Fraction" in used else []
     imports += ["from typing import Any"] if "Any" in used or "Any" in backend.array_type else []
     imports += list(backend.imports)
@@ -296,31 +351,65 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     return module, statuses
 
 
-def frontend_module(spec: Spec) -> Module:
-    """polyunit.math: each function picks the backend by the seed's rule and calls its module."""
+def frontend_module(spec: Spec, namespace: str) -> Module:
+    """polyunit.<namespace>: each function picks the backend by the seed's rule and calls its
+    module's function."""
     kinds = {k.name: k for k in spec.rules}
     functions = []
     for op in spec.ops:
+        if op.namespace != namespace:
+            continue
         sig = op.signature
         params = ", ".join(param_text(p, None) for p in sig.params)
-        operands = [p.name for p in sig.params if p.is_operand]
+        operands = [("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand]
         pick = f"_select({', '.join(operands)})" if operands else "_default()"
         call_args = [p.name for p in sig.params]  # same order in every backend module
-        body = (f"return _module({pick}).{op.name}({', '.join(call_args)})",)
+        body = (f"return _module({pick}).{op.pyname}({', '.join(call_args)})",)
         functions.append(
             Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body)
         )
-    imports: tuple[str, ...] = (
-        "from __future__ import annotations",
-        "from typing import Any",
-        "from polyunit.backend import default_backend as _default",
-        "from polyunit.backend import module as _module",
-        "from polyunit.backend import select as _select",
-    )
+    imports: tuple[str, ...] = ("from __future__ import annotations",)
+    if functions:
+        imports += (
+            "from typing import Any",
+            "from polyunit.backend import default_backend as _default",
+            "from polyunit.backend import module as _module",
+            "from polyunit.backend import select as _select",
+        )
     used = _used(functions)
     if "Unit" in used:
         imports += ("from polyunit.unit import Unit",)
-    doc = "polyunit.math: unit-aware functions; each runs on the backend its inputs select."
+    doc = f"polyunit.{namespace}: unit-aware functions; each runs on the backend its inputs select."
     return Module(
         doc, imports, (), tuple(functions), tuple(f.name for f in functions), "spec/ops/*.yaml"
+    )
+
+
+def methods_module(spec: Spec) -> Module:
+    """The Quantity methods (`q.sum(axis=0)`): each calls its op's front-end function."""
+    kinds = {k.name: k for k in spec.rules}
+    functions = []
+    namespaces = set()
+    for op in spec.ops:
+        if not op.method:
+            continue
+        self_param, *rest = op.signature.params
+        params = ", ".join(["self", *(param_text(p, None) for p in rest)])
+        call_args = ", ".join(["self", *(p.name for p in rest)])
+        namespaces.add(op.namespace)
+        body = (f"return _{op.namespace}.{op.name}({call_args})",)
+        lines = docstring(
+            op, kinds[op.rule.kind], f"Same as `polyunit.{op.namespace}.{op.name}(q, ...)`."
+        )
+        functions.append(Function(op.name, params, "Any", lines, body))
+    imports = ["from __future__ import annotations", "from typing import Any"]
+    imports += [
+        f"from polyunit.backends import frontend_{ns} as _{ns}" for ns in sorted(namespaces)
+    ]
+    used = _used(functions)
+    if "Unit" in used:
+        imports.append("from polyunit.unit import Unit")
+    doc = "Quantity methods that are ops of the spec; Quantity inherits them."
+    return Module(
+        doc, tuple(imports), (), tuple(functions), ("QuantityMethods",), "spec/ops/*.yaml"
     )

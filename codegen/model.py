@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+# The op namespaces: polyunit.math, polyunit.linalg, ... (the spec file's `namespace:` key).
+NAMESPACES = ("math", "linalg", "fft", "lax")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -24,19 +27,30 @@ class Param:
 
     @property
     def is_operand(self) -> bool:
-        """Quantity or Array parameters: values that are lifted onto the backend."""
-        return self.annotation.split(" | ")[0] in ("Quantity", "Array")
+        """Quantity, Quantities or Array parameters: values that are lifted onto the backend."""
+        return self.annotation.split(" | ")[0] in ("Quantity", "Quantities", "Array")
 
     @property
     def is_quantity(self) -> bool:
-        return self.annotation.split(" | ")[0] == "Quantity"
+        return self.annotation.split(" | ")[0] in ("Quantity", "Quantities")
+
+    @property
+    def is_sequence(self) -> bool:
+        """A list or tuple of operands (`concatenate(arrays: Quantities)`)."""
+        return self.annotation.split(" | ")[0] == "Quantities"
 
 
 @dataclass(frozen=True)
 class Signature:
     name: str
     params: tuple[Param, ...]
-    returns: str
+    returns: str  # Quantity, Array, tuple[Quantity, Array, ...] or list[Quantity]
+
+    @property
+    def result_parts(self) -> tuple[str, ...]:
+        """The words of the return type: ("Quantity",), ("Array", "Quantity"), ..."""
+        inner = self.returns.removeprefix("tuple[").removeprefix("list[").removesuffix("]")
+        return tuple(inner.split(", "))
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -77,10 +91,22 @@ class Op:
     backends: tuple[tuple[str, BackendImpl], ...]  # only the explicit entries, sorted by backend
     family: str
     location: Location
+    namespace: str = "math"
+    method: bool = False  # also a Quantity method, with the first parameter as `self`
 
     @property
     def name(self) -> str:
         return self.signature.name
+
+    @property
+    def qualname(self) -> str:
+        """The manifest key: `sqrt` for polyunit.math, `linalg.det` for the other namespaces."""
+        return self.name if self.namespace == "math" else f"{self.namespace}.{self.name}"
+
+    @property
+    def pyname(self) -> str:
+        """The function name in a backend module: `sqrt`, `linalg_det`."""
+        return self.qualname.replace(".", "_")
 
     def impl(self, backend: str) -> BackendImpl | None:
         return dict(self.backends).get(backend)
@@ -107,6 +133,8 @@ class Backend:
     keywords: tuple[tuple[str, str], ...]
     translate: tuple[tuple[str, str], ...]
     location: Location
+    namespaces: tuple[tuple[str, str], ...] = ()  # op namespace -> native one (linalg -> np.linalg)
+    lacks: tuple[tuple[str, str], ...] = ()  # op namespace -> why this library has none of it
 
 
 @dataclass(frozen=True)

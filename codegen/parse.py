@@ -7,12 +7,31 @@ the spec reads the same way and the generated code can reuse the text.
 from __future__ import annotations
 
 import ast
+import re
 from fractions import Fraction
 
 from codegen.model import Param, Rule, RuleArg, Signature
 
 TYPE_WORDS = frozenset(
-    {"Quantity", "Array", "Unit", "int", "float", "bool", "str", "Axis", "Shape", "DType", "None"}
+    {
+        "Quantity",
+        "Quantities",
+        "Array",
+        "Unit",
+        "int",
+        "float",
+        "bool",
+        "str",
+        "Axis",
+        "Shape",
+        "DType",
+        "None",
+    }
+)
+
+
+_RETURNS = re.compile(
+    r"Quantity|Array|list\[(Quantity|Array)\]|tuple\[(Quantity|Array)(, (Quantity|Array))+\]"
 )
 
 
@@ -64,8 +83,11 @@ def parse_signature(text: str) -> Signature:
             )
         )
     returns = ast.unparse(func.returns)
-    if returns not in ("Quantity", "Array"):
-        raise ParseError(f"return type must be Quantity or Array, got {returns}")
+    if not _RETURNS.fullmatch(returns):
+        raise ParseError(
+            "return type must be Quantity, Array, a tuple of them such as "
+            f"tuple[Array, Quantity], or list[Quantity] / list[Array]; got {returns}"
+        )
     sig = Signature(func.name, tuple(params), returns)
     canonical = format_signature(sig)
     if canonical != text:

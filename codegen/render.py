@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.lower import Module, backend_module, frontend_module
-from codegen.model import Spec
+from codegen.lower import Module, backend_module, frontend_module, methods_module
+from codegen.model import NAMESPACES, Spec
 from codegen.parse import format_signature
 from codegen.units import render_units
 
@@ -29,14 +29,17 @@ def _env() -> jinja2.Environment:
     )
 
 
-def _doc(lines: tuple[str, ...]) -> str:
+def _doc(lines: tuple[str, ...], indent: str = "    ") -> str:
     escaped = [line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') for line in lines]
-    return "\n".join(("    " + line) if (line and i) else line for i, line in enumerate(escaped))
+    return "\n".join((indent + line) if (line and i) else line for i, line in enumerate(escaped))
 
 
-def render_module(env: jinja2.Environment, module: Module) -> str:
-    docs = {f.name: _doc(f.doc) for f in module.functions}
-    return env.get_template("module.py.jinja").render(module=module, docs=docs)
+def render_module(
+    env: jinja2.Environment, module: Module, template: str = "module.py.jinja"
+) -> str:
+    indent = "        " if template == "methods.py.jinja" else "    "
+    docs = {f.name: _doc(f.doc, indent) for f in module.functions}
+    return env.get_template(template).render(module=module, docs=docs)
 
 
 def render_manifest(env: jinja2.Environment, spec: Spec, support: dict[str, dict[str, str]]) -> str:
@@ -44,15 +47,20 @@ def render_manifest(env: jinja2.Environment, spec: Spec, support: dict[str, dict
     for op in spec.ops:
         for backend, impl in op.backends:
             if impl.kind == "unsupported" and impl.reason is not None:
-                reasons.setdefault(op.name, []).append((backend, repr(impl.reason)))
+                reasons.setdefault(op.qualname, []).append((backend, repr(impl.reason)))
+        for b in spec.backends:
+            lacking = dict(b.lacks).get(op.namespace)
+            if op.impl(b.name) is None and lacking is not None and op.namespace != "math":
+                reasons.setdefault(op.qualname, []).append((b.name, repr(lacking)))
     ops = [
         {
-            "name": op.name,
+            "name": op.qualname,
             "signature": repr(format_signature(op.signature)),
             "rule": op.rule.text,
-            "support": sorted(support[op.name].items()),
-            "reasons": reasons.get(op.name, []),
+            "support": sorted(support[op.qualname].items()),
+            "reasons": sorted(reasons.get(op.qualname, [])),
             "differentiable": op.differentiable,
+            "method": op.method,
         }
         for op in spec.ops
     ]
@@ -68,13 +76,15 @@ def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
     """Every generated file, by path relative to generated/, unformatted."""
     env = _env()
     files: dict[str, str] = {"__init__.py": env.get_template("init.py.jinja").render()}
-    support: dict[str, dict[str, str]] = {op.name: {} for op in spec.ops}
+    support: dict[str, dict[str, str]] = {op.qualname: {} for op in spec.ops}
     for backend in spec.backends:
         module, statuses = backend_module(spec, backend)
         files[f"{backend.name}.py"] = render_module(env, module)
         for op, status in statuses.items():
             support[op][backend.name] = status
-    files["frontend_math.py"] = render_module(env, frontend_module(spec))
+    for namespace in NAMESPACES:
+        files[f"frontend_{namespace}.py"] = render_module(env, frontend_module(spec, namespace))
+    files["methods.py"] = render_module(env, methods_module(spec), "methods.py.jinja")
     files["manifest.py"] = render_manifest(env, spec, support)
     if (spec_dir / "units.yaml").exists():  # small fixture specs may leave the catalog out
         files.update(render_units(spec_dir))

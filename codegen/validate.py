@@ -70,6 +70,16 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     arity = {"keep": (1, 1), "reciprocal": (1, 1), "strip": (1, 1), "product": (2, 2), "quotient": (2, 2),
              "power": (2, 2), "create": (1, 1), "like": (2, 2), "consistent": (2, 99), "compare": (2, 99),
              "dimensionless": (1, 99), "custom": (1, 99)}[rule.kind]  # fmt: skip
+    sequences = [p.name for p in sig.params if p.is_sequence]
+    if sequences:
+        if rule.kind not in ("consistent", "compare", "product") or args != sequences[:1]:
+            report(
+                where,
+                f"{label}: a Quantities parameter works with consistent({sequences[0]}), "
+                f"compare({sequences[0]}) or product({sequences[0]}) as the only rule argument",
+            )
+            return
+        arity = (1, 1)
     if not arity[0] <= len(args) <= arity[1]:
         report(
             where,
@@ -114,11 +124,13 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
                 where,
                 f"{label}: Quantity parameter {p.name!r} is not covered by rule {rule.text}; name it in the rule or type it differently",
             )
-    if sig.returns != kind.result:
+    if (kind.result == "Quantity") != ("Quantity" in sig.result_parts):
         report(
             where,
             f"{label}: rule {rule.kind} returns {kind.result}, but the signature says -> {sig.returns}; make them agree",
         )
+    if op.method and (not sig.params or not sig.params[0].is_quantity or sig.params[0].is_sequence):
+        report(where, f"{label}: method: true needs a first parameter of type Quantity (self)")
 
 
 def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Report) -> None:
@@ -142,6 +154,20 @@ def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Re
             return
 
 
+def _check_namespace(op: Op, backends: Sequence[Backend], report: Report) -> None:
+    """Every backend must know how to compute an op of another namespace, or say it cannot."""
+    for backend in backends:
+        if (op.jax_only and backend.name != "jax") or op.impl(backend.name) is not None:
+            continue
+        if op.namespace not in dict(backend.namespaces) | dict(backend.lacks):
+            report(
+                op.location,
+                f"op {op.qualname!r}: backend {backend.name!r} has no {op.namespace} namespace; "
+                f"add `namespaces: {{{op.namespace}: ...}}` or `lacks: {{{op.namespace}: <reason>}}` "
+                "to spec/backends.yaml, or an entry for this op",
+            )
+
+
 def validate(
     ops: list[Op], kinds: Sequence[RuleKind], backends: Sequence[Backend], report: Report
 ) -> None:
@@ -149,14 +175,16 @@ def validate(
     backend_map = {b.name: b for b in backends}
     seen: dict[str, Op] = {}
     for op in ops:
-        first = seen.get(op.name)
+        first = seen.get(op.qualname)
         if first is not None:
             report(
                 op.location, f"op {op.name!r}: defined twice (first at {first.location}); keep one"
             )
             continue
-        seen[op.name] = op
+        seen[op.qualname] = op
         _check_rule(op, kind_map, report)
+        if op.namespace != "math":
+            _check_namespace(op, backends, report)
         for name, impl in op.backends:
             where = impl.location or op.location
             backend = backend_map.get(name)

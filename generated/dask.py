@@ -376,7 +376,7 @@ def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    raise _r.unsupported("argsort", "dask", "dask.array has no argsort")
+    raise _r.unsupported("math.argsort", "dask", "dask.array has no argsort")
 
 
 def around(
@@ -1019,7 +1019,7 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("kron", "dask", "dask.array has no kron")
+    raise _r.unsupported("math.kron", "dask", "dask.array has no kron")
 
 
 def less(
@@ -1222,7 +1222,7 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("matrix_power", "dask", "dask.array has no matrix_power")
+    raise _r.unsupported("math.matrix_power", "dask", "dask.array has no matrix_power")
 
 
 def max(
@@ -1912,7 +1912,7 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("sort", "dask", "dask.array has no sort")
+    raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
 
 
 def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:

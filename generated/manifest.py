@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "9c61ac5b6e7d6588a0a448849b809a1cdec7c6459beb05a4a5aa09ac7c1f0964"
+SPEC_DIGEST: Final = "39de37f2abf46b68f40adaad80d1d24e2e26dc2cc09c8deb691ab2a600a3b85c"
 
 BACKENDS: Final = (
     "numpy",
@@ -1999,5 +1999,47 @@ DIFFERENTIABLE: Final = frozenset(
         "vdot",
         "vecdot",
         "where",
+    }
+)
+
+# ops that are also Quantity methods (`q.sum(...)` is `polyunit.math.sum(q, ...)`)
+METHODS: Final = frozenset(
+    {
+        "all",
+        "any",
+        "argmax",
+        "argmin",
+        "argsort",
+        "astype",
+        "clip",
+        "conj",
+        "conjugate",
+        "cross",
+        "cumprod",
+        "cumsum",
+        "diagonal",
+        "dot",
+        "expand_dims",
+        "max",
+        "mean",
+        "min",
+        "nancumprod",
+        "outer",
+        "ptp",
+        "ravel",
+        "repeat",
+        "reshape",
+        "round",
+        "searchsorted",
+        "sort",
+        "squeeze",
+        "std",
+        "sum",
+        "swapaxes",
+        "take",
+        "tile",
+        "trace",
+        "transpose",
+        "var",
     }
 )

@@ -340,7 +340,7 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    raise _r.unsupported("arctan2", "ndonnx", "ndonnx 0.23 does not implement atan2")
+    raise _r.unsupported("math.arctan2", "ndonnx", "ndonnx 0.23 does not implement atan2")
 
 
 def arctanh(
@@ -591,7 +591,7 @@ def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    raise _r.unsupported("diag", "ndonnx", "ndonnx has no diag")
+    raise _r.unsupported("math.diag", "ndonnx", "ndonnx has no diag")
 
 
 def diagflat(
@@ -601,7 +601,7 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    raise _r.unsupported("diagflat", "ndonnx", "ndonnx has no diagflat")
+    raise _r.unsupported("math.diagflat", "ndonnx", "ndonnx has no diagflat")
 
 
 def diagonal(
@@ -611,7 +611,7 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("diagonal", "ndonnx", "ndonnx has no diagonal")
+    raise _r.unsupported("math.diagonal", "ndonnx", "ndonnx has no diagonal")
 
 
 def diff(
@@ -1066,7 +1066,7 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("kron", "ndonnx", "ndonnx has no kron")
+    raise _r.unsupported("math.kron", "ndonnx", "ndonnx has no kron")
 
 
 def less(
@@ -1295,7 +1295,7 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("matrix_power", "ndonnx", "ndonnx has no matrix_power")
+    raise _r.unsupported("math.matrix_power", "ndonnx", "ndonnx has no matrix_power")
 
 
 def max(
@@ -1345,7 +1345,7 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("median", "ndonnx", "ndonnx has no median")
+    raise _r.unsupported("math.median", "ndonnx", "ndonnx has no median")
 
 
 def min(
@@ -1512,7 +1512,7 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("nanmedian", "ndonnx", "ndonnx has no median")
+    raise _r.unsupported("math.nanmedian", "ndonnx", "ndonnx has no median")
 
 
 def nanmin(
@@ -1545,7 +1545,7 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("nanpercentile", "ndonnx", "ndonnx has no quantile function")
+    raise _r.unsupported("math.nanpercentile", "ndonnx", "ndonnx has no quantile function")
 
 
 def nanquantile(
@@ -1558,7 +1558,7 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("nanquantile", "ndonnx", "ndonnx has no quantile function")
+    raise _r.unsupported("math.nanquantile", "ndonnx", "ndonnx has no quantile function")
 
 
 def nanstd(
@@ -1650,7 +1650,7 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    raise _r.unsupported("nextafter", "ndonnx", "ndonnx 0.23 does not implement nextafter")
+    raise _r.unsupported("math.nextafter", "ndonnx", "ndonnx 0.23 does not implement nextafter")
 
 
 def not_equal(
@@ -1721,7 +1721,7 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("percentile", "ndonnx", "ndonnx has no quantile function")
+    raise _r.unsupported("math.percentile", "ndonnx", "ndonnx has no quantile function")
 
 
 def positive(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1773,7 +1773,7 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("quantile", "ndonnx", "ndonnx has no quantile function")
+    raise _r.unsupported("math.quantile", "ndonnx", "ndonnx has no quantile function")
 
 
 def rad2deg(
@@ -2186,7 +2186,7 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("trace", "ndonnx", "ndonnx has no trace or diagonal")
+    raise _r.unsupported("math.trace", "ndonnx", "ndonnx has no trace or diagonal")
 
 
 def transpose(

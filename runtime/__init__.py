@@ -6,6 +6,7 @@ first time one of its arrays is seen.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from polyunit.arrays import (
@@ -32,10 +33,11 @@ from polyunit.unit import UNITLESS, Unit
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> Any:
-    # `polyunit.math` is imported on first use, so `import polyunit` stays light.
-    if name == "math":
-        import polyunit.math as math_ns
+_LAZY = frozenset({"math", "linalg", "fft", "lax"})
 
-        return math_ns
+
+def __getattr__(name: str) -> Any:
+    # The op namespaces are imported on first use, so `import polyunit` stays light.
+    if name in _LAZY:
+        return importlib.import_module(f"polyunit.{name}")
     raise AttributeError(f"module 'polyunit' has no attribute {name!r}")

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from polyunit import backend as _backend
 from polyunit.backend import backend_of_type, default_backend
+from polyunit.backends.methods import QuantityMethods
 from polyunit.convert import convert_array, to_numpy_array
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import BackendError, DimensionMismatchError
@@ -70,7 +71,7 @@ def describe(v: object) -> str:
     return f"a plain array of shape {tuple(getattr(v, 'shape', ()))} (dimensionless)"
 
 
-class Quantity(Generic[A]):
+class Quantity(QuantityMethods, Generic[A]):
     """An array of values in one physical unit.
 
     `Quantity(mantissa, unit=u.meter)` keeps `mantissa` on its own array library (numpy, jax,

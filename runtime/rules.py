@@ -43,6 +43,39 @@ def make_lift(backend: str, scalars_pass: bool) -> Callable[[object], Lifted]:
     return lift
 
 
+def lift_seq(lift: Callable[[object], Lifted], vs: object) -> tuple[list[Any], list[Unit | None]]:
+    """Split a list or tuple of operands into their mantissas and units."""
+    if not isinstance(vs, list | tuple):
+        raise TypeError(
+            f"expected a list or tuple of arrays or quantities, got {type(vs).__name__}; "
+            "wrap a single array in a list"
+        )
+    pairs = [lift(v) for v in vs]
+    return [m for m, _ in pairs], [u for _, u in pairs]
+
+
+def align_seq(
+    op: str, ms: list[Any], us: list[Unit | None], vs: Any
+) -> tuple[list[Any], Unit | None]:
+    """Express every operand in the first one's unit (plain counts as dimensionless)."""
+    if not us or all(u is us[0] for u in us):
+        return ms, (us[0] if us else None)
+    first = us[0]
+    out = [ms[0]]
+    for m, u, v in zip(ms[1:], us[1:], vs[1:], strict=True):
+        m, first = align(op, m, u, first, vs[0], v)
+        out.append(m)
+    return out, first
+
+
+def product_seq(us: list[Unit | None]) -> Unit | None:
+    """The product of the operands' units (plain operands count as 1)."""
+    result: Unit | None = None
+    for u in us:
+        result = product(result, u)
+    return result
+
+
 def keep(r: A, u: Unit | None) -> Quantity[A] | A:
     """Result with the input's unit: a Quantity for a Quantity input, plain for a plain one."""
     return r if u is None else Quantity._new(r, u)
@@ -159,7 +192,7 @@ def create_unit(unit: object) -> Unit | None:
 
 def unsupported(op: str, backend: str, reason: str) -> BackendError:
     return BackendError(
-        f"polyunit.math.{op} is not available on the {backend} backend: {reason}. "
+        f"polyunit.{op} is not available on the {backend} backend: {reason}. "
         f"Convert the input with .to_numpy() or .to_jax() first."
     )
 

@@ -181,3 +181,27 @@ def test_unavailable(op: str, backend: str, status: str, api: str) -> None:
         assert backend in message, message
     else:
         assert ".to_jax()" in message, message
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantity methods: `q.sum(axis=0)` is `polyunit.math.sum(q, axis=0)`
+# ---------------------------------------------------------------------------------------------
+METHOD_CASES = [
+    pytest.param(op, backend, id=f"{op}-{backend}", marks=_marks(backend))
+    for op in sorted(manifest.METHODS)
+    for backend in _computed(op)
+]
+
+
+@pytest.mark.parametrize(("op", "backend"), METHOD_CASES)
+def test_method(op: str, backend: str) -> None:
+    case = build_case(op)
+    (self_arg, *args), kwargs = case.call_args(backend)
+    if not isinstance(self_arg, u.Quantity):
+        self_arg = u.Quantity(self_arg)
+    check_result(case, getattr(self_arg, op)(*args, **kwargs), backend)
+
+
+def test_methods_are_the_ops_the_spec_marks() -> None:
+    for op in manifest.METHODS:
+        assert callable(getattr(u.Quantity, op)), op

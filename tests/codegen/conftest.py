@@ -19,7 +19,8 @@ def make_root(tmp: Path, ops: dict[str, str] | None = None) -> Path:
     shutil.copy(REPO / "spec" / "rules.yaml", spec / "rules.yaml")
     shutil.copy(HERE / "fixture" / "backends.yaml", spec / "backends.yaml")
     if ops is None:
-        shutil.copy(HERE / "fixture" / "ops" / "small.yaml", spec / "ops" / "small.yaml")
+        for path in (HERE / "fixture" / "ops").glob("*.yaml"):
+            shutil.copy(path, spec / "ops" / path.name)
     else:
         for name, text in ops.items():
             (spec / "ops" / name).write_text(text, encoding="utf-8")

@@ -16,13 +16,17 @@ __all__ = [
     "amax",
     "argmax",
     "clip",
+    "concatenate",
     "exp",
     "floor_divide",
     "less",
+    "modf",
+    "multi_dot",
     "multiply",
     "power",
     "reciprocal",
     "scan_sum",
+    "split",
     "sqrt",
     "true_divide",
     "where",
@@ -71,6 +75,14 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
     return _module(_select(x, a_min, a_max)).clip(x, a_min, a_max)
 
 
+def concatenate(arrays: Any, axis: int = 0) -> Any:
+    """Join arrays along an existing axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _module(_select(*arrays)).concatenate(arrays, axis)
+
+
 def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
     """Exponential, element-wise.
 
@@ -93,6 +105,22 @@ def less(x: Any, y: Any) -> Any:
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
     return _module(_select(x, y)).less(x, y)
+
+
+def modf(x: Any) -> Any:
+    """Fractional and integral parts, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).modf(x)
+
+
+def multi_dot(arrays: Any) -> Any:
+    """Chained matrix product.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    return _module(_select(*arrays)).multi_dot(arrays)
 
 
 def multiply(x: Any, y: Any) -> Any:
@@ -125,6 +153,14 @@ def scan_sum(x: Any) -> Any:
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     return _module(_select(x)).scan_sum(x)
+
+
+def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
+    """Split into sub-arrays.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    return _module(_select(a)).split(a, indices_or_sections, axis)
 
 
 def sqrt(x: Any) -> Any:

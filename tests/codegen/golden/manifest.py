@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "6d62c730d6091e2d5348956487aaa227ff72f553be27ce43c36e484c5ad7ed8c"
+SPEC_DIGEST: Final = "bf0796626fb15391007b0a42b536fe7dc2480f74406bf0d19f9242b4dfd3578c"
 
 BACKENDS: Final = (
     "numpy",
@@ -16,18 +16,23 @@ OPS: Final = (
     "amax",
     "argmax",
     "clip",
+    "concatenate",
     "exp",
     "floor_divide",
     "less",
+    "modf",
+    "multi_dot",
     "multiply",
     "power",
     "reciprocal",
     "scan_sum",
+    "split",
     "sqrt",
     "true_divide",
     "where",
     "zeros",
     "zeros_like",
+    "linalg.qr",
 )
 
 # op -> canonical spec signature
@@ -37,18 +42,23 @@ SIGNATURES: Final = {
     "amax": "amax(x: Quantity, axis: Axis | None = None, keepdims: bool = False) -> Quantity",
     "argmax": "argmax(x: Quantity, axis: int | None = None) -> Array",
     "clip": "clip(x: Quantity, a_min: Quantity | None = None, a_max: Quantity | None = None) -> Quantity",
+    "concatenate": "concatenate(arrays: Quantities, axis: int = 0) -> Quantity",
     "exp": "exp(x: Quantity, unit_to_scale: Unit | None = None) -> Array",
     "floor_divide": "floor_divide(x: Quantity, y: Quantity) -> Quantity",
     "less": "less(x: Quantity, y: Quantity) -> Array",
+    "modf": "modf(x: Quantity) -> tuple[Quantity, Quantity]",
+    "multi_dot": "multi_dot(arrays: Quantities) -> Quantity",
     "multiply": "multiply(x: Quantity, y: Quantity) -> Quantity",
     "power": "power(x: Quantity, y: Quantity) -> Quantity",
     "reciprocal": "reciprocal(x: Quantity) -> Quantity",
     "scan_sum": "scan_sum(x: Quantity) -> Quantity",
+    "split": "split(a: Quantity, indices_or_sections: int, axis: int = 0) -> list[Quantity]",
     "sqrt": "sqrt(x: Quantity) -> Quantity",
     "true_divide": "true_divide(x: Quantity, y: Quantity) -> Quantity",
     "where": "where(condition: Array, x: Quantity, y: Quantity) -> Quantity",
     "zeros": "zeros(shape: Shape, dtype: DType | None = None, unit: Unit | None = None) -> Quantity",
     "zeros_like": "zeros_like(a: Quantity, dtype: DType | None = None, unit: Unit | None = None) -> Quantity",
+    "linalg.qr": "qr(a: Quantity) -> tuple[Array, Quantity]",
 }
 
 # op -> unit rule, as written in the spec
@@ -58,18 +68,23 @@ RULES: Final = {
     "amax": "keep(x)",
     "argmax": "strip(x)",
     "clip": "consistent(x, a_min, a_max)",
+    "concatenate": "consistent(arrays)",
     "exp": "dimensionless(x, unit_to_scale=unit_to_scale)",
     "floor_divide": "custom(floor_divide, x, y)",
     "less": "compare(x, y)",
+    "modf": "keep(x)",
+    "multi_dot": "product(arrays)",
     "multiply": "product(x, y)",
     "power": "power(x, y)",
     "reciprocal": "reciprocal(x)",
     "scan_sum": "keep(x)",
+    "split": "keep(a)",
     "sqrt": "power(x, 1/2)",
     "true_divide": "quotient(x, y)",
     "where": "consistent(x, y)",
     "zeros": "create(unit)",
     "zeros_like": "like(a, unit)",
+    "linalg.qr": "keep(a)",
 }
 
 # op -> backend -> native | override | unsupported | jax_only
@@ -94,6 +109,10 @@ SUPPORT: Final = {
         "numpy": "native",
         "torch": "native",
     },
+    "concatenate": {
+        "numpy": "native",
+        "torch": "native",
+    },
     "exp": {
         "numpy": "native",
         "torch": "native",
@@ -103,6 +122,14 @@ SUPPORT: Final = {
         "torch": "native",
     },
     "less": {
+        "numpy": "native",
+        "torch": "native",
+    },
+    "modf": {
+        "numpy": "native",
+        "torch": "native",
+    },
+    "multi_dot": {
         "numpy": "native",
         "torch": "native",
     },
@@ -121,6 +148,10 @@ SUPPORT: Final = {
     "scan_sum": {
         "numpy": "jax_only",
         "torch": "jax_only",
+    },
+    "split": {
+        "numpy": "native",
+        "torch": "native",
     },
     "sqrt": {
         "numpy": "native",
@@ -142,12 +173,19 @@ SUPPORT: Final = {
         "numpy": "native",
         "torch": "native",
     },
+    "linalg.qr": {
+        "numpy": "native",
+        "torch": "unsupported",
+    },
 }
 
 # op -> backend -> the reason given in the spec, for every unsupported pair
 UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
     "true_divide": {
         "torch": "the fixture says so",
+    },
+    "linalg.qr": {
+        "torch": "the fixture has no torch linalg",
     },
 }
 
@@ -157,16 +195,28 @@ DIFFERENTIABLE: Final = frozenset(
         "add",
         "amax",
         "clip",
+        "concatenate",
         "exp",
         "floor_divide",
+        "modf",
+        "multi_dot",
         "multiply",
         "power",
         "reciprocal",
         "scan_sum",
+        "split",
         "sqrt",
         "true_divide",
         "where",
         "zeros",
         "zeros_like",
+        "linalg.qr",
+    }
+)
+
+# ops that are also Quantity methods (`q.sum(...)` is `polyunit.math.sum(q, ...)`)
+METHODS: Final = frozenset(
+    {
+        "amax",
     }
 )

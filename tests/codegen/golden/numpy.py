@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -20,18 +21,23 @@ __all__ = [
     "amax",
     "argmax",
     "clip",
+    "concatenate",
     "exp",
     "floor_divide",
     "less",
+    "modf",
+    "multi_dot",
     "multiply",
     "power",
     "reciprocal",
     "scan_sum",
+    "split",
     "sqrt",
     "true_divide",
     "where",
     "zeros",
     "zeros_like",
+    "linalg_qr",
 ]
 
 _lift = _r.make_lift("numpy", scalars_pass=True)
@@ -107,6 +113,18 @@ def clip(
     return _r.keep(np.clip(m_x, m_a_min, m_a_max), u_x)
 
 
+def concatenate(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], axis: int = 0
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Join arrays along an existing axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(np.concatenate(m_arrays, axis=axis), u_arrays)
+
+
 def exp(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
 ) -> NDArray[Any]:
@@ -146,6 +164,29 @@ def less(
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return np.less(m_x, m_y)
+
+
+def modf(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Fractional and integral parts, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    r_ = np.modf(m_x)
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Chained matrix product.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(np.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
 def multiply(
@@ -194,6 +235,19 @@ def scan_sum(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.jax_only("math.scan_sum", "numpy")
+
+
+def split(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices_or_sections: int, axis: int = 0
+) -> list[Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Split into sub-arrays.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return [
+        _r.keep(r_, u_a) for r_ in np.split(m_a, indices_or_sections=indices_or_sections, axis=axis)
+    ]
 
 
 def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -257,3 +311,15 @@ def zeros_like(
     """
     m_a, u_a = _lift(a)
     return _r.like(np.zeros_like(m_a, dtype=dtype), u_a, _r.create_unit(unit))
+
+
+def linalg_qr(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any]]:
+    """QR decomposition; R carries the unit.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    r_ = np.linalg.qr(m_a)
+    return (r_[0], _r.keep(r_[1], u_a))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -20,18 +21,23 @@ __all__ = [
     "amax",
     "argmax",
     "clip",
+    "concatenate",
     "exp",
     "floor_divide",
     "less",
+    "modf",
+    "multi_dot",
     "multiply",
     "power",
     "reciprocal",
     "scan_sum",
+    "split",
     "sqrt",
     "true_divide",
     "where",
     "zeros",
     "zeros_like",
+    "linalg_qr",
 ]
 
 _lift = _r.make_lift("torch", scalars_pass=False)
@@ -108,6 +114,18 @@ def clip(
     return _r.keep(torch.clip(m_x, m_a_min, m_a_max), u_x)
 
 
+def concatenate(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], axis: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Join arrays along an existing axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.concatenate(m_arrays, dim=axis), u_arrays)
+
+
 def exp(
     x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
 ) -> torch.Tensor:
@@ -147,6 +165,29 @@ def less(
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return torch.less(m_x, m_y)
+
+
+def modf(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """Fractional and integral parts, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    r_ = torch.modf(m_x)
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Chained matrix product.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(torch.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
 def multiply(
@@ -197,6 +238,20 @@ def scan_sum(
     raise _r.jax_only("math.scan_sum", "torch")
 
 
+def split(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, indices_or_sections: int, axis: int = 0
+) -> list[Quantity[torch.Tensor] | torch.Tensor]:
+    """Split into sub-arrays.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = _lift(a)
+    return [
+        _r.keep(r_, u_a)
+        for r_ in torch.split(m_a, indices_or_sections=indices_or_sections, dim=axis)
+    ]
+
+
 def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Square root, element-wise.
 
@@ -214,7 +269,7 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("true_divide", "torch", "the fixture says so")
+    raise _r.unsupported("math.true_divide", "torch", "the fixture says so")
 
 
 def where(
@@ -260,3 +315,13 @@ def zeros_like(
     return _r.like(
         torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype)), u_a, _r.create_unit(unit)
     )
+
+
+def linalg_qr(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """QR decomposition; R carries the unit.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("linalg.qr", "torch", "the fixture has no torch linalg")
