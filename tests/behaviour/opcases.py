@@ -18,6 +18,7 @@ import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -374,6 +375,13 @@ SPECIAL: dict[str, Special] = {
     "take": Special(data={"indices": np.array([2, 0])}, variants={"axis1": {"axis": 1}}),
     "where": Special(data={"condition": X > Y}),
 }
+
+# More entries, one module per family of ops: tests/behaviour/specials/<family>.py defines SPECIAL.
+for _path in sorted((Path(__file__).parent / "specials").glob("[!_]*.py")):
+    _more = importlib.import_module(f"tests.behaviour.specials.{_path.stem}").SPECIAL
+    _twice = set(_more) & set(SPECIAL)
+    assert not _twice, f"{_path.name}: SPECIAL entries defined twice: {sorted(_twice)}"
+    SPECIAL.update(_more)
 
 
 # ---------------------------------------------------------------------------------------------

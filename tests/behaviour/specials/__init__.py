@@ -1,0 +1,1 @@
+"""Per-family entries of the SPECIAL table (see tests/behaviour/opcases.py)."""
