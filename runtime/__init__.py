@@ -25,11 +25,22 @@ from polyunit.backend import (
 from polyunit.backends.constants import *  # noqa: F403
 from polyunit.backends.units import *  # noqa: F403
 from polyunit.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
-from polyunit.errors import BackendError, DimensionMismatchError, PolyunitError, UnitMismatchError
+from polyunit.errors import (
+    BackendError,
+    DimensionMismatchError,
+    PolyunitError,
+    PrecisionWarning,
+    UnitMismatchError,
+)
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 
 __version__ = "0.1.0"
+
+# Quantity becomes a JAX pytree when jax is (or gets) imported; this never imports jax itself.
+from polyunit import jax_interop as _jax_interop
+
+_jax_interop.install()
 
 
 def __getattr__(name: str) -> Any:
@@ -38,4 +49,8 @@ def __getattr__(name: str) -> Any:
         import polyunit.math as math_ns
 
         return math_ns
+    if name == "autograd":
+        import polyunit.autograd as autograd_ns
+
+        return autograd_ns
     raise AttributeError(f"module 'polyunit' has no attribute {name!r}")
