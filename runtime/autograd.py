@@ -90,7 +90,10 @@ class _Split:
         leaves = self._leaves_of(engine, plain)
         return engine.unflatten(
             self.spec,
-            [m if u is None else Quantity._new(m, u) for m, u in zip(leaves, self.units)],
+            [
+                m if u is None else Quantity._new(m, u)
+                for m, u in zip(leaves, self.units, strict=True)
+            ],
         )
 
     def derivative(self, engine: _Engine, plain: Any, unit_out: Unit | None) -> Any:
@@ -98,7 +101,7 @@ class _Split:
         leaves = self._leaves_of(engine, plain)
         return engine.unflatten(
             self.spec,
-            [changed(g, quotient(unit_out, u)) for g, u in zip(leaves, self.units)],
+            [changed(g, quotient(unit_out, u)) for g, u in zip(leaves, self.units, strict=True)],
         )
 
 
@@ -232,7 +235,7 @@ def _per_arg(argnums: Argnums, nums: tuple[int, ...], derivs: Any, make: Callabl
     """One derivative tree for an int argnums, a tuple of them for a tuple argnums."""
     if isinstance(argnums, int):
         return make(nums[0], derivs)
-    return tuple(make(i, d) for i, d in zip(nums, derivs))
+    return tuple(make(i, d) for i, d in zip(nums, derivs, strict=True))
 
 
 def value_and_grad(
@@ -318,9 +321,7 @@ def _jacobian(
             options: dict[str, Any] = {"has_aux": True, "holomorphic": holomorphic}
             if what == "jacrev":
                 options["allow_int"] = allow_int
-            jac, aux = getattr(engine.func, what)(traced, plain_nums, **options)(
-                *traced.plain_args
-            )
+            jac, aux = getattr(engine.func, what)(traced, plain_nums, **options)(*traced.plain_args)
         else:
             jac, aux = getattr(engine.func, what)(traced, plain_nums, has_aux=True)(
                 *traced.plain_args
@@ -335,7 +336,7 @@ def _jacobian(
                 block,
                 lambda i, d, u=unit: traced.inputs[i].derivative(engine, d, u),
             )
-            for block, unit in zip(jac, out.units)
+            for block, unit in zip(jac, out.units, strict=True)
         ]
         result = engine.unflatten(out.spec, blocks)
         return (result, traced.aux_value(aux)) if has_aux else result
@@ -408,7 +409,7 @@ def vector_grad(
 
         def on_diff(*diff: Any) -> tuple[Any, Any]:
             full = list(traced.plain_args)
-            for i, d in zip(nums, diff):
+            for i, d in zip(nums, diff, strict=True):
                 full[i] = d
             return traced(*full)
 

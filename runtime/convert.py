@@ -123,6 +123,8 @@ def convert_array(
         src = m if source == "jax" else to_numpy_array(m)
         want = numpy_dtype(dtype)
         check_jax_precision(src.dtype if want is None else want, jax)
+        if want is not None:  # the dtype jax can hold (our warning replaces jax's own)
+            want = jax.dtypes.canonicalize_dtype(want)
         return jax.numpy.asarray(src, dtype=want)
     if target == "cupy":
         return _lib("cupy").asarray(to_numpy_array(m), dtype=numpy_dtype(dtype))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
@@ -29,9 +29,10 @@ def _flatten(q: Quantity[Any]) -> tuple[tuple[Any], Unit]:
     return (q.mantissa,), q.unit
 
 
-def _unflatten(unit: Unit, children: Sequence[Any]) -> Quantity[Any]:
+def _unflatten(unit: Unit, children: Iterable[Any]) -> Quantity[Any]:
     # jax also unflattens with placeholders (None, shardings, specs): no checks here.
-    return Quantity._new(children[0], unit)
+    (mantissa,) = children
+    return Quantity._new(mantissa, unit)
 
 
 def is_registered() -> bool:
@@ -93,7 +94,7 @@ _HOOK = _RegisterAfterJaxImport()
 
 def _remove_hook() -> None:
     try:
-        sys.meta_path.remove(_HOOK)  # type: ignore[arg-type]
+        sys.meta_path.remove(_HOOK)
     except ValueError:
         pass
 
@@ -103,7 +104,7 @@ def install() -> None:
     if "jax" in sys.modules:
         register()
     elif _HOOK not in sys.meta_path:
-        sys.meta_path.insert(0, _HOOK)  # type: ignore[arg-type]
+        sys.meta_path.insert(0, _HOOK)
 
 
 def value_hash(q: Quantity[Any]) -> int:
