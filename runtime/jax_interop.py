@@ -11,8 +11,8 @@ import comes first in a process.
 
 from __future__ import annotations
 
+import _thread
 import sys
-import threading
 from collections.abc import Iterable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
@@ -21,7 +21,7 @@ from typing import Any
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()  # _thread is built in; threading would cost import time
 _registered = False
 
 

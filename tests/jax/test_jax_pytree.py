@@ -3,6 +3,7 @@ static arguments; the registration is lazy and works whatever is imported first.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import jax
@@ -22,6 +23,23 @@ def q(values: Any, unit: u.Unit) -> u.Quantity[Any]:
 def test_registered_once_jax_is_imported() -> None:
     assert jax_interop.is_registered()
     jax_interop.register()  # idempotent: a second call must not raise a duplicate registration
+    assert jax_interop._HOOK not in sys.meta_path  # the one-shot import hook is gone
+
+
+def test_import_hook_waits_for_jax_and_leaves_other_imports_alone() -> None:
+    code = """
+import sys
+import polyunit as u
+from polyunit import jax_interop
+assert jax_interop._HOOK in sys.meta_path and not jax_interop.is_registered()
+import json, numpy  # other imports pass through untouched
+assert jax_interop._HOOK.find_spec("numpy", None) is None
+assert u.backend.is_installed("jax") and "jax" not in sys.modules  # find_spec imports nothing
+import jax.numpy
+assert jax_interop.is_registered() and jax_interop._HOOK not in sys.meta_path
+print("ok")
+"""
+    assert run_fresh(code).strip() == "ok"
 
 
 def test_flatten_unflatten_round_trip_keeps_unit_as_aux_data() -> None:
