@@ -61,6 +61,12 @@ class _Engine:
     def unflatten(self, spec: Any, leaves: list[Any]) -> Any:
         return self.tree.tree_unflatten(spec, leaves)
 
+    def as_input(self, leaf: Any) -> Any:
+        """A differentiated leaf as the library takes it: torch.func needs tensors, not floats."""
+        if self.name == "torch" and isinstance(leaf, int | float) and not isinstance(leaf, bool):
+            return self.lib.tensor(float(leaf))
+        return leaf
+
     def ones_like(self, x: Any) -> Any:
         return self.lib.numpy.ones_like(x) if self.name == "jax" else self.lib.ones_like(x)
 
@@ -68,14 +74,15 @@ class _Engine:
 class _Split:
     """A pytree whose Quantity leaves were replaced by their mantissas; remembers the units."""
 
-    def __init__(self, engine: _Engine, tree: Any) -> None:
+    def __init__(self, engine: _Engine, tree: Any, inputs: bool = False) -> None:
         leaves, self.spec = engine.flatten(tree)
         self.units: list[Unit | None] = [
             leaf.unit if isinstance(leaf, Quantity) else None for leaf in leaves
         ]
-        self.plain = engine.unflatten(
-            self.spec, [leaf.mantissa if isinstance(leaf, Quantity) else leaf for leaf in leaves]
-        )
+        plain = [leaf.mantissa if isinstance(leaf, Quantity) else leaf for leaf in leaves]
+        if inputs:
+            plain = [engine.as_input(leaf) for leaf in plain]
+        self.plain = engine.unflatten(self.spec, plain)
 
     def _leaves_of(self, engine: _Engine, plain: Any) -> list[Any]:
         leaves, _ = engine.flatten(plain)
@@ -140,6 +147,8 @@ def _engine_for(what: str, args: Sequence[Any], nums: tuple[int, ...]) -> _Engin
     found: set[str] = set()
     for i in nums:
         _backends_in(args[i], found)
+    if not found:  # Python numbers only: the other arguments' arrays decide, else the default
+        _backends_in(list(args), found)
     if len(found) > 1:
         raise BackendError(
             f"polyunit.autograd.{what}: the differentiated arguments mix backends "
@@ -184,7 +193,7 @@ class _Traced:
         self.kwargs = kwargs
         self.nums = nums
         self.has_aux = has_aux
-        self.inputs = {i: _Split(engine, args[i]) for i in nums}
+        self.inputs = {i: _Split(engine, args[i], inputs=True) for i in nums}
         self.plain_args = [self.inputs[i].plain if i in nums else a for i, a in enumerate(args)]
         self.out: _Split | None = None
         self.aux: _Split | None = None

@@ -189,6 +189,16 @@ def test_hessian_units_are_output_over_input_pairs(backend: str) -> None:
     assert h[0][0].unit == u.meter * u.second and h[1][1].unit == u.meter**3 / u.second
     single = ag.hessian(lambda x: u.math.sum(x * x * x))(x)
     check(single, u.meter, np.diag(6.0 * np.array(X)))
+    with_aux, aux = ag.hessian(lambda x: (u.math.sum(x * x * x), x * x), has_aux=True)(x)
+    check(with_aux, u.meter, np.diag(6.0 * np.array(X)))
+    check(aux, u.meter**2, np.array(X) ** 2)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_python_number_argument_follows_the_array_arguments(backend: str) -> None:
+    w = u.Quantity(arr(X, backend), u.meter)
+    g = ag.grad(lambda s, w: u.math.sum(w * s * s))(3.0, w)
+    check(g, u.meter, 6.0 * sum(X))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
