@@ -31,6 +31,14 @@ _RETURNS = {"Quantity": "Quantity[{A}] | {A}", "Array": "{A}"}
 
 
 @dataclass(frozen=True)
+class Overload:
+    """One `@overload` signature of a generated function."""
+
+    params: str
+    returns: str
+
+
+@dataclass(frozen=True)
 class Function:
     """One generated function, ready to print."""
 
@@ -39,6 +47,7 @@ class Function:
     returns: str
     doc: tuple[str, ...]  # docstring lines
     body: tuple[str, ...]  # body lines, indented one level by the template
+    overloads: tuple[Overload, ...] = ()  # precise types by operand kind; empty: none needed
 
 
 @dataclass(frozen=True)
@@ -57,13 +66,48 @@ def annotation(word_union: str, array_type: str) -> str:
     return " | ".join(_TYPES[w].format(A=array_type) for w in word_union.split(" | "))
 
 
-def param_text(p: Param, array_type: str | None) -> str:
-    ann = (
-        "Any"
-        if array_type is None and p.is_operand
-        else annotation(p.annotation, array_type or "Any")
-    )
+def param_text(p: Param, array_type: str | None, ann: str | None = None) -> str:
+    if ann is None:
+        ann = (
+            "Any"
+            if array_type is None and p.is_operand
+            else annotation(p.annotation, array_type or "Any")
+        )
     return f"{p.name}: {ann}" + ("" if p.default is None else f" = {p.default}")
+
+
+# Rule kinds whose result is a Quantity exactly when a ruled operand is one; the other
+# overloaded kinds can come out plain for a Quantity input (dimensionless outcomes).
+_EXACT = frozenset({"keep", "consistent"})
+_OVERLOADED = _EXACT | {"product", "quotient", "reciprocal", "power", "custom"}
+
+
+def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]:
+    """`@overload` signatures: a Quantity operand gives `Quantity[A]` (or `Quantity[A] | A`
+    where the unit algebra may come out dimensionless), plain operands give the plain array.
+
+    Only for rules where every operand the rule names is a required Quantity parameter; other
+    ops keep their single union-typed signature, which is always true."""
+    sig = op.signature
+    if sig.returns != "Quantity" or op.rule.kind not in _OVERLOADED:
+        return ()
+    ruled = [sig.param(a) for a in op.rule.args if isinstance(a, str)]
+    quantities = [p for p in sig.params if p.is_quantity]
+    if not quantities or any(p.default is not None for p in quantities):
+        return ()
+    if {p.name for p in quantities} != {p.name for p in ruled if p is not None}:
+        return ()
+    a = array_type
+    plain = f"{a} | float"
+    q_result = f"Quantity[{a}]" if op.rule.kind in _EXACT else f"Quantity[{a}] | {a}"
+    out = []
+    for i, chosen in enumerate(quantities):
+        anns = {q.name: plain for q in quantities[:i]} | {chosen.name: f"Quantity[{a}]"}
+        params = ", ".join(param_text(p, a, anns.get(p.name)) for p in sig.params)
+        out.append(Overload(prefix + params, q_result))
+    params = ", ".join(param_text(p, a, plain if p.is_quantity else None) for p in sig.params)
+    out.append(Overload(prefix + params, a))
+    return tuple(out)
 
 
 def _exponent_name(e: Fraction) -> str:
@@ -234,7 +278,9 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
     else:
         body = rule_body(op, backend, native_call(op, backend))
         status = "override" if impl is not None and impl.call is not None else "native"
-    return Function(op.name, params, returns, docstring(op, kind, None), tuple(body)), status
+    doc = docstring(op, kind, None)
+    typed = overloads(op, backend.array_type)
+    return Function(op.name, params, returns, doc, tuple(body), typed), status
 
 
 _USES = {
@@ -244,11 +290,15 @@ _USES = {
     "as_exponent": r"\bas_exponent\(",
     "_convert": r"\b_convert\.",
     "_custom": r"\b_custom\.",
+    "overload": r"@overload",
 }
 
 
 def _used(functions: list[Function], extra: str = "") -> set[str]:
-    text = extra + "\n".join(f.params + f.returns + "\n".join(f.body) for f in functions)
+    text = extra + "\n".join(
+        f.params + f.returns + "\n".join(f.body) + ("@overload" if f.overloads else "")
+        for f in functions
+    )
     return {name for name, pattern in _USES.items() if re.search(pattern, text)}
 
 
@@ -277,7 +327,9 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     used = _used(functions, "\n".join(preamble))
     imports = ["from __future__ import annotations"]
     imports += ["from fractions import Fraction"] if "Fraction" in used else []
-    imports += ["from typing import Any"] if "Any" in used or "Any" in backend.array_type else []
+    typing_names = ["Any"] if "Any" in used or "Any" in backend.array_type else []
+    typing_names += ["overload"] if "overload" in used else []
+    imports += [f"from typing import {', '.join(typing_names)}"] if typing_names else []
     imports += list(backend.imports)
     imports += ["from polyunit import convert as _convert"] if "_convert" in used else []
     imports += ["from polyunit import custom as _custom"] if "_custom" in used else []
@@ -324,3 +376,48 @@ def frontend_module(spec: Spec) -> Module:
     return Module(
         doc, imports, (), tuple(functions), tuple(f.name for f in functions), "spec/ops/*.yaml"
     )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One conformance line of the protocol module: `var: Ops[array_type] = module`."""
+
+    var: str
+    array_type: str
+    module: str
+
+
+def _bound_names(line: str) -> set[str]:
+    node = ast.parse(line).body[0]
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.split(".")[0] for a in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {a.asname or a.name for a in node.names}
+    return set()
+
+
+def protocol_functions(ops: tuple[Op, ...]) -> tuple[Function, ...]:
+    """The Protocol's methods: each op's signature and overloads over the type variable `A`."""
+    functions = []
+    for op in ops:
+        sig = op.signature
+        params = ", ".join(["self", *(param_text(p, "A") for p in sig.params)])
+        returns = _RETURNS[sig.returns].format(A="A")
+        functions.append(Function(op.name, params, returns, (), (), overloads(op, "A", "self, ")))
+    return tuple(functions)
+
+
+def protocol_checks(spec: Spec) -> tuple[tuple[str, ...], tuple[Check, ...]]:
+    """Import lines and conformance checks: every backend module, and polyunit.math as Ops[Any]."""
+    imports: list[str] = []
+    checks = []
+    for b in spec.backends:
+        for line in b.imports:
+            names = _bound_names(line)
+            if any(re.search(rf"\b{n}\b", b.array_type) for n in names) and line not in imports:
+                imports.append(line)
+        imports.append(f"from polyunit.backends import {b.name} as _{b.name}_ops")
+        checks.append(Check(f"_check_{b.name}", b.array_type, f"_{b.name}_ops"))
+    imports.append("from polyunit.backends import frontend_math as _math_ops")
+    checks.append(Check("_check_math", "Any", "_math_ops"))
+    return tuple(imports), tuple(checks)

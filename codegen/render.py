@@ -8,7 +8,13 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.lower import Module, backend_module, frontend_module
+from codegen.lower import (
+    Module,
+    backend_module,
+    frontend_module,
+    protocol_checks,
+    protocol_functions,
+)
 from codegen.model import Spec
 from codegen.parse import format_signature
 from codegen.units import render_units
@@ -64,6 +70,13 @@ def render_manifest(env: jinja2.Environment, spec: Spec, support: dict[str, dict
     )
 
 
+def render_protocol(env: jinja2.Environment, spec: Spec) -> str:
+    imports, checks = protocol_checks(spec)
+    return env.get_template("protocol.py.jinja").render(
+        functions=protocol_functions(spec.ops), imports=imports, checks=checks
+    )
+
+
 def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
     """Every generated file, by path relative to generated/, unformatted."""
     env = _env()
@@ -76,6 +89,7 @@ def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
             support[op][backend.name] = status
     files["frontend_math.py"] = render_module(env, frontend_module(spec))
     files["manifest.py"] = render_manifest(env, spec, support)
+    files["protocol.py"] = render_protocol(env, spec)
     if (spec_dir / "units.yaml").exists():  # small fixture specs may leave the catalog out
         files.update(render_units(spec_dir))
     return dict(sorted(files.items()))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import cupy as cp
 
@@ -185,6 +185,14 @@ _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
 
 
+@overload
+def abs(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def abs(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def abs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Absolute value, element-wise.
 
@@ -194,6 +202,14 @@ def abs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
     return _r.keep(cp.abs(m_x), u_x)
 
 
+@overload
+def absolute(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def absolute(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def absolute(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Absolute value, element-wise.
 
@@ -201,6 +217,20 @@ def absolute(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarra
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.absolute(m_x), u_x)
+
+
+@overload
+def add(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def add(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def add(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def add(
@@ -231,6 +261,18 @@ def all(
     return cp.all(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amax(
+    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def amax(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -242,6 +284,18 @@ def amax(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def amin(
+    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amin(
+    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def amin(
@@ -386,6 +440,14 @@ def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1)
     return cp.argsort(m_a, axis=axis)
 
 
+@overload
+def around(x: Quantity[cp.ndarray], decimals: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def around(x: cp.ndarray | float, decimals: int = 0) -> cp.ndarray: ...
+
+
 def around(
     x: Quantity[cp.ndarray] | cp.ndarray | float, decimals: int = 0
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -395,6 +457,14 @@ def around(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.around(m_x, decimals=decimals), u_x)
+
+
+@overload
+def astype(x: Quantity[cp.ndarray], dtype: Any) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def astype(x: cp.ndarray | float, dtype: Any) -> cp.ndarray: ...
 
 
 def astype(
@@ -408,6 +478,16 @@ def astype(
     return _r.keep(m_x.astype(dtype), u_x)
 
 
+@overload
+def broadcast_to(
+    array: Quantity[cp.ndarray], shape: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def broadcast_to(array: cp.ndarray | float, shape: int | tuple[int, ...]) -> cp.ndarray: ...
+
+
 def broadcast_to(
     array: Quantity[cp.ndarray] | cp.ndarray | float, shape: int | tuple[int, ...]
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -419,6 +499,14 @@ def broadcast_to(
     return _r.keep(cp.broadcast_to(m_array, shape=shape), u_array)
 
 
+@overload
+def cbrt(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def cbrt(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def cbrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cube root, element-wise.
 
@@ -428,6 +516,14 @@ def cbrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     return _r.changed(cp.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
+@overload
+def ceil(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ceil(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def ceil(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Ceiling in the unit of `x`, element-wise.
 
@@ -435,6 +531,34 @@ def ceil(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.ceil(m_x), u_x)
+
+
+@overload
+def clip(
+    a: Quantity[cp.ndarray],
+    a_min: Quantity[cp.ndarray] | cp.ndarray | float,
+    a_max: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def clip(
+    a: cp.ndarray | float,
+    a_min: Quantity[cp.ndarray],
+    a_max: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def clip(
+    a: cp.ndarray | float, a_min: cp.ndarray | float, a_max: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def clip(
+    a: cp.ndarray | float, a_min: cp.ndarray | float, a_max: cp.ndarray | float
+) -> cp.ndarray: ...
 
 
 def clip(
@@ -456,6 +580,14 @@ def clip(
     return _r.keep(cp.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+@overload
+def conj(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def conj(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def conj(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Complex conjugate, element-wise.
 
@@ -463,6 +595,14 @@ def conj(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.conj(m_x), u_x)
+
+
+@overload
+def conjugate(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def conjugate(x: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def conjugate(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -511,6 +651,20 @@ def count_nonzero(
     return cp.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
+@overload
+def cross(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def cross(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def cross(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def cross(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -533,6 +687,14 @@ def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = Non
     m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return cp.cumprod(m_x, axis=axis)
+
+
+@overload
+def cumsum(x: Quantity[cp.ndarray], axis: int | None = None) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def cumsum(x: cp.ndarray | float, axis: int | None = None) -> cp.ndarray: ...
 
 
 def cumsum(
@@ -572,6 +734,14 @@ def degrees(
     return cp.degrees(m_x)
 
 
+@overload
+def diag(v: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diag(v: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
+
+
 def diag(
     v: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -581,6 +751,14 @@ def diag(
     """
     m_v, u_v = _lift(v)
     return _r.keep(cp.diag(m_v, k=k), u_v)
+
+
+@overload
+def diagflat(v: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diagflat(v: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
 
 
 def diagflat(
@@ -594,6 +772,18 @@ def diagflat(
     return _r.keep(cp.diagflat(m_v, k=k), u_v)
 
 
+@overload
+def diagonal(
+    a: Quantity[cp.ndarray], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diagonal(
+    a: cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> cp.ndarray: ...
+
+
 def diagonal(
     a: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -603,6 +793,14 @@ def diagonal(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def diff(x: Quantity[cp.ndarray], n: int = 1, axis: int = -1) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diff(x: cp.ndarray | float, n: int = 1, axis: int = -1) -> cp.ndarray: ...
 
 
 def diff(
@@ -616,6 +814,20 @@ def diff(
     return _r.keep(cp.diff(m_x, n=n, axis=axis), u_x)
 
 
+@overload
+def divide(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def divide(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def divide(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def divide(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -626,6 +838,20 @@ def divide(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     return _r.changed(cp.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def dot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def dot(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def dot(
@@ -706,6 +932,14 @@ def exp2(
     return cp.exp2(m_x)
 
 
+@overload
+def expand_dims(a: Quantity[cp.ndarray], axis: int) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def expand_dims(a: cp.ndarray | float, axis: int) -> cp.ndarray: ...
+
+
 def expand_dims(
     a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -739,6 +973,14 @@ def eye(
     return _r.changed(cp.eye(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def fabs(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fabs(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def fabs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Absolute value of real input, element-wise.
 
@@ -748,6 +990,14 @@ def fabs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     return _r.keep(cp.fabs(m_x), u_x)
 
 
+@overload
+def fix(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fix(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def fix(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -755,6 +1005,16 @@ def fix(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.fix(m_x), u_x)
+
+
+@overload
+def flip(
+    m: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def flip(m: cp.ndarray | float, axis: int | tuple[int, ...] | None = None) -> cp.ndarray: ...
 
 
 def flip(
@@ -768,6 +1028,14 @@ def flip(
     return _r.keep(cp.flip(m_m, axis=axis), u_m)
 
 
+@overload
+def fliplr(m: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fliplr(m: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def fliplr(m: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Reverse the order of elements along axis 1.
 
@@ -777,6 +1045,14 @@ def fliplr(m: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
     return _r.keep(cp.fliplr(m_m), u_m)
 
 
+@overload
+def flipud(m: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def flipud(m: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def flipud(m: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Reverse the order of elements along axis 0.
 
@@ -784,6 +1060,22 @@ def flipud(m: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
     """
     m_m, u_m = _lift(m)
     return _r.keep(cp.flipud(m_m), u_m)
+
+
+@overload
+def float_power(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def float_power(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def float_power(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def float_power(
@@ -801,6 +1093,14 @@ def float_power(
     return _r.changed(cp.float_power(m_x, m_y), u)
 
 
+@overload
+def floor(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def floor(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def floor(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Floor in the unit of `x`, element-wise.
 
@@ -808,6 +1108,22 @@ def floor(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.floor(m_x), u_x)
+
+
+@overload
+def floor_divide(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def floor_divide(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def floor_divide(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def floor_divide(
@@ -821,6 +1137,20 @@ def floor_divide(
     m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(cp.floor_divide(m_x, m_y), u)
+
+
+@overload
+def fmax(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fmax(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fmax(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def fmax(
@@ -837,6 +1167,20 @@ def fmax(
     return _r.keep(cp.fmax(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmin(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fmin(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fmin(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def fmin(
     x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -849,6 +1193,20 @@ def fmin(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(cp.fmin(m_x1, m_x2), u_x1)
+
+
+@overload
+def fmod(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fmod(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fmod(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def fmod(
@@ -865,6 +1223,18 @@ def fmod(
     return _r.keep(cp.fmod(m_x1, m_x2), u_x1)
 
 
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: Quantity[cp.ndarray], dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: cp.ndarray | float, dtype: Any | None = None
+) -> cp.ndarray: ...
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -876,6 +1246,33 @@ def full(
     """
     m_fill_value, u_fill_value = _lift(fill_value)
     return _r.keep(cp.full(shape, m_fill_value, dtype=dtype), u_fill_value)
+
+
+@overload
+def full_like(
+    a: Quantity[cp.ndarray],
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def full_like(
+    a: cp.ndarray | float,
+    fill_value: Quantity[cp.ndarray],
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def full_like(
+    a: cp.ndarray | float,
+    fill_value: cp.ndarray | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> cp.ndarray: ...
 
 
 def full_like(
@@ -923,6 +1320,20 @@ def greater_equal(
     return cp.greater_equal(m_x, m_y)
 
 
+@overload
+def hypot(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def hypot(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def hypot(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def hypot(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -949,6 +1360,14 @@ def identity(
     return _r.changed(cp.identity(n=n, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def imag(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def imag(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def imag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Imaginary part, element-wise (zeros for real input).
 
@@ -956,6 +1375,20 @@ def imag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.imag(m_x), u_x)
+
+
+@overload
+def inner(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def inner(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def inner(
@@ -1006,6 +1439,20 @@ def isreal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     return cp.isreal(m_x)
 
 
+@overload
+def kron(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def kron(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def kron(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def kron(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1044,6 +1491,36 @@ def less_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return cp.less_equal(m_x, m_y)
+
+
+@overload
+def linspace(
+    start: Quantity[cp.ndarray],
+    stop: Quantity[cp.ndarray] | cp.ndarray | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linspace(
+    start: cp.ndarray | float,
+    stop: Quantity[cp.ndarray],
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linspace(
+    start: cp.ndarray | float,
+    stop: cp.ndarray | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linspace(
@@ -1205,6 +1682,20 @@ def logspace(
     return cp.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
 
 
+@overload
+def matmul(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def matmul(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def matmul(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def matmul(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1228,6 +1719,18 @@ def matrix_power(
     return _r.changed(cp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def max(
+    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def max(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1239,6 +1742,20 @@ def max(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def maximum(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def maximum(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def maximum(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def maximum(
@@ -1255,6 +1772,18 @@ def maximum(
     return _r.keep(cp.maximum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mean(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def mean(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def mean(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1268,6 +1797,18 @@ def mean(
     return _r.keep(cp.mean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def median(
+    x: Quantity[cp.ndarray], axis: int | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def median(
+    x: cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def median(
     x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, keepdims: bool = False
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1277,6 +1818,18 @@ def median(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.median(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def min(
+    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def min(
@@ -1290,6 +1843,20 @@ def min(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def minimum(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def minimum(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def minimum(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def minimum(
@@ -1306,6 +1873,20 @@ def minimum(
     return _r.keep(cp.minimum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mod(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def mod(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def mod(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def mod(
     x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1320,6 +1901,18 @@ def mod(
     return _r.keep(cp.mod(m_x1, m_x2), u_x1)
 
 
+@overload
+def moveaxis(
+    a: Quantity[cp.ndarray], source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def moveaxis(
+    a: cp.ndarray | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> cp.ndarray: ...
+
+
 def moveaxis(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     source: int | tuple[int, ...],
@@ -1331,6 +1924,22 @@ def moveaxis(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+@overload
+def multiply(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def multiply(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def multiply(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def multiply(
@@ -1379,6 +1988,14 @@ def nancumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = 
     return cp.nancumprod(m_x, axis=axis)
 
 
+@overload
+def nancumsum(x: Quantity[cp.ndarray], axis: int | None = None) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nancumsum(x: cp.ndarray | float, axis: int | None = None) -> cp.ndarray: ...
+
+
 def nancumsum(
     x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1388,6 +2005,18 @@ def nancumsum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.nancumsum(m_x, axis=axis), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmax(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def nanmax(
@@ -1403,6 +2032,18 @@ def nanmax(
     return _r.keep(cp.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmean(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmean(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def nanmean(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1416,6 +2057,18 @@ def nanmean(
     return _r.keep(cp.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmedian(
+    x: Quantity[cp.ndarray], axis: int | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmedian(
+    x: cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def nanmedian(
     x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, keepdims: bool = False
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1425,6 +2078,18 @@ def nanmedian(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmin(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def nanmin(
@@ -1438,6 +2103,18 @@ def nanmin(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanpercentile(
+    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanpercentile(
+    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def nanpercentile(
@@ -1456,6 +2133,18 @@ def nanpercentile(
     return _r.keep(cp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def nanquantile(
+    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanquantile(
+    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def nanquantile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
@@ -1472,6 +2161,24 @@ def nanquantile(
     return _r.keep(cp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def nanstd(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanstd(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> cp.ndarray: ...
+
+
 def nanstd(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1486,6 +2193,18 @@ def nanstd(
     return _r.keep(cp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def nansum(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nansum(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def nansum(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1497,6 +2216,24 @@ def nansum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanvar(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def nanvar(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> cp.ndarray: ...
 
 
 def nanvar(
@@ -1515,6 +2252,14 @@ def nanvar(
     )
 
 
+@overload
+def negative(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def negative(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def negative(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Numerical negative, element-wise.
 
@@ -1522,6 +2267,20 @@ def negative(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarra
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.negative(m_x), u_x)
+
+
+@overload
+def nextafter(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nextafter(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nextafter(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def nextafter(
@@ -1578,6 +2337,20 @@ def ones_like(
     return _r.like(cp.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def outer(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def outer(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def outer(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1588,6 +2361,18 @@ def outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def percentile(
+    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def percentile(
+    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def percentile(
@@ -1606,6 +2391,14 @@ def percentile(
     return _r.keep(cp.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def positive(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def positive(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def positive(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Numerical positive (a copy of the input), element-wise.
 
@@ -1613,6 +2406,20 @@ def positive(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarra
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.positive(m_x), u_x)
+
+
+@overload
+def power(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def power(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def power(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def power(
@@ -1630,6 +2437,18 @@ def power(
     return _r.changed(cp.power(m_x, m_y), u)
 
 
+@overload
+def ptp(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ptp(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
+
+
 def ptp(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1641,6 +2460,18 @@ def ptp(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def quantile(
+    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def quantile(
+    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def quantile(
@@ -1685,6 +2516,14 @@ def radians(
     return cp.radians(m_x)
 
 
+@overload
+def ravel(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ravel(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def ravel(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """The array flattened to one dimension in row-major order.
 
@@ -1692,6 +2531,14 @@ def ravel(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.ravel(m_a), u_a)
+
+
+@overload
+def real(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def real(x: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def real(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1703,6 +2550,14 @@ def real(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     return _r.keep(cp.real(m_x), u_x)
 
 
+@overload
+def reciprocal(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def reciprocal(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def reciprocal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Reciprocal `1 / x`, element-wise.
 
@@ -1710,6 +2565,20 @@ def reciprocal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
     """
     m_x, u_x = _lift(x)
     return _r.changed(cp.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+@overload
+def remainder(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def remainder(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def remainder(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def remainder(
@@ -1726,6 +2595,16 @@ def remainder(
     return _r.keep(cp.remainder(m_x, m_y), u_x)
 
 
+@overload
+def repeat(
+    a: Quantity[cp.ndarray], repeats: int, axis: int | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def repeat(a: cp.ndarray | float, repeats: int, axis: int | None = None) -> cp.ndarray: ...
+
+
 def repeat(
     a: Quantity[cp.ndarray] | cp.ndarray | float, repeats: int, axis: int | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1735,6 +2614,14 @@ def repeat(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.repeat(m_a, repeats=repeats, axis=axis), u_a)
+
+
+@overload
+def reshape(a: Quantity[cp.ndarray], shape: int | tuple[int, ...]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def reshape(a: cp.ndarray | float, shape: int | tuple[int, ...]) -> cp.ndarray: ...
 
 
 def reshape(
@@ -1748,6 +2635,14 @@ def reshape(
     return _r.keep(cp.reshape(m_a, shape=shape), u_a)
 
 
+@overload
+def rint(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def rint(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def rint(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
 
@@ -1755,6 +2650,18 @@ def rint(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.rint(m_x), u_x)
+
+
+@overload
+def roll(
+    a: Quantity[cp.ndarray], shift: int, axis: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def roll(
+    a: cp.ndarray | float, shift: int, axis: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
 
 
 def roll(
@@ -1770,6 +2677,18 @@ def roll(
     return _r.keep(cp.roll(m_a, shift=shift, axis=axis), u_a)
 
 
+@overload
+def rot90(
+    m: Quantity[cp.ndarray], k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def rot90(
+    m: cp.ndarray | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> cp.ndarray: ...
+
+
 def rot90(
     m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1779,6 +2698,14 @@ def rot90(
     """
     m_m, u_m = _lift(m)
     return _r.keep(cp.rot90(m_m, k=k, axes=axes), u_m)
+
+
+@overload
+def round(x: Quantity[cp.ndarray], decimals: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def round(x: cp.ndarray | float, decimals: int = 0) -> cp.ndarray: ...
 
 
 def round(
@@ -1862,6 +2789,14 @@ def sinh(
     return cp.sinh(m_x)
 
 
+@overload
+def sort(a: Quantity[cp.ndarray], axis: int | None = -1) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def sort(a: cp.ndarray | float, axis: int | None = -1) -> cp.ndarray: ...
+
+
 def sort(
     a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1873,6 +2808,14 @@ def sort(
     return _r.keep(cp.sort(m_a, axis=axis), u_a)
 
 
+@overload
+def sqrt(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def sqrt(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def sqrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Non-negative square root, element-wise.
 
@@ -1880,6 +2823,14 @@ def sqrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     """
     m_x, u_x = _lift(x)
     return _r.changed(cp.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+
+
+@overload
+def square(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def square(x: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def square(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1891,6 +2842,16 @@ def square(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
     return _r.changed(cp.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
+@overload
+def squeeze(
+    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def squeeze(a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None) -> cp.ndarray: ...
+
+
 def squeeze(
     a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | tuple[int, ...] | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1900,6 +2861,24 @@ def squeeze(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.squeeze(m_a, axis=axis), u_a)
+
+
+@overload
+def std(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def std(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> cp.ndarray: ...
 
 
 def std(
@@ -1916,6 +2895,20 @@ def std(
     return _r.keep(cp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def subtract(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def subtract(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def subtract(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def subtract(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1928,6 +2921,18 @@ def subtract(
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(cp.subtract(m_x, m_y), u_x)
+
+
+@overload
+def sum(
+    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def sum(
+    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> cp.ndarray: ...
 
 
 def sum(
@@ -1943,6 +2948,14 @@ def sum(
     return _r.keep(cp.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def swapaxes(a: Quantity[cp.ndarray], axis1: int, axis2: int) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def swapaxes(a: cp.ndarray | float, axis1: int, axis2: int) -> cp.ndarray: ...
+
+
 def swapaxes(
     a: Quantity[cp.ndarray] | cp.ndarray | float, axis1: int, axis2: int
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1952,6 +2965,16 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def take(
+    a: Quantity[cp.ndarray], indices: cp.ndarray, axis: int | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def take(a: cp.ndarray | float, indices: cp.ndarray, axis: int | None = None) -> cp.ndarray: ...
 
 
 def take(
@@ -1991,6 +3014,22 @@ def tanh(
     return cp.tanh(m_x)
 
 
+@overload
+def tensordot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def tensordot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
+
+
 def tensordot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -2005,6 +3044,14 @@ def tensordot(
     return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def tile(A: Quantity[cp.ndarray], reps: int | tuple[int, ...]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def tile(A: cp.ndarray | float, reps: int | tuple[int, ...]) -> cp.ndarray: ...
+
+
 def tile(
     A: Quantity[cp.ndarray] | cp.ndarray | float, reps: int | tuple[int, ...]
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -2016,6 +3063,16 @@ def tile(
     return _r.keep(cp.tile(m_A, reps=reps), u_A)
 
 
+@overload
+def trace(
+    a: Quantity[cp.ndarray], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def trace(a: cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> cp.ndarray: ...
+
+
 def trace(
     a: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -2025,6 +3082,16 @@ def trace(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def transpose(
+    a: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def transpose(a: cp.ndarray | float, axes: int | tuple[int, ...] | None = None) -> cp.ndarray: ...
 
 
 def transpose(
@@ -2048,6 +3115,14 @@ def tri(
     return _r.changed(cp.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def tril(m: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def tril(m: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
+
+
 def tril(
     m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -2059,6 +3134,14 @@ def tril(
     return _r.keep(cp.tril(m_m, k=k), u_m)
 
 
+@overload
+def triu(m: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def triu(m: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
+
+
 def triu(
     m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -2068,6 +3151,22 @@ def triu(
     """
     m_m, u_m = _lift(m)
     return _r.keep(cp.triu(m_m, k=k), u_m)
+
+
+@overload
+def true_divide(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def true_divide(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def true_divide(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def true_divide(
@@ -2082,6 +3181,14 @@ def true_divide(
     return _r.changed(cp.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+@overload
+def trunc(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def trunc(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def trunc(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -2089,6 +3196,24 @@ def trunc(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.trunc(m_x), u_x)
+
+
+@overload
+def var(
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def var(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> cp.ndarray: ...
 
 
 def var(
@@ -2105,6 +3230,20 @@ def var(
     return _r.changed(cp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
 
 
+@overload
+def vdot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def vdot(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def vdot(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -2115,6 +3254,22 @@ def vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def vecdot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def vecdot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
 
 
 def vecdot(
@@ -2129,6 +3284,22 @@ def vecdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+@overload
+def where(
+    condition: cp.ndarray, x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def where(
+    condition: cp.ndarray, x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def where(condition: cp.ndarray, x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def where(

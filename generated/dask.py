@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import dask.array as da
 
@@ -185,6 +185,14 @@ _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
 
 
+@overload
+def abs(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def abs(x: da.Array | float) -> da.Array: ...
+
+
 def abs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Absolute value, element-wise.
 
@@ -194,6 +202,14 @@ def abs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
     return _r.keep(da.abs(m_x), u_x)
 
 
+@overload
+def absolute(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def absolute(x: da.Array | float) -> da.Array: ...
+
+
 def absolute(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Absolute value, element-wise.
 
@@ -201,6 +217,18 @@ def absolute(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.absolute(m_x), u_x)
+
+
+@overload
+def add(x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array]: ...
+
+
+@overload
+def add(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def add(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def add(
@@ -231,6 +259,18 @@ def all(
     return da.all(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amax(
+    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def amax(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -242,6 +282,18 @@ def amax(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def amin(
+    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amin(
+    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
 
 
 def amin(
@@ -379,6 +431,14 @@ def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> 
     raise _r.unsupported("argsort", "dask", "dask.array has no argsort")
 
 
+@overload
+def around(x: Quantity[da.Array], decimals: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def around(x: da.Array | float, decimals: int = 0) -> da.Array: ...
+
+
 def around(
     x: Quantity[da.Array] | da.Array | float, decimals: int = 0
 ) -> Quantity[da.Array] | da.Array:
@@ -390,6 +450,14 @@ def around(
     return _r.keep(da.around(m_x, decimals=decimals), u_x)
 
 
+@overload
+def astype(x: Quantity[da.Array], dtype: Any) -> Quantity[da.Array]: ...
+
+
+@overload
+def astype(x: da.Array | float, dtype: Any) -> da.Array: ...
+
+
 def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.Array] | da.Array:
     """Copy of the array cast to the given data type.
 
@@ -397,6 +465,14 @@ def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.
     """
     m_x, u_x = _lift(x)
     return _r.keep(m_x.astype(dtype), u_x)
+
+
+@overload
+def broadcast_to(array: Quantity[da.Array], shape: int | tuple[int, ...]) -> Quantity[da.Array]: ...
+
+
+@overload
+def broadcast_to(array: da.Array | float, shape: int | tuple[int, ...]) -> da.Array: ...
 
 
 def broadcast_to(
@@ -410,6 +486,14 @@ def broadcast_to(
     return _r.keep(da.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array)
 
 
+@overload
+def cbrt(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def cbrt(x: da.Array | float) -> da.Array: ...
+
+
 def cbrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Cube root, element-wise.
 
@@ -419,6 +503,14 @@ def cbrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     return _r.changed(da.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
+@overload
+def ceil(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def ceil(x: da.Array | float) -> da.Array: ...
+
+
 def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Ceiling in the unit of `x`, element-wise.
 
@@ -426,6 +518,30 @@ def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.ceil(m_x), u_x)
+
+
+@overload
+def clip(
+    a: Quantity[da.Array],
+    a_min: Quantity[da.Array] | da.Array | float,
+    a_max: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def clip(
+    a: da.Array | float, a_min: Quantity[da.Array], a_max: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def clip(
+    a: da.Array | float, a_min: da.Array | float, a_max: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def clip(a: da.Array | float, a_min: da.Array | float, a_max: da.Array | float) -> da.Array: ...
 
 
 def clip(
@@ -447,6 +563,14 @@ def clip(
     return _r.keep(da.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+@overload
+def conj(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def conj(x: da.Array | float) -> da.Array: ...
+
+
 def conj(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Complex conjugate, element-wise.
 
@@ -454,6 +578,14 @@ def conj(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.conj(m_x), u_x)
+
+
+@overload
+def conjugate(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def conjugate(x: da.Array | float) -> da.Array: ...
 
 
 def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -498,6 +630,20 @@ def count_nonzero(
     return da.sum(m_a != 0, axis=axis, keepdims=keepdims)
 
 
+@overload
+def cross(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def cross(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def cross(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
 def cross(
     a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -523,6 +669,14 @@ def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -
     m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return da.cumprod(m_x, axis=axis)
+
+
+@overload
+def cumsum(x: Quantity[da.Array], axis: int | None = None) -> Quantity[da.Array]: ...
+
+
+@overload
+def cumsum(x: da.Array | float, axis: int | None = None) -> da.Array: ...
 
 
 def cumsum(
@@ -562,6 +716,14 @@ def degrees(
     return da.degrees(m_x)
 
 
+@overload
+def diag(v: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def diag(v: da.Array | float, k: int = 0) -> da.Array: ...
+
+
 def diag(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
@@ -571,6 +733,14 @@ def diag(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
     return _r.keep(da.diag(m_v, k=k), u_v)
 
 
+@overload
+def diagflat(v: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def diagflat(v: da.Array | float, k: int = 0) -> da.Array: ...
+
+
 def diagflat(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
     """Two-dimensional array with the flattened input on the k-th diagonal.
 
@@ -578,6 +748,16 @@ def diagflat(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[d
     """
     m_v, u_v = _lift(v)
     return _r.keep(da.diag(da.ravel(m_v), k=k), u_v)
+
+
+@overload
+def diagonal(
+    a: Quantity[da.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def diagonal(a: da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> da.Array: ...
 
 
 def diagonal(
@@ -591,6 +771,14 @@ def diagonal(
     return _r.keep(da.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
+@overload
+def diff(x: Quantity[da.Array], n: int = 1, axis: int = -1) -> Quantity[da.Array]: ...
+
+
+@overload
+def diff(x: da.Array | float, n: int = 1, axis: int = -1) -> da.Array: ...
+
+
 def diff(
     x: Quantity[da.Array] | da.Array | float, n: int = 1, axis: int = -1
 ) -> Quantity[da.Array] | da.Array:
@@ -600,6 +788,20 @@ def diff(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.diff(m_x, n=n, axis=axis), u_x)
+
+
+@overload
+def divide(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def divide(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def divide(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def divide(
@@ -612,6 +814,20 @@ def divide(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     return _r.changed(da.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def dot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def dot(
@@ -691,6 +907,14 @@ def exp2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     return da.exp2(m_x)
 
 
+@overload
+def expand_dims(a: Quantity[da.Array], axis: int) -> Quantity[da.Array]: ...
+
+
+@overload
+def expand_dims(a: da.Array | float, axis: int) -> da.Array: ...
+
+
 def expand_dims(
     a: Quantity[da.Array] | da.Array | float, axis: int
 ) -> Quantity[da.Array] | da.Array:
@@ -725,6 +949,14 @@ def eye(
     )
 
 
+@overload
+def fabs(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def fabs(x: da.Array | float) -> da.Array: ...
+
+
 def fabs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Absolute value of real input, element-wise.
 
@@ -734,6 +966,14 @@ def fabs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     return _r.keep(da.fabs(m_x), u_x)
 
 
+@overload
+def fix(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def fix(x: da.Array | float) -> da.Array: ...
+
+
 def fix(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -741,6 +981,16 @@ def fix(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.fix(m_x), u_x)
+
+
+@overload
+def flip(
+    m: Quantity[da.Array], axis: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def flip(m: da.Array | float, axis: int | tuple[int, ...] | None = None) -> da.Array: ...
 
 
 def flip(
@@ -754,6 +1004,14 @@ def flip(
     return _r.keep(da.flip(m_m, axis=axis), u_m)
 
 
+@overload
+def fliplr(m: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def fliplr(m: da.Array | float) -> da.Array: ...
+
+
 def fliplr(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Reverse the order of elements along axis 1.
 
@@ -763,6 +1021,14 @@ def fliplr(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
     return _r.keep(da.fliplr(m_m), u_m)
 
 
+@overload
+def flipud(m: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def flipud(m: da.Array | float) -> da.Array: ...
+
+
 def flipud(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Reverse the order of elements along axis 0.
 
@@ -770,6 +1036,20 @@ def flipud(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
     """
     m_m, u_m = _lift(m)
     return _r.keep(da.flipud(m_m), u_m)
+
+
+@overload
+def float_power(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def float_power(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def float_power(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def float_power(
@@ -787,6 +1067,14 @@ def float_power(
     return _r.changed(da.float_power(m_x, m_y), u)
 
 
+@overload
+def floor(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def floor(x: da.Array | float) -> da.Array: ...
+
+
 def floor(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Floor in the unit of `x`, element-wise.
 
@@ -794,6 +1082,20 @@ def floor(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.floor(m_x), u_x)
+
+
+@overload
+def floor_divide(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def floor_divide(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def floor_divide(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def floor_divide(
@@ -807,6 +1109,20 @@ def floor_divide(
     m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(da.floor_divide(m_x, m_y), u)
+
+
+@overload
+def fmax(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fmax(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def fmax(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
 
 
 def fmax(
@@ -823,6 +1139,20 @@ def fmax(
     return _r.keep(da.fmax(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmin(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fmin(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def fmin(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
+
+
 def fmin(
     x1: Quantity[da.Array] | da.Array | float, x2: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -837,6 +1167,20 @@ def fmin(
     return _r.keep(da.fmin(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmod(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fmod(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def fmod(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
+
+
 def fmod(
     x1: Quantity[da.Array] | da.Array | float, x2: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -849,6 +1193,18 @@ def fmod(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.fmod(m_x1, m_x2), u_x1)
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: Quantity[da.Array], dtype: Any | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: da.Array | float, dtype: Any | None = None
+) -> da.Array: ...
 
 
 def full(
@@ -869,6 +1225,33 @@ def full(
         ),
         u_fill_value,
     )
+
+
+@overload
+def full_like(
+    a: Quantity[da.Array],
+    fill_value: Quantity[da.Array] | da.Array | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def full_like(
+    a: da.Array | float,
+    fill_value: Quantity[da.Array],
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def full_like(
+    a: da.Array | float,
+    fill_value: da.Array | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> da.Array: ...
 
 
 def full_like(
@@ -924,6 +1307,20 @@ def greater_equal(
     return da.greater_equal(m_x, m_y)
 
 
+@overload
+def hypot(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def hypot(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def hypot(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
 def hypot(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -950,6 +1347,14 @@ def identity(
     return _r.changed(da.eye(n, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def imag(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def imag(x: da.Array | float) -> da.Array: ...
+
+
 def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Imaginary part, element-wise (zeros for real input).
 
@@ -957,6 +1362,20 @@ def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.imag(m_x), u_x)
+
+
+@overload
+def inner(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def inner(
@@ -1012,6 +1431,20 @@ def isreal(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     return da.isreal(m_x)
 
 
+@overload
+def kron(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def kron(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def kron(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
 def kron(
     a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -1048,6 +1481,36 @@ def less_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return da.less_equal(m_x, m_y)
+
+
+@overload
+def linspace(
+    start: Quantity[da.Array],
+    stop: Quantity[da.Array] | da.Array | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linspace(
+    start: da.Array | float,
+    stop: Quantity[da.Array],
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linspace(
+    start: da.Array | float,
+    stop: da.Array | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> da.Array: ...
 
 
 def linspace(
@@ -1205,6 +1668,20 @@ def logspace(
     )
 
 
+@overload
+def matmul(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def matmul(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def matmul(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
 def matmul(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -1225,6 +1702,18 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
     raise _r.unsupported("matrix_power", "dask", "dask.array has no matrix_power")
 
 
+@overload
+def max(
+    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def max(
+    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def max(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1236,6 +1725,20 @@ def max(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def maximum(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def maximum(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def maximum(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
 
 
 def maximum(
@@ -1252,6 +1755,18 @@ def maximum(
     return _r.keep(da.maximum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mean(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def mean(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def mean(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1263,6 +1778,16 @@ def mean(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def median(
+    x: Quantity[da.Array], axis: int | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def median(x: da.Array | float, axis: int | None = None, keepdims: bool = False) -> da.Array: ...
 
 
 def median(
@@ -1281,6 +1806,18 @@ def median(
     )
 
 
+@overload
+def min(
+    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def min(
+    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def min(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1292,6 +1829,20 @@ def min(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def minimum(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def minimum(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def minimum(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
 
 
 def minimum(
@@ -1308,6 +1859,20 @@ def minimum(
     return _r.keep(da.minimum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mod(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def mod(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def mod(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
+
+
 def mod(
     x1: Quantity[da.Array] | da.Array | float, x2: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -1322,6 +1887,18 @@ def mod(
     return _r.keep(da.mod(m_x1, m_x2), u_x1)
 
 
+@overload
+def moveaxis(
+    a: Quantity[da.Array], source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def moveaxis(
+    a: da.Array | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> da.Array: ...
+
+
 def moveaxis(
     a: Quantity[da.Array] | da.Array | float,
     source: int | tuple[int, ...],
@@ -1333,6 +1910,20 @@ def moveaxis(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+@overload
+def multiply(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def multiply(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def multiply(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def multiply(
@@ -1381,6 +1972,14 @@ def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None
     return da.nancumprod(m_x, axis=axis)
 
 
+@overload
+def nancumsum(x: Quantity[da.Array], axis: int | None = None) -> Quantity[da.Array]: ...
+
+
+@overload
+def nancumsum(x: da.Array | float, axis: int | None = None) -> da.Array: ...
+
+
 def nancumsum(
     x: Quantity[da.Array] | da.Array | float, axis: int | None = None
 ) -> Quantity[da.Array] | da.Array:
@@ -1390,6 +1989,18 @@ def nancumsum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.nancumsum(m_x, axis=axis), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmax(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
 
 
 def nanmax(
@@ -1405,6 +2016,18 @@ def nanmax(
     return _r.keep(da.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmean(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmean(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def nanmean(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1416,6 +2039,16 @@ def nanmean(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmedian(
+    x: Quantity[da.Array], axis: int | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmedian(x: da.Array | float, axis: int | None = None, keepdims: bool = False) -> da.Array: ...
 
 
 def nanmedian(
@@ -1434,6 +2067,18 @@ def nanmedian(
     )
 
 
+@overload
+def nanmin(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmin(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def nanmin(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1445,6 +2090,18 @@ def nanmin(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanpercentile(
+    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanpercentile(
+    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> da.Array: ...
 
 
 def nanpercentile(
@@ -1470,6 +2127,18 @@ def nanpercentile(
     )
 
 
+@overload
+def nanquantile(
+    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanquantile(
+    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def nanquantile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
@@ -1493,6 +2162,24 @@ def nanquantile(
     )
 
 
+@overload
+def nanstd(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanstd(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> da.Array: ...
+
+
 def nanstd(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1507,6 +2194,18 @@ def nanstd(
     return _r.keep(da.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def nansum(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nansum(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def nansum(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1518,6 +2217,24 @@ def nansum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanvar(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def nanvar(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def nanvar(
@@ -1536,6 +2253,14 @@ def nanvar(
     )
 
 
+@overload
+def negative(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def negative(x: da.Array | float) -> da.Array: ...
+
+
 def negative(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Numerical negative, element-wise.
 
@@ -1543,6 +2268,20 @@ def negative(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.negative(m_x), u_x)
+
+
+@overload
+def nextafter(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nextafter(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def nextafter(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def nextafter(
@@ -1599,6 +2338,20 @@ def ones_like(
     return _r.like(da.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def outer(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
 def outer(
     a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -1609,6 +2362,18 @@ def outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def percentile(
+    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def percentile(
+    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> da.Array: ...
 
 
 def percentile(
@@ -1634,6 +2399,14 @@ def percentile(
     )
 
 
+@overload
+def positive(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def positive(x: da.Array | float) -> da.Array: ...
+
+
 def positive(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Numerical positive (a copy of the input), element-wise.
 
@@ -1641,6 +2414,20 @@ def positive(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.positive(m_x), u_x)
+
+
+@overload
+def power(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def power(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def power(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def power(
@@ -1658,6 +2445,18 @@ def power(
     return _r.changed(da.power(m_x, m_y), u)
 
 
+@overload
+def ptp(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def ptp(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
+
+
 def ptp(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1671,6 +2470,18 @@ def ptp(
     return _r.keep(
         da.max(m_x, axis=axis, keepdims=keepdims) - da.min(m_x, axis=axis, keepdims=keepdims), u_x
     )
+
+
+@overload
+def quantile(
+    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def quantile(
+    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+) -> da.Array: ...
 
 
 def quantile(
@@ -1722,6 +2533,14 @@ def radians(
     return da.radians(m_x)
 
 
+@overload
+def ravel(a: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def ravel(a: da.Array | float) -> da.Array: ...
+
+
 def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """The array flattened to one dimension in row-major order.
 
@@ -1729,6 +2548,14 @@ def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.ravel(m_a), u_a)
+
+
+@overload
+def real(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def real(x: da.Array | float) -> da.Array: ...
 
 
 def real(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1740,6 +2567,14 @@ def real(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     return _r.keep(da.real(m_x), u_x)
 
 
+@overload
+def reciprocal(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def reciprocal(x: da.Array | float) -> da.Array: ...
+
+
 def reciprocal(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Reciprocal `1 / x`, element-wise.
 
@@ -1747,6 +2582,20 @@ def reciprocal(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
     """
     m_x, u_x = _lift(x)
     return _r.changed(da.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+@overload
+def remainder(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def remainder(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def remainder(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def remainder(
@@ -1761,6 +2610,14 @@ def remainder(
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     return _r.keep(da.remainder(m_x, m_y), u_x)
+
+
+@overload
+def repeat(a: Quantity[da.Array], repeats: int, axis: int | None = None) -> Quantity[da.Array]: ...
+
+
+@overload
+def repeat(a: da.Array | float, repeats: int, axis: int | None = None) -> da.Array: ...
 
 
 def repeat(
@@ -1779,6 +2636,14 @@ def repeat(
     )
 
 
+@overload
+def reshape(a: Quantity[da.Array], shape: int | tuple[int, ...]) -> Quantity[da.Array]: ...
+
+
+@overload
+def reshape(a: da.Array | float, shape: int | tuple[int, ...]) -> da.Array: ...
+
+
 def reshape(
     a: Quantity[da.Array] | da.Array | float, shape: int | tuple[int, ...]
 ) -> Quantity[da.Array] | da.Array:
@@ -1790,6 +2655,14 @@ def reshape(
     return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
 
 
+@overload
+def rint(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def rint(x: da.Array | float) -> da.Array: ...
+
+
 def rint(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
 
@@ -1797,6 +2670,18 @@ def rint(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.rint(m_x), u_x)
+
+
+@overload
+def roll(
+    a: Quantity[da.Array], shift: int, axis: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def roll(
+    a: da.Array | float, shift: int, axis: int | tuple[int, ...] | None = None
+) -> da.Array: ...
 
 
 def roll(
@@ -1817,6 +2702,16 @@ def roll(
     )
 
 
+@overload
+def rot90(
+    m: Quantity[da.Array], k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def rot90(m: da.Array | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> da.Array: ...
+
+
 def rot90(
     m: Quantity[da.Array] | da.Array | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
 ) -> Quantity[da.Array] | da.Array:
@@ -1826,6 +2721,14 @@ def rot90(
     """
     m_m, u_m = _lift(m)
     return _r.keep(da.rot90(m_m, k=k, axes=axes), u_m)
+
+
+@overload
+def round(x: Quantity[da.Array], decimals: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def round(x: da.Array | float, decimals: int = 0) -> da.Array: ...
 
 
 def round(
@@ -1905,6 +2808,14 @@ def sinh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     return da.sinh(m_x)
 
 
+@overload
+def sort(a: Quantity[da.Array], axis: int | None = -1) -> Quantity[da.Array]: ...
+
+
+@overload
+def sort(a: da.Array | float, axis: int | None = -1) -> da.Array: ...
+
+
 def sort(
     a: Quantity[da.Array] | da.Array | float, axis: int | None = -1
 ) -> Quantity[da.Array] | da.Array:
@@ -1913,6 +2824,14 @@ def sort(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("sort", "dask", "dask.array has no sort")
+
+
+@overload
+def sqrt(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def sqrt(x: da.Array | float) -> da.Array: ...
 
 
 def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1924,6 +2843,14 @@ def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     return _r.changed(da.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
+@overload
+def square(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def square(x: da.Array | float) -> da.Array: ...
+
+
 def square(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Square of the input, element-wise.
 
@@ -1931,6 +2858,16 @@ def square(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
     """
     m_x, u_x = _lift(x)
     return _r.changed(da.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+@overload
+def squeeze(
+    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def squeeze(a: da.Array | float, axis: int | tuple[int, ...] | None = None) -> da.Array: ...
 
 
 def squeeze(
@@ -1942,6 +2879,24 @@ def squeeze(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.squeeze(m_a, axis=axis), u_a)
+
+
+@overload
+def std(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def std(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def std(
@@ -1958,6 +2913,20 @@ def std(
     return _r.keep(da.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def subtract(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def subtract(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def subtract(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
 def subtract(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -1970,6 +2939,18 @@ def subtract(
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(da.subtract(m_x, m_y), u_x)
+
+
+@overload
+def sum(
+    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def sum(
+    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> da.Array: ...
 
 
 def sum(
@@ -1985,6 +2966,14 @@ def sum(
     return _r.keep(da.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def swapaxes(a: Quantity[da.Array], axis1: int, axis2: int) -> Quantity[da.Array]: ...
+
+
+@overload
+def swapaxes(a: da.Array | float, axis1: int, axis2: int) -> da.Array: ...
+
+
 def swapaxes(
     a: Quantity[da.Array] | da.Array | float, axis1: int, axis2: int
 ) -> Quantity[da.Array] | da.Array:
@@ -1994,6 +2983,16 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def take(
+    a: Quantity[da.Array], indices: da.Array, axis: int | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def take(a: da.Array | float, indices: da.Array, axis: int | None = None) -> da.Array: ...
 
 
 def take(
@@ -2042,6 +3041,22 @@ def tanh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     return da.tanh(m_x)
 
 
+@overload
+def tensordot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def tensordot(
+    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
+
+
 def tensordot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
@@ -2056,6 +3071,14 @@ def tensordot(
     return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def tile(A: Quantity[da.Array], reps: int | tuple[int, ...]) -> Quantity[da.Array]: ...
+
+
+@overload
+def tile(A: da.Array | float, reps: int | tuple[int, ...]) -> da.Array: ...
+
+
 def tile(
     A: Quantity[da.Array] | da.Array | float, reps: int | tuple[int, ...]
 ) -> Quantity[da.Array] | da.Array:
@@ -2067,6 +3090,16 @@ def tile(
     return _r.keep(da.tile(m_A, reps=reps), u_A)
 
 
+@overload
+def trace(
+    a: Quantity[da.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def trace(a: da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> da.Array: ...
+
+
 def trace(
     a: Quantity[da.Array] | da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[da.Array] | da.Array:
@@ -2076,6 +3109,16 @@ def trace(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def transpose(
+    a: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def transpose(a: da.Array | float, axes: int | tuple[int, ...] | None = None) -> da.Array: ...
 
 
 def transpose(
@@ -2101,6 +3144,14 @@ def tri(
     )
 
 
+@overload
+def tril(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def tril(m: da.Array | float, k: int = 0) -> da.Array: ...
+
+
 def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
@@ -2110,6 +3161,14 @@ def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
     return _r.keep(da.tril(m_m, k=k), u_m)
 
 
+@overload
+def triu(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def triu(m: da.Array | float, k: int = 0) -> da.Array: ...
+
+
 def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
@@ -2117,6 +3176,20 @@ def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
     """
     m_m, u_m = _lift(m)
     return _r.keep(da.triu(m_m, k=k), u_m)
+
+
+@overload
+def true_divide(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def true_divide(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def true_divide(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def true_divide(
@@ -2131,6 +3204,14 @@ def true_divide(
     return _r.changed(da.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+@overload
+def trunc(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def trunc(x: da.Array | float) -> da.Array: ...
+
+
 def trunc(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -2138,6 +3219,24 @@ def trunc(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.trunc(m_x), u_x)
+
+
+@overload
+def var(
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def var(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def var(
@@ -2154,6 +3253,20 @@ def var(
     return _r.changed(da.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
 
 
+@overload
+def vdot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
 def vdot(
     a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -2164,6 +3277,22 @@ def vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def vecdot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def vecdot(
+    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
 
 
 def vecdot(
@@ -2178,6 +3307,22 @@ def vecdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+
+
+@overload
+def where(
+    condition: da.Array, x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def where(
+    condition: da.Array, x: da.Array | float, y: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def where(condition: da.Array, x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def where(

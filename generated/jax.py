@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import jax
 import jax.numpy as jnp
@@ -186,6 +186,14 @@ _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
 
 
+@overload
+def abs(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def abs(x: jax.Array | float) -> jax.Array: ...
+
+
 def abs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Absolute value, element-wise.
 
@@ -195,6 +203,14 @@ def abs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax
     return _r.keep(jnp.abs(m_x), u_x)
 
 
+@overload
+def absolute(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def absolute(x: jax.Array | float) -> jax.Array: ...
+
+
 def absolute(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Absolute value, element-wise.
 
@@ -202,6 +218,20 @@ def absolute(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.absolute(m_x), u_x)
+
+
+@overload
+def add(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def add(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def add(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def add(
@@ -232,6 +262,18 @@ def all(
     return jnp.all(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amax(
+    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def amax(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -243,6 +285,18 @@ def amax(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def amin(
+    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amin(
+    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def amin(
@@ -387,6 +441,14 @@ def argsort(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1) -
     return jnp.argsort(m_a, axis=axis)
 
 
+@overload
+def around(x: Quantity[jax.Array], decimals: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def around(x: jax.Array | float, decimals: int = 0) -> jax.Array: ...
+
+
 def around(
     x: Quantity[jax.Array] | jax.Array | float, decimals: int = 0
 ) -> Quantity[jax.Array] | jax.Array:
@@ -396,6 +458,14 @@ def around(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.around(m_x, decimals=decimals), u_x)
+
+
+@overload
+def astype(x: Quantity[jax.Array], dtype: Any) -> Quantity[jax.Array]: ...
+
+
+@overload
+def astype(x: jax.Array | float, dtype: Any) -> jax.Array: ...
 
 
 def astype(
@@ -409,6 +479,16 @@ def astype(
     return _r.keep(jnp.astype(m_x, dtype), u_x)
 
 
+@overload
+def broadcast_to(
+    array: Quantity[jax.Array], shape: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def broadcast_to(array: jax.Array | float, shape: int | tuple[int, ...]) -> jax.Array: ...
+
+
 def broadcast_to(
     array: Quantity[jax.Array] | jax.Array | float, shape: int | tuple[int, ...]
 ) -> Quantity[jax.Array] | jax.Array:
@@ -420,6 +500,14 @@ def broadcast_to(
     return _r.keep(jnp.broadcast_to(m_array, shape=shape), u_array)
 
 
+@overload
+def cbrt(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def cbrt(x: jax.Array | float) -> jax.Array: ...
+
+
 def cbrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Cube root, element-wise.
 
@@ -429,6 +517,14 @@ def cbrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     return _r.changed(jnp.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
+@overload
+def ceil(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ceil(x: jax.Array | float) -> jax.Array: ...
+
+
 def ceil(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Ceiling in the unit of `x`, element-wise.
 
@@ -436,6 +532,30 @@ def ceil(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.ceil(m_x), u_x)
+
+
+@overload
+def clip(
+    a: Quantity[jax.Array],
+    a_min: Quantity[jax.Array] | jax.Array | float,
+    a_max: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def clip(
+    a: jax.Array | float, a_min: Quantity[jax.Array], a_max: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def clip(
+    a: jax.Array | float, a_min: jax.Array | float, a_max: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def clip(a: jax.Array | float, a_min: jax.Array | float, a_max: jax.Array | float) -> jax.Array: ...
 
 
 def clip(
@@ -457,6 +577,14 @@ def clip(
     return _r.keep(jnp.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+@overload
+def conj(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def conj(x: jax.Array | float) -> jax.Array: ...
+
+
 def conj(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Complex conjugate, element-wise.
 
@@ -464,6 +592,14 @@ def conj(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.conj(m_x), u_x)
+
+
+@overload
+def conjugate(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def conjugate(x: jax.Array | float) -> jax.Array: ...
 
 
 def conjugate(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
@@ -510,6 +646,20 @@ def count_nonzero(
     return jnp.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
+@overload
+def cross(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def cross(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def cross(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def cross(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -532,6 +682,14 @@ def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None)
     m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return jnp.cumprod(m_x, axis=axis)
+
+
+@overload
+def cumsum(x: Quantity[jax.Array], axis: int | None = None) -> Quantity[jax.Array]: ...
+
+
+@overload
+def cumsum(x: jax.Array | float, axis: int | None = None) -> jax.Array: ...
 
 
 def cumsum(
@@ -571,6 +729,14 @@ def degrees(
     return jnp.degrees(m_x)
 
 
+@overload
+def diag(v: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diag(v: jax.Array | float, k: int = 0) -> jax.Array: ...
+
+
 def diag(v: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
@@ -578,6 +744,14 @@ def diag(v: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
     """
     m_v, u_v = _lift(v)
     return _r.keep(jnp.diag(m_v, k=k), u_v)
+
+
+@overload
+def diagflat(v: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diagflat(v: jax.Array | float, k: int = 0) -> jax.Array: ...
 
 
 def diagflat(
@@ -591,6 +765,18 @@ def diagflat(
     return _r.keep(jnp.diagflat(m_v, k=k), u_v)
 
 
+@overload
+def diagonal(
+    a: Quantity[jax.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diagonal(
+    a: jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> jax.Array: ...
+
+
 def diagonal(
     a: Quantity[jax.Array] | jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[jax.Array] | jax.Array:
@@ -600,6 +786,14 @@ def diagonal(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def diff(x: Quantity[jax.Array], n: int = 1, axis: int = -1) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diff(x: jax.Array | float, n: int = 1, axis: int = -1) -> jax.Array: ...
 
 
 def diff(
@@ -613,6 +807,20 @@ def diff(
     return _r.keep(jnp.diff(m_x, n=n, axis=axis), u_x)
 
 
+@overload
+def divide(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def divide(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def divide(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def divide(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -623,6 +831,20 @@ def divide(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     return _r.changed(jnp.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def dot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
 
 
 def dot(
@@ -701,6 +923,14 @@ def exp2(
     return jnp.exp2(m_x)
 
 
+@overload
+def expand_dims(a: Quantity[jax.Array], axis: int) -> Quantity[jax.Array]: ...
+
+
+@overload
+def expand_dims(a: jax.Array | float, axis: int) -> jax.Array: ...
+
+
 def expand_dims(
     a: Quantity[jax.Array] | jax.Array | float, axis: int
 ) -> Quantity[jax.Array] | jax.Array:
@@ -734,6 +964,14 @@ def eye(
     return _r.changed(jnp.eye(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def fabs(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fabs(x: jax.Array | float) -> jax.Array: ...
+
+
 def fabs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Absolute value of real input, element-wise.
 
@@ -743,6 +981,14 @@ def fabs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     return _r.keep(jnp.fabs(m_x), u_x)
 
 
+@overload
+def fix(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fix(x: jax.Array | float) -> jax.Array: ...
+
+
 def fix(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -750,6 +996,16 @@ def fix(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.trunc(m_x), u_x)
+
+
+@overload
+def flip(
+    m: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def flip(m: jax.Array | float, axis: int | tuple[int, ...] | None = None) -> jax.Array: ...
 
 
 def flip(
@@ -763,6 +1019,14 @@ def flip(
     return _r.keep(jnp.flip(m_m, axis=axis), u_m)
 
 
+@overload
+def fliplr(m: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fliplr(m: jax.Array | float) -> jax.Array: ...
+
+
 def fliplr(m: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Reverse the order of elements along axis 1.
 
@@ -772,6 +1036,14 @@ def fliplr(m: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
     return _r.keep(jnp.fliplr(m_m), u_m)
 
 
+@overload
+def flipud(m: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def flipud(m: jax.Array | float) -> jax.Array: ...
+
+
 def flipud(m: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Reverse the order of elements along axis 0.
 
@@ -779,6 +1051,22 @@ def flipud(m: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
     """
     m_m, u_m = _lift(m)
     return _r.keep(jnp.flipud(m_m), u_m)
+
+
+@overload
+def float_power(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def float_power(
+    x: jax.Array | float, y: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def float_power(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def float_power(
@@ -796,6 +1084,14 @@ def float_power(
     return _r.changed(jnp.float_power(m_x, m_y), u)
 
 
+@overload
+def floor(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def floor(x: jax.Array | float) -> jax.Array: ...
+
+
 def floor(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Floor in the unit of `x`, element-wise.
 
@@ -803,6 +1099,22 @@ def floor(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.floor(m_x), u_x)
+
+
+@overload
+def floor_divide(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def floor_divide(
+    x: jax.Array | float, y: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def floor_divide(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def floor_divide(
@@ -816,6 +1128,20 @@ def floor_divide(
     m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(jnp.floor_divide(m_x, m_y), u)
+
+
+@overload
+def fmax(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fmax(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fmax(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
 
 
 def fmax(
@@ -832,6 +1158,20 @@ def fmax(
     return _r.keep(jnp.fmax(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmin(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fmin(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fmin(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
+
+
 def fmin(
     x1: Quantity[jax.Array] | jax.Array | float, x2: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -844,6 +1184,20 @@ def fmin(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.fmin(m_x1, m_x2), u_x1)
+
+
+@overload
+def fmod(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fmod(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fmod(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
 
 
 def fmod(
@@ -860,6 +1214,18 @@ def fmod(
     return _r.keep(jnp.fmod(m_x1, m_x2), u_x1)
 
 
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: Quantity[jax.Array], dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: jax.Array | float, dtype: Any | None = None
+) -> jax.Array: ...
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[jax.Array] | jax.Array | float,
@@ -871,6 +1237,33 @@ def full(
     """
     m_fill_value, u_fill_value = _lift(fill_value)
     return _r.keep(jnp.full(shape, m_fill_value, dtype=dtype), u_fill_value)
+
+
+@overload
+def full_like(
+    a: Quantity[jax.Array],
+    fill_value: Quantity[jax.Array] | jax.Array | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def full_like(
+    a: jax.Array | float,
+    fill_value: Quantity[jax.Array],
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def full_like(
+    a: jax.Array | float,
+    fill_value: jax.Array | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> jax.Array: ...
 
 
 def full_like(
@@ -918,6 +1311,20 @@ def greater_equal(
     return jnp.greater_equal(m_x, m_y)
 
 
+@overload
+def hypot(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def hypot(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def hypot(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def hypot(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -944,6 +1351,14 @@ def identity(
     return _r.changed(jnp.identity(n=n, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def imag(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def imag(x: jax.Array | float) -> jax.Array: ...
+
+
 def imag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Imaginary part, element-wise (zeros for real input).
 
@@ -951,6 +1366,20 @@ def imag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.imag(m_x), u_x)
+
+
+@overload
+def inner(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def inner(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
 
 
 def inner(
@@ -1001,6 +1430,20 @@ def isreal(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     return jnp.isreal(m_x)
 
 
+@overload
+def kron(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def kron(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def kron(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def kron(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1039,6 +1482,36 @@ def less_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return jnp.less_equal(m_x, m_y)
+
+
+@overload
+def linspace(
+    start: Quantity[jax.Array],
+    stop: Quantity[jax.Array] | jax.Array | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linspace(
+    start: jax.Array | float,
+    stop: Quantity[jax.Array],
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linspace(
+    start: jax.Array | float,
+    stop: jax.Array | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> jax.Array: ...
 
 
 def linspace(
@@ -1198,6 +1671,20 @@ def logspace(
     return jnp.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
 
 
+@overload
+def matmul(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def matmul(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def matmul(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def matmul(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1221,6 +1708,18 @@ def matrix_power(
     return _r.changed(jnp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def max(
+    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def max(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1232,6 +1731,20 @@ def max(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def maximum(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def maximum(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def maximum(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
 
 
 def maximum(
@@ -1248,6 +1761,18 @@ def maximum(
     return _r.keep(jnp.maximum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mean(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def mean(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def mean(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1261,6 +1786,16 @@ def mean(
     return _r.keep(jnp.mean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def median(
+    x: Quantity[jax.Array], axis: int | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def median(x: jax.Array | float, axis: int | None = None, keepdims: bool = False) -> jax.Array: ...
+
+
 def median(
     x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, keepdims: bool = False
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1270,6 +1805,18 @@ def median(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.median(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def min(
+    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def min(
@@ -1283,6 +1830,20 @@ def min(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def minimum(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def minimum(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def minimum(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
 
 
 def minimum(
@@ -1299,6 +1860,20 @@ def minimum(
     return _r.keep(jnp.minimum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mod(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def mod(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def mod(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
+
+
 def mod(
     x1: Quantity[jax.Array] | jax.Array | float, x2: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1313,6 +1888,18 @@ def mod(
     return _r.keep(jnp.mod(m_x1, m_x2), u_x1)
 
 
+@overload
+def moveaxis(
+    a: Quantity[jax.Array], source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def moveaxis(
+    a: jax.Array | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> jax.Array: ...
+
+
 def moveaxis(
     a: Quantity[jax.Array] | jax.Array | float,
     source: int | tuple[int, ...],
@@ -1324,6 +1911,20 @@ def moveaxis(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+@overload
+def multiply(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def multiply(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def multiply(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def multiply(
@@ -1372,6 +1973,14 @@ def nancumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = No
     return jnp.nancumprod(m_x, axis=axis)
 
 
+@overload
+def nancumsum(x: Quantity[jax.Array], axis: int | None = None) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nancumsum(x: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+
+
 def nancumsum(
     x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1381,6 +1990,18 @@ def nancumsum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.nancumsum(m_x, axis=axis), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmax(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def nanmax(
@@ -1396,6 +2017,18 @@ def nanmax(
     return _r.keep(jnp.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmean(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmean(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def nanmean(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1409,6 +2042,18 @@ def nanmean(
     return _r.keep(jnp.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmedian(
+    x: Quantity[jax.Array], axis: int | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmedian(
+    x: jax.Array | float, axis: int | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def nanmedian(
     x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, keepdims: bool = False
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1418,6 +2063,18 @@ def nanmedian(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmin(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def nanmin(
@@ -1431,6 +2088,18 @@ def nanmin(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanpercentile(
+    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanpercentile(
+    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def nanpercentile(
@@ -1449,6 +2118,18 @@ def nanpercentile(
     return _r.keep(jnp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def nanquantile(
+    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanquantile(
+    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def nanquantile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
@@ -1465,6 +2146,24 @@ def nanquantile(
     return _r.keep(jnp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def nanstd(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanstd(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> jax.Array: ...
+
+
 def nanstd(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1479,6 +2178,18 @@ def nanstd(
     return _r.keep(jnp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def nansum(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nansum(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def nansum(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1490,6 +2201,24 @@ def nansum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanvar(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def nanvar(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> jax.Array: ...
 
 
 def nanvar(
@@ -1508,6 +2237,14 @@ def nanvar(
     )
 
 
+@overload
+def negative(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def negative(x: jax.Array | float) -> jax.Array: ...
+
+
 def negative(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Numerical negative, element-wise.
 
@@ -1515,6 +2252,20 @@ def negative(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.negative(m_x), u_x)
+
+
+@overload
+def nextafter(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nextafter(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nextafter(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def nextafter(
@@ -1571,6 +2322,20 @@ def ones_like(
     return _r.like(jnp.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def outer(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def outer(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def outer(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1581,6 +2346,18 @@ def outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def percentile(
+    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def percentile(
+    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def percentile(
@@ -1599,6 +2376,14 @@ def percentile(
     return _r.keep(jnp.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def positive(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def positive(x: jax.Array | float) -> jax.Array: ...
+
+
 def positive(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Numerical positive (a copy of the input), element-wise.
 
@@ -1606,6 +2391,20 @@ def positive(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.positive(m_x), u_x)
+
+
+@overload
+def power(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def power(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def power(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def power(
@@ -1623,6 +2422,18 @@ def power(
     return _r.changed(jnp.power(m_x, m_y), u)
 
 
+@overload
+def ptp(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ptp(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
+
+
 def ptp(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1634,6 +2445,18 @@ def ptp(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def quantile(
+    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def quantile(
+    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def quantile(
@@ -1678,6 +2501,14 @@ def radians(
     return jnp.radians(m_x)
 
 
+@overload
+def ravel(a: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ravel(a: jax.Array | float) -> jax.Array: ...
+
+
 def ravel(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """The array flattened to one dimension in row-major order.
 
@@ -1685,6 +2516,14 @@ def ravel(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.ravel(m_a), u_a)
+
+
+@overload
+def real(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def real(x: jax.Array | float) -> jax.Array: ...
 
 
 def real(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
@@ -1696,6 +2535,14 @@ def real(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     return _r.keep(jnp.real(m_x), u_x)
 
 
+@overload
+def reciprocal(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def reciprocal(x: jax.Array | float) -> jax.Array: ...
+
+
 def reciprocal(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Reciprocal `1 / x`, element-wise.
 
@@ -1703,6 +2550,20 @@ def reciprocal(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array
     """
     m_x, u_x = _lift(x)
     return _r.changed(jnp.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+@overload
+def remainder(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def remainder(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def remainder(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def remainder(
@@ -1719,6 +2580,16 @@ def remainder(
     return _r.keep(jnp.remainder(m_x, m_y), u_x)
 
 
+@overload
+def repeat(
+    a: Quantity[jax.Array], repeats: int, axis: int | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def repeat(a: jax.Array | float, repeats: int, axis: int | None = None) -> jax.Array: ...
+
+
 def repeat(
     a: Quantity[jax.Array] | jax.Array | float, repeats: int, axis: int | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1728,6 +2599,14 @@ def repeat(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.repeat(m_a, repeats=repeats, axis=axis), u_a)
+
+
+@overload
+def reshape(a: Quantity[jax.Array], shape: int | tuple[int, ...]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def reshape(a: jax.Array | float, shape: int | tuple[int, ...]) -> jax.Array: ...
 
 
 def reshape(
@@ -1741,6 +2620,14 @@ def reshape(
     return _r.keep(jnp.reshape(m_a, shape=shape), u_a)
 
 
+@overload
+def rint(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def rint(x: jax.Array | float) -> jax.Array: ...
+
+
 def rint(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
 
@@ -1748,6 +2635,18 @@ def rint(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.rint(m_x), u_x)
+
+
+@overload
+def roll(
+    a: Quantity[jax.Array], shift: int, axis: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def roll(
+    a: jax.Array | float, shift: int, axis: int | tuple[int, ...] | None = None
+) -> jax.Array: ...
 
 
 def roll(
@@ -1763,6 +2662,16 @@ def roll(
     return _r.keep(jnp.roll(m_a, shift=shift, axis=axis), u_a)
 
 
+@overload
+def rot90(
+    m: Quantity[jax.Array], k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def rot90(m: jax.Array | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> jax.Array: ...
+
+
 def rot90(
     m: Quantity[jax.Array] | jax.Array | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1772,6 +2681,14 @@ def rot90(
     """
     m_m, u_m = _lift(m)
     return _r.keep(jnp.rot90(m_m, k=k, axes=axes), u_m)
+
+
+@overload
+def round(x: Quantity[jax.Array], decimals: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def round(x: jax.Array | float, decimals: int = 0) -> jax.Array: ...
 
 
 def round(
@@ -1853,6 +2770,14 @@ def sinh(
     return jnp.sinh(m_x)
 
 
+@overload
+def sort(a: Quantity[jax.Array], axis: int | None = -1) -> Quantity[jax.Array]: ...
+
+
+@overload
+def sort(a: jax.Array | float, axis: int | None = -1) -> jax.Array: ...
+
+
 def sort(
     a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1864,6 +2789,14 @@ def sort(
     return _r.keep(jnp.sort(m_a, axis=axis), u_a)
 
 
+@overload
+def sqrt(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def sqrt(x: jax.Array | float) -> jax.Array: ...
+
+
 def sqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Non-negative square root, element-wise.
 
@@ -1871,6 +2804,14 @@ def sqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     """
     m_x, u_x = _lift(x)
     return _r.changed(jnp.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+
+
+@overload
+def square(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def square(x: jax.Array | float) -> jax.Array: ...
 
 
 def square(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
@@ -1882,6 +2823,16 @@ def square(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
     return _r.changed(jnp.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
+@overload
+def squeeze(
+    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def squeeze(a: jax.Array | float, axis: int | tuple[int, ...] | None = None) -> jax.Array: ...
+
+
 def squeeze(
     a: Quantity[jax.Array] | jax.Array | float, axis: int | tuple[int, ...] | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1891,6 +2842,24 @@ def squeeze(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.squeeze(m_a, axis=axis), u_a)
+
+
+@overload
+def std(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def std(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> jax.Array: ...
 
 
 def std(
@@ -1907,6 +2876,20 @@ def std(
     return _r.keep(jnp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def subtract(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def subtract(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def subtract(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def subtract(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1919,6 +2902,18 @@ def subtract(
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.subtract(m_x, m_y), u_x)
+
+
+@overload
+def sum(
+    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def sum(
+    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> jax.Array: ...
 
 
 def sum(
@@ -1934,6 +2929,14 @@ def sum(
     return _r.keep(jnp.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def swapaxes(a: Quantity[jax.Array], axis1: int, axis2: int) -> Quantity[jax.Array]: ...
+
+
+@overload
+def swapaxes(a: jax.Array | float, axis1: int, axis2: int) -> jax.Array: ...
+
+
 def swapaxes(
     a: Quantity[jax.Array] | jax.Array | float, axis1: int, axis2: int
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1943,6 +2946,16 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def take(
+    a: Quantity[jax.Array], indices: jax.Array, axis: int | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def take(a: jax.Array | float, indices: jax.Array, axis: int | None = None) -> jax.Array: ...
 
 
 def take(
@@ -1980,6 +2993,22 @@ def tanh(
     return jnp.tanh(m_x)
 
 
+@overload
+def tensordot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def tensordot(
+    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
+
+
 def tensordot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
@@ -1994,6 +3023,14 @@ def tensordot(
     return _r.changed(jnp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def tile(A: Quantity[jax.Array], reps: int | tuple[int, ...]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def tile(A: jax.Array | float, reps: int | tuple[int, ...]) -> jax.Array: ...
+
+
 def tile(
     A: Quantity[jax.Array] | jax.Array | float, reps: int | tuple[int, ...]
 ) -> Quantity[jax.Array] | jax.Array:
@@ -2005,6 +3042,16 @@ def tile(
     return _r.keep(jnp.tile(m_A, reps=reps), u_A)
 
 
+@overload
+def trace(
+    a: Quantity[jax.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def trace(a: jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Array: ...
+
+
 def trace(
     a: Quantity[jax.Array] | jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[jax.Array] | jax.Array:
@@ -2014,6 +3061,16 @@ def trace(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def transpose(
+    a: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def transpose(a: jax.Array | float, axes: int | tuple[int, ...] | None = None) -> jax.Array: ...
 
 
 def transpose(
@@ -2037,6 +3094,14 @@ def tri(
     return _r.changed(jnp.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def tril(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def tril(m: jax.Array | float, k: int = 0) -> jax.Array: ...
+
+
 def tril(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
@@ -2046,6 +3111,14 @@ def tril(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
     return _r.keep(jnp.tril(m_m, k=k), u_m)
 
 
+@overload
+def triu(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def triu(m: jax.Array | float, k: int = 0) -> jax.Array: ...
+
+
 def triu(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
@@ -2053,6 +3126,22 @@ def triu(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
     """
     m_m, u_m = _lift(m)
     return _r.keep(jnp.triu(m_m, k=k), u_m)
+
+
+@overload
+def true_divide(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def true_divide(
+    x: jax.Array | float, y: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def true_divide(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def true_divide(
@@ -2067,6 +3156,14 @@ def true_divide(
     return _r.changed(jnp.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+@overload
+def trunc(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def trunc(x: jax.Array | float) -> jax.Array: ...
+
+
 def trunc(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -2074,6 +3171,24 @@ def trunc(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.trunc(m_x), u_x)
+
+
+@overload
+def var(
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def var(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> jax.Array: ...
 
 
 def var(
@@ -2092,6 +3207,20 @@ def var(
     )
 
 
+@overload
+def vdot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def vdot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def vdot(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -2102,6 +3231,22 @@ def vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def vecdot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def vecdot(
+    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
 
 
 def vecdot(
@@ -2116,6 +3261,22 @@ def vecdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+@overload
+def where(
+    condition: jax.Array, x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def where(
+    condition: jax.Array, x: jax.Array | float, y: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def where(condition: jax.Array, x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def where(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import ndonnx as ndx
 
@@ -185,6 +185,14 @@ _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
 
 
+@overload
+def abs(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def abs(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def abs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Absolute value, element-wise.
 
@@ -194,6 +202,14 @@ def abs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx
     return _r.keep(ndx.abs(m_x), u_x)
 
 
+@overload
+def absolute(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def absolute(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def absolute(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Absolute value, element-wise.
 
@@ -201,6 +217,20 @@ def absolute(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.abs(m_x), u_x)
+
+
+@overload
+def add(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def add(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def add(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def add(
@@ -231,6 +261,18 @@ def all(
     return ndx.all(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amax(
+    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def amax(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -242,6 +284,18 @@ def amax(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def amin(
+    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amin(
+    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
 
 
 def amin(
@@ -384,6 +438,14 @@ def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -
     )
 
 
+@overload
+def around(x: Quantity[ndx.Array], decimals: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def around(x: ndx.Array | float, decimals: int = 0) -> ndx.Array: ...
+
+
 def around(
     x: Quantity[ndx.Array] | ndx.Array | float, decimals: int = 0
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -397,6 +459,14 @@ def around(
     )
 
 
+@overload
+def astype(x: Quantity[ndx.Array], dtype: Any) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def astype(x: ndx.Array | float, dtype: Any) -> ndx.Array: ...
+
+
 def astype(
     x: Quantity[ndx.Array] | ndx.Array | float, dtype: Any
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -406,6 +476,16 @@ def astype(
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.astype(m_x, dtype), u_x)
+
+
+@overload
+def broadcast_to(
+    array: Quantity[ndx.Array], shape: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def broadcast_to(array: ndx.Array | float, shape: int | tuple[int, ...]) -> ndx.Array: ...
 
 
 def broadcast_to(
@@ -422,6 +502,14 @@ def broadcast_to(
     )
 
 
+@overload
+def cbrt(x: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def cbrt(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def cbrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Cube root, element-wise.
 
@@ -431,6 +519,14 @@ def cbrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     return _r.changed(ndx.sign(m_x) * ndx.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
 
 
+@overload
+def ceil(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ceil(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def ceil(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Ceiling in the unit of `x`, element-wise.
 
@@ -438,6 +534,30 @@ def ceil(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.ceil(m_x), u_x)
+
+
+@overload
+def clip(
+    a: Quantity[ndx.Array],
+    a_min: Quantity[ndx.Array] | ndx.Array | float,
+    a_max: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def clip(
+    a: ndx.Array | float, a_min: Quantity[ndx.Array], a_max: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def clip(
+    a: ndx.Array | float, a_min: ndx.Array | float, a_max: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def clip(a: ndx.Array | float, a_min: ndx.Array | float, a_max: ndx.Array | float) -> ndx.Array: ...
 
 
 def clip(
@@ -459,6 +579,14 @@ def clip(
     return _r.keep(ndx.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+@overload
+def conj(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def conj(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def conj(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Complex conjugate, element-wise.
 
@@ -466,6 +594,14 @@ def conj(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.asarray(m_x), u_x)
+
+
+@overload
+def conjugate(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def conjugate(x: ndx.Array | float) -> ndx.Array: ...
 
 
 def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -512,6 +648,20 @@ def count_nonzero(
     return ndx.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
+@overload
+def cross(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def cross(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def cross(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def cross(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -542,6 +692,14 @@ def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None)
     return ndx.cumulative_prod(
         ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
     )
+
+
+@overload
+def cumsum(x: Quantity[ndx.Array], axis: int | None = None) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def cumsum(x: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
 
 
 def cumsum(
@@ -586,12 +744,28 @@ def degrees(
     return m_x * (180 / ndx.pi)
 
 
+@overload
+def diag(v: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diag(v: ndx.Array | float, k: int = 0) -> ndx.Array: ...
+
+
 def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
     raise _r.unsupported("diag", "ndonnx", "ndonnx has no diag")
+
+
+@overload
+def diagflat(v: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diagflat(v: ndx.Array | float, k: int = 0) -> ndx.Array: ...
 
 
 def diagflat(
@@ -604,6 +778,18 @@ def diagflat(
     raise _r.unsupported("diagflat", "ndonnx", "ndonnx has no diagflat")
 
 
+@overload
+def diagonal(
+    a: Quantity[ndx.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diagonal(
+    a: ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> ndx.Array: ...
+
+
 def diagonal(
     a: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -612,6 +798,14 @@ def diagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("diagonal", "ndonnx", "ndonnx has no diagonal")
+
+
+@overload
+def diff(x: Quantity[ndx.Array], n: int = 1, axis: int = -1) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diff(x: ndx.Array | float, n: int = 1, axis: int = -1) -> ndx.Array: ...
 
 
 def diff(
@@ -625,6 +819,20 @@ def diff(
     return _r.keep(ndx.diff(m_x, n=n, axis=axis), u_x)
 
 
+@overload
+def divide(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def divide(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def divide(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
 def divide(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -635,6 +843,20 @@ def divide(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     return _r.changed(ndx.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def dot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
 
 
 def dot(
@@ -722,6 +944,14 @@ def exp2(
     return ndx.pow(2.0, m_x)
 
 
+@overload
+def expand_dims(a: Quantity[ndx.Array], axis: int) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def expand_dims(a: ndx.Array | float, axis: int) -> ndx.Array: ...
+
+
 def expand_dims(
     a: Quantity[ndx.Array] | ndx.Array | float, axis: int
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -755,6 +985,14 @@ def eye(
     return _r.changed(ndx.eye(N, M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def fabs(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fabs(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def fabs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Absolute value of real input, element-wise.
 
@@ -764,6 +1002,14 @@ def fabs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     return _r.keep(ndx.abs(m_x), u_x)
 
 
+@overload
+def fix(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fix(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def fix(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -771,6 +1017,16 @@ def fix(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.trunc(m_x), u_x)
+
+
+@overload
+def flip(
+    m: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def flip(m: ndx.Array | float, axis: int | tuple[int, ...] | None = None) -> ndx.Array: ...
 
 
 def flip(
@@ -784,6 +1040,14 @@ def flip(
     return _r.keep(ndx.flip(m_m, axis=axis), u_m)
 
 
+@overload
+def fliplr(m: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fliplr(m: ndx.Array | float) -> ndx.Array: ...
+
+
 def fliplr(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Reverse the order of elements along axis 1.
 
@@ -793,6 +1057,14 @@ def fliplr(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
     return _r.keep(ndx.flip(m_m, axis=1), u_m)
 
 
+@overload
+def flipud(m: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def flipud(m: ndx.Array | float) -> ndx.Array: ...
+
+
 def flipud(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Reverse the order of elements along axis 0.
 
@@ -800,6 +1072,22 @@ def flipud(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
     """
     m_m, u_m = _lift(m)
     return _r.keep(ndx.flip(m_m, axis=0), u_m)
+
+
+@overload
+def float_power(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def float_power(
+    x: ndx.Array | float, y: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def float_power(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def float_power(
@@ -817,6 +1105,14 @@ def float_power(
     return _r.changed(ndx.pow(ndx.astype(ndx.asarray(m_x), ndx.float64), m_y), u)
 
 
+@overload
+def floor(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def floor(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def floor(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Floor in the unit of `x`, element-wise.
 
@@ -824,6 +1120,22 @@ def floor(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.floor(m_x), u_x)
+
+
+@overload
+def floor_divide(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def floor_divide(
+    x: ndx.Array | float, y: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def floor_divide(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def floor_divide(
@@ -837,6 +1149,20 @@ def floor_divide(
     m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(ndx.floor_divide(m_x, m_y), u)
+
+
+@overload
+def fmax(
+    x1: Quantity[ndx.Array], x2: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fmax(x1: ndx.Array | float, x2: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fmax(x1: ndx.Array | float, x2: ndx.Array | float) -> ndx.Array: ...
 
 
 def fmax(
@@ -860,6 +1186,20 @@ def fmax(
     )
 
 
+@overload
+def fmin(
+    x1: Quantity[ndx.Array], x2: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fmin(x1: ndx.Array | float, x2: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fmin(x1: ndx.Array | float, x2: ndx.Array | float) -> ndx.Array: ...
+
+
 def fmin(
     x1: Quantity[ndx.Array] | ndx.Array | float, x2: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -879,6 +1219,20 @@ def fmin(
         ),
         u_x1,
     )
+
+
+@overload
+def fmod(
+    x1: Quantity[ndx.Array], x2: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fmod(x1: ndx.Array | float, x2: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fmod(x1: ndx.Array | float, x2: ndx.Array | float) -> ndx.Array: ...
 
 
 def fmod(
@@ -902,6 +1256,18 @@ def fmod(
     )
 
 
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: Quantity[ndx.Array], dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: ndx.Array | float, dtype: Any | None = None
+) -> ndx.Array: ...
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[ndx.Array] | ndx.Array | float,
@@ -918,6 +1284,33 @@ def full(
         ),
         u_fill_value,
     )
+
+
+@overload
+def full_like(
+    a: Quantity[ndx.Array],
+    fill_value: Quantity[ndx.Array] | ndx.Array | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def full_like(
+    a: ndx.Array | float,
+    fill_value: Quantity[ndx.Array],
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def full_like(
+    a: ndx.Array | float,
+    fill_value: ndx.Array | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> ndx.Array: ...
 
 
 def full_like(
@@ -971,6 +1364,20 @@ def greater_equal(
     return ndx.greater_equal(m_x, m_y)
 
 
+@overload
+def hypot(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def hypot(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def hypot(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
 def hypot(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -997,6 +1404,14 @@ def identity(
     return _r.changed(ndx.eye(n, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def imag(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def imag(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Imaginary part, element-wise (zeros for real input).
 
@@ -1004,6 +1419,20 @@ def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.zeros_like(m_x), u_x)
+
+
+@overload
+def inner(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def inner(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
 
 
 def inner(
@@ -1059,6 +1488,20 @@ def isreal(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     return ndx.ones_like(m_x, dtype=ndx.bool)
 
 
+@overload
+def kron(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def kron(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def kron(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def kron(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1095,6 +1538,36 @@ def less_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return ndx.less_equal(m_x, m_y)
+
+
+@overload
+def linspace(
+    start: Quantity[ndx.Array],
+    stop: Quantity[ndx.Array] | ndx.Array | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linspace(
+    start: ndx.Array | float,
+    stop: Quantity[ndx.Array],
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linspace(
+    start: ndx.Array | float,
+    stop: ndx.Array | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linspace(
@@ -1276,6 +1749,20 @@ def logspace(
     )
 
 
+@overload
+def matmul(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def matmul(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def matmul(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
 def matmul(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1298,6 +1785,18 @@ def matrix_power(
     raise _r.unsupported("matrix_power", "ndonnx", "ndonnx has no matrix_power")
 
 
+@overload
+def max(
+    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def max(
+    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def max(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1309,6 +1808,20 @@ def max(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def maximum(
+    x1: Quantity[ndx.Array], x2: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def maximum(x1: ndx.Array | float, x2: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def maximum(x1: ndx.Array | float, x2: ndx.Array | float) -> ndx.Array: ...
 
 
 def maximum(
@@ -1325,6 +1838,18 @@ def maximum(
     return _r.keep(ndx.maximum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mean(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def mean(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def mean(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1338,6 +1863,16 @@ def mean(
     return _r.keep(ndx.mean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def median(
+    x: Quantity[ndx.Array], axis: int | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def median(x: ndx.Array | float, axis: int | None = None, keepdims: bool = False) -> ndx.Array: ...
+
+
 def median(
     x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, keepdims: bool = False
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1346,6 +1881,18 @@ def median(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.unsupported("median", "ndonnx", "ndonnx has no median")
+
+
+@overload
+def min(
+    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def min(
+    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
 
 
 def min(
@@ -1359,6 +1906,20 @@ def min(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def minimum(
+    x1: Quantity[ndx.Array], x2: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def minimum(x1: ndx.Array | float, x2: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def minimum(x1: ndx.Array | float, x2: ndx.Array | float) -> ndx.Array: ...
 
 
 def minimum(
@@ -1375,6 +1936,20 @@ def minimum(
     return _r.keep(ndx.minimum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mod(
+    x1: Quantity[ndx.Array], x2: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def mod(x1: ndx.Array | float, x2: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def mod(x1: ndx.Array | float, x2: ndx.Array | float) -> ndx.Array: ...
+
+
 def mod(
     x1: Quantity[ndx.Array] | ndx.Array | float, x2: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1389,6 +1964,18 @@ def mod(
     return _r.keep(ndx.remainder(m_x1, m_x2), u_x1)
 
 
+@overload
+def moveaxis(
+    a: Quantity[ndx.Array], source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def moveaxis(
+    a: ndx.Array | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> ndx.Array: ...
+
+
 def moveaxis(
     a: Quantity[ndx.Array] | ndx.Array | float,
     source: int | tuple[int, ...],
@@ -1400,6 +1987,20 @@ def moveaxis(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.moveaxis(m_a, source, destination), u_a)
+
+
+@overload
+def multiply(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def multiply(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def multiply(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def multiply(
@@ -1451,6 +2052,14 @@ def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = No
     )
 
 
+@overload
+def nancumsum(x: Quantity[ndx.Array], axis: int | None = None) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nancumsum(x: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
+
+
 def nancumsum(
     x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1466,6 +2075,18 @@ def nancumsum(
         ),
         u_x,
     )
+
+
+@overload
+def nanmax(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmax(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
 
 
 def nanmax(
@@ -1488,6 +2109,18 @@ def nanmax(
     )
 
 
+@overload
+def nanmean(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmean(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def nanmean(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1505,6 +2138,18 @@ def nanmean(
     )
 
 
+@overload
+def nanmedian(
+    x: Quantity[ndx.Array], axis: int | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmedian(
+    x: ndx.Array | float, axis: int | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def nanmedian(
     x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, keepdims: bool = False
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1513,6 +2158,18 @@ def nanmedian(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.unsupported("nanmedian", "ndonnx", "ndonnx has no median")
+
+
+@overload
+def nanmin(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmin(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
 
 
 def nanmin(
@@ -1535,6 +2192,18 @@ def nanmin(
     )
 
 
+@overload
+def nanpercentile(
+    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanpercentile(
+    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def nanpercentile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
@@ -1548,6 +2217,18 @@ def nanpercentile(
     raise _r.unsupported("nanpercentile", "ndonnx", "ndonnx has no quantile function")
 
 
+@overload
+def nanquantile(
+    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanquantile(
+    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def nanquantile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
@@ -1559,6 +2240,24 @@ def nanquantile(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("nanquantile", "ndonnx", "ndonnx has no quantile function")
+
+
+@overload
+def nanstd(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanstd(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> ndx.Array: ...
 
 
 def nanstd(
@@ -1592,6 +2291,18 @@ def nanstd(
     )
 
 
+@overload
+def nansum(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nansum(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def nansum(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1603,6 +2314,24 @@ def nansum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanvar(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def nanvar(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> ndx.Array: ...
 
 
 def nanvar(
@@ -1634,6 +2363,14 @@ def nanvar(
     )
 
 
+@overload
+def negative(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def negative(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def negative(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Numerical negative, element-wise.
 
@@ -1641,6 +2378,20 @@ def negative(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.negative(m_x), u_x)
+
+
+@overload
+def nextafter(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nextafter(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nextafter(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def nextafter(
@@ -1699,6 +2450,20 @@ def ones_like(
     )
 
 
+@overload
+def outer(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def outer(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def outer(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1709,6 +2474,18 @@ def outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(ndx.reshape(m_a, (-1, 1)) * ndx.reshape(m_b, (1, -1)), _r.product(u_a, u_b))
+
+
+@overload
+def percentile(
+    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def percentile(
+    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> ndx.Array: ...
 
 
 def percentile(
@@ -1724,6 +2501,14 @@ def percentile(
     raise _r.unsupported("percentile", "ndonnx", "ndonnx has no quantile function")
 
 
+@overload
+def positive(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def positive(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def positive(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Numerical positive (a copy of the input), element-wise.
 
@@ -1731,6 +2516,20 @@ def positive(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] 
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.positive(m_x), u_x)
+
+
+@overload
+def power(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def power(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def power(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def power(
@@ -1748,6 +2547,18 @@ def power(
     return _r.changed(ndx.pow(m_x, m_y), u)
 
 
+@overload
+def ptp(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ptp(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def ptp(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1761,6 +2572,18 @@ def ptp(
     return _r.keep(
         ndx.max(m_x, axis=axis, keepdims=keepdims) - ndx.min(m_x, axis=axis, keepdims=keepdims), u_x
     )
+
+
+@overload
+def quantile(
+    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def quantile(
+    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+) -> ndx.Array: ...
 
 
 def quantile(
@@ -1802,6 +2625,14 @@ def radians(
     return m_x * (ndx.pi / 180)
 
 
+@overload
+def ravel(a: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ravel(a: ndx.Array | float) -> ndx.Array: ...
+
+
 def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """The array flattened to one dimension in row-major order.
 
@@ -1809,6 +2640,14 @@ def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.reshape(m_a, (-1,)), u_a)
+
+
+@overload
+def real(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def real(x: ndx.Array | float) -> ndx.Array: ...
 
 
 def real(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1820,6 +2659,14 @@ def real(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     return _r.keep(ndx.asarray(m_x), u_x)
 
 
+@overload
+def reciprocal(x: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def reciprocal(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def reciprocal(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Reciprocal `1 / x`, element-wise.
 
@@ -1827,6 +2674,20 @@ def reciprocal(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
     """
     m_x, u_x = _lift(x)
     return _r.changed(ndx.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+@overload
+def remainder(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def remainder(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def remainder(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def remainder(
@@ -1843,6 +2704,16 @@ def remainder(
     return _r.keep(ndx.remainder(m_x, m_y), u_x)
 
 
+@overload
+def repeat(
+    a: Quantity[ndx.Array], repeats: int, axis: int | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def repeat(a: ndx.Array | float, repeats: int, axis: int | None = None) -> ndx.Array: ...
+
+
 def repeat(
     a: Quantity[ndx.Array] | ndx.Array | float, repeats: int, axis: int | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1852,6 +2723,14 @@ def repeat(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.repeat(m_a, repeats, axis=axis), u_a)
+
+
+@overload
+def reshape(a: Quantity[ndx.Array], shape: int | tuple[int, ...]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def reshape(a: ndx.Array | float, shape: int | tuple[int, ...]) -> ndx.Array: ...
 
 
 def reshape(
@@ -1865,6 +2744,14 @@ def reshape(
     return _r.keep(ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
 
 
+@overload
+def rint(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def rint(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def rint(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
 
@@ -1872,6 +2759,18 @@ def rint(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.round(m_x), u_x)
+
+
+@overload
+def roll(
+    a: Quantity[ndx.Array], shift: int, axis: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def roll(
+    a: ndx.Array | float, shift: int, axis: int | tuple[int, ...] | None = None
+) -> ndx.Array: ...
 
 
 def roll(
@@ -1894,6 +2793,16 @@ def roll(
     )
 
 
+@overload
+def rot90(
+    m: Quantity[ndx.Array], k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def rot90(m: ndx.Array | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> ndx.Array: ...
+
+
 def rot90(
     m: Quantity[ndx.Array] | ndx.Array | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1912,6 +2821,14 @@ def rot90(
         else ndx.flip(ndx.moveaxis(m_m, (axes[0], axes[1]), (axes[1], axes[0])), axis=axes[1]),
         u_m,
     )
+
+
+@overload
+def round(x: Quantity[ndx.Array], decimals: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def round(x: ndx.Array | float, decimals: int = 0) -> ndx.Array: ...
 
 
 def round(
@@ -1998,6 +2915,14 @@ def sinh(
     return ndx.sinh(m_x)
 
 
+@overload
+def sort(a: Quantity[ndx.Array], axis: int | None = -1) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def sort(a: ndx.Array | float, axis: int | None = -1) -> ndx.Array: ...
+
+
 def sort(
     a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -2014,6 +2939,14 @@ def sort(
     )
 
 
+@overload
+def sqrt(x: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def sqrt(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def sqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Non-negative square root, element-wise.
 
@@ -2023,6 +2956,14 @@ def sqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     return _r.changed(ndx.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
+@overload
+def square(x: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def square(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def square(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Square of the input, element-wise.
 
@@ -2030,6 +2971,16 @@ def square(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
     """
     m_x, u_x = _lift(x)
     return _r.changed(ndx.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+@overload
+def squeeze(
+    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def squeeze(a: ndx.Array | float, axis: int | tuple[int, ...] | None = None) -> ndx.Array: ...
 
 
 def squeeze(
@@ -2048,6 +2999,24 @@ def squeeze(
     )
 
 
+@overload
+def std(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def std(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> ndx.Array: ...
+
+
 def std(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -2060,6 +3029,20 @@ def std(
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.std(m_x, axis=axis, correction=ddof, keepdims=keepdims), u_x)
+
+
+@overload
+def subtract(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def subtract(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def subtract(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def subtract(
@@ -2076,6 +3059,18 @@ def subtract(
     return _r.keep(ndx.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def sum(
+    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> ndx.Array: ...
+
+
 def sum(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -2087,6 +3082,14 @@ def sum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def swapaxes(a: Quantity[ndx.Array], axis1: int, axis2: int) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def swapaxes(a: ndx.Array | float, axis1: int, axis2: int) -> ndx.Array: ...
 
 
 def swapaxes(
@@ -2103,6 +3106,16 @@ def swapaxes(
         else ndx.moveaxis(m_a, (axis1, axis2), (axis2, axis1)),
         u_a,
     )
+
+
+@overload
+def take(
+    a: Quantity[ndx.Array], indices: ndx.Array, axis: int | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def take(a: ndx.Array | float, indices: ndx.Array, axis: int | None = None) -> ndx.Array: ...
 
 
 def take(
@@ -2154,6 +3167,22 @@ def tanh(
     return ndx.tanh(m_x)
 
 
+@overload
+def tensordot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def tensordot(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
+
+
 def tensordot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
@@ -2168,6 +3197,14 @@ def tensordot(
     return _r.changed(ndx.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def tile(A: Quantity[ndx.Array], reps: int | tuple[int, ...]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def tile(A: ndx.Array | float, reps: int | tuple[int, ...]) -> ndx.Array: ...
+
+
 def tile(
     A: Quantity[ndx.Array] | ndx.Array | float, reps: int | tuple[int, ...]
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -2179,6 +3216,16 @@ def tile(
     return _r.keep(ndx.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
 
 
+@overload
+def trace(
+    a: Quantity[ndx.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def trace(a: ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> ndx.Array: ...
+
+
 def trace(
     a: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -2187,6 +3234,16 @@ def trace(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("trace", "ndonnx", "ndonnx has no trace or diagonal")
+
+
+@overload
+def transpose(
+    a: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def transpose(a: ndx.Array | float, axes: int | tuple[int, ...] | None = None) -> ndx.Array: ...
 
 
 def transpose(
@@ -2220,6 +3277,14 @@ def tri(
     )
 
 
+@overload
+def tril(m: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def tril(m: ndx.Array | float, k: int = 0) -> ndx.Array: ...
+
+
 def tril(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
@@ -2229,6 +3294,14 @@ def tril(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
     return _r.keep(ndx.tril(m_m, k=k), u_m)
 
 
+@overload
+def triu(m: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def triu(m: ndx.Array | float, k: int = 0) -> ndx.Array: ...
+
+
 def triu(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
@@ -2236,6 +3309,22 @@ def triu(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
     """
     m_m, u_m = _lift(m)
     return _r.keep(ndx.triu(m_m, k=k), u_m)
+
+
+@overload
+def true_divide(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def true_divide(
+    x: ndx.Array | float, y: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def true_divide(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def true_divide(
@@ -2250,6 +3339,14 @@ def true_divide(
     return _r.changed(ndx.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+@overload
+def trunc(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def trunc(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def trunc(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -2257,6 +3354,24 @@ def trunc(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.trunc(m_x), u_x)
+
+
+@overload
+def var(
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def var(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> ndx.Array: ...
 
 
 def var(
@@ -2275,6 +3390,20 @@ def var(
     )
 
 
+@overload
+def vdot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def vdot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def vdot(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -2289,6 +3418,22 @@ def vdot(
     )
 
 
+@overload
+def vecdot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def vecdot(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
+
+
 def vecdot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
@@ -2301,6 +3446,22 @@ def vecdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(ndx.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+@overload
+def where(
+    condition: ndx.Array, x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def where(
+    condition: ndx.Array, x: ndx.Array | float, y: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def where(condition: ndx.Array, x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def where(

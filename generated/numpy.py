@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -186,6 +186,14 @@ _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
 
 
+@overload
+def abs(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def abs(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def abs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Absolute value, element-wise.
 
@@ -193,6 +201,14 @@ def abs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.abs(m_x), u_x)
+
+
+@overload
+def absolute(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def absolute(x: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def absolute(
@@ -204,6 +220,20 @@ def absolute(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.absolute(m_x), u_x)
+
+
+@overload
+def add(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def add(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def add(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def add(
@@ -235,6 +265,18 @@ def all(
     return np.all(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amax(
+    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def amax(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -246,6 +288,18 @@ def amax(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def amin(
+    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amin(
+    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def amin(
@@ -397,6 +451,14 @@ def argsort(
     return np.argsort(m_a, axis=axis)
 
 
+@overload
+def around(x: Quantity[NDArray[Any]], decimals: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def around(x: NDArray[Any] | float, decimals: int = 0) -> NDArray[Any]: ...
+
+
 def around(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, decimals: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -406,6 +468,14 @@ def around(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.around(m_x, decimals=decimals), u_x)
+
+
+@overload
+def astype(x: Quantity[NDArray[Any]], dtype: Any) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def astype(x: NDArray[Any] | float, dtype: Any) -> NDArray[Any]: ...
 
 
 def astype(
@@ -419,6 +489,16 @@ def astype(
     return _r.keep(np.astype(m_x, dtype), u_x)
 
 
+@overload
+def broadcast_to(
+    array: Quantity[NDArray[Any]], shape: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def broadcast_to(array: NDArray[Any] | float, shape: int | tuple[int, ...]) -> NDArray[Any]: ...
+
+
 def broadcast_to(
     array: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...]
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -430,6 +510,14 @@ def broadcast_to(
     return _r.keep(np.broadcast_to(m_array, shape=shape), u_array)
 
 
+@overload
+def cbrt(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def cbrt(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def cbrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cube root, element-wise.
 
@@ -439,6 +527,14 @@ def cbrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     return _r.changed(np.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
+@overload
+def ceil(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ceil(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Ceiling in the unit of `x`, element-wise.
 
@@ -446,6 +542,34 @@ def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.ceil(m_x), u_x)
+
+
+@overload
+def clip(
+    a: Quantity[NDArray[Any]],
+    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    a: NDArray[Any] | float,
+    a_min: Quantity[NDArray[Any]],
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    a: NDArray[Any] | float, a_min: NDArray[Any] | float, a_max: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    a: NDArray[Any] | float, a_min: NDArray[Any] | float, a_max: NDArray[Any] | float
+) -> NDArray[Any]: ...
 
 
 def clip(
@@ -467,6 +591,14 @@ def clip(
     return _r.keep(np.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+@overload
+def conj(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def conj(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def conj(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Complex conjugate, element-wise.
 
@@ -474,6 +606,14 @@ def conj(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.conj(m_x), u_x)
+
+
+@overload
+def conjugate(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def conjugate(x: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def conjugate(
@@ -524,6 +664,22 @@ def count_nonzero(
     return np.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
+@overload
+def cross(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def cross(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def cross(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def cross(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -549,6 +705,14 @@ def cumprod(
     m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return np.cumprod(m_x, axis=axis)
+
+
+@overload
+def cumsum(x: Quantity[NDArray[Any]], axis: int | None = None) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def cumsum(x: NDArray[Any] | float, axis: int | None = None) -> NDArray[Any]: ...
 
 
 def cumsum(
@@ -588,6 +752,14 @@ def degrees(
     return np.degrees(m_x)
 
 
+@overload
+def diag(v: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diag(v: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
+
+
 def diag(
     v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -599,6 +771,14 @@ def diag(
     return _r.keep(np.diag(m_v, k=k), u_v)
 
 
+@overload
+def diagflat(v: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diagflat(v: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
+
+
 def diagflat(
     v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -608,6 +788,18 @@ def diagflat(
     """
     m_v, u_v = _lift(v)
     return _r.keep(np.diagflat(m_v, k=k), u_v)
+
+
+@overload
+def diagonal(
+    a: Quantity[NDArray[Any]], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diagonal(
+    a: NDArray[Any] | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> NDArray[Any]: ...
 
 
 def diagonal(
@@ -624,6 +816,14 @@ def diagonal(
     return _r.keep(np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
+@overload
+def diff(x: Quantity[NDArray[Any]], n: int = 1, axis: int = -1) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diff(x: NDArray[Any] | float, n: int = 1, axis: int = -1) -> NDArray[Any]: ...
+
+
 def diff(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, n: int = 1, axis: int = -1
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -633,6 +833,22 @@ def diff(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.diff(m_x, n=n, axis=axis), u_x)
+
+
+@overload
+def divide(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def divide(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def divide(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def divide(
@@ -646,6 +862,22 @@ def divide(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     return _r.changed(np.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def dot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def dot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def dot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def dot(
@@ -728,6 +960,14 @@ def exp2(
     return np.exp2(m_x)
 
 
+@overload
+def expand_dims(a: Quantity[NDArray[Any]], axis: int) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def expand_dims(a: NDArray[Any] | float, axis: int) -> NDArray[Any]: ...
+
+
 def expand_dims(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -761,6 +1001,14 @@ def eye(
     return _r.changed(np.eye(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def fabs(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fabs(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def fabs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Absolute value of real input, element-wise.
 
@@ -770,6 +1018,14 @@ def fabs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     return _r.keep(np.fabs(m_x), u_x)
 
 
+@overload
+def fix(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fix(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -777,6 +1033,16 @@ def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.fix(m_x), u_x)
+
+
+@overload
+def flip(
+    m: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def flip(m: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None) -> NDArray[Any]: ...
 
 
 def flip(
@@ -790,6 +1056,14 @@ def flip(
     return _r.keep(np.flip(m_m, axis=axis), u_m)
 
 
+@overload
+def fliplr(m: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fliplr(m: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def fliplr(
     m: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -801,6 +1075,14 @@ def fliplr(
     return _r.keep(np.fliplr(m_m), u_m)
 
 
+@overload
+def flipud(m: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def flipud(m: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def flipud(
     m: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -810,6 +1092,22 @@ def flipud(
     """
     m_m, u_m = _lift(m)
     return _r.keep(np.flipud(m_m), u_m)
+
+
+@overload
+def float_power(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def float_power(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def float_power(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def float_power(
@@ -828,6 +1126,14 @@ def float_power(
     return _r.changed(np.float_power(m_x, m_y), u)
 
 
+@overload
+def floor(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def floor(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def floor(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -837,6 +1143,22 @@ def floor(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.floor(m_x), u_x)
+
+
+@overload
+def floor_divide(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def floor_divide(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def floor_divide(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def floor_divide(
@@ -851,6 +1173,20 @@ def floor_divide(
     m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(np.floor_divide(m_x, m_y), u)
+
+
+@overload
+def fmax(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fmax(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fmax(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def fmax(
@@ -868,6 +1204,20 @@ def fmax(
     return _r.keep(np.fmax(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmin(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fmin(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fmin(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def fmin(
     x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
     x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -881,6 +1231,20 @@ def fmin(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.fmin(m_x1, m_x2), u_x1)
+
+
+@overload
+def fmod(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fmod(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fmod(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def fmod(
@@ -898,6 +1262,18 @@ def fmod(
     return _r.keep(np.fmod(m_x1, m_x2), u_x1)
 
 
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: Quantity[NDArray[Any]], dtype: Any | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: NDArray[Any] | float, dtype: Any | None = None
+) -> NDArray[Any]: ...
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -909,6 +1285,33 @@ def full(
     """
     m_fill_value, u_fill_value = _lift(fill_value)
     return _r.keep(np.full(shape, m_fill_value, dtype=dtype), u_fill_value)
+
+
+@overload
+def full_like(
+    a: Quantity[NDArray[Any]],
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def full_like(
+    a: NDArray[Any] | float,
+    fill_value: Quantity[NDArray[Any]],
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def full_like(
+    a: NDArray[Any] | float,
+    fill_value: NDArray[Any] | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> NDArray[Any]: ...
 
 
 def full_like(
@@ -958,6 +1361,20 @@ def greater_equal(
     return np.greater_equal(m_x, m_y)
 
 
+@overload
+def hypot(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def hypot(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def hypot(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def hypot(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -985,6 +1402,14 @@ def identity(
     return _r.changed(np.identity(n=n, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def imag(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def imag(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Imaginary part, element-wise (zeros for real input).
 
@@ -992,6 +1417,22 @@ def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.imag(m_x), u_x)
+
+
+@overload
+def inner(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def inner(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def inner(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def inner(
@@ -1043,6 +1484,22 @@ def isreal(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     return np.isreal(m_x)
 
 
+@overload
+def kron(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def kron(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def kron(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def kron(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1084,6 +1541,36 @@ def less_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return np.less_equal(m_x, m_y)
+
+
+@overload
+def linspace(
+    start: Quantity[NDArray[Any]],
+    stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linspace(
+    start: NDArray[Any] | float,
+    stop: Quantity[NDArray[Any]],
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linspace(
+    start: NDArray[Any] | float,
+    stop: NDArray[Any] | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linspace(
@@ -1248,6 +1735,22 @@ def logspace(
     return np.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
 
 
+@overload
+def matmul(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def matmul(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def matmul(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def matmul(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1272,6 +1775,18 @@ def matrix_power(
     return _r.changed(np.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def max(
+    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def max(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1283,6 +1798,20 @@ def max(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.max(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def maximum(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def maximum(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def maximum(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def maximum(
@@ -1300,6 +1829,18 @@ def maximum(
     return _r.keep(np.maximum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mean(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def mean(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def mean(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1311,6 +1852,18 @@ def mean(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def median(
+    x: Quantity[NDArray[Any]], axis: int | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def median(
+    x: NDArray[Any] | float, axis: int | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def median(
@@ -1326,6 +1879,18 @@ def median(
     return _r.keep(np.median(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def min(
+    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def min(
+    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def min(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1337,6 +1902,20 @@ def min(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+@overload
+def minimum(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def minimum(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def minimum(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def minimum(
@@ -1354,6 +1933,20 @@ def minimum(
     return _r.keep(np.minimum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mod(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def mod(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def mod(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def mod(
     x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
     x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1369,6 +1962,18 @@ def mod(
     return _r.keep(np.mod(m_x1, m_x2), u_x1)
 
 
+@overload
+def moveaxis(
+    a: Quantity[NDArray[Any]], source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def moveaxis(
+    a: NDArray[Any] | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> NDArray[Any]: ...
+
+
 def moveaxis(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     source: int | tuple[int, ...],
@@ -1380,6 +1985,22 @@ def moveaxis(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+@overload
+def multiply(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def multiply(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def multiply(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def multiply(
@@ -1435,6 +2056,14 @@ def nancumprod(
     return np.nancumprod(m_x, axis=axis)
 
 
+@overload
+def nancumsum(x: Quantity[NDArray[Any]], axis: int | None = None) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nancumsum(x: NDArray[Any] | float, axis: int | None = None) -> NDArray[Any]: ...
+
+
 def nancumsum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1444,6 +2073,18 @@ def nancumsum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.nancumsum(m_x, axis=axis), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmax(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def nanmax(
@@ -1459,6 +2100,18 @@ def nanmax(
     return _r.keep(np.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmean(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmean(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def nanmean(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1470,6 +2123,18 @@ def nanmean(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmedian(
+    x: Quantity[NDArray[Any]], axis: int | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmedian(
+    x: NDArray[Any] | float, axis: int | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def nanmedian(
@@ -1485,6 +2150,18 @@ def nanmedian(
     return _r.keep(np.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def nanmin(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmin(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def nanmin(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1496,6 +2173,18 @@ def nanmin(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanpercentile(
+    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanpercentile(
+    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def nanpercentile(
@@ -1514,6 +2203,18 @@ def nanpercentile(
     return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def nanquantile(
+    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanquantile(
+    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def nanquantile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
@@ -1530,6 +2231,24 @@ def nanquantile(
     return _r.keep(np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def nanstd(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanstd(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> NDArray[Any]: ...
+
+
 def nanstd(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1544,6 +2263,18 @@ def nanstd(
     return _r.keep(np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
+@overload
+def nansum(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nansum(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def nansum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1555,6 +2286,24 @@ def nansum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanvar(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def nanvar(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> NDArray[Any]: ...
 
 
 def nanvar(
@@ -1573,6 +2322,14 @@ def nanvar(
     )
 
 
+@overload
+def negative(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def negative(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def negative(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1582,6 +2339,20 @@ def negative(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.negative(m_x), u_x)
+
+
+@overload
+def nextafter(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nextafter(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nextafter(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def nextafter(
@@ -1640,6 +2411,22 @@ def ones_like(
     return _r.like(np.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def outer(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def outer(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def outer(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def outer(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1651,6 +2438,18 @@ def outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def percentile(
+    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def percentile(
+    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def percentile(
@@ -1669,6 +2468,14 @@ def percentile(
     return _r.keep(np.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
 
 
+@overload
+def positive(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def positive(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def positive(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1678,6 +2485,22 @@ def positive(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.positive(m_x), u_x)
+
+
+@overload
+def power(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def power(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def power(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def power(
@@ -1696,6 +2519,18 @@ def power(
     return _r.changed(np.power(m_x, m_y), u)
 
 
+@overload
+def ptp(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ptp(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def ptp(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1707,6 +2542,18 @@ def ptp(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def quantile(
+    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def quantile(
+    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
 
 
 def quantile(
@@ -1751,6 +2598,14 @@ def radians(
     return np.radians(m_x)
 
 
+@overload
+def ravel(a: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ravel(a: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def ravel(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1762,6 +2617,14 @@ def ravel(
     return _r.keep(np.ravel(m_a), u_a)
 
 
+@overload
+def real(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def real(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def real(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Real part, element-wise.
 
@@ -1769,6 +2632,14 @@ def real(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.real(m_x), u_x)
+
+
+@overload
+def reciprocal(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def reciprocal(x: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def reciprocal(
@@ -1780,6 +2651,20 @@ def reciprocal(
     """
     m_x, u_x = _lift(x)
     return _r.changed(np.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+@overload
+def remainder(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def remainder(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def remainder(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def remainder(
@@ -1797,6 +2682,16 @@ def remainder(
     return _r.keep(np.remainder(m_x, m_y), u_x)
 
 
+@overload
+def repeat(
+    a: Quantity[NDArray[Any]], repeats: int, axis: int | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def repeat(a: NDArray[Any] | float, repeats: int, axis: int | None = None) -> NDArray[Any]: ...
+
+
 def repeat(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, repeats: int, axis: int | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1806,6 +2701,14 @@ def repeat(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.repeat(m_a, repeats=repeats, axis=axis), u_a)
+
+
+@overload
+def reshape(a: Quantity[NDArray[Any]], shape: int | tuple[int, ...]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def reshape(a: NDArray[Any] | float, shape: int | tuple[int, ...]) -> NDArray[Any]: ...
 
 
 def reshape(
@@ -1819,6 +2722,14 @@ def reshape(
     return _r.keep(np.reshape(m_a, shape=shape), u_a)
 
 
+@overload
+def rint(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def rint(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def rint(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
 
@@ -1826,6 +2737,18 @@ def rint(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.rint(m_x), u_x)
+
+
+@overload
+def roll(
+    a: Quantity[NDArray[Any]], shift: int, axis: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def roll(
+    a: NDArray[Any] | float, shift: int, axis: int | tuple[int, ...] | None = None
+) -> NDArray[Any]: ...
 
 
 def roll(
@@ -1841,6 +2764,18 @@ def roll(
     return _r.keep(np.roll(m_a, shift=shift, axis=axis), u_a)
 
 
+@overload
+def rot90(
+    m: Quantity[NDArray[Any]], k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def rot90(
+    m: NDArray[Any] | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> NDArray[Any]: ...
+
+
 def rot90(
     m: Quantity[NDArray[Any]] | NDArray[Any] | float,
     k: int = 1,
@@ -1852,6 +2787,14 @@ def rot90(
     """
     m_m, u_m = _lift(m)
     return _r.keep(np.rot90(m_m, k=k, axes=axes), u_m)
+
+
+@overload
+def round(x: Quantity[NDArray[Any]], decimals: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def round(x: NDArray[Any] | float, decimals: int = 0) -> NDArray[Any]: ...
 
 
 def round(
@@ -1935,6 +2878,14 @@ def sinh(
     return np.sinh(m_x)
 
 
+@overload
+def sort(a: Quantity[NDArray[Any]], axis: int | None = -1) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def sort(a: NDArray[Any] | float, axis: int | None = -1) -> NDArray[Any]: ...
+
+
 def sort(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1946,6 +2897,14 @@ def sort(
     return _r.keep(np.sort(m_a, axis=axis), u_a)
 
 
+@overload
+def sqrt(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def sqrt(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Non-negative square root, element-wise.
 
@@ -1953,6 +2912,14 @@ def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.changed(np.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+
+
+@overload
+def square(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def square(x: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def square(
@@ -1966,6 +2933,16 @@ def square(
     return _r.changed(np.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
+@overload
+def squeeze(
+    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def squeeze(a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None) -> NDArray[Any]: ...
+
+
 def squeeze(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | tuple[int, ...] | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1975,6 +2952,24 @@ def squeeze(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.squeeze(m_a, axis=axis), u_a)
+
+
+@overload
+def std(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def std(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> NDArray[Any]: ...
 
 
 def std(
@@ -1989,6 +2984,20 @@ def std(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+
+
+@overload
+def subtract(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def subtract(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def subtract(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def subtract(
@@ -2006,6 +3015,18 @@ def subtract(
     return _r.keep(np.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def sum(
+    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> NDArray[Any]: ...
+
+
 def sum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -2019,6 +3040,14 @@ def sum(
     return _r.keep(np.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
+@overload
+def swapaxes(a: Quantity[NDArray[Any]], axis1: int, axis2: int) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def swapaxes(a: NDArray[Any] | float, axis1: int, axis2: int) -> NDArray[Any]: ...
+
+
 def swapaxes(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis1: int, axis2: int
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -2028,6 +3057,18 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def take(
+    a: Quantity[NDArray[Any]], indices: NDArray[Any], axis: int | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def take(
+    a: NDArray[Any] | float, indices: NDArray[Any], axis: int | None = None
+) -> NDArray[Any]: ...
 
 
 def take(
@@ -2067,6 +3108,22 @@ def tanh(
     return np.tanh(m_x)
 
 
+@overload
+def tensordot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int = 2
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def tensordot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int = 2
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def tensordot(a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int = 2) -> NDArray[Any]: ...
+
+
 def tensordot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -2081,6 +3138,14 @@ def tensordot(
     return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def tile(A: Quantity[NDArray[Any]], reps: int | tuple[int, ...]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def tile(A: NDArray[Any] | float, reps: int | tuple[int, ...]) -> NDArray[Any]: ...
+
+
 def tile(
     A: Quantity[NDArray[Any]] | NDArray[Any] | float, reps: int | tuple[int, ...]
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -2090,6 +3155,18 @@ def tile(
     """
     m_A, u_A = _lift(A)
     return _r.keep(np.tile(m_A, reps=reps), u_A)
+
+
+@overload
+def trace(
+    a: Quantity[NDArray[Any]], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def trace(
+    a: NDArray[Any] | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> NDArray[Any]: ...
 
 
 def trace(
@@ -2104,6 +3181,18 @@ def trace(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+
+
+@overload
+def transpose(
+    a: Quantity[NDArray[Any]], axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def transpose(
+    a: NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> NDArray[Any]: ...
 
 
 def transpose(
@@ -2127,6 +3216,14 @@ def tri(
     return _r.changed(np.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
+@overload
+def tril(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def tril(m: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
+
+
 def tril(
     m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -2138,6 +3235,14 @@ def tril(
     return _r.keep(np.tril(m_m, k=k), u_m)
 
 
+@overload
+def triu(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def triu(m: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
+
+
 def triu(
     m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -2147,6 +3252,22 @@ def triu(
     """
     m_m, u_m = _lift(m)
     return _r.keep(np.triu(m_m, k=k), u_m)
+
+
+@overload
+def true_divide(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def true_divide(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def true_divide(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def true_divide(
@@ -2162,6 +3283,14 @@ def true_divide(
     return _r.changed(np.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+@overload
+def trunc(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def trunc(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def trunc(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -2171,6 +3300,24 @@ def trunc(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.trunc(m_x), u_x)
+
+
+@overload
+def var(
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def var(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> NDArray[Any]: ...
 
 
 def var(
@@ -2187,6 +3334,22 @@ def var(
     return _r.changed(np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
 
 
+@overload
+def vdot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def vdot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def vdot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def vdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -2198,6 +3361,22 @@ def vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def vecdot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = -1
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def vecdot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axis: int = -1
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def vecdot(a: NDArray[Any] | float, b: NDArray[Any] | float, axis: int = -1) -> NDArray[Any]: ...
 
 
 def vecdot(
@@ -2212,6 +3391,26 @@ def vecdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+@overload
+def where(
+    condition: NDArray[Any],
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def where(
+    condition: NDArray[Any], x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def where(
+    condition: NDArray[Any], x: NDArray[Any] | float, y: NDArray[Any] | float
+) -> NDArray[Any]: ...
 
 
 def where(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import torch
 
@@ -187,6 +187,14 @@ _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
 
 
+@overload
+def abs(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def abs(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def abs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Absolute value, element-wise.
 
@@ -194,6 +202,14 @@ def abs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.abs(m_x), u_x)
+
+
+@overload
+def absolute(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def absolute(x: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def absolute(
@@ -205,6 +221,20 @@ def absolute(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.absolute(m_x), u_x)
+
+
+@overload
+def add(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def add(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def add(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def add(
@@ -236,6 +266,18 @@ def all(
     return torch.all(m_x, dim=axis, keepdim=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amax(
+    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def amax(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -249,6 +291,18 @@ def amax(
     return _r.keep(
         torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
+
+
+@overload
+def amin(
+    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amin(
+    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
 
 
 def amin(
@@ -406,6 +460,14 @@ def argsort(
     )
 
 
+@overload
+def around(x: Quantity[torch.Tensor], decimals: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def around(x: torch.Tensor | float, decimals: int = 0) -> torch.Tensor: ...
+
+
 def around(
     x: Quantity[torch.Tensor] | torch.Tensor | float, decimals: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -417,6 +479,14 @@ def around(
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
+@overload
+def astype(x: Quantity[torch.Tensor], dtype: Any) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def astype(x: torch.Tensor | float, dtype: Any) -> torch.Tensor: ...
+
+
 def astype(
     x: Quantity[torch.Tensor] | torch.Tensor | float, dtype: Any
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -426,6 +496,16 @@ def astype(
     """
     m_x, u_x = _lift(x)
     return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
+
+
+@overload
+def broadcast_to(
+    array: Quantity[torch.Tensor], shape: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def broadcast_to(array: torch.Tensor | float, shape: int | tuple[int, ...]) -> torch.Tensor: ...
 
 
 def broadcast_to(
@@ -441,6 +521,14 @@ def broadcast_to(
     )
 
 
+@overload
+def cbrt(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def cbrt(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cube root, element-wise.
 
@@ -450,6 +538,14 @@ def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     return _r.changed(torch.sign(m_x) * torch.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
 
 
+@overload
+def ceil(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ceil(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Ceiling in the unit of `x`, element-wise.
 
@@ -457,6 +553,34 @@ def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.ceil(m_x), u_x)
+
+
+@overload
+def clip(
+    a: Quantity[torch.Tensor],
+    a_min: Quantity[torch.Tensor] | torch.Tensor | float,
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    a: torch.Tensor | float,
+    a_min: Quantity[torch.Tensor],
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    a: torch.Tensor | float, a_min: torch.Tensor | float, a_max: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    a: torch.Tensor | float, a_min: torch.Tensor | float, a_max: torch.Tensor | float
+) -> torch.Tensor: ...
 
 
 def clip(
@@ -478,6 +602,14 @@ def clip(
     return _r.keep(torch.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+@overload
+def conj(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def conj(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def conj(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Complex conjugate, element-wise.
 
@@ -485,6 +617,14 @@ def conj(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.conj_physical(m_x), u_x)
+
+
+@overload
+def conjugate(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def conjugate(x: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def conjugate(
@@ -535,6 +675,22 @@ def count_nonzero(
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
+@overload
+def cross(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def cross(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def cross(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def cross(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -562,6 +718,14 @@ def cumprod(
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
     )
+
+
+@overload
+def cumsum(x: Quantity[torch.Tensor], axis: int | None = None) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def cumsum(x: torch.Tensor | float, axis: int | None = None) -> torch.Tensor: ...
 
 
 def cumsum(
@@ -606,6 +770,14 @@ def degrees(
     return torch.rad2deg(m_x)
 
 
+@overload
+def diag(v: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diag(v: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
+
+
 def diag(
     v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -617,6 +789,14 @@ def diag(
     return _r.keep(torch.diag(m_v, diagonal=k), u_v)
 
 
+@overload
+def diagflat(v: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diagflat(v: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
+
+
 def diagflat(
     v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -626,6 +806,18 @@ def diagflat(
     """
     m_v, u_v = _lift(v)
     return _r.keep(torch.diagflat(m_v, offset=k), u_v)
+
+
+@overload
+def diagonal(
+    a: Quantity[torch.Tensor], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diagonal(
+    a: torch.Tensor | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> torch.Tensor: ...
 
 
 def diagonal(
@@ -642,6 +834,14 @@ def diagonal(
     return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2), u_a)
 
 
+@overload
+def diff(x: Quantity[torch.Tensor], n: int = 1, axis: int = -1) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diff(x: torch.Tensor | float, n: int = 1, axis: int = -1) -> torch.Tensor: ...
+
+
 def diff(
     x: Quantity[torch.Tensor] | torch.Tensor | float, n: int = 1, axis: int = -1
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -651,6 +851,22 @@ def diff(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
+
+
+@overload
+def divide(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def divide(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def divide(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def divide(
@@ -664,6 +880,22 @@ def divide(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift_s(y)
     return _r.changed(torch.divide(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def dot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def dot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def dot(
@@ -763,6 +995,14 @@ def exp2(
     return torch.exp2(m_x)
 
 
+@overload
+def expand_dims(a: Quantity[torch.Tensor], axis: int) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def expand_dims(a: torch.Tensor | float, axis: int) -> torch.Tensor: ...
+
+
 def expand_dims(
     a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -799,6 +1039,14 @@ def eye(
     )
 
 
+@overload
+def fabs(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fabs(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Absolute value of real input, element-wise.
 
@@ -808,6 +1056,14 @@ def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     return _r.keep(torch.abs(m_x), u_x)
 
 
+@overload
+def fix(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fix(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -815,6 +1071,16 @@ def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.fix(m_x), u_x)
+
+
+@overload
+def flip(
+    m: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def flip(m: torch.Tensor | float, axis: int | tuple[int, ...] | None = None) -> torch.Tensor: ...
 
 
 def flip(
@@ -838,6 +1104,14 @@ def flip(
     )
 
 
+@overload
+def fliplr(m: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fliplr(m: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def fliplr(
     m: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -849,6 +1123,14 @@ def fliplr(
     return _r.keep(torch.fliplr(m_m), u_m)
 
 
+@overload
+def flipud(m: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def flipud(m: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def flipud(
     m: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -858,6 +1140,22 @@ def flipud(
     """
     m_m, u_m = _lift(m)
     return _r.keep(torch.flipud(m_m), u_m)
+
+
+@overload
+def float_power(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def float_power(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def float_power(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def float_power(
@@ -876,6 +1174,14 @@ def float_power(
     return _r.changed(torch.float_power(m_x, m_y), u)
 
 
+@overload
+def floor(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def floor(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def floor(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -885,6 +1191,22 @@ def floor(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.floor(m_x), u_x)
+
+
+@overload
+def floor_divide(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def floor_divide(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def floor_divide(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def floor_divide(
@@ -899,6 +1221,20 @@ def floor_divide(
     m_y, u_y = _lift_s(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(torch.floor_divide(m_x, m_y), u)
+
+
+@overload
+def fmax(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fmax(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fmax(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def fmax(
@@ -916,6 +1252,20 @@ def fmax(
     return _r.keep(torch.fmax(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmin(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fmin(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fmin(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def fmin(
     x1: Quantity[torch.Tensor] | torch.Tensor | float,
     x2: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -931,6 +1281,20 @@ def fmin(
     return _r.keep(torch.fmin(m_x1, m_x2), u_x1)
 
 
+@overload
+def fmod(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fmod(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fmod(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def fmod(
     x1: Quantity[torch.Tensor] | torch.Tensor | float,
     x2: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -944,6 +1308,18 @@ def fmod(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.fmod(m_x1, m_x2), u_x1)
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: Quantity[torch.Tensor], dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def full(
+    shape: int | tuple[int, ...], fill_value: torch.Tensor | float, dtype: Any | None = None
+) -> torch.Tensor: ...
 
 
 def full(
@@ -962,6 +1338,33 @@ def full(
         ).to(_convert.torch_dtype(dtype)),
         u_fill_value,
     )
+
+
+@overload
+def full_like(
+    a: Quantity[torch.Tensor],
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def full_like(
+    a: torch.Tensor | float,
+    fill_value: Quantity[torch.Tensor],
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def full_like(
+    a: torch.Tensor | float,
+    fill_value: torch.Tensor | float,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+) -> torch.Tensor: ...
 
 
 def full_like(
@@ -1017,6 +1420,20 @@ def greater_equal(
     return torch.greater_equal(m_x, m_y)
 
 
+@overload
+def hypot(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def hypot(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def hypot(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def hypot(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1044,6 +1461,14 @@ def identity(
     return _r.changed(torch.eye(n, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
 
 
+@overload
+def imag(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def imag(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Imaginary part, element-wise (zeros for real input).
 
@@ -1058,6 +1483,22 @@ def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
         else torch.zeros_like(m_x),
         u_x,
     )
+
+
+@overload
+def inner(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def inner(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def inner(
@@ -1109,6 +1550,22 @@ def isreal(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     return torch.isreal(m_x)
 
 
+@overload
+def kron(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def kron(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def kron(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def kron(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1150,6 +1607,36 @@ def less_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return torch.less_equal(m_x, m_y)
+
+
+@overload
+def linspace(
+    start: Quantity[torch.Tensor],
+    stop: Quantity[torch.Tensor] | torch.Tensor | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linspace(
+    start: torch.Tensor | float,
+    stop: Quantity[torch.Tensor],
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linspace(
+    start: torch.Tensor | float,
+    stop: torch.Tensor | float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linspace(
@@ -1342,6 +1829,22 @@ def logspace(
     ).to(_convert.torch_dtype(dtype))
 
 
+@overload
+def matmul(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def matmul(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def matmul(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def matmul(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1366,6 +1869,18 @@ def matrix_power(
     return _r.changed(torch.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def max(
+    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def max(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1379,6 +1894,20 @@ def max(
     return _r.keep(
         torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
+
+
+@overload
+def maximum(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def maximum(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def maximum(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def maximum(
@@ -1396,6 +1925,18 @@ def maximum(
     return _r.keep(torch.maximum(m_x1, m_x2), u_x1)
 
 
+@overload
+def mean(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def mean(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def mean(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1409,6 +1950,18 @@ def mean(
     return _r.keep(torch.mean(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
+@overload
+def median(
+    x: Quantity[torch.Tensor], axis: int | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def median(
+    x: torch.Tensor | float, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def median(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
@@ -1420,6 +1973,18 @@ def median(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def min(
+    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
 
 
 def min(
@@ -1437,6 +2002,20 @@ def min(
     )
 
 
+@overload
+def minimum(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def minimum(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def minimum(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def minimum(
     x1: Quantity[torch.Tensor] | torch.Tensor | float,
     x2: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1450,6 +2029,20 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.minimum(m_x1, m_x2), u_x1)
+
+
+@overload
+def mod(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def mod(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def mod(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def mod(
@@ -1467,6 +2060,18 @@ def mod(
     return _r.keep(torch.remainder(m_x1, m_x2), u_x1)
 
 
+@overload
+def moveaxis(
+    a: Quantity[torch.Tensor], source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def moveaxis(
+    a: torch.Tensor | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> torch.Tensor: ...
+
+
 def moveaxis(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     source: int | tuple[int, ...],
@@ -1478,6 +2083,22 @@ def moveaxis(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+@overload
+def multiply(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def multiply(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def multiply(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def multiply(
@@ -1536,6 +2157,14 @@ def nancumprod(
     )
 
 
+@overload
+def nancumsum(x: Quantity[torch.Tensor], axis: int | None = None) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nancumsum(x: torch.Tensor | float, axis: int | None = None) -> torch.Tensor: ...
+
+
 def nancumsum(
     x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1551,6 +2180,18 @@ def nancumsum(
         ),
         u_x,
     )
+
+
+@overload
+def nanmax(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmax(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
 
 
 def nanmax(
@@ -1579,6 +2220,18 @@ def nanmax(
     )
 
 
+@overload
+def nanmean(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmean(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def nanmean(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1592,6 +2245,18 @@ def nanmean(
     return _r.keep(torch.nanmean(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
+@overload
+def nanmedian(
+    x: Quantity[torch.Tensor], axis: int | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmedian(
+    x: torch.Tensor | float, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def nanmedian(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
@@ -1603,6 +2268,18 @@ def nanmedian(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmin(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
 
 
 def nanmin(
@@ -1631,6 +2308,18 @@ def nanmin(
     )
 
 
+@overload
+def nanpercentile(
+    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanpercentile(
+    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def nanpercentile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
@@ -1647,6 +2336,18 @@ def nanpercentile(
     return _r.keep(torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
 
 
+@overload
+def nanquantile(
+    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanquantile(
+    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def nanquantile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
@@ -1661,6 +2362,24 @@ def nanquantile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     return _r.keep(torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+
+
+@overload
+def nanstd(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanstd(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> torch.Tensor: ...
 
 
 def nanstd(
@@ -1700,6 +2419,18 @@ def nanstd(
     )
 
 
+@overload
+def nansum(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nansum(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def nansum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1711,6 +2442,24 @@ def nansum(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.nansum(m_x, dim=axis, keepdim=keepdims), u_x)
+
+
+@overload
+def nanvar(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def nanvar(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> torch.Tensor: ...
 
 
 def nanvar(
@@ -1748,6 +2497,14 @@ def nanvar(
     )
 
 
+@overload
+def negative(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def negative(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def negative(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1757,6 +2514,20 @@ def negative(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.negative(m_x), u_x)
+
+
+@overload
+def nextafter(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nextafter(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nextafter(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def nextafter(
@@ -1825,6 +2596,22 @@ def ones_like(
     )
 
 
+@overload
+def outer(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def outer(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def outer(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1836,6 +2623,18 @@ def outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+
+
+@overload
+def percentile(
+    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def percentile(
+    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
 
 
 def percentile(
@@ -1854,6 +2653,14 @@ def percentile(
     return _r.keep(torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
 
 
+@overload
+def positive(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def positive(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def positive(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1863,6 +2670,22 @@ def positive(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.positive(m_x), u_x)
+
+
+@overload
+def power(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def power(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def power(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def power(
@@ -1881,6 +2704,18 @@ def power(
     return _r.changed(torch.pow(m_x, m_y), u)
 
 
+@overload
+def ptp(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ptp(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def ptp(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -1896,6 +2731,18 @@ def ptp(
         - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims),
         u_x,
     )
+
+
+@overload
+def quantile(
+    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def quantile(
+    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
 
 
 def quantile(
@@ -1940,6 +2787,14 @@ def radians(
     return torch.deg2rad(m_x)
 
 
+@overload
+def ravel(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ravel(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def ravel(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1951,6 +2806,14 @@ def ravel(
     return _r.keep(torch.ravel(m_a), u_a)
 
 
+@overload
+def real(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def real(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def real(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Real part, element-wise.
 
@@ -1958,6 +2821,14 @@ def real(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.real(m_x), u_x)
+
+
+@overload
+def reciprocal(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def reciprocal(x: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def reciprocal(
@@ -1969,6 +2840,20 @@ def reciprocal(
     """
     m_x, u_x = _lift(x)
     return _r.changed(torch.reciprocal(m_x), _r.quotient(None, u_x))
+
+
+@overload
+def remainder(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def remainder(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def remainder(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def remainder(
@@ -1986,6 +2871,16 @@ def remainder(
     return _r.keep(torch.remainder(m_x, m_y), u_x)
 
 
+@overload
+def repeat(
+    a: Quantity[torch.Tensor], repeats: int, axis: int | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def repeat(a: torch.Tensor | float, repeats: int, axis: int | None = None) -> torch.Tensor: ...
+
+
 def repeat(
     a: Quantity[torch.Tensor] | torch.Tensor | float, repeats: int, axis: int | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1995,6 +2890,14 @@ def repeat(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.repeat_interleave(m_a, repeats, dim=axis), u_a)
+
+
+@overload
+def reshape(a: Quantity[torch.Tensor], shape: int | tuple[int, ...]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def reshape(a: torch.Tensor | float, shape: int | tuple[int, ...]) -> torch.Tensor: ...
 
 
 def reshape(
@@ -2008,6 +2911,14 @@ def reshape(
     return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
 
 
+@overload
+def rint(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def rint(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Round to the nearest integer in the unit of `x` (halves to even), element-wise.
 
@@ -2015,6 +2926,18 @@ def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.round(m_x), u_x)
+
+
+@overload
+def roll(
+    a: Quantity[torch.Tensor], shift: int, axis: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def roll(
+    a: torch.Tensor | float, shift: int, axis: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
 
 
 def roll(
@@ -2037,6 +2960,18 @@ def roll(
     )
 
 
+@overload
+def rot90(
+    m: Quantity[torch.Tensor], k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def rot90(
+    m: torch.Tensor | float, k: int = 1, axes: int | tuple[int, ...] = (0, 1)
+) -> torch.Tensor: ...
+
+
 def rot90(
     m: Quantity[torch.Tensor] | torch.Tensor | float,
     k: int = 1,
@@ -2048,6 +2983,14 @@ def rot90(
     """
     m_m, u_m = _lift(m)
     return _r.keep(torch.rot90(m_m, k=k, dims=axes), u_m)
+
+
+@overload
+def round(x: Quantity[torch.Tensor], decimals: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def round(x: torch.Tensor | float, decimals: int = 0) -> torch.Tensor: ...
 
 
 def round(
@@ -2131,6 +3074,14 @@ def sinh(
     return torch.sinh(m_x)
 
 
+@overload
+def sort(a: Quantity[torch.Tensor], axis: int | None = -1) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def sort(a: torch.Tensor | float, axis: int | None = -1) -> torch.Tensor: ...
+
+
 def sort(
     a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2147,6 +3098,14 @@ def sort(
     )
 
 
+@overload
+def sqrt(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def sqrt(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
     """Non-negative square root, element-wise.
 
@@ -2154,6 +3113,14 @@ def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     """
     m_x, u_x = _lift(x)
     return _r.changed(torch.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+
+
+@overload
+def square(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def square(x: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def square(
@@ -2167,6 +3134,16 @@ def square(
     return _r.changed(torch.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
+@overload
+def squeeze(
+    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def squeeze(a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None) -> torch.Tensor: ...
+
+
 def squeeze(
     a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | tuple[int, ...] | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2176,6 +3153,24 @@ def squeeze(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis), u_a)
+
+
+@overload
+def std(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def std(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> torch.Tensor: ...
 
 
 def std(
@@ -2190,6 +3185,20 @@ def std(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims), u_x)
+
+
+@overload
+def subtract(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def subtract(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def subtract(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def subtract(
@@ -2207,6 +3216,18 @@ def subtract(
     return _r.keep(torch.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def sum(
+    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> torch.Tensor: ...
+
+
 def sum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -2220,6 +3241,14 @@ def sum(
     return _r.keep(torch.sum(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
+@overload
+def swapaxes(a: Quantity[torch.Tensor], axis1: int, axis2: int) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def swapaxes(a: torch.Tensor | float, axis1: int, axis2: int) -> torch.Tensor: ...
+
+
 def swapaxes(
     a: Quantity[torch.Tensor] | torch.Tensor | float, axis1: int, axis2: int
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2229,6 +3258,18 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.swapaxes(m_a, axis1, axis2), u_a)
+
+
+@overload
+def take(
+    a: Quantity[torch.Tensor], indices: torch.Tensor, axis: int | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def take(
+    a: torch.Tensor | float, indices: torch.Tensor, axis: int | None = None
+) -> torch.Tensor: ...
 
 
 def take(
@@ -2275,6 +3316,22 @@ def tanh(
     return torch.tanh(m_x)
 
 
+@overload
+def tensordot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def tensordot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def tensordot(a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2) -> torch.Tensor: ...
+
+
 def tensordot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -2289,6 +3346,14 @@ def tensordot(
     return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
 
 
+@overload
+def tile(A: Quantity[torch.Tensor], reps: int | tuple[int, ...]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def tile(A: torch.Tensor | float, reps: int | tuple[int, ...]) -> torch.Tensor: ...
+
+
 def tile(
     A: Quantity[torch.Tensor] | torch.Tensor | float, reps: int | tuple[int, ...]
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2298,6 +3363,18 @@ def tile(
     """
     m_A, u_A = _lift(A)
     return _r.keep(torch.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
+
+
+@overload
+def trace(
+    a: Quantity[torch.Tensor], offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def trace(
+    a: torch.Tensor | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> torch.Tensor: ...
 
 
 def trace(
@@ -2312,6 +3389,18 @@ def trace(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1), u_a)
+
+
+@overload
+def transpose(
+    a: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def transpose(
+    a: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
 
 
 def transpose(
@@ -2338,6 +3427,14 @@ def tri(
     )
 
 
+@overload
+def tril(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def tril(m: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
+
+
 def tril(
     m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2349,6 +3446,14 @@ def tril(
     return _r.keep(torch.tril(m_m, diagonal=k), u_m)
 
 
+@overload
+def triu(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def triu(m: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
+
+
 def triu(
     m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2358,6 +3463,22 @@ def triu(
     """
     m_m, u_m = _lift(m)
     return _r.keep(torch.triu(m_m, diagonal=k), u_m)
+
+
+@overload
+def true_divide(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def true_divide(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def true_divide(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def true_divide(
@@ -2373,6 +3494,14 @@ def true_divide(
     return _r.changed(torch.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+@overload
+def trunc(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def trunc(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def trunc(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2382,6 +3511,24 @@ def trunc(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.trunc(m_x), u_x)
+
+
+@overload
+def var(
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def var(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+) -> torch.Tensor: ...
 
 
 def var(
@@ -2400,6 +3547,22 @@ def var(
     )
 
 
+@overload
+def vdot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def vdot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def vdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -2411,6 +3574,22 @@ def vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+
+
+@overload
+def vecdot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def vecdot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def vecdot(a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1) -> torch.Tensor: ...
 
 
 def vecdot(
@@ -2425,6 +3604,26 @@ def vecdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+
+
+@overload
+def where(
+    condition: torch.Tensor,
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def where(
+    condition: torch.Tensor, x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def where(
+    condition: torch.Tensor, x: torch.Tensor | float, y: torch.Tensor | float
+) -> torch.Tensor: ...
 
 
 def where(
