@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 from types import ModuleType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from polyunit import backend as _backend
 from polyunit.backend import backend_of_type, default_backend
@@ -13,6 +13,14 @@ from polyunit.convert import convert_array, to_numpy_array
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import BackendError, DimensionMismatchError
 from polyunit.unit import UNITLESS, Unit
+
+if TYPE_CHECKING:  # array types for the to_* annotations; never imported at run time
+    import cupy as cp
+    import dask.array as da
+    import jax
+    import ndonnx as ndx
+    import torch
+    from numpy.typing import NDArray
 
 A = TypeVar("A")
 _MODULES = _backend._MODULES
@@ -163,23 +171,23 @@ class Quantity(Generic[A]):
             return self
         return Quantity._new(convert_array(self.mantissa, target, **kwargs), self.unit)
 
-    def to_numpy(self, dtype: Any = None) -> Quantity[Any]:
+    def to_numpy(self, dtype: Any = None) -> Quantity[NDArray[Any]]:
         return self._moved("numpy", dtype=dtype)
 
-    def to_jax(self, dtype: Any = None) -> Quantity[Any]:
+    def to_jax(self, dtype: Any = None) -> Quantity[jax.Array]:
         return self._moved("jax", dtype=dtype)
 
-    def to_torch(self, device: Any = None, dtype: Any = None) -> Quantity[Any]:
+    def to_torch(self, device: Any = None, dtype: Any = None) -> Quantity[torch.Tensor]:
         """To a torch tensor; `dtype` may be a torch or a numpy dtype."""
         return self._moved("torch", device=device, dtype=dtype)
 
-    def to_cupy(self, dtype: Any = None) -> Quantity[Any]:
+    def to_cupy(self, dtype: Any = None) -> Quantity[cp.ndarray]:
         return self._moved("cupy", dtype=dtype)
 
-    def to_dask(self, chunks: Any = None, dtype: Any = None) -> Quantity[Any]:
+    def to_dask(self, chunks: Any = None, dtype: Any = None) -> Quantity[da.Array]:
         return self._moved("dask", chunks=chunks, dtype=dtype)
 
-    def to_ndonnx(self, dtype: Any = None) -> Quantity[Any]:
+    def to_ndonnx(self, dtype: Any = None) -> Quantity[ndx.Array]:
         return self._moved("ndonnx", dtype=dtype)
 
     # -- text -------------------------------------------------------------------------------
