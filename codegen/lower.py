@@ -101,7 +101,7 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
     a = array_type
     plain = f"{a} | float"
     q_result = f"Quantity[{a}]" if op.rule.kind in _EXACT else f"Quantity[{a}] | {a}"
-    out = []
+    out: list[Overload] = []
     for i, chosen in enumerate(quantities):
         anns = {q.name: plain for q in quantities[:i]} | {chosen.name: f"Quantity[{a}]"}
         params = ", ".join(param_text(p, a, anns.get(p.name)) for p in sig.params)
@@ -185,7 +185,7 @@ def native_call(op: Op, backend: Backend) -> str:
 
 
 def _lift_lines(op: Op, backend: Backend) -> list[str]:
-    lines = []
+    lines: list[str] = []
     first = True
     for p in op.signature.params:
         if not p.is_operand:
@@ -329,7 +329,8 @@ _PYRIGHT_RELAX = "# pyright: " + ", ".join(
 
 def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]]:
     kinds = {k.name: k for k in spec.rules}
-    functions, statuses = [], {}
+    functions: list[Function] = []
+    statuses: dict[str, str] = {}
     for op in spec.ops:
         fn, status = backend_function(op, backend, kinds[op.rule.kind])
         functions.append(fn)
@@ -377,7 +378,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
 def frontend_module(spec: Spec) -> Module:
     """polyunit.math: each function picks the backend by the seed's rule and calls its module."""
     kinds = {k.name: k for k in spec.rules}
-    functions = []
+    functions: list[Function] = []
     for op in spec.ops:
         sig = op.signature
         params = ", ".join(param_text(p, None) for p in sig.params)
@@ -424,7 +425,7 @@ def _bound_names(line: str) -> set[str]:
 
 def protocol_functions(ops: tuple[Op, ...]) -> tuple[Function, ...]:
     """The Protocol's methods: each op's signature and overloads over the type variable `A`."""
-    functions = []
+    functions: list[Function] = []
     for op in ops:
         sig = op.signature
         params = ", ".join(["self", *(param_text(p, "A") for p in sig.params)])
@@ -436,7 +437,7 @@ def protocol_functions(ops: tuple[Op, ...]) -> tuple[Function, ...]:
 def protocol_checks(spec: Spec) -> tuple[tuple[str, ...], tuple[Check, ...]]:
     """Import lines and conformance checks: every backend module, and polyunit.math as Ops[Any]."""
     imports: list[str] = []
-    checks = []
+    checks: list[Check] = []
     for b in spec.backends:
         for line in b.imports:
             names = _bound_names(line)

@@ -1106,10 +1106,11 @@ if TYPE_CHECKING:
     from polyunit.backends import numpy as _numpy_ops
     from polyunit.backends import torch as _torch_ops
 
-    _check_numpy: Ops[NDArray[Any]] = _numpy_ops
-    _check_jax: Ops[jax.Array] = _jax_ops
-    _check_torch: Ops[torch.Tensor] = _torch_ops
-    _check_cupy: Ops[cp.ndarray] = _cupy_ops
-    _check_dask: Ops[da.Array] = _dask_ops
-    _check_ndonnx: Ops[ndx.Array] = _ndonnx_ops
-    _check_math: Ops[Any] = _math_ops
+    # the ignores: pyright cannot resolve an array type whose library is absent (cupy, no GPU)
+    _check_numpy: Ops[NDArray[Any]] = _numpy_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_jax: Ops[jax.Array] = _jax_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_torch: Ops[torch.Tensor] = _torch_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_cupy: Ops[cp.ndarray] = _cupy_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_dask: Ops[da.Array] = _dask_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_ndonnx: Ops[ndx.Array] = _ndonnx_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_math: Ops[Any] = _math_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]

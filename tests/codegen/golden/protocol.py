@@ -136,6 +136,7 @@ if TYPE_CHECKING:
     from polyunit.backends import numpy as _numpy_ops
     from polyunit.backends import torch as _torch_ops
 
-    _check_numpy: Ops[NDArray[Any]] = _numpy_ops
-    _check_torch: Ops[torch.Tensor] = _torch_ops
-    _check_math: Ops[Any] = _math_ops
+    # the ignores: pyright cannot resolve an array type whose library is absent (cupy, no GPU)
+    _check_numpy: Ops[NDArray[Any]] = _numpy_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_torch: Ops[torch.Tensor] = _torch_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+    _check_math: Ops[Any] = _math_ops  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
