@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,13 @@ def test_protocol_catches_a_broken_backend(tmp_path: Path) -> None:
 def test_installed_wheel_typechecks_a_user_app(tmp_path: Path) -> None:
     """The built wheel ships py.typed for polyunit and polyunit.backends: a user's app that
     imports polyunit.backends.numpy from it passes mypy --strict."""
+    # build from a copy of the sources, so no build/ output of the worktree can leak in
+    src = tmp_path / "src"
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("runtime", "generated"):
+        shutil.copytree(REPO / name, src / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, src / name)
     subprocess.run(
         [
             sys.executable,
@@ -141,13 +149,17 @@ def test_installed_wheel_typechecks_a_user_app(tmp_path: Path) -> None:
             "-q",
             "-w",
             str(tmp_path / "dist"),
-            str(REPO),
+            str(src),
         ],
         check=True,
         capture_output=True,
         timeout=300,
     )
     wheel = next((tmp_path / "dist").glob("polyunit-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    assert {"polyunit/py.typed", "polyunit/backends/py.typed"} <= names, sorted(names)
+    assert "polyunit/backends/protocol.py" in names
     env_dir = tmp_path / "env"
     venv.create(env_dir, system_site_packages=True, with_pip=False)
     py = str(env_dir / "bin" / "python")
