@@ -12,7 +12,7 @@ from polyunit.backend import backend_of_type, default_backend
 from polyunit.convert import convert_array, to_numpy_array
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import BackendError, DimensionMismatchError
-from polyunit.unit import UNITLESS, Unit
+from polyunit.unit import UNITLESS, Unit, conversion_factor
 
 A = TypeVar("A")
 _MODULES = _backend._MODULES
@@ -143,7 +143,7 @@ class Quantity(Generic[A]):
     # -- units ------------------------------------------------------------------------------
     def in_unit(self, unit: Unit) -> Quantity[A]:
         """The same quantity expressed in `unit` (same dimension required)."""
-        factor = self.unit.factor_to(unit)
+        factor = conversion_factor(self.unit, unit)
         if factor == 1.0:
             return Quantity._new(self.mantissa, unit)
         scaled: Any = self.mantissa
@@ -153,7 +153,7 @@ class Quantity(Generic[A]):
 
     def to_decimal(self, unit: Unit | None = None) -> A:
         """The plain mantissa expressed in `unit` (default: dimensionless, scale folded in)."""
-        factor = self.unit.factor_to(UNITLESS if unit is None else unit)
+        factor = conversion_factor(self.unit, UNITLESS if unit is None else unit)
         value: Any = self.mantissa
         return value if factor == 1.0 else value * factor  # type: ignore[no-any-return]
 
