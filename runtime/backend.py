@@ -165,9 +165,5 @@ def _import(name: str) -> str:
         mod = importlib.import_module(f"polyunit.backends.{name}")
     except ImportError as exc:
         raise BackendError(f"the {name} backend failed to import: {exc}") from exc
-    if name == "torch":
-        from polyunit import torch_interop
-
-        torch_interop.install()
     setattr(_Loaded, name, mod)
     return name

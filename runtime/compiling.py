@@ -4,8 +4,9 @@
 attribute dynamo reads), without importing torch: dynamo then runs `fn` for real while it traces
 and keeps the result as a constant, instead of tracing its body (Fraction arithmetic, string
 parsing) and breaking the graph. Eager code is unaffected. Only pure functions of static values
-(interned units, types, Python numbers) may be marked; `torch_interop.install` re-applies the
-public torch API once torch is in use, and a test checks the two agree.
+(interned units, types, Python numbers) may be marked. Calling torch's own API instead would import
+torch._dynamo (seconds) on the first torch op of every eager program; a test checks that
+torch's API still sets exactly this attribute.
 """
 
 from __future__ import annotations

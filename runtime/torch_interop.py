@@ -1,7 +1,7 @@
-"""PyTorch integration: torch.compile support and `Quantity.__torch_function__`.
+"""PyTorch integration: `Quantity.__torch_function__` and the device/dtype moves of a Quantity.
 
-Nothing here imports torch at module level; `install()` runs when polyunit first loads its torch
-backend (so torch is imported by then), and `torch_function` only runs when torch calls it.
+Nothing here imports torch: these functions only run when torch calls them or on a quantity
+that already holds a tensor. (torch.compile support lives in `polyunit.compiling`.)
 """
 
 from __future__ import annotations
@@ -11,24 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from polyunit import compiling as _compiling
 from polyunit.errors import BackendError
-
-_installed = False
-
-
-def install() -> None:
-    """Re-mark the `fold_when_traced` functions with torch's public API, in case a torch version
-    does more than set the attribute that `polyunit.compiling` sets."""
-    global _installed
-    if _installed:
-        return
-    torch = sys.modules.get("torch")
-    if torch is None:
-        return
-    for fn in _compiling.MARKED:
-        torch.compiler.assume_constant_result(fn)
-    _installed = True
 
 
 # -- devices and dtypes -------------------------------------------------------------------------
