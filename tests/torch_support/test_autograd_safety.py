@@ -59,7 +59,14 @@ QUANTITY_VALUE_METHODS = {
     "_moved",  # to_numpy / to_jax ...: an explicit conversion the user asks for
     "__setitem__",  # q[i] = v writes into q's own mantissa: the in-place write the user asks for
 }
-RUNTIME_WHOLE = ("rules.py", "custom.py", "unit.py", "backend.py", "torch_interop.py", "compiling.py")
+RUNTIME_WHOLE = (
+    "rules.py",
+    "custom.py",
+    "unit.py",
+    "backend.py",
+    "torch_interop.py",
+    "compiling.py",
+)
 
 
 def findings(fn: ast.FunctionDef) -> Iterator[str]:
@@ -135,7 +142,9 @@ def test_runtime_hot_paths_are_autograd_safe() -> None:
     bad = []
     for name in RUNTIME_WHOLE:
         bad += scan(f"runtime/{name}")
-    bad += scan("runtime/quantity.py", skip=QUANTITY_VALUE_METHODS | {"format_mantissa", "describe"})
+    bad += scan(
+        "runtime/quantity.py", skip=QUANTITY_VALUE_METHODS | {"format_mantissa", "describe"}
+    )
     assert bad == []
 
 
