@@ -115,8 +115,12 @@ def using_backend(name: str | None) -> Iterator[None]:
         _DEFAULT.reset(token)
 
 
+@fold_when_traced
 def default_backend() -> str:
-    """The backend that computes when inputs do not decide: the set default, else jax, else numpy."""
+    """The backend that computes when inputs do not decide: the set default, else jax, else numpy.
+
+    Under torch.compile it is read once while tracing (dynamo cannot trace ContextVar.get): a
+    compiled function keeps the default that was in force when it was compiled."""
     name = _DEFAULT.get()
     if name is not None:
         return name

@@ -49,6 +49,27 @@ def test_no_graph_break(name: str) -> None:
     assert explanation.graph_count == 1
 
 
+def test_creation_reads_the_default_backend_while_tracing() -> None:
+    """`u.math.zeros` has no array input: the default backend (a ContextVar) decides, read once
+    while dynamo traces."""
+    import polyunit as u
+    from polyunit import Quantity
+
+    def offset(x: Any) -> Any:
+        start = u.math.zeros((4,), unit=u.meter) + Quantity(x, u.cmeter)
+        return (start * 2.0).mantissa
+
+    x = torch.rand(4, dtype=torch.float64)
+    with u.using_backend("torch"):
+        torch._dynamo.reset()
+        explanation = torch._dynamo.explain(offset)(x)
+        assert explanation.graph_break_count == 0
+        assert explanation.graph_count == 1
+        torch.testing.assert_close(
+            torch.compile(offset, fullgraph=True, backend="eager")(x), offset(x)
+        )
+
+
 @pytest.mark.parametrize("name", ["spring_loss", "dense_layer"])
 def test_compiled_equals_eager_on_inductor(name: str, device: str) -> None:
     torch._dynamo.reset()

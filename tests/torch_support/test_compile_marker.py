@@ -28,6 +28,7 @@ def test_cache_miss_paths_are_marked() -> None:
         unit._factor,
         backend.backend_from_module,
         backend._import,
+        backend.default_backend,
     }
     assert expected <= marked
     assert all(getattr(fn, compiling.MARKER) is True for fn in marked)
