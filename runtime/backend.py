@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from types import ModuleType
 from typing import Final
 
+from polyunit.compiling import fold_when_traced
 from polyunit.errors import BackendError, missing_backend
 
 BACKENDS: Final = ("numpy", "jax", "torch", "cupy", "dask", "ndonnx")
@@ -47,13 +48,19 @@ _INSTALLED: dict[str, bool] = {}
 
 def backend_of_type(t: type) -> str | None:
     """The backend owning arrays of type `t`, or None (Python scalars, lists, other objects)."""
-    try:
-        return _TYPE_BACKEND[t]
-    except KeyError:
-        root = (getattr(t, "__module__", None) or "").partition(".")[0]
-        found = _ROOTS.get(root)
-        _TYPE_BACKEND[t] = found
-        return found
+    hit = _TYPE_BACKEND.get(t, "")
+    if hit != "":
+        return hit
+    found = _TYPE_BACKEND[t] = backend_from_module(t)
+    return found
+
+
+@fold_when_traced
+def backend_from_module(t: type) -> str | None:
+    """The backend named by the top-level module of `t` (the cache-miss path of
+    `backend_of_type`; pure, so torch.compile runs it once while tracing)."""
+    root = (getattr(t, "__module__", None) or "").partition(".")[0]
+    return _ROOTS.get(root)
 
 
 # pyright sees Quantity[Unknown] after isinstance(v, Quantity) and type[Unknown] for type(<Any>);
@@ -113,8 +120,12 @@ def using_backend(name: str | None) -> Generator[None]:
         _DEFAULT.reset(token)
 
 
+@fold_when_traced
 def default_backend() -> str:
-    """The backend that computes when inputs do not decide: the set default, else jax, else numpy."""
+    """The backend that computes when inputs do not decide: the set default, else jax, else numpy.
+
+    Under torch.compile it is read once while tracing (dynamo cannot trace ContextVar.get): a
+    compiled function keeps the default that was in force when it was compiled."""
     name = _DEFAULT.get()
     if name is not None:
         return name
@@ -141,10 +152,21 @@ def select(*values: object) -> str:
 
 def module(name: str) -> ModuleType:
     """The generated op module of a backend, imported the first time it is needed."""
-    try:
-        return _MODULES[name]
-    except KeyError:
-        pass
+    mod = _MODULES.get(name)
+    if mod is None:
+        # Read back through a class attribute (see `_import`); the caller fills the cache.
+        mod = _MODULES[name] = getattr(_Loaded, _import(name))
+    return mod
+
+
+class _Loaded:
+    """Imported backend modules by backend name."""
+
+
+@fold_when_traced
+def _import(name: str) -> str:
+    """Import a backend's module (when the first polyunit op on torch runs inside torch.compile,
+    dynamo runs this for real instead of tracing importlib) and return the name it is kept under."""
     _check_name(name)
     if not is_installed(name):
         raise missing_backend(name)
@@ -152,5 +174,5 @@ def module(name: str) -> ModuleType:
         mod = importlib.import_module(f"polyunit.backends.{name}")
     except ImportError as exc:
         raise BackendError(f"the {name} backend failed to import: {exc}") from exc
-    _MODULES[name] = mod
-    return mod
+    setattr(_Loaded, name, mod)
+    return name

@@ -8,14 +8,21 @@ something (a torch graph, dask laziness) raise `BackendError` instead.
 from __future__ import annotations
 
 import importlib
+import sys
 import warnings
-from typing import Any
+from typing import Any, Final
 
 from polyunit.backend import backend_of_type, is_installed
 from polyunit.errors import BackendError, PrecisionWarning, missing_backend
 
+# The dtype numpy gives a Python number (np.asarray(0.5).dtype and so on).
+_PY_DTYPE: Final = {float: "float64", int: "int64", bool: "bool", complex: "complex128"}
+
 
 def _lib(name: str) -> Any:
+    lib = sys.modules.get(name)  # already imported: no importlib call (torch.compile skips it)
+    if lib is not None:
+        return lib
     if not is_installed(name):
         raise missing_backend(name)
     return importlib.import_module(name)
@@ -107,6 +114,12 @@ def convert_array(
                 m.to(device=device, dtype=tdtype)
                 if (device is not None or tdtype is not None)
                 else m
+            )
+        if source is None and type(m) in _PY_DTYPE:
+            # A Python number, with numpy's dtype for it (as the numpy route gives), without
+            # numpy: this is the path of `0.5 * q`, and torch.compile traces it.
+            return torch.tensor(
+                m, device=device, dtype=tdtype or getattr(torch, _PY_DTYPE[type(m)])
             )
         # A copy: the new tensor must not alias (or write through to) the source array.
         return torch.tensor(to_numpy_array(m), device=device, dtype=tdtype)

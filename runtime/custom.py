@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.unit import UNITLESS, Unit
+from polyunit.unit import UNITLESS, Unit, conversion_factor, unit_quotient
 
 
 def floor_divide(
@@ -19,6 +19,6 @@ def floor_divide(
     ux = UNITLESS if u_x is None else u_x
     uy = UNITLESS if u_y is None else u_y
     if ux.dim is uy.dim:
-        factor = uy.factor_to(ux)
+        factor = conversion_factor(uy, ux)
         return m_x, (m_y if factor == 1.0 else m_y * factor), None
-    return m_x, m_y, ux / uy
+    return m_x, m_y, unit_quotient(ux, uy)

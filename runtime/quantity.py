@@ -14,7 +14,7 @@ from polyunit.convert import convert_array, to_numpy_array
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import BackendError, DimensionMismatchError
 from polyunit.members import QuantityMembers
-from polyunit.unit import UNITLESS, Unit
+from polyunit.unit import UNITLESS, Unit, conversion_factor
 
 if TYPE_CHECKING:  # array types for the to_* annotations; never imported at run time
     import cupy as cp  # pyright: ignore[reportMissingImports]  (needs a GPU; absent in CI)
@@ -157,17 +157,40 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     # -- units ------------------------------------------------------------------------------
     def in_unit(self, unit: Unit) -> Quantity[A]:
         """The same quantity expressed in `unit` (same dimension required)."""
-        factor = self.unit.factor_to(unit)
+        factor = conversion_factor(self.unit, unit)
         if factor == 1.0:
             return Quantity._new(self.mantissa, unit)
         scaled: Any = self.mantissa
         return Quantity._new(scaled * factor, unit)
 
-    to = in_unit
+    def to(self, target: Any = None, dtype: Any = None, *, device: Any = None) -> Quantity[Any]:
+        """`q.to(unit)` converts the unit (like `in_unit`); `q.to(device)`, `q.to(dtype)`,
+        `q.to(device, dtype)` or `q.to(dtype=..., device=...)` move or cast a torch mantissa and
+        keep the unit. A device is a `torch.device`, a string ('cpu', 'cuda:0') or an index; a
+        dtype is a torch or a numpy dtype."""
+        if isinstance(target, Unit):
+            if dtype is not None or device is not None:
+                raise TypeError("q.to(unit) converts units only; move with q.to(device, dtype)")
+            return self.in_unit(target)
+        from polyunit import torch_interop
+
+        return torch_interop.move(self, target, dtype, device, "to()")  # type: ignore[no-any-return]
+
+    def cpu(self) -> Quantity[Any]:
+        """The torch mantissa on the CPU, same unit."""
+        from polyunit import torch_interop
+
+        return torch_interop.on_device(self, "cpu", "cpu()")  # type: ignore[no-any-return]
+
+    def cuda(self, device: Any = None) -> Quantity[Any]:
+        """The torch mantissa on a CUDA device, same unit."""
+        from polyunit import torch_interop
+
+        return torch_interop.on_device(self, device, "cuda()")  # type: ignore[no-any-return]
 
     def to_decimal(self, unit: Unit | None = None) -> A:
         """The plain mantissa expressed in `unit` (default: dimensionless, scale folded in)."""
-        factor = self.unit.factor_to(UNITLESS if unit is None else unit)
+        factor = conversion_factor(self.unit, UNITLESS if unit is None else unit)
         value: Any = self.mantissa
         return value if factor == 1.0 else value * factor  # type: ignore[no-any-return]
 
@@ -316,6 +339,16 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         if ours is None:
             return NotImplemented
         return ours(*args, **kwargs)
+
+    @classmethod
+    def __torch_function__(
+        cls, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
+    ) -> Any:
+        """`torch.sin(q)`, `torch.sum(q, dim=0)`, `torch.matmul(q, w)` ... run the unit-aware
+        polyunit.math function; a torch function polyunit does not cover raises TypeError."""
+        from polyunit import torch_interop
+
+        return torch_interop.torch_function(func, args, kwargs)
 
     # -- operators ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Any:

@@ -16,7 +16,14 @@ from polyunit.convert import convert_array
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.errors import BackendError, DimensionMismatchError, missing_backend
 from polyunit.quantity import Quantity, describe
-from polyunit.unit import UNITLESS, Unit, as_exponent
+from polyunit.unit import (
+    UNITLESS,
+    Unit,
+    conversion_factor,
+    unit_power,
+    unit_product,
+    unit_quotient,
+)
 
 A = TypeVar("A")
 Lifted = tuple[Any, Unit | None]
@@ -106,7 +113,7 @@ def align(op: str, m_y: Any, u_y: Unit | None, u_x: Unit | None, x: object, y: o
             f"Cannot {op} {describe(x)} and {describe(y)}: units {ux.dispname} and {uy.dispname} "
             f"have different dimensions ({ux.dim} vs {uy.dim})"
         )
-    factor = uy.factor_to(ux)
+    factor = conversion_factor(uy, ux)
     return (m_y if factor == 1.0 else m_y * factor), ux
 
 
@@ -115,19 +122,19 @@ def product(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
         return u_y
     if u_y is None:
         return u_x
-    return u_x * u_y  # type: ignore[no-any-return]
+    return unit_product(u_x, u_y)
 
 
 def quotient(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
     if u_y is None:
         return u_x
     if u_x is None:
-        return u_y**-1
-    return u_x / u_y  # type: ignore[no-any-return]
+        return unit_power(u_y, -1)
+    return unit_quotient(u_x, u_y)
 
 
 def power(u: Unit | None, p: Fraction) -> Unit | None:
-    return None if u is None else u**p
+    return None if u is None else unit_power(u, p)
 
 
 def power_by(
@@ -150,13 +157,13 @@ def power_by(
     if u_x.dim is DIMENSIONLESS:
         return (m_x if u_x.scale == 1.0 else m_x * u_x.scale), m_y, None
     try:
-        exp = as_exponent(_static_scalar(m_y))
+        unit = unit_power(u_x, _static_scalar(m_y))  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise DimensionMismatchError(
             f"{op}: raising a quantity in {u_x.dispname} needs a static scalar exponent (one unit "
             f"for the whole result); got {describe(m_y)}. Divide by the unit first for array exponents."
         ) from exc
-    return m_x, m_y, u_x**exp
+    return m_x, m_y, unit
 
 
 def _static_scalar(y: object) -> object:
@@ -172,7 +179,7 @@ def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> 
     """The plain number behind a dimensionless argument (scale folded in), or its value in
     `unit_to_scale` when given; a dimensionful argument is an error."""
     if unit_to_scale is not None:
-        factor = (UNITLESS if u is None else u).factor_to(unit_to_scale)
+        factor = conversion_factor(UNITLESS if u is None else u, unit_to_scale)
         return m if factor == 1.0 else m * factor
     if u is None:
         return m

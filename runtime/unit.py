@@ -6,6 +6,7 @@ import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from polyunit.compiling import fold_when_traced
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import DimensionMismatchError
 
@@ -87,7 +88,7 @@ class Unit:
     _interned: ClassVar[dict[tuple[Any, ...], Unit]] = {}
     _mul_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
     _div_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
-    _pow_cache: ClassVar[dict[tuple[int, Fraction], Unit]] = {}
+    _pow_cache: ClassVar[dict[tuple[int, object], Unit]] = {}
     _factor_cache: ClassVar[dict[tuple[int, int], float]] = {}
 
     dim: Dimension
@@ -161,17 +162,7 @@ class Unit:
     # -- algebra (cached by identity: units are interned and kept alive) ---------------------
     def __mul__(self, other: object) -> Any:
         if isinstance(other, Unit):
-            key = (id(self), id(other))
-            hit = Unit._mul_cache.get(key)
-            if hit is None:
-                hit = Unit(
-                    self.dim * other.dim,
-                    self.exp10 + other.exp10,
-                    _mul_factor(self.factor, other.factor),
-                    parts=_merge(self._parts, other._parts, 1),
-                )
-                Unit._mul_cache[key] = hit
-            return hit
+            return unit_product(self, other)
         from polyunit.quantity import Quantity
 
         if isinstance(other, Quantity):
@@ -187,17 +178,7 @@ class Unit:
 
     def __truediv__(self, other: object) -> Any:
         if isinstance(other, Unit):
-            key = (id(self), id(other))
-            hit = Unit._div_cache.get(key)
-            if hit is None:
-                hit = Unit(
-                    self.dim / other.dim,
-                    self.exp10 - other.exp10,
-                    _div_factor(self.factor, other.factor),
-                    parts=_merge(self._parts, other._parts, -1),
-                )
-                Unit._div_cache[key] = hit
-            return hit
+            return unit_quotient(self, other)
         from polyunit.quantity import Quantity
 
         if isinstance(other, Quantity):
@@ -213,35 +194,11 @@ class Unit:
         return self**-1
 
     def __pow__(self, power: int | float | Fraction) -> Unit:
-        p = as_exponent(power)
-        key = (id(self), p)
-        hit = Unit._pow_cache.get(key)
-        if hit is None:
-            if p == 1:
-                hit = self
-            else:
-                hit = Unit(
-                    self.dim**p,
-                    self.exp10 * p,
-                    _pow_factor(self.factor, p),
-                    parts=tuple((s, e * p) for s, e in self._parts),
-                )
-            Unit._pow_cache[key] = hit
-        return hit
+        return unit_power(self, power)
 
     def factor_to(self, other: Unit) -> float:
         """The number to multiply a value in `self` by to express it in `other`."""
-        key = (id(self), id(other))
-        hit = Unit._factor_cache.get(key)
-        if hit is None:
-            if self.dim is not other.dim:
-                raise DimensionMismatchError(
-                    f"Cannot convert from {self.dispname} to {other.dispname}: "
-                    f"dimensions {self.dim} and {other.dim} differ"
-                )
-            hit = _ratio(self, other)
-            Unit._factor_cache[key] = hit
-        return hit
+        return conversion_factor(self, other)
 
     # -- the reference library's members -----------------------------------------------------
     @property
@@ -366,6 +323,114 @@ _PREFIXES = {
     "Y": 24, "Z": 21, "E": 18, "P": 15, "T": 12, "G": 9, "M": 6, "k": 3, "h": 2, "da": 1,
     "d": -1, "c": -2, "m": -3, "u": -6, "n": -9, "p": -12, "f": -15, "a": -18, "z": -21, "y": -24,
 }  # fmt: skip
+
+
+# -- the unit algebra, as plain functions ----------------------------------------------------
+# The rules call these directly (no operator dispatch). A cache hit is two dict lookups, which
+# torch.compile (dynamo) traces as it is. A miss computes with Fractions, which dynamo cannot
+# trace; it goes through a `*_name` function marked `fold_when_traced`: dynamo runs it for real while tracing, and it returns
+# the name under which the new unit is kept on `_Derived`, so the unit is read back through a
+# plain attribute that dynamo can guard on. Only the caller fills the cache: under dynamo that
+# store is a side effect applied after the compiled code runs, which keeps dynamo's own guard
+# ("key not cached yet") valid while it traces; the next call recompiles once onto the hit path.
+
+
+class _Derived:
+    """Units computed by a cache miss, by name (see above); they are interned anyway."""
+
+
+def _keep(u: Unit) -> str:
+    name = f"u{id(u)}"
+    setattr(_Derived, name, u)
+    return name
+
+
+@fold_when_traced
+def _product_name(a: Unit, b: Unit) -> str:
+    hit = Unit(
+        a.dim * b.dim,
+        a.exp10 + b.exp10,
+        _mul_factor(a.factor, b.factor),
+        parts=_merge(a._parts, b._parts, 1),
+    )
+    return _keep(hit)
+
+
+@fold_when_traced
+def _quotient_name(a: Unit, b: Unit) -> str:
+    hit = Unit(
+        a.dim / b.dim,
+        a.exp10 - b.exp10,
+        _div_factor(a.factor, b.factor),
+        parts=_merge(a._parts, b._parts, -1),
+    )
+    return _keep(hit)
+
+
+@fold_when_traced
+def _power_name(u: Unit, power: object) -> str:
+    p = as_exponent(power)
+    hit = (
+        u
+        if p == 1
+        else Unit(
+            u.dim**p,
+            u.exp10 * p,
+            _pow_factor(u.factor, p),
+            parts=tuple((s, e * p) for s, e in u._parts),
+        )
+    )
+    return _keep(hit)
+
+
+@fold_when_traced
+def _factor(a: Unit, b: Unit) -> float:
+    if a.dim is not b.dim:
+        raise DimensionMismatchError(
+            f"Cannot convert from {a.dispname} to {b.dispname}: "
+            f"dimensions {a.dim} and {b.dim} differ"
+        )
+    hit = _ratio(a, b)
+    return hit
+
+
+def unit_product(a: Unit, b: Unit) -> Unit:
+    """`a * b` for two units (cached by identity: units are interned and kept alive)."""
+    key = (id(a), id(b))
+    hit = Unit._mul_cache.get(key)
+    if hit is None:
+        hit = Unit._mul_cache[key] = getattr(_Derived, _product_name(a, b))
+    return hit
+
+
+def unit_quotient(a: Unit, b: Unit) -> Unit:
+    """`a / b` for two units."""
+    key = (id(a), id(b))
+    hit = Unit._div_cache.get(key)
+    if hit is None:
+        hit = Unit._div_cache[key] = getattr(_Derived, _quotient_name(a, b))
+    return hit
+
+
+def unit_power(u: Unit, power: int | float | Fraction) -> Unit:
+    """`u ** power` with an exact exponent (see `as_exponent`); cached by the exponent as given,
+    so no Fraction is built on a hit."""
+    if type(power) is bool:
+        raise TypeError("a unit exponent must be a number, not a bool")
+    key = (id(u), power)
+    hit = Unit._pow_cache.get(key)
+    if hit is None:
+        hit = Unit._pow_cache[key] = getattr(_Derived, _power_name(u, power))
+    return hit
+
+
+def conversion_factor(a: Unit, b: Unit) -> float:
+    """The number to multiply a value in `a` by to express it in `b` (same dimension)."""
+    key = (id(a), id(b))
+    hit = Unit._factor_cache.get(key)
+    if hit is None:
+        hit = Unit._factor_cache[key] = _factor(a, b)
+    return hit
 
 
 def _unpickle_unit(

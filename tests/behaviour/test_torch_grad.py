@@ -28,6 +28,19 @@ def test_differentiable_ops_exist() -> None:
     assert GRAD_OPS, "no differentiable op is computed by torch"
 
 
+def test_every_differentiable_op_is_gradchecked() -> None:
+    """Every op the spec marks differentiable is checked on torch: torch computes it (no
+    unsupported or jax-only entry hides it from GRAD_OPS), the torch module has it, and only the
+    explicit `grad_skip` entries of SPECIAL (each with its reason) skip."""
+    not_on_torch = sorted(set(manifest.DIFFERENTIABLE) - set(GRAD_OPS))
+    assert not_on_torch == [], f"differentiable ops that torch does not compute: {not_on_torch}"
+    missing = [op for op in GRAD_OPS if not callable(module_function("torch", op))]
+    assert missing == [], f"differentiable ops missing from polyunit.backends.torch: {missing}"
+    skipped = {op: SPECIAL[op].grad_skip for op in GRAD_OPS if op in SPECIAL}
+    assert all(reason for reason in skipped.values() if reason is not None)
+    assert {op for op, reason in skipped.items() if reason is not None} <= set(GRAD_OPS)
+
+
 @pytest.mark.parametrize("op", GRAD_OPS)
 def test_gradcheck(op: str) -> None:
     special = SPECIAL.get(op, Special())
@@ -74,8 +87,10 @@ def test_gradcheck(op: str) -> None:
 
     out = mantissa(*inputs)
     assert isinstance(out, torch.Tensor), f"{op}: result mantissa is {type(out).__name__}"
-    if not (out.dtype.is_floating_point or out.dtype.is_complex):
-        pytest.skip(f"{op}: integer-valued result ({out.dtype}); gradcheck does not apply")
+    assert out.dtype.is_floating_point or out.dtype.is_complex, (
+        f"{op}: integer-valued result ({out.dtype}) from an op the spec marks differentiable; "
+        f"mark it `differentiable: false` in the spec"
+    )
     assert out.requires_grad, f"{op}: the result does not depend differentiably on {names} on torch"
     finite = torch.isfinite(out.detach())
 

@@ -1,0 +1,128 @@
+"""torch.compile(fullgraph=True) and torch.export through unit-aware code, with no graph break.
+
+Compiling is slow (inductor builds C++ on the CPU), so there are few of these tests; they carry
+the `compile` marker and run in the normal suite (CI included).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.torch_support.physics import dense_layer, energy, spring_loss
+
+torch = pytest.importorskip("torch", reason="torch is not installed")
+pytestmark = pytest.mark.compile
+
+
+def _inputs(name: str, device: str) -> tuple[Any, ...]:
+    g = torch.Generator().manual_seed(0)
+
+    def r(*shape: int) -> Any:
+        return torch.rand(*shape, generator=g, dtype=torch.float64).to(device)
+
+    if name == "spring_loss":
+        return r(8) * 10, r(8), r(()) + 1.0
+    if name == "energy":
+        return r(6), r(6), r(()) + 3.0
+    return r(5, 3), r(3, 4), r(4)
+
+
+CASES: dict[str, Callable[..., Any]] = {
+    "spring_loss": spring_loss,
+    "energy": energy,
+    "dense_layer": dense_layer,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_graph_break(name: str) -> None:
+    torch._dynamo.reset()
+    explanation = torch._dynamo.explain(CASES[name])(*_inputs(name, "cpu"))
+    reasons = [str(r.reason) for r in explanation.break_reasons]
+    assert explanation.graph_break_count == 0, reasons
+    assert explanation.graph_count == 1
+
+
+def test_creation_reads_the_default_backend_while_tracing() -> None:
+    """`u.math.zeros` has no array input: the default backend (a ContextVar) decides, read once
+    while dynamo traces."""
+    import polyunit as u
+    from polyunit import Quantity
+
+    def offset(x: Any) -> Any:
+        start = u.math.zeros((4,), unit=u.meter) + Quantity(x, u.cmeter)
+        return (start * 2.0).mantissa
+
+    x = torch.rand(4, dtype=torch.float64)
+    with u.using_backend("torch"):
+        torch._dynamo.reset()
+        explanation = torch._dynamo.explain(offset)(x)
+        assert explanation.graph_break_count == 0
+        assert explanation.graph_count == 1
+        torch.testing.assert_close(
+            torch.compile(offset, fullgraph=True, backend="eager")(x), offset(x)
+        )
+
+
+@pytest.mark.parametrize("name", ["spring_loss", "dense_layer"])
+def test_compiled_equals_eager_on_inductor(name: str, device: str) -> None:
+    torch._dynamo.reset()
+    fn = CASES[name]
+    args = _inputs(name, device)
+    compiled = torch.compile(fn, fullgraph=True)  # the default backend: inductor
+    torch.testing.assert_close(compiled(*args), fn(*args))
+    # Same shapes, new values: no recompilation needed, still equal.
+    args2 = tuple(a * 1.5 for a in args)
+    torch.testing.assert_close(compiled(*args2), fn(*args2))
+
+
+def test_compiled_gradients_equal_eager() -> None:
+    torch._dynamo.reset()
+    x, f, k = _inputs("spring_loss", "cpu")
+    k_eager = k.clone().requires_grad_(True)
+    k_comp = k.clone().requires_grad_(True)
+    spring_loss(x, f, k_eager).backward()
+    torch.compile(spring_loss, fullgraph=True, backend="aot_eager")(x, f, k_comp).backward()
+    torch.testing.assert_close(k_comp.grad, k_eager.grad)
+
+
+def test_export_with_plain_tensors_at_the_boundary() -> None:
+    class Energy(torch.nn.Module):
+        def forward(self, x: Any, v: Any, k: Any) -> Any:
+            return energy(x, v, k)
+
+    args = _inputs("energy", "cpu")
+    exported = torch.export.export(Energy(), args)
+    torch.testing.assert_close(exported.module()(*args), energy(*args))
+    # The unit algebra was folded away: only tensor ops remain in the graph.
+    targets = {str(n.target) for n in exported.graph.nodes if n.op == "call_function"}
+    assert targets and all(t.startswith("aten.") for t in targets), targets
+
+
+def test_first_polyunit_op_inside_compile_in_a_fresh_process() -> None:
+    """Cold caches: the backend module import and new unit products happen while dynamo traces."""
+    code = textwrap.dedent(
+        """
+        import torch
+        import polyunit as u
+        from polyunit import Quantity
+
+        def f(x):
+            q = Quantity(x, u.mmeter) * Quantity(x, u.ohm) / Quantity(x + 1, u.second) ** 2
+            return (0.5 * q).in_unit(u.meter * u.ohm / u.second**2).mantissa
+
+        x = torch.rand(4, dtype=torch.float64)
+        out = torch.compile(f, fullgraph=True, backend="eager")(x)
+        torch.testing.assert_close(out, f(x))
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("ok")

@@ -1,0 +1,50 @@
+"""`polyunit.compiling.fold_when_traced` marks functions the way torch's public API does."""
+
+from __future__ import annotations
+
+import pytest
+
+from polyunit import backend, compiling, unit
+
+torch = pytest.importorskip("torch", reason="torch is not installed")
+
+
+def test_torch_api_sets_the_same_marker() -> None:
+    def probe() -> int:
+        return 1
+
+    before = set(vars(probe))
+    torch.compiler.assume_constant_result(probe)
+    assert set(vars(probe)) - before == {compiling.MARKER}
+    assert getattr(probe, compiling.MARKER) is True
+
+
+def test_cache_miss_paths_are_marked() -> None:
+    marked = set(compiling.MARKED)
+    expected = {
+        unit._product_name,
+        unit._quotient_name,
+        unit._power_name,
+        unit._factor,
+        backend.backend_from_module,
+        backend._import,
+        backend.default_backend,
+    }
+    assert expected <= marked
+    assert all(getattr(fn, compiling.MARKER) is True for fn in marked)
+
+
+def test_cache_miss_results_match_the_algebra() -> None:
+    """The marked paths compute what the unit algebra means (fresh, uncached combinations)."""
+    import polyunit as u
+
+    a, b = u.mmeter**3, u.msecond**-2
+    unit.Unit._mul_cache.pop((id(a), id(b)), None)
+    prod = unit.unit_product(a, b)
+    assert prod.dim == (u.meter**3 / u.second**2).dim
+    assert prod.scale == pytest.approx(1e-9 * 1e6)
+    assert unit.unit_product(a, b) is prod  # now a cache hit, the same interned unit
+    unit.Unit._factor_cache.pop((id(u.kmeter), id(u.cmeter)), None)
+    assert unit.conversion_factor(u.kmeter, u.cmeter) == pytest.approx(1e5)
+    with pytest.raises(u.DimensionMismatchError):
+        unit.conversion_factor(u.kmeter, u.second)
