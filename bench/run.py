@@ -477,6 +477,7 @@ class Results:
     import_pulled: str = ""
     generate_s: float | None = None
     wall_s: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)
 
     def ratios(self, backend: str, n: int, lib: str) -> dict[str, float]:
         t = self.times[(backend, n)]
@@ -511,7 +512,9 @@ def markdown(res: Results) -> str:
         f"Mode: {cfg.mode} ({cfg.rounds} interleaved rounds, ~{cfg.target_s * 1e3:g} ms per "
         f"measurement, medians). Command: `{'BENCH_QUICK=1 ' if cfg.mode == 'quick' else ''}make bench`.",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}. {_versions()}.",
-        f"Wall time of the run: {res.wall_s:.0f} s.",
+        f"Wall time of the run: {res.wall_s:.0f} s. Load average (1 min) at start / end: "
+        f"{res.load[0]:.1f} / {res.load[1]:.1f} (a loaded machine inflates every figure and "
+        "adds noise to the ratios). torch runs with one intra-op thread.",
         "",
         "Cells: time per call for `raw`, ratio to raw (and time per call) for the unit libraries. "
         "Operands are quantities in metres (`b` too); `a / 2.0` divides by a Python float; "
@@ -646,6 +649,7 @@ def run(
     cfg: Config, out_dir: Path, libraries: tuple[str, ...] = LIBRARIES, generate: bool = True
 ) -> Results:
     start = time.perf_counter()
+    load_start = os.getloadavg()[0]
     if importlib.util.find_spec("torch") is not None:
         import torch
 
@@ -670,6 +674,7 @@ def run(
         res.generate_s = generate_time(cfg.generate_runs)
     _stage("import and generate", start)
     res.wall_s = time.perf_counter() - start
+    res.load = (load_start, os.getloadavg()[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     text = markdown(res)
     (out_dir / "latest.md").write_text(text, encoding="utf-8")

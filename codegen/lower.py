@@ -154,8 +154,15 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
         target = f"m_{p.name}, u_{p.name}"
         if p.default == "None":
             lines.append(f"{target} = (None, None) if {p.name} is None else {lifter}({p.name})")
-        else:
+        elif not p.is_quantity:  # plain-array operands (indices, masks): not a hot path
             lines.append(f"{target} = {lifter}({p.name})")
+        else:
+            # Hot path inlined: a Quantity already on this backend needs no call to the lifter.
+            n = p.name
+            lines.append(
+                f"{target} = ({n}.mantissa, {n}.unit) if type({n}) is Quantity and "
+                f"type({n}.mantissa) in _native else {lifter}({n})"
+            )
         if not p.is_quantity:
             lines.append(f'm_{p.name} = _r.fold("{op.name}", m_{p.name}, u_{p.name})')
     return lines
@@ -268,7 +275,10 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
             if isinstance(a, Fraction)
         }
     )
-    preamble = [f'_lift = _r.make_lift("{backend.name}", scalars_pass={backend.scalars_pass})']
+    preamble = [
+        f'_lift = _r.make_lift("{backend.name}", scalars_pass={backend.scalars_pass})',
+        f'_native = _r.native_types("{backend.name}")',
+    ]
     if not backend.scalars_pass:
         preamble.append(f'_lift_s = _r.make_lift("{backend.name}", scalars_pass=True)')
     preamble += [
@@ -304,18 +314,23 @@ def frontend_module(spec: Spec) -> Module:
         sig = op.signature
         params = ", ".join(param_text(p, None) for p in sig.params)
         operands = [p.name for p in sig.params if p.is_operand]
-        pick = f"_select({', '.join(operands)})" if operands else "_default()"
+        # One picker per operand count (dispatch.py): the fast path is one dict lookup.
+        picker = {0: "_pick0", 1: "_pick1", 2: "_pick2"}.get(len(operands), "_pick")
+        pick = f"{picker}({', '.join(operands)})"
         call_args = [p.name for p in sig.params]  # same order in every backend module
-        body = (f"return _module({pick}).{op.name}({', '.join(call_args)})",)
+        body = (f"return {pick}.{op.name}({', '.join(call_args)})",)
         functions.append(
             Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body)
         )
     imports: tuple[str, ...] = (
         "from __future__ import annotations",
         "from typing import Any",
-        "from polyunit.backend import default_backend as _default",
-        "from polyunit.backend import module as _module",
-        "from polyunit.backend import select as _select",
+    )
+    text = "\n".join("\n".join(f.body) for f in functions)
+    imports += tuple(
+        f"from polyunit.dispatch import {name[1:]} as {name}"
+        for name in ("_pick", "_pick0", "_pick1", "_pick2")
+        if f"{name}(" in text
     )
     used = _used(functions)
     if "Unit" in used:

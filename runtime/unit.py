@@ -87,7 +87,8 @@ class Unit:
     _interned: ClassVar[dict[tuple[Any, ...], Unit]] = {}
     _mul_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
     _div_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
-    _pow_cache: ClassVar[dict[tuple[int, Fraction], Unit]] = {}
+    _pow_cache: ClassVar[dict[tuple[int, int, int], Unit]] = {}
+    _pow_id_cache: ClassVar[dict[tuple[int, int], tuple[Fraction, Unit]]] = {}
     _factor_cache: ClassVar[dict[tuple[int, int], float]] = {}
 
     dim: Dimension
@@ -159,19 +160,70 @@ class Unit:
         return self.dim is other.dim
 
     # -- algebra (cached by identity: units are interned and kept alive) ---------------------
+    def _mul(self, other: Unit) -> Unit:
+        """`self * other` for a Unit `other` (the cached path the generated ops call)."""
+        key = (id(self), id(other))
+        hit = Unit._mul_cache.get(key)
+        if hit is None:
+            hit = Unit(
+                self.dim * other.dim,
+                self.exp10 + other.exp10,
+                _mul_factor(self.factor, other.factor),
+                parts=_merge(self._parts, other._parts, 1),
+            )
+            Unit._mul_cache[key] = hit
+        return hit
+
+    def _div(self, other: Unit) -> Unit:
+        """`self / other` for a Unit `other`, cached."""
+        key = (id(self), id(other))
+        hit = Unit._div_cache.get(key)
+        if hit is None:
+            hit = Unit(
+                self.dim / other.dim,
+                self.exp10 - other.exp10,
+                _div_factor(self.factor, other.factor),
+                parts=_merge(self._parts, other._parts, -1),
+            )
+            Unit._div_cache[key] = hit
+        return hit
+
+    def _pow(self, p: Fraction) -> Unit:
+        """`self ** p` for an exact exponent, cached.
+
+        Hashing a Fraction costs about a microsecond, so the first cache is keyed by the
+        exponent object's id: exponents are module constants or come from `as_exponent`'s
+        cache, so the same object recurs. The entry holds the exponent, which keeps its id from
+        being reused while the entry lives; the cache is cleared when it grows large.
+        """
+        hit = Unit._pow_id_cache.get((id(self), id(p)))
+        if hit is not None:
+            return hit[1]
+        unit = self._pow_value(p)
+        if len(Unit._pow_id_cache) >= 4096:
+            Unit._pow_id_cache.clear()
+        Unit._pow_id_cache[(id(self), id(p))] = (p, unit)
+        return unit
+
+    def _pow_value(self, p: Fraction) -> Unit:
+        key = (id(self), p.numerator, p.denominator)
+        hit = Unit._pow_cache.get(key)
+        if hit is None:
+            if p == 1:
+                hit = self
+            else:
+                hit = Unit(
+                    self.dim**p,
+                    self.exp10 * p,
+                    _pow_factor(self.factor, p),
+                    parts=tuple((s, e * p) for s, e in self._parts),
+                )
+            Unit._pow_cache[key] = hit
+        return hit
+
     def __mul__(self, other: object) -> Any:
         if isinstance(other, Unit):
-            key = (id(self), id(other))
-            hit = Unit._mul_cache.get(key)
-            if hit is None:
-                hit = Unit(
-                    self.dim * other.dim,
-                    self.exp10 + other.exp10,
-                    _mul_factor(self.factor, other.factor),
-                    parts=_merge(self._parts, other._parts, 1),
-                )
-                Unit._mul_cache[key] = hit
-            return hit
+            return self._mul(other)
         from polyunit.quantity import Quantity
 
         if isinstance(other, Quantity):
@@ -187,17 +239,7 @@ class Unit:
 
     def __truediv__(self, other: object) -> Any:
         if isinstance(other, Unit):
-            key = (id(self), id(other))
-            hit = Unit._div_cache.get(key)
-            if hit is None:
-                hit = Unit(
-                    self.dim / other.dim,
-                    self.exp10 - other.exp10,
-                    _div_factor(self.factor, other.factor),
-                    parts=_merge(self._parts, other._parts, -1),
-                )
-                Unit._div_cache[key] = hit
-            return hit
+            return self._div(other)
         from polyunit.quantity import Quantity
 
         if isinstance(other, Quantity):
@@ -213,21 +255,7 @@ class Unit:
         return self**-1
 
     def __pow__(self, power: int | float | Fraction) -> Unit:
-        p = as_exponent(power)
-        key = (id(self), p)
-        hit = Unit._pow_cache.get(key)
-        if hit is None:
-            if p == 1:
-                hit = self
-            else:
-                hit = Unit(
-                    self.dim**p,
-                    self.exp10 * p,
-                    _pow_factor(self.factor, p),
-                    parts=tuple((s, e * p) for s, e in self._parts),
-                )
-            Unit._pow_cache[key] = hit
-        return hit
+        return self._pow(as_exponent(power))
 
     def factor_to(self, other: Unit) -> float:
         """The number to multiply a value in `self` by to express it in `other`."""
@@ -299,6 +327,8 @@ _EXPONENTS: dict[object, Fraction] = {}
 def as_exponent(power: object) -> Fraction:
     """An exact exponent from an int, a Fraction or a float (a float is read as the nearest simple
     fraction: 0.89 -> 89/100, 1 / 3 -> 1/3)."""
+    if type(power) is Fraction:  # already exact; and hashing a Fraction is slow
+        return power
     hit = _EXPONENTS.get(power)
     if hit is not None and type(power) is not bool:
         return hit
