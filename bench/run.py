@@ -11,6 +11,7 @@ kept is the median over rounds. Ratios are taken against the raw backend from th
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import math
@@ -62,6 +63,9 @@ class Config:
     extras: bool = True  # torch fwd+bwd, torch.compile, jax.jit
     compile: bool = True
     mode: str = "full"
+    # "cpu": process CPU time (time.process_time), robust on a shared, loaded machine, and equal
+    # to wall time on an idle one for these single-threaded loops; "wall": time.perf_counter.
+    timer: str = "cpu"
 
 
 FULL = Config()
@@ -255,6 +259,13 @@ def build_cases(
 
 
 # -- timing -------------------------------------------------------------------------------------
+_TIMERS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def _timer(cfg: Config, fn: Callable[[], Any]) -> timeit.Timer:
+    return timeit.Timer(fn, timer=_TIMERS[cfg.timer])
+
+
 def _calibrate(fn: Callable[[], Any], target_s: float) -> int:
     """How many calls make one measurement last about target_s."""
     fn()  # warm: first calls compile, allocate or fill caches
@@ -280,7 +291,7 @@ def time_cases(cases: dict[str, Cases], cfg: Config) -> dict[str, dict[str, floa
                 if op not in cases[lib]:
                     continue
                 k = (lib, op)
-                samples[k].append(timeit.Timer(cases[lib][op]).timeit(numbers[k]) / numbers[k])
+                samples[k].append(_timer(cfg, cases[lib][op]).timeit(numbers[k]) / numbers[k])
     out: dict[str, dict[str, float]] = {lib: {} for lib in cases}
     for (lib, op), ts in samples.items():
         out[lib][op] = statistics.median(ts)
@@ -327,8 +338,8 @@ def _pair(raw: Callable[[], Any], ours: Callable[[], Any], cfg: Config) -> tuple
     n_raw, n_ours = _calibrate(raw, cfg.target_s), _calibrate(ours, cfg.target_s)
     a, b = [], []
     for _ in range(cfg.rounds):
-        a.append(timeit.Timer(raw).timeit(n_raw) / n_raw)
-        b.append(timeit.Timer(ours).timeit(n_ours) / n_ours)
+        a.append(_timer(cfg, raw).timeit(n_raw) / n_raw)
+        b.append(_timer(cfg, ours).timeit(n_ours) / n_ours)
     return statistics.median(a), statistics.median(b)
 
 
@@ -509,6 +520,8 @@ def markdown(res: Results) -> str:
     lines = [
         "# polyunit benchmark",
         "",
+        f"Timer: {'process CPU time' if cfg.timer == 'cpu' else 'wall clock'} "
+        f"(`BENCH_TIMER={cfg.timer}`). "
         f"Mode: {cfg.mode} ({cfg.rounds} interleaved rounds, ~{cfg.target_s * 1e3:g} ms per "
         f"measurement, medians). Command: `{'BENCH_QUICK=1 ' if cfg.mode == 'quick' else ''}make bench`.",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}. {_versions()}.",
@@ -690,4 +703,8 @@ def _stage(name: str, start: float) -> None:
 
 if __name__ == "__main__":
     quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
-    run(QUICK if quick else FULL, ROOT / "bench" / "results")
+    timer = os.environ.get("BENCH_TIMER", "cpu")
+    if timer not in _TIMERS:
+        sys.exit(f"BENCH_TIMER={timer!r} is not a timer; use one of: {', '.join(_TIMERS)}")
+    cfg = QUICK if quick else FULL
+    run(dataclasses.replace(cfg, timer=timer), ROOT / "bench" / "results")

@@ -317,8 +317,16 @@ def frontend_module(spec: Spec) -> Module:
         # One picker per operand count (dispatch.py): the fast path is one dict lookup.
         picker = {0: "_pick0", 1: "_pick1", 2: "_pick2"}.get(len(operands), "_pick")
         pick = f"{picker}({', '.join(operands)})"
-        call_args = [p.name for p in sig.params]  # same order in every backend module
-        body = (f"return {pick}.{op.name}({', '.join(call_args)})",)
+        call_args = ", ".join(p.name for p in sig.params)  # same order in every backend module
+        if len(operands) == 1:
+            # One-operand ops (sqrt, sum ...): the type lookup is inlined, saving a call.
+            x = operands[0]
+            body: tuple[str, ...] = (
+                f"mod = _TYPE_MODULE.get(type({x}.mantissa) if type({x}) is _Quantity else type({x}))",
+                f"return (mod or {pick}).{op.name}({call_args})",
+            )
+        else:
+            body = (f"return {pick}.{op.name}({call_args})",)
         functions.append(
             Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body)
         )
@@ -327,6 +335,11 @@ def frontend_module(spec: Spec) -> Module:
         "from typing import Any",
     )
     text = "\n".join("\n".join(f.body) for f in functions)
+    if "_TYPE_MODULE" in text:
+        imports += (
+            "from polyunit.backend import _TYPE_MODULE",
+            "from polyunit.quantity import Quantity as _Quantity",
+        )
     imports += tuple(
         f"from polyunit.dispatch import {name[1:]} as {name}"
         for name in ("_pick", "_pick0", "_pick1", "_pick2")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from polyunit.backend import _TYPE_MODULE
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
 from polyunit.dispatch import pick2 as _pick2
+from polyunit.quantity import Quantity as _Quantity
 from polyunit.unit import Unit
 
 __all__ = [
@@ -183,7 +185,8 @@ def abs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).abs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).abs(x)
 
 
 def absolute(x: Any) -> Any:
@@ -191,7 +194,8 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).absolute(x)
 
 
 def add(x: Any, y: Any) -> Any:
@@ -207,7 +211,8 @@ def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _pick1(x).all(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).all(x, axis, keepdims)
 
 
 def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -215,7 +220,8 @@ def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).amax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).amax(a, axis, keepdims)
 
 
 def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -223,7 +229,8 @@ def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).amin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).amin(a, axis, keepdims)
 
 
 def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -231,7 +238,8 @@ def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _pick1(x).any(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).any(x, axis, keepdims)
 
 
 def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -239,7 +247,8 @@ def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).arccos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arccos(x, unit_to_scale)
 
 
 def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -247,7 +256,8 @@ def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).arccosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arccosh(x, unit_to_scale)
 
 
 def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -255,7 +265,8 @@ def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).arcsin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arcsin(x, unit_to_scale)
 
 
 def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -263,7 +274,8 @@ def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).arcsinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arcsinh(x, unit_to_scale)
 
 
 def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -271,7 +283,8 @@ def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).arctan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arctan(x, unit_to_scale)
 
 
 def arctan2(x: Any, y: Any) -> Any:
@@ -289,7 +302,8 @@ def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).arctanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arctanh(x, unit_to_scale)
 
 
 def argmax(a: Any, axis: int | None = None) -> Any:
@@ -297,7 +311,8 @@ def argmax(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(a).argmax(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argmax(a, axis)
 
 
 def argmin(a: Any, axis: int | None = None) -> Any:
@@ -305,7 +320,8 @@ def argmin(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(a).argmin(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argmin(a, axis)
 
 
 def argsort(a: Any, axis: int | None = -1) -> Any:
@@ -313,7 +329,8 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(a).argsort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argsort(a, axis)
 
 
 def around(x: Any, decimals: int = 0) -> Any:
@@ -321,7 +338,8 @@ def around(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).around(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).around(x, decimals)
 
 
 def astype(x: Any, dtype: Any) -> Any:
@@ -329,7 +347,8 @@ def astype(x: Any, dtype: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).astype(x, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).astype(x, dtype)
 
 
 def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
@@ -337,7 +356,8 @@ def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    return _pick1(array).broadcast_to(array, shape)
+    mod = _TYPE_MODULE.get(type(array.mantissa) if type(array) is _Quantity else type(array))
+    return (mod or _pick1(array)).broadcast_to(array, shape)
 
 
 def cbrt(x: Any) -> Any:
@@ -345,7 +365,8 @@ def cbrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    return _pick1(x).cbrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cbrt(x)
 
 
 def ceil(x: Any) -> Any:
@@ -353,7 +374,8 @@ def ceil(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).ceil(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).ceil(x)
 
 
 def clip(a: Any, a_min: Any, a_max: Any) -> Any:
@@ -369,7 +391,8 @@ def conj(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).conj(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).conj(x)
 
 
 def conjugate(x: Any) -> Any:
@@ -377,7 +400,8 @@ def conjugate(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).conjugate(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).conjugate(x)
 
 
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -385,7 +409,8 @@ def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).cos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cos(x, unit_to_scale)
 
 
 def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -393,7 +418,8 @@ def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).cosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cosh(x, unit_to_scale)
 
 
 def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -401,7 +427,8 @@ def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: b
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(a).count_nonzero(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).count_nonzero(a, axis, keepdims)
 
 
 def cross(a: Any, b: Any) -> Any:
@@ -419,7 +446,8 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    return _pick1(x).cumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cumprod(x, axis)
 
 
 def cumsum(x: Any, axis: int | None = None) -> Any:
@@ -427,7 +455,8 @@ def cumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).cumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cumsum(x, axis)
 
 
 def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -437,7 +466,8 @@ def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    return _pick1(x).deg2rad(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).deg2rad(x, unit_to_scale)
 
 
 def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -445,7 +475,8 @@ def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).degrees(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).degrees(x, unit_to_scale)
 
 
 def diag(v: Any, k: int = 0) -> Any:
@@ -453,7 +484,8 @@ def diag(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    return _pick1(v).diag(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
+    return (mod or _pick1(v)).diag(v, k)
 
 
 def diagflat(v: Any, k: int = 0) -> Any:
@@ -461,7 +493,8 @@ def diagflat(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    return _pick1(v).diagflat(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
+    return (mod or _pick1(v)).diagflat(v, k)
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -469,7 +502,8 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).diagonal(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).diagonal(a, offset, axis1, axis2)
 
 
 def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
@@ -477,7 +511,8 @@ def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).diff(x, n, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).diff(x, n, axis)
 
 
 def divide(x: Any, y: Any) -> Any:
@@ -514,7 +549,10 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    return _pick1(prototype).empty_like(prototype, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(
+        type(prototype.mantissa) if type(prototype) is _Quantity else type(prototype)
+    )
+    return (mod or _pick1(prototype)).empty_like(prototype, dtype, shape, unit)
 
 
 def equal(x: Any, y: Any) -> Any:
@@ -532,7 +570,8 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exp(x, unit_to_scale)
 
 
 def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -540,7 +579,8 @@ def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).exp2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exp2(x, unit_to_scale)
 
 
 def expand_dims(a: Any, axis: int) -> Any:
@@ -548,7 +588,8 @@ def expand_dims(a: Any, axis: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).expand_dims(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).expand_dims(a, axis)
 
 
 def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -556,7 +597,8 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).expm1(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).expm1(x, unit_to_scale)
 
 
 def eye(
@@ -574,7 +616,8 @@ def fabs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).fabs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).fabs(x)
 
 
 def fix(x: Any) -> Any:
@@ -582,7 +625,8 @@ def fix(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).fix(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).fix(x)
 
 
 def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -590,7 +634,8 @@ def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _pick1(m).flip(m, axis)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).flip(m, axis)
 
 
 def fliplr(m: Any) -> Any:
@@ -598,7 +643,8 @@ def fliplr(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _pick1(m).fliplr(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).fliplr(m)
 
 
 def flipud(m: Any) -> Any:
@@ -606,7 +652,8 @@ def flipud(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _pick1(m).flipud(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).flipud(m)
 
 
 def float_power(x: Any, y: Any) -> Any:
@@ -624,7 +671,8 @@ def floor(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).floor(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).floor(x)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -664,7 +712,10 @@ def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    return _pick1(fill_value).full(shape, fill_value, dtype)
+    mod = _TYPE_MODULE.get(
+        type(fill_value.mantissa) if type(fill_value) is _Quantity else type(fill_value)
+    )
+    return (mod or _pick1(fill_value)).full(shape, fill_value, dtype)
 
 
 def full_like(
@@ -716,7 +767,8 @@ def imag(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).imag(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).imag(x)
 
 
 def inner(a: Any, b: Any) -> Any:
@@ -732,7 +784,8 @@ def isfinite(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).isfinite(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isfinite(x)
 
 
 def isinf(x: Any) -> Any:
@@ -740,7 +793,8 @@ def isinf(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).isinf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isinf(x)
 
 
 def isnan(x: Any) -> Any:
@@ -748,7 +802,8 @@ def isnan(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).isnan(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isnan(x)
 
 
 def isreal(x: Any) -> Any:
@@ -756,7 +811,8 @@ def isreal(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).isreal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isreal(x)
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -798,7 +854,8 @@ def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).log(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log(x, unit_to_scale)
 
 
 def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -806,7 +863,8 @@ def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).log10(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log10(x, unit_to_scale)
 
 
 def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -814,7 +872,8 @@ def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).log1p(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log1p(x, unit_to_scale)
 
 
 def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -822,7 +881,8 @@ def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).log2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log2(x, unit_to_scale)
 
 
 def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -893,7 +953,8 @@ def matrix_power(a: Any, n: int) -> Any:
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    return _pick1(a).matrix_power(a, n)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).matrix_power(a, n)
 
 
 def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -901,7 +962,8 @@ def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).max(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).max(a, axis, keepdims)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -917,7 +979,8 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).mean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).mean(x, axis, keepdims)
 
 
 def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -925,7 +988,8 @@ def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).median(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).median(x, axis, keepdims)
 
 
 def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -933,7 +997,8 @@ def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).min(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).min(a, axis, keepdims)
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -957,7 +1022,8 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).moveaxis(a, source, destination)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).moveaxis(a, source, destination)
 
 
 def multiply(x: Any, y: Any) -> Any:
@@ -973,7 +1039,8 @@ def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(a).nanargmax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).nanargmax(a, axis, keepdims)
 
 
 def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -981,7 +1048,8 @@ def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(a).nanargmin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).nanargmin(a, axis, keepdims)
 
 
 def nancumprod(x: Any, axis: int | None = None) -> Any:
@@ -991,7 +1059,8 @@ def nancumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    return _pick1(x).nancumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nancumprod(x, axis)
 
 
 def nancumsum(x: Any, axis: int | None = None) -> Any:
@@ -999,7 +1068,8 @@ def nancumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nancumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nancumsum(x, axis)
 
 
 def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1007,7 +1077,8 @@ def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nanmax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmax(x, axis, keepdims)
 
 
 def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1015,7 +1086,8 @@ def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nanmean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmean(x, axis, keepdims)
 
 
 def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1023,7 +1095,8 @@ def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nanmedian(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmedian(x, axis, keepdims)
 
 
 def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1031,7 +1104,8 @@ def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nanmin(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmin(x, axis, keepdims)
 
 
 def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1057,7 +1131,8 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nanstd(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanstd(x, axis, ddof, keepdims)
 
 
 def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1065,7 +1140,8 @@ def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).nansum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nansum(x, axis, keepdims)
 
 
 def nanvar(
@@ -1075,7 +1151,8 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    return _pick1(x).nanvar(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanvar(x, axis, ddof, keepdims)
 
 
 def negative(x: Any) -> Any:
@@ -1083,7 +1160,8 @@ def negative(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).negative(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).negative(x)
 
 
 def nextafter(x: Any, y: Any) -> Any:
@@ -1122,7 +1200,8 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _pick1(a).ones_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).ones_like(a, dtype, shape, unit)
 
 
 def outer(a: Any, b: Any) -> Any:
@@ -1146,7 +1225,8 @@ def positive(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).positive(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).positive(x)
 
 
 def power(x: Any, y: Any) -> Any:
@@ -1164,7 +1244,8 @@ def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).ptp(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).ptp(x, axis, keepdims)
 
 
 def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1180,7 +1261,8 @@ def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).rad2deg(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).rad2deg(x, unit_to_scale)
 
 
 def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1190,7 +1272,8 @@ def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    return _pick1(x).radians(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).radians(x, unit_to_scale)
 
 
 def ravel(a: Any) -> Any:
@@ -1198,7 +1281,8 @@ def ravel(a: Any) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).ravel(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).ravel(a)
 
 
 def real(x: Any) -> Any:
@@ -1206,7 +1290,8 @@ def real(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).real(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).real(x)
 
 
 def reciprocal(x: Any) -> Any:
@@ -1214,7 +1299,8 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    return _pick1(x).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).reciprocal(x)
 
 
 def remainder(x: Any, y: Any) -> Any:
@@ -1230,7 +1316,8 @@ def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).repeat(a, repeats, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).repeat(a, repeats, axis)
 
 
 def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
@@ -1238,7 +1325,8 @@ def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).reshape(a, shape)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).reshape(a, shape)
 
 
 def rint(x: Any) -> Any:
@@ -1246,7 +1334,8 @@ def rint(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).rint(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).rint(x)
 
 
 def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1254,7 +1343,8 @@ def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).roll(a, shift, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).roll(a, shift, axis)
 
 
 def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
@@ -1262,7 +1352,8 @@ def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _pick1(m).rot90(m, k, axes)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).rot90(m, k, axes)
 
 
 def round(x: Any, decimals: int = 0) -> Any:
@@ -1270,7 +1361,8 @@ def round(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).round(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).round(x, decimals)
 
 
 def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
@@ -1286,7 +1378,8 @@ def sign(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).sign(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sign(x)
 
 
 def signbit(x: Any) -> Any:
@@ -1294,7 +1387,8 @@ def signbit(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).signbit(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).signbit(x)
 
 
 def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1302,7 +1396,8 @@ def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).sin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sin(x, unit_to_scale)
 
 
 def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1310,7 +1405,8 @@ def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).sinc(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sinc(x, unit_to_scale)
 
 
 def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1318,7 +1414,8 @@ def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).sinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sinh(x, unit_to_scale)
 
 
 def sort(a: Any, axis: int | None = -1) -> Any:
@@ -1326,7 +1423,8 @@ def sort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).sort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).sort(a, axis)
 
 
 def sqrt(x: Any) -> Any:
@@ -1334,7 +1432,8 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    return _pick1(x).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sqrt(x)
 
 
 def square(x: Any) -> Any:
@@ -1342,7 +1441,8 @@ def square(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    return _pick1(x).square(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).square(x)
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1350,7 +1450,8 @@ def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).squeeze(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).squeeze(a, axis)
 
 
 def std(
@@ -1360,7 +1461,8 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).std(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).std(x, axis, ddof, keepdims)
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -1376,7 +1478,8 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).sum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sum(x, axis, keepdims)
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -1384,7 +1487,8 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).swapaxes(a, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).swapaxes(a, axis1, axis2)
 
 
 def take(a: Any, indices: Any, axis: int | None = None) -> Any:
@@ -1400,7 +1504,8 @@ def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).tan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).tan(x, unit_to_scale)
 
 
 def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1408,7 +1513,8 @@ def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).tanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).tanh(x, unit_to_scale)
 
 
 def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
@@ -1424,7 +1530,8 @@ def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    return _pick1(A).tile(A, reps)
+    mod = _TYPE_MODULE.get(type(A.mantissa) if type(A) is _Quantity else type(A))
+    return (mod or _pick1(A)).tile(A, reps)
 
 
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -1432,7 +1539,8 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).trace(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).trace(a, offset, axis1, axis2)
 
 
 def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -1440,7 +1548,8 @@ def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick1(a).transpose(a, axes)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).transpose(a, axes)
 
 
 def tri(
@@ -1458,7 +1567,8 @@ def tril(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _pick1(m).tril(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).tril(m, k)
 
 
 def triu(m: Any, k: int = 0) -> Any:
@@ -1466,7 +1576,8 @@ def triu(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _pick1(m).triu(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).triu(m, k)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -1482,7 +1593,8 @@ def trunc(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).trunc(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).trunc(x)
 
 
 def var(
@@ -1492,7 +1604,8 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    return _pick1(a).var(a, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).var(a, axis, ddof, keepdims)
 
 
 def vdot(a: Any, b: Any) -> Any:
@@ -1539,4 +1652,5 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _pick1(a).zeros_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).zeros_like(a, dtype, shape, unit)

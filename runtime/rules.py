@@ -106,12 +106,19 @@ def align(op: str, m_y: Any, u_y: Unit | None, u_x: Unit | None, x: object, y: o
     return (m_y if factor == 1.0 else m_y * factor), ux
 
 
+# The unit algebra of every product/quotient/power op: the caches are read here directly (a hit
+# is one dict lookup), and Unit computes and stores on a miss.
+_MUL = Unit._mul_cache
+_DIV = Unit._div_cache
+_POW = Unit._pow_id_cache
+
+
 def product(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
     if u_x is None:
         return u_y
     if u_y is None:
         return u_x
-    return u_x._mul(u_y)
+    return _MUL.get((id(u_x), id(u_y))) or u_x._mul(u_y)
 
 
 def quotient(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
@@ -119,11 +126,14 @@ def quotient(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
         return u_x
     if u_x is None:
         return u_y**-1
-    return u_x._div(u_y)
+    return _DIV.get((id(u_x), id(u_y))) or u_x._div(u_y)
 
 
 def power(u: Unit | None, p: Fraction) -> Unit | None:
-    return None if u is None else u._pow(p)
+    if u is None:
+        return None
+    hit = _POW.get((id(u), id(p)))
+    return hit[1] if hit is not None else u._pow(p)
 
 
 def power_by(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from polyunit.backend import _TYPE_MODULE
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
 from polyunit.dispatch import pick2 as _pick2
+from polyunit.quantity import Quantity as _Quantity
 from polyunit.unit import Unit
 
 __all__ = [
@@ -37,7 +39,8 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).absolute(x)
 
 
 def add(x: Any, y: Any) -> Any:
@@ -53,7 +56,8 @@ def amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).amax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).amax(x, axis, keepdims)
 
 
 def argmax(x: Any, axis: int | None = None) -> Any:
@@ -61,7 +65,8 @@ def argmax(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _pick1(x).argmax(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).argmax(x, axis)
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
@@ -77,7 +82,8 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick1(x).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exp(x, unit_to_scale)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -117,7 +123,8 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    return _pick1(x).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).reciprocal(x)
 
 
 def scan_sum(x: Any) -> Any:
@@ -125,7 +132,8 @@ def scan_sum(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick1(x).scan_sum(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).scan_sum(x)
 
 
 def sqrt(x: Any) -> Any:
@@ -133,7 +141,8 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    return _pick1(x).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sqrt(x)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -165,4 +174,5 @@ def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> An
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _pick1(a).zeros_like(a, dtype, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).zeros_like(a, dtype, unit)
