@@ -214,15 +214,18 @@ def installed(lib: str) -> bool:
     return importlib.util.find_spec(_MODULE_OF.get(lib, lib)) is not None
 
 
-def _jax_sync(fn: Callable[[], Any]) -> Callable[[], Any]:
+def _jax_sync(fn: Callable[[], Any], qtype: type | None) -> Callable[[], Any]:
     """jax dispatches asynchronously: wait for the result, as a user's next step would.
 
-    Every library pays the same unwrap (a unit library's result is a quantity or a plain array).
+    A unit library's result is a quantity of type `qtype` (its mantissa is waited for) or a
+    plain array; the type test costs the same as the raw case's call, far below a jax op.
     """
+    if qtype is None:
+        return lambda: fn().block_until_ready()
 
     def run() -> Any:
         out = fn()
-        return getattr(out, "mantissa", out).block_until_ready()
+        return (out.mantissa if type(out) is qtype else out).block_until_ready()
 
     return run
 
@@ -240,11 +243,12 @@ def build_cases(
             continue
         try:
             ops = BUILDERS[lib](backend, a, b)
+            qtype = None if lib == "raw" else type(ops["create"]())
         except Exception as exc:  # a library that cannot hold this backend's arrays
             notes[lib] = f"setup failed: {type(exc).__name__}: {str(exc)[:80]}"
             continue
         if backend == "jax":
-            ops = {k: _jax_sync(f) for k, f in ops.items()}
+            ops = {k: _jax_sync(f, qtype) for k, f in ops.items()}
         kept: Cases = {}
         for op, fn in ops.items():
             try:
@@ -259,11 +263,16 @@ def build_cases(
 
 
 # -- timing -------------------------------------------------------------------------------------
-_TIMERS = {"cpu": time.process_time, "wall": time.perf_counter}
+_TIMERS = {"cpu": time.thread_time, "wall": time.perf_counter}
 
 
-def _timer(cfg: Config, fn: Callable[[], Any]) -> timeit.Timer:
-    return timeit.Timer(fn, timer=_TIMERS[cfg.timer])
+def _timer(cfg: Config, fn: Callable[[], Any], backend: str = "numpy") -> timeit.Timer:
+    """CPU time of the calling thread (numpy, torch with one thread), or of the whole process
+    for jax, whose runtime computes on its own threads; or wall-clock time."""
+    clock = _TIMERS[cfg.timer]
+    if cfg.timer == "cpu" and backend == "jax":
+        clock = time.process_time
+    return timeit.Timer(fn, timer=clock)
 
 
 def _calibrate(fn: Callable[[], Any], target_s: float) -> int:
@@ -278,7 +287,7 @@ def _calibrate(fn: Callable[[], Any], target_s: float) -> int:
         number *= 10
 
 
-def time_cases(cases: dict[str, Cases], cfg: Config) -> dict[str, dict[str, float]]:
+def time_cases(cases: dict[str, Cases], cfg: Config, backend: str) -> dict[str, dict[str, float]]:
     """Median seconds per call, per library and op, from interleaved rounds."""
     plan = [(lib, op) for op in OPS for lib in cases if op in cases[lib]]
     numbers = {(lib, op): _calibrate(cases[lib][op], cfg.target_s) for lib, op in plan}
@@ -291,7 +300,8 @@ def time_cases(cases: dict[str, Cases], cfg: Config) -> dict[str, dict[str, floa
                 if op not in cases[lib]:
                     continue
                 k = (lib, op)
-                samples[k].append(_timer(cfg, cases[lib][op]).timeit(numbers[k]) / numbers[k])
+                timer = _timer(cfg, cases[lib][op], backend)
+                samples[k].append(timer.timeit(numbers[k]) / numbers[k])
     out: dict[str, dict[str, float]] = {lib: {} for lib in cases}
     for (lib, op), ts in samples.items():
         out[lib][op] = statistics.median(ts)
@@ -304,17 +314,19 @@ def geomean(values: list[float]) -> float:
 
 # -- extras: import time, make generate, autograd, compiled, jitted ---------------------------
 _IMPORT_PROBE = (
-    "import sys, time; t = time.perf_counter(); import polyunit; t = time.perf_counter() - t; "
-    "print(t, ','.join(m for m in ('jax', 'torch', 'dask', 'ndonnx', 'cupy') if m in sys.modules))"
+    "import sys, time; c, t = time.process_time(), time.perf_counter(); import polyunit; "
+    "t, c = time.perf_counter() - t, time.process_time() - c; "
+    "print(t if sys.argv[1] == 'wall' else c, "
+    "','.join(m for m in ('jax', 'torch', 'dask', 'ndonnx', 'cupy') if m in sys.modules))"
 )
 
 
-def import_time(runs: int) -> tuple[float, str]:
+def import_time(runs: int, timer: str) -> tuple[float, str]:
     """Median seconds of `import polyunit` in a fresh interpreter; backends it pulled in."""
     times, pulled = [], set()
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, check=True
+            [sys.executable, "-c", _IMPORT_PROBE, timer], capture_output=True, text=True, check=True
         ).stdout.split()
         times.append(float(out[0]))
         pulled.update(x for x in (out[1].split(",") if len(out) > 1 else []) if x)
@@ -333,13 +345,15 @@ def generate_time(runs: int) -> float | None:
     return statistics.median(times)
 
 
-def _pair(raw: Callable[[], Any], ours: Callable[[], Any], cfg: Config) -> tuple[float, float]:
+def _pair(
+    raw: Callable[[], Any], ours: Callable[[], Any], cfg: Config, backend: str
+) -> tuple[float, float]:
     """Median seconds per call of two closures, interleaved."""
     n_raw, n_ours = _calibrate(raw, cfg.target_s), _calibrate(ours, cfg.target_s)
     a, b = [], []
     for _ in range(cfg.rounds):
-        a.append(_timer(cfg, raw).timeit(n_raw) / n_raw)
-        b.append(_timer(cfg, ours).timeit(n_ours) / n_ours)
+        a.append(_timer(cfg, raw, backend).timeit(n_raw) / n_raw)
+        b.append(_timer(cfg, ours, backend).timeit(n_ours) / n_ours)
     return statistics.median(a), statistics.median(b)
 
 
@@ -381,7 +395,7 @@ def torch_step(cfg: Config) -> Extra:
         loss.mantissa.backward()
 
     ours()
-    r, o = _pair(raw, ours, cfg)
+    r, o = _pair(raw, ours, cfg, "torch")
     return Extra("torch forward+backward, 10 elements", r, o, 1.15)
 
 
@@ -416,7 +430,7 @@ def torch_compiled(cfg: Config) -> Extra:
             ours_c(qa, qb)
         except Exception as exc2:
             return Extra("torch.compile steady-state call", note=f"fails: {exc2!s:.100}")
-    r, o = _pair(lambda: raw_c(a, b), lambda: ours_c(qa, qb), cfg)
+    r, o = _pair(lambda: raw_c(a, b), lambda: ours_c(qa, qb), cfg, "torch")
     return Extra("torch.compile steady-state call", r, o, 1.05, note)
 
 
@@ -448,13 +462,13 @@ def jax_jitted(cfg: Config) -> Extra:
 
     def ours() -> Any:
         out = ours_j(*args)
-        return getattr(out, "mantissa", out).block_until_ready()
+        return (out.mantissa if type(out) is u.Quantity else out).block_until_ready()
 
     def raw() -> Any:
         return raw_j(a, b).block_until_ready()
 
     ours()
-    r, o = _pair(raw, ours, cfg)
+    r, o = _pair(raw, ours, cfg, "jax")
     return Extra("jax.jit steady-state call", r, o, 1.05, note)
 
 
@@ -520,7 +534,7 @@ def markdown(res: Results) -> str:
     lines = [
         "# polyunit benchmark",
         "",
-        f"Timer: {'process CPU time' if cfg.timer == 'cpu' else 'wall clock'} "
+        f"Timer: {'CPU time (the calling thread; the whole process for jax)' if cfg.timer == 'cpu' else 'wall clock'} "
         f"(`BENCH_TIMER={cfg.timer}`). "
         f"Mode: {cfg.mode} ({cfg.rounds} interleaved rounds, ~{cfg.target_s * 1e3:g} ms per "
         f"measurement, medians). Command: `{'BENCH_QUICK=1 ' if cfg.mode == 'quick' else ''}make bench`.",
@@ -609,7 +623,8 @@ def markdown(res: Results) -> str:
         lines.append(f"| {e.name} | {raw} | {ours} | {ratio} | {e.note} |")
     if res.import_s is not None:
         lines.append(
-            f"| `import polyunit`, fresh interpreter, median of {cfg.import_runs} | | "
+            f"| `import polyunit`, fresh interpreter, median of {cfg.import_runs} "
+            f"({'process CPU time' if cfg.timer == 'cpu' else 'wall clock'}) | | "
             f"{res.import_s * 1e3:.0f} ms | | backends imported: {res.import_pulled} |"
         )
     if res.generate_s is not None:
@@ -676,13 +691,13 @@ def run(
             libs = tuple(lib for lib in SUPPORTED[backend] if lib in libraries)
             cases, notes = build_cases(backend, n, libs)
             res.notes[(backend, n)] = notes
-            res.times[(backend, n)] = time_cases(cases, cfg)
+            res.times[(backend, n)] = time_cases(cases, cfg, backend)
             _stage(f"{backend} at {n:,} elements", start)
     if cfg.extras:
         res.extras = run_extras(cfg)
         _stage("extras", start)
     if cfg.import_runs:
-        res.import_s, res.import_pulled = import_time(cfg.import_runs)
+        res.import_s, res.import_pulled = import_time(cfg.import_runs, cfg.timer)
     if generate and cfg.generate_runs:
         res.generate_s = generate_time(cfg.generate_runs)
     _stage("import and generate", start)
