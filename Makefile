@@ -33,8 +33,8 @@ check-generated: $(STAMP)
 	$(PY) -m codegen check
 
 lint: $(STAMP)
-	$(PY) -m ruff check runtime codegen generated tests
-	$(PY) -m ruff format --check runtime codegen generated tests
+	$(PY) -m ruff check runtime codegen generated tests bench
+	$(PY) -m ruff format --check runtime codegen generated tests bench
 
 # pyright checks a copy of the installed layout (it does not follow the editable link tree).
 typecheck: $(STAMP)
@@ -46,6 +46,18 @@ pytest: $(STAMP)
 	$(PY) -m pytest -n 2 tests
 
 test: check-generated lint typecheck pytest
+
+# Benchmark deps live apart from the dev extras, so `make test` never needs them. The reference
+# (saiunit) declares a Python floor above 3.11 on some releases, hence its own pip line.
+BENCH_STAMP := $(VENV)/.stamp-bench
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(PIP) install -q -c constraints.txt -r bench/requirements.txt
+	$(PIP) install -q -c constraints.txt --ignore-requires-python saiunit==0.6.0
+	touch $@
+
+# BENCH_QUICK=1 make bench: ~1 minute smoke run of the same code path.
+bench: $(BENCH_STAMP)
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

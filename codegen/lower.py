@@ -234,8 +234,15 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
             continue
         if p.default == "None":
             lines.append(f"{target} = (None, None) if {p.name} is None else {lifter}({p.name})")
-        else:
+        elif not p.is_quantity:  # plain-array operands (indices, masks): not a hot path
             lines.append(f"{target} = {lifter}({p.name})")
+        else:
+            # Hot path inlined: a Quantity already on this backend needs no call to the lifter.
+            n = p.name
+            lines.append(
+                f"{target} = ({n}.mantissa, {n}.unit) if type({n}) is Quantity and "
+                f"type({n}.mantissa) in _native else {lifter}({n})"
+            )
         if not p.is_quantity:
             lines.append(f'm_{p.name} = _r.fold("{op.name}", m_{p.name}, u_{p.name})')
     return lines
@@ -400,7 +407,10 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
             if isinstance(a, Fraction)
         }
     )
-    preamble = [f'_lift = _r.make_lift("{backend.name}", scalars_pass={backend.scalars_pass})']
+    preamble = [
+        f'_lift = _r.make_lift("{backend.name}", scalars_pass={backend.scalars_pass})',
+        f'_native = _r.native_types("{backend.name}")',
+    ]
     if not backend.scalars_pass:
         preamble.append(f'_lift_s = _r.make_lift("{backend.name}", scalars_pass=True)')
     preamble += [
@@ -442,21 +452,43 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
             continue
         sig = op.signature
         params = ", ".join(param_text(p, None) for p in sig.params)
-        operands = [("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand]
-        pick = f"_select({', '.join(operands)})" if operands else "_default()"
-        call_args = [p.name for p in sig.params]  # same order in every backend module
-        body = (f"return _module({pick}).{op.pyname}({', '.join(call_args)})",)
+        operands = [p.name for p in sig.params if p.is_operand]
+        sequence = any(p.is_sequence for p in sig.params)
+        # One picker per operand count (dispatch.py): the fast path is one dict lookup.
+        picker = (
+            "_pick"
+            if sequence
+            else {0: "_pick0", 1: "_pick1", 2: "_pick2"}.get(len(operands), "_pick")
+        )
+        starred = [("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand]
+        pick = f"{picker}({', '.join(starred)})"
+        call_args = ", ".join(p.name for p in sig.params)  # same order in every backend module
+        if len(operands) == 1 and not sequence:
+            # One-operand ops (sqrt, sum ...): the type lookup is inlined, saving a call.
+            x = operands[0]
+            body: tuple[str, ...] = (
+                f"mod = _TYPE_MODULE.get(type({x}.mantissa) if type({x}) is _Quantity else type({x}))",
+                f"return (mod or {pick}).{op.pyname}({call_args})",
+            )
+        else:
+            body = (f"return {pick}.{op.pyname}({call_args})",)
         functions.append(
             Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body)
         )
     imports: tuple[str, ...] = ("from __future__ import annotations",)
-    bodies = "\n".join(line for f in functions for line in f.body)
+    text = "\n".join("\n".join(f.body) for f in functions)
     if functions:
-        imports += ("from typing import Any", "from polyunit.backend import module as _module")
-    if "_default()" in bodies:
-        imports += ("from polyunit.backend import default_backend as _default",)
-    if "_select(" in bodies:
-        imports += ("from polyunit.backend import select as _select",)
+        imports += ("from typing import Any",)
+    if "_TYPE_MODULE" in text:
+        imports += (
+            "from polyunit.backend import _TYPE_MODULE",
+            "from polyunit.quantity import Quantity as _Quantity",
+        )
+    imports += tuple(
+        f"from polyunit.dispatch import {name[1:]} as {name}"
+        for name in ("_pick", "_pick0", "_pick1", "_pick2")
+        if f"{name}(" in text
+    )
     used = _used(functions)
     if "Unit" in used:
         imports += ("from polyunit.unit import Unit",)
@@ -469,24 +501,19 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
 def methods_module(spec: Spec) -> Module:
     """The Quantity methods (`q.sum(axis=0)`): each calls its op's front-end function."""
     kinds = {k.name: k for k in spec.rules}
-    functions = []
-    namespaces = set()
+    functions: list[Function] = []
     for op in spec.ops:
         if not op.method:
             continue
-        self_param, *rest = op.signature.params
+        rest = op.signature.params[1:]
         params = ", ".join(["self", *(param_text(p, None) for p in rest)])
         call_args = ", ".join(["self", *(p.name for p in rest)])
-        namespaces.add(op.namespace)
-        body = (f"return _{op.namespace}.{op.name}({call_args})",)
+        body = (f"return _frontends.{op.namespace}.{op.name}({call_args})",)
         lines = docstring(
             op, kinds[op.rule.kind], f"Same as `polyunit.{op.namespace}.{op.name}(q, ...)`."
         )
         functions.append(Function(op.name, params, "Any", lines, body))
-    imports = ["from __future__ import annotations", "from typing import Any"]
-    imports += [
-        f"from polyunit.backends import frontend_{ns} as _{ns}" for ns in sorted(namespaces)
-    ]
+    imports = ["from __future__ import annotations", "import importlib", "from typing import Any"]
     used = _used(functions)
     if "Unit" in used:
         imports.append("from polyunit.unit import Unit")

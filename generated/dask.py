@@ -181,6 +181,7 @@ __all__ = [
 ]
 
 _lift = _r.make_lift("dask", scalars_pass=True)
+_native = _r.native_types("dask")
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -199,7 +200,9 @@ def abs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.abs(m_x), u_x)
 
 
@@ -216,7 +219,9 @@ def absolute(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.absolute(m_x), u_x)
 
 
@@ -239,8 +244,12 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     return _r.keep(da.add(m_x, m_y), u_x)
@@ -255,7 +264,9 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("all", m_x, u_x, None)
     return da.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -281,7 +292,9 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -306,7 +319,9 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -319,7 +334,9 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("any", m_x, u_x, None)
     return da.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -329,7 +346,9 @@ def arccos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return da.arccos(m_x)
 
@@ -341,7 +360,9 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return da.arccosh(m_x)
 
@@ -351,7 +372,9 @@ def arcsin(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return da.arcsin(m_x)
 
@@ -363,7 +386,9 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return da.arcsinh(m_x)
 
@@ -373,7 +398,9 @@ def arctan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return da.arctan(m_x)
 
@@ -387,8 +414,12 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return da.arctan2(m_x, m_y)
@@ -401,7 +432,9 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return da.arctanh(m_x)
 
@@ -411,7 +444,9 @@ def argmax(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return da.argmax(m_a, axis=axis)
 
 
@@ -420,7 +455,9 @@ def argmin(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return da.argmin(m_a, axis=axis)
 
 
@@ -447,7 +484,9 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.around(m_x, decimals=decimals), u_x)
 
 
@@ -464,7 +503,9 @@ def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(m_x.astype(dtype), u_x)
 
 
@@ -483,7 +524,11 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = _lift(array)
+    m_array, u_array = (
+        (array.mantissa, array.unit)
+        if type(array) is Quantity and type(array.mantissa) in _native
+        else _lift(array)
+    )
     return _r.keep(da.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array)
 
 
@@ -500,7 +545,9 @@ def cbrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(da.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
@@ -517,7 +564,9 @@ def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.ceil(m_x), u_x)
 
 
@@ -554,9 +603,19 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_a_min, u_a_min = _lift(a_min)
-    m_a_max, u_a_max = _lift(a_max)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a_min, u_a_min = (
+        (a_min.mantissa, a_min.unit)
+        if type(a_min) is Quantity and type(a_min.mantissa) in _native
+        else _lift(a_min)
+    )
+    m_a_max, u_a_max = (
+        (a_max.mantissa, a_max.unit)
+        if type(a_max) is Quantity and type(a_max.mantissa) in _native
+        else _lift(a_max)
+    )
     if u_a_min is not u_a:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a:
@@ -577,7 +636,9 @@ def conj(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.conj(m_x), u_x)
 
 
@@ -594,7 +655,9 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.conj(m_x), u_x)
 
 
@@ -603,7 +666,9 @@ def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return da.cos(m_x)
 
@@ -613,7 +678,9 @@ def cosh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return da.cosh(m_x)
 
@@ -627,7 +694,9 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return da.sum(m_a != 0, axis=axis, keepdims=keepdims)
 
 
@@ -652,8 +721,12 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(
         m_a[..., [1, 2, 0]] * m_b[..., [2, 0, 1]] - m_a[..., [2, 0, 1]] * m_b[..., [1, 2, 0]],
         _r.product(u_a, u_b),
@@ -667,7 +740,9 @@ def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return da.cumprod(m_x, axis=axis)
 
@@ -687,7 +762,9 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.cumsum(m_x, axis=axis), u_x)
 
 
@@ -700,7 +777,9 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return da.deg2rad(m_x)
 
@@ -712,7 +791,9 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return da.degrees(m_x)
 
@@ -730,7 +811,9 @@ def diag(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(da.diag(m_v, k=k), u_v)
 
 
@@ -747,7 +830,9 @@ def diagflat(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[d
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(da.diag(da.ravel(m_v), k=k), u_v)
 
 
@@ -768,7 +853,9 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -787,7 +874,9 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.diff(m_x, n=n, axis=axis), u_x)
 
 
@@ -812,8 +901,12 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(da.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -838,8 +931,12 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(
         m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
         _r.product(u_a, u_b),
@@ -866,7 +963,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = _lift(prototype)
+    m_prototype, u_prototype = (
+        (prototype.mantissa, prototype.unit)
+        if type(prototype) is Quantity and type(prototype.mantissa) in _native
+        else _lift(prototype)
+    )
     return _r.like(
         da.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
     )
@@ -881,8 +982,12 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return da.equal(m_x, m_y)
@@ -893,7 +998,9 @@ def exp(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return da.exp(m_x)
 
@@ -903,7 +1010,9 @@ def exp2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return da.exp2(m_x)
 
@@ -923,7 +1032,9 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.expand_dims(m_a, axis=axis), u_a)
 
 
@@ -932,7 +1043,9 @@ def expm1(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return da.expm1(m_x)
 
@@ -963,7 +1076,9 @@ def fabs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.fabs(m_x), u_x)
 
 
@@ -980,7 +1095,9 @@ def fix(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.fix(m_x), u_x)
 
 
@@ -1001,7 +1118,9 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(da.flip(m_m, axis=axis), u_m)
 
 
@@ -1018,7 +1137,9 @@ def fliplr(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(da.fliplr(m_m), u_m)
 
 
@@ -1035,7 +1156,9 @@ def flipud(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(da.flipud(m_m), u_m)
 
 
@@ -1062,8 +1185,12 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(da.float_power(m_x, m_y), u)
 
@@ -1081,7 +1208,9 @@ def floor(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.floor(m_x), u_x)
 
 
@@ -1106,8 +1235,12 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(da.floor_divide(m_x, m_y), u)
 
@@ -1133,8 +1266,16 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.fmax(m_x1, m_x2), u_x1)
@@ -1161,8 +1302,16 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.fmin(m_x1, m_x2), u_x1)
@@ -1189,8 +1338,16 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.fmod(m_x1, m_x2), u_x1)
@@ -1217,7 +1374,11 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     return _r.keep(
         da.full(shape, m_fill_value, dtype=dtype)
         if da.asarray(m_fill_value).ndim == 0
@@ -1265,8 +1426,14 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
@@ -1287,8 +1454,12 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return da.greater(m_x, m_y)
@@ -1301,8 +1472,12 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return da.greater_equal(m_x, m_y)
@@ -1331,8 +1506,12 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
     return _r.keep(da.hypot(m_x, m_y), u_x)
@@ -1361,7 +1540,9 @@ def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.imag(m_x), u_x)
 
 
@@ -1386,8 +1567,12 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
@@ -1401,7 +1586,9 @@ def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return da.isfinite(m_x)
 
 
@@ -1410,7 +1597,9 @@ def isinf(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return da.isinf(m_x)
 
 
@@ -1419,7 +1608,9 @@ def isnan(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return da.isnan(m_x)
 
 
@@ -1428,7 +1619,9 @@ def isreal(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return da.isreal(m_x)
 
 
@@ -1463,8 +1656,12 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return da.less(m_x, m_y)
@@ -1477,8 +1674,12 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return da.less_equal(m_x, m_y)
@@ -1525,8 +1726,16 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
     return _r.keep(da.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
@@ -1537,7 +1746,9 @@ def log(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return da.log(m_x)
 
@@ -1547,7 +1758,9 @@ def log10(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return da.log10(m_x)
 
@@ -1557,7 +1770,9 @@ def log1p(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return da.log1p(m_x)
 
@@ -1567,7 +1782,9 @@ def log2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return da.log2(m_x)
 
@@ -1581,8 +1798,12 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return da.logaddexp(m_x, m_y)
@@ -1597,8 +1818,12 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return da.logaddexp2(m_x, m_y)
@@ -1611,8 +1836,12 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return da.logical_and(m_x, m_y)
@@ -1625,8 +1854,12 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return da.logical_or(m_x, m_y)
@@ -1639,8 +1872,12 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return da.logical_xor(m_x, m_y)
@@ -1658,8 +1895,16 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return (
@@ -1690,8 +1935,12 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(da.matmul(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -1724,7 +1973,9 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -1749,8 +2000,16 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.maximum(m_x1, m_x2), u_x1)
@@ -1777,7 +2036,9 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.mean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -1798,7 +2059,9 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         da.median(da.ravel(m_x), axis=0).reshape((1,) * m_x.ndim if keepdims else ())
         if axis is None
@@ -1828,7 +2091,9 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -1853,8 +2118,16 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.minimum(m_x1, m_x2), u_x1)
@@ -1881,8 +2154,16 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.mod(m_x1, m_x2), u_x1)
@@ -1909,7 +2190,9 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.moveaxis(m_a, source=source, destination=destination), u_a)
 
 
@@ -1934,8 +2217,12 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(da.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -1946,7 +2233,9 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return da.nanargmax(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1957,7 +2246,9 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return da.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1968,7 +2259,9 @@ def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return da.nancumprod(m_x, axis=axis)
 
@@ -1988,7 +2281,9 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.nancumsum(m_x, axis=axis), u_x)
 
 
@@ -2013,7 +2308,9 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2038,7 +2335,9 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2059,7 +2358,9 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         da.nanmedian(da.ravel(m_x), axis=0).reshape((1,) * m_x.ndim if keepdims else ())
         if axis is None
@@ -2089,7 +2390,9 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2115,7 +2418,9 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(
@@ -2150,7 +2455,9 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     return _r.keep(
@@ -2191,7 +2498,9 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
@@ -2216,7 +2525,9 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2248,7 +2559,9 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(
         da.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
     )
@@ -2267,7 +2580,9 @@ def negative(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.negative(m_x), u_x)
 
 
@@ -2292,8 +2607,12 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
     return _r.keep(da.nextafter(m_x, m_y), u_x)
@@ -2308,8 +2627,12 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return da.not_equal(m_x, m_y)
@@ -2335,7 +2658,9 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(da.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -2360,8 +2685,12 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -2387,7 +2716,9 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
     return _r.keep(
@@ -2413,7 +2744,9 @@ def positive(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.positive(m_x), u_x)
 
 
@@ -2440,8 +2773,12 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(da.power(m_x, m_y), u)
 
@@ -2467,7 +2804,9 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         da.max(m_x, axis=axis, keepdims=keepdims) - da.min(m_x, axis=axis, keepdims=keepdims), u_x
     )
@@ -2495,7 +2834,9 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
     return _r.keep(
@@ -2515,7 +2856,9 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return da.rad2deg(m_x)
 
@@ -2529,7 +2872,9 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return da.radians(m_x)
 
@@ -2547,7 +2892,9 @@ def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.ravel(m_a), u_a)
 
 
@@ -2564,7 +2911,9 @@ def real(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.real(m_x), u_x)
 
 
@@ -2581,7 +2930,9 @@ def reciprocal(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(da.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -2606,8 +2957,12 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     return _r.keep(da.remainder(m_x, m_y), u_x)
@@ -2628,7 +2983,9 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         da.repeat(
             m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
@@ -2652,7 +3009,9 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
 
 
@@ -2669,7 +3028,9 @@ def rint(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.rint(m_x), u_x)
 
 
@@ -2692,7 +3053,9 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         da.roll(
             m_a,
@@ -2720,7 +3083,9 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(da.rot90(m_m, k=k, axes=axes), u_m)
 
 
@@ -2739,7 +3104,9 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.round(m_x, decimals=decimals), u_x)
 
 
@@ -2752,8 +3119,12 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_v, u_v = _lift(v)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return da.searchsorted(m_a, da.asarray(m_v).reshape(-1), side=side).reshape(
@@ -2766,7 +3137,9 @@ def sign(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return da.sign(m_x)
 
 
@@ -2775,7 +3148,9 @@ def signbit(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return da.signbit(m_x)
 
 
@@ -2784,7 +3159,9 @@ def sin(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return da.sin(m_x)
 
@@ -2794,7 +3171,9 @@ def sinc(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return da.sinc(m_x)
 
@@ -2804,7 +3183,9 @@ def sinh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return da.sinh(m_x)
 
@@ -2840,7 +3221,9 @@ def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(da.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
@@ -2857,7 +3240,9 @@ def square(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(da.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
@@ -2878,7 +3263,9 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.squeeze(m_a, axis=axis), u_a)
 
 
@@ -2910,7 +3297,9 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
@@ -2935,8 +3324,12 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(da.subtract(m_x, m_y), u_x)
@@ -2963,7 +3356,9 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2982,7 +3377,9 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -3003,7 +3400,9 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
     return _r.keep(
@@ -3027,7 +3426,9 @@ def tan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return da.tan(m_x)
 
@@ -3037,7 +3438,9 @@ def tanh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return da.tanh(m_x)
 
@@ -3067,8 +3470,12 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
@@ -3087,7 +3494,9 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = _lift(A)
+    m_A, u_A = (
+        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
+    )
     return _r.keep(da.tile(m_A, reps=reps), u_A)
 
 
@@ -3108,7 +3517,9 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -3129,7 +3540,9 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(da.transpose(m_a, axes=axes), u_a)
 
 
@@ -3158,7 +3571,9 @@ def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(da.tril(m_m, k=k), u_m)
 
 
@@ -3175,7 +3590,9 @@ def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(da.triu(m_m, k=k), u_m)
 
 
@@ -3200,8 +3617,12 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(da.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -3218,7 +3639,9 @@ def trunc(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(da.trunc(m_x), u_x)
 
 
@@ -3250,7 +3673,9 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(da.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
 
 
@@ -3275,8 +3700,12 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -3305,8 +3734,12 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
 
 
@@ -3339,8 +3772,12 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     return _r.keep(da.where(m_condition, m_x, m_y), u_x)
@@ -3366,5 +3803,7 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(da.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))

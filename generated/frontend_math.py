@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import default_backend as _default
-from polyunit.backend import module as _module
-from polyunit.backend import select as _select
+from polyunit.backend import _TYPE_MODULE
+from polyunit.dispatch import pick as _pick
+from polyunit.dispatch import pick0 as _pick0
+from polyunit.dispatch import pick1 as _pick1
+from polyunit.dispatch import pick2 as _pick2
+from polyunit.quantity import Quantity as _Quantity
 from polyunit.unit import Unit
 
 __all__ = [
@@ -182,7 +185,8 @@ def abs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).abs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).abs(x)
 
 
 def absolute(x: Any) -> Any:
@@ -190,7 +194,8 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).absolute(x)
 
 
 def add(x: Any, y: Any) -> Any:
@@ -198,7 +203,7 @@ def add(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(x, y)).add(x, y)
+    return _pick2(x, y).add(x, y)
 
 
 def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -206,7 +211,8 @@ def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _module(_select(x)).all(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).all(x, axis, keepdims)
 
 
 def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -214,7 +220,8 @@ def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).amax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).amax(a, axis, keepdims)
 
 
 def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -222,7 +229,8 @@ def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).amin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).amin(a, axis, keepdims)
 
 
 def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -230,7 +238,8 @@ def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _module(_select(x)).any(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).any(x, axis, keepdims)
 
 
 def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -238,7 +247,8 @@ def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).arccos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arccos(x, unit_to_scale)
 
 
 def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -246,7 +256,8 @@ def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).arccosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arccosh(x, unit_to_scale)
 
 
 def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -254,7 +265,8 @@ def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).arcsin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arcsin(x, unit_to_scale)
 
 
 def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -262,7 +274,8 @@ def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).arcsinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arcsinh(x, unit_to_scale)
 
 
 def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -270,7 +283,8 @@ def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).arctan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arctan(x, unit_to_scale)
 
 
 def arctan2(x: Any, y: Any) -> Any:
@@ -280,7 +294,7 @@ def arctan2(x: Any, y: Any) -> Any:
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    return _module(_select(x, y)).arctan2(x, y)
+    return _pick2(x, y).arctan2(x, y)
 
 
 def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -288,7 +302,8 @@ def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).arctanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).arctanh(x, unit_to_scale)
 
 
 def argmax(a: Any, axis: int | None = None) -> Any:
@@ -296,7 +311,8 @@ def argmax(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(a)).argmax(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argmax(a, axis)
 
 
 def argmin(a: Any, axis: int | None = None) -> Any:
@@ -304,7 +320,8 @@ def argmin(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(a)).argmin(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argmin(a, axis)
 
 
 def argsort(a: Any, axis: int | None = -1) -> Any:
@@ -312,7 +329,8 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(a)).argsort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argsort(a, axis)
 
 
 def around(x: Any, decimals: int = 0) -> Any:
@@ -320,7 +338,8 @@ def around(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).around(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).around(x, decimals)
 
 
 def astype(x: Any, dtype: Any) -> Any:
@@ -328,7 +347,8 @@ def astype(x: Any, dtype: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).astype(x, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).astype(x, dtype)
 
 
 def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
@@ -336,7 +356,8 @@ def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    return _module(_select(array)).broadcast_to(array, shape)
+    mod = _TYPE_MODULE.get(type(array.mantissa) if type(array) is _Quantity else type(array))
+    return (mod or _pick1(array)).broadcast_to(array, shape)
 
 
 def cbrt(x: Any) -> Any:
@@ -344,7 +365,8 @@ def cbrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).cbrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cbrt(x)
 
 
 def ceil(x: Any) -> Any:
@@ -352,7 +374,8 @@ def ceil(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).ceil(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).ceil(x)
 
 
 def clip(a: Any, a_min: Any, a_max: Any) -> Any:
@@ -360,7 +383,7 @@ def clip(a: Any, a_min: Any, a_max: Any) -> Any:
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    return _module(_select(a, a_min, a_max)).clip(a, a_min, a_max)
+    return _pick(a, a_min, a_max).clip(a, a_min, a_max)
 
 
 def conj(x: Any) -> Any:
@@ -368,7 +391,8 @@ def conj(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).conj(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).conj(x)
 
 
 def conjugate(x: Any) -> Any:
@@ -376,7 +400,8 @@ def conjugate(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).conjugate(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).conjugate(x)
 
 
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -384,7 +409,8 @@ def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).cos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cos(x, unit_to_scale)
 
 
 def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -392,7 +418,8 @@ def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).cosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cosh(x, unit_to_scale)
 
 
 def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -400,7 +427,8 @@ def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: b
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(a)).count_nonzero(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).count_nonzero(a, axis, keepdims)
 
 
 def cross(a: Any, b: Any) -> Any:
@@ -408,7 +436,7 @@ def cross(a: Any, b: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).cross(a, b)
+    return _pick2(a, b).cross(a, b)
 
 
 def cumprod(x: Any, axis: int | None = None) -> Any:
@@ -418,7 +446,8 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    return _module(_select(x)).cumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cumprod(x, axis)
 
 
 def cumsum(x: Any, axis: int | None = None) -> Any:
@@ -426,7 +455,8 @@ def cumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).cumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cumsum(x, axis)
 
 
 def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -436,7 +466,8 @@ def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    return _module(_select(x)).deg2rad(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).deg2rad(x, unit_to_scale)
 
 
 def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -444,7 +475,8 @@ def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).degrees(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).degrees(x, unit_to_scale)
 
 
 def diag(v: Any, k: int = 0) -> Any:
@@ -452,7 +484,8 @@ def diag(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    return _module(_select(v)).diag(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
+    return (mod or _pick1(v)).diag(v, k)
 
 
 def diagflat(v: Any, k: int = 0) -> Any:
@@ -460,7 +493,8 @@ def diagflat(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    return _module(_select(v)).diagflat(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
+    return (mod or _pick1(v)).diagflat(v, k)
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -468,7 +502,8 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).diagonal(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).diagonal(a, offset, axis1, axis2)
 
 
 def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
@@ -476,7 +511,8 @@ def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).diff(x, n, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).diff(x, n, axis)
 
 
 def divide(x: Any, y: Any) -> Any:
@@ -484,7 +520,7 @@ def divide(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).divide(x, y)
+    return _pick2(x, y).divide(x, y)
 
 
 def dot(a: Any, b: Any) -> Any:
@@ -492,7 +528,7 @@ def dot(a: Any, b: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).dot(a, b)
+    return _pick2(a, b).dot(a, b)
 
 
 def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -500,7 +536,7 @@ def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | N
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).empty(shape, dtype, unit)
+    return _pick0().empty(shape, dtype, unit)
 
 
 def empty_like(
@@ -513,7 +549,10 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    return _module(_select(prototype)).empty_like(prototype, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(
+        type(prototype.mantissa) if type(prototype) is _Quantity else type(prototype)
+    )
+    return (mod or _pick1(prototype)).empty_like(prototype, dtype, shape, unit)
 
 
 def equal(x: Any, y: Any) -> Any:
@@ -523,7 +562,7 @@ def equal(x: Any, y: Any) -> Any:
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    return _module(_select(x, y)).equal(x, y)
+    return _pick2(x, y).equal(x, y)
 
 
 def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -531,7 +570,8 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exp(x, unit_to_scale)
 
 
 def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -539,7 +579,8 @@ def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).exp2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exp2(x, unit_to_scale)
 
 
 def expand_dims(a: Any, axis: int) -> Any:
@@ -547,7 +588,8 @@ def expand_dims(a: Any, axis: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).expand_dims(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).expand_dims(a, axis)
 
 
 def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -555,7 +597,8 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).expm1(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).expm1(x, unit_to_scale)
 
 
 def eye(
@@ -565,7 +608,7 @@ def eye(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).eye(N, M, k, dtype, unit)
+    return _pick0().eye(N, M, k, dtype, unit)
 
 
 def fabs(x: Any) -> Any:
@@ -573,7 +616,8 @@ def fabs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).fabs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).fabs(x)
 
 
 def fix(x: Any) -> Any:
@@ -581,7 +625,8 @@ def fix(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).fix(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).fix(x)
 
 
 def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -589,7 +634,8 @@ def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _module(_select(m)).flip(m, axis)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).flip(m, axis)
 
 
 def fliplr(m: Any) -> Any:
@@ -597,7 +643,8 @@ def fliplr(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _module(_select(m)).fliplr(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).fliplr(m)
 
 
 def flipud(m: Any) -> Any:
@@ -605,7 +652,8 @@ def flipud(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _module(_select(m)).flipud(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).flipud(m)
 
 
 def float_power(x: Any, y: Any) -> Any:
@@ -615,7 +663,7 @@ def float_power(x: Any, y: Any) -> Any:
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    return _module(_select(x, y)).float_power(x, y)
+    return _pick2(x, y).float_power(x, y)
 
 
 def floor(x: Any) -> Any:
@@ -623,7 +671,8 @@ def floor(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).floor(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).floor(x)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -631,7 +680,7 @@ def floor_divide(x: Any, y: Any) -> Any:
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    return _module(_select(x, y)).floor_divide(x, y)
+    return _pick2(x, y).floor_divide(x, y)
 
 
 def fmax(x1: Any, x2: Any) -> Any:
@@ -639,7 +688,7 @@ def fmax(x1: Any, x2: Any) -> Any:
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    return _module(_select(x1, x2)).fmax(x1, x2)
+    return _pick2(x1, x2).fmax(x1, x2)
 
 
 def fmin(x1: Any, x2: Any) -> Any:
@@ -647,7 +696,7 @@ def fmin(x1: Any, x2: Any) -> Any:
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    return _module(_select(x1, x2)).fmin(x1, x2)
+    return _pick2(x1, x2).fmin(x1, x2)
 
 
 def fmod(x1: Any, x2: Any) -> Any:
@@ -655,7 +704,7 @@ def fmod(x1: Any, x2: Any) -> Any:
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    return _module(_select(x1, x2)).fmod(x1, x2)
+    return _pick2(x1, x2).fmod(x1, x2)
 
 
 def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
@@ -663,7 +712,10 @@ def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    return _module(_select(fill_value)).full(shape, fill_value, dtype)
+    mod = _TYPE_MODULE.get(
+        type(fill_value.mantissa) if type(fill_value) is _Quantity else type(fill_value)
+    )
+    return (mod or _pick1(fill_value)).full(shape, fill_value, dtype)
 
 
 def full_like(
@@ -673,7 +725,7 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    return _module(_select(a, fill_value)).full_like(a, fill_value, dtype, shape)
+    return _pick2(a, fill_value).full_like(a, fill_value, dtype, shape)
 
 
 def greater(x: Any, y: Any) -> Any:
@@ -681,7 +733,7 @@ def greater(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).greater(x, y)
+    return _pick2(x, y).greater(x, y)
 
 
 def greater_equal(x: Any, y: Any) -> Any:
@@ -689,7 +741,7 @@ def greater_equal(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).greater_equal(x, y)
+    return _pick2(x, y).greater_equal(x, y)
 
 
 def hypot(x: Any, y: Any) -> Any:
@@ -699,7 +751,7 @@ def hypot(x: Any, y: Any) -> Any:
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    return _module(_select(x, y)).hypot(x, y)
+    return _pick2(x, y).hypot(x, y)
 
 
 def identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -707,7 +759,7 @@ def identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).identity(n, dtype, unit)
+    return _pick0().identity(n, dtype, unit)
 
 
 def imag(x: Any) -> Any:
@@ -715,7 +767,8 @@ def imag(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).imag(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).imag(x)
 
 
 def inner(a: Any, b: Any) -> Any:
@@ -723,7 +776,7 @@ def inner(a: Any, b: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).inner(a, b)
+    return _pick2(a, b).inner(a, b)
 
 
 def isfinite(x: Any) -> Any:
@@ -731,7 +784,8 @@ def isfinite(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).isfinite(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isfinite(x)
 
 
 def isinf(x: Any) -> Any:
@@ -739,7 +793,8 @@ def isinf(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).isinf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isinf(x)
 
 
 def isnan(x: Any) -> Any:
@@ -747,7 +802,8 @@ def isnan(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).isnan(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isnan(x)
 
 
 def isreal(x: Any) -> Any:
@@ -755,7 +811,8 @@ def isreal(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).isreal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).isreal(x)
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -763,7 +820,7 @@ def kron(a: Any, b: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).kron(a, b)
+    return _pick2(a, b).kron(a, b)
 
 
 def less(x: Any, y: Any) -> Any:
@@ -771,7 +828,7 @@ def less(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).less(x, y)
+    return _pick2(x, y).less(x, y)
 
 
 def less_equal(x: Any, y: Any) -> Any:
@@ -779,7 +836,7 @@ def less_equal(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).less_equal(x, y)
+    return _pick2(x, y).less_equal(x, y)
 
 
 def linspace(
@@ -789,7 +846,7 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    return _module(_select(start, stop)).linspace(start, stop, num, endpoint, dtype)
+    return _pick2(start, stop).linspace(start, stop, num, endpoint, dtype)
 
 
 def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -797,7 +854,8 @@ def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).log(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log(x, unit_to_scale)
 
 
 def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -805,7 +863,8 @@ def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).log10(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log10(x, unit_to_scale)
 
 
 def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -813,7 +872,8 @@ def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).log1p(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log1p(x, unit_to_scale)
 
 
 def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -821,7 +881,8 @@ def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).log2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log2(x, unit_to_scale)
 
 
 def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -829,7 +890,7 @@ def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x, y)).logaddexp(x, y, unit_to_scale)
+    return _pick2(x, y).logaddexp(x, y, unit_to_scale)
 
 
 def logaddexp2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -837,7 +898,7 @@ def logaddexp2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x, y)).logaddexp2(x, y, unit_to_scale)
+    return _pick2(x, y).logaddexp2(x, y, unit_to_scale)
 
 
 def logical_and(x: Any, y: Any) -> Any:
@@ -845,7 +906,7 @@ def logical_and(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).logical_and(x, y)
+    return _pick2(x, y).logical_and(x, y)
 
 
 def logical_or(x: Any, y: Any) -> Any:
@@ -853,7 +914,7 @@ def logical_or(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).logical_or(x, y)
+    return _pick2(x, y).logical_or(x, y)
 
 
 def logical_xor(x: Any, y: Any) -> Any:
@@ -861,7 +922,7 @@ def logical_xor(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).logical_xor(x, y)
+    return _pick2(x, y).logical_xor(x, y)
 
 
 def logspace(
@@ -876,7 +937,7 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _module(_select(start, stop)).logspace(start, stop, num, endpoint, base, dtype)
+    return _pick2(start, stop).logspace(start, stop, num, endpoint, base, dtype)
 
 
 def matmul(x: Any, y: Any) -> Any:
@@ -884,7 +945,7 @@ def matmul(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).matmul(x, y)
+    return _pick2(x, y).matmul(x, y)
 
 
 def matrix_power(a: Any, n: int) -> Any:
@@ -892,7 +953,8 @@ def matrix_power(a: Any, n: int) -> Any:
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    return _module(_select(a)).matrix_power(a, n)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).matrix_power(a, n)
 
 
 def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -900,7 +962,8 @@ def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).max(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).max(a, axis, keepdims)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -908,7 +971,7 @@ def maximum(x1: Any, x2: Any) -> Any:
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    return _module(_select(x1, x2)).maximum(x1, x2)
+    return _pick2(x1, x2).maximum(x1, x2)
 
 
 def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -916,7 +979,8 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).mean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).mean(x, axis, keepdims)
 
 
 def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -924,7 +988,8 @@ def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).median(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).median(x, axis, keepdims)
 
 
 def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -932,7 +997,8 @@ def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).min(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).min(a, axis, keepdims)
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -940,7 +1006,7 @@ def minimum(x1: Any, x2: Any) -> Any:
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    return _module(_select(x1, x2)).minimum(x1, x2)
+    return _pick2(x1, x2).minimum(x1, x2)
 
 
 def mod(x1: Any, x2: Any) -> Any:
@@ -948,7 +1014,7 @@ def mod(x1: Any, x2: Any) -> Any:
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    return _module(_select(x1, x2)).mod(x1, x2)
+    return _pick2(x1, x2).mod(x1, x2)
 
 
 def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]) -> Any:
@@ -956,7 +1022,8 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).moveaxis(a, source, destination)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).moveaxis(a, source, destination)
 
 
 def multiply(x: Any, y: Any) -> Any:
@@ -964,7 +1031,7 @@ def multiply(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).multiply(x, y)
+    return _pick2(x, y).multiply(x, y)
 
 
 def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -972,7 +1039,8 @@ def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(a)).nanargmax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).nanargmax(a, axis, keepdims)
 
 
 def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -980,7 +1048,8 @@ def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(a)).nanargmin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).nanargmin(a, axis, keepdims)
 
 
 def nancumprod(x: Any, axis: int | None = None) -> Any:
@@ -990,7 +1059,8 @@ def nancumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    return _module(_select(x)).nancumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nancumprod(x, axis)
 
 
 def nancumsum(x: Any, axis: int | None = None) -> Any:
@@ -998,7 +1068,8 @@ def nancumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nancumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nancumsum(x, axis)
 
 
 def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1006,7 +1077,8 @@ def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nanmax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmax(x, axis, keepdims)
 
 
 def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1014,7 +1086,8 @@ def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nanmean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmean(x, axis, keepdims)
 
 
 def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1022,7 +1095,8 @@ def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nanmedian(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmedian(x, axis, keepdims)
 
 
 def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1030,7 +1104,8 @@ def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nanmin(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanmin(x, axis, keepdims)
 
 
 def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1038,7 +1113,7 @@ def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a, q)).nanpercentile(a, q, axis, keepdims)
+    return _pick2(a, q).nanpercentile(a, q, axis, keepdims)
 
 
 def nanquantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1046,7 +1121,7 @@ def nanquantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False)
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a, q)).nanquantile(a, q, axis, keepdims)
+    return _pick2(a, q).nanquantile(a, q, axis, keepdims)
 
 
 def nanstd(
@@ -1056,7 +1131,8 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nanstd(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanstd(x, axis, ddof, keepdims)
 
 
 def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1064,7 +1140,8 @@ def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).nansum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nansum(x, axis, keepdims)
 
 
 def nanvar(
@@ -1074,7 +1151,8 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).nanvar(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).nanvar(x, axis, ddof, keepdims)
 
 
 def negative(x: Any) -> Any:
@@ -1082,7 +1160,8 @@ def negative(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).negative(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).negative(x)
 
 
 def nextafter(x: Any, y: Any) -> Any:
@@ -1090,7 +1169,7 @@ def nextafter(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(x, y)).nextafter(x, y)
+    return _pick2(x, y).nextafter(x, y)
 
 
 def not_equal(x: Any, y: Any) -> Any:
@@ -1100,7 +1179,7 @@ def not_equal(x: Any, y: Any) -> Any:
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    return _module(_select(x, y)).not_equal(x, y)
+    return _pick2(x, y).not_equal(x, y)
 
 
 def ones(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -1108,7 +1187,7 @@ def ones(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | No
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).ones(shape, dtype, unit)
+    return _pick0().ones(shape, dtype, unit)
 
 
 def ones_like(
@@ -1121,7 +1200,8 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _module(_select(a)).ones_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).ones_like(a, dtype, shape, unit)
 
 
 def outer(a: Any, b: Any) -> Any:
@@ -1129,7 +1209,7 @@ def outer(a: Any, b: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).outer(a, b)
+    return _pick2(a, b).outer(a, b)
 
 
 def percentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1137,7 +1217,7 @@ def percentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) 
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a, q)).percentile(a, q, axis, keepdims)
+    return _pick2(a, q).percentile(a, q, axis, keepdims)
 
 
 def positive(x: Any) -> Any:
@@ -1145,7 +1225,8 @@ def positive(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).positive(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).positive(x)
 
 
 def power(x: Any, y: Any) -> Any:
@@ -1155,7 +1236,7 @@ def power(x: Any, y: Any) -> Any:
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    return _module(_select(x, y)).power(x, y)
+    return _pick2(x, y).power(x, y)
 
 
 def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1163,7 +1244,8 @@ def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).ptp(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).ptp(x, axis, keepdims)
 
 
 def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1171,7 +1253,7 @@ def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) ->
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a, q)).quantile(a, q, axis, keepdims)
+    return _pick2(a, q).quantile(a, q, axis, keepdims)
 
 
 def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1179,7 +1261,8 @@ def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).rad2deg(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).rad2deg(x, unit_to_scale)
 
 
 def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1189,7 +1272,8 @@ def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    return _module(_select(x)).radians(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).radians(x, unit_to_scale)
 
 
 def ravel(a: Any) -> Any:
@@ -1197,7 +1281,8 @@ def ravel(a: Any) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).ravel(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).ravel(a)
 
 
 def real(x: Any) -> Any:
@@ -1205,7 +1290,8 @@ def real(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).real(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).real(x)
 
 
 def reciprocal(x: Any) -> Any:
@@ -1213,7 +1299,8 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).reciprocal(x)
 
 
 def remainder(x: Any, y: Any) -> Any:
@@ -1221,7 +1308,7 @@ def remainder(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(x, y)).remainder(x, y)
+    return _pick2(x, y).remainder(x, y)
 
 
 def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
@@ -1229,7 +1316,8 @@ def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).repeat(a, repeats, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).repeat(a, repeats, axis)
 
 
 def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
@@ -1237,7 +1325,8 @@ def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).reshape(a, shape)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).reshape(a, shape)
 
 
 def rint(x: Any) -> Any:
@@ -1245,7 +1334,8 @@ def rint(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).rint(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).rint(x)
 
 
 def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1253,7 +1343,8 @@ def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).roll(a, shift, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).roll(a, shift, axis)
 
 
 def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
@@ -1261,7 +1352,8 @@ def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _module(_select(m)).rot90(m, k, axes)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).rot90(m, k, axes)
 
 
 def round(x: Any, decimals: int = 0) -> Any:
@@ -1269,7 +1361,8 @@ def round(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).round(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).round(x, decimals)
 
 
 def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
@@ -1277,7 +1370,7 @@ def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(a, v)).searchsorted(a, v, side)
+    return _pick2(a, v).searchsorted(a, v, side)
 
 
 def sign(x: Any) -> Any:
@@ -1285,7 +1378,8 @@ def sign(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).sign(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sign(x)
 
 
 def signbit(x: Any) -> Any:
@@ -1293,7 +1387,8 @@ def signbit(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).signbit(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).signbit(x)
 
 
 def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1301,7 +1396,8 @@ def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).sin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sin(x, unit_to_scale)
 
 
 def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1309,7 +1405,8 @@ def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).sinc(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sinc(x, unit_to_scale)
 
 
 def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1317,7 +1414,8 @@ def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).sinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sinh(x, unit_to_scale)
 
 
 def sort(a: Any, axis: int | None = -1) -> Any:
@@ -1325,7 +1423,8 @@ def sort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).sort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).sort(a, axis)
 
 
 def sqrt(x: Any) -> Any:
@@ -1333,7 +1432,8 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sqrt(x)
 
 
 def square(x: Any) -> Any:
@@ -1341,7 +1441,8 @@ def square(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).square(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).square(x)
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1349,7 +1450,8 @@ def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).squeeze(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).squeeze(a, axis)
 
 
 def std(
@@ -1359,7 +1461,8 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).std(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).std(x, axis, ddof, keepdims)
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -1367,7 +1470,7 @@ def subtract(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(x, y)).subtract(x, y)
+    return _pick2(x, y).subtract(x, y)
 
 
 def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1375,7 +1478,8 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).sum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sum(x, axis, keepdims)
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -1383,7 +1487,8 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).swapaxes(a, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).swapaxes(a, axis1, axis2)
 
 
 def take(a: Any, indices: Any, axis: int | None = None) -> Any:
@@ -1391,7 +1496,7 @@ def take(a: Any, indices: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a, indices)).take(a, indices, axis)
+    return _pick2(a, indices).take(a, indices, axis)
 
 
 def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1399,7 +1504,8 @@ def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).tan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).tan(x, unit_to_scale)
 
 
 def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1407,7 +1513,8 @@ def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).tanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).tanh(x, unit_to_scale)
 
 
 def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
@@ -1415,7 +1522,7 @@ def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).tensordot(a, b, axes)
+    return _pick2(a, b).tensordot(a, b, axes)
 
 
 def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
@@ -1423,7 +1530,8 @@ def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    return _module(_select(A)).tile(A, reps)
+    mod = _TYPE_MODULE.get(type(A.mantissa) if type(A) is _Quantity else type(A))
+    return (mod or _pick1(A)).tile(A, reps)
 
 
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -1431,7 +1539,8 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).trace(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).trace(a, offset, axis1, axis2)
 
 
 def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -1439,7 +1548,8 @@ def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).transpose(a, axes)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).transpose(a, axes)
 
 
 def tri(
@@ -1449,7 +1559,7 @@ def tri(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).tri(N, M, k, dtype, unit)
+    return _pick0().tri(N, M, k, dtype, unit)
 
 
 def tril(m: Any, k: int = 0) -> Any:
@@ -1457,7 +1567,8 @@ def tril(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _module(_select(m)).tril(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).tril(m, k)
 
 
 def triu(m: Any, k: int = 0) -> Any:
@@ -1465,7 +1576,8 @@ def triu(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    return _module(_select(m)).triu(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
+    return (mod or _pick1(m)).triu(m, k)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -1473,7 +1585,7 @@ def true_divide(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).true_divide(x, y)
+    return _pick2(x, y).true_divide(x, y)
 
 
 def trunc(x: Any) -> Any:
@@ -1481,7 +1593,8 @@ def trunc(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).trunc(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).trunc(x)
 
 
 def var(
@@ -1491,7 +1604,8 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    return _module(_select(a)).var(a, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).var(a, axis, ddof, keepdims)
 
 
 def vdot(a: Any, b: Any) -> Any:
@@ -1499,7 +1613,7 @@ def vdot(a: Any, b: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).vdot(a, b)
+    return _pick2(a, b).vdot(a, b)
 
 
 def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
@@ -1507,7 +1621,7 @@ def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _module(_select(a, b)).vecdot(a, b, axis)
+    return _pick2(a, b).vecdot(a, b, axis)
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
@@ -1517,7 +1631,7 @@ def where(condition: Any, x: Any, y: Any) -> Any:
 
     Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
     """
-    return _module(_select(condition, x, y)).where(condition, x, y)
+    return _pick(condition, x, y).where(condition, x, y)
 
 
 def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -1525,7 +1639,7 @@ def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | N
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).zeros(shape, dtype, unit)
+    return _pick0().zeros(shape, dtype, unit)
 
 
 def zeros_like(
@@ -1538,4 +1652,5 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _module(_select(a)).zeros_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).zeros_like(a, dtype, shape, unit)

@@ -182,6 +182,7 @@ __all__ = [
 ]
 
 _lift = _r.make_lift("jax", scalars_pass=True)
+_native = _r.native_types("jax")
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -200,7 +201,9 @@ def abs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.abs(m_x), u_x)
 
 
@@ -217,7 +220,9 @@ def absolute(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.absolute(m_x), u_x)
 
 
@@ -242,8 +247,12 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.add(m_x, m_y), u_x)
@@ -258,7 +267,9 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("all", m_x, u_x, None)
     return jnp.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -284,7 +295,9 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.amax(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -309,7 +322,9 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.amin(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -322,7 +337,9 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("any", m_x, u_x, None)
     return jnp.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -334,7 +351,9 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return jnp.arccos(m_x)
 
@@ -346,7 +365,9 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return jnp.arccosh(m_x)
 
@@ -358,7 +379,9 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return jnp.arcsin(m_x)
 
@@ -370,7 +393,9 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return jnp.arcsinh(m_x)
 
@@ -382,7 +407,9 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return jnp.arctan(m_x)
 
@@ -396,8 +423,12 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return jnp.arctan2(m_x, m_y)
@@ -410,7 +441,9 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return jnp.arctanh(m_x)
 
@@ -420,7 +453,9 @@ def argmax(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return jnp.argmax(m_a, axis=axis)
 
 
@@ -429,7 +464,9 @@ def argmin(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return jnp.argmin(m_a, axis=axis)
 
 
@@ -438,7 +475,9 @@ def argsort(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1) -
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return jnp.argsort(m_a, axis=axis)
 
 
@@ -457,7 +496,9 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.around(m_x, decimals=decimals), u_x)
 
 
@@ -476,7 +517,9 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.astype(m_x, dtype), u_x)
 
 
@@ -497,7 +540,11 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = _lift(array)
+    m_array, u_array = (
+        (array.mantissa, array.unit)
+        if type(array) is Quantity and type(array.mantissa) in _native
+        else _lift(array)
+    )
     return _r.keep(jnp.broadcast_to(m_array, shape=shape), u_array)
 
 
@@ -514,7 +561,9 @@ def cbrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(jnp.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
@@ -531,7 +580,9 @@ def ceil(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.ceil(m_x), u_x)
 
 
@@ -568,9 +619,19 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_a_min, u_a_min = _lift(a_min)
-    m_a_max, u_a_max = _lift(a_max)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a_min, u_a_min = (
+        (a_min.mantissa, a_min.unit)
+        if type(a_min) is Quantity and type(a_min.mantissa) in _native
+        else _lift(a_min)
+    )
+    m_a_max, u_a_max = (
+        (a_max.mantissa, a_max.unit)
+        if type(a_max) is Quantity and type(a_max.mantissa) in _native
+        else _lift(a_max)
+    )
     if u_a_min is not u_a:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a:
@@ -591,7 +652,9 @@ def conj(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.conj(m_x), u_x)
 
 
@@ -608,7 +671,9 @@ def conjugate(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array]
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.conjugate(m_x), u_x)
 
 
@@ -617,7 +682,9 @@ def cos(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return jnp.cos(m_x)
 
@@ -629,7 +696,9 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return jnp.cosh(m_x)
 
@@ -643,7 +712,9 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return jnp.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -668,8 +739,12 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.cross(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -680,7 +755,9 @@ def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None)
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return jnp.cumprod(m_x, axis=axis)
 
@@ -700,7 +777,9 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.cumsum(m_x, axis=axis), u_x)
 
 
@@ -713,7 +792,9 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return jnp.deg2rad(m_x)
 
@@ -725,7 +806,9 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return jnp.degrees(m_x)
 
@@ -743,7 +826,9 @@ def diag(v: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(jnp.diag(m_v, k=k), u_v)
 
 
@@ -762,7 +847,9 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(jnp.diagflat(m_v, k=k), u_v)
 
 
@@ -785,7 +872,9 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -804,7 +893,9 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.diff(m_x, n=n, axis=axis), u_x)
 
 
@@ -829,8 +920,12 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(jnp.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -855,8 +950,12 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.dot(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -880,7 +979,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = _lift(prototype)
+    m_prototype, u_prototype = (
+        (prototype.mantissa, prototype.unit)
+        if type(prototype) is Quantity and type(prototype.mantissa) in _native
+        else _lift(prototype)
+    )
     return _r.like(
         jnp.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
     )
@@ -895,8 +998,12 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return jnp.equal(m_x, m_y)
@@ -907,7 +1014,9 @@ def exp(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return jnp.exp(m_x)
 
@@ -919,7 +1028,9 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return jnp.exp2(m_x)
 
@@ -939,7 +1050,9 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.expand_dims(m_a, axis=axis), u_a)
 
 
@@ -950,7 +1063,9 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return jnp.expm1(m_x)
 
@@ -978,7 +1093,9 @@ def fabs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.fabs(m_x), u_x)
 
 
@@ -995,7 +1112,9 @@ def fix(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.trunc(m_x), u_x)
 
 
@@ -1016,7 +1135,9 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(jnp.flip(m_m, axis=axis), u_m)
 
 
@@ -1033,7 +1154,9 @@ def fliplr(m: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(jnp.fliplr(m_m), u_m)
 
 
@@ -1050,7 +1173,9 @@ def flipud(m: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(jnp.flipud(m_m), u_m)
 
 
@@ -1079,8 +1204,12 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(jnp.float_power(m_x, m_y), u)
 
@@ -1098,7 +1227,9 @@ def floor(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.floor(m_x), u_x)
 
 
@@ -1125,8 +1256,12 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(jnp.floor_divide(m_x, m_y), u)
 
@@ -1152,8 +1287,16 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.fmax(m_x1, m_x2), u_x1)
@@ -1180,8 +1323,16 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.fmin(m_x1, m_x2), u_x1)
@@ -1208,8 +1359,16 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.fmod(m_x1, m_x2), u_x1)
@@ -1236,7 +1395,11 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     return _r.keep(jnp.full(shape, m_fill_value, dtype=dtype), u_fill_value)
 
 
@@ -1277,8 +1440,14 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(jnp.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
@@ -1291,8 +1460,12 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return jnp.greater(m_x, m_y)
@@ -1305,8 +1478,12 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return jnp.greater_equal(m_x, m_y)
@@ -1335,8 +1512,12 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.hypot(m_x, m_y), u_x)
@@ -1365,7 +1546,9 @@ def imag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.imag(m_x), u_x)
 
 
@@ -1390,8 +1573,12 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -1400,7 +1587,9 @@ def isfinite(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return jnp.isfinite(m_x)
 
 
@@ -1409,7 +1598,9 @@ def isinf(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return jnp.isinf(m_x)
 
 
@@ -1418,7 +1609,9 @@ def isnan(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return jnp.isnan(m_x)
 
 
@@ -1427,7 +1620,9 @@ def isreal(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return jnp.isreal(m_x)
 
 
@@ -1452,8 +1647,12 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.kron(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -1464,8 +1663,12 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return jnp.less(m_x, m_y)
@@ -1478,8 +1681,12 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return jnp.less_equal(m_x, m_y)
@@ -1526,8 +1733,16 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
     return _r.keep(jnp.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
@@ -1538,7 +1753,9 @@ def log(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return jnp.log(m_x)
 
@@ -1550,7 +1767,9 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return jnp.log10(m_x)
 
@@ -1562,7 +1781,9 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return jnp.log1p(m_x)
 
@@ -1574,7 +1795,9 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return jnp.log2(m_x)
 
@@ -1588,8 +1811,12 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return jnp.logaddexp(m_x, m_y)
@@ -1604,8 +1831,12 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return jnp.logaddexp2(m_x, m_y)
@@ -1618,8 +1849,12 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return jnp.logical_and(m_x, m_y)
@@ -1632,8 +1867,12 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return jnp.logical_or(m_x, m_y)
@@ -1646,8 +1885,12 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return jnp.logical_xor(m_x, m_y)
@@ -1665,8 +1908,16 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return jnp.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
@@ -1693,8 +1944,12 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(jnp.matmul(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -1705,7 +1960,9 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(jnp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
@@ -1730,7 +1987,9 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.max(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -1755,8 +2014,16 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.maximum(m_x1, m_x2), u_x1)
@@ -1783,7 +2050,9 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.mean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -1804,7 +2073,9 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.median(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -1829,7 +2100,9 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.min(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -1854,8 +2127,16 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.minimum(m_x1, m_x2), u_x1)
@@ -1882,8 +2163,16 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.mod(m_x1, m_x2), u_x1)
@@ -1910,7 +2199,9 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.moveaxis(m_a, source=source, destination=destination), u_a)
 
 
@@ -1935,8 +2226,12 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(jnp.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -1947,7 +2242,9 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return jnp.nanargmax(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1958,7 +2255,9 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return jnp.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1969,7 +2268,9 @@ def nancumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = No
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return jnp.nancumprod(m_x, axis=axis)
 
@@ -1989,7 +2290,9 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nancumsum(m_x, axis=axis), u_x)
 
 
@@ -2014,7 +2317,9 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2039,7 +2344,9 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2062,7 +2369,9 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2087,7 +2396,9 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2113,7 +2424,9 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(jnp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2141,7 +2454,9 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     return _r.keep(jnp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2175,7 +2490,9 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
@@ -2200,7 +2517,9 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2232,7 +2551,9 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(
         jnp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
     )
@@ -2251,7 +2572,9 @@ def negative(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.negative(m_x), u_x)
 
 
@@ -2276,8 +2599,12 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.nextafter(m_x, m_y), u_x)
@@ -2292,8 +2619,12 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return jnp.not_equal(m_x, m_y)
@@ -2319,7 +2650,9 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(jnp.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -2344,8 +2677,12 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.outer(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -2371,7 +2708,9 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
     return _r.keep(jnp.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2390,7 +2729,9 @@ def positive(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.positive(m_x), u_x)
 
 
@@ -2417,8 +2758,12 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(jnp.power(m_x, m_y), u)
 
@@ -2444,7 +2789,9 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2470,7 +2817,9 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
     return _r.keep(jnp.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2483,7 +2832,9 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return jnp.rad2deg(m_x)
 
@@ -2497,7 +2848,9 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return jnp.radians(m_x)
 
@@ -2515,7 +2868,9 @@ def ravel(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.ravel(m_a), u_a)
 
 
@@ -2532,7 +2887,9 @@ def real(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.real(m_x), u_x)
 
 
@@ -2549,7 +2906,9 @@ def reciprocal(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(jnp.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -2574,8 +2933,12 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.remainder(m_x, m_y), u_x)
@@ -2598,7 +2961,9 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.repeat(m_a, repeats=repeats, axis=axis), u_a)
 
 
@@ -2617,7 +2982,9 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.reshape(m_a, shape=shape), u_a)
 
 
@@ -2634,7 +3001,9 @@ def rint(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.rint(m_x), u_x)
 
 
@@ -2659,7 +3028,9 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.roll(m_a, shift=shift, axis=axis), u_a)
 
 
@@ -2680,7 +3051,9 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(jnp.rot90(m_m, k=k, axes=axes), u_m)
 
 
@@ -2699,7 +3072,9 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.round(m_x, decimals=decimals), u_x)
 
 
@@ -2712,8 +3087,12 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_v, u_v = _lift(v)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return jnp.searchsorted(m_a, m_v, side=side)
@@ -2724,7 +3103,9 @@ def sign(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return jnp.sign(m_x)
 
 
@@ -2733,7 +3114,9 @@ def signbit(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return jnp.signbit(m_x)
 
 
@@ -2742,7 +3125,9 @@ def sin(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return jnp.sin(m_x)
 
@@ -2754,7 +3139,9 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return jnp.sinc(m_x)
 
@@ -2766,7 +3153,9 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return jnp.sinh(m_x)
 
@@ -2786,7 +3175,9 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.sort(m_a, axis=axis), u_a)
 
 
@@ -2803,7 +3194,9 @@ def sqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(jnp.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
@@ -2820,7 +3213,9 @@ def square(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(jnp.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
@@ -2841,7 +3236,9 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.squeeze(m_a, axis=axis), u_a)
 
 
@@ -2873,7 +3270,9 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
@@ -2898,8 +3297,12 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.subtract(m_x, m_y), u_x)
@@ -2926,7 +3329,9 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2945,7 +3350,9 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -2966,7 +3373,9 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
     return _r.keep(jnp.take(m_a, m_indices, axis=axis), u_a)
@@ -2977,7 +3386,9 @@ def tan(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return jnp.tan(m_x)
 
@@ -2989,7 +3400,9 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return jnp.tanh(m_x)
 
@@ -3019,8 +3432,12 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
@@ -3039,7 +3456,9 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = _lift(A)
+    m_A, u_A = (
+        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
+    )
     return _r.keep(jnp.tile(m_A, reps=reps), u_A)
 
 
@@ -3060,7 +3479,9 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -3081,7 +3502,9 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(jnp.transpose(m_a, axes=axes), u_a)
 
 
@@ -3108,7 +3531,9 @@ def tril(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(jnp.tril(m_m, k=k), u_m)
 
 
@@ -3125,7 +3550,9 @@ def triu(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(jnp.triu(m_m, k=k), u_m)
 
 
@@ -3152,8 +3579,12 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(jnp.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -3170,7 +3601,9 @@ def trunc(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(jnp.trunc(m_x), u_x)
 
 
@@ -3202,7 +3635,9 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(
         jnp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1)
     )
@@ -3229,8 +3664,12 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.vdot(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -3259,8 +3698,12 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(jnp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
 
 
@@ -3293,8 +3736,12 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     return _r.keep(jnp.where(m_condition, m_x, m_y), u_x)
@@ -3320,5 +3767,7 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(jnp.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))

@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from polyunit.backends import frontend_math as _math
-
 __all__ = ["QuantityMethods"]
+
+
+class _Frontends:
+    """The polyunit.<namespace> front ends, imported on first use: they import Quantity, which
+    inherits from QuantityMethods, so they cannot be imported here at module level."""
+
+    def __getattr__(self, name: str) -> Any:
+        module = importlib.import_module(f"polyunit.backends.frontend_{name}")
+        setattr(self, name, module)
+        return module
+
+
+_frontends = _Frontends()
 
 
 class QuantityMethods:
@@ -22,7 +34,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.all(q, ...)`.
         """
-        return _math.all(self, axis, keepdims)
+        return _frontends.math.all(self, axis, keepdims)
 
     def any(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Test whether any element along the given axes is true (non-zero).
@@ -31,7 +43,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.any(q, ...)`.
         """
-        return _math.any(self, axis, keepdims)
+        return _frontends.math.any(self, axis, keepdims)
 
     def argmax(self, axis: int | None = None) -> Any:
         """Indices of the maximum values along an axis (of the flattened array when `axis` is None).
@@ -40,7 +52,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.argmax(q, ...)`.
         """
-        return _math.argmax(self, axis)
+        return _frontends.math.argmax(self, axis)
 
     def argmin(self, axis: int | None = None) -> Any:
         """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
@@ -49,7 +61,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.argmin(q, ...)`.
         """
-        return _math.argmin(self, axis)
+        return _frontends.math.argmin(self, axis)
 
     def argsort(self, axis: int | None = -1) -> Any:
         """Indices that sort the array along an axis (the flattened array when `axis` is None).
@@ -58,7 +70,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.argsort(q, ...)`.
         """
-        return _math.argsort(self, axis)
+        return _frontends.math.argsort(self, axis)
 
     def astype(self, dtype: Any) -> Any:
         """Copy of the array cast to the given data type.
@@ -67,7 +79,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.astype(q, ...)`.
         """
-        return _math.astype(self, dtype)
+        return _frontends.math.astype(self, dtype)
 
     def clip(self, a_min: Any, a_max: Any) -> Any:
         """Limit the values to the interval [`a_min`, `a_max`].
@@ -76,7 +88,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.clip(q, ...)`.
         """
-        return _math.clip(self, a_min, a_max)
+        return _frontends.math.clip(self, a_min, a_max)
 
     def conj(self) -> Any:
         """Complex conjugate, element-wise.
@@ -85,7 +97,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.conj(q, ...)`.
         """
-        return _math.conj(self)
+        return _frontends.math.conj(self)
 
     def conjugate(self) -> Any:
         """Complex conjugate, element-wise.
@@ -94,7 +106,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.conjugate(q, ...)`.
         """
-        return _math.conjugate(self)
+        return _frontends.math.conjugate(self)
 
     def cross(self, b: Any) -> Any:
         """Cross product of 3-element vectors along the last axis.
@@ -103,7 +115,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.cross(q, ...)`.
         """
-        return _math.cross(self, b)
+        return _frontends.math.cross(self, b)
 
     def cumprod(self, axis: int | None = None) -> Any:
         """Cumulative product along an axis (of the flattened array when `axis` is None).
@@ -114,7 +126,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.cumprod(q, ...)`.
         """
-        return _math.cumprod(self, axis)
+        return _frontends.math.cumprod(self, axis)
 
     def cumsum(self, axis: int | None = None) -> Any:
         """Cumulative sum along an axis (of the flattened array when `axis` is None).
@@ -123,7 +135,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.cumsum(q, ...)`.
         """
-        return _math.cumsum(self, axis)
+        return _frontends.math.cumsum(self, axis)
 
     def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
         """The diagonal with the given offset over two axes, moved to the last axis.
@@ -132,7 +144,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.diagonal(q, ...)`.
         """
-        return _math.diagonal(self, offset, axis1, axis2)
+        return _frontends.math.diagonal(self, offset, axis1, axis2)
 
     def dot(self, b: Any) -> Any:
         """Dot product (the last axis of `a` with the second-to-last of `b`).
@@ -141,7 +153,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.dot(q, ...)`.
         """
-        return _math.dot(self, b)
+        return _frontends.math.dot(self, b)
 
     def expand_dims(self, axis: int) -> Any:
         """Insert a new axis of length one at the given position.
@@ -150,7 +162,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.expand_dims(q, ...)`.
         """
-        return _math.expand_dims(self, axis)
+        return _frontends.math.expand_dims(self, axis)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Maximum along the given axes, propagating NaNs.
@@ -159,7 +171,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.max(q, ...)`.
         """
-        return _math.max(self, axis, keepdims)
+        return _frontends.math.max(self, axis, keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Arithmetic mean along the given axes.
@@ -168,7 +180,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.mean(q, ...)`.
         """
-        return _math.mean(self, axis, keepdims)
+        return _frontends.math.mean(self, axis, keepdims)
 
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Minimum along the given axes, propagating NaNs.
@@ -177,7 +189,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.min(q, ...)`.
         """
-        return _math.min(self, axis, keepdims)
+        return _frontends.math.min(self, axis, keepdims)
 
     def nancumprod(self, axis: int | None = None) -> Any:
         """Cumulative product along an axis, treating NaNs as one.
@@ -188,7 +200,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.nancumprod(q, ...)`.
         """
-        return _math.nancumprod(self, axis)
+        return _frontends.math.nancumprod(self, axis)
 
     def outer(self, b: Any) -> Any:
         """Outer product of the two arrays, both flattened.
@@ -197,7 +209,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.outer(q, ...)`.
         """
-        return _math.outer(self, b)
+        return _frontends.math.outer(self, b)
 
     def ptp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Range (maximum minus minimum) along the given axes.
@@ -206,7 +218,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.ptp(q, ...)`.
         """
-        return _math.ptp(self, axis, keepdims)
+        return _frontends.math.ptp(self, axis, keepdims)
 
     def ravel(self) -> Any:
         """The array flattened to one dimension in row-major order.
@@ -215,7 +227,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.ravel(q, ...)`.
         """
-        return _math.ravel(self)
+        return _frontends.math.ravel(self)
 
     def repeat(self, repeats: int, axis: int | None = None) -> Any:
         """Repeat each element (of the flattened array when `axis` is None).
@@ -224,7 +236,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.repeat(q, ...)`.
         """
-        return _math.repeat(self, repeats, axis)
+        return _frontends.math.repeat(self, repeats, axis)
 
     def reshape(self, shape: int | tuple[int, ...]) -> Any:
         """The same data with a new shape.
@@ -233,7 +245,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.reshape(q, ...)`.
         """
-        return _math.reshape(self, shape)
+        return _frontends.math.reshape(self, shape)
 
     def round(self, decimals: int = 0) -> Any:
         """Round to the given number of decimals in the unit of `x` (halves to even), element-wise.
@@ -242,7 +254,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.round(q, ...)`.
         """
-        return _math.round(self, decimals)
+        return _frontends.math.round(self, decimals)
 
     def searchsorted(self, v: Any, side: str = "left") -> Any:
         """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
@@ -251,7 +263,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.searchsorted(q, ...)`.
         """
-        return _math.searchsorted(self, v, side)
+        return _frontends.math.searchsorted(self, v, side)
 
     def sort(self, axis: int | None = -1) -> Any:
         """Sorted copy along an axis (of the flattened array when `axis` is None).
@@ -260,7 +272,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.sort(q, ...)`.
         """
-        return _math.sort(self, axis)
+        return _frontends.math.sort(self, axis)
 
     def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Any:
         """Remove axes of length one (only the given ones, when `axis` is set).
@@ -269,7 +281,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.squeeze(q, ...)`.
         """
-        return _math.squeeze(self, axis)
+        return _frontends.math.squeeze(self, axis)
 
     def std(
         self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
@@ -280,7 +292,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.std(q, ...)`.
         """
-        return _math.std(self, axis, ddof, keepdims)
+        return _frontends.math.std(self, axis, ddof, keepdims)
 
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Sum along the given axes.
@@ -289,7 +301,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.sum(q, ...)`.
         """
-        return _math.sum(self, axis, keepdims)
+        return _frontends.math.sum(self, axis, keepdims)
 
     def swapaxes(self, axis1: int, axis2: int) -> Any:
         """Interchange two axes.
@@ -298,7 +310,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.swapaxes(q, ...)`.
         """
-        return _math.swapaxes(self, axis1, axis2)
+        return _frontends.math.swapaxes(self, axis1, axis2)
 
     def take(self, indices: Any, axis: int | None = None) -> Any:
         """Elements at the given indices along an axis (of the flattened array when `axis` is None).
@@ -307,7 +319,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.take(q, ...)`.
         """
-        return _math.take(self, indices, axis)
+        return _frontends.math.take(self, indices, axis)
 
     def tile(self, reps: int | tuple[int, ...]) -> Any:
         """Repeat the whole array the given number of times along each axis.
@@ -316,7 +328,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.tile(q, ...)`.
         """
-        return _math.tile(self, reps)
+        return _frontends.math.tile(self, reps)
 
     def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
         """Sum along the diagonal with the given offset over two axes.
@@ -325,7 +337,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.trace(q, ...)`.
         """
-        return _math.trace(self, offset, axis1, axis2)
+        return _frontends.math.trace(self, offset, axis1, axis2)
 
     def transpose(self, axes: int | tuple[int, ...] | None = None) -> Any:
         """Permute the axes (reverse them when `axes` is None).
@@ -334,7 +346,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.transpose(q, ...)`.
         """
-        return _math.transpose(self, axes)
+        return _frontends.math.transpose(self, axes)
 
     def var(
         self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
@@ -345,4 +357,4 @@ class QuantityMethods:
 
         Same as `polyunit.math.var(q, ...)`.
         """
-        return _math.var(self, axis, ddof, keepdims)
+        return _frontends.math.var(self, axis, ddof, keepdims)

@@ -182,6 +182,7 @@ __all__ = [
 ]
 
 _lift = _r.make_lift("numpy", scalars_pass=True)
+_native = _r.native_types("numpy")
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -200,7 +201,9 @@ def abs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.abs(m_x), u_x)
 
 
@@ -219,7 +222,9 @@ def absolute(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.absolute(m_x), u_x)
 
 
@@ -245,8 +250,12 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     return _r.keep(np.add(m_x, m_y), u_x)
@@ -261,7 +270,9 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("all", m_x, u_x, None)
     return np.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -287,7 +298,9 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.amax(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -312,7 +325,9 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.amin(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -325,7 +340,9 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("any", m_x, u_x, None)
     return np.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -337,7 +354,9 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return np.arccos(m_x)
 
@@ -349,7 +368,9 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return np.arccosh(m_x)
 
@@ -361,7 +382,9 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return np.arcsin(m_x)
 
@@ -373,7 +396,9 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return np.arcsinh(m_x)
 
@@ -385,7 +410,9 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return np.arctan(m_x)
 
@@ -400,8 +427,12 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return np.arctan2(m_x, m_y)
@@ -414,7 +445,9 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return np.arctanh(m_x)
 
@@ -426,7 +459,9 @@ def argmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return np.argmax(m_a, axis=axis)
 
 
@@ -437,7 +472,9 @@ def argmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return np.argmin(m_a, axis=axis)
 
 
@@ -448,7 +485,9 @@ def argsort(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return np.argsort(m_a, axis=axis)
 
 
@@ -467,7 +506,9 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.around(m_x, decimals=decimals), u_x)
 
 
@@ -486,7 +527,9 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.astype(m_x, dtype), u_x)
 
 
@@ -507,7 +550,11 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = _lift(array)
+    m_array, u_array = (
+        (array.mantissa, array.unit)
+        if type(array) is Quantity and type(array.mantissa) in _native
+        else _lift(array)
+    )
     return _r.keep(np.broadcast_to(m_array, shape=shape), u_array)
 
 
@@ -524,7 +571,9 @@ def cbrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(np.cbrt(m_x), _r.power(u_x, _EXP_1_3))
 
 
@@ -541,7 +590,9 @@ def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.ceil(m_x), u_x)
 
 
@@ -582,9 +633,19 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_a_min, u_a_min = _lift(a_min)
-    m_a_max, u_a_max = _lift(a_max)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a_min, u_a_min = (
+        (a_min.mantissa, a_min.unit)
+        if type(a_min) is Quantity and type(a_min.mantissa) in _native
+        else _lift(a_min)
+    )
+    m_a_max, u_a_max = (
+        (a_max.mantissa, a_max.unit)
+        if type(a_max) is Quantity and type(a_max.mantissa) in _native
+        else _lift(a_max)
+    )
     if u_a_min is not u_a:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a:
@@ -605,7 +666,9 @@ def conj(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.conj(m_x), u_x)
 
 
@@ -624,7 +687,9 @@ def conjugate(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.conjugate(m_x), u_x)
 
 
@@ -635,7 +700,9 @@ def cos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return np.cos(m_x)
 
@@ -647,7 +714,9 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return np.cosh(m_x)
 
@@ -661,7 +730,9 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return np.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -689,8 +760,12 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.cross(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -703,7 +778,9 @@ def cumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return np.cumprod(m_x, axis=axis)
 
@@ -723,7 +800,9 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.cumsum(m_x, axis=axis), u_x)
 
 
@@ -736,7 +815,9 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return np.deg2rad(m_x)
 
@@ -748,7 +829,9 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return np.degrees(m_x)
 
@@ -768,7 +851,9 @@ def diag(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(np.diag(m_v, k=k), u_v)
 
 
@@ -787,7 +872,9 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(np.diagflat(m_v, k=k), u_v)
 
 
@@ -813,7 +900,9 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -832,7 +921,9 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.diff(m_x, n=n, axis=axis), u_x)
 
 
@@ -860,8 +951,12 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(np.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -889,8 +984,12 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -914,7 +1013,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = _lift(prototype)
+    m_prototype, u_prototype = (
+        (prototype.mantissa, prototype.unit)
+        if type(prototype) is Quantity and type(prototype.mantissa) in _native
+        else _lift(prototype)
+    )
     return _r.like(
         np.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
     )
@@ -930,8 +1033,12 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return np.equal(m_x, m_y)
@@ -944,7 +1051,9 @@ def exp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return np.exp(m_x)
 
@@ -956,7 +1065,9 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return np.exp2(m_x)
 
@@ -976,7 +1087,9 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.expand_dims(m_a, axis=axis), u_a)
 
 
@@ -987,7 +1100,9 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return np.expm1(m_x)
 
@@ -1015,7 +1130,9 @@ def fabs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.fabs(m_x), u_x)
 
 
@@ -1032,7 +1149,9 @@ def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.fix(m_x), u_x)
 
 
@@ -1053,7 +1172,9 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(np.flip(m_m, axis=axis), u_m)
 
 
@@ -1072,7 +1193,9 @@ def fliplr(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(np.fliplr(m_m), u_m)
 
 
@@ -1091,7 +1214,9 @@ def flipud(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(np.flipud(m_m), u_m)
 
 
@@ -1121,8 +1246,12 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(np.float_power(m_x, m_y), u)
 
@@ -1142,7 +1271,9 @@ def floor(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.floor(m_x), u_x)
 
 
@@ -1170,8 +1301,12 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(np.floor_divide(m_x, m_y), u)
 
@@ -1198,8 +1333,16 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.fmax(m_x1, m_x2), u_x1)
@@ -1227,8 +1370,16 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.fmin(m_x1, m_x2), u_x1)
@@ -1256,8 +1407,16 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.fmod(m_x1, m_x2), u_x1)
@@ -1284,7 +1443,11 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     return _r.keep(np.full(shape, m_fill_value, dtype=dtype), u_fill_value)
 
 
@@ -1325,8 +1488,14 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(np.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
@@ -1340,8 +1509,12 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return np.greater(m_x, m_y)
@@ -1355,8 +1528,12 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return np.greater_equal(m_x, m_y)
@@ -1386,8 +1563,12 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
     return _r.keep(np.hypot(m_x, m_y), u_x)
@@ -1416,7 +1597,9 @@ def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.imag(m_x), u_x)
 
 
@@ -1444,8 +1627,12 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -1454,7 +1641,9 @@ def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return np.isfinite(m_x)
 
 
@@ -1463,7 +1652,9 @@ def isinf(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return np.isinf(m_x)
 
 
@@ -1472,7 +1663,9 @@ def isnan(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return np.isnan(m_x)
 
 
@@ -1481,7 +1674,9 @@ def isreal(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return np.isreal(m_x)
 
 
@@ -1509,8 +1704,12 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.kron(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -1522,8 +1721,12 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return np.less(m_x, m_y)
@@ -1537,8 +1740,12 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return np.less_equal(m_x, m_y)
@@ -1585,8 +1792,16 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
     return _r.keep(np.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
@@ -1599,7 +1814,9 @@ def log(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return np.log(m_x)
 
@@ -1611,7 +1828,9 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return np.log10(m_x)
 
@@ -1623,7 +1842,9 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return np.log1p(m_x)
 
@@ -1635,7 +1856,9 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return np.log2(m_x)
 
@@ -1649,8 +1872,12 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return np.logaddexp(m_x, m_y)
@@ -1665,8 +1892,12 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return np.logaddexp2(m_x, m_y)
@@ -1680,8 +1911,12 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return np.logical_and(m_x, m_y)
@@ -1695,8 +1930,12 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return np.logical_or(m_x, m_y)
@@ -1710,8 +1949,12 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return np.logical_xor(m_x, m_y)
@@ -1729,8 +1972,16 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return np.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
@@ -1760,8 +2011,12 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(np.matmul(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -1772,7 +2027,9 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(np.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
@@ -1797,7 +2054,9 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.max(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -1823,8 +2082,16 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.maximum(m_x1, m_x2), u_x1)
@@ -1851,7 +2118,9 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.mean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -1876,7 +2145,9 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.median(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -1901,7 +2172,9 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.min(m_a, axis=axis, keepdims=keepdims), u_a)
 
 
@@ -1927,8 +2200,16 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.minimum(m_x1, m_x2), u_x1)
@@ -1956,8 +2237,16 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.mod(m_x1, m_x2), u_x1)
@@ -1984,7 +2273,9 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.moveaxis(m_a, source=source, destination=destination), u_a)
 
 
@@ -2012,8 +2303,12 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -2026,7 +2321,9 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return np.nanargmax(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -2039,7 +2336,9 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return np.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -2052,7 +2351,9 @@ def nancumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return np.nancumprod(m_x, axis=axis)
 
@@ -2072,7 +2373,9 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nancumsum(m_x, axis=axis), u_x)
 
 
@@ -2097,7 +2400,9 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2122,7 +2427,9 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2147,7 +2454,9 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2172,7 +2481,9 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2198,7 +2509,9 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2226,7 +2539,9 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     return _r.keep(np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2260,7 +2575,9 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
@@ -2285,7 +2602,9 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2317,7 +2636,9 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(
         np.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
     )
@@ -2338,7 +2659,9 @@ def negative(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.negative(m_x), u_x)
 
 
@@ -2364,8 +2687,12 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
     return _r.keep(np.nextafter(m_x, m_y), u_x)
@@ -2381,8 +2708,12 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return np.not_equal(m_x, m_y)
@@ -2408,7 +2739,9 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(np.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -2436,8 +2769,12 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.outer(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -2463,7 +2800,9 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
     return _r.keep(np.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2484,7 +2823,9 @@ def positive(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.positive(m_x), u_x)
 
 
@@ -2514,8 +2855,12 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(np.power(m_x, m_y), u)
 
@@ -2541,7 +2886,9 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -2567,7 +2914,9 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
     return _r.keep(np.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
@@ -2580,7 +2929,9 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return np.rad2deg(m_x)
 
@@ -2594,7 +2945,9 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return np.radians(m_x)
 
@@ -2614,7 +2967,9 @@ def ravel(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.ravel(m_a), u_a)
 
 
@@ -2631,7 +2986,9 @@ def real(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.real(m_x), u_x)
 
 
@@ -2650,7 +3007,9 @@ def reciprocal(
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(np.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -2676,8 +3035,12 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     return _r.keep(np.remainder(m_x, m_y), u_x)
@@ -2700,7 +3063,9 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.repeat(m_a, repeats=repeats, axis=axis), u_a)
 
 
@@ -2719,7 +3084,9 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.reshape(m_a, shape=shape), u_a)
 
 
@@ -2736,7 +3103,9 @@ def rint(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.rint(m_x), u_x)
 
 
@@ -2761,7 +3130,9 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.roll(m_a, shift=shift, axis=axis), u_a)
 
 
@@ -2786,7 +3157,9 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(np.rot90(m_m, k=k, axes=axes), u_m)
 
 
@@ -2805,7 +3178,9 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.round(m_x, decimals=decimals), u_x)
 
 
@@ -2818,8 +3193,12 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_v, u_v = _lift(v)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return np.searchsorted(m_a, m_v, side=side)
@@ -2830,7 +3209,9 @@ def sign(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return np.sign(m_x)
 
 
@@ -2839,7 +3220,9 @@ def signbit(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return np.signbit(m_x)
 
 
@@ -2850,7 +3233,9 @@ def sin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return np.sin(m_x)
 
@@ -2862,7 +3247,9 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return np.sinc(m_x)
 
@@ -2874,7 +3261,9 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return np.sinh(m_x)
 
@@ -2894,7 +3283,9 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.sort(m_a, axis=axis), u_a)
 
 
@@ -2911,7 +3302,9 @@ def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(np.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
@@ -2930,7 +3323,9 @@ def square(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(np.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
@@ -2951,7 +3346,9 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.squeeze(m_a, axis=axis), u_a)
 
 
@@ -2983,7 +3380,9 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
 
 
@@ -3009,8 +3408,12 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(np.subtract(m_x, m_y), u_x)
@@ -3037,7 +3440,9 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.sum(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
@@ -3056,7 +3461,9 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -3079,7 +3486,9 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
     return _r.keep(np.take(m_a, m_indices, axis=axis), u_a)
@@ -3092,7 +3501,9 @@ def tan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return np.tan(m_x)
 
@@ -3104,7 +3515,9 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return np.tanh(m_x)
 
@@ -3134,8 +3547,12 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
@@ -3154,7 +3571,9 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = _lift(A)
+    m_A, u_A = (
+        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
+    )
     return _r.keep(np.tile(m_A, reps=reps), u_A)
 
 
@@ -3180,7 +3599,9 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
@@ -3203,7 +3624,9 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(np.transpose(m_a, axes=axes), u_a)
 
 
@@ -3232,7 +3655,9 @@ def tril(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(np.tril(m_m, k=k), u_m)
 
 
@@ -3251,7 +3676,9 @@ def triu(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(np.triu(m_m, k=k), u_m)
 
 
@@ -3279,8 +3706,12 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(np.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -3299,7 +3730,9 @@ def trunc(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(np.trunc(m_x), u_x)
 
 
@@ -3331,7 +3764,9 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
 
 
@@ -3359,8 +3794,12 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -3389,8 +3828,12 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(np.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
 
 
@@ -3427,8 +3870,12 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     return _r.keep(np.where(m_condition, m_x, m_y), u_x)
@@ -3454,5 +3901,7 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(np.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))

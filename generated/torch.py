@@ -182,6 +182,7 @@ __all__ = [
 ]
 
 _lift = _r.make_lift("torch", scalars_pass=False)
+_native = _r.native_types("torch")
 _lift_s = _r.make_lift("torch", scalars_pass=True)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
@@ -201,7 +202,9 @@ def abs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.abs(m_x), u_x)
 
 
@@ -220,7 +223,9 @@ def absolute(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.absolute(m_x), u_x)
 
 
@@ -246,8 +251,12 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     return _r.keep(torch.add(m_x, m_y), u_x)
@@ -262,7 +271,9 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("all", m_x, u_x, None)
     return torch.all(m_x, dim=axis, keepdim=keepdims)
 
@@ -288,7 +299,9 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
@@ -315,7 +328,9 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
@@ -330,7 +345,9 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("any", m_x, u_x, None)
     return torch.any(m_x, dim=axis, keepdim=keepdims)
 
@@ -342,7 +359,9 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return torch.arccos(m_x)
 
@@ -354,7 +373,9 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return torch.arccosh(m_x)
 
@@ -366,7 +387,9 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return torch.arcsin(m_x)
 
@@ -378,7 +401,9 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return torch.arcsinh(m_x)
 
@@ -390,7 +415,9 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return torch.arctan(m_x)
 
@@ -405,8 +432,12 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return torch.arctan2(m_x, m_y)
@@ -419,7 +450,9 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return torch.arctanh(m_x)
 
@@ -431,7 +464,9 @@ def argmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return torch.argmax(m_a, dim=axis)
 
 
@@ -442,7 +477,9 @@ def argmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return torch.argmin(m_a, dim=axis)
 
 
@@ -453,7 +490,9 @@ def argsort(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return torch.argsort(
         m_a.reshape(-1 if axis is None else m_a.shape),
         dim=-1 if axis is None else axis,
@@ -476,7 +515,9 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
@@ -495,7 +536,9 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
 
 
@@ -516,7 +559,11 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = _lift(array)
+    m_array, u_array = (
+        (array.mantissa, array.unit)
+        if type(array) is Quantity and type(array.mantissa) in _native
+        else _lift(array)
+    )
     return _r.keep(
         torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array
     )
@@ -535,7 +582,9 @@ def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(torch.sign(m_x) * torch.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
 
 
@@ -552,7 +601,9 @@ def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.ceil(m_x), u_x)
 
 
@@ -593,9 +644,19 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_a_min, u_a_min = _lift(a_min)
-    m_a_max, u_a_max = _lift(a_max)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a_min, u_a_min = (
+        (a_min.mantissa, a_min.unit)
+        if type(a_min) is Quantity and type(a_min.mantissa) in _native
+        else _lift(a_min)
+    )
+    m_a_max, u_a_max = (
+        (a_max.mantissa, a_max.unit)
+        if type(a_max) is Quantity and type(a_max.mantissa) in _native
+        else _lift(a_max)
+    )
     if u_a_min is not u_a:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a:
@@ -616,7 +677,9 @@ def conj(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.conj_physical(m_x), u_x)
 
 
@@ -635,7 +698,9 @@ def conjugate(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.conj_physical(m_x), u_x)
 
 
@@ -646,7 +711,9 @@ def cos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return torch.cos(m_x)
 
@@ -658,7 +725,9 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return torch.cosh(m_x)
 
@@ -672,7 +741,9 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
@@ -700,8 +771,12 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.linalg.cross(*torch.broadcast_tensors(m_a, m_b)), _r.product(u_a, u_b))
 
 
@@ -714,7 +789,9 @@ def cumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
@@ -736,7 +813,9 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.cumsum(
             m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
@@ -754,7 +833,9 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return torch.deg2rad(m_x)
 
@@ -766,7 +847,9 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return torch.rad2deg(m_x)
 
@@ -786,7 +869,9 @@ def diag(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(torch.diag(m_v, diagonal=k), u_v)
 
 
@@ -805,7 +890,9 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = _lift(v)
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     return _r.keep(torch.diagflat(m_v, offset=k), u_v)
 
 
@@ -831,7 +918,9 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2), u_a)
 
 
@@ -850,7 +939,9 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
 
 
@@ -878,8 +969,12 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     return _r.changed(torch.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -907,8 +1002,12 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
@@ -939,7 +1038,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = _lift(prototype)
+    m_prototype, u_prototype = (
+        (prototype.mantissa, prototype.unit)
+        if type(prototype) is Quantity and type(prototype.mantissa) in _native
+        else _lift(prototype)
+    )
     return _r.like(
         torch.empty_like(m_prototype, dtype=_convert.torch_dtype(dtype))
         if shape is None
@@ -965,8 +1068,12 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return torch.eq(m_x, m_y)
@@ -979,7 +1086,9 @@ def exp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return torch.exp(m_x)
 
@@ -991,7 +1100,9 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return torch.exp2(m_x)
 
@@ -1011,7 +1122,9 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.unsqueeze(m_a, axis), u_a)
 
 
@@ -1022,7 +1135,9 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return torch.expm1(m_x)
 
@@ -1053,7 +1168,9 @@ def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.abs(m_x), u_x)
 
 
@@ -1070,7 +1187,9 @@ def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.fix(m_x), u_x)
 
 
@@ -1091,7 +1210,9 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(
         torch.flip(
             m_m,
@@ -1120,7 +1241,9 @@ def fliplr(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(torch.fliplr(m_m), u_m)
 
 
@@ -1139,7 +1262,9 @@ def flipud(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(torch.flipud(m_m), u_m)
 
 
@@ -1169,8 +1294,12 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(torch.float_power(m_x, m_y), u)
 
@@ -1190,7 +1319,9 @@ def floor(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.floor(m_x), u_x)
 
 
@@ -1218,8 +1349,12 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(torch.floor_divide(m_x, m_y), u)
 
@@ -1246,8 +1381,16 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.fmax(m_x1, m_x2), u_x1)
@@ -1275,8 +1418,16 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.fmin(m_x1, m_x2), u_x1)
@@ -1304,8 +1455,16 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.fmod(m_x1, m_x2), u_x1)
@@ -1332,7 +1491,11 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     return _r.keep(
         (
             torch.zeros(shape, dtype=m_fill_value.dtype, device=m_fill_value.device) + m_fill_value
@@ -1378,8 +1541,14 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = _lift(a)
-    m_fill_value, u_fill_value = _lift(fill_value)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_fill_value, u_fill_value = (
+        (fill_value.mantissa, fill_value.unit)
+        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
+        else _lift(fill_value)
+    )
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
@@ -1399,8 +1568,12 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return torch.greater(m_x, m_y)
@@ -1414,8 +1587,12 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return torch.greater_equal(m_x, m_y)
@@ -1445,8 +1622,12 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
     return _r.keep(torch.hypot(m_x, m_y), u_x)
@@ -1475,7 +1656,9 @@ def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.imag(m_x)
         if m_x.is_complex()
@@ -1510,8 +1693,12 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -1520,7 +1707,9 @@ def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return torch.isfinite(m_x)
 
 
@@ -1529,7 +1718,9 @@ def isinf(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return torch.isinf(m_x)
 
 
@@ -1538,7 +1729,9 @@ def isnan(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return torch.isnan(m_x)
 
 
@@ -1547,7 +1740,9 @@ def isreal(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return torch.isreal(m_x)
 
 
@@ -1575,8 +1770,12 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
 
 
@@ -1588,8 +1787,12 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return torch.less(m_x, m_y)
@@ -1603,8 +1806,12 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return torch.less_equal(m_x, m_y)
@@ -1651,8 +1858,16 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
     return _r.keep(
@@ -1679,7 +1894,9 @@ def log(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return torch.log(m_x)
 
@@ -1691,7 +1908,9 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return torch.log10(m_x)
 
@@ -1703,7 +1922,9 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return torch.log1p(m_x)
 
@@ -1715,7 +1936,9 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return torch.log2(m_x)
 
@@ -1729,8 +1952,12 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return torch.logaddexp(m_x, m_y)
@@ -1745,8 +1972,12 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return torch.logaddexp2(m_x, m_y)
@@ -1760,8 +1991,12 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return torch.logical_and(m_x, m_y)
@@ -1775,8 +2010,12 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return torch.logical_or(m_x, m_y)
@@ -1790,8 +2029,12 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return torch.logical_xor(m_x, m_y)
@@ -1809,8 +2052,16 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = _lift(start)
-    m_stop, u_stop = _lift(stop)
+    m_start, u_start = (
+        (start.mantissa, start.unit)
+        if type(start) is Quantity and type(start.mantissa) in _native
+        else _lift(start)
+    )
+    m_stop, u_stop = (
+        (stop.mantissa, stop.unit)
+        if type(stop) is Quantity and type(stop.mantissa) in _native
+        else _lift(stop)
+    )
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return (
@@ -1854,8 +2105,12 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     return _r.changed(torch.matmul(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -1866,7 +2121,9 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(torch.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
@@ -1891,7 +2148,9 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
@@ -1919,8 +2178,16 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.maximum(m_x1, m_x2), u_x1)
@@ -1947,7 +2214,9 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.mean(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
@@ -1972,7 +2241,9 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
 
 
@@ -1997,7 +2268,9 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
@@ -2025,8 +2298,16 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.minimum(m_x1, m_x2), u_x1)
@@ -2054,8 +2335,16 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = _lift(x1)
-    m_x2, u_x2 = _lift(x2)
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.remainder(m_x1, m_x2), u_x1)
@@ -2082,7 +2371,9 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.moveaxis(m_a, source=source, destination=destination), u_a)
 
 
@@ -2110,8 +2401,12 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     return _r.changed(torch.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
@@ -2124,7 +2419,9 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return torch.argmax(torch.where(torch.isnan(m_a), -torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
@@ -2137,7 +2434,9 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = _lift(a)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return torch.argmin(torch.where(torch.isnan(m_a), torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
@@ -2150,7 +2449,9 @@ def nancumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return torch.cumprod(
         torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
@@ -2173,7 +2474,9 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.cumsum(
             torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
@@ -2204,7 +2507,9 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.where(
             torch.isnan(m_x).all(
@@ -2242,7 +2547,9 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.nanmean(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
@@ -2267,7 +2574,9 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
 
 
@@ -2292,7 +2601,9 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.where(
             torch.isnan(m_x).all(
@@ -2331,7 +2642,9 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
@@ -2359,7 +2672,9 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     return _r.keep(torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
@@ -2393,7 +2708,9 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.sqrt(
             torch.sum(
@@ -2441,7 +2758,9 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.nansum(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
@@ -2473,7 +2792,9 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(
         torch.sum(
             torch.where(
@@ -2513,7 +2834,9 @@ def negative(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.negative(m_x), u_x)
 
 
@@ -2539,8 +2862,12 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
     return _r.keep(torch.nextafter(m_x, m_y), u_x)
@@ -2556,8 +2883,12 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return torch.not_equal(m_x, m_y)
@@ -2583,7 +2914,9 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(
         torch.ones_like(m_a, dtype=_convert.torch_dtype(dtype))
         if shape is None
@@ -2621,8 +2954,12 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
 
 
@@ -2648,7 +2985,9 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
     return _r.keep(torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
@@ -2669,7 +3008,9 @@ def positive(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.positive(m_x), u_x)
 
 
@@ -2699,8 +3040,12 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(torch.pow(m_x, m_y), u)
 
@@ -2726,7 +3071,9 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(
         torch.amax(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
         - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims),
@@ -2756,7 +3103,9 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
     return _r.keep(torch.quantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
@@ -2769,7 +3118,9 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return torch.rad2deg(m_x)
 
@@ -2783,7 +3134,9 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return torch.deg2rad(m_x)
 
@@ -2803,7 +3156,9 @@ def ravel(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.ravel(m_a), u_a)
 
 
@@ -2820,7 +3175,9 @@ def real(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.real(m_x), u_x)
 
 
@@ -2839,7 +3196,9 @@ def reciprocal(
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(torch.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -2865,8 +3224,12 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     return _r.keep(torch.remainder(m_x, m_y), u_x)
@@ -2889,7 +3252,9 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.repeat_interleave(m_a, repeats, dim=axis), u_a)
 
 
@@ -2908,7 +3273,9 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
 
 
@@ -2925,7 +3292,9 @@ def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.round(m_x), u_x)
 
 
@@ -2950,7 +3319,9 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         torch.roll(
             m_a,
@@ -2982,7 +3353,9 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(torch.rot90(m_m, k=k, dims=axes), u_m)
 
 
@@ -3001,7 +3374,9 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
@@ -3014,8 +3389,12 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_v, u_v = _lift(v)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return torch.searchsorted(m_a, m_v, side=side)
@@ -3026,7 +3405,9 @@ def sign(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return torch.sign(m_x)
 
 
@@ -3035,7 +3416,9 @@ def signbit(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = _lift(x)
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return torch.signbit(m_x)
 
 
@@ -3046,7 +3429,9 @@ def sin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return torch.sin(m_x)
 
@@ -3058,7 +3443,9 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return torch.sinc(m_x)
 
@@ -3070,7 +3457,9 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return torch.sinh(m_x)
 
@@ -3090,7 +3479,9 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(
         torch.sort(
             m_a.reshape(-1 if axis is None else m_a.shape), dim=-1 if axis is None else axis
@@ -3112,7 +3503,9 @@ def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(torch.sqrt(m_x), _r.power(u_x, _EXP_1_2))
 
 
@@ -3131,7 +3524,9 @@ def square(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.changed(torch.square(m_x), _r.power(u_x, _EXP_2_1))
 
 
@@ -3152,7 +3547,9 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis), u_a)
 
 
@@ -3184,7 +3581,9 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims), u_x)
 
 
@@ -3210,8 +3609,12 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     return _r.keep(torch.subtract(m_x, m_y), u_x)
@@ -3238,7 +3641,9 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.sum(m_x, dim=axis, keepdim=keepdims), u_x)
 
 
@@ -3257,7 +3662,9 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.swapaxes(m_a, axis1, axis2), u_a)
 
 
@@ -3280,7 +3687,9 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
     return _r.keep(
@@ -3300,7 +3709,9 @@ def tan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return torch.tan(m_x)
 
@@ -3312,7 +3723,9 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return torch.tanh(m_x)
 
@@ -3342,8 +3755,12 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
 
 
@@ -3362,7 +3779,9 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = _lift(A)
+    m_A, u_A = (
+        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
+    )
     return _r.keep(torch.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
 
 
@@ -3388,7 +3807,9 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1), u_a)
 
 
@@ -3411,7 +3832,9 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.keep(torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes), u_a)
 
 
@@ -3443,7 +3866,9 @@ def tril(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(torch.tril(m_m, diagonal=k), u_m)
 
 
@@ -3462,7 +3887,9 @@ def triu(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = _lift(m)
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
     return _r.keep(torch.triu(m_m, diagonal=k), u_m)
 
 
@@ -3490,8 +3917,12 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift_s(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
+    )
     return _r.changed(torch.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
@@ -3510,7 +3941,9 @@ def trunc(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = _lift(x)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
     return _r.keep(torch.trunc(m_x), u_x)
 
 
@@ -3542,7 +3975,9 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.changed(
         torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims), _r.power(u_a, _EXP_2_1)
     )
@@ -3572,8 +4007,12 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
 
 
@@ -3602,8 +4041,12 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = _lift(a)
-    m_b, u_b = _lift(b)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
     return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
 
 
@@ -3640,8 +4083,12 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = _lift(x)
-    m_y, u_y = _lift(y)
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     return _r.keep(torch.where(m_condition, m_x, m_y), u_x)
@@ -3667,7 +4114,9 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = _lift(a)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
     return _r.like(
         torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype))
         if shape is None

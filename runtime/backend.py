@@ -43,6 +43,9 @@ _IMPORT: Final = {
 _TYPE_BACKEND: dict[type, str | None] = {}
 _DEFAULT: ContextVar[str | None] = ContextVar("polyunit_default_backend", default=None)
 _MODULES: dict[str, ModuleType] = {}
+# Hot path: array type -> its backend's generated op module, filled by `type_module` on first
+# sight; an operation whose inputs agree finds its module with one dict lookup.
+_TYPE_MODULE: dict[type, ModuleType] = {}
 _INSTALLED: dict[str, bool] = {}
 
 
@@ -176,3 +179,14 @@ def _import(name: str) -> str:
         raise BackendError(f"the {name} backend failed to import: {exc}") from exc
     setattr(_Loaded, name, mod)
     return name
+
+
+def type_module(t: type) -> ModuleType | None:
+    """The op module for arrays of type `t` (cached), or None when `t` is not an array type."""
+    mod = _TYPE_MODULE.get(t)
+    if mod is None:
+        name = backend_of_type(t)
+        if name is None:
+            return None
+        mod = _TYPE_MODULE[t] = module(name)
+    return mod

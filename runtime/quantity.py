@@ -32,8 +32,29 @@ _MODULES = _backend._MODULES  # pyright: ignore[reportPrivateUsage]
 _OPERAND_TYPES = (int, float, complex, bool, list, tuple, Fraction)
 
 
+# Hot path of every operator: array type -> op module, and the operand types that never decide.
+_TYPE_MODULE = _backend._TYPE_MODULE
+_PLAIN = frozenset({int, float, complex, bool})
+_object_new = object.__new__
+_TYPE_BACKEND = _backend._TYPE_BACKEND
+
+
 def _module_for(m: object, other: object) -> ModuleType | None:
     """The op module for a binary operator, by the seed's rule; None for an unknown operand type."""
+    # Fast path: `other` is on the same array type, or a Python scalar: one dict lookup, no
+    # ContextVar read. Anything else takes the general rule below.
+    tm = type(m)
+    mod = _TYPE_MODULE.get(tm)
+    if mod is not None:
+        to = type(other)
+        if to is Quantity:
+            to = type(other.mantissa)  # type: ignore[attr-defined]
+        if to is tm or to in _PLAIN:
+            return mod
+    return _module_for_general(m, other)
+
+
+def _module_for_general(m: object, other: object) -> ModuleType | None:
     b = backend_of_type(type(m))
     o: object = other.mantissa if isinstance(other, Quantity) else other  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     bo = backend_of_type(type(o))  # pyright: ignore[reportUnknownArgumentType]
@@ -48,10 +69,17 @@ def _module_for(m: object, other: object) -> ModuleType | None:
     if name is None:
         name = default_backend()
     mod = _MODULES.get(name)
-    return mod if mod is not None else _backend.module(name)
+    if mod is None:
+        mod = _backend.module(name)
+    if b == name:
+        _TYPE_MODULE[type(m)] = mod  # for the fast path next time
+    return mod
 
 
 def _module_of(m: object) -> ModuleType:
+    mod = _TYPE_MODULE.get(type(m))
+    if mod is not None:
+        return mod
     name = backend_of_type(type(m)) or default_backend()
     mod = _MODULES.get(name)
     return mod if mod is not None else _backend.module(name)
@@ -97,6 +125,11 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     unit: Unit
 
     def __init__(self, mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None) -> None:
+        # Fast path: an array of a known backend and a plain Unit need no check or conversion.
+        if dtype is None and type(unit) is Unit and _TYPE_BACKEND.get(type(mantissa)):
+            self.mantissa = mantissa
+            self.unit = unit
+            return
         if not isinstance(unit, Unit):  # pyright: ignore[reportUnnecessaryIsInstance]  (users pass strings)
             raise TypeError(
                 f"unit must be a polyunit Unit (e.g. u.meter), got {type(unit).__name__}"
@@ -157,11 +190,13 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     # -- units ------------------------------------------------------------------------------
     def in_unit(self, unit: Unit) -> Quantity[A]:
         """The same quantity expressed in `unit` (same dimension required)."""
+        # Inlined construction (a hot path): the same as Quantity._new without the call.
         factor = conversion_factor(self.unit, unit)
-        if factor == 1.0:
-            return Quantity._new(self.mantissa, unit)
         scaled: Any = self.mantissa
-        return Quantity._new(scaled * factor, unit)
+        q: Quantity[A] = _object_new(Quantity)
+        q.mantissa = scaled if factor == 1.0 else scaled * factor
+        q.unit = unit
+        return q
 
     def to(self, target: Any = None, dtype: Any = None, *, device: Any = None) -> Quantity[Any]:
         """`q.to(unit)` converts the unit (like `in_unit`); `q.to(device)`, `q.to(dtype)`,

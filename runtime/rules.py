@@ -30,9 +30,24 @@ Lifted = tuple[Any, Unit | None]
 _SCALARS = (int, float, complex, bool)
 
 
+_NATIVE: dict[str, set[type]] = {}
+_SCALAR_TYPES = frozenset(_SCALARS)
+
+
+def native_types(backend: str) -> set[type]:
+    """The array types seen so far to be `backend`'s own (filled by its lifters).
+
+    The generated modules test `type(x.mantissa) in _native` inline: a Quantity already on the
+    backend then needs no call at all (the hot path of every op).
+    """
+    return _NATIVE.setdefault(backend, set())
+
+
 def make_lift(backend: str, scalars_pass: bool) -> Callable[[object], Lifted]:
     """The argument splitter of one backend: foreign arrays and lists are converted to it;
     Python scalars pass through unchanged when `scalars_pass` (the library takes them natively)."""
+
+    native = native_types(backend)
 
     def lift(v: object) -> Lifted:
         # hot path: pyright sees Quantity[Unknown] after these checks, a cast would cost a call
@@ -44,7 +59,10 @@ def make_lift(backend: str, scalars_pass: bool) -> Callable[[object], Lifted]:
         else:
             m, u = v, None
         t: type[Any] = type(m)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
-        if backend_of_type(t) == backend or (scalars_pass and t in _SCALARS):
+        if t in native or (scalars_pass and t in _SCALAR_TYPES):
+            return m, u  # pyright: ignore[reportUnknownVariableType]
+        if backend_of_type(t) == backend:
+            native.add(t)
             return m, u  # pyright: ignore[reportUnknownVariableType]
         return convert_array(m, backend), u
 
@@ -84,9 +102,18 @@ def product_seq(us: list[Unit | None]) -> Unit | None:
     return result
 
 
+_new = object.__new__
+
+
 def keep(r: A, u: Unit | None) -> Quantity[A] | A:
     """Result with the input's unit: a Quantity for a Quantity input, plain for a plain one."""
-    return r if u is None else Quantity._new(r, u)  # pyright: ignore[reportPrivateUsage]
+    if u is None:
+        return r
+    # Quantity._new inlined: this runs once per op, and a classmethod call costs as much again.
+    q: Quantity[A] = _new(Quantity)
+    q.mantissa = r
+    q.unit = u
+    return q
 
 
 def changed(r: A, u: Unit | None) -> Quantity[A] | A:
@@ -96,7 +123,10 @@ def changed(r: A, u: Unit | None) -> Quantity[A] | A:
     if u.dim is DIMENSIONLESS:
         scaled: Any = r
         return r if u.scale == 1.0 else scaled * u.scale
-    return Quantity._new(r, u)  # pyright: ignore[reportPrivateUsage]
+    q: Quantity[A] = _new(Quantity)
+    q.mantissa = r
+    q.unit = u
+    return q
 
 
 def like(r: A, u_proto: Unit | None, unit: Unit | None) -> Quantity[A] | A:

@@ -84,18 +84,26 @@ def _op(signature: str, rule: str) -> Op:
     )
 
 
+def _lifted(name: str, lifter: str = "_lift") -> str:
+    """The inlined lift of one operand: no call when it is a Quantity already on the backend."""
+    return (
+        f"m_{name}, u_{name} = ({name}.mantissa, {name}.unit) if type({name}) is Quantity and "
+        f"type({name}.mantissa) in _native else {lifter}({name})"
+    )
+
+
 SNIPPETS = [
     (
         "neg(x: Quantity) -> Quantity",
         "keep(x)",
-        ["m_x, u_x = _lift(x)", "return _r.keep(CALL, u_x)"],
+        [_lifted("x"), "return _r.keep(CALL, u_x)"],
     ),
     (
         "add(x: Quantity, y: Quantity) -> Quantity",
         "consistent(x, y)",
         [
-            "m_x, u_x = _lift(x)",
-            "m_y, u_y = _lift(y)",
+            _lifted("x"),
+            _lifted("y"),
             "if u_y is not u_x:",
             '    m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)',
             "return _r.keep(CALL, u_x)",
@@ -105,8 +113,8 @@ SNIPPETS = [
         "less(x: Quantity, y: Quantity) -> Array",
         "compare(x, y)",
         [
-            "m_x, u_x = _lift(x)",
-            "m_y, u_y = _lift(y)",
+            _lifted("x"),
+            _lifted("y"),
             "if u_y is not u_x:",
             '    m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)',
             "return CALL",
@@ -116,8 +124,8 @@ SNIPPETS = [
         "mul(x: Quantity, y: Quantity) -> Quantity",
         "product(x, y)",
         [
-            "m_x, u_x = _lift(x)",
-            "m_y, u_y = _lift(y)",
+            _lifted("x"),
+            _lifted("y"),
             "return _r.changed(CALL, _r.product(u_x, u_y))",
         ],
     ),
@@ -125,32 +133,32 @@ SNIPPETS = [
         "div(x: Quantity, y: Quantity) -> Quantity",
         "quotient(x, y)",
         [
-            "m_x, u_x = _lift(x)",
-            "m_y, u_y = _lift(y)",
+            _lifted("x"),
+            _lifted("y"),
             "return _r.changed(CALL, _r.quotient(u_x, u_y))",
         ],
     ),
     (
         "sqrt(x: Quantity) -> Quantity",
         "power(x, 1/2)",
-        ["m_x, u_x = _lift(x)", "return _r.changed(CALL, _r.power(u_x, _EXP_1_2))"],
+        [_lifted("x"), "return _r.changed(CALL, _r.power(u_x, _EXP_1_2))"],
     ),
     (
         "inv(x: Quantity) -> Quantity",
         "power(x, -1)",
-        ["m_x, u_x = _lift(x)", "return _r.changed(CALL, _r.power(u_x, _EXP_M1_1))"],
+        [_lifted("x"), "return _r.changed(CALL, _r.power(u_x, _EXP_M1_1))"],
     ),
     (
         "mpow(x: Quantity, n: int) -> Quantity",
         "power(x, n)",
-        ["m_x, u_x = _lift(x)", "return _r.changed(CALL, _r.power(u_x, as_exponent(n)))"],
+        [_lifted("x"), "return _r.changed(CALL, _r.power(u_x, as_exponent(n)))"],
     ),
     (
         "pow(x: Quantity, y: Quantity) -> Quantity",
         "power(x, y)",
         [
-            "m_x, u_x = _lift(x)",
-            "m_y, u_y = _lift(y)",
+            _lifted("x"),
+            _lifted("y"),
             'm_x, m_y, u = _r.power_by("pow", m_x, u_x, m_y, u_y)',
             "return _r.changed(CALL, u)",
         ],
@@ -158,14 +166,18 @@ SNIPPETS = [
     (
         "rec(x: Quantity) -> Quantity",
         "reciprocal(x)",
-        ["m_x, u_x = _lift(x)", "return _r.changed(CALL, _r.quotient(None, u_x))"],
+        [_lifted("x"), "return _r.changed(CALL, _r.quotient(None, u_x))"],
     ),
     (
         "exp(x: Quantity, unit_to_scale: Unit | None = None) -> Array",
         "dimensionless(x, unit_to_scale=unit_to_scale)",
-        ["m_x, u_x = _lift(x)", 'm_x = _r.fold("exp", m_x, u_x, unit_to_scale)', "return CALL"],
+        [_lifted("x"), 'm_x = _r.fold("exp", m_x, u_x, unit_to_scale)', "return CALL"],
     ),
-    ("sign(x: Quantity) -> Array", "strip(x)", ["m_x, _ = _lift(x)", "return CALL"]),
+    (
+        "sign(x: Quantity) -> Array",
+        "strip(x)",
+        [_lifted("x").replace("u_x =", "_ =", 1), "return CALL"],
+    ),
     (
         "zeros(shape: Shape, unit: Unit | None = None) -> Quantity",
         "create(unit)",
@@ -174,14 +186,14 @@ SNIPPETS = [
     (
         "zl(a: Quantity, unit: Unit | None = None) -> Quantity",
         "like(a, unit)",
-        ["m_a, u_a = _lift(a)", "return _r.like(CALL, u_a, _r.create_unit(unit))"],
+        [_lifted("a"), "return _r.like(CALL, u_a, _r.create_unit(unit))"],
     ),
     (
         "fd(x: Quantity, y: Quantity) -> Quantity",
         "custom(floor_divide, x, y)",
         [
-            "m_x, u_x = _lift(x)",
-            "m_y, u_y = _lift(y)",
+            _lifted("x"),
+            _lifted("y"),
             'm_x, m_y, u = _custom.floor_divide("fd", m_x, u_x, m_y, u_y)',
             "return _r.changed(CALL, u)",
         ],
@@ -200,11 +212,11 @@ def test_rule_snippet(signature: str, rule: str, expected: list[str]) -> None:
 
 def test_torch_converts_scalar_operands_except_listed_ops() -> None:
     body = rule_body(_op("mul(x: Quantity, y: Quantity) -> Quantity", "product(x, y)"), TORCH, "C")
-    assert body[:2] == ["m_x, u_x = _lift(x)", "m_y, u_y = _lift(y)"]
+    assert body[:2] == [_lifted("x"), _lifted("y")]
     body = rule_body(
         _op("add(x: Quantity, y: Quantity) -> Quantity", "consistent(x, y)"), TORCH, "C"
     )
-    assert body[:2] == ["m_x, u_x = _lift(x)", "m_y, u_y = _lift_s(y)"]
+    assert body[:2] == [_lifted("x"), _lifted("y", "_lift_s")]
 
 
 def test_optional_operands_are_lifted_only_when_given() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import module as _module
-from polyunit.backend import select as _select
+from polyunit.backend import _TYPE_MODULE
+from polyunit.dispatch import pick1 as _pick1
+from polyunit.quantity import Quantity as _Quantity
 
 __all__ = [
     "qr",
@@ -18,4 +19,5 @@ def qr(a: Any) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).linalg_qr(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_qr(a)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import default_backend as _default
-from polyunit.backend import module as _module
-from polyunit.backend import select as _select
+from polyunit.backend import _TYPE_MODULE
+from polyunit.dispatch import pick as _pick
+from polyunit.dispatch import pick0 as _pick0
+from polyunit.dispatch import pick1 as _pick1
+from polyunit.dispatch import pick2 as _pick2
+from polyunit.quantity import Quantity as _Quantity
 from polyunit.unit import Unit
 
 __all__ = [
@@ -40,7 +43,8 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).absolute(x)
 
 
 def add(x: Any, y: Any) -> Any:
@@ -48,7 +52,7 @@ def add(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(x, y)).add(x, y)
+    return _pick2(x, y).add(x, y)
 
 
 def amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -56,7 +60,8 @@ def amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).amax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).amax(x, axis, keepdims)
 
 
 def argmax(x: Any, axis: int | None = None) -> Any:
@@ -64,7 +69,8 @@ def argmax(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    return _module(_select(x)).argmax(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).argmax(x, axis)
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
@@ -72,7 +78,7 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(x, a_min, a_max)).clip(x, a_min, a_max)
+    return _pick(x, a_min, a_max).clip(x, a_min, a_max)
 
 
 def concatenate(arrays: Any, axis: int = 0) -> Any:
@@ -80,7 +86,7 @@ def concatenate(arrays: Any, axis: int = 0) -> Any:
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    return _module(_select(*arrays)).concatenate(arrays, axis)
+    return _pick(*arrays).concatenate(arrays, axis)
 
 
 def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -88,7 +94,8 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _module(_select(x)).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exp(x, unit_to_scale)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -96,7 +103,7 @@ def floor_divide(x: Any, y: Any) -> Any:
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    return _module(_select(x, y)).floor_divide(x, y)
+    return _pick2(x, y).floor_divide(x, y)
 
 
 def less(x: Any, y: Any) -> Any:
@@ -104,7 +111,7 @@ def less(x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    return _module(_select(x, y)).less(x, y)
+    return _pick2(x, y).less(x, y)
 
 
 def modf(x: Any) -> Any:
@@ -112,7 +119,8 @@ def modf(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).modf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).modf(x)
 
 
 def multi_dot(arrays: Any) -> Any:
@@ -120,7 +128,7 @@ def multi_dot(arrays: Any) -> Any:
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    return _module(_select(*arrays)).multi_dot(arrays)
+    return _pick(*arrays).multi_dot(arrays)
 
 
 def multiply(x: Any, y: Any) -> Any:
@@ -128,7 +136,7 @@ def multiply(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).multiply(x, y)
+    return _pick2(x, y).multiply(x, y)
 
 
 def power(x: Any, y: Any) -> Any:
@@ -136,7 +144,7 @@ def power(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).power(x, y)
+    return _pick2(x, y).power(x, y)
 
 
 def reciprocal(x: Any) -> Any:
@@ -144,7 +152,8 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).reciprocal(x)
 
 
 def scan_sum(x: Any) -> Any:
@@ -152,7 +161,8 @@ def scan_sum(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _module(_select(x)).scan_sum(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).scan_sum(x)
 
 
 def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
@@ -160,7 +170,8 @@ def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _module(_select(a)).split(a, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).split(a, indices_or_sections, axis)
 
 
 def sqrt(x: Any) -> Any:
@@ -168,7 +179,8 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    return _module(_select(x)).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sqrt(x)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -176,7 +188,7 @@ def true_divide(x: Any, y: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    return _module(_select(x, y)).true_divide(x, y)
+    return _pick2(x, y).true_divide(x, y)
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
@@ -184,7 +196,7 @@ def where(condition: Any, x: Any, y: Any) -> Any:
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _module(_select(condition, x, y)).where(condition, x, y)
+    return _pick(condition, x, y).where(condition, x, y)
 
 
 def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -192,7 +204,7 @@ def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | N
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _module(_default()).zeros(shape, dtype, unit)
+    return _pick0().zeros(shape, dtype, unit)
 
 
 def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -200,4 +212,5 @@ def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> An
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    return _module(_select(a)).zeros_like(a, dtype, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).zeros_like(a, dtype, unit)

@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from polyunit.backends import frontend_math as _math
-
 __all__ = ["QuantityMethods"]
+
+
+class _Frontends:
+    """The polyunit.<namespace> front ends, imported on first use: they import Quantity, which
+    inherits from QuantityMethods, so they cannot be imported here at module level."""
+
+    def __getattr__(self, name: str) -> Any:
+        module = importlib.import_module(f"polyunit.backends.frontend_{name}")
+        setattr(self, name, module)
+        return module
+
+
+_frontends = _Frontends()
 
 
 class QuantityMethods:
@@ -22,4 +34,4 @@ class QuantityMethods:
 
         Same as `polyunit.math.amax(q, ...)`.
         """
-        return _math.amax(self, axis, keepdims)
+        return _frontends.math.amax(self, axis, keepdims)

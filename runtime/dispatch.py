@@ -1,0 +1,63 @@
+"""The op module of a `polyunit.math` call, found in as few steps as possible.
+
+Same rule as `backend.select` (exactly one backend among the array inputs wins; mixed inputs, or
+none, use the default), with a fast path for the common case: every array input of one type,
+and the others Python scalars or None. That case is a dict lookup on the type and reads no
+ContextVar; everything else goes through `select`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from polyunit.backend import _TYPE_MODULE, backend_of_type, default_backend, module, select
+from polyunit.quantity import Quantity
+
+# Operands that never decide the backend (backend_of_type gives None for them).
+_PLAIN: frozenset[type] = frozenset({int, float, complex, bool, type(None)})
+
+
+def _slow(*values: object) -> ModuleType:
+    name = select(*values)
+    mod = module(name)
+    for v in values:  # remember the winning array type for the fast path next time
+        t = type(v.mantissa) if isinstance(v, Quantity) else type(v)
+        if backend_of_type(t) == name:
+            _TYPE_MODULE[t] = mod
+    return mod
+
+
+def pick1(x: object) -> ModuleType:
+    """The op module for a one-operand op."""
+    t = type(x)
+    if t is Quantity:
+        t = type(x.mantissa)  # type: ignore[attr-defined]
+    mod = _TYPE_MODULE.get(t)
+    return mod if mod is not None else _slow(x)
+
+
+def pick2(x: object, y: object) -> ModuleType:
+    """The op module for a two-operand op."""
+    tx, ty = type(x), type(y)
+    if tx is Quantity:
+        tx = type(x.mantissa)  # type: ignore[attr-defined]
+    if ty is Quantity:
+        ty = type(y.mantissa)  # type: ignore[attr-defined]
+    mod = _TYPE_MODULE.get(tx)
+    if mod is not None and (ty is tx or ty in _PLAIN):
+        return mod
+    if tx in _PLAIN:
+        mod = _TYPE_MODULE.get(ty)
+        if mod is not None:
+            return mod
+    return _slow(x, y)
+
+
+def pick(*values: object) -> ModuleType:
+    """The op module for an op with three or more operands."""
+    return _slow(*values)
+
+
+def pick0() -> ModuleType:
+    """The op module for an op without array operands (creation): the default backend's."""
+    return module(default_backend())
