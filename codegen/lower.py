@@ -244,8 +244,15 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         wrap = f"_r.like({{}}, u_{args[0]}, _r.create_unit({args[1]}))"
     elif kind == "custom":
         fn, *names = args
-        ms = ", ".join(f"m_{n}" for n in names)
-        pairs = ", ".join(f"m_{n}, u_{n}" for n in names)
+        # Quantity arguments go in as (mantissa, unit) pairs and come back converted; Array
+        # arguments go in as their (folded) mantissa, options (axis, ...) by value.
+        params = {str(n): op.signature.param(str(n)) for n in names}
+        quantities = [n for n, p in params.items() if p is not None and p.is_quantity]
+        arrays = [n for n, p in params.items() if p is not None and p.is_operand]
+        ms = ", ".join(f"m_{n}" for n in quantities)
+        pairs = ", ".join(
+            f"m_{n}, u_{n}" if n in quantities else f"m_{n}" if n in arrays else n for n in params
+        )
         lines.append(f"{ms}, u = _custom.{fn}({q}, {pairs})")
         wrap = "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering
