@@ -206,7 +206,8 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     elif kind in ("consistent", "compare"):
         first = args[0]
         if sequence:
-            lines.append(f"m_{first}, u_{first} = _r.align_seq({q}, m_{first}, u_{first}, {first})")
+            # the common unit gets its own name: u_{first} is the list of the operands' units
+            lines.append(f"m_{first}, u_ = _r.align_seq({q}, m_{first}, u_{first}, {first})")
         for other in args[1:]:
             p = op.signature.param(str(other))
             guard = f" and {other} is not None" if p is not None and p.default == "None" else ""
@@ -214,7 +215,8 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
             lines.append(
                 f"    m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
             )
-        wrap = f"_r.keep({{}}, u_{first})" if kind == "consistent" else None
+        common = "u_" if sequence else f"u_{first}"
+        wrap = f"_r.keep({{}}, {common})" if kind == "consistent" else None
     elif kind == "product" and sequence:
         wrap = f"_r.changed({{}}, _r.product_seq(u_{args[0]}))"
     elif kind in ("product", "quotient"):

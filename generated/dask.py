@@ -505,7 +505,7 @@ def array_split(
                 (0,) + tuple(indices_or_sections) + (m_ary.shape[axis],)
                 if not isinstance(indices_or_sections, int)
                 else tuple(
-                    (
+                    
                         i * (m_ary.shape[axis] // indices_or_sections)
                         + (
                             i
@@ -513,7 +513,7 @@ def array_split(
                             else m_ary.shape[axis] % indices_or_sections
                         )
                         for i in range(indices_or_sections + 1)
-                    )
+                    
                 )
             ]
             for j in range(len(b) - 1)
@@ -587,7 +587,7 @@ def choose(
     m_a, u_a = _lift(a)
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
-    m_choices, u_choices = _r.align_seq("choose", m_choices, u_choices, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     return _r.keep(
         da.choose(
             m_a % len(m_choices)
@@ -597,7 +597,7 @@ def choose(
             else m_a,
             m_choices,
         ),
-        u_choices,
+        u_,
     )
 
 
@@ -628,13 +628,13 @@ def column_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     return _r.keep(
         da.concatenate(
             [da.reshape(t, (-1, 1)) if t.ndim < 2 else t for t in [da.asarray(t0) for t0 in m_tup]],
             axis=1,
         ),
-        u_tup,
+        u_,
     )
 
 
@@ -663,13 +663,13 @@ def concatenate(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     return _r.keep(
         da.concatenate(
             [da.ravel(t) for t in m_arrays] if axis is None else m_arrays,
             axis=0 if axis is None else axis,
         ).astype(m_arrays[0].dtype if dtype is None else dtype),
-        u_arrays,
+        u_,
     )
 
 
@@ -973,9 +973,9 @@ def dstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     return _r.keep(
-        da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype), u_arrays
+        da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype), u_
     )
 
 
@@ -1508,9 +1508,9 @@ def hstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     return _r.keep(
-        da.hstack(m_arrays).astype(da.hstack(m_arrays).dtype if dtype is None else dtype), u_arrays
+        da.hstack(m_arrays).astype(da.hstack(m_arrays).dtype if dtype is None else dtype), u_
     )
 
 
@@ -2718,10 +2718,8 @@ def row_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(
-        da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_tup
-    )
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
 
 
 def searchsorted(
@@ -2861,12 +2859,12 @@ def stack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     return _r.keep(
         da.stack(m_arrays, axis=axis).astype(
             da.stack(m_arrays, axis=axis).dtype if dtype is None else dtype
         ),
-        u_arrays,
+        u_,
     )
 
 
@@ -3246,10 +3244,8 @@ def vstack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(
-        da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_tup
-    )
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
 
 
 def where(

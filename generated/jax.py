@@ -560,8 +560,8 @@ def choose(
     m_a, u_a = _lift(a)
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
-    m_choices, u_choices = _r.align_seq("choose", m_choices, u_choices, choices)
-    return _r.keep(jnp.choose(m_a, m_choices, mode=mode), u_choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    return _r.keep(jnp.choose(m_a, m_choices, mode=mode), u_)
 
 
 def clip(
@@ -591,8 +591,8 @@ def column_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(jnp.column_stack(m_tup), u_tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(jnp.column_stack(m_tup), u_)
 
 
 def compress(
@@ -620,8 +620,8 @@ def concatenate(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(jnp.concatenate(m_arrays, axis=axis, dtype=dtype), u_arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.concatenate(m_arrays, axis=axis, dtype=dtype), u_)
 
 
 def conj(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
@@ -883,8 +883,8 @@ def dstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(jnp.dstack(m_arrays, dtype=dtype), u_arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.dstack(m_arrays, dtype=dtype), u_)
 
 
 def ediff1d(
@@ -1348,8 +1348,8 @@ def hstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(jnp.hstack(m_arrays, dtype=dtype), u_arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.hstack(m_arrays, dtype=dtype), u_)
 
 
 def hypot(
@@ -2436,8 +2436,8 @@ def row_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_)
 
 
 def searchsorted(
@@ -2571,8 +2571,8 @@ def stack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(jnp.stack(m_arrays, axis=axis, dtype=dtype), u_arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.stack(m_arrays, axis=axis, dtype=dtype), u_)
 
 
 def std(
@@ -2907,8 +2907,8 @@ def vstack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_)
 
 
 def where(

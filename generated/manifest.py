@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "d2602aea3557935cb556ef98468356458daf5091b2f457d180be32513bdb3436"
+SPEC_DIGEST: Final = "511fa76944a1573e246638cfcaa1aded8fcb42d2086d9dadf064847632328300"
 
 BACKENDS: Final = (
     "numpy",

@@ -506,7 +506,7 @@ def array_split(
                 (0,) + tuple(indices_or_sections) + (m_ary.shape[axis],)
                 if not isinstance(indices_or_sections, int)
                 else tuple(
-                    (
+                    
                         i * (m_ary.shape[axis] // indices_or_sections)
                         + (
                             i
@@ -514,7 +514,7 @@ def array_split(
                             else m_ary.shape[axis] % indices_or_sections
                         )
                         for i in range(indices_or_sections + 1)
-                    )
+                    
                 )
             ]
             for j in range(len(b) - 1)
@@ -606,7 +606,7 @@ def choose(
     m_a, u_a = _lift(a)
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
-    m_choices, u_choices = _r.align_seq("choose", m_choices, u_choices, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     return _r.keep(
         ndx.take_along_axis(
             ndx.stack(ndx.broadcast_arrays(m_a, *m_choices)[1:]),
@@ -626,7 +626,7 @@ def choose(
             ),
             axis=0,
         )[0, ...],
-        u_choices,
+        u_,
     )
 
 
@@ -657,12 +657,12 @@ def column_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     return _r.keep(
         ndx.concat(
             [ndx.reshape(t, (-1, 1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=1
         ),
-        u_tup,
+        u_,
     )
 
 
@@ -698,13 +698,13 @@ def concatenate(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     return _r.keep(
         ndx.astype(
             ndx.concat(m_arrays, axis=axis),
             ndx.concat(m_arrays, axis=axis).dtype if dtype is None else dtype,
         ),
-        u_arrays,
+        u_,
     )
 
 
@@ -1028,7 +1028,7 @@ def dstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     return _r.keep(
         ndx.concat(
             [
@@ -1056,7 +1056,7 @@ def dstack(
             ),
             dtype,
         ),
-        u_arrays,
+        u_,
     )
 
 
@@ -1584,7 +1584,7 @@ def hstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     return _r.keep(
         ndx.concat(
             [ndx.reshape(t, (-1,)) if ndx.asarray(t).ndim == 0 else t for t in m_arrays],
@@ -1598,7 +1598,7 @@ def hstack(
             ),
             dtype,
         ),
-        u_arrays,
+        u_,
     )
 
 
@@ -1724,7 +1724,7 @@ def interp(
                         ndx.asarray(xq).shape,
                     ),
                     1,
-                    xs.shape[0] - 1,
+                    m_xp.shape[0] + (0 if m_period is None else 2) - 1,
                 )
             ]
         ][0],
@@ -2859,7 +2859,7 @@ def row_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     return _r.keep(
         ndx.concat(
             [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
@@ -2871,7 +2871,7 @@ def row_stack(
             ),
             dtype,
         ),
-        u_tup,
+        u_,
     )
 
 
@@ -3030,13 +3030,13 @@ def stack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     return _r.keep(
         ndx.astype(
             ndx.stack(m_arrays, axis=axis),
             ndx.stack(m_arrays, axis=axis).dtype if dtype is None else dtype,
         ),
-        u_arrays,
+        u_,
     )
 
 
@@ -3441,7 +3441,7 @@ def vstack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("vstack", m_tup, u_tup, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     return _r.keep(
         ndx.concat(
             [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
@@ -3453,7 +3453,7 @@ def vstack(
             ),
             dtype,
         ),
-        u_tup,
+        u_,
     )
 
 

@@ -609,7 +609,7 @@ def choose(
     m_a, u_a = _lift(a)
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
-    m_choices, u_choices = _r.align_seq("choose", m_choices, u_choices, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     return _r.keep(
         torch.gather(
             torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
@@ -625,7 +625,7 @@ def choose(
                 *m_choices,
             )[0].unsqueeze(0),
         )[0],
-        u_choices,
+        u_,
     )
 
 
@@ -656,8 +656,8 @@ def column_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(torch.column_stack(m_tup), u_tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(torch.column_stack(m_tup), u_)
 
 
 def compress(
@@ -694,13 +694,13 @@ def concatenate(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     return _r.keep(
         torch.cat(
             [torch.as_tensor(t).reshape(-1) for t in m_arrays] if axis is None else m_arrays,
             dim=0 if axis is None else axis,
         ).to(_convert.torch_dtype(dtype)),
-        u_arrays,
+        u_,
     )
 
 
@@ -1023,8 +1023,8 @@ def dstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(torch.dstack(m_arrays).to(_convert.torch_dtype(dtype)), u_arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.dstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
 
 
 def ediff1d(
@@ -1547,8 +1547,8 @@ def hstack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(torch.hstack(m_arrays).to(_convert.torch_dtype(dtype)), u_arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.hstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
 
 
 def hypot(
@@ -2926,8 +2926,8 @@ def row_stack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
 
 
 def searchsorted(
@@ -3070,8 +3070,8 @@ def stack(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(torch.stack(m_arrays, dim=axis).to(_convert.torch_dtype(dtype)), u_arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.stack(m_arrays, dim=axis).to(_convert.torch_dtype(dtype)), u_)
 
 
 def std(
@@ -3431,8 +3431,8 @@ def vstack(
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
-    m_tup, u_tup = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
 
 
 def where(

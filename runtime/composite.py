@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from polyunit.backend import backend_of_type, default_backend, module, select
+from polyunit.backend import backend_of_type, default_backend, module
+from polyunit.backend import select as _select
 from polyunit.convert import convert_array, to_numpy_array
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
@@ -38,12 +39,10 @@ __all__ = [
     "triu_indices",
 ]
 
-_select = select  # `select` is also the public np.select-like function below
-
 
 def _shape(x: object) -> tuple[int, ...]:
-    shape = getattr(x, "shape", None)
-    return tuple(shape) if shape is not None else tuple(np.shape(x))  # type: ignore[arg-type]
+    shape: Any = getattr(x, "shape", None)
+    return tuple(shape) if shape is not None else tuple(np.shape(x))  # type: ignore[call-overload]
 
 
 def _unit_arg(unit: object) -> Unit | None:
@@ -262,7 +261,7 @@ def promote_dtypes(*args: Any) -> list[Any]:
         if backend_of_type(type(m)) != backend:
             m = convert_array(m, backend)
         lifted.append(Quantity._new(m, a.unit) if isinstance(a, Quantity) else m)
-    common = _result_type(backend, [getattr(x, "dtype") for x in lifted])
+    common = _result_type(backend, [x.dtype for x in lifted])
     return [mod.astype(x, common) for x in lifted]
 
 
@@ -347,4 +346,3 @@ def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Any, Any]:
     mod = module(default_backend())
     result: tuple[Any, Any] = mod.triu_indices_from(mod.zeros((n, n if m is None else m)), k=k)
     return result
-
