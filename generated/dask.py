@@ -505,7 +505,7 @@ def array_split(
                 (0,) + tuple(indices_or_sections) + (m_ary.shape[axis],)
                 if not isinstance(indices_or_sections, int)
                 else tuple(
-                    
+                    [
                         i * (m_ary.shape[axis] // indices_or_sections)
                         + (
                             i
@@ -513,7 +513,7 @@ def array_split(
                             else m_ary.shape[axis] % indices_or_sections
                         )
                         for i in range(indices_or_sections + 1)
-                    
+                    ]
                 )
             ]
             for j in range(len(b) - 1)

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "511fa76944a1573e246638cfcaa1aded8fcb42d2086d9dadf064847632328300"
+SPEC_DIGEST: Final = "572a5c6a3fd5e1a21e7ed81c3022008b408996f2206bf44e2355bd8adb84f2f5"
 
 BACKENDS: Final = (
     "numpy",
