@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "572a5c6a3fd5e1a21e7ed81c3022008b408996f2206bf44e2355bd8adb84f2f5"
+SPEC_DIGEST: Final = "c5251597a8159986df59272c63ef50a452cac19bfaa02dd4f50269e722101296"
 
 BACKENDS: Final = (
     "numpy",
@@ -2238,7 +2238,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "override",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "var": {
         "cupy": "native",

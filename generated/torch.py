@@ -3366,7 +3366,15 @@ def vander(
     """
     m_x, u_x = _lift(x)
     m_x, u = _custom.vander("vander", m_x, u_x, unit)
-    return _r.changed(torch.vander(m_x, N=N, increasing=increasing), u)
+    return _r.changed(
+        m_x.reshape(-1, 1)
+        ** (
+            torch.arange(m_x.shape[0] if N is None else N, device=m_x.device)
+            if increasing
+            else torch.arange(m_x.shape[0] if N is None else N, device=m_x.device).flip(0)
+        ),
+        u,
+    )
 
 
 def var(
