@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "c5251597a8159986df59272c63ef50a452cac19bfaa02dd4f50269e722101296"
+SPEC_DIGEST: Final = "5dd727fefd104c93508a4b7a9629e984fff6f738984fe936fccd16785d2e30df"
 
 BACKENDS: Final = (
     "numpy",
@@ -1308,7 +1308,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -2325,9 +2325,6 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
     },
     "gcd": {
         "ndonnx": "ndonnx has no gcd",
-    },
-    "histogram": {
-        "ndonnx": "ndonnx has no histogram",
     },
     "kron": {
         "dask": "dask.array has no kron",

@@ -1541,7 +1541,54 @@ def histogram(
 
     Note: The counts are plain; `weights` must be dimensionless.
     """
-    raise _r.unsupported("math.histogram", "ndonnx", "ndonnx has no histogram")
+    m_x, u_x = _lift(x)
+    m_bins, u_bins = _lift(bins)
+    m_range, u_range = (None, None) if range is None else _lift(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_weights = _r.fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = [
+        (
+            h / ndx.sum(h) / (e[1:] - e[:-1])
+            if density
+            else h
+            if m_weights is not None
+            else ndx.astype(h, ndx.int64),
+            e,
+        )
+        for xf in [ndx.astype(ndx.reshape(m_x, (-1,)), ndx.float64)]
+        for e in [
+            ndx.astype(m_bins, ndx.float64)
+            if not isinstance(m_bins, int)
+            else (ndx.min(xf) if m_range is None else m_range[0])
+            + (
+                (ndx.max(xf) if m_range is None else m_range[1])
+                - (ndx.min(xf) if m_range is None else m_range[0])
+            )
+            * ndx.arange(m_bins + 1, dtype=ndx.float64)
+            / m_bins
+        ]
+        for n in [m_bins if isinstance(m_bins, int) else m_bins.shape[0] - 1]
+        for i in [ndx.where(xf == e[-1], n - 1, ndx.searchsorted(e, xf, side="right") - 1)]
+        for h in [
+            ndx.sum(
+                ndx.where(
+                    ndx.reshape(i, (-1, 1)) == ndx.reshape(ndx.arange(n), (1, -1)),
+                    ndx.reshape(
+                        ndx.ones_like(xf)
+                        if m_weights is None
+                        else ndx.astype(ndx.reshape(m_weights, (-1,)), ndx.float64),
+                        (-1, 1),
+                    ),
+                    0.0,
+                ),
+                axis=0,
+            )
+        ]
+    ][0]
+    return (r_[0], _r.changed(r_[1], u))
 
 
 def hsplit(
