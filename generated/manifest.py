@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "5dd727fefd104c93508a4b7a9629e984fff6f738984fe936fccd16785d2e30df"
+SPEC_DIGEST: Final = "32e970784d09281c2c9253f644d77afb228a39c2643737f94cdc0cbedbb10da4"
 
 BACKENDS: Final = (
     "numpy",
@@ -2398,6 +2398,7 @@ DIFFERENTIABLE: Final = frozenset(
         "cosh",
         "cross",
         "cumprod",
+        "cumproduct",
         "cumsum",
         "deg2rad",
         "degrees",
