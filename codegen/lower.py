@@ -262,7 +262,8 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     elif kind in ("consistent", "compare"):
         first = args[0]
         if sequence:
-            lines.append(f"m_{first}, u_{first} = _r.align_seq({q}, m_{first}, u_{first}, {first})")
+            # the common unit gets its own name: u_{first} is the list of the operands' units
+            lines.append(f"m_{first}, u_ = _r.align_seq({q}, m_{first}, u_{first}, {first})")
         for other in args[1:]:
             p = op.signature.param(str(other))
             guard = f" and {other} is not None" if p is not None and p.default == "None" else ""
@@ -270,7 +271,8 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
             lines.append(
                 f"    m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
             )
-        wrap = f"_r.keep({{}}, u_{first})" if kind == "consistent" else None
+        common = "u_" if sequence else f"u_{first}"
+        wrap = f"_r.keep({{}}, {common})" if kind == "consistent" else None
     elif kind == "product" and sequence:
         wrap = f"_r.changed({{}}, _r.product_seq(u_{args[0]}))"
     elif kind in ("product", "quotient"):
@@ -300,8 +302,15 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         wrap = f"_r.like({{}}, u_{args[0]}, _r.create_unit({args[1]}))"
     elif kind == "custom":
         fn, *names = args
-        ms = ", ".join(f"m_{n}" for n in names)
-        pairs = ", ".join(f"m_{n}, u_{n}" for n in names)
+        # Quantity arguments go in as (mantissa, unit) pairs and come back converted; Array
+        # arguments go in as their (folded) mantissa, options (axis, ...) by value.
+        params = {str(n): op.signature.param(str(n)) for n in names}
+        quantities = [n for n, p in params.items() if p is not None and p.is_quantity]
+        arrays = [n for n, p in params.items() if p is not None and p.is_operand]
+        ms = ", ".join(f"m_{n}" for n in quantities)
+        pairs = ", ".join(
+            f"m_{n}, u_{n}" if n in quantities else f"m_{n}" if n in arrays else n for n in params
+        )
         lines.append(f"{ms}, u = _custom.{fn}({q}, {pairs})")
         wrap = "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering

@@ -102,7 +102,8 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     )
     for qarg in quantity_args:
         param = sig.param(str(qarg))
-        if param is not None and not param.is_quantity:
+        # custom rules may also take options (axis, ...), which the function gets by value
+        if param is not None and not param.is_quantity and rule.kind != "custom":
             report(
                 where,
                 f"{label}: rule {rule.text} treats {qarg!r} as a quantity, but its type is {param.annotation}; annotate it as Quantity",
@@ -141,6 +142,14 @@ def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Re
         report(where, f"{label}: call is not a Python expression ({exc.msg}): {call}")
         return
     allowed = {p.name for p in op.signature.params} | import_names(backend.imports) | SAFE_BUILTINS
+    # names a comprehension binds (`[da.ravel(a) for a in arrays]`) are local to the expression
+    allowed |= {
+        n.id
+        for c in ast.walk(tree)
+        if isinstance(c, ast.comprehension)
+        for n in ast.walk(c.target)
+        if isinstance(n, ast.Name)
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id not in allowed:
             hint = "a parameter, the backend's imports, or a plain builtin"

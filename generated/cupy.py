@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, overload
 
@@ -22,6 +23,8 @@ __all__ = [
     "amax",
     "amin",
     "any",
+    "append",
+    "arange",
     "arccos",
     "arccosh",
     "arcsin",
@@ -33,18 +36,27 @@ __all__ = [
     "argmin",
     "argsort",
     "around",
+    "array_split",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "choose",
     "clip",
+    "column_stack",
+    "compress",
+    "concatenate",
     "conj",
     "conjugate",
+    "convolve",
+    "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cross",
     "cumprod",
+    "cumproduct",
     "cumsum",
     "deg2rad",
     "degrees",
@@ -53,7 +65,11 @@ __all__ = [
     "diagonal",
     "diff",
     "divide",
+    "divmod",
     "dot",
+    "dsplit",
+    "dstack",
+    "ediff1d",
     "empty",
     "empty_like",
     "equal",
@@ -61,9 +77,12 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "extract",
     "eye",
     "fabs",
+    "fill_diagonal",
     "fix",
+    "flatten",
     "flip",
     "fliplr",
     "flipud",
@@ -75,17 +94,25 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gather",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "interp",
+    "intersect1d",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "lcm",
     "less",
     "less_equal",
     "linspace",
@@ -108,8 +135,11 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "modf",
     "moveaxis",
+    "multi_dot",
     "multiply",
+    "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nancumprod",
@@ -119,6 +149,7 @@ __all__ = [
     "nanmedian",
     "nanmin",
     "nanpercentile",
+    "nanprod",
     "nanquantile",
     "nanstd",
     "nansum",
@@ -132,6 +163,8 @@ __all__ = [
     "percentile",
     "positive",
     "power",
+    "prod",
+    "product",
     "ptp",
     "quantile",
     "rad2deg",
@@ -140,12 +173,14 @@ __all__ = [
     "real",
     "reciprocal",
     "remainder",
+    "remove_diag",
     "repeat",
     "reshape",
     "rint",
     "roll",
     "rot90",
     "round",
+    "row_stack",
     "searchsorted",
     "sign",
     "signbit",
@@ -153,9 +188,11 @@ __all__ = [
     "sinc",
     "sinh",
     "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "std",
     "subtract",
     "sum",
@@ -167,14 +204,22 @@ __all__ = [
     "tile",
     "trace",
     "transpose",
+    "trapezoid",
     "tri",
     "tril",
+    "tril_indices_from",
     "triu",
+    "triu_indices_from",
     "true_divide",
     "trunc",
+    "unflatten",
+    "unique",
+    "vander",
     "var",
     "vdot",
     "vecdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
@@ -343,6 +388,70 @@ def any(
     return cp.any(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def append(
+    arr: Quantity[cp.ndarray],
+    values: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def append(
+    arr: cp.ndarray | float, values: Quantity[cp.ndarray], axis: int | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def append(
+    arr: cp.ndarray | float, values: cp.ndarray | float, axis: int | None = None
+) -> cp.ndarray: ...
+
+
+def append(
+    arr: Quantity[cp.ndarray] | cp.ndarray | float,
+    values: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Values appended to the end of an array (both flattened when `axis` is None).
+
+    Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
+    """
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    m_values, u_values = (
+        (values.mantissa, values.unit)
+        if type(values) is Quantity and type(values.mantissa) in _native
+        else _lift(values)
+    )
+    if u_values is not u_arr:
+        m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
+    return _r.keep(cp.append(m_arr, m_values, axis=axis), u_arr)
+
+
+def arange(
+    start: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    stop: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    step: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Evenly spaced values from `start` (or 0) up to, not including, `stop`.
+
+    Unit rule: The other operands (`stop`, `step`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = (None, None) if start is None else _lift(start)
+    m_stop, u_stop = (None, None) if stop is None else _lift(stop)
+    m_step, u_step = (None, None) if step is None else _lift(step)
+    if u_stop is not u_start and stop is not None:
+        m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
+    if u_step is not u_start and step is not None:
+        m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
+    return _r.keep(cp.arange(m_start, m_stop, m_step, dtype=dtype), u_start)
+
+
 def arccos(
     x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
 ) -> cp.ndarray:
@@ -501,6 +610,23 @@ def around(
     return _r.keep(cp.around(m_x, decimals=decimals), u_x)
 
 
+def array_split(
+    ary: Quantity[cp.ndarray] | cp.ndarray | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[cp.ndarray] | cp.ndarray]:
+    """Split into sub-arrays, which may differ in size when the sections do not divide evenly.
+
+    Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
+    """
+    m_ary, u_ary = (
+        (ary.mantissa, ary.unit)
+        if type(ary) is Quantity and type(ary.mantissa) in _native
+        else _lift(ary)
+    )
+    return [_r.keep(r_, u_ary) for r_ in cp.array_split(m_ary, indices_or_sections, axis=axis)]
+
+
 @overload
 def astype(x: Quantity[cp.ndarray], dtype: Any) -> Quantity[cp.ndarray]: ...
 
@@ -520,6 +646,26 @@ def astype(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(m_x.astype(dtype), u_x)
+
+
+def average(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    keepdims: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Weighted average over the given axes.
+
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+
+    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
+    return _r.changed(cp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
 @overload
@@ -585,6 +731,20 @@ def ceil(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
     return _r.keep(cp.ceil(m_x), u_x)
 
 
+def choose(
+    a: cp.ndarray, choices: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], mode: str = "raise"
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Array built from the choices, taking each element from the choice `a` names there.
+
+    Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_a, u_a = _lift(a)
+    m_a = _r.fold("choose", m_a, u_a)
+    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    return _r.keep(cp.choose(m_a, m_choices, mode=mode), u_)
+
+
 @overload
 def clip(
     a: Quantity[cp.ndarray],
@@ -642,6 +802,61 @@ def clip(
     return _r.keep(cp.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+def column_stack(
+    tup: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Stack one-dimensional arrays as columns into a two-dimensional array.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(cp.column_stack(m_tup), u_)
+
+
+@overload
+def compress(
+    condition: cp.ndarray, a: Quantity[cp.ndarray], axis: int | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def compress(
+    condition: cp.ndarray, a: cp.ndarray | float, axis: int | None = None
+) -> cp.ndarray: ...
+
+
+def compress(
+    condition: cp.ndarray, a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("compress", m_condition, u_condition)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.compress(m_condition, m_a, axis=axis), u_a)
+
+
+def concatenate(
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+    axis: int | None = 0,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Join arrays along an existing axis (all flattened when `axis` is None).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(cp.concatenate(m_arrays, axis=axis, dtype=dtype), u_)
+
+
 @overload
 def conj(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
 
@@ -678,6 +893,79 @@ def conjugate(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarr
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.conjugate(m_x), u_x)
+
+
+@overload
+def convolve(
+    a: Quantity[cp.ndarray], v: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "full"
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def convolve(
+    a: cp.ndarray | float, v: Quantity[cp.ndarray], mode: str = "full"
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def convolve(a: cp.ndarray | float, v: cp.ndarray | float, mode: str = "full") -> cp.ndarray: ...
+
+
+def convolve(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    v: Quantity[cp.ndarray] | cp.ndarray | float,
+    mode: str = "full",
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete linear convolution of two one-dimensional arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+
+    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(cp.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+
+
+@overload
+def copysign(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def copysign(
+    x1: cp.ndarray | float, x2: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def copysign(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def copysign(
+    x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Magnitude of `x1` with the sign of `x2`, element-wise.
+
+    Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
+    return _r.changed(cp.copysign(m_x1, m_x2), u)
 
 
 def cos(
@@ -765,6 +1053,22 @@ def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = Non
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return cp.cumprod(m_x, axis=axis)
+
+
+def cumproduct(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray:
+    """Cumulative product along an axis (of the flattened array when `axis` is None); alias of cumprod.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("cumproduct", m_x, u_x, None)
+    return cp.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
@@ -936,6 +1240,27 @@ def divide(
     return _r.changed(cp.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+def divmod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> tuple[cp.ndarray, Quantity[cp.ndarray] | cp.ndarray]:
+    """Floor quotient and remainder, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
+    r_ = cp.divmod(m_x, m_y)
+    return (r_[0], _r.keep(r_[1], u_x))
+
+
 @overload
 def dot(
     a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
@@ -964,6 +1289,54 @@ def dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def dsplit(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[cp.ndarray] | cp.ndarray]:
+    """Split into sub-arrays along the third axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in cp.dsplit(m_a, indices_or_sections)]
+
+
+def dstack(
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Stack arrays along the third axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        cp.dstack(m_arrays).astype(cp.dstack(m_arrays).dtype if dtype is None else dtype), u_
+    )
+
+
+def ediff1d(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Differences between consecutive elements of the flattened array, with optional values before and after.
+
+    Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
+    m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
+    if u_to_end is not u_x and to_end is not None:
+        m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+    if u_to_begin is not u_x and to_begin is not None:
+        m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+    return _r.keep(cp.ediff1d(m_x, m_to_end, m_to_begin), u_x)
 
 
 def empty(
@@ -1079,6 +1452,33 @@ def expm1(
     return cp.expm1(m_x)
 
 
+@overload
+def extract(condition: cp.ndarray, arr: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def extract(condition: cp.ndarray, arr: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def extract(
+    condition: cp.ndarray, arr: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Elements of `arr` where `condition` is true, flattened.
+
+    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("extract", m_condition, u_condition)
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    return _r.keep(cp.extract(m_condition, m_arr), u_arr)
+
+
 def eye(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1109,6 +1509,85 @@ def fabs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
 
 @overload
+def fill_diagonal(
+    a: Quantity[cp.ndarray],
+    val: Quantity[cp.ndarray] | cp.ndarray | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fill_diagonal(
+    a: cp.ndarray | float, val: Quantity[cp.ndarray], wrap: bool = False, inplace: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fill_diagonal(
+    a: cp.ndarray | float, val: cp.ndarray | float, wrap: bool = False, inplace: bool = False
+) -> cp.ndarray: ...
+
+
+def fill_diagonal(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    val: Quantity[cp.ndarray] | cp.ndarray | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Copy of `a` with its main diagonal set to `val` (repeated along the diagonal).
+
+    Unit rule: The other operands (`val`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_val, u_val = (
+        (val.mantissa, val.unit)
+        if type(val) is Quantity and type(val.mantissa) in _native
+        else _lift(val)
+    )
+    if u_val is not u_a:
+        m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
+    return _r.keep(
+        cp.where(
+            (
+                cp.arange(m_a.size)
+                % (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                == 0
+            )
+            & (
+                cp.arange(m_a.size)
+                < (m_a.size if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
+            ),
+            cp.ravel(cp.asarray(m_val))[
+                cp.arange(m_a.size)
+                // (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                % cp.asarray(m_val).size
+            ],
+            cp.ravel(m_a),
+        )
+        .astype(m_a.dtype)
+        .reshape(m_a.shape),
+        u_a,
+    )
+
+
+@overload
 def fix(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
 
 
@@ -1125,6 +1604,43 @@ def fix(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.fix(m_x), u_x)
+
+
+@overload
+def flatten(
+    x: Quantity[cp.ndarray], start_axis: int | None = None, end_axis: int | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def flatten(
+    x: cp.ndarray | float, start_axis: int | None = None, end_axis: int | None = None
+) -> cp.ndarray: ...
+
+
+def flatten(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_axis: int | None = None,
+    end_axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        cp.reshape(
+            m_x,
+            cp.shape(m_x)[: 0 if start_axis is None else start_axis % cp.ndim(m_x)]
+            + (-1,)
+            + cp.shape(m_x)[
+                (cp.ndim(m_x) - 1 if end_axis is None else end_axis % cp.ndim(m_x)) + 1 :
+            ],
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -1462,6 +1978,67 @@ def full_like(
     return _r.keep(cp.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
 
 
+@overload
+def gather(input: Quantity[cp.ndarray], dim: int, index: cp.ndarray) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def gather(input: cp.ndarray | float, dim: int, index: cp.ndarray) -> cp.ndarray: ...
+
+
+def gather(
+    input: Quantity[cp.ndarray] | cp.ndarray | float, dim: int, index: cp.ndarray
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Values along `dim` at the positions in `index` (torch.gather semantics).
+
+    Unit rule: The result has the unit of `input` (a plain input gives a plain result).
+    """
+    m_input, u_input = (
+        (input.mantissa, input.unit)
+        if type(input) is Quantity and type(input.mantissa) in _native
+        else _lift(input)
+    )
+    m_index, u_index = _lift(index)
+    m_index = _r.fold("gather", m_index, u_index)
+    return _r.keep(cp.take_along_axis(m_input, m_index, axis=dim), u_input)
+
+
+@overload
+def gcd(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def gcd(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def gcd(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def gcd(
+    x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Greatest common divisor of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(cp.gcd(m_x1, m_x2), u_x1)
+
+
 def greater(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> cp.ndarray:
@@ -1496,6 +2073,62 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return cp.greater_equal(m_x, m_y)
+
+
+def histogram(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    bins: Quantity[cp.ndarray] | cp.ndarray | float = 10,
+    range: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    weights: cp.ndarray | None = None,
+    density: bool | None = None,
+) -> tuple[cp.ndarray, Quantity[cp.ndarray] | cp.ndarray]:
+    """Histogram of the values; returns the counts and the bin edges.
+
+    Unit rule: The bin edges have the unit of `x`; `bins` (when it gives edges) and `range` need its dimension and are converted to its unit; the counts are plain.
+
+    Note: The counts are plain; `weights` must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    m_range, u_range = (None, None) if range is None else _lift(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_weights = _r.fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = cp.histogram(m_x, bins=m_bins, range=m_range, weights=m_weights, density=density)
+    return (r_[0], _r.changed(r_[1], u))
+
+
+def hsplit(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[cp.ndarray] | cp.ndarray]:
+    """Split into sub-arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in cp.hsplit(m_a, indices_or_sections)]
+
+
+def hstack(
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Stack arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(cp.hstack(m_arrays, dtype=dtype), u_)
 
 
 @overload
@@ -1591,6 +2224,98 @@ def inner(
     return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def interp(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    xp: Quantity[cp.ndarray] | cp.ndarray | float,
+    fp: Quantity[cp.ndarray] | cp.ndarray | float,
+    left: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    right: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    period: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """One-dimensional piecewise-linear interpolation of the points (`xp`, `fp`) at `x`.
+
+    Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_xp, u_xp = (
+        (xp.mantissa, xp.unit)
+        if type(xp) is Quantity and type(xp.mantissa) in _native
+        else _lift(xp)
+    )
+    m_fp, u_fp = (
+        (fp.mantissa, fp.unit)
+        if type(fp) is Quantity and type(fp.mantissa) in _native
+        else _lift(fp)
+    )
+    m_left, u_left = (None, None) if left is None else _lift(left)
+    m_right, u_right = (None, None) if right is None else _lift(right)
+    m_period, u_period = (None, None) if period is None else _lift(period)
+    m_x, m_xp, m_fp, m_left, m_right, m_period, u = _custom.interp(
+        "interp",
+        m_x,
+        u_x,
+        m_xp,
+        u_xp,
+        m_fp,
+        u_fp,
+        m_left,
+        u_left,
+        m_right,
+        u_right,
+        m_period,
+        u_period,
+    )
+    return _r.changed(cp.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
+
+
+@overload
+def intersect1d(
+    ar1: Quantity[cp.ndarray],
+    ar2: Quantity[cp.ndarray] | cp.ndarray | float,
+    assume_unique: bool = False,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def intersect1d(
+    ar1: cp.ndarray | float, ar2: Quantity[cp.ndarray], assume_unique: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def intersect1d(
+    ar1: cp.ndarray | float, ar2: cp.ndarray | float, assume_unique: bool = False
+) -> cp.ndarray: ...
+
+
+def intersect1d(
+    ar1: Quantity[cp.ndarray] | cp.ndarray | float,
+    ar2: Quantity[cp.ndarray] | cp.ndarray | float,
+    assume_unique: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Sorted unique values present in both arrays.
+
+    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
+
+    Note: The index-returning variant (`return_indices`) is not offered.
+    """
+    m_ar1, u_ar1 = (
+        (ar1.mantissa, ar1.unit)
+        if type(ar1) is Quantity and type(ar1.mantissa) in _native
+        else _lift(ar1)
+    )
+    m_ar2, u_ar2 = (
+        (ar2.mantissa, ar2.unit)
+        if type(ar2) is Quantity and type(ar2.mantissa) in _native
+        else _lift(ar2)
+    )
+    if u_ar2 is not u_ar1:
+        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
+    return _r.keep(cp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+
+
 def isfinite(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1663,6 +2388,42 @@ def kron(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(cp.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def lcm(
+    x1: Quantity[cp.ndarray], x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lcm(x1: cp.ndarray | float, x2: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lcm(x1: cp.ndarray | float, x2: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lcm(
+    x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Least common multiple of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(cp.lcm(m_x1, m_x2), u_x1)
 
 
 def less(
@@ -2191,6 +2952,20 @@ def mod(
     return _r.keep(cp.mod(m_x1, m_x2), u_x1)
 
 
+def modf(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, Quantity[cp.ndarray] | cp.ndarray]:
+    """Fractional and integral parts, element-wise; both keep the unit.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = cp.modf(m_x)
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
 @overload
 def moveaxis(
     a: Quantity[cp.ndarray], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -2216,6 +2991,17 @@ def moveaxis(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Matrix product of two or more arrays in a single call, in the cheapest order.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
 @overload
@@ -2248,6 +3034,34 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(cp.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nan_to_num(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """NaN replaced by `nan` (zero by default), infinities by `posinf` and `neginf` (the largest finite values by default).
+
+    Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_nan, u_nan = (None, None) if nan is None else _lift(nan)
+    m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
+    m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
+    if u_nan is not u_x and nan is not None:
+        m_nan, u_x = _r.align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+    if u_posinf is not u_x and posinf is not None:
+        m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+    if u_neginf is not u_x and neginf is not None:
+        m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+    return _r.keep(
+        cp.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf),
+        u_x,
+    )
 
 
 def nanargmax(
@@ -2445,6 +3259,39 @@ def nanpercentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(cp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def nanprod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Product of the elements over the given axes, treating NaNs as one.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanprod", m_where, u_where)
+    m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        cp.nanprod(
+            cp.where(True if m_where is None else m_where, m_x, 1),
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
 
 
 @overload
@@ -2783,6 +3630,72 @@ def power(
     return _r.changed(cp.power(m_x, m_y), u)
 
 
+def prod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Product of the elements over the given axes.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("prod", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        cp.prod(
+            cp.where(True if m_where is None else m_where, m_x, 1),
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def product(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Product of the elements over the given axes; alias of prod.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("product", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        cp.prod(
+            cp.where(True if m_where is None else m_where, m_x, 1),
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
 @overload
 def ptp(
     x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -2960,6 +3873,31 @@ def remainder(
 
 
 @overload
+def remove_diag(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def remove_diag(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def remove_diag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
+    """A square matrix with its diagonal removed, shape (N, N - 1).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        cp.reshape(
+            cp.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+            (m_x.shape[0], m_x.shape[0] - 1),
+        ),
+        u_x,
+    )
+
+
+@overload
 def repeat(
     a: Quantity[cp.ndarray], repeats: int, axis: int | None = None
 ) -> Quantity[cp.ndarray]: ...
@@ -3095,6 +4033,18 @@ def round(
     return _r.keep(cp.round(m_x, decimals=decimals), u_x)
 
 
+def row_stack(
+    tup: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Stack arrays along the first axis; alias of vstack.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(cp.vstack(m_tup, dtype=dtype), u_)
+
+
 def searchsorted(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     v: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -3200,6 +4150,21 @@ def sort(
     return _r.keep(cp.sort(m_a, axis=axis), u_a)
 
 
+def split(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[cp.ndarray] | cp.ndarray]:
+    """Split into sub-arrays of equal size, or at the given indices.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in cp.split(m_a, indices_or_sections, axis=axis)]
+
+
 @overload
 def sqrt(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
@@ -3259,6 +4224,20 @@ def squeeze(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.squeeze(m_a, axis=axis), u_a)
+
+
+def stack(
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+    axis: int = 0,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Join arrays along a new axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(cp.stack(m_arrays, axis=axis, dtype=dtype), u_)
 
 
 @overload
@@ -3529,6 +4508,29 @@ def transpose(
     return _r.keep(cp.transpose(m_a, axes=axes), u_a)
 
 
+def trapezoid(
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    x: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    dx: Quantity[cp.ndarray] | cp.ndarray | float = 1.0,
+    axis: int = -1,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Integral along an axis by the composite trapezoidal rule.
+
+    Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
+    """
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_dx, u_dx = (
+        (dx.mantissa, dx.unit)
+        if type(dx) is Quantity and type(dx.mantissa) in _native
+        else _lift(dx)
+    )
+    m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
+    return _r.changed(cp.trapezoid(m_y, m_x, m_dx, axis=axis), u)
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3560,6 +4562,22 @@ def tril(
     return _r.keep(cp.tril(m_m, k=k), u_m)
 
 
+def tril_indices_from(
+    arr: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
+) -> tuple[cp.ndarray, cp.ndarray]:
+    """Row and column indices of the lower triangle (at and below the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = cp.tril_indices_from(m_arr, k=k)
+    return (r_[0], r_[1])
+
+
 @overload
 def triu(m: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
 
@@ -3579,6 +4597,22 @@ def triu(
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
     return _r.keep(cp.triu(m_m, k=k), u_m)
+
+
+def triu_indices_from(
+    arr: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
+) -> tuple[cp.ndarray, cp.ndarray]:
+    """Row and column indices of the upper triangle (at and above the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = cp.triu_indices_from(m_arr, k=k)
+    return (r_[0], r_[1])
 
 
 @overload
@@ -3630,6 +4664,81 @@ def trunc(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.trunc(m_x), u_x)
+
+
+@overload
+def unflatten(
+    x: Quantity[cp.ndarray], axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def unflatten(x: cp.ndarray | float, axis: int, sizes: int | tuple[int, ...]) -> cp.ndarray: ...
+
+
+def unflatten(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Axis `axis` expanded into the given sizes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        cp.reshape(
+            m_x,
+            cp.shape(m_x)[: axis % cp.ndim(m_x)]
+            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+            + cp.shape(m_x)[axis % cp.ndim(m_x) + 1 :],
+        ),
+        u_x,
+    )
+
+
+@overload
+def unique(
+    a: Quantity[cp.ndarray], axis: int | None = None, equal_nan: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def unique(
+    a: cp.ndarray | float, axis: int | None = None, equal_nan: bool = True
+) -> cp.ndarray: ...
+
+
+def unique(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, equal_nan: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Sorted unique elements (unique slices along `axis` when given).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+
+
+def vander(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    N: int | None = None,
+    increasing: bool = False,
+    unit: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Vandermonde matrix of a one-dimensional array (columns are powers of `x`).
+
+    Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.vander("vander", m_x, u_x, unit)
+    return _r.changed(cp.vander(m_x, N=N, increasing=increasing), u)
 
 
 @overload
@@ -3728,6 +4837,31 @@ def vecdot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(cp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def vsplit(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[cp.ndarray] | cp.ndarray]:
+    """Split into sub-arrays along the first axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in cp.vsplit(m_a, indices_or_sections)]
+
+
+def vstack(
+    tup: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Stack arrays along the first axis.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(cp.vstack(m_tup, dtype=dtype), u_)
 
 
 @overload

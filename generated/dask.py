@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, overload
 
@@ -22,6 +23,8 @@ __all__ = [
     "amax",
     "amin",
     "any",
+    "append",
+    "arange",
     "arccos",
     "arccosh",
     "arcsin",
@@ -33,18 +36,27 @@ __all__ = [
     "argmin",
     "argsort",
     "around",
+    "array_split",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "choose",
     "clip",
+    "column_stack",
+    "compress",
+    "concatenate",
     "conj",
     "conjugate",
+    "convolve",
+    "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cross",
     "cumprod",
+    "cumproduct",
     "cumsum",
     "deg2rad",
     "degrees",
@@ -53,7 +65,11 @@ __all__ = [
     "diagonal",
     "diff",
     "divide",
+    "divmod",
     "dot",
+    "dsplit",
+    "dstack",
+    "ediff1d",
     "empty",
     "empty_like",
     "equal",
@@ -61,9 +77,12 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "extract",
     "eye",
     "fabs",
+    "fill_diagonal",
     "fix",
+    "flatten",
     "flip",
     "fliplr",
     "flipud",
@@ -75,17 +94,25 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gather",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "interp",
+    "intersect1d",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "lcm",
     "less",
     "less_equal",
     "linspace",
@@ -108,8 +135,11 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "modf",
     "moveaxis",
+    "multi_dot",
     "multiply",
+    "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nancumprod",
@@ -119,6 +149,7 @@ __all__ = [
     "nanmedian",
     "nanmin",
     "nanpercentile",
+    "nanprod",
     "nanquantile",
     "nanstd",
     "nansum",
@@ -132,6 +163,8 @@ __all__ = [
     "percentile",
     "positive",
     "power",
+    "prod",
+    "product",
     "ptp",
     "quantile",
     "rad2deg",
@@ -140,12 +173,14 @@ __all__ = [
     "real",
     "reciprocal",
     "remainder",
+    "remove_diag",
     "repeat",
     "reshape",
     "rint",
     "roll",
     "rot90",
     "round",
+    "row_stack",
     "searchsorted",
     "sign",
     "signbit",
@@ -153,9 +188,11 @@ __all__ = [
     "sinc",
     "sinh",
     "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "std",
     "subtract",
     "sum",
@@ -167,14 +204,22 @@ __all__ = [
     "tile",
     "trace",
     "transpose",
+    "trapezoid",
     "tri",
     "tril",
+    "tril_indices_from",
     "triu",
+    "triu_indices_from",
     "true_divide",
     "trunc",
+    "unflatten",
+    "unique",
+    "vander",
     "var",
     "vdot",
     "vecdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
@@ -341,6 +386,84 @@ def any(
     return da.any(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def append(
+    arr: Quantity[da.Array], values: Quantity[da.Array] | da.Array | float, axis: int | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def append(
+    arr: da.Array | float, values: Quantity[da.Array], axis: int | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def append(
+    arr: da.Array | float, values: da.Array | float, axis: int | None = None
+) -> da.Array: ...
+
+
+def append(
+    arr: Quantity[da.Array] | da.Array | float,
+    values: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Values appended to the end of an array (both flattened when `axis` is None).
+
+    Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
+    """
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    m_values, u_values = (
+        (values.mantissa, values.unit)
+        if type(values) is Quantity and type(values.mantissa) in _native
+        else _lift(values)
+    )
+    if u_values is not u_arr:
+        m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
+    return _r.keep(
+        da.concatenate(
+            (da.ravel(m_arr), da.ravel(m_values)) if axis is None else (m_arr, m_values),
+            axis=0 if axis is None else axis,
+        ),
+        u_arr,
+    )
+
+
+def arange(
+    start: Quantity[da.Array] | da.Array | float | None = None,
+    stop: Quantity[da.Array] | da.Array | float | None = None,
+    step: Quantity[da.Array] | da.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Evenly spaced values from `start` (or 0) up to, not including, `stop`.
+
+    Unit rule: The other operands (`stop`, `step`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = (None, None) if start is None else _lift(start)
+    m_stop, u_stop = (None, None) if stop is None else _lift(stop)
+    m_step, u_step = (None, None) if step is None else _lift(step)
+    if u_stop is not u_start and stop is not None:
+        m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
+    if u_step is not u_start and step is not None:
+        m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
+    return _r.keep(
+        da.arange(da.asarray(m_start).compute().item(), dtype=dtype)
+        if m_stop is None
+        else da.arange(
+            da.asarray(m_start).compute().item(),
+            da.asarray(m_stop).compute().item(),
+            1 if m_step is None else da.asarray(m_step).compute().item(),
+            dtype=dtype,
+        ),
+        u_start,
+    )
+
+
 def arccos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
     """Inverse cosine, element-wise.
 
@@ -490,6 +613,44 @@ def around(
     return _r.keep(da.around(m_x, decimals=decimals), u_x)
 
 
+def array_split(
+    ary: Quantity[da.Array] | da.Array | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[da.Array] | da.Array]:
+    """Split into sub-arrays, which may differ in size when the sections do not divide evenly.
+
+    Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
+    """
+    m_ary, u_ary = (
+        (ary.mantissa, ary.unit)
+        if type(ary) is Quantity and type(ary.mantissa) in _native
+        else _lift(ary)
+    )
+    return [
+        _r.keep(r_, u_ary)
+        for r_ in [
+            da.moveaxis(da.moveaxis(m_ary, axis, 0)[b[j] : b[j + 1], ...], 0, axis)
+            for b in [
+                (0,) + tuple(indices_or_sections) + (m_ary.shape[axis],)
+                if not isinstance(indices_or_sections, int)
+                else tuple(
+                    [
+                        i * (m_ary.shape[axis] // indices_or_sections)
+                        + (
+                            i
+                            if i < m_ary.shape[axis] % indices_or_sections
+                            else m_ary.shape[axis] % indices_or_sections
+                        )
+                        for i in range(indices_or_sections + 1)
+                    ]
+                )
+            ]
+            for j in range(len(b) - 1)
+        ]
+    ]
+
+
 @overload
 def astype(x: Quantity[da.Array], dtype: Any) -> Quantity[da.Array]: ...
 
@@ -507,6 +668,26 @@ def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(m_x.astype(dtype), u_x)
+
+
+def average(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Quantity[da.Array] | da.Array | float | None = None,
+    keepdims: bool = False,
+) -> Quantity[da.Array] | da.Array:
+    """Weighted average over the given axes.
+
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+
+    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
+    return _r.changed(da.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
 @overload
@@ -570,6 +751,30 @@ def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     return _r.keep(da.ceil(m_x), u_x)
 
 
+def choose(
+    a: da.Array, choices: Sequence[Quantity[da.Array] | da.Array | float], mode: str = "raise"
+) -> Quantity[da.Array] | da.Array:
+    """Array built from the choices, taking each element from the choice `a` names there.
+
+    Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_a, u_a = _lift(a)
+    m_a = _r.fold("choose", m_a, u_a)
+    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    return _r.keep(
+        da.choose(
+            m_a % len(m_choices)
+            if mode == "wrap"
+            else da.clip(m_a, 0, len(m_choices) - 1)
+            if mode == "clip"
+            else m_a,
+            m_choices,
+        ),
+        u_,
+    )
+
+
 @overload
 def clip(
     a: Quantity[da.Array],
@@ -623,6 +828,71 @@ def clip(
     return _r.keep(da.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+def column_stack(
+    tup: Sequence[Quantity[da.Array] | da.Array | float],
+) -> Quantity[da.Array] | da.Array:
+    """Stack one-dimensional arrays as columns into a two-dimensional array.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(
+        da.concatenate(
+            [da.reshape(t, (-1, 1)) if t.ndim < 2 else t for t in [da.asarray(t0) for t0 in m_tup]],
+            axis=1,
+        ),
+        u_,
+    )
+
+
+@overload
+def compress(
+    condition: da.Array, a: Quantity[da.Array], axis: int | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def compress(condition: da.Array, a: da.Array | float, axis: int | None = None) -> da.Array: ...
+
+
+def compress(
+    condition: da.Array, a: Quantity[da.Array] | da.Array | float, axis: int | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("compress", m_condition, u_condition)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da.compress(m_condition, m_a, axis=axis), u_a)
+
+
+def concatenate(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+    axis: int | None = 0,
+    dtype: Any | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Join arrays along an existing axis (all flattened when `axis` is None).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        da.concatenate(
+            [da.ravel(t) for t in m_arrays] if axis is None else m_arrays,
+            axis=0 if axis is None else axis,
+        ).astype(m_arrays[0].dtype if dtype is None else dtype),
+        u_,
+    )
+
+
 @overload
 def conj(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
 
@@ -659,6 +929,105 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.conj(m_x), u_x)
+
+
+@overload
+def convolve(
+    a: Quantity[da.Array], v: Quantity[da.Array] | da.Array | float, mode: str = "full"
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def convolve(
+    a: da.Array | float, v: Quantity[da.Array], mode: str = "full"
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def convolve(a: da.Array | float, v: da.Array | float, mode: str = "full") -> da.Array: ...
+
+
+def convolve(
+    a: Quantity[da.Array] | da.Array | float,
+    v: Quantity[da.Array] | da.Array | float,
+    mode: str = "full",
+) -> Quantity[da.Array] | da.Array:
+    """Discrete linear convolution of two one-dimensional arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+
+    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(
+        [
+            da.matmul(
+                da.reshape(
+                    da.take(
+                        da.concatenate(
+                            [da.zeros(k - 1, dtype=lg.dtype), lg, da.zeros(k - 1, dtype=lg.dtype)]
+                        ),
+                        da.reshape(
+                            da.reshape(da.arange(n), (-1, 1)) + da.reshape(da.arange(k), (1, -1)),
+                            (-1,),
+                        ),
+                    ),
+                    (n, k),
+                ),
+                da.flip(sh),
+            )[lo:hi]
+            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+            for lo, hi in [
+                (0, n)
+                if mode == "full"
+                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                if mode == "same"
+                else (k - 1, lg.shape[0])
+            ]
+        ][0],
+        _r.product(u_a, u_v),
+    )
+
+
+@overload
+def copysign(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def copysign(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def copysign(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
+
+
+def copysign(
+    x1: Quantity[da.Array] | da.Array | float, x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Magnitude of `x1` with the sign of `x2`, element-wise.
+
+    Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
+    return _r.changed(da.copysign(m_x1, m_x2), u)
 
 
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -745,6 +1114,22 @@ def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return da.cumprod(m_x, axis=axis)
+
+
+def cumproduct(
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array:
+    """Cumulative product along an axis (of the flattened array when `axis` is None); alias of cumprod.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("cumproduct", m_x, u_x, None)
+    return da.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
@@ -910,6 +1295,27 @@ def divide(
     return _r.changed(da.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+def divmod(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> tuple[da.Array, Quantity[da.Array] | da.Array]:
+    """Floor quotient and remainder, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
+    r_ = da.divmod(m_x, m_y)
+    return (r_[0], _r.keep(r_[1], u_x))
+
+
 @overload
 def dot(
     a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
@@ -941,6 +1347,65 @@ def dot(
         m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
         _r.product(u_a, u_b),
     )
+
+
+def dsplit(
+    a: Quantity[da.Array] | da.Array | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[da.Array] | da.Array]:
+    """Split into sub-arrays along the third axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [
+        _r.keep(r_, u_a)
+        for r_ in [
+            da.moveaxis(da.moveaxis(m_a, 2, 0)[b[j] : b[j + 1], ...], 0, 2)
+            for b in [
+                (0,) + tuple(indices_or_sections) + (m_a.shape[2],)
+                if not isinstance(indices_or_sections, int)
+                else tuple(range(0, m_a.shape[2] + 1, m_a.shape[2] // indices_or_sections))
+            ]
+            for j in range(len(b) - 1)
+        ]
+    ]
+
+
+def dstack(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Stack arrays along the third axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype), u_
+    )
+
+
+def ediff1d(
+    x: Quantity[da.Array] | da.Array | float,
+    to_end: Quantity[da.Array] | da.Array | float | None = None,
+    to_begin: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Differences between consecutive elements of the flattened array, with optional values before and after.
+
+    Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
+    m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
+    if u_to_end is not u_x and to_end is not None:
+        m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+    if u_to_begin is not u_x and to_begin is not None:
+        m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+    return _r.keep(da.ediff1d(m_x, m_to_end, m_to_begin), u_x)
 
 
 def empty(
@@ -1050,6 +1515,33 @@ def expm1(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
     return da.expm1(m_x)
 
 
+@overload
+def extract(condition: da.Array, arr: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def extract(condition: da.Array, arr: da.Array | float) -> da.Array: ...
+
+
+def extract(
+    condition: da.Array, arr: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Elements of `arr` where `condition` is true, flattened.
+
+    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("extract", m_condition, u_condition)
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    return _r.keep(da.extract(m_condition, m_arr), u_arr)
+
+
 def eye(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[da.Array] | da.Array:
@@ -1083,6 +1575,86 @@ def fabs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
 
 @overload
+def fill_diagonal(
+    a: Quantity[da.Array],
+    val: Quantity[da.Array] | da.Array | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fill_diagonal(
+    a: da.Array | float, val: Quantity[da.Array], wrap: bool = False, inplace: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fill_diagonal(
+    a: da.Array | float, val: da.Array | float, wrap: bool = False, inplace: bool = False
+) -> da.Array: ...
+
+
+def fill_diagonal(
+    a: Quantity[da.Array] | da.Array | float,
+    val: Quantity[da.Array] | da.Array | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[da.Array] | da.Array:
+    """Copy of `a` with its main diagonal set to `val` (repeated along the diagonal).
+
+    Unit rule: The other operands (`val`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_val, u_val = (
+        (val.mantissa, val.unit)
+        if type(val) is Quantity and type(val.mantissa) in _native
+        else _lift(val)
+    )
+    if u_val is not u_a:
+        m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
+    return _r.keep(
+        da.where(
+            (
+                da.arange(m_a.size)
+                % (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                == 0
+            )
+            & (
+                da.arange(m_a.size)
+                < (m_a.size if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
+            ),
+            da.take(
+                da.ravel(da.asarray(m_val)),
+                da.arange(m_a.size)
+                // (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                % da.asarray(m_val).size,
+            ),
+            da.ravel(m_a),
+        )
+        .astype(m_a.dtype)
+        .reshape(m_a.shape),
+        u_a,
+    )
+
+
+@overload
 def fix(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
 
 
@@ -1099,6 +1671,44 @@ def fix(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.fix(m_x), u_x)
+
+
+@overload
+def flatten(
+    x: Quantity[da.Array], start_axis: int | None = None, end_axis: int | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def flatten(
+    x: da.Array | float, start_axis: int | None = None, end_axis: int | None = None
+) -> da.Array: ...
+
+
+def flatten(
+    x: Quantity[da.Array] | da.Array | float,
+    start_axis: int | None = None,
+    end_axis: int | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        [
+            da.reshape(
+                t,
+                t.shape[: 0 if start_axis is None else start_axis % t.ndim]
+                + (-1,)
+                + t.shape[(t.ndim - 1 if end_axis is None else end_axis % t.ndim) + 1 :],
+            )
+            for t in [da.asarray(m_x)]
+        ][0],
+        u_x,
+    )
 
 
 @overload
@@ -1447,6 +2057,90 @@ def full_like(
     )
 
 
+@overload
+def gather(input: Quantity[da.Array], dim: int, index: da.Array) -> Quantity[da.Array]: ...
+
+
+@overload
+def gather(input: da.Array | float, dim: int, index: da.Array) -> da.Array: ...
+
+
+def gather(
+    input: Quantity[da.Array] | da.Array | float, dim: int, index: da.Array
+) -> Quantity[da.Array] | da.Array:
+    """Values along `dim` at the positions in `index` (torch.gather semantics).
+
+    Unit rule: The result has the unit of `input` (a plain input gives a plain result).
+    """
+    m_input, u_input = (
+        (input.mantissa, input.unit)
+        if type(input) is Quantity and type(input.mantissa) in _native
+        else _lift(input)
+    )
+    m_index, u_index = _lift(index)
+    m_index = _r.fold("gather", m_index, u_index)
+    return _r.keep(
+        da.moveaxis(
+            da.moveaxis(m_input, dim, -1)
+            .reshape(-1)[
+                (
+                    da.moveaxis(m_index, dim, -1)
+                    + m_input.shape[dim]
+                    * da.arange(
+                        da.moveaxis(m_index, dim, -1).size
+                        // da.moveaxis(m_index, dim, -1).shape[-1]
+                    ).reshape(da.moveaxis(m_index, dim, -1).shape[:-1] + (1,))
+                ).reshape(-1)
+            ]
+            .reshape(da.moveaxis(m_index, dim, -1).shape),
+            -1,
+            dim,
+        ),
+        u_input,
+    )
+
+
+@overload
+def gcd(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def gcd(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def gcd(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
+
+
+def gcd(
+    x1: Quantity[da.Array] | da.Array | float, x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Greatest common divisor of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(
+        da.map_blocks(
+            da.asarray(m_x1)._meta.__array_namespace__().gcd, *da.broadcast_arrays(m_x1, m_x2)
+        ),
+        u_x1,
+    )
+
+
 def greater(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> da.Array:
@@ -1481,6 +2175,93 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return da.greater_equal(m_x, m_y)
+
+
+def histogram(
+    x: Quantity[da.Array] | da.Array | float,
+    bins: Quantity[da.Array] | da.Array | float = 10,
+    range: Quantity[da.Array] | da.Array | float | None = None,
+    weights: da.Array | None = None,
+    density: bool | None = None,
+) -> tuple[da.Array, Quantity[da.Array] | da.Array]:
+    """Histogram of the values; returns the counts and the bin edges.
+
+    Unit rule: The bin edges have the unit of `x`; `bins` (when it gives edges) and `range` need its dimension and are converted to its unit; the counts are plain.
+
+    Note: The counts are plain; `weights` must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    m_range, u_range = (None, None) if range is None else _lift(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_weights = _r.fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = da.histogram(
+        m_x,
+        bins=m_bins,
+        range=(da.min(m_x), da.max(m_x))
+        if m_range is None and isinstance(m_bins, int)
+        else m_range,
+        weights=m_weights,
+        density=density,
+    )
+    return (r_[0], _r.changed(r_[1], u))
+
+
+def hsplit(
+    a: Quantity[da.Array] | da.Array | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[da.Array] | da.Array]:
+    """Split into sub-arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [
+        _r.keep(r_, u_a)
+        for r_ in [
+            da.moveaxis(
+                da.moveaxis(m_a, 1 if m_a.ndim > 1 else 0, 0)[b[j] : b[j + 1], ...],
+                0,
+                1 if m_a.ndim > 1 else 0,
+            )
+            for b in [
+                (0,) + tuple(indices_or_sections) + (m_a.shape[1 if m_a.ndim > 1 else 0],)
+                if not isinstance(indices_or_sections, int)
+                else tuple(
+                    range(
+                        0,
+                        m_a.shape[1 if m_a.ndim > 1 else 0] + 1,
+                        m_a.shape[1 if m_a.ndim > 1 else 0] // indices_or_sections,
+                    )
+                )
+            ]
+            for j in range(len(b) - 1)
+        ]
+    ]
+
+
+def hstack(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Stack arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        da.hstack(m_arrays).astype(da.hstack(m_arrays).dtype if dtype is None else dtype), u_
+    )
 
 
 @overload
@@ -1581,6 +2362,132 @@ def inner(
     )
 
 
+def interp(
+    x: Quantity[da.Array] | da.Array | float,
+    xp: Quantity[da.Array] | da.Array | float,
+    fp: Quantity[da.Array] | da.Array | float,
+    left: Quantity[da.Array] | da.Array | float | None = None,
+    right: Quantity[da.Array] | da.Array | float | None = None,
+    period: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """One-dimensional piecewise-linear interpolation of the points (`xp`, `fp`) at `x`.
+
+    Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_xp, u_xp = (
+        (xp.mantissa, xp.unit)
+        if type(xp) is Quantity and type(xp.mantissa) in _native
+        else _lift(xp)
+    )
+    m_fp, u_fp = (
+        (fp.mantissa, fp.unit)
+        if type(fp) is Quantity and type(fp.mantissa) in _native
+        else _lift(fp)
+    )
+    m_left, u_left = (None, None) if left is None else _lift(left)
+    m_right, u_right = (None, None) if right is None else _lift(right)
+    m_period, u_period = (None, None) if period is None else _lift(period)
+    m_x, m_xp, m_fp, m_left, m_right, m_period, u = _custom.interp(
+        "interp",
+        m_x,
+        u_x,
+        m_xp,
+        u_xp,
+        m_fp,
+        u_fp,
+        m_left,
+        u_left,
+        m_right,
+        u_right,
+        m_period,
+        u_period,
+    )
+    return _r.changed(
+        [
+            da.where(
+                xq < xs[0],
+                fs[0] if m_left is None else m_left,
+                da.where(
+                    xq > xs[-1],
+                    fs[-1] if m_right is None else m_right,
+                    fs[i - 1] + (xq - xs[i - 1]) * (fs[i] - fs[i - 1]) / (xs[i] - xs[i - 1]),
+                ),
+            )
+            for o in [None if m_period is None else da.argtopk(-(m_xp % m_period), m_xp.shape[0])]
+            for xs, fs, xq in [
+                (m_xp, m_fp, m_x)
+                if m_period is None
+                else (
+                    da.concatenate(
+                        [
+                            (m_xp % m_period)[o][-1:] - m_period,
+                            (m_xp % m_period)[o],
+                            (m_xp % m_period)[o][:1] + m_period,
+                        ]
+                    ),
+                    da.concatenate([m_fp[o][-1:], m_fp[o], m_fp[o][:1]]),
+                    m_x % m_period,
+                )
+            ]
+            for i in [
+                da.clip(
+                    da.searchsorted(xs, da.ravel(xq), side="right").reshape(da.asarray(xq).shape),
+                    1,
+                    xs.shape[0] - 1,
+                )
+            ]
+        ][0],
+        u,
+    )
+
+
+@overload
+def intersect1d(
+    ar1: Quantity[da.Array], ar2: Quantity[da.Array] | da.Array | float, assume_unique: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def intersect1d(
+    ar1: da.Array | float, ar2: Quantity[da.Array], assume_unique: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def intersect1d(
+    ar1: da.Array | float, ar2: da.Array | float, assume_unique: bool = False
+) -> da.Array: ...
+
+
+def intersect1d(
+    ar1: Quantity[da.Array] | da.Array | float,
+    ar2: Quantity[da.Array] | da.Array | float,
+    assume_unique: bool = False,
+) -> Quantity[da.Array] | da.Array:
+    """Sorted unique values present in both arrays.
+
+    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
+
+    Note: The index-returning variant (`return_indices`) is not offered.
+    """
+    m_ar1, u_ar1 = (
+        (ar1.mantissa, ar1.unit)
+        if type(ar1) is Quantity and type(ar1.mantissa) in _native
+        else _lift(ar1)
+    )
+    m_ar2, u_ar2 = (
+        (ar2.mantissa, ar2.unit)
+        if type(ar2) is Quantity and type(ar2.mantissa) in _native
+        else _lift(ar2)
+    )
+    if u_ar2 is not u_ar1:
+        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
+    return _r.keep(da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)], u_ar1)
+
+
 def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1647,6 +2554,47 @@ def kron(
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("math.kron", "dask", "dask.array has no kron")
+
+
+@overload
+def lcm(
+    x1: Quantity[da.Array], x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lcm(x1: da.Array | float, x2: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lcm(x1: da.Array | float, x2: da.Array | float) -> da.Array: ...
+
+
+def lcm(
+    x1: Quantity[da.Array] | da.Array | float, x2: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Least common multiple of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(
+        da.map_blocks(
+            da.asarray(m_x1)._meta.__array_namespace__().lcm, *da.broadcast_arrays(m_x1, m_x2)
+        ),
+        u_x1,
+    )
 
 
 def less(
@@ -2169,6 +3117,20 @@ def mod(
     return _r.keep(da.mod(m_x1, m_x2), u_x1)
 
 
+def modf(
+    x: Quantity[da.Array] | da.Array | float,
+) -> tuple[Quantity[da.Array] | da.Array, Quantity[da.Array] | da.Array]:
+    """Fractional and integral parts, element-wise; both keep the unit.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = da.modf(m_x)
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
 @overload
 def moveaxis(
     a: Quantity[da.Array], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -2194,6 +3156,20 @@ def moveaxis(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(da.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+) -> Quantity[da.Array] | da.Array:
+    """Matrix product of two or more arrays in a single call, in the cheapest order.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(
+        [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [da.matmul(r, t)]][-1],
+        _r.product_seq(u_arrays),
+    )
 
 
 @overload
@@ -2224,6 +3200,46 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(da.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nan_to_num(
+    x: Quantity[da.Array] | da.Array | float,
+    nan: Quantity[da.Array] | da.Array | float | None = None,
+    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """NaN replaced by `nan` (zero by default), infinities by `posinf` and `neginf` (the largest finite values by default).
+
+    Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_nan, u_nan = (None, None) if nan is None else _lift(nan)
+    m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
+    m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
+    if u_nan is not u_x and nan is not None:
+        m_nan, u_x = _r.align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+    if u_posinf is not u_x and posinf is not None:
+        m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+    if u_neginf is not u_x and neginf is not None:
+        m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+    return _r.keep(
+        da.where(
+            da.isnan(m_x),
+            0.0 if m_nan is None else m_nan,
+            da.where(
+                da.isinf(m_x) & (m_x > 0),
+                da.nan_to_num(m_x) if m_posinf is None else m_posinf,
+                da.where(
+                    da.isinf(m_x) & (m_x < 0),
+                    da.nan_to_num(m_x) if m_neginf is None else m_neginf,
+                    m_x,
+                ),
+            ),
+        ),
+        u_x,
+    )
 
 
 def nanargmax(
@@ -2430,6 +3446,39 @@ def nanpercentile(
         if axis is None
         else da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims),
         u_a,
+    )
+
+
+def nanprod(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Product of the elements over the given axes, treating NaNs as one.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanprod", m_where, u_where)
+    m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        da.nanprod(
+            m_x if m_where is None else da.where(m_where, m_x, 1),
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
     )
 
 
@@ -2783,6 +3832,72 @@ def power(
     return _r.changed(da.power(m_x, m_y), u)
 
 
+def prod(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Product of the elements over the given axes.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("prod", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        da.prod(
+            m_x if m_where is None else da.where(m_where, m_x, 1),
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def product(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Product of the elements over the given axes; alias of prod.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("product", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        da.prod(
+            m_x if m_where is None else da.where(m_where, m_x, 1),
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
 @overload
 def ptp(
     x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -2969,6 +4084,31 @@ def remainder(
 
 
 @overload
+def remove_diag(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def remove_diag(x: da.Array | float) -> da.Array: ...
+
+
+def remove_diag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """A square matrix with its diagonal removed, shape (N, N - 1).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        da.reshape(
+            da.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+            (m_x.shape[0], m_x.shape[0] - 1),
+        ),
+        u_x,
+    )
+
+
+@overload
 def repeat(a: Quantity[da.Array], repeats: int, axis: int | None = None) -> Quantity[da.Array]: ...
 
 
@@ -3110,6 +4250,18 @@ def round(
     return _r.keep(da.round(m_x, decimals=decimals), u_x)
 
 
+def row_stack(
+    tup: Sequence[Quantity[da.Array] | da.Array | float], dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Stack arrays along the first axis; alias of vstack.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
+
+
 def searchsorted(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
@@ -3208,6 +4360,32 @@ def sort(
     raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
 
 
+def split(
+    a: Quantity[da.Array] | da.Array | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[da.Array] | da.Array]:
+    """Split into sub-arrays of equal size, or at the given indices.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [
+        _r.keep(r_, u_a)
+        for r_ in [
+            da.moveaxis(da.moveaxis(m_a, axis, 0)[b[j] : b[j + 1], ...], 0, axis)
+            for b in [
+                (0,) + tuple(indices_or_sections) + (m_a.shape[axis],)
+                if not isinstance(indices_or_sections, int)
+                else tuple(range(0, m_a.shape[axis] + 1, m_a.shape[axis] // indices_or_sections))
+            ]
+            for j in range(len(b) - 1)
+        ]
+    ]
+
+
 @overload
 def sqrt(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
 
@@ -3267,6 +4445,23 @@ def squeeze(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(da.squeeze(m_a, axis=axis), u_a)
+
+
+def stack(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], axis: int = 0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Join arrays along a new axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        da.stack(m_arrays, axis=axis).astype(
+            da.stack(m_arrays, axis=axis).dtype if dtype is None else dtype
+        ),
+        u_,
+    )
 
 
 @overload
@@ -3546,6 +4741,43 @@ def transpose(
     return _r.keep(da.transpose(m_a, axes=axes), u_a)
 
 
+def trapezoid(
+    y: Quantity[da.Array] | da.Array | float,
+    x: Quantity[da.Array] | da.Array | float | None = None,
+    dx: Quantity[da.Array] | da.Array | float = 1.0,
+    axis: int = -1,
+) -> Quantity[da.Array] | da.Array:
+    """Integral along an axis by the composite trapezoidal rule.
+
+    Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
+    """
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_dx, u_dx = (
+        (dx.mantissa, dx.unit)
+        if type(dx) is Quantity and type(dx.mantissa) in _native
+        else _lift(dx)
+    )
+    m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
+    return _r.changed(
+        da.sum(
+            (da.moveaxis(m_y, axis, -1)[..., 1:] + da.moveaxis(m_y, axis, -1)[..., :-1])
+            * (
+                m_dx
+                if m_x is None
+                else da.diff(
+                    da.moveaxis(m_x, axis, -1) if da.asarray(m_x).ndim == m_y.ndim else m_x
+                )
+            )
+            / 2,
+            axis=-1,
+        ),
+        u,
+    )
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[da.Array] | da.Array:
@@ -3577,6 +4809,22 @@ def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
     return _r.keep(da.tril(m_m, k=k), u_m)
 
 
+def tril_indices_from(
+    arr: Quantity[da.Array] | da.Array | float, k: int = 0
+) -> tuple[da.Array, da.Array]:
+    """Row and column indices of the lower triangle (at and below the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = da.nonzero(da.tri(m_arr.shape[-2], m_arr.shape[-1], k))
+    return (r_[0], r_[1])
+
+
 @overload
 def triu(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
 
@@ -3594,6 +4842,22 @@ def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
     return _r.keep(da.triu(m_m, k=k), u_m)
+
+
+def triu_indices_from(
+    arr: Quantity[da.Array] | da.Array | float, k: int = 0
+) -> tuple[da.Array, da.Array]:
+    """Row and column indices of the upper triangle (at and above the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = da.nonzero(1 - da.tri(m_arr.shape[-2], m_arr.shape[-1], k - 1))
+    return (r_[0], r_[1])
 
 
 @overload
@@ -3643,6 +4907,87 @@ def trunc(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.trunc(m_x), u_x)
+
+
+@overload
+def unflatten(
+    x: Quantity[da.Array], axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def unflatten(x: da.Array | float, axis: int, sizes: int | tuple[int, ...]) -> da.Array: ...
+
+
+def unflatten(
+    x: Quantity[da.Array] | da.Array | float, axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[da.Array] | da.Array:
+    """Axis `axis` expanded into the given sizes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        da.reshape(
+            m_x,
+            m_x.shape[: axis % m_x.ndim]
+            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+            + m_x.shape[axis % m_x.ndim + 1 :],
+        ),
+        u_x,
+    )
+
+
+@overload
+def unique(
+    a: Quantity[da.Array], axis: int | None = None, equal_nan: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def unique(a: da.Array | float, axis: int | None = None, equal_nan: bool = True) -> da.Array: ...
+
+
+def unique(
+    a: Quantity[da.Array] | da.Array | float, axis: int | None = None, equal_nan: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """Sorted unique elements (unique slices along `axis` when given).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da.unique(m_a) if axis is None else da.unique(m_a, axis=axis), u_a)
+
+
+def vander(
+    x: Quantity[da.Array] | da.Array | float,
+    N: int | None = None,
+    increasing: bool = False,
+    unit: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Vandermonde matrix of a one-dimensional array (columns are powers of `x`).
+
+    Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.vander("vander", m_x, u_x, unit)
+    return _r.changed(
+        da.asarray(m_x)[:, None]
+        ** (
+            da.arange(m_x.shape[0] if N is None else N)
+            if increasing
+            else da.arange(m_x.shape[0] if N is None else N)[::-1]
+        ),
+        u,
+    )
 
 
 @overload
@@ -3741,6 +5086,42 @@ def vecdot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def vsplit(
+    a: Quantity[da.Array] | da.Array | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[da.Array] | da.Array]:
+    """Split into sub-arrays along the first axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [
+        _r.keep(r_, u_a)
+        for r_ in [
+            da.moveaxis(da.moveaxis(m_a, 0, 0)[b[j] : b[j + 1], ...], 0, 0)
+            for b in [
+                (0,) + tuple(indices_or_sections) + (m_a.shape[0],)
+                if not isinstance(indices_or_sections, int)
+                else tuple(range(0, m_a.shape[0] + 1, m_a.shape[0] // indices_or_sections))
+            ]
+            for j in range(len(b) - 1)
+        ]
+    ]
+
+
+def vstack(
+    tup: Sequence[Quantity[da.Array] | da.Array | float], dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Stack arrays along the first axis.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
 
 
 @overload

@@ -21,6 +21,8 @@ __all__ = [
     "amax",
     "amin",
     "any",
+    "append",
+    "arange",
     "arccos",
     "arccosh",
     "arcsin",
@@ -32,18 +34,27 @@ __all__ = [
     "argmin",
     "argsort",
     "around",
+    "array_split",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "choose",
     "clip",
+    "column_stack",
+    "compress",
+    "concatenate",
     "conj",
     "conjugate",
+    "convolve",
+    "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cross",
     "cumprod",
+    "cumproduct",
     "cumsum",
     "deg2rad",
     "degrees",
@@ -52,7 +63,11 @@ __all__ = [
     "diagonal",
     "diff",
     "divide",
+    "divmod",
     "dot",
+    "dsplit",
+    "dstack",
+    "ediff1d",
     "empty",
     "empty_like",
     "equal",
@@ -60,9 +75,12 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "extract",
     "eye",
     "fabs",
+    "fill_diagonal",
     "fix",
+    "flatten",
     "flip",
     "fliplr",
     "flipud",
@@ -74,17 +92,25 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gather",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "interp",
+    "intersect1d",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "lcm",
     "less",
     "less_equal",
     "linspace",
@@ -107,8 +133,11 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "modf",
     "moveaxis",
+    "multi_dot",
     "multiply",
+    "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nancumprod",
@@ -118,6 +147,7 @@ __all__ = [
     "nanmedian",
     "nanmin",
     "nanpercentile",
+    "nanprod",
     "nanquantile",
     "nanstd",
     "nansum",
@@ -131,6 +161,8 @@ __all__ = [
     "percentile",
     "positive",
     "power",
+    "prod",
+    "product",
     "ptp",
     "quantile",
     "rad2deg",
@@ -139,12 +171,14 @@ __all__ = [
     "real",
     "reciprocal",
     "remainder",
+    "remove_diag",
     "repeat",
     "reshape",
     "rint",
     "roll",
     "rot90",
     "round",
+    "row_stack",
     "searchsorted",
     "sign",
     "signbit",
@@ -152,9 +186,11 @@ __all__ = [
     "sinc",
     "sinh",
     "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "std",
     "subtract",
     "sum",
@@ -166,14 +202,22 @@ __all__ = [
     "tile",
     "trace",
     "transpose",
+    "trapezoid",
     "tri",
     "tril",
+    "tril_indices_from",
     "triu",
+    "triu_indices_from",
     "true_divide",
     "trunc",
+    "unflatten",
+    "unique",
+    "vander",
     "var",
     "vdot",
     "vecdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
@@ -240,6 +284,22 @@ def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).any(x, axis, keepdims)
+
+
+def append(arr: Any, values: Any, axis: int | None = None) -> Any:
+    """Values appended to the end of an array (both flattened when `axis` is None).
+
+    Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
+    """
+    return _pick2(arr, values).append(arr, values, axis)
+
+
+def arange(start: Any = None, stop: Any = None, step: Any = None, dtype: Any | None = None) -> Any:
+    """Evenly spaced values from `start` (or 0) up to, not including, `stop`.
+
+    Unit rule: The other operands (`stop`, `step`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    return _pick(start, stop, step).arange(start, stop, step, dtype)
 
 
 def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -342,6 +402,15 @@ def around(x: Any, decimals: int = 0) -> Any:
     return (mod or _pick1(x)).around(x, decimals)
 
 
+def array_split(ary: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+    """Split into sub-arrays, which may differ in size when the sections do not divide evenly.
+
+    Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(ary.mantissa) if type(ary) is _Quantity else type(ary))
+    return (mod or _pick1(ary)).array_split(ary, indices_or_sections, axis)
+
+
 def astype(x: Any, dtype: Any) -> Any:
     """Copy of the array cast to the given data type.
 
@@ -349,6 +418,18 @@ def astype(x: Any, dtype: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).astype(x, dtype)
+
+
+def average(
+    x: Any, axis: int | tuple[int, ...] | None = None, weights: Any = None, keepdims: bool = False
+) -> Any:
+    """Weighted average over the given axes.
+
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+
+    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    """
+    return _pick2(x, weights).average(x, axis, weights, keepdims)
 
 
 def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
@@ -378,12 +459,46 @@ def ceil(x: Any) -> Any:
     return (mod or _pick1(x)).ceil(x)
 
 
+def choose(a: Any, choices: Any, mode: str = "raise") -> Any:
+    """Array built from the choices, taking each element from the choice `a` names there.
+
+    Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(a, *choices).choose(a, choices, mode)
+
+
 def clip(a: Any, a_min: Any, a_max: Any) -> Any:
     """Limit the values to the interval [`a_min`, `a_max`].
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     return _pick(a, a_min, a_max).clip(a, a_min, a_max)
+
+
+def column_stack(tup: Any) -> Any:
+    """Stack one-dimensional arrays as columns into a two-dimensional array.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*tup).column_stack(tup)
+
+
+def compress(condition: Any, a: Any, axis: int | None = None) -> Any:
+    """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    return _pick2(condition, a).compress(condition, a, axis)
+
+
+def concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = None) -> Any:
+    """Join arrays along an existing axis (all flattened when `axis` is None).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*arrays).concatenate(arrays, axis, dtype)
 
 
 def conj(x: Any) -> Any:
@@ -402,6 +517,24 @@ def conjugate(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).conjugate(x)
+
+
+def convolve(a: Any, v: Any, mode: str = "full") -> Any:
+    """Discrete linear convolution of two one-dimensional arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+
+    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    """
+    return _pick2(a, v).convolve(a, v, mode)
+
+
+def copysign(x1: Any, x2: Any) -> Any:
+    """Magnitude of `x1` with the sign of `x2`, element-wise.
+
+    Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
+    """
+    return _pick2(x1, x2).copysign(x1, x2)
 
 
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -448,6 +581,17 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).cumprod(x, axis)
+
+
+def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+    """Cumulative product along an axis (of the flattened array when `axis` is None); alias of cumprod.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).cumproduct(x, axis, dtype)
 
 
 def cumsum(x: Any, axis: int | None = None) -> Any:
@@ -523,12 +667,47 @@ def divide(x: Any, y: Any) -> Any:
     return _pick2(x, y).divide(x, y)
 
 
+def divmod(x: Any, y: Any) -> Any:
+    """Floor quotient and remainder, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
+    """
+    return _pick2(x, y).divmod(x, y)
+
+
 def dot(a: Any, b: Any) -> Any:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _pick2(a, b).dot(a, b)
+
+
+def dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
+    """Split into sub-arrays along the third axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).dsplit(a, indices_or_sections)
+
+
+def dstack(arrays: Any, dtype: Any | None = None) -> Any:
+    """Stack arrays along the third axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*arrays).dstack(arrays, dtype)
+
+
+def ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
+    """Differences between consecutive elements of the flattened array, with optional values before and after.
+
+    Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _pick(x, to_end, to_begin).ediff1d(x, to_end, to_begin)
 
 
 def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -601,6 +780,16 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return (mod or _pick1(x)).expm1(x, unit_to_scale)
 
 
+def extract(condition: Any, arr: Any) -> Any:
+    """Elements of `arr` where `condition` is true, flattened.
+
+    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    return _pick2(condition, arr).extract(condition, arr)
+
+
 def eye(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Any:
@@ -620,6 +809,16 @@ def fabs(x: Any) -> Any:
     return (mod or _pick1(x)).fabs(x)
 
 
+def fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = False) -> Any:
+    """Copy of `a` with its main diagonal set to `val` (repeated along the diagonal).
+
+    Unit rule: The other operands (`val`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
+    """
+    return _pick2(a, val).fill_diagonal(a, val, wrap, inplace)
+
+
 def fix(x: Any) -> Any:
     """Round towards zero in the unit of `x`, element-wise.
 
@@ -627,6 +826,15 @@ def fix(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).fix(x)
+
+
+def flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) -> Any:
+    """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).flatten(x, start_axis, end_axis)
 
 
 def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -728,6 +936,22 @@ def full_like(
     return _pick2(a, fill_value).full_like(a, fill_value, dtype, shape)
 
 
+def gather(input: Any, dim: int, index: Any) -> Any:
+    """Values along `dim` at the positions in `index` (torch.gather semantics).
+
+    Unit rule: The result has the unit of `input` (a plain input gives a plain result).
+    """
+    return _pick2(input, index).gather(input, dim, index)
+
+
+def gcd(x1: Any, x2: Any) -> Any:
+    """Greatest common divisor of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _pick2(x1, x2).gcd(x1, x2)
+
+
 def greater(x: Any, y: Any) -> Any:
     """Truth value of `x > y`, element-wise.
 
@@ -742,6 +966,35 @@ def greater_equal(x: Any, y: Any) -> Any:
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
     return _pick2(x, y).greater_equal(x, y)
+
+
+def histogram(
+    x: Any, bins: Any = 10, range: Any = None, weights: Any = None, density: bool | None = None
+) -> Any:
+    """Histogram of the values; returns the counts and the bin edges.
+
+    Unit rule: The bin edges have the unit of `x`; `bins` (when it gives edges) and `range` need its dimension and are converted to its unit; the counts are plain.
+
+    Note: The counts are plain; `weights` must be dimensionless.
+    """
+    return _pick(x, bins, range, weights).histogram(x, bins, range, weights, density)
+
+
+def hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
+    """Split into sub-arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).hsplit(a, indices_or_sections)
+
+
+def hstack(arrays: Any, dtype: Any | None = None) -> Any:
+    """Stack arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*arrays).hstack(arrays, dtype)
 
 
 def hypot(x: Any, y: Any) -> Any:
@@ -777,6 +1030,26 @@ def inner(a: Any, b: Any) -> Any:
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _pick2(a, b).inner(a, b)
+
+
+def interp(
+    x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None
+) -> Any:
+    """One-dimensional piecewise-linear interpolation of the points (`xp`, `fp`) at `x`.
+
+    Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
+    """
+    return _pick(x, xp, fp, left, right, period).interp(x, xp, fp, left, right, period)
+
+
+def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> Any:
+    """Sorted unique values present in both arrays.
+
+    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
+
+    Note: The index-returning variant (`return_indices`) is not offered.
+    """
+    return _pick2(ar1, ar2).intersect1d(ar1, ar2, assume_unique)
 
 
 def isfinite(x: Any) -> Any:
@@ -821,6 +1094,14 @@ def kron(a: Any, b: Any) -> Any:
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _pick2(a, b).kron(a, b)
+
+
+def lcm(x1: Any, x2: Any) -> Any:
+    """Least common multiple of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    return _pick2(x1, x2).lcm(x1, x2)
 
 
 def less(x: Any, y: Any) -> Any:
@@ -1017,6 +1298,15 @@ def mod(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).mod(x1, x2)
 
 
+def modf(x: Any) -> Any:
+    """Fractional and integral parts, element-wise; both keep the unit.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).modf(x)
+
+
 def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]) -> Any:
     """Move axes to new positions, keeping the order of the others.
 
@@ -1026,12 +1316,28 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
     return (mod or _pick1(a)).moveaxis(a, source, destination)
 
 
+def multi_dot(arrays: Any) -> Any:
+    """Matrix product of two or more arrays in a single call, in the cheapest order.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    return _pick(*arrays).multi_dot(arrays)
+
+
 def multiply(x: Any, y: Any) -> Any:
     """Product of the arguments, element-wise.
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     return _pick2(x, y).multiply(x, y)
+
+
+def nan_to_num(x: Any, nan: Any = None, posinf: Any = None, neginf: Any = None) -> Any:
+    """NaN replaced by `nan` (zero by default), infinities by `posinf` and `neginf` (the largest finite values by default).
+
+    Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _pick(x, nan, posinf, neginf).nan_to_num(x, nan, posinf, neginf)
 
 
 def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1114,6 +1420,23 @@ def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = Fals
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     return _pick2(a, q).nanpercentile(a, q, axis, keepdims)
+
+
+def nanprod(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """Product of the elements over the given axes, treating NaNs as one.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+    """
+    return _pick(x, initial, where).nanprod(x, axis, dtype, keepdims, initial, where)
 
 
 def nanquantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1239,6 +1562,40 @@ def power(x: Any, y: Any) -> Any:
     return _pick2(x, y).power(x, y)
 
 
+def prod(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """Product of the elements over the given axes.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    return _pick(x, initial, where).prod(x, axis, dtype, keepdims, initial, where)
+
+
+def product(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """Product of the elements over the given axes; alias of prod.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    return _pick(x, initial, where).product(x, axis, dtype, keepdims, initial, where)
+
+
 def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Range (maximum minus minimum) along the given axes.
 
@@ -1311,6 +1668,15 @@ def remainder(x: Any, y: Any) -> Any:
     return _pick2(x, y).remainder(x, y)
 
 
+def remove_diag(x: Any) -> Any:
+    """A square matrix with its diagonal removed, shape (N, N - 1).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).remove_diag(x)
+
+
 def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
     """Repeat each element (of the flattened array when `axis` is None).
 
@@ -1363,6 +1729,14 @@ def round(x: Any, decimals: int = 0) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).round(x, decimals)
+
+
+def row_stack(tup: Any, dtype: Any | None = None) -> Any:
+    """Stack arrays along the first axis; alias of vstack.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*tup).row_stack(tup, dtype)
 
 
 def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
@@ -1427,6 +1801,15 @@ def sort(a: Any, axis: int | None = -1) -> Any:
     return (mod or _pick1(a)).sort(a, axis)
 
 
+def split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+    """Split into sub-arrays of equal size, or at the given indices.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).split(a, indices_or_sections, axis)
+
+
 def sqrt(x: Any) -> Any:
     """Non-negative square root, element-wise.
 
@@ -1452,6 +1835,14 @@ def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
     return (mod or _pick1(a)).squeeze(a, axis)
+
+
+def stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
+    """Join arrays along a new axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*arrays).stack(arrays, axis, dtype)
 
 
 def std(
@@ -1552,6 +1943,14 @@ def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
     return (mod or _pick1(a)).transpose(a, axes)
 
 
+def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
+    """Integral along an axis by the composite trapezoidal rule.
+
+    Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
+    """
+    return _pick(y, x, dx).trapezoid(y, x, dx, axis)
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Any:
@@ -1571,6 +1970,15 @@ def tril(m: Any, k: int = 0) -> Any:
     return (mod or _pick1(m)).tril(m, k)
 
 
+def tril_indices_from(arr: Any, k: int = 0) -> Any:
+    """Row and column indices of the lower triangle (at and below the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))
+    return (mod or _pick1(arr)).tril_indices_from(arr, k)
+
+
 def triu(m: Any, k: int = 0) -> Any:
     """Copy with the elements below the k-th diagonal set to zero.
 
@@ -1578,6 +1986,15 @@ def triu(m: Any, k: int = 0) -> Any:
     """
     mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
     return (mod or _pick1(m)).triu(m, k)
+
+
+def triu_indices_from(arr: Any, k: int = 0) -> Any:
+    """Row and column indices of the upper triangle (at and above the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))
+    return (mod or _pick1(arr)).triu_indices_from(arr, k)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -1595,6 +2012,35 @@ def trunc(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).trunc(x)
+
+
+def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
+    """Axis `axis` expanded into the given sizes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).unflatten(x, axis, sizes)
+
+
+def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
+    """Sorted unique elements (unique slices along `axis` when given).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).unique(a, axis, equal_nan)
+
+
+def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None) -> Any:
+    """Vandermonde matrix of a one-dimensional array (columns are powers of `x`).
+
+    Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).vander(x, N, increasing, unit)
 
 
 def var(
@@ -1622,6 +2068,23 @@ def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _pick2(a, b).vecdot(a, b, axis)
+
+
+def vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
+    """Split into sub-arrays along the first axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).vsplit(a, indices_or_sections)
+
+
+def vstack(tup: Any, dtype: Any | None = None) -> Any:
+    """Stack arrays along the first axis.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    return _pick(*tup).vstack(tup, dtype)
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:

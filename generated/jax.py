@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, overload
 
@@ -23,6 +24,8 @@ __all__ = [
     "amax",
     "amin",
     "any",
+    "append",
+    "arange",
     "arccos",
     "arccosh",
     "arcsin",
@@ -34,18 +37,27 @@ __all__ = [
     "argmin",
     "argsort",
     "around",
+    "array_split",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "choose",
     "clip",
+    "column_stack",
+    "compress",
+    "concatenate",
     "conj",
     "conjugate",
+    "convolve",
+    "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cross",
     "cumprod",
+    "cumproduct",
     "cumsum",
     "deg2rad",
     "degrees",
@@ -54,7 +66,11 @@ __all__ = [
     "diagonal",
     "diff",
     "divide",
+    "divmod",
     "dot",
+    "dsplit",
+    "dstack",
+    "ediff1d",
     "empty",
     "empty_like",
     "equal",
@@ -62,9 +78,12 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "extract",
     "eye",
     "fabs",
+    "fill_diagonal",
     "fix",
+    "flatten",
     "flip",
     "fliplr",
     "flipud",
@@ -76,17 +95,25 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gather",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "interp",
+    "intersect1d",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "lcm",
     "less",
     "less_equal",
     "linspace",
@@ -109,8 +136,11 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "modf",
     "moveaxis",
+    "multi_dot",
     "multiply",
+    "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nancumprod",
@@ -120,6 +150,7 @@ __all__ = [
     "nanmedian",
     "nanmin",
     "nanpercentile",
+    "nanprod",
     "nanquantile",
     "nanstd",
     "nansum",
@@ -133,6 +164,8 @@ __all__ = [
     "percentile",
     "positive",
     "power",
+    "prod",
+    "product",
     "ptp",
     "quantile",
     "rad2deg",
@@ -141,12 +174,14 @@ __all__ = [
     "real",
     "reciprocal",
     "remainder",
+    "remove_diag",
     "repeat",
     "reshape",
     "rint",
     "roll",
     "rot90",
     "round",
+    "row_stack",
     "searchsorted",
     "sign",
     "signbit",
@@ -154,9 +189,11 @@ __all__ = [
     "sinc",
     "sinh",
     "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "std",
     "subtract",
     "sum",
@@ -168,14 +205,22 @@ __all__ = [
     "tile",
     "trace",
     "transpose",
+    "trapezoid",
     "tri",
     "tril",
+    "tril_indices_from",
     "triu",
+    "triu_indices_from",
     "true_divide",
     "trunc",
+    "unflatten",
+    "unique",
+    "vander",
     "var",
     "vdot",
     "vecdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
@@ -344,6 +389,70 @@ def any(
     return jnp.any(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def append(
+    arr: Quantity[jax.Array],
+    values: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def append(
+    arr: jax.Array | float, values: Quantity[jax.Array], axis: int | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def append(
+    arr: jax.Array | float, values: jax.Array | float, axis: int | None = None
+) -> jax.Array: ...
+
+
+def append(
+    arr: Quantity[jax.Array] | jax.Array | float,
+    values: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Values appended to the end of an array (both flattened when `axis` is None).
+
+    Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
+    """
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    m_values, u_values = (
+        (values.mantissa, values.unit)
+        if type(values) is Quantity and type(values.mantissa) in _native
+        else _lift(values)
+    )
+    if u_values is not u_arr:
+        m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
+    return _r.keep(jnp.append(m_arr, m_values, axis=axis), u_arr)
+
+
+def arange(
+    start: Quantity[jax.Array] | jax.Array | float | None = None,
+    stop: Quantity[jax.Array] | jax.Array | float | None = None,
+    step: Quantity[jax.Array] | jax.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Evenly spaced values from `start` (or 0) up to, not including, `stop`.
+
+    Unit rule: The other operands (`stop`, `step`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = (None, None) if start is None else _lift(start)
+    m_stop, u_stop = (None, None) if stop is None else _lift(stop)
+    m_step, u_step = (None, None) if step is None else _lift(step)
+    if u_stop is not u_start and stop is not None:
+        m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
+    if u_step is not u_start and step is not None:
+        m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
+    return _r.keep(jnp.arange(m_start, m_stop, m_step, dtype=dtype), u_start)
+
+
 def arccos(
     x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
 ) -> jax.Array:
@@ -502,6 +611,23 @@ def around(
     return _r.keep(jnp.around(m_x, decimals=decimals), u_x)
 
 
+def array_split(
+    ary: Quantity[jax.Array] | jax.Array | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[jax.Array] | jax.Array]:
+    """Split into sub-arrays, which may differ in size when the sections do not divide evenly.
+
+    Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
+    """
+    m_ary, u_ary = (
+        (ary.mantissa, ary.unit)
+        if type(ary) is Quantity and type(ary.mantissa) in _native
+        else _lift(ary)
+    )
+    return [_r.keep(r_, u_ary) for r_ in jnp.array_split(m_ary, indices_or_sections, axis=axis)]
+
+
 @overload
 def astype(x: Quantity[jax.Array], dtype: Any) -> Quantity[jax.Array]: ...
 
@@ -521,6 +647,26 @@ def astype(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.astype(m_x, dtype), u_x)
+
+
+def average(
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Quantity[jax.Array] | jax.Array | float | None = None,
+    keepdims: bool = False,
+) -> Quantity[jax.Array] | jax.Array:
+    """Weighted average over the given axes.
+
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+
+    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
+    return _r.changed(jnp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
 @overload
@@ -586,6 +732,20 @@ def ceil(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     return _r.keep(jnp.ceil(m_x), u_x)
 
 
+def choose(
+    a: jax.Array, choices: Sequence[Quantity[jax.Array] | jax.Array | float], mode: str = "raise"
+) -> Quantity[jax.Array] | jax.Array:
+    """Array built from the choices, taking each element from the choice `a` names there.
+
+    Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_a, u_a = _lift(a)
+    m_a = _r.fold("choose", m_a, u_a)
+    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    return _r.keep(jnp.choose(m_a, m_choices, mode=mode), u_)
+
+
 @overload
 def clip(
     a: Quantity[jax.Array],
@@ -639,6 +799,59 @@ def clip(
     return _r.keep(jnp.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+def column_stack(
+    tup: Sequence[Quantity[jax.Array] | jax.Array | float],
+) -> Quantity[jax.Array] | jax.Array:
+    """Stack one-dimensional arrays as columns into a two-dimensional array.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(jnp.column_stack(m_tup), u_)
+
+
+@overload
+def compress(
+    condition: jax.Array, a: Quantity[jax.Array], axis: int | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def compress(condition: jax.Array, a: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+
+
+def compress(
+    condition: jax.Array, a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("compress", m_condition, u_condition)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.compress(m_condition, m_a, axis=axis), u_a)
+
+
+def concatenate(
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+    axis: int | None = 0,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Join arrays along an existing axis (all flattened when `axis` is None).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.concatenate(m_arrays, axis=axis, dtype=dtype), u_)
+
+
 @overload
 def conj(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
 
@@ -675,6 +888,77 @@ def conjugate(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array]
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.conjugate(m_x), u_x)
+
+
+@overload
+def convolve(
+    a: Quantity[jax.Array], v: Quantity[jax.Array] | jax.Array | float, mode: str = "full"
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def convolve(
+    a: jax.Array | float, v: Quantity[jax.Array], mode: str = "full"
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def convolve(a: jax.Array | float, v: jax.Array | float, mode: str = "full") -> jax.Array: ...
+
+
+def convolve(
+    a: Quantity[jax.Array] | jax.Array | float,
+    v: Quantity[jax.Array] | jax.Array | float,
+    mode: str = "full",
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete linear convolution of two one-dimensional arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+
+    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(jnp.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+
+
+@overload
+def copysign(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def copysign(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def copysign(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
+
+
+def copysign(
+    x1: Quantity[jax.Array] | jax.Array | float, x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Magnitude of `x1` with the sign of `x2`, element-wise.
+
+    Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
+    return _r.changed(jnp.copysign(m_x1, m_x2), u)
 
 
 def cos(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -760,6 +1044,22 @@ def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None)
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return jnp.cumprod(m_x, axis=axis)
+
+
+def cumproduct(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array:
+    """Cumulative product along an axis (of the flattened array when `axis` is None); alias of cumprod.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("cumproduct", m_x, u_x, None)
+    return jnp.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
@@ -929,6 +1229,27 @@ def divide(
     return _r.changed(jnp.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+def divmod(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array]:
+    """Floor quotient and remainder, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
+    r_ = jnp.divmod(m_x, m_y)
+    return (r_[0], _r.keep(r_[1], u_x))
+
+
 @overload
 def dot(
     a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
@@ -957,6 +1278,52 @@ def dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(jnp.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def dsplit(
+    a: Quantity[jax.Array] | jax.Array | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[jax.Array] | jax.Array]:
+    """Split into sub-arrays along the third axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in jnp.dsplit(m_a, indices_or_sections)]
+
+
+def dstack(
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float], dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Stack arrays along the third axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.dstack(m_arrays, dtype=dtype), u_)
+
+
+def ediff1d(
+    x: Quantity[jax.Array] | jax.Array | float,
+    to_end: Quantity[jax.Array] | jax.Array | float | None = None,
+    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Differences between consecutive elements of the flattened array, with optional values before and after.
+
+    Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
+    m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
+    if u_to_end is not u_x and to_end is not None:
+        m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+    if u_to_begin is not u_x and to_begin is not None:
+        m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+    return _r.keep(jnp.ediff1d(m_x, m_to_end, m_to_begin), u_x)
 
 
 def empty(
@@ -1070,6 +1437,33 @@ def expm1(
     return jnp.expm1(m_x)
 
 
+@overload
+def extract(condition: jax.Array, arr: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def extract(condition: jax.Array, arr: jax.Array | float) -> jax.Array: ...
+
+
+def extract(
+    condition: jax.Array, arr: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Elements of `arr` where `condition` is true, flattened.
+
+    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("extract", m_condition, u_condition)
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    return _r.keep(jnp.extract(m_condition, m_arr), u_arr)
+
+
 def eye(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1100,6 +1494,85 @@ def fabs(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
 
 @overload
+def fill_diagonal(
+    a: Quantity[jax.Array],
+    val: Quantity[jax.Array] | jax.Array | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fill_diagonal(
+    a: jax.Array | float, val: Quantity[jax.Array], wrap: bool = False, inplace: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fill_diagonal(
+    a: jax.Array | float, val: jax.Array | float, wrap: bool = False, inplace: bool = False
+) -> jax.Array: ...
+
+
+def fill_diagonal(
+    a: Quantity[jax.Array] | jax.Array | float,
+    val: Quantity[jax.Array] | jax.Array | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[jax.Array] | jax.Array:
+    """Copy of `a` with its main diagonal set to `val` (repeated along the diagonal).
+
+    Unit rule: The other operands (`val`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_val, u_val = (
+        (val.mantissa, val.unit)
+        if type(val) is Quantity and type(val.mantissa) in _native
+        else _lift(val)
+    )
+    if u_val is not u_a:
+        m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
+    return _r.keep(
+        jnp.where(
+            (
+                jnp.arange(m_a.size)
+                % (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                == 0
+            )
+            & (
+                jnp.arange(m_a.size)
+                < (m_a.size if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
+            ),
+            jnp.ravel(m_val)[
+                jnp.arange(m_a.size)
+                // (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                % jnp.size(m_val)
+            ],
+            jnp.ravel(m_a),
+        )
+        .astype(m_a.dtype)
+        .reshape(m_a.shape),
+        u_a,
+    )
+
+
+@overload
 def fix(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
 
 
@@ -1116,6 +1589,43 @@ def fix(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.trunc(m_x), u_x)
+
+
+@overload
+def flatten(
+    x: Quantity[jax.Array], start_axis: int | None = None, end_axis: int | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def flatten(
+    x: jax.Array | float, start_axis: int | None = None, end_axis: int | None = None
+) -> jax.Array: ...
+
+
+def flatten(
+    x: Quantity[jax.Array] | jax.Array | float,
+    start_axis: int | None = None,
+    end_axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        jnp.reshape(
+            m_x,
+            jnp.shape(m_x)[: 0 if start_axis is None else start_axis % jnp.ndim(m_x)]
+            + (-1,)
+            + jnp.shape(m_x)[
+                (jnp.ndim(m_x) - 1 if end_axis is None else end_axis % jnp.ndim(m_x)) + 1 :
+            ],
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -1453,6 +1963,67 @@ def full_like(
     return _r.keep(jnp.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
 
 
+@overload
+def gather(input: Quantity[jax.Array], dim: int, index: jax.Array) -> Quantity[jax.Array]: ...
+
+
+@overload
+def gather(input: jax.Array | float, dim: int, index: jax.Array) -> jax.Array: ...
+
+
+def gather(
+    input: Quantity[jax.Array] | jax.Array | float, dim: int, index: jax.Array
+) -> Quantity[jax.Array] | jax.Array:
+    """Values along `dim` at the positions in `index` (torch.gather semantics).
+
+    Unit rule: The result has the unit of `input` (a plain input gives a plain result).
+    """
+    m_input, u_input = (
+        (input.mantissa, input.unit)
+        if type(input) is Quantity and type(input.mantissa) in _native
+        else _lift(input)
+    )
+    m_index, u_index = _lift(index)
+    m_index = _r.fold("gather", m_index, u_index)
+    return _r.keep(jnp.take_along_axis(m_input, m_index, axis=dim), u_input)
+
+
+@overload
+def gcd(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def gcd(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def gcd(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
+
+
+def gcd(
+    x1: Quantity[jax.Array] | jax.Array | float, x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Greatest common divisor of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(jnp.gcd(m_x1, m_x2), u_x1)
+
+
 def greater(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> jax.Array:
@@ -1487,6 +2058,62 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return jnp.greater_equal(m_x, m_y)
+
+
+def histogram(
+    x: Quantity[jax.Array] | jax.Array | float,
+    bins: Quantity[jax.Array] | jax.Array | float = 10,
+    range: Quantity[jax.Array] | jax.Array | float | None = None,
+    weights: jax.Array | None = None,
+    density: bool | None = None,
+) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array]:
+    """Histogram of the values; returns the counts and the bin edges.
+
+    Unit rule: The bin edges have the unit of `x`; `bins` (when it gives edges) and `range` need its dimension and are converted to its unit; the counts are plain.
+
+    Note: The counts are plain; `weights` must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    m_range, u_range = (None, None) if range is None else _lift(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_weights = _r.fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = jnp.histogram(m_x, bins=m_bins, range=m_range, weights=m_weights, density=density)
+    return (r_[0], _r.changed(r_[1], u))
+
+
+def hsplit(
+    a: Quantity[jax.Array] | jax.Array | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[jax.Array] | jax.Array]:
+    """Split into sub-arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in jnp.hsplit(m_a, indices_or_sections)]
+
+
+def hstack(
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float], dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Stack arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.hstack(m_arrays, dtype=dtype), u_)
 
 
 @overload
@@ -1582,6 +2209,98 @@ def inner(
     return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def interp(
+    x: Quantity[jax.Array] | jax.Array | float,
+    xp: Quantity[jax.Array] | jax.Array | float,
+    fp: Quantity[jax.Array] | jax.Array | float,
+    left: Quantity[jax.Array] | jax.Array | float | None = None,
+    right: Quantity[jax.Array] | jax.Array | float | None = None,
+    period: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """One-dimensional piecewise-linear interpolation of the points (`xp`, `fp`) at `x`.
+
+    Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_xp, u_xp = (
+        (xp.mantissa, xp.unit)
+        if type(xp) is Quantity and type(xp.mantissa) in _native
+        else _lift(xp)
+    )
+    m_fp, u_fp = (
+        (fp.mantissa, fp.unit)
+        if type(fp) is Quantity and type(fp.mantissa) in _native
+        else _lift(fp)
+    )
+    m_left, u_left = (None, None) if left is None else _lift(left)
+    m_right, u_right = (None, None) if right is None else _lift(right)
+    m_period, u_period = (None, None) if period is None else _lift(period)
+    m_x, m_xp, m_fp, m_left, m_right, m_period, u = _custom.interp(
+        "interp",
+        m_x,
+        u_x,
+        m_xp,
+        u_xp,
+        m_fp,
+        u_fp,
+        m_left,
+        u_left,
+        m_right,
+        u_right,
+        m_period,
+        u_period,
+    )
+    return _r.changed(jnp.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
+
+
+@overload
+def intersect1d(
+    ar1: Quantity[jax.Array],
+    ar2: Quantity[jax.Array] | jax.Array | float,
+    assume_unique: bool = False,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def intersect1d(
+    ar1: jax.Array | float, ar2: Quantity[jax.Array], assume_unique: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def intersect1d(
+    ar1: jax.Array | float, ar2: jax.Array | float, assume_unique: bool = False
+) -> jax.Array: ...
+
+
+def intersect1d(
+    ar1: Quantity[jax.Array] | jax.Array | float,
+    ar2: Quantity[jax.Array] | jax.Array | float,
+    assume_unique: bool = False,
+) -> Quantity[jax.Array] | jax.Array:
+    """Sorted unique values present in both arrays.
+
+    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
+
+    Note: The index-returning variant (`return_indices`) is not offered.
+    """
+    m_ar1, u_ar1 = (
+        (ar1.mantissa, ar1.unit)
+        if type(ar1) is Quantity and type(ar1.mantissa) in _native
+        else _lift(ar1)
+    )
+    m_ar2, u_ar2 = (
+        (ar2.mantissa, ar2.unit)
+        if type(ar2) is Quantity and type(ar2.mantissa) in _native
+        else _lift(ar2)
+    )
+    if u_ar2 is not u_ar1:
+        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
+    return _r.keep(jnp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+
+
 def isfinite(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1654,6 +2373,42 @@ def kron(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(jnp.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def lcm(
+    x1: Quantity[jax.Array], x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lcm(x1: jax.Array | float, x2: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lcm(x1: jax.Array | float, x2: jax.Array | float) -> jax.Array: ...
+
+
+def lcm(
+    x1: Quantity[jax.Array] | jax.Array | float, x2: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Least common multiple of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(jnp.lcm(m_x1, m_x2), u_x1)
 
 
 def less(
@@ -2178,6 +2933,20 @@ def mod(
     return _r.keep(jnp.mod(m_x1, m_x2), u_x1)
 
 
+def modf(
+    x: Quantity[jax.Array] | jax.Array | float,
+) -> tuple[Quantity[jax.Array] | jax.Array, Quantity[jax.Array] | jax.Array]:
+    """Fractional and integral parts, element-wise; both keep the unit.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = jnp.modf(m_x)
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
 @overload
 def moveaxis(
     a: Quantity[jax.Array], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -2203,6 +2972,17 @@ def moveaxis(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(jnp.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+) -> Quantity[jax.Array] | jax.Array:
+    """Matrix product of two or more arrays in a single call, in the cheapest order.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(jnp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
 @overload
@@ -2233,6 +3013,34 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(jnp.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nan_to_num(
+    x: Quantity[jax.Array] | jax.Array | float,
+    nan: Quantity[jax.Array] | jax.Array | float | None = None,
+    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """NaN replaced by `nan` (zero by default), infinities by `posinf` and `neginf` (the largest finite values by default).
+
+    Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_nan, u_nan = (None, None) if nan is None else _lift(nan)
+    m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
+    m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
+    if u_nan is not u_x and nan is not None:
+        m_nan, u_x = _r.align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+    if u_posinf is not u_x and posinf is not None:
+        m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+    if u_neginf is not u_x and neginf is not None:
+        m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+    return _r.keep(
+        jnp.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf),
+        u_x,
+    )
 
 
 def nanargmax(
@@ -2430,6 +3238,35 @@ def nanpercentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(jnp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def nanprod(
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Product of the elements over the given axes, treating NaNs as one.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanprod", m_where, u_where)
+    m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        jnp.nanprod(
+            m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where
+        ),
+        u,
+    )
 
 
 @overload
@@ -2768,6 +3605,60 @@ def power(
     return _r.changed(jnp.power(m_x, m_y), u)
 
 
+def prod(
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Product of the elements over the given axes.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("prod", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        jnp.prod(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where),
+        u,
+    )
+
+
+def product(
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Product of the elements over the given axes; alias of prod.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("product", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        jnp.prod(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where),
+        u,
+    )
+
+
 @overload
 def ptp(
     x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -2945,6 +3836,31 @@ def remainder(
 
 
 @overload
+def remove_diag(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def remove_diag(x: jax.Array | float) -> jax.Array: ...
+
+
+def remove_diag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """A square matrix with its diagonal removed, shape (N, N - 1).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        jnp.reshape(
+            jnp.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+            (m_x.shape[0], m_x.shape[0] - 1),
+        ),
+        u_x,
+    )
+
+
+@overload
 def repeat(
     a: Quantity[jax.Array], repeats: int, axis: int | None = None
 ) -> Quantity[jax.Array]: ...
@@ -3078,6 +3994,18 @@ def round(
     return _r.keep(jnp.round(m_x, decimals=decimals), u_x)
 
 
+def row_stack(
+    tup: Sequence[Quantity[jax.Array] | jax.Array | float], dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Stack arrays along the first axis; alias of vstack.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_)
+
+
 def searchsorted(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
@@ -3181,6 +4109,21 @@ def sort(
     return _r.keep(jnp.sort(m_a, axis=axis), u_a)
 
 
+def split(
+    a: Quantity[jax.Array] | jax.Array | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[jax.Array] | jax.Array]:
+    """Split into sub-arrays of equal size, or at the given indices.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in jnp.split(m_a, indices_or_sections, axis=axis)]
+
+
 @overload
 def sqrt(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
 
@@ -3240,6 +4183,20 @@ def squeeze(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(jnp.squeeze(m_a, axis=axis), u_a)
+
+
+def stack(
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+    axis: int = 0,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Join arrays along a new axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(jnp.stack(m_arrays, axis=axis, dtype=dtype), u_)
 
 
 @overload
@@ -3508,6 +4465,29 @@ def transpose(
     return _r.keep(jnp.transpose(m_a, axes=axes), u_a)
 
 
+def trapezoid(
+    y: Quantity[jax.Array] | jax.Array | float,
+    x: Quantity[jax.Array] | jax.Array | float | None = None,
+    dx: Quantity[jax.Array] | jax.Array | float = 1.0,
+    axis: int = -1,
+) -> Quantity[jax.Array] | jax.Array:
+    """Integral along an axis by the composite trapezoidal rule.
+
+    Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
+    """
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_dx, u_dx = (
+        (dx.mantissa, dx.unit)
+        if type(dx) is Quantity and type(dx.mantissa) in _native
+        else _lift(dx)
+    )
+    m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
+    return _r.changed(jnp.trapezoid(m_y, m_x, m_dx, axis=axis), u)
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3537,6 +4517,22 @@ def tril(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
     return _r.keep(jnp.tril(m_m, k=k), u_m)
 
 
+def tril_indices_from(
+    arr: Quantity[jax.Array] | jax.Array | float, k: int = 0
+) -> tuple[jax.Array, jax.Array]:
+    """Row and column indices of the lower triangle (at and below the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = jnp.tril_indices_from(m_arr, k=k)
+    return (r_[0], r_[1])
+
+
 @overload
 def triu(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
 
@@ -3554,6 +4550,22 @@ def triu(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
     return _r.keep(jnp.triu(m_m, k=k), u_m)
+
+
+def triu_indices_from(
+    arr: Quantity[jax.Array] | jax.Array | float, k: int = 0
+) -> tuple[jax.Array, jax.Array]:
+    """Row and column indices of the upper triangle (at and above the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = jnp.triu_indices_from(m_arr, k=k)
+    return (r_[0], r_[1])
 
 
 @overload
@@ -3605,6 +4617,79 @@ def trunc(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.trunc(m_x), u_x)
+
+
+@overload
+def unflatten(
+    x: Quantity[jax.Array], axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def unflatten(x: jax.Array | float, axis: int, sizes: int | tuple[int, ...]) -> jax.Array: ...
+
+
+def unflatten(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array] | jax.Array:
+    """Axis `axis` expanded into the given sizes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        jnp.reshape(
+            m_x,
+            jnp.shape(m_x)[: axis % jnp.ndim(m_x)]
+            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+            + jnp.shape(m_x)[axis % jnp.ndim(m_x) + 1 :],
+        ),
+        u_x,
+    )
+
+
+@overload
+def unique(
+    a: Quantity[jax.Array], axis: int | None = None, equal_nan: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def unique(a: jax.Array | float, axis: int | None = None, equal_nan: bool = True) -> jax.Array: ...
+
+
+def unique(
+    a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, equal_nan: bool = True
+) -> Quantity[jax.Array] | jax.Array:
+    """Sorted unique elements (unique slices along `axis` when given).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+
+
+def vander(
+    x: Quantity[jax.Array] | jax.Array | float,
+    N: int | None = None,
+    increasing: bool = False,
+    unit: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Vandermonde matrix of a one-dimensional array (columns are powers of `x`).
+
+    Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.vander("vander", m_x, u_x, unit)
+    return _r.changed(jnp.vander(m_x, N=N, increasing=increasing), u)
 
 
 @overload
@@ -3705,6 +4790,31 @@ def vecdot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(jnp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def vsplit(
+    a: Quantity[jax.Array] | jax.Array | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[jax.Array] | jax.Array]:
+    """Split into sub-arrays along the first axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in jnp.vsplit(m_a, indices_or_sections)]
+
+
+def vstack(
+    tup: Sequence[Quantity[jax.Array] | jax.Array | float], dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Stack arrays along the first axis.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_)
 
 
 @overload

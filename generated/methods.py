@@ -164,6 +164,15 @@ class QuantityMethods:
         """
         return _frontends.math.expand_dims(self, axis)
 
+    def flatten(self, start_axis: int | None = None, end_axis: int | None = None) -> Any:
+        """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+        Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+        Same as `polyunit.math.flatten(q, ...)`.
+        """
+        return _frontends.math.flatten(self, start_axis, end_axis)
+
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Maximum along the given axes, propagating NaNs.
 
@@ -202,6 +211,24 @@ class QuantityMethods:
         """
         return _frontends.math.nancumprod(self, axis)
 
+    def nanprod(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
+        """Product of the elements over the given axes, treating NaNs as one.
+
+        Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+        Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+
+        Same as `polyunit.math.nanprod(q, ...)`.
+        """
+        return _frontends.math.nanprod(self, axis, dtype, keepdims, initial, where)
+
     def outer(self, b: Any) -> Any:
         """Outer product of the two arrays, both flattened.
 
@@ -210,6 +237,24 @@ class QuantityMethods:
         Same as `polyunit.math.outer(q, ...)`.
         """
         return _frontends.math.outer(self, b)
+
+    def prod(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
+        """Product of the elements over the given axes.
+
+        Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+        Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+
+        Same as `polyunit.math.prod(q, ...)`.
+        """
+        return _frontends.math.prod(self, axis, dtype, keepdims, initial, where)
 
     def ptp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
         """Range (maximum minus minimum) along the given axes.
@@ -273,6 +318,15 @@ class QuantityMethods:
         Same as `polyunit.math.sort(q, ...)`.
         """
         return _frontends.math.sort(self, axis)
+
+    def split(self, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+        """Split into sub-arrays of equal size, or at the given indices.
+
+        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+        Same as `polyunit.math.split(q, ...)`.
+        """
+        return _frontends.math.split(self, indices_or_sections, axis)
 
     def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Any:
         """Remove axes of length one (only the given ones, when `axis` is set).

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, overload
 
@@ -23,6 +24,8 @@ __all__ = [
     "amax",
     "amin",
     "any",
+    "append",
+    "arange",
     "arccos",
     "arccosh",
     "arcsin",
@@ -34,18 +37,27 @@ __all__ = [
     "argmin",
     "argsort",
     "around",
+    "array_split",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "choose",
     "clip",
+    "column_stack",
+    "compress",
+    "concatenate",
     "conj",
     "conjugate",
+    "convolve",
+    "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cross",
     "cumprod",
+    "cumproduct",
     "cumsum",
     "deg2rad",
     "degrees",
@@ -54,7 +66,11 @@ __all__ = [
     "diagonal",
     "diff",
     "divide",
+    "divmod",
     "dot",
+    "dsplit",
+    "dstack",
+    "ediff1d",
     "empty",
     "empty_like",
     "equal",
@@ -62,9 +78,12 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "extract",
     "eye",
     "fabs",
+    "fill_diagonal",
     "fix",
+    "flatten",
     "flip",
     "fliplr",
     "flipud",
@@ -76,17 +95,25 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gather",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "interp",
+    "intersect1d",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "lcm",
     "less",
     "less_equal",
     "linspace",
@@ -109,8 +136,11 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "modf",
     "moveaxis",
+    "multi_dot",
     "multiply",
+    "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nancumprod",
@@ -120,6 +150,7 @@ __all__ = [
     "nanmedian",
     "nanmin",
     "nanpercentile",
+    "nanprod",
     "nanquantile",
     "nanstd",
     "nansum",
@@ -133,6 +164,8 @@ __all__ = [
     "percentile",
     "positive",
     "power",
+    "prod",
+    "product",
     "ptp",
     "quantile",
     "rad2deg",
@@ -141,12 +174,14 @@ __all__ = [
     "real",
     "reciprocal",
     "remainder",
+    "remove_diag",
     "repeat",
     "reshape",
     "rint",
     "roll",
     "rot90",
     "round",
+    "row_stack",
     "searchsorted",
     "sign",
     "signbit",
@@ -154,9 +189,11 @@ __all__ = [
     "sinc",
     "sinh",
     "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "std",
     "subtract",
     "sum",
@@ -168,14 +205,22 @@ __all__ = [
     "tile",
     "trace",
     "transpose",
+    "trapezoid",
     "tri",
     "tril",
+    "tril_indices_from",
     "triu",
+    "triu_indices_from",
     "true_divide",
     "trunc",
+    "unflatten",
+    "unique",
+    "vander",
     "var",
     "vdot",
     "vecdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
@@ -347,6 +392,70 @@ def any(
     return np.any(m_x, axis=axis, keepdims=keepdims)
 
 
+@overload
+def append(
+    arr: Quantity[NDArray[Any]],
+    values: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def append(
+    arr: NDArray[Any] | float, values: Quantity[NDArray[Any]], axis: int | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def append(
+    arr: NDArray[Any] | float, values: NDArray[Any] | float, axis: int | None = None
+) -> NDArray[Any]: ...
+
+
+def append(
+    arr: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    values: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Values appended to the end of an array (both flattened when `axis` is None).
+
+    Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
+    """
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    m_values, u_values = (
+        (values.mantissa, values.unit)
+        if type(values) is Quantity and type(values.mantissa) in _native
+        else _lift(values)
+    )
+    if u_values is not u_arr:
+        m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
+    return _r.keep(np.append(m_arr, m_values, axis=axis), u_arr)
+
+
+def arange(
+    start: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    stop: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    step: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Evenly spaced values from `start` (or 0) up to, not including, `stop`.
+
+    Unit rule: The other operands (`stop`, `step`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = (None, None) if start is None else _lift(start)
+    m_stop, u_stop = (None, None) if stop is None else _lift(stop)
+    m_step, u_step = (None, None) if step is None else _lift(step)
+    if u_stop is not u_start and stop is not None:
+        m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
+    if u_step is not u_start and step is not None:
+        m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
+    return _r.keep(np.arange(m_start, m_stop, m_step, dtype=dtype), u_start)
+
+
 def arccos(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
 ) -> NDArray[Any]:
@@ -512,6 +621,23 @@ def around(
     return _r.keep(np.around(m_x, decimals=decimals), u_x)
 
 
+def array_split(
+    ary: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Split into sub-arrays, which may differ in size when the sections do not divide evenly.
+
+    Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
+    """
+    m_ary, u_ary = (
+        (ary.mantissa, ary.unit)
+        if type(ary) is Quantity and type(ary.mantissa) in _native
+        else _lift(ary)
+    )
+    return [_r.keep(r_, u_ary) for r_ in np.array_split(m_ary, indices_or_sections, axis=axis)]
+
+
 @overload
 def astype(x: Quantity[NDArray[Any]], dtype: Any) -> Quantity[NDArray[Any]]: ...
 
@@ -531,6 +657,26 @@ def astype(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.astype(m_x, dtype), u_x)
+
+
+def average(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    keepdims: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Weighted average over the given axes.
+
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+
+    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
+    return _r.changed(np.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
 @overload
@@ -596,6 +742,22 @@ def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     return _r.keep(np.ceil(m_x), u_x)
 
 
+def choose(
+    a: NDArray[Any],
+    choices: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    mode: str = "raise",
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Array built from the choices, taking each element from the choice `a` names there.
+
+    Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_a, u_a = _lift(a)
+    m_a = _r.fold("choose", m_a, u_a)
+    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    return _r.keep(np.choose(m_a, m_choices, mode=mode), u_)
+
+
 @overload
 def clip(
     a: Quantity[NDArray[Any]],
@@ -653,6 +815,63 @@ def clip(
     return _r.keep(np.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+def column_stack(
+    tup: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Stack one-dimensional arrays as columns into a two-dimensional array.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(np.column_stack(m_tup), u_)
+
+
+@overload
+def compress(
+    condition: NDArray[Any], a: Quantity[NDArray[Any]], axis: int | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def compress(
+    condition: NDArray[Any], a: NDArray[Any] | float, axis: int | None = None
+) -> NDArray[Any]: ...
+
+
+def compress(
+    condition: NDArray[Any],
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("compress", m_condition, u_condition)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(np.compress(m_condition, m_a, axis=axis), u_a)
+
+
+def concatenate(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    axis: int | None = 0,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Join arrays along an existing axis (all flattened when `axis` is None).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(np.concatenate(m_arrays, axis=axis, dtype=dtype), u_)
+
+
 @overload
 def conj(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
 
@@ -691,6 +910,82 @@ def conjugate(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.conjugate(m_x), u_x)
+
+
+@overload
+def convolve(
+    a: Quantity[NDArray[Any]], v: Quantity[NDArray[Any]] | NDArray[Any] | float, mode: str = "full"
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def convolve(
+    a: NDArray[Any] | float, v: Quantity[NDArray[Any]], mode: str = "full"
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def convolve(
+    a: NDArray[Any] | float, v: NDArray[Any] | float, mode: str = "full"
+) -> NDArray[Any]: ...
+
+
+def convolve(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    mode: str = "full",
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete linear convolution of two one-dimensional arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+
+    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(np.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+
+
+@overload
+def copysign(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def copysign(
+    x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def copysign(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def copysign(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Magnitude of `x1` with the sign of `x2`, element-wise.
+
+    Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
+    return _r.changed(np.copysign(m_x1, m_x2), u)
 
 
 def cos(
@@ -783,6 +1078,24 @@ def cumprod(
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return np.cumprod(m_x, axis=axis)
+
+
+def cumproduct(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
+) -> NDArray[Any]:
+    """Cumulative product along an axis (of the flattened array when `axis` is None); alias of cumprod.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("cumproduct", m_x, u_x, None)
+    return np.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
@@ -960,6 +1273,28 @@ def divide(
     return _r.changed(np.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+def divmod(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Floor quotient and remainder, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
+    r_ = np.divmod(m_x, m_y)
+    return (r_[0], _r.keep(r_[1], u_x))
+
+
 @overload
 def dot(
     a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
@@ -991,6 +1326,54 @@ def dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def dsplit(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Split into sub-arrays along the third axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in np.dsplit(m_a, indices_or_sections)]
+
+
+def dstack(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], dtype: Any | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Stack arrays along the third axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        np.dstack(m_arrays).astype(np.dstack(m_arrays).dtype if dtype is None else dtype), u_
+    )
+
+
+def ediff1d(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Differences between consecutive elements of the flattened array, with optional values before and after.
+
+    Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
+    m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
+    if u_to_end is not u_x and to_end is not None:
+        m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+    if u_to_begin is not u_x and to_begin is not None:
+        m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+    return _r.keep(np.ediff1d(m_x, m_to_end, m_to_begin), u_x)
 
 
 def empty(
@@ -1107,6 +1490,33 @@ def expm1(
     return np.expm1(m_x)
 
 
+@overload
+def extract(condition: NDArray[Any], arr: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def extract(condition: NDArray[Any], arr: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def extract(
+    condition: NDArray[Any], arr: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Elements of `arr` where `condition` is true, flattened.
+
+    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("extract", m_condition, u_condition)
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    return _r.keep(np.extract(m_condition, m_arr), u_arr)
+
+
 def eye(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1137,6 +1547,85 @@ def fabs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
 
 @overload
+def fill_diagonal(
+    a: Quantity[NDArray[Any]],
+    val: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fill_diagonal(
+    a: NDArray[Any] | float, val: Quantity[NDArray[Any]], wrap: bool = False, inplace: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fill_diagonal(
+    a: NDArray[Any] | float, val: NDArray[Any] | float, wrap: bool = False, inplace: bool = False
+) -> NDArray[Any]: ...
+
+
+def fill_diagonal(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    val: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Copy of `a` with its main diagonal set to `val` (repeated along the diagonal).
+
+    Unit rule: The other operands (`val`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_val, u_val = (
+        (val.mantissa, val.unit)
+        if type(val) is Quantity and type(val.mantissa) in _native
+        else _lift(val)
+    )
+    if u_val is not u_a:
+        m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
+    return _r.keep(
+        np.where(
+            (
+                np.arange(m_a.size)
+                % (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                == 0
+            )
+            & (
+                np.arange(m_a.size)
+                < (m_a.size if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
+            ),
+            np.ravel(m_val)[
+                np.arange(m_a.size)
+                // (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                % np.size(m_val)
+            ],
+            np.ravel(m_a),
+        )
+        .astype(m_a.dtype)
+        .reshape(m_a.shape),
+        u_a,
+    )
+
+
+@overload
 def fix(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
 
 
@@ -1153,6 +1642,43 @@ def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.fix(m_x), u_x)
+
+
+@overload
+def flatten(
+    x: Quantity[NDArray[Any]], start_axis: int | None = None, end_axis: int | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def flatten(
+    x: NDArray[Any] | float, start_axis: int | None = None, end_axis: int | None = None
+) -> NDArray[Any]: ...
+
+
+def flatten(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_axis: int | None = None,
+    end_axis: int | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        np.reshape(
+            m_x,
+            np.shape(m_x)[: 0 if start_axis is None else start_axis % np.ndim(m_x)]
+            + (-1,)
+            + np.shape(m_x)[
+                (np.ndim(m_x) - 1 if end_axis is None else end_axis % np.ndim(m_x)) + 1 :
+            ],
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -1501,6 +2027,70 @@ def full_like(
     return _r.keep(np.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
 
 
+@overload
+def gather(
+    input: Quantity[NDArray[Any]], dim: int, index: NDArray[Any]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def gather(input: NDArray[Any] | float, dim: int, index: NDArray[Any]) -> NDArray[Any]: ...
+
+
+def gather(
+    input: Quantity[NDArray[Any]] | NDArray[Any] | float, dim: int, index: NDArray[Any]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Values along `dim` at the positions in `index` (torch.gather semantics).
+
+    Unit rule: The result has the unit of `input` (a plain input gives a plain result).
+    """
+    m_input, u_input = (
+        (input.mantissa, input.unit)
+        if type(input) is Quantity and type(input.mantissa) in _native
+        else _lift(input)
+    )
+    m_index, u_index = _lift(index)
+    m_index = _r.fold("gather", m_index, u_index)
+    return _r.keep(np.take_along_axis(m_input, m_index, axis=dim), u_input)
+
+
+@overload
+def gcd(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def gcd(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def gcd(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def gcd(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Greatest common divisor of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.gcd(m_x1, m_x2), u_x1)
+
+
 def greater(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1537,6 +2127,62 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return np.greater_equal(m_x, m_y)
+
+
+def histogram(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    bins: Quantity[NDArray[Any]] | NDArray[Any] | float = 10,
+    range: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    weights: NDArray[Any] | None = None,
+    density: bool | None = None,
+) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Histogram of the values; returns the counts and the bin edges.
+
+    Unit rule: The bin edges have the unit of `x`; `bins` (when it gives edges) and `range` need its dimension and are converted to its unit; the counts are plain.
+
+    Note: The counts are plain; `weights` must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    m_range, u_range = (None, None) if range is None else _lift(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_weights = _r.fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = np.histogram(m_x, bins=m_bins, range=m_range, weights=m_weights, density=density)
+    return (r_[0], _r.changed(r_[1], u))
+
+
+def hsplit(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Split into sub-arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in np.hsplit(m_a, indices_or_sections)]
+
+
+def hstack(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], dtype: Any | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Stack arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(np.hstack(m_arrays, dtype=dtype), u_)
 
 
 @overload
@@ -1636,6 +2282,98 @@ def inner(
     return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def interp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    xp: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    fp: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    left: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    right: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    period: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """One-dimensional piecewise-linear interpolation of the points (`xp`, `fp`) at `x`.
+
+    Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_xp, u_xp = (
+        (xp.mantissa, xp.unit)
+        if type(xp) is Quantity and type(xp.mantissa) in _native
+        else _lift(xp)
+    )
+    m_fp, u_fp = (
+        (fp.mantissa, fp.unit)
+        if type(fp) is Quantity and type(fp.mantissa) in _native
+        else _lift(fp)
+    )
+    m_left, u_left = (None, None) if left is None else _lift(left)
+    m_right, u_right = (None, None) if right is None else _lift(right)
+    m_period, u_period = (None, None) if period is None else _lift(period)
+    m_x, m_xp, m_fp, m_left, m_right, m_period, u = _custom.interp(
+        "interp",
+        m_x,
+        u_x,
+        m_xp,
+        u_xp,
+        m_fp,
+        u_fp,
+        m_left,
+        u_left,
+        m_right,
+        u_right,
+        m_period,
+        u_period,
+    )
+    return _r.changed(np.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
+
+
+@overload
+def intersect1d(
+    ar1: Quantity[NDArray[Any]],
+    ar2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    assume_unique: bool = False,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def intersect1d(
+    ar1: NDArray[Any] | float, ar2: Quantity[NDArray[Any]], assume_unique: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def intersect1d(
+    ar1: NDArray[Any] | float, ar2: NDArray[Any] | float, assume_unique: bool = False
+) -> NDArray[Any]: ...
+
+
+def intersect1d(
+    ar1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    ar2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    assume_unique: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sorted unique values present in both arrays.
+
+    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
+
+    Note: The index-returning variant (`return_indices`) is not offered.
+    """
+    m_ar1, u_ar1 = (
+        (ar1.mantissa, ar1.unit)
+        if type(ar1) is Quantity and type(ar1.mantissa) in _native
+        else _lift(ar1)
+    )
+    m_ar2, u_ar2 = (
+        (ar2.mantissa, ar2.unit)
+        if type(ar2) is Quantity and type(ar2.mantissa) in _native
+        else _lift(ar2)
+    )
+    if u_ar2 is not u_ar1:
+        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
+    return _r.keep(np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+
+
 def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1711,6 +2449,43 @@ def kron(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(np.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def lcm(
+    x1: Quantity[NDArray[Any]], x2: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lcm(x1: NDArray[Any] | float, x2: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lcm(x1: NDArray[Any] | float, x2: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lcm(
+    x1: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x2: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Least common multiple of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(np.lcm(m_x1, m_x2), u_x1)
 
 
 def less(
@@ -2252,6 +3027,20 @@ def mod(
     return _r.keep(np.mod(m_x1, m_x2), u_x1)
 
 
+def modf(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Fractional and integral parts, element-wise; both keep the unit.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = np.modf(m_x)
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
 @overload
 def moveaxis(
     a: Quantity[NDArray[Any]], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -2277,6 +3066,17 @@ def moveaxis(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(np.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Matrix product of two or more arrays in a single call, in the cheapest order.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
 @overload
@@ -2310,6 +3110,34 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nan_to_num(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """NaN replaced by `nan` (zero by default), infinities by `posinf` and `neginf` (the largest finite values by default).
+
+    Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_nan, u_nan = (None, None) if nan is None else _lift(nan)
+    m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
+    m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
+    if u_nan is not u_x and nan is not None:
+        m_nan, u_x = _r.align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+    if u_posinf is not u_x and posinf is not None:
+        m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+    if u_neginf is not u_x and neginf is not None:
+        m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+    return _r.keep(
+        np.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf),
+        u_x,
+    )
 
 
 def nanargmax(
@@ -2515,6 +3343,40 @@ def nanpercentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+
+
+def nanprod(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Product of the elements over the given axes, treating NaNs as one.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanprod", m_where, u_where)
+    m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        np.nanprod(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
 
 
 @overload
@@ -2865,6 +3727,74 @@ def power(
     return _r.changed(np.power(m_x, m_y), u)
 
 
+def prod(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Product of the elements over the given axes.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("prod", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        np.prod(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def product(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Product of the elements over the given axes; alias of prod.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("product", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        np.prod(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        )
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
 @overload
 def ptp(
     x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -3047,6 +3977,33 @@ def remainder(
 
 
 @overload
+def remove_diag(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def remove_diag(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def remove_diag(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """A square matrix with its diagonal removed, shape (N, N - 1).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        np.reshape(
+            np.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+            (m_x.shape[0], m_x.shape[0] - 1),
+        ),
+        u_x,
+    )
+
+
+@overload
 def repeat(
     a: Quantity[NDArray[Any]], repeats: int, axis: int | None = None
 ) -> Quantity[NDArray[Any]]: ...
@@ -3184,6 +4141,18 @@ def round(
     return _r.keep(np.round(m_x, decimals=decimals), u_x)
 
 
+def row_stack(
+    tup: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], dtype: Any | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Stack arrays along the first axis; alias of vstack.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(np.vstack(m_tup, dtype=dtype), u_)
+
+
 def searchsorted(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3289,6 +4258,21 @@ def sort(
     return _r.keep(np.sort(m_a, axis=axis), u_a)
 
 
+def split(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Split into sub-arrays of equal size, or at the given indices.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in np.split(m_a, indices_or_sections, axis=axis)]
+
+
 @overload
 def sqrt(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
@@ -3350,6 +4334,20 @@ def squeeze(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(np.squeeze(m_a, axis=axis), u_a)
+
+
+def stack(
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    axis: int = 0,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Join arrays along a new axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(np.stack(m_arrays, axis=axis, dtype=dtype), u_)
 
 
 @overload
@@ -3630,6 +4628,29 @@ def transpose(
     return _r.keep(np.transpose(m_a, axes=axes), u_a)
 
 
+def trapezoid(
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    dx: Quantity[NDArray[Any]] | NDArray[Any] | float = 1.0,
+    axis: int = -1,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Integral along an axis by the composite trapezoidal rule.
+
+    Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
+    """
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_dx, u_dx = (
+        (dx.mantissa, dx.unit)
+        if type(dx) is Quantity and type(dx.mantissa) in _native
+        else _lift(dx)
+    )
+    m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
+    return _r.changed(np.trapezoid(m_y, m_x, m_dx, axis=axis), u)
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3661,6 +4682,22 @@ def tril(
     return _r.keep(np.tril(m_m, k=k), u_m)
 
 
+def tril_indices_from(
+    arr: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Row and column indices of the lower triangle (at and below the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = np.tril_indices_from(m_arr, k=k)
+    return (r_[0], r_[1])
+
+
 @overload
 def triu(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
 
@@ -3680,6 +4717,22 @@ def triu(
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
     return _r.keep(np.triu(m_m, k=k), u_m)
+
+
+def triu_indices_from(
+    arr: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Row and column indices of the upper triangle (at and above the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = np.triu_indices_from(m_arr, k=k)
+    return (r_[0], r_[1])
 
 
 @overload
@@ -3734,6 +4787,83 @@ def trunc(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.trunc(m_x), u_x)
+
+
+@overload
+def unflatten(
+    x: Quantity[NDArray[Any]], axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def unflatten(x: NDArray[Any] | float, axis: int, sizes: int | tuple[int, ...]) -> NDArray[Any]: ...
+
+
+def unflatten(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Axis `axis` expanded into the given sizes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        np.reshape(
+            m_x,
+            np.shape(m_x)[: axis % np.ndim(m_x)]
+            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+            + np.shape(m_x)[axis % np.ndim(m_x) + 1 :],
+        ),
+        u_x,
+    )
+
+
+@overload
+def unique(
+    a: Quantity[NDArray[Any]], axis: int | None = None, equal_nan: bool = True
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def unique(
+    a: NDArray[Any] | float, axis: int | None = None, equal_nan: bool = True
+) -> NDArray[Any]: ...
+
+
+def unique(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    equal_nan: bool = True,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sorted unique elements (unique slices along `axis` when given).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(np.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+
+
+def vander(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    N: int | None = None,
+    increasing: bool = False,
+    unit: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Vandermonde matrix of a one-dimensional array (columns are powers of `x`).
+
+    Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.vander("vander", m_x, u_x, unit)
+    return _r.changed(np.vander(m_x, N=N, increasing=increasing), u)
 
 
 @overload
@@ -3835,6 +4965,31 @@ def vecdot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(np.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def vsplit(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Split into sub-arrays along the first axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in np.vsplit(m_a, indices_or_sections)]
+
+
+def vstack(
+    tup: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], dtype: Any | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Stack arrays along the first axis.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(np.vstack(m_tup, dtype=dtype), u_)
 
 
 @overload

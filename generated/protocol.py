@@ -8,6 +8,7 @@ list fails `make typecheck`. Nothing here runs: importing it costs one class def
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from polyunit.quantity import Quantity
@@ -75,6 +76,27 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    @overload
+    def append(
+        self, arr: Quantity[A], values: Quantity[A] | A | float, axis: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def append(
+        self, arr: A | float, values: Quantity[A], axis: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def append(self, arr: A | float, values: A | float, axis: int | None = None) -> A: ...
+
+    def arange(
+        self,
+        start: Quantity[A] | A | float | None = None,
+        stop: Quantity[A] | A | float | None = None,
+        step: Quantity[A] | A | float | None = None,
+        dtype: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
     def arccos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def arccosh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -101,11 +123,26 @@ class Ops(Protocol[A]):
     @overload
     def around(self, x: A | float, decimals: int = 0) -> A: ...
 
+    def array_split(
+        self,
+        ary: Quantity[A] | A | float,
+        indices_or_sections: int | tuple[int, ...],
+        axis: int = 0,
+    ) -> list[Quantity[A] | A]: ...
+
     @overload
     def astype(self, x: Quantity[A], dtype: Any) -> Quantity[A]: ...
 
     @overload
     def astype(self, x: A | float, dtype: Any) -> A: ...
+
+    def average(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        weights: Quantity[A] | A | float | None = None,
+        keepdims: bool = False,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def broadcast_to(self, array: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
@@ -125,6 +162,10 @@ class Ops(Protocol[A]):
     @overload
     def ceil(self, x: A | float) -> A: ...
 
+    def choose(
+        self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
+    ) -> Quantity[A] | A: ...
+
     @overload
     def clip(
         self, a: Quantity[A], a_min: Quantity[A] | A | float, a_max: Quantity[A] | A | float
@@ -141,6 +182,21 @@ class Ops(Protocol[A]):
     @overload
     def clip(self, a: A | float, a_min: A | float, a_max: A | float) -> A: ...
 
+    def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+
+    @overload
+    def compress(self, condition: A, a: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+
+    @overload
+    def compress(self, condition: A, a: A | float, axis: int | None = None) -> A: ...
+
+    def concatenate(
+        self,
+        arrays: Sequence[Quantity[A] | A | float],
+        axis: int | None = 0,
+        dtype: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
     @overload
     def conj(self, x: Quantity[A]) -> Quantity[A]: ...
 
@@ -152,6 +208,26 @@ class Ops(Protocol[A]):
 
     @overload
     def conjugate(self, x: A | float) -> A: ...
+
+    @overload
+    def convolve(
+        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "full"
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def convolve(self, a: A | float, v: Quantity[A], mode: str = "full") -> Quantity[A] | A: ...
+
+    @overload
+    def convolve(self, a: A | float, v: A | float, mode: str = "full") -> A: ...
+
+    @overload
+    def copysign(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def copysign(self, x1: A | float, x2: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def copysign(self, x1: A | float, x2: A | float) -> A: ...
 
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -174,6 +250,10 @@ class Ops(Protocol[A]):
     def cross(self, a: A | float, b: A | float) -> A: ...
 
     def cumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+
+    def cumproduct(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     @overload
     def cumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
@@ -220,6 +300,10 @@ class Ops(Protocol[A]):
     @overload
     def divide(self, x: A | float, y: A | float) -> A: ...
 
+    def divmod(
+        self, x: Quantity[A] | A | float, y: Quantity[A] | A | float
+    ) -> tuple[A, Quantity[A] | A]: ...
+
     @overload
     def dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
 
@@ -228,6 +312,21 @@ class Ops(Protocol[A]):
 
     @overload
     def dot(self, a: A | float, b: A | float) -> A: ...
+
+    def dsplit(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
+    ) -> list[Quantity[A] | A]: ...
+
+    def dstack(
+        self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
+
+    def ediff1d(
+        self,
+        x: Quantity[A] | A | float,
+        to_end: Quantity[A] | A | float | None = None,
+        to_begin: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def empty(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
@@ -255,6 +354,12 @@ class Ops(Protocol[A]):
 
     def expm1(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    @overload
+    def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def extract(self, condition: A, arr: A | float) -> A: ...
+
     def eye(
         self,
         N: int,
@@ -271,10 +376,39 @@ class Ops(Protocol[A]):
     def fabs(self, x: A | float) -> A: ...
 
     @overload
+    def fill_diagonal(
+        self,
+        a: Quantity[A],
+        val: Quantity[A] | A | float,
+        wrap: bool = False,
+        inplace: bool = False,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fill_diagonal(
+        self, a: A | float, val: Quantity[A], wrap: bool = False, inplace: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fill_diagonal(
+        self, a: A | float, val: A | float, wrap: bool = False, inplace: bool = False
+    ) -> A: ...
+
+    @overload
     def fix(self, x: Quantity[A]) -> Quantity[A]: ...
 
     @overload
     def fix(self, x: A | float) -> A: ...
+
+    @overload
+    def flatten(
+        self, x: Quantity[A], start_axis: int | None = None, end_axis: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def flatten(
+        self, x: A | float, start_axis: int | None = None, end_axis: int | None = None
+    ) -> A: ...
 
     @overload
     def flip(self, m: Quantity[A], axis: int | tuple[int, ...] | None = None) -> Quantity[A]: ...
@@ -382,9 +516,41 @@ class Ops(Protocol[A]):
         shape: int | tuple[int, ...] | None = None,
     ) -> A: ...
 
+    @overload
+    def gather(self, input: Quantity[A], dim: int, index: A) -> Quantity[A]: ...
+
+    @overload
+    def gather(self, input: A | float, dim: int, index: A) -> A: ...
+
+    @overload
+    def gcd(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def gcd(self, x1: A | float, x2: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def gcd(self, x1: A | float, x2: A | float) -> A: ...
+
     def greater(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     def greater_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def histogram(
+        self,
+        x: Quantity[A] | A | float,
+        bins: Quantity[A] | A | float = 10,
+        range: Quantity[A] | A | float | None = None,
+        weights: A | None = None,
+        density: bool | None = None,
+    ) -> tuple[A, Quantity[A] | A]: ...
+
+    def hsplit(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
+    ) -> list[Quantity[A] | A]: ...
+
+    def hstack(
+        self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def hypot(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -414,6 +580,29 @@ class Ops(Protocol[A]):
     @overload
     def inner(self, a: A | float, b: A | float) -> A: ...
 
+    def interp(
+        self,
+        x: Quantity[A] | A | float,
+        xp: Quantity[A] | A | float,
+        fp: Quantity[A] | A | float,
+        left: Quantity[A] | A | float | None = None,
+        right: Quantity[A] | A | float | None = None,
+        period: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def intersect1d(
+        self, ar1: Quantity[A], ar2: Quantity[A] | A | float, assume_unique: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def intersect1d(
+        self, ar1: A | float, ar2: Quantity[A], assume_unique: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
+
     def isfinite(self, x: Quantity[A] | A | float) -> A: ...
 
     def isinf(self, x: Quantity[A] | A | float) -> A: ...
@@ -430,6 +619,15 @@ class Ops(Protocol[A]):
 
     @overload
     def kron(self, a: A | float, b: A | float) -> A: ...
+
+    @overload
+    def lcm(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def lcm(self, x1: A | float, x2: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lcm(self, x1: A | float, x2: A | float) -> A: ...
 
     def less(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -579,6 +777,8 @@ class Ops(Protocol[A]):
     @overload
     def mod(self, x1: A | float, x2: A | float) -> A: ...
 
+    def modf(self, x: Quantity[A] | A | float) -> tuple[Quantity[A] | A, Quantity[A] | A]: ...
+
     @overload
     def moveaxis(
         self, a: Quantity[A], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -589,6 +789,8 @@ class Ops(Protocol[A]):
         self, a: A | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
     ) -> A: ...
 
+    def multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+
     @overload
     def multiply(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
 
@@ -597,6 +799,14 @@ class Ops(Protocol[A]):
 
     @overload
     def multiply(self, x: A | float, y: A | float) -> A: ...
+
+    def nan_to_num(
+        self,
+        x: Quantity[A] | A | float,
+        nan: Quantity[A] | A | float | None = None,
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def nanargmax(
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
@@ -661,6 +871,16 @@ class Ops(Protocol[A]):
     def nanpercentile(
         self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
     ) -> A: ...
+
+    def nanprod(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def nanquantile(
@@ -781,6 +1001,26 @@ class Ops(Protocol[A]):
     @overload
     def power(self, x: A | float, y: A | float) -> A: ...
 
+    def prod(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def product(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
     @overload
     def ptp(
         self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -833,6 +1073,12 @@ class Ops(Protocol[A]):
     def remainder(self, x: A | float, y: A | float) -> A: ...
 
     @overload
+    def remove_diag(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def remove_diag(self, x: A | float) -> A: ...
+
+    @overload
     def repeat(self, a: Quantity[A], repeats: int, axis: int | None = None) -> Quantity[A]: ...
 
     @overload
@@ -872,6 +1118,10 @@ class Ops(Protocol[A]):
     @overload
     def round(self, x: A | float, decimals: int = 0) -> A: ...
 
+    def row_stack(
+        self, tup: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
+
     def searchsorted(
         self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
     ) -> A: ...
@@ -892,6 +1142,10 @@ class Ops(Protocol[A]):
     @overload
     def sort(self, a: A | float, axis: int | None = -1) -> A: ...
 
+    def split(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...], axis: int = 0
+    ) -> list[Quantity[A] | A]: ...
+
     @overload
     def sqrt(self, x: Quantity[A]) -> Quantity[A] | A: ...
 
@@ -909,6 +1163,10 @@ class Ops(Protocol[A]):
 
     @overload
     def squeeze(self, a: A | float, axis: int | tuple[int, ...] | None = None) -> A: ...
+
+    def stack(
+        self, arrays: Sequence[Quantity[A] | A | float], axis: int = 0, dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def std(
@@ -996,6 +1254,14 @@ class Ops(Protocol[A]):
     @overload
     def transpose(self, a: A | float, axes: int | tuple[int, ...] | None = None) -> A: ...
 
+    def trapezoid(
+        self,
+        y: Quantity[A] | A | float,
+        x: Quantity[A] | A | float | None = None,
+        dx: Quantity[A] | A | float = 1.0,
+        axis: int = -1,
+    ) -> Quantity[A] | A: ...
+
     def tri(
         self,
         N: int,
@@ -1011,11 +1277,15 @@ class Ops(Protocol[A]):
     @overload
     def tril(self, m: A | float, k: int = 0) -> A: ...
 
+    def tril_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
+
     @overload
     def triu(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
 
     @overload
     def triu(self, m: A | float, k: int = 0) -> A: ...
+
+    def triu_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
     @overload
     def true_divide(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -1031,6 +1301,28 @@ class Ops(Protocol[A]):
 
     @overload
     def trunc(self, x: A | float) -> A: ...
+
+    @overload
+    def unflatten(self, x: Quantity[A], axis: int, sizes: int | tuple[int, ...]) -> Quantity[A]: ...
+
+    @overload
+    def unflatten(self, x: A | float, axis: int, sizes: int | tuple[int, ...]) -> A: ...
+
+    @overload
+    def unique(
+        self, a: Quantity[A], axis: int | None = None, equal_nan: bool = True
+    ) -> Quantity[A]: ...
+
+    @overload
+    def unique(self, a: A | float, axis: int | None = None, equal_nan: bool = True) -> A: ...
+
+    def vander(
+        self,
+        x: Quantity[A] | A | float,
+        N: int | None = None,
+        increasing: bool = False,
+        unit: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def var(
@@ -1069,6 +1361,14 @@ class Ops(Protocol[A]):
 
     @overload
     def vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+
+    def vsplit(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
+    ) -> list[Quantity[A] | A]: ...
+
+    def vstack(
+        self, tup: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def where(self, condition: A, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -1150,6 +1450,27 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    @overload
+    def append(
+        self, arr: Quantity[A], values: Quantity[A] | A | float, axis: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def append(
+        self, arr: A | float, values: Quantity[A], axis: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def append(self, arr: A | float, values: A | float, axis: int | None = None) -> A: ...
+
+    def arange(
+        self,
+        start: Quantity[A] | A | float | None = None,
+        stop: Quantity[A] | A | float | None = None,
+        step: Quantity[A] | A | float | None = None,
+        dtype: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
     def arccos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def arccosh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -1176,11 +1497,26 @@ class MathOps(Protocol[A]):
     @overload
     def around(self, x: A | float, decimals: int = 0) -> A: ...
 
+    def array_split(
+        self,
+        ary: Quantity[A] | A | float,
+        indices_or_sections: int | tuple[int, ...],
+        axis: int = 0,
+    ) -> list[Quantity[A] | A]: ...
+
     @overload
     def astype(self, x: Quantity[A], dtype: Any) -> Quantity[A]: ...
 
     @overload
     def astype(self, x: A | float, dtype: Any) -> A: ...
+
+    def average(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        weights: Quantity[A] | A | float | None = None,
+        keepdims: bool = False,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def broadcast_to(self, array: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
@@ -1200,6 +1536,10 @@ class MathOps(Protocol[A]):
     @overload
     def ceil(self, x: A | float) -> A: ...
 
+    def choose(
+        self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
+    ) -> Quantity[A] | A: ...
+
     @overload
     def clip(
         self, a: Quantity[A], a_min: Quantity[A] | A | float, a_max: Quantity[A] | A | float
@@ -1216,6 +1556,21 @@ class MathOps(Protocol[A]):
     @overload
     def clip(self, a: A | float, a_min: A | float, a_max: A | float) -> A: ...
 
+    def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+
+    @overload
+    def compress(self, condition: A, a: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+
+    @overload
+    def compress(self, condition: A, a: A | float, axis: int | None = None) -> A: ...
+
+    def concatenate(
+        self,
+        arrays: Sequence[Quantity[A] | A | float],
+        axis: int | None = 0,
+        dtype: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
     @overload
     def conj(self, x: Quantity[A]) -> Quantity[A]: ...
 
@@ -1227,6 +1582,26 @@ class MathOps(Protocol[A]):
 
     @overload
     def conjugate(self, x: A | float) -> A: ...
+
+    @overload
+    def convolve(
+        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "full"
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def convolve(self, a: A | float, v: Quantity[A], mode: str = "full") -> Quantity[A] | A: ...
+
+    @overload
+    def convolve(self, a: A | float, v: A | float, mode: str = "full") -> A: ...
+
+    @overload
+    def copysign(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def copysign(self, x1: A | float, x2: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def copysign(self, x1: A | float, x2: A | float) -> A: ...
 
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1249,6 +1624,10 @@ class MathOps(Protocol[A]):
     def cross(self, a: A | float, b: A | float) -> A: ...
 
     def cumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+
+    def cumproduct(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     @overload
     def cumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
@@ -1295,6 +1674,10 @@ class MathOps(Protocol[A]):
     @overload
     def divide(self, x: A | float, y: A | float) -> A: ...
 
+    def divmod(
+        self, x: Quantity[A] | A | float, y: Quantity[A] | A | float
+    ) -> tuple[A, Quantity[A] | A]: ...
+
     @overload
     def dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
 
@@ -1303,6 +1686,21 @@ class MathOps(Protocol[A]):
 
     @overload
     def dot(self, a: A | float, b: A | float) -> A: ...
+
+    def dsplit(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
+    ) -> list[Quantity[A] | A]: ...
+
+    def dstack(
+        self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
+
+    def ediff1d(
+        self,
+        x: Quantity[A] | A | float,
+        to_end: Quantity[A] | A | float | None = None,
+        to_begin: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def empty(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
@@ -1330,6 +1728,12 @@ class MathOps(Protocol[A]):
 
     def expm1(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    @overload
+    def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def extract(self, condition: A, arr: A | float) -> A: ...
+
     def eye(
         self,
         N: int,
@@ -1346,10 +1750,39 @@ class MathOps(Protocol[A]):
     def fabs(self, x: A | float) -> A: ...
 
     @overload
+    def fill_diagonal(
+        self,
+        a: Quantity[A],
+        val: Quantity[A] | A | float,
+        wrap: bool = False,
+        inplace: bool = False,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fill_diagonal(
+        self, a: A | float, val: Quantity[A], wrap: bool = False, inplace: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fill_diagonal(
+        self, a: A | float, val: A | float, wrap: bool = False, inplace: bool = False
+    ) -> A: ...
+
+    @overload
     def fix(self, x: Quantity[A]) -> Quantity[A]: ...
 
     @overload
     def fix(self, x: A | float) -> A: ...
+
+    @overload
+    def flatten(
+        self, x: Quantity[A], start_axis: int | None = None, end_axis: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def flatten(
+        self, x: A | float, start_axis: int | None = None, end_axis: int | None = None
+    ) -> A: ...
 
     @overload
     def flip(self, m: Quantity[A], axis: int | tuple[int, ...] | None = None) -> Quantity[A]: ...
@@ -1457,9 +1890,41 @@ class MathOps(Protocol[A]):
         shape: int | tuple[int, ...] | None = None,
     ) -> A: ...
 
+    @overload
+    def gather(self, input: Quantity[A], dim: int, index: A) -> Quantity[A]: ...
+
+    @overload
+    def gather(self, input: A | float, dim: int, index: A) -> A: ...
+
+    @overload
+    def gcd(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def gcd(self, x1: A | float, x2: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def gcd(self, x1: A | float, x2: A | float) -> A: ...
+
     def greater(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     def greater_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def histogram(
+        self,
+        x: Quantity[A] | A | float,
+        bins: Quantity[A] | A | float = 10,
+        range: Quantity[A] | A | float | None = None,
+        weights: A | None = None,
+        density: bool | None = None,
+    ) -> tuple[A, Quantity[A] | A]: ...
+
+    def hsplit(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
+    ) -> list[Quantity[A] | A]: ...
+
+    def hstack(
+        self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def hypot(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -1489,6 +1954,29 @@ class MathOps(Protocol[A]):
     @overload
     def inner(self, a: A | float, b: A | float) -> A: ...
 
+    def interp(
+        self,
+        x: Quantity[A] | A | float,
+        xp: Quantity[A] | A | float,
+        fp: Quantity[A] | A | float,
+        left: Quantity[A] | A | float | None = None,
+        right: Quantity[A] | A | float | None = None,
+        period: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def intersect1d(
+        self, ar1: Quantity[A], ar2: Quantity[A] | A | float, assume_unique: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def intersect1d(
+        self, ar1: A | float, ar2: Quantity[A], assume_unique: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
+
     def isfinite(self, x: Quantity[A] | A | float) -> A: ...
 
     def isinf(self, x: Quantity[A] | A | float) -> A: ...
@@ -1505,6 +1993,15 @@ class MathOps(Protocol[A]):
 
     @overload
     def kron(self, a: A | float, b: A | float) -> A: ...
+
+    @overload
+    def lcm(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def lcm(self, x1: A | float, x2: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lcm(self, x1: A | float, x2: A | float) -> A: ...
 
     def less(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -1654,6 +2151,8 @@ class MathOps(Protocol[A]):
     @overload
     def mod(self, x1: A | float, x2: A | float) -> A: ...
 
+    def modf(self, x: Quantity[A] | A | float) -> tuple[Quantity[A] | A, Quantity[A] | A]: ...
+
     @overload
     def moveaxis(
         self, a: Quantity[A], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -1664,6 +2163,8 @@ class MathOps(Protocol[A]):
         self, a: A | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
     ) -> A: ...
 
+    def multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+
     @overload
     def multiply(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
 
@@ -1672,6 +2173,14 @@ class MathOps(Protocol[A]):
 
     @overload
     def multiply(self, x: A | float, y: A | float) -> A: ...
+
+    def nan_to_num(
+        self,
+        x: Quantity[A] | A | float,
+        nan: Quantity[A] | A | float | None = None,
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def nanargmax(
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
@@ -1736,6 +2245,16 @@ class MathOps(Protocol[A]):
     def nanpercentile(
         self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
     ) -> A: ...
+
+    def nanprod(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def nanquantile(
@@ -1856,6 +2375,26 @@ class MathOps(Protocol[A]):
     @overload
     def power(self, x: A | float, y: A | float) -> A: ...
 
+    def prod(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def product(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
     @overload
     def ptp(
         self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -1908,6 +2447,12 @@ class MathOps(Protocol[A]):
     def remainder(self, x: A | float, y: A | float) -> A: ...
 
     @overload
+    def remove_diag(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def remove_diag(self, x: A | float) -> A: ...
+
+    @overload
     def repeat(self, a: Quantity[A], repeats: int, axis: int | None = None) -> Quantity[A]: ...
 
     @overload
@@ -1947,6 +2492,10 @@ class MathOps(Protocol[A]):
     @overload
     def round(self, x: A | float, decimals: int = 0) -> A: ...
 
+    def row_stack(
+        self, tup: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
+
     def searchsorted(
         self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
     ) -> A: ...
@@ -1967,6 +2516,10 @@ class MathOps(Protocol[A]):
     @overload
     def sort(self, a: A | float, axis: int | None = -1) -> A: ...
 
+    def split(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...], axis: int = 0
+    ) -> list[Quantity[A] | A]: ...
+
     @overload
     def sqrt(self, x: Quantity[A]) -> Quantity[A] | A: ...
 
@@ -1984,6 +2537,10 @@ class MathOps(Protocol[A]):
 
     @overload
     def squeeze(self, a: A | float, axis: int | tuple[int, ...] | None = None) -> A: ...
+
+    def stack(
+        self, arrays: Sequence[Quantity[A] | A | float], axis: int = 0, dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def std(
@@ -2071,6 +2628,14 @@ class MathOps(Protocol[A]):
     @overload
     def transpose(self, a: A | float, axes: int | tuple[int, ...] | None = None) -> A: ...
 
+    def trapezoid(
+        self,
+        y: Quantity[A] | A | float,
+        x: Quantity[A] | A | float | None = None,
+        dx: Quantity[A] | A | float = 1.0,
+        axis: int = -1,
+    ) -> Quantity[A] | A: ...
+
     def tri(
         self,
         N: int,
@@ -2086,11 +2651,15 @@ class MathOps(Protocol[A]):
     @overload
     def tril(self, m: A | float, k: int = 0) -> A: ...
 
+    def tril_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
+
     @overload
     def triu(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
 
     @overload
     def triu(self, m: A | float, k: int = 0) -> A: ...
+
+    def triu_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
     @overload
     def true_divide(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -2106,6 +2675,28 @@ class MathOps(Protocol[A]):
 
     @overload
     def trunc(self, x: A | float) -> A: ...
+
+    @overload
+    def unflatten(self, x: Quantity[A], axis: int, sizes: int | tuple[int, ...]) -> Quantity[A]: ...
+
+    @overload
+    def unflatten(self, x: A | float, axis: int, sizes: int | tuple[int, ...]) -> A: ...
+
+    @overload
+    def unique(
+        self, a: Quantity[A], axis: int | None = None, equal_nan: bool = True
+    ) -> Quantity[A]: ...
+
+    @overload
+    def unique(self, a: A | float, axis: int | None = None, equal_nan: bool = True) -> A: ...
+
+    def vander(
+        self,
+        x: Quantity[A] | A | float,
+        N: int | None = None,
+        increasing: bool = False,
+        unit: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def var(
@@ -2144,6 +2735,14 @@ class MathOps(Protocol[A]):
 
     @overload
     def vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+
+    def vsplit(
+        self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
+    ) -> list[Quantity[A] | A]: ...
+
+    def vstack(
+        self, tup: Sequence[Quantity[A] | A | float], dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def where(self, condition: A, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...

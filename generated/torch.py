@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, overload
 
@@ -23,6 +24,8 @@ __all__ = [
     "amax",
     "amin",
     "any",
+    "append",
+    "arange",
     "arccos",
     "arccosh",
     "arcsin",
@@ -34,18 +37,27 @@ __all__ = [
     "argmin",
     "argsort",
     "around",
+    "array_split",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "choose",
     "clip",
+    "column_stack",
+    "compress",
+    "concatenate",
     "conj",
     "conjugate",
+    "convolve",
+    "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cross",
     "cumprod",
+    "cumproduct",
     "cumsum",
     "deg2rad",
     "degrees",
@@ -54,7 +66,11 @@ __all__ = [
     "diagonal",
     "diff",
     "divide",
+    "divmod",
     "dot",
+    "dsplit",
+    "dstack",
+    "ediff1d",
     "empty",
     "empty_like",
     "equal",
@@ -62,9 +78,12 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "extract",
     "eye",
     "fabs",
+    "fill_diagonal",
     "fix",
+    "flatten",
     "flip",
     "fliplr",
     "flipud",
@@ -76,17 +95,25 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gather",
+    "gcd",
     "greater",
     "greater_equal",
+    "histogram",
+    "hsplit",
+    "hstack",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "interp",
+    "intersect1d",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "lcm",
     "less",
     "less_equal",
     "linspace",
@@ -109,8 +136,11 @@ __all__ = [
     "min",
     "minimum",
     "mod",
+    "modf",
     "moveaxis",
+    "multi_dot",
     "multiply",
+    "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nancumprod",
@@ -120,6 +150,7 @@ __all__ = [
     "nanmedian",
     "nanmin",
     "nanpercentile",
+    "nanprod",
     "nanquantile",
     "nanstd",
     "nansum",
@@ -133,6 +164,8 @@ __all__ = [
     "percentile",
     "positive",
     "power",
+    "prod",
+    "product",
     "ptp",
     "quantile",
     "rad2deg",
@@ -141,12 +174,14 @@ __all__ = [
     "real",
     "reciprocal",
     "remainder",
+    "remove_diag",
     "repeat",
     "reshape",
     "rint",
     "roll",
     "rot90",
     "round",
+    "row_stack",
     "searchsorted",
     "sign",
     "signbit",
@@ -154,9 +189,11 @@ __all__ = [
     "sinc",
     "sinh",
     "sort",
+    "split",
     "sqrt",
     "square",
     "squeeze",
+    "stack",
     "std",
     "subtract",
     "sum",
@@ -168,14 +205,22 @@ __all__ = [
     "tile",
     "trace",
     "transpose",
+    "trapezoid",
     "tri",
     "tril",
+    "tril_indices_from",
     "triu",
+    "triu_indices_from",
     "true_divide",
     "trunc",
+    "unflatten",
+    "unique",
+    "vander",
     "var",
     "vdot",
     "vecdot",
+    "vsplit",
+    "vstack",
     "where",
     "zeros",
     "zeros_like",
@@ -352,6 +397,83 @@ def any(
     return torch.any(m_x, dim=axis, keepdim=keepdims)
 
 
+@overload
+def append(
+    arr: Quantity[torch.Tensor],
+    values: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def append(
+    arr: torch.Tensor | float, values: Quantity[torch.Tensor], axis: int | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def append(
+    arr: torch.Tensor | float, values: torch.Tensor | float, axis: int | None = None
+) -> torch.Tensor: ...
+
+
+def append(
+    arr: Quantity[torch.Tensor] | torch.Tensor | float,
+    values: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Values appended to the end of an array (both flattened when `axis` is None).
+
+    Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
+    """
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    m_values, u_values = (
+        (values.mantissa, values.unit)
+        if type(values) is Quantity and type(values.mantissa) in _native
+        else _lift(values)
+    )
+    if u_values is not u_arr:
+        m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
+    return _r.keep(
+        torch.cat(
+            (m_arr.reshape(-1), m_values.reshape(-1)) if axis is None else (m_arr, m_values),
+            dim=0 if axis is None else axis,
+        ),
+        u_arr,
+    )
+
+
+def arange(
+    start: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    stop: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    step: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Evenly spaced values from `start` (or 0) up to, not including, `stop`.
+
+    Unit rule: The other operands (`stop`, `step`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    """
+    m_start, u_start = (None, None) if start is None else _lift(start)
+    m_stop, u_stop = (None, None) if stop is None else _lift(stop)
+    m_step, u_step = (None, None) if step is None else _lift(step)
+    if u_stop is not u_start and stop is not None:
+        m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
+    if u_step is not u_start and step is not None:
+        m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
+    return _r.keep(
+        torch.arange(m_start, dtype=_convert.torch_dtype(dtype))
+        if m_stop is None
+        else torch.arange(
+            m_start, m_stop, 1 if m_step is None else m_step, dtype=_convert.torch_dtype(dtype)
+        ),
+        u_start,
+    )
+
+
 def arccos(
     x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
 ) -> torch.Tensor:
@@ -521,6 +643,23 @@ def around(
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
+def array_split(
+    ary: Quantity[torch.Tensor] | torch.Tensor | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[torch.Tensor] | torch.Tensor]:
+    """Split into sub-arrays, which may differ in size when the sections do not divide evenly.
+
+    Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
+    """
+    m_ary, u_ary = (
+        (ary.mantissa, ary.unit)
+        if type(ary) is Quantity and type(ary.mantissa) in _native
+        else _lift(ary)
+    )
+    return [_r.keep(r_, u_ary) for r_ in torch.tensor_split(m_ary, indices_or_sections, dim=axis)]
+
+
 @overload
 def astype(x: Quantity[torch.Tensor], dtype: Any) -> Quantity[torch.Tensor]: ...
 
@@ -540,6 +679,39 @@ def astype(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
+
+
+def average(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Weighted average over the given axes.
+
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+
+    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
+    return _r.changed(
+        torch.mean(m_x, dim=axis, keepdim=keepdims)
+        if m_weights is None
+        else [
+            torch.sum(m_x * w, dim=axis, keepdim=keepdims)
+            / torch.sum(w * torch.ones_like(m_x), dim=axis, keepdim=keepdims)
+            for w in [
+                m_weights.reshape((-1,) + (1,) * (m_x.ndim - 1 - axis % m_x.ndim))
+                if m_weights.ndim == 1 and m_x.ndim > 1
+                else m_weights
+            ]
+        ][0],
+        u,
+    )
 
 
 @overload
@@ -607,6 +779,38 @@ def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     return _r.keep(torch.ceil(m_x), u_x)
 
 
+def choose(
+    a: torch.Tensor,
+    choices: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    mode: str = "raise",
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Array built from the choices, taking each element from the choice `a` names there.
+
+    Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_a, u_a = _lift(a)
+    m_a = _r.fold("choose", m_a, u_a)
+    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    return _r.keep(
+        torch.gather(
+            torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
+            0,
+            torch.broadcast_tensors(
+                (
+                    m_a % len(m_choices)
+                    if mode == "wrap"
+                    else m_a.clamp(0, len(m_choices) - 1)
+                    if mode == "clip"
+                    else m_a
+                ).long(),
+                *m_choices,
+            )[0].unsqueeze(0),
+        )[0],
+        u_,
+    )
+
+
 @overload
 def clip(
     a: Quantity[torch.Tensor],
@@ -664,6 +868,76 @@ def clip(
     return _r.keep(torch.clip(m_a, m_a_min, m_a_max), u_a)
 
 
+def column_stack(
+    tup: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Stack one-dimensional arrays as columns into a two-dimensional array.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    return _r.keep(torch.column_stack(m_tup), u_)
+
+
+@overload
+def compress(
+    condition: torch.Tensor, a: Quantity[torch.Tensor], axis: int | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def compress(
+    condition: torch.Tensor, a: torch.Tensor | float, axis: int | None = None
+) -> torch.Tensor: ...
+
+
+def compress(
+    condition: torch.Tensor,
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("compress", m_condition, u_condition)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        torch.index_select(
+            m_a.reshape(-1) if axis is None else m_a,
+            0 if axis is None else axis,
+            torch.nonzero(m_condition.reshape(-1)).reshape(-1),
+        ),
+        u_a,
+    )
+
+
+def concatenate(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    axis: int | None = 0,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Join arrays along an existing axis (all flattened when `axis` is None).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(
+        torch.cat(
+            [torch.as_tensor(t).reshape(-1) for t in m_arrays] if axis is None else m_arrays,
+            dim=0 if axis is None else axis,
+        ).to(_convert.torch_dtype(dtype)),
+        u_,
+    )
+
+
 @overload
 def conj(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
 
@@ -702,6 +976,106 @@ def conjugate(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.conj_physical(m_x), u_x)
+
+
+@overload
+def convolve(
+    a: Quantity[torch.Tensor], v: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "full"
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def convolve(
+    a: torch.Tensor | float, v: Quantity[torch.Tensor], mode: str = "full"
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def convolve(
+    a: torch.Tensor | float, v: torch.Tensor | float, mode: str = "full"
+) -> torch.Tensor: ...
+
+
+def convolve(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    v: Quantity[torch.Tensor] | torch.Tensor | float,
+    mode: str = "full",
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete linear convolution of two one-dimensional arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+
+    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(
+        torch.nn.functional.conv1d(
+            (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+            (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+            padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+        ).reshape(-1)[
+            0
+            if mode == "full"
+            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+            if mode == "same"
+            else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+                m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+            )
+            + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+            - 1
+            if mode == "full"
+            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+            + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+            if mode == "same"
+            else m_a.shape[0]
+            if m_a.shape[0] >= m_v.shape[0]
+            else m_v.shape[0]
+        ],
+        _r.product(u_a, u_v),
+    )
+
+
+@overload
+def copysign(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def copysign(
+    x1: torch.Tensor | float, x2: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def copysign(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def copysign(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Magnitude of `x1` with the sign of `x2`, element-wise.
+
+    Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
+    return _r.changed(torch.copysign(m_x1, m_x2), u)
 
 
 def cos(
@@ -795,6 +1169,28 @@ def cumprod(
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+    )
+
+
+def cumproduct(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
+) -> torch.Tensor:
+    """Cumulative product along an axis (of the flattened array when `axis` is None); alias of cumprod.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("cumproduct", m_x, u_x, None)
+    return torch.cumprod(
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
 
 
@@ -978,6 +1374,28 @@ def divide(
     return _r.changed(torch.divide(m_x, m_y), _r.quotient(u_x, u_y))
 
 
+def divmod(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """Floor quotient and remainder, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
+    r_ = (torch.floor_divide(m_x, m_y), torch.remainder(m_x, m_y))
+    return (r_[0], _r.keep(r_[1], u_x))
+
+
 @overload
 def dot(
     a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
@@ -1015,6 +1433,59 @@ def dot(
             m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
         ),
         _r.product(u_a, u_b),
+    )
+
+
+def dsplit(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[torch.Tensor] | torch.Tensor]:
+    """Split into sub-arrays along the third axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in torch.dsplit(m_a, indices_or_sections)]
+
+
+def dstack(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Stack arrays along the third axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.dstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
+
+
+def ediff1d(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Differences between consecutive elements of the flattened array, with optional values before and after.
+
+    Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
+    m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
+    if u_to_end is not u_x and to_end is not None:
+        m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+    if u_to_begin is not u_x and to_begin is not None:
+        m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+    return _r.keep(
+        torch.cat(
+            ([] if m_to_begin is None else [m_to_begin.reshape(-1)])
+            + [torch.diff(m_x.reshape(-1))]
+            + ([] if m_to_end is None else [m_to_end.reshape(-1)])
+        ),
+        u_x,
     )
 
 
@@ -1142,6 +1613,33 @@ def expm1(
     return torch.expm1(m_x)
 
 
+@overload
+def extract(condition: torch.Tensor, arr: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def extract(condition: torch.Tensor, arr: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def extract(
+    condition: torch.Tensor, arr: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Elements of `arr` where `condition` is true, flattened.
+
+    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+
+    Note: The jax-only `size` and `fill_value` options are not offered.
+    """
+    m_condition, u_condition = _lift(condition)
+    m_condition = _r.fold("extract", m_condition, u_condition)
+    m_arr, u_arr = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    return _r.keep(torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1)), u_arr)
+
+
 def eye(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1175,6 +1673,85 @@ def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
 
 @overload
+def fill_diagonal(
+    a: Quantity[torch.Tensor],
+    val: Quantity[torch.Tensor] | torch.Tensor | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fill_diagonal(
+    a: torch.Tensor | float, val: Quantity[torch.Tensor], wrap: bool = False, inplace: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fill_diagonal(
+    a: torch.Tensor | float, val: torch.Tensor | float, wrap: bool = False, inplace: bool = False
+) -> torch.Tensor: ...
+
+
+def fill_diagonal(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    val: Quantity[torch.Tensor] | torch.Tensor | float,
+    wrap: bool = False,
+    inplace: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Copy of `a` with its main diagonal set to `val` (repeated along the diagonal).
+
+    Unit rule: The other operands (`val`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_val, u_val = (
+        (val.mantissa, val.unit)
+        if type(val) is Quantity and type(val.mantissa) in _native
+        else _lift(val)
+    )
+    if u_val is not u_a:
+        m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
+    return _r.keep(
+        torch.where(
+            (
+                torch.arange(m_a.numel(), device=m_a.device)
+                % (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                == 0
+            )
+            & (
+                torch.arange(m_a.numel(), device=m_a.device)
+                < (m_a.numel() if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
+            ),
+            m_val.reshape(-1)[
+                torch.arange(m_a.numel(), device=m_a.device)
+                // (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                % m_val.numel()
+            ],
+            m_a.reshape(-1),
+        )
+        .to(m_a.dtype)
+        .reshape(m_a.shape),
+        u_a,
+    )
+
+
+@overload
 def fix(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
 
 
@@ -1191,6 +1768,38 @@ def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.fix(m_x), u_x)
+
+
+@overload
+def flatten(
+    x: Quantity[torch.Tensor], start_axis: int | None = None, end_axis: int | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def flatten(
+    x: torch.Tensor | float, start_axis: int | None = None, end_axis: int | None = None
+) -> torch.Tensor: ...
+
+
+def flatten(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_axis: int | None = None,
+    end_axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The axes from `start_axis` to `end_axis` (all when None) merged into one.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        torch.flatten(
+            m_x, 0 if start_axis is None else start_axis, -1 if end_axis is None else end_axis
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -1560,6 +2169,70 @@ def full_like(
     )
 
 
+@overload
+def gather(
+    input: Quantity[torch.Tensor], dim: int, index: torch.Tensor
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def gather(input: torch.Tensor | float, dim: int, index: torch.Tensor) -> torch.Tensor: ...
+
+
+def gather(
+    input: Quantity[torch.Tensor] | torch.Tensor | float, dim: int, index: torch.Tensor
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Values along `dim` at the positions in `index` (torch.gather semantics).
+
+    Unit rule: The result has the unit of `input` (a plain input gives a plain result).
+    """
+    m_input, u_input = (
+        (input.mantissa, input.unit)
+        if type(input) is Quantity and type(input.mantissa) in _native
+        else _lift(input)
+    )
+    m_index, u_index = _lift(index)
+    m_index = _r.fold("gather", m_index, u_index)
+    return _r.keep(torch.gather(m_input, dim, m_index), u_input)
+
+
+@overload
+def gcd(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def gcd(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def gcd(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def gcd(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Greatest common divisor of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.gcd(m_x1, m_x2), u_x1)
+
+
 def greater(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1596,6 +2269,68 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return torch.greater_equal(m_x, m_y)
+
+
+def histogram(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    bins: Quantity[torch.Tensor] | torch.Tensor | float = 10,
+    range: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    weights: torch.Tensor | None = None,
+    density: bool | None = None,
+) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """Histogram of the values; returns the counts and the bin edges.
+
+    Unit rule: The bin edges have the unit of `x`; `bins` (when it gives edges) and `range` need its dimension and are converted to its unit; the counts are plain.
+
+    Note: The counts are plain; `weights` must be dimensionless.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    m_range, u_range = (None, None) if range is None else _lift(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    m_weights = _r.fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = torch.histogram(
+        m_x,
+        bins=m_bins,
+        range=None if m_range is None else (float(m_range[0]), float(m_range[1])),
+        weight=m_weights,
+        density=False if density is None else density,
+    )
+    return (r_[0], _r.changed(r_[1], u))
+
+
+def hsplit(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[torch.Tensor] | torch.Tensor]:
+    """Split into sub-arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in torch.hsplit(m_a, indices_or_sections)]
+
+
+def hstack(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Stack arrays along the second axis (the first for one-dimensional arrays).
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.hstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
 
 
 @overload
@@ -1702,6 +2437,128 @@ def inner(
     return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def interp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    xp: Quantity[torch.Tensor] | torch.Tensor | float,
+    fp: Quantity[torch.Tensor] | torch.Tensor | float,
+    left: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    right: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    period: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """One-dimensional piecewise-linear interpolation of the points (`xp`, `fp`) at `x`.
+
+    Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_xp, u_xp = (
+        (xp.mantissa, xp.unit)
+        if type(xp) is Quantity and type(xp.mantissa) in _native
+        else _lift(xp)
+    )
+    m_fp, u_fp = (
+        (fp.mantissa, fp.unit)
+        if type(fp) is Quantity and type(fp.mantissa) in _native
+        else _lift(fp)
+    )
+    m_left, u_left = (None, None) if left is None else _lift(left)
+    m_right, u_right = (None, None) if right is None else _lift(right)
+    m_period, u_period = (None, None) if period is None else _lift(period)
+    m_x, m_xp, m_fp, m_left, m_right, m_period, u = _custom.interp(
+        "interp",
+        m_x,
+        u_x,
+        m_xp,
+        u_xp,
+        m_fp,
+        u_fp,
+        m_left,
+        u_left,
+        m_right,
+        u_right,
+        m_period,
+        u_period,
+    )
+    return _r.changed(
+        [
+            torch.where(
+                xq < xs[0],
+                fs[0] if m_left is None else m_left,
+                torch.where(
+                    xq > xs[-1],
+                    fs[-1] if m_right is None else m_right,
+                    fs[i - 1] + (xq - xs[i - 1]) * (fs[i] - fs[i - 1]) / (xs[i] - xs[i - 1]),
+                ),
+            )
+            for o in [None if m_period is None else torch.argsort(m_xp % m_period)]
+            for xs, fs, xq in [
+                (m_xp, m_fp, m_x)
+                if m_period is None
+                else (
+                    torch.cat(
+                        [
+                            (m_xp % m_period)[o][-1:] - m_period,
+                            (m_xp % m_period)[o],
+                            (m_xp % m_period)[o][:1] + m_period,
+                        ]
+                    ),
+                    torch.cat([m_fp[o][-1:], m_fp[o], m_fp[o][:1]]),
+                    m_x % m_period,
+                )
+            ]
+            for i in [torch.searchsorted(xs, xq, right=True).clamp(1, xs.shape[0] - 1)]
+        ][0],
+        u,
+    )
+
+
+@overload
+def intersect1d(
+    ar1: Quantity[torch.Tensor],
+    ar2: Quantity[torch.Tensor] | torch.Tensor | float,
+    assume_unique: bool = False,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def intersect1d(
+    ar1: torch.Tensor | float, ar2: Quantity[torch.Tensor], assume_unique: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def intersect1d(
+    ar1: torch.Tensor | float, ar2: torch.Tensor | float, assume_unique: bool = False
+) -> torch.Tensor: ...
+
+
+def intersect1d(
+    ar1: Quantity[torch.Tensor] | torch.Tensor | float,
+    ar2: Quantity[torch.Tensor] | torch.Tensor | float,
+    assume_unique: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sorted unique values present in both arrays.
+
+    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
+
+    Note: The index-returning variant (`return_indices`) is not offered.
+    """
+    m_ar1, u_ar1 = (
+        (ar1.mantissa, ar1.unit)
+        if type(ar1) is Quantity and type(ar1.mantissa) in _native
+        else _lift(ar1)
+    )
+    m_ar2, u_ar2 = (
+        (ar2.mantissa, ar2.unit)
+        if type(ar2) is Quantity and type(ar2.mantissa) in _native
+        else _lift(ar2)
+    )
+    if u_ar2 is not u_ar1:
+        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
+    return _r.keep(torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)], u_ar1)
+
+
 def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1777,6 +2634,43 @@ def kron(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def lcm(
+    x1: Quantity[torch.Tensor], x2: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lcm(x1: torch.Tensor | float, x2: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lcm(x1: torch.Tensor | float, x2: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lcm(
+    x1: Quantity[torch.Tensor] | torch.Tensor | float,
+    x2: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Least common multiple of integer values, element-wise.
+
+    Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
+    """
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(torch.lcm(m_x1, m_x2), u_x1)
 
 
 def less(
@@ -2350,6 +3244,20 @@ def mod(
     return _r.keep(torch.remainder(m_x1, m_x2), u_x1)
 
 
+def modf(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """Fractional and integral parts, element-wise; both keep the unit.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = (torch.frac(m_x), torch.trunc(m_x))
+    return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
+
+
 @overload
 def moveaxis(
     a: Quantity[torch.Tensor], source: int | tuple[int, ...], destination: int | tuple[int, ...]
@@ -2375,6 +3283,17 @@ def moveaxis(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(torch.moveaxis(m_a, source=source, destination=destination), u_a)
+
+
+def multi_dot(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Matrix product of two or more arrays in a single call, in the cheapest order.
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
 @overload
@@ -2408,6 +3327,39 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
     )
     return _r.changed(torch.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+def nan_to_num(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """NaN replaced by `nan` (zero by default), infinities by `posinf` and `neginf` (the largest finite values by default).
+
+    Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_nan, u_nan = (None, None) if nan is None else _lift(nan)
+    m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
+    m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
+    if u_nan is not u_x and nan is not None:
+        m_nan, u_x = _r.align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+    if u_posinf is not u_x and posinf is not None:
+        m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+    if u_neginf is not u_x and neginf is not None:
+        m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+    return _r.keep(
+        torch.nan_to_num(
+            m_x,
+            nan=0.0 if m_nan is None else float(m_nan),
+            posinf=None if m_posinf is None else float(m_posinf),
+            neginf=None if m_neginf is None else float(m_neginf),
+        ),
+        u_x,
+    )
 
 
 def nanargmax(
@@ -2648,6 +3600,66 @@ def nanpercentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
+
+
+def nanprod(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Product of the elements over the given axes, treating NaNs as one.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of non-NaN elements multiplied (the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanprod", m_where, u_where)
+    m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        (
+            torch.prod(
+                torch.where(
+                    torch.isnan(m_x) | (False if m_where is None else ~m_where),
+                    torch.ones_like(m_x),
+                    m_x,
+                ).reshape(-1)
+            )
+            if axis is None
+            else torch.prod(
+                torch.where(
+                    torch.isnan(m_x) | (False if m_where is None else ~m_where),
+                    torch.ones_like(m_x),
+                    m_x,
+                ),
+                dim=axis,
+            )
+            if isinstance(axis, int)
+            else torch.prod(
+                torch.movedim(
+                    torch.where(
+                        torch.isnan(m_x) | (False if m_where is None else ~m_where),
+                        torch.ones_like(m_x),
+                        m_x,
+                    ),
+                    axis,
+                    tuple(range(-len(axis), 0)),
+                ).flatten(-len(axis)),
+                dim=-1,
+            )
+        )
+        .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
+        .to(_convert.torch_dtype(dtype))
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
 
 
 @overload
@@ -3050,6 +4062,106 @@ def power(
     return _r.changed(torch.pow(m_x, m_y), u)
 
 
+def prod(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Product of the elements over the given axes.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("prod", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        (
+            torch.prod(
+                (
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x))
+                ).reshape(-1)
+            )
+            if axis is None
+            else torch.prod(
+                m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                dim=axis,
+            )
+            if isinstance(axis, int)
+            else torch.prod(
+                torch.movedim(
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                    axis,
+                    tuple(range(-len(axis), 0)),
+                ).flatten(-len(axis)),
+                dim=-1,
+            )
+        )
+        .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
+        .to(_convert.torch_dtype(dtype))
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def product(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Product of the elements over the given axes; alias of prod.
+
+    Unit rule: The result's unit is the unit of `x` to the power n, n the number of elements multiplied (with `where`, the same in every slice); `initial` must be dimensionless.
+
+    Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("product", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _r.changed(
+        (
+            torch.prod(
+                (
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x))
+                ).reshape(-1)
+            )
+            if axis is None
+            else torch.prod(
+                m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                dim=axis,
+            )
+            if isinstance(axis, int)
+            else torch.prod(
+                torch.movedim(
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                    axis,
+                    tuple(range(-len(axis), 0)),
+                ).flatten(-len(axis)),
+                dim=-1,
+            )
+        )
+        .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
+        .to(_convert.torch_dtype(dtype))
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
 @overload
 def ptp(
     x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -3236,6 +4348,32 @@ def remainder(
 
 
 @overload
+def remove_diag(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def remove_diag(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def remove_diag(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """A square matrix with its diagonal removed, shape (N, N - 1).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        m_x.reshape(-1)[1:]
+        .reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1]
+        .reshape(m_x.shape[0], m_x.shape[0] - 1),
+        u_x,
+    )
+
+
+@overload
 def repeat(
     a: Quantity[torch.Tensor], repeats: int, axis: int | None = None
 ) -> Quantity[torch.Tensor]: ...
@@ -3380,6 +4518,18 @@ def round(
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
+def row_stack(
+    tup: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Stack arrays along the first axis; alias of vstack.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
+
+
 def searchsorted(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -3490,6 +4640,21 @@ def sort(
     )
 
 
+def split(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    indices_or_sections: int | tuple[int, ...],
+    axis: int = 0,
+) -> list[Quantity[torch.Tensor] | torch.Tensor]:
+    """Split into sub-arrays of equal size, or at the given indices.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in torch.tensor_split(m_a, indices_or_sections, dim=axis)]
+
+
 @overload
 def sqrt(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
@@ -3551,6 +4716,20 @@ def squeeze(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis), u_a)
+
+
+def stack(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    axis: int = 0,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Join arrays along a new axis.
+
+    Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    return _r.keep(torch.stack(m_arrays, dim=axis).to(_convert.torch_dtype(dtype)), u_)
 
 
 @overload
@@ -3838,6 +5017,34 @@ def transpose(
     return _r.keep(torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes), u_a)
 
 
+def trapezoid(
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    x: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    dx: Quantity[torch.Tensor] | torch.Tensor | float = 1.0,
+    axis: int = -1,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Integral along an axis by the composite trapezoidal rule.
+
+    Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
+    """
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_dx, u_dx = (
+        (dx.mantissa, dx.unit)
+        if type(dx) is Quantity and type(dx.mantissa) in _native
+        else _lift(dx)
+    )
+    m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
+    return _r.changed(
+        torch.trapezoid(m_y, dx=float(m_dx), dim=axis)
+        if m_x is None
+        else torch.trapezoid(m_y, m_x, dim=axis),
+        u,
+    )
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3872,6 +5079,22 @@ def tril(
     return _r.keep(torch.tril(m_m, diagonal=k), u_m)
 
 
+def tril_indices_from(
+    arr: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Row and column indices of the lower triangle (at and below the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = torch.tril_indices(m_arr.shape[-2], m_arr.shape[-1], offset=k, device=m_arr.device)
+    return (r_[0], r_[1])
+
+
 @overload
 def triu(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
 
@@ -3891,6 +5114,22 @@ def triu(
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
     return _r.keep(torch.triu(m_m, diagonal=k), u_m)
+
+
+def triu_indices_from(
+    arr: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Row and column indices of the upper triangle (at and above the k-th diagonal) of a two-dimensional array.
+
+    Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_arr, _ = (
+        (arr.mantissa, arr.unit)
+        if type(arr) is Quantity and type(arr.mantissa) in _native
+        else _lift(arr)
+    )
+    r_ = torch.triu_indices(m_arr.shape[-2], m_arr.shape[-1], offset=k, device=m_arr.device)
+    return (r_[0], r_[1])
 
 
 @overload
@@ -3945,6 +5184,85 @@ def trunc(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.trunc(m_x), u_x)
+
+
+@overload
+def unflatten(
+    x: Quantity[torch.Tensor], axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def unflatten(x: torch.Tensor | float, axis: int, sizes: int | tuple[int, ...]) -> torch.Tensor: ...
+
+
+def unflatten(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int, sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Axis `axis` expanded into the given sizes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        torch.unflatten(m_x, axis, (sizes,) if isinstance(sizes, int) else tuple(sizes)), u_x
+    )
+
+
+@overload
+def unique(
+    a: Quantity[torch.Tensor], axis: int | None = None, equal_nan: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def unique(
+    a: torch.Tensor | float, axis: int | None = None, equal_nan: bool = True
+) -> torch.Tensor: ...
+
+
+def unique(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    equal_nan: bool = True,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sorted unique elements (unique slices along `axis` when given).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.unique(m_a, sorted=True, dim=axis), u_a)
+
+
+def vander(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    N: int | None = None,
+    increasing: bool = False,
+    unit: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Vandermonde matrix of a one-dimensional array (columns are powers of `x`).
+
+    Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.vander("vander", m_x, u_x, unit)
+    return _r.changed(
+        m_x.reshape(-1, 1)
+        ** (
+            torch.arange(m_x.shape[0] if N is None else N, device=m_x.device)
+            if increasing
+            else torch.arange(m_x.shape[0] if N is None else N, device=m_x.device).flip(0)
+        ),
+        u,
+    )
 
 
 @overload
@@ -4048,6 +5366,31 @@ def vecdot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+
+
+def vsplit(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, indices_or_sections: int | tuple[int, ...]
+) -> list[Quantity[torch.Tensor] | torch.Tensor]:
+    """Split into sub-arrays along the first axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return [_r.keep(r_, u_a) for r_ in torch.vsplit(m_a, indices_or_sections)]
+
+
+def vstack(
+    tup: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Stack arrays along the first axis.
+
+    Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
+    """
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
 
 
 @overload

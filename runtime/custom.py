@@ -7,8 +7,16 @@ library and applies the dimensionless-outcome rule.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
+
+from polyunit.convert import to_numpy_array
+from polyunit.dimension import DIMENSIONLESS
+from polyunit.errors import DimensionMismatchError
+from polyunit.quantity import Quantity
+from polyunit.rules import align, create_unit, fold
 from polyunit.unit import UNITLESS, Unit, conversion_factor, unit_quotient
 
 
@@ -22,3 +30,165 @@ def floor_divide(
         factor = conversion_factor(uy, ux)
         return m_x, (m_y if factor == 1.0 else m_y * factor), None
     return m_x, m_y, unit_quotient(ux, uy)
+
+
+def _factorless(op: str, m: Any, u: Unit | None) -> tuple[Any, Unit | None]:
+    """A dimensionless unit's scale folded into the mantissa (mV/V -> plain)."""
+    if u is not None and u.dim is DIMENSIONLESS:
+        return (m if u.scale == 1.0 else m * u.scale), None
+    return m, u
+
+
+def _reduced_count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many elements a reduction over `axis` multiplies together."""
+    if axis is None:
+        return math.prod(shape)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return math.prod(shape[a] for a in axes)
+
+
+def _uniform_count(op: str, mask: Any, axis: Any) -> int:
+    """The number of selected elements per reduced slice; it fixes the result's unit, so it
+    must be the same for every slice."""
+    counts = np.unique(np.sum(to_numpy_array(mask), axis=axis))
+    if counts.size != 1:
+        raise ValueError(
+            f"{op} of a quantity multiplies a different number of elements per slice "
+            f"({', '.join(str(int(c)) for c in counts)}), so the results would need different "
+            "units; divide by the unit first, or make the selection uniform"
+        )
+    return int(counts[0])
+
+
+def prod(
+    op: str,
+    m_x: Any,
+    u_x: Unit | None,
+    m_initial: Any,
+    u_initial: Unit | None,
+    axis: Any,
+    m_where: Any,
+) -> tuple[Any, Any, Unit | None]:
+    """unit(x) ** n, n the number of elements multiplied; `initial` must be dimensionless."""
+    if m_initial is not None:
+        m_initial, u_initial = _factorless(op, m_initial, u_initial)
+        if u_initial is not None:
+            raise DimensionMismatchError(
+                f"{op}: initial must be dimensionless, got a quantity in {u_initial.dispname}"
+            )
+    m_x, u_x = _factorless(op, m_x, u_x)
+    if u_x is None:
+        return m_x, m_initial, None
+    if m_where is None:
+        n = _reduced_count(tuple(m_x.shape), axis)
+    else:
+        mask = np.broadcast_to(to_numpy_array(m_where), tuple(m_x.shape))
+        n = _uniform_count(op, mask, axis)
+    return m_x, m_initial, u_x**n
+
+
+def nanprod(
+    op: str,
+    m_x: Any,
+    u_x: Unit | None,
+    m_initial: Any,
+    u_initial: Unit | None,
+    axis: Any,
+    m_where: Any,
+) -> tuple[Any, Any, Unit | None]:
+    """As `prod`, counting only the non-NaN elements (the same count in every slice)."""
+    m_x, u_x = _factorless(op, m_x, u_x)
+    if u_x is None:
+        return prod(op, m_x, None, m_initial, u_initial, axis, m_where)
+    selected = ~np.isnan(to_numpy_array(m_x))
+    if m_where is not None:
+        selected = selected & np.broadcast_to(to_numpy_array(m_where), selected.shape)
+    m_x, m_initial, _ = prod(op, m_x, None, m_initial, u_initial, axis, None)
+    return m_x, m_initial, u_x ** _uniform_count(op, selected, axis)
+
+
+def trapezoid(
+    op: str,
+    m_y: Any,
+    u_y: Unit | None,
+    m_x: Any,
+    u_x: Unit | None,
+    m_dx: Any,
+    u_dx: Unit | None,
+) -> tuple[Any, Any, Any, Unit | None]:
+    """unit(y) * unit(x), or unit(y) * unit(dx) when the sample points `x` are not given."""
+    spacing = u_dx if m_x is None else u_x
+    if u_y is None:
+        return m_y, m_x, m_dx, spacing
+    return m_y, m_x, m_dx, u_y if spacing is None else u_y * spacing
+
+
+def vander(op: str, m_x: Any, u_x: Unit | None, unit: Unit | None) -> tuple[Any, Unit | None]:
+    """Powers of a dimensionless `x`; the matrix carries the `unit` argument."""
+    return fold(op, m_x, u_x), create_unit(unit)
+
+
+def _to(op: str, m: Any, u: Unit | None, target: Unit | None) -> Any:
+    """`m` (in `u`) expressed in `target`; None stays None. Dimensions must agree."""
+    if m is None:
+        return None
+    shown = Quantity._new(m, u) if u is not None else m  # for the error message only
+    return align(op, m, u, target, "the reference", shown)[0]
+
+
+def interp(
+    op: str,
+    m_x: Any,
+    u_x: Unit | None,
+    m_xp: Any,
+    u_xp: Unit | None,
+    m_fp: Any,
+    u_fp: Unit | None,
+    m_left: Any,
+    u_left: Unit | None,
+    m_right: Any,
+    u_right: Unit | None,
+    m_period: Any,
+    u_period: Unit | None,
+) -> tuple[Any, Any, Any, Any, Any, Any, Unit | None]:
+    """xp and period in the unit of x; left and right in the unit of fp, which the result has."""
+    return (
+        m_x,
+        _to(op, m_xp, u_xp, u_x),
+        m_fp,
+        _to(op, m_left, u_left, u_fp),
+        _to(op, m_right, u_right, u_fp),
+        _to(op, m_period, u_period, u_x),
+        u_fp,
+    )
+
+
+def histogram(
+    op: str,
+    m_x: Any,
+    u_x: Unit | None,
+    m_bins: Any,
+    u_bins: Unit | None,
+    m_range: Any,
+    u_range: Unit | None,
+) -> tuple[Any, Any, Any, Unit | None]:
+    """A bin count stays a number; bin edges and the range are converted to the unit of x."""
+    if u_bins is None and getattr(m_bins, "ndim", 0) == 0 and not isinstance(m_bins, float):
+        m_bins = int(m_bins)  # a count (torch gets it as a 0-d tensor)
+    else:
+        m_bins = _to(op, m_bins, u_bins, u_x)
+    return m_x, m_bins, _to(op, m_range, u_range, u_x), u_x
+
+
+def average(
+    op: str, m_x: Any, u_x: Unit | None, m_weights: Any, u_weights: Unit | None
+) -> tuple[Any, Any, Unit | None]:
+    """The unit of x; the weights' unit cancels between numerator and denominator."""
+    return m_x, m_weights, u_x
+
+
+def copysign(
+    op: str, m_x1: Any, u_x1: Unit | None, m_x2: Any, u_x2: Unit | None
+) -> tuple[Any, Any, Unit | None]:
+    """The unit of x1; x2 only lends its sign, so its unit is irrelevant."""
+    return m_x1, m_x2, u_x1

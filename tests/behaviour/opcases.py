@@ -197,13 +197,15 @@ class Special:
     values: bool = True  # False: uninitialised memory, only shape/unit/kind are checked
     exponent: Any = 2  # power(x, y): the plain scalar exponent given as y
     rtol: float = 1e-10
-    custom: Callable[..., tuple[Any, Any]] | None = None  # custom rules: expectation
+    # custom rules: expectation, called with (mantissas, units, rule operands, plain arguments)
+    custom: Callable[..., tuple[Any, Any]] | None = None
+    units: Mapping[str, Any] = field(default_factory=dict)  # operand -> unit (None: plain)
     grad: Mapping[str, Any] = field(default_factory=dict)  # plain arguments for torch gradcheck
     grad_skip: str | None = None  # why torch gradcheck does not apply at this op's sample
 
 
 def _custom_floor_divide(
-    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
 ) -> tuple[Any, Any]:
     """rules.yaml, custom floor_divide: same dimension -> y in x's unit, plain result; else x/y."""
     a, b = names
@@ -521,8 +523,10 @@ class Case:
             assert special.custom is not None, (
                 f"{self.op}: custom rule without an expectation in SPECIAL"
             )
-            ref, unit = special.custom(m, units, rule.operands)
-            return [_fold(ref, unit, True)]
+            ref, unit = special.custom(m, units, rule.operands, self.plain)
+            if not self.sig.returns.startswith(("tuple[", "list[")):
+                return [_fold(ref, unit, True)]
+            return self._parts(list(ref), unit, True)  # ref holds every part
         else:
             raise AssertionError(f"{self.op}: unknown rule kind {kind}")
         for name, elements in self.sequences.items():
@@ -530,7 +534,11 @@ class Case:
         returns = self.sig.returns
         if not returns.startswith(("tuple[", "list[")):
             return [_fold(self.reference(m), unit, changed)]
-        parts = self.reference(m, whole=True)
+        return self._parts(self.reference(m, whole=True), unit, changed)
+
+    def _parts(self, parts: list[Any], unit: Any, changed: bool) -> list[tuple[Any, Any, bool]]:
+        """Expectation per part of a tuple or list result: Quantity parts get the unit."""
+        returns = self.sig.returns
         kinds = returns[returns.index("[") + 1 : -1].split(", ")
         if returns.startswith("list["):
             kinds = kinds * len(parts)
@@ -687,7 +695,10 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
                 p.name, special.data.get(p.name, DEFAULT_DATA[qi % len(DEFAULT_DATA)])
             )
             qi += 1
-            unit = unit_over.get(p.name, default_units.get(p.name))
+            if p.name in unit_over:
+                unit = unit_over[p.name]
+            else:
+                unit = special.units.get(p.name, default_units.get(p.name))
             operands[p.name] = Operand(mantissa_of(values, unit), unit)
         elif p.is_array:
             values = data_over.get(p.name, special.data.get(p.name))

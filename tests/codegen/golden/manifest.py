@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "bf0796626fb15391007b0a42b536fe7dc2480f74406bf0d19f9242b4dfd3578c"
+SPEC_DIGEST: Final = "ade18e8e36390fa10cd827cc2c7ffb931a103a66c000c2a04cf1029d4a1f6512"
 
 BACKENDS: Final = (
     "numpy",

@@ -169,8 +169,8 @@ def concatenate(
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    m_arrays, u_arrays = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(np.concatenate(m_arrays, axis=axis), u_arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    return _r.keep(np.concatenate(m_arrays, axis=axis), u_)
 
 
 def exp(
