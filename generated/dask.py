@@ -8,6 +8,7 @@ from typing import Any
 
 import dask.array as da
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -20,6 +21,7 @@ __all__ = [
     "all",
     "amax",
     "amin",
+    "angle",
     "any",
     "arccos",
     "arccosh",
@@ -33,15 +35,23 @@ __all__ = [
     "argsort",
     "around",
     "astype",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "clip",
     "conj",
     "conjugate",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumsum",
@@ -53,6 +63,7 @@ __all__ = [
     "diff",
     "divide",
     "dot",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -60,6 +71,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "eye",
     "fabs",
     "fix",
@@ -72,19 +84,30 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "invert",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -92,6 +115,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -106,6 +130,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "moveaxis",
     "multiply",
@@ -138,27 +163,39 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -255,6 +292,17 @@ def amin(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Array:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, u_x = _lift(x)
+    return da.angle(m_x, deg=deg)
 
 
 def any(
@@ -399,6 +447,58 @@ def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.
     return _r.keep(m_x.astype(dtype), u_x)
 
 
+def bitwise_and(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return da.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return da.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return da.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return da.bitwise_xor(m_x, m_y)
+
+
 def broadcast_to(
     array: Quantity[da.Array] | da.Array | float, shape: int | tuple[int, ...]
 ) -> Quantity[da.Array] | da.Array:
@@ -426,6 +526,18 @@ def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[da.Array] | da.Array | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return _compose.celu(da, m_x, alpha)
 
 
 def clip(
@@ -465,6 +577,37 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
     return _r.keep(da.conj(m_x), u_x)
 
 
+def corrcoef(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return da.corrcoef(m_x, m_y, rowvar=rowvar)
+
+
+def correlate(
+    a: Quantity[da.Array] | da.Array | float,
+    v: Quantity[da.Array] | da.Array | float,
+    mode: str = "valid",
+) -> Quantity[da.Array] | da.Array:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    return _r.changed(_compose.correlate(da, m_a, m_v, mode), _r.product(u_a, u_v))
+
+
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
     """Cosine of an angle in radians, element-wise.
 
@@ -496,6 +639,33 @@ def count_nonzero(
     """
     m_a, u_a = _lift(a)
     return da.sum(m_a != 0, axis=axis, keepdims=keepdims)
+
+
+def cov(
+    m: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: da.Array | None = None,
+    aweights: da.Array | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = _lift(m)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(
+        da.cov(m_m, m_y, m_fweights, m_aweights, rowvar=rowvar, bias=bias, ddof=ddof), u
+    )
 
 
 def cross(
@@ -629,6 +799,18 @@ def dot(
     )
 
 
+def elu(
+    x: Quantity[da.Array] | da.Array | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return _compose.elu(da, m_x, alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[da.Array] | da.Array:
@@ -710,6 +892,18 @@ def expm1(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
     m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return da.expm1(m_x)
+
+
+def exprel(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(da, m_x)
 
 
 def eye(
@@ -851,6 +1045,19 @@ def fmod(
     return _r.keep(da.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> tuple[da.Array, da.Array]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = da.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[da.Array] | da.Array | float,
@@ -896,6 +1103,32 @@ def full_like(
     )
 
 
+def gelu(
+    x: Quantity[da.Array] | da.Array | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return _compose.gelu(da, m_x, approximate)
+
+
+def glu(
+    x: Quantity[da.Array] | da.Array | float, axis: int = -1, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return _compose.glu(da, m_x, axis)
+
+
 def greater(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> da.Array:
@@ -922,6 +1155,54 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return da.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.hard_sigmoid(da, m_x)
+
+
+def hard_silu(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(da, m_x)
+
+
+def hard_swish(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(da, m_x)
+
+
+def hard_tanh(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return _compose.hard_tanh(da, m_x)
 
 
 def hypot(
@@ -976,6 +1257,16 @@ def inner(
     )
 
 
+def invert(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return da.invert(m_x)
+
+
 def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1020,6 +1311,44 @@ def kron(
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("math.kron", "dask", "dask.array has no kron")
+
+
+def ldexp(x: Quantity[da.Array] | da.Array | float, y: da.Array) -> Quantity[da.Array] | da.Array:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(da.ldexp(m_x, m_y), u_x)
+
+
+def leaky_relu(
+    x: Quantity[da.Array] | da.Array | float, negative_slope: float = 0.01
+) -> Quantity[da.Array] | da.Array:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(_compose.leaky_relu(da, m_x, negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return da.left_shift(m_x, m_y)
 
 
 def less(
@@ -1106,6 +1435,18 @@ def log2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return da.log2(m_x)
+
+
+def log_sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.log_sigmoid(da, m_x)
 
 
 def logaddexp(
@@ -1306,6 +1647,16 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return _compose.mish(da, m_x)
 
 
 def mod(
@@ -1749,6 +2100,27 @@ def reciprocal(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
     return _r.changed(da.reciprocal(m_x), _r.quotient(None, u_x))
 
 
+def relu(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.maximum(m_x, 0), u_x)
+
+
+def relu6(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return _compose.relu6(da, m_x)
+
+
 def remainder(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -1788,6 +2160,20 @@ def reshape(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
+
+
+def right_shift(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return da.right_shift(m_x, m_y)
 
 
 def rint(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1857,6 +2243,28 @@ def searchsorted(
     )
 
 
+def selu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return _compose.selu(da, m_x)
+
+
+def sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sigmoid(da, m_x)
+
+
 def sign(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -1873,6 +2281,16 @@ def signbit(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     """
     m_x, u_x = _lift(x)
     return da.signbit(m_x)
+
+
+def silu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return _compose.silu(da, m_x)
 
 
 def sin(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -1905,6 +2323,30 @@ def sinh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     return da.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return _compose.soft_sign(da, m_x)
+
+
+def softplus(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(da, m_x)
+
+
 def sort(
     a: Quantity[da.Array] | da.Array | float, axis: int | None = -1
 ) -> Quantity[da.Array] | da.Array:
@@ -1913,6 +2355,30 @@ def sort(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
+
+
+def sparse_plus(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(da, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(da, m_x)
 
 
 def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
@@ -1931,6 +2397,18 @@ def square(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
     """
     m_x, u_x = _lift(x)
     return _r.changed(da.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[da.Array] | da.Array | float, b: float = 4, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(da, m_x, b)
 
 
 def squeeze(
@@ -1994,6 +2472,16 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(da.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return _compose.silu(da, m_x)
 
 
 def take(

@@ -17,6 +17,7 @@ __all__ = [
     "all",
     "amax",
     "amin",
+    "angle",
     "any",
     "arccos",
     "arccosh",
@@ -30,15 +31,23 @@ __all__ = [
     "argsort",
     "around",
     "astype",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "clip",
     "conj",
     "conjugate",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumsum",
@@ -50,6 +59,7 @@ __all__ = [
     "diff",
     "divide",
     "dot",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -57,6 +67,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "eye",
     "fabs",
     "fix",
@@ -69,19 +80,30 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "invert",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -89,6 +111,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -103,6 +126,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "moveaxis",
     "multiply",
@@ -135,27 +159,39 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -223,6 +259,16 @@ def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     return _module(_select(a)).amin(a, axis, keepdims)
+
+
+def angle(x: Any, deg: bool = False) -> Any:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    return _module(_select(x)).angle(x, deg)
 
 
 def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -331,6 +377,38 @@ def astype(x: Any, dtype: Any) -> Any:
     return _module(_select(x)).astype(x, dtype)
 
 
+def bitwise_and(x: Any, y: Any) -> Any:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x, y)).bitwise_and(x, y)
+
+
+def bitwise_not(x: Any) -> Any:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).bitwise_not(x)
+
+
+def bitwise_or(x: Any, y: Any) -> Any:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x, y)).bitwise_or(x, y)
+
+
+def bitwise_xor(x: Any, y: Any) -> Any:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x, y)).bitwise_xor(x, y)
+
+
 def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
     """Broadcast the array to a new shape.
 
@@ -353,6 +431,14 @@ def ceil(x: Any) -> Any:
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     return _module(_select(x)).ceil(x)
+
+
+def celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).celu(x, alpha, unit_to_scale)
 
 
 def clip(a: Any, a_min: Any, a_max: Any) -> Any:
@@ -379,6 +465,22 @@ def conjugate(x: Any) -> Any:
     return _module(_select(x)).conjugate(x)
 
 
+def corrcoef(x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | None = None) -> Any:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x, y)).corrcoef(x, y, rowvar, unit_to_scale)
+
+
+def correlate(a: Any, v: Any, mode: str = "valid") -> Any:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    return _module(_select(a, v)).correlate(a, v, mode)
+
+
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
     """Cosine of an angle in radians, element-wise.
 
@@ -401,6 +503,26 @@ def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: b
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     return _module(_select(a)).count_nonzero(a, axis, keepdims)
+
+
+def cov(
+    m: Any,
+    y: Any = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: Any = None,
+    aweights: Any = None,
+) -> Any:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    return _module(_select(m, y, fweights, aweights)).cov(
+        m, y, rowvar, bias, ddof, fweights, aweights
+    )
 
 
 def cross(a: Any, b: Any) -> Any:
@@ -495,6 +617,14 @@ def dot(a: Any, b: Any) -> Any:
     return _module(_select(a, b)).dot(a, b)
 
 
+def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).elu(x, alpha, unit_to_scale)
+
+
 def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
     """New array of the given shape with uninitialized values.
 
@@ -556,6 +686,16 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
     return _module(_select(x)).expm1(x, unit_to_scale)
+
+
+def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    """
+    return _module(_select(x)).exprel(x, unit_to_scale)
 
 
 def eye(
@@ -658,6 +798,14 @@ def fmod(x1: Any, x2: Any) -> Any:
     return _module(_select(x1, x2)).fmod(x1, x2)
 
 
+def frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).frexp(x, unit_to_scale)
+
+
 def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
     """New array of the given shape filled with `fill_value`.
 
@@ -676,6 +824,22 @@ def full_like(
     return _module(_select(a, fill_value)).full_like(a, fill_value, dtype, shape)
 
 
+def gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = None) -> Any:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).gelu(x, approximate, unit_to_scale)
+
+
+def glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).glu(x, axis, unit_to_scale)
+
+
 def greater(x: Any, y: Any) -> Any:
     """Truth value of `x > y`, element-wise.
 
@@ -690,6 +854,38 @@ def greater_equal(x: Any, y: Any) -> Any:
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
     return _module(_select(x, y)).greater_equal(x, y)
+
+
+def hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).hard_sigmoid(x, unit_to_scale)
+
+
+def hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).hard_silu(x, unit_to_scale)
+
+
+def hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).hard_swish(x, unit_to_scale)
+
+
+def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).hard_tanh(x, unit_to_scale)
 
 
 def hypot(x: Any, y: Any) -> Any:
@@ -724,6 +920,14 @@ def inner(a: Any, b: Any) -> Any:
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _module(_select(a, b)).inner(a, b)
+
+
+def invert(x: Any) -> Any:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).invert(x)
 
 
 def isfinite(x: Any) -> Any:
@@ -764,6 +968,32 @@ def kron(a: Any, b: Any) -> Any:
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _module(_select(a, b)).kron(a, b)
+
+
+def ldexp(x: Any, y: Any) -> Any:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    return _module(_select(x, y)).ldexp(x, y)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    return _module(_select(x)).leaky_relu(x, negative_slope)
+
+
+def left_shift(x: Any, y: Any) -> Any:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x, y)).left_shift(x, y)
 
 
 def less(x: Any, y: Any) -> Any:
@@ -822,6 +1052,14 @@ def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
     return _module(_select(x)).log2(x, unit_to_scale)
+
+
+def log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).log_sigmoid(x, unit_to_scale)
 
 
 def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -941,6 +1179,14 @@ def minimum(x1: Any, x2: Any) -> Any:
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
     return _module(_select(x1, x2)).minimum(x1, x2)
+
+
+def mish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).mish(x, unit_to_scale)
 
 
 def mod(x1: Any, x2: Any) -> Any:
@@ -1216,6 +1462,24 @@ def reciprocal(x: Any) -> Any:
     return _module(_select(x)).reciprocal(x)
 
 
+def relu(x: Any) -> Any:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    return _module(_select(x)).relu(x)
+
+
+def relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).relu6(x, unit_to_scale)
+
+
 def remainder(x: Any, y: Any) -> Any:
     """Remainder of division with the sign of the divisor, element-wise.
 
@@ -1238,6 +1502,14 @@ def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     return _module(_select(a)).reshape(a, shape)
+
+
+def right_shift(x: Any, y: Any) -> Any:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x, y)).right_shift(x, y)
 
 
 def rint(x: Any) -> Any:
@@ -1280,6 +1552,22 @@ def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
     return _module(_select(a, v)).searchsorted(a, v, side)
 
 
+def selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).selu(x, unit_to_scale)
+
+
+def sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).sigmoid(x, unit_to_scale)
+
+
 def sign(x: Any) -> Any:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -1294,6 +1582,14 @@ def signbit(x: Any) -> Any:
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     return _module(_select(x)).signbit(x)
+
+
+def silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).silu(x, unit_to_scale)
 
 
 def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1320,12 +1616,44 @@ def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return _module(_select(x)).sinh(x, unit_to_scale)
 
 
+def soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).soft_sign(x, unit_to_scale)
+
+
+def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).softplus(x, unit_to_scale)
+
+
 def sort(a: Any, axis: int | None = -1) -> Any:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     return _module(_select(a)).sort(a, axis)
+
+
+def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).sparse_plus(x, unit_to_scale)
+
+
+def sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).sparse_sigmoid(x, unit_to_scale)
 
 
 def sqrt(x: Any) -> Any:
@@ -1342,6 +1670,14 @@ def square(x: Any) -> Any:
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
     return _module(_select(x)).square(x)
+
+
+def squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).squareplus(x, b, unit_to_scale)
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1384,6 +1720,14 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     return _module(_select(a)).swapaxes(a, axis1, axis2)
+
+
+def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _module(_select(x)).swish(x, unit_to_scale)
 
 
 def take(a: Any, indices: Any, axis: int | None = None) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -21,6 +22,7 @@ __all__ = [
     "all",
     "amax",
     "amin",
+    "angle",
     "any",
     "arccos",
     "arccosh",
@@ -34,15 +36,23 @@ __all__ = [
     "argsort",
     "around",
     "astype",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "clip",
     "conj",
     "conjugate",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumsum",
@@ -54,6 +64,7 @@ __all__ = [
     "diff",
     "divide",
     "dot",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -61,6 +72,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "eye",
     "fabs",
     "fix",
@@ -73,19 +85,30 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "invert",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -93,6 +116,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -107,6 +131,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "moveaxis",
     "multiply",
@@ -139,27 +164,39 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -256,6 +293,17 @@ def amin(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def angle(x: Quantity[jax.Array] | jax.Array | float, deg: bool = False) -> jax.Array:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, u_x = _lift(x)
+    return jnp.angle(m_x, deg=deg)
 
 
 def any(
@@ -409,6 +457,58 @@ def astype(
     return _r.keep(jnp.astype(m_x, dtype), u_x)
 
 
+def bitwise_and(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return jnp.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return jnp.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return jnp.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return jnp.bitwise_xor(m_x, m_y)
+
+
 def broadcast_to(
     array: Quantity[jax.Array] | jax.Array | float, shape: int | tuple[int, ...]
 ) -> Quantity[jax.Array] | jax.Array:
@@ -436,6 +536,20 @@ def ceil(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[jax.Array] | jax.Array | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return jax.nn.celu(m_x, alpha=alpha)
 
 
 def clip(
@@ -475,6 +589,37 @@ def conjugate(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array]
     return _r.keep(jnp.conjugate(m_x), u_x)
 
 
+def corrcoef(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return jnp.corrcoef(m_x, m_y, rowvar=rowvar)
+
+
+def correlate(
+    a: Quantity[jax.Array] | jax.Array | float,
+    v: Quantity[jax.Array] | jax.Array | float,
+    mode: str = "valid",
+) -> Quantity[jax.Array] | jax.Array:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    return _r.changed(jnp.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+
+
 def cos(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
     """Cosine of an angle in radians, element-wise.
 
@@ -508,6 +653,33 @@ def count_nonzero(
     """
     m_a, u_a = _lift(a)
     return jnp.count_nonzero(m_a, axis=axis, keepdims=keepdims)
+
+
+def cov(
+    m: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: jax.Array | None = None,
+    aweights: jax.Array | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = _lift(m)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(
+        jnp.cov(m_m, m_y, m_fweights, m_aweights, rowvar=rowvar, bias=bias, ddof=ddof), u
+    )
 
 
 def cross(
@@ -637,6 +809,20 @@ def dot(
     return _r.changed(jnp.dot(m_a, m_b), _r.product(u_a, u_b))
 
 
+def elu(
+    x: Quantity[jax.Array] | jax.Array | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return jax.nn.elu(m_x, alpha=alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -722,6 +908,20 @@ def expm1(
     m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return jnp.expm1(m_x)
+
+
+def exprel(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(jnp, m_x)
 
 
 def eye(
@@ -860,6 +1060,19 @@ def fmod(
     return _r.keep(jnp.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> tuple[jax.Array, jax.Array]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = jnp.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[jax.Array] | jax.Array | float,
@@ -890,6 +1103,32 @@ def full_like(
     return _r.keep(jnp.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
 
 
+def gelu(
+    x: Quantity[jax.Array] | jax.Array | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return jax.nn.gelu(m_x, approximate=approximate)
+
+
+def glu(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int = -1, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return jax.nn.glu(m_x, axis=axis)
+
+
 def greater(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> jax.Array:
@@ -916,6 +1155,54 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return jnp.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return jax.nn.hard_sigmoid(m_x)
+
+
+def hard_silu(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return jax.nn.hard_silu(m_x)
+
+
+def hard_swish(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return jax.nn.hard_swish(m_x)
+
+
+def hard_tanh(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return jax.nn.hard_tanh(m_x)
 
 
 def hypot(
@@ -965,6 +1252,16 @@ def inner(
     return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def invert(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return jnp.invert(m_x)
+
+
 def isfinite(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1011,6 +1308,46 @@ def kron(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def ldexp(
+    x: Quantity[jax.Array] | jax.Array | float, y: jax.Array
+) -> Quantity[jax.Array] | jax.Array:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(jnp.ldexp(m_x, m_y), u_x)
+
+
+def leaky_relu(
+    x: Quantity[jax.Array] | jax.Array | float, negative_slope: float = 0.01
+) -> Quantity[jax.Array] | jax.Array:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(jax.nn.leaky_relu(m_x, negative_slope=negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return jnp.left_shift(m_x, m_y)
 
 
 def less(
@@ -1103,6 +1440,18 @@ def log2(
     m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return jnp.log2(m_x)
+
+
+def log_sigmoid(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return jax.nn.log_sigmoid(m_x)
 
 
 def logaddexp(
@@ -1297,6 +1646,18 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(jnp.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return jax.nn.mish(m_x)
 
 
 def mod(
@@ -1705,6 +2066,29 @@ def reciprocal(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array
     return _r.changed(jnp.reciprocal(m_x), _r.quotient(None, u_x))
 
 
+def relu(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(jax.nn.relu(m_x), u_x)
+
+
+def relu6(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return jax.nn.relu6(m_x)
+
+
 def remainder(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1739,6 +2123,20 @@ def reshape(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.reshape(m_a, shape=shape), u_a)
+
+
+def right_shift(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return jnp.right_shift(m_x, m_y)
 
 
 def rint(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
@@ -1801,6 +2199,30 @@ def searchsorted(
     return jnp.searchsorted(m_a, m_v, side=side)
 
 
+def selu(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return jax.nn.selu(m_x)
+
+
+def sigmoid(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return jax.nn.sigmoid(m_x)
+
+
 def sign(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -1817,6 +2239,18 @@ def signbit(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """
     m_x, u_x = _lift(x)
     return jnp.signbit(m_x)
+
+
+def silu(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return jax.nn.silu(m_x)
 
 
 def sin(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -1853,6 +2287,30 @@ def sinh(
     return jnp.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return jax.nn.soft_sign(m_x)
+
+
+def softplus(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return jax.nn.softplus(m_x)
+
+
 def sort(
     a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1
 ) -> Quantity[jax.Array] | jax.Array:
@@ -1862,6 +2320,30 @@ def sort(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.sort(m_a, axis=axis), u_a)
+
+
+def sparse_plus(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return jax.nn.sparse_plus(m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return jax.nn.sparse_sigmoid(m_x)
 
 
 def sqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
@@ -1880,6 +2362,18 @@ def square(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | 
     """
     m_x, u_x = _lift(x)
     return _r.changed(jnp.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[jax.Array] | jax.Array | float, b: float = 4, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return jax.nn.squareplus(m_x, b=b)
 
 
 def squeeze(
@@ -1943,6 +2437,18 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def swish(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return jax.nn.swish(m_x)
 
 
 def take(

@@ -8,6 +8,7 @@ from typing import Any
 
 import ndonnx as ndx
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -20,6 +21,7 @@ __all__ = [
     "all",
     "amax",
     "amin",
+    "angle",
     "any",
     "arccos",
     "arccosh",
@@ -33,15 +35,23 @@ __all__ = [
     "argsort",
     "around",
     "astype",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "clip",
     "conj",
     "conjugate",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumsum",
@@ -53,6 +63,7 @@ __all__ = [
     "diff",
     "divide",
     "dot",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -60,6 +71,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "eye",
     "fabs",
     "fix",
@@ -72,19 +84,30 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "invert",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -92,6 +115,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -106,6 +130,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "moveaxis",
     "multiply",
@@ -138,27 +163,39 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -255,6 +292,17 @@ def amin(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def angle(x: Quantity[ndx.Array] | ndx.Array | float, deg: bool = False) -> ndx.Array:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, u_x = _lift(x)
+    return _compose.angle(ndx, m_x, deg)
 
 
 def any(
@@ -408,6 +456,58 @@ def astype(
     return _r.keep(ndx.astype(m_x, dtype), u_x)
 
 
+def bitwise_and(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return ndx.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return ndx.bitwise_invert(m_x)
+
+
+def bitwise_or(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return ndx.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return ndx.bitwise_xor(m_x, m_y)
+
+
 def broadcast_to(
     array: Quantity[ndx.Array] | ndx.Array | float, shape: int | tuple[int, ...]
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -438,6 +538,20 @@ def ceil(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return _compose.celu(ndx, m_x, alpha)
 
 
 def clip(
@@ -477,6 +591,37 @@ def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array]
     return _r.keep(ndx.asarray(m_x), u_x)
 
 
+def corrcoef(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return _compose.corrcoef(ndx, m_x, m_y, rowvar)
+
+
+def correlate(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    v: Quantity[ndx.Array] | ndx.Array | float,
+    mode: str = "valid",
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    return _r.changed(_compose.correlate(ndx, m_a, m_v, mode), _r.product(u_a, u_v))
+
+
 def cos(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
     """Cosine of an angle in radians, element-wise.
 
@@ -510,6 +655,31 @@ def count_nonzero(
     """
     m_a, u_a = _lift(a)
     return ndx.count_nonzero(m_a, axis=axis, keepdims=keepdims)
+
+
+def cov(
+    m: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: ndx.Array | None = None,
+    aweights: ndx.Array | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = _lift(m)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(_compose.cov(ndx, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
 def cross(
@@ -654,6 +824,20 @@ def dot(
     )
 
 
+def elu(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return _compose.elu(ndx, m_x, alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -743,6 +927,20 @@ def expm1(
     m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return ndx.expm1(m_x)
+
+
+def exprel(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(ndx, m_x)
 
 
 def eye(
@@ -902,6 +1100,19 @@ def fmod(
     )
 
 
+def frexp(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> tuple[ndx.Array, ndx.Array]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = _compose.frexp(ndx, m_x)
+    return (r_[0], r_[1])
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[ndx.Array] | ndx.Array | float,
@@ -943,6 +1154,32 @@ def full_like(
     )
 
 
+def gelu(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return _compose.gelu(ndx, m_x, approximate)
+
+
+def glu(
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return _compose.glu(ndx, m_x, axis)
+
+
 def greater(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> ndx.Array:
@@ -969,6 +1206,54 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return ndx.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.hard_sigmoid(ndx, m_x)
+
+
+def hard_silu(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(ndx, m_x)
+
+
+def hard_swish(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(ndx, m_x)
+
+
+def hard_tanh(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return _compose.hard_tanh(ndx, m_x)
 
 
 def hypot(
@@ -1023,6 +1308,16 @@ def inner(
     )
 
 
+def invert(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return ndx.bitwise_invert(m_x)
+
+
 def isfinite(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1067,6 +1362,46 @@ def kron(
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("math.kron", "ndonnx", "ndonnx has no kron")
+
+
+def ldexp(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: ndx.Array
+) -> Quantity[ndx.Array] | ndx.Array:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(m_x * 2.0 ** ndx.astype(m_y, m_x.dtype), u_x)
+
+
+def leaky_relu(
+    x: Quantity[ndx.Array] | ndx.Array | float, negative_slope: float = 0.01
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(_compose.leaky_relu(ndx, m_x, negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return ndx.bitwise_left_shift(m_x, m_y)
 
 
 def less(
@@ -1170,6 +1505,18 @@ def log2(
     m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return ndx.log2(m_x)
+
+
+def log_sigmoid(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.log_sigmoid(ndx, m_x)
 
 
 def logaddexp(
@@ -1373,6 +1720,18 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(ndx.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return _compose.mish(ndx, m_x)
 
 
 def mod(
@@ -1829,6 +2188,29 @@ def reciprocal(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
     return _r.changed(ndx.reciprocal(m_x), _r.quotient(None, u_x))
 
 
+def relu(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(ndx.maximum(m_x, 0), u_x)
+
+
+def relu6(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return _compose.relu6(ndx, m_x)
+
+
 def remainder(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1863,6 +2245,20 @@ def reshape(
     """
     m_a, u_a = _lift(a)
     return _r.keep(ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+
+
+def right_shift(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return ndx.bitwise_right_shift(m_x, m_y)
 
 
 def rint(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -1946,6 +2342,30 @@ def searchsorted(
     )
 
 
+def selu(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return _compose.selu(ndx, m_x)
+
+
+def sigmoid(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sigmoid(ndx, m_x)
+
+
 def sign(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -1962,6 +2382,18 @@ def signbit(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """
     m_x, u_x = _lift(x)
     return (m_x < 0) | (m_x == 0) & (1 / m_x < 0)
+
+
+def silu(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return _compose.silu(ndx, m_x)
 
 
 def sin(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -1998,6 +2430,30 @@ def sinh(
     return ndx.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return _compose.soft_sign(ndx, m_x)
+
+
+def softplus(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(ndx, m_x)
+
+
 def sort(
     a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -2012,6 +2468,30 @@ def sort(
         ),
         u_a,
     )
+
+
+def sparse_plus(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(ndx, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(ndx, m_x)
 
 
 def sqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
@@ -2030,6 +2510,18 @@ def square(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
     """
     m_x, u_x = _lift(x)
     return _r.changed(ndx.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[ndx.Array] | ndx.Array | float, b: float = 4, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(ndx, m_x, b)
 
 
 def squeeze(
@@ -2103,6 +2595,18 @@ def swapaxes(
         else ndx.moveaxis(m_a, (axis1, axis2), (axis2, axis1)),
         u_a,
     )
+
+
+def swish(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return _compose.silu(ndx, m_x)
 
 
 def take(

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -21,6 +22,7 @@ __all__ = [
     "all",
     "amax",
     "amin",
+    "angle",
     "any",
     "arccos",
     "arccosh",
@@ -34,15 +36,23 @@ __all__ = [
     "argsort",
     "around",
     "astype",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "clip",
     "conj",
     "conjugate",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumsum",
@@ -54,6 +64,7 @@ __all__ = [
     "diff",
     "divide",
     "dot",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -61,6 +72,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "eye",
     "fabs",
     "fix",
@@ -73,19 +85,30 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "invert",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -93,6 +116,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -107,6 +131,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "moveaxis",
     "multiply",
@@ -139,27 +164,39 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -259,6 +296,17 @@ def amin(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def angle(x: Quantity[NDArray[Any]] | NDArray[Any] | float, deg: bool = False) -> NDArray[Any]:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, u_x = _lift(x)
+    return np.angle(m_x, deg=deg)
 
 
 def any(
@@ -419,6 +467,61 @@ def astype(
     return _r.keep(np.astype(m_x, dtype), u_x)
 
 
+def bitwise_and(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return np.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return np.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return np.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return np.bitwise_xor(m_x, m_y)
+
+
 def broadcast_to(
     array: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...]
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -446,6 +549,20 @@ def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return _compose.celu(np, m_x, alpha)
 
 
 def clip(
@@ -487,6 +604,37 @@ def conjugate(
     return _r.keep(np.conjugate(m_x), u_x)
 
 
+def corrcoef(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return np.corrcoef(m_x, m_y, rowvar=rowvar)
+
+
+def correlate(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    mode: str = "valid",
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    return _r.changed(np.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+
+
 def cos(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
 ) -> NDArray[Any]:
@@ -522,6 +670,33 @@ def count_nonzero(
     """
     m_a, u_a = _lift(a)
     return np.count_nonzero(m_a, axis=axis, keepdims=keepdims)
+
+
+def cov(
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: NDArray[Any] | None = None,
+    aweights: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = _lift(m)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(
+        np.cov(m_m, m_y, m_fweights, m_aweights, rowvar=rowvar, bias=bias, ddof=ddof), u
+    )
 
 
 def cross(
@@ -661,6 +836,20 @@ def dot(
     return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
 
 
+def elu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return _compose.elu(np, m_x, alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -749,6 +938,20 @@ def expm1(
     m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return np.expm1(m_x)
+
+
+def exprel(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(np, m_x)
 
 
 def eye(
@@ -898,6 +1101,19 @@ def fmod(
     return _r.keep(np.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = np.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -928,6 +1144,34 @@ def full_like(
     return _r.keep(np.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
 
 
+def gelu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return _compose.gelu(np, m_x, approximate)
+
+
+def glu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = -1,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return _compose.glu(np, m_x, axis)
+
+
 def greater(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -956,6 +1200,54 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return np.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.hard_sigmoid(np, m_x)
+
+
+def hard_silu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(np, m_x)
+
+
+def hard_swish(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(np, m_x)
+
+
+def hard_tanh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return _compose.hard_tanh(np, m_x)
 
 
 def hypot(
@@ -1007,6 +1299,16 @@ def inner(
     return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def invert(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return np.invert(m_x)
+
+
 def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1054,6 +1356,47 @@ def kron(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def ldexp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, y: NDArray[Any]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(np.ldexp(m_x, m_y), u_x)
+
+
+def leaky_relu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, negative_slope: float = 0.01
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(_compose.leaky_relu(np, m_x, negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return np.left_shift(m_x, m_y)
 
 
 def less(
@@ -1150,6 +1493,18 @@ def log2(
     m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return np.log2(m_x)
+
+
+def log_sigmoid(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.log_sigmoid(np, m_x)
 
 
 def logaddexp(
@@ -1352,6 +1707,18 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(np.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return _compose.mish(np, m_x)
 
 
 def mod(
@@ -1782,6 +2149,29 @@ def reciprocal(
     return _r.changed(np.reciprocal(m_x), _r.quotient(None, u_x))
 
 
+def relu(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.maximum(m_x, 0), u_x)
+
+
+def relu6(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return _compose.relu6(np, m_x)
+
+
 def remainder(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1817,6 +2207,21 @@ def reshape(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.reshape(m_a, shape=shape), u_a)
+
+
+def right_shift(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return np.right_shift(m_x, m_y)
 
 
 def rint(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1881,6 +2286,30 @@ def searchsorted(
     return np.searchsorted(m_a, m_v, side=side)
 
 
+def selu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return _compose.selu(np, m_x)
+
+
+def sigmoid(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sigmoid(np, m_x)
+
+
 def sign(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -1897,6 +2326,18 @@ def signbit(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """
     m_x, u_x = _lift(x)
     return np.signbit(m_x)
+
+
+def silu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return _compose.silu(np, m_x)
 
 
 def sin(
@@ -1935,6 +2376,30 @@ def sinh(
     return np.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return _compose.soft_sign(np, m_x)
+
+
+def softplus(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(np, m_x)
+
+
 def sort(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1944,6 +2409,30 @@ def sort(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.sort(m_a, axis=axis), u_a)
+
+
+def sparse_plus(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(np, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(np, m_x)
 
 
 def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -1964,6 +2453,20 @@ def square(
     """
     m_x, u_x = _lift(x)
     return _r.changed(np.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: float = 4,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(np, m_x, b)
 
 
 def squeeze(
@@ -2028,6 +2531,18 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def swish(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return _compose.silu(np, m_x)
 
 
 def take(

@@ -8,6 +8,7 @@ from typing import Any
 
 import torch
 
+from polyunit import compose as _compose
 from polyunit import convert as _convert
 from polyunit import custom as _custom
 from polyunit import rules as _r
@@ -21,6 +22,7 @@ __all__ = [
     "all",
     "amax",
     "amin",
+    "angle",
     "any",
     "arccos",
     "arccosh",
@@ -34,15 +36,23 @@ __all__ = [
     "argsort",
     "around",
     "astype",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "clip",
     "conj",
     "conjugate",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumsum",
@@ -54,6 +64,7 @@ __all__ = [
     "diff",
     "divide",
     "dot",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -61,6 +72,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "eye",
     "fabs",
     "fix",
@@ -73,19 +85,30 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
     "hypot",
     "identity",
     "imag",
     "inner",
+    "invert",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -93,6 +116,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -107,6 +131,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "moveaxis",
     "multiply",
@@ -139,27 +164,39 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -264,6 +301,17 @@ def amin(
     return _r.keep(
         torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
+
+
+def angle(x: Quantity[torch.Tensor] | torch.Tensor | float, deg: bool = False) -> torch.Tensor:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, u_x = _lift(x)
+    return torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x)
 
 
 def any(
@@ -428,6 +476,61 @@ def astype(
     return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
 
 
+def bitwise_and(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return torch.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return torch.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return torch.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return torch.bitwise_xor(m_x, m_y)
+
+
 def broadcast_to(
     array: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...]
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -457,6 +560,20 @@ def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.celu(m_x, alpha=alpha)
 
 
 def clip(
@@ -498,6 +615,37 @@ def conjugate(
     return _r.keep(torch.conj_physical(m_x), u_x)
 
 
+def corrcoef(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return torch.corrcoef(_compose.stack_rows(torch, m_x, m_y, rowvar))
+
+
+def correlate(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    v: Quantity[torch.Tensor] | torch.Tensor | float,
+    mode: str = "valid",
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_v, u_v = _lift(v)
+    return _r.changed(_compose.correlate(torch, m_a, m_v, mode), _r.product(u_a, u_v))
+
+
 def cos(
     x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
 ) -> torch.Tensor:
@@ -533,6 +681,39 @@ def count_nonzero(
     """
     m_a, u_a = _lift(a)
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
+
+
+def cov(
+    m: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: torch.Tensor | None = None,
+    aweights: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = _lift(m)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(
+        torch.cov(
+            _compose.stack_rows(torch, m_m, m_y, rowvar),
+            correction=(0 if bias else 1) if ddof is None else ddof,
+            fweights=m_fweights,
+            aweights=m_aweights,
+        ),
+        u,
+    )
 
 
 def cross(
@@ -686,6 +867,20 @@ def dot(
     )
 
 
+def elu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.elu(m_x, alpha=alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -784,6 +979,20 @@ def expm1(
     m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return torch.expm1(m_x)
+
+
+def exprel(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(torch, m_x)
 
 
 def eye(
@@ -946,6 +1155,19 @@ def fmod(
     return _r.keep(torch.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = torch.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 def full(
     shape: int | tuple[int, ...],
     fill_value: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -987,6 +1209,34 @@ def full_like(
     )
 
 
+def gelu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.gelu(m_x, approximate="tanh" if approximate else "none")
+
+
+def glu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.glu(m_x, dim=axis)
+
+
 def greater(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1015,6 +1265,54 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return torch.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardsigmoid(m_x)
+
+
+def hard_silu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardswish(m_x)
+
+
+def hard_swish(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardswish(m_x)
+
+
+def hard_tanh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardtanh(m_x)
 
 
 def hypot(
@@ -1073,6 +1371,16 @@ def inner(
     return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return torch.bitwise_not(m_x)
+
+
 def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1120,6 +1428,47 @@ def kron(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def ldexp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, y: torch.Tensor
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(torch.ldexp(m_x, m_y), u_x)
+
+
+def leaky_relu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, negative_slope: float = 0.01
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return torch.bitwise_left_shift(m_x, m_y)
 
 
 def less(
@@ -1230,6 +1579,18 @@ def log2(
     m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return torch.log2(m_x)
+
+
+def log_sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.logsigmoid(m_x)
 
 
 def logaddexp(
@@ -1450,6 +1811,18 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.mish(m_x)
 
 
 def mod(
@@ -1971,6 +2344,29 @@ def reciprocal(
     return _r.changed(torch.reciprocal(m_x), _r.quotient(None, u_x))
 
 
+def relu(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(torch.relu(m_x), u_x)
+
+
+def relu6(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.relu6(m_x)
+
+
 def remainder(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -2006,6 +2402,21 @@ def reshape(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+
+
+def right_shift(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return torch.bitwise_right_shift(m_x, m_y)
 
 
 def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2077,6 +2488,30 @@ def searchsorted(
     return torch.searchsorted(m_a, m_v, side=side)
 
 
+def selu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return torch.selu(m_x)
+
+
+def sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return torch.sigmoid(m_x)
+
+
 def sign(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -2093,6 +2528,18 @@ def signbit(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """
     m_x, u_x = _lift(x)
     return torch.signbit(m_x)
+
+
+def silu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.silu(m_x)
 
 
 def sin(
@@ -2131,6 +2578,30 @@ def sinh(
     return torch.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.softsign(m_x)
+
+
+def softplus(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(torch, m_x)
+
+
 def sort(
     a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2145,6 +2616,30 @@ def sort(
         ).values,
         u_a,
     )
+
+
+def sparse_plus(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(torch, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(torch, m_x)
 
 
 def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -2165,6 +2660,20 @@ def square(
     """
     m_x, u_x = _lift(x)
     return _r.changed(torch.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: float = 4,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(torch, m_x, b)
 
 
 def squeeze(
@@ -2229,6 +2738,18 @@ def swapaxes(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.swapaxes(m_a, axis1, axis2), u_a)
+
+
+def swish(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.silu(m_x)
 
 
 def take(
