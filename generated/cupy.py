@@ -679,7 +679,10 @@ def cov(
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
     m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
     return _r.changed(
-        cp.cov(m_m, m_y, m_fweights, m_aweights, rowvar=rowvar, bias=bias, ddof=ddof), u
+        cp.cov(
+            m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
+        ),
+        u,
     )
 
 

@@ -663,9 +663,7 @@ def cov(
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
     m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
-    return _r.changed(
-        da.cov(m_m, m_y, m_fweights, m_aweights, rowvar=rowvar, bias=bias, ddof=ddof), u
-    )
+    return _r.changed(_compose.cov(da, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
 def cross(

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "e7cb2db8372ca009a94514d21964ec3e23d8e1581669a4f2859056e39ced5d68"
+SPEC_DIGEST: Final = "c111aed73de91640641a7c339ef16eb4ed20be554c9cd3da9b36d14c4195c155"
 
 BACKENDS: Final = (
     "numpy",
@@ -913,11 +913,11 @@ SUPPORT: Final = {
         "torch": "override",
     },
     "cov": {
-        "cupy": "native",
-        "dask": "native",
-        "jax": "native",
+        "cupy": "override",
+        "dask": "override",
+        "jax": "override",
         "ndonnx": "override",
-        "numpy": "native",
+        "numpy": "override",
         "torch": "override",
     },
     "cross": {

@@ -171,6 +171,12 @@ def erf(xp: Any, x: Any) -> Any:
     return xp.where(xp.abs(x) <= cut, series, xp.where(x < 0, -tail, tail))
 
 
+def _concat(xp: Any, arrays: list[Any]) -> Any:
+    # array-API libraries call it concat; dask keeps numpy's name
+    join = getattr(xp, "concat", None) or xp.concatenate
+    return join(arrays, axis=0)
+
+
 def stack_rows(xp: Any, m: Any, y: Any, rowvar: bool) -> Any:
     """The variables of `cov`/`corrcoef` as rows of one 2-D array (numpy's convention)."""
 
@@ -180,7 +186,7 @@ def stack_rows(xp: Any, m: Any, y: Any, rowvar: bool) -> Any:
         return a.T if not rowvar and a.shape[0] != 1 else a
 
     x = rows(m)
-    return x if y is None else xp.concat([x, rows(y)], axis=0)
+    return x if y is None else _concat(xp, [x, rows(y)])
 
 
 def _squeeze(xp: Any, a: Any) -> Any:
@@ -242,7 +248,7 @@ def correlate(xp: Any, a: Any, v: Any, mode: str) -> Any:
     if na == 0 or nv == 0:
         raise ValueError("correlate needs two non-empty 1-D arrays")
     pad = xp.zeros((nv - 1,), dtype=a.dtype)
-    padded = xp.concat([pad, a, pad], axis=0)
+    padded = _concat(xp, [pad, a, pad])
     length = na + nv - 1
     full = padded[0:length] * v[0]
     for n in range(1, nv):
@@ -273,5 +279,5 @@ def frexp(xp: Any, x: Any) -> tuple[Any, Any]:
 
 def angle(xp: Any, x: Any, deg: bool) -> Any:
     """Phase of a real array: pi where negative, else 0."""
-    r = xp.where(x < 0, math.pi, 0.0)
+    r = xp.where(x < 0, math.pi, 0.0 * x)
     return r * (180.0 / math.pi) if deg else r
