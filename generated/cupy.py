@@ -19,6 +19,8 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
     "angle",
@@ -33,8 +35,11 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "astype",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -61,6 +66,7 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "dot",
     "elu",
@@ -75,6 +81,7 @@ __all__ = [
     "eye",
     "fabs",
     "fix",
+    "flatnonzero",
     "flip",
     "fliplr",
     "flipud",
@@ -95,11 +102,13 @@ __all__ = [
     "hard_silu",
     "hard_swish",
     "hard_tanh",
+    "heaviside",
     "hypot",
     "identity",
     "imag",
     "inner",
     "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
@@ -119,6 +128,7 @@ __all__ = [
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -184,6 +194,7 @@ __all__ = [
     "sinh",
     "soft_sign",
     "softplus",
+    "sometrue",
     "sort",
     "sparse_plus",
     "sparse_sigmoid",
@@ -265,6 +276,45 @@ def all(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
+    return cp.all(m_x, axis=axis, keepdims=keepdims)
+
+
+def allclose(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    rtol: float = 1e-05,
+    atol: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    equal_nan: bool = False,
+) -> cp.ndarray:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return cp.allclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
+
+
+def alltrue(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> cp.ndarray:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("alltrue", m_x, u_x, None)
     return cp.all(m_x, axis=axis, keepdims=keepdims)
 
 
@@ -434,6 +484,21 @@ def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1)
     return cp.argsort(m_a, axis=axis)
 
 
+def argwhere(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> cp.ndarray:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(cp, cp.argwhere(m_a), size, fill_value)
+
+
 def around(
     x: Quantity[cp.ndarray] | cp.ndarray | float, decimals: int = 0
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -445,6 +510,22 @@ def around(
     return _r.keep(cp.around(m_x, decimals=decimals), u_x)
 
 
+def array_equal(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    equal_nan: bool = False,
+) -> cp.ndarray:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return cp.array_equal(m_x, m_y, equal_nan=equal_nan)
+
+
 def astype(
     x: Quantity[cp.ndarray] | cp.ndarray | float, dtype: Any
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -454,6 +535,29 @@ def astype(
     """
     m_x, u_x = _lift(x)
     return _r.keep(m_x.astype(dtype), u_x)
+
+
+def bincount(
+    x: cp.ndarray,
+    weights: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(
+        _compose.cut(
+            cp.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
+        ),
+        u_weights,
+    )
 
 
 def bitwise_and(
@@ -791,6 +895,22 @@ def diff(
     return _r.keep(cp.diff(m_x, n=n, axis=axis), u_x)
 
 
+def digitize(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    bins: Quantity[cp.ndarray] | cp.ndarray | float,
+    right: bool = False,
+) -> cp.ndarray:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_bins, u_bins = _lift(bins)
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return cp.digitize(m_x, m_bins, right=right)
+
+
 def divide(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -958,6 +1078,21 @@ def fix(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.fix(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> cp.ndarray:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(cp, cp.flatnonzero(m_a), size, fill_value)
 
 
 def flip(
@@ -1213,6 +1348,19 @@ def hard_tanh(
     return _compose.hard_tanh(cp, m_x)
 
 
+def heaviside(x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: cp.ndarray) -> cp.ndarray:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return cp.heaviside(m_x1, m_x2)
+
+
 def hypot(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1268,6 +1416,31 @@ def invert(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return cp.invert(m_x)
+
+
+def isclose(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    rtol: float = 1e-05,
+    atol: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    equal_nan: bool = False,
+) -> cp.ndarray:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return cp.isclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
 
 
 def isfinite(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
@@ -1508,6 +1681,16 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return cp.logical_and(m_x, m_y)
+
+
+def logical_not(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return cp.logical_not(m_x)
 
 
 def logical_or(
@@ -2321,6 +2504,20 @@ def softplus(
     m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(cp, m_x)
+
+
+def sometrue(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> cp.ndarray:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return cp.any(m_x, axis=axis, keepdims=keepdims)
 
 
 def sort(

@@ -15,6 +15,8 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
     "angle",
@@ -29,8 +31,11 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "astype",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -57,6 +62,7 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "dot",
     "elu",
@@ -71,6 +77,7 @@ __all__ = [
     "eye",
     "fabs",
     "fix",
+    "flatnonzero",
     "flip",
     "fliplr",
     "flipud",
@@ -91,11 +98,13 @@ __all__ = [
     "hard_silu",
     "hard_swish",
     "hard_tanh",
+    "heaviside",
     "hypot",
     "identity",
     "imag",
     "inner",
     "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
@@ -115,6 +124,7 @@ __all__ = [
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -180,6 +190,7 @@ __all__ = [
     "sinh",
     "soft_sign",
     "softplus",
+    "sometrue",
     "sort",
     "sparse_plus",
     "sparse_sigmoid",
@@ -243,6 +254,24 @@ def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
     return _module(_select(x)).all(x, axis, keepdims)
+
+
+def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    return _module(_select(x, y, atol)).allclose(x, y, rtol, atol, equal_nan)
+
+
+def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).alltrue(x, axis, keepdims)
 
 
 def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -361,6 +390,16 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
     return _module(_select(a)).argsort(a, axis)
 
 
+def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    return _module(_select(a)).argwhere(a, size, fill_value)
+
+
 def around(x: Any, decimals: int = 0) -> Any:
     """Round to the given number of decimals in the unit of `x`, element-wise.
 
@@ -369,12 +408,30 @@ def around(x: Any, decimals: int = 0) -> Any:
     return _module(_select(x)).around(x, decimals)
 
 
+def array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, y)).array_equal(x, y, equal_nan)
+
+
 def astype(x: Any, dtype: Any) -> Any:
     """Copy of the array cast to the given data type.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     return _module(_select(x)).astype(x, dtype)
+
+
+def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None = None) -> Any:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    return _module(_select(x, weights)).bincount(x, weights, minlength, length)
 
 
 def bitwise_and(x: Any, y: Any) -> Any:
@@ -601,6 +658,14 @@ def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
     return _module(_select(x)).diff(x, n, axis)
 
 
+def digitize(x: Any, bins: Any, right: bool = False) -> Any:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _module(_select(x, bins)).digitize(x, bins, right)
+
+
 def divide(x: Any, y: Any) -> Any:
     """Quotient of the arguments, element-wise.
 
@@ -722,6 +787,16 @@ def fix(x: Any) -> Any:
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     return _module(_select(x)).fix(x)
+
+
+def flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    return _module(_select(a)).flatnonzero(a, size, fill_value)
 
 
 def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -888,6 +963,16 @@ def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return _module(_select(x)).hard_tanh(x, unit_to_scale)
 
 
+def heaviside(x1: Any, x2: Any) -> Any:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    return _module(_select(x1, x2)).heaviside(x1, x2)
+
+
 def hypot(x: Any, y: Any) -> Any:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
@@ -928,6 +1013,16 @@ def invert(x: Any) -> Any:
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
     return _module(_select(x)).invert(x)
+
+
+def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    return _module(_select(x, y, atol)).isclose(x, y, rtol, atol, equal_nan)
 
 
 def isfinite(x: Any) -> Any:
@@ -1084,6 +1179,14 @@ def logical_and(x: Any, y: Any) -> Any:
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
     return _module(_select(x, y)).logical_and(x, y)
+
+
+def logical_not(x: Any) -> Any:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).logical_not(x)
 
 
 def logical_or(x: Any, y: Any) -> Any:
@@ -1630,6 +1733,14 @@ def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
     return _module(_select(x)).softplus(x, unit_to_scale)
+
+
+def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _module(_select(x)).sometrue(x, axis, keepdims)
 
 
 def sort(a: Any, axis: int | None = -1) -> Any:

@@ -19,6 +19,8 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
     "angle",
@@ -33,8 +35,11 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "astype",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -61,6 +66,7 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "dot",
     "elu",
@@ -75,6 +81,7 @@ __all__ = [
     "eye",
     "fabs",
     "fix",
+    "flatnonzero",
     "flip",
     "fliplr",
     "flipud",
@@ -95,11 +102,13 @@ __all__ = [
     "hard_silu",
     "hard_swish",
     "hard_tanh",
+    "heaviside",
     "hypot",
     "identity",
     "imag",
     "inner",
     "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
@@ -119,6 +128,7 @@ __all__ = [
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -184,6 +194,7 @@ __all__ = [
     "sinh",
     "soft_sign",
     "softplus",
+    "sometrue",
     "sort",
     "sparse_plus",
     "sparse_sigmoid",
@@ -265,6 +276,45 @@ def all(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
+    return ndx.all(m_x, axis=axis, keepdims=keepdims)
+
+
+def allclose(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    rtol: float = 1e-05,
+    atol: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    equal_nan: bool = False,
+) -> ndx.Array:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return ndx.all(
+        _compose.isclose(ndx, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
+    )
+
+
+def alltrue(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> ndx.Array:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("alltrue", m_x, u_x, None)
     return ndx.all(m_x, axis=axis, keepdims=keepdims)
 
 
@@ -432,6 +482,21 @@ def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -
     )
 
 
+def argwhere(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> ndx.Array:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(ndx, _compose.argwhere(ndx, m_a), size, fill_value)
+
+
 def around(
     x: Quantity[ndx.Array] | ndx.Array | float, decimals: int = 0
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -445,6 +510,22 @@ def around(
     )
 
 
+def array_equal(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    equal_nan: bool = False,
+) -> ndx.Array:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return _compose.array_equal(ndx, m_x, m_y, equal_nan)
+
+
 def astype(
     x: Quantity[ndx.Array] | ndx.Array | float, dtype: Any
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -454,6 +535,24 @@ def astype(
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.astype(m_x, dtype), u_x)
+
+
+def bincount(
+    x: ndx.Array,
+    weights: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(_compose.bincount(ndx, m_x, m_weights, minlength, length), u_weights)
 
 
 def bitwise_and(
@@ -795,6 +894,22 @@ def diff(
     return _r.keep(ndx.diff(m_x, n=n, axis=axis), u_x)
 
 
+def digitize(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    bins: Quantity[ndx.Array] | ndx.Array | float,
+    right: bool = False,
+) -> ndx.Array:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_bins, u_bins = _lift(bins)
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return _compose.digitize(ndx, m_x, m_bins, right)
+
+
 def divide(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -969,6 +1084,21 @@ def fix(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx
     """
     m_x, u_x = _lift(x)
     return _r.keep(ndx.trunc(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> ndx.Array:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(ndx, ndx.nonzero(ndx.reshape(m_a, (-1,)))[0], size, fill_value)
 
 
 def flip(
@@ -1256,6 +1386,19 @@ def hard_tanh(
     return _compose.hard_tanh(ndx, m_x)
 
 
+def heaviside(x1: Quantity[ndx.Array] | ndx.Array | float, x2: ndx.Array) -> ndx.Array:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return _compose.heaviside(ndx, m_x1, m_x2)
+
+
 def hypot(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -1316,6 +1459,29 @@ def invert(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return ndx.bitwise_invert(m_x)
+
+
+def isclose(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    rtol: float = 1e-05,
+    atol: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    equal_nan: bool = False,
+) -> ndx.Array:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return _compose.isclose(ndx, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
 def isfinite(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
@@ -1563,6 +1729,16 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return ndx.logical_and(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
+
+
+def logical_not(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return ndx.logical_not(ndx.astype(m_x, ndx.bool))
 
 
 def logical_or(
@@ -2452,6 +2628,20 @@ def softplus(
     m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(ndx, m_x)
+
+
+def sometrue(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> ndx.Array:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return ndx.any(m_x, axis=axis, keepdims=keepdims)
 
 
 def sort(

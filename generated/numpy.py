@@ -20,6 +20,8 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
     "angle",
@@ -34,8 +36,11 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "astype",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -62,6 +67,7 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "dot",
     "elu",
@@ -76,6 +82,7 @@ __all__ = [
     "eye",
     "fabs",
     "fix",
+    "flatnonzero",
     "flip",
     "fliplr",
     "flipud",
@@ -96,11 +103,13 @@ __all__ = [
     "hard_silu",
     "hard_swish",
     "hard_tanh",
+    "heaviside",
     "hypot",
     "identity",
     "imag",
     "inner",
     "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
@@ -120,6 +129,7 @@ __all__ = [
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -185,6 +195,7 @@ __all__ = [
     "sinh",
     "soft_sign",
     "softplus",
+    "sometrue",
     "sort",
     "sparse_plus",
     "sparse_sigmoid",
@@ -269,6 +280,45 @@ def all(
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
+    return np.all(m_x, axis=axis, keepdims=keepdims)
+
+
+def allclose(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    rtol: float = 1e-05,
+    atol: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    equal_nan: bool = False,
+) -> NDArray[Any]:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return np.allclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
+
+
+def alltrue(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("alltrue", m_x, u_x, None)
     return np.all(m_x, axis=axis, keepdims=keepdims)
 
 
@@ -445,6 +495,21 @@ def argsort(
     return np.argsort(m_a, axis=axis)
 
 
+def argwhere(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> NDArray[Any]:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(np, np.argwhere(m_a), size, fill_value)
+
+
 def around(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, decimals: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -456,6 +521,22 @@ def around(
     return _r.keep(np.around(m_x, decimals=decimals), u_x)
 
 
+def array_equal(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    equal_nan: bool = False,
+) -> NDArray[Any]:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return np.array_equal(m_x, m_y, equal_nan=equal_nan)
+
+
 def astype(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, dtype: Any
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -465,6 +546,29 @@ def astype(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.astype(m_x, dtype), u_x)
+
+
+def bincount(
+    x: NDArray[Any],
+    weights: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(
+        _compose.cut(
+            np.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
+        ),
+        u_weights,
+    )
 
 
 def bitwise_and(
@@ -813,6 +917,22 @@ def diff(
     return _r.keep(np.diff(m_x, n=n, axis=axis), u_x)
 
 
+def digitize(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    bins: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    right: bool = False,
+) -> NDArray[Any]:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_bins, u_bins = _lift(bins)
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return np.digitize(m_x, m_bins, right=right)
+
+
 def divide(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -983,6 +1103,21 @@ def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.fix(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> NDArray[Any]:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(np, np.flatnonzero(m_a), size, fill_value)
 
 
 def flip(
@@ -1253,6 +1388,19 @@ def hard_tanh(
     return _compose.hard_tanh(np, m_x)
 
 
+def heaviside(x1: Quantity[NDArray[Any]] | NDArray[Any] | float, x2: NDArray[Any]) -> NDArray[Any]:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return np.heaviside(m_x1, m_x2)
+
+
 def hypot(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1310,6 +1458,31 @@ def invert(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return np.invert(m_x)
+
+
+def isclose(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    rtol: float = 1e-05,
+    atol: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    equal_nan: bool = False,
+) -> NDArray[Any]:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return np.isclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
 
 
 def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
@@ -1555,6 +1728,16 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return np.logical_and(m_x, m_y)
+
+
+def logical_not(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return np.logical_not(m_x)
 
 
 def logical_or(
@@ -2401,6 +2584,20 @@ def softplus(
     m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(np, m_x)
+
+
+def sometrue(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> NDArray[Any]:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return np.any(m_x, axis=axis, keepdims=keepdims)
 
 
 def sort(

@@ -20,6 +20,8 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
     "angle",
@@ -34,8 +36,11 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "astype",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -62,6 +67,7 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "dot",
     "elu",
@@ -76,6 +82,7 @@ __all__ = [
     "eye",
     "fabs",
     "fix",
+    "flatnonzero",
     "flip",
     "fliplr",
     "flipud",
@@ -96,11 +103,13 @@ __all__ = [
     "hard_silu",
     "hard_swish",
     "hard_tanh",
+    "heaviside",
     "hypot",
     "identity",
     "imag",
     "inner",
     "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
@@ -120,6 +129,7 @@ __all__ = [
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -185,6 +195,7 @@ __all__ = [
     "sinh",
     "soft_sign",
     "softplus",
+    "sometrue",
     "sort",
     "sparse_plus",
     "sparse_sigmoid",
@@ -271,6 +282,45 @@ def all(
     m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
     return torch.all(m_x, dim=axis, keepdim=keepdims)
+
+
+def allclose(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    rtol: float = 1e-05,
+    atol: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    equal_nan: bool = False,
+) -> torch.Tensor:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return torch.all(
+        _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
+    )
+
+
+def alltrue(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("alltrue", m_x, u_x, None)
+    return torch.all(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.all(m_x)
 
 
 def amax(
@@ -454,6 +504,21 @@ def argsort(
     )
 
 
+def argwhere(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> torch.Tensor:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(torch, torch.argwhere(m_a), size, fill_value)
+
+
 def around(
     x: Quantity[torch.Tensor] | torch.Tensor | float, decimals: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -465,6 +530,22 @@ def around(
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
 
 
+def array_equal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    equal_nan: bool = False,
+) -> torch.Tensor:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return _compose.array_equal(torch, m_x, m_y, equal_nan)
+
+
 def astype(
     x: Quantity[torch.Tensor] | torch.Tensor | float, dtype: Any
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -474,6 +555,30 @@ def astype(
     """
     m_x, u_x = _lift(x)
     return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
+
+
+def bincount(
+    x: torch.Tensor,
+    weights: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(
+        _compose.cut(
+            torch.bincount(m_x, m_weights, minlength=minlength if length is None else length),
+            length,
+        ),
+        u_weights,
+    )
 
 
 def bitwise_and(
@@ -834,6 +939,22 @@ def diff(
     return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
 
 
+def digitize(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    bins: Quantity[torch.Tensor] | torch.Tensor | float,
+    right: bool = False,
+) -> torch.Tensor:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_bins, u_bins = _lift(bins)
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return _compose.digitize(torch, m_x, m_bins, right)
+
+
 def divide(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1024,6 +1145,21 @@ def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.fix(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> torch.Tensor:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, u_a = _lift(a)
+    return _compose.sized(torch, torch.flatten(torch.nonzero(torch.flatten(m_a))), size, fill_value)
 
 
 def flip(
@@ -1315,6 +1451,19 @@ def hard_tanh(
     return torch.nn.functional.hardtanh(m_x)
 
 
+def heaviside(x1: Quantity[torch.Tensor] | torch.Tensor | float, x2: torch.Tensor) -> torch.Tensor:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, u_x1 = _lift(x1)
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return _compose.heaviside(torch, m_x1, m_x2)
+
+
 def hypot(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1379,6 +1528,29 @@ def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return torch.bitwise_not(m_x)
+
+
+def isclose(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    rtol: float = 1e-05,
+    atol: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    equal_nan: bool = False,
+) -> torch.Tensor:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = _lift(x)
+    m_y, u_y = _lift(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
 def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
@@ -1638,6 +1810,16 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return torch.logical_and(m_x, m_y)
+
+
+def logical_not(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return torch.logical_not(m_x)
 
 
 def logical_or(
@@ -2600,6 +2782,20 @@ def softplus(
     m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(torch, m_x)
+
+
+def sometrue(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return torch.any(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.any(m_x)
 
 
 def sort(

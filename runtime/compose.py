@@ -171,6 +171,13 @@ def erf(xp: Any, x: Any) -> Any:
     return xp.where(xp.abs(x) <= cut, series, xp.where(x < 0, -tail, tail))
 
 
+def _astype(xp: Any, a: Any, dtype: Any) -> Any:
+    # a dtype name is looked up on the library (ndx.int64); dask takes numpy's names
+    if isinstance(dtype, str):
+        dtype = getattr(xp, dtype, dtype)
+    return xp.astype(a, dtype) if hasattr(xp, "astype") else a.astype(dtype)
+
+
 def _concat(xp: Any, arrays: list[Any]) -> Any:
     # array-API libraries call it concat; dask keeps numpy's name
     join = getattr(xp, "concat", None) or xp.concatenate
@@ -209,9 +216,9 @@ def cov(
         ddof = 0 if bias else 1
     w = None
     if fweights is not None:
-        w = xp.astype(fweights, x.dtype)
+        w = _astype(xp, fweights, x.dtype)
     if aweights is not None:
-        a = xp.astype(aweights, x.dtype)
+        a = _astype(xp, aweights, x.dtype)
         w = a if w is None else w * a
     if w is None:
         avg = xp.sum(x, axis=1) / x.shape[1]
@@ -224,7 +231,7 @@ def cov(
         elif aweights is None:
             fact = w_sum - ddof
         else:
-            fact = w_sum - ddof * xp.sum(w * xp.astype(aweights, x.dtype)) / w_sum
+            fact = w_sum - ddof * xp.sum(w * _astype(xp, aweights, x.dtype)) / w_sum
     xc = x - xp.reshape(avg, (-1, 1))
     xw = xc if w is None else xc * w
     return _squeeze(xp, xp.matmul(xc, xw.T) / fact)
@@ -274,10 +281,101 @@ def frexp(xp: Any, x: Any) -> tuple[Any, Any]:
     small = xp.abs(m) < 0.5
     m = xp.where(small & finite, m * 2.0, m)
     e = xp.where(small & finite, e - 1.0, e)
-    return m, xp.astype(xp.where(finite, e, 0.0), xp.int32)
+    return m, _astype(xp, xp.where(finite, e, 0.0), "int32")
 
 
 def angle(xp: Any, x: Any, deg: bool) -> Any:
     """Phase of a real array: pi where negative, else 0."""
     r = xp.where(x < 0, math.pi, 0.0 * x)
     return r * (180.0 / math.pi) if deg else r
+
+
+def cut(r: Any, length: int | None) -> Any:
+    """The first `length` entries (all when None)."""
+    return r if length is None else r[:length]
+
+
+def sized(xp: Any, r: Any, size: int | None, fill_value: int | None) -> Any:
+    """Index rows truncated, or padded with `fill_value` (default 0), to exactly `size` rows."""
+    if size is None:
+        return r
+    n = r.shape[0]
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        raise ValueError(
+            "size= needs the number of nonzero elements, which a lazy array does not know; "
+            "compute the array first or leave size=None"
+        )
+    if n >= size:
+        return r[:size]
+    fill = 0 if fill_value is None else fill_value
+    pad = xp.full((size - n, *r.shape[1:]), fill, dtype=r.dtype)
+    return _concat(xp, [r, pad])
+
+
+def argwhere(xp: Any, a: Any) -> Any:
+    """One row of indices per nonzero element, from the library's nonzero."""
+    if a.ndim == 0:
+        a = xp.reshape(a, (1,))
+        return xp.reshape(xp.nonzero(a)[0], (-1, 0))
+    return xp.stack(list(xp.nonzero(a)), axis=1)
+
+
+def array_equal(xp: Any, x: Any, y: Any, equal_nan: bool) -> Any:
+    """Same shape and equal elements; NaNs count as equal when `equal_nan`."""
+    if tuple(x.shape) != tuple(y.shape):
+        return False
+    same = x == y
+    if equal_nan:
+        same = same | (xp.isnan(x) & xp.isnan(y))
+    return xp.all(same)
+
+
+def isclose(xp: Any, x: Any, y: Any, rtol: float, atol: Any, equal_nan: bool) -> Any:
+    """numpy's isclose: |x - y| <= atol + rtol * |y|; infinities equal only to themselves."""
+    close = xp.abs(x - y) <= atol + rtol * xp.abs(y)
+    same = xp.where(xp.isfinite(x) & xp.isfinite(y), close, x == y)
+    if equal_nan:
+        same = same | (xp.isnan(x) & xp.isnan(y))
+    return same
+
+
+def heaviside(xp: Any, x1: Any, x2: Any) -> Any:
+    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0, NaN where x1 is NaN."""
+    zero = 0.0 * x1
+    steps = xp.where(x1 > 0, zero + 1.0, xp.where(x1 < 0, zero, zero + x2))
+    return xp.where(xp.isnan(x1), x1, steps)
+
+
+def digitize(xp: Any, x: Any, bins: Any, right: bool) -> Any:
+    """numpy's digitize from searchsorted, for increasing or decreasing bins."""
+    side = "left" if right else "right"
+    n = bins.shape[0]
+    if n > 1 and bool(bins[n - 1] < bins[0]):
+        flipped = bins.flip(0) if hasattr(bins, "flip") else xp.flip(bins, axis=0)
+        return n - xp.searchsorted(flipped, x, side=side)
+    return xp.searchsorted(bins, x, side=side)
+
+
+def bincount(xp: Any, x: Any, weights: Any, minlength: int, length: int | None) -> Any:
+    """Counts (or weight sums) of each value in `x`, from a one-hot comparison."""
+    if length is None:
+        top = int(xp.max(x)) + 1 if x.shape[0] else 0
+        length = max(minlength, top)
+    hits = xp.reshape(x, (-1, 1)) == xp.reshape(xp.arange(length, dtype=x.dtype), (1, -1))
+    if weights is None:
+        return xp.sum(_astype(xp, hits, "int64"), axis=0)
+    w = xp.reshape(weights, (-1, 1))
+    return xp.sum(xp.where(hits, w, 0.0 * w), axis=0)
+
+
+def bincount_lazy(xp: Any, x: Any, weights: Any, minlength: int, length: int | None) -> Any:
+    """dask's bincount takes `minlength` as the output length (wrong when a value exceeds it):
+    a fixed `length` is computed by one-hot sums, otherwise no minimum length is allowed."""
+    if length is not None:
+        return bincount(xp, x, weights, minlength, length)
+    if minlength:
+        raise ValueError(
+            "bincount with minlength on a lazy dask array: the output length depends on the "
+            "values; pass length=<output length> instead (or compute the array first)"
+        )
+    return xp.bincount(x, weights)
