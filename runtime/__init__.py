@@ -27,6 +27,21 @@ from polyunit.backends.constants import *  # noqa: F403
 from polyunit.backends.units import *  # noqa: F403
 from polyunit.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
 from polyunit.errors import BackendError, DimensionMismatchError, PolyunitError, UnitMismatchError
+from polyunit.helpers import (
+    assert_quantity,
+    check_dims,
+    check_units,
+    display_in_unit,
+    fail_for_dimension_mismatch,
+    fail_for_unit_mismatch,
+    get_dim,
+    get_magnitude,
+    get_mantissa,
+    get_unit,
+    is_dimensionless,
+    is_unitless,
+    maybe_decimal,
+)
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 

@@ -379,3 +379,45 @@ def bincount_lazy(xp: Any, x: Any, weights: Any, minlength: int, length: int | N
             "values; pass length=<output length> instead (or compute the array first)"
         )
     return xp.bincount(x, weights)
+
+
+def gradient_axis(xp: Any, f: Any, spacing: Any, axis: int) -> Any:
+    """numpy's gradient along one axis with edge_order=1: second-order central differences
+    inside, one-sided differences at the two ends; `spacing` is a step or the coordinates."""
+    n = f.shape[axis]
+    if n < 2:
+        raise ValueError(f"gradient needs at least 2 points along axis {axis}, got {n}")
+
+    def part(start: int | None, stop: int | None) -> Any:
+        index = [slice(None)] * f.ndim
+        index[axis] = slice(start, stop)
+        return f[tuple(index)]
+
+    def along(v: Any) -> Any:
+        # a 1-D array of coefficients, laid along `axis` for broadcasting
+        target = [1] * f.ndim
+        target[axis] = -1
+        return xp.reshape(v, tuple(target))
+
+    if getattr(spacing, "ndim", 0) == 0:
+        h = spacing
+        inner = (part(2, None) - part(None, -2)) / (2.0 * h)
+        first = (part(1, 2) - part(0, 1)) / h
+        last = (part(n - 1, n) - part(n - 2, n - 1)) / h
+    else:
+        dx = spacing[1:] - spacing[:-1]
+        dx1, dx2 = dx[:-1], dx[1:]
+        a = -dx2 / (dx1 * (dx1 + dx2))
+        b = (dx2 - dx1) / (dx1 * dx2)
+        c = dx1 / (dx2 * (dx1 + dx2))
+        inner = along(a) * part(None, -2) + along(b) * part(1, -1) + along(c) * part(2, None)
+        first = (part(1, 2) - part(0, 1)) / dx[0]
+        last = (part(n - 1, n) - part(n - 2, n - 1)) / dx[n - 2]
+    if n == 2:
+        return _concat_axis(xp, [first, last], axis)
+    return _concat_axis(xp, [first, inner, last], axis)
+
+
+def _concat_axis(xp: Any, arrays: list[Any], axis: int) -> Any:
+    join = getattr(xp, "concat", None) or xp.concatenate
+    return join(arrays, axis=axis)
