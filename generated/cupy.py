@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -69,6 +70,7 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
+    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -933,6 +935,17 @@ def dot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def einsum(
+    subscripts: str, operands: Sequence[Quantity[cp.ndarray] | cp.ndarray | float]
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Einstein summation over the operands as `subscripts` says (numpy's notation).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
+    """
+    m_operands, u_operands = _r.lift_seq(_lift, operands)
+    return _r.changed(cp.einsum(subscripts, *m_operands), _r.product_seq(u_operands))
 
 
 def elu(

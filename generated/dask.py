@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -69,6 +70,7 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
+    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -908,6 +910,17 @@ def dot(
         m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
         _r.product(u_a, u_b),
     )
+
+
+def einsum(
+    subscripts: str, operands: Sequence[Quantity[da.Array] | da.Array | float]
+) -> Quantity[da.Array] | da.Array:
+    """Einstein summation over the operands as `subscripts` says (numpy's notation).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
+    """
+    m_operands, u_operands = _r.lift_seq(_lift, operands)
+    return _r.changed(da.einsum(subscripts, *m_operands), _r.product_seq(u_operands))
 
 
 def elu(

@@ -65,6 +65,7 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
+    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -680,6 +681,14 @@ def dot(a: Any, b: Any) -> Any:
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     return _module(_select(a, b)).dot(a, b)
+
+
+def einsum(subscripts: str, operands: Any) -> Any:
+    """Einstein summation over the operands as `subscripts` says (numpy's notation).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
+    """
+    return _module(_select(*operands)).einsum(subscripts, operands)
 
 
 def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "17de71288ab0933415ddc4b349d10fb508d72021f4f62dc21763ac32a7c0e5f2"
+SPEC_DIGEST: Final = "8e1167660dc318553edeb9adf22c45525ed5e3c37c345b26a56562c62333f679"
 
 BACKENDS: Final = (
     "numpy",
@@ -69,6 +69,7 @@ OPS: Final = (
     "digitize",
     "divide",
     "dot",
+    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -283,6 +284,7 @@ SIGNATURES: Final = {
     "digitize": "digitize(x: Quantity, bins: Quantity, right: bool = False) -> Array",
     "divide": "divide(x: Quantity, y: Quantity) -> Quantity",
     "dot": "dot(a: Quantity, b: Quantity) -> Quantity",
+    "einsum": "einsum(subscripts: str, operands: Quantities) -> Quantity",
     "elu": "elu(x: Quantity, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Array",
     "empty": "empty(shape: Shape, dtype: DType | None = None, unit: Unit | None = None) -> Quantity",
     "empty_like": "empty_like(prototype: Quantity, dtype: DType | None = None, shape: Shape | None = None, unit: Unit | None = None) -> Quantity",
@@ -497,6 +499,7 @@ RULES: Final = {
     "digitize": "compare(x, bins)",
     "divide": "quotient(x, y)",
     "dot": "product(a, b)",
+    "einsum": "product(operands)",
     "elu": "dimensionless(x, unit_to_scale=unit_to_scale)",
     "empty": "create(unit)",
     "empty_like": "like(prototype, unit)",
@@ -1087,6 +1090,14 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "override",
         "numpy": "native",
+        "torch": "override",
+    },
+    "einsum": {
+        "cupy": "override",
+        "dask": "override",
+        "jax": "override",
+        "ndonnx": "override",
+        "numpy": "override",
         "torch": "override",
     },
     "elu": {
@@ -2430,6 +2441,7 @@ DIFFERENTIABLE: Final = frozenset(
         "diff",
         "divide",
         "dot",
+        "einsum",
         "elu",
         "exp",
         "exp2",

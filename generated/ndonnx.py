@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -69,6 +70,7 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
+    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -937,6 +939,17 @@ def dot(
         else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
         _r.product(u_a, u_b),
     )
+
+
+def einsum(
+    subscripts: str, operands: Sequence[Quantity[ndx.Array] | ndx.Array | float]
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Einstein summation over the operands as `subscripts` says (numpy's notation).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
+    """
+    m_operands, u_operands = _r.lift_seq(_lift, operands)
+    return _r.changed(_compose.einsum(ndx, subscripts, m_operands), _r.product_seq(u_operands))
 
 
 def elu(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -70,6 +71,7 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
+    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -986,6 +988,17 @@ def dot(
         ),
         _r.product(u_a, u_b),
     )
+
+
+def einsum(
+    subscripts: str, operands: Sequence[Quantity[torch.Tensor] | torch.Tensor | float]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Einstein summation over the operands as `subscripts` says (numpy's notation).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
+    """
+    m_operands, u_operands = _r.lift_seq(_lift, operands)
+    return _r.changed(torch.einsum(subscripts, *m_operands), _r.product_seq(u_operands))
 
 
 def elu(

@@ -292,7 +292,7 @@ def _window(name: str, M: int, *args: float) -> Any:
     if backend == "torch" and M > 1:
         import torch
 
-        fn = {
+        fn: Any = {
             "bartlett": torch.bartlett_window,
             "blackman": torch.blackman_window,
             "hamming": torch.hamming_window,
@@ -335,7 +335,9 @@ def kaiser(M: int, beta: float) -> Any:
 
 
 # -- gradient -----------------------------------------------------------------------------------
-def gradient(f: Any, *varargs: Any, axis: int | tuple[int, ...] | None = None, edge_order: int | None = None) -> Any:
+def gradient(
+    f: Any, *varargs: Any, axis: int | tuple[int, ...] | None = None, edge_order: int | None = None
+) -> Any:
     """Numerical gradient of `f` by central differences (one-sided at the edges).
 
     `varargs` are the spacings: none (unit spacing), one for every axis, or one per axis, each a

@@ -8,6 +8,7 @@ truncation) and avoids overflow in the branch `where` discards.
 
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Any
 
@@ -145,9 +146,8 @@ def gelu(xp: Any, x: Any, approximate: bool) -> Any:
     if lib == "dask.array":
         return gelu_erf(x, lambda v: v.map_blocks(_numpy_erf))
     if lib == "cupy":
-        import cupyx.scipy.special
-
-        return gelu_erf(x, cupyx.scipy.special.erf)
+        special = importlib.import_module("cupyx.scipy.special")
+        return gelu_erf(x, special.erf)
     return gelu_erf(x, lambda v: erf(xp, v))
 
 
@@ -421,3 +421,39 @@ def gradient_axis(xp: Any, f: Any, spacing: Any, axis: int) -> Any:
 def _concat_axis(xp: Any, arrays: list[Any], axis: int) -> Any:
     join = getattr(xp, "concat", None) or xp.concatenate
     return join(arrays, axis=axis)
+
+
+def einsum(xp: Any, subscripts: str, operands: list[Any]) -> Any:
+    """Einstein summation by broadcasting: every operand is laid out over all labels, the
+    product is summed over the labels the output lacks. No '...' and no repeated label within
+    one operand (the library's own einsum handles those where it has one)."""
+    spec = subscripts.replace(" ", "")
+    inputs, _, output = spec.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands):
+        raise ValueError(f"einsum: {subscripts!r} names {len(terms)} operands, got {len(operands)}")
+    if "." in spec:
+        raise ValueError("einsum with '...' is not supported on this backend; name every axis")
+    if "->" not in spec:
+        letters = "".join(terms)
+        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    labels = list(output) + sorted({c for t in terms for c in t} - set(output))
+    result = None
+    for term, op in zip(terms, operands, strict=True):
+        if len(set(term)) != len(term) or len(term) != op.ndim:
+            raise ValueError(
+                f"einsum: term {term!r} does not fit an operand of shape {tuple(op.shape)} "
+                "(repeated labels are not supported on this backend)"
+            )
+        order = sorted(range(len(term)), key=lambda i: labels.index(term[i]))
+        if order != list(range(len(term))):
+            op = (
+                xp.permute_dims(op, tuple(order))
+                if hasattr(xp, "permute_dims")
+                else op.permute(*order)
+            )
+        sizes = {term[order[i]]: op.shape[i] for i in range(op.ndim)}
+        op = xp.reshape(op, tuple(sizes.get(c, 1) for c in labels))
+        result = op if result is None else result * op
+    summed = tuple(range(len(output), len(labels)))
+    return xp.sum(result, axis=summed) if summed else result
