@@ -65,7 +65,6 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
-    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -683,14 +682,6 @@ def dot(a: Any, b: Any) -> Any:
     return _module(_select(a, b)).dot(a, b)
 
 
-def einsum(subscripts: str, operands: Any) -> Any:
-    """Einstein summation over the operands as `subscripts` says (numpy's notation).
-
-    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
-    """
-    return _module(_select(*operands)).einsum(subscripts, operands)
-
-
 def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
     """Exponential linear unit, element-wise.
 
@@ -767,7 +758,7 @@ def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
 
-    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
     return _module(_select(x)).exprel(x, unit_to_scale)
 

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "8e1167660dc318553edeb9adf22c45525ed5e3c37c345b26a56562c62333f679"
+SPEC_DIGEST: Final = "01227e94262deccc7b15aa4352662c06e47ebc3d3bb3a3532f9ce874f08d46ad"
 
 BACKENDS: Final = (
     "numpy",
@@ -69,7 +69,6 @@ OPS: Final = (
     "digitize",
     "divide",
     "dot",
-    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -284,7 +283,6 @@ SIGNATURES: Final = {
     "digitize": "digitize(x: Quantity, bins: Quantity, right: bool = False) -> Array",
     "divide": "divide(x: Quantity, y: Quantity) -> Quantity",
     "dot": "dot(a: Quantity, b: Quantity) -> Quantity",
-    "einsum": "einsum(subscripts: str, operands: Quantities) -> Quantity",
     "elu": "elu(x: Quantity, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Array",
     "empty": "empty(shape: Shape, dtype: DType | None = None, unit: Unit | None = None) -> Quantity",
     "empty_like": "empty_like(prototype: Quantity, dtype: DType | None = None, shape: Shape | None = None, unit: Unit | None = None) -> Quantity",
@@ -499,7 +497,6 @@ RULES: Final = {
     "digitize": "compare(x, bins)",
     "divide": "quotient(x, y)",
     "dot": "product(a, b)",
-    "einsum": "product(operands)",
     "elu": "dimensionless(x, unit_to_scale=unit_to_scale)",
     "empty": "create(unit)",
     "empty_like": "like(prototype, unit)",
@@ -837,11 +834,11 @@ SUPPORT: Final = {
         "torch": "override",
     },
     "array_equal": {
-        "cupy": "native",
+        "cupy": "override",
         "dask": "override",
         "jax": "native",
         "ndonnx": "override",
-        "numpy": "native",
+        "numpy": "override",
         "torch": "override",
     },
     "astype": {
@@ -1090,14 +1087,6 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "override",
         "numpy": "native",
-        "torch": "override",
-    },
-    "einsum": {
-        "cupy": "override",
-        "dask": "override",
-        "jax": "override",
-        "ndonnx": "override",
-        "numpy": "override",
         "torch": "override",
     },
     "elu": {
@@ -2441,7 +2430,6 @@ DIFFERENTIABLE: Final = frozenset(
         "diff",
         "divide",
         "dot",
-        "einsum",
         "elu",
         "exp",
         "exp2",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -70,7 +69,6 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
-    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -941,17 +939,6 @@ def dot(
     )
 
 
-def einsum(
-    subscripts: str, operands: Sequence[Quantity[ndx.Array] | ndx.Array | float]
-) -> Quantity[ndx.Array] | ndx.Array:
-    """Einstein summation over the operands as `subscripts` says (numpy's notation).
-
-    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
-    """
-    m_operands, u_operands = _r.lift_seq(_lift, operands)
-    return _r.changed(_compose.einsum(ndx, subscripts, m_operands), _r.product_seq(u_operands))
-
-
 def elu(
     x: Quantity[ndx.Array] | ndx.Array | float,
     alpha: float = 1.0,
@@ -1064,7 +1051,7 @@ def exprel(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
 
-    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)

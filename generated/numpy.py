@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -71,7 +70,6 @@ __all__ = [
     "digitize",
     "divide",
     "dot",
-    "einsum",
     "elu",
     "empty",
     "empty_like",
@@ -305,8 +303,10 @@ def allclose(
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
     if u_atol is not u_x and atol is not None:
         m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
-    return np.allclose(
-        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    return np.asarray(
+        np.allclose(
+            m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+        )
     )
 
 
@@ -536,7 +536,7 @@ def array_equal(
     m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
-    return np.array_equal(m_x, m_y, equal_nan=equal_nan)
+    return np.asarray(np.array_equal(m_x, m_y, equal_nan=equal_nan))
 
 
 def astype(
@@ -961,17 +961,6 @@ def dot(
     return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
 
 
-def einsum(
-    subscripts: str, operands: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float]
-) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Einstein summation over the operands as `subscripts` says (numpy's notation).
-
-    Unit rule: The result's unit is the product of the units of the arrays in `operands`; a dimensionless result is a plain array.
-    """
-    m_operands, u_operands = _r.lift_seq(_lift, operands)
-    return _r.changed(np.einsum(subscripts, *m_operands), _r.product_seq(u_operands))
-
-
 def elu(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     alpha: float = 1.0,
@@ -1083,7 +1072,7 @@ def exprel(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
 
-    Note: Computed exactly as expm1(x) / x on every backend (the reference computes it on jax only, with a Taylor series of the order set_exprel_order sets).
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)

@@ -123,10 +123,14 @@ def glu(xp: Any, x: Any, axis: int) -> Any:
 
 
 def exprel(xp: Any, x: Any) -> Any:
-    """(exp(x) - 1) / x, with its limit 1 at x = 0."""
-    zero = x == 0
-    safe = xp.where(zero, 1.0, x)
-    return xp.where(zero, 1.0, xp.expm1(safe) / safe)
+    """(exp(x) - 1) / x, with its limit 1 at x = 0.
+
+    Near 0 the Taylor polynomial 1 + x/2 + x^2/6 + x^3/24 (error below 1e-14 for |x| < 1e-3)
+    replaces the quotient, so the value and its derivative (1/2 at 0) are right there too."""
+    small = xp.abs(x) < 1e-3
+    safe = xp.where(small, 1.0, x)
+    taylor = 1.0 + x * (0.5 + x * (1.0 / 6.0 + x / 24.0))
+    return xp.where(small, taylor, xp.expm1(safe) / safe)
 
 
 def _numpy_erf(x: Any) -> Any:
@@ -323,7 +327,7 @@ def argwhere(xp: Any, a: Any) -> Any:
 def array_equal(xp: Any, x: Any, y: Any, equal_nan: bool) -> Any:
     """Same shape and equal elements; NaNs count as equal when `equal_nan`."""
     if tuple(x.shape) != tuple(y.shape):
-        return False
+        return xp.asarray(False)
     same = x == y
     if equal_nan:
         same = same | (xp.isnan(x) & xp.isnan(y))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from polyunit import rules as _r
-from polyunit.backend import backend_of, module, select
+from polyunit.backend import backend_of, select
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.errors import DimensionMismatchError
 from polyunit.quantity import Quantity
@@ -338,5 +338,17 @@ def einsum(subscripts: str, *operands: Any) -> Any:
         and all(isinstance(o, Quantity) or backend_of(o) is not None for o in operands[0])
     ):
         operands = tuple(operands[0])
-    ops = list(operands)
-    return module(select(*ops)).einsum(subscripts, ops)
+    if not isinstance(subscripts, str):
+        raise TypeError(
+            f"einsum takes the subscripts string first, got {type(subscripts).__name__}"
+        )
+    backend = select(*operands)
+    ms, us = _r.lift_seq(_r.make_lift(backend, scalars_pass=False), list(operands))
+    xp = _xp(backend)
+    if backend == "ndonnx":  # ndonnx has no einsum
+        from polyunit import compose
+
+        r = compose.einsum(xp, subscripts, ms)
+    else:
+        r = xp.einsum(subscripts, *ms)
+    return _r.changed(r, _r.product_seq(us))
