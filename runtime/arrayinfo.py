@@ -157,6 +157,8 @@ def issubdtype(a: Any, b: Any) -> bool:
         dtype, backend = _dtype_of(d)
         if backend == "jax":
             return dtype
+        if backend == "ndonnx":  # Float64 -> float64 (ndonnx names the numpy dtypes)
+            return np.dtype(str(dtype).lower())
         return numpy_dtype(dtype) if backend in ("numpy", "torch", "dask", "cupy") else dtype
 
     def from_jax(d: Any) -> bool:
