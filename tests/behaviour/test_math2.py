@@ -12,7 +12,7 @@ import pytest
 
 import polyunit as u
 import polyunit.math as pm
-from tests.behaviour.opcases import HAS, SPECIAL, SIGNED, ZEROS, X, Y, to_numpy
+from tests.behaviour.opcases import HAS, SIGNED, SPECIAL, ZEROS, X, Y, to_numpy
 
 ALL = [b for b in ("numpy", "jax", "torch", "dask", "ndonnx") if HAS[b]]
 LAZY = [b for b in ("dask", "ndonnx") if HAS[b]]

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "bf0796626fb15391007b0a42b536fe7dc2480f74406bf0d19f9242b4dfd3578c"
+SPEC_DIGEST: Final = "3794c9add93875ea26e0d2f1d1f77bc14cce8c6ada21207646d58a61e20ebf00"
 
 BACKENDS: Final = (
     "numpy",
