@@ -8,7 +8,6 @@ Nothing here imports an array library except numpy, and numpy only inside assert
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -236,6 +235,8 @@ def _checker(kind: str, au: dict[str, Any]) -> Callable[[F], F]:
             )
 
     def decorate(func: F) -> F:
+        import inspect  # only when a function is decorated: keeps `import polyunit` light
+
         sig = inspect.signature(func)
         unknown = set(au) - set(sig.parameters)
         if unknown:
