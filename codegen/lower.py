@@ -364,6 +364,7 @@ _USES = {
     "as_exponent": r"\bas_exponent\(",
     "_convert": r"\b_convert\.",
     "_custom": r"\b_custom\.",
+    "_compose": r"\b_compose\.",
     "Sequence": r"\bSequence\[",
     "overload": r"@overload",
 }
@@ -435,6 +436,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports += list(backend.imports)
     imports += ["from polyunit import convert as _convert"] if "_convert" in used else []
     imports += ["from polyunit import custom as _custom"] if "_custom" in used else []
+    imports += ["from polyunit import compose as _compose"] if "_compose" in used else []
     imports += ["from polyunit import rules as _r", "from polyunit.quantity import Quantity"]
     imports += ["from polyunit.unit import Unit"] if "Unit" in used else []
     imports += ["from polyunit.unit import as_exponent"] if "as_exponent" in used else []

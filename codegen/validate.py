@@ -141,7 +141,13 @@ def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Re
     except SyntaxError as exc:
         report(where, f"{label}: call is not a Python expression ({exc.msg}): {call}")
         return
-    allowed = {p.name for p in op.signature.params} | import_names(backend.imports) | SAFE_BUILTINS
+    # _compose: runtime/compose.py, library-generic compositions (imported when used)
+    allowed = (
+        {p.name for p in op.signature.params}
+        | import_names(backend.imports)
+        | SAFE_BUILTINS
+        | {"_compose"}
+    )
     # names a comprehension binds (`[da.ravel(a) for a in arrays]`) are local to the expression
     allowed |= {
         n.id

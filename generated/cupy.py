@@ -10,6 +10,7 @@ from typing import Any, overload
 
 import cupy as cp
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -20,8 +21,11 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
+    "angle",
     "any",
     "append",
     "arange",
@@ -35,13 +39,21 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "array_split",
     "astype",
     "average",
+    "bincount",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "choose",
     "clip",
     "column_stack",
@@ -51,9 +63,12 @@ __all__ = [
     "conjugate",
     "convolve",
     "copysign",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumproduct",
@@ -64,12 +79,14 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "divmod",
     "dot",
     "dsplit",
     "dstack",
     "ediff1d",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -77,11 +94,13 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "extract",
     "eye",
     "fabs",
     "fill_diagonal",
     "fix",
+    "flatnonzero",
     "flatten",
     "flip",
     "fliplr",
@@ -92,12 +111,20 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
     "gather",
     "gcd",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "heaviside",
     "histogram",
     "hsplit",
     "hstack",
@@ -107,12 +134,17 @@ __all__ = [
     "inner",
     "interp",
     "intersect1d",
+    "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
     "lcm",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -120,9 +152,11 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -134,6 +168,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "modf",
     "moveaxis",
@@ -172,31 +207,44 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "remove_diag",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "row_stack",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
+    "sometrue",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "split",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "stack",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -318,6 +366,53 @@ def all(
     return cp.all(m_x, axis=axis, keepdims=keepdims)
 
 
+def allclose(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    rtol: float = 1e-05,
+    atol: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    equal_nan: bool = False,
+) -> cp.ndarray:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return cp.asarray(
+        cp.allclose(
+            m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+        )
+    )
+
+
+def alltrue(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> cp.ndarray:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("alltrue", m_x, u_x, None)
+    return cp.all(m_x, axis=axis, keepdims=keepdims)
+
+
 @overload
 def amax(
     a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -370,6 +465,19 @@ def amin(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def angle(x: Quantity[cp.ndarray] | cp.ndarray | float, deg: bool = False) -> cp.ndarray:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return cp.angle(m_x, deg=deg)
 
 
 def any(
@@ -589,6 +697,23 @@ def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1)
     return cp.argsort(m_a, axis=axis)
 
 
+def argwhere(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> cp.ndarray:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.sized(cp, cp.argwhere(m_a), size, fill_value)
+
+
 @overload
 def around(x: Quantity[cp.ndarray], decimals: int = 0) -> Quantity[cp.ndarray]: ...
 
@@ -608,6 +733,26 @@ def around(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.around(m_x, decimals=decimals), u_x)
+
+
+def array_equal(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    equal_nan: bool = False,
+) -> cp.ndarray:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return cp.asarray(cp.array_equal(m_x, m_y, equal_nan=equal_nan))
 
 
 def array_split(
@@ -666,6 +811,95 @@ def average(
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
     return _r.changed(cp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+
+
+def bincount(
+    x: cp.ndarray,
+    weights: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(
+        _compose.cut(
+            cp.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
+        ),
+        u_weights,
+    )
+
+
+def bitwise_and(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return cp.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return cp.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return cp.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return cp.bitwise_xor(m_x, m_y)
 
 
 @overload
@@ -729,6 +963,22 @@ def ceil(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return _compose.celu(cp, m_x, alpha)
 
 
 def choose(
@@ -968,6 +1218,59 @@ def copysign(
     return _r.changed(cp.copysign(m_x1, m_x2), u)
 
 
+def corrcoef(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return cp.corrcoef(m_x, m_y, rowvar=rowvar)
+
+
+@overload
+def correlate(
+    a: Quantity[cp.ndarray], v: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "valid"
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def correlate(
+    a: cp.ndarray | float, v: Quantity[cp.ndarray], mode: str = "valid"
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def correlate(a: cp.ndarray | float, v: cp.ndarray | float, mode: str = "valid") -> cp.ndarray: ...
+
+
+def correlate(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    v: Quantity[cp.ndarray] | cp.ndarray | float,
+    mode: str = "valid",
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(cp.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+
+
 def cos(
     x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
 ) -> cp.ndarray:
@@ -1009,6 +1312,38 @@ def count_nonzero(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return cp.count_nonzero(m_a, axis=axis, keepdims=keepdims)
+
+
+def cov(
+    m: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: cp.ndarray | None = None,
+    aweights: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(
+        cp.cov(
+            m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
+        ),
+        u,
+    )
 
 
 @overload
@@ -1210,6 +1545,28 @@ def diff(
     return _r.keep(cp.diff(m_x, n=n, axis=axis), u_x)
 
 
+def digitize(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    bins: Quantity[cp.ndarray] | cp.ndarray | float,
+    right: bool = False,
+) -> cp.ndarray:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return cp.digitize(m_x, m_bins, right=right)
+
+
 @overload
 def divide(
     x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
@@ -1339,6 +1696,22 @@ def ediff1d(
     return _r.keep(cp.ediff1d(m_x, m_to_end, m_to_begin), u_x)
 
 
+def elu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return _compose.elu(cp, m_x, alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -1450,6 +1823,22 @@ def expm1(
     )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return cp.expm1(m_x)
+
+
+def exprel(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(cp, m_x)
 
 
 @overload
@@ -1604,6 +1993,23 @@ def fix(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.fix(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> cp.ndarray:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.sized(cp, cp.flatnonzero(m_a), size, fill_value)
 
 
 @overload
@@ -1899,6 +2305,21 @@ def fmod(
     return _r.keep(cp.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> tuple[cp.ndarray, cp.ndarray]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = cp.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 @overload
 def full(
     shape: int | tuple[int, ...], fill_value: Quantity[cp.ndarray], dtype: Any | None = None
@@ -2039,6 +2460,36 @@ def gcd(
     return _r.keep(cp.gcd(m_x1, m_x2), u_x1)
 
 
+def gelu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return _compose.gelu(cp, m_x, approximate)
+
+
+def glu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return _compose.glu(cp, m_x, axis)
+
+
 def greater(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> cp.ndarray:
@@ -2073,6 +2524,79 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return cp.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.hard_sigmoid(cp, m_x)
+
+
+def hard_silu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(cp, m_x)
+
+
+def hard_swish(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(cp, m_x)
+
+
+def hard_tanh(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return _compose.hard_tanh(cp, m_x)
+
+
+def heaviside(x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: cp.ndarray) -> cp.ndarray:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, _ = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return cp.heaviside(m_x1, m_x2)
 
 
 def histogram(
@@ -2316,6 +2840,47 @@ def intersect1d(
     return _r.keep(cp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
 
 
+def invert(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return cp.invert(m_x)
+
+
+def isclose(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    rtol: float = 1e-05,
+    atol: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    equal_nan: bool = False,
+) -> cp.ndarray:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return cp.isclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
+
+
 def isfinite(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -2424,6 +2989,70 @@ def lcm(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(cp.lcm(m_x1, m_x2), u_x1)
+
+
+@overload
+def ldexp(x: Quantity[cp.ndarray], y: cp.ndarray) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ldexp(x: cp.ndarray | float, y: cp.ndarray) -> cp.ndarray: ...
+
+
+def ldexp(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: cp.ndarray
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(cp.ldexp(m_x, m_y), u_x)
+
+
+@overload
+def leaky_relu(x: Quantity[cp.ndarray], negative_slope: float = 0.01) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def leaky_relu(x: cp.ndarray | float, negative_slope: float = 0.01) -> cp.ndarray: ...
+
+
+def leaky_relu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, negative_slope: float = 0.01
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(_compose.leaky_relu(cp, m_x, negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return cp.left_shift(m_x, m_y)
 
 
 def less(
@@ -2574,6 +3203,20 @@ def log2(
     return cp.log2(m_x)
 
 
+def log_sigmoid(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.log_sigmoid(cp, m_x)
+
+
 def logaddexp(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     y: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -2630,6 +3273,18 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return cp.logical_and(m_x, m_y)
+
+
+def logical_not(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return cp.logical_not(m_x)
 
 
 def logical_or(
@@ -2914,6 +3569,20 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(cp.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return _compose.mish(cp, m_x)
 
 
 @overload
@@ -3841,6 +4510,41 @@ def reciprocal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
 
 
 @overload
+def relu(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def relu(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def relu(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.maximum(m_x, 0), u_x)
+
+
+def relu6(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return _compose.relu6(cp, m_x)
+
+
+@overload
 def remainder(
     x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray]: ...
@@ -3939,6 +4643,24 @@ def reshape(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.reshape(m_a, shape=shape), u_a)
+
+
+def right_shift(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return cp.right_shift(m_x, m_y)
 
 
 @overload
@@ -4065,6 +4787,34 @@ def searchsorted(
     return cp.searchsorted(m_a, m_v, side=side)
 
 
+def selu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return _compose.selu(cp, m_x)
+
+
+def sigmoid(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sigmoid(cp, m_x)
+
+
 def sign(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -4085,6 +4835,20 @@ def signbit(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return cp.signbit(m_x)
+
+
+def silu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return _compose.silu(cp, m_x)
 
 
 def sin(
@@ -4129,6 +4893,50 @@ def sinh(
     return cp.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return _compose.soft_sign(cp, m_x)
+
+
+def softplus(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(cp, m_x)
+
+
+def sometrue(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> cp.ndarray:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return cp.any(m_x, axis=axis, keepdims=keepdims)
+
+
 @overload
 def sort(a: Quantity[cp.ndarray], axis: int | None = -1) -> Quantity[cp.ndarray]: ...
 
@@ -4148,6 +4956,34 @@ def sort(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.sort(m_a, axis=axis), u_a)
+
+
+def sparse_plus(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(cp, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(cp, m_x)
 
 
 def split(
@@ -4201,6 +5037,20 @@ def square(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.changed(cp.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, b: float = 4, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(cp, m_x, b)
 
 
 @overload
@@ -4352,6 +5202,20 @@ def swapaxes(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def swish(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return _compose.silu(cp, m_x)
 
 
 @overload

@@ -10,6 +10,7 @@ from typing import Any, overload
 
 import dask.array as da
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -20,8 +21,11 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
+    "angle",
     "any",
     "append",
     "arange",
@@ -35,13 +39,21 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "array_split",
     "astype",
     "average",
+    "bincount",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "choose",
     "clip",
     "column_stack",
@@ -51,9 +63,12 @@ __all__ = [
     "conjugate",
     "convolve",
     "copysign",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumproduct",
@@ -64,12 +79,14 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "divmod",
     "dot",
     "dsplit",
     "dstack",
     "ediff1d",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -77,11 +94,13 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "extract",
     "eye",
     "fabs",
     "fill_diagonal",
     "fix",
+    "flatnonzero",
     "flatten",
     "flip",
     "fliplr",
@@ -92,12 +111,20 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
     "gather",
     "gcd",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "heaviside",
     "histogram",
     "hsplit",
     "hstack",
@@ -107,12 +134,17 @@ __all__ = [
     "inner",
     "interp",
     "intersect1d",
+    "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
     "lcm",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -120,9 +152,11 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -134,6 +168,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "modf",
     "moveaxis",
@@ -172,31 +207,44 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "remove_diag",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "row_stack",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
+    "sometrue",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "split",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "stack",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -316,6 +364,51 @@ def all(
     return da.all(m_x, axis=axis, keepdims=keepdims)
 
 
+def allclose(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    rtol: float = 1e-05,
+    atol: Quantity[da.Array] | da.Array | float | None = None,
+    equal_nan: bool = False,
+) -> da.Array:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return da.allclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
+
+
+def alltrue(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> da.Array:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("alltrue", m_x, u_x, None)
+    return da.all(m_x, axis=axis, keepdims=keepdims)
+
+
 @overload
 def amax(
     a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -368,6 +461,19 @@ def amin(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+
+
+def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Array:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return da.angle(m_x, deg=deg)
 
 
 def any(
@@ -592,6 +698,21 @@ def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> 
     raise _r.unsupported("math.argsort", "dask", "dask.array has no argsort")
 
 
+def argwhere(
+    a: Quantity[da.Array] | da.Array | float, size: int | None = None, fill_value: int | None = None
+) -> da.Array:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.sized(da, da.argwhere(m_a), size, fill_value)
+
+
 @overload
 def around(x: Quantity[da.Array], decimals: int = 0) -> Quantity[da.Array]: ...
 
@@ -611,6 +732,26 @@ def around(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.around(m_x, decimals=decimals), u_x)
+
+
+def array_equal(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    equal_nan: bool = False,
+) -> da.Array:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return _compose.array_equal(da, m_x, m_y, equal_nan)
 
 
 def array_split(
@@ -690,6 +831,90 @@ def average(
     return _r.changed(da.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
+def bincount(
+    x: da.Array,
+    weights: Quantity[da.Array] | da.Array | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(_compose.bincount_lazy(da, m_x, m_weights, minlength, length), u_weights)
+
+
+def bitwise_and(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return da.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return da.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return da.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return da.bitwise_xor(m_x, m_y)
+
+
 @overload
 def broadcast_to(array: Quantity[da.Array], shape: int | tuple[int, ...]) -> Quantity[da.Array]: ...
 
@@ -749,6 +974,20 @@ def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[da.Array] | da.Array | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return _compose.celu(da, m_x, alpha)
 
 
 def choose(
@@ -1030,6 +1269,59 @@ def copysign(
     return _r.changed(da.copysign(m_x1, m_x2), u)
 
 
+def corrcoef(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return da.corrcoef(m_x, m_y, rowvar=rowvar)
+
+
+@overload
+def correlate(
+    a: Quantity[da.Array], v: Quantity[da.Array] | da.Array | float, mode: str = "valid"
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def correlate(
+    a: da.Array | float, v: Quantity[da.Array], mode: str = "valid"
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def correlate(a: da.Array | float, v: da.Array | float, mode: str = "valid") -> da.Array: ...
+
+
+def correlate(
+    a: Quantity[da.Array] | da.Array | float,
+    v: Quantity[da.Array] | da.Array | float,
+    mode: str = "valid",
+) -> Quantity[da.Array] | da.Array:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(_compose.correlate(da, m_a, m_v, mode), _r.product(u_a, u_v))
+
+
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
     """Cosine of an angle in radians, element-wise.
 
@@ -1067,6 +1359,33 @@ def count_nonzero(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return da.sum(m_a != 0, axis=axis, keepdims=keepdims)
+
+
+def cov(
+    m: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: da.Array | None = None,
+    aweights: da.Array | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(_compose.cov(da, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
 @overload
@@ -1265,6 +1584,28 @@ def diff(
     return _r.keep(da.diff(m_x, n=n, axis=axis), u_x)
 
 
+def digitize(
+    x: Quantity[da.Array] | da.Array | float,
+    bins: Quantity[da.Array] | da.Array | float,
+    right: bool = False,
+) -> da.Array:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return da.digitize(m_x, m_bins, right=right)
+
+
 @overload
 def divide(
     x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
@@ -1408,6 +1749,20 @@ def ediff1d(
     return _r.keep(da.ediff1d(m_x, m_to_end, m_to_begin), u_x)
 
 
+def elu(
+    x: Quantity[da.Array] | da.Array | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return _compose.elu(da, m_x, alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[da.Array] | da.Array:
@@ -1513,6 +1868,20 @@ def expm1(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
     )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return da.expm1(m_x)
+
+
+def exprel(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(da, m_x)
 
 
 @overload
@@ -1671,6 +2040,21 @@ def fix(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.fix(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[da.Array] | da.Array | float, size: int | None = None, fill_value: int | None = None
+) -> da.Array:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.sized(da, da.flatnonzero(m_a), size, fill_value)
 
 
 @overload
@@ -1963,6 +2347,21 @@ def fmod(
     return _r.keep(da.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> tuple[da.Array, da.Array]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = da.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 @overload
 def full(
     shape: int | tuple[int, ...], fill_value: Quantity[da.Array], dtype: Any | None = None
@@ -2141,6 +2540,36 @@ def gcd(
     )
 
 
+def gelu(
+    x: Quantity[da.Array] | da.Array | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return _compose.gelu(da, m_x, approximate)
+
+
+def glu(
+    x: Quantity[da.Array] | da.Array | float, axis: int = -1, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return _compose.glu(da, m_x, axis)
+
+
 def greater(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> da.Array:
@@ -2175,6 +2604,79 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return da.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.hard_sigmoid(da, m_x)
+
+
+def hard_silu(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(da, m_x)
+
+
+def hard_swish(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return _compose.hard_silu(da, m_x)
+
+
+def hard_tanh(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return _compose.hard_tanh(da, m_x)
+
+
+def heaviside(x1: Quantity[da.Array] | da.Array | float, x2: da.Array) -> da.Array:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, _ = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return _compose.heaviside(da, m_x1, m_x2)
 
 
 def histogram(
@@ -2488,6 +2990,47 @@ def intersect1d(
     return _r.keep(da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)], u_ar1)
 
 
+def invert(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return da.invert(m_x)
+
+
+def isclose(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    rtol: float = 1e-05,
+    atol: Quantity[da.Array] | da.Array | float | None = None,
+    equal_nan: bool = False,
+) -> da.Array:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return da.isclose(
+        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    )
+
+
 def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -2595,6 +3138,68 @@ def lcm(
         ),
         u_x1,
     )
+
+
+@overload
+def ldexp(x: Quantity[da.Array], y: da.Array) -> Quantity[da.Array]: ...
+
+
+@overload
+def ldexp(x: da.Array | float, y: da.Array) -> da.Array: ...
+
+
+def ldexp(x: Quantity[da.Array] | da.Array | float, y: da.Array) -> Quantity[da.Array] | da.Array:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(da.ldexp(m_x, m_y), u_x)
+
+
+@overload
+def leaky_relu(x: Quantity[da.Array], negative_slope: float = 0.01) -> Quantity[da.Array]: ...
+
+
+@overload
+def leaky_relu(x: da.Array | float, negative_slope: float = 0.01) -> da.Array: ...
+
+
+def leaky_relu(
+    x: Quantity[da.Array] | da.Array | float, negative_slope: float = 0.01
+) -> Quantity[da.Array] | da.Array:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(_compose.leaky_relu(da, m_x, negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return da.left_shift(m_x, m_y)
 
 
 def less(
@@ -2737,6 +3342,20 @@ def log2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     return da.log2(m_x)
 
 
+def log_sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.log_sigmoid(da, m_x)
+
+
 def logaddexp(
     x: Quantity[da.Array] | da.Array | float,
     y: Quantity[da.Array] | da.Array | float,
@@ -2793,6 +3412,18 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return da.logical_and(m_x, m_y)
+
+
+def logical_not(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return da.logical_not(m_x)
 
 
 def logical_or(
@@ -3079,6 +3710,18 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(da.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return _compose.mish(da, m_x)
 
 
 @overload
@@ -4052,6 +4695,39 @@ def reciprocal(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
 
 
 @overload
+def relu(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def relu(x: da.Array | float) -> da.Array: ...
+
+
+def relu(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da.maximum(m_x, 0), u_x)
+
+
+def relu6(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return _compose.relu6(da, m_x)
+
+
+@overload
 def remainder(
     x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array]: ...
@@ -4153,6 +4829,24 @@ def reshape(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
+
+
+def right_shift(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return da.right_shift(m_x, m_y)
 
 
 @overload
@@ -4284,6 +4978,32 @@ def searchsorted(
     )
 
 
+def selu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return _compose.selu(da, m_x)
+
+
+def sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sigmoid(da, m_x)
+
+
 def sign(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -4304,6 +5024,18 @@ def signbit(x: Quantity[da.Array] | da.Array | float) -> da.Array:
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return da.signbit(m_x)
+
+
+def silu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return _compose.silu(da, m_x)
 
 
 def sin(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -4342,6 +5074,50 @@ def sinh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
     return da.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return _compose.soft_sign(da, m_x)
+
+
+def softplus(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(da, m_x)
+
+
+def sometrue(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> da.Array:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return da.any(m_x, axis=axis, keepdims=keepdims)
+
+
 @overload
 def sort(a: Quantity[da.Array], axis: int | None = -1) -> Quantity[da.Array]: ...
 
@@ -4358,6 +5134,34 @@ def sort(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
+
+
+def sparse_plus(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(da, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(da, m_x)
 
 
 def split(
@@ -4422,6 +5226,20 @@ def square(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.changed(da.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[da.Array] | da.Array | float, b: float = 4, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(da, m_x, b)
 
 
 @overload
@@ -4576,6 +5394,18 @@ def swapaxes(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(da.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+
+
+def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return _compose.silu(da, m_x)
 
 
 @overload
@@ -4962,7 +5792,14 @@ def unique(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.unique(m_a) if axis is None else da.unique(m_a, axis=axis), u_a)
+    return _r.keep(
+        da.unique(m_a)
+        if axis is None
+        else _compose.refuse(
+            "unique", "dask", "axis", "convert with .to_numpy() for unique slices"
+        ),
+        u_a,
+    )
 
 
 def vander(

@@ -18,8 +18,11 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
+    "angle",
     "any",
     "append",
     "arange",
@@ -33,13 +36,21 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "array_split",
     "astype",
     "average",
+    "bincount",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "choose",
     "clip",
     "column_stack",
@@ -49,9 +60,12 @@ __all__ = [
     "conjugate",
     "convolve",
     "copysign",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumproduct",
@@ -62,12 +76,14 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "divmod",
     "dot",
     "dsplit",
     "dstack",
     "ediff1d",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -75,11 +91,13 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "extract",
     "eye",
     "fabs",
     "fill_diagonal",
     "fix",
+    "flatnonzero",
     "flatten",
     "flip",
     "fliplr",
@@ -90,12 +108,20 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
     "gather",
     "gcd",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "heaviside",
     "histogram",
     "hsplit",
     "hstack",
@@ -105,12 +131,17 @@ __all__ = [
     "inner",
     "interp",
     "intersect1d",
+    "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
     "lcm",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -118,9 +149,11 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -132,6 +165,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "modf",
     "moveaxis",
@@ -170,31 +204,44 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "remove_diag",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "row_stack",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
+    "sometrue",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "split",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "stack",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -259,6 +306,25 @@ def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     return (mod or _pick1(x)).all(x, axis, keepdims)
 
 
+def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    return _pick(x, y, atol).allclose(x, y, rtol, atol, equal_nan)
+
+
+def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).alltrue(x, axis, keepdims)
+
+
 def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Maximum along the given axes, propagating NaNs.
 
@@ -275,6 +341,17 @@ def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
     return (mod or _pick1(a)).amin(a, axis, keepdims)
+
+
+def angle(x: Any, deg: bool = False) -> Any:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).angle(x, deg)
 
 
 def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -393,6 +470,17 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
     return (mod or _pick1(a)).argsort(a, axis)
 
 
+def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).argwhere(a, size, fill_value)
+
+
 def around(x: Any, decimals: int = 0) -> Any:
     """Round to the given number of decimals in the unit of `x`, element-wise.
 
@@ -400,6 +488,14 @@ def around(x: Any, decimals: int = 0) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).around(x, decimals)
+
+
+def array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).array_equal(x, y, equal_nan)
 
 
 def array_split(ary: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
@@ -432,6 +528,49 @@ def average(
     return _pick2(x, weights).average(x, axis, weights, keepdims)
 
 
+def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None = None) -> Any:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    return _pick2(x, weights).bincount(x, weights, minlength, length)
+
+
+def bitwise_and(x: Any, y: Any) -> Any:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).bitwise_and(x, y)
+
+
+def bitwise_not(x: Any) -> Any:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).bitwise_not(x)
+
+
+def bitwise_or(x: Any, y: Any) -> Any:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).bitwise_or(x, y)
+
+
+def bitwise_xor(x: Any, y: Any) -> Any:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).bitwise_xor(x, y)
+
+
 def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
     """Broadcast the array to a new shape.
 
@@ -457,6 +596,15 @@ def ceil(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).ceil(x)
+
+
+def celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).celu(x, alpha, unit_to_scale)
 
 
 def choose(a: Any, choices: Any, mode: str = "raise") -> Any:
@@ -537,6 +685,22 @@ def copysign(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).copysign(x1, x2)
 
 
+def corrcoef(x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | None = None) -> Any:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, y).corrcoef(x, y, rowvar, unit_to_scale)
+
+
+def correlate(a: Any, v: Any, mode: str = "valid") -> Any:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, v).correlate(a, v, mode)
+
+
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
     """Cosine of an angle in radians, element-wise.
 
@@ -562,6 +726,24 @@ def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: b
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
     return (mod or _pick1(a)).count_nonzero(a, axis, keepdims)
+
+
+def cov(
+    m: Any,
+    y: Any = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: Any = None,
+    aweights: Any = None,
+) -> Any:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    return _pick(m, y, fweights, aweights).cov(m, y, rowvar, bias, ddof, fweights, aweights)
 
 
 def cross(a: Any, b: Any) -> Any:
@@ -659,6 +841,14 @@ def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
     return (mod or _pick1(x)).diff(x, n, axis)
 
 
+def digitize(x: Any, bins: Any, right: bool = False) -> Any:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, bins).digitize(x, bins, right)
+
+
 def divide(x: Any, y: Any) -> Any:
     """Quotient of the arguments, element-wise.
 
@@ -708,6 +898,15 @@ def ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     return _pick(x, to_end, to_begin).ediff1d(x, to_end, to_begin)
+
+
+def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).elu(x, alpha, unit_to_scale)
 
 
 def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -780,6 +979,17 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return (mod or _pick1(x)).expm1(x, unit_to_scale)
 
 
+def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).exprel(x, unit_to_scale)
+
+
 def extract(condition: Any, arr: Any) -> Any:
     """Elements of `arr` where `condition` is true, flattened.
 
@@ -826,6 +1036,17 @@ def fix(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).fix(x)
+
+
+def flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).flatnonzero(a, size, fill_value)
 
 
 def flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) -> Any:
@@ -915,6 +1136,15 @@ def fmod(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).fmod(x1, x2)
 
 
+def frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).frexp(x, unit_to_scale)
+
+
 def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
     """New array of the given shape filled with `fill_value`.
 
@@ -952,6 +1182,24 @@ def gcd(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).gcd(x1, x2)
 
 
+def gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = None) -> Any:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).gelu(x, approximate, unit_to_scale)
+
+
+def glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).glu(x, axis, unit_to_scale)
+
+
 def greater(x: Any, y: Any) -> Any:
     """Truth value of `x > y`, element-wise.
 
@@ -966,6 +1214,52 @@ def greater_equal(x: Any, y: Any) -> Any:
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
     return _pick2(x, y).greater_equal(x, y)
+
+
+def hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).hard_sigmoid(x, unit_to_scale)
+
+
+def hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).hard_silu(x, unit_to_scale)
+
+
+def hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).hard_swish(x, unit_to_scale)
+
+
+def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).hard_tanh(x, unit_to_scale)
+
+
+def heaviside(x1: Any, x2: Any) -> Any:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    return _pick2(x1, x2).heaviside(x1, x2)
 
 
 def histogram(
@@ -1052,6 +1346,25 @@ def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> Any:
     return _pick2(ar1, ar2).intersect1d(ar1, ar2, assume_unique)
 
 
+def invert(x: Any) -> Any:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).invert(x)
+
+
+def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    return _pick(x, y, atol).isclose(x, y, rtol, atol, equal_nan)
+
+
 def isfinite(x: Any) -> Any:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -1102,6 +1415,33 @@ def lcm(x1: Any, x2: Any) -> Any:
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
     return _pick2(x1, x2).lcm(x1, x2)
+
+
+def ldexp(x: Any, y: Any) -> Any:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    return _pick2(x, y).ldexp(x, y)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).leaky_relu(x, negative_slope)
+
+
+def left_shift(x: Any, y: Any) -> Any:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).left_shift(x, y)
 
 
 def less(x: Any, y: Any) -> Any:
@@ -1166,6 +1506,15 @@ def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return (mod or _pick1(x)).log2(x, unit_to_scale)
 
 
+def log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).log_sigmoid(x, unit_to_scale)
+
+
 def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """`log(exp(x) + exp(y))`, element-wise.
 
@@ -1188,6 +1537,15 @@ def logical_and(x: Any, y: Any) -> Any:
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
     return _pick2(x, y).logical_and(x, y)
+
+
+def logical_not(x: Any) -> Any:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).logical_not(x)
 
 
 def logical_or(x: Any, y: Any) -> Any:
@@ -1288,6 +1646,15 @@ def minimum(x1: Any, x2: Any) -> Any:
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
     return _pick2(x1, x2).minimum(x1, x2)
+
+
+def mish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).mish(x, unit_to_scale)
 
 
 def mod(x1: Any, x2: Any) -> Any:
@@ -1660,6 +2027,26 @@ def reciprocal(x: Any) -> Any:
     return (mod or _pick1(x)).reciprocal(x)
 
 
+def relu(x: Any) -> Any:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).relu(x)
+
+
+def relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).relu6(x, unit_to_scale)
+
+
 def remainder(x: Any, y: Any) -> Any:
     """Remainder of division with the sign of the divisor, element-wise.
 
@@ -1693,6 +2080,14 @@ def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
     return (mod or _pick1(a)).reshape(a, shape)
+
+
+def right_shift(x: Any, y: Any) -> Any:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).right_shift(x, y)
 
 
 def rint(x: Any) -> Any:
@@ -1747,6 +2142,24 @@ def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
     return _pick2(a, v).searchsorted(a, v, side)
 
 
+def selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).selu(x, unit_to_scale)
+
+
+def sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sigmoid(x, unit_to_scale)
+
+
 def sign(x: Any) -> Any:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -1763,6 +2176,15 @@ def signbit(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).signbit(x)
+
+
+def silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).silu(x, unit_to_scale)
 
 
 def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1792,6 +2214,33 @@ def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return (mod or _pick1(x)).sinh(x, unit_to_scale)
 
 
+def soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).soft_sign(x, unit_to_scale)
+
+
+def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).softplus(x, unit_to_scale)
+
+
+def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sometrue(x, axis, keepdims)
+
+
 def sort(a: Any, axis: int | None = -1) -> Any:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
@@ -1799,6 +2248,24 @@ def sort(a: Any, axis: int | None = -1) -> Any:
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
     return (mod or _pick1(a)).sort(a, axis)
+
+
+def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sparse_plus(x, unit_to_scale)
+
+
+def sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).sparse_sigmoid(x, unit_to_scale)
 
 
 def split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
@@ -1826,6 +2293,15 @@ def square(x: Any) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
     return (mod or _pick1(x)).square(x)
+
+
+def squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).squareplus(x, b, unit_to_scale)
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1880,6 +2356,15 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
     return (mod or _pick1(a)).swapaxes(a, axis1, axis2)
+
+
+def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).swish(x, unit_to_scale)
 
 
 def take(a: Any, indices: Any, axis: int | None = None) -> Any:

@@ -49,6 +49,22 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    def allclose(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        rtol: float = 1e-05,
+        atol: Quantity[A] | A | float | None = None,
+        equal_nan: bool = False,
+    ) -> A: ...
+
+    def alltrue(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+    ) -> A: ...
+
     @overload
     def amax(
         self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -68,6 +84,8 @@ class Ops(Protocol[A]):
     def amin(
         self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
     ) -> A: ...
+
+    def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
 
     def any(
         self,
@@ -117,11 +135,19 @@ class Ops(Protocol[A]):
 
     def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
 
+    def argwhere(
+        self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
+    ) -> A: ...
+
     @overload
     def around(self, x: Quantity[A], decimals: int = 0) -> Quantity[A]: ...
 
     @overload
     def around(self, x: A | float, decimals: int = 0) -> A: ...
+
+    def array_equal(
+        self, x: Quantity[A] | A | float, y: Quantity[A] | A | float, equal_nan: bool = False
+    ) -> A: ...
 
     def array_split(
         self,
@@ -144,6 +170,22 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
+    def bincount(
+        self,
+        x: A,
+        weights: Quantity[A] | A | float | None = None,
+        minlength: int = 0,
+        length: int | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def bitwise_and(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def bitwise_not(self, x: Quantity[A] | A | float) -> A: ...
+
+    def bitwise_or(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def bitwise_xor(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
     @overload
     def broadcast_to(self, array: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
 
@@ -161,6 +203,10 @@ class Ops(Protocol[A]):
 
     @overload
     def ceil(self, x: A | float) -> A: ...
+
+    def celu(
+        self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+    ) -> A: ...
 
     def choose(
         self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
@@ -229,6 +275,25 @@ class Ops(Protocol[A]):
     @overload
     def copysign(self, x1: A | float, x2: A | float) -> A: ...
 
+    def corrcoef(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float | None = None,
+        rowvar: bool = True,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    @overload
+    def correlate(
+        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "valid"
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def correlate(self, a: A | float, v: Quantity[A], mode: str = "valid") -> Quantity[A] | A: ...
+
+    @overload
+    def correlate(self, a: A | float, v: A | float, mode: str = "valid") -> A: ...
+
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def cosh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -239,6 +304,17 @@ class Ops(Protocol[A]):
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
     ) -> A: ...
+
+    def cov(
+        self,
+        m: Quantity[A] | A | float,
+        y: Quantity[A] | A | float | None = None,
+        rowvar: bool = True,
+        bias: bool = False,
+        ddof: int | None = None,
+        fweights: A | None = None,
+        aweights: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def cross(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -291,6 +367,10 @@ class Ops(Protocol[A]):
     @overload
     def diff(self, x: A | float, n: int = 1, axis: int = -1) -> A: ...
 
+    def digitize(
+        self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
+    ) -> A: ...
+
     @overload
     def divide(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
 
@@ -328,6 +408,10 @@ class Ops(Protocol[A]):
         to_begin: Quantity[A] | A | float | None = None,
     ) -> Quantity[A] | A: ...
 
+    def elu(
+        self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+    ) -> A: ...
+
     def empty(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
     ) -> Quantity[A] | A: ...
@@ -353,6 +437,8 @@ class Ops(Protocol[A]):
     def expand_dims(self, a: A | float, axis: int) -> A: ...
 
     def expm1(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
     def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
@@ -399,6 +485,10 @@ class Ops(Protocol[A]):
 
     @overload
     def fix(self, x: A | float) -> A: ...
+
+    def flatnonzero(
+        self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
+    ) -> A: ...
 
     @overload
     def flatten(
@@ -479,6 +569,10 @@ class Ops(Protocol[A]):
     @overload
     def fmod(self, x1: A | float, x2: A | float) -> A: ...
 
+    def frexp(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None
+    ) -> tuple[A, A]: ...
+
     @overload
     def full(
         self, shape: int | tuple[int, ...], fill_value: Quantity[A], dtype: Any | None = None
@@ -531,9 +625,30 @@ class Ops(Protocol[A]):
     @overload
     def gcd(self, x1: A | float, x2: A | float) -> A: ...
 
+    def gelu(
+        self,
+        x: Quantity[A] | A | float,
+        approximate: bool = True,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    def glu(
+        self, x: Quantity[A] | A | float, axis: int = -1, unit_to_scale: Unit | None = None
+    ) -> A: ...
+
     def greater(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     def greater_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def hard_sigmoid(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def hard_silu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def hard_swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def hard_tanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def heaviside(self, x1: Quantity[A] | A | float, x2: A) -> A: ...
 
     def histogram(
         self,
@@ -603,6 +718,17 @@ class Ops(Protocol[A]):
     @overload
     def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
 
+    def invert(self, x: Quantity[A] | A | float) -> A: ...
+
+    def isclose(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        rtol: float = 1e-05,
+        atol: Quantity[A] | A | float | None = None,
+        equal_nan: bool = False,
+    ) -> A: ...
+
     def isfinite(self, x: Quantity[A] | A | float) -> A: ...
 
     def isinf(self, x: Quantity[A] | A | float) -> A: ...
@@ -628,6 +754,20 @@ class Ops(Protocol[A]):
 
     @overload
     def lcm(self, x1: A | float, x2: A | float) -> A: ...
+
+    @overload
+    def ldexp(self, x: Quantity[A], y: A) -> Quantity[A]: ...
+
+    @overload
+    def ldexp(self, x: A | float, y: A) -> A: ...
+
+    @overload
+    def leaky_relu(self, x: Quantity[A], negative_slope: float = 0.01) -> Quantity[A]: ...
+
+    @overload
+    def leaky_relu(self, x: A | float, negative_slope: float = 0.01) -> A: ...
+
+    def left_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     def less(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -671,6 +811,8 @@ class Ops(Protocol[A]):
 
     def log2(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    def log_sigmoid(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
     def logaddexp(
         self,
         x: Quantity[A] | A | float,
@@ -686,6 +828,8 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     def logical_and(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def logical_not(self, x: Quantity[A] | A | float) -> A: ...
 
     def logical_or(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -767,6 +911,8 @@ class Ops(Protocol[A]):
 
     @overload
     def minimum(self, x1: A | float, x2: A | float) -> A: ...
+
+    def mish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
     def mod(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -1064,6 +1210,14 @@ class Ops(Protocol[A]):
     def reciprocal(self, x: A | float) -> A: ...
 
     @overload
+    def relu(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def relu(self, x: A | float) -> A: ...
+
+    def relu6(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    @overload
     def remainder(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
 
     @overload
@@ -1089,6 +1243,8 @@ class Ops(Protocol[A]):
 
     @overload
     def reshape(self, a: A | float, shape: int | tuple[int, ...]) -> A: ...
+
+    def right_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     @overload
     def rint(self, x: Quantity[A]) -> Quantity[A]: ...
@@ -1126,9 +1282,15 @@ class Ops(Protocol[A]):
         self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
     ) -> A: ...
 
+    def selu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def sigmoid(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
     def sign(self, x: Quantity[A] | A | float) -> A: ...
 
     def signbit(self, x: Quantity[A] | A | float) -> A: ...
+
+    def silu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def sin(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1136,11 +1298,28 @@ class Ops(Protocol[A]):
 
     def sinh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    def soft_sign(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def softplus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def sometrue(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+    ) -> A: ...
+
     @overload
     def sort(self, a: Quantity[A], axis: int | None = -1) -> Quantity[A]: ...
 
     @overload
     def sort(self, a: A | float, axis: int | None = -1) -> A: ...
+
+    def sparse_plus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def sparse_sigmoid(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None
+    ) -> A: ...
 
     def split(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...], axis: int = 0
@@ -1157,6 +1336,10 @@ class Ops(Protocol[A]):
 
     @overload
     def square(self, x: A | float) -> A: ...
+
+    def squareplus(
+        self, x: Quantity[A] | A | float, b: float = 4, unit_to_scale: Unit | None = None
+    ) -> A: ...
 
     @overload
     def squeeze(self, a: Quantity[A], axis: int | tuple[int, ...] | None = None) -> Quantity[A]: ...
@@ -1210,6 +1393,8 @@ class Ops(Protocol[A]):
 
     @overload
     def swapaxes(self, a: A | float, axis1: int, axis2: int) -> A: ...
+
+    def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
     def take(self, a: Quantity[A], indices: A, axis: int | None = None) -> Quantity[A]: ...
@@ -1423,6 +1608,22 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    def allclose(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        rtol: float = 1e-05,
+        atol: Quantity[A] | A | float | None = None,
+        equal_nan: bool = False,
+    ) -> A: ...
+
+    def alltrue(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+    ) -> A: ...
+
     @overload
     def amax(
         self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -1442,6 +1643,8 @@ class MathOps(Protocol[A]):
     def amin(
         self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
     ) -> A: ...
+
+    def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
 
     def any(
         self,
@@ -1491,11 +1694,19 @@ class MathOps(Protocol[A]):
 
     def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
 
+    def argwhere(
+        self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
+    ) -> A: ...
+
     @overload
     def around(self, x: Quantity[A], decimals: int = 0) -> Quantity[A]: ...
 
     @overload
     def around(self, x: A | float, decimals: int = 0) -> A: ...
+
+    def array_equal(
+        self, x: Quantity[A] | A | float, y: Quantity[A] | A | float, equal_nan: bool = False
+    ) -> A: ...
 
     def array_split(
         self,
@@ -1518,6 +1729,22 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
+    def bincount(
+        self,
+        x: A,
+        weights: Quantity[A] | A | float | None = None,
+        minlength: int = 0,
+        length: int | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def bitwise_and(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def bitwise_not(self, x: Quantity[A] | A | float) -> A: ...
+
+    def bitwise_or(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def bitwise_xor(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
     @overload
     def broadcast_to(self, array: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
 
@@ -1535,6 +1762,10 @@ class MathOps(Protocol[A]):
 
     @overload
     def ceil(self, x: A | float) -> A: ...
+
+    def celu(
+        self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+    ) -> A: ...
 
     def choose(
         self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
@@ -1603,6 +1834,25 @@ class MathOps(Protocol[A]):
     @overload
     def copysign(self, x1: A | float, x2: A | float) -> A: ...
 
+    def corrcoef(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float | None = None,
+        rowvar: bool = True,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    @overload
+    def correlate(
+        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "valid"
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def correlate(self, a: A | float, v: Quantity[A], mode: str = "valid") -> Quantity[A] | A: ...
+
+    @overload
+    def correlate(self, a: A | float, v: A | float, mode: str = "valid") -> A: ...
+
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def cosh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -1613,6 +1863,17 @@ class MathOps(Protocol[A]):
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
     ) -> A: ...
+
+    def cov(
+        self,
+        m: Quantity[A] | A | float,
+        y: Quantity[A] | A | float | None = None,
+        rowvar: bool = True,
+        bias: bool = False,
+        ddof: int | None = None,
+        fweights: A | None = None,
+        aweights: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def cross(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -1665,6 +1926,10 @@ class MathOps(Protocol[A]):
     @overload
     def diff(self, x: A | float, n: int = 1, axis: int = -1) -> A: ...
 
+    def digitize(
+        self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
+    ) -> A: ...
+
     @overload
     def divide(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
 
@@ -1702,6 +1967,10 @@ class MathOps(Protocol[A]):
         to_begin: Quantity[A] | A | float | None = None,
     ) -> Quantity[A] | A: ...
 
+    def elu(
+        self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
+    ) -> A: ...
+
     def empty(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
     ) -> Quantity[A] | A: ...
@@ -1727,6 +1996,8 @@ class MathOps(Protocol[A]):
     def expand_dims(self, a: A | float, axis: int) -> A: ...
 
     def expm1(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
     def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
@@ -1773,6 +2044,10 @@ class MathOps(Protocol[A]):
 
     @overload
     def fix(self, x: A | float) -> A: ...
+
+    def flatnonzero(
+        self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
+    ) -> A: ...
 
     @overload
     def flatten(
@@ -1853,6 +2128,10 @@ class MathOps(Protocol[A]):
     @overload
     def fmod(self, x1: A | float, x2: A | float) -> A: ...
 
+    def frexp(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None
+    ) -> tuple[A, A]: ...
+
     @overload
     def full(
         self, shape: int | tuple[int, ...], fill_value: Quantity[A], dtype: Any | None = None
@@ -1905,9 +2184,30 @@ class MathOps(Protocol[A]):
     @overload
     def gcd(self, x1: A | float, x2: A | float) -> A: ...
 
+    def gelu(
+        self,
+        x: Quantity[A] | A | float,
+        approximate: bool = True,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    def glu(
+        self, x: Quantity[A] | A | float, axis: int = -1, unit_to_scale: Unit | None = None
+    ) -> A: ...
+
     def greater(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     def greater_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def hard_sigmoid(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def hard_silu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def hard_swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def hard_tanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def heaviside(self, x1: Quantity[A] | A | float, x2: A) -> A: ...
 
     def histogram(
         self,
@@ -1977,6 +2277,17 @@ class MathOps(Protocol[A]):
     @overload
     def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
 
+    def invert(self, x: Quantity[A] | A | float) -> A: ...
+
+    def isclose(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        rtol: float = 1e-05,
+        atol: Quantity[A] | A | float | None = None,
+        equal_nan: bool = False,
+    ) -> A: ...
+
     def isfinite(self, x: Quantity[A] | A | float) -> A: ...
 
     def isinf(self, x: Quantity[A] | A | float) -> A: ...
@@ -2002,6 +2313,20 @@ class MathOps(Protocol[A]):
 
     @overload
     def lcm(self, x1: A | float, x2: A | float) -> A: ...
+
+    @overload
+    def ldexp(self, x: Quantity[A], y: A) -> Quantity[A]: ...
+
+    @overload
+    def ldexp(self, x: A | float, y: A) -> A: ...
+
+    @overload
+    def leaky_relu(self, x: Quantity[A], negative_slope: float = 0.01) -> Quantity[A]: ...
+
+    @overload
+    def leaky_relu(self, x: A | float, negative_slope: float = 0.01) -> A: ...
+
+    def left_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     def less(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -2045,6 +2370,8 @@ class MathOps(Protocol[A]):
 
     def log2(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    def log_sigmoid(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
     def logaddexp(
         self,
         x: Quantity[A] | A | float,
@@ -2060,6 +2387,8 @@ class MathOps(Protocol[A]):
     ) -> A: ...
 
     def logical_and(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def logical_not(self, x: Quantity[A] | A | float) -> A: ...
 
     def logical_or(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -2141,6 +2470,8 @@ class MathOps(Protocol[A]):
 
     @overload
     def minimum(self, x1: A | float, x2: A | float) -> A: ...
+
+    def mish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
     def mod(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -2438,6 +2769,14 @@ class MathOps(Protocol[A]):
     def reciprocal(self, x: A | float) -> A: ...
 
     @overload
+    def relu(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def relu(self, x: A | float) -> A: ...
+
+    def relu6(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    @overload
     def remainder(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
 
     @overload
@@ -2463,6 +2802,8 @@ class MathOps(Protocol[A]):
 
     @overload
     def reshape(self, a: A | float, shape: int | tuple[int, ...]) -> A: ...
+
+    def right_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
     @overload
     def rint(self, x: Quantity[A]) -> Quantity[A]: ...
@@ -2500,9 +2841,15 @@ class MathOps(Protocol[A]):
         self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
     ) -> A: ...
 
+    def selu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def sigmoid(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
     def sign(self, x: Quantity[A] | A | float) -> A: ...
 
     def signbit(self, x: Quantity[A] | A | float) -> A: ...
+
+    def silu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def sin(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -2510,11 +2857,28 @@ class MathOps(Protocol[A]):
 
     def sinh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    def soft_sign(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def softplus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def sometrue(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+    ) -> A: ...
+
     @overload
     def sort(self, a: Quantity[A], axis: int | None = -1) -> Quantity[A]: ...
 
     @overload
     def sort(self, a: A | float, axis: int | None = -1) -> A: ...
+
+    def sparse_plus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def sparse_sigmoid(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None
+    ) -> A: ...
 
     def split(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...], axis: int = 0
@@ -2531,6 +2895,10 @@ class MathOps(Protocol[A]):
 
     @overload
     def square(self, x: A | float) -> A: ...
+
+    def squareplus(
+        self, x: Quantity[A] | A | float, b: float = 4, unit_to_scale: Unit | None = None
+    ) -> A: ...
 
     @overload
     def squeeze(self, a: Quantity[A], axis: int | tuple[int, ...] | None = None) -> Quantity[A]: ...
@@ -2584,6 +2952,8 @@ class MathOps(Protocol[A]):
 
     @overload
     def swapaxes(self, a: A | float, axis1: int, axis2: int) -> A: ...
+
+    def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
     def take(self, a: Quantity[A], indices: A, axis: int | None = None) -> Quantity[A]: ...

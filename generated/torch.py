@@ -10,6 +10,7 @@ from typing import Any, overload
 
 import torch
 
+from polyunit import compose as _compose
 from polyunit import convert as _convert
 from polyunit import custom as _custom
 from polyunit import rules as _r
@@ -21,8 +22,11 @@ __all__ = [
     "absolute",
     "add",
     "all",
+    "allclose",
+    "alltrue",
     "amax",
     "amin",
+    "angle",
     "any",
     "append",
     "arange",
@@ -36,13 +40,21 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "argwhere",
     "around",
+    "array_equal",
     "array_split",
     "astype",
     "average",
+    "bincount",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cbrt",
     "ceil",
+    "celu",
     "choose",
     "clip",
     "column_stack",
@@ -52,9 +64,12 @@ __all__ = [
     "conjugate",
     "convolve",
     "copysign",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cov",
     "cross",
     "cumprod",
     "cumproduct",
@@ -65,12 +80,14 @@ __all__ = [
     "diagflat",
     "diagonal",
     "diff",
+    "digitize",
     "divide",
     "divmod",
     "dot",
     "dsplit",
     "dstack",
     "ediff1d",
+    "elu",
     "empty",
     "empty_like",
     "equal",
@@ -78,11 +95,13 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "exprel",
     "extract",
     "eye",
     "fabs",
     "fill_diagonal",
     "fix",
+    "flatnonzero",
     "flatten",
     "flip",
     "fliplr",
@@ -93,12 +112,20 @@ __all__ = [
     "fmax",
     "fmin",
     "fmod",
+    "frexp",
     "full",
     "full_like",
     "gather",
     "gcd",
+    "gelu",
+    "glu",
     "greater",
     "greater_equal",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "heaviside",
     "histogram",
     "hsplit",
     "hstack",
@@ -108,12 +135,17 @@ __all__ = [
     "inner",
     "interp",
     "intersect1d",
+    "invert",
+    "isclose",
     "isfinite",
     "isinf",
     "isnan",
     "isreal",
     "kron",
     "lcm",
+    "ldexp",
+    "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -121,9 +153,11 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_sigmoid",
     "logaddexp",
     "logaddexp2",
     "logical_and",
+    "logical_not",
     "logical_or",
     "logical_xor",
     "logspace",
@@ -135,6 +169,7 @@ __all__ = [
     "median",
     "min",
     "minimum",
+    "mish",
     "mod",
     "modf",
     "moveaxis",
@@ -173,31 +208,44 @@ __all__ = [
     "ravel",
     "real",
     "reciprocal",
+    "relu",
+    "relu6",
     "remainder",
     "remove_diag",
     "repeat",
     "reshape",
+    "right_shift",
     "rint",
     "roll",
     "rot90",
     "round",
     "row_stack",
     "searchsorted",
+    "selu",
+    "sigmoid",
     "sign",
     "signbit",
+    "silu",
     "sin",
     "sinc",
     "sinh",
+    "soft_sign",
+    "softplus",
+    "sometrue",
     "sort",
+    "sparse_plus",
+    "sparse_sigmoid",
     "split",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "stack",
     "std",
     "subtract",
     "sum",
     "swapaxes",
+    "swish",
     "take",
     "tan",
     "tanh",
@@ -323,6 +371,51 @@ def all(
     return torch.all(m_x, dim=axis, keepdim=keepdims)
 
 
+def allclose(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    rtol: float = 1e-05,
+    atol: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    equal_nan: bool = False,
+) -> torch.Tensor:
+    """Whether all elements of `x` and `y` are equal within the tolerances.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
+    return torch.all(
+        _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
+    )
+
+
+def alltrue(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Whether all elements along the given axes are true (non-zero); the same as `all`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("alltrue", m_x, u_x, None)
+    return torch.all(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.all(m_x)
+
+
 @overload
 def amax(
     a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
@@ -379,6 +472,19 @@ def amin(
     return _r.keep(
         torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
     )
+
+
+def angle(x: Quantity[torch.Tensor] | torch.Tensor | float, deg: bool = False) -> torch.Tensor:
+    """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x)
 
 
 def any(
@@ -622,6 +728,23 @@ def argsort(
     )
 
 
+def argwhere(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> torch.Tensor:
+    """Indices of the nonzero elements, one row per element.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.sized(torch, torch.argwhere(m_a), size, fill_value)
+
+
 @overload
 def around(x: Quantity[torch.Tensor], decimals: int = 0) -> Quantity[torch.Tensor]: ...
 
@@ -641,6 +764,26 @@ def around(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.round(m_x, decimals=decimals), u_x)
+
+
+def array_equal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    equal_nan: bool = False,
+) -> torch.Tensor:
+    """Whether `x` and `y` have the same shape and equal elements (`y` in the unit of `x`).
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
+    return _compose.array_equal(torch, m_x, m_y, equal_nan)
 
 
 def array_split(
@@ -714,6 +857,99 @@ def average(
     )
 
 
+def bincount(
+    x: torch.Tensor,
+    weights: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Count of each non-negative integer in `x`, or the sum of `weights` over its occurrences.
+
+    Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
+
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    """
+    m_x, u_x = _lift(x)
+    m_x = _r.fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    return _r.keep(
+        _compose.cut(
+            torch.bincount(m_x, m_weights, minlength=minlength if length is None else length),
+            length,
+        ),
+        u_weights,
+    )
+
+
+def bitwise_and(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bit-wise AND of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_and", m_x, u_x, None)
+    m_y = _r.fold("bitwise_and", m_y, u_y, None)
+    return torch.bitwise_and(m_x, m_y)
+
+
+def bitwise_not(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Bit-wise NOT of integers, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("bitwise_not", m_x, u_x, None)
+    return torch.bitwise_not(m_x)
+
+
+def bitwise_or(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bit-wise OR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_or", m_x, u_x, None)
+    m_y = _r.fold("bitwise_or", m_y, u_y, None)
+    return torch.bitwise_or(m_x, m_y)
+
+
+def bitwise_xor(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bit-wise XOR of integers, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("bitwise_xor", m_x, u_x, None)
+    m_y = _r.fold("bitwise_xor", m_y, u_y, None)
+    return torch.bitwise_xor(m_x, m_y)
+
+
 @overload
 def broadcast_to(
     array: Quantity[torch.Tensor], shape: int | tuple[int, ...]
@@ -777,6 +1013,22 @@ def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.ceil(m_x), u_x)
+
+
+def celu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Continuously differentiable exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.celu(m_x, alpha=alpha)
 
 
 def choose(
@@ -1078,6 +1330,61 @@ def copysign(
     return _r.changed(torch.copysign(m_x1, m_x2), u)
 
 
+def corrcoef(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    rowvar: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Pearson correlation coefficients of the rows (variables) of `x` and `y`.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
+    return torch.corrcoef(_compose.stack_rows(torch, m_x, m_y, rowvar))
+
+
+@overload
+def correlate(
+    a: Quantity[torch.Tensor], v: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "valid"
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def correlate(
+    a: torch.Tensor | float, v: Quantity[torch.Tensor], mode: str = "valid"
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def correlate(
+    a: torch.Tensor | float, v: torch.Tensor | float, mode: str = "valid"
+) -> torch.Tensor: ...
+
+
+def correlate(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    v: Quantity[torch.Tensor] | torch.Tensor | float,
+    mode: str = "valid",
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cross-correlation of two 1-D sequences.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.changed(_compose.correlate(torch, m_a, m_v, mode), _r.product(u_a, u_v))
+
+
 def cos(
     x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
 ) -> torch.Tensor:
@@ -1119,6 +1426,41 @@ def count_nonzero(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
+
+
+def cov(
+    m: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: torch.Tensor | None = None,
+    aweights: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Covariance matrix of the rows (variables) of `m` and `y`.
+
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+
+    Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
+    """
+    m_m, u_m = (
+        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    )
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
+    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
+    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    return _r.changed(
+        torch.cov(
+            _compose.stack_rows(torch, m_m, m_y, rowvar),
+            correction=(0 if bias else 1) if ddof is None else ddof,
+            fweights=m_fweights,
+            aweights=m_aweights,
+        ),
+        u,
+    )
 
 
 @overload
@@ -1341,6 +1683,28 @@ def diff(
     return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
 
 
+def digitize(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    bins: Quantity[torch.Tensor] | torch.Tensor | float,
+    right: bool = False,
+) -> torch.Tensor:
+    """Index of the bin each element of `x` falls in (`bins` in the unit of `x`).
+
+    Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_bins, u_bins = (
+        (bins.mantissa, bins.unit)
+        if type(bins) is Quantity and type(bins.mantissa) in _native
+        else _lift(bins)
+    )
+    if u_bins is not u_x:
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
+    return _compose.digitize(torch, m_x, m_bins, right)
+
+
 @overload
 def divide(
     x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
@@ -1489,6 +1853,22 @@ def ediff1d(
     )
 
 
+def elu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    alpha: float = 1.0,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.elu(m_x, alpha=alpha)
+
+
 def empty(
     shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -1611,6 +1991,22 @@ def expm1(
     )
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return torch.expm1(m_x)
+
+
+def exprel(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Relative error of the exponential, (exp(x) - 1) / x, with the value 1 at x = 0.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+
+    Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(torch, m_x)
 
 
 @overload
@@ -1768,6 +2164,23 @@ def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.fix(m_x), u_x)
+
+
+def flatnonzero(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    size: int | None = None,
+    fill_value: int | None = None,
+) -> torch.Tensor:
+    """Indices of the nonzero elements of the flattened array.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.sized(torch, torch.flatten(torch.nonzero(torch.flatten(m_a))), size, fill_value)
 
 
 @overload
@@ -2079,6 +2492,21 @@ def fmod(
     return _r.keep(torch.fmod(m_x1, m_x2), u_x1)
 
 
+def frexp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Split into mantissa in [0.5, 1) and integer exponent of two, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = torch.frexp(m_x)
+    return (r_[0], r_[1])
+
+
 @overload
 def full(
     shape: int | tuple[int, ...], fill_value: Quantity[torch.Tensor], dtype: Any | None = None
@@ -2233,6 +2661,38 @@ def gcd(
     return _r.keep(torch.gcd(m_x1, m_x2), u_x1)
 
 
+def gelu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    approximate: bool = True,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Gaussian error linear unit, x * Phi(x) (its tanh approximation when `approximate`), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.gelu(m_x, approximate="tanh" if approximate else "none")
+
+
+def glu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Gated linear unit: the first half of `x` along `axis` times the sigmoid of the second half.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.glu(m_x, dim=axis)
+
+
 def greater(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -2269,6 +2729,79 @@ def greater_equal(
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return torch.greater_equal(m_x, m_y)
+
+
+def hard_sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard sigmoid, relu6(x + 3) / 6, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardsigmoid(m_x)
+
+
+def hard_silu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard SiLU, x * hard_sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardswish(m_x)
+
+
+def hard_swish(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard swish, x * hard_sigmoid(x), element-wise (same as hard_silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardswish(m_x)
+
+
+def hard_tanh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Hard tanh, x clipped to [-1, 1], element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardtanh(m_x)
+
+
+def heaviside(x1: Quantity[torch.Tensor] | torch.Tensor | float, x2: torch.Tensor) -> torch.Tensor:
+    """Heaviside step of `x1`: 0 where negative, `x2` where zero, 1 where positive.
+
+    Unit rule: The unit of `x1` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
+    """
+    m_x1, _ = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = _lift(x2)
+    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    return _compose.heaviside(torch, m_x1, m_x2)
 
 
 def histogram(
@@ -2559,6 +3092,45 @@ def intersect1d(
     return _r.keep(torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)], u_ar1)
 
 
+def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Bit-wise NOT of integers, element-wise (same as bitwise_not).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("invert", m_x, u_x, None)
+    return torch.bitwise_not(m_x)
+
+
+def isclose(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    rtol: float = 1e-05,
+    atol: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    equal_nan: bool = False,
+) -> torch.Tensor:
+    """Whether `x` and `y` are equal within the tolerances, element-wise.
+
+    Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_atol, u_atol = (None, None) if atol is None else _lift(atol)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
+    return _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
+
+
 def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for finite values (not infinity and not NaN), element-wise.
 
@@ -2671,6 +3243,73 @@ def lcm(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.lcm(m_x1, m_x2), u_x1)
+
+
+@overload
+def ldexp(x: Quantity[torch.Tensor], y: torch.Tensor) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ldexp(x: torch.Tensor | float, y: torch.Tensor) -> torch.Tensor: ...
+
+
+def ldexp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, y: torch.Tensor
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """`x * 2 ** y` for integer exponents `y`, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = _lift(y)
+    m_y = _r.fold("ldexp", m_y, u_y)
+    return _r.keep(m_x * torch.pow(2.0, m_y), u_x)
+
+
+@overload
+def leaky_relu(
+    x: Quantity[torch.Tensor], negative_slope: float = 0.01
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def leaky_relu(x: torch.Tensor | float, negative_slope: float = 0.01) -> torch.Tensor: ...
+
+
+def leaky_relu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, negative_slope: float = 0.01
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Leaky rectified linear unit: x where x >= 0, else negative_slope * x.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope), u_x)
+
+
+def left_shift(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Shift the bits of `x` left by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("left_shift", m_x, u_x, None)
+    m_y = _r.fold("left_shift", m_y, u_y, None)
+    return torch.bitwise_left_shift(m_x, m_y)
 
 
 def less(
@@ -2837,6 +3476,20 @@ def log2(
     return torch.log2(m_x)
 
 
+def log_sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Logarithm of the sigmoid, -softplus(-x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.logsigmoid(m_x)
+
+
 def logaddexp(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -2894,6 +3547,18 @@ def logical_and(
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return torch.logical_and(m_x, m_y)
+
+
+def logical_not(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Logical NOT (true where zero), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("logical_not", m_x, u_x, None)
+    return torch.logical_not(m_x)
 
 
 def logical_or(
@@ -3205,6 +3870,20 @@ def minimum(
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     return _r.keep(torch.minimum(m_x1, m_x2), u_x1)
+
+
+def mish(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Mish, x * tanh(softplus(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.mish(m_x)
 
 
 @overload
@@ -4315,6 +4994,41 @@ def reciprocal(
 
 
 @overload
+def relu(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def relu(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def relu(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Rectified linear unit, max(x, 0), element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: The reference computes it on jax only; every backend computes it here.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.relu(m_x), u_x)
+
+
+def relu6(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Rectified linear unit capped at 6, min(max(x, 0), 6), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.relu6(m_x)
+
+
+@overload
 def remainder(
     x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
 ) -> Quantity[torch.Tensor]: ...
@@ -4415,6 +5129,25 @@ def reshape(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+
+
+def right_shift(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Shift the bits of `x` right by `y`, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("right_shift", m_x, u_x, None)
+    m_y = _r.fold("right_shift", m_y, u_y, None)
+    return torch.bitwise_right_shift(m_x, m_y)
 
 
 @overload
@@ -4550,6 +5283,34 @@ def searchsorted(
     return torch.searchsorted(m_a, m_v, side=side)
 
 
+def selu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Scaled exponential linear unit, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
+    return torch.selu(m_x)
+
+
+def sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Logistic sigmoid, 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
+    return torch.sigmoid(m_x)
+
+
 def sign(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Sign (-1, 0 or 1) of the values, element-wise.
 
@@ -4570,6 +5331,20 @@ def signbit(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return torch.signbit(m_x)
+
+
+def silu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """SiLU, x * sigmoid(x), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.silu(m_x)
 
 
 def sin(
@@ -4614,6 +5389,50 @@ def sinh(
     return torch.sinh(m_x)
 
 
+def soft_sign(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Soft sign, x / (|x| + 1), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.softsign(m_x)
+
+
+def softplus(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Softplus, log(1 + exp(x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(torch, m_x)
+
+
+def sometrue(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """Whether any element along the given axes is true (non-zero); the same as `any`.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sometrue", m_x, u_x, None)
+    return torch.any(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.any(m_x)
+
+
 @overload
 def sort(a: Quantity[torch.Tensor], axis: int | None = -1) -> Quantity[torch.Tensor]: ...
 
@@ -4638,6 +5457,34 @@ def sort(
         ).values,
         u_a,
     )
+
+
+def sparse_plus(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(torch, m_x)
+
+
+def sparse_sigmoid(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Sparse sigmoid: 0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(torch, m_x)
 
 
 def split(
@@ -4693,6 +5540,22 @@ def square(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.changed(torch.square(m_x), _r.power(u_x, _EXP_2_1))
+
+
+def squareplus(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: float = 4,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Squareplus, (x + sqrt(x^2 + b)) / 2, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(torch, m_x, b)
 
 
 @overload
@@ -4845,6 +5708,20 @@ def swapaxes(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(torch.swapaxes(m_a, axis1, axis2), u_a)
+
+
+def swish(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Swish, x * sigmoid(x), element-wise (same as silu).
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.silu(m_x)
 
 
 @overload

@@ -36,6 +36,21 @@ from polyunit.errors import (
     PrecisionWarning,
     UnitMismatchError,
 )
+from polyunit.helpers import (
+    assert_quantity,
+    check_dims,
+    check_units,
+    display_in_unit,
+    fail_for_dimension_mismatch,
+    fail_for_unit_mismatch,
+    get_dim,
+    get_magnitude,
+    get_mantissa,
+    get_unit,
+    is_dimensionless,
+    is_unitless,
+    maybe_decimal,
+)
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 from polyunit.utilities import (
@@ -109,6 +124,22 @@ __all__ = [
     "split_mantissa_unit",
     "unit_scale_align_to_first",
     "using_backend",
+]
+# unit helpers of the reference's top level (runtime/helpers.py)
+__all__ += [
+    "assert_quantity",
+    "check_dims",
+    "check_units",
+    "display_in_unit",
+    "fail_for_dimension_mismatch",
+    "fail_for_unit_mismatch",
+    "get_dim",
+    "get_magnitude",
+    "get_mantissa",
+    "get_unit",
+    "is_dimensionless",
+    "is_unitless",
+    "maybe_decimal",
 ]
 __all__ += _units.__all__
 __all__ += _constants.__all__

@@ -192,3 +192,21 @@ def copysign(
 ) -> tuple[Any, Any, Unit | None]:
     """The unit of x1; x2 only lends its sign, so its unit is irrelevant."""
     return m_x1, m_x2, u_x1
+
+
+def cov(
+    op: str, m_m: Any, u_m: Unit | None, m_y: Any, u_y: Unit | None
+) -> tuple[Any, Any, Unit | None]:
+    """`y` in the unit of `m` (same dimension required); the matrix is in unit(m) ** 2."""
+    if m_y is not None and u_y is not u_m:
+        um = UNITLESS if u_m is None else u_m
+        uy = UNITLESS if u_y is None else u_y
+        if um.dim is not uy.dim:
+            raise DimensionMismatchError(
+                f"{op}: y must have the dimension of m ({um.dispname}), got {uy.dispname}; "
+                "covariances of different quantities form one matrix only in one unit"
+            )
+        factor = uy.factor_to(um)
+        if factor != 1.0:
+            m_y = m_y * factor
+    return m_m, m_y, None if u_m is None else u_m**2

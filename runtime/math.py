@@ -1,8 +1,32 @@
 """polyunit.math: unit-aware array functions, computed on the inputs' own array library."""
 
+from polyunit import arrayinfo as _arrayinfo
+from polyunit import helpers as _helpers
+from polyunit.arrayinfo import *  # noqa: F403
 from polyunit.backends.frontend_math import *  # noqa: F403
 from polyunit.backends.frontend_math import __all__ as _generated
 from polyunit.composite import *  # noqa: F403
 from polyunit.composite import __all__ as _composite
+from polyunit.einops import (  # noqa: F401  (re-exported through __all__)
+    einrearrange,
+    einreduce,
+    einrepeat,
+    einshape,
+    einsum,
+)
+from polyunit.helpers import *  # noqa: F403
 
-__all__ = sorted(_generated + _composite)
+# the generated ops, then the hand-written ones (composite.py, helpers.py, arrayinfo.py, einops.py)
+__all__ = sorted(
+    {
+        *_generated,
+        *_composite,
+        *_helpers.__all__,
+        *_arrayinfo.__all__,
+        "einrearrange",
+        "einreduce",
+        "einrepeat",
+        "einshape",
+        "einsum",
+    }
+)

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "ade18e8e36390fa10cd827cc2c7ffb931a103a66c000c2a04cf1029d4a1f6512"
+SPEC_DIGEST: Final = "e202c1cec4ecffe3f3eed0327c9fd1e89b5c99867ed6b088a7c2899e77303d11"
 
 BACKENDS: Final = (
     "numpy",

@@ -1,0 +1,471 @@
+"""Functions a library lacks, composed from the array-API functions it has.
+
+The generated backend modules call these as `_compose.<name>(<namespace>, ...)` in a spec
+`call:` override: `xp` is the library's namespace (numpy, dask.array, ndonnx, cupy, torch), the
+array arguments are already plain mantissas on that library. Every formula is exact (no series
+truncation) and avoids overflow in the branch `where` discards.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from typing import Any
+
+# SELU constants (Klambauer et al. 2017), as in jax.nn.selu and torch.selu.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _clip(xp: Any, x: Any, lo: float | None, hi: float | None) -> Any:
+    # clip takes Python-number bounds on every library (torch.maximum does not)
+    return xp.clip(x, lo, hi)
+
+
+def logaddexp0(xp: Any, x: Any) -> Any:
+    """log(1 + exp(x)), stable for large |x|."""
+    return _clip(xp, x, 0.0, None) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def sigmoid(xp: Any, x: Any) -> Any:
+    return xp.exp(-logaddexp0(xp, -x))
+
+
+def softplus(xp: Any, x: Any) -> Any:
+    return logaddexp0(xp, x)
+
+
+def log_sigmoid(xp: Any, x: Any) -> Any:
+    return -logaddexp0(xp, -x)
+
+
+def silu(xp: Any, x: Any) -> Any:
+    return x * sigmoid(xp, x)
+
+
+def relu6(xp: Any, x: Any) -> Any:
+    return _clip(xp, x, 0.0, 6.0)
+
+
+def hard_sigmoid(xp: Any, x: Any) -> Any:
+    return relu6(xp, x + 3.0) / 6.0
+
+
+def hard_silu(xp: Any, x: Any) -> Any:
+    return x * hard_sigmoid(xp, x)
+
+
+def hard_tanh(xp: Any, x: Any) -> Any:
+    return _clip(xp, x, -1.0, 1.0)
+
+
+def soft_sign(xp: Any, x: Any) -> Any:
+    return x / (xp.abs(x) + 1.0)
+
+
+def sparse_plus(xp: Any, x: Any) -> Any:
+    """0 for x <= -1, (x + 1)^2 / 4 on (-1, 1), x for x >= 1."""
+    middle = (x + 1.0) ** 2 / 4.0
+    return xp.where(x <= -1.0, 0.0 * x, xp.where(x >= 1.0, x, middle))
+
+
+def sparse_sigmoid(xp: Any, x: Any) -> Any:
+    """0 for x <= -1, (x + 1) / 2 on (-1, 1), 1 for x >= 1."""
+    return _clip(xp, (x + 1.0) / 2.0, 0.0, 1.0)
+
+
+def elu(xp: Any, x: Any, alpha: float) -> Any:
+    # expm1 of min(x, 0): the discarded branch never overflows
+    return xp.where(x > 0, x, alpha * xp.expm1(_clip(xp, x, None, 0.0)))
+
+
+def celu(xp: Any, x: Any, alpha: float) -> Any:
+    return _clip(xp, x, 0.0, None) + alpha * xp.expm1(_clip(xp, x, None, 0.0) / alpha)
+
+
+def selu(xp: Any, x: Any) -> Any:
+    return SELU_SCALE * elu(xp, x, SELU_ALPHA)
+
+
+def leaky_relu(xp: Any, x: Any, negative_slope: float) -> Any:
+    return xp.where(x >= 0, x, negative_slope * x)
+
+
+def squareplus(xp: Any, x: Any, b: float) -> Any:
+    return (x + xp.sqrt(x * x + b)) / 2.0
+
+
+def mish(xp: Any, x: Any) -> Any:
+    return x * xp.tanh(logaddexp0(xp, x))
+
+
+def gelu_tanh(xp: Any, x: Any) -> Any:
+    """The tanh approximation of GELU (jax.nn.gelu(approximate=True))."""
+    inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
+    return 0.5 * x * (1.0 + xp.tanh(inner))
+
+
+def gelu_erf(x: Any, erf: Any) -> Any:
+    """Exact GELU, x * Phi(x), given the library's erf."""
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def glu(xp: Any, x: Any, axis: int) -> Any:
+    """First half of `x` along `axis` gated by the sigmoid of the second half."""
+    n = x.shape[axis]
+    if n % 2:
+        raise ValueError(f"glu needs an even length along axis {axis}, got {n}")
+    index_a = [slice(None)] * x.ndim
+    index_b = [slice(None)] * x.ndim
+    index_a[axis] = slice(0, n // 2)
+    index_b[axis] = slice(n // 2, n)
+    return x[tuple(index_a)] * sigmoid(xp, x[tuple(index_b)])
+
+
+def exprel(xp: Any, x: Any) -> Any:
+    """(exp(x) - 1) / x, with its limit 1 at x = 0.
+
+    Near 0 the Taylor polynomial 1 + x/2 + x^2/6 + x^3/24 (error below 1e-14 for |x| < 1e-3)
+    replaces the quotient, so the value and its derivative (1/2 at 0) are right there too."""
+    small = xp.abs(x) < 1e-3
+    safe = xp.where(small, 1.0, x)
+    taylor = 1.0 + x * (0.5 + x * (1.0 / 6.0 + x / 24.0))
+    return xp.where(small, taylor, xp.expm1(safe) / safe)
+
+
+def _numpy_erf(x: Any) -> Any:
+    import numpy as np
+
+    # numpy has no erf; math.erf is exact to double precision
+    return np.vectorize(math.erf, otypes=[x.dtype])(x)
+
+
+def gelu(xp: Any, x: Any, approximate: bool) -> Any:
+    """GELU: the tanh approximation, or exactly x * Phi(x) with the library's erf."""
+    if approximate:
+        return gelu_tanh(xp, x)
+    lib = xp.__name__
+    if lib == "numpy":
+        return gelu_erf(x, _numpy_erf)
+    if lib == "dask.array":
+        return gelu_erf(x, lambda v: v.map_blocks(_numpy_erf))
+    if lib == "cupy":
+        special = importlib.import_module("cupyx.scipy.special")
+        return gelu_erf(x, special.erf)
+    return gelu_erf(x, lambda v: erf(xp, v))
+
+
+def erf(xp: Any, x: Any) -> Any:
+    """The error function to double precision (max relative error ~1e-15): its Taylor series
+    for |x| <= 2, the continued fraction of erfc beyond."""
+    cut = 2.0
+    xs = _clip(xp, x, -cut, cut)
+    x2 = xs * xs
+    term = xs
+    total = xs
+    for n in range(1, 45):
+        term = term * (-x2) / n
+        total = total + term / (2 * n + 1)
+    series = total * (2.0 / math.sqrt(math.pi))
+    a = _clip(xp, xp.abs(x), cut, None)
+    f = a
+    for k in range(100, 0, -1):
+        f = a + (k / 2.0) / f
+    tail = 1.0 - xp.exp(-a * a) / (math.sqrt(math.pi) * f)
+    return xp.where(xp.abs(x) <= cut, series, xp.where(x < 0, -tail, tail))
+
+
+def _astype(xp: Any, a: Any, dtype: Any) -> Any:
+    # a dtype name is looked up on the library (ndx.int64); dask takes numpy's names
+    if isinstance(dtype, str):
+        dtype = getattr(xp, dtype, dtype)
+    return xp.astype(a, dtype) if hasattr(xp, "astype") else a.astype(dtype)
+
+
+def _concat(xp: Any, arrays: list[Any]) -> Any:
+    # array-API libraries call it concat; dask keeps numpy's name
+    join = getattr(xp, "concat", None) or xp.concatenate
+    return join(arrays, axis=0)
+
+
+def stack_rows(xp: Any, m: Any, y: Any, rowvar: bool) -> Any:
+    """The variables of `cov`/`corrcoef` as rows of one 2-D array (numpy's convention)."""
+
+    def rows(a: Any) -> Any:
+        if a.ndim < 2:
+            a = xp.reshape(a, (1, -1))
+        return a.T if not rowvar and a.shape[0] != 1 else a
+
+    x = rows(m)
+    return x if y is None else _concat(xp, [x, rows(y)])
+
+
+def _squeeze(xp: Any, a: Any) -> Any:
+    return xp.reshape(a, tuple(s for s in a.shape if s != 1))
+
+
+def cov(
+    xp: Any,
+    m: Any,
+    y: Any,
+    rowvar: bool,
+    bias: bool,
+    ddof: int | None,
+    fweights: Any,
+    aweights: Any,
+) -> Any:
+    """Covariance matrix with numpy's weighting and normalisation rules."""
+    x = stack_rows(xp, m, y, rowvar)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    w = None
+    if fweights is not None:
+        w = _astype(xp, fweights, x.dtype)
+    if aweights is not None:
+        a = _astype(xp, aweights, x.dtype)
+        w = a if w is None else w * a
+    if w is None:
+        avg = xp.sum(x, axis=1) / x.shape[1]
+        fact: Any = x.shape[1] - ddof
+    else:
+        w_sum = xp.sum(w)
+        avg = xp.sum(x * w, axis=1) / w_sum
+        if ddof == 0:
+            fact = w_sum
+        elif aweights is None:
+            fact = w_sum - ddof
+        else:
+            fact = w_sum - ddof * xp.sum(w * _astype(xp, aweights, x.dtype)) / w_sum
+    xc = x - xp.reshape(avg, (-1, 1))
+    xw = xc if w is None else xc * w
+    return _squeeze(xp, xp.matmul(xc, xw.T) / fact)
+
+
+def corrcoef(xp: Any, x: Any, y: Any, rowvar: bool) -> Any:
+    """Pearson correlation coefficients, clipped to [-1, 1] like numpy's."""
+    c = cov(xp, x, y, rowvar, False, None, None, None)
+    if c.ndim == 0:
+        return c / c
+    d = xp.sqrt(xp.sum(c * xp.eye(c.shape[0], dtype=c.dtype), axis=1))
+    c = c / xp.reshape(d, (-1, 1)) / xp.reshape(d, (1, -1))
+    return xp.clip(c, -1.0, 1.0)
+
+
+def correlate(xp: Any, a: Any, v: Any, mode: str) -> Any:
+    """numpy.correlate of two 1-D arrays: c[k] = sum_n a[n + k] * v[n]."""
+    if mode not in ("valid", "same", "full"):
+        raise ValueError(f"mode must be 'valid', 'same' or 'full', got {mode!r}")
+    na, nv = a.shape[0], v.shape[0]
+    if na == 0 or nv == 0:
+        raise ValueError("correlate needs two non-empty 1-D arrays")
+    pad = xp.zeros((nv - 1,), dtype=a.dtype)
+    padded = _concat(xp, [pad, a, pad])
+    length = na + nv - 1
+    full = padded[0:length] * v[0]
+    for n in range(1, nv):
+        full = full + padded[n : n + length] * v[n]
+    if mode == "full":
+        return full
+    if mode == "valid":
+        return full[min(na, nv) - 1 : max(na, nv)]
+    start = (length - max(na, nv)) // 2
+    return full[start : start + max(na, nv)]
+
+
+def frexp(xp: Any, x: Any) -> tuple[Any, Any]:
+    """Mantissa in [0.5, 1) and integer exponent with x = mantissa * 2**exponent."""
+    finite = xp.isfinite(x) & (x != 0)
+    safe = xp.where(finite, xp.abs(x), 1.0)
+    e = xp.floor(xp.log2(safe)) + 1.0
+    m = xp.where(finite, x / 2.0**e, x)
+    # log2 can round across a power of two; one correction step makes 0.5 <= |m| < 1 exact
+    big = xp.abs(m) >= 1.0
+    m = xp.where(big & finite, m / 2.0, m)
+    e = xp.where(big & finite, e + 1.0, e)
+    small = xp.abs(m) < 0.5
+    m = xp.where(small & finite, m * 2.0, m)
+    e = xp.where(small & finite, e - 1.0, e)
+    return m, _astype(xp, xp.where(finite, e, 0.0), "int32")
+
+
+def angle(xp: Any, x: Any, deg: bool) -> Any:
+    """Phase of a real array: pi where negative, else 0."""
+    r = xp.where(x < 0, math.pi, 0.0 * x)
+    return r * (180.0 / math.pi) if deg else r
+
+
+def cut(r: Any, length: int | None) -> Any:
+    """The first `length` entries (all when None)."""
+    return r if length is None else r[:length]
+
+
+def sized(xp: Any, r: Any, size: int | None, fill_value: int | None) -> Any:
+    """Index rows truncated, or padded with `fill_value` (default 0), to exactly `size` rows."""
+    if size is None:
+        return r
+    n = r.shape[0]
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        raise ValueError(
+            "size= needs the number of nonzero elements, which a lazy array does not know; "
+            "compute the array first or leave size=None"
+        )
+    if n >= size:
+        return r[:size]
+    fill = 0 if fill_value is None else fill_value
+    pad = xp.full((size - n, *r.shape[1:]), fill, dtype=r.dtype)
+    return _concat(xp, [r, pad])
+
+
+def argwhere(xp: Any, a: Any) -> Any:
+    """One row of indices per nonzero element, from the library's nonzero."""
+    if a.ndim == 0:
+        a = xp.reshape(a, (1,))
+        return xp.reshape(xp.nonzero(a)[0], (-1, 0))
+    return xp.stack(list(xp.nonzero(a)), axis=1)
+
+
+def array_equal(xp: Any, x: Any, y: Any, equal_nan: bool) -> Any:
+    """Same shape and equal elements; NaNs count as equal when `equal_nan`."""
+    if tuple(x.shape) != tuple(y.shape):
+        return xp.asarray(False)
+    same = x == y
+    if equal_nan:
+        same = same | (xp.isnan(x) & xp.isnan(y))
+    return xp.all(same)
+
+
+def isclose(xp: Any, x: Any, y: Any, rtol: float, atol: Any, equal_nan: bool) -> Any:
+    """numpy's isclose: |x - y| <= atol + rtol * |y|; infinities equal only to themselves."""
+    close = xp.abs(x - y) <= atol + rtol * xp.abs(y)
+    same = xp.where(xp.isfinite(x) & xp.isfinite(y), close, x == y)
+    if equal_nan:
+        same = same | (xp.isnan(x) & xp.isnan(y))
+    return same
+
+
+def heaviside(xp: Any, x1: Any, x2: Any) -> Any:
+    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0, NaN where x1 is NaN."""
+    zero = 0.0 * x1
+    steps = xp.where(x1 > 0, zero + 1.0, xp.where(x1 < 0, zero, zero + x2))
+    return xp.where(xp.isnan(x1), x1, steps)
+
+
+def digitize(xp: Any, x: Any, bins: Any, right: bool) -> Any:
+    """numpy's digitize from searchsorted, for increasing or decreasing bins."""
+    side = "left" if right else "right"
+    n = bins.shape[0]
+    if n > 1 and bool(bins[n - 1] < bins[0]):
+        flipped = bins.flip(0) if hasattr(bins, "flip") else xp.flip(bins, axis=0)
+        return n - xp.searchsorted(flipped, x, side=side)
+    return xp.searchsorted(bins, x, side=side)
+
+
+def bincount(xp: Any, x: Any, weights: Any, minlength: int, length: int | None) -> Any:
+    """Counts (or weight sums) of each value in `x`, from a one-hot comparison."""
+    if length is None:
+        top = int(xp.max(x)) + 1 if x.shape[0] else 0
+        length = max(minlength, top)
+    hits = xp.reshape(x, (-1, 1)) == xp.reshape(xp.arange(length, dtype=x.dtype), (1, -1))
+    if weights is None:
+        return xp.sum(_astype(xp, hits, "int64"), axis=0)
+    w = xp.reshape(weights, (-1, 1))
+    return xp.sum(xp.where(hits, w, 0.0 * w), axis=0)
+
+
+def bincount_lazy(xp: Any, x: Any, weights: Any, minlength: int, length: int | None) -> Any:
+    """dask's bincount takes `minlength` as the output length (wrong when a value exceeds it):
+    a fixed `length` is computed by one-hot sums, otherwise no minimum length is allowed."""
+    if length is not None:
+        return bincount(xp, x, weights, minlength, length)
+    if minlength:
+        raise ValueError(
+            "bincount with minlength on a lazy dask array: the output length depends on the "
+            "values; pass length=<output length> instead (or compute the array first)"
+        )
+    return xp.bincount(x, weights)
+
+
+def gradient_axis(xp: Any, f: Any, spacing: Any, axis: int) -> Any:
+    """numpy's gradient along one axis with edge_order=1: second-order central differences
+    inside, one-sided differences at the two ends; `spacing` is a step or the coordinates."""
+    n = f.shape[axis]
+    if n < 2:
+        raise ValueError(f"gradient needs at least 2 points along axis {axis}, got {n}")
+
+    def part(start: int | None, stop: int | None) -> Any:
+        index = [slice(None)] * f.ndim
+        index[axis] = slice(start, stop)
+        return f[tuple(index)]
+
+    def along(v: Any) -> Any:
+        # a 1-D array of coefficients, laid along `axis` for broadcasting
+        target = [1] * f.ndim
+        target[axis] = -1
+        return xp.reshape(v, tuple(target))
+
+    if getattr(spacing, "ndim", 0) == 0:
+        h = spacing
+        inner = (part(2, None) - part(None, -2)) / (2.0 * h)
+        first = (part(1, 2) - part(0, 1)) / h
+        last = (part(n - 1, n) - part(n - 2, n - 1)) / h
+    else:
+        dx = spacing[1:] - spacing[:-1]
+        dx1, dx2 = dx[:-1], dx[1:]
+        a = -dx2 / (dx1 * (dx1 + dx2))
+        b = (dx2 - dx1) / (dx1 * dx2)
+        c = dx1 / (dx2 * (dx1 + dx2))
+        inner = along(a) * part(None, -2) + along(b) * part(1, -1) + along(c) * part(2, None)
+        first = (part(1, 2) - part(0, 1)) / dx[0]
+        last = (part(n - 1, n) - part(n - 2, n - 1)) / dx[n - 2]
+    if n == 2:
+        return _concat_axis(xp, [first, last], axis)
+    return _concat_axis(xp, [first, inner, last], axis)
+
+
+def _concat_axis(xp: Any, arrays: list[Any], axis: int) -> Any:
+    join = getattr(xp, "concat", None) or xp.concatenate
+    return join(arrays, axis=axis)
+
+
+def einsum(xp: Any, subscripts: str, operands: list[Any]) -> Any:
+    """Einstein summation by broadcasting: every operand is laid out over all labels, the
+    product is summed over the labels the output lacks. No '...' and no repeated label within
+    one operand (the library's own einsum handles those where it has one)."""
+    spec = subscripts.replace(" ", "")
+    inputs, _, output = spec.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands):
+        raise ValueError(f"einsum: {subscripts!r} names {len(terms)} operands, got {len(operands)}")
+    if "." in spec:
+        raise ValueError("einsum with '...' is not supported on this backend; name every axis")
+    if "->" not in spec:
+        letters = "".join(terms)
+        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    labels = list(output) + sorted({c for t in terms for c in t} - set(output))
+    result = None
+    for term, op in zip(terms, operands, strict=True):
+        if len(set(term)) != len(term) or len(term) != op.ndim:
+            raise ValueError(
+                f"einsum: term {term!r} does not fit an operand of shape {tuple(op.shape)} "
+                "(repeated labels are not supported on this backend)"
+            )
+        order = sorted(range(len(term)), key=lambda i: labels.index(term[i]))
+        if order != list(range(len(term))):
+            op = (
+                xp.permute_dims(op, tuple(order))
+                if hasattr(xp, "permute_dims")
+                else op.permute(*order)
+            )
+        sizes = {term[order[i]]: op.shape[i] for i in range(op.ndim)}
+        op = xp.reshape(op, tuple(sizes.get(c, 1) for c in labels))
+        result = op if result is None else result * op
+    summed = tuple(range(len(output), len(labels)))
+    return xp.sum(result, axis=summed) if summed else result
+
+
+def refuse(op: str, backend: str, what: str, fix: str) -> Any:
+    """Raise for an argument value the backend's library cannot compute (used inside `call:`
+    expressions, where a `raise` statement cannot stand)."""
+    from polyunit.errors import BackendError
+
+    raise BackendError(f"polyunit.math.{op} on the {backend} backend cannot take {what}; {fix}")
