@@ -243,11 +243,16 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     elif kind == "like":
         wrap = f"_r.like({{}}, u_{args[0]}, _r.create_unit({args[1]}))"
     elif kind == "custom":
+        # Operands go in as (mantissa, unit) pairs and come back as mantissas; other parameters
+        # (a mode, an order) go in by value. A tuple result gets one unit per part: u[i].
         fn, *names = args
-        ms = ", ".join(f"m_{n}" for n in names)
-        pairs = ", ".join(f"m_{n}, u_{n}" for n in names)
+        operands = [n for n in names if (p := op.signature.param(str(n))) and p.is_operand]
+        values = [str(n) for n in names if str(n) not in operands]
+        ms = ", ".join(f"m_{n}" for n in operands)
+        pairs = ", ".join([f"m_{n}, u_{n}" for n in operands] + values)
         lines.append(f"{ms}, u = _custom.{fn}({q}, {pairs})")
-        wrap = "_r.changed({}, u)"
+        tuple_result = op.signature.returns.startswith("tuple[")
+        wrap = "_r.changed({}, u[{i}])" if tuple_result else "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering
         raise AssertionError(kind)
     return lines + _return_lines(op.signature.returns, op.signature.result_parts, call, wrap)
@@ -256,13 +261,13 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
 def _return_lines(returns: str, parts: tuple[str, ...], call: str, wrap: str | None) -> list[str]:
     """Give each Quantity part of the result its unit; Array parts come back as they are."""
 
-    def part(kind: str, expr: str) -> str:
-        return wrap.format(expr) if kind == "Quantity" and wrap is not None else expr
+    def part(kind: str, expr: str, i: int = 0) -> str:
+        return wrap.format(expr, i=i) if kind == "Quantity" and wrap is not None else expr
 
     if returns.startswith("list["):
         return [f"return [{part(parts[0], 'r_')} for r_ in {call}]"]
     if returns.startswith("tuple["):
-        items = ", ".join(part(k, f"r_[{i}]") for i, k in enumerate(parts))
+        items = ", ".join(part(k, f"r_[{i}]", i) for i, k in enumerate(parts))
         return [f"r_ = {call}", f"return ({items})"]
     return [f"return {part(parts[0], call)}"]
 
@@ -297,6 +302,7 @@ _USES = {
     "as_exponent": r"\bas_exponent\(",
     "_convert": r"\b_convert\.",
     "_custom": r"\b_custom\.",
+    "_compose": r"\b_compose\.",
     "Sequence": r"\bSequence\[",
 }
 
@@ -335,6 +341,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports += ["from typing import Any"] if "Any" in used or "Any" in backend.array_type else []
     imports += list(backend.imports)
     imports += ["from polyunit import convert as _convert"] if "_convert" in used else []
+    imports += ["from polyunit import compose as _compose"] if "_compose" in used else []
     imports += ["from polyunit import custom as _custom"] if "_custom" in used else []
     imports += ["from polyunit import rules as _r", "from polyunit.quantity import Quantity"]
     imports += ["from polyunit.unit import Unit"] if "Unit" in used else []
@@ -370,9 +377,10 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
         )
     imports: tuple[str, ...] = ("from __future__ import annotations",)
     if functions:
+        imports += ("from typing import Any",)
+        if any("_default()" in f.body[0] for f in functions):
+            imports += ("from polyunit.backend import default_backend as _default",)
         imports += (
-            "from typing import Any",
-            "from polyunit.backend import default_backend as _default",
             "from polyunit.backend import module as _module",
             "from polyunit.backend import select as _select",
         )

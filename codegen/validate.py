@@ -97,8 +97,11 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     for key, _ in rule.keywords:
         if key not in allowed_kw:
             report(where, f"{label}: rule {rule.kind} takes no keyword {key!r}")
+    # A custom function takes its operands as (mantissa, unit) pairs and other parameters by value.
     quantity_args: list[RuleArg] = (
-        args[:1] if rule.kind in ("power", "like") else ([] if rule.kind == "create" else args)
+        args[:1]
+        if rule.kind in ("power", "like")
+        else ([] if rule.kind in ("create", "custom") else args)
     )
     for qarg in quantity_args:
         param = sig.param(str(qarg))
@@ -141,6 +144,9 @@ def _check_call(op: Op, backend: Backend, call: str, where: Location, report: Re
         report(where, f"{label}: call is not a Python expression ({exc.msg}): {call}")
         return
     allowed = {p.name for p in op.signature.params} | import_names(backend.imports) | SAFE_BUILTINS
+    allowed.add(
+        "_compose"
+    )  # polyunit.compose: helpers for compositions too long for one expression
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id not in allowed:
             hint = "a parameter, the backend's imports, or a plain builtin"

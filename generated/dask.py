@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 import dask.array as da
 
+from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -177,6 +179,41 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "linalg_cholesky",
+    "linalg_cond",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_dot",
+    "linalg_eig",
+    "linalg_eigh",
+    "linalg_eigvals",
+    "linalg_eigvalsh",
+    "linalg_inner",
+    "linalg_inv",
+    "linalg_kron",
+    "linalg_lstsq",
+    "linalg_matmul",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_matrix_transpose",
+    "linalg_multi_dot",
+    "linalg_norm",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_tensordot",
+    "linalg_tensorinv",
+    "linalg_tensorsolve",
+    "linalg_trace",
+    "linalg_vdot",
+    "linalg_vecdot",
+    "linalg_vector_norm",
 ]
 
 _lift = _r.make_lift("dask", scalars_pass=True)
@@ -2222,3 +2259,492 @@ def zeros_like(
     """
     m_a, u_a = _lift(a)
     return _r.like(da.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+
+
+def linalg_cholesky(
+    a: Quantity[da.Array] | da.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    m_a, u_a = _lift(a)
+    return _r.changed(
+        da.linalg.cholesky(
+            (m_a + da.conj(m_a.T)) / 2 if symmetrize_input else m_a, lower=not upper
+        ),
+        _r.power(u_a, _EXP_1_2),
+    )
+
+
+def linalg_cond(
+    x: Quantity[da.Array] | da.Array | float, p: int | float | str | None = None
+) -> da.Array:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.unsupported("linalg.cond", "dask", "dask.array.linalg has no cond")
+
+
+def linalg_cross(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(
+        da.moveaxis(
+            da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [1, 2, 0]]
+            * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [2, 0, 1]]
+            - da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [2, 0, 1]]
+            * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [1, 2, 0]],
+            -1,
+            axisc if axis is None else axis,
+        ),
+        _r.product(u_a, u_b),
+    )
+
+
+def linalg_det(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.det", "dask", "dask.array.linalg has no det")
+
+
+def linalg_diagonal(
+    x: Quantity[da.Array] | da.Array | float, offset: int = 0
+) -> Quantity[da.Array] | da.Array:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+
+
+def linalg_dot(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(
+        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        _r.product(u_a, u_b),
+    )
+
+
+def linalg_eig(
+    a: Quantity[da.Array] | da.Array | float,
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eig", "dask", "dask.array.linalg has no eig")
+
+
+def linalg_eigh(
+    a: Quantity[da.Array] | da.Array | float, UPLO: str | None = None, symmetrize_input: bool = True
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    raise _r.unsupported("linalg.eigh", "dask", "dask.array.linalg has no eigh")
+
+
+def linalg_eigvals(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eigvals", "dask", "dask.array.linalg has no eigvals")
+
+
+def linalg_eigvalsh(
+    a: Quantity[da.Array] | da.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    raise _r.unsupported("linalg.eigvalsh", "dask", "dask.array.linalg has no eigvalsh")
+
+
+def linalg_inner(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(
+        m_a * m_b
+        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        _r.product(u_a, u_b),
+    )
+
+
+def linalg_inv(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    return _r.changed(da.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+def linalg_kron(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.kron", "dask", "dask.array has no kron")
+
+
+def linalg_lstsq(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    rcond: float | None = None,
+    numpy_resid: bool = False,
+) -> tuple[
+    Quantity[da.Array] | da.Array,
+    Quantity[da.Array] | da.Array,
+    da.Array,
+    Quantity[da.Array] | da.Array,
+]:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
+    r_ = (
+        da.linalg.lstsq(m_a, m_b)
+        if rcond is None
+        else _compose.refuse(
+            "linalg.lstsq", "dask", "dask's QR-based lstsq takes no rcond; leave rcond=None"
+        )
+    )
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
+
+
+def linalg_matmul(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(da.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_matrix_norm(
+    x: Quantity[da.Array] | da.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[da.Array] | da.Array:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
+
+
+def linalg_matrix_power(
+    a: Quantity[da.Array] | da.Array | float, n: int
+) -> Quantity[da.Array] | da.Array:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.matrix_power", "dask", "dask.array has no matrix_power")
+
+
+def linalg_matrix_rank(
+    M: Quantity[da.Array] | da.Array | float,
+    rtol: float | None = None,
+    tol: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    raise _r.unsupported("linalg.matrix_rank", "dask", "dask.array.linalg has no matrix_rank")
+
+
+def linalg_matrix_transpose(
+    x: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.swapaxes(m_x, -2, -1), u_x)
+
+
+def linalg_multi_dot(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+) -> Quantity[da.Array] | da.Array:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(_compose.chain(da.matmul, m_arrays), _r.product_seq(u_arrays))
+
+
+def linalg_norm(
+    x: Quantity[da.Array] | da.Array | float,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[da.Array] | da.Array:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = _lift(x)
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(da.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
+
+
+def linalg_outer(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_pinv(
+    a: Quantity[da.Array] | da.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    raise _r.unsupported("linalg.pinv", "dask", "dask.array.linalg has no pinv")
+
+
+def linalg_qr(
+    a: Quantity[da.Array] | da.Array | float, mode: str = "reduced"
+) -> tuple[Quantity[da.Array] | da.Array, Quantity[da.Array] | da.Array]:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    m_a, u_a = _lift(a)
+    m_a, u = _custom.qr("qr", m_a, u_a, mode)
+    r_ = (
+        da.linalg.qr(m_a)
+        if mode == "reduced"
+        else _compose.refuse("linalg.qr", "dask", "dask computes only mode='reduced'")
+    )
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
+
+
+def linalg_slogdet(a: Quantity[da.Array] | da.Array | float) -> tuple[da.Array, da.Array]:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    raise _r.unsupported("linalg.slogdet", "dask", "dask.array.linalg has no slogdet")
+
+
+def linalg_solve(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(da.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+
+
+def linalg_svd(
+    x: Quantity[da.Array] | da.Array | float,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+) -> tuple[da.Array, Quantity[da.Array] | da.Array, da.Array]:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    m_x, u_x = _lift(x)
+    m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
+    r_ = (
+        da.linalg.svd(m_x, full_matrices=False)
+        if not full_matrices or m_x.shape[-1] == m_x.shape[-2]
+        else _compose.refuse(
+            "linalg.svd",
+            "dask",
+            "dask computes only the reduced SVD of a non-square matrix; pass full_matrices=False",
+        )
+    )
+    return (r_[0], _r.changed(r_[1], u[1]), r_[2])
+
+
+def linalg_svdvals(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.linalg.svd(m_x, full_matrices=False)[1], u_x)
+
+
+def linalg_tensordot(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axes: int = 2,
+) -> Quantity[da.Array] | da.Array:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+
+
+def linalg_tensorinv(
+    a: Quantity[da.Array] | da.Array | float, ind: int = 2
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.tensorinv", "dask", "dask.array.linalg has no tensorinv")
+
+
+def linalg_tensorsolve(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.tensorsolve", "dask", "dask.array.linalg has no tensorsolve")
+
+
+def linalg_trace(
+    x: Quantity[da.Array] | da.Array | float, offset: int = 0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+
+
+def linalg_vdot(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_vecdot(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axis: int = -1,
+) -> Quantity[da.Array] | da.Array:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def linalg_vector_norm(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    ord: int | float = 2,
+) -> Quantity[da.Array] | da.Array:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = _lift(x)
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(
+        da.max(da.abs(m_x), axis=axis, keepdims=keepdims)
+        if ord == float("inf")
+        else da.min(da.abs(m_x), axis=axis, keepdims=keepdims)
+        if ord == -float("inf")
+        else da.sum(m_x != 0, axis=axis, keepdims=keepdims).astype(da.abs(m_x).dtype)
+        if ord == 0
+        else da.sum(da.abs(m_x) ** ord, axis=axis, keepdims=keepdims) ** (1 / ord),
+        u,
+    )

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "bf0796626fb15391007b0a42b536fe7dc2480f74406bf0d19f9242b4dfd3578c"
+SPEC_DIGEST: Final = "7a183e8dac517e0b7ca70ed07deeba5ec3a4f9253dff9fd033df072f156ead84"
 
 BACKENDS: Final = (
     "numpy",
