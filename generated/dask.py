@@ -214,6 +214,22 @@ __all__ = [
     "linalg_vdot",
     "linalg_vecdot",
     "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("dask", scalars_pass=True)
@@ -2747,4 +2763,282 @@ def linalg_vector_norm(
         if ord == 0
         else da.sum(da.abs(m_x) ** ord, axis=axis, keepdims=keepdims) ** (1 / ord),
         u,
+    )
+
+
+def fft_fft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.fft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_fft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.fft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[da.Array] | da.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = _lift(d)
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _r.changed(
+        da.fft.fftfreq(n, m_d) if dtype is None else da.fft.fftfreq(n, m_d).astype(dtype), u
+    )
+
+
+def fft_fftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(
+        da.fft.fftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )
+
+
+def fft_fftshift(
+    x: Quantity[da.Array] | da.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.fft.fftshift(m_x, axes=axes), u_x)
+
+
+def fft_ifft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.ifft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_ifft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.ifft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_ifftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(
+        da.fft.ifftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )
+
+
+def fft_ifftshift(
+    x: Quantity[da.Array] | da.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(da.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+def fft_irfft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.irfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_irfft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.irfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_irfftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(
+        da.fft.irfftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )
+
+
+def fft_rfft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.rfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_rfft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(da.fft.rfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[da.Array] | da.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = _lift(d)
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _r.changed(
+        da.fft.rfftfreq(n, m_d) if dtype is None else da.fft.rfftfreq(n, m_d).astype(dtype), u
+    )
+
+
+def fft_rfftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(
+        da.fft.rfftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
     )

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "b2ac2cc2e3dde0f7ebef5fdbdc38103064ea985c76b7d771dbd81d4ed17e0c87"
+SPEC_DIGEST: Final = "3dfb7b19fd04c26e6966a4777fad2c89aff8df4156de47a634cc22e81edf41d4"
 
 BACKENDS: Final = (
     "numpy",
@@ -213,6 +213,22 @@ OPS: Final = (
     "linalg.vdot",
     "linalg.vecdot",
     "linalg.vector_norm",
+    "fft.fft",
+    "fft.fft2",
+    "fft.fftfreq",
+    "fft.fftn",
+    "fft.fftshift",
+    "fft.ifft",
+    "fft.ifft2",
+    "fft.ifftn",
+    "fft.ifftshift",
+    "fft.irfft",
+    "fft.irfft2",
+    "fft.irfftn",
+    "fft.rfft",
+    "fft.rfft2",
+    "fft.rfftfreq",
+    "fft.rfftn",
 )
 
 # op -> canonical spec signature
@@ -415,6 +431,22 @@ SIGNATURES: Final = {
     "linalg.vdot": "vdot(a: Quantity, b: Quantity) -> Quantity",
     "linalg.vecdot": "vecdot(a: Quantity, b: Quantity, axis: int = -1) -> Quantity",
     "linalg.vector_norm": "vector_norm(x: Quantity, axis: Axis | None = None, keepdims: bool = False, ord: int | float = 2) -> Quantity",
+    "fft.fft": "fft(a: Quantity, n: int | None = None, axis: int = -1, norm: str | None = None) -> Quantity",
+    "fft.fft2": "fft2(a: Quantity, s: Shape | None = None, axes: Axis = (-2, -1), norm: str | None = None) -> Quantity",
+    "fft.fftfreq": "fftfreq(n: int, d: Quantity = 1.0, dtype: DType | None = None) -> Quantity",
+    "fft.fftn": "fftn(a: Quantity, s: Shape | None = None, axes: Axis | None = None, norm: str | None = None) -> Quantity",
+    "fft.fftshift": "fftshift(x: Quantity, axes: Axis | None = None) -> Quantity",
+    "fft.ifft": "ifft(a: Quantity, n: int | None = None, axis: int = -1, norm: str | None = None) -> Quantity",
+    "fft.ifft2": "ifft2(a: Quantity, s: Shape | None = None, axes: Axis = (-2, -1), norm: str | None = None) -> Quantity",
+    "fft.ifftn": "ifftn(a: Quantity, s: Shape | None = None, axes: Axis | None = None, norm: str | None = None) -> Quantity",
+    "fft.ifftshift": "ifftshift(x: Quantity, axes: Axis | None = None) -> Quantity",
+    "fft.irfft": "irfft(a: Quantity, n: int | None = None, axis: int = -1, norm: str | None = None) -> Quantity",
+    "fft.irfft2": "irfft2(a: Quantity, s: Shape | None = None, axes: Axis = (-2, -1), norm: str | None = None) -> Quantity",
+    "fft.irfftn": "irfftn(a: Quantity, s: Shape | None = None, axes: Axis | None = None, norm: str | None = None) -> Quantity",
+    "fft.rfft": "rfft(a: Quantity, n: int | None = None, axis: int = -1, norm: str | None = None) -> Quantity",
+    "fft.rfft2": "rfft2(a: Quantity, s: Shape | None = None, axes: Axis = (-2, -1), norm: str | None = None) -> Quantity",
+    "fft.rfftfreq": "rfftfreq(n: int, d: Quantity = 1.0, dtype: DType | None = None) -> Quantity",
+    "fft.rfftn": "rfftn(a: Quantity, s: Shape | None = None, axes: Axis | None = None, norm: str | None = None) -> Quantity",
 }
 
 # op -> unit rule, as written in the spec
@@ -617,6 +649,22 @@ RULES: Final = {
     "linalg.vdot": "product(a, b)",
     "linalg.vecdot": "product(a, b)",
     "linalg.vector_norm": "custom(norm, x, ord)",
+    "fft.fft": "keep(a)",
+    "fft.fft2": "keep(a)",
+    "fft.fftfreq": "custom(frequency, d)",
+    "fft.fftn": "keep(a)",
+    "fft.fftshift": "keep(x)",
+    "fft.ifft": "keep(a)",
+    "fft.ifft2": "keep(a)",
+    "fft.ifftn": "keep(a)",
+    "fft.ifftshift": "keep(x)",
+    "fft.irfft": "keep(a)",
+    "fft.irfft2": "keep(a)",
+    "fft.irfftn": "keep(a)",
+    "fft.rfft": "keep(a)",
+    "fft.rfft2": "keep(a)",
+    "fft.rfftfreq": "custom(frequency, d)",
+    "fft.rfftn": "keep(a)",
 }
 
 # op -> backend -> native | override | unsupported | jax_only
@@ -2205,6 +2253,134 @@ SUPPORT: Final = {
         "numpy": "native",
         "torch": "native",
     },
+    "fft.fft": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "native",
+    },
+    "fft.fft2": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.fftfreq": {
+        "cupy": "override",
+        "dask": "override",
+        "jax": "override",
+        "ndonnx": "unsupported",
+        "numpy": "override",
+        "torch": "override",
+    },
+    "fft.fftn": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.fftshift": {
+        "cupy": "native",
+        "dask": "native",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.ifft": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "native",
+    },
+    "fft.ifft2": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.ifftn": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.ifftshift": {
+        "cupy": "native",
+        "dask": "native",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.irfft": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "native",
+    },
+    "fft.irfft2": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.irfftn": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.rfft": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "native",
+    },
+    "fft.rfft2": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
+    "fft.rfftfreq": {
+        "cupy": "override",
+        "dask": "override",
+        "jax": "override",
+        "ndonnx": "unsupported",
+        "numpy": "override",
+        "torch": "override",
+    },
+    "fft.rfftn": {
+        "cupy": "native",
+        "dask": "override",
+        "jax": "native",
+        "ndonnx": "unsupported",
+        "numpy": "native",
+        "torch": "override",
+    },
 }
 
 # op -> backend -> the reason given in the spec, for every unsupported pair
@@ -2380,6 +2556,54 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
     "linalg.vector_norm": {
         "ndonnx": "ndonnx implements no linalg extension",
     },
+    "fft.fft": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.fft2": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.fftfreq": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.fftn": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.fftshift": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.ifft": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.ifft2": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.ifftn": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.ifftshift": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.irfft": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.irfft2": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.irfftn": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.rfft": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.rfft2": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.rfftfreq": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
+    "fft.rfftn": {
+        "ndonnx": "ndonnx has no FFT functions",
+    },
 }
 
 DIFFERENTIABLE: Final = frozenset(
@@ -2534,6 +2758,22 @@ DIFFERENTIABLE: Final = frozenset(
         "linalg.vdot",
         "linalg.vecdot",
         "linalg.vector_norm",
+        "fft.fft",
+        "fft.fft2",
+        "fft.fftfreq",
+        "fft.fftn",
+        "fft.fftshift",
+        "fft.ifft",
+        "fft.ifft2",
+        "fft.ifftn",
+        "fft.ifftshift",
+        "fft.irfft",
+        "fft.irfft2",
+        "fft.irfftn",
+        "fft.rfft",
+        "fft.rfft2",
+        "fft.rfftfreq",
+        "fft.rfftn",
     }
 )
 

@@ -213,6 +213,22 @@ __all__ = [
     "linalg_vdot",
     "linalg_vecdot",
     "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("ndonnx", scalars_pass=True)
@@ -2794,3 +2810,227 @@ def linalg_vector_norm(
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
     raise _r.unsupported("linalg.vector_norm", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def fft_fft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.fft", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_fft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.fft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[ndx.Array] | ndx.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    raise _r.unsupported("fft.fftfreq", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_fftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.fftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_fftshift(
+    x: Quantity[ndx.Array] | ndx.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("fft.fftshift", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_ifft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.ifft", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_ifft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.ifft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_ifftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.ifftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_ifftshift(
+    x: Quantity[ndx.Array] | ndx.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("fft.ifftshift", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_irfft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.irfft", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_irfft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.irfft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_irfftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.irfftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_rfft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.rfft", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_rfft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.rfft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[ndx.Array] | ndx.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    raise _r.unsupported("fft.rfftfreq", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_rfftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.rfftn", "ndonnx", "ndonnx has no FFT functions")

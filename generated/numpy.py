@@ -214,6 +214,22 @@ __all__ = [
     "linalg_vdot",
     "linalg_vecdot",
     "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("numpy", scalars_pass=True)
@@ -2798,3 +2814,249 @@ def linalg_vector_norm(
     m_x, u_x = _lift(x)
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _r.changed(np.linalg.vector_norm(m_x, axis=axis, keepdims=keepdims, ord=ord), u)
+
+
+def fft_fft(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_fft2(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.fft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[NDArray[Any]] | NDArray[Any] | float = 1.0, dtype: Any | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = _lift(d)
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _r.changed(
+        np.fft.fftfreq(n, m_d) if dtype is None else np.fft.fftfreq(n, m_d).astype(dtype), u
+    )
+
+
+def fft_fftn(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_fftshift(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.fft.fftshift(m_x, axes=axes), u_x)
+
+
+def fft_ifft(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_ifft2(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_ifftn(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_ifftshift(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = _lift(x)
+    return _r.keep(np.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+def fft_irfft(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_irfft2(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_irfftn(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_rfft(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+def fft_rfft2(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.rfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[NDArray[Any]] | NDArray[Any] | float = 1.0, dtype: Any | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = _lift(d)
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _r.changed(
+        np.fft.rfftfreq(n, m_d) if dtype is None else np.fft.rfftfreq(n, m_d).astype(dtype), u
+    )
+
+
+def fft_rfftn(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = _lift(a)
+    return _r.keep(np.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)

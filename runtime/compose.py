@@ -43,3 +43,21 @@ def torch_qr_raw(torch: Any, a: Any) -> tuple[Any, Any]:
     """numpy's qr(mode='raw'): LAPACK's (h, tau), with h transposed as numpy returns it."""
     h, tau = torch.geqrf(a)
     return h.mT, tau
+
+
+def fft_axes(
+    ndim: int, axes: int | Sequence[int] | None, s: int | Sequence[int] | None = None
+) -> tuple[int, ...]:
+    """The axes an n-D FFT transforms, by numpy's rule: `axes` None means the last len(s) axes
+    when `s` is given, else all axes (dask would take the first len(s) axes)."""
+    if axes is None:
+        count = ndim if s is None else (1 if isinstance(s, int) else len(s))
+        return tuple(range(ndim - count, ndim))
+    return (axes,) if isinstance(axes, int) else tuple(axes)
+
+
+def whole_axes(
+    a: Any, axes: int | Sequence[int] | None, s: int | Sequence[int] | None = None
+) -> Any:
+    """A dask array rechunked so the transformed axes are one chunk each, as dask's FFTs need."""
+    return a.rechunk({ax % a.ndim: -1 for ax in fft_axes(a.ndim, axes, s)})

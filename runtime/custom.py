@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from polyunit.backends import units as _units
 from polyunit.unit import UNITLESS, Unit
 
 
@@ -84,3 +85,24 @@ def svd(
             "svd always returns (U, S, Vh); use polyunit.linalg.svdvals(x) for S alone"
         )
     return m_x, (None, u_x, None)
+
+
+# --- fft
+
+
+_HERTZ = tuple(
+    getattr(_units, p + "hertz")
+    for p in ("", "k", "M", "G", "T", "m", "u", "n", "p", "f", "a", "z", "y", "P", "E", "Z", "Y")
+)
+
+
+def frequency(op: str, m_d: Any, u_d: Unit | None) -> tuple[Any, Unit | None]:
+    """Frequencies for a sample spacing d are in 1 / unit(d), named in hertz for a time (s -> Hz,
+    ms -> kHz); any other spacing gives its reciprocal (metres -> 1 / m)."""
+    if u_d is None:
+        return m_d, None
+    freq: Unit = u_d**-1
+    for hz in _HERTZ:
+        if hz.dim is freq.dim and abs(freq.factor_to(hz) - 1.0) < 1e-9:
+            return m_d, hz
+    return m_d, freq

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "7a183e8dac517e0b7ca70ed07deeba5ec3a4f9253dff9fd033df072f156ead84"
+SPEC_DIGEST: Final = "7b2de7619a22a398b300b5ba7d61253e97b19283918e242ea164910d703182c6"
 
 BACKENDS: Final = (
     "numpy",
