@@ -13,7 +13,7 @@ from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
-from polyunit.unit import Unit
+from polyunit.unit import Unit, as_exponent
 
 __all__ = [
     "abs",
@@ -2302,7 +2302,10 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    raise _r.unsupported("linalg.cond", "dask", "dask.array.linalg has no cond")
+    m_x, u_x = _lift(x)
+    return da.linalg.norm(m_x, ord=2 if p is None else p) * da.linalg.norm(
+        da.linalg.inv(m_x), ord=2 if p is None else p
+    )
 
 
 def linalg_cross(
@@ -2445,7 +2448,9 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.kron", "dask", "dask.array has no kron")
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(_compose.kron(da.asarray(m_a), da.asarray(m_b)), _r.product(u_a, u_b))
 
 
 def linalg_lstsq(
@@ -2508,7 +2513,17 @@ def linalg_matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.matrix_power", "dask", "dask.array has no matrix_power")
+    m_a, u_a = _lift(a)
+    return _r.changed(
+        _compose.matrix_power(
+            da.matmul,
+            da.linalg.inv,
+            da.broadcast_to(da.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 def linalg_matrix_rank(
@@ -2522,7 +2537,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    raise _r.unsupported("linalg.matrix_rank", "dask", "dask.array.linalg has no matrix_rank")
+    m_M, u_M = _lift(M)
+    m_tol, u_tol = (None, None) if tol is None else _lift(tol)
+    if u_tol is not u_M and tol is not None:
+        m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+    return _compose.matrix_rank_svd(da.linalg.svd, m_M.rechunk(-1), rtol, m_tol)
 
 
 def linalg_matrix_transpose(
@@ -2588,7 +2607,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    raise _r.unsupported("linalg.pinv", "dask", "dask.array.linalg has no pinv")
+    m_a, u_a = _lift(a)
+    return _r.changed(
+        _compose.pinv_svd(da.linalg.svd, m_a.rechunk(-1), rtol if rcond is None else rcond),
+        _r.quotient(None, u_a),
+    )
 
 
 def linalg_qr(
@@ -2688,7 +2711,8 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensorinv", "dask", "dask.array.linalg has no tensorinv")
+    m_a, u_a = _lift(a)
+    return _r.changed(_compose.tensorinv(da.linalg.inv, m_a, ind), _r.quotient(None, u_a))
 
 
 def linalg_tensorsolve(
@@ -2700,7 +2724,9 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensorsolve", "dask", "dask.array.linalg has no tensorsolve")
+    m_a, u_a = _lift(a)
+    m_b, u_b = _lift(b)
+    return _r.changed(_compose.tensorsolve(da.linalg.solve, m_a, m_b, axes), _r.quotient(u_b, u_a))
 
 
 def linalg_trace(

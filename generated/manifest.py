@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "3dfb7b19fd04c26e6966a4777fad2c89aff8df4156de47a634cc22e81edf41d4"
+SPEC_DIGEST: Final = "5d7510a6d2b639b01f0e5a2acafcb7479a116fdd037eda1aac6b60c7fe7c914d"
 
 BACKENDS: Final = (
     "numpy",
@@ -1983,7 +1983,7 @@ SUPPORT: Final = {
     },
     "linalg.cond": {
         "cupy": "unsupported",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -2071,7 +2071,7 @@ SUPPORT: Final = {
     },
     "linalg.kron": {
         "cupy": "override",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "override",
         "ndonnx": "unsupported",
         "numpy": "override",
@@ -2103,7 +2103,7 @@ SUPPORT: Final = {
     },
     "linalg.matrix_power": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -2111,7 +2111,7 @@ SUPPORT: Final = {
     },
     "linalg.matrix_rank": {
         "cupy": "override",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "override",
         "ndonnx": "unsupported",
         "numpy": "override",
@@ -2151,7 +2151,7 @@ SUPPORT: Final = {
     },
     "linalg.pinv": {
         "cupy": "override",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "override",
         "ndonnx": "unsupported",
         "numpy": "override",
@@ -2207,7 +2207,7 @@ SUPPORT: Final = {
     },
     "linalg.tensorinv": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -2215,7 +2215,7 @@ SUPPORT: Final = {
     },
     "linalg.tensorsolve": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -2440,7 +2440,6 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
     },
     "linalg.cond": {
         "cupy": "cupy.linalg has no cond",
-        "dask": "dask.array.linalg has no cond",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.cross": {
@@ -2481,7 +2480,6 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.kron": {
-        "dask": "dask.array has no kron",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.lstsq": {
@@ -2494,11 +2492,9 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.matrix_power": {
-        "dask": "dask.array has no matrix_power",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.matrix_rank": {
-        "dask": "dask.array.linalg has no matrix_rank",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.matrix_transpose": {
@@ -2514,7 +2510,6 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.pinv": {
-        "dask": "dask.array.linalg has no pinv",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.qr": {
@@ -2537,11 +2532,9 @@ UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.tensorinv": {
-        "dask": "dask.array.linalg has no tensorinv",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.tensorsolve": {
-        "dask": "dask.array.linalg has no tensorsolve",
         "ndonnx": "ndonnx implements no linalg extension",
     },
     "linalg.trace": {

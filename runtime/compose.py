@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+import numpy as np
+
 from polyunit.rules import unsupported
 
 
@@ -61,3 +63,72 @@ def whole_axes(
 ) -> Any:
     """A dask array rechunked so the transformed axes are one chunk each, as dask's FFTs need."""
     return a.rechunk({ax % a.ndim: -1 for ax in fft_axes(a.ndim, axes, s)})
+
+
+def kron(a: Any, b: Any) -> Any:
+    """Kronecker product by broadcasting: axis k of the result indexes (a's k, b's k) pairs,
+    with the shorter shape padded by leading ones (numpy's rule)."""
+    nd = max(a.ndim, b.ndim)
+    sa = (1,) * (nd - a.ndim) + tuple(a.shape)
+    sb = (1,) * (nd - b.ndim) + tuple(b.shape)
+    a_ = a.reshape(tuple(x for n in sa for x in (n, 1)))
+    b_ = b.reshape(tuple(x for n in sb for x in (1, n)))
+    return (a_ * b_).reshape(tuple(x * y for x, y in zip(sa, sb, strict=True)))
+
+
+def matrix_power(
+    matmul: Callable[[Any, Any], Any], inv: Callable[[Any], Any], eye: Any, a: Any, n: int
+) -> Any:
+    """a**n for square matrices by repeated squaring; n < 0 inverts first, n == 0 is `eye`."""
+    if n < 0:
+        a, n = inv(a), -n
+    result = None
+    while n:
+        if n & 1:
+            result = a if result is None else matmul(result, a)
+        n >>= 1
+        if n:
+            a = matmul(a, a)
+    return eye if result is None else result
+
+
+def pinv_svd(svd: Callable[[Any], Any], a: Any, rtol: float | None) -> Any:
+    """Pseudo-inverse of a matrix from its reduced SVD: V diag(1/s) U^H, dropping singular
+    values below rtol * max(s) (numpy's default rtol: max(m, n) * eps)."""
+    u, s, vh = svd(a)
+    if rtol is None:
+        rtol = max(a.shape[-2:]) * float(np.finfo(a.dtype).eps)
+    keep = s > rtol * s.max()
+    s_inv = (1 / (s + (s <= 0))) * keep  # avoid 1/0 where the value is dropped anyway
+    return (vh.conj().T * s_inv) @ u.conj().T
+
+
+def matrix_rank_svd(svd: Callable[[Any], Any], m: Any, rtol: float | None, tol: Any | None) -> Any:
+    """Number of singular values above `tol`, or above rtol * max(s) (numpy's rule; default
+    rtol max(m, n) * eps)."""
+    s = svd(m)[1]
+    if tol is None:
+        if rtol is None:
+            rtol = max(m.shape[-2:]) * float(np.finfo(m.dtype).eps)
+        tol = s.max() * rtol
+    return (s > tol).sum()
+
+
+def tensorinv(inv: Callable[[Any], Any], a: Any, ind: int) -> Any:
+    """Inverse of `a` under tensordot over its first `ind` axes, through a square matrix inverse."""
+    if ind <= 0:
+        raise ValueError(f"tensorinv: ind must be a positive integer, got {ind}")
+    rows, cols = tuple(a.shape[:ind]), tuple(a.shape[ind:])
+    n = int(np.prod(rows))
+    return inv(a.reshape(n, -1)).reshape(cols + rows)
+
+
+def tensorsolve(solve: Callable[[Any, Any], Any], a: Any, b: Any, axes: Any) -> Any:
+    """x with tensordot(a, x, x.ndim) == b, through a square linear solve (numpy's method)."""
+    if axes is not None:
+        axes = (axes,) if isinstance(axes, int) else tuple(axes)
+        order = [k for k in range(a.ndim) if k not in {ax % a.ndim for ax in axes}]
+        a = a.transpose(order + [ax % a.ndim for ax in axes])
+    xshape = tuple(a.shape[b.ndim :])
+    n = int(np.prod(b.shape))
+    return solve(a.reshape(n, -1), b.reshape(-1)).reshape(xshape)
