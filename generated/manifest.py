@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "5d7510a6d2b639b01f0e5a2acafcb7479a116fdd037eda1aac6b60c7fe7c914d"
+SPEC_DIGEST: Final = "a0942808074889e0052a25ccdfbbb9c9a84c233b3c5efb7052caa31e77d09e78"
 
 BACKENDS: Final = (
     "numpy",

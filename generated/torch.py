@@ -3102,7 +3102,9 @@ def fft_fftfreq(
     """
     m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
-    return _r.changed(torch.fft.fftfreq(n, d=float(m_d), dtype=_convert.torch_dtype(dtype)), u)
+    return _r.changed(
+        _compose.torch_frequencies(torch.fft.fftfreq, n, m_d, _convert.torch_dtype(dtype)), u
+    )
 
 
 def fft_fftn(
@@ -3282,7 +3284,9 @@ def fft_rfftfreq(
     """
     m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
-    return _r.changed(torch.fft.rfftfreq(n, d=float(m_d), dtype=_convert.torch_dtype(dtype)), u)
+    return _r.changed(
+        _compose.torch_frequencies(torch.fft.rfftfreq, n, m_d, _convert.torch_dtype(dtype)), u
+    )
 
 
 def fft_rfftn(

@@ -30,15 +30,18 @@ def chain(product: Callable[[Any, Any], Any], arrays: Sequence[Any]) -> Any:
 
 
 def torch_lstsq(torch: Any, a: Any, b: Any, rcond: float | None) -> tuple[Any, Any, Any, Any]:
-    """torch.linalg.lstsq with numpy's conventions: a 1-D `b` is one right-hand side, and the
-    rank and singular values are always computed (driver gelsd)."""
+    """torch.linalg.lstsq with numpy's conventions: a 1-D `b` is one right-hand side, the rank
+    is always computed (driver gelsd), and the residuals (for a tall `a` of full rank, else
+    empty) and singular values are computed from differentiable ops, which torch's are not."""
     vector = b.ndim == 1
-    r = torch.linalg.lstsq(a, b[..., None] if vector else b, rcond=rcond, driver="gelsd")
-    solution, residuals = r.solution, r.residuals
-    if vector:
-        solution = solution[..., 0]
-        residuals = residuals[..., 0] if residuals.numel() else residuals
-    return solution, residuals, r.rank, r.singular_values
+    rhs = b[..., None] if vector else b
+    r = torch.linalg.lstsq(a, rhs, rcond=rcond, driver="gelsd")
+    rows, cols = a.shape[-2], a.shape[-1]
+    residuals = r.residuals
+    if rows > cols and bool((r.rank == cols).all()):
+        residuals = ((a @ r.solution - rhs).abs() ** 2).sum(-2)
+    solution = r.solution[..., 0] if vector else r.solution
+    return solution, residuals, r.rank, torch.linalg.svdvals(a)
 
 
 def torch_qr_raw(torch: Any, a: Any) -> tuple[Any, Any]:
@@ -132,3 +135,12 @@ def tensorsolve(solve: Callable[[Any, Any], Any], a: Any, b: Any, axes: Any) -> 
     xshape = tuple(a.shape[b.ndim :])
     n = int(np.prod(b.shape))
     return solve(a.reshape(n, -1), b.reshape(-1)).reshape(xshape)
+
+
+def torch_frequencies(fn: Any, n: int, d: Any, dtype: Any) -> Any:
+    """torch.fft.fftfreq / rfftfreq for a tensor spacing: computed for d = 1 and divided by d,
+    so the result keeps d's device and autograd (torch takes d only as a Python float)."""
+    floating = d.is_floating_point() or d.is_complex()
+    base = fn(n, device=d.device, dtype=d.dtype if floating else None)
+    out = base / d
+    return out if dtype is None else out.to(dtype)
