@@ -8,9 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from tests.behaviour.opcases import OTHER_DIM, ZEROS, Special, X, Y, Z
-
 import polyunit as u
+from tests.behaviour.opcases import OTHER_DIM, ZEROS, Special, X, Y, Z
 
 SQ = X[:, :3] + 2.0 * np.eye(3)  # well conditioned, not symmetric
 SPD = SQ @ SQ.T  # symmetric positive definite
