@@ -2304,7 +2304,7 @@ def linalg_cond(
     """
     m_x, u_x = _lift(x)
     return da.linalg.norm(m_x, ord=2 if p is None else p) * da.linalg.norm(
-        da.linalg.inv(m_x), ord=2 if p is None else p
+        da.linalg.inv(_compose.dask_square(m_x)), ord=2 if p is None else p
     )
 
 
@@ -2438,7 +2438,7 @@ def linalg_inv(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
     m_a, u_a = _lift(a)
-    return _r.changed(da.linalg.inv(m_a), _r.quotient(None, u_a))
+    return _r.changed(da.linalg.inv(_compose.dask_square(m_a)), _r.quotient(None, u_a))
 
 
 def linalg_kron(
@@ -2517,7 +2517,7 @@ def linalg_matrix_power(
     return _r.changed(
         _compose.matrix_power(
             da.matmul,
-            da.linalg.inv,
+            _compose.dask_inverse(da),
             da.broadcast_to(da.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
             m_a,
             n,
@@ -2652,7 +2652,7 @@ def linalg_solve(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(da.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+    return _r.changed(_compose.dask_solve(da, m_a, m_b), _r.quotient(u_b, u_a))
 
 
 def linalg_svd(
@@ -2712,7 +2712,9 @@ def linalg_tensorinv(
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
     m_a, u_a = _lift(a)
-    return _r.changed(_compose.tensorinv(da.linalg.inv, m_a, ind), _r.quotient(None, u_a))
+    return _r.changed(
+        _compose.tensorinv(_compose.dask_inverse(da), m_a, ind), _r.quotient(None, u_a)
+    )
 
 
 def linalg_tensorsolve(
@@ -2726,7 +2728,9 @@ def linalg_tensorsolve(
     """
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
-    return _r.changed(_compose.tensorsolve(da.linalg.solve, m_a, m_b, axes), _r.quotient(u_b, u_a))
+    return _r.changed(
+        _compose.tensorsolve(_compose.dask_solver(da), m_a, m_b, axes), _r.quotient(u_b, u_a)
+    )
 
 
 def linalg_trace(

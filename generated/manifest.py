@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "a0942808074889e0052a25ccdfbbb9c9a84c233b3c5efb7052caa31e77d09e78"
+SPEC_DIGEST: Final = "182b6fce1afeb7dfc9e75e633bedba2b54ee1330de70a81d122e48bb0422272a"
 
 BACKENDS: Final = (
     "numpy",
@@ -2063,7 +2063,7 @@ SUPPORT: Final = {
     },
     "linalg.inv": {
         "cupy": "native",
-        "dask": "native",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -2175,7 +2175,7 @@ SUPPORT: Final = {
     },
     "linalg.solve": {
         "cupy": "native",
-        "dask": "native",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",

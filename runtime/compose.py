@@ -144,3 +144,27 @@ def torch_frequencies(fn: Any, n: int, d: Any, dtype: Any) -> Any:
     base = fn(n, device=d.device, dtype=d.dtype if floating else None)
     out = base / d
     return out if dtype is None else out.to(dtype)
+
+
+def dask_square(a: Any) -> Any:
+    """`a` with one chunk size along both matrix axes, as dask's LU needs (one chunk if the
+    given chunks are uneven)."""
+    if len(set(a.chunks[-2] + a.chunks[-1])) == 1:
+        return a
+    return a.rechunk({a.ndim - 2: -1, a.ndim - 1: -1})
+
+
+def dask_solve(da: Any, a: Any, b: Any) -> Any:
+    """da.linalg.solve with the chunking it needs: square chunks of `a`, rows of `b` to match."""
+    a = dask_square(a)
+    return da.linalg.solve(a, b.rechunk({0: a.chunks[-1]}))
+
+
+def dask_inverse(da: Any) -> Callable[[Any], Any]:
+    """da.linalg.inv for any chunking of the matrix."""
+    return lambda a: da.linalg.inv(dask_square(a))
+
+
+def dask_solver(da: Any) -> Callable[[Any, Any], Any]:
+    """dask_solve as a two-argument function."""
+    return lambda a, b: dask_solve(da, a, b)
