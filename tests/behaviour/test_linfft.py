@@ -11,7 +11,7 @@ import pytest
 import polyunit as u
 from polyunit import fft, linalg
 from tests.behaviour.opcases import X, Y
-from tests.behaviour.specials.linfft import RHS, SQ, SQ6, SPD, TALL
+from tests.behaviour.specials.linfft import RHS, SPD, SQ, SQ6, TALL
 
 da = pytest.importorskip("dask.array")
 
