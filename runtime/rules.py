@@ -11,10 +11,10 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from polyunit.backend import backend_of_type
+from polyunit.backend import backend_of_type, is_installed
 from polyunit.convert import convert_array
 from polyunit.dimension import DIMENSIONLESS
-from polyunit.errors import BackendError, DimensionMismatchError
+from polyunit.errors import BackendError, DimensionMismatchError, missing_backend
 from polyunit.quantity import Quantity, describe
 from polyunit.unit import UNITLESS, Unit, as_exponent
 
@@ -28,16 +28,17 @@ def make_lift(backend: str, scalars_pass: bool) -> Callable[[object], Lifted]:
     Python scalars pass through unchanged when `scalars_pass` (the library takes them natively)."""
 
     def lift(v: object) -> Lifted:
+        # hot path: pyright sees Quantity[Unknown] after these checks, a cast would cost a call
         if type(v) is Quantity:
-            m: Any = v.mantissa
+            m: Any = v.mantissa  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
             u: Unit | None = v.unit
         elif isinstance(v, Quantity):
-            m, u = v.mantissa, v.unit
+            m, u = v.mantissa, v.unit  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         else:
             m, u = v, None
-        t = type(m)
+        t: type[Any] = type(m)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
         if backend_of_type(t) == backend or (scalars_pass and t in _SCALARS):
-            return m, u
+            return m, u  # pyright: ignore[reportUnknownVariableType]
         return convert_array(m, backend), u
 
     return lift
@@ -78,7 +79,7 @@ def product_seq(us: list[Unit | None]) -> Unit | None:
 
 def keep(r: A, u: Unit | None) -> Quantity[A] | A:
     """Result with the input's unit: a Quantity for a Quantity input, plain for a plain one."""
-    return r if u is None else Quantity._new(r, u)
+    return r if u is None else Quantity._new(r, u)  # pyright: ignore[reportPrivateUsage]
 
 
 def changed(r: A, u: Unit | None) -> Quantity[A] | A:
@@ -88,7 +89,7 @@ def changed(r: A, u: Unit | None) -> Quantity[A] | A:
     if u.dim is DIMENSIONLESS:
         scaled: Any = r
         return r if u.scale == 1.0 else scaled * u.scale
-    return Quantity._new(r, u)
+    return Quantity._new(r, u)  # pyright: ignore[reportPrivateUsage]
 
 
 def like(r: A, u_proto: Unit | None, unit: Unit | None) -> Quantity[A] | A:
@@ -198,7 +199,11 @@ def unsupported(op: str, backend: str, reason: str) -> BackendError:
 
 
 def jax_only(op: str, backend: str) -> BackendError:
+    fix = (
+        "Call .to_jax() on the input first."
+        if is_installed("jax")
+        else f"Call .to_jax() on the input first; {missing_backend('jax')}."
+    )
     return BackendError(
-        f"polyunit.{op} requires the jax backend; got {backend}-backed Quantity. "
-        f"Call .to_jax() on the input first."
+        f"polyunit.{op} requires the jax backend; got {backend}-backed Quantity. {fix}"
     )
