@@ -88,6 +88,7 @@ def render_protocol(env: jinja2.Environment, spec: Spec) -> str:
         ),
         imports=imports,
         checks=checks,
+        sequence=any(p.is_sequence for op in spec.ops for p in op.signature.params),
     )
 
 

@@ -3399,6 +3399,18 @@ def zeros_like(
     return _r.like(cp.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def linalg_cholesky(
+    a: Quantity[cp.ndarray], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_cholesky(
+    a: cp.ndarray | float, upper: bool = False, symmetrize_input: bool = True
+) -> cp.ndarray: ...
+
+
 def linalg_cholesky(
     a: Quantity[cp.ndarray] | cp.ndarray | float, upper: bool = False, symmetrize_input: bool = True
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3437,6 +3449,39 @@ def linalg_cond(
     raise _r.unsupported("linalg.cond", "cupy", "cupy.linalg has no cond")
 
 
+@overload
+def linalg_cross(
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_cross(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_cross(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> cp.ndarray: ...
+
+
 def linalg_cross(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -3456,6 +3501,14 @@ def linalg_cross(
     )
 
 
+@overload
+def linalg_det(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_det(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_det(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Determinant of a square matrix (or a stack of them).
 
@@ -3464,6 +3517,14 @@ def linalg_det(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
     m_a, u_a = _lift(a)
     m_a, u = _custom.det("det", m_a, u_a)
     return _r.changed(cp.linalg.det(m_a), u)
+
+
+@overload
+def linalg_diagonal(x: Quantity[cp.ndarray], offset: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_diagonal(x: cp.ndarray | float, offset: int = 0) -> cp.ndarray: ...
 
 
 def linalg_diagonal(
@@ -3475,6 +3536,22 @@ def linalg_diagonal(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_dot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def linalg_dot(
@@ -3520,6 +3597,14 @@ def linalg_eigh(
     return (_r.keep(r_[0], u_a), r_[1])
 
 
+@overload
+def linalg_eigvals(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_eigvals(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_eigvals(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3532,6 +3617,18 @@ def linalg_eigvals(
     raise _r.unsupported(
         "linalg.eigvals", "cupy", "cupy.linalg has no general (non-Hermitian) eigvals"
     )
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[cp.ndarray], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: cp.ndarray | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> cp.ndarray: ...
 
 
 def linalg_eigvalsh(
@@ -3555,6 +3652,22 @@ def linalg_eigvalsh(
     )
 
 
+@overload
+def linalg_inner(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_inner(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_inner(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3567,6 +3680,14 @@ def linalg_inner(
     return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_inv(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_inv(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_inv(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Inverse of a square matrix.
 
@@ -3574,6 +3695,22 @@ def linalg_inv(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
     """
     m_a, u_a = _lift(a)
     return _r.changed(cp.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_kron(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_kron(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def linalg_kron(
@@ -3612,6 +3749,22 @@ def linalg_lstsq(
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
 
 
+@overload
+def linalg_matmul(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_matmul(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_matmul(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_matmul(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3622,6 +3775,18 @@ def linalg_matmul(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[cp.ndarray], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: cp.ndarray | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> cp.ndarray: ...
 
 
 def linalg_matrix_norm(
@@ -3666,6 +3831,14 @@ def linalg_matrix_rank(
     return cp.linalg.matrix_rank(m_M, tol=m_tol)
 
 
+@overload
+def linalg_matrix_transpose(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_matrix_transpose(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3705,6 +3878,22 @@ def linalg_norm(
     return _r.changed(cp.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
 
 
+@overload
+def linalg_outer(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_outer(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_outer(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3715,6 +3904,24 @@ def linalg_outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[cp.ndarray],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_pinv(
+    a: cp.ndarray | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_pinv(
@@ -3766,6 +3973,22 @@ def linalg_slogdet(a: Quantity[cp.ndarray] | cp.ndarray | float) -> tuple[cp.nda
     return (r_[0], r_[1])
 
 
+@overload
+def linalg_solve(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_solve(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_solve(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_solve(
     a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3796,6 +4019,14 @@ def linalg_svd(
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
+@overload
+def linalg_svdvals(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_svdvals(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def linalg_svdvals(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3805,6 +4036,22 @@ def linalg_svdvals(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.linalg.svd(m_x, compute_uv=False), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensordot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
 
 
 def linalg_tensordot(
@@ -3821,6 +4068,16 @@ def linalg_tensordot(
     return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_tensorinv(
+    a: Quantity[cp.ndarray], ind: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensorinv(a: cp.ndarray | float, ind: int = 2) -> cp.ndarray: ...
+
+
 def linalg_tensorinv(
     a: Quantity[cp.ndarray] | cp.ndarray | float, ind: int = 2
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3830,6 +4087,26 @@ def linalg_tensorinv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(cp.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: cp.ndarray | float, b: cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
 
 
 def linalg_tensorsolve(
@@ -3846,6 +4123,18 @@ def linalg_tensorsolve(
     return _r.changed(cp.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
 
 
+@overload
+def linalg_trace(
+    x: Quantity[cp.ndarray], offset: int = 0, dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_trace(
+    x: cp.ndarray | float, offset: int = 0, dtype: Any | None = None
+) -> cp.ndarray: ...
+
+
 def linalg_trace(
     x: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0, dtype: Any | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3855,6 +4144,22 @@ def linalg_trace(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vdot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def linalg_vdot(
@@ -3867,6 +4172,22 @@ def linalg_vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vecdot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
 
 
 def linalg_vecdot(
@@ -3909,6 +4230,18 @@ def linalg_vector_norm(
     )
 
 
+@overload
+def fft_fft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
+
+
 def fft_fft(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     n: int | None = None,
@@ -3923,6 +4256,24 @@ def fft_fft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
 
 
 def fft_fft2(
@@ -3957,6 +4308,24 @@ def fft_fftfreq(
     )
 
 
+@overload
+def fft_fftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
 def fft_fftn(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     s: int | tuple[int, ...] | None = None,
@@ -3973,6 +4342,18 @@ def fft_fftn(
     return _r.keep(cp.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_fftshift(
+    x: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fftshift(
+    x: cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
+
+
 def fft_fftshift(
     x: Quantity[cp.ndarray] | cp.ndarray | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3982,6 +4363,18 @@ def fft_fftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
 
 
 def fft_ifft(
@@ -4000,6 +4393,24 @@ def fft_ifft(
     return _r.keep(cp.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
 
 
+@overload
+def fft_ifft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
 def fft_ifft2(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     s: int | tuple[int, ...] | None = None,
@@ -4014,6 +4425,24 @@ def fft_ifft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
 
 
 def fft_ifftn(
@@ -4032,6 +4461,18 @@ def fft_ifftn(
     return _r.keep(cp.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_ifftshift(
+    x: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifftshift(
+    x: cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
+
+
 def fft_ifftshift(
     x: Quantity[cp.ndarray] | cp.ndarray | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -4041,6 +4482,18 @@ def fft_ifftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(cp.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_irfft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
 
 
 def fft_irfft(
@@ -4059,6 +4512,24 @@ def fft_irfft(
     return _r.keep(cp.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
 
 
+@overload
+def fft_irfft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_irfft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
 def fft_irfft2(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     s: int | tuple[int, ...] | None = None,
@@ -4073,6 +4544,24 @@ def fft_irfft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_irfftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
 
 
 def fft_irfftn(
@@ -4091,6 +4580,18 @@ def fft_irfftn(
     return _r.keep(cp.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_rfft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_rfft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
+
+
 def fft_rfft(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     n: int | None = None,
@@ -4105,6 +4606,24 @@ def fft_rfft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(cp.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_rfft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
 
 
 def fft_rfft2(
@@ -4137,6 +4656,24 @@ def fft_rfftfreq(
     return _r.changed(
         cp.fft.rfftfreq(n, m_d) if dtype is None else cp.fft.rfftfreq(n, m_d).astype(dtype), u
     )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_rfftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
 
 
 def fft_rfftn(

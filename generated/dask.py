@@ -9,6 +9,8 @@ from fractions import Fraction
 from typing import Any, overload
 
 import dask.array as da
+import dask.array.fft as da_fft
+import dask.array.linalg as da_linalg
 
 from polyunit import compose as _compose
 from polyunit import custom as _custom
@@ -3423,6 +3425,18 @@ def zeros_like(
     return _r.like(da.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def linalg_cholesky(
+    a: Quantity[da.Array], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_cholesky(
+    a: da.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> da.Array: ...
+
+
 def linalg_cholesky(
     a: Quantity[da.Array] | da.Array | float, upper: bool = False, symmetrize_input: bool = True
 ) -> Quantity[da.Array] | da.Array:
@@ -3434,7 +3448,7 @@ def linalg_cholesky(
     """
     m_a, u_a = _lift(a)
     return _r.changed(
-        da.linalg.cholesky(
+        da_linalg.cholesky(
             (m_a + da.conj(m_a.T)) / 2 if symmetrize_input else m_a, lower=not upper
         ),
         _r.power(u_a, _EXP_1_2),
@@ -3448,10 +3462,43 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, u_x = _lift(x)
-    return da.linalg.norm(m_x, ord=2 if p is None else p) * da.linalg.norm(
-        da.linalg.inv(_compose.dask_square(m_x)), ord=2 if p is None else p
+    m_x, _ = _lift(x)
+    return da_linalg.norm(m_x, ord=2 if p is None else p) * da_linalg.norm(
+        da_linalg.inv(_compose.dask_square(m_x)), ord=2 if p is None else p
     )
+
+
+@overload
+def linalg_cross(
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: da.Array | float,
+    b: da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> da.Array: ...
 
 
 def linalg_cross(
@@ -3481,12 +3528,28 @@ def linalg_cross(
     )
 
 
+@overload
+def linalg_det(a: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_det(a: da.Array | float) -> da.Array: ...
+
+
 def linalg_det(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.det", "dask", "dask.array.linalg has no det")
+
+
+@overload
+def linalg_diagonal(x: Quantity[da.Array], offset: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_diagonal(x: da.Array | float, offset: int = 0) -> da.Array: ...
 
 
 def linalg_diagonal(
@@ -3498,6 +3561,20 @@ def linalg_diagonal(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_dot(
@@ -3539,6 +3616,14 @@ def linalg_eigh(
     raise _r.unsupported("linalg.eigh", "dask", "dask.array.linalg has no eigh")
 
 
+@overload
+def linalg_eigvals(a: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_eigvals(a: da.Array | float) -> da.Array: ...
+
+
 def linalg_eigvals(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Eigenvalues of a square matrix, in the unit of `a`.
 
@@ -3547,6 +3632,18 @@ def linalg_eigvals(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Arra
     Note: The eigenvalues of a real matrix come back complex.
     """
     raise _r.unsupported("linalg.eigvals", "dask", "dask.array.linalg has no eigvals")
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[da.Array], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: da.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> da.Array: ...
 
 
 def linalg_eigvalsh(
@@ -3559,6 +3656,20 @@ def linalg_eigvalsh(
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
     """
     raise _r.unsupported("linalg.eigvalsh", "dask", "dask.array.linalg has no eigvalsh")
+
+
+@overload
+def linalg_inner(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_inner(
@@ -3578,13 +3689,35 @@ def linalg_inner(
     )
 
 
+@overload
+def linalg_inv(a: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_inv(a: da.Array | float) -> da.Array: ...
+
+
 def linalg_inv(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Inverse of a square matrix.
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
     m_a, u_a = _lift(a)
-    return _r.changed(da.linalg.inv(_compose.dask_square(m_a)), _r.quotient(None, u_a))
+    return _r.changed(da_linalg.inv(_compose.dask_square(m_a)), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_kron(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_kron(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_kron(
@@ -3620,13 +3753,27 @@ def linalg_lstsq(
     m_b, u_b = _lift(b)
     m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
     r_ = (
-        da.linalg.lstsq(m_a, m_b)
+        da_linalg.lstsq(m_a, m_b)
         if rcond is None
         else _compose.refuse(
             "linalg.lstsq", "dask", "dask's QR-based lstsq takes no rcond; leave rcond=None"
         )
     )
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
+
+
+@overload
+def linalg_matmul(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_matmul(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_matmul(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_matmul(
@@ -3641,6 +3788,18 @@ def linalg_matmul(
     return _r.changed(da.matmul(m_a, m_b), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_matrix_norm(
+    x: Quantity[da.Array], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: da.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> da.Array: ...
+
+
 def linalg_matrix_norm(
     x: Quantity[da.Array] | da.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
 ) -> Quantity[da.Array] | da.Array:
@@ -3649,7 +3808,7 @@ def linalg_matrix_norm(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
+    return _r.keep(da_linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
 
 
 def linalg_matrix_power(
@@ -3687,7 +3846,15 @@ def linalg_matrix_rank(
     m_tol, u_tol = (None, None) if tol is None else _lift(tol)
     if u_tol is not u_M and tol is not None:
         m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
-    return _compose.matrix_rank_svd(da.linalg.svd, m_M.rechunk(-1), rtol, m_tol)
+    return _compose.matrix_rank_svd(da_linalg.svd, m_M.rechunk(-1), rtol, m_tol)
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: da.Array | float) -> da.Array: ...
 
 
 def linalg_matrix_transpose(
@@ -3726,7 +3893,21 @@ def linalg_norm(
     """
     m_x, u_x = _lift(x)
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
-    return _r.changed(da.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
+    return _r.changed(da_linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
+
+
+@overload
+def linalg_outer(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_outer(
@@ -3739,6 +3920,24 @@ def linalg_outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[da.Array],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_pinv(
+    a: da.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> da.Array: ...
 
 
 def linalg_pinv(
@@ -3755,7 +3954,7 @@ def linalg_pinv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(
-        _compose.pinv_svd(da.linalg.svd, m_a.rechunk(-1), rtol if rcond is None else rcond),
+        _compose.pinv_svd(da_linalg.svd, m_a.rechunk(-1), rtol if rcond is None else rcond),
         _r.quotient(None, u_a),
     )
 
@@ -3772,7 +3971,7 @@ def linalg_qr(
     m_a, u_a = _lift(a)
     m_a, u = _custom.qr("qr", m_a, u_a, mode)
     r_ = (
-        da.linalg.qr(m_a)
+        da_linalg.qr(m_a)
         if mode == "reduced"
         else _compose.refuse("linalg.qr", "dask", "dask computes only mode='reduced'")
     )
@@ -3787,6 +3986,20 @@ def linalg_slogdet(a: Quantity[da.Array] | da.Array | float) -> tuple[da.Array, 
     Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
     """
     raise _r.unsupported("linalg.slogdet", "dask", "dask.array.linalg has no slogdet")
+
+
+@overload
+def linalg_solve(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_solve(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_solve(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_solve(
@@ -3816,7 +4029,7 @@ def linalg_svd(
     m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
     r_ = (
-        da.linalg.svd(m_x, full_matrices=False)
+        da_linalg.svd(m_x, full_matrices=False)
         if not full_matrices or m_x.shape[-1] == m_x.shape[-2]
         else _compose.refuse(
             "linalg.svd",
@@ -3827,13 +4040,37 @@ def linalg_svd(
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
+@overload
+def linalg_svdvals(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_svdvals(x: da.Array | float) -> da.Array: ...
+
+
 def linalg_svdvals(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Singular values of a matrix, in the unit of `x`.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.linalg.svd(m_x, full_matrices=False)[1], u_x)
+    return _r.keep(da_linalg.svd(m_x, full_matrices=False)[1], u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensordot(
+    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
 
 
 def linalg_tensordot(
@@ -3850,6 +4087,14 @@ def linalg_tensordot(
     return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_tensorinv(a: Quantity[da.Array], ind: int = 2) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensorinv(a: da.Array | float, ind: int = 2) -> da.Array: ...
+
+
 def linalg_tensorinv(
     a: Quantity[da.Array] | da.Array | float, ind: int = 2
 ) -> Quantity[da.Array] | da.Array:
@@ -3861,6 +4106,26 @@ def linalg_tensorinv(
     return _r.changed(
         _compose.tensorinv(_compose.dask_inverse(da), m_a, ind), _r.quotient(None, u_a)
     )
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: da.Array | float, b: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: da.Array | float, b: da.Array | float, axes: int | tuple[int, ...] | None = None
+) -> da.Array: ...
 
 
 def linalg_tensorsolve(
@@ -3879,6 +4144,16 @@ def linalg_tensorsolve(
     )
 
 
+@overload
+def linalg_trace(
+    x: Quantity[da.Array], offset: int = 0, dtype: Any | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_trace(x: da.Array | float, offset: int = 0, dtype: Any | None = None) -> da.Array: ...
+
+
 def linalg_trace(
     x: Quantity[da.Array] | da.Array | float, offset: int = 0, dtype: Any | None = None
 ) -> Quantity[da.Array] | da.Array:
@@ -3888,6 +4163,20 @@ def linalg_trace(
     """
     m_x, u_x = _lift(x)
     return _r.keep(da.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
 
 
 def linalg_vdot(
@@ -3900,6 +4189,22 @@ def linalg_vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vecdot(
+    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
 
 
 def linalg_vecdot(
@@ -3942,6 +4247,18 @@ def linalg_vector_norm(
     )
 
 
+@overload
+def fft_fft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
+
+
 def fft_fft(
     a: Quantity[da.Array] | da.Array | float,
     n: int | None = None,
@@ -3955,7 +4272,25 @@ def fft_fft(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.fft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    return _r.keep(da_fft.fft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_fft2(
@@ -3971,7 +4306,7 @@ def fft_fft2(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.fft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    return _r.keep(da_fft.fft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
 
 
 def fft_fftfreq(
@@ -3986,8 +4321,26 @@ def fft_fftfreq(
     m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
     return _r.changed(
-        da.fft.fftfreq(n, m_d) if dtype is None else da.fft.fftfreq(n, m_d).astype(dtype), u
+        da_fft.fftfreq(n, m_d) if dtype is None else da_fft.fftfreq(n, m_d).astype(dtype), u
     )
+
+
+@overload
+def fft_fftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_fftn(
@@ -4004,7 +4357,7 @@ def fft_fftn(
     """
     m_a, u_a = _lift(a)
     return _r.keep(
-        da.fft.fftn(
+        da_fft.fftn(
             _compose.whole_axes(m_a, axes, s),
             s=s,
             axes=_compose.fft_axes(m_a.ndim, axes, s),
@@ -4012,6 +4365,16 @@ def fft_fftn(
         ),
         u_a,
     )
+
+
+@overload
+def fft_fftshift(
+    x: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fftshift(x: da.Array | float, axes: int | tuple[int, ...] | None = None) -> da.Array: ...
 
 
 def fft_fftshift(
@@ -4022,7 +4385,19 @@ def fft_fftshift(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.fft.fftshift(m_x, axes=axes), u_x)
+    return _r.keep(da_fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
 
 
 def fft_ifft(
@@ -4038,7 +4413,25 @@ def fft_ifft(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.ifft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    return _r.keep(da_fft.ifft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_ifft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_ifft2(
@@ -4054,7 +4447,25 @@ def fft_ifft2(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.ifft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    return _r.keep(da_fft.ifft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_ifftn(
@@ -4071,7 +4482,7 @@ def fft_ifftn(
     """
     m_a, u_a = _lift(a)
     return _r.keep(
-        da.fft.ifftn(
+        da_fft.ifftn(
             _compose.whole_axes(m_a, axes, s),
             s=s,
             axes=_compose.fft_axes(m_a.ndim, axes, s),
@@ -4079,6 +4490,16 @@ def fft_ifftn(
         ),
         u_a,
     )
+
+
+@overload
+def fft_ifftshift(
+    x: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifftshift(x: da.Array | float, axes: int | tuple[int, ...] | None = None) -> da.Array: ...
 
 
 def fft_ifftshift(
@@ -4089,7 +4510,19 @@ def fft_ifftshift(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     m_x, u_x = _lift(x)
-    return _r.keep(da.fft.ifftshift(m_x, axes=axes), u_x)
+    return _r.keep(da_fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_irfft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
 
 
 def fft_irfft(
@@ -4105,7 +4538,25 @@ def fft_irfft(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.irfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    return _r.keep(da_fft.irfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_irfft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_irfft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_irfft2(
@@ -4121,7 +4572,25 @@ def fft_irfft2(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.irfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    return _r.keep(da_fft.irfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_irfftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_irfftn(
@@ -4138,7 +4607,7 @@ def fft_irfftn(
     """
     m_a, u_a = _lift(a)
     return _r.keep(
-        da.fft.irfftn(
+        da_fft.irfftn(
             _compose.whole_axes(m_a, axes, s),
             s=s,
             axes=_compose.fft_axes(m_a.ndim, axes, s),
@@ -4146,6 +4615,18 @@ def fft_irfftn(
         ),
         u_a,
     )
+
+
+@overload
+def fft_rfft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_rfft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
 
 
 def fft_rfft(
@@ -4161,7 +4642,25 @@ def fft_rfft(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.rfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    return _r.keep(da_fft.rfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_rfft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_rfft2(
@@ -4177,7 +4676,7 @@ def fft_rfft2(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     m_a, u_a = _lift(a)
-    return _r.keep(da.fft.rfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    return _r.keep(da_fft.rfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
 
 
 def fft_rfftfreq(
@@ -4192,8 +4691,26 @@ def fft_rfftfreq(
     m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(
-        da.fft.rfftfreq(n, m_d) if dtype is None else da.fft.rfftfreq(n, m_d).astype(dtype), u
+        da_fft.rfftfreq(n, m_d) if dtype is None else da_fft.rfftfreq(n, m_d).astype(dtype), u
     )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_rfftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
 
 
 def fft_rfftn(
@@ -4210,7 +4727,7 @@ def fft_rfftn(
     """
     m_a, u_a = _lift(a)
     return _r.keep(
-        da.fft.rfftn(
+        da_fft.rfftn(
             _compose.whole_axes(m_a, axes, s),
             s=s,
             axes=_compose.fft_axes(m_a.ndim, axes, s),

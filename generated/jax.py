@@ -3376,6 +3376,18 @@ def zeros_like(
     return _r.like(jnp.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def linalg_cholesky(
+    a: Quantity[jax.Array], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_cholesky(
+    a: jax.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> jax.Array: ...
+
+
 def linalg_cholesky(
     a: Quantity[jax.Array] | jax.Array | float, upper: bool = False, symmetrize_input: bool = True
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3399,8 +3411,41 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, u_x = _lift(x)
+    m_x, _ = _lift(x)
     return jnp.linalg.cond(m_x, p=p)
+
+
+@overload
+def linalg_cross(
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> jax.Array: ...
 
 
 def linalg_cross(
@@ -3422,6 +3467,14 @@ def linalg_cross(
     )
 
 
+@overload
+def linalg_det(a: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_det(a: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_det(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Determinant of a square matrix (or a stack of them).
 
@@ -3430,6 +3483,14 @@ def linalg_det(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array
     m_a, u_a = _lift(a)
     m_a, u = _custom.det("det", m_a, u_a)
     return _r.changed(jnp.linalg.det(m_a), u)
+
+
+@overload
+def linalg_diagonal(x: Quantity[jax.Array], offset: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_diagonal(x: jax.Array | float, offset: int = 0) -> jax.Array: ...
 
 
 def linalg_diagonal(
@@ -3441,6 +3502,20 @@ def linalg_diagonal(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.linalg.diagonal(m_x, offset=offset), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
 
 
 def linalg_dot(
@@ -3485,6 +3560,14 @@ def linalg_eigh(
     return (_r.keep(r_[0], u_a), r_[1])
 
 
+@overload
+def linalg_eigvals(a: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_eigvals(a: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_eigvals(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Eigenvalues of a square matrix, in the unit of `a`.
 
@@ -3494,6 +3577,18 @@ def linalg_eigvals(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.A
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.linalg.eigvals(m_a), u_a)
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[jax.Array], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: jax.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> jax.Array: ...
 
 
 def linalg_eigvalsh(
@@ -3511,6 +3606,22 @@ def linalg_eigvalsh(
     return _r.keep(jnp.linalg.eigvalsh(m_a, UPLO=UPLO, symmetrize_input=symmetrize_input), u_a)
 
 
+@overload
+def linalg_inner(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_inner(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_inner(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3523,6 +3634,14 @@ def linalg_inner(
     return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_inv(a: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_inv(a: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_inv(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Inverse of a square matrix.
 
@@ -3530,6 +3649,22 @@ def linalg_inv(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array
     """
     m_a, u_a = _lift(a)
     return _r.changed(jnp.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_kron(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_kron(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
 
 
 def linalg_kron(
@@ -3568,6 +3703,22 @@ def linalg_lstsq(
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
 
 
+@overload
+def linalg_matmul(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_matmul(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_matmul(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_matmul(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3578,6 +3729,18 @@ def linalg_matmul(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[jax.Array], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: jax.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> jax.Array: ...
 
 
 def linalg_matrix_norm(
@@ -3622,6 +3785,14 @@ def linalg_matrix_rank(
     return jnp.linalg.matrix_rank(m_M, rtol=rtol, tol=m_tol)
 
 
+@overload
+def linalg_matrix_transpose(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_matrix_transpose(
     x: Quantity[jax.Array] | jax.Array | float,
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3661,6 +3832,22 @@ def linalg_norm(
     return _r.changed(jnp.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
 
 
+@overload
+def linalg_outer(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_outer(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_outer(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3671,6 +3858,24 @@ def linalg_outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[jax.Array],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_pinv(
+    a: jax.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> jax.Array: ...
 
 
 def linalg_pinv(
@@ -3720,6 +3925,22 @@ def linalg_slogdet(a: Quantity[jax.Array] | jax.Array | float) -> tuple[jax.Arra
     return (r_[0], r_[1])
 
 
+@overload
+def linalg_solve(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_solve(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_solve(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_solve(
     a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3752,6 +3973,14 @@ def linalg_svd(
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
+@overload
+def linalg_svdvals(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_svdvals(x: jax.Array | float) -> jax.Array: ...
+
+
 def linalg_svdvals(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Singular values of a matrix, in the unit of `x`.
 
@@ -3759,6 +3988,22 @@ def linalg_svdvals(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.A
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.linalg.svdvals(m_x), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensordot(
+    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
 
 
 def linalg_tensordot(
@@ -3775,6 +4020,14 @@ def linalg_tensordot(
     return _r.changed(jnp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_tensorinv(a: Quantity[jax.Array], ind: int = 2) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensorinv(a: jax.Array | float, ind: int = 2) -> jax.Array: ...
+
+
 def linalg_tensorinv(
     a: Quantity[jax.Array] | jax.Array | float, ind: int = 2
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3784,6 +4037,26 @@ def linalg_tensorinv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(jnp.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: jax.Array | float, b: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: jax.Array | float, b: jax.Array | float, axes: int | tuple[int, ...] | None = None
+) -> jax.Array: ...
 
 
 def linalg_tensorsolve(
@@ -3800,6 +4073,16 @@ def linalg_tensorsolve(
     return _r.changed(jnp.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
 
 
+@overload
+def linalg_trace(
+    x: Quantity[jax.Array], offset: int = 0, dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_trace(x: jax.Array | float, offset: int = 0, dtype: Any | None = None) -> jax.Array: ...
+
+
 def linalg_trace(
     x: Quantity[jax.Array] | jax.Array | float, offset: int = 0, dtype: Any | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3809,6 +4092,22 @@ def linalg_trace(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.linalg.trace(m_x, offset=offset, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vdot(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
 
 
 def linalg_vdot(
@@ -3821,6 +4120,22 @@ def linalg_vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(jnp.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vecdot(
+    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
 
 
 def linalg_vecdot(
@@ -3854,6 +4169,18 @@ def linalg_vector_norm(
     return _r.changed(jnp.linalg.vector_norm(m_x, axis=axis, keepdims=keepdims, ord=ord), u)
 
 
+@overload
+def fft_fft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
+
+
 def fft_fft(
     a: Quantity[jax.Array] | jax.Array | float,
     n: int | None = None,
@@ -3868,6 +4195,24 @@ def fft_fft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
 
 
 def fft_fft2(
@@ -3900,6 +4245,24 @@ def fft_fftfreq(
     return _r.changed(jnp.fft.fftfreq(n, m_d, dtype=dtype), u)
 
 
+@overload
+def fft_fftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
 def fft_fftn(
     a: Quantity[jax.Array] | jax.Array | float,
     s: int | tuple[int, ...] | None = None,
@@ -3916,6 +4279,16 @@ def fft_fftn(
     return _r.keep(jnp.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_fftshift(
+    x: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fftshift(x: jax.Array | float, axes: int | tuple[int, ...] | None = None) -> jax.Array: ...
+
+
 def fft_fftshift(
     x: Quantity[jax.Array] | jax.Array | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3925,6 +4298,18 @@ def fft_fftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
 
 
 def fft_ifft(
@@ -3943,6 +4328,24 @@ def fft_ifft(
     return _r.keep(jnp.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
 
 
+@overload
+def fft_ifft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
 def fft_ifft2(
     a: Quantity[jax.Array] | jax.Array | float,
     s: int | tuple[int, ...] | None = None,
@@ -3957,6 +4360,24 @@ def fft_ifft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
 
 
 def fft_ifftn(
@@ -3975,6 +4396,16 @@ def fft_ifftn(
     return _r.keep(jnp.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_ifftshift(
+    x: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifftshift(x: jax.Array | float, axes: int | tuple[int, ...] | None = None) -> jax.Array: ...
+
+
 def fft_ifftshift(
     x: Quantity[jax.Array] | jax.Array | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3984,6 +4415,18 @@ def fft_ifftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(jnp.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_irfft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
 
 
 def fft_irfft(
@@ -4002,6 +4445,24 @@ def fft_irfft(
     return _r.keep(jnp.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
 
 
+@overload
+def fft_irfft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_irfft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
 def fft_irfft2(
     a: Quantity[jax.Array] | jax.Array | float,
     s: int | tuple[int, ...] | None = None,
@@ -4016,6 +4477,24 @@ def fft_irfft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_irfftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
 
 
 def fft_irfftn(
@@ -4034,6 +4513,18 @@ def fft_irfftn(
     return _r.keep(jnp.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_rfft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_rfft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
+
+
 def fft_rfft(
     a: Quantity[jax.Array] | jax.Array | float,
     n: int | None = None,
@@ -4048,6 +4539,24 @@ def fft_rfft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(jnp.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_rfft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
 
 
 def fft_rfft2(
@@ -4078,6 +4587,24 @@ def fft_rfftfreq(
     m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(jnp.fft.rfftfreq(n, m_d, dtype=dtype), u)
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_rfftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
 
 
 def fft_rfftn(

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "182b6fce1afeb7dfc9e75e633bedba2b54ee1330de70a81d122e48bb0422272a"
+SPEC_DIGEST: Final = "259f440b683c766e071119b60e7e14afba4901a49826e4fc95869ae95d939730"
 
 BACKENDS: Final = (
     "numpy",

@@ -3567,6 +3567,18 @@ def zeros_like(
     )
 
 
+@overload
+def linalg_cholesky(
+    a: Quantity[ndx.Array], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_cholesky(
+    a: ndx.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> ndx.Array: ...
+
+
 def linalg_cholesky(
     a: Quantity[ndx.Array] | ndx.Array | float, upper: bool = False, symmetrize_input: bool = True
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3589,6 +3601,39 @@ def linalg_cond(
     raise _r.unsupported("linalg.cond", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_cross(
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> ndx.Array: ...
+
+
 def linalg_cross(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
@@ -3604,12 +3649,28 @@ def linalg_cross(
     raise _r.unsupported("linalg.cross", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_det(a: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_det(a: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_det(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.det", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_diagonal(x: Quantity[ndx.Array], offset: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_diagonal(x: ndx.Array | float, offset: int = 0) -> ndx.Array: ...
 
 
 def linalg_diagonal(
@@ -3620,6 +3681,20 @@ def linalg_diagonal(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.unsupported("linalg.diagonal", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_dot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
 
 
 def linalg_dot(
@@ -3658,6 +3733,14 @@ def linalg_eigh(
     raise _r.unsupported("linalg.eigh", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_eigvals(a: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_eigvals(a: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_eigvals(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Eigenvalues of a square matrix, in the unit of `a`.
 
@@ -3666,6 +3749,18 @@ def linalg_eigvals(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
     Note: The eigenvalues of a real matrix come back complex.
     """
     raise _r.unsupported("linalg.eigvals", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[ndx.Array], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: ndx.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> ndx.Array: ...
 
 
 def linalg_eigvalsh(
@@ -3682,6 +3777,22 @@ def linalg_eigvalsh(
     raise _r.unsupported("linalg.eigvalsh", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_inner(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_inner(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_inner(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3692,12 +3803,36 @@ def linalg_inner(
     raise _r.unsupported("linalg.inner", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_inv(a: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_inv(a: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_inv(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Inverse of a square matrix.
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.inv", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_kron(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_kron(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_kron(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
 
 
 def linalg_kron(
@@ -3730,6 +3865,22 @@ def linalg_lstsq(
     raise _r.unsupported("linalg.lstsq", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_matmul(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_matmul(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_matmul(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_matmul(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3738,6 +3889,18 @@ def linalg_matmul(
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.matmul", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[ndx.Array], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: ndx.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> ndx.Array: ...
 
 
 def linalg_matrix_norm(
@@ -3774,6 +3937,14 @@ def linalg_matrix_rank(
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
     raise _r.unsupported("linalg.matrix_rank", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: ndx.Array | float) -> ndx.Array: ...
 
 
 def linalg_matrix_transpose(
@@ -3813,6 +3984,22 @@ def linalg_norm(
     raise _r.unsupported("linalg.norm", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_outer(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_outer(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_outer(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3821,6 +4008,24 @@ def linalg_outer(
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.outer", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[ndx.Array],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_pinv(
+    a: ndx.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_pinv(
@@ -3860,6 +4065,22 @@ def linalg_slogdet(a: Quantity[ndx.Array] | ndx.Array | float) -> tuple[ndx.Arra
     raise _r.unsupported("linalg.slogdet", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_solve(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_solve(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_solve(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_solve(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3885,12 +4106,36 @@ def linalg_svd(
     raise _r.unsupported("linalg.svd", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_svdvals(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_svdvals(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_svdvals(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Singular values of a matrix, in the unit of `x`.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.unsupported("linalg.svdvals", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensordot(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
 
 
 def linalg_tensordot(
@@ -3905,6 +4150,14 @@ def linalg_tensordot(
     raise _r.unsupported("linalg.tensordot", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_tensorinv(a: Quantity[ndx.Array], ind: int = 2) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensorinv(a: ndx.Array | float, ind: int = 2) -> ndx.Array: ...
+
+
 def linalg_tensorinv(
     a: Quantity[ndx.Array] | ndx.Array | float, ind: int = 2
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3913,6 +4166,26 @@ def linalg_tensorinv(
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.tensorinv", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: ndx.Array | float, b: ndx.Array | float, axes: int | tuple[int, ...] | None = None
+) -> ndx.Array: ...
 
 
 def linalg_tensorsolve(
@@ -3927,6 +4200,16 @@ def linalg_tensorsolve(
     raise _r.unsupported("linalg.tensorsolve", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_trace(
+    x: Quantity[ndx.Array], offset: int = 0, dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_trace(x: ndx.Array | float, offset: int = 0, dtype: Any | None = None) -> ndx.Array: ...
+
+
 def linalg_trace(
     x: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0, dtype: Any | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3937,6 +4220,22 @@ def linalg_trace(
     raise _r.unsupported("linalg.trace", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def linalg_vdot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vdot(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
 def linalg_vdot(
     a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3945,6 +4244,22 @@ def linalg_vdot(
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
     raise _r.unsupported("linalg.vdot", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vecdot(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
 
 
 def linalg_vecdot(
@@ -3974,6 +4289,18 @@ def linalg_vector_norm(
     raise _r.unsupported("linalg.vector_norm", "ndonnx", "ndonnx implements no linalg extension")
 
 
+@overload
+def fft_fft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
+
+
 def fft_fft(
     a: Quantity[ndx.Array] | ndx.Array | float,
     n: int | None = None,
@@ -3987,6 +4314,24 @@ def fft_fft(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     raise _r.unsupported("fft.fft", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_fft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
 
 
 def fft_fft2(
@@ -4016,6 +4361,24 @@ def fft_fftfreq(
     raise _r.unsupported("fft.fftfreq", "ndonnx", "ndonnx has no FFT functions")
 
 
+@overload
+def fft_fftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
 def fft_fftn(
     a: Quantity[ndx.Array] | ndx.Array | float,
     s: int | tuple[int, ...] | None = None,
@@ -4031,6 +4394,16 @@ def fft_fftn(
     raise _r.unsupported("fft.fftn", "ndonnx", "ndonnx has no FFT functions")
 
 
+@overload
+def fft_fftshift(
+    x: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fftshift(x: ndx.Array | float, axes: int | tuple[int, ...] | None = None) -> ndx.Array: ...
+
+
 def fft_fftshift(
     x: Quantity[ndx.Array] | ndx.Array | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -4039,6 +4412,18 @@ def fft_fftshift(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.unsupported("fft.fftshift", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_ifft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
 
 
 def fft_ifft(
@@ -4056,6 +4441,24 @@ def fft_ifft(
     raise _r.unsupported("fft.ifft", "ndonnx", "ndonnx has no FFT functions")
 
 
+@overload
+def fft_ifft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
 def fft_ifft2(
     a: Quantity[ndx.Array] | ndx.Array | float,
     s: int | tuple[int, ...] | None = None,
@@ -4069,6 +4472,24 @@ def fft_ifft2(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     raise _r.unsupported("fft.ifft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
 
 
 def fft_ifftn(
@@ -4086,6 +4507,16 @@ def fft_ifftn(
     raise _r.unsupported("fft.ifftn", "ndonnx", "ndonnx has no FFT functions")
 
 
+@overload
+def fft_ifftshift(
+    x: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifftshift(x: ndx.Array | float, axes: int | tuple[int, ...] | None = None) -> ndx.Array: ...
+
+
 def fft_ifftshift(
     x: Quantity[ndx.Array] | ndx.Array | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -4094,6 +4525,18 @@ def fft_ifftshift(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.unsupported("fft.ifftshift", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_irfft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_irfft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
 
 
 def fft_irfft(
@@ -4111,6 +4554,24 @@ def fft_irfft(
     raise _r.unsupported("fft.irfft", "ndonnx", "ndonnx has no FFT functions")
 
 
+@overload
+def fft_irfft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_irfft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
 def fft_irfft2(
     a: Quantity[ndx.Array] | ndx.Array | float,
     s: int | tuple[int, ...] | None = None,
@@ -4124,6 +4585,24 @@ def fft_irfft2(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     raise _r.unsupported("fft.irfft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_irfftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
 
 
 def fft_irfftn(
@@ -4141,6 +4620,18 @@ def fft_irfftn(
     raise _r.unsupported("fft.irfftn", "ndonnx", "ndonnx has no FFT functions")
 
 
+@overload
+def fft_rfft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_rfft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
+
+
 def fft_rfft(
     a: Quantity[ndx.Array] | ndx.Array | float,
     n: int | None = None,
@@ -4154,6 +4645,24 @@ def fft_rfft(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     raise _r.unsupported("fft.rfft", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_rfft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
 
 
 def fft_rfft2(
@@ -4181,6 +4690,24 @@ def fft_rfftfreq(
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
     raise _r.unsupported("fft.rfftfreq", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_rfftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
 
 
 def fft_rfftn(

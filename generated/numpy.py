@@ -3510,6 +3510,18 @@ def zeros_like(
     return _r.like(np.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
+@overload
+def linalg_cholesky(
+    a: Quantity[NDArray[Any]], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_cholesky(
+    a: NDArray[Any] | float, upper: bool = False, symmetrize_input: bool = True
+) -> NDArray[Any]: ...
+
+
 def linalg_cholesky(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     upper: bool = False,
@@ -3537,8 +3549,41 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, u_x = _lift(x)
+    m_x, _ = _lift(x)
     return np.linalg.cond(m_x, p=p)
+
+
+@overload
+def linalg_cross(
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_cross(
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_cross(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_cross(
@@ -3560,6 +3605,14 @@ def linalg_cross(
     )
 
 
+@overload
+def linalg_det(a: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_det(a: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_det(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3572,6 +3625,14 @@ def linalg_det(
     return _r.changed(np.linalg.det(m_a), u)
 
 
+@overload
+def linalg_diagonal(x: Quantity[NDArray[Any]], offset: int = 0) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_diagonal(x: NDArray[Any] | float, offset: int = 0) -> NDArray[Any]: ...
+
+
 def linalg_diagonal(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, offset: int = 0
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3581,6 +3642,22 @@ def linalg_diagonal(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.linalg.diagonal(m_x, offset=offset), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_dot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_dot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def linalg_dot(
@@ -3629,6 +3706,14 @@ def linalg_eigh(
     return (_r.keep(r_[0], u_a), r_[1])
 
 
+@overload
+def linalg_eigvals(a: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_eigvals(a: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_eigvals(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3640,6 +3725,18 @@ def linalg_eigvals(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.linalg.eigvals(m_a), u_a)
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[NDArray[Any]], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: NDArray[Any] | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> NDArray[Any]: ...
 
 
 def linalg_eigvalsh(
@@ -3663,6 +3760,22 @@ def linalg_eigvalsh(
     )
 
 
+@overload
+def linalg_inner(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_inner(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_inner(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_inner(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3676,6 +3789,14 @@ def linalg_inner(
     return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_inv(a: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_inv(a: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_inv(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3685,6 +3806,22 @@ def linalg_inv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(np.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_kron(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_kron(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def linalg_kron(
@@ -3724,6 +3861,22 @@ def linalg_lstsq(
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
 
 
+@overload
+def linalg_matmul(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_matmul(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_matmul(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_matmul(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3735,6 +3888,18 @@ def linalg_matmul(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[NDArray[Any]], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: NDArray[Any] | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> NDArray[Any]: ...
 
 
 def linalg_matrix_norm(
@@ -3779,6 +3944,14 @@ def linalg_matrix_rank(
     return np.linalg.matrix_rank(m_M, tol=m_tol, rtol=rtol)
 
 
+@overload
+def linalg_matrix_transpose(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_matrix_transpose(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3818,6 +3991,22 @@ def linalg_norm(
     return _r.changed(np.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
 
 
+@overload
+def linalg_outer(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_outer(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_outer(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_outer(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3829,6 +4018,24 @@ def linalg_outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[NDArray[Any]],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_pinv(
+    a: NDArray[Any] | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_pinv(
@@ -3880,6 +4087,22 @@ def linalg_slogdet(
     return (r_[0], r_[1])
 
 
+@overload
+def linalg_solve(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_solve(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_solve(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_solve(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3911,6 +4134,14 @@ def linalg_svd(
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
+@overload
+def linalg_svdvals(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_svdvals(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def linalg_svdvals(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3920,6 +4151,24 @@ def linalg_svdvals(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.linalg.svdvals(m_x), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int = 2
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_tensordot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int = 2
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_tensordot(
+    a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int = 2
+) -> NDArray[Any]: ...
 
 
 def linalg_tensordot(
@@ -3936,6 +4185,16 @@ def linalg_tensordot(
     return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_tensorinv(
+    a: Quantity[NDArray[Any]], ind: int = 2
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_tensorinv(a: NDArray[Any] | float, ind: int = 2) -> NDArray[Any]: ...
+
+
 def linalg_tensorinv(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float, ind: int = 2
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3945,6 +4204,26 @@ def linalg_tensorinv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(np.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> NDArray[Any]: ...
 
 
 def linalg_tensorsolve(
@@ -3961,6 +4240,18 @@ def linalg_tensorsolve(
     return _r.changed(np.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
 
 
+@overload
+def linalg_trace(
+    x: Quantity[NDArray[Any]], offset: int = 0, dtype: Any | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def linalg_trace(
+    x: NDArray[Any] | float, offset: int = 0, dtype: Any | None = None
+) -> NDArray[Any]: ...
+
+
 def linalg_trace(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, offset: int = 0, dtype: Any | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3970,6 +4261,22 @@ def linalg_trace(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.linalg.trace(m_x, offset=offset, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_vdot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_vdot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def linalg_vdot(
@@ -3983,6 +4290,24 @@ def linalg_vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = -1
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_vecdot(
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axis: int = -1
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def linalg_vecdot(
+    a: NDArray[Any] | float, b: NDArray[Any] | float, axis: int = -1
+) -> NDArray[Any]: ...
 
 
 def linalg_vecdot(
@@ -4016,6 +4341,18 @@ def linalg_vector_norm(
     return _r.changed(np.linalg.vector_norm(m_x, axis=axis, keepdims=keepdims, ord=ord), u)
 
 
+@overload
+def fft_fft(
+    a: Quantity[NDArray[Any]], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_fft(
+    a: NDArray[Any] | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> NDArray[Any]: ...
+
+
 def fft_fft(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     n: int | None = None,
@@ -4030,6 +4367,24 @@ def fft_fft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_fft2(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> NDArray[Any]: ...
 
 
 def fft_fft2(
@@ -4064,6 +4419,24 @@ def fft_fftfreq(
     )
 
 
+@overload
+def fft_fftn(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_fftn(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> NDArray[Any]: ...
+
+
 def fft_fftn(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     s: int | tuple[int, ...] | None = None,
@@ -4080,6 +4453,18 @@ def fft_fftn(
     return _r.keep(np.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_fftshift(
+    x: Quantity[NDArray[Any]], axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_fftshift(
+    x: NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> NDArray[Any]: ...
+
+
 def fft_fftshift(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -4089,6 +4474,18 @@ def fft_fftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[NDArray[Any]], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_ifft(
+    a: NDArray[Any] | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> NDArray[Any]: ...
 
 
 def fft_ifft(
@@ -4107,6 +4504,24 @@ def fft_ifft(
     return _r.keep(np.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
 
 
+@overload
+def fft_ifft2(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_ifft2(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> NDArray[Any]: ...
+
+
 def fft_ifft2(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     s: int | tuple[int, ...] | None = None,
@@ -4121,6 +4536,24 @@ def fft_ifft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_ifftn(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> NDArray[Any]: ...
 
 
 def fft_ifftn(
@@ -4139,6 +4572,18 @@ def fft_ifftn(
     return _r.keep(np.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_ifftshift(
+    x: Quantity[NDArray[Any]], axes: int | tuple[int, ...] | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_ifftshift(
+    x: NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
+) -> NDArray[Any]: ...
+
+
 def fft_ifftshift(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -4148,6 +4593,18 @@ def fft_ifftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(np.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[NDArray[Any]], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_irfft(
+    a: NDArray[Any] | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> NDArray[Any]: ...
 
 
 def fft_irfft(
@@ -4166,6 +4623,24 @@ def fft_irfft(
     return _r.keep(np.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
 
 
+@overload
+def fft_irfft2(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_irfft2(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> NDArray[Any]: ...
+
+
 def fft_irfft2(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     s: int | tuple[int, ...] | None = None,
@@ -4180,6 +4655,24 @@ def fft_irfft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_irfftn(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> NDArray[Any]: ...
 
 
 def fft_irfftn(
@@ -4198,6 +4691,18 @@ def fft_irfftn(
     return _r.keep(np.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
 
 
+@overload
+def fft_rfft(
+    a: Quantity[NDArray[Any]], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_rfft(
+    a: NDArray[Any] | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> NDArray[Any]: ...
+
+
 def fft_rfft(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     n: int | None = None,
@@ -4212,6 +4717,24 @@ def fft_rfft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(np.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_rfft2(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> NDArray[Any]: ...
 
 
 def fft_rfft2(
@@ -4244,6 +4767,24 @@ def fft_rfftfreq(
     return _r.changed(
         np.fft.rfftfreq(n, m_d) if dtype is None else np.fft.rfftfreq(n, m_d).astype(dtype), u
     )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[NDArray[Any]],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def fft_rfftn(
+    a: NDArray[Any] | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> NDArray[Any]: ...
 
 
 def fft_rfftn(

@@ -3734,6 +3734,18 @@ def zeros_like(
     )
 
 
+@overload
+def linalg_cholesky(
+    a: Quantity[torch.Tensor], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_cholesky(
+    a: torch.Tensor | float, upper: bool = False, symmetrize_input: bool = True
+) -> torch.Tensor: ...
+
+
 def linalg_cholesky(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     upper: bool = False,
@@ -3759,8 +3771,41 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, u_x = _lift(x)
+    m_x, _ = _lift(x)
     return torch.linalg.cond(m_x, p=p)
+
+
+@overload
+def linalg_cross(
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_cross(
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_cross(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_cross(
@@ -3793,6 +3838,14 @@ def linalg_cross(
     )
 
 
+@overload
+def linalg_det(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_det(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_det(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3805,6 +3858,14 @@ def linalg_det(
     return _r.changed(torch.linalg.det(m_a), u)
 
 
+@overload
+def linalg_diagonal(x: Quantity[torch.Tensor], offset: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_diagonal(x: torch.Tensor | float, offset: int = 0) -> torch.Tensor: ...
+
+
 def linalg_diagonal(
     x: Quantity[torch.Tensor] | torch.Tensor | float, offset: int = 0
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3814,6 +3875,22 @@ def linalg_diagonal(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.linalg.diagonal(m_x, offset=offset), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_dot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def linalg_dot(
@@ -3868,6 +3945,14 @@ def linalg_eigh(
     return (_r.keep(r_[0], u_a), r_[1])
 
 
+@overload
+def linalg_eigvals(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_eigvals(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_eigvals(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3879,6 +3964,18 @@ def linalg_eigvals(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.linalg.eigvals(m_a), u_a)
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[torch.Tensor], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: torch.Tensor | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> torch.Tensor: ...
 
 
 def linalg_eigvalsh(
@@ -3901,6 +3998,22 @@ def linalg_eigvalsh(
     )
 
 
+@overload
+def linalg_inner(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_inner(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_inner(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -3914,6 +4027,14 @@ def linalg_inner(
     return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_inv(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_inv(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_inv(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3923,6 +4044,22 @@ def linalg_inv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(torch.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_kron(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_kron(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def linalg_kron(
@@ -3962,6 +4099,22 @@ def linalg_lstsq(
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
 
 
+@overload
+def linalg_matmul(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_matmul(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_matmul(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_matmul(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -3973,6 +4126,18 @@ def linalg_matmul(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[torch.Tensor], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: torch.Tensor | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> torch.Tensor: ...
 
 
 def linalg_matrix_norm(
@@ -4017,6 +4182,14 @@ def linalg_matrix_rank(
     return torch.linalg.matrix_rank(m_M, atol=m_tol, rtol=rtol)
 
 
+@overload
+def linalg_matrix_transpose(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_matrix_transpose(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4056,6 +4229,22 @@ def linalg_norm(
     return _r.changed(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
 
 
+@overload
+def linalg_outer(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_outer(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_outer(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4067,6 +4256,24 @@ def linalg_outer(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[torch.Tensor],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_pinv(
+    a: torch.Tensor | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_pinv(
@@ -4118,6 +4325,22 @@ def linalg_slogdet(
     return (r_[0], r_[1])
 
 
+@overload
+def linalg_solve(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_solve(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_solve(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_solve(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4149,6 +4372,14 @@ def linalg_svd(
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
+@overload
+def linalg_svdvals(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_svdvals(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_svdvals(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4158,6 +4389,24 @@ def linalg_svdvals(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.linalg.svdvals(m_x), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensordot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensordot(
+    a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2
+) -> torch.Tensor: ...
 
 
 def linalg_tensordot(
@@ -4174,6 +4423,16 @@ def linalg_tensordot(
     return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
 
 
+@overload
+def linalg_tensorinv(
+    a: Quantity[torch.Tensor], ind: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensorinv(a: torch.Tensor | float, ind: int = 2) -> torch.Tensor: ...
+
+
 def linalg_tensorinv(
     a: Quantity[torch.Tensor] | torch.Tensor | float, ind: int = 2
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4183,6 +4442,26 @@ def linalg_tensorinv(
     """
     m_a, u_a = _lift(a)
     return _r.changed(torch.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: torch.Tensor | float, b: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
 
 
 def linalg_tensorsolve(
@@ -4197,6 +4476,18 @@ def linalg_tensorsolve(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.linalg.tensorsolve(m_a, m_b, dims=axes), _r.quotient(u_b, u_a))
+
+
+@overload
+def linalg_trace(
+    x: Quantity[torch.Tensor], offset: int = 0, dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_trace(
+    x: torch.Tensor | float, offset: int = 0, dtype: Any | None = None
+) -> torch.Tensor: ...
 
 
 def linalg_trace(
@@ -4215,6 +4506,22 @@ def linalg_trace(
     )
 
 
+@overload
+def linalg_vdot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vdot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def linalg_vdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4226,6 +4533,24 @@ def linalg_vdot(
     m_a, u_a = _lift(a)
     m_b, u_b = _lift(b)
     return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vecdot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vecdot(
+    a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1
+) -> torch.Tensor: ...
 
 
 def linalg_vecdot(
@@ -4259,6 +4584,18 @@ def linalg_vector_norm(
     return _r.changed(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
 
 
+@overload
+def fft_fft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
+
+
 def fft_fft(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     n: int | None = None,
@@ -4273,6 +4610,24 @@ def fft_fft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.fft.fft(m_a, n=n, dim=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
 
 
 def fft_fft2(
@@ -4307,6 +4662,24 @@ def fft_fftfreq(
     )
 
 
+@overload
+def fft_fftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
 def fft_fftn(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     s: int | tuple[int, ...] | None = None,
@@ -4323,6 +4696,18 @@ def fft_fftn(
     return _r.keep(torch.fft.fftn(m_a, s=s, dim=axes, norm=norm), u_a)
 
 
+@overload
+def fft_fftshift(
+    x: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fftshift(
+    x: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
+
+
 def fft_fftshift(
     x: Quantity[torch.Tensor] | torch.Tensor | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4332,6 +4717,18 @@ def fft_fftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.fft.fftshift(m_x, dim=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
 
 
 def fft_ifft(
@@ -4350,6 +4747,24 @@ def fft_ifft(
     return _r.keep(torch.fft.ifft(m_a, n=n, dim=axis, norm=norm), u_a)
 
 
+@overload
+def fft_ifft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
 def fft_ifft2(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     s: int | tuple[int, ...] | None = None,
@@ -4364,6 +4779,24 @@ def fft_ifft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
 
 
 def fft_ifftn(
@@ -4382,6 +4815,18 @@ def fft_ifftn(
     return _r.keep(torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm), u_a)
 
 
+@overload
+def fft_ifftshift(
+    x: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifftshift(
+    x: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
+
+
 def fft_ifftshift(
     x: Quantity[torch.Tensor] | torch.Tensor | float, axes: int | tuple[int, ...] | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4391,6 +4836,18 @@ def fft_ifftshift(
     """
     m_x, u_x = _lift(x)
     return _r.keep(torch.fft.ifftshift(m_x, dim=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_irfft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
 
 
 def fft_irfft(
@@ -4409,6 +4866,24 @@ def fft_irfft(
     return _r.keep(torch.fft.irfft(m_a, n=n, dim=axis, norm=norm), u_a)
 
 
+@overload
+def fft_irfft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_irfft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
 def fft_irfft2(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     s: int | tuple[int, ...] | None = None,
@@ -4423,6 +4898,24 @@ def fft_irfft2(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_irfftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
 
 
 def fft_irfftn(
@@ -4441,6 +4934,18 @@ def fft_irfftn(
     return _r.keep(torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm), u_a)
 
 
+@overload
+def fft_rfft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_rfft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
+
+
 def fft_rfft(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     n: int | None = None,
@@ -4455,6 +4960,24 @@ def fft_rfft(
     """
     m_a, u_a = _lift(a)
     return _r.keep(torch.fft.rfft(m_a, n=n, dim=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_rfft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
 
 
 def fft_rfft2(
@@ -4487,6 +5010,24 @@ def fft_rfftfreq(
     return _r.changed(
         _compose.torch_frequencies(torch.fft.rfftfreq, n, m_d, _convert.torch_dtype(dtype)), u
     )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_rfftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
 
 
 def fft_rfftn(

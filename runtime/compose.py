@@ -6,6 +6,7 @@ They work on mantissas only; units are handled by the generated code around them
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -122,7 +123,7 @@ def tensorinv(inv: Callable[[Any], Any], a: Any, ind: int) -> Any:
     if ind <= 0:
         raise ValueError(f"tensorinv: ind must be a positive integer, got {ind}")
     rows, cols = tuple(a.shape[:ind]), tuple(a.shape[ind:])
-    n = int(np.prod(rows))
+    n = math.prod(int(k) for k in rows)
     return inv(a.reshape(n, -1)).reshape(cols + rows)
 
 
@@ -133,7 +134,7 @@ def tensorsolve(solve: Callable[[Any, Any], Any], a: Any, b: Any, axes: Any) -> 
         order = [k for k in range(a.ndim) if k not in {ax % a.ndim for ax in axes}]
         a = a.transpose(order + [ax % a.ndim for ax in axes])
     xshape = tuple(a.shape[b.ndim :])
-    n = int(np.prod(b.shape))
+    n = math.prod(int(k) for k in b.shape)
     return solve(a.reshape(n, -1), b.reshape(-1)).reshape(xshape)
 
 

@@ -8,6 +8,7 @@ list fails `make typecheck`. Nothing here runs: importing it costs one class def
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from polyunit.quantity import Quantity
