@@ -301,6 +301,7 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     elif kind == "like":
         wrap = f"_r.like({{}}, u_{args[0]}, _r.create_unit({args[1]}))"
     elif kind == "custom":
+        # A tuple result gets one unit per part: u[i].
         fn, *names = args
         # Quantity arguments go in as (mantissa, unit) pairs and come back converted; Array
         # arguments go in as their (folded) mantissa, options (axis, ...) by value.
@@ -312,7 +313,8 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
             f"m_{n}, u_{n}" if n in quantities else f"m_{n}" if n in arrays else n for n in params
         )
         lines.append(f"{ms}, u = _custom.{fn}({q}, {pairs})")
-        wrap = "_r.changed({}, u)"
+        tuple_result = op.signature.returns.startswith("tuple[")
+        wrap = "_r.changed({}, u[{i}])" if tuple_result else "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering
         raise AssertionError(kind)
     return lines + _return_lines(op.signature.returns, op.signature.result_parts, call, wrap)
@@ -321,13 +323,13 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
 def _return_lines(returns: str, parts: tuple[str, ...], call: str, wrap: str | None) -> list[str]:
     """Give each Quantity part of the result its unit; Array parts come back as they are."""
 
-    def part(kind: str, expr: str) -> str:
-        return wrap.format(expr) if kind == "Quantity" and wrap is not None else expr
+    def part(kind: str, expr: str, i: int = 0) -> str:
+        return wrap.format(expr, i=i) if kind == "Quantity" and wrap is not None else expr
 
     if returns.startswith("list["):
         return [f"return [{part(parts[0], 'r_')} for r_ in {call}]"]
     if returns.startswith("tuple["):
-        items = ", ".join(part(k, f"r_[{i}]") for i, k in enumerate(parts))
+        items = ", ".join(part(k, f"r_[{i}]", i) for i, k in enumerate(parts))
         return [f"r_ = {call}", f"return ({items})"]
     return [f"return {part(parts[0], call)}"]
 
@@ -435,6 +437,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports += [f"from typing import {', '.join(typing_names)}"] if typing_names else []
     imports += list(backend.imports)
     imports += ["from polyunit import convert as _convert"] if "_convert" in used else []
+    imports += ["from polyunit import compose as _compose"] if "_compose" in used else []
     imports += ["from polyunit import custom as _custom"] if "_custom" in used else []
     imports += ["from polyunit import compose as _compose"] if "_compose" in used else []
     imports += ["from polyunit import rules as _r", "from polyunit.quantity import Quantity"]

@@ -271,6 +271,57 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "linalg_cholesky",
+    "linalg_cond",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_dot",
+    "linalg_eig",
+    "linalg_eigh",
+    "linalg_eigvals",
+    "linalg_eigvalsh",
+    "linalg_inner",
+    "linalg_inv",
+    "linalg_kron",
+    "linalg_lstsq",
+    "linalg_matmul",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_matrix_transpose",
+    "linalg_multi_dot",
+    "linalg_norm",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_tensordot",
+    "linalg_tensorinv",
+    "linalg_tensorsolve",
+    "linalg_trace",
+    "linalg_vdot",
+    "linalg_vecdot",
+    "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("cupy", scalars_pass=True)
@@ -2627,7 +2678,7 @@ def histogram(
         "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
     )
     r_ = cp.histogram(m_x, bins=m_bins, range=m_range, weights=m_weights, density=density)
-    return (r_[0], _r.changed(r_[1], u))
+    return (r_[0], _r.changed(r_[1], u[1]))
 
 
 def hsplit(
@@ -5792,3 +5843,1414 @@ def zeros_like(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.like(cp.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+
+
+@overload
+def linalg_cholesky(
+    a: Quantity[cp.ndarray], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_cholesky(
+    a: cp.ndarray | float, upper: bool = False, symmetrize_input: bool = True
+) -> cp.ndarray: ...
+
+
+def linalg_cholesky(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        cp.conj(
+            cp.swapaxes(
+                cp.linalg.cholesky(
+                    (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a
+                ),
+                -1,
+                -2,
+            )
+        )
+        if upper
+        else cp.linalg.cholesky(
+            (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a
+        ),
+        _r.power(u_a, _EXP_1_2),
+    )
+
+
+def linalg_cond(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, p: int | float | str | None = None
+) -> cp.ndarray:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.unsupported("linalg.cond", "cupy", "cupy.linalg has no cond")
+
+
+@overload
+def linalg_cross(
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_cross(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_cross(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> cp.ndarray: ...
+
+
+def linalg_cross(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        cp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), _r.product(u_a, u_b)
+    )
+
+
+@overload
+def linalg_det(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_det(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_det(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.det("det", m_a, u_a)
+    return _r.changed(cp.linalg.det(m_a), u)
+
+
+@overload
+def linalg_diagonal(x: Quantity[cp.ndarray], offset: int = 0) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_diagonal(x: cp.ndarray | float, offset: int = 0) -> cp.ndarray: ...
+
+
+def linalg_diagonal(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_dot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_dot(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_eig(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eig", "cupy", "cupy.linalg has no general (non-Hermitian) eig")
+
+
+def linalg_eigh(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    UPLO: str | None = None,
+    symmetrize_input: bool = True,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = cp.linalg.eigh(
+        (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+        UPLO="L" if UPLO is None else UPLO,
+    )
+    return (_r.keep(r_[0], u_a), r_[1])
+
+
+@overload
+def linalg_eigvals(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_eigvals(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_eigvals(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported(
+        "linalg.eigvals", "cupy", "cupy.linalg has no general (non-Hermitian) eigvals"
+    )
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[cp.ndarray], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: cp.ndarray | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> cp.ndarray: ...
+
+
+def linalg_eigvalsh(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    UPLO: str | None = "L",
+    symmetrize_input: bool = True,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        cp.linalg.eigvalsh(
+            (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+            UPLO="L" if UPLO is None else UPLO,
+        ),
+        u_a,
+    )
+
+
+@overload
+def linalg_inner(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_inner(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_inner(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_inv(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_inv(a: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_inv(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(cp.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_kron(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_kron(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_kron(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_lstsq(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    rcond: float | None = None,
+    numpy_resid: bool = False,
+) -> tuple[
+    Quantity[cp.ndarray] | cp.ndarray,
+    Quantity[cp.ndarray] | cp.ndarray,
+    cp.ndarray,
+    Quantity[cp.ndarray] | cp.ndarray,
+]:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
+    r_ = cp.linalg.lstsq(m_a, m_b, rcond=rcond)
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
+
+
+@overload
+def linalg_matmul(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_matmul(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_matmul(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_matmul(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[cp.ndarray], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: cp.ndarray | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> cp.ndarray: ...
+
+
+def linalg_matrix_norm(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    keepdims: bool = False,
+    ord: int | float | str = "fro",
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
+
+
+def linalg_matrix_power(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, n: int
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(cp.linalg.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+
+
+def linalg_matrix_rank(
+    M: Quantity[cp.ndarray] | cp.ndarray | float,
+    rtol: float | None = None,
+    tol: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    m_M, u_M = (
+        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
+    )
+    m_tol, u_tol = (None, None) if tol is None else _lift(tol)
+    if u_tol is not u_M and tol is not None:
+        m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+    return cp.linalg.matrix_rank(m_M, tol=m_tol)
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_matrix_transpose(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.swapaxes(m_x, -2, -1), u_x)
+
+
+def linalg_multi_dot(
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+
+
+def linalg_norm(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(cp.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
+
+
+@overload
+def linalg_outer(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_outer(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_outer(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[cp.ndarray],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_pinv(
+    a: cp.ndarray | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> cp.ndarray: ...
+
+
+def linalg_pinv(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        cp.linalg.pinv(
+            m_a, rcond=1e-15 if rtol is None and rcond is None else rtol if rcond is None else rcond
+        ),
+        _r.quotient(None, u_a),
+    )
+
+
+def linalg_qr(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "reduced"
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, Quantity[cp.ndarray] | cp.ndarray]:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.qr("qr", m_a, u_a, mode)
+    r_ = cp.linalg.qr(m_a, mode=mode)
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
+
+
+def linalg_slogdet(a: Quantity[cp.ndarray] | cp.ndarray | float) -> tuple[cp.ndarray, cp.ndarray]:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a = _r.fold("slogdet", m_a, u_a, None)
+    r_ = cp.linalg.slogdet(m_a)
+    return (r_[0], r_[1])
+
+
+@overload
+def linalg_solve(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_solve(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_solve(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_solve(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+
+
+def linalg_svd(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+) -> tuple[cp.ndarray, Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
+    r_ = cp.linalg.svd(m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
+    return (r_[0], _r.changed(r_[1], u[1]), r_[2])
+
+
+@overload
+def linalg_svdvals(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_svdvals(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_svdvals(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.linalg.svd(m_x, compute_uv=False), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensordot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
+
+
+def linalg_tensordot(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: int = 2,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_tensorinv(
+    a: Quantity[cp.ndarray], ind: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensorinv(a: cp.ndarray | float, ind: int = 2) -> cp.ndarray: ...
+
+
+def linalg_tensorinv(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, ind: int = 2
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(cp.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: cp.ndarray | float, b: cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
+
+
+def linalg_tensorsolve(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
+
+
+@overload
+def linalg_trace(
+    x: Quantity[cp.ndarray], offset: int = 0, dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def linalg_trace(
+    x: cp.ndarray | float, offset: int = 0, dtype: Any | None = None
+) -> cp.ndarray: ...
+
+
+def linalg_trace(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0, dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vdot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def linalg_vdot(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vecdot(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def linalg_vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
+
+
+def linalg_vecdot(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int = -1,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(cp.sum(cp.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def linalg_vector_norm(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    ord: int | float = 2,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(
+        cp.max(cp.abs(m_x), axis=axis, keepdims=keepdims)
+        if ord == float("inf")
+        else cp.min(cp.abs(m_x), axis=axis, keepdims=keepdims)
+        if ord == -float("inf")
+        else cp.sum(m_x != 0, axis=axis, keepdims=keepdims).astype(cp.abs(m_x).dtype)
+        if ord == 0
+        else cp.sum(cp.abs(m_x) ** ord, axis=axis, keepdims=keepdims) ** (1 / ord),
+        u,
+    )
+
+
+@overload
+def fft_fft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
+
+
+def fft_fft(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_fft2(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.fft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[cp.ndarray] | cp.ndarray | float = 1.0, dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _r.changed(
+        cp.fft.fftfreq(n, m_d) if dtype is None else cp.fft.fftfreq(n, m_d).astype(dtype), u
+    )
+
+
+@overload
+def fft_fftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_fftn(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_fftshift(
+    x: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_fftshift(
+    x: cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
+
+
+def fft_fftshift(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
+
+
+def fft_ifft(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_ifft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_ifft2(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_ifftn(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftshift(
+    x: Quantity[cp.ndarray], axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_ifftshift(
+    x: cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> cp.ndarray: ...
+
+
+def fft_ifftshift(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(cp.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_irfft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
+
+
+def fft_irfft(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_irfft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_irfft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_irfft2(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_irfftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_irfftn(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_rfft(
+    a: Quantity[cp.ndarray], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_rfft(
+    a: cp.ndarray | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> cp.ndarray: ...
+
+
+def fft_rfft(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_rfft2(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_rfft2(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.rfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[cp.ndarray] | cp.ndarray | float = 1.0, dtype: Any | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _r.changed(
+        cp.fft.rfftfreq(n, m_d) if dtype is None else cp.fft.rfftfreq(n, m_d).astype(dtype), u
+    )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[cp.ndarray],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def fft_rfftn(
+    a: cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> cp.ndarray: ...
+
+
+def fft_rfftn(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(cp.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)

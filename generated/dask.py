@@ -9,12 +9,14 @@ from fractions import Fraction
 from typing import Any, overload
 
 import dask.array as da
+import dask.array.fft as da_fft
+import dask.array.linalg as da_linalg
 
 from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
-from polyunit.unit import Unit
+from polyunit.unit import Unit, as_exponent
 
 __all__ = [
     "abs",
@@ -271,6 +273,57 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "linalg_cholesky",
+    "linalg_cond",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_dot",
+    "linalg_eig",
+    "linalg_eigh",
+    "linalg_eigvals",
+    "linalg_eigvalsh",
+    "linalg_inner",
+    "linalg_inv",
+    "linalg_kron",
+    "linalg_lstsq",
+    "linalg_matmul",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_matrix_transpose",
+    "linalg_multi_dot",
+    "linalg_norm",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_tensordot",
+    "linalg_tensorinv",
+    "linalg_tensorsolve",
+    "linalg_trace",
+    "linalg_vdot",
+    "linalg_vecdot",
+    "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("dask", scalars_pass=True)
@@ -2715,7 +2768,7 @@ def histogram(
         weights=m_weights,
         density=density,
     )
-    return (r_[0], _r.changed(r_[1], u))
+    return (r_[0], _r.changed(r_[1], u[1]))
 
 
 def hsplit(
@@ -5796,7 +5849,7 @@ def unique(
         da.unique(m_a)
         if axis is None
         else _compose.refuse(
-            "unique", "dask", "axis", "convert with .to_numpy() for unique slices"
+            "math.unique", "dask", "unique slices along an axis are not implemented"
         ),
         u_a,
     )
@@ -6025,3 +6078,1427 @@ def zeros_like(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.like(da.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+
+
+@overload
+def linalg_cholesky(
+    a: Quantity[da.Array], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_cholesky(
+    a: da.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> da.Array: ...
+
+
+def linalg_cholesky(
+    a: Quantity[da.Array] | da.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        da_linalg.cholesky(
+            (m_a + da.conj(m_a.T)) / 2 if symmetrize_input else m_a, lower=not upper
+        ),
+        _r.power(u_a, _EXP_1_2),
+    )
+
+
+def linalg_cond(
+    x: Quantity[da.Array] | da.Array | float, p: int | float | str | None = None
+) -> da.Array:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return da_linalg.norm(m_x, ord=2 if p is None else p) * da_linalg.norm(
+        da_linalg.inv(_compose.dask_square(m_x)), ord=2 if p is None else p
+    )
+
+
+@overload
+def linalg_cross(
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: da.Array | float,
+    b: da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> da.Array: ...
+
+
+def linalg_cross(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        da.moveaxis(
+            da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [1, 2, 0]]
+            * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [2, 0, 1]]
+            - da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [2, 0, 1]]
+            * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [1, 2, 0]],
+            -1,
+            axisc if axis is None else axis,
+        ),
+        _r.product(u_a, u_b),
+    )
+
+
+@overload
+def linalg_det(a: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_det(a: da.Array | float) -> da.Array: ...
+
+
+def linalg_det(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.det", "dask", "dask.array.linalg has no det")
+
+
+@overload
+def linalg_diagonal(x: Quantity[da.Array], offset: int = 0) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_diagonal(x: da.Array | float, offset: int = 0) -> da.Array: ...
+
+
+def linalg_diagonal(
+    x: Quantity[da.Array] | da.Array | float, offset: int = 0
+) -> Quantity[da.Array] | da.Array:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_dot(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        _r.product(u_a, u_b),
+    )
+
+
+def linalg_eig(
+    a: Quantity[da.Array] | da.Array | float,
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eig", "dask", "dask.array.linalg has no eig")
+
+
+def linalg_eigh(
+    a: Quantity[da.Array] | da.Array | float, UPLO: str | None = None, symmetrize_input: bool = True
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    raise _r.unsupported("linalg.eigh", "dask", "dask.array.linalg has no eigh")
+
+
+@overload
+def linalg_eigvals(a: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_eigvals(a: da.Array | float) -> da.Array: ...
+
+
+def linalg_eigvals(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eigvals", "dask", "dask.array.linalg has no eigvals")
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[da.Array], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: da.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> da.Array: ...
+
+
+def linalg_eigvalsh(
+    a: Quantity[da.Array] | da.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    raise _r.unsupported("linalg.eigvalsh", "dask", "dask.array.linalg has no eigvalsh")
+
+
+@overload
+def linalg_inner(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_inner(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        m_a * m_b
+        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        _r.product(u_a, u_b),
+    )
+
+
+@overload
+def linalg_inv(a: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_inv(a: da.Array | float) -> da.Array: ...
+
+
+def linalg_inv(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(da_linalg.inv(_compose.dask_square(m_a)), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_kron(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_kron(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_kron(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(_compose.kron(da.asarray(m_a), da.asarray(m_b)), _r.product(u_a, u_b))
+
+
+def linalg_lstsq(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    rcond: float | None = None,
+    numpy_resid: bool = False,
+) -> tuple[
+    Quantity[da.Array] | da.Array,
+    Quantity[da.Array] | da.Array,
+    da.Array,
+    Quantity[da.Array] | da.Array,
+]:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
+    r_ = (
+        da_linalg.lstsq(m_a, m_b)
+        if rcond is None
+        else _compose.refuse(
+            "linalg.lstsq", "dask", "dask's QR-based lstsq takes no rcond; leave rcond=None"
+        )
+    )
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
+
+
+@overload
+def linalg_matmul(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_matmul(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_matmul(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_matmul(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(da.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[da.Array], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: da.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> da.Array: ...
+
+
+def linalg_matrix_norm(
+    x: Quantity[da.Array] | da.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[da.Array] | da.Array:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da_linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
+
+
+def linalg_matrix_power(
+    a: Quantity[da.Array] | da.Array | float, n: int
+) -> Quantity[da.Array] | da.Array:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        _compose.matrix_power(
+            da.matmul,
+            _compose.dask_inverse(da),
+            da.broadcast_to(da.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
+
+
+def linalg_matrix_rank(
+    M: Quantity[da.Array] | da.Array | float,
+    rtol: float | None = None,
+    tol: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    m_M, u_M = (
+        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
+    )
+    m_tol, u_tol = (None, None) if tol is None else _lift(tol)
+    if u_tol is not u_M and tol is not None:
+        m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+    return _compose.matrix_rank_svd(da_linalg.svd, m_M.rechunk(-1), rtol, m_tol)
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: da.Array | float) -> da.Array: ...
+
+
+def linalg_matrix_transpose(
+    x: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da.swapaxes(m_x, -2, -1), u_x)
+
+
+def linalg_multi_dot(
+    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+) -> Quantity[da.Array] | da.Array:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(_compose.chain(da.matmul, m_arrays), _r.product_seq(u_arrays))
+
+
+def linalg_norm(
+    x: Quantity[da.Array] | da.Array | float,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[da.Array] | da.Array:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(da_linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
+
+
+@overload
+def linalg_outer(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_outer(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[da.Array],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_pinv(
+    a: da.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> da.Array: ...
+
+
+def linalg_pinv(
+    a: Quantity[da.Array] | da.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        _compose.pinv_svd(da_linalg.svd, m_a.rechunk(-1), rtol if rcond is None else rcond),
+        _r.quotient(None, u_a),
+    )
+
+
+def linalg_qr(
+    a: Quantity[da.Array] | da.Array | float, mode: str = "reduced"
+) -> tuple[Quantity[da.Array] | da.Array, Quantity[da.Array] | da.Array]:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.qr("qr", m_a, u_a, mode)
+    r_ = (
+        da_linalg.qr(m_a)
+        if mode == "reduced"
+        else _compose.refuse("linalg.qr", "dask", "dask computes only mode='reduced'")
+    )
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
+
+
+def linalg_slogdet(a: Quantity[da.Array] | da.Array | float) -> tuple[da.Array, da.Array]:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    raise _r.unsupported("linalg.slogdet", "dask", "dask.array.linalg has no slogdet")
+
+
+@overload
+def linalg_solve(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_solve(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_solve(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_solve(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(_compose.dask_solve(da, m_a, m_b), _r.quotient(u_b, u_a))
+
+
+def linalg_svd(
+    x: Quantity[da.Array] | da.Array | float,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+) -> tuple[da.Array, Quantity[da.Array] | da.Array, da.Array]:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
+    r_ = (
+        da_linalg.svd(m_x, full_matrices=False)
+        if not full_matrices or m_x.shape[-1] == m_x.shape[-2]
+        else _compose.refuse(
+            "linalg.svd",
+            "dask",
+            "dask computes only the reduced SVD of a non-square matrix; pass full_matrices=False",
+        )
+    )
+    return (r_[0], _r.changed(r_[1], u[1]), r_[2])
+
+
+@overload
+def linalg_svdvals(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_svdvals(x: da.Array | float) -> da.Array: ...
+
+
+def linalg_svdvals(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da_linalg.svd(m_x, full_matrices=False)[1], u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensordot(
+    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
+
+
+def linalg_tensordot(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axes: int = 2,
+) -> Quantity[da.Array] | da.Array:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_tensorinv(a: Quantity[da.Array], ind: int = 2) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensorinv(a: da.Array | float, ind: int = 2) -> da.Array: ...
+
+
+def linalg_tensorinv(
+    a: Quantity[da.Array] | da.Array | float, ind: int = 2
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        _compose.tensorinv(_compose.dask_inverse(da), m_a, ind), _r.quotient(None, u_a)
+    )
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: da.Array | float, b: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: da.Array | float, b: da.Array | float, axes: int | tuple[int, ...] | None = None
+) -> da.Array: ...
+
+
+def linalg_tensorsolve(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        _compose.tensorsolve(_compose.dask_solver(da), m_a, m_b, axes), _r.quotient(u_b, u_a)
+    )
+
+
+@overload
+def linalg_trace(
+    x: Quantity[da.Array], offset: int = 0, dtype: Any | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def linalg_trace(x: da.Array | float, offset: int = 0, dtype: Any | None = None) -> da.Array: ...
+
+
+def linalg_trace(
+    x: Quantity[da.Array] | da.Array | float, offset: int = 0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+
+
+def linalg_vdot(
+    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vecdot(
+    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def linalg_vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
+
+
+def linalg_vecdot(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axis: int = -1,
+) -> Quantity[da.Array] | da.Array:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def linalg_vector_norm(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    ord: int | float = 2,
+) -> Quantity[da.Array] | da.Array:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(
+        da.max(da.abs(m_x), axis=axis, keepdims=keepdims)
+        if ord == float("inf")
+        else da.min(da.abs(m_x), axis=axis, keepdims=keepdims)
+        if ord == -float("inf")
+        else da.sum(m_x != 0, axis=axis, keepdims=keepdims).astype(da.abs(m_x).dtype)
+        if ord == 0
+        else da.sum(da.abs(m_x) ** ord, axis=axis, keepdims=keepdims) ** (1 / ord),
+        u,
+    )
+
+
+@overload
+def fft_fft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
+
+
+def fft_fft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.fft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_fft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.fft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[da.Array] | da.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _r.changed(
+        da_fft.fftfreq(n, m_d) if dtype is None else da_fft.fftfreq(n, m_d).astype(dtype), u
+    )
+
+
+@overload
+def fft_fftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_fftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        da_fft.fftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )
+
+
+@overload
+def fft_fftshift(
+    x: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_fftshift(x: da.Array | float, axes: int | tuple[int, ...] | None = None) -> da.Array: ...
+
+
+def fft_fftshift(
+    x: Quantity[da.Array] | da.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da_fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
+
+
+def fft_ifft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.ifft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_ifft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_ifft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.ifft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_ifftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        da_fft.ifftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )
+
+
+@overload
+def fft_ifftshift(
+    x: Quantity[da.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_ifftshift(x: da.Array | float, axes: int | tuple[int, ...] | None = None) -> da.Array: ...
+
+
+def fft_ifftshift(
+    x: Quantity[da.Array] | da.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(da_fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_irfft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
+
+
+def fft_irfft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.irfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_irfft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_irfft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_irfft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.irfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_irfftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_irfftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        da_fft.irfftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )
+
+
+@overload
+def fft_rfft(
+    a: Quantity[da.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_rfft(
+    a: da.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> da.Array: ...
+
+
+def fft_rfft(
+    a: Quantity[da.Array] | da.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.rfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_rfft2(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_rfft2(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(da_fft.rfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[da.Array] | da.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _r.changed(
+        da_fft.rfftfreq(n, m_d) if dtype is None else da_fft.rfftfreq(n, m_d).astype(dtype), u
+    )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[da.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def fft_rfftn(
+    a: da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> da.Array: ...
+
+
+def fft_rfftn(
+    a: Quantity[da.Array] | da.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        da_fft.rfftn(
+            _compose.whole_axes(m_a, axes, s),
+            s=s,
+            axes=_compose.fft_axes(m_a.ndim, axes, s),
+            norm=norm,
+        ),
+        u_a,
+    )

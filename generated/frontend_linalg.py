@@ -3,4 +3,388 @@
 
 from __future__ import annotations
 
-__all__ = []
+from typing import Any
+
+from polyunit.backend import _TYPE_MODULE
+from polyunit.dispatch import pick as _pick
+from polyunit.dispatch import pick1 as _pick1
+from polyunit.dispatch import pick2 as _pick2
+from polyunit.quantity import Quantity as _Quantity
+
+__all__ = [
+    "cholesky",
+    "cond",
+    "cross",
+    "det",
+    "diagonal",
+    "dot",
+    "eig",
+    "eigh",
+    "eigvals",
+    "eigvalsh",
+    "inner",
+    "inv",
+    "kron",
+    "lstsq",
+    "matmul",
+    "matrix_norm",
+    "matrix_power",
+    "matrix_rank",
+    "matrix_transpose",
+    "multi_dot",
+    "norm",
+    "outer",
+    "pinv",
+    "qr",
+    "slogdet",
+    "solve",
+    "svd",
+    "svdvals",
+    "tensordot",
+    "tensorinv",
+    "tensorsolve",
+    "trace",
+    "vdot",
+    "vecdot",
+    "vector_norm",
+]
+
+
+def cholesky(a: Any, upper: bool = False, symmetrize_input: bool = True) -> Any:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_cholesky(a, upper, symmetrize_input)
+
+
+def cond(x: Any, p: int | float | str | None = None) -> Any:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_cond(x, p)
+
+
+def cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+) -> Any:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_cross(a, b, axisa, axisb, axisc, axis)
+
+
+def det(a: Any) -> Any:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_det(a)
+
+
+def diagonal(x: Any, offset: int = 0) -> Any:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_diagonal(x, offset)
+
+
+def dot(a: Any, b: Any) -> Any:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_dot(a, b)
+
+
+def eig(a: Any) -> Any:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_eig(a)
+
+
+def eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_eigh(a, UPLO, symmetrize_input)
+
+
+def eigvals(a: Any) -> Any:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_eigvals(a)
+
+
+def eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bool = True) -> Any:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_eigvalsh(a, UPLO, symmetrize_input)
+
+
+def inner(a: Any, b: Any) -> Any:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_inner(a, b)
+
+
+def inv(a: Any) -> Any:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_inv(a)
+
+
+def kron(a: Any, b: Any) -> Any:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_kron(a, b)
+
+
+def lstsq(a: Any, b: Any, rcond: float | None = None, numpy_resid: bool = False) -> Any:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    return _pick2(a, b).linalg_lstsq(a, b, rcond, numpy_resid)
+
+
+def matmul(a: Any, b: Any) -> Any:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_matmul(a, b)
+
+
+def matrix_norm(x: Any, keepdims: bool = False, ord: int | float | str = "fro") -> Any:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_matrix_norm(x, keepdims, ord)
+
+
+def matrix_power(a: Any, n: int) -> Any:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_matrix_power(a, n)
+
+
+def matrix_rank(M: Any, rtol: float | None = None, tol: Any = None) -> Any:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    return _pick2(M, tol).linalg_matrix_rank(M, rtol, tol)
+
+
+def matrix_transpose(x: Any) -> Any:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_matrix_transpose(x)
+
+
+def multi_dot(arrays: Any) -> Any:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    return _pick(*arrays).linalg_multi_dot(arrays)
+
+
+def norm(
+    x: Any,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Any:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_norm(x, ord, axis, keepdims)
+
+
+def outer(a: Any, b: Any) -> Any:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_outer(a, b)
+
+
+def pinv(
+    a: Any, rtol: float | None = None, hermitian: bool = False, rcond: float | None = None
+) -> Any:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_pinv(a, rtol, hermitian, rcond)
+
+
+def qr(a: Any, mode: str = "reduced") -> Any:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_qr(a, mode)
+
+
+def slogdet(a: Any) -> Any:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_slogdet(a)
+
+
+def solve(a: Any, b: Any) -> Any:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_solve(a, b)
+
+
+def svd(
+    x: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+) -> Any:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_svd(x, full_matrices, compute_uv, hermitian)
+
+
+def svdvals(x: Any) -> Any:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_svdvals(x)
+
+
+def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_tensordot(a, b, axes)
+
+
+def tensorinv(a: Any, ind: int = 2) -> Any:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).linalg_tensorinv(a, ind)
+
+
+def tensorsolve(a: Any, b: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_tensorsolve(a, b, axes)
+
+
+def trace(x: Any, offset: int = 0, dtype: Any | None = None) -> Any:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_trace(x, offset, dtype)
+
+
+def vdot(a: Any, b: Any) -> Any:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_vdot(a, b)
+
+
+def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).linalg_vecdot(a, b, axis)
+
+
+def vector_norm(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ord: int | float = 2
+) -> Any:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).linalg_vector_norm(x, axis, keepdims, ord)

@@ -272,6 +272,57 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "linalg_cholesky",
+    "linalg_cond",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_dot",
+    "linalg_eig",
+    "linalg_eigh",
+    "linalg_eigvals",
+    "linalg_eigvalsh",
+    "linalg_inner",
+    "linalg_inv",
+    "linalg_kron",
+    "linalg_lstsq",
+    "linalg_matmul",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_matrix_transpose",
+    "linalg_multi_dot",
+    "linalg_norm",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_tensordot",
+    "linalg_tensorinv",
+    "linalg_tensorsolve",
+    "linalg_trace",
+    "linalg_vdot",
+    "linalg_vecdot",
+    "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("jax", scalars_pass=True)
@@ -2605,7 +2656,7 @@ def histogram(
         "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
     )
     r_ = jnp.histogram(m_x, bins=m_bins, range=m_range, weights=m_weights, density=density)
-    return (r_[0], _r.changed(r_[1], u))
+    return (r_[0], _r.changed(r_[1], u[1]))
 
 
 def hsplit(
@@ -5738,3 +5789,1374 @@ def zeros_like(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.like(jnp.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
+
+
+@overload
+def linalg_cholesky(
+    a: Quantity[jax.Array], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_cholesky(
+    a: jax.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> jax.Array: ...
+
+
+def linalg_cholesky(
+    a: Quantity[jax.Array] | jax.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[jax.Array] | jax.Array:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        jnp.linalg.cholesky(m_a, upper=upper, symmetrize_input=symmetrize_input),
+        _r.power(u_a, _EXP_1_2),
+    )
+
+
+def linalg_cond(
+    x: Quantity[jax.Array] | jax.Array | float, p: int | float | str | None = None
+) -> jax.Array:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return jnp.linalg.cond(m_x, p=p)
+
+
+@overload
+def linalg_cross(
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> jax.Array: ...
+
+
+def linalg_cross(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        jnp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), _r.product(u_a, u_b)
+    )
+
+
+@overload
+def linalg_det(a: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_det(a: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_det(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.det("det", m_a, u_a)
+    return _r.changed(jnp.linalg.det(m_a), u)
+
+
+@overload
+def linalg_diagonal(x: Quantity[jax.Array], offset: int = 0) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_diagonal(x: jax.Array | float, offset: int = 0) -> jax.Array: ...
+
+
+def linalg_diagonal(
+    x: Quantity[jax.Array] | jax.Array | float, offset: int = 0
+) -> Quantity[jax.Array] | jax.Array:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.linalg.diagonal(m_x, offset=offset), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_dot(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.dot(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_eig(
+    a: Quantity[jax.Array] | jax.Array | float,
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array]:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = jnp.linalg.eig(m_a)
+    return (_r.keep(r_[0], u_a), r_[1])
+
+
+def linalg_eigh(
+    a: Quantity[jax.Array] | jax.Array | float,
+    UPLO: str | None = None,
+    symmetrize_input: bool = True,
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array]:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = jnp.linalg.eigh(m_a, UPLO=UPLO, symmetrize_input=symmetrize_input)
+    return (_r.keep(r_[0], u_a), r_[1])
+
+
+@overload
+def linalg_eigvals(a: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_eigvals(a: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_eigvals(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.linalg.eigvals(m_a), u_a)
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[jax.Array], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: jax.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> jax.Array: ...
+
+
+def linalg_eigvalsh(
+    a: Quantity[jax.Array] | jax.Array | float,
+    UPLO: str | None = "L",
+    symmetrize_input: bool = True,
+) -> Quantity[jax.Array] | jax.Array:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.linalg.eigvalsh(m_a, UPLO=UPLO, symmetrize_input=symmetrize_input), u_a)
+
+
+@overload
+def linalg_inner(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_inner(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_inner(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_inv(a: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_inv(a: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_inv(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(jnp.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_kron(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_kron(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_kron(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_lstsq(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    rcond: float | None = None,
+    numpy_resid: bool = False,
+) -> tuple[
+    Quantity[jax.Array] | jax.Array,
+    Quantity[jax.Array] | jax.Array,
+    jax.Array,
+    Quantity[jax.Array] | jax.Array,
+]:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
+    r_ = jnp.linalg.lstsq(m_a, m_b, rcond=rcond, numpy_resid=numpy_resid)
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
+
+
+@overload
+def linalg_matmul(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_matmul(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_matmul(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_matmul(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[jax.Array], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: jax.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> jax.Array: ...
+
+
+def linalg_matrix_norm(
+    x: Quantity[jax.Array] | jax.Array | float,
+    keepdims: bool = False,
+    ord: int | float | str = "fro",
+) -> Quantity[jax.Array] | jax.Array:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.linalg.matrix_norm(m_x, keepdims=keepdims, ord=ord), u_x)
+
+
+def linalg_matrix_power(
+    a: Quantity[jax.Array] | jax.Array | float, n: int
+) -> Quantity[jax.Array] | jax.Array:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(jnp.linalg.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+
+
+def linalg_matrix_rank(
+    M: Quantity[jax.Array] | jax.Array | float,
+    rtol: float | None = None,
+    tol: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    m_M, u_M = (
+        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
+    )
+    m_tol, u_tol = (None, None) if tol is None else _lift(tol)
+    if u_tol is not u_M and tol is not None:
+        m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+    return jnp.linalg.matrix_rank(m_M, rtol=rtol, tol=m_tol)
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_matrix_transpose(
+    x: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.linalg.matrix_transpose(m_x), u_x)
+
+
+def linalg_multi_dot(
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+) -> Quantity[jax.Array] | jax.Array:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(jnp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+
+
+def linalg_norm(
+    x: Quantity[jax.Array] | jax.Array | float,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[jax.Array] | jax.Array:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(jnp.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
+
+
+@overload
+def linalg_outer(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_outer(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_outer(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.outer(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[jax.Array],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_pinv(
+    a: jax.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> jax.Array: ...
+
+
+def linalg_pinv(
+    a: Quantity[jax.Array] | jax.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        jnp.linalg.pinv(m_a, rtol=rtol if rcond is None else rcond, hermitian=hermitian),
+        _r.quotient(None, u_a),
+    )
+
+
+def linalg_qr(
+    a: Quantity[jax.Array] | jax.Array | float, mode: str = "reduced"
+) -> tuple[Quantity[jax.Array] | jax.Array, Quantity[jax.Array] | jax.Array]:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.qr("qr", m_a, u_a, mode)
+    r_ = jnp.linalg.qr(m_a, mode=mode)
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
+
+
+def linalg_slogdet(a: Quantity[jax.Array] | jax.Array | float) -> tuple[jax.Array, jax.Array]:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a = _r.fold("slogdet", m_a, u_a, None)
+    r_ = jnp.linalg.slogdet(m_a)
+    return (r_[0], r_[1])
+
+
+@overload
+def linalg_solve(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_solve(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_solve(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_solve(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+
+
+def linalg_svd(
+    x: Quantity[jax.Array] | jax.Array | float,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array, jax.Array]:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
+    r_ = jnp.linalg.svd(
+        m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian
+    )
+    return (r_[0], _r.changed(r_[1], u[1]), r_[2])
+
+
+@overload
+def linalg_svdvals(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_svdvals(x: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_svdvals(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.linalg.svdvals(m_x), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensordot(
+    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
+
+
+def linalg_tensordot(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: int = 2,
+) -> Quantity[jax.Array] | jax.Array:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_tensorinv(a: Quantity[jax.Array], ind: int = 2) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensorinv(a: jax.Array | float, ind: int = 2) -> jax.Array: ...
+
+
+def linalg_tensorinv(
+    a: Quantity[jax.Array] | jax.Array | float, ind: int = 2
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(jnp.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: jax.Array | float, b: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: jax.Array | float, b: jax.Array | float, axes: int | tuple[int, ...] | None = None
+) -> jax.Array: ...
+
+
+def linalg_tensorsolve(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
+
+
+@overload
+def linalg_trace(
+    x: Quantity[jax.Array], offset: int = 0, dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def linalg_trace(x: jax.Array | float, offset: int = 0, dtype: Any | None = None) -> jax.Array: ...
+
+
+def linalg_trace(
+    x: Quantity[jax.Array] | jax.Array | float, offset: int = 0, dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.linalg.trace(m_x, offset=offset, dtype=dtype), u_x)
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vdot(
+    a: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+
+
+def linalg_vdot(
+    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.vdot(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vecdot(
+    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def linalg_vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
+
+
+def linalg_vecdot(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    axis: int = -1,
+) -> Quantity[jax.Array] | jax.Array:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(jnp.linalg.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+
+
+def linalg_vector_norm(
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    ord: int | float = 2,
+) -> Quantity[jax.Array] | jax.Array:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(jnp.linalg.vector_norm(m_x, axis=axis, keepdims=keepdims, ord=ord), u)
+
+
+@overload
+def fft_fft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
+
+
+def fft_fft(
+    a: Quantity[jax.Array] | jax.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_fft2(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.fft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[jax.Array] | jax.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _r.changed(jnp.fft.fftfreq(n, m_d, dtype=dtype), u)
+
+
+@overload
+def fft_fftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_fftn(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_fftshift(
+    x: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_fftshift(x: jax.Array | float, axes: int | tuple[int, ...] | None = None) -> jax.Array: ...
+
+
+def fft_fftshift(
+    x: Quantity[jax.Array] | jax.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.fft.fftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
+
+
+def fft_ifft(
+    a: Quantity[jax.Array] | jax.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_ifft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_ifft2(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_ifftn(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftshift(
+    x: Quantity[jax.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_ifftshift(x: jax.Array | float, axes: int | tuple[int, ...] | None = None) -> jax.Array: ...
+
+
+def fft_ifftshift(
+    x: Quantity[jax.Array] | jax.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jnp.fft.ifftshift(m_x, axes=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_irfft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
+
+
+def fft_irfft(
+    a: Quantity[jax.Array] | jax.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_irfft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_irfft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_irfft2(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_irfftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_irfftn(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+@overload
+def fft_rfft(
+    a: Quantity[jax.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_rfft(
+    a: jax.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> jax.Array: ...
+
+
+def fft_rfft(
+    a: Quantity[jax.Array] | jax.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_rfft2(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_rfft2(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.rfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[jax.Array] | jax.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _r.changed(jnp.fft.rfftfreq(n, m_d, dtype=dtype), u)
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[jax.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def fft_rfftn(
+    a: jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> jax.Array: ...
+
+
+def fft_rfftn(
+    a: Quantity[jax.Array] | jax.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(jnp.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)

@@ -271,6 +271,57 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "linalg_cholesky",
+    "linalg_cond",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_dot",
+    "linalg_eig",
+    "linalg_eigh",
+    "linalg_eigvals",
+    "linalg_eigvalsh",
+    "linalg_inner",
+    "linalg_inv",
+    "linalg_kron",
+    "linalg_lstsq",
+    "linalg_matmul",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_matrix_transpose",
+    "linalg_multi_dot",
+    "linalg_norm",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_tensordot",
+    "linalg_tensorinv",
+    "linalg_tensorsolve",
+    "linalg_trace",
+    "linalg_vdot",
+    "linalg_vecdot",
+    "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("ndonnx", scalars_pass=True)
@@ -2844,7 +2895,7 @@ def histogram(
             )
         ]
     ][0]
-    return (r_[0], _r.changed(r_[1], u))
+    return (r_[0], _r.changed(r_[1], u[1]))
 
 
 def hsplit(
@@ -6030,7 +6081,7 @@ def unique(
         ndx.sort(ndx.unique_values(ndx.reshape(m_a, (-1,))))
         if axis is None
         else _compose.refuse(
-            "unique", "ndonnx", "axis", "convert with .to_numpy() for unique slices"
+            "math.unique", "ndonnx", "unique slices along an axis are not implemented"
         ),
         u_a,
     )
@@ -6282,3 +6333,1161 @@ def zeros_like(
         u_a,
         _r.create_unit(unit),
     )
+
+
+@overload
+def linalg_cholesky(
+    a: Quantity[ndx.Array], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_cholesky(
+    a: ndx.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> ndx.Array: ...
+
+
+def linalg_cholesky(
+    a: Quantity[ndx.Array] | ndx.Array | float, upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    raise _r.unsupported("linalg.cholesky", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_cond(
+    x: Quantity[ndx.Array] | ndx.Array | float, p: int | float | str | None = None
+) -> ndx.Array:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.unsupported("linalg.cond", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_cross(
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_cross(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> ndx.Array: ...
+
+
+def linalg_cross(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.cross", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_det(a: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_det(a: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_det(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.det", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_diagonal(x: Quantity[ndx.Array], offset: int = 0) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_diagonal(x: ndx.Array | float, offset: int = 0) -> ndx.Array: ...
+
+
+def linalg_diagonal(
+    x: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("linalg.diagonal", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_dot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_dot(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.dot", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_eig(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eig", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_eigh(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    UPLO: str | None = None,
+    symmetrize_input: bool = True,
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    raise _r.unsupported("linalg.eigh", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_eigvals(a: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_eigvals(a: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_eigvals(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    raise _r.unsupported("linalg.eigvals", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[ndx.Array], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: ndx.Array | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> ndx.Array: ...
+
+
+def linalg_eigvalsh(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    UPLO: str | None = "L",
+    symmetrize_input: bool = True,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    raise _r.unsupported("linalg.eigvalsh", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_inner(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_inner(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_inner(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.inner", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_inv(a: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_inv(a: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_inv(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.inv", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_kron(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_kron(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_kron(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_kron(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.kron", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_lstsq(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    rcond: float | None = None,
+    numpy_resid: bool = False,
+) -> tuple[
+    Quantity[ndx.Array] | ndx.Array,
+    Quantity[ndx.Array] | ndx.Array,
+    ndx.Array,
+    Quantity[ndx.Array] | ndx.Array,
+]:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    raise _r.unsupported("linalg.lstsq", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_matmul(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_matmul(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_matmul(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_matmul(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.matmul", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[ndx.Array], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: ndx.Array | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> ndx.Array: ...
+
+
+def linalg_matrix_norm(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    keepdims: bool = False,
+    ord: int | float | str = "fro",
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("linalg.matrix_norm", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_matrix_power(
+    a: Quantity[ndx.Array] | ndx.Array | float, n: int
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.matrix_power", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_matrix_rank(
+    M: Quantity[ndx.Array] | ndx.Array | float,
+    rtol: float | None = None,
+    tol: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    raise _r.unsupported("linalg.matrix_rank", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_matrix_transpose(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported(
+        "linalg.matrix_transpose", "ndonnx", "ndonnx implements no linalg extension"
+    )
+
+
+def linalg_multi_dot(
+    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float],
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.multi_dot", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_norm(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    raise _r.unsupported("linalg.norm", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_outer(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_outer(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_outer(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.outer", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[ndx.Array],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_pinv(
+    a: ndx.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> ndx.Array: ...
+
+
+def linalg_pinv(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    raise _r.unsupported("linalg.pinv", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_qr(
+    a: Quantity[ndx.Array] | ndx.Array | float, mode: str = "reduced"
+) -> tuple[Quantity[ndx.Array] | ndx.Array, Quantity[ndx.Array] | ndx.Array]:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    raise _r.unsupported("linalg.qr", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_slogdet(a: Quantity[ndx.Array] | ndx.Array | float) -> tuple[ndx.Array, ndx.Array]:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    raise _r.unsupported("linalg.slogdet", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_solve(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_solve(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_solve(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_solve(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.solve", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_svd(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+) -> tuple[ndx.Array, Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    raise _r.unsupported("linalg.svd", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_svdvals(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_svdvals(x: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_svdvals(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("linalg.svdvals", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensordot(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
+
+
+def linalg_tensordot(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: int = 2,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.tensordot", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_tensorinv(a: Quantity[ndx.Array], ind: int = 2) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensorinv(a: ndx.Array | float, ind: int = 2) -> ndx.Array: ...
+
+
+def linalg_tensorinv(
+    a: Quantity[ndx.Array] | ndx.Array | float, ind: int = 2
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.tensorinv", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: ndx.Array | float, b: ndx.Array | float, axes: int | tuple[int, ...] | None = None
+) -> ndx.Array: ...
+
+
+def linalg_tensorsolve(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.tensorsolve", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_trace(
+    x: Quantity[ndx.Array], offset: int = 0, dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def linalg_trace(x: ndx.Array | float, offset: int = 0, dtype: Any | None = None) -> ndx.Array: ...
+
+
+def linalg_trace(
+    x: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0, dtype: Any | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("linalg.trace", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vdot(
+    a: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+
+
+def linalg_vdot(
+    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.vdot", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vecdot(
+    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def linalg_vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
+
+
+def linalg_vecdot(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int = -1,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    raise _r.unsupported("linalg.vecdot", "ndonnx", "ndonnx implements no linalg extension")
+
+
+def linalg_vector_norm(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    ord: int | float = 2,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    raise _r.unsupported("linalg.vector_norm", "ndonnx", "ndonnx implements no linalg extension")
+
+
+@overload
+def fft_fft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
+
+
+def fft_fft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.fft", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_fft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_fft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.fft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[ndx.Array] | ndx.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    raise _r.unsupported("fft.fftfreq", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_fftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_fftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.fftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_fftshift(
+    x: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_fftshift(x: ndx.Array | float, axes: int | tuple[int, ...] | None = None) -> ndx.Array: ...
+
+
+def fft_fftshift(
+    x: Quantity[ndx.Array] | ndx.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("fft.fftshift", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_ifft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
+
+
+def fft_ifft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.ifft", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_ifft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_ifft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.ifft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_ifftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.ifftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_ifftshift(
+    x: Quantity[ndx.Array], axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_ifftshift(x: ndx.Array | float, axes: int | tuple[int, ...] | None = None) -> ndx.Array: ...
+
+
+def fft_ifftshift(
+    x: Quantity[ndx.Array] | ndx.Array | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.unsupported("fft.ifftshift", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_irfft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_irfft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
+
+
+def fft_irfft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.irfft", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_irfft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_irfft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_irfft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.irfft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_irfftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_irfftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.irfftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_rfft(
+    a: Quantity[ndx.Array], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_rfft(
+    a: ndx.Array | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> ndx.Array: ...
+
+
+def fft_rfft(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.rfft", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_rfft2(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_rfft2(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.rfft2", "ndonnx", "ndonnx has no FFT functions")
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[ndx.Array] | ndx.Array | float = 1.0, dtype: Any | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    raise _r.unsupported("fft.rfftfreq", "ndonnx", "ndonnx has no FFT functions")
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[ndx.Array],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def fft_rfftn(
+    a: ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> ndx.Array: ...
+
+
+def fft_rfftn(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    raise _r.unsupported("fft.rfftn", "ndonnx", "ndonnx has no FFT functions")

@@ -1576,6 +1576,502 @@ class Ops(Protocol[A]):
         unit: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
+    @overload
+    def linalg_cholesky(
+        self, a: Quantity[A], upper: bool = False, symmetrize_input: bool = True
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_cholesky(
+        self, a: A | float, upper: bool = False, symmetrize_input: bool = True
+    ) -> A: ...
+
+    def linalg_cond(self, x: Quantity[A] | A | float, p: int | float | str | None = None) -> A: ...
+
+    @overload
+    def linalg_cross(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_cross(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_cross(
+        self,
+        a: A | float,
+        b: A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> A: ...
+
+    @overload
+    def linalg_det(self, a: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_det(self, a: A | float) -> A: ...
+
+    @overload
+    def linalg_diagonal(self, x: Quantity[A], offset: int = 0) -> Quantity[A]: ...
+
+    @overload
+    def linalg_diagonal(self, x: A | float, offset: int = 0) -> A: ...
+
+    @overload
+    def linalg_dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_dot(self, a: A | float, b: A | float) -> A: ...
+
+    def linalg_eig(self, a: Quantity[A] | A | float) -> tuple[Quantity[A] | A, A]: ...
+
+    def linalg_eigh(
+        self, a: Quantity[A] | A | float, UPLO: str | None = None, symmetrize_input: bool = True
+    ) -> tuple[Quantity[A] | A, A]: ...
+
+    @overload
+    def linalg_eigvals(self, a: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def linalg_eigvals(self, a: A | float) -> A: ...
+
+    @overload
+    def linalg_eigvalsh(
+        self, a: Quantity[A], UPLO: str | None = "L", symmetrize_input: bool = True
+    ) -> Quantity[A]: ...
+
+    @overload
+    def linalg_eigvalsh(
+        self, a: A | float, UPLO: str | None = "L", symmetrize_input: bool = True
+    ) -> A: ...
+
+    @overload
+    def linalg_inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_inner(self, a: A | float, b: A | float) -> A: ...
+
+    @overload
+    def linalg_inv(self, a: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_inv(self, a: A | float) -> A: ...
+
+    @overload
+    def linalg_kron(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_kron(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_kron(self, a: A | float, b: A | float) -> A: ...
+
+    def linalg_lstsq(
+        self,
+        a: Quantity[A] | A | float,
+        b: Quantity[A] | A | float,
+        rcond: float | None = None,
+        numpy_resid: bool = False,
+    ) -> tuple[Quantity[A] | A, Quantity[A] | A, A, Quantity[A] | A]: ...
+
+    @overload
+    def linalg_matmul(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_matmul(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_matmul(self, a: A | float, b: A | float) -> A: ...
+
+    @overload
+    def linalg_matrix_norm(
+        self, x: Quantity[A], keepdims: bool = False, ord: int | float | str = "fro"
+    ) -> Quantity[A]: ...
+
+    @overload
+    def linalg_matrix_norm(
+        self, x: A | float, keepdims: bool = False, ord: int | float | str = "fro"
+    ) -> A: ...
+
+    def linalg_matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
+
+    def linalg_matrix_rank(
+        self,
+        M: Quantity[A] | A | float,
+        rtol: float | None = None,
+        tol: Quantity[A] | A | float | None = None,
+    ) -> A: ...
+
+    @overload
+    def linalg_matrix_transpose(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def linalg_matrix_transpose(self, x: A | float) -> A: ...
+
+    def linalg_multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+
+    def linalg_norm(
+        self,
+        x: Quantity[A] | A | float,
+        ord: int | float | str | None = None,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_outer(self, a: A | float, b: A | float) -> A: ...
+
+    @overload
+    def linalg_pinv(
+        self,
+        a: Quantity[A],
+        rtol: float | None = None,
+        hermitian: bool = False,
+        rcond: float | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_pinv(
+        self,
+        a: A | float,
+        rtol: float | None = None,
+        hermitian: bool = False,
+        rcond: float | None = None,
+    ) -> A: ...
+
+    def linalg_qr(
+        self, a: Quantity[A] | A | float, mode: str = "reduced"
+    ) -> tuple[Quantity[A] | A, Quantity[A] | A]: ...
+
+    def linalg_slogdet(self, a: Quantity[A] | A | float) -> tuple[A, A]: ...
+
+    @overload
+    def linalg_solve(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_solve(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_solve(self, a: A | float, b: A | float) -> A: ...
+
+    def linalg_svd(
+        self,
+        x: Quantity[A] | A | float,
+        full_matrices: bool = True,
+        compute_uv: bool = True,
+        hermitian: bool = False,
+    ) -> tuple[A, Quantity[A] | A, A]: ...
+
+    @overload
+    def linalg_svdvals(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def linalg_svdvals(self, x: A | float) -> A: ...
+
+    @overload
+    def linalg_tensordot(
+        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+
+    @overload
+    def linalg_tensorinv(self, a: Quantity[A], ind: int = 2) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_tensorinv(self, a: A | float, ind: int = 2) -> A: ...
+
+    @overload
+    def linalg_tensorsolve(
+        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int | tuple[int, ...] | None = None
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_tensorsolve(
+        self, a: A | float, b: Quantity[A], axes: int | tuple[int, ...] | None = None
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_tensorsolve(
+        self, a: A | float, b: A | float, axes: int | tuple[int, ...] | None = None
+    ) -> A: ...
+
+    @overload
+    def linalg_trace(
+        self, x: Quantity[A], offset: int = 0, dtype: Any | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def linalg_trace(self, x: A | float, offset: int = 0, dtype: Any | None = None) -> A: ...
+
+    @overload
+    def linalg_vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vdot(self, a: A | float, b: A | float) -> A: ...
+
+    @overload
+    def linalg_vecdot(
+        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+
+    def linalg_vector_norm(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        ord: int | float = 2,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def fft_fft(
+        self, a: Quantity[A], n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_fft(
+        self, a: A | float, n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> A: ...
+
+    @overload
+    def fft_fft2(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_fft2(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> A: ...
+
+    def fft_fftfreq(
+        self, n: int, d: Quantity[A] | A | float = 1.0, dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def fft_fftn(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_fftn(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> A: ...
+
+    @overload
+    def fft_fftshift(
+        self, x: Quantity[A], axes: int | tuple[int, ...] | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_fftshift(self, x: A | float, axes: int | tuple[int, ...] | None = None) -> A: ...
+
+    @overload
+    def fft_ifft(
+        self, a: Quantity[A], n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_ifft(
+        self, a: A | float, n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> A: ...
+
+    @overload
+    def fft_ifft2(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_ifft2(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> A: ...
+
+    @overload
+    def fft_ifftn(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_ifftn(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> A: ...
+
+    @overload
+    def fft_ifftshift(
+        self, x: Quantity[A], axes: int | tuple[int, ...] | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_ifftshift(self, x: A | float, axes: int | tuple[int, ...] | None = None) -> A: ...
+
+    @overload
+    def fft_irfft(
+        self, a: Quantity[A], n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_irfft(
+        self, a: A | float, n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> A: ...
+
+    @overload
+    def fft_irfft2(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_irfft2(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> A: ...
+
+    @overload
+    def fft_irfftn(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_irfftn(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> A: ...
+
+    @overload
+    def fft_rfft(
+        self, a: Quantity[A], n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_rfft(
+        self, a: A | float, n: int | None = None, axis: int = -1, norm: str | None = None
+    ) -> A: ...
+
+    @overload
+    def fft_rfft2(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_rfft2(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] = (-2, -1),
+        norm: str | None = None,
+    ) -> A: ...
+
+    def fft_rfftfreq(
+        self, n: int, d: Quantity[A] | A | float = 1.0, dtype: Any | None = None
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def fft_rfftn(
+        self,
+        a: Quantity[A],
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def fft_rfftn(
+        self,
+        a: A | float,
+        s: int | tuple[int, ...] | None = None,
+        axes: int | tuple[int, ...] | None = None,
+        norm: str | None = None,
+    ) -> A: ...
+
 
 class MathOps(Protocol[A]):
     """The ops of polyunit.math, as the front end names them."""

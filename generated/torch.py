@@ -272,6 +272,57 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "linalg_cholesky",
+    "linalg_cond",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_dot",
+    "linalg_eig",
+    "linalg_eigh",
+    "linalg_eigvals",
+    "linalg_eigvalsh",
+    "linalg_inner",
+    "linalg_inv",
+    "linalg_kron",
+    "linalg_lstsq",
+    "linalg_matmul",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_matrix_transpose",
+    "linalg_multi_dot",
+    "linalg_norm",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_tensordot",
+    "linalg_tensorinv",
+    "linalg_tensorsolve",
+    "linalg_trace",
+    "linalg_vdot",
+    "linalg_vecdot",
+    "linalg_vector_norm",
+    "fft_fft",
+    "fft_fft2",
+    "fft_fftfreq",
+    "fft_fftn",
+    "fft_fftshift",
+    "fft_ifft",
+    "fft_ifft2",
+    "fft_ifftn",
+    "fft_ifftshift",
+    "fft_irfft",
+    "fft_irfft2",
+    "fft_irfftn",
+    "fft_rfft",
+    "fft_rfft2",
+    "fft_rfftfreq",
+    "fft_rfftn",
 ]
 
 _lift = _r.make_lift("torch", scalars_pass=False)
@@ -1183,7 +1234,7 @@ def concatenate(
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     return _r.keep(
         torch.cat(
-            [torch.as_tensor(t).reshape(-1) for t in m_arrays] if axis is None else m_arrays,
+            [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
             dim=0 if axis is None else axis,
         ).to(_convert.torch_dtype(dtype)),
         u_,
@@ -2838,7 +2889,7 @@ def histogram(
         weight=m_weights,
         density=False if density is None else density,
     )
-    return (r_[0], _r.changed(r_[1], u))
+    return (r_[0], _r.changed(r_[1], u[1]))
 
 
 def hsplit(
@@ -6348,3 +6399,1439 @@ def zeros_like(
         u_a,
         _r.create_unit(unit),
     )
+
+
+@overload
+def linalg_cholesky(
+    a: Quantity[torch.Tensor], upper: bool = False, symmetrize_input: bool = True
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_cholesky(
+    a: torch.Tensor | float, upper: bool = False, symmetrize_input: bool = True
+) -> torch.Tensor: ...
+
+
+def linalg_cholesky(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    upper: bool = False,
+    symmetrize_input: bool = True,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cholesky factor L (or U = L^H when `upper`) of a Hermitian positive-definite matrix.
+
+    Unit rule: The result's unit is the unit of `a` to the power 1/2; a dimensionless result is a plain array.
+
+    Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        torch.linalg.cholesky((m_a + m_a.mH) / 2 if symmetrize_input else m_a, upper=upper),
+        _r.power(u_a, _EXP_1_2),
+    )
+
+
+def linalg_cond(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, p: int | float | str | None = None
+) -> torch.Tensor:
+    """Condition number of a matrix in the norm `p` (the 2-norm by default).
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return torch.linalg.cond(m_x, p=p)
+
+
+@overload
+def linalg_cross(
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_cross(
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_cross(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> torch.Tensor: ...
+
+
+def linalg_cross(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cross product of 3-element (or 2-element) vectors, with numpy's axis arguments.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        torch.movedim(
+            torch.linalg.cross(
+                *torch.broadcast_tensors(
+                    torch.movedim(m_a, axisa if axis is None else axis, -1),
+                    torch.movedim(m_b, axisb if axis is None else axis, -1),
+                ),
+                dim=-1,
+            ),
+            -1,
+            axisc if axis is None else axis,
+        ),
+        _r.product(u_a, u_b),
+    )
+
+
+@overload
+def linalg_det(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_det(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_det(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Determinant of a square matrix (or a stack of them).
+
+    Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.det("det", m_a, u_a)
+    return _r.changed(torch.linalg.det(m_a), u)
+
+
+@overload
+def linalg_diagonal(x: Quantity[torch.Tensor], offset: int = 0) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_diagonal(x: torch.Tensor | float, offset: int = 0) -> torch.Tensor: ...
+
+
+def linalg_diagonal(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, offset: int = 0
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Diagonal of the matrices in the last two axes, with the given offset.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.linalg.diagonal(m_x, offset=offset), u_x)
+
+
+@overload
+def linalg_dot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_dot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_dot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Dot product (the last axis of `a` with the second-to-last of `b`).
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        m_a * m_b
+        if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.tensordot(
+            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        ),
+        _r.product(u_a, u_b),
+    )
+
+
+def linalg_eig(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """Eigenvalues (in the unit of `a`) and right eigenvectors (plain) of a square matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = torch.linalg.eig(m_a)
+    return (_r.keep(r_[0], u_a), r_[1])
+
+
+def linalg_eigh(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    UPLO: str | None = None,
+    symmetrize_input: bool = True,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """Eigenvalues (in the unit of `a`) and eigenvectors (plain) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = torch.linalg.eigh(
+        (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
+    )
+    return (_r.keep(r_[0], u_a), r_[1])
+
+
+@overload
+def linalg_eigvals(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_eigvals(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_eigvals(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Eigenvalues of a square matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The eigenvalues of a real matrix come back complex.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.linalg.eigvals(m_a), u_a)
+
+
+@overload
+def linalg_eigvalsh(
+    a: Quantity[torch.Tensor], UPLO: str | None = "L", symmetrize_input: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_eigvalsh(
+    a: torch.Tensor | float, UPLO: str | None = "L", symmetrize_input: bool = True
+) -> torch.Tensor: ...
+
+
+def linalg_eigvalsh(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    UPLO: str | None = "L",
+    symmetrize_input: bool = True,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Eigenvalues of a Hermitian matrix, in the unit of `a`.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        torch.linalg.eigvalsh(
+            (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
+        ),
+        u_a,
+    )
+
+
+@overload
+def linalg_inner(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_inner(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_inner(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inner product over the last axes of both arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_inv(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_inv(a: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_inv(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse of a square matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(torch.linalg.inv(m_a), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_kron(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_kron(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_kron(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_kron(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Kronecker product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
+
+
+def linalg_lstsq(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    rcond: float | None = None,
+    numpy_resid: bool = False,
+) -> tuple[
+    Quantity[torch.Tensor] | torch.Tensor,
+    Quantity[torch.Tensor] | torch.Tensor,
+    torch.Tensor,
+    Quantity[torch.Tensor] | torch.Tensor,
+]:
+    """Least-squares solution of a @ x = b, with residuals, rank and singular values of `a`.
+
+    Unit rule: The solution is in unit(b) / unit(a), the residuals in unit(b) squared, the rank is plain and the singular values are in the unit of `a`.
+
+    Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
+    r_ = _compose.torch_lstsq(torch, m_a, m_b, rcond)
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
+
+
+@overload
+def linalg_matmul(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_matmul(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_matmul(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_matmul(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Matrix product of two arrays.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_matrix_norm(
+    x: Quantity[torch.Tensor], keepdims: bool = False, ord: int | float | str = "fro"
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_matrix_norm(
+    x: torch.Tensor | float, keepdims: bool = False, ord: int | float | str = "fro"
+) -> torch.Tensor: ...
+
+
+def linalg_matrix_norm(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    keepdims: bool = False,
+    ord: int | float | str = "fro",
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Matrix norm over the last two axes (Frobenius by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.linalg.matrix_norm(m_x, keepdim=keepdims, ord=ord), u_x)
+
+
+def linalg_matrix_power(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, n: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Square matrix raised to the integer power `n`.
+
+    Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(torch.linalg.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
+
+
+def linalg_matrix_rank(
+    M: Quantity[torch.Tensor] | torch.Tensor | float,
+    rtol: float | None = None,
+    tol: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor:
+    """Rank of a matrix, the number of singular values above the tolerance.
+
+    Unit rule: The other operands (`tol`) need the dimension of `M` and are converted to its unit; the result is a plain array.
+
+    Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
+    """
+    m_M, u_M = (
+        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
+    )
+    m_tol, u_tol = (None, None) if tol is None else _lift(tol)
+    if u_tol is not u_M and tol is not None:
+        m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+    return torch.linalg.matrix_rank(m_M, atol=m_tol, rtol=rtol)
+
+
+@overload
+def linalg_matrix_transpose(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_matrix_transpose(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_matrix_transpose(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Transpose of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.transpose(m_x, -2, -1), u_x)
+
+
+def linalg_multi_dot(
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
+
+    Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
+    """
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+
+
+def linalg_norm(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Matrix or vector norm (Frobenius / 2-norm by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
+
+
+@overload
+def linalg_outer(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_outer(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_outer(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Outer product of the two arrays, both flattened.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_pinv(
+    a: Quantity[torch.Tensor],
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_pinv(
+    a: torch.Tensor | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> torch.Tensor: ...
+
+
+def linalg_pinv(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    rtol: float | None = None,
+    hermitian: bool = False,
+    rcond: float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Moore-Penrose pseudo-inverse of a matrix.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+
+    Note: `rcond` is the older name of `rtol`; give at most one.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        torch.linalg.pinv(m_a, rtol=rtol if rcond is None else rcond, hermitian=hermitian),
+        _r.quotient(None, u_a),
+    )
+
+
+def linalg_qr(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "reduced"
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """QR decomposition (Q, R); R carries the unit of `a` and Q is plain.
+
+    Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
+
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.qr("qr", m_a, u_a, mode)
+    r_ = _compose.torch_qr_raw(torch, m_a) if mode == "raw" else torch.linalg.qr(m_a, mode=mode)
+    return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
+
+
+def linalg_slogdet(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sign and natural log of the absolute value of the determinant.
+
+    Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a = _r.fold("slogdet", m_a, u_a, None)
+    r_ = torch.linalg.slogdet(m_a)
+    return (r_[0], r_[1])
+
+
+@overload
+def linalg_solve(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_solve(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_solve(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_solve(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Solution x of a @ x = b for a square, non-singular `a`.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+
+
+def linalg_svd(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
+
+    Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
+
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
+    r_ = torch.linalg.svd(m_x, full_matrices=full_matrices)
+    return (r_[0], _r.changed(r_[1], u[1]), r_[2])
+
+
+@overload
+def linalg_svdvals(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_svdvals(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_svdvals(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Singular values of a matrix, in the unit of `x`.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.linalg.svdvals(m_x), u_x)
+
+
+@overload
+def linalg_tensordot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensordot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensordot(
+    a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2
+) -> torch.Tensor: ...
+
+
+def linalg_tensordot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: int = 2,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_tensorinv(
+    a: Quantity[torch.Tensor], ind: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensorinv(a: torch.Tensor | float, ind: int = 2) -> torch.Tensor: ...
+
+
+def linalg_tensorinv(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, ind: int = 2
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse of a tensor with respect to the tensordot over its first `ind` axes.
+
+    Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(torch.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
+
+
+@overload
+def linalg_tensorsolve(
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_tensorsolve(
+    a: torch.Tensor | float, b: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
+
+
+def linalg_tensorsolve(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Solution x of tensordot(a, x, x.ndim) = b.
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.linalg.tensorsolve(m_a, m_b, dims=axes), _r.quotient(u_b, u_a))
+
+
+@overload
+def linalg_trace(
+    x: Quantity[torch.Tensor], offset: int = 0, dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def linalg_trace(
+    x: torch.Tensor | float, offset: int = 0, dtype: Any | None = None
+) -> torch.Tensor: ...
+
+
+def linalg_trace(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, offset: int = 0, dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sum along the diagonals of the matrices in the last two axes.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        torch.diagonal(m_x, offset=offset, dim1=-2, dim2=-1).sum(
+            -1, dtype=_convert.torch_dtype(dtype)
+        ),
+        u_x,
+    )
+
+
+@overload
+def linalg_vdot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vdot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def linalg_vdot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Dot product of the flattened arrays, conjugating the first.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+
+
+@overload
+def linalg_vecdot(
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vecdot(
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def linalg_vecdot(
+    a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1
+) -> torch.Tensor: ...
+
+
+def linalg_vecdot(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Vector dot product along an axis, conjugating the first argument.
+
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+
+
+def linalg_vector_norm(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    ord: int | float = 2,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Vector norm over the given axes (all of them, flattened, by default).
+
+    Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
+
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
+
+
+@overload
+def fft_fft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
+
+
+def fft_fft(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.fft(m_a, n=n, dim=axis, norm=norm), u_a)
+
+
+@overload
+def fft_fft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_fft2(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.fft2(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+def fft_fftfreq(
+    n: int, d: Quantity[torch.Tensor] | torch.Tensor | float = 1.0, dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sample frequencies of a DFT of length n with sample spacing d.
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _r.changed(
+        _compose.torch_frequencies(torch.fft.fftfreq, n, m_d, _convert.torch_dtype(dtype)), u
+    )
+
+
+@overload
+def fft_fftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_fftn(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.fftn(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_fftshift(
+    x: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_fftshift(
+    x: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
+
+
+def fft_fftshift(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Move the zero-frequency term to the centre of the given axes (all by default).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.fft.fftshift(m_x, dim=axes), u_x)
+
+
+@overload
+def fft_ifft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
+
+
+def fft_ifft(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse discrete Fourier transform along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.ifft(m_a, n=n, dim=axis, norm=norm), u_a)
+
+
+@overload
+def fft_ifft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_ifft2(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse discrete Fourier transform over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_ifftn(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse discrete Fourier transform over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_ifftshift(
+    x: Quantity[torch.Tensor], axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_ifftshift(
+    x: torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> torch.Tensor: ...
+
+
+def fft_ifftshift(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, axes: int | tuple[int, ...] | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse of fftshift.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(torch.fft.ifftshift(m_x, dim=axes), u_x)
+
+
+@overload
+def fft_irfft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_irfft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
+
+
+def fft_irfft(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse of rfft, a real output from the non-negative frequency half along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.irfft(m_a, n=n, dim=axis, norm=norm), u_a)
+
+
+@overload
+def fft_irfft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_irfft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_irfft2(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse of rfft, a real output from the non-negative frequency half over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_irfftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_irfftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_irfftn(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Inverse of rfft, a real output from the non-negative frequency half over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+@overload
+def fft_rfft(
+    a: Quantity[torch.Tensor], n: int | None = None, axis: int = -1, norm: str | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_rfft(
+    a: torch.Tensor | float, n: int | None = None, axis: int = -1, norm: str | None = None
+) -> torch.Tensor: ...
+
+
+def fft_rfft(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    n: int | None = None,
+    axis: int = -1,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete Fourier transform of real input (non-negative frequencies only) along one axis.
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.rfft(m_a, n=n, dim=axis, norm=norm), u_a)
+
+
+@overload
+def fft_rfft2(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_rfft2(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_rfft2(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over two axes (the last two by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.rfft2(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+def fft_rfftfreq(
+    n: int, d: Quantity[torch.Tensor] | torch.Tensor | float = 1.0, dtype: Any | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sample frequencies of an rfft of length n with sample spacing d (non-negative only).
+
+    Unit rule: The result is in one over the unit of `d`, named in hertz for a time spacing (s gives Hz, ms gives kHz); a plain `d` gives a plain result.
+
+    Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
+    """
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _r.changed(
+        _compose.torch_frequencies(torch.fft.rfftfreq, n, m_d, _convert.torch_dtype(dtype)), u
+    )
+
+
+@overload
+def fft_rfftn(
+    a: Quantity[torch.Tensor],
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def fft_rfftn(
+    a: torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> torch.Tensor: ...
+
+
+def fft_rfftn(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Discrete Fourier transform of real input (non-negative frequencies only) over several axes (all, or the last len(s), by default).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm), u_a)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -102,12 +103,14 @@ class Rule:
     args: tuple[str | Fraction, ...]
     keywords: Mapping[str, str]
 
+    values: tuple[str, ...] = ()  # custom: plain parameters the function takes by value
+
     @property
     def operands(self) -> tuple[str, ...]:
         """The parameter names the rule applies to (custom: without the function name)."""
         names = [a for a in self.args if isinstance(a, str)]
         if self.kind == "custom":
-            names = names[1:]
+            names = [n for n in names[1:] if n not in self.values]
         if self.kind == "create":
             names = []
         if self.kind in ("power", "like"):
@@ -168,6 +171,12 @@ def parse_rule(text: str) -> Rule:
 
 SIGS: dict[str, Signature] = {op: parse_signature(manifest.SIGNATURES[op]) for op in manifest.OPS}
 RULES: dict[str, Rule] = {op: parse_rule(manifest.RULES[op]) for op in manifest.OPS}
+for _op, _rule in RULES.items():  # a custom function takes non-operand parameters by value
+    if _rule.kind == "custom":
+        _vals = tuple(
+            a for a in _rule.args[1:] if isinstance(a, str) and not SIGS[_op].param(a).is_operand
+        )
+        RULES[_op] = Rule(_rule.kind, _rule.args, _rule.keywords, _vals)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +207,7 @@ class Special:
     exponent: Any = 2  # power(x, y): the plain scalar exponent given as y
     rtol: float = 1e-10
     # custom rules: expectation, called with (mantissas, units, rule operands, plain arguments)
-    custom: Callable[..., tuple[Any, Any]] | None = None
+    custom: Callable[..., Any] | None = None
     units: Mapping[str, Any] = field(default_factory=dict)  # operand -> unit (None: plain)
     grad: Mapping[str, Any] = field(default_factory=dict)  # plain arguments for torch gradcheck
     grad_skip: str | None = None  # why torch gradcheck does not apply at this op's sample
@@ -524,10 +533,19 @@ class Case:
             assert special.custom is not None, (
                 f"{self.op}: custom rule without an expectation in SPECIAL"
             )
-            ref, unit = special.custom(m, units, rule.operands, self.plain)
-            if not self.sig.returns.startswith(("tuple[", "list[")):
-                return [_fold(ref, unit, True)]
-            return self._parts(list(ref), unit, True)  # ref holds every part
+            if len(inspect.signature(special.custom).parameters) == 4:
+                # (mantissas, units, operands, plain) -> (ref, unit); ref holds every part
+                ref, unit = special.custom(m, units, rule.operands, self.plain)
+                if not self.sig.returns.startswith(("tuple[", "list[")):
+                    return [_fold(ref, unit, True)]
+                return self._parts(list(ref), unit, True)
+            # (mantissas and plain arguments, units, operands) -> (ref, unit), or for a tuple
+            # result a list of (reference, unit) pairs, one per part
+            expected = special.custom({**self.plain, **m}, units, rule.operands)
+            if self.sig.returns.startswith("tuple["):
+                return [_fold(np.asarray(r), un, True) for r, un in expected]
+            ref, unit = expected
+            return [_fold(ref, unit, True)]
         else:
             raise AssertionError(f"{self.op}: unknown rule kind {kind}")
         for name, elements in self.sequences.items():
@@ -796,7 +814,7 @@ def backend_of(value: Any) -> str | None:
 
 def to_numpy(m: Any) -> Any:
     if hasattr(m, "detach"):
-        return m.detach().cpu().numpy()
+        return m.detach().cpu().resolve_conj().numpy()  # ifft gives a lazily conjugated view
     return np.asarray(m)
 
 

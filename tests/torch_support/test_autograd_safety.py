@@ -34,6 +34,20 @@ ALLOWED: dict[tuple[str, str], tuple[set[str], str]] = {
         "converts only arrays of ANOTHER library (numpy data, Python numbers) onto torch; a torch "
         "tensor never reaches it, and a graph-carrying tensor converted away raises BackendError",
     ),
+    ("runtime/custom.py", "_uniform_count"): (
+        {"np", "to_numpy_array"},
+        "counts the elements a `where` or NaN mask selects (it fixes the unit's exponent); the "
+        "boolean mask carries no gradient and the values never leave torch",
+    ),
+    ("runtime/custom.py", "prod"): (
+        {"np", "to_numpy_array"},
+        "reads only the `where` mask to count the multiplied elements (the unit's exponent)",
+    ),
+    ("runtime/custom.py", "nanprod"): (
+        {"np", "to_numpy_array"},
+        "reads which values are NaN (and the `where` mask) to count the multiplied elements; "
+        "the product itself is computed by torch on the original tensor",
+    ),
     ("runtime/torch_interop.py", "move"): (
         {"np"},
         "only recognises numpy dtype objects given to q.to(dtype); no array goes through numpy",

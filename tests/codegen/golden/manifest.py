@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "e202c1cec4ecffe3f3eed0327c9fd1e89b5c99867ed6b088a7c2899e77303d11"
+SPEC_DIGEST: Final = "8a5715a599912278792b15339d7cc8e507e695813d63e19f9930c0679b67d0dd"
 
 BACKENDS: Final = (
     "numpy",
