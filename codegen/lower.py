@@ -26,6 +26,7 @@ _TYPES = {
     "Axis": "int | tuple[int, ...]",
     "Shape": "int | tuple[int, ...]",
     "DType": "Any",
+    "Any": "Any",  # a structure passed to the library as it is (dimension numbers, callables)
     "None": "None",
 }
 _RESULT_PART = {"Quantity": "Quantity[{A}] | {A}", "Array": "{A}"}
@@ -244,8 +245,11 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         wrap = f"_r.like({{}}, u_{args[0]}, _r.create_unit({args[1]}))"
     elif kind == "custom":
         fn, *names = args
-        ms = ", ".join(f"m_{n}" for n in names)
-        pairs = ", ".join(f"m_{n}, u_{n}" for n in names)
+        # Operands go in as (mantissa, unit) pairs and come back as mantissas; other
+        # parameters (a `unit_to_scale`) go in as they are.
+        operand = {p.name for p in op.signature.params if p.is_operand}
+        ms = ", ".join(f"m_{n}" for n in names if n in operand)
+        pairs = ", ".join(f"m_{n}, u_{n}" if n in operand else str(n) for n in names)
         lines.append(f"{ms}, u = _custom.{fn}({q}, {pairs})")
         wrap = "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering

@@ -97,8 +97,11 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     for key, _ in rule.keywords:
         if key not in allowed_kw:
             report(where, f"{label}: rule {rule.kind} takes no keyword {key!r}")
+    # custom functions may also take plain parameters (a `unit_to_scale`), passed as they are
     quantity_args: list[RuleArg] = (
-        args[:1] if rule.kind in ("power", "like") else ([] if rule.kind == "create" else args)
+        args[:1]
+        if rule.kind in ("power", "like")
+        else ([] if rule.kind in ("create", "custom") else args)
     )
     for qarg in quantity_args:
         param = sig.param(str(qarg))

@@ -33,7 +33,7 @@ from polyunit.unit import UNITLESS, Unit
 __version__ = "0.1.0"
 
 
-_LAZY = frozenset({"math", "linalg", "fft", "lax"})
+_LAZY = frozenset({"math", "linalg", "fft", "lax", "sparse"})
 
 
 def __getattr__(name: str) -> Any:

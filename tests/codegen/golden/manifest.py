@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "bf0796626fb15391007b0a42b536fe7dc2480f74406bf0d19f9242b4dfd3578c"
+SPEC_DIGEST: Final = "4b010dcc3e277210f886ca01aca033090bbe895942dad6eaf7238ba735eff562"
 
 BACKENDS: Final = (
     "numpy",
