@@ -124,7 +124,7 @@ class SparseMatrix:
     def transpose(self) -> Any:
         """The transposed matrix (CSR becomes CSC and back), unit unchanged."""
         t = self._mat.T
-        return _WRAP[type(t)](t, self.unit)
+        return _wrap(t, self.unit)
 
     @property
     def T(self) -> Any:  # noqa: N802 - the numpy name
