@@ -373,13 +373,13 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
             Function(op.name, params, "Any", docstring(op, kinds[op.rule.kind], None), body)
         )
     imports: tuple[str, ...] = ("from __future__ import annotations",)
+    bodies = "\n".join(line for f in functions for line in f.body)
     if functions:
-        imports += (
-            "from typing import Any",
-            "from polyunit.backend import default_backend as _default",
-            "from polyunit.backend import module as _module",
-            "from polyunit.backend import select as _select",
-        )
+        imports += ("from typing import Any", "from polyunit.backend import module as _module")
+    if "_default()" in bodies:
+        imports += ("from polyunit.backend import default_backend as _default",)
+    if "_select(" in bodies:
+        imports += ("from polyunit.backend import select as _select",)
     used = _used(functions)
     if "Unit" in used:
         imports += ("from polyunit.unit import Unit",)

@@ -29,11 +29,42 @@ from polyunit.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
 from polyunit.errors import BackendError, DimensionMismatchError, PolyunitError, UnitMismatchError
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
+from polyunit.utilities import (
+    CustomArray,
+    add_standard_unit,
+    array_with_unit,
+    assign_units,
+    celsius2kelvin,
+    enable_matplotlib_support,
+    fahrenheit2kelvin,
+    get_dim_for_display,
+    has_same_unit,
+    have_same_dim,
+    is_scalar_type,
+    is_unit_equal_math,
+    kelvin2celsius,
+    kelvin2fahrenheit,
+    maybe_custom_array,
+    maybe_custom_array_tree,
+    parse_unit,
+    split_mantissa_unit,
+    unit_scale_align_to_first,
+)
 
 __version__ = "0.1.0"
+__version_info__ = (0, 1, 0)
+
+# The reference library's long names of some constants.
+avogadro_constant = avogadro  # noqa: F405
+boltzmann_constant = boltzmann  # noqa: F405
+electric_constant = electric  # noqa: F405
+faraday_constant = faraday  # noqa: F405
+gas_constant = gas  # noqa: F405
+magnetic_constant = magnetic  # noqa: F405
+molar_mass_constant = molar_mass  # noqa: F405
 
 
-_LAZY = frozenset({"math", "linalg", "fft", "lax", "sparse"})
+_LAZY = frozenset({"math", "linalg", "fft", "lax", "constants", "typing", "sparse"})
 
 
 def __getattr__(name: str) -> Any:

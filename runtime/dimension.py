@@ -74,6 +74,21 @@ class Dimension:
         p = Fraction(power)
         return Dimension(*(a * p for a in self._exponents))
 
+    @property
+    def dim(self) -> Dimension:
+        """The dimension itself (so `x.dim` works on units, quantities and dimensions alike)."""
+        return self
+
+    @property
+    def hash(self) -> int:
+        return hash(self)
+
+    def __copy__(self) -> Dimension:
+        return self  # interned and immutable
+
+    def __deepcopy__(self, memodict: dict[int, object]) -> Dimension:
+        return self
+
     def __eq__(self, other: object) -> bool:
         return self is other
 

@@ -13,6 +13,7 @@ from polyunit.backends.methods import QuantityMethods
 from polyunit.convert import convert_array, to_numpy_array
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import BackendError, DimensionMismatchError
+from polyunit.members import QuantityMembers
 from polyunit.unit import UNITLESS, Unit
 
 A = TypeVar("A")
@@ -71,7 +72,7 @@ def describe(v: object) -> str:
     return f"a plain array of shape {tuple(getattr(v, 'shape', ()))} (dimensionless)"
 
 
-class Quantity(QuantityMethods, Generic[A]):
+class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     """An array of values in one physical unit.
 
     `Quantity(mantissa, unit=u.meter)` keeps `mantissa` on its own array library (numpy, jax,

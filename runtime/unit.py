@@ -243,6 +243,101 @@ class Unit:
             Unit._factor_cache[key] = hit
         return hit
 
+    # -- the reference library's members -----------------------------------------------------
+    @property
+    def magnitude(self) -> float:
+        """The size of the unit in SI base units: `factor * base ** exp10` (mV: 0.001)."""
+        return self.scale
+
+    @property
+    def base(self) -> float:
+        """The base of the decimal exponent (always 10)."""
+        return 10.0
+
+    @property
+    def is_fullname(self) -> bool:
+        """Whether the unit has a long name distinct from its symbol (metre vs m)."""
+        return self.name != self.dispname
+
+    @property
+    def should_display_unit(self) -> bool:
+        """False for the unit "1", whose quantities print as plain numbers."""
+        return not self.is_unitless
+
+    def has_same_base(self, other: Unit) -> bool:
+        """Whether both decimal exponents use the same base (always: polyunit uses 10)."""
+        return isinstance(other, Unit)
+
+    def has_same_magnitude(self, other: Unit) -> bool:
+        """Whether both units are the same size (whatever their dimensions)."""
+        return self.scale == other.scale
+
+    def reverse(self) -> Unit:
+        """One over this unit."""
+        return self**-1
+
+    def factorless(self) -> Unit:
+        """This unit without its non-decimal factor: inch (2.54 cm) -> cm; others unchanged."""
+        if self.factor == 1:
+            return self
+        named = [u for u in Unit._interned.values() if u._key == (self.dim, self.exp10, 1)]
+        if named:
+            return min(named, key=lambda u: (len(u.dispname), u.dispname))
+        return Unit(self.dim, self.exp10, 1, dispname=f"10^{self.exp10} {self.dim}")
+
+    @staticmethod
+    def create_scaled_unit(baseunit: Unit, scalefactor: str) -> Unit:
+        """`baseunit` with an SI prefix: create_scaled_unit(meter, "k") is km."""
+        exp = _PREFIXES.get(scalefactor)
+        if exp is None:
+            raise ValueError(f"unknown SI prefix {scalefactor!r}; use one of {' '.join(_PREFIXES)}")
+        return Unit(
+            baseunit.dim,
+            baseunit.exp10 + exp,
+            baseunit.factor,
+            name=scalefactor + baseunit.name,
+            dispname=scalefactor + baseunit.dispname,
+        )
+
+    def copy(self) -> Unit:
+        """Units are immutable and interned: the copy is the unit itself."""
+        return self
+
+    def __copy__(self) -> Unit:
+        return self
+
+    def __deepcopy__(self, memodict: dict[int, Any]) -> Unit:
+        return self
+
+    def __abs__(self) -> Unit:
+        return self
+
+    def _no_arithmetic(self, other: object, op: str) -> Any:
+        raise TypeError(
+            f"units cannot be combined with {op} ({self.dispname} {op} {other!r}); "
+            f"make quantities first, e.g. 1 * u.meter {op} 2 * u.cmeter"
+        )
+
+    def __add__(self, other: object) -> Any:
+        return self._no_arithmetic(other, "+")
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> Any:
+        return self._no_arithmetic(other, "-")
+
+    __rsub__ = __sub__
+
+    def __mod__(self, other: object) -> Any:
+        return self._no_arithmetic(other, "%")
+
+    __rmod__ = __mod__
+
+    def __floordiv__(self, other: object) -> Any:
+        return self._no_arithmetic(other, "//")
+
+    __rfloordiv__ = __floordiv__
+
     # -- comparison, hashing, pickling -----------------------------------------------------
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Unit) and self._key == other._key)
@@ -264,6 +359,13 @@ class Unit:
 
     def __repr__(self) -> str:
         return f'Unit("{self.dispname}")'
+
+
+# SI prefix symbol -> decimal exponent (create_scaled_unit).
+_PREFIXES = {
+    "Y": 24, "Z": 21, "E": 18, "P": 15, "T": 12, "G": 9, "M": 6, "k": 3, "h": 2, "da": 1,
+    "d": -1, "c": -2, "m": -3, "u": -6, "n": -9, "p": -12, "f": -15, "a": -18, "z": -21, "y": -24,
+}  # fmt: skip
 
 
 def _unpickle_unit(

@@ -66,6 +66,11 @@ class Param:
         return self.base == "Array"
 
     @property
+    def is_sequence(self) -> bool:
+        """A `Quantities` parameter: a list of operands, tested as `name[0]`, `name[1]`, ..."""
+        return self.base == "Quantities"
+
+    @property
     def is_operand(self) -> bool:
         return self.is_quantity or self.is_array
 
@@ -405,6 +410,18 @@ class Case:
     special: Special
     operands: dict[str, Operand]
     plain: dict[str, Any]  # plain parameters given explicitly (unit arguments included)
+    sequences: dict[str, list[str]] = field(default_factory=dict)  # name -> its element operands
+
+    def expand(self, names: tuple[str, ...]) -> list[str]:
+        """Operand names with each sequence parameter replaced by its elements."""
+        return [e for n in names for e in self.sequences.get(n, [n])]
+
+    def _value(self, name: str, backend: str, mantissas: Mapping[str, Any] | None) -> Any:
+        if mantissas is not None and name in mantissas:
+            unit = self.operands[name].unit
+            m = mantissas[name]
+            return m if unit is None else u.Quantity(m, unit=unit)
+        return materialize(self.operands[name], backend)
 
     # -- calling ----------------------------------------------------------------------------
     def call_args(
@@ -417,12 +434,11 @@ class Case:
         kwargs: dict[str, Any] = {}
         positional = True
         for p in self.sig.params:
-            if mantissas is not None and p.name in mantissas:
-                unit = self.operands[p.name].unit
-                m = mantissas[p.name]
-                value: Any = m if unit is None else u.Quantity(m, unit=unit)
+            value: Any
+            if p.name in self.sequences:
+                value = [self._value(e, backend, mantissas) for e in self.sequences[p.name]]
             elif p.name in self.operands:
-                value = materialize(self.operands[p.name], backend)
+                value = self._value(p.name, backend, mantissas)
             elif p.name in self.plain:
                 value = self.plain[p.name]
             else:
@@ -439,30 +455,37 @@ class Case:
         return bool(self.operands)
 
     # -- expectation ------------------------------------------------------------------------
-    def expected(self) -> tuple[Any, Any, bool]:
-        """(reference values, expected unit, plain): plain means the result is no Quantity."""
+    def expected(self) -> list[tuple[Any, Any, bool]]:
+        """Per part of the result: (reference values, expected unit, plain), plain meaning the
+        part is no Quantity. One part unless the op returns a tuple or a list."""
         rule, special = self.rule, self.special
         kind = rule.kind
+        operands = tuple(self.expand(rule.operands))
         m = {
             name: np.asarray(o.mantissa) if not o.python else o.mantissa
             for name, o in self.operands.items()
         }
         units = {name: o.unit for name, o in self.operands.items()}
-        first = rule.operands[0] if rule.operands else None
+        first = operands[0] if operands else None
         changed = False  # the dimensionless-outcome rule applies (runtime/rules.py `changed`)
         unit: Any = None
         if kind in ("keep", "consistent", "compare"):
             ux = units[first]
-            for name in rule.operands[1:]:
+            for name in operands[1:]:
                 m[name] = m[name] * (units[name].scale / ux.scale)
             unit = None if kind == "compare" else ux
         elif kind == "dimensionless":
             target = self.plain.get(rule.keywords.get("unit_to_scale", ""), None)
-            for name in rule.operands:
+            for name in operands:
                 scale = 1.0 if units[name] is None else units[name].scale
                 m[name] = m[name] * (scale / (1.0 if target is None else target.scale))
         elif kind == "strip":
             pass
+        elif kind == "product" and self.sequences:
+            unit = units[operands[0]]
+            for name in operands[1:]:
+                unit = unit * units[name]
+            changed = True
         elif kind in ("product", "quotient"):
             a, b = rule.operands
             unit = units[a] * units[b] if kind == "product" else units[a] / units[b]
@@ -499,14 +522,28 @@ class Case:
                 f"{self.op}: custom rule without an expectation in SPECIAL"
             )
             ref, unit = special.custom(m, units, rule.operands)
-            return _fold(ref, unit, True)
+            return [_fold(ref, unit, True)]
         else:
             raise AssertionError(f"{self.op}: unknown rule kind {kind}")
-        ref = self.reference(m)
-        return _fold(ref, unit, changed)
+        for name, elements in self.sequences.items():
+            m[name] = [m[e] for e in elements]
+        returns = self.sig.returns
+        if not returns.startswith(("tuple[", "list[")):
+            return [_fold(self.reference(m), unit, changed)]
+        parts = self.reference(m, whole=True)
+        kinds = returns[returns.index("[") + 1 : -1].split(", ")
+        if returns.startswith("list["):
+            kinds = kinds * len(parts)
+        assert len(kinds) == len(parts), f"{self.op}: {len(parts)} parts, the spec says {returns}"
+        return [
+            _fold(np.asarray(part), unit, changed)
+            if k == "Quantity"
+            else (np.asarray(part), None, True)
+            for k, part in zip(kinds, parts, strict=True)
+        ]
 
-    def reference(self, m: dict[str, Any]) -> Any:
-        fn = self.special.ref or getattr(np, self.op)
+    def reference(self, m: dict[str, Any], whole: bool = False) -> Any:
+        fn = self.special.ref or numpy_function(self.op)
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         for p in self.sig.params:
@@ -516,7 +553,8 @@ class Case:
                 args.append(m[p.name])
             elif p.name in self.plain:
                 kwargs[p.name] = self.plain[p.name]
-        return np.asarray(fn(*args, **kwargs))
+        result = fn(*args, **kwargs)
+        return list(result) if whole else np.asarray(result)
 
 
 def _fold(ref: Any, unit: Any, changed: bool) -> tuple[Any, Any, bool]:
@@ -546,7 +584,7 @@ def operand_units(op: str) -> dict[str, Any]:
             n: (FIRST if i == 0 else OTHERS[(i - 1) % len(OTHERS)]) for i, n in enumerate(names)
         }
     if kind in ("product", "quotient"):
-        return {names[0]: FIRST, names[1]: OTHER_DIM}
+        return {names[0]: FIRST, names[-1]: OTHER_DIM}
     if kind == "dimensionless":
         return dict.fromkeys(names, DIMLESS)
     if kind == "create":
@@ -557,6 +595,8 @@ def operand_units(op: str) -> dict[str, Any]:
 # Units of the variant that makes the outcome of unit algebra dimensionless.
 def _dimless_units(op: str) -> dict[str, Any] | None:
     rule = RULES[op]
+    if rule.kind == "product" and len(rule.operands) == 1:  # a sequence: no simple pair
+        return None
     if rule.kind == "product":
         a, b = rule.operands
         return {a: u.mV, b: u.volt**-1}
@@ -625,9 +665,18 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
     default_units = operand_units(op)
     operands: dict[str, Operand] = {}
     plain: dict[str, Any] = {}
+    sequences: dict[str, list[str]] = {}
     qi = 0
     for p in sig.params:
-        if p.is_quantity:
+        if p.is_sequence:
+            items = data_over.get(p.name, special.data.get(p.name, list(DEFAULT_DATA)))
+            sequences[p.name] = []
+            for i, values in enumerate(items):
+                name = f"{p.name}[{i}]"
+                unit = unit_over.get(name, _sequence_unit(rule.kind, i))
+                operands[name] = Operand(mantissa_of(values, unit), unit)
+                sequences[p.name].append(name)
+        elif p.is_quantity:
             if rule.kind == "power" and p.name == rule.args[1]:  # run-time exponent
                 if p.name in data_over:
                     operands[p.name] = Operand(np.asarray(data_over[p.name]), None)
@@ -657,7 +706,14 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
             )
         elif rule.kind == "create" and p.name == rule.args[0]:
             plain[p.name] = u.meter  # the unit argument of a creation op
-    return Case(op, variant, sig, rule, special, operands, plain)
+    return Case(op, variant, sig, rule, special, operands, plain, sequences)
+
+
+def _sequence_unit(kind: str, i: int) -> Any:
+    """The unit of element i of a sequence operand: the rule's roles, repeated."""
+    if kind == "product":
+        return FIRST if i % 2 == 0 else OTHER_DIM
+    return FIRST if i == 0 else OTHERS[(i - 1) % len(OTHERS)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -665,6 +721,29 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
 # ---------------------------------------------------------------------------------------------
 def backend_module(backend: str) -> Any:
     return importlib.import_module(f"polyunit.backends.{backend}")
+
+
+def split_name(op: str) -> tuple[str, str]:
+    """`linalg.det` -> ("linalg", "det"); `sqrt` -> ("math", "sqrt")."""
+    namespace, _, name = op.rpartition(".")
+    return namespace or "math", name
+
+
+def module_function(backend: str, op: str) -> Any:
+    """The generated function of `op` in a backend module (`linalg.det` is `linalg_det`)."""
+    return getattr(backend_module(backend), op.replace(".", "_"))
+
+
+def front_function(op: str) -> Any:
+    """The public function: `polyunit.math.sqrt`, `polyunit.linalg.det`."""
+    namespace, name = split_name(op)
+    return getattr(importlib.import_module(f"polyunit.{namespace}"), name)
+
+
+def numpy_function(op: str) -> Any:
+    """numpy's function of the same name: `np.sqrt`, `np.linalg.det`, `np.fft.fft`."""
+    namespace, name = split_name(op)
+    return getattr(np if namespace == "math" else getattr(np, namespace), name)
 
 
 def to_backend(values: Any, backend: str) -> Any:
@@ -711,8 +790,22 @@ def to_numpy(m: Any) -> Any:
 
 def check_result(case: Case, result: Any, backend: str) -> None:
     """Value, unit and backend of a result against the rule and the numpy reference."""
-    ref, unit, plain = case.expected()
-    where = f"{case.op} on {backend}"
+    parts = case.expected()
+    returns = case.sig.returns
+    if not returns.startswith(("tuple[", "list[")):
+        _check_part(case, parts[0], result, backend, f"{case.op} on {backend}")
+        return
+    kind = tuple if returns.startswith("tuple[") else list
+    assert isinstance(result, kind), f"{case.op}: expected a {kind.__name__}, got {type(result)}"
+    assert len(result) == len(parts), f"{case.op}: {len(result)} parts, expected {len(parts)}"
+    for i, (part, got) in enumerate(zip(parts, result, strict=True)):
+        _check_part(case, part, got, backend, f"{case.op} on {backend}, part {i}")
+
+
+def _check_part(
+    case: Case, part: tuple[Any, Any, bool], result: Any, backend: str, where: str
+) -> None:
+    ref, unit, plain = part
     got_backend = backend_of(result)
     assert got_backend == backend, (
         f"{where}: the result is on {got_backend!r} (type {type(getattr(result, 'mantissa', result)).__name__}), "

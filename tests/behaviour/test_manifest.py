@@ -17,23 +17,35 @@ import pytest
 import yaml
 
 from polyunit.backends import manifest
-from tests.behaviour.opcases import HAS, MISSING, parse_signature
+from tests.behaviour.opcases import (
+    HAS,
+    MISSING,
+    front_function,
+    module_function,
+    parse_signature,
+    split_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUSES = {"native", "override", "unsupported", "jax_only"}
 
 
 def _spec_ops() -> dict[str, dict[str, Any]]:
+    """Spec entries by manifest key (`sqrt`, `linalg.det`), with the file-level keys applied."""
     ops: dict[str, dict[str, Any]] = {}
     for path in sorted((ROOT / "spec" / "ops").glob("*.yaml")):
-        for entry in yaml.safe_load(path.read_text())["ops"]:
+        data = yaml.safe_load(path.read_text())
+        namespace = data.get("namespace", "math")
+        for entry in data["ops"]:
             name = entry["signature"].split("(", 1)[0]
-            assert name not in ops, f"{path.name}: op {name!r} is declared twice"
-            ops[name] = entry
+            key = name if namespace == "math" else f"{namespace}.{name}"
+            assert key not in ops, f"{path.name}: op {key!r} is declared twice"
+            ops[key] = {**entry, "jax_only": entry.get("jax_only") or data.get("jax_only", False)}
     return ops
 
 
 SPEC = _spec_ops()
+BACKEND_SPEC = yaml.safe_load((ROOT / "spec" / "backends.yaml").read_text())
 
 
 def test_spec_ops_equal_manifest_ops() -> None:
@@ -93,17 +105,21 @@ def test_backend_module_exports_every_op(backend: str) -> None:
         missing = [op for op in exported if not callable(getattr(module, op, None))]
         assert not missing, f"{backend}: __all__ names without a function: {missing}"
     assert len(set(exported)) == len(exported), f"{backend}: duplicates in __all__"
-    assert sorted(exported) == sorted(manifest.OPS), (
-        f"{backend}: only in __all__ {sorted(set(exported) - set(manifest.OPS))}, "
-        f"missing {sorted(set(manifest.OPS) - set(exported))}"
+    names = [op.replace(".", "_") for op in manifest.OPS]
+    assert sorted(exported) == sorted(names), (
+        f"{backend}: only in __all__ {sorted(set(exported) - set(names))}, "
+        f"missing {sorted(set(names) - set(exported))}"
     )
 
 
-def test_front_end_exports_every_op() -> None:
-    import polyunit.math as pmath
-
-    assert sorted(pmath.__all__) == sorted(manifest.OPS)
-    assert all(callable(getattr(pmath, op)) for op in manifest.OPS)
+@pytest.mark.parametrize("namespace", ["math", "linalg", "fft", "lax"])
+def test_front_end_exports_every_op(namespace: str) -> None:
+    front = importlib.import_module(f"polyunit.{namespace}")
+    ops = [op for op in manifest.OPS if split_name(op)[0] == namespace]
+    assert sorted(op for op in front.__all__ if op in {split_name(o)[1] for o in ops}) == sorted(
+        split_name(op)[1] for op in ops
+    )
+    assert all(callable(front_function(op)) for op in ops)
 
 
 def test_every_op_and_backend_has_one_status() -> None:
@@ -117,11 +133,17 @@ def test_every_op_and_backend_has_one_status() -> None:
     assert not bad, bad
 
 
-def _spec_status(entry: dict[str, Any], backend: str) -> str:
+def _lacking(op: str, backend: str) -> str | None:
+    namespace = split_name(op)[0]
+    return (BACKEND_SPEC[backend].get("lacks") or {}).get(namespace)
+
+
+def _spec_status(op: str, backend: str) -> str:
+    entry = SPEC[op]
     if entry.get("jax_only") and backend != "jax":
         return "jax_only"
     impl = (entry.get("backends") or {}).get(backend) or {}
-    if "unsupported" in impl:
+    if "unsupported" in impl or (not impl and _lacking(op, backend)):
         return "unsupported"
     if "call" in impl:
         return "override"
@@ -130,17 +152,18 @@ def _spec_status(entry: dict[str, Any], backend: str) -> str:
 
 def test_support_follows_the_spec() -> None:
     wrong = [
-        (op, b, manifest.SUPPORT[op][b], _spec_status(SPEC[op], b))
+        (op, b, manifest.SUPPORT[op][b], _spec_status(op, b))
         for op in manifest.OPS
         for b in manifest.BACKENDS
-        if manifest.SUPPORT[op][b] != _spec_status(SPEC[op], b)
+        if manifest.SUPPORT[op][b] != _spec_status(op, b)
     ]
     assert not wrong, "(op, backend, manifest, spec): " + repr(wrong)
     reasons = {
-        (op, b): SPEC[op]["backends"][b]["unsupported"]
+        (op, b): ((SPEC[op].get("backends") or {}).get(b) or {}).get("unsupported")
+        or _lacking(op, b)
         for op in manifest.OPS
         for b in manifest.BACKENDS
-        if _spec_status(SPEC[op], b) == "unsupported"
+        if _spec_status(op, b) == "unsupported"
     }
     listed = {
         (op, b): reason for op, per in manifest.UNSUPPORTED.items() for b, reason in per.items()
@@ -178,7 +201,7 @@ def _same(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
 def test_numpy_signature_is_the_spec_signature(op: str) -> None:
     import polyunit.backends.numpy as npb
 
-    got, want = _params(getattr(npb, op)), _expected_params(op)
+    got, want = _params(getattr(npb, op.replace(".", "_"))), _expected_params(op)
     assert _same(got, want), f"{op}: numpy module has {got}, the spec says {want}"
 
 
@@ -195,12 +218,13 @@ SIGNATURE_MODULES = [
 @pytest.mark.parametrize("name", SIGNATURE_MODULES)
 def test_other_signatures_are_the_spec_signatures(name: str) -> None:
     """The other importable backend modules and the front end take the same parameters."""
-    module = importlib.import_module(
-        "polyunit.math" if name == "math" else f"polyunit.backends.{name}"
-    )
+
+    def function(op: str) -> Any:
+        return front_function(op) if name == "math" else module_function(name, op)
+
     wrong = [
-        (op, _params(getattr(module, op)), _expected_params(op))
+        (op, _params(function(op)), _expected_params(op))
         for op in manifest.OPS
-        if not _same(_params(getattr(module, op)), _expected_params(op))
+        if not _same(_params(function(op)), _expected_params(op))
     ]
     assert not wrong, wrong
