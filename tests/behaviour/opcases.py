@@ -200,6 +200,7 @@ class Special:
     custom: Callable[..., tuple[Any, Any]] | None = None  # custom rules: expectation
     grad: Mapping[str, Any] = field(default_factory=dict)  # plain arguments for torch gradcheck
     grad_skip: str | None = None  # why torch gradcheck does not apply at this op's sample
+    units: Mapping[str, Any] = field(default_factory=dict)  # operand -> unit, instead of the rule's
 
 
 def _custom_floor_divide(
@@ -662,7 +663,7 @@ def build_case(op: str, variant: str = "", units: Mapping[str, Any] | None = Non
         unit_over = {**extra.pop("units", {}), **unit_over}
         over.update(extra)
 
-    default_units = operand_units(op)
+    default_units = {**operand_units(op), **special.units}
     operands: dict[str, Operand] = {}
     plain: dict[str, Any] = {}
     sequences: dict[str, list[str]] = {}
