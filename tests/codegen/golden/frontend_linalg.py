@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import default_backend as _default
 from polyunit.backend import module as _module
 from polyunit.backend import select as _select
 
