@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from polyunit import jax_interop as _jax_interop
 from polyunit.arrays import (
     is_cupy_array,
     is_dask_array,
@@ -26,7 +27,13 @@ from polyunit.backend import (
 from polyunit.backends.constants import *  # noqa: F403
 from polyunit.backends.units import *  # noqa: F403
 from polyunit.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
-from polyunit.errors import BackendError, DimensionMismatchError, PolyunitError, UnitMismatchError
+from polyunit.errors import (
+    BackendError,
+    DimensionMismatchError,
+    PolyunitError,
+    PrecisionWarning,
+    UnitMismatchError,
+)
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 from polyunit.utilities import (
@@ -64,11 +71,14 @@ magnetic_constant = magnetic  # noqa: F405
 molar_mass_constant = molar_mass  # noqa: F405
 
 
-_LAZY = frozenset({"math", "linalg", "fft", "lax", "constants", "typing", "sparse"})
+_LAZY = frozenset({"math", "linalg", "fft", "lax", "autograd", "constants", "typing", "sparse"})
+
+# Quantity becomes a JAX pytree when jax is (or gets) imported; this never imports jax itself.
+_jax_interop.install()
 
 
 def __getattr__(name: str) -> Any:
-    # The op namespaces are imported on first use, so `import polyunit` stays light.
+    # The namespaces are imported on first use, so `import polyunit` stays light.
     if name in _LAZY:
         return importlib.import_module(f"polyunit.{name}")
     raise AttributeError(f"module 'polyunit' has no attribute {name!r}")

@@ -69,7 +69,10 @@ def is_installed(name: str) -> bool:
     """Whether a backend's library can be imported (checked with find_spec, never imported)."""
     hit = _INSTALLED.get(name)
     if hit is None:
-        hit = importlib.util.find_spec(_IMPORT[name]) is not None
+        try:
+            hit = importlib.util.find_spec(_IMPORT[name]) is not None
+        except (ImportError, ValueError):  # a finder that blocks the import, a broken install
+            hit = False
         _INSTALLED[name] = hit
     return hit
 

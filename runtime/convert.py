@@ -8,10 +8,11 @@ something (a torch graph, dask laziness) raise `BackendError` instead.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any
 
 from polyunit.backend import backend_of_type, is_installed
-from polyunit.errors import BackendError, missing_backend
+from polyunit.errors import BackendError, PrecisionWarning, missing_backend
 
 
 def _lib(name: str) -> Any:
@@ -45,6 +46,29 @@ def numpy_dtype(dtype: Any) -> Any:
     if type(dtype).__module__.startswith("torch"):
         return np.dtype(str(dtype).removeprefix("torch."))
     return np.dtype(dtype)
+
+
+_PRECISION_WARNED: set[str] = set()
+
+
+def check_jax_precision(dtype: Any, jax: Any) -> None:
+    """Warn (once per dtype) that jax with x64 off will store 64-bit data in 32 bits."""
+    import numpy as np
+
+    dt = np.dtype(dtype)
+    if dt.itemsize < 8 or dt.kind not in "fiuc" or (dt.kind == "c" and dt.itemsize < 16):
+        return
+    if jax.config.jax_enable_x64 or dt.name in _PRECISION_WARNED:
+        return
+    _PRECISION_WARNED.add(dt.name)
+    narrow = {"f": "float32", "i": "int32", "u": "uint32", "c": "complex64"}[dt.kind]
+    warnings.warn(
+        f"converting {dt.name} data to jax stores it as {narrow}, because jax's 64-bit mode is "
+        f"off; enable it with jax.config.update('jax_enable_x64', True) (or JAX_ENABLE_X64=1) to "
+        f"keep {dt.name}, or convert with an explicit 32-bit dtype to silence this warning",
+        PrecisionWarning,
+        stacklevel=3,
+    )
 
 
 def to_numpy_array(m: Any) -> Any:
@@ -92,9 +116,16 @@ def convert_array(
         # A writable copy that cannot write through to the source (torch and ndonnx share memory).
         return np.array(to_numpy_array(m), dtype=numpy_dtype(dtype), copy=True)
     if target == "jax":
-        jnp = _lib("jax").numpy
+        jax = _lib("jax")
+        if source is None:
+            # Python numbers and lists: jax's own weak-type rules pick the dtype, as in jnp.asarray.
+            return jax.numpy.asarray(m, dtype=numpy_dtype(dtype))
         src = m if source == "jax" else to_numpy_array(m)
-        return jnp.asarray(src, dtype=numpy_dtype(dtype))
+        want = numpy_dtype(dtype)
+        check_jax_precision(src.dtype if want is None else want, jax)
+        if want is not None:  # the dtype jax can hold (our warning replaces jax's own)
+            want = jax.dtypes.canonicalize_dtype(want)
+        return jax.numpy.asarray(src, dtype=want)
     if target == "cupy":
         return _lib("cupy").asarray(to_numpy_array(m), dtype=numpy_dtype(dtype))
     if target == "dask":

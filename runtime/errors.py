@@ -21,6 +21,10 @@ class BackendError(PolyunitError, RuntimeError):
     """An array backend is missing, unsuitable, or cannot do what was asked."""
 
 
+class PrecisionWarning(UserWarning):
+    """A conversion could not keep the source dtype (e.g. float64 data into jax with x64 off)."""
+
+
 _EXTRAS = {
     "jax": "polyunit[cpu]",
     "numpy": "polyunit",

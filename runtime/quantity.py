@@ -242,6 +242,12 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
 
     def __hash__(self) -> int:
         self._refuse_lazy("hash(q)")
+        if backend_of_type(type(self.mantissa)) == "jax":
+            # jax arrays are immutable, so a concrete jax quantity hashes by value and can be a
+            # static argument of jax.jit; a tracer has no value and raises like a jax array does.
+            from polyunit.jax_interop import value_hash
+
+            return value_hash(self)
         return hash((self.unit, self.mantissa))
 
     def __len__(self) -> int:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from polyunit.backend import backend_of_type
+from polyunit.backend import backend_of_type, is_installed
 from polyunit.convert import convert_array
 from polyunit.dimension import DIMENSIONLESS
-from polyunit.errors import BackendError, DimensionMismatchError
+from polyunit.errors import BackendError, DimensionMismatchError, missing_backend
 from polyunit.quantity import Quantity, describe
 from polyunit.unit import UNITLESS, Unit, as_exponent
 
@@ -198,7 +198,11 @@ def unsupported(op: str, backend: str, reason: str) -> BackendError:
 
 
 def jax_only(op: str, backend: str) -> BackendError:
+    fix = (
+        "Call .to_jax() on the input first."
+        if is_installed("jax")
+        else f"Call .to_jax() on the input first; {missing_backend('jax')}."
+    )
     return BackendError(
-        f"polyunit.{op} requires the jax backend; got {backend}-backed Quantity. "
-        f"Call .to_jax() on the input first."
+        f"polyunit.{op} requires the jax backend; got {backend}-backed Quantity. {fix}"
     )
