@@ -631,3 +631,12 @@ def test_other_backends_raise_backend_error(case: Case, backend: str) -> None:
         fn(*args, **kwargs)
     msg = str(info.value)
     assert f"lax.{case.name}" in msg and backend in msg and ".to_jax()" in msg, msg
+
+
+def test_lax_ops_take_quantities_through_jit() -> None:
+    """Quantity is a pytree: jitted lax functions take and return quantities."""
+    r = jax.jit(plax.dot_general, static_argnums=2)(Q(A, m), Q(B, s), (((1,), (1,)), ((), ())))
+    assert r.unit == m * s
+    np.testing.assert_allclose(np.asarray(r.mantissa), A @ B.T, rtol=1e-12)
+    v, i = jax.jit(plax.top_k, static_argnums=1)(Q(A, m), 2)
+    assert v.unit == m and not isinstance(i, u.Quantity)
