@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.stamp-install
+VENV_LINKS = $(firstword $(wildcard build/__editable__.polyunit-*))
 EXTRAS := dev,torch,dask,ndonnx
 # The strict editable install is a link tree: it must be refreshed when the set of files changes.
 FILESET = $(shell find runtime generated -name '*.py' -o -name py.typed | LC_ALL=C sort | cksum | cut -d' ' -f1)
@@ -35,8 +36,11 @@ lint: $(STAMP)
 	$(PY) -m ruff check runtime codegen generated tests
 	$(PY) -m ruff format --check runtime codegen generated tests
 
+# pyright checks a copy of the installed layout (it does not follow the editable link tree).
 typecheck: $(STAMP)
 	$(PY) -m mypy -p polyunit -p codegen
+	rm -rf build/pyright && mkdir -p build/pyright && cp -RL $(VENV_LINKS)/polyunit build/pyright/
+	$(PY) -m pyright
 
 pytest: $(STAMP)
 	$(PY) -m pytest -n 2 tests

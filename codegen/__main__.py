@@ -26,7 +26,7 @@ def existing(out_dir: Path) -> dict[str, str]:
 def write(files: dict[str, str], out_dir: Path) -> list[str]:
     """Write changed files, delete stale ones; return what changed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    changed = []
+    changed: list[str] = []
     old = existing(out_dir)
     for name, text in files.items():
         if old.get(name) != text:

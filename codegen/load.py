@@ -74,7 +74,7 @@ def load_rules(path: Path, file: str, problems: Problems) -> tuple[RuleKind, ...
     if not isinstance(data, LineDict):
         problems.add(f"{file}:1", "rules.yaml must be a mapping of rule names")
         return ()
-    kinds = []
+    kinds: list[RuleKind] = []
     for name, body in data.items():
         where = _loc(file, data, name)
         if not isinstance(body, LineDict):
@@ -97,7 +97,7 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
     if not isinstance(data, LineDict):
         problems.add(f"{file}:1", "backends.yaml must be a mapping of backend names")
         return ()
-    backends = []
+    backends: list[Backend] = []
     for name, body in data.items():
         where = _loc(file, data, name)
         if not isinstance(body, LineDict):
@@ -203,7 +203,7 @@ def load_op(
     for flag in ("jax_only", "differentiable", "method"):
         if flag in node and not isinstance(node[flag], bool):
             problems.add(_loc(file, node, flag), f"op {label!r}: {flag} must be true or false")
-    impls = []
+    impls: list[tuple[str, BackendImpl]] = []
     backends_node = node.get("backends")
     if backends_node is not None:
         if not isinstance(backends_node, LineDict):

@@ -42,6 +42,14 @@ def return_annotation(returns: str, parts: tuple[str, ...], array_type: str) -> 
 
 
 @dataclass(frozen=True)
+class Overload:
+    """One `@overload` signature of a generated function."""
+
+    params: str
+    returns: str
+
+
+@dataclass(frozen=True)
 class Function:
     """One generated function, ready to print."""
 
@@ -50,6 +58,7 @@ class Function:
     returns: str
     doc: tuple[str, ...]  # docstring lines
     body: tuple[str, ...]  # body lines, indented one level by the template
+    overloads: tuple[Overload, ...] = ()  # precise types by operand kind; empty: none needed
 
 
 @dataclass(frozen=True)
@@ -62,19 +71,57 @@ class Module:
     functions: tuple[Function, ...]
     all_names: tuple[str, ...]
     sources: str  # which spec files it comes from, for the header
+    pragmas: tuple[str, ...] = ()  # comment lines under the header (type-checker settings)
 
 
 def annotation(word_union: str, array_type: str) -> str:
     return " | ".join(_TYPES[w].format(A=array_type) for w in word_union.split(" | "))
 
 
-def param_text(p: Param, array_type: str | None) -> str:
-    ann = (
-        "Any"
-        if array_type is None and p.is_operand
-        else annotation(p.annotation, array_type or "Any")
-    )
+def param_text(p: Param, array_type: str | None, ann: str | None = None) -> str:
+    if ann is None:
+        ann = (
+            "Any"
+            if array_type is None and p.is_operand
+            else annotation(p.annotation, array_type or "Any")
+        )
     return f"{p.name}: {ann}" + ("" if p.default is None else f" = {p.default}")
+
+
+# Rule kinds whose result is a Quantity exactly when a ruled operand is one; the other
+# overloaded kinds can come out plain for a Quantity input (dimensionless outcomes).
+_EXACT = frozenset({"keep", "consistent"})
+_OVERLOADED = _EXACT | {"product", "quotient", "reciprocal", "power", "custom"}
+
+
+def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]:
+    """`@overload` signatures: a Quantity operand gives `Quantity[A]` (or `Quantity[A] | A`
+    where the unit algebra may come out dimensionless), plain operands give the plain array.
+
+    Only for rules where every operand the rule names is a required Quantity parameter; other
+    ops keep their single union-typed signature, which is always true."""
+    sig = op.signature
+    if sig.returns != "Quantity" or op.rule.kind not in _OVERLOADED:
+        return ()
+    if any(p.is_sequence for p in sig.params):
+        return ()
+    ruled = [sig.param(a) for a in op.rule.args if isinstance(a, str)]
+    quantities = [p for p in sig.params if p.is_quantity]
+    if not quantities or any(p.default is not None for p in quantities):
+        return ()
+    if {p.name for p in quantities} != {p.name for p in ruled if p is not None}:
+        return ()
+    a = array_type
+    plain = f"{a} | float"
+    q_result = f"Quantity[{a}]" if op.rule.kind in _EXACT else f"Quantity[{a}] | {a}"
+    out: list[Overload] = []
+    for i, chosen in enumerate(quantities):
+        anns = {q.name: plain for q in quantities[:i]} | {chosen.name: f"Quantity[{a}]"}
+        params = ", ".join(param_text(p, a, anns.get(p.name)) for p in sig.params)
+        out.append(Overload(prefix + params, q_result))
+    params = ", ".join(param_text(p, a, plain if p.is_quantity else None) for p in sig.params)
+    out.append(Overload(prefix + params, a))
+    return tuple(out)
 
 
 def _exponent_name(e: Fraction) -> str:
@@ -169,7 +216,7 @@ def native_namespace(op: Op, backend: Backend) -> str:
 
 
 def _lift_lines(op: Op, backend: Backend) -> list[str]:
-    lines = []
+    lines: list[str] = []
     first = True
     for p in op.signature.params:
         if not p.is_operand:
@@ -180,7 +227,9 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
             else "_lift_s"
         )
         first = False
-        target = f"m_{p.name}, u_{p.name}"
+        # a strip rule never reads the unit of a Quantity operand
+        unused = op.rule.kind == "strip" and p.is_quantity and not p.is_sequence
+        target = f"m_{p.name}, " + ("_" if unused else f"u_{p.name}")
         if p.is_sequence:
             lines.append(f"{target} = _r.lift_seq(_lift, {p.name})")
             continue
@@ -291,7 +340,9 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
     else:
         body = rule_body(op, backend, native_call(op, backend))
         status = "override" if impl is not None and impl.call is not None else "native"
-    return Function(op.pyname, params, returns, docstring(op, kind, None), tuple(body)), status
+    doc = docstring(op, kind, None)
+    typed = overloads(op, backend.array_type)
+    return Function(op.pyname, params, returns, doc, tuple(body), typed), status
 
 
 _USES = {
@@ -302,17 +353,44 @@ _USES = {
     "_convert": r"\b_convert\.",
     "_custom": r"\b_custom\.",
     "Sequence": r"\bSequence\[",
+    "overload": r"@overload",
 }
 
 
 def _used(functions: list[Function], extra: str = "") -> set[str]:
-    text = extra + "\n".join(f.params + f.returns + "\n".join(f.body) for f in functions)
+    text = extra + "\n".join(
+        f.params + f.returns + "\n".join(f.body) + ("@overload" if f.overloads else "")
+        for f in functions
+    )
     return {name for name, pattern in _USES.items() if re.search(pattern, text)}
+
+
+# The array libraries' own annotations are partial (jax, torch), narrower than what they accept
+# (numpy, torch keyword spellings) or absent (dask, ndonnx, cupy when not installed): pyright
+# relaxes the rules about those calls in the backend modules only, as mypy's overrides do.
+# The modules' own signatures stay checked (and against the Ops protocol).
+_PYRIGHT_RELAX = "# pyright: " + ", ".join(
+    f"{rule}=false"
+    for rule in (
+        "reportUnknownMemberType",
+        "reportUnknownArgumentType",
+        "reportUnknownVariableType",
+        "reportUnknownParameterType",
+        "reportAttributeAccessIssue",
+        "reportArgumentType",
+        "reportCallIssue",
+        "reportIndexIssue",
+        "reportOperatorIssue",
+        "reportReturnType",
+        "reportDeprecated",
+    )
+)
 
 
 def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]]:
     kinds = {k.name: k for k in spec.rules}
-    functions, statuses = [], {}
+    functions: list[Function] = []
+    statuses: dict[str, str] = {}
     for op in spec.ops:
         fn, status = backend_function(op, backend, kinds[op.rule.kind])
         functions.append(fn)
@@ -336,7 +414,9 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports = ["from __future__ import annotations"]
     imports += ["from collections.abc import Sequence"] if "Sequence" in used else []
     imports += ["from fractions import Fraction"] if "Fraction" in used else []
-    imports += ["from typing import Any"] if "Any" in used or "Any" in backend.array_type else []
+    typing_names = ["Any"] if "Any" in used or "Any" in backend.array_type else []
+    typing_names += ["overload"] if "overload" in used else []
+    imports += [f"from typing import {', '.join(typing_names)}"] if typing_names else []
     imports += list(backend.imports)
     imports += ["from polyunit import convert as _convert"] if "_convert" in used else []
     imports += ["from polyunit import custom as _custom"] if "_custom" in used else []
@@ -351,6 +431,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
         tuple(functions),
         tuple(f.name for f in functions),
         "spec/ops/*.yaml, spec/backends.yaml",
+        (_PYRIGHT_RELAX,),
     )
     return module, statuses
 
@@ -359,7 +440,7 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
     """polyunit.<namespace>: each function picks the backend by the seed's rule and calls its
     module's function."""
     kinds = {k.name: k for k in spec.rules}
-    functions = []
+    functions: list[Function] = []
     for op in spec.ops:
         if op.namespace != namespace:
             continue
@@ -417,3 +498,51 @@ def methods_module(spec: Spec) -> Module:
     return Module(
         doc, tuple(imports), (), tuple(functions), ("QuantityMethods",), "spec/ops/*.yaml"
     )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One conformance line of the protocol module: `var: Ops[array_type] = module`."""
+
+    var: str
+    array_type: str
+    module: str
+    protocol: str  # Ops (backend modules, every namespace) or MathOps (polyunit.math)
+
+
+def _bound_names(line: str) -> set[str]:
+    node = ast.parse(line).body[0]
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.split(".")[0] for a in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {a.asname or a.name for a in node.names}
+    return set()
+
+
+def protocol_functions(ops: tuple[Op, ...], module_names: bool) -> tuple[Function, ...]:
+    """The Protocol's methods: each op's signature and overloads over the type variable `A`,
+    named as in the backend modules (`linalg_det`) or as in a front end (`det`)."""
+    functions: list[Function] = []
+    for op in ops:
+        sig = op.signature
+        params = ", ".join(["self", *(param_text(p, "A") for p in sig.params)])
+        returns = return_annotation(sig.returns, sig.result_parts, "A")
+        name = op.pyname if module_names else op.name
+        functions.append(Function(name, params, returns, (), (), overloads(op, "A", "self, ")))
+    return tuple(functions)
+
+
+def protocol_checks(spec: Spec) -> tuple[tuple[str, ...], tuple[Check, ...]]:
+    """Import lines and conformance checks: every backend module, and polyunit.math as Ops[Any]."""
+    imports: list[str] = []
+    checks: list[Check] = []
+    for b in spec.backends:
+        for line in b.imports:
+            names = _bound_names(line)
+            if any(re.search(rf"\b{n}\b", b.array_type) for n in names) and line not in imports:
+                imports.append(line)
+        imports.append(f"from polyunit.backends import {b.name} as _{b.name}_ops")
+        checks.append(Check(f"_check_{b.name}", b.array_type, f"_{b.name}_ops", "Ops"))
+    imports.append("from polyunit.backends import frontend_math as _math_ops")
+    checks.append(Check("_check_math", "Any", "_math_ops", "MathOps"))
+    return tuple(imports), tuple(checks)

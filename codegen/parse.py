@@ -66,7 +66,7 @@ def parse_signature(text: str) -> Signature:
     if func.returns is None:
         raise ParseError("signature needs a return type: `-> Quantity` or `-> Array`")
     defaults: list[ast.expr | None] = [None] * (len(a.args) - len(a.defaults)) + list(a.defaults)
-    params = []
+    params: list[Param] = []
     for arg, default in zip(a.args, defaults, strict=True):
         if arg.annotation is None:
             raise ParseError(
@@ -143,7 +143,7 @@ def parse_rule(text: str) -> Rule:
                 f"rule argument {ast.unparse(a)} is neither a parameter name nor a rational exponent like 1/2"
             )
         args.append(exp)
-    keywords = []
+    keywords: list[tuple[str, str]] = []
     for kw in node.keywords:
         if kw.arg is None or not isinstance(kw.value, ast.Name):
             raise ParseError(f"rule keyword in {text!r} must be `name=parameter`")

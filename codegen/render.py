@@ -8,7 +8,14 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.lower import Module, backend_module, frontend_module, methods_module
+from codegen.lower import (
+    Module,
+    backend_module,
+    frontend_module,
+    methods_module,
+    protocol_checks,
+    protocol_functions,
+)
 from codegen.model import NAMESPACES, Spec
 from codegen.parse import format_signature
 from codegen.units import render_units
@@ -72,6 +79,18 @@ def render_manifest(env: jinja2.Environment, spec: Spec, support: dict[str, dict
     )
 
 
+def render_protocol(env: jinja2.Environment, spec: Spec) -> str:
+    imports, checks = protocol_checks(spec)
+    return env.get_template("protocol.py.jinja").render(
+        functions=protocol_functions(spec.ops, module_names=True),
+        math_functions=protocol_functions(
+            tuple(op for op in spec.ops if op.namespace == "math"), module_names=False
+        ),
+        imports=imports,
+        checks=checks,
+    )
+
+
 def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
     """Every generated file, by path relative to generated/, unformatted."""
     env = _env()
@@ -86,6 +105,7 @@ def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
         files[f"frontend_{namespace}.py"] = render_module(env, frontend_module(spec, namespace))
     files["methods.py"] = render_module(env, methods_module(spec), "methods.py.jinja")
     files["manifest.py"] = render_manifest(env, spec, support)
+    files["protocol.py"] = render_protocol(env, spec)
     if (spec_dir / "units.yaml").exists():  # small fixture specs may leave the catalog out
         files.update(render_units(spec_dir))
     return dict(sorted(files.items()))
@@ -93,7 +113,7 @@ def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
 
 def ruff_format(files: dict[str, str], root: Path) -> dict[str, str]:
     """Sort imports and format with the project's pinned ruff, as if the files sat in generated/."""
-    out = {}
+    out: dict[str, str] = {}
     for name, text in files.items():
         stdin_name = str(root / "generated" / name)
         for args in (["check", "--fix-only", "--select", "I", "--quiet"], ["format", "--quiet"]):

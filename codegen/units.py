@@ -96,7 +96,7 @@ def _scaled(factor: Number, exp10: int) -> Number:
 
 
 def _fmt_exps(exps: Exps) -> str:
-    parts = []
+    parts: list[str] = []
     for sym, e in zip(BASE_SYMBOLS, exps, strict=True):
         if e == 1:
             parts.append(sym)
@@ -830,6 +830,8 @@ def render_units_module(catalog: Catalog) -> str:
 def render_constants_module(catalog: Catalog) -> str:
     out = [
         HEADER,
+        # the constants use Quantity's internal fast constructor (no checks at import time)
+        "# pyright: reportPrivateUsage=false",
         '"""Physical constants and unit conversions, each a `Quantity`: a float times an SI unit.',
         "",
         "Values are exact SI definitions or CODATA 2018. Built from spec/units.yaml.",

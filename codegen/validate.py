@@ -93,7 +93,7 @@ def _check_rule(op: Op, kinds: dict[str, RuleKind], report: Report) -> None:
     elif any(isinstance(a, Fraction) for a in args):
         report(where, f"{label}: only power takes a number; {rule.text} must list parameter names")
         return
-    allowed_kw = {"unit_to_scale"} if rule.kind == "dimensionless" else set()
+    allowed_kw: set[str] = {"unit_to_scale"} if rule.kind == "dimensionless" else set()
     for key, _ in rule.keywords:
         if key not in allowed_kw:
             report(where, f"{label}: rule {rule.kind} takes no keyword {key!r}")

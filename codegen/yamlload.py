@@ -30,6 +30,7 @@ class LineList(list[Any]):
     line: int = 0
 
 
+# types-PyYAML leaves construct_object's `node` unannotated: the three calls below say so to pyright.
 class _Loader(yaml.SafeLoader):
     path: str = "<spec>"
 
@@ -38,7 +39,7 @@ class _Loader(yaml.SafeLoader):
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # pyright: ignore[reportUnknownMemberType]
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 raise SpecError([f"{self.path}:{line}: keys must be strings, got {key!r}"])
@@ -49,12 +50,15 @@ class _Loader(yaml.SafeLoader):
                         f"{result.key_lines[key]}); remove one of them"
                     ]
                 )
-            result[key] = self.construct_object(value_node, deep=True)
+            result[key] = self.construct_object(value_node, deep=True)  # pyright: ignore[reportUnknownMemberType]
             result.key_lines[key] = line
         return result
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
-        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result = LineList(
+            self.construct_object(child, deep=True)  # pyright: ignore[reportUnknownMemberType]
+            for child in node.value
+        )
         result.line = node.start_mark.line + 1
         return result
 

@@ -24,6 +24,8 @@ from polyunit.backend import (
     set_default_backend,
     using_backend,
 )
+from polyunit.backends import constants as _constants
+from polyunit.backends import units as _units
 from polyunit.backends.constants import *  # noqa: F403
 from polyunit.backends.units import *  # noqa: F403
 from polyunit.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
@@ -57,6 +59,59 @@ from polyunit.utilities import (
     split_mantissa_unit,
     unit_scale_align_to_first,
 )
+
+# The public names: type checkers treat exactly these as re-exported.
+__all__ = [
+    "BACKENDS",
+    "DIMENSIONLESS",
+    "UNITLESS",
+    "BackendError",
+    "CustomArray",
+    "Dimension",
+    "DimensionMismatchError",
+    "PolyunitError",
+    "PrecisionWarning",
+    "Quantity",
+    "Unit",
+    "UnitMismatchError",
+    "add_standard_unit",
+    "array_with_unit",
+    "assign_units",
+    "avogadro_constant",
+    "boltzmann_constant",
+    "celsius2kelvin",
+    "electric_constant",
+    "enable_matplotlib_support",
+    "fahrenheit2kelvin",
+    "faraday_constant",
+    "gas_constant",
+    "get_default_backend",
+    "get_dim_for_display",
+    "get_or_create_dimension",
+    "has_same_unit",
+    "have_same_dim",
+    "is_cupy_array",
+    "is_dask_array",
+    "is_jax_array",
+    "is_ndonnx_array",
+    "is_numpy_array",
+    "is_scalar_type",
+    "is_torch_array",
+    "is_unit_equal_math",
+    "kelvin2celsius",
+    "kelvin2fahrenheit",
+    "magnetic_constant",
+    "maybe_custom_array",
+    "maybe_custom_array_tree",
+    "molar_mass_constant",
+    "parse_unit",
+    "set_default_backend",
+    "split_mantissa_unit",
+    "unit_scale_align_to_first",
+    "using_backend",
+]
+__all__ += _units.__all__
+__all__ += _constants.__all__
 
 __version__ = "0.1.0"
 __version_info__ = (0, 1, 0)

@@ -71,11 +71,13 @@ def check_jax_precision(dtype: Any, jax: Any) -> None:
     )
 
 
+# pyright sees Quantity[Unknown] after isinstance(v, Quantity) and type[Unknown] for type(<Any>);
+# the lines that read those carry a rule-named ignore rather than a per-call cast() on hot paths.
 def to_numpy_array(m: Any) -> Any:
     """A concrete numpy array from any backend's array (or a Python value)."""
     import numpy as np
 
-    source = backend_of_type(type(m))
+    source = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
     if source == "torch":
         if m.requires_grad:
             raise BackendError(
@@ -96,7 +98,7 @@ def convert_array(
     m: Any, target: str, *, device: Any = None, dtype: Any = None, chunks: Any = None
 ) -> Any:
     """`m` as an array of backend `target` (device/dtype for torch, chunks for dask)."""
-    source = backend_of_type(type(m))
+    source = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
     if target == "torch":
         torch = _lib("torch")
         tdtype = torch_dtype(dtype)

@@ -100,7 +100,7 @@ class Dimension:
         return (Dimension, self._exponents)
 
     def __str__(self) -> str:
-        parts = []
+        parts: list[str] = []
         for sym, e in zip(BASE_SYMBOLS, self._exponents, strict=True):
             if e == 1:
                 parts.append(sym)

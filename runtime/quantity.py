@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 from types import ModuleType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from polyunit import backend as _backend
 from polyunit.backend import backend_of_type, default_backend
@@ -16,16 +16,27 @@ from polyunit.errors import BackendError, DimensionMismatchError
 from polyunit.members import QuantityMembers
 from polyunit.unit import UNITLESS, Unit
 
+if TYPE_CHECKING:  # array types for the to_* annotations; never imported at run time
+    import cupy as cp  # pyright: ignore[reportMissingImports]  (needs a GPU; absent in CI)
+    import dask.array as da
+    import jax
+    import ndonnx as ndx
+    import torch
+    from numpy.typing import NDArray
+
 A = TypeVar("A")
-_MODULES = _backend._MODULES
+B = TypeVar("B")
+# pyright narrows isinstance(v, Quantity) to Quantity[Unknown] and types type(<Any>) as type[Unknown];
+# lines reading those carry a rule-named ignore (a cast() would cost a call per operand).
+_MODULES = _backend._MODULES  # pyright: ignore[reportPrivateUsage]
 _OPERAND_TYPES = (int, float, complex, bool, list, tuple, Fraction)
 
 
 def _module_for(m: object, other: object) -> ModuleType | None:
     """The op module for a binary operator, by the seed's rule; None for an unknown operand type."""
     b = backend_of_type(type(m))
-    o = other.mantissa if isinstance(other, Quantity) else other
-    bo = backend_of_type(type(o))
+    o: object = other.mantissa if isinstance(other, Quantity) else other  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    bo = backend_of_type(type(o))  # pyright: ignore[reportUnknownArgumentType]
     if bo is None:
         if not isinstance(o, _OPERAND_TYPES):
             return None
@@ -59,10 +70,11 @@ def format_mantissa(m: object) -> str:
 def describe(v: object) -> str:
     """A short description of an operand for error messages (built only when raising)."""
     if isinstance(v, Quantity):
-        size = getattr(v.mantissa, "size", 1)
+        q: Quantity[Any] = v  # pyright: ignore[reportUnknownVariableType]
+        size = getattr(q.mantissa, "size", 1)
         if v.backend != "dask" and isinstance(size, int) and size <= 8:
             try:
-                return str(v)
+                return str(v)  # pyright: ignore[reportUnknownArgumentType]
             except Exception:  # tracers and exotic arrays: fall back to the shape
                 pass
         return f"a quantity of shape {tuple(v.shape)} in {v.unit.dispname}"
@@ -85,22 +97,22 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     unit: Unit
 
     def __init__(self, mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None) -> None:
-        if not isinstance(unit, Unit):
+        if not isinstance(unit, Unit):  # pyright: ignore[reportUnnecessaryIsInstance]  (users pass strings)
             raise TypeError(
                 f"unit must be a polyunit Unit (e.g. u.meter), got {type(unit).__name__}"
             )
         if isinstance(mantissa, Quantity):
-            mantissa = mantissa.in_unit(unit).mantissa
-        b = backend_of_type(type(mantissa))
+            mantissa = mantissa.in_unit(unit).mantissa  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        b = backend_of_type(type(mantissa))  # pyright: ignore[reportUnknownArgumentType]
         if b is None or dtype is not None:
             mantissa = convert_array(mantissa, b or default_backend(), dtype=dtype)
         self.mantissa = mantissa
         self.unit = unit
 
-    @classmethod
-    def _new(cls, mantissa: A, unit: Unit) -> Quantity[A]:
+    @staticmethod
+    def _new(mantissa: B, unit: Unit) -> Quantity[B]:
         """Internal fast constructor: no checks, no conversion."""
-        q: Quantity[A] = object.__new__(cls)
+        q: Quantity[B] = object.__new__(Quantity)  # pyright: ignore[reportUnknownVariableType]
         q.mantissa = mantissa
         q.unit = unit
         return q
@@ -165,23 +177,23 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
             return self
         return Quantity._new(convert_array(self.mantissa, target, **kwargs), self.unit)
 
-    def to_numpy(self, dtype: Any = None) -> Quantity[Any]:
+    def to_numpy(self, dtype: Any = None) -> Quantity[NDArray[Any]]:
         return self._moved("numpy", dtype=dtype)
 
-    def to_jax(self, dtype: Any = None) -> Quantity[Any]:
+    def to_jax(self, dtype: Any = None) -> Quantity[jax.Array]:
         return self._moved("jax", dtype=dtype)
 
-    def to_torch(self, device: Any = None, dtype: Any = None) -> Quantity[Any]:
+    def to_torch(self, device: Any = None, dtype: Any = None) -> Quantity[torch.Tensor]:
         """To a torch tensor; `dtype` may be a torch or a numpy dtype."""
         return self._moved("torch", device=device, dtype=dtype)
 
-    def to_cupy(self, dtype: Any = None) -> Quantity[Any]:
+    def to_cupy(self, dtype: Any = None) -> Quantity[cp.ndarray]:  # pyright: ignore[reportUnknownMemberType, reportUnknownParameterType]
         return self._moved("cupy", dtype=dtype)
 
-    def to_dask(self, chunks: Any = None, dtype: Any = None) -> Quantity[Any]:
+    def to_dask(self, chunks: Any = None, dtype: Any = None) -> Quantity[da.Array]:
         return self._moved("dask", chunks=chunks, dtype=dtype)
 
-    def to_ndonnx(self, dtype: Any = None) -> Quantity[Any]:
+    def to_ndonnx(self, dtype: Any = None) -> Quantity[ndx.Array]:
         return self._moved("ndonnx", dtype=dtype)
 
     # -- text -------------------------------------------------------------------------------
@@ -255,7 +267,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
 
     def __iter__(self) -> Iterator[Quantity[Any]]:
         for row in self.mantissa:  # type: ignore[attr-defined]
-            yield Quantity._new(row, self.unit)
+            yield Quantity._new(row, self.unit)  # pyright: ignore[reportUnknownArgumentType]
 
     def __getitem__(self, key: Any) -> Quantity[Any]:
         if isinstance(key, Quantity):
@@ -266,7 +278,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         if backend_of_type(type(self.mantissa)) == "jax":
             raise TypeError("jax arrays are immutable; use q.at[index].set(value) instead")
         if isinstance(value, Quantity):
-            value = value.in_unit(self.unit).mantissa
+            value = value.in_unit(self.unit).mantissa  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         elif self.unit.dim is not DIMENSIONLESS:
             raise DimensionMismatchError(
                 f"Cannot assign a plain value into a quantity in {self.unit.dispname}; "

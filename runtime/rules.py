@@ -28,16 +28,17 @@ def make_lift(backend: str, scalars_pass: bool) -> Callable[[object], Lifted]:
     Python scalars pass through unchanged when `scalars_pass` (the library takes them natively)."""
 
     def lift(v: object) -> Lifted:
+        # hot path: pyright sees Quantity[Unknown] after these checks, a cast would cost a call
         if type(v) is Quantity:
-            m: Any = v.mantissa
+            m: Any = v.mantissa  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
             u: Unit | None = v.unit
         elif isinstance(v, Quantity):
-            m, u = v.mantissa, v.unit
+            m, u = v.mantissa, v.unit  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         else:
             m, u = v, None
-        t = type(m)
+        t: type[Any] = type(m)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
         if backend_of_type(t) == backend or (scalars_pass and t in _SCALARS):
-            return m, u
+            return m, u  # pyright: ignore[reportUnknownVariableType]
         return convert_array(m, backend), u
 
     return lift
@@ -78,7 +79,7 @@ def product_seq(us: list[Unit | None]) -> Unit | None:
 
 def keep(r: A, u: Unit | None) -> Quantity[A] | A:
     """Result with the input's unit: a Quantity for a Quantity input, plain for a plain one."""
-    return r if u is None else Quantity._new(r, u)
+    return r if u is None else Quantity._new(r, u)  # pyright: ignore[reportPrivateUsage]
 
 
 def changed(r: A, u: Unit | None) -> Quantity[A] | A:
@@ -88,7 +89,7 @@ def changed(r: A, u: Unit | None) -> Quantity[A] | A:
     if u.dim is DIMENSIONLESS:
         scaled: Any = r
         return r if u.scale == 1.0 else scaled * u.scale
-    return Quantity._new(r, u)
+    return Quantity._new(r, u)  # pyright: ignore[reportPrivateUsage]
 
 
 def like(r: A, u_proto: Unit | None, unit: Unit | None) -> Quantity[A] | A:

@@ -175,14 +175,14 @@ class Unit:
         from polyunit.quantity import Quantity
 
         if isinstance(other, Quantity):
-            return Quantity(other.mantissa, unit=self * other.unit)
-        return Quantity(other, unit=self)
+            return Quantity(other.mantissa, unit=self * other.unit)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        return Quantity(other, unit=self)  # pyright: ignore[reportUnknownVariableType]
 
     def __rmul__(self, other: object) -> Quantity[Any]:
         from polyunit.quantity import Quantity
 
         if isinstance(other, Quantity):
-            return Quantity(other.mantissa, unit=other.unit * self)
+            return Quantity(other.mantissa, unit=other.unit * self)  # pyright: ignore[reportUnknownMemberType]
         return Quantity(other, unit=self)
 
     def __truediv__(self, other: object) -> Any:
@@ -207,7 +207,7 @@ class Unit:
     def __rtruediv__(self, other: object) -> Any:
         from polyunit.quantity import Quantity
 
-        return Quantity(other, unit=self.reciprocal())
+        return Quantity(other, unit=self.reciprocal())  # pyright: ignore[reportUnknownVariableType]
 
     def reciprocal(self) -> Unit:
         return self**-1

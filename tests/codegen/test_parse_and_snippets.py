@@ -165,7 +165,7 @@ SNIPPETS = [
         "dimensionless(x, unit_to_scale=unit_to_scale)",
         ["m_x, u_x = _lift(x)", 'm_x = _r.fold("exp", m_x, u_x, unit_to_scale)', "return CALL"],
     ),
-    ("sign(x: Quantity) -> Array", "strip(x)", ["m_x, u_x = _lift(x)", "return CALL"]),
+    ("sign(x: Quantity) -> Array", "strip(x)", ["m_x, _ = _lift(x)", "return CALL"]),
     (
         "zeros(shape: Shape, unit: Unit | None = None) -> Quantity",
         "create(unit)",
