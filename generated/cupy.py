@@ -3545,6 +3545,24 @@ def lax_atanh(
     raise _r.jax_only("lax.atanh", "cupy")
 
 
+@overload
+def lax_batch_matmul(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float, precision: Any = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray], precision: Any = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: cp.ndarray | float, y: cp.ndarray | float, precision: Any = None
+) -> cp.ndarray: ...
+
+
 def lax_batch_matmul(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     y: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -3590,6 +3608,16 @@ def lax_betainc(
     raise _r.jax_only("lax.betainc", "cupy")
 
 
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[cp.ndarray], new_dtype: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: cp.ndarray | float, new_dtype: Any) -> cp.ndarray: ...
+
+
 def lax_bitcast_convert_type(
     operand: Quantity[cp.ndarray] | cp.ndarray | float, new_dtype: Any
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3598,6 +3626,16 @@ def lax_bitcast_convert_type(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.bitcast_convert_type", "cupy")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[cp.ndarray], sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_broadcast(operand: cp.ndarray | float, sizes: int | tuple[int, ...]) -> cp.ndarray: ...
 
 
 def lax_broadcast(
@@ -3610,6 +3648,22 @@ def lax_broadcast(
     raise _r.jax_only("lax.broadcast", "cupy")
 
 
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[cp.ndarray],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: cp.ndarray | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> cp.ndarray: ...
+
+
 def lax_broadcast_in_dim(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     shape: int | tuple[int, ...],
@@ -3620,6 +3674,14 @@ def lax_broadcast_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.broadcast_in_dim", "cupy")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[cp.ndarray], rank: int) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: cp.ndarray | float, rank: int) -> cp.ndarray: ...
 
 
 def lax_broadcast_to_rank(
@@ -3646,6 +3708,16 @@ def lax_broadcasted_iota(
     raise _r.jax_only("lax.broadcasted_iota", "cupy")
 
 
+@overload
+def lax_cholesky(
+    x: Quantity[cp.ndarray], symmetrize_input: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_cholesky(x: cp.ndarray | float, symmetrize_input: bool = True) -> cp.ndarray: ...
+
+
 def lax_cholesky(
     x: Quantity[cp.ndarray] | cp.ndarray | float, symmetrize_input: bool = True
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3654,6 +3726,32 @@ def lax_cholesky(
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.cholesky", "cupy")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[cp.ndarray],
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    max: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_clamp(
+    min: cp.ndarray | float, x: Quantity[cp.ndarray], max: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_clamp(
+    min: cp.ndarray | float, x: cp.ndarray | float, max: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_clamp(
+    min: cp.ndarray | float, x: cp.ndarray | float, max: cp.ndarray | float
+) -> cp.ndarray: ...
 
 
 def lax_clamp(
@@ -3691,6 +3789,20 @@ def lax_collapse(
     raise _r.jax_only("lax.collapse", "cupy")
 
 
+@overload
+def lax_complex(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_complex(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_complex(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def lax_complex(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3699,6 +3811,39 @@ def lax_complex(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     raise _r.jax_only("lax.complex", "cupy")
+
+
+@overload
+def lax_conv(
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv(
+    x: cp.ndarray | float,
+    y: Quantity[cp.ndarray],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv(
+    x: cp.ndarray | float,
+    y: cp.ndarray | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def lax_conv(
@@ -3714,6 +3859,48 @@ def lax_conv(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv", "cupy")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: cp.ndarray | float,
+    y: Quantity[cp.ndarray],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: cp.ndarray | float,
+    y: cp.ndarray | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def lax_conv_transpose(
@@ -3732,6 +3919,16 @@ def lax_conv_transpose(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv_transpose", "cupy")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[cp.ndarray], new_dtype: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_convert_element_type(operand: cp.ndarray | float, new_dtype: Any) -> cp.ndarray: ...
 
 
 def lax_convert_element_type(
@@ -3757,6 +3954,16 @@ def lax_cumlogsumexp(
     raise _r.jax_only("lax.cumlogsumexp", "cupy")
 
 
+@overload
+def lax_cummax(
+    operand: Quantity[cp.ndarray], axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_cummax(operand: cp.ndarray | float, axis: int = 0, reverse: bool = False) -> cp.ndarray: ...
+
+
 def lax_cummax(
     operand: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3767,6 +3974,16 @@ def lax_cummax(
     raise _r.jax_only("lax.cummax", "cupy")
 
 
+@overload
+def lax_cummin(
+    operand: Quantity[cp.ndarray], axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_cummin(operand: cp.ndarray | float, axis: int = 0, reverse: bool = False) -> cp.ndarray: ...
+
+
 def lax_cummin(
     operand: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3775,6 +3992,16 @@ def lax_cummin(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.cummin", "cupy")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[cp.ndarray], axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_cumsum(operand: cp.ndarray | float, axis: int = 0, reverse: bool = False) -> cp.ndarray: ...
 
 
 def lax_cumsum(
@@ -3797,6 +4024,22 @@ def lax_digamma(
     raise _r.jax_only("lax.digamma", "cupy")
 
 
+@overload
+def lax_div(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_div(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_div(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def lax_div(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -3805,6 +4048,39 @@ def lax_div(
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.div", "cupy")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_dot_general(
+    x: cp.ndarray | float,
+    y: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_dot_general(
+    x: cp.ndarray | float,
+    y: cp.ndarray | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> cp.ndarray: ...
 
 
 def lax_dot_general(
@@ -3824,6 +4100,18 @@ def lax_dot_general(
     raise _r.jax_only("lax.dot_general", "cupy")
 
 
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[cp.ndarray], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: cp.ndarray | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> cp.ndarray: ...
+
+
 def lax_dynamic_index_in_dim(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     index: Any,
@@ -3837,6 +4125,18 @@ def lax_dynamic_index_in_dim(
     raise _r.jax_only("lax.dynamic_index_in_dim", "cupy")
 
 
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[cp.ndarray], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: cp.ndarray | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> cp.ndarray: ...
+
+
 def lax_dynamic_slice(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     start_indices: Any,
@@ -3847,6 +4147,18 @@ def lax_dynamic_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.dynamic_slice", "cupy")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[cp.ndarray], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: cp.ndarray | float, start_index: Any, slice_size: int, axis: int = 0
+) -> cp.ndarray: ...
 
 
 def lax_dynamic_slice_ind_dim(
@@ -3864,6 +4176,27 @@ def lax_dynamic_slice_ind_dim(
     raise _r.jax_only("lax.dynamic_slice_ind_dim", "cupy")
 
 
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[cp.ndarray],
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    index: Any,
+    axis: int,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: cp.ndarray | float, update: Quantity[cp.ndarray], index: Any, axis: int
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: cp.ndarray | float, update: cp.ndarray | float, index: Any, axis: int
+) -> cp.ndarray: ...
+
+
 def lax_dynamic_update_index_in_dim(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     update: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -3877,6 +4210,26 @@ def lax_dynamic_update_index_in_dim(
     raise _r.jax_only("lax.dynamic_update_index_in_dim", "cupy")
 
 
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[cp.ndarray],
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: Any,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: cp.ndarray | float, update: Quantity[cp.ndarray], start_indices: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: cp.ndarray | float, update: cp.ndarray | float, start_indices: Any
+) -> cp.ndarray: ...
+
+
 def lax_dynamic_update_slice(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     update: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -3887,6 +4240,27 @@ def lax_dynamic_update_slice(
     Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.dynamic_update_slice", "cupy")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[cp.ndarray],
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: cp.ndarray | float, update: Quantity[cp.ndarray], start_index: Any, axis: int
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: cp.ndarray | float, update: cp.ndarray | float, start_index: Any, axis: int
+) -> cp.ndarray: ...
 
 
 def lax_dynamic_update_slice_in_dim(
@@ -4066,6 +4440,18 @@ def lax_igammac(
     raise _r.jax_only("lax.igammac", "cupy")
 
 
+@overload
+def lax_index_in_dim(
+    operand: Quantity[cp.ndarray], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: cp.ndarray | float, index: int, axis: int = 0, keepdims: bool = True
+) -> cp.ndarray: ...
+
+
 def lax_index_in_dim(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     index: int,
@@ -4077,6 +4463,18 @@ def lax_index_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.index_in_dim", "cupy")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[cp.ndarray], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_index_take(
+    src: cp.ndarray | float, idxs: Any, axes: int | tuple[int, ...]
+) -> cp.ndarray: ...
 
 
 def lax_index_take(
@@ -4157,6 +4555,22 @@ def lax_lu(
     raise _r.jax_only("lax.lu", "cupy")
 
 
+@overload
+def lax_mul(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_mul(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_mul(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def lax_mul(
     x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -4177,12 +4591,40 @@ def lax_ne(
     raise _r.jax_only("lax.ne", "cupy")
 
 
+@overload
+def lax_neg(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_neg(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def lax_neg(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Negation -x, element-wise.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.neg", "cupy")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[cp.ndarray],
+    padding_value: Quantity[cp.ndarray] | cp.ndarray | float,
+    padding_config: Any,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_pad(
+    operand: cp.ndarray | float, padding_value: Quantity[cp.ndarray], padding_config: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_pad(
+    operand: cp.ndarray | float, padding_value: cp.ndarray | float, padding_config: Any
+) -> cp.ndarray: ...
 
 
 def lax_pad(
@@ -4215,6 +4657,22 @@ def lax_population_count(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.nda
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     raise _r.jax_only("lax.population_count", "cupy")
+
+
+@overload
+def lax_pow(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_pow(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_pow(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def lax_pow(
@@ -4253,6 +4711,18 @@ def lax_random_gamma_grad(
     raise _r.jax_only("lax.random_gamma_grad", "cupy")
 
 
+@overload
+def lax_reduce_precision(
+    operand: Quantity[cp.ndarray], exponent_bits: int, mantissa_bits: int
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: cp.ndarray | float, exponent_bits: int, mantissa_bits: int
+) -> cp.ndarray: ...
+
+
 def lax_reduce_precision(
     operand: Quantity[cp.ndarray] | cp.ndarray | float, exponent_bits: int, mantissa_bits: int
 ) -> Quantity[cp.ndarray] | cp.ndarray:
@@ -4261,6 +4731,20 @@ def lax_reduce_precision(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.reduce_precision", "cupy")
+
+
+@overload
+def lax_rem(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_rem(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_rem(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def lax_rem(
@@ -4273,12 +4757,56 @@ def lax_rem(
     raise _r.jax_only("lax.rem", "cupy")
 
 
+@overload
+def lax_rsqrt(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_rsqrt(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
 def lax_rsqrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
     """Reciprocal square root 1 / sqrt(x), element-wise.
 
     Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.rsqrt", "cupy")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
 
 
 def lax_scatter(
@@ -4297,6 +4825,42 @@ def lax_scatter(
     raise _r.jax_only("lax.scatter", "cupy")
 
 
+@overload
+def lax_scatter_add(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
 def lax_scatter_add(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     scatter_indices: cp.ndarray,
@@ -4311,6 +4875,32 @@ def lax_scatter_add(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_add", "cupy")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
 
 
 def lax_scatter_apply(
@@ -4332,6 +4922,42 @@ def lax_scatter_apply(
     raise _r.jax_only("lax.scatter_apply", "cupy")
 
 
+@overload
+def lax_scatter_max(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
 def lax_scatter_max(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     scatter_indices: cp.ndarray,
@@ -4346,6 +4972,42 @@ def lax_scatter_max(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_max", "cupy")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
 
 
 def lax_scatter_min(
@@ -4364,6 +5026,30 @@ def lax_scatter_min(
     raise _r.jax_only("lax.scatter_min", "cupy")
 
 
+@overload
+def lax_scatter_mul(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
 def lax_scatter_mul(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     scatter_indices: cp.ndarray,
@@ -4378,6 +5064,42 @@ def lax_scatter_mul(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.scatter_mul", "cupy")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
 
 
 def lax_scatter_sub(
@@ -4426,6 +5148,24 @@ def lax_shift_right_logical(
     raise _r.jax_only("lax.shift_right_logical", "cupy")
 
 
+@overload
+def lax_slice(
+    operand: Quantity[cp.ndarray],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_slice(
+    operand: cp.ndarray | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> cp.ndarray: ...
+
+
 def lax_slice(
     operand: Quantity[cp.ndarray] | cp.ndarray | float,
     start_indices: int | tuple[int, ...],
@@ -4437,6 +5177,26 @@ def lax_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice", "cupy")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[cp.ndarray],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: cp.ndarray | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> cp.ndarray: ...
 
 
 def lax_slice_in_dim(
@@ -4451,6 +5211,20 @@ def lax_slice_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice_in_dim", "cupy")
+
+
+@overload
+def lax_sub(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_sub(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_sub(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
 
 
 def lax_sub(
@@ -4471,6 +5245,42 @@ def lax_top_k(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.top_k", "cupy")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> cp.ndarray: ...
 
 
 def lax_triangular_solve(
@@ -4502,6 +5312,45 @@ def lax_tridiagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.tridiagonal", "cupy")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[cp.ndarray],
+    d: Quantity[cp.ndarray] | cp.ndarray | float,
+    du: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float,
+    d: Quantity[cp.ndarray],
+    du: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float,
+    d: cp.ndarray | float,
+    du: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float, d: cp.ndarray | float, du: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float, d: cp.ndarray | float, du: cp.ndarray | float, b: cp.ndarray | float
+) -> cp.ndarray: ...
 
 
 def lax_tridiagonal_solve(

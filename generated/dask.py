@@ -3568,6 +3568,24 @@ def lax_atanh(
     raise _r.jax_only("lax.atanh", "dask")
 
 
+@overload
+def lax_batch_matmul(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float, precision: Any = None
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: da.Array | float, y: Quantity[da.Array], precision: Any = None
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: da.Array | float, y: da.Array | float, precision: Any = None
+) -> da.Array: ...
+
+
 def lax_batch_matmul(
     x: Quantity[da.Array] | da.Array | float,
     y: Quantity[da.Array] | da.Array | float,
@@ -3613,6 +3631,14 @@ def lax_betainc(
     raise _r.jax_only("lax.betainc", "dask")
 
 
+@overload
+def lax_bitcast_convert_type(operand: Quantity[da.Array], new_dtype: Any) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: da.Array | float, new_dtype: Any) -> da.Array: ...
+
+
 def lax_bitcast_convert_type(
     operand: Quantity[da.Array] | da.Array | float, new_dtype: Any
 ) -> Quantity[da.Array] | da.Array:
@@ -3621,6 +3647,16 @@ def lax_bitcast_convert_type(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.bitcast_convert_type", "dask")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[da.Array], sizes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_broadcast(operand: da.Array | float, sizes: int | tuple[int, ...]) -> da.Array: ...
 
 
 def lax_broadcast(
@@ -3633,6 +3669,22 @@ def lax_broadcast(
     raise _r.jax_only("lax.broadcast", "dask")
 
 
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[da.Array],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: da.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> da.Array: ...
+
+
 def lax_broadcast_in_dim(
     operand: Quantity[da.Array] | da.Array | float,
     shape: int | tuple[int, ...],
@@ -3643,6 +3695,14 @@ def lax_broadcast_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.broadcast_in_dim", "dask")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[da.Array], rank: int) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: da.Array | float, rank: int) -> da.Array: ...
 
 
 def lax_broadcast_to_rank(
@@ -3669,6 +3729,16 @@ def lax_broadcasted_iota(
     raise _r.jax_only("lax.broadcasted_iota", "dask")
 
 
+@overload
+def lax_cholesky(
+    x: Quantity[da.Array], symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_cholesky(x: da.Array | float, symmetrize_input: bool = True) -> da.Array: ...
+
+
 def lax_cholesky(
     x: Quantity[da.Array] | da.Array | float, symmetrize_input: bool = True
 ) -> Quantity[da.Array] | da.Array:
@@ -3677,6 +3747,30 @@ def lax_cholesky(
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.cholesky", "dask")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[da.Array],
+    x: Quantity[da.Array] | da.Array | float,
+    max: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: da.Array | float, x: Quantity[da.Array], max: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: da.Array | float, x: da.Array | float, max: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_clamp(min: da.Array | float, x: da.Array | float, max: da.Array | float) -> da.Array: ...
 
 
 def lax_clamp(
@@ -3714,6 +3808,20 @@ def lax_collapse(
     raise _r.jax_only("lax.collapse", "dask")
 
 
+@overload
+def lax_complex(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_complex(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_complex(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
 def lax_complex(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -3722,6 +3830,39 @@ def lax_complex(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     raise _r.jax_only("lax.complex", "dask")
+
+
+@overload
+def lax_conv(
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv(
+    x: da.Array | float,
+    y: Quantity[da.Array],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv(
+    x: da.Array | float,
+    y: da.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def lax_conv(
@@ -3737,6 +3878,48 @@ def lax_conv(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv", "dask")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: da.Array | float,
+    y: Quantity[da.Array],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: da.Array | float,
+    y: da.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def lax_conv_transpose(
@@ -3755,6 +3938,14 @@ def lax_conv_transpose(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv_transpose", "dask")
+
+
+@overload
+def lax_convert_element_type(operand: Quantity[da.Array], new_dtype: Any) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_convert_element_type(operand: da.Array | float, new_dtype: Any) -> da.Array: ...
 
 
 def lax_convert_element_type(
@@ -3780,6 +3971,16 @@ def lax_cumlogsumexp(
     raise _r.jax_only("lax.cumlogsumexp", "dask")
 
 
+@overload
+def lax_cummax(
+    operand: Quantity[da.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_cummax(operand: da.Array | float, axis: int = 0, reverse: bool = False) -> da.Array: ...
+
+
 def lax_cummax(
     operand: Quantity[da.Array] | da.Array | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[da.Array] | da.Array:
@@ -3790,6 +3991,16 @@ def lax_cummax(
     raise _r.jax_only("lax.cummax", "dask")
 
 
+@overload
+def lax_cummin(
+    operand: Quantity[da.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_cummin(operand: da.Array | float, axis: int = 0, reverse: bool = False) -> da.Array: ...
+
+
 def lax_cummin(
     operand: Quantity[da.Array] | da.Array | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[da.Array] | da.Array:
@@ -3798,6 +4009,16 @@ def lax_cummin(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.cummin", "dask")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[da.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_cumsum(operand: da.Array | float, axis: int = 0, reverse: bool = False) -> da.Array: ...
 
 
 def lax_cumsum(
@@ -3820,6 +4041,20 @@ def lax_digamma(
     raise _r.jax_only("lax.digamma", "dask")
 
 
+@overload
+def lax_div(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_div(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_div(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
 def lax_div(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -3828,6 +4063,39 @@ def lax_div(
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.div", "dask")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: da.Array | float,
+    y: Quantity[da.Array],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: da.Array | float,
+    y: da.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> da.Array: ...
 
 
 def lax_dot_general(
@@ -3847,6 +4115,18 @@ def lax_dot_general(
     raise _r.jax_only("lax.dot_general", "dask")
 
 
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[da.Array], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: da.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> da.Array: ...
+
+
 def lax_dynamic_index_in_dim(
     operand: Quantity[da.Array] | da.Array | float, index: Any, axis: int = 0, keepdims: bool = True
 ) -> Quantity[da.Array] | da.Array:
@@ -3855,6 +4135,18 @@ def lax_dynamic_index_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.dynamic_index_in_dim", "dask")
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[da.Array], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: da.Array | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> da.Array: ...
 
 
 def lax_dynamic_slice(
@@ -3869,6 +4161,18 @@ def lax_dynamic_slice(
     raise _r.jax_only("lax.dynamic_slice", "dask")
 
 
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[da.Array], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: da.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> da.Array: ...
+
+
 def lax_dynamic_slice_ind_dim(
     operand: Quantity[da.Array] | da.Array | float, start_index: Any, slice_size: int, axis: int = 0
 ) -> Quantity[da.Array] | da.Array:
@@ -3879,6 +4183,27 @@ def lax_dynamic_slice_ind_dim(
     Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
     """
     raise _r.jax_only("lax.dynamic_slice_ind_dim", "dask")
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[da.Array],
+    update: Quantity[da.Array] | da.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: da.Array | float, update: Quantity[da.Array], index: Any, axis: int
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: da.Array | float, update: da.Array | float, index: Any, axis: int
+) -> da.Array: ...
 
 
 def lax_dynamic_update_index_in_dim(
@@ -3894,6 +4219,24 @@ def lax_dynamic_update_index_in_dim(
     raise _r.jax_only("lax.dynamic_update_index_in_dim", "dask")
 
 
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[da.Array], update: Quantity[da.Array] | da.Array | float, start_indices: Any
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: da.Array | float, update: Quantity[da.Array], start_indices: Any
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: da.Array | float, update: da.Array | float, start_indices: Any
+) -> da.Array: ...
+
+
 def lax_dynamic_update_slice(
     operand: Quantity[da.Array] | da.Array | float,
     update: Quantity[da.Array] | da.Array | float,
@@ -3904,6 +4247,27 @@ def lax_dynamic_update_slice(
     Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.dynamic_update_slice", "dask")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[da.Array],
+    update: Quantity[da.Array] | da.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: da.Array | float, update: Quantity[da.Array], start_index: Any, axis: int
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: da.Array | float, update: da.Array | float, start_index: Any, axis: int
+) -> da.Array: ...
 
 
 def lax_dynamic_update_slice_in_dim(
@@ -4081,6 +4445,18 @@ def lax_igammac(
     raise _r.jax_only("lax.igammac", "dask")
 
 
+@overload
+def lax_index_in_dim(
+    operand: Quantity[da.Array], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: da.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> da.Array: ...
+
+
 def lax_index_in_dim(
     operand: Quantity[da.Array] | da.Array | float, index: int, axis: int = 0, keepdims: bool = True
 ) -> Quantity[da.Array] | da.Array:
@@ -4089,6 +4465,16 @@ def lax_index_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.index_in_dim", "dask")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[da.Array], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_index_take(src: da.Array | float, idxs: Any, axes: int | tuple[int, ...]) -> da.Array: ...
 
 
 def lax_index_take(
@@ -4169,6 +4555,20 @@ def lax_lu(
     raise _r.jax_only("lax.lu", "dask")
 
 
+@overload
+def lax_mul(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_mul(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_mul(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
 def lax_mul(
     x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
 ) -> Quantity[da.Array] | da.Array:
@@ -4189,12 +4589,40 @@ def lax_ne(
     raise _r.jax_only("lax.ne", "dask")
 
 
+@overload
+def lax_neg(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_neg(x: da.Array | float) -> da.Array: ...
+
+
 def lax_neg(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Negation -x, element-wise.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.neg", "dask")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[da.Array],
+    padding_value: Quantity[da.Array] | da.Array | float,
+    padding_config: Any,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: da.Array | float, padding_value: Quantity[da.Array], padding_config: Any
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: da.Array | float, padding_value: da.Array | float, padding_config: Any
+) -> da.Array: ...
 
 
 def lax_pad(
@@ -4227,6 +4655,20 @@ def lax_population_count(x: Quantity[da.Array] | da.Array | float) -> da.Array:
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     raise _r.jax_only("lax.population_count", "dask")
+
+
+@overload
+def lax_pow(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_pow(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_pow(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def lax_pow(
@@ -4265,6 +4707,18 @@ def lax_random_gamma_grad(
     raise _r.jax_only("lax.random_gamma_grad", "dask")
 
 
+@overload
+def lax_reduce_precision(
+    operand: Quantity[da.Array], exponent_bits: int, mantissa_bits: int
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: da.Array | float, exponent_bits: int, mantissa_bits: int
+) -> da.Array: ...
+
+
 def lax_reduce_precision(
     operand: Quantity[da.Array] | da.Array | float, exponent_bits: int, mantissa_bits: int
 ) -> Quantity[da.Array] | da.Array:
@@ -4273,6 +4727,20 @@ def lax_reduce_precision(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.reduce_precision", "dask")
+
+
+@overload
+def lax_rem(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_rem(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_rem(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def lax_rem(
@@ -4285,12 +4753,56 @@ def lax_rem(
     raise _r.jax_only("lax.rem", "dask")
 
 
+@overload
+def lax_rsqrt(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_rsqrt(x: da.Array | float) -> da.Array: ...
+
+
 def lax_rsqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
     """Reciprocal square root 1 / sqrt(x), element-wise.
 
     Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.rsqrt", "dask")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
 
 
 def lax_scatter(
@@ -4309,6 +4821,42 @@ def lax_scatter(
     raise _r.jax_only("lax.scatter", "dask")
 
 
+@overload
+def lax_scatter_add(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
 def lax_scatter_add(
     operand: Quantity[da.Array] | da.Array | float,
     scatter_indices: da.Array,
@@ -4323,6 +4871,32 @@ def lax_scatter_add(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_add", "dask")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
 
 
 def lax_scatter_apply(
@@ -4344,6 +4918,42 @@ def lax_scatter_apply(
     raise _r.jax_only("lax.scatter_apply", "dask")
 
 
+@overload
+def lax_scatter_max(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
 def lax_scatter_max(
     operand: Quantity[da.Array] | da.Array | float,
     scatter_indices: da.Array,
@@ -4358,6 +4968,42 @@ def lax_scatter_max(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_max", "dask")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
 
 
 def lax_scatter_min(
@@ -4376,6 +5022,30 @@ def lax_scatter_min(
     raise _r.jax_only("lax.scatter_min", "dask")
 
 
+@overload
+def lax_scatter_mul(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: da.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
 def lax_scatter_mul(
     operand: Quantity[da.Array] | da.Array | float,
     scatter_indices: da.Array,
@@ -4390,6 +5060,42 @@ def lax_scatter_mul(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.scatter_mul", "dask")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
 
 
 def lax_scatter_sub(
@@ -4438,6 +5144,24 @@ def lax_shift_right_logical(
     raise _r.jax_only("lax.shift_right_logical", "dask")
 
 
+@overload
+def lax_slice(
+    operand: Quantity[da.Array],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_slice(
+    operand: da.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> da.Array: ...
+
+
 def lax_slice(
     operand: Quantity[da.Array] | da.Array | float,
     start_indices: int | tuple[int, ...],
@@ -4449,6 +5173,26 @@ def lax_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice", "dask")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[da.Array],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: da.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> da.Array: ...
 
 
 def lax_slice_in_dim(
@@ -4463,6 +5207,20 @@ def lax_slice_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice_in_dim", "dask")
+
+
+@overload
+def lax_sub(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_sub(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_sub(x: da.Array | float, y: da.Array | float) -> da.Array: ...
 
 
 def lax_sub(
@@ -4483,6 +5241,42 @@ def lax_top_k(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.top_k", "dask")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: da.Array | float,
+    b: da.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> da.Array: ...
 
 
 def lax_triangular_solve(
@@ -4514,6 +5308,45 @@ def lax_tridiagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.tridiagonal", "dask")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[da.Array],
+    d: Quantity[da.Array] | da.Array | float,
+    du: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float,
+    d: Quantity[da.Array],
+    du: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float,
+    d: da.Array | float,
+    du: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float, d: da.Array | float, du: da.Array | float, b: Quantity[da.Array]
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float, d: da.Array | float, du: da.Array | float, b: da.Array | float
+) -> da.Array: ...
 
 
 def lax_tridiagonal_solve(

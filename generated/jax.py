@@ -3555,6 +3555,24 @@ def lax_atanh(
     return jax.lax.atanh(m_x)
 
 
+@overload
+def lax_batch_matmul(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float, precision: Any = None
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: jax.Array | float, y: Quantity[jax.Array], precision: Any = None
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: jax.Array | float, y: jax.Array | float, precision: Any = None
+) -> jax.Array: ...
+
+
 def lax_batch_matmul(
     x: Quantity[jax.Array] | jax.Array | float,
     y: Quantity[jax.Array] | jax.Array | float,
@@ -3612,6 +3630,16 @@ def lax_betainc(
     return jax.lax.betainc(m_a, m_b, m_x)
 
 
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[jax.Array], new_dtype: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: jax.Array | float, new_dtype: Any) -> jax.Array: ...
+
+
 def lax_bitcast_convert_type(
     operand: Quantity[jax.Array] | jax.Array | float, new_dtype: Any
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3623,6 +3651,16 @@ def lax_bitcast_convert_type(
     return _r.keep(jax.lax.bitcast_convert_type(m_operand, new_dtype=new_dtype), u_operand)
 
 
+@overload
+def lax_broadcast(
+    operand: Quantity[jax.Array], sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_broadcast(operand: jax.Array | float, sizes: int | tuple[int, ...]) -> jax.Array: ...
+
+
 def lax_broadcast(
     operand: Quantity[jax.Array] | jax.Array | float, sizes: int | tuple[int, ...]
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3632,6 +3670,22 @@ def lax_broadcast(
     """
     m_operand, u_operand = _lift(operand)
     return _r.keep(jax.lax.broadcast(m_operand, sizes=sizes), u_operand)
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[jax.Array],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: jax.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> jax.Array: ...
 
 
 def lax_broadcast_in_dim(
@@ -3648,6 +3702,14 @@ def lax_broadcast_in_dim(
         jax.lax.broadcast_in_dim(m_operand, shape=shape, broadcast_dimensions=broadcast_dimensions),
         u_operand,
     )
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[jax.Array], rank: int) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: jax.Array | float, rank: int) -> jax.Array: ...
 
 
 def lax_broadcast_to_rank(
@@ -3678,6 +3740,16 @@ def lax_broadcasted_iota(
     )
 
 
+@overload
+def lax_cholesky(
+    x: Quantity[jax.Array], symmetrize_input: bool = True
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_cholesky(x: jax.Array | float, symmetrize_input: bool = True) -> jax.Array: ...
+
+
 def lax_cholesky(
     x: Quantity[jax.Array] | jax.Array | float, symmetrize_input: bool = True
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3689,6 +3761,32 @@ def lax_cholesky(
     return _r.changed(
         jax.lax.linalg.cholesky(m_x, symmetrize_input=symmetrize_input), _r.power(u_x, _EXP_1_2)
     )
+
+
+@overload
+def lax_clamp(
+    min: Quantity[jax.Array],
+    x: Quantity[jax.Array] | jax.Array | float,
+    max: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: jax.Array | float, x: Quantity[jax.Array], max: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: jax.Array | float, x: jax.Array | float, max: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: jax.Array | float, x: jax.Array | float, max: jax.Array | float
+) -> jax.Array: ...
 
 
 def lax_clamp(
@@ -3717,7 +3815,7 @@ def lax_clz(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, u_x = _lift(x)
+    m_x, _ = _lift(x)
     return jax.lax.clz(m_x)
 
 
@@ -3738,6 +3836,20 @@ def lax_collapse(
     )
 
 
+@overload
+def lax_complex(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_complex(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_complex(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def lax_complex(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3750,6 +3862,39 @@ def lax_complex(
     if u_y is not u_x:
         m_y, u_x = _r.align("complex", m_y, u_y, u_x, x, y)
     return _r.keep(jax.lax.complex(m_x, m_y), u_x)
+
+
+@overload
+def lax_conv(
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv(
+    x: jax.Array | float,
+    y: Quantity[jax.Array],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv(
+    x: jax.Array | float,
+    y: jax.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def lax_conv(
@@ -3777,6 +3922,48 @@ def lax_conv(
         ),
         _r.product(u_x, u_y),
     )
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: jax.Array | float,
+    y: Quantity[jax.Array],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: jax.Array | float,
+    y: jax.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def lax_conv_transpose(
@@ -3812,6 +3999,16 @@ def lax_conv_transpose(
     )
 
 
+@overload
+def lax_convert_element_type(
+    operand: Quantity[jax.Array], new_dtype: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_convert_element_type(operand: jax.Array | float, new_dtype: Any) -> jax.Array: ...
+
+
 def lax_convert_element_type(
     operand: Quantity[jax.Array] | jax.Array | float, new_dtype: Any
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3838,6 +4035,16 @@ def lax_cumlogsumexp(
     return jax.lax.cumlogsumexp(m_x, axis=axis, reverse=reverse)
 
 
+@overload
+def lax_cummax(
+    operand: Quantity[jax.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_cummax(operand: jax.Array | float, axis: int = 0, reverse: bool = False) -> jax.Array: ...
+
+
 def lax_cummax(
     operand: Quantity[jax.Array] | jax.Array | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3849,6 +4056,16 @@ def lax_cummax(
     return _r.keep(jax.lax.cummax(m_operand, axis=axis, reverse=reverse), u_operand)
 
 
+@overload
+def lax_cummin(
+    operand: Quantity[jax.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_cummin(operand: jax.Array | float, axis: int = 0, reverse: bool = False) -> jax.Array: ...
+
+
 def lax_cummin(
     operand: Quantity[jax.Array] | jax.Array | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3858,6 +4075,16 @@ def lax_cummin(
     """
     m_operand, u_operand = _lift(operand)
     return _r.keep(jax.lax.cummin(m_operand, axis=axis, reverse=reverse), u_operand)
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[jax.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_cumsum(operand: jax.Array | float, axis: int = 0, reverse: bool = False) -> jax.Array: ...
 
 
 def lax_cumsum(
@@ -3883,6 +4110,20 @@ def lax_digamma(
     return jax.lax.digamma(m_x)
 
 
+@overload
+def lax_div(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_div(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_div(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def lax_div(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -3893,6 +4134,39 @@ def lax_div(
     m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     return _r.changed(jax.lax.div(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: jax.Array | float,
+    y: Quantity[jax.Array],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: jax.Array | float,
+    y: jax.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> jax.Array: ...
 
 
 def lax_dot_general(
@@ -3924,6 +4198,18 @@ def lax_dot_general(
     )
 
 
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[jax.Array], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: jax.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> jax.Array: ...
+
+
 def lax_dynamic_index_in_dim(
     operand: Quantity[jax.Array] | jax.Array | float,
     index: Any,
@@ -3941,6 +4227,18 @@ def lax_dynamic_index_in_dim(
     )
 
 
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[jax.Array], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: jax.Array | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> jax.Array: ...
+
+
 def lax_dynamic_slice(
     operand: Quantity[jax.Array] | jax.Array | float,
     start_indices: Any,
@@ -3955,6 +4253,18 @@ def lax_dynamic_slice(
         jax.lax.dynamic_slice(m_operand, start_indices=start_indices, slice_sizes=slice_sizes),
         u_operand,
     )
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[jax.Array], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: jax.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> jax.Array: ...
 
 
 def lax_dynamic_slice_ind_dim(
@@ -3978,6 +4288,27 @@ def lax_dynamic_slice_ind_dim(
     )
 
 
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[jax.Array],
+    update: Quantity[jax.Array] | jax.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: jax.Array | float, update: Quantity[jax.Array], index: Any, axis: int
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: jax.Array | float, update: jax.Array | float, index: Any, axis: int
+) -> jax.Array: ...
+
+
 def lax_dynamic_update_index_in_dim(
     operand: Quantity[jax.Array] | jax.Array | float,
     update: Quantity[jax.Array] | jax.Array | float,
@@ -3999,6 +4330,26 @@ def lax_dynamic_update_index_in_dim(
     )
 
 
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[jax.Array],
+    update: Quantity[jax.Array] | jax.Array | float,
+    start_indices: Any,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: jax.Array | float, update: Quantity[jax.Array], start_indices: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: jax.Array | float, update: jax.Array | float, start_indices: Any
+) -> jax.Array: ...
+
+
 def lax_dynamic_update_slice(
     operand: Quantity[jax.Array] | jax.Array | float,
     update: Quantity[jax.Array] | jax.Array | float,
@@ -4017,6 +4368,27 @@ def lax_dynamic_update_slice(
     return _r.keep(
         jax.lax.dynamic_update_slice(m_operand, m_update, start_indices=start_indices), u_operand
     )
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[jax.Array],
+    update: Quantity[jax.Array] | jax.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: jax.Array | float, update: Quantity[jax.Array], start_index: Any, axis: int
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: jax.Array | float, update: jax.Array | float, start_index: Any, axis: int
+) -> jax.Array: ...
 
 
 def lax_dynamic_update_slice_in_dim(
@@ -4218,7 +4590,7 @@ def lax_householder_product(
 
     Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
     """
-    m_a, u_a = _lift(a)
+    m_a, _ = _lift(a)
     m_taus, u_taus = _lift(taus)
     m_taus = _r.fold("householder_product", m_taus, u_taus)
     return jax.lax.linalg.householder_product(m_a, m_taus)
@@ -4272,6 +4644,18 @@ def lax_igammac(
     return jax.lax.igammac(m_x, m_y)
 
 
+@overload
+def lax_index_in_dim(
+    operand: Quantity[jax.Array], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: jax.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> jax.Array: ...
+
+
 def lax_index_in_dim(
     operand: Quantity[jax.Array] | jax.Array | float,
     index: int,
@@ -4286,6 +4670,16 @@ def lax_index_in_dim(
     return _r.keep(
         jax.lax.index_in_dim(m_operand, index=index, axis=axis, keepdims=keepdims), u_operand
     )
+
+
+@overload
+def lax_index_take(
+    src: Quantity[jax.Array], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_index_take(src: jax.Array | float, idxs: Any, axes: int | tuple[int, ...]) -> jax.Array: ...
 
 
 def lax_index_take(
@@ -4382,6 +4776,20 @@ def lax_lu(
     return (_r.keep(r_[0], u_x), r_[1], r_[2])
 
 
+@overload
+def lax_mul(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_mul(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_mul(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def lax_mul(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -4408,6 +4816,14 @@ def lax_ne(
     return jax.lax.ne(m_x, m_y)
 
 
+@overload
+def lax_neg(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_neg(x: jax.Array | float) -> jax.Array: ...
+
+
 def lax_neg(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Negation -x, element-wise.
 
@@ -4415,6 +4831,26 @@ def lax_neg(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] |
     """
     m_x, u_x = _lift(x)
     return _r.keep(jax.lax.neg(m_x), u_x)
+
+
+@overload
+def lax_pad(
+    operand: Quantity[jax.Array],
+    padding_value: Quantity[jax.Array] | jax.Array | float,
+    padding_config: Any,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: jax.Array | float, padding_value: Quantity[jax.Array], padding_config: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: jax.Array | float, padding_value: jax.Array | float, padding_config: Any
+) -> jax.Array: ...
 
 
 def lax_pad(
@@ -4458,8 +4894,22 @@ def lax_population_count(x: Quantity[jax.Array] | jax.Array | float) -> jax.Arra
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, u_x = _lift(x)
+    m_x, _ = _lift(x)
     return jax.lax.population_count(m_x)
+
+
+@overload
+def lax_pow(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_pow(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_pow(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def lax_pow(
@@ -4513,6 +4963,18 @@ def lax_random_gamma_grad(
     return jax.lax.random_gamma_grad(m_x, m_y)
 
 
+@overload
+def lax_reduce_precision(
+    operand: Quantity[jax.Array], exponent_bits: int, mantissa_bits: int
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: jax.Array | float, exponent_bits: int, mantissa_bits: int
+) -> jax.Array: ...
+
+
 def lax_reduce_precision(
     operand: Quantity[jax.Array] | jax.Array | float, exponent_bits: int, mantissa_bits: int
 ) -> Quantity[jax.Array] | jax.Array:
@@ -4529,6 +4991,20 @@ def lax_reduce_precision(
     )
 
 
+@overload
+def lax_rem(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_rem(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_rem(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
 def lax_rem(
     x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
 ) -> Quantity[jax.Array] | jax.Array:
@@ -4543,6 +5019,14 @@ def lax_rem(
     return _r.keep(jax.lax.rem(m_x, m_y), u_x)
 
 
+@overload
+def lax_rsqrt(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_rsqrt(x: jax.Array | float) -> jax.Array: ...
+
+
 def lax_rsqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
     """Reciprocal square root 1 / sqrt(x), element-wise.
 
@@ -4550,6 +5034,42 @@ def lax_rsqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array]
     """
     m_x, u_x = _lift(x)
     return _r.changed(jax.lax.rsqrt(m_x), _r.power(u_x, _EXP_M1_2))
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
 
 
 def lax_scatter(
@@ -4587,6 +5107,42 @@ def lax_scatter(
     )
 
 
+@overload
+def lax_scatter_add(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
 def lax_scatter_add(
     operand: Quantity[jax.Array] | jax.Array | float,
     scatter_indices: jax.Array,
@@ -4622,6 +5178,32 @@ def lax_scatter_add(
     )
 
 
+@overload
+def lax_scatter_apply(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
 def lax_scatter_apply(
     operand: Quantity[jax.Array] | jax.Array | float,
     scatter_indices: jax.Array,
@@ -4654,6 +5236,42 @@ def lax_scatter_apply(
         ),
         u_operand,
     )
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
 
 
 def lax_scatter_max(
@@ -4691,6 +5309,42 @@ def lax_scatter_max(
     )
 
 
+@overload
+def lax_scatter_min(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
 def lax_scatter_min(
     operand: Quantity[jax.Array] | jax.Array | float,
     scatter_indices: jax.Array,
@@ -4726,6 +5380,30 @@ def lax_scatter_min(
     )
 
 
+@overload
+def lax_scatter_mul(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: jax.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
 def lax_scatter_mul(
     operand: Quantity[jax.Array] | jax.Array | float,
     scatter_indices: jax.Array,
@@ -4756,6 +5434,42 @@ def lax_scatter_mul(
         ),
         u_operand,
     )
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
 
 
 def lax_scatter_sub(
@@ -4835,6 +5549,24 @@ def lax_shift_right_logical(
     return jax.lax.shift_right_logical(m_x, m_y)
 
 
+@overload
+def lax_slice(
+    operand: Quantity[jax.Array],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_slice(
+    operand: jax.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> jax.Array: ...
+
+
 def lax_slice(
     operand: Quantity[jax.Array] | jax.Array | float,
     start_indices: int | tuple[int, ...],
@@ -4852,6 +5584,26 @@ def lax_slice(
         ),
         u_operand,
     )
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[jax.Array],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: jax.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> jax.Array: ...
 
 
 def lax_slice_in_dim(
@@ -4872,6 +5624,20 @@ def lax_slice_in_dim(
         ),
         u_operand,
     )
+
+
+@overload
+def lax_sub(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_sub(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_sub(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
 
 
 def lax_sub(
@@ -4898,6 +5664,42 @@ def lax_top_k(
     m_operand, u_operand = _lift(operand)
     r_ = jax.lax.top_k(m_operand, k=k)
     return (_r.keep(r_[0], u_operand), r_[1])
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> jax.Array: ...
 
 
 def lax_triangular_solve(
@@ -4944,6 +5746,45 @@ def lax_tridiagonal(
     m_a, u_a = _lift(a)
     r_ = jax.lax.linalg.tridiagonal(m_a, lower=lower)
     return (_r.keep(r_[0], u_a), _r.keep(r_[1], u_a), _r.keep(r_[2], u_a), r_[3])
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[jax.Array],
+    d: Quantity[jax.Array] | jax.Array | float,
+    du: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float,
+    d: Quantity[jax.Array],
+    du: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float,
+    d: jax.Array | float,
+    du: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float, d: jax.Array | float, du: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float, d: jax.Array | float, du: jax.Array | float, b: jax.Array | float
+) -> jax.Array: ...
 
 
 def lax_tridiagonal_solve(

@@ -3713,6 +3713,24 @@ def lax_atanh(
     raise _r.jax_only("lax.atanh", "ndonnx")
 
 
+@overload
+def lax_batch_matmul(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float, precision: Any = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: ndx.Array | float, y: Quantity[ndx.Array], precision: Any = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: ndx.Array | float, y: ndx.Array | float, precision: Any = None
+) -> ndx.Array: ...
+
+
 def lax_batch_matmul(
     x: Quantity[ndx.Array] | ndx.Array | float,
     y: Quantity[ndx.Array] | ndx.Array | float,
@@ -3758,6 +3776,16 @@ def lax_betainc(
     raise _r.jax_only("lax.betainc", "ndonnx")
 
 
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[ndx.Array], new_dtype: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: ndx.Array | float, new_dtype: Any) -> ndx.Array: ...
+
+
 def lax_bitcast_convert_type(
     operand: Quantity[ndx.Array] | ndx.Array | float, new_dtype: Any
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3766,6 +3794,16 @@ def lax_bitcast_convert_type(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.bitcast_convert_type", "ndonnx")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[ndx.Array], sizes: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_broadcast(operand: ndx.Array | float, sizes: int | tuple[int, ...]) -> ndx.Array: ...
 
 
 def lax_broadcast(
@@ -3778,6 +3816,22 @@ def lax_broadcast(
     raise _r.jax_only("lax.broadcast", "ndonnx")
 
 
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[ndx.Array],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: ndx.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> ndx.Array: ...
+
+
 def lax_broadcast_in_dim(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     shape: int | tuple[int, ...],
@@ -3788,6 +3842,14 @@ def lax_broadcast_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.broadcast_in_dim", "ndonnx")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[ndx.Array], rank: int) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: ndx.Array | float, rank: int) -> ndx.Array: ...
 
 
 def lax_broadcast_to_rank(
@@ -3814,6 +3876,16 @@ def lax_broadcasted_iota(
     raise _r.jax_only("lax.broadcasted_iota", "ndonnx")
 
 
+@overload
+def lax_cholesky(
+    x: Quantity[ndx.Array], symmetrize_input: bool = True
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_cholesky(x: ndx.Array | float, symmetrize_input: bool = True) -> ndx.Array: ...
+
+
 def lax_cholesky(
     x: Quantity[ndx.Array] | ndx.Array | float, symmetrize_input: bool = True
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3822,6 +3894,32 @@ def lax_cholesky(
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.cholesky", "ndonnx")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[ndx.Array],
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    max: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: ndx.Array | float, x: Quantity[ndx.Array], max: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: ndx.Array | float, x: ndx.Array | float, max: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: ndx.Array | float, x: ndx.Array | float, max: ndx.Array | float
+) -> ndx.Array: ...
 
 
 def lax_clamp(
@@ -3859,6 +3957,20 @@ def lax_collapse(
     raise _r.jax_only("lax.collapse", "ndonnx")
 
 
+@overload
+def lax_complex(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_complex(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_complex(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
 def lax_complex(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3867,6 +3979,39 @@ def lax_complex(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     raise _r.jax_only("lax.complex", "ndonnx")
+
+
+@overload
+def lax_conv(
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv(
+    x: ndx.Array | float,
+    y: Quantity[ndx.Array],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv(
+    x: ndx.Array | float,
+    y: ndx.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def lax_conv(
@@ -3882,6 +4027,48 @@ def lax_conv(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv", "ndonnx")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: ndx.Array | float,
+    y: Quantity[ndx.Array],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: ndx.Array | float,
+    y: ndx.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def lax_conv_transpose(
@@ -3900,6 +4087,16 @@ def lax_conv_transpose(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv_transpose", "ndonnx")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[ndx.Array], new_dtype: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_convert_element_type(operand: ndx.Array | float, new_dtype: Any) -> ndx.Array: ...
 
 
 def lax_convert_element_type(
@@ -3925,6 +4122,16 @@ def lax_cumlogsumexp(
     raise _r.jax_only("lax.cumlogsumexp", "ndonnx")
 
 
+@overload
+def lax_cummax(
+    operand: Quantity[ndx.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_cummax(operand: ndx.Array | float, axis: int = 0, reverse: bool = False) -> ndx.Array: ...
+
+
 def lax_cummax(
     operand: Quantity[ndx.Array] | ndx.Array | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3935,6 +4142,16 @@ def lax_cummax(
     raise _r.jax_only("lax.cummax", "ndonnx")
 
 
+@overload
+def lax_cummin(
+    operand: Quantity[ndx.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_cummin(operand: ndx.Array | float, axis: int = 0, reverse: bool = False) -> ndx.Array: ...
+
+
 def lax_cummin(
     operand: Quantity[ndx.Array] | ndx.Array | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3943,6 +4160,16 @@ def lax_cummin(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.cummin", "ndonnx")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[ndx.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_cumsum(operand: ndx.Array | float, axis: int = 0, reverse: bool = False) -> ndx.Array: ...
 
 
 def lax_cumsum(
@@ -3965,6 +4192,20 @@ def lax_digamma(
     raise _r.jax_only("lax.digamma", "ndonnx")
 
 
+@overload
+def lax_div(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_div(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_div(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
 def lax_div(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -3973,6 +4214,39 @@ def lax_div(
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.div", "ndonnx")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: ndx.Array | float,
+    y: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: ndx.Array | float,
+    y: ndx.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> ndx.Array: ...
 
 
 def lax_dot_general(
@@ -3992,6 +4266,18 @@ def lax_dot_general(
     raise _r.jax_only("lax.dot_general", "ndonnx")
 
 
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[ndx.Array], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: ndx.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> ndx.Array: ...
+
+
 def lax_dynamic_index_in_dim(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     index: Any,
@@ -4005,6 +4291,18 @@ def lax_dynamic_index_in_dim(
     raise _r.jax_only("lax.dynamic_index_in_dim", "ndonnx")
 
 
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[ndx.Array], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: ndx.Array | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> ndx.Array: ...
+
+
 def lax_dynamic_slice(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     start_indices: Any,
@@ -4015,6 +4313,18 @@ def lax_dynamic_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.dynamic_slice", "ndonnx")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[ndx.Array], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: ndx.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> ndx.Array: ...
 
 
 def lax_dynamic_slice_ind_dim(
@@ -4032,6 +4342,27 @@ def lax_dynamic_slice_ind_dim(
     raise _r.jax_only("lax.dynamic_slice_ind_dim", "ndonnx")
 
 
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[ndx.Array],
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: ndx.Array | float, update: Quantity[ndx.Array], index: Any, axis: int
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: ndx.Array | float, update: ndx.Array | float, index: Any, axis: int
+) -> ndx.Array: ...
+
+
 def lax_dynamic_update_index_in_dim(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     update: Quantity[ndx.Array] | ndx.Array | float,
@@ -4045,6 +4376,26 @@ def lax_dynamic_update_index_in_dim(
     raise _r.jax_only("lax.dynamic_update_index_in_dim", "ndonnx")
 
 
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[ndx.Array],
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: Any,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: ndx.Array | float, update: Quantity[ndx.Array], start_indices: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: ndx.Array | float, update: ndx.Array | float, start_indices: Any
+) -> ndx.Array: ...
+
+
 def lax_dynamic_update_slice(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     update: Quantity[ndx.Array] | ndx.Array | float,
@@ -4055,6 +4406,27 @@ def lax_dynamic_update_slice(
     Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.dynamic_update_slice", "ndonnx")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[ndx.Array],
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: ndx.Array | float, update: Quantity[ndx.Array], start_index: Any, axis: int
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: ndx.Array | float, update: ndx.Array | float, start_index: Any, axis: int
+) -> ndx.Array: ...
 
 
 def lax_dynamic_update_slice_in_dim(
@@ -4234,6 +4606,18 @@ def lax_igammac(
     raise _r.jax_only("lax.igammac", "ndonnx")
 
 
+@overload
+def lax_index_in_dim(
+    operand: Quantity[ndx.Array], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: ndx.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> ndx.Array: ...
+
+
 def lax_index_in_dim(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     index: int,
@@ -4245,6 +4629,16 @@ def lax_index_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.index_in_dim", "ndonnx")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[ndx.Array], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_index_take(src: ndx.Array | float, idxs: Any, axes: int | tuple[int, ...]) -> ndx.Array: ...
 
 
 def lax_index_take(
@@ -4325,6 +4719,20 @@ def lax_lu(
     raise _r.jax_only("lax.lu", "ndonnx")
 
 
+@overload
+def lax_mul(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_mul(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_mul(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
 def lax_mul(
     x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -4345,12 +4753,40 @@ def lax_ne(
     raise _r.jax_only("lax.ne", "ndonnx")
 
 
+@overload
+def lax_neg(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_neg(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def lax_neg(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Negation -x, element-wise.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.neg", "ndonnx")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[ndx.Array],
+    padding_value: Quantity[ndx.Array] | ndx.Array | float,
+    padding_config: Any,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: ndx.Array | float, padding_value: Quantity[ndx.Array], padding_config: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: ndx.Array | float, padding_value: ndx.Array | float, padding_config: Any
+) -> ndx.Array: ...
 
 
 def lax_pad(
@@ -4383,6 +4819,20 @@ def lax_population_count(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Arra
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     raise _r.jax_only("lax.population_count", "ndonnx")
+
+
+@overload
+def lax_pow(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_pow(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_pow(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def lax_pow(
@@ -4421,6 +4871,18 @@ def lax_random_gamma_grad(
     raise _r.jax_only("lax.random_gamma_grad", "ndonnx")
 
 
+@overload
+def lax_reduce_precision(
+    operand: Quantity[ndx.Array], exponent_bits: int, mantissa_bits: int
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: ndx.Array | float, exponent_bits: int, mantissa_bits: int
+) -> ndx.Array: ...
+
+
 def lax_reduce_precision(
     operand: Quantity[ndx.Array] | ndx.Array | float, exponent_bits: int, mantissa_bits: int
 ) -> Quantity[ndx.Array] | ndx.Array:
@@ -4429,6 +4891,20 @@ def lax_reduce_precision(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.reduce_precision", "ndonnx")
+
+
+@overload
+def lax_rem(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_rem(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_rem(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def lax_rem(
@@ -4441,12 +4917,56 @@ def lax_rem(
     raise _r.jax_only("lax.rem", "ndonnx")
 
 
+@overload
+def lax_rsqrt(x: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_rsqrt(x: ndx.Array | float) -> ndx.Array: ...
+
+
 def lax_rsqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
     """Reciprocal square root 1 / sqrt(x), element-wise.
 
     Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.rsqrt", "ndonnx")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
 
 
 def lax_scatter(
@@ -4465,6 +4985,42 @@ def lax_scatter(
     raise _r.jax_only("lax.scatter", "ndonnx")
 
 
+@overload
+def lax_scatter_add(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
 def lax_scatter_add(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     scatter_indices: ndx.Array,
@@ -4479,6 +5035,32 @@ def lax_scatter_add(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_add", "ndonnx")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
 
 
 def lax_scatter_apply(
@@ -4500,6 +5082,42 @@ def lax_scatter_apply(
     raise _r.jax_only("lax.scatter_apply", "ndonnx")
 
 
+@overload
+def lax_scatter_max(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
 def lax_scatter_max(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     scatter_indices: ndx.Array,
@@ -4514,6 +5132,42 @@ def lax_scatter_max(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_max", "ndonnx")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
 
 
 def lax_scatter_min(
@@ -4532,6 +5186,30 @@ def lax_scatter_min(
     raise _r.jax_only("lax.scatter_min", "ndonnx")
 
 
+@overload
+def lax_scatter_mul(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: ndx.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
 def lax_scatter_mul(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     scatter_indices: ndx.Array,
@@ -4546,6 +5224,42 @@ def lax_scatter_mul(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.scatter_mul", "ndonnx")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
 
 
 def lax_scatter_sub(
@@ -4594,6 +5308,24 @@ def lax_shift_right_logical(
     raise _r.jax_only("lax.shift_right_logical", "ndonnx")
 
 
+@overload
+def lax_slice(
+    operand: Quantity[ndx.Array],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_slice(
+    operand: ndx.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> ndx.Array: ...
+
+
 def lax_slice(
     operand: Quantity[ndx.Array] | ndx.Array | float,
     start_indices: int | tuple[int, ...],
@@ -4605,6 +5337,26 @@ def lax_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice", "ndonnx")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[ndx.Array],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: ndx.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> ndx.Array: ...
 
 
 def lax_slice_in_dim(
@@ -4619,6 +5371,20 @@ def lax_slice_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice_in_dim", "ndonnx")
+
+
+@overload
+def lax_sub(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_sub(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_sub(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
 
 
 def lax_sub(
@@ -4639,6 +5405,42 @@ def lax_top_k(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.top_k", "ndonnx")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> ndx.Array: ...
 
 
 def lax_triangular_solve(
@@ -4670,6 +5472,45 @@ def lax_tridiagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.tridiagonal", "ndonnx")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[ndx.Array],
+    d: Quantity[ndx.Array] | ndx.Array | float,
+    du: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float,
+    d: Quantity[ndx.Array],
+    du: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float,
+    d: ndx.Array | float,
+    du: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float, d: ndx.Array | float, du: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float, d: ndx.Array | float, du: ndx.Array | float, b: ndx.Array | float
+) -> ndx.Array: ...
 
 
 def lax_tridiagonal_solve(

@@ -3656,6 +3656,26 @@ def lax_atanh(
     raise _r.jax_only("lax.atanh", "numpy")
 
 
+@overload
+def lax_batch_matmul(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]], precision: Any = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: NDArray[Any] | float, y: NDArray[Any] | float, precision: Any = None
+) -> NDArray[Any]: ...
+
+
 def lax_batch_matmul(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3701,6 +3721,16 @@ def lax_betainc(
     raise _r.jax_only("lax.betainc", "numpy")
 
 
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[NDArray[Any]], new_dtype: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: NDArray[Any] | float, new_dtype: Any) -> NDArray[Any]: ...
+
+
 def lax_bitcast_convert_type(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float, new_dtype: Any
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3709,6 +3739,16 @@ def lax_bitcast_convert_type(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.bitcast_convert_type", "numpy")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[NDArray[Any]], sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_broadcast(operand: NDArray[Any] | float, sizes: int | tuple[int, ...]) -> NDArray[Any]: ...
 
 
 def lax_broadcast(
@@ -3721,6 +3761,22 @@ def lax_broadcast(
     raise _r.jax_only("lax.broadcast", "numpy")
 
 
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[NDArray[Any]],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: NDArray[Any] | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> NDArray[Any]: ...
+
+
 def lax_broadcast_in_dim(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     shape: int | tuple[int, ...],
@@ -3731,6 +3787,14 @@ def lax_broadcast_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.broadcast_in_dim", "numpy")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[NDArray[Any]], rank: int) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: NDArray[Any] | float, rank: int) -> NDArray[Any]: ...
 
 
 def lax_broadcast_to_rank(
@@ -3757,6 +3821,16 @@ def lax_broadcasted_iota(
     raise _r.jax_only("lax.broadcasted_iota", "numpy")
 
 
+@overload
+def lax_cholesky(
+    x: Quantity[NDArray[Any]], symmetrize_input: bool = True
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_cholesky(x: NDArray[Any] | float, symmetrize_input: bool = True) -> NDArray[Any]: ...
+
+
 def lax_cholesky(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float, symmetrize_input: bool = True
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3765,6 +3839,34 @@ def lax_cholesky(
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.cholesky", "numpy")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[NDArray[Any]],
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_clamp(
+    min: NDArray[Any] | float,
+    x: Quantity[NDArray[Any]],
+    max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_clamp(
+    min: NDArray[Any] | float, x: NDArray[Any] | float, max: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_clamp(
+    min: NDArray[Any] | float, x: NDArray[Any] | float, max: NDArray[Any] | float
+) -> NDArray[Any]: ...
 
 
 def lax_clamp(
@@ -3802,6 +3904,20 @@ def lax_collapse(
     raise _r.jax_only("lax.collapse", "numpy")
 
 
+@overload
+def lax_complex(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_complex(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_complex(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def lax_complex(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3811,6 +3927,39 @@ def lax_complex(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     raise _r.jax_only("lax.complex", "numpy")
+
+
+@overload
+def lax_conv(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv(
+    x: NDArray[Any] | float,
+    y: Quantity[NDArray[Any]],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv(
+    x: NDArray[Any] | float,
+    y: NDArray[Any] | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def lax_conv(
@@ -3826,6 +3975,48 @@ def lax_conv(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv", "numpy")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: NDArray[Any] | float,
+    y: Quantity[NDArray[Any]],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: NDArray[Any] | float,
+    y: NDArray[Any] | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def lax_conv_transpose(
@@ -3844,6 +4035,16 @@ def lax_conv_transpose(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv_transpose", "numpy")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[NDArray[Any]], new_dtype: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_convert_element_type(operand: NDArray[Any] | float, new_dtype: Any) -> NDArray[Any]: ...
 
 
 def lax_convert_element_type(
@@ -3869,6 +4070,18 @@ def lax_cumlogsumexp(
     raise _r.jax_only("lax.cumlogsumexp", "numpy")
 
 
+@overload
+def lax_cummax(
+    operand: Quantity[NDArray[Any]], axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_cummax(
+    operand: NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> NDArray[Any]: ...
+
+
 def lax_cummax(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3879,6 +4092,18 @@ def lax_cummax(
     raise _r.jax_only("lax.cummax", "numpy")
 
 
+@overload
+def lax_cummin(
+    operand: Quantity[NDArray[Any]], axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_cummin(
+    operand: NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> NDArray[Any]: ...
+
+
 def lax_cummin(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -3887,6 +4112,18 @@ def lax_cummin(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.cummin", "numpy")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[NDArray[Any]], axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_cumsum(
+    operand: NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> NDArray[Any]: ...
 
 
 def lax_cumsum(
@@ -3909,6 +4146,22 @@ def lax_digamma(
     raise _r.jax_only("lax.digamma", "numpy")
 
 
+@overload
+def lax_div(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_div(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_div(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def lax_div(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3918,6 +4171,39 @@ def lax_div(
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.div", "numpy")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_dot_general(
+    x: NDArray[Any] | float,
+    y: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_dot_general(
+    x: NDArray[Any] | float,
+    y: NDArray[Any] | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> NDArray[Any]: ...
 
 
 def lax_dot_general(
@@ -3937,6 +4223,18 @@ def lax_dot_general(
     raise _r.jax_only("lax.dot_general", "numpy")
 
 
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[NDArray[Any]], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: NDArray[Any] | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> NDArray[Any]: ...
+
+
 def lax_dynamic_index_in_dim(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     index: Any,
@@ -3950,6 +4248,18 @@ def lax_dynamic_index_in_dim(
     raise _r.jax_only("lax.dynamic_index_in_dim", "numpy")
 
 
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[NDArray[Any]], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: NDArray[Any] | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> NDArray[Any]: ...
+
+
 def lax_dynamic_slice(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     start_indices: Any,
@@ -3960,6 +4270,18 @@ def lax_dynamic_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.dynamic_slice", "numpy")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[NDArray[Any]], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: NDArray[Any] | float, start_index: Any, slice_size: int, axis: int = 0
+) -> NDArray[Any]: ...
 
 
 def lax_dynamic_slice_ind_dim(
@@ -3977,6 +4299,27 @@ def lax_dynamic_slice_ind_dim(
     raise _r.jax_only("lax.dynamic_slice_ind_dim", "numpy")
 
 
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[NDArray[Any]],
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    index: Any,
+    axis: int,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: NDArray[Any] | float, update: Quantity[NDArray[Any]], index: Any, axis: int
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: NDArray[Any] | float, update: NDArray[Any] | float, index: Any, axis: int
+) -> NDArray[Any]: ...
+
+
 def lax_dynamic_update_index_in_dim(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     update: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -3990,6 +4333,26 @@ def lax_dynamic_update_index_in_dim(
     raise _r.jax_only("lax.dynamic_update_index_in_dim", "numpy")
 
 
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[NDArray[Any]],
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: Any,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: NDArray[Any] | float, update: Quantity[NDArray[Any]], start_indices: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: NDArray[Any] | float, update: NDArray[Any] | float, start_indices: Any
+) -> NDArray[Any]: ...
+
+
 def lax_dynamic_update_slice(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     update: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -4000,6 +4363,27 @@ def lax_dynamic_update_slice(
     Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.dynamic_update_slice", "numpy")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[NDArray[Any]],
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: NDArray[Any] | float, update: Quantity[NDArray[Any]], start_index: Any, axis: int
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: NDArray[Any] | float, update: NDArray[Any] | float, start_index: Any, axis: int
+) -> NDArray[Any]: ...
 
 
 def lax_dynamic_update_slice_in_dim(
@@ -4182,6 +4566,18 @@ def lax_igammac(
     raise _r.jax_only("lax.igammac", "numpy")
 
 
+@overload
+def lax_index_in_dim(
+    operand: Quantity[NDArray[Any]], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: NDArray[Any] | float, index: int, axis: int = 0, keepdims: bool = True
+) -> NDArray[Any]: ...
+
+
 def lax_index_in_dim(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     index: int,
@@ -4193,6 +4589,18 @@ def lax_index_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.index_in_dim", "numpy")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[NDArray[Any]], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_index_take(
+    src: NDArray[Any] | float, idxs: Any, axes: int | tuple[int, ...]
+) -> NDArray[Any]: ...
 
 
 def lax_index_take(
@@ -4277,6 +4685,22 @@ def lax_lu(
     raise _r.jax_only("lax.lu", "numpy")
 
 
+@overload
+def lax_mul(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_mul(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_mul(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def lax_mul(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -4299,6 +4723,14 @@ def lax_ne(
     raise _r.jax_only("lax.ne", "numpy")
 
 
+@overload
+def lax_neg(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_neg(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def lax_neg(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -4307,6 +4739,26 @@ def lax_neg(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.neg", "numpy")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[NDArray[Any]],
+    padding_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    padding_config: Any,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_pad(
+    operand: NDArray[Any] | float, padding_value: Quantity[NDArray[Any]], padding_config: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_pad(
+    operand: NDArray[Any] | float, padding_value: NDArray[Any] | float, padding_config: Any
+) -> NDArray[Any]: ...
 
 
 def lax_pad(
@@ -4339,6 +4791,22 @@ def lax_population_count(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> ND
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     raise _r.jax_only("lax.population_count", "numpy")
+
+
+@overload
+def lax_pow(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_pow(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_pow(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def lax_pow(
@@ -4378,6 +4846,18 @@ def lax_random_gamma_grad(
     raise _r.jax_only("lax.random_gamma_grad", "numpy")
 
 
+@overload
+def lax_reduce_precision(
+    operand: Quantity[NDArray[Any]], exponent_bits: int, mantissa_bits: int
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: NDArray[Any] | float, exponent_bits: int, mantissa_bits: int
+) -> NDArray[Any]: ...
+
+
 def lax_reduce_precision(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float, exponent_bits: int, mantissa_bits: int
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -4386,6 +4866,20 @@ def lax_reduce_precision(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.reduce_precision", "numpy")
+
+
+@overload
+def lax_rem(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_rem(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_rem(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def lax_rem(
@@ -4399,6 +4893,14 @@ def lax_rem(
     raise _r.jax_only("lax.rem", "numpy")
 
 
+@overload
+def lax_rsqrt(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_rsqrt(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
 def lax_rsqrt(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
@@ -4407,6 +4909,42 @@ def lax_rsqrt(
     Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.rsqrt", "numpy")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
 
 
 def lax_scatter(
@@ -4425,6 +4963,42 @@ def lax_scatter(
     raise _r.jax_only("lax.scatter", "numpy")
 
 
+@overload
+def lax_scatter_add(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
 def lax_scatter_add(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     scatter_indices: NDArray[Any],
@@ -4439,6 +5013,32 @@ def lax_scatter_add(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_add", "numpy")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
 
 
 def lax_scatter_apply(
@@ -4460,6 +5060,42 @@ def lax_scatter_apply(
     raise _r.jax_only("lax.scatter_apply", "numpy")
 
 
+@overload
+def lax_scatter_max(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
 def lax_scatter_max(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     scatter_indices: NDArray[Any],
@@ -4474,6 +5110,42 @@ def lax_scatter_max(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_max", "numpy")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
 
 
 def lax_scatter_min(
@@ -4492,6 +5164,30 @@ def lax_scatter_min(
     raise _r.jax_only("lax.scatter_min", "numpy")
 
 
+@overload
+def lax_scatter_mul(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
 def lax_scatter_mul(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     scatter_indices: NDArray[Any],
@@ -4506,6 +5202,42 @@ def lax_scatter_mul(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.scatter_mul", "numpy")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
 
 
 def lax_scatter_sub(
@@ -4557,6 +5289,24 @@ def lax_shift_right_logical(
     raise _r.jax_only("lax.shift_right_logical", "numpy")
 
 
+@overload
+def lax_slice(
+    operand: Quantity[NDArray[Any]],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_slice(
+    operand: NDArray[Any] | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> NDArray[Any]: ...
+
+
 def lax_slice(
     operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
     start_indices: int | tuple[int, ...],
@@ -4568,6 +5318,26 @@ def lax_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice", "numpy")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[NDArray[Any]],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: NDArray[Any] | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> NDArray[Any]: ...
 
 
 def lax_slice_in_dim(
@@ -4582,6 +5352,20 @@ def lax_slice_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice_in_dim", "numpy")
+
+
+@overload
+def lax_sub(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_sub(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_sub(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
 
 
 def lax_sub(
@@ -4603,6 +5387,42 @@ def lax_top_k(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.top_k", "numpy")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> NDArray[Any]: ...
 
 
 def lax_triangular_solve(
@@ -4634,6 +5454,51 @@ def lax_tridiagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.tridiagonal", "numpy")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[NDArray[Any]],
+    d: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    du: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: Quantity[NDArray[Any]],
+    du: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: NDArray[Any] | float,
+    du: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: NDArray[Any] | float,
+    du: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: NDArray[Any] | float,
+    du: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+) -> NDArray[Any]: ...
 
 
 def lax_tridiagonal_solve(

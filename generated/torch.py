@@ -3879,6 +3879,26 @@ def lax_atanh(
     raise _r.jax_only("lax.atanh", "torch")
 
 
+@overload
+def lax_batch_matmul(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor], precision: Any = None
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: torch.Tensor | float, y: torch.Tensor | float, precision: Any = None
+) -> torch.Tensor: ...
+
+
 def lax_batch_matmul(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -3924,6 +3944,16 @@ def lax_betainc(
     raise _r.jax_only("lax.betainc", "torch")
 
 
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[torch.Tensor], new_dtype: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: torch.Tensor | float, new_dtype: Any) -> torch.Tensor: ...
+
+
 def lax_bitcast_convert_type(
     operand: Quantity[torch.Tensor] | torch.Tensor | float, new_dtype: Any
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3932,6 +3962,16 @@ def lax_bitcast_convert_type(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.bitcast_convert_type", "torch")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[torch.Tensor], sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_broadcast(operand: torch.Tensor | float, sizes: int | tuple[int, ...]) -> torch.Tensor: ...
 
 
 def lax_broadcast(
@@ -3944,6 +3984,22 @@ def lax_broadcast(
     raise _r.jax_only("lax.broadcast", "torch")
 
 
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[torch.Tensor],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: torch.Tensor | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> torch.Tensor: ...
+
+
 def lax_broadcast_in_dim(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     shape: int | tuple[int, ...],
@@ -3954,6 +4010,14 @@ def lax_broadcast_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.broadcast_in_dim", "torch")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[torch.Tensor], rank: int) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: torch.Tensor | float, rank: int) -> torch.Tensor: ...
 
 
 def lax_broadcast_to_rank(
@@ -3980,6 +4044,16 @@ def lax_broadcasted_iota(
     raise _r.jax_only("lax.broadcasted_iota", "torch")
 
 
+@overload
+def lax_cholesky(
+    x: Quantity[torch.Tensor], symmetrize_input: bool = True
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_cholesky(x: torch.Tensor | float, symmetrize_input: bool = True) -> torch.Tensor: ...
+
+
 def lax_cholesky(
     x: Quantity[torch.Tensor] | torch.Tensor | float, symmetrize_input: bool = True
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -3988,6 +4062,34 @@ def lax_cholesky(
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.cholesky", "torch")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[torch.Tensor],
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_clamp(
+    min: torch.Tensor | float,
+    x: Quantity[torch.Tensor],
+    max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_clamp(
+    min: torch.Tensor | float, x: torch.Tensor | float, max: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_clamp(
+    min: torch.Tensor | float, x: torch.Tensor | float, max: torch.Tensor | float
+) -> torch.Tensor: ...
 
 
 def lax_clamp(
@@ -4025,6 +4127,20 @@ def lax_collapse(
     raise _r.jax_only("lax.collapse", "torch")
 
 
+@overload
+def lax_complex(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_complex(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_complex(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def lax_complex(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4034,6 +4150,39 @@ def lax_complex(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     raise _r.jax_only("lax.complex", "torch")
+
+
+@overload
+def lax_conv(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv(
+    x: torch.Tensor | float,
+    y: Quantity[torch.Tensor],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv(
+    x: torch.Tensor | float,
+    y: torch.Tensor | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def lax_conv(
@@ -4049,6 +4198,48 @@ def lax_conv(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv", "torch")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: torch.Tensor | float,
+    y: Quantity[torch.Tensor],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: torch.Tensor | float,
+    y: torch.Tensor | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def lax_conv_transpose(
@@ -4067,6 +4258,16 @@ def lax_conv_transpose(
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.conv_transpose", "torch")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[torch.Tensor], new_dtype: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_convert_element_type(operand: torch.Tensor | float, new_dtype: Any) -> torch.Tensor: ...
 
 
 def lax_convert_element_type(
@@ -4092,6 +4293,18 @@ def lax_cumlogsumexp(
     raise _r.jax_only("lax.cumlogsumexp", "torch")
 
 
+@overload
+def lax_cummax(
+    operand: Quantity[torch.Tensor], axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_cummax(
+    operand: torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> torch.Tensor: ...
+
+
 def lax_cummax(
     operand: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4102,6 +4315,18 @@ def lax_cummax(
     raise _r.jax_only("lax.cummax", "torch")
 
 
+@overload
+def lax_cummin(
+    operand: Quantity[torch.Tensor], axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_cummin(
+    operand: torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> torch.Tensor: ...
+
+
 def lax_cummin(
     operand: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = 0, reverse: bool = False
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4110,6 +4335,18 @@ def lax_cummin(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.cummin", "torch")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[torch.Tensor], axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_cumsum(
+    operand: torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> torch.Tensor: ...
 
 
 def lax_cumsum(
@@ -4132,6 +4369,22 @@ def lax_digamma(
     raise _r.jax_only("lax.digamma", "torch")
 
 
+@overload
+def lax_div(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_div(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_div(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def lax_div(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4141,6 +4394,39 @@ def lax_div(
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.div", "torch")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_dot_general(
+    x: torch.Tensor | float,
+    y: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_dot_general(
+    x: torch.Tensor | float,
+    y: torch.Tensor | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> torch.Tensor: ...
 
 
 def lax_dot_general(
@@ -4160,6 +4446,18 @@ def lax_dot_general(
     raise _r.jax_only("lax.dot_general", "torch")
 
 
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[torch.Tensor], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: torch.Tensor | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> torch.Tensor: ...
+
+
 def lax_dynamic_index_in_dim(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     index: Any,
@@ -4173,6 +4471,18 @@ def lax_dynamic_index_in_dim(
     raise _r.jax_only("lax.dynamic_index_in_dim", "torch")
 
 
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[torch.Tensor], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: torch.Tensor | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> torch.Tensor: ...
+
+
 def lax_dynamic_slice(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     start_indices: Any,
@@ -4183,6 +4493,18 @@ def lax_dynamic_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.dynamic_slice", "torch")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[torch.Tensor], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: torch.Tensor | float, start_index: Any, slice_size: int, axis: int = 0
+) -> torch.Tensor: ...
 
 
 def lax_dynamic_slice_ind_dim(
@@ -4200,6 +4522,27 @@ def lax_dynamic_slice_ind_dim(
     raise _r.jax_only("lax.dynamic_slice_ind_dim", "torch")
 
 
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[torch.Tensor],
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    index: Any,
+    axis: int,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: torch.Tensor | float, update: Quantity[torch.Tensor], index: Any, axis: int
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: torch.Tensor | float, update: torch.Tensor | float, index: Any, axis: int
+) -> torch.Tensor: ...
+
+
 def lax_dynamic_update_index_in_dim(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     update: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4213,6 +4556,26 @@ def lax_dynamic_update_index_in_dim(
     raise _r.jax_only("lax.dynamic_update_index_in_dim", "torch")
 
 
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[torch.Tensor],
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: Any,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: torch.Tensor | float, update: Quantity[torch.Tensor], start_indices: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: torch.Tensor | float, update: torch.Tensor | float, start_indices: Any
+) -> torch.Tensor: ...
+
+
 def lax_dynamic_update_slice(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     update: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4223,6 +4586,27 @@ def lax_dynamic_update_slice(
     Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.dynamic_update_slice", "torch")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[torch.Tensor],
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: torch.Tensor | float, update: Quantity[torch.Tensor], start_index: Any, axis: int
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: torch.Tensor | float, update: torch.Tensor | float, start_index: Any, axis: int
+) -> torch.Tensor: ...
 
 
 def lax_dynamic_update_slice_in_dim(
@@ -4405,6 +4789,18 @@ def lax_igammac(
     raise _r.jax_only("lax.igammac", "torch")
 
 
+@overload
+def lax_index_in_dim(
+    operand: Quantity[torch.Tensor], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: torch.Tensor | float, index: int, axis: int = 0, keepdims: bool = True
+) -> torch.Tensor: ...
+
+
 def lax_index_in_dim(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     index: int,
@@ -4416,6 +4812,18 @@ def lax_index_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.index_in_dim", "torch")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[torch.Tensor], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_index_take(
+    src: torch.Tensor | float, idxs: Any, axes: int | tuple[int, ...]
+) -> torch.Tensor: ...
 
 
 def lax_index_take(
@@ -4500,6 +4908,22 @@ def lax_lu(
     raise _r.jax_only("lax.lu", "torch")
 
 
+@overload
+def lax_mul(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_mul(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_mul(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def lax_mul(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -4522,6 +4946,14 @@ def lax_ne(
     raise _r.jax_only("lax.ne", "torch")
 
 
+@overload
+def lax_neg(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_neg(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def lax_neg(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4530,6 +4962,26 @@ def lax_neg(
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.neg", "torch")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[torch.Tensor],
+    padding_value: Quantity[torch.Tensor] | torch.Tensor | float,
+    padding_config: Any,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_pad(
+    operand: torch.Tensor | float, padding_value: Quantity[torch.Tensor], padding_config: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_pad(
+    operand: torch.Tensor | float, padding_value: torch.Tensor | float, padding_config: Any
+) -> torch.Tensor: ...
 
 
 def lax_pad(
@@ -4562,6 +5014,22 @@ def lax_population_count(x: Quantity[torch.Tensor] | torch.Tensor | float) -> to
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
     raise _r.jax_only("lax.population_count", "torch")
+
+
+@overload
+def lax_pow(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_pow(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_pow(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def lax_pow(
@@ -4601,6 +5069,18 @@ def lax_random_gamma_grad(
     raise _r.jax_only("lax.random_gamma_grad", "torch")
 
 
+@overload
+def lax_reduce_precision(
+    operand: Quantity[torch.Tensor], exponent_bits: int, mantissa_bits: int
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: torch.Tensor | float, exponent_bits: int, mantissa_bits: int
+) -> torch.Tensor: ...
+
+
 def lax_reduce_precision(
     operand: Quantity[torch.Tensor] | torch.Tensor | float, exponent_bits: int, mantissa_bits: int
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4609,6 +5089,20 @@ def lax_reduce_precision(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.reduce_precision", "torch")
+
+
+@overload
+def lax_rem(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_rem(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_rem(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def lax_rem(
@@ -4622,6 +5116,14 @@ def lax_rem(
     raise _r.jax_only("lax.rem", "torch")
 
 
+@overload
+def lax_rsqrt(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_rsqrt(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
 def lax_rsqrt(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
@@ -4630,6 +5132,42 @@ def lax_rsqrt(
     Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
     """
     raise _r.jax_only("lax.rsqrt", "torch")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
 
 
 def lax_scatter(
@@ -4648,6 +5186,42 @@ def lax_scatter(
     raise _r.jax_only("lax.scatter", "torch")
 
 
+@overload
+def lax_scatter_add(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
 def lax_scatter_add(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     scatter_indices: torch.Tensor,
@@ -4662,6 +5236,32 @@ def lax_scatter_add(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_add", "torch")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
 
 
 def lax_scatter_apply(
@@ -4683,6 +5283,42 @@ def lax_scatter_apply(
     raise _r.jax_only("lax.scatter_apply", "torch")
 
 
+@overload
+def lax_scatter_max(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
 def lax_scatter_max(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     scatter_indices: torch.Tensor,
@@ -4697,6 +5333,42 @@ def lax_scatter_max(
     Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
     """
     raise _r.jax_only("lax.scatter_max", "torch")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
 
 
 def lax_scatter_min(
@@ -4715,6 +5387,30 @@ def lax_scatter_min(
     raise _r.jax_only("lax.scatter_min", "torch")
 
 
+@overload
+def lax_scatter_mul(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
 def lax_scatter_mul(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     scatter_indices: torch.Tensor,
@@ -4729,6 +5425,42 @@ def lax_scatter_mul(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.scatter_mul", "torch")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
 
 
 def lax_scatter_sub(
@@ -4780,6 +5512,24 @@ def lax_shift_right_logical(
     raise _r.jax_only("lax.shift_right_logical", "torch")
 
 
+@overload
+def lax_slice(
+    operand: Quantity[torch.Tensor],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_slice(
+    operand: torch.Tensor | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> torch.Tensor: ...
+
+
 def lax_slice(
     operand: Quantity[torch.Tensor] | torch.Tensor | float,
     start_indices: int | tuple[int, ...],
@@ -4791,6 +5541,26 @@ def lax_slice(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice", "torch")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[torch.Tensor],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: torch.Tensor | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> torch.Tensor: ...
 
 
 def lax_slice_in_dim(
@@ -4805,6 +5575,20 @@ def lax_slice_in_dim(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.slice_in_dim", "torch")
+
+
+@overload
+def lax_sub(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_sub(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_sub(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
 
 
 def lax_sub(
@@ -4826,6 +5610,42 @@ def lax_top_k(
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.top_k", "torch")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> torch.Tensor: ...
 
 
 def lax_triangular_solve(
@@ -4857,6 +5677,51 @@ def lax_tridiagonal(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.jax_only("lax.tridiagonal", "torch")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[torch.Tensor],
+    d: Quantity[torch.Tensor] | torch.Tensor | float,
+    du: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: Quantity[torch.Tensor],
+    du: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: torch.Tensor | float,
+    du: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: torch.Tensor | float,
+    du: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: torch.Tensor | float,
+    du: torch.Tensor | float,
+    b: torch.Tensor | float,
+) -> torch.Tensor: ...
 
 
 def lax_tridiagonal_solve(

@@ -26,7 +26,7 @@ def floor_divide(
 
 
 def keep_or_scale(
-    op: str, m_x: Any, u_x: Unit | None, unit_to_scale: Unit | None
+    op: str, m_x: Any, u_x: Unit | None, unit_to_scale: object
 ) -> tuple[Any, Unit | None]:
     """The unit of x; with `unit_to_scale`, x read in that unit and a plain result."""
     if unit_to_scale is None:
@@ -40,7 +40,7 @@ def keep_or_scale(
 
 
 def same_unit_angle(
-    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None, unit_to_scale: Unit | None
+    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None, unit_to_scale: object
 ) -> tuple[Any, Any, Unit | None]:
     """x and y of one dimension, read in one unit (`unit_to_scale` when given); plain angle."""
     ux = UNITLESS if u_x is None else u_x
@@ -73,7 +73,7 @@ def tridiagonal_solve(
 ) -> tuple[Any, Any, Any, Any, Unit | None]:
     """dl and du in the unit of d (one matrix); the solution x of A x = b has unit(b) / unit(d)."""
     ud = UNITLESS if u_d is None else u_d
-    out = []
+    out: list[Any] = []
     for name, m, u in (("dl", m_dl, u_dl), ("du", m_du, u_du)):
         uu = UNITLESS if u is None else u
         if uu.dim is not ud.dim:

@@ -32,4 +32,4 @@ from polyunit.lax_multi import (
     svd as svd,
 )
 
-__all__ = sorted([*_generated, *_multi])
+__all__ = sorted([*_generated, *_multi])  # pyright: ignore[reportUnsupportedDunderAll]

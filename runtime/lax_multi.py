@@ -175,7 +175,8 @@ def reduce(operands: Any, init_values: Any, computation: Any, dimensions: Sequen
             "cannot carry; use polyunit.math.prod, or reduce the mantissa (q.mantissa) instead"
         )
     lift = _on_jax("reduce", *ops)
-    ms, units = [], []
+    ms: list[Any] = []
+    units: list[tuple[Unit | None, Any]] = []
     for v, init in zip(ops, inits, strict=True):
         m, u = lift(v)
         mi, ui = lift(init)

@@ -9,10 +9,10 @@ Everything computes on jax; a quantity on another backend raises BackendError wi
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-import jax
-import jax.numpy as jnp
+import jax as _jax
+import jax.numpy as _jnp
 import numpy as np
 from jax.experimental import sparse as _jax_sparse
 
@@ -23,7 +23,10 @@ from polyunit.errors import BackendError, DimensionMismatchError
 from polyunit.quantity import Quantity, describe
 from polyunit.unit import UNITLESS, Unit
 
-_jsparse: Any = _jax_sparse  # untyped library module
+# jax's annotations are partial: typed as Any so the strict checkers accept the calls
+jax: Any = _jax
+jnp: Any = _jnp
+_jsparse: Any = _jax_sparse
 
 __all__ = [
     "COO",
@@ -41,7 +44,11 @@ __all__ = [
 
 def _split(v: object, what: str) -> tuple[Any, Unit | None]:
     """(jax mantissa, unit or None) of a value; a non-jax array is refused with the fix."""
-    m, unit = (v.mantissa, v.unit) if isinstance(v, Quantity) else (v, None)
+    m: Any = v
+    unit: Unit | None = None
+    if isinstance(v, Quantity):
+        q = cast("Quantity[Any]", v)  # type: ignore[redundant-cast]  # pyright: Quantity[Unknown]
+        m, unit = q.mantissa, q.unit
     backend = backend_of(m)
     if backend not in (None, "jax"):
         raise BackendError(
@@ -54,7 +61,7 @@ def _split(v: object, what: str) -> tuple[Any, Unit | None]:
 def _same_unit(op: str, a: SparseMatrix, other: object) -> Any:
     """The mantissa of `other` (sparse or dense) expressed in the unit of `a`."""
     if isinstance(other, SparseMatrix):
-        m: Any = other._mat
+        m: Any = other.mat
         uo = other.unit
     else:
         m, uo = _split(other, "the other operand")
@@ -69,7 +76,7 @@ def _same_unit(op: str, a: SparseMatrix, other: object) -> Any:
     if f == 1.0:
         return m
     if isinstance(other, SparseMatrix):
-        return other._replace(other._mat.data * f, other.unit)._mat
+        return other.with_mantissa(other.mat.data * f, other.unit).mat
     return m * f
 
 
@@ -77,53 +84,53 @@ class SparseMatrix:
     """A sparse matrix whose stored values share one unit (None: a plain matrix)."""
 
     _jax_type: ClassVar[Any]
-    __slots__ = ("_mat", "unit")
+    __slots__ = ("mat", "unit")  # mat: the jax sparse matrix of mantissas
 
     def __init__(self, mat: Any, unit: Unit | None) -> None:
-        self._mat = mat
+        self.mat = mat
         self.unit = unit
 
     # -- structure --------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return tuple(self._mat.shape)
+        return tuple(self.mat.shape)
 
     @property
     def nse(self) -> int:
         """Number of stored elements."""
-        return int(self._mat.nse)
+        return int(self.mat.nse)
 
     @property
     def dtype(self) -> Any:
-        return self._mat.dtype
+        return self.mat.dtype
 
     @property
     def data(self) -> Any:
         """The stored values, as a Quantity in the matrix's unit (plain when it has none)."""
-        return _r.keep(self._mat.data, self.unit)
+        return _r.keep(self.mat.data, self.unit)
 
-    def _replace(self, data: Any, unit: Unit | None) -> Any:
+    def with_mantissa(self, data: Any, unit: Unit | None) -> Any:
         """The same sparsity pattern with other stored mantissas and unit."""
-        leaves, tree = jax.tree_util.tree_flatten(self._mat)
+        leaves, tree = jax.tree_util.tree_flatten(self.mat)
         return _wrap(jax.tree_util.tree_unflatten(tree, [data, *leaves[1:]]), unit)
 
     def with_data(self, data: Any) -> Any:
         """The same sparsity pattern with other stored values (a Quantity gives the unit)."""
         m, unit = _split(data, "data")
-        if tuple(m.shape) != tuple(self._mat.data.shape):
+        if tuple(m.shape) != tuple(self.mat.data.shape):
             raise ValueError(
                 f"with_data: data has shape {tuple(m.shape)}, the matrix stores "
-                f"{tuple(self._mat.data.shape)} values; give one value per stored element"
+                f"{tuple(self.mat.data.shape)} values; give one value per stored element"
             )
-        return self._replace(m, unit)
+        return self.with_mantissa(m, unit)
 
     def todense(self) -> Any:
         """The dense matrix, in the unit of the stored values."""
-        return _r.keep(self._mat.todense(), self.unit)
+        return _r.keep(self.mat.todense(), self.unit)
 
     def transpose(self) -> Any:
         """The transposed matrix (CSR becomes CSC and back), unit unchanged."""
-        t = self._mat.T
+        t = self.mat.T
         return _wrap(t, self.unit)
 
     @property
@@ -132,17 +139,17 @@ class SparseMatrix:
 
     def sum(self) -> Any:
         """Sum of all stored values, in the matrix's unit."""
-        return _r.keep(jnp.sum(self._mat.data), self.unit)
+        return _r.keep(jnp.sum(self.mat.data), self.unit)
 
     # -- arithmetic -------------------------------------------------------------------------
     def __matmul__(self, other: object) -> Any:
         m, uo = _split(other, "the right operand")
-        return _r.changed(self._mat @ m, _r.product(self.unit, uo))
+        return _r.changed(self.mat @ m, _r.product(self.unit, uo))
 
     def __rmatmul__(self, other: object) -> Any:
         m, uo = _split(other, "the left operand")
         # x @ A == (A^T @ x^T)^T; jax's sparse matrices have no __rmatmul__
-        out = (self._mat.T @ m.T).T
+        out = (self.mat.T @ m.T).T
         return _r.changed(out, _r.product(uo, self.unit))
 
     def _scale(self, other: object, divide: bool) -> Any:
@@ -161,12 +168,12 @@ class SparseMatrix:
                     f"a sparse matrix can be scaled by a scalar only, got shape {tuple(m.shape)}; "
                     "use .todense() for element-wise products with arrays"
                 )
-        data = self._mat.data / m if divide else self._mat.data * m
+        data = self.mat.data / m if divide else self.mat.data * m
         unit = _r.quotient(self.unit, uo) if divide else _r.product(self.unit, uo)
         if unit is not None and unit.dim is DIMENSIONLESS:  # plain, scale folded in (mV / V)
             data = data if unit.scale == 1.0 else data * unit.scale
             unit = None
-        return self._replace(data, unit)
+        return self.with_mantissa(data, unit)
 
     def __mul__(self, other: object) -> Any:
         return self._scale(other, divide=False)
@@ -178,18 +185,18 @@ class SparseMatrix:
         return self._scale(other, divide=True)
 
     def __neg__(self) -> Any:
-        return self._replace(-self._mat.data, self.unit)
+        return self.with_mantissa(-self.mat.data, self.unit)
 
     def _add(self, other: object, sign: float, op: str) -> Any:
         m = _same_unit(op, self, other)
         if isinstance(other, SparseMatrix):
             return self._add_sparse(m, sign)
-        dense = self._mat.todense() + (m if sign > 0 else -m)
+        dense = self.mat.todense() + (m if sign > 0 else -m)
         return _r.keep(dense, self.unit)
 
     def _add_sparse(self, other: Any, sign: float) -> Any:
         # Exact and index-based: stack both as COO (duplicates add up), then back to this format.
-        a, b = _coo_of(self._mat), _coo_of(other)
+        a, b = _coo_of(self.mat), _coo_of(other)
         if a.shape != b.shape:
             raise ValueError(f"cannot add sparse matrices of shapes {a.shape} and {b.shape}")
         data = jnp.concatenate([a.data, b.data if sign > 0 else -b.data])
@@ -209,11 +216,11 @@ class SparseMatrix:
 
     def __rsub__(self, other: object) -> Any:
         m = _same_unit("subtract", self, other)  # other is dense: sparse - sparse uses __sub__
-        return _r.keep(m - self._mat.todense(), self.unit)
+        return _r.keep(m - self.mat.todense(), self.unit)
 
     def __repr__(self) -> str:
         unit = "" if self.unit is None else f", unit={self.unit.dispname}"
-        return f"{type(self).__name__}(shape={self.shape}, nse={self._mat.nse}{unit})"
+        return f"{type(self).__name__}(shape={self.shape}, nse={self.mat.nse}{unit})"
 
 
 def _coo_of(mat: Any) -> Any:
@@ -371,7 +378,7 @@ def coo_todense(mat: Any) -> Any:
 
 
 def _flatten(s: SparseMatrix) -> tuple[tuple[Any], tuple[type[SparseMatrix], Unit | None]]:
-    return (s._mat,), (type(s), s.unit)
+    return (s.mat,), (type(s), s.unit)
 
 
 def _unflatten(aux: tuple[type[SparseMatrix], Unit | None], children: Any) -> SparseMatrix:
