@@ -26,6 +26,7 @@ _TYPES = {
     "Axis": "int | tuple[int, ...]",
     "Shape": "int | tuple[int, ...]",
     "DType": "Any",
+    "Any": "Any",  # a structure passed to the library as it is (dimension numbers, callables)
     "None": "None",
 }
 _RESULT_PART = {"Quantity": "Quantity[{A}] | {A}", "Array": "{A}"}

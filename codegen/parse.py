@@ -25,6 +25,7 @@ TYPE_WORDS = frozenset(
         "Axis",
         "Shape",
         "DType",
+        "Any",
         "None",
     }
 )

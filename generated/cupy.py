@@ -322,10 +322,104 @@ __all__ = [
     "fft_rfft2",
     "fft_rfftfreq",
     "fft_rfftn",
+    "lax_acos",
+    "lax_acosh",
+    "lax_approx_max_k",
+    "lax_approx_min_k",
+    "lax_asin",
+    "lax_asinh",
+    "lax_atan",
+    "lax_atan2",
+    "lax_atanh",
+    "lax_batch_matmul",
+    "lax_bessel_i0e",
+    "lax_bessel_i1e",
+    "lax_betainc",
+    "lax_bitcast_convert_type",
+    "lax_broadcast",
+    "lax_broadcast_in_dim",
+    "lax_broadcast_to_rank",
+    "lax_broadcasted_iota",
+    "lax_cholesky",
+    "lax_clamp",
+    "lax_clz",
+    "lax_collapse",
+    "lax_complex",
+    "lax_conv",
+    "lax_conv_transpose",
+    "lax_convert_element_type",
+    "lax_cumlogsumexp",
+    "lax_cummax",
+    "lax_cummin",
+    "lax_cumsum",
+    "lax_digamma",
+    "lax_div",
+    "lax_dot_general",
+    "lax_dynamic_index_in_dim",
+    "lax_dynamic_slice",
+    "lax_dynamic_slice_ind_dim",
+    "lax_dynamic_update_index_in_dim",
+    "lax_dynamic_update_slice",
+    "lax_dynamic_update_slice_in_dim",
+    "lax_eigh",
+    "lax_eq",
+    "lax_erf",
+    "lax_erf_inv",
+    "lax_erfc",
+    "lax_fft",
+    "lax_gather",
+    "lax_ge",
+    "lax_gt",
+    "lax_hessenberg",
+    "lax_householder_product",
+    "lax_igamma",
+    "lax_igamma_grad_a",
+    "lax_igammac",
+    "lax_index_in_dim",
+    "lax_index_take",
+    "lax_integer_pow",
+    "lax_iota",
+    "lax_le",
+    "lax_lgamma",
+    "lax_logistic",
+    "lax_lt",
+    "lax_lu",
+    "lax_mul",
+    "lax_ne",
+    "lax_neg",
+    "lax_pad",
+    "lax_polygamma",
+    "lax_population_count",
+    "lax_pow",
+    "lax_qdwh",
+    "lax_random_gamma_grad",
+    "lax_reduce_precision",
+    "lax_rem",
+    "lax_rsqrt",
+    "lax_scatter",
+    "lax_scatter_add",
+    "lax_scatter_apply",
+    "lax_scatter_max",
+    "lax_scatter_min",
+    "lax_scatter_mul",
+    "lax_scatter_sub",
+    "lax_shift_left",
+    "lax_shift_right_arithmetic",
+    "lax_shift_right_logical",
+    "lax_slice",
+    "lax_slice_in_dim",
+    "lax_sub",
+    "lax_top_k",
+    "lax_triangular_solve",
+    "lax_tridiagonal",
+    "lax_tridiagonal_solve",
+    "lax_zeros_like_array",
+    "lax_zeta",
 ]
 
 _lift = _r.make_lift("cupy", scalars_pass=True)
 _native = _r.native_types("cupy")
+_EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -7254,3 +7348,1952 @@ def fft_rfftn(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(cp.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def lax_acos(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acos", "cupy")
+
+
+def lax_acosh(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acosh", "cupy")
+
+
+def lax_approx_max_k(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_max_k", "cupy")
+
+
+def lax_approx_min_k(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_min_k", "cupy")
+
+
+def lax_asin(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asin", "cupy")
+
+
+def lax_asinh(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asinh", "cupy")
+
+
+def lax_atan(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atan", "cupy")
+
+
+def lax_atan2(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    raise _r.jax_only("lax.atan2", "cupy")
+
+
+def lax_atanh(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atanh", "cupy")
+
+
+@overload
+def lax_batch_matmul(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float, precision: Any = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray], precision: Any = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: cp.ndarray | float, y: cp.ndarray | float, precision: Any = None
+) -> cp.ndarray: ...
+
+
+def lax_batch_matmul(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.batch_matmul", "cupy")
+
+
+def lax_bessel_i0e(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i0e", "cupy")
+
+
+def lax_bessel_i1e(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i1e", "cupy")
+
+
+def lax_betainc(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.betainc", "cupy")
+
+
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[cp.ndarray], new_dtype: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: cp.ndarray | float, new_dtype: Any) -> cp.ndarray: ...
+
+
+def lax_bitcast_convert_type(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, new_dtype: Any
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.bitcast_convert_type", "cupy")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[cp.ndarray], sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_broadcast(operand: cp.ndarray | float, sizes: int | tuple[int, ...]) -> cp.ndarray: ...
+
+
+def lax_broadcast(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast", "cupy")
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[cp.ndarray],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: cp.ndarray | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> cp.ndarray: ...
+
+
+def lax_broadcast_in_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_in_dim", "cupy")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[cp.ndarray], rank: int) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: cp.ndarray | float, rank: int) -> cp.ndarray: ...
+
+
+def lax_broadcast_to_rank(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, rank: int
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_to_rank", "cupy")
+
+
+def lax_broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.broadcasted_iota", "cupy")
+
+
+@overload
+def lax_cholesky(
+    x: Quantity[cp.ndarray], symmetrize_input: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_cholesky(x: cp.ndarray | float, symmetrize_input: bool = True) -> cp.ndarray: ...
+
+
+def lax_cholesky(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, symmetrize_input: bool = True
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.cholesky", "cupy")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[cp.ndarray],
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    max: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_clamp(
+    min: cp.ndarray | float, x: Quantity[cp.ndarray], max: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_clamp(
+    min: cp.ndarray | float, x: cp.ndarray | float, max: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_clamp(
+    min: cp.ndarray | float, x: cp.ndarray | float, max: cp.ndarray | float
+) -> cp.ndarray: ...
+
+
+def lax_clamp(
+    min: Quantity[cp.ndarray] | cp.ndarray | float,
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    max: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    raise _r.jax_only("lax.clamp", "cupy")
+
+
+def lax_clz(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.clz", "cupy")
+
+
+def lax_collapse(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    raise _r.jax_only("lax.collapse", "cupy")
+
+
+@overload
+def lax_complex(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_complex(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_complex(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_complex(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.complex", "cupy")
+
+
+@overload
+def lax_conv(
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv(
+    x: cp.ndarray | float,
+    y: Quantity[cp.ndarray],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv(
+    x: cp.ndarray | float,
+    y: cp.ndarray | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
+
+
+def lax_conv(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv", "cupy")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: cp.ndarray | float,
+    y: Quantity[cp.ndarray],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: cp.ndarray | float,
+    y: cp.ndarray | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
+
+
+def lax_conv_transpose(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv_transpose", "cupy")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[cp.ndarray], new_dtype: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_convert_element_type(operand: cp.ndarray | float, new_dtype: Any) -> cp.ndarray: ...
+
+
+def lax_convert_element_type(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, new_dtype: Any
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.convert_element_type", "cupy")
+
+
+def lax_cumlogsumexp(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int = 0,
+    reverse: bool = False,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.cumlogsumexp", "cupy")
+
+
+@overload
+def lax_cummax(
+    operand: Quantity[cp.ndarray], axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_cummax(operand: cp.ndarray | float, axis: int = 0, reverse: bool = False) -> cp.ndarray: ...
+
+
+def lax_cummax(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummax", "cupy")
+
+
+@overload
+def lax_cummin(
+    operand: Quantity[cp.ndarray], axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_cummin(operand: cp.ndarray | float, axis: int = 0, reverse: bool = False) -> cp.ndarray: ...
+
+
+def lax_cummin(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummin", "cupy")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[cp.ndarray], axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_cumsum(operand: cp.ndarray | float, axis: int = 0, reverse: bool = False) -> cp.ndarray: ...
+
+
+def lax_cumsum(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = 0, reverse: bool = False
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cumsum", "cupy")
+
+
+def lax_digamma(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.digamma", "cupy")
+
+
+@overload
+def lax_div(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_div(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_div(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_div(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.div", "cupy")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_dot_general(
+    x: cp.ndarray | float,
+    y: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_dot_general(
+    x: cp.ndarray | float,
+    y: cp.ndarray | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_dot_general(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    raise _r.jax_only("lax.dot_general", "cupy")
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[cp.ndarray], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: cp.ndarray | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> cp.ndarray: ...
+
+
+def lax_dynamic_index_in_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    index: Any,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_index_in_dim", "cupy")
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[cp.ndarray], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: cp.ndarray | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> cp.ndarray: ...
+
+
+def lax_dynamic_slice(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: Any,
+    slice_sizes: int | tuple[int, ...],
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_slice", "cupy")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[cp.ndarray], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: cp.ndarray | float, start_index: Any, slice_size: int, axis: int = 0
+) -> cp.ndarray: ...
+
+
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_index: Any,
+    slice_size: int,
+    axis: int = 0,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    raise _r.jax_only("lax.dynamic_slice_ind_dim", "cupy")
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[cp.ndarray],
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    index: Any,
+    axis: int,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: cp.ndarray | float, update: Quantity[cp.ndarray], index: Any, axis: int
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: cp.ndarray | float, update: cp.ndarray | float, index: Any, axis: int
+) -> cp.ndarray: ...
+
+
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    index: Any,
+    axis: int,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_index_in_dim", "cupy")
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[cp.ndarray],
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: Any,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: cp.ndarray | float, update: Quantity[cp.ndarray], start_indices: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: cp.ndarray | float, update: cp.ndarray | float, start_indices: Any
+) -> cp.ndarray: ...
+
+
+def lax_dynamic_update_slice(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: Any,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice", "cupy")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[cp.ndarray],
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: cp.ndarray | float, update: Quantity[cp.ndarray], start_index: Any, axis: int
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: cp.ndarray | float, update: cp.ndarray | float, start_index: Any, axis: int
+) -> cp.ndarray: ...
+
+
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    update: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice_in_dim", "cupy")
+
+
+def lax_eigh(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> tuple[cp.ndarray, Quantity[cp.ndarray] | cp.ndarray]:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.eigh", "cupy")
+
+
+def lax_eq(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.eq", "cupy")
+
+
+def lax_erf(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf", "cupy")
+
+
+def lax_erf_inv(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf_inv", "cupy")
+
+
+def lax_erfc(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erfc", "cupy")
+
+
+def lax_fft(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    fft_type: Any,
+    fft_lengths: int | tuple[int, ...],
+    unit_to_scale: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    raise _r.jax_only("lax.fft", "cupy")
+
+
+def lax_gather(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.gather", "cupy")
+
+
+def lax_ge(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ge", "cupy")
+
+
+def lax_gt(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.gt", "cupy")
+
+
+def lax_hessenberg(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.hessenberg", "cupy")
+
+
+def lax_householder_product(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, taus: cp.ndarray
+) -> cp.ndarray:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    raise _r.jax_only("lax.householder_product", "cupy")
+
+
+def lax_igamma(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma", "cupy")
+
+
+def lax_igamma_grad_a(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma_grad_a", "cupy")
+
+
+def lax_igammac(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igammac", "cupy")
+
+
+@overload
+def lax_index_in_dim(
+    operand: Quantity[cp.ndarray], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: cp.ndarray | float, index: int, axis: int = 0, keepdims: bool = True
+) -> cp.ndarray: ...
+
+
+def lax_index_in_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    index: int,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_in_dim", "cupy")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[cp.ndarray], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_index_take(
+    src: cp.ndarray | float, idxs: Any, axes: int | tuple[int, ...]
+) -> cp.ndarray: ...
+
+
+def lax_index_take(
+    src: Quantity[cp.ndarray] | cp.ndarray | float, idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_take", "cupy")
+
+
+def lax_integer_pow(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: int
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.integer_pow", "cupy")
+
+
+def lax_iota(dtype: Any, size: int, unit: Unit | None = None) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.iota", "cupy")
+
+
+def lax_le(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.le", "cupy")
+
+
+def lax_lgamma(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lgamma", "cupy")
+
+
+def lax_logistic(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit_to_scale: Unit | None = None
+) -> cp.ndarray:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.logistic", "cupy")
+
+
+def lax_lt(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lt", "cupy")
+
+
+def lax_lu(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray, cp.ndarray]:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.lu", "cupy")
+
+
+@overload
+def lax_mul(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_mul(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_mul(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_mul(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.mul", "cupy")
+
+
+def lax_ne(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ne", "cupy")
+
+
+@overload
+def lax_neg(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_neg(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_neg(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.neg", "cupy")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[cp.ndarray],
+    padding_value: Quantity[cp.ndarray] | cp.ndarray | float,
+    padding_config: Any,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_pad(
+    operand: cp.ndarray | float, padding_value: Quantity[cp.ndarray], padding_config: Any
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_pad(
+    operand: cp.ndarray | float, padding_value: cp.ndarray | float, padding_config: Any
+) -> cp.ndarray: ...
+
+
+def lax_pad(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    padding_value: Quantity[cp.ndarray] | cp.ndarray | float,
+    padding_config: Any,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.pad", "cupy")
+
+
+def lax_polygamma(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.polygamma", "cupy")
+
+
+def lax_population_count(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.population_count", "cupy")
+
+
+@overload
+def lax_pow(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_pow(
+    x: cp.ndarray | float, y: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_pow(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_pow(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.pow", "cupy")
+
+
+def lax_qdwh(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> tuple[cp.ndarray, Quantity[cp.ndarray] | cp.ndarray, cp.ndarray, cp.ndarray]:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.qdwh", "cupy")
+
+
+def lax_random_gamma_grad(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.random_gamma_grad", "cupy")
+
+
+@overload
+def lax_reduce_precision(
+    operand: Quantity[cp.ndarray], exponent_bits: int, mantissa_bits: int
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: cp.ndarray | float, exponent_bits: int, mantissa_bits: int
+) -> cp.ndarray: ...
+
+
+def lax_reduce_precision(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, exponent_bits: int, mantissa_bits: int
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.reduce_precision", "cupy")
+
+
+@overload
+def lax_rem(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_rem(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_rem(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_rem(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.rem", "cupy")
+
+
+@overload
+def lax_rsqrt(x: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_rsqrt(x: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_rsqrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.rsqrt", "cupy")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter", "cupy")
+
+
+@overload
+def lax_scatter_add(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter_add(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_add", "cupy")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter_apply(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    raise _r.jax_only("lax.scatter_apply", "cupy")
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter_max(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_max", "cupy")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter_min(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_min", "cupy")
+
+
+@overload
+def lax_scatter_mul(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter_mul(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.scatter_mul", "cupy")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[cp.ndarray],
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> cp.ndarray: ...
+
+
+def lax_scatter_sub(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    scatter_indices: cp.ndarray,
+    updates: Quantity[cp.ndarray] | cp.ndarray | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_sub", "cupy")
+
+
+def lax_shift_left(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_left", "cupy")
+
+
+def lax_shift_right_arithmetic(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_arithmetic", "cupy")
+
+
+def lax_shift_right_logical(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> cp.ndarray:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_logical", "cupy")
+
+
+@overload
+def lax_slice(
+    operand: Quantity[cp.ndarray],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_slice(
+    operand: cp.ndarray | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> cp.ndarray: ...
+
+
+def lax_slice(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice", "cupy")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[cp.ndarray],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: cp.ndarray | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> cp.ndarray: ...
+
+
+def lax_slice_in_dim(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice_in_dim", "cupy")
+
+
+@overload
+def lax_sub(
+    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_sub(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_sub(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+
+
+def lax_sub(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.sub", "cupy")
+
+
+def lax_top_k(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float, k: int
+) -> tuple[Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.top_k", "cupy")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> cp.ndarray: ...
+
+
+def lax_triangular_solve(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.triangular_solve", "cupy")
+
+
+def lax_tridiagonal(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, lower: bool = True
+) -> tuple[
+    Quantity[cp.ndarray] | cp.ndarray,
+    Quantity[cp.ndarray] | cp.ndarray,
+    Quantity[cp.ndarray] | cp.ndarray,
+    cp.ndarray,
+]:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.tridiagonal", "cupy")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[cp.ndarray],
+    d: Quantity[cp.ndarray] | cp.ndarray | float,
+    du: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float,
+    d: Quantity[cp.ndarray],
+    du: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float,
+    d: cp.ndarray | float,
+    du: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float, d: cp.ndarray | float, du: cp.ndarray | float, b: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: cp.ndarray | float, d: cp.ndarray | float, du: cp.ndarray | float, b: cp.ndarray | float
+) -> cp.ndarray: ...
+
+
+def lax_tridiagonal_solve(
+    dl: Quantity[cp.ndarray] | cp.ndarray | float,
+    d: Quantity[cp.ndarray] | cp.ndarray | float,
+    du: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    raise _r.jax_only("lax.tridiagonal_solve", "cupy")
+
+
+def lax_zeros_like_array(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, unit: Unit | None = None
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    raise _r.jax_only("lax.zeros_like_array", "cupy")
+
+
+def lax_zeta(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    q: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> cp.ndarray:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.zeta", "cupy")

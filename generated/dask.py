@@ -324,10 +324,104 @@ __all__ = [
     "fft_rfft2",
     "fft_rfftfreq",
     "fft_rfftn",
+    "lax_acos",
+    "lax_acosh",
+    "lax_approx_max_k",
+    "lax_approx_min_k",
+    "lax_asin",
+    "lax_asinh",
+    "lax_atan",
+    "lax_atan2",
+    "lax_atanh",
+    "lax_batch_matmul",
+    "lax_bessel_i0e",
+    "lax_bessel_i1e",
+    "lax_betainc",
+    "lax_bitcast_convert_type",
+    "lax_broadcast",
+    "lax_broadcast_in_dim",
+    "lax_broadcast_to_rank",
+    "lax_broadcasted_iota",
+    "lax_cholesky",
+    "lax_clamp",
+    "lax_clz",
+    "lax_collapse",
+    "lax_complex",
+    "lax_conv",
+    "lax_conv_transpose",
+    "lax_convert_element_type",
+    "lax_cumlogsumexp",
+    "lax_cummax",
+    "lax_cummin",
+    "lax_cumsum",
+    "lax_digamma",
+    "lax_div",
+    "lax_dot_general",
+    "lax_dynamic_index_in_dim",
+    "lax_dynamic_slice",
+    "lax_dynamic_slice_ind_dim",
+    "lax_dynamic_update_index_in_dim",
+    "lax_dynamic_update_slice",
+    "lax_dynamic_update_slice_in_dim",
+    "lax_eigh",
+    "lax_eq",
+    "lax_erf",
+    "lax_erf_inv",
+    "lax_erfc",
+    "lax_fft",
+    "lax_gather",
+    "lax_ge",
+    "lax_gt",
+    "lax_hessenberg",
+    "lax_householder_product",
+    "lax_igamma",
+    "lax_igamma_grad_a",
+    "lax_igammac",
+    "lax_index_in_dim",
+    "lax_index_take",
+    "lax_integer_pow",
+    "lax_iota",
+    "lax_le",
+    "lax_lgamma",
+    "lax_logistic",
+    "lax_lt",
+    "lax_lu",
+    "lax_mul",
+    "lax_ne",
+    "lax_neg",
+    "lax_pad",
+    "lax_polygamma",
+    "lax_population_count",
+    "lax_pow",
+    "lax_qdwh",
+    "lax_random_gamma_grad",
+    "lax_reduce_precision",
+    "lax_rem",
+    "lax_rsqrt",
+    "lax_scatter",
+    "lax_scatter_add",
+    "lax_scatter_apply",
+    "lax_scatter_max",
+    "lax_scatter_min",
+    "lax_scatter_mul",
+    "lax_scatter_sub",
+    "lax_shift_left",
+    "lax_shift_right_arithmetic",
+    "lax_shift_right_logical",
+    "lax_slice",
+    "lax_slice_in_dim",
+    "lax_sub",
+    "lax_top_k",
+    "lax_triangular_solve",
+    "lax_tridiagonal",
+    "lax_tridiagonal_solve",
+    "lax_zeros_like_array",
+    "lax_zeta",
 ]
 
 _lift = _r.make_lift("dask", scalars_pass=True)
 _native = _r.native_types("dask")
+_EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -7502,3 +7596,1925 @@ def fft_rfftn(
         ),
         u_a,
     )
+
+
+def lax_acos(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acos", "dask")
+
+
+def lax_acosh(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acosh", "dask")
+
+
+def lax_approx_max_k(
+    operand: Quantity[da.Array] | da.Array | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_max_k", "dask")
+
+
+def lax_approx_min_k(
+    operand: Quantity[da.Array] | da.Array | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_min_k", "dask")
+
+
+def lax_asin(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asin", "dask")
+
+
+def lax_asinh(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asinh", "dask")
+
+
+def lax_atan(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atan", "dask")
+
+
+def lax_atan2(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    raise _r.jax_only("lax.atan2", "dask")
+
+
+def lax_atanh(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atanh", "dask")
+
+
+@overload
+def lax_batch_matmul(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float, precision: Any = None
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: da.Array | float, y: Quantity[da.Array], precision: Any = None
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: da.Array | float, y: da.Array | float, precision: Any = None
+) -> da.Array: ...
+
+
+def lax_batch_matmul(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.batch_matmul", "dask")
+
+
+def lax_bessel_i0e(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i0e", "dask")
+
+
+def lax_bessel_i1e(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i1e", "dask")
+
+
+def lax_betainc(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    x: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.betainc", "dask")
+
+
+@overload
+def lax_bitcast_convert_type(operand: Quantity[da.Array], new_dtype: Any) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: da.Array | float, new_dtype: Any) -> da.Array: ...
+
+
+def lax_bitcast_convert_type(
+    operand: Quantity[da.Array] | da.Array | float, new_dtype: Any
+) -> Quantity[da.Array] | da.Array:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.bitcast_convert_type", "dask")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[da.Array], sizes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_broadcast(operand: da.Array | float, sizes: int | tuple[int, ...]) -> da.Array: ...
+
+
+def lax_broadcast(
+    operand: Quantity[da.Array] | da.Array | float, sizes: int | tuple[int, ...]
+) -> Quantity[da.Array] | da.Array:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast", "dask")
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[da.Array],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: da.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> da.Array: ...
+
+
+def lax_broadcast_in_dim(
+    operand: Quantity[da.Array] | da.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[da.Array] | da.Array:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_in_dim", "dask")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[da.Array], rank: int) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: da.Array | float, rank: int) -> da.Array: ...
+
+
+def lax_broadcast_to_rank(
+    x: Quantity[da.Array] | da.Array | float, rank: int
+) -> Quantity[da.Array] | da.Array:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_to_rank", "dask")
+
+
+def lax_broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.broadcasted_iota", "dask")
+
+
+@overload
+def lax_cholesky(
+    x: Quantity[da.Array], symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_cholesky(x: da.Array | float, symmetrize_input: bool = True) -> da.Array: ...
+
+
+def lax_cholesky(
+    x: Quantity[da.Array] | da.Array | float, symmetrize_input: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.cholesky", "dask")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[da.Array],
+    x: Quantity[da.Array] | da.Array | float,
+    max: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: da.Array | float, x: Quantity[da.Array], max: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: da.Array | float, x: da.Array | float, max: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_clamp(min: da.Array | float, x: da.Array | float, max: da.Array | float) -> da.Array: ...
+
+
+def lax_clamp(
+    min: Quantity[da.Array] | da.Array | float,
+    x: Quantity[da.Array] | da.Array | float,
+    max: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    raise _r.jax_only("lax.clamp", "dask")
+
+
+def lax_clz(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.clz", "dask")
+
+
+def lax_collapse(
+    x: Quantity[da.Array] | da.Array | float,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    raise _r.jax_only("lax.collapse", "dask")
+
+
+@overload
+def lax_complex(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_complex(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_complex(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
+def lax_complex(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.complex", "dask")
+
+
+@overload
+def lax_conv(
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv(
+    x: da.Array | float,
+    y: Quantity[da.Array],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv(
+    x: da.Array | float,
+    y: da.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
+
+
+def lax_conv(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv", "dask")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: da.Array | float,
+    y: Quantity[da.Array],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: da.Array | float,
+    y: da.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
+
+
+def lax_conv_transpose(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv_transpose", "dask")
+
+
+@overload
+def lax_convert_element_type(operand: Quantity[da.Array], new_dtype: Any) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_convert_element_type(operand: da.Array | float, new_dtype: Any) -> da.Array: ...
+
+
+def lax_convert_element_type(
+    operand: Quantity[da.Array] | da.Array | float, new_dtype: Any
+) -> Quantity[da.Array] | da.Array:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.convert_element_type", "dask")
+
+
+def lax_cumlogsumexp(
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int = 0,
+    reverse: bool = False,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.cumlogsumexp", "dask")
+
+
+@overload
+def lax_cummax(
+    operand: Quantity[da.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_cummax(operand: da.Array | float, axis: int = 0, reverse: bool = False) -> da.Array: ...
+
+
+def lax_cummax(
+    operand: Quantity[da.Array] | da.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array] | da.Array:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummax", "dask")
+
+
+@overload
+def lax_cummin(
+    operand: Quantity[da.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_cummin(operand: da.Array | float, axis: int = 0, reverse: bool = False) -> da.Array: ...
+
+
+def lax_cummin(
+    operand: Quantity[da.Array] | da.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array] | da.Array:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummin", "dask")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[da.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_cumsum(operand: da.Array | float, axis: int = 0, reverse: bool = False) -> da.Array: ...
+
+
+def lax_cumsum(
+    operand: Quantity[da.Array] | da.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[da.Array] | da.Array:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cumsum", "dask")
+
+
+def lax_digamma(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.digamma", "dask")
+
+
+@overload
+def lax_div(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_div(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_div(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
+def lax_div(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.div", "dask")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: da.Array | float,
+    y: Quantity[da.Array],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: da.Array | float,
+    y: da.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> da.Array: ...
+
+
+def lax_dot_general(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    raise _r.jax_only("lax.dot_general", "dask")
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[da.Array], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: da.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> da.Array: ...
+
+
+def lax_dynamic_index_in_dim(
+    operand: Quantity[da.Array] | da.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_index_in_dim", "dask")
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[da.Array], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: da.Array | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> da.Array: ...
+
+
+def lax_dynamic_slice(
+    operand: Quantity[da.Array] | da.Array | float,
+    start_indices: Any,
+    slice_sizes: int | tuple[int, ...],
+) -> Quantity[da.Array] | da.Array:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_slice", "dask")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[da.Array], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: da.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> da.Array: ...
+
+
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[da.Array] | da.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[da.Array] | da.Array:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    raise _r.jax_only("lax.dynamic_slice_ind_dim", "dask")
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[da.Array],
+    update: Quantity[da.Array] | da.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: da.Array | float, update: Quantity[da.Array], index: Any, axis: int
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: da.Array | float, update: da.Array | float, index: Any, axis: int
+) -> da.Array: ...
+
+
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[da.Array] | da.Array | float,
+    update: Quantity[da.Array] | da.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_index_in_dim", "dask")
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[da.Array], update: Quantity[da.Array] | da.Array | float, start_indices: Any
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: da.Array | float, update: Quantity[da.Array], start_indices: Any
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: da.Array | float, update: da.Array | float, start_indices: Any
+) -> da.Array: ...
+
+
+def lax_dynamic_update_slice(
+    operand: Quantity[da.Array] | da.Array | float,
+    update: Quantity[da.Array] | da.Array | float,
+    start_indices: Any,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice", "dask")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[da.Array],
+    update: Quantity[da.Array] | da.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: da.Array | float, update: Quantity[da.Array], start_index: Any, axis: int
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: da.Array | float, update: da.Array | float, start_index: Any, axis: int
+) -> da.Array: ...
+
+
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[da.Array] | da.Array | float,
+    update: Quantity[da.Array] | da.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice_in_dim", "dask")
+
+
+def lax_eigh(
+    x: Quantity[da.Array] | da.Array | float,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> tuple[da.Array, Quantity[da.Array] | da.Array]:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.eigh", "dask")
+
+
+def lax_eq(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.eq", "dask")
+
+
+def lax_erf(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf", "dask")
+
+
+def lax_erf_inv(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf_inv", "dask")
+
+
+def lax_erfc(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erfc", "dask")
+
+
+def lax_fft(
+    x: Quantity[da.Array] | da.Array | float,
+    fft_type: Any,
+    fft_lengths: int | tuple[int, ...],
+    unit_to_scale: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    raise _r.jax_only("lax.fft", "dask")
+
+
+def lax_gather(
+    operand: Quantity[da.Array] | da.Array | float,
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.gather", "dask")
+
+
+def lax_ge(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ge", "dask")
+
+
+def lax_gt(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.gt", "dask")
+
+
+def lax_hessenberg(
+    x: Quantity[da.Array] | da.Array | float,
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.hessenberg", "dask")
+
+
+def lax_householder_product(a: Quantity[da.Array] | da.Array | float, taus: da.Array) -> da.Array:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    raise _r.jax_only("lax.householder_product", "dask")
+
+
+def lax_igamma(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma", "dask")
+
+
+def lax_igamma_grad_a(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma_grad_a", "dask")
+
+
+def lax_igammac(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igammac", "dask")
+
+
+@overload
+def lax_index_in_dim(
+    operand: Quantity[da.Array], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: da.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> da.Array: ...
+
+
+def lax_index_in_dim(
+    operand: Quantity[da.Array] | da.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[da.Array] | da.Array:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_in_dim", "dask")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[da.Array], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_index_take(src: da.Array | float, idxs: Any, axes: int | tuple[int, ...]) -> da.Array: ...
+
+
+def lax_index_take(
+    src: Quantity[da.Array] | da.Array | float, idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[da.Array] | da.Array:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_take", "dask")
+
+
+def lax_integer_pow(
+    x: Quantity[da.Array] | da.Array | float, y: int
+) -> Quantity[da.Array] | da.Array:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.integer_pow", "dask")
+
+
+def lax_iota(dtype: Any, size: int, unit: Unit | None = None) -> Quantity[da.Array] | da.Array:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.iota", "dask")
+
+
+def lax_le(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.le", "dask")
+
+
+def lax_lgamma(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lgamma", "dask")
+
+
+def lax_logistic(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None
+) -> da.Array:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.logistic", "dask")
+
+
+def lax_lt(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lt", "dask")
+
+
+def lax_lu(
+    x: Quantity[da.Array] | da.Array | float,
+) -> tuple[Quantity[da.Array] | da.Array, da.Array, da.Array]:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.lu", "dask")
+
+
+@overload
+def lax_mul(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_mul(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_mul(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
+def lax_mul(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.mul", "dask")
+
+
+def lax_ne(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ne", "dask")
+
+
+@overload
+def lax_neg(x: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_neg(x: da.Array | float) -> da.Array: ...
+
+
+def lax_neg(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.neg", "dask")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[da.Array],
+    padding_value: Quantity[da.Array] | da.Array | float,
+    padding_config: Any,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: da.Array | float, padding_value: Quantity[da.Array], padding_config: Any
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: da.Array | float, padding_value: da.Array | float, padding_config: Any
+) -> da.Array: ...
+
+
+def lax_pad(
+    operand: Quantity[da.Array] | da.Array | float,
+    padding_value: Quantity[da.Array] | da.Array | float,
+    padding_config: Any,
+) -> Quantity[da.Array] | da.Array:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.pad", "dask")
+
+
+def lax_polygamma(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.polygamma", "dask")
+
+
+def lax_population_count(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.population_count", "dask")
+
+
+@overload
+def lax_pow(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_pow(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_pow(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
+def lax_pow(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.pow", "dask")
+
+
+def lax_qdwh(
+    x: Quantity[da.Array] | da.Array | float,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> tuple[da.Array, Quantity[da.Array] | da.Array, da.Array, da.Array]:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.qdwh", "dask")
+
+
+def lax_random_gamma_grad(
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.random_gamma_grad", "dask")
+
+
+@overload
+def lax_reduce_precision(
+    operand: Quantity[da.Array], exponent_bits: int, mantissa_bits: int
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: da.Array | float, exponent_bits: int, mantissa_bits: int
+) -> da.Array: ...
+
+
+def lax_reduce_precision(
+    operand: Quantity[da.Array] | da.Array | float, exponent_bits: int, mantissa_bits: int
+) -> Quantity[da.Array] | da.Array:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.reduce_precision", "dask")
+
+
+@overload
+def lax_rem(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_rem(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_rem(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
+def lax_rem(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.rem", "dask")
+
+
+@overload
+def lax_rsqrt(x: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_rsqrt(x: da.Array | float) -> da.Array: ...
+
+
+def lax_rsqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.rsqrt", "dask")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter", "dask")
+
+
+@overload
+def lax_scatter_add(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter_add(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_add", "dask")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter_apply(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    raise _r.jax_only("lax.scatter_apply", "dask")
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter_max(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_max", "dask")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter_min(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_min", "dask")
+
+
+@overload
+def lax_scatter_mul(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: da.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter_mul(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.scatter_mul", "dask")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[da.Array],
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: da.Array | float,
+    scatter_indices: da.Array,
+    updates: da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> da.Array: ...
+
+
+def lax_scatter_sub(
+    operand: Quantity[da.Array] | da.Array | float,
+    scatter_indices: da.Array,
+    updates: Quantity[da.Array] | da.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[da.Array] | da.Array:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_sub", "dask")
+
+
+def lax_shift_left(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_left", "dask")
+
+
+def lax_shift_right_arithmetic(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_arithmetic", "dask")
+
+
+def lax_shift_right_logical(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> da.Array:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_logical", "dask")
+
+
+@overload
+def lax_slice(
+    operand: Quantity[da.Array],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_slice(
+    operand: da.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> da.Array: ...
+
+
+def lax_slice(
+    operand: Quantity[da.Array] | da.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[da.Array] | da.Array:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice", "dask")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[da.Array],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: da.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> da.Array: ...
+
+
+def lax_slice_in_dim(
+    operand: Quantity[da.Array] | da.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[da.Array] | da.Array:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice_in_dim", "dask")
+
+
+@overload
+def lax_sub(
+    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_sub(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_sub(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+
+
+def lax_sub(
+    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+) -> Quantity[da.Array] | da.Array:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.sub", "dask")
+
+
+def lax_top_k(
+    operand: Quantity[da.Array] | da.Array | float, k: int
+) -> tuple[Quantity[da.Array] | da.Array, da.Array]:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.top_k", "dask")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: da.Array | float,
+    b: da.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> da.Array: ...
+
+
+def lax_triangular_solve(
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[da.Array] | da.Array:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.triangular_solve", "dask")
+
+
+def lax_tridiagonal(
+    a: Quantity[da.Array] | da.Array | float, lower: bool = True
+) -> tuple[
+    Quantity[da.Array] | da.Array,
+    Quantity[da.Array] | da.Array,
+    Quantity[da.Array] | da.Array,
+    da.Array,
+]:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.tridiagonal", "dask")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[da.Array],
+    d: Quantity[da.Array] | da.Array | float,
+    du: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float,
+    d: Quantity[da.Array],
+    du: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float,
+    d: da.Array | float,
+    du: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float, d: da.Array | float, du: da.Array | float, b: Quantity[da.Array]
+) -> Quantity[da.Array] | da.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: da.Array | float, d: da.Array | float, du: da.Array | float, b: da.Array | float
+) -> da.Array: ...
+
+
+def lax_tridiagonal_solve(
+    dl: Quantity[da.Array] | da.Array | float,
+    d: Quantity[da.Array] | da.Array | float,
+    du: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+) -> Quantity[da.Array] | da.Array:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    raise _r.jax_only("lax.tridiagonal_solve", "dask")
+
+
+def lax_zeros_like_array(
+    x: Quantity[da.Array] | da.Array | float, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    raise _r.jax_only("lax.zeros_like_array", "dask")
+
+
+def lax_zeta(
+    x: Quantity[da.Array] | da.Array | float,
+    q: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> da.Array:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.zeta", "dask")

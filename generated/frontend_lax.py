@@ -3,4 +3,1166 @@
 
 from __future__ import annotations
 
-__all__ = []
+from typing import Any
+
+from polyunit.backend import _TYPE_MODULE
+from polyunit.dispatch import pick as _pick
+from polyunit.dispatch import pick0 as _pick0
+from polyunit.dispatch import pick1 as _pick1
+from polyunit.dispatch import pick2 as _pick2
+from polyunit.quantity import Quantity as _Quantity
+from polyunit.unit import Unit
+
+__all__ = [
+    "acos",
+    "acosh",
+    "approx_max_k",
+    "approx_min_k",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "batch_matmul",
+    "bessel_i0e",
+    "bessel_i1e",
+    "betainc",
+    "bitcast_convert_type",
+    "broadcast",
+    "broadcast_in_dim",
+    "broadcast_to_rank",
+    "broadcasted_iota",
+    "cholesky",
+    "clamp",
+    "clz",
+    "collapse",
+    "complex",
+    "conv",
+    "conv_transpose",
+    "convert_element_type",
+    "cumlogsumexp",
+    "cummax",
+    "cummin",
+    "cumsum",
+    "digamma",
+    "div",
+    "dot_general",
+    "dynamic_index_in_dim",
+    "dynamic_slice",
+    "dynamic_slice_ind_dim",
+    "dynamic_update_index_in_dim",
+    "dynamic_update_slice",
+    "dynamic_update_slice_in_dim",
+    "eigh",
+    "eq",
+    "erf",
+    "erf_inv",
+    "erfc",
+    "fft",
+    "gather",
+    "ge",
+    "gt",
+    "hessenberg",
+    "householder_product",
+    "igamma",
+    "igamma_grad_a",
+    "igammac",
+    "index_in_dim",
+    "index_take",
+    "integer_pow",
+    "iota",
+    "le",
+    "lgamma",
+    "logistic",
+    "lt",
+    "lu",
+    "mul",
+    "ne",
+    "neg",
+    "pad",
+    "polygamma",
+    "population_count",
+    "pow",
+    "qdwh",
+    "random_gamma_grad",
+    "reduce_precision",
+    "rem",
+    "rsqrt",
+    "scatter",
+    "scatter_add",
+    "scatter_apply",
+    "scatter_max",
+    "scatter_min",
+    "scatter_mul",
+    "scatter_sub",
+    "shift_left",
+    "shift_right_arithmetic",
+    "shift_right_logical",
+    "slice",
+    "slice_in_dim",
+    "sub",
+    "top_k",
+    "triangular_solve",
+    "tridiagonal",
+    "tridiagonal_solve",
+    "zeros_like_array",
+    "zeta",
+]
+
+
+def acos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_acos(x, unit_to_scale)
+
+
+def acosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_acosh(x, unit_to_scale)
+
+
+def approx_max_k(
+    operand: Any,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> Any:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_approx_max_k(
+        operand,
+        k,
+        reduction_dimension,
+        recall_target,
+        reduction_input_size_override,
+        aggregate_to_topk,
+    )
+
+
+def approx_min_k(
+    operand: Any,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> Any:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_approx_min_k(
+        operand,
+        k,
+        reduction_dimension,
+        recall_target,
+        reduction_input_size_override,
+        aggregate_to_topk,
+    )
+
+
+def asin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_asin(x, unit_to_scale)
+
+
+def asinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_asinh(x, unit_to_scale)
+
+
+def atan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_atan(x, unit_to_scale)
+
+
+def atan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    return _pick2(x, y).lax_atan2(x, y, unit_to_scale)
+
+
+def atanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_atanh(x, unit_to_scale)
+
+
+def batch_matmul(x: Any, y: Any, precision: Any = None) -> Any:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _pick2(x, y).lax_batch_matmul(x, y, precision)
+
+
+def bessel_i0e(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_bessel_i0e(x, unit_to_scale)
+
+
+def bessel_i1e(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_bessel_i1e(x, unit_to_scale)
+
+
+def betainc(a: Any, b: Any, x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick(a, b, x).lax_betainc(a, b, x, unit_to_scale)
+
+
+def bitcast_convert_type(operand: Any, new_dtype: Any) -> Any:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_bitcast_convert_type(operand, new_dtype)
+
+
+def broadcast(operand: Any, sizes: int | tuple[int, ...]) -> Any:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_broadcast(operand, sizes)
+
+
+def broadcast_in_dim(
+    operand: Any, shape: int | tuple[int, ...], broadcast_dimensions: int | tuple[int, ...]
+) -> Any:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_broadcast_in_dim(operand, shape, broadcast_dimensions)
+
+
+def broadcast_to_rank(x: Any, rank: int) -> Any:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_broadcast_to_rank(x, rank)
+
+
+def broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Any:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _pick0().lax_broadcasted_iota(dtype, shape, dimension, _sharding, unit)
+
+
+def cholesky(x: Any, symmetrize_input: bool = True) -> Any:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_cholesky(x, symmetrize_input)
+
+
+def clamp(min: Any, x: Any, max: Any) -> Any:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    return _pick(min, x, max).lax_clamp(min, x, max)
+
+
+def clz(x: Any) -> Any:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_clz(x)
+
+
+def collapse(
+    x: Any,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Any:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_collapse(x, start_dimension, stop_dimension, unit_to_scale)
+
+
+def complex(x: Any, y: Any) -> Any:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _pick2(x, y).lax_complex(x, y)
+
+
+def conv(
+    x: Any,
+    y: Any,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Any:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _pick2(x, y).lax_conv(x, y, window_strides, padding, precision, preferred_element_type)
+
+
+def conv_transpose(
+    x: Any,
+    y: Any,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Any:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _pick2(x, y).lax_conv_transpose(
+        x,
+        y,
+        strides,
+        padding,
+        rhs_dilation,
+        dimension_numbers,
+        transpose_kernel,
+        precision,
+        preferred_element_type,
+    )
+
+
+def convert_element_type(operand: Any, new_dtype: Any) -> Any:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_convert_element_type(operand, new_dtype)
+
+
+def cumlogsumexp(
+    x: Any, axis: int = 0, reverse: bool = False, unit_to_scale: Unit | None = None
+) -> Any:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_cumlogsumexp(x, axis, reverse, unit_to_scale)
+
+
+def cummax(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_cummax(operand, axis, reverse)
+
+
+def cummin(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_cummin(operand, axis, reverse)
+
+
+def cumsum(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_cumsum(operand, axis, reverse)
+
+
+def digamma(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_digamma(x, unit_to_scale)
+
+
+def div(x: Any, y: Any) -> Any:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _pick2(x, y).lax_div(x, y)
+
+
+def dot_general(
+    x: Any,
+    y: Any,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Any:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    return _pick2(x, y).lax_dot_general(
+        x, y, dimension_numbers, precision, preferred_element_type, out_type
+    )
+
+
+def dynamic_index_in_dim(operand: Any, index: Any, axis: int = 0, keepdims: bool = True) -> Any:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_dynamic_index_in_dim(operand, index, axis, keepdims)
+
+
+def dynamic_slice(operand: Any, start_indices: Any, slice_sizes: int | tuple[int, ...]) -> Any:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_dynamic_slice(operand, start_indices, slice_sizes)
+
+
+def dynamic_slice_ind_dim(operand: Any, start_index: Any, slice_size: int, axis: int = 0) -> Any:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_dynamic_slice_ind_dim(
+        operand, start_index, slice_size, axis
+    )
+
+
+def dynamic_update_index_in_dim(operand: Any, update: Any, index: Any, axis: int) -> Any:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick2(operand, update).lax_dynamic_update_index_in_dim(operand, update, index, axis)
+
+
+def dynamic_update_slice(operand: Any, update: Any, start_indices: Any) -> Any:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick2(operand, update).lax_dynamic_update_slice(operand, update, start_indices)
+
+
+def dynamic_update_slice_in_dim(operand: Any, update: Any, start_index: Any, axis: int) -> Any:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick2(operand, update).lax_dynamic_update_slice_in_dim(
+        operand, update, start_index, axis
+    )
+
+
+def eigh(
+    x: Any,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> Any:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_eigh(
+        x, lower, symmetrize_input, sort_eigenvalues, subset_by_index
+    )
+
+
+def eq(x: Any, y: Any) -> Any:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).lax_eq(x, y)
+
+
+def erf(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_erf(x, unit_to_scale)
+
+
+def erf_inv(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_erf_inv(x, unit_to_scale)
+
+
+def erfc(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_erfc(x, unit_to_scale)
+
+
+def fft(
+    x: Any, fft_type: Any, fft_lengths: int | tuple[int, ...], unit_to_scale: Unit | None = None
+) -> Any:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_fft(x, fft_type, fft_lengths, unit_to_scale)
+
+
+def gather(
+    operand: Any,
+    start_indices: Any,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Any = None,
+) -> Any:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick(operand, start_indices, fill_value).lax_gather(
+        operand,
+        start_indices,
+        dimension_numbers,
+        slice_sizes,
+        unique_indices,
+        indices_are_sorted,
+        mode,
+        fill_value,
+    )
+
+
+def ge(x: Any, y: Any) -> Any:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).lax_ge(x, y)
+
+
+def gt(x: Any, y: Any) -> Any:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).lax_gt(x, y)
+
+
+def hessenberg(x: Any) -> Any:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_hessenberg(x)
+
+
+def householder_product(a: Any, taus: Any) -> Any:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    return _pick2(a, taus).lax_householder_product(a, taus)
+
+
+def igamma(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, y).lax_igamma(x, y, unit_to_scale)
+
+
+def igamma_grad_a(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, y).lax_igamma_grad_a(x, y, unit_to_scale)
+
+
+def igammac(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, y).lax_igammac(x, y, unit_to_scale)
+
+
+def index_in_dim(operand: Any, index: int, axis: int = 0, keepdims: bool = True) -> Any:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_index_in_dim(operand, index, axis, keepdims)
+
+
+def index_take(src: Any, idxs: Any, axes: int | tuple[int, ...]) -> Any:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(src.mantissa) if type(src) is _Quantity else type(src))
+    return (mod or _pick1(src)).lax_index_take(src, idxs, axes)
+
+
+def integer_pow(x: Any, y: int) -> Any:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_integer_pow(x, y)
+
+
+def iota(dtype: Any, size: int, unit: Unit | None = None) -> Any:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _pick0().lax_iota(dtype, size, unit)
+
+
+def le(x: Any, y: Any) -> Any:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).lax_le(x, y)
+
+
+def lgamma(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_lgamma(x, unit_to_scale)
+
+
+def logistic(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_logistic(x, unit_to_scale)
+
+
+def lt(x: Any, y: Any) -> Any:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).lax_lt(x, y)
+
+
+def lu(x: Any) -> Any:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_lu(x)
+
+
+def mul(x: Any, y: Any) -> Any:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    return _pick2(x, y).lax_mul(x, y)
+
+
+def ne(x: Any, y: Any) -> Any:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    return _pick2(x, y).lax_ne(x, y)
+
+
+def neg(x: Any) -> Any:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_neg(x)
+
+
+def pad(operand: Any, padding_value: Any, padding_config: Any) -> Any:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick2(operand, padding_value).lax_pad(operand, padding_value, padding_config)
+
+
+def polygamma(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, y).lax_polygamma(x, y, unit_to_scale)
+
+
+def population_count(x: Any) -> Any:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_population_count(x)
+
+
+def pow(x: Any, y: Any) -> Any:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    return _pick2(x, y).lax_pow(x, y)
+
+
+def qdwh(
+    x: Any,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> Any:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_qdwh(x, is_hermitian, max_iterations, eps, dynamic_shape)
+
+
+def random_gamma_grad(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, y).lax_random_gamma_grad(x, y, unit_to_scale)
+
+
+def reduce_precision(operand: Any, exponent_bits: int, mantissa_bits: int) -> Any:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_reduce_precision(operand, exponent_bits, mantissa_bits)
+
+
+def rem(x: Any, y: Any) -> Any:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _pick2(x, y).lax_rem(x, y)
+
+
+def rsqrt(x: Any) -> Any:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_rsqrt(x)
+
+
+def scatter(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick(operand, scatter_indices, updates).lax_scatter(
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_add(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick(operand, scatter_indices, updates).lax_scatter_add(
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_apply(
+    operand: Any,
+    scatter_indices: Any,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    return _pick2(operand, scatter_indices).lax_scatter_apply(
+        operand,
+        scatter_indices,
+        func,
+        dimension_numbers,
+        update_shape,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_max(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick(operand, scatter_indices, updates).lax_scatter_max(
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_min(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick(operand, scatter_indices, updates).lax_scatter_min(
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_mul(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    return _pick(operand, scatter_indices, updates).lax_scatter_mul(
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def scatter_sub(
+    operand: Any,
+    scatter_indices: Any,
+    updates: Any,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Any:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    return _pick(operand, scatter_indices, updates).lax_scatter_sub(
+        operand,
+        scatter_indices,
+        updates,
+        dimension_numbers,
+        indices_are_sorted,
+        unique_indices,
+        mode,
+    )
+
+
+def shift_left(x: Any, y: Any) -> Any:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).lax_shift_left(x, y)
+
+
+def shift_right_arithmetic(x: Any, y: Any) -> Any:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).lax_shift_right_arithmetic(x, y)
+
+
+def shift_right_logical(x: Any, y: Any) -> Any:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    return _pick2(x, y).lax_shift_right_logical(x, y)
+
+
+def slice(
+    operand: Any,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Any:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_slice(operand, start_indices, limit_indices, strides)
+
+
+def slice_in_dim(
+    operand: Any, start_index: int | None, limit_index: int | None, stride: int = 1, axis: int = 0
+) -> Any:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_slice_in_dim(
+        operand, start_index, limit_index, stride, axis
+    )
+
+
+def sub(x: Any, y: Any) -> Any:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    return _pick2(x, y).lax_sub(x, y)
+
+
+def top_k(operand: Any, k: int) -> Any:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
+    return (mod or _pick1(operand)).lax_top_k(operand, k)
+
+
+def triangular_solve(
+    a: Any,
+    b: Any,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Any:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    return _pick2(a, b).lax_triangular_solve(
+        a, b, left_side, lower, transpose_a, conjugate_a, unit_diagonal
+    )
+
+
+def tridiagonal(a: Any, lower: bool = True) -> Any:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
+    return (mod or _pick1(a)).lax_tridiagonal(a, lower)
+
+
+def tridiagonal_solve(dl: Any, d: Any, du: Any, b: Any) -> Any:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    return _pick(dl, d, du, b).lax_tridiagonal_solve(dl, d, du, b)
+
+
+def zeros_like_array(x: Any, unit: Unit | None = None) -> Any:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
+    return (mod or _pick1(x)).lax_zeros_like_array(x, unit)
+
+
+def zeta(x: Any, q: Any, unit_to_scale: Unit | None = None) -> Any:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    return _pick2(x, q).lax_zeta(x, q, unit_to_scale)

@@ -323,10 +323,104 @@ __all__ = [
     "fft_rfft2",
     "fft_rfftfreq",
     "fft_rfftn",
+    "lax_acos",
+    "lax_acosh",
+    "lax_approx_max_k",
+    "lax_approx_min_k",
+    "lax_asin",
+    "lax_asinh",
+    "lax_atan",
+    "lax_atan2",
+    "lax_atanh",
+    "lax_batch_matmul",
+    "lax_bessel_i0e",
+    "lax_bessel_i1e",
+    "lax_betainc",
+    "lax_bitcast_convert_type",
+    "lax_broadcast",
+    "lax_broadcast_in_dim",
+    "lax_broadcast_to_rank",
+    "lax_broadcasted_iota",
+    "lax_cholesky",
+    "lax_clamp",
+    "lax_clz",
+    "lax_collapse",
+    "lax_complex",
+    "lax_conv",
+    "lax_conv_transpose",
+    "lax_convert_element_type",
+    "lax_cumlogsumexp",
+    "lax_cummax",
+    "lax_cummin",
+    "lax_cumsum",
+    "lax_digamma",
+    "lax_div",
+    "lax_dot_general",
+    "lax_dynamic_index_in_dim",
+    "lax_dynamic_slice",
+    "lax_dynamic_slice_ind_dim",
+    "lax_dynamic_update_index_in_dim",
+    "lax_dynamic_update_slice",
+    "lax_dynamic_update_slice_in_dim",
+    "lax_eigh",
+    "lax_eq",
+    "lax_erf",
+    "lax_erf_inv",
+    "lax_erfc",
+    "lax_fft",
+    "lax_gather",
+    "lax_ge",
+    "lax_gt",
+    "lax_hessenberg",
+    "lax_householder_product",
+    "lax_igamma",
+    "lax_igamma_grad_a",
+    "lax_igammac",
+    "lax_index_in_dim",
+    "lax_index_take",
+    "lax_integer_pow",
+    "lax_iota",
+    "lax_le",
+    "lax_lgamma",
+    "lax_logistic",
+    "lax_lt",
+    "lax_lu",
+    "lax_mul",
+    "lax_ne",
+    "lax_neg",
+    "lax_pad",
+    "lax_polygamma",
+    "lax_population_count",
+    "lax_pow",
+    "lax_qdwh",
+    "lax_random_gamma_grad",
+    "lax_reduce_precision",
+    "lax_rem",
+    "lax_rsqrt",
+    "lax_scatter",
+    "lax_scatter_add",
+    "lax_scatter_apply",
+    "lax_scatter_max",
+    "lax_scatter_min",
+    "lax_scatter_mul",
+    "lax_scatter_sub",
+    "lax_shift_left",
+    "lax_shift_right_arithmetic",
+    "lax_shift_right_logical",
+    "lax_slice",
+    "lax_slice_in_dim",
+    "lax_sub",
+    "lax_top_k",
+    "lax_triangular_solve",
+    "lax_tridiagonal",
+    "lax_tridiagonal_solve",
+    "lax_zeros_like_array",
+    "lax_zeta",
 ]
 
 _lift = _r.make_lift("jax", scalars_pass=True)
 _native = _r.native_types("jax")
+_EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -7160,3 +7254,2775 @@ def fft_rfftn(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(jnp.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def lax_acos(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("acos", m_x, u_x, unit_to_scale)
+    return jax.lax.acos(m_x)
+
+
+def lax_acosh(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("acosh", m_x, u_x, unit_to_scale)
+    return jax.lax.acosh(m_x)
+
+
+def lax_approx_max_k(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array]:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    r_ = jax.lax.approx_max_k(
+        m_operand,
+        k=k,
+        reduction_dimension=reduction_dimension,
+        recall_target=recall_target,
+        reduction_input_size_override=reduction_input_size_override,
+        aggregate_to_topk=aggregate_to_topk,
+    )
+    return (_r.keep(r_[0], u_operand), r_[1])
+
+
+def lax_approx_min_k(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array]:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    r_ = jax.lax.approx_min_k(
+        m_operand,
+        k=k,
+        reduction_dimension=reduction_dimension,
+        recall_target=recall_target,
+        reduction_input_size_override=reduction_input_size_override,
+        aggregate_to_topk=aggregate_to_topk,
+    )
+    return (_r.keep(r_[0], u_operand), r_[1])
+
+
+def lax_asin(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("asin", m_x, u_x, unit_to_scale)
+    return jax.lax.asin(m_x)
+
+
+def lax_asinh(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("asinh", m_x, u_x, unit_to_scale)
+    return jax.lax.asinh(m_x)
+
+
+def lax_atan(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("atan", m_x, u_x, unit_to_scale)
+    return jax.lax.atan(m_x)
+
+
+def lax_atan2(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, m_y, u = _custom.same_unit_angle("atan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(jax.lax.atan2(m_x, m_y), u)
+
+
+def lax_atanh(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("atanh", m_x, u_x, unit_to_scale)
+    return jax.lax.atanh(m_x)
+
+
+@overload
+def lax_batch_matmul(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float, precision: Any = None
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: jax.Array | float, y: Quantity[jax.Array], precision: Any = None
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: jax.Array | float, y: jax.Array | float, precision: Any = None
+) -> jax.Array: ...
+
+
+def lax_batch_matmul(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    return _r.changed(jax.lax.batch_matmul(m_x, m_y, precision=precision), _r.product(u_x, u_y))
+
+
+def lax_bessel_i0e(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("bessel_i0e", m_x, u_x, unit_to_scale)
+    return jax.lax.bessel_i0e(m_x)
+
+
+def lax_bessel_i1e(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("bessel_i1e", m_x, u_x, unit_to_scale)
+    return jax.lax.bessel_i1e(m_x)
+
+
+def lax_betainc(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    x: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_a = _r.fold("betainc", m_a, u_a, unit_to_scale)
+    m_b = _r.fold("betainc", m_b, u_b, unit_to_scale)
+    m_x = _r.fold("betainc", m_x, u_x, unit_to_scale)
+    return jax.lax.betainc(m_a, m_b, m_x)
+
+
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[jax.Array], new_dtype: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: jax.Array | float, new_dtype: Any) -> jax.Array: ...
+
+
+def lax_bitcast_convert_type(
+    operand: Quantity[jax.Array] | jax.Array | float, new_dtype: Any
+) -> Quantity[jax.Array] | jax.Array:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(jax.lax.bitcast_convert_type(m_operand, new_dtype=new_dtype), u_operand)
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[jax.Array], sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_broadcast(operand: jax.Array | float, sizes: int | tuple[int, ...]) -> jax.Array: ...
+
+
+def lax_broadcast(
+    operand: Quantity[jax.Array] | jax.Array | float, sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(jax.lax.broadcast(m_operand, sizes=sizes), u_operand)
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[jax.Array],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: jax.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> jax.Array: ...
+
+
+def lax_broadcast_in_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.broadcast_in_dim(m_operand, shape=shape, broadcast_dimensions=broadcast_dimensions),
+        u_operand,
+    )
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[jax.Array], rank: int) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: jax.Array | float, rank: int) -> jax.Array: ...
+
+
+def lax_broadcast_to_rank(
+    x: Quantity[jax.Array] | jax.Array | float, rank: int
+) -> Quantity[jax.Array] | jax.Array:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jax.lax.broadcast_to_rank(m_x, rank=rank), u_x)
+
+
+def lax_broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(
+        jax.lax.broadcasted_iota(dtype, shape, dimension, out_sharding=_sharding),
+        _r.create_unit(unit),
+    )
+
+
+@overload
+def lax_cholesky(
+    x: Quantity[jax.Array], symmetrize_input: bool = True
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_cholesky(x: jax.Array | float, symmetrize_input: bool = True) -> jax.Array: ...
+
+
+def lax_cholesky(
+    x: Quantity[jax.Array] | jax.Array | float, symmetrize_input: bool = True
+) -> Quantity[jax.Array] | jax.Array:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.changed(
+        jax.lax.linalg.cholesky(m_x, symmetrize_input=symmetrize_input), _r.power(u_x, _EXP_1_2)
+    )
+
+
+@overload
+def lax_clamp(
+    min: Quantity[jax.Array],
+    x: Quantity[jax.Array] | jax.Array | float,
+    max: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: jax.Array | float, x: Quantity[jax.Array], max: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: jax.Array | float, x: jax.Array | float, max: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: jax.Array | float, x: jax.Array | float, max: jax.Array | float
+) -> jax.Array: ...
+
+
+def lax_clamp(
+    min: Quantity[jax.Array] | jax.Array | float,
+    x: Quantity[jax.Array] | jax.Array | float,
+    max: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    m_min, u_min = (
+        (min.mantissa, min.unit)
+        if type(min) is Quantity and type(min.mantissa) in _native
+        else _lift(min)
+    )
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_max, u_max = (
+        (max.mantissa, max.unit)
+        if type(max) is Quantity and type(max.mantissa) in _native
+        else _lift(max)
+    )
+    if u_min is not u_x:
+        m_min, u_x = _r.align("clamp", m_min, u_min, u_x, x, min)
+    if u_max is not u_x:
+        m_max, u_x = _r.align("clamp", m_max, u_max, u_x, x, max)
+    return _r.keep(jax.lax.clamp(m_min, m_x, m_max), u_x)
+
+
+def lax_clz(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return jax.lax.clz(m_x)
+
+
+def lax_collapse(
+    x: Quantity[jax.Array] | jax.Array | float,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.keep_or_scale("collapse", m_x, u_x, unit_to_scale)
+    return _r.changed(
+        jax.lax.collapse(m_x, start_dimension=start_dimension, stop_dimension=stop_dimension), u
+    )
+
+
+@overload
+def lax_complex(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_complex(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_complex(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
+def lax_complex(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("complex", m_y, u_y, u_x, x, y)
+    return _r.keep(jax.lax.complex(m_x, m_y), u_x)
+
+
+@overload
+def lax_conv(
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv(
+    x: jax.Array | float,
+    y: Quantity[jax.Array],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv(
+    x: jax.Array | float,
+    y: jax.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
+
+
+def lax_conv(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    return _r.changed(
+        jax.lax.conv(
+            m_x,
+            m_y,
+            window_strides=window_strides,
+            padding=padding,
+            precision=precision,
+            preferred_element_type=preferred_element_type,
+        ),
+        _r.product(u_x, u_y),
+    )
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: jax.Array | float,
+    y: Quantity[jax.Array],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: jax.Array | float,
+    y: jax.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
+
+
+def lax_conv_transpose(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    return _r.changed(
+        jax.lax.conv_transpose(
+            m_x,
+            m_y,
+            strides=strides,
+            padding=padding,
+            rhs_dilation=rhs_dilation,
+            dimension_numbers=dimension_numbers,
+            transpose_kernel=transpose_kernel,
+            precision=precision,
+            preferred_element_type=preferred_element_type,
+        ),
+        _r.product(u_x, u_y),
+    )
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[jax.Array], new_dtype: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_convert_element_type(operand: jax.Array | float, new_dtype: Any) -> jax.Array: ...
+
+
+def lax_convert_element_type(
+    operand: Quantity[jax.Array] | jax.Array | float, new_dtype: Any
+) -> Quantity[jax.Array] | jax.Array:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(jax.lax.convert_element_type(m_operand, new_dtype=new_dtype), u_operand)
+
+
+def lax_cumlogsumexp(
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int = 0,
+    reverse: bool = False,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("cumlogsumexp", m_x, u_x, unit_to_scale)
+    return jax.lax.cumlogsumexp(m_x, axis=axis, reverse=reverse)
+
+
+@overload
+def lax_cummax(
+    operand: Quantity[jax.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_cummax(operand: jax.Array | float, axis: int = 0, reverse: bool = False) -> jax.Array: ...
+
+
+def lax_cummax(
+    operand: Quantity[jax.Array] | jax.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array] | jax.Array:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(jax.lax.cummax(m_operand, axis=axis, reverse=reverse), u_operand)
+
+
+@overload
+def lax_cummin(
+    operand: Quantity[jax.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_cummin(operand: jax.Array | float, axis: int = 0, reverse: bool = False) -> jax.Array: ...
+
+
+def lax_cummin(
+    operand: Quantity[jax.Array] | jax.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array] | jax.Array:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(jax.lax.cummin(m_operand, axis=axis, reverse=reverse), u_operand)
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[jax.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_cumsum(operand: jax.Array | float, axis: int = 0, reverse: bool = False) -> jax.Array: ...
+
+
+def lax_cumsum(
+    operand: Quantity[jax.Array] | jax.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[jax.Array] | jax.Array:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(jax.lax.cumsum(m_operand, axis=axis, reverse=reverse), u_operand)
+
+
+def lax_digamma(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("digamma", m_x, u_x, unit_to_scale)
+    return jax.lax.digamma(m_x)
+
+
+@overload
+def lax_div(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_div(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_div(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
+def lax_div(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    return _r.changed(jax.lax.div(m_x, m_y), _r.quotient(u_x, u_y))
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: jax.Array | float,
+    y: Quantity[jax.Array],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: jax.Array | float,
+    y: jax.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> jax.Array: ...
+
+
+def lax_dot_general(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    return _r.changed(
+        jax.lax.dot_general(
+            m_x,
+            m_y,
+            dimension_numbers,
+            precision=precision,
+            preferred_element_type=preferred_element_type,
+            out_sharding=out_type,
+        ),
+        _r.product(u_x, u_y),
+    )
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[jax.Array], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: jax.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> jax.Array: ...
+
+
+def lax_dynamic_index_in_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    index: Any,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[jax.Array] | jax.Array:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.dynamic_index_in_dim(m_operand, index=index, axis=axis, keepdims=keepdims),
+        u_operand,
+    )
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[jax.Array], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: jax.Array | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> jax.Array: ...
+
+
+def lax_dynamic_slice(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    start_indices: Any,
+    slice_sizes: int | tuple[int, ...],
+) -> Quantity[jax.Array] | jax.Array:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.dynamic_slice(m_operand, start_indices=start_indices, slice_sizes=slice_sizes),
+        u_operand,
+    )
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[jax.Array], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: jax.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> jax.Array: ...
+
+
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    start_index: Any,
+    slice_size: int,
+    axis: int = 0,
+) -> Quantity[jax.Array] | jax.Array:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.dynamic_slice_in_dim(
+            m_operand, start_index=start_index, slice_size=slice_size, axis=axis
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[jax.Array],
+    update: Quantity[jax.Array] | jax.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: jax.Array | float, update: Quantity[jax.Array], index: Any, axis: int
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: jax.Array | float, update: jax.Array | float, index: Any, axis: int
+) -> jax.Array: ...
+
+
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    update: Quantity[jax.Array] | jax.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_update, u_update = (
+        (update.mantissa, update.unit)
+        if type(update) is Quantity and type(update.mantissa) in _native
+        else _lift(update)
+    )
+    if u_update is not u_operand:
+        m_update, u_operand = _r.align(
+            "dynamic_update_index_in_dim", m_update, u_update, u_operand, operand, update
+        )
+    return _r.keep(
+        jax.lax.dynamic_update_index_in_dim(m_operand, m_update, index=index, axis=axis), u_operand
+    )
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[jax.Array],
+    update: Quantity[jax.Array] | jax.Array | float,
+    start_indices: Any,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: jax.Array | float, update: Quantity[jax.Array], start_indices: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: jax.Array | float, update: jax.Array | float, start_indices: Any
+) -> jax.Array: ...
+
+
+def lax_dynamic_update_slice(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    update: Quantity[jax.Array] | jax.Array | float,
+    start_indices: Any,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_update, u_update = (
+        (update.mantissa, update.unit)
+        if type(update) is Quantity and type(update.mantissa) in _native
+        else _lift(update)
+    )
+    if u_update is not u_operand:
+        m_update, u_operand = _r.align(
+            "dynamic_update_slice", m_update, u_update, u_operand, operand, update
+        )
+    return _r.keep(
+        jax.lax.dynamic_update_slice(m_operand, m_update, start_indices=start_indices), u_operand
+    )
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[jax.Array],
+    update: Quantity[jax.Array] | jax.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: jax.Array | float, update: Quantity[jax.Array], start_index: Any, axis: int
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: jax.Array | float, update: jax.Array | float, start_index: Any, axis: int
+) -> jax.Array: ...
+
+
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    update: Quantity[jax.Array] | jax.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_update, u_update = (
+        (update.mantissa, update.unit)
+        if type(update) is Quantity and type(update.mantissa) in _native
+        else _lift(update)
+    )
+    if u_update is not u_operand:
+        m_update, u_operand = _r.align(
+            "dynamic_update_slice_in_dim", m_update, u_update, u_operand, operand, update
+        )
+    return _r.keep(
+        jax.lax.dynamic_update_slice_in_dim(
+            m_operand, m_update, start_index=start_index, axis=axis
+        ),
+        u_operand,
+    )
+
+
+def lax_eigh(
+    x: Quantity[jax.Array] | jax.Array | float,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array]:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = jax.lax.linalg.eigh(
+        m_x,
+        lower=lower,
+        symmetrize_input=symmetrize_input,
+        sort_eigenvalues=sort_eigenvalues,
+        subset_by_index=subset_by_index,
+    )
+    return (r_[0], _r.keep(r_[1], u_x))
+
+
+def lax_eq(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("eq", m_y, u_y, u_x, x, y)
+    return jax.lax.eq(m_x, m_y)
+
+
+def lax_erf(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("erf", m_x, u_x, unit_to_scale)
+    return jax.lax.erf(m_x)
+
+
+def lax_erf_inv(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("erf_inv", m_x, u_x, unit_to_scale)
+    return jax.lax.erf_inv(m_x)
+
+
+def lax_erfc(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("erfc", m_x, u_x, unit_to_scale)
+    return jax.lax.erfc(m_x)
+
+
+def lax_fft(
+    x: Quantity[jax.Array] | jax.Array | float,
+    fft_type: Any,
+    fft_lengths: int | tuple[int, ...],
+    unit_to_scale: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.keep_or_scale("fft", m_x, u_x, unit_to_scale)
+    return _r.changed(jax.lax.fft(m_x, fft_type=fft_type, fft_lengths=fft_lengths), u)
+
+
+def lax_gather(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_start_indices, u_start_indices = _lift(start_indices)
+    m_start_indices = _r.fold("gather", m_start_indices, u_start_indices)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_operand and fill_value is not None:
+        m_fill_value, u_operand = _r.align(
+            "gather", m_fill_value, u_fill_value, u_operand, operand, fill_value
+        )
+    return _r.keep(
+        jax.lax.gather(
+            m_operand,
+            m_start_indices,
+            dimension_numbers,
+            slice_sizes,
+            unique_indices=unique_indices,
+            indices_are_sorted=indices_are_sorted,
+            mode=mode,
+            fill_value=None if m_fill_value is None else jnp.asarray(m_fill_value).item(),
+        ),
+        u_operand,
+    )
+
+
+def lax_ge(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("ge", m_y, u_y, u_x, x, y)
+    return jax.lax.ge(m_x, m_y)
+
+
+def lax_gt(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("gt", m_y, u_y, u_x, x, y)
+    return jax.lax.gt(m_x, m_y)
+
+
+def lax_hessenberg(
+    x: Quantity[jax.Array] | jax.Array | float,
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array]:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = jax.lax.linalg.hessenberg(m_x)
+    return (_r.keep(r_[0], u_x), r_[1])
+
+
+def lax_householder_product(
+    a: Quantity[jax.Array] | jax.Array | float, taus: jax.Array
+) -> jax.Array:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_taus, u_taus = _lift(taus)
+    m_taus = _r.fold("householder_product", m_taus, u_taus)
+    return jax.lax.linalg.householder_product(m_a, m_taus)
+
+
+def lax_igamma(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("igamma", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("igamma", m_y, u_y, unit_to_scale)
+    return jax.lax.igamma(m_x, m_y)
+
+
+def lax_igamma_grad_a(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("igamma_grad_a", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("igamma_grad_a", m_y, u_y, unit_to_scale)
+    return jax.lax.igamma_grad_a(m_x, m_y)
+
+
+def lax_igammac(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("igammac", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("igammac", m_y, u_y, unit_to_scale)
+    return jax.lax.igammac(m_x, m_y)
+
+
+@overload
+def lax_index_in_dim(
+    operand: Quantity[jax.Array], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: jax.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> jax.Array: ...
+
+
+def lax_index_in_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    index: int,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[jax.Array] | jax.Array:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.index_in_dim(m_operand, index=index, axis=axis, keepdims=keepdims), u_operand
+    )
+
+
+@overload
+def lax_index_take(
+    src: Quantity[jax.Array], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_index_take(src: jax.Array | float, idxs: Any, axes: int | tuple[int, ...]) -> jax.Array: ...
+
+
+def lax_index_take(
+    src: Quantity[jax.Array] | jax.Array | float, idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[jax.Array] | jax.Array:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    m_src, u_src = (
+        (src.mantissa, src.unit)
+        if type(src) is Quantity and type(src.mantissa) in _native
+        else _lift(src)
+    )
+    return _r.keep(jax.lax.index_take(m_src, idxs=idxs, axes=axes), u_src)
+
+
+def lax_integer_pow(
+    x: Quantity[jax.Array] | jax.Array | float, y: int
+) -> Quantity[jax.Array] | jax.Array:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.changed(jax.lax.integer_pow(m_x, y=y), _r.power(u_x, as_exponent(y)))
+
+
+def lax_iota(dtype: Any, size: int, unit: Unit | None = None) -> Quantity[jax.Array] | jax.Array:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    return _r.changed(jax.lax.iota(dtype=dtype, size=size), _r.create_unit(unit))
+
+
+def lax_le(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("le", m_y, u_y, u_x, x, y)
+    return jax.lax.le(m_x, m_y)
+
+
+def lax_lgamma(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("lgamma", m_x, u_x, unit_to_scale)
+    return jax.lax.lgamma(m_x)
+
+
+def lax_logistic(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None
+) -> jax.Array:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x = _r.fold("logistic", m_x, u_x, unit_to_scale)
+    return jax.lax.logistic(m_x)
+
+
+def lax_lt(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("lt", m_y, u_y, u_x, x, y)
+    return jax.lax.lt(m_x, m_y)
+
+
+def lax_lu(
+    x: Quantity[jax.Array] | jax.Array | float,
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array, jax.Array]:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = jax.lax.linalg.lu(m_x)
+    return (_r.keep(r_[0], u_x), r_[1], r_[2])
+
+
+@overload
+def lax_mul(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_mul(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_mul(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
+def lax_mul(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    return _r.changed(jax.lax.mul(m_x, m_y), _r.product(u_x, u_y))
+
+
+def lax_ne(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("ne", m_y, u_y, u_x, x, y)
+    return jax.lax.ne(m_x, m_y)
+
+
+@overload
+def lax_neg(x: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_neg(x: jax.Array | float) -> jax.Array: ...
+
+
+def lax_neg(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(jax.lax.neg(m_x), u_x)
+
+
+@overload
+def lax_pad(
+    operand: Quantity[jax.Array],
+    padding_value: Quantity[jax.Array] | jax.Array | float,
+    padding_config: Any,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: jax.Array | float, padding_value: Quantity[jax.Array], padding_config: Any
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: jax.Array | float, padding_value: jax.Array | float, padding_config: Any
+) -> jax.Array: ...
+
+
+def lax_pad(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    padding_value: Quantity[jax.Array] | jax.Array | float,
+    padding_config: Any,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_padding_value, u_padding_value = (
+        (padding_value.mantissa, padding_value.unit)
+        if type(padding_value) is Quantity and type(padding_value.mantissa) in _native
+        else _lift(padding_value)
+    )
+    if u_padding_value is not u_operand:
+        m_padding_value, u_operand = _r.align(
+            "pad", m_padding_value, u_padding_value, u_operand, operand, padding_value
+        )
+    return _r.keep(
+        jax.lax.pad(m_operand, m_padding_value, padding_config=padding_config), u_operand
+    )
+
+
+def lax_polygamma(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("polygamma", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("polygamma", m_y, u_y, unit_to_scale)
+    return jax.lax.polygamma(m_x, m_y)
+
+
+def lax_population_count(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    m_x, _ = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return jax.lax.population_count(m_x)
+
+
+@overload
+def lax_pow(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_pow(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_pow(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
+def lax_pow(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x, m_y, u = _r.power_by("pow", m_x, u_x, m_y, u_y)
+    return _r.changed(jax.lax.pow(m_x, m_y), u)
+
+
+def lax_qdwh(
+    x: Quantity[jax.Array] | jax.Array | float,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array, jax.Array, jax.Array]:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    r_ = jax.lax.linalg.qdwh(
+        m_x,
+        is_hermitian=is_hermitian,
+        max_iterations=max_iterations,
+        eps=eps,
+        dynamic_shape=dynamic_shape,
+    )
+    return (r_[0], _r.keep(r_[1], u_x), r_[2], r_[3])
+
+
+def lax_random_gamma_grad(
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("random_gamma_grad", m_x, u_x, unit_to_scale)
+    m_y = _r.fold("random_gamma_grad", m_y, u_y, unit_to_scale)
+    return jax.lax.random_gamma_grad(m_x, m_y)
+
+
+@overload
+def lax_reduce_precision(
+    operand: Quantity[jax.Array], exponent_bits: int, mantissa_bits: int
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: jax.Array | float, exponent_bits: int, mantissa_bits: int
+) -> jax.Array: ...
+
+
+def lax_reduce_precision(
+    operand: Quantity[jax.Array] | jax.Array | float, exponent_bits: int, mantissa_bits: int
+) -> Quantity[jax.Array] | jax.Array:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.reduce_precision(
+            m_operand, exponent_bits=exponent_bits, mantissa_bits=mantissa_bits
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_rem(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_rem(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_rem(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
+def lax_rem(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("rem", m_y, u_y, u_x, x, y)
+    return _r.keep(jax.lax.rem(m_x, m_y), u_x)
+
+
+@overload
+def lax_rsqrt(x: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_rsqrt(x: jax.Array | float) -> jax.Array: ...
+
+
+def lax_rsqrt(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.changed(jax.lax.rsqrt(m_x), _r.power(u_x, _EXP_M1_2))
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter", m_scatter_indices, u_scatter_indices)
+    m_updates, u_updates = (
+        (updates.mantissa, updates.unit)
+        if type(updates) is Quantity and type(updates.mantissa) in _native
+        else _lift(updates)
+    )
+    if u_updates is not u_operand:
+        m_updates, u_operand = _r.align(
+            "scatter", m_updates, u_updates, u_operand, operand, updates
+        )
+    return _r.keep(
+        jax.lax.scatter(
+            m_operand,
+            m_scatter_indices,
+            m_updates,
+            dimension_numbers=dimension_numbers,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_scatter_add(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter_add(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter_add", m_scatter_indices, u_scatter_indices)
+    m_updates, u_updates = (
+        (updates.mantissa, updates.unit)
+        if type(updates) is Quantity and type(updates.mantissa) in _native
+        else _lift(updates)
+    )
+    if u_updates is not u_operand:
+        m_updates, u_operand = _r.align(
+            "scatter_add", m_updates, u_updates, u_operand, operand, updates
+        )
+    return _r.keep(
+        jax.lax.scatter_add(
+            m_operand,
+            m_scatter_indices,
+            m_updates,
+            dimension_numbers=dimension_numbers,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter_apply(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter_apply", m_scatter_indices, u_scatter_indices)
+    return _r.keep(
+        jax.lax.scatter_apply(
+            m_operand,
+            m_scatter_indices,
+            func=func,
+            dimension_numbers=dimension_numbers,
+            update_shape=update_shape,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter_max(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter_max", m_scatter_indices, u_scatter_indices)
+    m_updates, u_updates = (
+        (updates.mantissa, updates.unit)
+        if type(updates) is Quantity and type(updates.mantissa) in _native
+        else _lift(updates)
+    )
+    if u_updates is not u_operand:
+        m_updates, u_operand = _r.align(
+            "scatter_max", m_updates, u_updates, u_operand, operand, updates
+        )
+    return _r.keep(
+        jax.lax.scatter_max(
+            m_operand,
+            m_scatter_indices,
+            m_updates,
+            dimension_numbers=dimension_numbers,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter_min(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter_min", m_scatter_indices, u_scatter_indices)
+    m_updates, u_updates = (
+        (updates.mantissa, updates.unit)
+        if type(updates) is Quantity and type(updates.mantissa) in _native
+        else _lift(updates)
+    )
+    if u_updates is not u_operand:
+        m_updates, u_operand = _r.align(
+            "scatter_min", m_updates, u_updates, u_operand, operand, updates
+        )
+    return _r.keep(
+        jax.lax.scatter_min(
+            m_operand,
+            m_scatter_indices,
+            m_updates,
+            dimension_numbers=dimension_numbers,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_scatter_mul(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: jax.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter_mul(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter_mul", m_scatter_indices, u_scatter_indices)
+    m_updates, u_updates = _lift(updates)
+    m_updates = _r.fold("scatter_mul", m_updates, u_updates)
+    return _r.keep(
+        jax.lax.scatter_mul(
+            m_operand,
+            m_scatter_indices,
+            m_updates,
+            dimension_numbers=dimension_numbers,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[jax.Array],
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> jax.Array: ...
+
+
+def lax_scatter_sub(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    scatter_indices: jax.Array,
+    updates: Quantity[jax.Array] | jax.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
+    m_scatter_indices = _r.fold("scatter_sub", m_scatter_indices, u_scatter_indices)
+    m_updates, u_updates = (
+        (updates.mantissa, updates.unit)
+        if type(updates) is Quantity and type(updates.mantissa) in _native
+        else _lift(updates)
+    )
+    if u_updates is not u_operand:
+        m_updates, u_operand = _r.align(
+            "scatter_sub", m_updates, u_updates, u_operand, operand, updates
+        )
+    return _r.keep(
+        jax.lax.scatter_sub(
+            m_operand,
+            m_scatter_indices,
+            m_updates,
+            dimension_numbers=dimension_numbers,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        ),
+        u_operand,
+    )
+
+
+def lax_shift_left(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("shift_left", m_x, u_x, None)
+    m_y = _r.fold("shift_left", m_y, u_y, None)
+    return jax.lax.shift_left(m_x, m_y)
+
+
+def lax_shift_right_arithmetic(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("shift_right_arithmetic", m_x, u_x, None)
+    m_y = _r.fold("shift_right_arithmetic", m_y, u_y, None)
+    return jax.lax.shift_right_arithmetic(m_x, m_y)
+
+
+def lax_shift_right_logical(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> jax.Array:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    m_x = _r.fold("shift_right_logical", m_x, u_x, None)
+    m_y = _r.fold("shift_right_logical", m_y, u_y, None)
+    return jax.lax.shift_right_logical(m_x, m_y)
+
+
+@overload
+def lax_slice(
+    operand: Quantity[jax.Array],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_slice(
+    operand: jax.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> jax.Array: ...
+
+
+def lax_slice(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[jax.Array] | jax.Array:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.slice(
+            m_operand, start_indices=start_indices, limit_indices=limit_indices, strides=strides
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[jax.Array],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: jax.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> jax.Array: ...
+
+
+def lax_slice_in_dim(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[jax.Array] | jax.Array:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    return _r.keep(
+        jax.lax.slice_in_dim(
+            m_operand, start_index=start_index, limit_index=limit_index, stride=stride, axis=axis
+        ),
+        u_operand,
+    )
+
+
+@overload
+def lax_sub(
+    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_sub(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_sub(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+
+
+def lax_sub(
+    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+) -> Quantity[jax.Array] | jax.Array:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("sub", m_y, u_y, u_x, x, y)
+    return _r.keep(jax.lax.sub(m_x, m_y), u_x)
+
+
+def lax_top_k(
+    operand: Quantity[jax.Array] | jax.Array | float, k: int
+) -> tuple[Quantity[jax.Array] | jax.Array, jax.Array]:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    m_operand, u_operand = (
+        (operand.mantissa, operand.unit)
+        if type(operand) is Quantity and type(operand.mantissa) in _native
+        else _lift(operand)
+    )
+    r_ = jax.lax.top_k(m_operand, k=k)
+    return (_r.keep(r_[0], u_operand), r_[1])
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> jax.Array: ...
+
+
+def lax_triangular_solve(
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[jax.Array] | jax.Array:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        jax.lax.linalg.triangular_solve(
+            m_a,
+            m_b,
+            left_side=left_side,
+            lower=lower,
+            transpose_a=transpose_a,
+            conjugate_a=conjugate_a,
+            unit_diagonal=unit_diagonal,
+        ),
+        _r.quotient(u_b, u_a),
+    )
+
+
+def lax_tridiagonal(
+    a: Quantity[jax.Array] | jax.Array | float, lower: bool = True
+) -> tuple[
+    Quantity[jax.Array] | jax.Array,
+    Quantity[jax.Array] | jax.Array,
+    Quantity[jax.Array] | jax.Array,
+    jax.Array,
+]:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = jax.lax.linalg.tridiagonal(m_a, lower=lower)
+    return (_r.keep(r_[0], u_a), _r.keep(r_[1], u_a), _r.keep(r_[2], u_a), r_[3])
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[jax.Array],
+    d: Quantity[jax.Array] | jax.Array | float,
+    du: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float,
+    d: Quantity[jax.Array],
+    du: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float,
+    d: jax.Array | float,
+    du: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float, d: jax.Array | float, du: jax.Array | float, b: Quantity[jax.Array]
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: jax.Array | float, d: jax.Array | float, du: jax.Array | float, b: jax.Array | float
+) -> jax.Array: ...
+
+
+def lax_tridiagonal_solve(
+    dl: Quantity[jax.Array] | jax.Array | float,
+    d: Quantity[jax.Array] | jax.Array | float,
+    du: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+) -> Quantity[jax.Array] | jax.Array:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    m_dl, u_dl = (
+        (dl.mantissa, dl.unit)
+        if type(dl) is Quantity and type(dl.mantissa) in _native
+        else _lift(dl)
+    )
+    m_d, u_d = (
+        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
+    )
+    m_du, u_du = (
+        (du.mantissa, du.unit)
+        if type(du) is Quantity and type(du.mantissa) in _native
+        else _lift(du)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    m_dl, m_d, m_du, m_b, u = _custom.tridiagonal_solve(
+        "tridiagonal_solve", m_dl, u_dl, m_d, u_d, m_du, u_du, m_b, u_b
+    )
+    return _r.changed(jax.lax.linalg.tridiagonal_solve(m_dl, m_d, m_du, m_b), u)
+
+
+def lax_zeros_like_array(
+    x: Quantity[jax.Array] | jax.Array | float, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.like(jnp.zeros_like(m_x), u_x, _r.create_unit(unit))
+
+
+def lax_zeta(
+    x: Quantity[jax.Array] | jax.Array | float,
+    q: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> jax.Array:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_q, u_q = (
+        (q.mantissa, q.unit) if type(q) is Quantity and type(q.mantissa) in _native else _lift(q)
+    )
+    m_x = _r.fold("zeta", m_x, u_x, unit_to_scale)
+    m_q = _r.fold("zeta", m_q, u_q, unit_to_scale)
+    return jax.lax.zeta(m_x, m_q)

@@ -322,10 +322,104 @@ __all__ = [
     "fft_rfft2",
     "fft_rfftfreq",
     "fft_rfftn",
+    "lax_acos",
+    "lax_acosh",
+    "lax_approx_max_k",
+    "lax_approx_min_k",
+    "lax_asin",
+    "lax_asinh",
+    "lax_atan",
+    "lax_atan2",
+    "lax_atanh",
+    "lax_batch_matmul",
+    "lax_bessel_i0e",
+    "lax_bessel_i1e",
+    "lax_betainc",
+    "lax_bitcast_convert_type",
+    "lax_broadcast",
+    "lax_broadcast_in_dim",
+    "lax_broadcast_to_rank",
+    "lax_broadcasted_iota",
+    "lax_cholesky",
+    "lax_clamp",
+    "lax_clz",
+    "lax_collapse",
+    "lax_complex",
+    "lax_conv",
+    "lax_conv_transpose",
+    "lax_convert_element_type",
+    "lax_cumlogsumexp",
+    "lax_cummax",
+    "lax_cummin",
+    "lax_cumsum",
+    "lax_digamma",
+    "lax_div",
+    "lax_dot_general",
+    "lax_dynamic_index_in_dim",
+    "lax_dynamic_slice",
+    "lax_dynamic_slice_ind_dim",
+    "lax_dynamic_update_index_in_dim",
+    "lax_dynamic_update_slice",
+    "lax_dynamic_update_slice_in_dim",
+    "lax_eigh",
+    "lax_eq",
+    "lax_erf",
+    "lax_erf_inv",
+    "lax_erfc",
+    "lax_fft",
+    "lax_gather",
+    "lax_ge",
+    "lax_gt",
+    "lax_hessenberg",
+    "lax_householder_product",
+    "lax_igamma",
+    "lax_igamma_grad_a",
+    "lax_igammac",
+    "lax_index_in_dim",
+    "lax_index_take",
+    "lax_integer_pow",
+    "lax_iota",
+    "lax_le",
+    "lax_lgamma",
+    "lax_logistic",
+    "lax_lt",
+    "lax_lu",
+    "lax_mul",
+    "lax_ne",
+    "lax_neg",
+    "lax_pad",
+    "lax_polygamma",
+    "lax_population_count",
+    "lax_pow",
+    "lax_qdwh",
+    "lax_random_gamma_grad",
+    "lax_reduce_precision",
+    "lax_rem",
+    "lax_rsqrt",
+    "lax_scatter",
+    "lax_scatter_add",
+    "lax_scatter_apply",
+    "lax_scatter_max",
+    "lax_scatter_min",
+    "lax_scatter_mul",
+    "lax_scatter_sub",
+    "lax_shift_left",
+    "lax_shift_right_arithmetic",
+    "lax_shift_right_logical",
+    "lax_slice",
+    "lax_slice_in_dim",
+    "lax_sub",
+    "lax_top_k",
+    "lax_triangular_solve",
+    "lax_tridiagonal",
+    "lax_tridiagonal_solve",
+    "lax_zeros_like_array",
+    "lax_zeta",
 ]
 
 _lift = _r.make_lift("ndonnx", scalars_pass=True)
 _native = _r.native_types("ndonnx")
+_EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -7491,3 +7585,1944 @@ def fft_rfftn(
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
     raise _r.unsupported("fft.rfftn", "ndonnx", "ndonnx has no FFT functions")
+
+
+def lax_acos(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acos", "ndonnx")
+
+
+def lax_acosh(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acosh", "ndonnx")
+
+
+def lax_approx_max_k(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_max_k", "ndonnx")
+
+
+def lax_approx_min_k(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_min_k", "ndonnx")
+
+
+def lax_asin(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asin", "ndonnx")
+
+
+def lax_asinh(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asinh", "ndonnx")
+
+
+def lax_atan(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atan", "ndonnx")
+
+
+def lax_atan2(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    raise _r.jax_only("lax.atan2", "ndonnx")
+
+
+def lax_atanh(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atanh", "ndonnx")
+
+
+@overload
+def lax_batch_matmul(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float, precision: Any = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: ndx.Array | float, y: Quantity[ndx.Array], precision: Any = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: ndx.Array | float, y: ndx.Array | float, precision: Any = None
+) -> ndx.Array: ...
+
+
+def lax_batch_matmul(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.batch_matmul", "ndonnx")
+
+
+def lax_bessel_i0e(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i0e", "ndonnx")
+
+
+def lax_bessel_i1e(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i1e", "ndonnx")
+
+
+def lax_betainc(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.betainc", "ndonnx")
+
+
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[ndx.Array], new_dtype: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: ndx.Array | float, new_dtype: Any) -> ndx.Array: ...
+
+
+def lax_bitcast_convert_type(
+    operand: Quantity[ndx.Array] | ndx.Array | float, new_dtype: Any
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.bitcast_convert_type", "ndonnx")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[ndx.Array], sizes: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_broadcast(operand: ndx.Array | float, sizes: int | tuple[int, ...]) -> ndx.Array: ...
+
+
+def lax_broadcast(
+    operand: Quantity[ndx.Array] | ndx.Array | float, sizes: int | tuple[int, ...]
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast", "ndonnx")
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[ndx.Array],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: ndx.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> ndx.Array: ...
+
+
+def lax_broadcast_in_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_in_dim", "ndonnx")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[ndx.Array], rank: int) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: ndx.Array | float, rank: int) -> ndx.Array: ...
+
+
+def lax_broadcast_to_rank(
+    x: Quantity[ndx.Array] | ndx.Array | float, rank: int
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_to_rank", "ndonnx")
+
+
+def lax_broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.broadcasted_iota", "ndonnx")
+
+
+@overload
+def lax_cholesky(
+    x: Quantity[ndx.Array], symmetrize_input: bool = True
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_cholesky(x: ndx.Array | float, symmetrize_input: bool = True) -> ndx.Array: ...
+
+
+def lax_cholesky(
+    x: Quantity[ndx.Array] | ndx.Array | float, symmetrize_input: bool = True
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.cholesky", "ndonnx")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[ndx.Array],
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    max: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: ndx.Array | float, x: Quantity[ndx.Array], max: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: ndx.Array | float, x: ndx.Array | float, max: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_clamp(
+    min: ndx.Array | float, x: ndx.Array | float, max: ndx.Array | float
+) -> ndx.Array: ...
+
+
+def lax_clamp(
+    min: Quantity[ndx.Array] | ndx.Array | float,
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    max: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    raise _r.jax_only("lax.clamp", "ndonnx")
+
+
+def lax_clz(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.clz", "ndonnx")
+
+
+def lax_collapse(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    raise _r.jax_only("lax.collapse", "ndonnx")
+
+
+@overload
+def lax_complex(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_complex(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_complex(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_complex(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.complex", "ndonnx")
+
+
+@overload
+def lax_conv(
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv(
+    x: ndx.Array | float,
+    y: Quantity[ndx.Array],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv(
+    x: ndx.Array | float,
+    y: ndx.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
+
+
+def lax_conv(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv", "ndonnx")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: ndx.Array | float,
+    y: Quantity[ndx.Array],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: ndx.Array | float,
+    y: ndx.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
+
+
+def lax_conv_transpose(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv_transpose", "ndonnx")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[ndx.Array], new_dtype: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_convert_element_type(operand: ndx.Array | float, new_dtype: Any) -> ndx.Array: ...
+
+
+def lax_convert_element_type(
+    operand: Quantity[ndx.Array] | ndx.Array | float, new_dtype: Any
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.convert_element_type", "ndonnx")
+
+
+def lax_cumlogsumexp(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int = 0,
+    reverse: bool = False,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.cumlogsumexp", "ndonnx")
+
+
+@overload
+def lax_cummax(
+    operand: Quantity[ndx.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_cummax(operand: ndx.Array | float, axis: int = 0, reverse: bool = False) -> ndx.Array: ...
+
+
+def lax_cummax(
+    operand: Quantity[ndx.Array] | ndx.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummax", "ndonnx")
+
+
+@overload
+def lax_cummin(
+    operand: Quantity[ndx.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_cummin(operand: ndx.Array | float, axis: int = 0, reverse: bool = False) -> ndx.Array: ...
+
+
+def lax_cummin(
+    operand: Quantity[ndx.Array] | ndx.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummin", "ndonnx")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[ndx.Array], axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_cumsum(operand: ndx.Array | float, axis: int = 0, reverse: bool = False) -> ndx.Array: ...
+
+
+def lax_cumsum(
+    operand: Quantity[ndx.Array] | ndx.Array | float, axis: int = 0, reverse: bool = False
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cumsum", "ndonnx")
+
+
+def lax_digamma(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.digamma", "ndonnx")
+
+
+@overload
+def lax_div(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_div(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_div(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_div(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.div", "ndonnx")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: ndx.Array | float,
+    y: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_dot_general(
+    x: ndx.Array | float,
+    y: ndx.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_dot_general(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    raise _r.jax_only("lax.dot_general", "ndonnx")
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[ndx.Array], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: ndx.Array | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> ndx.Array: ...
+
+
+def lax_dynamic_index_in_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    index: Any,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_index_in_dim", "ndonnx")
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[ndx.Array], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: ndx.Array | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> ndx.Array: ...
+
+
+def lax_dynamic_slice(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: Any,
+    slice_sizes: int | tuple[int, ...],
+) -> Quantity[ndx.Array] | ndx.Array:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_slice", "ndonnx")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[ndx.Array], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: ndx.Array | float, start_index: Any, slice_size: int, axis: int = 0
+) -> ndx.Array: ...
+
+
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    start_index: Any,
+    slice_size: int,
+    axis: int = 0,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    raise _r.jax_only("lax.dynamic_slice_ind_dim", "ndonnx")
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[ndx.Array],
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: ndx.Array | float, update: Quantity[ndx.Array], index: Any, axis: int
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: ndx.Array | float, update: ndx.Array | float, index: Any, axis: int
+) -> ndx.Array: ...
+
+
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    index: Any,
+    axis: int,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_index_in_dim", "ndonnx")
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[ndx.Array],
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: Any,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: ndx.Array | float, update: Quantity[ndx.Array], start_indices: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: ndx.Array | float, update: ndx.Array | float, start_indices: Any
+) -> ndx.Array: ...
+
+
+def lax_dynamic_update_slice(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: Any,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice", "ndonnx")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[ndx.Array],
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: ndx.Array | float, update: Quantity[ndx.Array], start_index: Any, axis: int
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: ndx.Array | float, update: ndx.Array | float, start_index: Any, axis: int
+) -> ndx.Array: ...
+
+
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    update: Quantity[ndx.Array] | ndx.Array | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice_in_dim", "ndonnx")
+
+
+def lax_eigh(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> tuple[ndx.Array, Quantity[ndx.Array] | ndx.Array]:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.eigh", "ndonnx")
+
+
+def lax_eq(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.eq", "ndonnx")
+
+
+def lax_erf(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf", "ndonnx")
+
+
+def lax_erf_inv(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf_inv", "ndonnx")
+
+
+def lax_erfc(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erfc", "ndonnx")
+
+
+def lax_fft(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    fft_type: Any,
+    fft_lengths: int | tuple[int, ...],
+    unit_to_scale: Unit | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    raise _r.jax_only("lax.fft", "ndonnx")
+
+
+def lax_gather(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.gather", "ndonnx")
+
+
+def lax_ge(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ge", "ndonnx")
+
+
+def lax_gt(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.gt", "ndonnx")
+
+
+def lax_hessenberg(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.hessenberg", "ndonnx")
+
+
+def lax_householder_product(
+    a: Quantity[ndx.Array] | ndx.Array | float, taus: ndx.Array
+) -> ndx.Array:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    raise _r.jax_only("lax.householder_product", "ndonnx")
+
+
+def lax_igamma(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma", "ndonnx")
+
+
+def lax_igamma_grad_a(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma_grad_a", "ndonnx")
+
+
+def lax_igammac(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igammac", "ndonnx")
+
+
+@overload
+def lax_index_in_dim(
+    operand: Quantity[ndx.Array], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: ndx.Array | float, index: int, axis: int = 0, keepdims: bool = True
+) -> ndx.Array: ...
+
+
+def lax_index_in_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    index: int,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_in_dim", "ndonnx")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[ndx.Array], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_index_take(src: ndx.Array | float, idxs: Any, axes: int | tuple[int, ...]) -> ndx.Array: ...
+
+
+def lax_index_take(
+    src: Quantity[ndx.Array] | ndx.Array | float, idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_take", "ndonnx")
+
+
+def lax_integer_pow(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: int
+) -> Quantity[ndx.Array] | ndx.Array:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.integer_pow", "ndonnx")
+
+
+def lax_iota(dtype: Any, size: int, unit: Unit | None = None) -> Quantity[ndx.Array] | ndx.Array:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.iota", "ndonnx")
+
+
+def lax_le(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.le", "ndonnx")
+
+
+def lax_lgamma(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lgamma", "ndonnx")
+
+
+def lax_logistic(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None
+) -> ndx.Array:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.logistic", "ndonnx")
+
+
+def lax_lt(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lt", "ndonnx")
+
+
+def lax_lu(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array, ndx.Array]:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.lu", "ndonnx")
+
+
+@overload
+def lax_mul(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_mul(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_mul(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_mul(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.mul", "ndonnx")
+
+
+def lax_ne(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ne", "ndonnx")
+
+
+@overload
+def lax_neg(x: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_neg(x: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_neg(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.neg", "ndonnx")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[ndx.Array],
+    padding_value: Quantity[ndx.Array] | ndx.Array | float,
+    padding_config: Any,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: ndx.Array | float, padding_value: Quantity[ndx.Array], padding_config: Any
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_pad(
+    operand: ndx.Array | float, padding_value: ndx.Array | float, padding_config: Any
+) -> ndx.Array: ...
+
+
+def lax_pad(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    padding_value: Quantity[ndx.Array] | ndx.Array | float,
+    padding_config: Any,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.pad", "ndonnx")
+
+
+def lax_polygamma(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.polygamma", "ndonnx")
+
+
+def lax_population_count(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.population_count", "ndonnx")
+
+
+@overload
+def lax_pow(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_pow(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_pow(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_pow(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.pow", "ndonnx")
+
+
+def lax_qdwh(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> tuple[ndx.Array, Quantity[ndx.Array] | ndx.Array, ndx.Array, ndx.Array]:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.qdwh", "ndonnx")
+
+
+def lax_random_gamma_grad(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.random_gamma_grad", "ndonnx")
+
+
+@overload
+def lax_reduce_precision(
+    operand: Quantity[ndx.Array], exponent_bits: int, mantissa_bits: int
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: ndx.Array | float, exponent_bits: int, mantissa_bits: int
+) -> ndx.Array: ...
+
+
+def lax_reduce_precision(
+    operand: Quantity[ndx.Array] | ndx.Array | float, exponent_bits: int, mantissa_bits: int
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.reduce_precision", "ndonnx")
+
+
+@overload
+def lax_rem(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_rem(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_rem(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_rem(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.rem", "ndonnx")
+
+
+@overload
+def lax_rsqrt(x: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_rsqrt(x: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_rsqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.rsqrt", "ndonnx")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter", "ndonnx")
+
+
+@overload
+def lax_scatter_add(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter_add(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_add", "ndonnx")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter_apply(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    raise _r.jax_only("lax.scatter_apply", "ndonnx")
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter_max(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_max", "ndonnx")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter_min(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_min", "ndonnx")
+
+
+@overload
+def lax_scatter_mul(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: ndx.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter_mul(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.scatter_mul", "ndonnx")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[ndx.Array],
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> ndx.Array: ...
+
+
+def lax_scatter_sub(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    scatter_indices: ndx.Array,
+    updates: Quantity[ndx.Array] | ndx.Array | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_sub", "ndonnx")
+
+
+def lax_shift_left(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_left", "ndonnx")
+
+
+def lax_shift_right_arithmetic(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_arithmetic", "ndonnx")
+
+
+def lax_shift_right_logical(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> ndx.Array:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_logical", "ndonnx")
+
+
+@overload
+def lax_slice(
+    operand: Quantity[ndx.Array],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_slice(
+    operand: ndx.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> ndx.Array: ...
+
+
+def lax_slice(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice", "ndonnx")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[ndx.Array],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: ndx.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> ndx.Array: ...
+
+
+def lax_slice_in_dim(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice_in_dim", "ndonnx")
+
+
+@overload
+def lax_sub(
+    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_sub(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_sub(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+
+
+def lax_sub(
+    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.sub", "ndonnx")
+
+
+def lax_top_k(
+    operand: Quantity[ndx.Array] | ndx.Array | float, k: int
+) -> tuple[Quantity[ndx.Array] | ndx.Array, ndx.Array]:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.top_k", "ndonnx")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> ndx.Array: ...
+
+
+def lax_triangular_solve(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.triangular_solve", "ndonnx")
+
+
+def lax_tridiagonal(
+    a: Quantity[ndx.Array] | ndx.Array | float, lower: bool = True
+) -> tuple[
+    Quantity[ndx.Array] | ndx.Array,
+    Quantity[ndx.Array] | ndx.Array,
+    Quantity[ndx.Array] | ndx.Array,
+    ndx.Array,
+]:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.tridiagonal", "ndonnx")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[ndx.Array],
+    d: Quantity[ndx.Array] | ndx.Array | float,
+    du: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float,
+    d: Quantity[ndx.Array],
+    du: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float,
+    d: ndx.Array | float,
+    du: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float, d: ndx.Array | float, du: ndx.Array | float, b: Quantity[ndx.Array]
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: ndx.Array | float, d: ndx.Array | float, du: ndx.Array | float, b: ndx.Array | float
+) -> ndx.Array: ...
+
+
+def lax_tridiagonal_solve(
+    dl: Quantity[ndx.Array] | ndx.Array | float,
+    d: Quantity[ndx.Array] | ndx.Array | float,
+    du: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    raise _r.jax_only("lax.tridiagonal_solve", "ndonnx")
+
+
+def lax_zeros_like_array(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    raise _r.jax_only("lax.zeros_like_array", "ndonnx")
+
+
+def lax_zeta(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    q: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> ndx.Array:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.zeta", "ndonnx")

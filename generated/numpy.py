@@ -323,10 +323,104 @@ __all__ = [
     "fft_rfft2",
     "fft_rfftfreq",
     "fft_rfftn",
+    "lax_acos",
+    "lax_acosh",
+    "lax_approx_max_k",
+    "lax_approx_min_k",
+    "lax_asin",
+    "lax_asinh",
+    "lax_atan",
+    "lax_atan2",
+    "lax_atanh",
+    "lax_batch_matmul",
+    "lax_bessel_i0e",
+    "lax_bessel_i1e",
+    "lax_betainc",
+    "lax_bitcast_convert_type",
+    "lax_broadcast",
+    "lax_broadcast_in_dim",
+    "lax_broadcast_to_rank",
+    "lax_broadcasted_iota",
+    "lax_cholesky",
+    "lax_clamp",
+    "lax_clz",
+    "lax_collapse",
+    "lax_complex",
+    "lax_conv",
+    "lax_conv_transpose",
+    "lax_convert_element_type",
+    "lax_cumlogsumexp",
+    "lax_cummax",
+    "lax_cummin",
+    "lax_cumsum",
+    "lax_digamma",
+    "lax_div",
+    "lax_dot_general",
+    "lax_dynamic_index_in_dim",
+    "lax_dynamic_slice",
+    "lax_dynamic_slice_ind_dim",
+    "lax_dynamic_update_index_in_dim",
+    "lax_dynamic_update_slice",
+    "lax_dynamic_update_slice_in_dim",
+    "lax_eigh",
+    "lax_eq",
+    "lax_erf",
+    "lax_erf_inv",
+    "lax_erfc",
+    "lax_fft",
+    "lax_gather",
+    "lax_ge",
+    "lax_gt",
+    "lax_hessenberg",
+    "lax_householder_product",
+    "lax_igamma",
+    "lax_igamma_grad_a",
+    "lax_igammac",
+    "lax_index_in_dim",
+    "lax_index_take",
+    "lax_integer_pow",
+    "lax_iota",
+    "lax_le",
+    "lax_lgamma",
+    "lax_logistic",
+    "lax_lt",
+    "lax_lu",
+    "lax_mul",
+    "lax_ne",
+    "lax_neg",
+    "lax_pad",
+    "lax_polygamma",
+    "lax_population_count",
+    "lax_pow",
+    "lax_qdwh",
+    "lax_random_gamma_grad",
+    "lax_reduce_precision",
+    "lax_rem",
+    "lax_rsqrt",
+    "lax_scatter",
+    "lax_scatter_add",
+    "lax_scatter_apply",
+    "lax_scatter_max",
+    "lax_scatter_min",
+    "lax_scatter_mul",
+    "lax_scatter_sub",
+    "lax_shift_left",
+    "lax_shift_right_arithmetic",
+    "lax_shift_right_logical",
+    "lax_slice",
+    "lax_slice_in_dim",
+    "lax_sub",
+    "lax_top_k",
+    "lax_triangular_solve",
+    "lax_tridiagonal",
+    "lax_tridiagonal_solve",
+    "lax_zeros_like_array",
+    "lax_zeta",
 ]
 
 _lift = _r.make_lift("numpy", scalars_pass=True)
 _native = _r.native_types("numpy")
+_EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -7405,3 +7499,1989 @@ def fft_rfftn(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(np.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+
+
+def lax_acos(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acos", "numpy")
+
+
+def lax_acosh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acosh", "numpy")
+
+
+def lax_approx_max_k(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any]]:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_max_k", "numpy")
+
+
+def lax_approx_min_k(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any]]:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_min_k", "numpy")
+
+
+def lax_asin(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asin", "numpy")
+
+
+def lax_asinh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asinh", "numpy")
+
+
+def lax_atan(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atan", "numpy")
+
+
+def lax_atan2(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    raise _r.jax_only("lax.atan2", "numpy")
+
+
+def lax_atanh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atanh", "numpy")
+
+
+@overload
+def lax_batch_matmul(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]], precision: Any = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: NDArray[Any] | float, y: NDArray[Any] | float, precision: Any = None
+) -> NDArray[Any]: ...
+
+
+def lax_batch_matmul(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.batch_matmul", "numpy")
+
+
+def lax_bessel_i0e(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i0e", "numpy")
+
+
+def lax_bessel_i1e(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i1e", "numpy")
+
+
+def lax_betainc(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.betainc", "numpy")
+
+
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[NDArray[Any]], new_dtype: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: NDArray[Any] | float, new_dtype: Any) -> NDArray[Any]: ...
+
+
+def lax_bitcast_convert_type(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, new_dtype: Any
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.bitcast_convert_type", "numpy")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[NDArray[Any]], sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_broadcast(operand: NDArray[Any] | float, sizes: int | tuple[int, ...]) -> NDArray[Any]: ...
+
+
+def lax_broadcast(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast", "numpy")
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[NDArray[Any]],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: NDArray[Any] | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> NDArray[Any]: ...
+
+
+def lax_broadcast_in_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_in_dim", "numpy")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[NDArray[Any]], rank: int) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: NDArray[Any] | float, rank: int) -> NDArray[Any]: ...
+
+
+def lax_broadcast_to_rank(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, rank: int
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_to_rank", "numpy")
+
+
+def lax_broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.broadcasted_iota", "numpy")
+
+
+@overload
+def lax_cholesky(
+    x: Quantity[NDArray[Any]], symmetrize_input: bool = True
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_cholesky(x: NDArray[Any] | float, symmetrize_input: bool = True) -> NDArray[Any]: ...
+
+
+def lax_cholesky(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, symmetrize_input: bool = True
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.cholesky", "numpy")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[NDArray[Any]],
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_clamp(
+    min: NDArray[Any] | float,
+    x: Quantity[NDArray[Any]],
+    max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_clamp(
+    min: NDArray[Any] | float, x: NDArray[Any] | float, max: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_clamp(
+    min: NDArray[Any] | float, x: NDArray[Any] | float, max: NDArray[Any] | float
+) -> NDArray[Any]: ...
+
+
+def lax_clamp(
+    min: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    max: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    raise _r.jax_only("lax.clamp", "numpy")
+
+
+def lax_clz(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.clz", "numpy")
+
+
+def lax_collapse(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    raise _r.jax_only("lax.collapse", "numpy")
+
+
+@overload
+def lax_complex(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_complex(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_complex(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_complex(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.complex", "numpy")
+
+
+@overload
+def lax_conv(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv(
+    x: NDArray[Any] | float,
+    y: Quantity[NDArray[Any]],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv(
+    x: NDArray[Any] | float,
+    y: NDArray[Any] | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
+
+
+def lax_conv(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv", "numpy")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: NDArray[Any] | float,
+    y: Quantity[NDArray[Any]],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: NDArray[Any] | float,
+    y: NDArray[Any] | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
+
+
+def lax_conv_transpose(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv_transpose", "numpy")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[NDArray[Any]], new_dtype: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_convert_element_type(operand: NDArray[Any] | float, new_dtype: Any) -> NDArray[Any]: ...
+
+
+def lax_convert_element_type(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, new_dtype: Any
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.convert_element_type", "numpy")
+
+
+def lax_cumlogsumexp(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = 0,
+    reverse: bool = False,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.cumlogsumexp", "numpy")
+
+
+@overload
+def lax_cummax(
+    operand: Quantity[NDArray[Any]], axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_cummax(
+    operand: NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> NDArray[Any]: ...
+
+
+def lax_cummax(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummax", "numpy")
+
+
+@overload
+def lax_cummin(
+    operand: Quantity[NDArray[Any]], axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_cummin(
+    operand: NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> NDArray[Any]: ...
+
+
+def lax_cummin(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummin", "numpy")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[NDArray[Any]], axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_cumsum(
+    operand: NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> NDArray[Any]: ...
+
+
+def lax_cumsum(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = 0, reverse: bool = False
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cumsum", "numpy")
+
+
+def lax_digamma(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.digamma", "numpy")
+
+
+@overload
+def lax_div(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_div(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_div(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_div(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.div", "numpy")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[NDArray[Any]],
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_dot_general(
+    x: NDArray[Any] | float,
+    y: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_dot_general(
+    x: NDArray[Any] | float,
+    y: NDArray[Any] | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_dot_general(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    raise _r.jax_only("lax.dot_general", "numpy")
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[NDArray[Any]], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: NDArray[Any] | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> NDArray[Any]: ...
+
+
+def lax_dynamic_index_in_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    index: Any,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_index_in_dim", "numpy")
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[NDArray[Any]], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: NDArray[Any] | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> NDArray[Any]: ...
+
+
+def lax_dynamic_slice(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: Any,
+    slice_sizes: int | tuple[int, ...],
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_slice", "numpy")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[NDArray[Any]], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: NDArray[Any] | float, start_index: Any, slice_size: int, axis: int = 0
+) -> NDArray[Any]: ...
+
+
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_index: Any,
+    slice_size: int,
+    axis: int = 0,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    raise _r.jax_only("lax.dynamic_slice_ind_dim", "numpy")
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[NDArray[Any]],
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    index: Any,
+    axis: int,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: NDArray[Any] | float, update: Quantity[NDArray[Any]], index: Any, axis: int
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: NDArray[Any] | float, update: NDArray[Any] | float, index: Any, axis: int
+) -> NDArray[Any]: ...
+
+
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    index: Any,
+    axis: int,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_index_in_dim", "numpy")
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[NDArray[Any]],
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: Any,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: NDArray[Any] | float, update: Quantity[NDArray[Any]], start_indices: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: NDArray[Any] | float, update: NDArray[Any] | float, start_indices: Any
+) -> NDArray[Any]: ...
+
+
+def lax_dynamic_update_slice(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: Any,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice", "numpy")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[NDArray[Any]],
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: NDArray[Any] | float, update: Quantity[NDArray[Any]], start_index: Any, axis: int
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: NDArray[Any] | float, update: NDArray[Any] | float, start_index: Any, axis: int
+) -> NDArray[Any]: ...
+
+
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    update: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice_in_dim", "numpy")
+
+
+def lax_eigh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any]]:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.eigh", "numpy")
+
+
+def lax_eq(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.eq", "numpy")
+
+
+def lax_erf(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf", "numpy")
+
+
+def lax_erf_inv(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf_inv", "numpy")
+
+
+def lax_erfc(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erfc", "numpy")
+
+
+def lax_fft(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    fft_type: Any,
+    fft_lengths: int | tuple[int, ...],
+    unit_to_scale: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    raise _r.jax_only("lax.fft", "numpy")
+
+
+def lax_gather(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.gather", "numpy")
+
+
+def lax_ge(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ge", "numpy")
+
+
+def lax_gt(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.gt", "numpy")
+
+
+def lax_hessenberg(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any]]:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.hessenberg", "numpy")
+
+
+def lax_householder_product(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, taus: NDArray[Any]
+) -> NDArray[Any]:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    raise _r.jax_only("lax.householder_product", "numpy")
+
+
+def lax_igamma(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma", "numpy")
+
+
+def lax_igamma_grad_a(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma_grad_a", "numpy")
+
+
+def lax_igammac(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igammac", "numpy")
+
+
+@overload
+def lax_index_in_dim(
+    operand: Quantity[NDArray[Any]], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: NDArray[Any] | float, index: int, axis: int = 0, keepdims: bool = True
+) -> NDArray[Any]: ...
+
+
+def lax_index_in_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    index: int,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_in_dim", "numpy")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[NDArray[Any]], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_index_take(
+    src: NDArray[Any] | float, idxs: Any, axes: int | tuple[int, ...]
+) -> NDArray[Any]: ...
+
+
+def lax_index_take(
+    src: Quantity[NDArray[Any]] | NDArray[Any] | float, idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_take", "numpy")
+
+
+def lax_integer_pow(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, y: int
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.integer_pow", "numpy")
+
+
+def lax_iota(
+    dtype: Any, size: int, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.iota", "numpy")
+
+
+def lax_le(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.le", "numpy")
+
+
+def lax_lgamma(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lgamma", "numpy")
+
+
+def lax_logistic(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit_to_scale: Unit | None = None
+) -> NDArray[Any]:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.logistic", "numpy")
+
+
+def lax_lt(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lt", "numpy")
+
+
+def lax_lu(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.lu", "numpy")
+
+
+@overload
+def lax_mul(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_mul(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_mul(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_mul(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.mul", "numpy")
+
+
+def lax_ne(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ne", "numpy")
+
+
+@overload
+def lax_neg(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_neg(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_neg(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.neg", "numpy")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[NDArray[Any]],
+    padding_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    padding_config: Any,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_pad(
+    operand: NDArray[Any] | float, padding_value: Quantity[NDArray[Any]], padding_config: Any
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_pad(
+    operand: NDArray[Any] | float, padding_value: NDArray[Any] | float, padding_config: Any
+) -> NDArray[Any]: ...
+
+
+def lax_pad(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    padding_value: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    padding_config: Any,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.pad", "numpy")
+
+
+def lax_polygamma(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.polygamma", "numpy")
+
+
+def lax_population_count(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.population_count", "numpy")
+
+
+@overload
+def lax_pow(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_pow(
+    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_pow(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_pow(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.pow", "numpy")
+
+
+def lax_qdwh(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.qdwh", "numpy")
+
+
+def lax_random_gamma_grad(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.random_gamma_grad", "numpy")
+
+
+@overload
+def lax_reduce_precision(
+    operand: Quantity[NDArray[Any]], exponent_bits: int, mantissa_bits: int
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: NDArray[Any] | float, exponent_bits: int, mantissa_bits: int
+) -> NDArray[Any]: ...
+
+
+def lax_reduce_precision(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, exponent_bits: int, mantissa_bits: int
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.reduce_precision", "numpy")
+
+
+@overload
+def lax_rem(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_rem(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_rem(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_rem(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.rem", "numpy")
+
+
+@overload
+def lax_rsqrt(x: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_rsqrt(x: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_rsqrt(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.rsqrt", "numpy")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter", "numpy")
+
+
+@overload
+def lax_scatter_add(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter_add(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_add", "numpy")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter_apply(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    raise _r.jax_only("lax.scatter_apply", "numpy")
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter_max(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_max", "numpy")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter_min(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_min", "numpy")
+
+
+@overload
+def lax_scatter_mul(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter_mul(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.scatter_mul", "numpy")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[NDArray[Any]],
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> NDArray[Any]: ...
+
+
+def lax_scatter_sub(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    scatter_indices: NDArray[Any],
+    updates: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_sub", "numpy")
+
+
+def lax_shift_left(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_left", "numpy")
+
+
+def lax_shift_right_arithmetic(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_arithmetic", "numpy")
+
+
+def lax_shift_right_logical(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> NDArray[Any]:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_logical", "numpy")
+
+
+@overload
+def lax_slice(
+    operand: Quantity[NDArray[Any]],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_slice(
+    operand: NDArray[Any] | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> NDArray[Any]: ...
+
+
+def lax_slice(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice", "numpy")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[NDArray[Any]],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: NDArray[Any] | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> NDArray[Any]: ...
+
+
+def lax_slice_in_dim(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice_in_dim", "numpy")
+
+
+@overload
+def lax_sub(
+    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_sub(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_sub(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+
+
+def lax_sub(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.sub", "numpy")
+
+
+def lax_top_k(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int
+) -> tuple[Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any]]:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.top_k", "numpy")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> NDArray[Any]: ...
+
+
+def lax_triangular_solve(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.triangular_solve", "numpy")
+
+
+def lax_tridiagonal(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, lower: bool = True
+) -> tuple[
+    Quantity[NDArray[Any]] | NDArray[Any],
+    Quantity[NDArray[Any]] | NDArray[Any],
+    Quantity[NDArray[Any]] | NDArray[Any],
+    NDArray[Any],
+]:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.tridiagonal", "numpy")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[NDArray[Any]],
+    d: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    du: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: Quantity[NDArray[Any]],
+    du: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: NDArray[Any] | float,
+    du: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: NDArray[Any] | float,
+    du: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: NDArray[Any] | float,
+    d: NDArray[Any] | float,
+    du: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+) -> NDArray[Any]: ...
+
+
+def lax_tridiagonal_solve(
+    dl: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    d: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    du: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    raise _r.jax_only("lax.tridiagonal_solve", "numpy")
+
+
+def lax_zeros_like_array(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float, unit: Unit | None = None
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    raise _r.jax_only("lax.zeros_like_array", "numpy")
+
+
+def lax_zeta(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    q: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+) -> NDArray[Any]:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.zeta", "numpy")

@@ -2072,6 +2072,946 @@ class Ops(Protocol[A]):
         norm: str | None = None,
     ) -> A: ...
 
+    def lax_acos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_acosh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_approx_max_k(
+        self,
+        operand: Quantity[A] | A | float,
+        k: int,
+        reduction_dimension: int = -1,
+        recall_target: float = 0.95,
+        reduction_input_size_override: int = -1,
+        aggregate_to_topk: bool = True,
+    ) -> tuple[Quantity[A] | A, A]: ...
+
+    def lax_approx_min_k(
+        self,
+        operand: Quantity[A] | A | float,
+        k: int,
+        reduction_dimension: int = -1,
+        recall_target: float = 0.95,
+        reduction_input_size_override: int = -1,
+        aggregate_to_topk: bool = True,
+    ) -> tuple[Quantity[A] | A, A]: ...
+
+    def lax_asin(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_asinh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_atan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_atan2(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def lax_atanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    @overload
+    def lax_batch_matmul(
+        self, x: Quantity[A], y: Quantity[A] | A | float, precision: Any = None
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_batch_matmul(
+        self, x: A | float, y: Quantity[A], precision: Any = None
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_batch_matmul(self, x: A | float, y: A | float, precision: Any = None) -> A: ...
+
+    def lax_bessel_i0e(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None
+    ) -> A: ...
+
+    def lax_bessel_i1e(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None
+    ) -> A: ...
+
+    def lax_betainc(
+        self,
+        a: Quantity[A] | A | float,
+        b: Quantity[A] | A | float,
+        x: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_bitcast_convert_type(self, operand: Quantity[A], new_dtype: Any) -> Quantity[A]: ...
+
+    @overload
+    def lax_bitcast_convert_type(self, operand: A | float, new_dtype: Any) -> A: ...
+
+    @overload
+    def lax_broadcast(self, operand: Quantity[A], sizes: int | tuple[int, ...]) -> Quantity[A]: ...
+
+    @overload
+    def lax_broadcast(self, operand: A | float, sizes: int | tuple[int, ...]) -> A: ...
+
+    @overload
+    def lax_broadcast_in_dim(
+        self,
+        operand: Quantity[A],
+        shape: int | tuple[int, ...],
+        broadcast_dimensions: int | tuple[int, ...],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_broadcast_in_dim(
+        self,
+        operand: A | float,
+        shape: int | tuple[int, ...],
+        broadcast_dimensions: int | tuple[int, ...],
+    ) -> A: ...
+
+    @overload
+    def lax_broadcast_to_rank(self, x: Quantity[A], rank: int) -> Quantity[A]: ...
+
+    @overload
+    def lax_broadcast_to_rank(self, x: A | float, rank: int) -> A: ...
+
+    def lax_broadcasted_iota(
+        self,
+        dtype: Any,
+        shape: int | tuple[int, ...],
+        dimension: int,
+        _sharding: Any = None,
+        unit: Unit | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_cholesky(self, x: Quantity[A], symmetrize_input: bool = True) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_cholesky(self, x: A | float, symmetrize_input: bool = True) -> A: ...
+
+    @overload
+    def lax_clamp(
+        self, min: Quantity[A], x: Quantity[A] | A | float, max: Quantity[A] | A | float
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_clamp(
+        self, min: A | float, x: Quantity[A], max: Quantity[A] | A | float
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_clamp(self, min: A | float, x: A | float, max: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lax_clamp(self, min: A | float, x: A | float, max: A | float) -> A: ...
+
+    def lax_clz(self, x: Quantity[A] | A | float) -> A: ...
+
+    def lax_collapse(
+        self,
+        x: Quantity[A] | A | float,
+        start_dimension: int,
+        stop_dimension: int | None = None,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_complex(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def lax_complex(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lax_complex(self, x: A | float, y: A | float) -> A: ...
+
+    @overload
+    def lax_conv(
+        self,
+        x: Quantity[A],
+        y: Quantity[A] | A | float,
+        window_strides: int | tuple[int, ...],
+        padding: Any,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_conv(
+        self,
+        x: A | float,
+        y: Quantity[A],
+        window_strides: int | tuple[int, ...],
+        padding: Any,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_conv(
+        self,
+        x: A | float,
+        y: A | float,
+        window_strides: int | tuple[int, ...],
+        padding: Any,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_conv_transpose(
+        self,
+        x: Quantity[A],
+        y: Quantity[A] | A | float,
+        strides: int | tuple[int, ...],
+        padding: Any,
+        rhs_dilation: int | tuple[int, ...] | None = None,
+        dimension_numbers: Any = None,
+        transpose_kernel: bool = False,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_conv_transpose(
+        self,
+        x: A | float,
+        y: Quantity[A],
+        strides: int | tuple[int, ...],
+        padding: Any,
+        rhs_dilation: int | tuple[int, ...] | None = None,
+        dimension_numbers: Any = None,
+        transpose_kernel: bool = False,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_conv_transpose(
+        self,
+        x: A | float,
+        y: A | float,
+        strides: int | tuple[int, ...],
+        padding: Any,
+        rhs_dilation: int | tuple[int, ...] | None = None,
+        dimension_numbers: Any = None,
+        transpose_kernel: bool = False,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_convert_element_type(self, operand: Quantity[A], new_dtype: Any) -> Quantity[A]: ...
+
+    @overload
+    def lax_convert_element_type(self, operand: A | float, new_dtype: Any) -> A: ...
+
+    def lax_cumlogsumexp(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int = 0,
+        reverse: bool = False,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_cummax(
+        self, operand: Quantity[A], axis: int = 0, reverse: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_cummax(self, operand: A | float, axis: int = 0, reverse: bool = False) -> A: ...
+
+    @overload
+    def lax_cummin(
+        self, operand: Quantity[A], axis: int = 0, reverse: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_cummin(self, operand: A | float, axis: int = 0, reverse: bool = False) -> A: ...
+
+    @overload
+    def lax_cumsum(
+        self, operand: Quantity[A], axis: int = 0, reverse: bool = False
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_cumsum(self, operand: A | float, axis: int = 0, reverse: bool = False) -> A: ...
+
+    def lax_digamma(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    @overload
+    def lax_div(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_div(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_div(self, x: A | float, y: A | float) -> A: ...
+
+    @overload
+    def lax_dot_general(
+        self,
+        x: Quantity[A],
+        y: Quantity[A] | A | float,
+        dimension_numbers: Any,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        out_type: Any = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_dot_general(
+        self,
+        x: A | float,
+        y: Quantity[A],
+        dimension_numbers: Any,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        out_type: Any = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_dot_general(
+        self,
+        x: A | float,
+        y: A | float,
+        dimension_numbers: Any,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        out_type: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_dynamic_index_in_dim(
+        self, operand: Quantity[A], index: Any, axis: int = 0, keepdims: bool = True
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_index_in_dim(
+        self, operand: A | float, index: Any, axis: int = 0, keepdims: bool = True
+    ) -> A: ...
+
+    @overload
+    def lax_dynamic_slice(
+        self, operand: Quantity[A], start_indices: Any, slice_sizes: int | tuple[int, ...]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_slice(
+        self, operand: A | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+    ) -> A: ...
+
+    @overload
+    def lax_dynamic_slice_ind_dim(
+        self, operand: Quantity[A], start_index: Any, slice_size: int, axis: int = 0
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_slice_ind_dim(
+        self, operand: A | float, start_index: Any, slice_size: int, axis: int = 0
+    ) -> A: ...
+
+    @overload
+    def lax_dynamic_update_index_in_dim(
+        self, operand: Quantity[A], update: Quantity[A] | A | float, index: Any, axis: int
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_update_index_in_dim(
+        self, operand: A | float, update: Quantity[A], index: Any, axis: int
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_update_index_in_dim(
+        self, operand: A | float, update: A | float, index: Any, axis: int
+    ) -> A: ...
+
+    @overload
+    def lax_dynamic_update_slice(
+        self, operand: Quantity[A], update: Quantity[A] | A | float, start_indices: Any
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_update_slice(
+        self, operand: A | float, update: Quantity[A], start_indices: Any
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_update_slice(
+        self, operand: A | float, update: A | float, start_indices: Any
+    ) -> A: ...
+
+    @overload
+    def lax_dynamic_update_slice_in_dim(
+        self, operand: Quantity[A], update: Quantity[A] | A | float, start_index: Any, axis: int
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_update_slice_in_dim(
+        self, operand: A | float, update: Quantity[A], start_index: Any, axis: int
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_dynamic_update_slice_in_dim(
+        self, operand: A | float, update: A | float, start_index: Any, axis: int
+    ) -> A: ...
+
+    def lax_eigh(
+        self,
+        x: Quantity[A] | A | float,
+        lower: bool = True,
+        symmetrize_input: bool = True,
+        sort_eigenvalues: bool = True,
+        subset_by_index: Any = None,
+    ) -> tuple[A, Quantity[A] | A]: ...
+
+    def lax_eq(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def lax_erf(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_erf_inv(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_erfc(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_fft(
+        self,
+        x: Quantity[A] | A | float,
+        fft_type: Any,
+        fft_lengths: int | tuple[int, ...],
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def lax_gather(
+        self,
+        operand: Quantity[A] | A | float,
+        start_indices: A,
+        dimension_numbers: Any,
+        slice_sizes: int | tuple[int, ...],
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        mode: Any = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
+
+    def lax_ge(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def lax_gt(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def lax_hessenberg(self, x: Quantity[A] | A | float) -> tuple[Quantity[A] | A, A]: ...
+
+    def lax_householder_product(self, a: Quantity[A] | A | float, taus: A) -> A: ...
+
+    def lax_igamma(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    def lax_igamma_grad_a(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    def lax_igammac(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_index_in_dim(
+        self, operand: Quantity[A], index: int, axis: int = 0, keepdims: bool = True
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_index_in_dim(
+        self, operand: A | float, index: int, axis: int = 0, keepdims: bool = True
+    ) -> A: ...
+
+    @overload
+    def lax_index_take(
+        self, src: Quantity[A], idxs: Any, axes: int | tuple[int, ...]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_index_take(self, src: A | float, idxs: Any, axes: int | tuple[int, ...]) -> A: ...
+
+    def lax_integer_pow(self, x: Quantity[A] | A | float, y: int) -> Quantity[A] | A: ...
+
+    def lax_iota(self, dtype: Any, size: int, unit: Unit | None = None) -> Quantity[A] | A: ...
+
+    def lax_le(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def lax_lgamma(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_logistic(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
+
+    def lax_lt(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def lax_lu(self, x: Quantity[A] | A | float) -> tuple[Quantity[A] | A, A, A]: ...
+
+    @overload
+    def lax_mul(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_mul(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_mul(self, x: A | float, y: A | float) -> A: ...
+
+    def lax_ne(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    @overload
+    def lax_neg(self, x: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lax_neg(self, x: A | float) -> A: ...
+
+    @overload
+    def lax_pad(
+        self, operand: Quantity[A], padding_value: Quantity[A] | A | float, padding_config: Any
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_pad(
+        self, operand: A | float, padding_value: Quantity[A], padding_config: Any
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_pad(self, operand: A | float, padding_value: A | float, padding_config: Any) -> A: ...
+
+    def lax_polygamma(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    def lax_population_count(self, x: Quantity[A] | A | float) -> A: ...
+
+    @overload
+    def lax_pow(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_pow(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_pow(self, x: A | float, y: A | float) -> A: ...
+
+    def lax_qdwh(
+        self,
+        x: Quantity[A] | A | float,
+        is_hermitian: bool = False,
+        max_iterations: int | None = None,
+        eps: float | None = None,
+        dynamic_shape: Any = None,
+    ) -> tuple[A, Quantity[A] | A, A, A]: ...
+
+    def lax_random_gamma_grad(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_reduce_precision(
+        self, operand: Quantity[A], exponent_bits: int, mantissa_bits: int
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_reduce_precision(
+        self, operand: A | float, exponent_bits: int, mantissa_bits: int
+    ) -> A: ...
+
+    @overload
+    def lax_rem(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def lax_rem(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lax_rem(self, x: A | float, y: A | float) -> A: ...
+
+    @overload
+    def lax_rsqrt(self, x: Quantity[A]) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_rsqrt(self, x: A | float) -> A: ...
+
+    @overload
+    def lax_scatter(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        updates: Quantity[A] | A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: Quantity[A],
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_scatter_add(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        updates: Quantity[A] | A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_add(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: Quantity[A],
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_add(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_scatter_apply(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        func: Any,
+        dimension_numbers: Any,
+        update_shape: int | tuple[int, ...] = (),
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_apply(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        func: Any,
+        dimension_numbers: Any,
+        update_shape: int | tuple[int, ...] = (),
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_scatter_max(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        updates: Quantity[A] | A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_max(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: Quantity[A],
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_max(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_scatter_min(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        updates: Quantity[A] | A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_min(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: Quantity[A],
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_min(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_scatter_mul(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        updates: A,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_mul(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: A,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    @overload
+    def lax_scatter_sub(
+        self,
+        operand: Quantity[A],
+        scatter_indices: A,
+        updates: Quantity[A] | A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_sub(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: Quantity[A],
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_scatter_sub(
+        self,
+        operand: A | float,
+        scatter_indices: A,
+        updates: A | float,
+        dimension_numbers: Any,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> A: ...
+
+    def lax_shift_left(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+
+    def lax_shift_right_arithmetic(
+        self, x: Quantity[A] | A | float, y: Quantity[A] | A | float
+    ) -> A: ...
+
+    def lax_shift_right_logical(
+        self, x: Quantity[A] | A | float, y: Quantity[A] | A | float
+    ) -> A: ...
+
+    @overload
+    def lax_slice(
+        self,
+        operand: Quantity[A],
+        start_indices: int | tuple[int, ...],
+        limit_indices: int | tuple[int, ...],
+        strides: int | tuple[int, ...] | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_slice(
+        self,
+        operand: A | float,
+        start_indices: int | tuple[int, ...],
+        limit_indices: int | tuple[int, ...],
+        strides: int | tuple[int, ...] | None = None,
+    ) -> A: ...
+
+    @overload
+    def lax_slice_in_dim(
+        self,
+        operand: Quantity[A],
+        start_index: int | None,
+        limit_index: int | None,
+        stride: int = 1,
+        axis: int = 0,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_slice_in_dim(
+        self,
+        operand: A | float,
+        start_index: int | None,
+        limit_index: int | None,
+        stride: int = 1,
+        axis: int = 0,
+    ) -> A: ...
+
+    @overload
+    def lax_sub(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
+
+    @overload
+    def lax_sub(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
+
+    @overload
+    def lax_sub(self, x: A | float, y: A | float) -> A: ...
+
+    def lax_top_k(self, operand: Quantity[A] | A | float, k: int) -> tuple[Quantity[A] | A, A]: ...
+
+    @overload
+    def lax_triangular_solve(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        left_side: bool = False,
+        lower: bool = False,
+        transpose_a: bool = False,
+        conjugate_a: bool = False,
+        unit_diagonal: bool = False,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_triangular_solve(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        left_side: bool = False,
+        lower: bool = False,
+        transpose_a: bool = False,
+        conjugate_a: bool = False,
+        unit_diagonal: bool = False,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_triangular_solve(
+        self,
+        a: A | float,
+        b: A | float,
+        left_side: bool = False,
+        lower: bool = False,
+        transpose_a: bool = False,
+        conjugate_a: bool = False,
+        unit_diagonal: bool = False,
+    ) -> A: ...
+
+    def lax_tridiagonal(
+        self, a: Quantity[A] | A | float, lower: bool = True
+    ) -> tuple[Quantity[A] | A, Quantity[A] | A, Quantity[A] | A, A]: ...
+
+    @overload
+    def lax_tridiagonal_solve(
+        self,
+        dl: Quantity[A],
+        d: Quantity[A] | A | float,
+        du: Quantity[A] | A | float,
+        b: Quantity[A] | A | float,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_tridiagonal_solve(
+        self, dl: A | float, d: Quantity[A], du: Quantity[A] | A | float, b: Quantity[A] | A | float
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_tridiagonal_solve(
+        self, dl: A | float, d: A | float, du: Quantity[A], b: Quantity[A] | A | float
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_tridiagonal_solve(
+        self, dl: A | float, d: A | float, du: A | float, b: Quantity[A]
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def lax_tridiagonal_solve(
+        self, dl: A | float, d: A | float, du: A | float, b: A | float
+    ) -> A: ...
+
+    def lax_zeros_like_array(
+        self, x: Quantity[A] | A | float, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
+
+    def lax_zeta(
+        self,
+        x: Quantity[A] | A | float,
+        q: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> A: ...
+
 
 class MathOps(Protocol[A]):
     """The ops of polyunit.math, as the front end names them."""

@@ -323,11 +323,105 @@ __all__ = [
     "fft_rfft2",
     "fft_rfftfreq",
     "fft_rfftn",
+    "lax_acos",
+    "lax_acosh",
+    "lax_approx_max_k",
+    "lax_approx_min_k",
+    "lax_asin",
+    "lax_asinh",
+    "lax_atan",
+    "lax_atan2",
+    "lax_atanh",
+    "lax_batch_matmul",
+    "lax_bessel_i0e",
+    "lax_bessel_i1e",
+    "lax_betainc",
+    "lax_bitcast_convert_type",
+    "lax_broadcast",
+    "lax_broadcast_in_dim",
+    "lax_broadcast_to_rank",
+    "lax_broadcasted_iota",
+    "lax_cholesky",
+    "lax_clamp",
+    "lax_clz",
+    "lax_collapse",
+    "lax_complex",
+    "lax_conv",
+    "lax_conv_transpose",
+    "lax_convert_element_type",
+    "lax_cumlogsumexp",
+    "lax_cummax",
+    "lax_cummin",
+    "lax_cumsum",
+    "lax_digamma",
+    "lax_div",
+    "lax_dot_general",
+    "lax_dynamic_index_in_dim",
+    "lax_dynamic_slice",
+    "lax_dynamic_slice_ind_dim",
+    "lax_dynamic_update_index_in_dim",
+    "lax_dynamic_update_slice",
+    "lax_dynamic_update_slice_in_dim",
+    "lax_eigh",
+    "lax_eq",
+    "lax_erf",
+    "lax_erf_inv",
+    "lax_erfc",
+    "lax_fft",
+    "lax_gather",
+    "lax_ge",
+    "lax_gt",
+    "lax_hessenberg",
+    "lax_householder_product",
+    "lax_igamma",
+    "lax_igamma_grad_a",
+    "lax_igammac",
+    "lax_index_in_dim",
+    "lax_index_take",
+    "lax_integer_pow",
+    "lax_iota",
+    "lax_le",
+    "lax_lgamma",
+    "lax_logistic",
+    "lax_lt",
+    "lax_lu",
+    "lax_mul",
+    "lax_ne",
+    "lax_neg",
+    "lax_pad",
+    "lax_polygamma",
+    "lax_population_count",
+    "lax_pow",
+    "lax_qdwh",
+    "lax_random_gamma_grad",
+    "lax_reduce_precision",
+    "lax_rem",
+    "lax_rsqrt",
+    "lax_scatter",
+    "lax_scatter_add",
+    "lax_scatter_apply",
+    "lax_scatter_max",
+    "lax_scatter_min",
+    "lax_scatter_mul",
+    "lax_scatter_sub",
+    "lax_shift_left",
+    "lax_shift_right_arithmetic",
+    "lax_shift_right_logical",
+    "lax_slice",
+    "lax_slice_in_dim",
+    "lax_sub",
+    "lax_top_k",
+    "lax_triangular_solve",
+    "lax_tridiagonal",
+    "lax_tridiagonal_solve",
+    "lax_zeros_like_array",
+    "lax_zeta",
 ]
 
 _lift = _r.make_lift("torch", scalars_pass=False)
 _native = _r.native_types("torch")
 _lift_s = _r.make_lift("torch", scalars_pass=True)
+_EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
@@ -7835,3 +7929,1989 @@ def fft_rfftn(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm), u_a)
+
+
+def lax_acos(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acos", "torch")
+
+
+def lax_acosh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse hyperbolic cosine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.acosh", "torch")
+
+
+def lax_approx_max_k(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """The k largest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_max_k", "torch")
+
+
+def lax_approx_min_k(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    k: int,
+    reduction_dimension: int = -1,
+    recall_target: float = 0.95,
+    reduction_input_size_override: int = -1,
+    aggregate_to_topk: bool = True,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """The k smallest values (approximately, on TPU) along a dimension and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.approx_min_k", "torch")
+
+
+def lax_asin(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asin", "torch")
+
+
+def lax_asinh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse hyperbolic sine, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.asinh", "torch")
+
+
+def lax_atan(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atan", "torch")
+
+
+def lax_atan2(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Four-quadrant inverse tangent of x / y, element-wise.
+
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
+
+    Note: The reference requires dimensionless inputs; atan2(3 m, 4 m) is an angle, so any two quantities of one dimension are accepted (the physical rule, as for math.arctan2).
+    """
+    raise _r.jax_only("lax.atan2", "torch")
+
+
+def lax_atanh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse hyperbolic tangent, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.atanh", "torch")
+
+
+@overload
+def lax_batch_matmul(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor], precision: Any = None
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_batch_matmul(
+    x: torch.Tensor | float, y: torch.Tensor | float, precision: Any = None
+) -> torch.Tensor: ...
+
+
+def lax_batch_matmul(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Batched matrix product over the leading dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.batch_matmul", "torch")
+
+
+def lax_bessel_i0e(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Exponentially scaled modified Bessel function of order 0, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i0e", "torch")
+
+
+def lax_bessel_i1e(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Exponentially scaled modified Bessel function of order 1, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.bessel_i1e", "torch")
+
+
+def lax_betainc(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Regularized incomplete beta function, element-wise.
+
+    Unit rule: The operands (`a`, `b`, `x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.betainc", "torch")
+
+
+@overload
+def lax_bitcast_convert_type(
+    operand: Quantity[torch.Tensor], new_dtype: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_bitcast_convert_type(operand: torch.Tensor | float, new_dtype: Any) -> torch.Tensor: ...
+
+
+def lax_bitcast_convert_type(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, new_dtype: Any
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The same bits reinterpreted as another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.bitcast_convert_type", "torch")
+
+
+@overload
+def lax_broadcast(
+    operand: Quantity[torch.Tensor], sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_broadcast(operand: torch.Tensor | float, sizes: int | tuple[int, ...]) -> torch.Tensor: ...
+
+
+def lax_broadcast(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand repeated along new leading dimensions of the given sizes.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast", "torch")
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: Quantity[torch.Tensor],
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_broadcast_in_dim(
+    operand: torch.Tensor | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> torch.Tensor: ...
+
+
+def lax_broadcast_in_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    shape: int | tuple[int, ...],
+    broadcast_dimensions: int | tuple[int, ...],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand broadcast to a shape, its dimensions placed at broadcast_dimensions.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_in_dim", "torch")
+
+
+@overload
+def lax_broadcast_to_rank(x: Quantity[torch.Tensor], rank: int) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_broadcast_to_rank(x: torch.Tensor | float, rank: int) -> torch.Tensor: ...
+
+
+def lax_broadcast_to_rank(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, rank: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The array with leading dimensions of size 1 added up to the given rank.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.broadcast_to_rank", "torch")
+
+
+def lax_broadcasted_iota(
+    dtype: Any,
+    shape: int | tuple[int, ...],
+    dimension: int,
+    _sharding: Any = None,
+    unit: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """An array of the given shape counting 0, 1, ... along one dimension.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.broadcasted_iota", "torch")
+
+
+@overload
+def lax_cholesky(
+    x: Quantity[torch.Tensor], symmetrize_input: bool = True
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_cholesky(x: torch.Tensor | float, symmetrize_input: bool = True) -> torch.Tensor: ...
+
+
+def lax_cholesky(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, symmetrize_input: bool = True
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cholesky factor L (lower triangular) of a positive definite matrix, x = L L^H.
+
+    Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.cholesky", "torch")
+
+
+@overload
+def lax_clamp(
+    min: Quantity[torch.Tensor],
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_clamp(
+    min: torch.Tensor | float,
+    x: Quantity[torch.Tensor],
+    max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_clamp(
+    min: torch.Tensor | float, x: torch.Tensor | float, max: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_clamp(
+    min: torch.Tensor | float, x: torch.Tensor | float, max: torch.Tensor | float
+) -> torch.Tensor: ...
+
+
+def lax_clamp(
+    min: Quantity[torch.Tensor] | torch.Tensor | float,
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    max: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """x limited to the interval [min, max], element-wise.
+
+    Unit rule: The other operands (`min`, `max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: The reference gives the result the unit of `min`; here it keeps the unit of `x`, the value being clamped (the same physical values).
+    """
+    raise _r.jax_only("lax.clamp", "torch")
+
+
+def lax_clz(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Number of leading zero bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.clz", "torch")
+
+
+def lax_collapse(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_dimension: int,
+    stop_dimension: int | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Dimensions start_dimension up to stop_dimension merged into one.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+    """
+    raise _r.jax_only("lax.collapse", "torch")
+
+
+@overload
+def lax_complex(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_complex(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_complex(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_complex(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The complex number x + i y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.complex", "torch")
+
+
+@overload
+def lax_conv(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv(
+    x: torch.Tensor | float,
+    y: Quantity[torch.Tensor],
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv(
+    x: torch.Tensor | float,
+    y: torch.Tensor | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
+
+
+def lax_conv(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    window_strides: int | tuple[int, ...],
+    padding: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """N-d convolution of an NCHW input with an OIHW kernel.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv", "torch")
+
+
+@overload
+def lax_conv_transpose(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: torch.Tensor | float,
+    y: Quantity[torch.Tensor],
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_conv_transpose(
+    x: torch.Tensor | float,
+    y: torch.Tensor | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
+
+
+def lax_conv_transpose(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    strides: int | tuple[int, ...],
+    padding: Any,
+    rhs_dilation: int | tuple[int, ...] | None = None,
+    dimension_numbers: Any = None,
+    transpose_kernel: bool = False,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Transposed (fractionally strided) convolution.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.conv_transpose", "torch")
+
+
+@overload
+def lax_convert_element_type(
+    operand: Quantity[torch.Tensor], new_dtype: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_convert_element_type(operand: torch.Tensor | float, new_dtype: Any) -> torch.Tensor: ...
+
+
+def lax_convert_element_type(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, new_dtype: Any
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Values converted to another dtype.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.convert_element_type", "torch")
+
+
+def lax_cumlogsumexp(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = 0,
+    reverse: bool = False,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Cumulative log-sum-exp along an axis.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.cumlogsumexp", "torch")
+
+
+@overload
+def lax_cummax(
+    operand: Quantity[torch.Tensor], axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_cummax(
+    operand: torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> torch.Tensor: ...
+
+
+def lax_cummax(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cumulative maximum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummax", "torch")
+
+
+@overload
+def lax_cummin(
+    operand: Quantity[torch.Tensor], axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_cummin(
+    operand: torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> torch.Tensor: ...
+
+
+def lax_cummin(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cumulative minimum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cummin", "torch")
+
+
+@overload
+def lax_cumsum(
+    operand: Quantity[torch.Tensor], axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_cumsum(
+    operand: torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> torch.Tensor: ...
+
+
+def lax_cumsum(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = 0, reverse: bool = False
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Cumulative sum along an axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.cumsum", "torch")
+
+
+def lax_digamma(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Digamma function (derivative of lgamma), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.digamma", "torch")
+
+
+@overload
+def lax_div(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_div(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_div(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_div(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise quotient x / y (rounding toward zero for integers).
+
+    Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.div", "torch")
+
+
+@overload
+def lax_dot_general(
+    x: Quantity[torch.Tensor],
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_dot_general(
+    x: torch.Tensor | float,
+    y: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_dot_general(
+    x: torch.Tensor | float,
+    y: torch.Tensor | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_dot_general(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    out_type: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """General tensor contraction with explicit contracting and batch dimensions.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+
+    Note: `out_type` is the output sharding (jax.lax.dot_general's `out_sharding`).
+    """
+    raise _r.jax_only("lax.dot_general", "torch")
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: Quantity[torch.Tensor], index: Any, axis: int = 0, keepdims: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_index_in_dim(
+    operand: torch.Tensor | float, index: Any, axis: int = 0, keepdims: bool = True
+) -> torch.Tensor: ...
+
+
+def lax_dynamic_index_in_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    index: Any,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The slice at a (traced) index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_index_in_dim", "torch")
+
+
+@overload
+def lax_dynamic_slice(
+    operand: Quantity[torch.Tensor], start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_slice(
+    operand: torch.Tensor | float, start_indices: Any, slice_sizes: int | tuple[int, ...]
+) -> torch.Tensor: ...
+
+
+def lax_dynamic_slice(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: Any,
+    slice_sizes: int | tuple[int, ...],
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """A slice of static size at (traced) start indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.dynamic_slice", "torch")
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[torch.Tensor], start_index: Any, slice_size: int, axis: int = 0
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_slice_ind_dim(
+    operand: torch.Tensor | float, start_index: Any, slice_size: int, axis: int = 0
+) -> torch.Tensor: ...
+
+
+def lax_dynamic_slice_ind_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_index: Any,
+    slice_size: int,
+    axis: int = 0,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """A slice of static size at a (traced) start index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
+    """
+    raise _r.jax_only("lax.dynamic_slice_ind_dim", "torch")
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[torch.Tensor],
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    index: Any,
+    axis: int,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: torch.Tensor | float, update: Quantity[torch.Tensor], index: Any, axis: int
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_index_in_dim(
+    operand: torch.Tensor | float, update: torch.Tensor | float, index: Any, axis: int
+) -> torch.Tensor: ...
+
+
+def lax_dynamic_update_index_in_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    index: Any,
+    axis: int,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with the slice at a (traced) index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_index_in_dim", "torch")
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: Quantity[torch.Tensor],
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: Any,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: torch.Tensor | float, update: Quantity[torch.Tensor], start_indices: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice(
+    operand: torch.Tensor | float, update: torch.Tensor | float, start_indices: Any
+) -> torch.Tensor: ...
+
+
+def lax_dynamic_update_slice(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: Any,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with a block at (traced) start indices replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice", "torch")
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[torch.Tensor],
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: torch.Tensor | float, update: Quantity[torch.Tensor], start_index: Any, axis: int
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_dynamic_update_slice_in_dim(
+    operand: torch.Tensor | float, update: torch.Tensor | float, start_index: Any, axis: int
+) -> torch.Tensor: ...
+
+
+def lax_dynamic_update_slice_in_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    update: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_index: Any,
+    axis: int,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with a block at a (traced) start index along one axis replaced by update.
+
+    Unit rule: The other operands (`update`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.dynamic_update_slice_in_dim", "torch")
+
+
+def lax_eigh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    lower: bool = True,
+    symmetrize_input: bool = True,
+    sort_eigenvalues: bool = True,
+    subset_by_index: Any = None,
+) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor]:
+    """Eigenvectors v (plain) and eigenvalues w (unit of x) of a Hermitian matrix.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.eigh", "torch")
+
+
+def lax_eq(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Whether x == y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.eq", "torch")
+
+
+def lax_erf(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf", "torch")
+
+
+def lax_erf_inv(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Inverse error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erf_inv", "torch")
+
+
+def lax_erfc(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Complementary error function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.erfc", "torch")
+
+
+def lax_fft(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    fft_type: Any,
+    fft_lengths: int | tuple[int, ...],
+    unit_to_scale: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Fast Fourier transform of the given type over the trailing dimensions.
+
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
+
+    Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
+    """
+    raise _r.jax_only("lax.fft", "torch")
+
+
+def lax_gather(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Slices of the operand gathered at the given indices (XLA Gather).
+
+    Unit rule: The other operands (`fill_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.gather", "torch")
+
+
+def lax_ge(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Whether x >= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ge", "torch")
+
+
+def lax_gt(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Whether x > y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.gt", "torch")
+
+
+def lax_hessenberg(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """Hessenberg reduction, packed (unit of x), and its Householder coefficients (plain); CPU only.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.hessenberg", "torch")
+
+
+def lax_householder_product(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, taus: torch.Tensor
+) -> torch.Tensor:
+    """The unitary matrix defined by packed Householder reflectors and their coefficients.
+
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: The reflectors are directions, so the unit of `a` (a packed QR or Hessenberg result) does not carry over; the result is plain.
+    """
+    raise _r.jax_only("lax.householder_product", "torch")
+
+
+def lax_igamma(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Regularized lower incomplete gamma function P(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma", "torch")
+
+
+def lax_igamma_grad_a(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Derivative of igamma with respect to its first argument, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igamma_grad_a", "torch")
+
+
+def lax_igammac(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Regularized upper incomplete gamma function Q(x, y), element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.igammac", "torch")
+
+
+@overload
+def lax_index_in_dim(
+    operand: Quantity[torch.Tensor], index: int, axis: int = 0, keepdims: bool = True
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_index_in_dim(
+    operand: torch.Tensor | float, index: int, axis: int = 0, keepdims: bool = True
+) -> torch.Tensor: ...
+
+
+def lax_index_in_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    index: int,
+    axis: int = 0,
+    keepdims: bool = True,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The slice at a static index along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_in_dim", "torch")
+
+
+@overload
+def lax_index_take(
+    src: Quantity[torch.Tensor], idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_index_take(
+    src: torch.Tensor | float, idxs: Any, axes: int | tuple[int, ...]
+) -> torch.Tensor: ...
+
+
+def lax_index_take(
+    src: Quantity[torch.Tensor] | torch.Tensor | float, idxs: Any, axes: int | tuple[int, ...]
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Elements taken at index arrays along the given axes.
+
+    Unit rule: The result has the unit of `src` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.index_take", "torch")
+
+
+def lax_integer_pow(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, y: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """x to a static integer power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.integer_pow", "torch")
+
+
+def lax_iota(
+    dtype: Any, size: int, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The integers 0, 1, ..., size - 1 as a vector.
+
+    Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
+    """
+    raise _r.jax_only("lax.iota", "torch")
+
+
+def lax_le(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Whether x <= y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.le", "torch")
+
+
+def lax_lgamma(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Natural log of the absolute gamma function, element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lgamma", "torch")
+
+
+def lax_logistic(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit_to_scale: Unit | None = None
+) -> torch.Tensor:
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise.
+
+    Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.logistic", "torch")
+
+
+def lax_lt(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Whether x < y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.lt", "torch")
+
+
+def lax_lu(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor, torch.Tensor]:
+    """LU decomposition with partial pivoting, packed L and U (unit of x), pivots and permutation.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.lu", "torch")
+
+
+@overload
+def lax_mul(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_mul(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_mul(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_mul(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise product x * y.
+
+    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.mul", "torch")
+
+
+def lax_ne(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Whether x != y, element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    """
+    raise _r.jax_only("lax.ne", "torch")
+
+
+@overload
+def lax_neg(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_neg(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_neg(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Negation -x, element-wise.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.neg", "torch")
+
+
+@overload
+def lax_pad(
+    operand: Quantity[torch.Tensor],
+    padding_value: Quantity[torch.Tensor] | torch.Tensor | float,
+    padding_config: Any,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_pad(
+    operand: torch.Tensor | float, padding_value: Quantity[torch.Tensor], padding_config: Any
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_pad(
+    operand: torch.Tensor | float, padding_value: torch.Tensor | float, padding_config: Any
+) -> torch.Tensor: ...
+
+
+def lax_pad(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    padding_value: Quantity[torch.Tensor] | torch.Tensor | float,
+    padding_config: Any,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand padded with low, high and interior padding per dimension.
+
+    Unit rule: The other operands (`padding_value`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.pad", "torch")
+
+
+def lax_polygamma(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Polygamma function of order x at y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.polygamma", "torch")
+
+
+def lax_population_count(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+    """Number of set bits of each integer.
+
+    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    """
+    raise _r.jax_only("lax.population_count", "torch")
+
+
+@overload
+def lax_pow(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_pow(
+    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_pow(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_pow(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """x to the power y, element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.pow", "torch")
+
+
+def lax_qdwh(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    is_hermitian: bool = False,
+    max_iterations: int | None = None,
+    eps: float | None = None,
+    dynamic_shape: Any = None,
+) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Polar decomposition x = u h by QR-based dynamically weighted Halley iteration; (u, h, iterations, converged).
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.qdwh", "torch")
+
+
+def lax_random_gamma_grad(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Derivative of a gamma random sample with respect to its shape parameter, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.random_gamma_grad", "torch")
+
+
+@overload
+def lax_reduce_precision(
+    operand: Quantity[torch.Tensor], exponent_bits: int, mantissa_bits: int
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_reduce_precision(
+    operand: torch.Tensor | float, exponent_bits: int, mantissa_bits: int
+) -> torch.Tensor: ...
+
+
+def lax_reduce_precision(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, exponent_bits: int, mantissa_bits: int
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Values rounded to a floating-point format with fewer exponent and mantissa bits.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.reduce_precision", "torch")
+
+
+@overload
+def lax_rem(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_rem(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_rem(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_rem(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Remainder of x / y with the sign of x (C fmod), element-wise.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.rem", "torch")
+
+
+@overload
+def lax_rsqrt(x: Quantity[torch.Tensor]) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_rsqrt(x: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_rsqrt(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Reciprocal square root 1 / sqrt(x), element-wise.
+
+    Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.rsqrt", "torch")
+
+
+@overload
+def lax_scatter(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with the updates written at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter", "torch")
+
+
+@overload
+def lax_scatter_add(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_add(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter_add(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with the updates added at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_add", "torch")
+
+
+@overload
+def lax_scatter_apply(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_apply(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter_apply(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    func: Any,
+    dimension_numbers: Any,
+    update_shape: int | tuple[int, ...] = (),
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with func applied to the elements at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+
+    Note: func receives the mantissas in the operand's unit and must return values in that unit (e.g. negation, clipping).
+    """
+    raise _r.jax_only("lax.scatter_apply", "torch")
+
+
+@overload
+def lax_scatter_max(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_max(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter_max(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with the maximum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_max", "torch")
+
+
+@overload
+def lax_scatter_min(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_min(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter_min(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with the minimum of it and the updates at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_min", "torch")
+
+
+@overload
+def lax_scatter_mul(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_mul(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter_mul(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand multiplied by the (dimensionless) updates at the indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.scatter_mul", "torch")
+
+
+@overload
+def lax_scatter_sub(
+    operand: Quantity[torch.Tensor],
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor],
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_scatter_sub(
+    operand: torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> torch.Tensor: ...
+
+
+def lax_scatter_sub(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    scatter_indices: torch.Tensor,
+    updates: Quantity[torch.Tensor] | torch.Tensor | float,
+    dimension_numbers: Any,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+    mode: Any = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """The operand with the updates subtracted at the indices.
+
+    Unit rule: The other operands (`updates`) need the dimension of `operand` and are converted to its unit; the result has the unit of `operand`.
+    """
+    raise _r.jax_only("lax.scatter_sub", "torch")
+
+
+def lax_shift_left(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Bitwise left shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_left", "torch")
+
+
+def lax_shift_right_arithmetic(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Arithmetic (sign-extending) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_arithmetic", "torch")
+
+
+def lax_shift_right_logical(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> torch.Tensor:
+    """Logical (zero-filling) right shift of x by y, element-wise.
+
+    Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
+    """
+    raise _r.jax_only("lax.shift_right_logical", "torch")
+
+
+@overload
+def lax_slice(
+    operand: Quantity[torch.Tensor],
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_slice(
+    operand: torch.Tensor | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> torch.Tensor: ...
+
+
+def lax_slice(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: int | tuple[int, ...],
+    limit_indices: int | tuple[int, ...],
+    strides: int | tuple[int, ...] | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """A static slice between start and limit indices with optional strides.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice", "torch")
+
+
+@overload
+def lax_slice_in_dim(
+    operand: Quantity[torch.Tensor],
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_slice_in_dim(
+    operand: torch.Tensor | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> torch.Tensor: ...
+
+
+def lax_slice_in_dim(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_index: int | None,
+    limit_index: int | None,
+    stride: int = 1,
+    axis: int = 0,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """A static slice along one axis.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.slice_in_dim", "torch")
+
+
+@overload
+def lax_sub(
+    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_sub(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_sub(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+
+
+def lax_sub(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Element-wise difference x - y.
+
+    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    """
+    raise _r.jax_only("lax.sub", "torch")
+
+
+def lax_top_k(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float, k: int
+) -> tuple[Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
+    """The k largest values along the last axis and their indices.
+
+    Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.top_k", "torch")
+
+
+@overload
+def lax_triangular_solve(
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_triangular_solve(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> torch.Tensor: ...
+
+
+def lax_triangular_solve(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    left_side: bool = False,
+    lower: bool = False,
+    transpose_a: bool = False,
+    conjugate_a: bool = False,
+    unit_diagonal: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Solution of a triangular system (a x = b, or x a = b when not left_side).
+
+    Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
+    """
+    raise _r.jax_only("lax.triangular_solve", "torch")
+
+
+def lax_tridiagonal(
+    a: Quantity[torch.Tensor] | torch.Tensor | float, lower: bool = True
+) -> tuple[
+    Quantity[torch.Tensor] | torch.Tensor,
+    Quantity[torch.Tensor] | torch.Tensor,
+    Quantity[torch.Tensor] | torch.Tensor,
+    torch.Tensor,
+]:
+    """Reduction of a Hermitian matrix to tridiagonal form; (packed, diagonal, off-diagonal, Householder coefficients).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    """
+    raise _r.jax_only("lax.tridiagonal", "torch")
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: Quantity[torch.Tensor],
+    d: Quantity[torch.Tensor] | torch.Tensor | float,
+    du: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: Quantity[torch.Tensor],
+    du: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: torch.Tensor | float,
+    du: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: torch.Tensor | float,
+    du: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
+@overload
+def lax_tridiagonal_solve(
+    dl: torch.Tensor | float,
+    d: torch.Tensor | float,
+    du: torch.Tensor | float,
+    b: torch.Tensor | float,
+) -> torch.Tensor: ...
+
+
+def lax_tridiagonal_solve(
+    dl: Quantity[torch.Tensor] | torch.Tensor | float,
+    d: Quantity[torch.Tensor] | torch.Tensor | float,
+    du: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Solution of a tridiagonal system given its lower, main and upper diagonals.
+
+    Unit rule: `dl` and `du` need the dimension of `d` and are converted to its unit; the result's unit is unit(b) / unit(d).
+    """
+    raise _r.jax_only("lax.tridiagonal_solve", "torch")
+
+
+def lax_zeros_like_array(
+    x: Quantity[torch.Tensor] | torch.Tensor | float, unit: Unit | None = None
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Zeros with the shape and dtype of x.
+
+    Unit rule: The result has the unit of `x`, or `unit` when given.
+
+    Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
+    """
+    raise _r.jax_only("lax.zeros_like_array", "torch")
+
+
+def lax_zeta(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    q: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+) -> torch.Tensor:
+    """Hurwitz zeta function, element-wise.
+
+    Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
+    """
+    raise _r.jax_only("lax.zeta", "torch")

@@ -157,7 +157,7 @@ magnetic_constant = magnetic  # noqa: F405
 molar_mass_constant = molar_mass  # noqa: F405
 
 
-_LAZY = frozenset({"math", "linalg", "fft", "lax", "autograd", "constants", "typing"})
+_LAZY = frozenset({"math", "linalg", "fft", "lax", "autograd", "constants", "typing", "sparse"})
 
 # Quantity becomes a JAX pytree when jax is (or gets) imported; this never imports jax itself.
 _jax_interop.install()

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "8a5715a599912278792b15339d7cc8e507e695813d63e19f9930c0679b67d0dd"
+SPEC_DIGEST: Final = "783c34a08d7da7859cbca3bd1984c1d380e6f85180013462efaa58aa54ee78f0"
 
 BACKENDS: Final = (
     "numpy",
