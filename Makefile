@@ -59,5 +59,9 @@ $(BENCH_STAMP): $(STAMP) bench/requirements.txt
 bench: $(BENCH_STAMP)
 	$(PY) bench/run.py
 
+# Call every spec op on every installed backend; writes docs/support-matrix.md and .json.
+matrix: $(STAMP)
+	$(PY) tools/support_matrix.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info
