@@ -453,6 +453,9 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     return module, statuses
 
 
+_LINE = 100  # ruff's line-length (pyproject.toml)
+
+
 def frontend_module(spec: Spec, namespace: str) -> Module:
     """polyunit.<namespace>: each function picks the backend by the seed's rule and calls its
     module's function."""
@@ -477,9 +480,19 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
         if len(operands) == 1 and not sequence:
             # One-operand ops (sqrt, sum ...): the type lookup is inlined, saving a call.
             x = operands[0]
+            # pyright narrows `type(x) is _Quantity` to Quantity[Unknown] (also after the
+            # conditional); a cast would cost a call on every op, so the lines say so instead.
+            key = f"type({x}.mantissa) if type({x}) is _Quantity else type({x})"
+            ignore = "  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]"
+            lookup = f"mod = _TYPE_MODULE.get({key})"
+            # Where ruff would wrap the lookup, wrap it here so the ignore stays on its line.
             body: tuple[str, ...] = (
-                f"mod = _TYPE_MODULE.get(type({x}.mantissa) if type({x}) is _Quantity else type({x}))",
-                f"return (mod or {pick}).{op.pyname}({call_args})",
+                (lookup + ignore,)
+                if len(lookup) <= _LINE - 4
+                else ("mod = _TYPE_MODULE.get(", f"    {key}{ignore}", ")")
+            ) + (
+                f"return (mod or {pick}).{op.pyname}({call_args})"
+                "  # pyright: ignore[reportUnknownArgumentType]",
             )
         else:
             body = (f"return {pick}.{op.pyname}({call_args})",)
@@ -492,7 +505,7 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
         imports += ("from typing import Any",)
     if "_TYPE_MODULE" in text:
         imports += (
-            "from polyunit.backend import _TYPE_MODULE",
+            "from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]",
             "from polyunit.quantity import Quantity as _Quantity",
         )
     imports += tuple(

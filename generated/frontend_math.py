@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
@@ -276,8 +276,8 @@ def abs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).abs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).abs(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def absolute(x: Any) -> Any:
@@ -285,8 +285,8 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).absolute(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def add(x: Any, y: Any) -> Any:
@@ -302,8 +302,8 @@ def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).all(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).all(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -321,8 +321,8 @@ def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).alltrue(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).alltrue(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -330,8 +330,8 @@ def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).amax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).amax(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -339,8 +339,8 @@ def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).amin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).amin(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def angle(x: Any, deg: bool = False) -> Any:
@@ -350,8 +350,8 @@ def angle(x: Any, deg: bool = False) -> Any:
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).angle(x, deg)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).angle(x, deg)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -359,8 +359,8 @@ def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).any(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).any(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def append(arr: Any, values: Any, axis: int | None = None) -> Any:
@@ -384,8 +384,8 @@ def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arccos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).arccos(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -393,8 +393,8 @@ def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arccosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).arccosh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -402,8 +402,8 @@ def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arcsin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).arcsin(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -411,8 +411,8 @@ def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arcsinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).arcsinh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -420,8 +420,8 @@ def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arctan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).arctan(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def arctan2(x: Any, y: Any) -> Any:
@@ -439,8 +439,8 @@ def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arctanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).arctanh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def argmax(a: Any, axis: int | None = None) -> Any:
@@ -448,8 +448,8 @@ def argmax(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argmax(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).argmax(a, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def argmin(a: Any, axis: int | None = None) -> Any:
@@ -457,8 +457,8 @@ def argmin(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argmin(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).argmin(a, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def argsort(a: Any, axis: int | None = -1) -> Any:
@@ -466,8 +466,8 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argsort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).argsort(a, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
@@ -477,8 +477,8 @@ def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> 
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argwhere(a, size, fill_value)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).argwhere(a, size, fill_value)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def around(x: Any, decimals: int = 0) -> Any:
@@ -486,8 +486,8 @@ def around(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).around(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).around(x, decimals)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
@@ -503,8 +503,8 @@ def array_split(ary: Any, indices_or_sections: int | tuple[int, ...], axis: int 
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(ary.mantissa) if type(ary) is _Quantity else type(ary))
-    return (mod or _pick1(ary)).array_split(ary, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(ary.mantissa) if type(ary) is _Quantity else type(ary))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(ary)).array_split(ary, indices_or_sections, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def astype(x: Any, dtype: Any) -> Any:
@@ -512,8 +512,8 @@ def astype(x: Any, dtype: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).astype(x, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).astype(x, dtype)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def average(
@@ -551,8 +551,8 @@ def bitwise_not(x: Any) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).bitwise_not(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).bitwise_not(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def bitwise_or(x: Any, y: Any) -> Any:
@@ -576,8 +576,8 @@ def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(array.mantissa) if type(array) is _Quantity else type(array))
-    return (mod or _pick1(array)).broadcast_to(array, shape)
+    mod = _TYPE_MODULE.get(type(array.mantissa) if type(array) is _Quantity else type(array))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(array)).broadcast_to(array, shape)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def cbrt(x: Any) -> Any:
@@ -585,8 +585,8 @@ def cbrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cbrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).cbrt(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def ceil(x: Any) -> Any:
@@ -594,8 +594,8 @@ def ceil(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).ceil(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).ceil(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
@@ -603,8 +603,8 @@ def celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).celu(x, alpha, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).celu(x, alpha, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def choose(a: Any, choices: Any, mode: str = "raise") -> Any:
@@ -654,8 +654,8 @@ def conj(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).conj(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).conj(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def conjugate(x: Any) -> Any:
@@ -663,8 +663,8 @@ def conjugate(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).conjugate(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).conjugate(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def convolve(a: Any, v: Any, mode: str = "full") -> Any:
@@ -706,8 +706,8 @@ def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).cos(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -715,8 +715,8 @@ def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).cosh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -724,8 +724,8 @@ def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: b
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).count_nonzero(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).count_nonzero(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def cov(
@@ -761,8 +761,8 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).cumprod(x, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
@@ -772,8 +772,8 @@ def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cumproduct(x, axis, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).cumproduct(x, axis, dtype)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def cumsum(x: Any, axis: int | None = None) -> Any:
@@ -781,8 +781,8 @@ def cumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).cumsum(x, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -792,8 +792,8 @@ def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).deg2rad(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).deg2rad(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -801,8 +801,8 @@ def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).degrees(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).degrees(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def diag(v: Any, k: int = 0) -> Any:
@@ -810,8 +810,8 @@ def diag(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
-    return (mod or _pick1(v)).diag(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(v)).diag(v, k)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def diagflat(v: Any, k: int = 0) -> Any:
@@ -819,8 +819,8 @@ def diagflat(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
-    return (mod or _pick1(v)).diagflat(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(v)).diagflat(v, k)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -828,8 +828,8 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).diagonal(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).diagonal(a, offset, axis1, axis2)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
@@ -837,8 +837,8 @@ def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).diff(x, n, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).diff(x, n, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def digitize(x: Any, bins: Any, right: bool = False) -> Any:
@@ -880,8 +880,8 @@ def dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).dsplit(a, indices_or_sections)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).dsplit(a, indices_or_sections)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def dstack(arrays: Any, dtype: Any | None = None) -> Any:
@@ -905,8 +905,8 @@ def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).elu(x, alpha, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).elu(x, alpha, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -928,9 +928,9 @@ def empty_like(
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
     mod = _TYPE_MODULE.get(
-        type(prototype.mantissa) if type(prototype) is _Quantity else type(prototype)
+        type(prototype.mantissa) if type(prototype) is _Quantity else type(prototype)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     )
-    return (mod or _pick1(prototype)).empty_like(prototype, dtype, shape, unit)
+    return (mod or _pick1(prototype)).empty_like(prototype, dtype, shape, unit)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def equal(x: Any, y: Any) -> Any:
@@ -948,8 +948,8 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).exp(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -957,8 +957,8 @@ def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exp2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).exp2(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def expand_dims(a: Any, axis: int) -> Any:
@@ -966,8 +966,8 @@ def expand_dims(a: Any, axis: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).expand_dims(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).expand_dims(a, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -975,8 +975,8 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).expm1(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).expm1(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -986,8 +986,8 @@ def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exprel(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).exprel(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def extract(condition: Any, arr: Any) -> Any:
@@ -1015,8 +1015,8 @@ def fabs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).fabs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).fabs(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = False) -> Any:
@@ -1034,8 +1034,8 @@ def fix(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).fix(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).fix(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
@@ -1045,8 +1045,8 @@ def flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) 
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).flatnonzero(a, size, fill_value)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).flatnonzero(a, size, fill_value)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) -> Any:
@@ -1054,8 +1054,8 @@ def flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).flatten(x, start_axis, end_axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).flatten(x, start_axis, end_axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1063,8 +1063,8 @@ def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).flip(m, axis)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(m)).flip(m, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def fliplr(m: Any) -> Any:
@@ -1072,8 +1072,8 @@ def fliplr(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).fliplr(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(m)).fliplr(m)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def flipud(m: Any) -> Any:
@@ -1081,8 +1081,8 @@ def flipud(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).flipud(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(m)).flipud(m)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def float_power(x: Any, y: Any) -> Any:
@@ -1100,8 +1100,8 @@ def floor(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).floor(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).floor(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -1141,8 +1141,8 @@ def frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).frexp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).frexp(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
@@ -1151,9 +1151,9 @@ def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(
-        type(fill_value.mantissa) if type(fill_value) is _Quantity else type(fill_value)
+        type(fill_value.mantissa) if type(fill_value) is _Quantity else type(fill_value)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     )
-    return (mod or _pick1(fill_value)).full(shape, fill_value, dtype)
+    return (mod or _pick1(fill_value)).full(shape, fill_value, dtype)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def full_like(
@@ -1187,8 +1187,8 @@ def gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = None) ->
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).gelu(x, approximate, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).gelu(x, approximate, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
@@ -1196,8 +1196,8 @@ def glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).glu(x, axis, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).glu(x, axis, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def greater(x: Any, y: Any) -> Any:
@@ -1221,8 +1221,8 @@ def hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).hard_sigmoid(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1230,8 +1230,8 @@ def hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_silu(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).hard_silu(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1239,8 +1239,8 @@ def hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_swish(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).hard_swish(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1248,8 +1248,8 @@ def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_tanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).hard_tanh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def heaviside(x1: Any, x2: Any) -> Any:
@@ -1279,8 +1279,8 @@ def hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).hsplit(a, indices_or_sections)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).hsplit(a, indices_or_sections)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def hstack(arrays: Any, dtype: Any | None = None) -> Any:
@@ -1314,8 +1314,8 @@ def imag(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).imag(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).imag(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def inner(a: Any, b: Any) -> Any:
@@ -1351,8 +1351,8 @@ def invert(x: Any) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).invert(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).invert(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -1370,8 +1370,8 @@ def isfinite(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isfinite(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).isfinite(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def isinf(x: Any) -> Any:
@@ -1379,8 +1379,8 @@ def isinf(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isinf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).isinf(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def isnan(x: Any) -> Any:
@@ -1388,8 +1388,8 @@ def isnan(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isnan(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).isnan(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def isreal(x: Any) -> Any:
@@ -1397,8 +1397,8 @@ def isreal(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isreal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).isreal(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -1432,8 +1432,8 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).leaky_relu(x, negative_slope)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).leaky_relu(x, negative_slope)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def left_shift(x: Any, y: Any) -> Any:
@@ -1475,8 +1475,8 @@ def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).log(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1484,8 +1484,8 @@ def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log10(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).log10(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1493,8 +1493,8 @@ def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log1p(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).log1p(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1502,8 +1502,8 @@ def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).log2(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1511,8 +1511,8 @@ def log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log_sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).log_sigmoid(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1544,8 +1544,8 @@ def logical_not(x: Any) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).logical_not(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).logical_not(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def logical_or(x: Any, y: Any) -> Any:
@@ -1592,8 +1592,8 @@ def matrix_power(a: Any, n: int) -> Any:
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).matrix_power(a, n)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).matrix_power(a, n)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1601,8 +1601,8 @@ def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).max(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).max(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -1618,8 +1618,8 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).mean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).mean(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1627,8 +1627,8 @@ def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).median(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).median(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1636,8 +1636,8 @@ def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).min(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).min(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -1653,8 +1653,8 @@ def mish(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).mish(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).mish(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def mod(x1: Any, x2: Any) -> Any:
@@ -1670,8 +1670,8 @@ def modf(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).modf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).modf(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]) -> Any:
@@ -1679,8 +1679,8 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).moveaxis(a, source, destination)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).moveaxis(a, source, destination)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def multi_dot(arrays: Any) -> Any:
@@ -1712,8 +1712,8 @@ def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).nanargmax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).nanargmax(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1721,8 +1721,8 @@ def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).nanargmin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).nanargmin(a, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nancumprod(x: Any, axis: int | None = None) -> Any:
@@ -1732,8 +1732,8 @@ def nancumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nancumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nancumprod(x, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nancumsum(x: Any, axis: int | None = None) -> Any:
@@ -1741,8 +1741,8 @@ def nancumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nancumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nancumsum(x, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1750,8 +1750,8 @@ def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nanmax(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1759,8 +1759,8 @@ def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nanmean(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1768,8 +1768,8 @@ def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmedian(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nanmedian(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1777,8 +1777,8 @@ def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmin(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nanmin(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1821,8 +1821,8 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanstd(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nanstd(x, axis, ddof, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1830,8 +1830,8 @@ def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nansum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nansum(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nanvar(
@@ -1841,8 +1841,8 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanvar(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).nanvar(x, axis, ddof, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def negative(x: Any) -> Any:
@@ -1850,8 +1850,8 @@ def negative(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).negative(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).negative(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def nextafter(x: Any, y: Any) -> Any:
@@ -1890,8 +1890,8 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).ones_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).ones_like(a, dtype, shape, unit)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def outer(a: Any, b: Any) -> Any:
@@ -1915,8 +1915,8 @@ def positive(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).positive(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).positive(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def power(x: Any, y: Any) -> Any:
@@ -1968,8 +1968,8 @@ def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).ptp(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).ptp(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1985,8 +1985,8 @@ def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).rad2deg(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).rad2deg(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1996,8 +1996,8 @@ def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).radians(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).radians(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def ravel(a: Any) -> Any:
@@ -2005,8 +2005,8 @@ def ravel(a: Any) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).ravel(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).ravel(a)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def real(x: Any) -> Any:
@@ -2014,8 +2014,8 @@ def real(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).real(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).real(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def reciprocal(x: Any) -> Any:
@@ -2023,8 +2023,8 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).reciprocal(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def relu(x: Any) -> Any:
@@ -2034,8 +2034,8 @@ def relu(x: Any) -> Any:
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).relu(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).relu(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2043,8 +2043,8 @@ def relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).relu6(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).relu6(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def remainder(x: Any, y: Any) -> Any:
@@ -2060,8 +2060,8 @@ def remove_diag(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).remove_diag(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).remove_diag(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
@@ -2069,8 +2069,8 @@ def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).repeat(a, repeats, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).repeat(a, repeats, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
@@ -2078,8 +2078,8 @@ def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).reshape(a, shape)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).reshape(a, shape)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def right_shift(x: Any, y: Any) -> Any:
@@ -2095,8 +2095,8 @@ def rint(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).rint(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).rint(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -2104,8 +2104,8 @@ def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).roll(a, shift, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).roll(a, shift, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
@@ -2113,8 +2113,8 @@ def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).rot90(m, k, axes)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(m)).rot90(m, k, axes)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def round(x: Any, decimals: int = 0) -> Any:
@@ -2122,8 +2122,8 @@ def round(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).round(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).round(x, decimals)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def row_stack(tup: Any, dtype: Any | None = None) -> Any:
@@ -2147,8 +2147,8 @@ def selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).selu(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).selu(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2156,8 +2156,8 @@ def sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sigmoid(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sign(x: Any) -> Any:
@@ -2165,8 +2165,8 @@ def sign(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sign(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sign(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def signbit(x: Any) -> Any:
@@ -2174,8 +2174,8 @@ def signbit(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).signbit(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).signbit(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2183,8 +2183,8 @@ def silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).silu(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).silu(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2192,8 +2192,8 @@ def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sin(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2201,8 +2201,8 @@ def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sinc(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sinc(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2210,8 +2210,8 @@ def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sinh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2219,8 +2219,8 @@ def soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).soft_sign(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).soft_sign(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2228,8 +2228,8 @@ def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).softplus(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).softplus(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -2237,8 +2237,8 @@ def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sometrue(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sometrue(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sort(a: Any, axis: int | None = -1) -> Any:
@@ -2246,8 +2246,8 @@ def sort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).sort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).sort(a, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2255,8 +2255,8 @@ def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sparse_plus(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sparse_plus(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2264,8 +2264,8 @@ def sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sparse_sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sparse_sigmoid(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
@@ -2273,8 +2273,8 @@ def split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> 
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).split(a, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).split(a, indices_or_sections, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sqrt(x: Any) -> Any:
@@ -2282,8 +2282,8 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sqrt(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def square(x: Any) -> Any:
@@ -2291,8 +2291,8 @@ def square(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).square(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).square(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
@@ -2300,8 +2300,8 @@ def squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).squareplus(x, b, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).squareplus(x, b, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -2309,8 +2309,8 @@ def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).squeeze(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).squeeze(a, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
@@ -2328,8 +2328,8 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).std(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).std(x, axis, ddof, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -2345,8 +2345,8 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sum(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -2354,8 +2354,8 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).swapaxes(a, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).swapaxes(a, axis1, axis2)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2363,8 +2363,8 @@ def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).swish(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).swish(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def take(a: Any, indices: Any, axis: int | None = None) -> Any:
@@ -2380,8 +2380,8 @@ def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).tan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).tan(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2389,8 +2389,8 @@ def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).tanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).tanh(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
@@ -2406,8 +2406,8 @@ def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(A.mantissa) if type(A) is _Quantity else type(A))
-    return (mod or _pick1(A)).tile(A, reps)
+    mod = _TYPE_MODULE.get(type(A.mantissa) if type(A) is _Quantity else type(A))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(A)).tile(A, reps)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -2415,8 +2415,8 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).trace(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).trace(a, offset, axis1, axis2)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -2424,8 +2424,8 @@ def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).transpose(a, axes)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).transpose(a, axes)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
@@ -2451,8 +2451,8 @@ def tril(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).tril(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(m)).tril(m, k)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def tril_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2460,8 +2460,8 @@ def tril_indices_from(arr: Any, k: int = 0) -> Any:
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))
-    return (mod or _pick1(arr)).tril_indices_from(arr, k)
+    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(arr)).tril_indices_from(arr, k)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def triu(m: Any, k: int = 0) -> Any:
@@ -2469,8 +2469,8 @@ def triu(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).triu(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(m)).triu(m, k)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def triu_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2478,8 +2478,8 @@ def triu_indices_from(arr: Any, k: int = 0) -> Any:
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))
-    return (mod or _pick1(arr)).triu_indices_from(arr, k)
+    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(arr)).triu_indices_from(arr, k)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -2495,8 +2495,8 @@ def trunc(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).trunc(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).trunc(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
@@ -2504,8 +2504,8 @@ def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).unflatten(x, axis, sizes)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).unflatten(x, axis, sizes)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
@@ -2515,8 +2515,8 @@ def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).unique(a, axis, equal_nan)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).unique(a, axis, equal_nan)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None) -> Any:
@@ -2524,8 +2524,8 @@ def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | 
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).vander(x, N, increasing, unit)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).vander(x, N, increasing, unit)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def var(
@@ -2535,8 +2535,8 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).var(a, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).var(a, axis, ddof, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def vdot(a: Any, b: Any) -> Any:
@@ -2560,8 +2560,8 @@ def vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).vsplit(a, indices_or_sections)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).vsplit(a, indices_or_sections)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def vstack(tup: Any, dtype: Any | None = None) -> Any:
@@ -2600,5 +2600,5 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).zeros_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).zeros_like(a, dtype, shape, unit)  # pyright: ignore[reportUnknownArgumentType]

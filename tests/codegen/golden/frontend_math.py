@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
@@ -43,8 +43,8 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).absolute(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def add(x: Any, y: Any) -> Any:
@@ -60,8 +60,8 @@ def amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).amax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).amax(x, axis, keepdims)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def argmax(x: Any, axis: int | None = None) -> Any:
@@ -69,8 +69,8 @@ def argmax(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).argmax(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).argmax(x, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
@@ -94,8 +94,8 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).exp(x, unit_to_scale)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -119,8 +119,8 @@ def modf(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).modf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).modf(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def multi_dot(arrays: Any) -> Any:
@@ -152,8 +152,8 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).reciprocal(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def scan_sum(x: Any) -> Any:
@@ -161,8 +161,8 @@ def scan_sum(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).scan_sum(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).scan_sum(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
@@ -170,8 +170,8 @@ def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).split(a, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).split(a, indices_or_sections, axis)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def sqrt(x: Any) -> Any:
@@ -179,8 +179,8 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(x)).sqrt(x)  # pyright: ignore[reportUnknownArgumentType]
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -212,5 +212,5 @@ def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> An
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).zeros_like(a, dtype, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    return (mod or _pick1(a)).zeros_like(a, dtype, unit)  # pyright: ignore[reportUnknownArgumentType]
