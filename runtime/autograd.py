@@ -240,7 +240,9 @@ class _Traced:
         return self.aux.join(self.engine, plain)
 
 
-def _per_arg(argnums: Argnums, nums: tuple[int, ...], derivs: Any, make: Callable[..., Any]) -> Any:
+def _per_arg(
+    argnums: Argnums, nums: tuple[int, ...], derivs: Any, make: Callable[[int, Any], Any]
+) -> Any:
     """One derivative tree for an int argnums, a tuple of them for a tuple argnums."""
     if isinstance(argnums, int):
         return make(nums[0], derivs)

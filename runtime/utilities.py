@@ -169,7 +169,7 @@ def array_with_unit(mantissa: Any, unit: Unit, dtype: Any = None) -> Quantity[An
 
 
 # -- decorators ------------------------------------------------------------------------------
-def assign_units(f: F | None = None, **au: Unit | None) -> Any:
+def assign_units(f: Callable[..., Any] | None = None, **au: Unit | None) -> Any:
     """Call `f` with plain numbers: each named argument is converted to the given unit and its
     mantissa passed on; `result=<unit>` attaches that unit to the return value.
 
