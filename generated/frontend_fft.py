@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick1 as _pick1
 from polyunit.quantity import Quantity as _Quantity
 
@@ -36,8 +36,9 @@ def fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_fft(a, n, axis, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_fft  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, n, axis, norm)
 
 
 def fft2(
@@ -52,8 +53,9 @@ def fft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_fft2(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_fft2  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def fftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
@@ -63,8 +65,9 @@ def fftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    mod = _TYPE_MODULE.get(type(d.mantissa) if type(d) is _Quantity else type(d))
-    return (mod or _pick1(d)).fft_fftfreq(n, d, dtype)
+    mod = _TYPE_MODULE.get(type(d.mantissa) if type(d) is _Quantity else type(d))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(d)).fft_fftfreq  # pyright: ignore[reportUnknownArgumentType]
+    return fn(n, d, dtype)
 
 
 def fftn(
@@ -79,8 +82,9 @@ def fftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_fftn(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_fftn  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def fftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -88,8 +92,9 @@ def fftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).fft_fftshift(x, axes)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).fft_fftshift  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axes)
 
 
 def ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
@@ -99,8 +104,9 @@ def ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) 
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_ifft(a, n, axis, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_ifft  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, n, axis, norm)
 
 
 def ifft2(
@@ -115,8 +121,9 @@ def ifft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_ifft2(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_ifft2  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def ifftn(
@@ -131,8 +138,9 @@ def ifftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_ifftn(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_ifftn  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def ifftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -140,8 +148,9 @@ def ifftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).fft_ifftshift(x, axes)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).fft_ifftshift  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axes)
 
 
 def irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
@@ -151,8 +160,9 @@ def irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None)
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_irfft(a, n, axis, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_irfft  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, n, axis, norm)
 
 
 def irfft2(
@@ -167,8 +177,9 @@ def irfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_irfft2(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_irfft2  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def irfftn(
@@ -183,8 +194,9 @@ def irfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_irfftn(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_irfftn  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
@@ -194,8 +206,9 @@ def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) 
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_rfft(a, n, axis, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_rfft  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, n, axis, norm)
 
 
 def rfft2(
@@ -210,8 +223,9 @@ def rfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_rfft2(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_rfft2  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)
 
 
 def rfftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
@@ -221,8 +235,9 @@ def rfftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    mod = _TYPE_MODULE.get(type(d.mantissa) if type(d) is _Quantity else type(d))
-    return (mod or _pick1(d)).fft_rfftfreq(n, d, dtype)
+    mod = _TYPE_MODULE.get(type(d.mantissa) if type(d) is _Quantity else type(d))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(d)).fft_rfftfreq  # pyright: ignore[reportUnknownArgumentType]
+    return fn(n, d, dtype)
 
 
 def rfftn(
@@ -237,5 +252,6 @@ def rfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).fft_rfftn(a, s, axes, norm)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).fft_rfftn  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, s, axes, norm)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
@@ -115,8 +115,9 @@ def acos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_acos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_acos  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def acosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -124,8 +125,9 @@ def acosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_acosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_acosh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def approx_max_k(
@@ -140,8 +142,9 @@ def approx_max_k(
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_approx_max_k(
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_approx_max_k  # pyright: ignore[reportUnknownArgumentType]
+    return fn(
         operand,
         k,
         reduction_dimension,
@@ -163,8 +166,9 @@ def approx_min_k(
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_approx_min_k(
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_approx_min_k  # pyright: ignore[reportUnknownArgumentType]
+    return fn(
         operand,
         k,
         reduction_dimension,
@@ -179,8 +183,9 @@ def asin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_asin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_asin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def asinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -188,8 +193,9 @@ def asinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_asinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_asinh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def atan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -197,8 +203,9 @@ def atan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_atan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_atan  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def atan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -216,8 +223,9 @@ def atanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_atanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_atanh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def batch_matmul(x: Any, y: Any, precision: Any = None) -> Any:
@@ -233,8 +241,9 @@ def bessel_i0e(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_bessel_i0e(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_bessel_i0e  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def bessel_i1e(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -242,8 +251,9 @@ def bessel_i1e(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_bessel_i1e(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_bessel_i1e  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def betainc(a: Any, b: Any, x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -259,8 +269,9 @@ def bitcast_convert_type(operand: Any, new_dtype: Any) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_bitcast_convert_type(operand, new_dtype)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_bitcast_convert_type  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, new_dtype)
 
 
 def broadcast(operand: Any, sizes: int | tuple[int, ...]) -> Any:
@@ -268,8 +279,9 @@ def broadcast(operand: Any, sizes: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_broadcast(operand, sizes)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_broadcast  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, sizes)
 
 
 def broadcast_in_dim(
@@ -279,8 +291,9 @@ def broadcast_in_dim(
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_broadcast_in_dim(operand, shape, broadcast_dimensions)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_broadcast_in_dim  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, shape, broadcast_dimensions)
 
 
 def broadcast_to_rank(x: Any, rank: int) -> Any:
@@ -288,8 +301,9 @@ def broadcast_to_rank(x: Any, rank: int) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_broadcast_to_rank(x, rank)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_broadcast_to_rank  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, rank)
 
 
 def broadcasted_iota(
@@ -311,8 +325,9 @@ def cholesky(x: Any, symmetrize_input: bool = True) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_cholesky(x, symmetrize_input)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_cholesky  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, symmetrize_input)
 
 
 def clamp(min: Any, x: Any, max: Any) -> Any:
@@ -330,8 +345,9 @@ def clz(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_clz(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_clz  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def collapse(
@@ -344,8 +360,9 @@ def collapse(
 
     Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_collapse(x, start_dimension, stop_dimension, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_collapse  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, start_dimension, stop_dimension, unit_to_scale)
 
 
 def complex(x: Any, y: Any) -> Any:
@@ -404,8 +421,9 @@ def convert_element_type(operand: Any, new_dtype: Any) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_convert_element_type(operand, new_dtype)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_convert_element_type  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, new_dtype)
 
 
 def cumlogsumexp(
@@ -415,8 +433,9 @@ def cumlogsumexp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_cumlogsumexp(x, axis, reverse, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_cumlogsumexp  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, reverse, unit_to_scale)
 
 
 def cummax(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
@@ -424,8 +443,9 @@ def cummax(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_cummax(operand, axis, reverse)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_cummax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, axis, reverse)
 
 
 def cummin(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
@@ -433,8 +453,9 @@ def cummin(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_cummin(operand, axis, reverse)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_cummin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, axis, reverse)
 
 
 def cumsum(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
@@ -442,8 +463,9 @@ def cumsum(operand: Any, axis: int = 0, reverse: bool = False) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_cumsum(operand, axis, reverse)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_cumsum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, axis, reverse)
 
 
 def digamma(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -451,8 +473,9 @@ def digamma(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_digamma(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_digamma  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def div(x: Any, y: Any) -> Any:
@@ -487,8 +510,9 @@ def dynamic_index_in_dim(operand: Any, index: Any, axis: int = 0, keepdims: bool
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_dynamic_index_in_dim(operand, index, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_dynamic_index_in_dim  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, index, axis, keepdims)
 
 
 def dynamic_slice(operand: Any, start_indices: Any, slice_sizes: int | tuple[int, ...]) -> Any:
@@ -496,8 +520,9 @@ def dynamic_slice(operand: Any, start_indices: Any, slice_sizes: int | tuple[int
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_dynamic_slice(operand, start_indices, slice_sizes)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_dynamic_slice  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, start_indices, slice_sizes)
 
 
 def dynamic_slice_ind_dim(operand: Any, start_index: Any, slice_size: int, axis: int = 0) -> Any:
@@ -507,10 +532,9 @@ def dynamic_slice_ind_dim(operand: Any, start_index: Any, slice_size: int, axis:
 
     Note: The name is the reference's spelling of jax.lax.dynamic_slice_in_dim.
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_dynamic_slice_ind_dim(
-        operand, start_index, slice_size, axis
-    )
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_dynamic_slice_ind_dim  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, start_index, slice_size, axis)
 
 
 def dynamic_update_index_in_dim(operand: Any, update: Any, index: Any, axis: int) -> Any:
@@ -550,10 +574,9 @@ def eigh(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_eigh(
-        x, lower, symmetrize_input, sort_eigenvalues, subset_by_index
-    )
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_eigh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, lower, symmetrize_input, sort_eigenvalues, subset_by_index)
 
 
 def eq(x: Any, y: Any) -> Any:
@@ -569,8 +592,9 @@ def erf(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_erf(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_erf  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def erf_inv(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -578,8 +602,9 @@ def erf_inv(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_erf_inv(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_erf_inv  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def erfc(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -587,8 +612,9 @@ def erfc(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_erfc(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_erfc  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def fft(
@@ -600,8 +626,9 @@ def fft(
 
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_fft(x, fft_type, fft_lengths, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_fft  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, fft_type, fft_lengths, unit_to_scale)
 
 
 def gather(
@@ -651,8 +678,9 @@ def hessenberg(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_hessenberg(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_hessenberg  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def householder_product(a: Any, taus: Any) -> Any:
@@ -694,8 +722,9 @@ def index_in_dim(operand: Any, index: int, axis: int = 0, keepdims: bool = True)
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_index_in_dim(operand, index, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_index_in_dim  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, index, axis, keepdims)
 
 
 def index_take(src: Any, idxs: Any, axes: int | tuple[int, ...]) -> Any:
@@ -703,8 +732,9 @@ def index_take(src: Any, idxs: Any, axes: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `src` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(src.mantissa) if type(src) is _Quantity else type(src))
-    return (mod or _pick1(src)).lax_index_take(src, idxs, axes)
+    mod = _TYPE_MODULE.get(type(src.mantissa) if type(src) is _Quantity else type(src))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(src)).lax_index_take  # pyright: ignore[reportUnknownArgumentType]
+    return fn(src, idxs, axes)
 
 
 def integer_pow(x: Any, y: int) -> Any:
@@ -712,8 +742,9 @@ def integer_pow(x: Any, y: int) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_integer_pow(x, y)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_integer_pow  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, y)
 
 
 def iota(dtype: Any, size: int, unit: Unit | None = None) -> Any:
@@ -737,8 +768,9 @@ def lgamma(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_lgamma(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_lgamma  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def logistic(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -746,8 +778,9 @@ def logistic(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_logistic(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_logistic  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def lt(x: Any, y: Any) -> Any:
@@ -763,8 +796,9 @@ def lu(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_lu(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_lu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def mul(x: Any, y: Any) -> Any:
@@ -788,8 +822,9 @@ def neg(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_neg(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_neg  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def pad(operand: Any, padding_value: Any, padding_config: Any) -> Any:
@@ -813,8 +848,9 @@ def population_count(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_population_count(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_population_count  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def pow(x: Any, y: Any) -> Any:
@@ -836,8 +872,9 @@ def qdwh(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_qdwh(x, is_hermitian, max_iterations, eps, dynamic_shape)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_qdwh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, is_hermitian, max_iterations, eps, dynamic_shape)
 
 
 def random_gamma_grad(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -853,8 +890,9 @@ def reduce_precision(operand: Any, exponent_bits: int, mantissa_bits: int) -> An
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_reduce_precision(operand, exponent_bits, mantissa_bits)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_reduce_precision  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, exponent_bits, mantissa_bits)
 
 
 def rem(x: Any, y: Any) -> Any:
@@ -870,8 +908,9 @@ def rsqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power -1/2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_rsqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_rsqrt  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def scatter(
@@ -1080,8 +1119,9 @@ def slice(
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_slice(operand, start_indices, limit_indices, strides)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_slice  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, start_indices, limit_indices, strides)
 
 
 def slice_in_dim(
@@ -1091,10 +1131,9 @@ def slice_in_dim(
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_slice_in_dim(
-        operand, start_index, limit_index, stride, axis
-    )
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_slice_in_dim  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, start_index, limit_index, stride, axis)
 
 
 def sub(x: Any, y: Any) -> Any:
@@ -1110,8 +1149,9 @@ def top_k(operand: Any, k: int) -> Any:
 
     Unit rule: The result has the unit of `operand` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))
-    return (mod or _pick1(operand)).lax_top_k(operand, k)
+    mod = _TYPE_MODULE.get(type(operand.mantissa) if type(operand) is _Quantity else type(operand))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(operand)).lax_top_k  # pyright: ignore[reportUnknownArgumentType]
+    return fn(operand, k)
 
 
 def triangular_solve(
@@ -1137,8 +1177,9 @@ def tridiagonal(a: Any, lower: bool = True) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).lax_tridiagonal(a, lower)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).lax_tridiagonal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, lower)
 
 
 def tridiagonal_solve(dl: Any, d: Any, du: Any, b: Any) -> Any:
@@ -1156,8 +1197,9 @@ def zeros_like_array(x: Any, unit: Unit | None = None) -> Any:
 
     Note: The reference returns plain zeros unless `unit` is given; here the zeros keep the unit of x (zero metres is still metres), as math.zeros_like does.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).lax_zeros_like_array(x, unit)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).lax_zeros_like_array  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit)
 
 
 def zeta(x: Any, q: Any, unit_to_scale: Unit | None = None) -> Any:

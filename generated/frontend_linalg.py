@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick1 as _pick1
 from polyunit.dispatch import pick2 as _pick2
@@ -57,8 +57,9 @@ def cholesky(a: Any, upper: bool = False, symmetrize_input: bool = True) -> Any:
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_cholesky(a, upper, symmetrize_input)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_cholesky  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, upper, symmetrize_input)
 
 
 def cond(x: Any, p: int | float | str | None = None) -> Any:
@@ -66,8 +67,9 @@ def cond(x: Any, p: int | float | str | None = None) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_cond(x, p)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_cond  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, p)
 
 
 def cross(
@@ -85,8 +87,9 @@ def det(a: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_det(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_det  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def diagonal(x: Any, offset: int = 0) -> Any:
@@ -94,8 +97,9 @@ def diagonal(x: Any, offset: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_diagonal(x, offset)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_diagonal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, offset)
 
 
 def dot(a: Any, b: Any) -> Any:
@@ -113,8 +117,9 @@ def eig(a: Any) -> Any:
 
     Note: The eigenvalues of a real matrix come back complex.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_eig(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_eig  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
@@ -124,8 +129,9 @@ def eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_eigh(a, UPLO, symmetrize_input)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_eigh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, UPLO, symmetrize_input)
 
 
 def eigvals(a: Any) -> Any:
@@ -135,8 +141,9 @@ def eigvals(a: Any) -> Any:
 
     Note: The eigenvalues of a real matrix come back complex.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_eigvals(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_eigvals  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bool = True) -> Any:
@@ -146,8 +153,9 @@ def eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bool = True) -> A
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_eigvalsh(a, UPLO, symmetrize_input)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_eigvalsh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, UPLO, symmetrize_input)
 
 
 def inner(a: Any, b: Any) -> Any:
@@ -163,8 +171,9 @@ def inv(a: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_inv(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_inv  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -198,8 +207,9 @@ def matrix_norm(x: Any, keepdims: bool = False, ord: int | float | str = "fro") 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_matrix_norm(x, keepdims, ord)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_matrix_norm  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, keepdims, ord)
 
 
 def matrix_power(a: Any, n: int) -> Any:
@@ -207,8 +217,9 @@ def matrix_power(a: Any, n: int) -> Any:
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_matrix_power(a, n)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_matrix_power  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, n)
 
 
 def matrix_rank(M: Any, rtol: float | None = None, tol: Any = None) -> Any:
@@ -226,8 +237,9 @@ def matrix_transpose(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_matrix_transpose(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_matrix_transpose  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def multi_dot(arrays: Any) -> Any:
@@ -250,8 +262,9 @@ def norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_norm(x, ord, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_norm  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, ord, axis, keepdims)
 
 
 def outer(a: Any, b: Any) -> Any:
@@ -271,8 +284,9 @@ def pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_pinv(a, rtol, hermitian, rcond)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_pinv  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, rtol, hermitian, rcond)
 
 
 def qr(a: Any, mode: str = "reduced") -> Any:
@@ -282,8 +296,9 @@ def qr(a: Any, mode: str = "reduced") -> Any:
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_qr(a, mode)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_qr  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, mode)
 
 
 def slogdet(a: Any) -> Any:
@@ -293,8 +308,9 @@ def slogdet(a: Any) -> Any:
 
     Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_slogdet(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_slogdet  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def solve(a: Any, b: Any) -> Any:
@@ -314,8 +330,9 @@ def svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_svd(x, full_matrices, compute_uv, hermitian)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_svd  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, full_matrices, compute_uv, hermitian)
 
 
 def svdvals(x: Any) -> Any:
@@ -323,8 +340,9 @@ def svdvals(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_svdvals(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_svdvals  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
@@ -340,8 +358,9 @@ def tensorinv(a: Any, ind: int = 2) -> Any:
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_tensorinv(a, ind)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_tensorinv  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, ind)
 
 
 def tensorsolve(a: Any, b: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -357,8 +376,9 @@ def trace(x: Any, offset: int = 0, dtype: Any | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_trace(x, offset, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_trace  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, offset, dtype)
 
 
 def vdot(a: Any, b: Any) -> Any:
@@ -386,5 +406,6 @@ def vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).linalg_vector_norm(x, axis, keepdims, ord)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).linalg_vector_norm  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, ord)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
@@ -276,8 +276,9 @@ def abs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).abs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).abs  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def absolute(x: Any) -> Any:
@@ -285,8 +286,9 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).absolute  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def add(x: Any, y: Any) -> Any:
@@ -302,8 +304,9 @@ def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).all(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).all  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -321,8 +324,9 @@ def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).alltrue(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).alltrue  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -330,8 +334,9 @@ def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).amax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).amax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -339,8 +344,9 @@ def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).amin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).amin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def angle(x: Any, deg: bool = False) -> Any:
@@ -350,8 +356,9 @@ def angle(x: Any, deg: bool = False) -> Any:
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).angle(x, deg)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).angle  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, deg)
 
 
 def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -359,8 +366,9 @@ def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).any(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).any  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def append(arr: Any, values: Any, axis: int | None = None) -> Any:
@@ -384,8 +392,9 @@ def arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arccos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).arccos  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -393,8 +402,9 @@ def arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arccosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).arccosh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -402,8 +412,9 @@ def arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arcsin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).arcsin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -411,8 +422,9 @@ def arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arcsinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).arcsinh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -420,8 +432,9 @@ def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arctan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).arctan  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def arctan2(x: Any, y: Any) -> Any:
@@ -439,8 +452,9 @@ def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).arctanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).arctanh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def argmax(a: Any, axis: int | None = None) -> Any:
@@ -448,8 +462,9 @@ def argmax(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argmax(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).argmax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis)
 
 
 def argmin(a: Any, axis: int | None = None) -> Any:
@@ -457,8 +472,9 @@ def argmin(a: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argmin(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).argmin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis)
 
 
 def argsort(a: Any, axis: int | None = -1) -> Any:
@@ -466,8 +482,9 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argsort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).argsort  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis)
 
 
 def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
@@ -477,8 +494,9 @@ def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> 
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).argwhere(a, size, fill_value)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).argwhere  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, size, fill_value)
 
 
 def around(x: Any, decimals: int = 0) -> Any:
@@ -486,8 +504,9 @@ def around(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).around(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).around  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, decimals)
 
 
 def array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
@@ -503,8 +522,9 @@ def array_split(ary: Any, indices_or_sections: int | tuple[int, ...], axis: int 
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(ary.mantissa) if type(ary) is _Quantity else type(ary))
-    return (mod or _pick1(ary)).array_split(ary, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(ary.mantissa) if type(ary) is _Quantity else type(ary))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(ary)).array_split  # pyright: ignore[reportUnknownArgumentType]
+    return fn(ary, indices_or_sections, axis)
 
 
 def astype(x: Any, dtype: Any) -> Any:
@@ -512,8 +532,9 @@ def astype(x: Any, dtype: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).astype(x, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).astype  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, dtype)
 
 
 def average(
@@ -551,8 +572,9 @@ def bitwise_not(x: Any) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).bitwise_not(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).bitwise_not  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def bitwise_or(x: Any, y: Any) -> Any:
@@ -576,8 +598,9 @@ def broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(array.mantissa) if type(array) is _Quantity else type(array))
-    return (mod or _pick1(array)).broadcast_to(array, shape)
+    mod = _TYPE_MODULE.get(type(array.mantissa) if type(array) is _Quantity else type(array))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(array)).broadcast_to  # pyright: ignore[reportUnknownArgumentType]
+    return fn(array, shape)
 
 
 def cbrt(x: Any) -> Any:
@@ -585,8 +608,9 @@ def cbrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cbrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).cbrt  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def ceil(x: Any) -> Any:
@@ -594,8 +618,9 @@ def ceil(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).ceil(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).ceil  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
@@ -603,8 +628,9 @@ def celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).celu(x, alpha, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).celu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, alpha, unit_to_scale)
 
 
 def choose(a: Any, choices: Any, mode: str = "raise") -> Any:
@@ -654,8 +680,9 @@ def conj(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).conj(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).conj  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def conjugate(x: Any) -> Any:
@@ -663,8 +690,9 @@ def conjugate(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).conjugate(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).conjugate  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def convolve(a: Any, v: Any, mode: str = "full") -> Any:
@@ -706,8 +734,9 @@ def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cos(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).cos  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -715,8 +744,9 @@ def cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cosh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).cosh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -724,8 +754,9 @@ def count_nonzero(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: b
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).count_nonzero(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).count_nonzero  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def cov(
@@ -761,8 +792,9 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).cumprod  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis)
 
 
 def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
@@ -772,8 +804,9 @@ def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cumproduct(x, axis, dtype)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).cumproduct  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype)
 
 
 def cumsum(x: Any, axis: int | None = None) -> Any:
@@ -781,8 +814,9 @@ def cumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).cumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).cumsum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis)
 
 
 def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -792,8 +826,9 @@ def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).deg2rad(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).deg2rad  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -801,8 +836,9 @@ def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).degrees(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).degrees  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def diag(v: Any, k: int = 0) -> Any:
@@ -810,8 +846,9 @@ def diag(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
-    return (mod or _pick1(v)).diag(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(v)).diag  # pyright: ignore[reportUnknownArgumentType]
+    return fn(v, k)
 
 
 def diagflat(v: Any, k: int = 0) -> Any:
@@ -819,8 +856,9 @@ def diagflat(v: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))
-    return (mod or _pick1(v)).diagflat(v, k)
+    mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(v)).diagflat  # pyright: ignore[reportUnknownArgumentType]
+    return fn(v, k)
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -828,8 +866,9 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).diagonal(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).diagonal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, offset, axis1, axis2)
 
 
 def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
@@ -837,8 +876,9 @@ def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).diff(x, n, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).diff  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, n, axis)
 
 
 def digitize(x: Any, bins: Any, right: bool = False) -> Any:
@@ -880,8 +920,9 @@ def dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).dsplit(a, indices_or_sections)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).dsplit  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, indices_or_sections)
 
 
 def dstack(arrays: Any, dtype: Any | None = None) -> Any:
@@ -905,8 +946,9 @@ def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).elu(x, alpha, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).elu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, alpha, unit_to_scale)
 
 
 def empty(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -928,9 +970,10 @@ def empty_like(
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
     mod = _TYPE_MODULE.get(
-        type(prototype.mantissa) if type(prototype) is _Quantity else type(prototype)
+        type(prototype.mantissa) if type(prototype) is _Quantity else type(prototype)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     )
-    return (mod or _pick1(prototype)).empty_like(prototype, dtype, shape, unit)
+    fn = (mod or _pick1(prototype)).empty_like  # pyright: ignore[reportUnknownArgumentType]
+    return fn(prototype, dtype, shape, unit)
 
 
 def equal(x: Any, y: Any) -> Any:
@@ -948,8 +991,9 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).exp  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -957,8 +1001,9 @@ def exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exp2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).exp2  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def expand_dims(a: Any, axis: int) -> Any:
@@ -966,8 +1011,9 @@ def expand_dims(a: Any, axis: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).expand_dims(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).expand_dims  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis)
 
 
 def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -975,8 +1021,9 @@ def expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).expm1(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).expm1  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -986,8 +1033,9 @@ def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exprel(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).exprel  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def extract(condition: Any, arr: Any) -> Any:
@@ -1015,8 +1063,9 @@ def fabs(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).fabs(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).fabs  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = False) -> Any:
@@ -1034,8 +1083,9 @@ def fix(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).fix(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).fix  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
@@ -1045,8 +1095,9 @@ def flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) 
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).flatnonzero(a, size, fill_value)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).flatnonzero  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, size, fill_value)
 
 
 def flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) -> Any:
@@ -1054,8 +1105,9 @@ def flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).flatten(x, start_axis, end_axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).flatten  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, start_axis, end_axis)
 
 
 def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -1063,8 +1115,9 @@ def flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).flip(m, axis)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(m)).flip  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m, axis)
 
 
 def fliplr(m: Any) -> Any:
@@ -1072,8 +1125,9 @@ def fliplr(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).fliplr(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(m)).fliplr  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m)
 
 
 def flipud(m: Any) -> Any:
@@ -1081,8 +1135,9 @@ def flipud(m: Any) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).flipud(m)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(m)).flipud  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m)
 
 
 def float_power(x: Any, y: Any) -> Any:
@@ -1100,8 +1155,9 @@ def floor(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).floor(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).floor  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -1141,8 +1197,9 @@ def frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).frexp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).frexp  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
@@ -1151,9 +1208,10 @@ def full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(
-        type(fill_value.mantissa) if type(fill_value) is _Quantity else type(fill_value)
+        type(fill_value.mantissa) if type(fill_value) is _Quantity else type(fill_value)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     )
-    return (mod or _pick1(fill_value)).full(shape, fill_value, dtype)
+    fn = (mod or _pick1(fill_value)).full  # pyright: ignore[reportUnknownArgumentType]
+    return fn(shape, fill_value, dtype)
 
 
 def full_like(
@@ -1187,8 +1245,9 @@ def gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = None) ->
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).gelu(x, approximate, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).gelu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, approximate, unit_to_scale)
 
 
 def glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
@@ -1196,8 +1255,9 @@ def glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).glu(x, axis, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).glu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, unit_to_scale)
 
 
 def greater(x: Any, y: Any) -> Any:
@@ -1221,8 +1281,9 @@ def hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).hard_sigmoid  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1230,8 +1291,9 @@ def hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_silu(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).hard_silu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1239,8 +1301,9 @@ def hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_swish(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).hard_swish  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1248,8 +1311,9 @@ def hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).hard_tanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).hard_tanh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def heaviside(x1: Any, x2: Any) -> Any:
@@ -1279,8 +1343,9 @@ def hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).hsplit(a, indices_or_sections)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).hsplit  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, indices_or_sections)
 
 
 def hstack(arrays: Any, dtype: Any | None = None) -> Any:
@@ -1314,8 +1379,9 @@ def imag(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).imag(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).imag  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def inner(a: Any, b: Any) -> Any:
@@ -1351,8 +1417,9 @@ def invert(x: Any) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).invert(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).invert  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -1370,8 +1437,9 @@ def isfinite(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isfinite(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).isfinite  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def isinf(x: Any) -> Any:
@@ -1379,8 +1447,9 @@ def isinf(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isinf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).isinf  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def isnan(x: Any) -> Any:
@@ -1388,8 +1457,9 @@ def isnan(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isnan(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).isnan  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def isreal(x: Any) -> Any:
@@ -1397,8 +1467,9 @@ def isreal(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).isreal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).isreal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -1432,8 +1503,9 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).leaky_relu(x, negative_slope)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).leaky_relu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, negative_slope)
 
 
 def left_shift(x: Any, y: Any) -> Any:
@@ -1475,8 +1547,9 @@ def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).log  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1484,8 +1557,9 @@ def log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log10(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).log10  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1493,8 +1567,9 @@ def log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log1p(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).log1p  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1502,8 +1577,9 @@ def log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log2(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).log2  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1511,8 +1587,9 @@ def log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).log_sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).log_sigmoid  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1544,8 +1621,9 @@ def logical_not(x: Any) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).logical_not(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).logical_not  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def logical_or(x: Any, y: Any) -> Any:
@@ -1592,8 +1670,9 @@ def matrix_power(a: Any, n: int) -> Any:
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).matrix_power(a, n)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).matrix_power  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, n)
 
 
 def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1601,8 +1680,9 @@ def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).max(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).max  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -1618,8 +1698,9 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).mean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).mean  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1627,8 +1708,9 @@ def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).median(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).median  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1636,8 +1718,9 @@ def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).min(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).min  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -1653,8 +1736,9 @@ def mish(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).mish(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).mish  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def mod(x1: Any, x2: Any) -> Any:
@@ -1670,8 +1754,9 @@ def modf(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).modf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).modf  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]) -> Any:
@@ -1679,8 +1764,9 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).moveaxis(a, source, destination)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).moveaxis  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, source, destination)
 
 
 def multi_dot(arrays: Any) -> Any:
@@ -1712,8 +1798,9 @@ def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).nanargmax(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).nanargmax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1721,8 +1808,9 @@ def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).nanargmin(a, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).nanargmin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims)
 
 
 def nancumprod(x: Any, axis: int | None = None) -> Any:
@@ -1732,8 +1820,9 @@ def nancumprod(x: Any, axis: int | None = None) -> Any:
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nancumprod(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nancumprod  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis)
 
 
 def nancumsum(x: Any, axis: int | None = None) -> Any:
@@ -1741,8 +1830,9 @@ def nancumsum(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nancumsum(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nancumsum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis)
 
 
 def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1750,8 +1840,9 @@ def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nanmax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1759,8 +1850,9 @@ def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmean(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nanmean  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1768,8 +1860,9 @@ def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmedian(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nanmedian  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1777,8 +1870,9 @@ def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanmin(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nanmin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1821,8 +1915,9 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanstd(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nanstd  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, ddof, keepdims)
 
 
 def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1830,8 +1925,9 @@ def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = F
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nansum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nansum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def nanvar(
@@ -1841,8 +1937,9 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).nanvar(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).nanvar  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, ddof, keepdims)
 
 
 def negative(x: Any) -> Any:
@@ -1850,8 +1947,9 @@ def negative(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).negative(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).negative  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def nextafter(x: Any, y: Any) -> Any:
@@ -1890,8 +1988,9 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).ones_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).ones_like  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, dtype, shape, unit)
 
 
 def outer(a: Any, b: Any) -> Any:
@@ -1915,8 +2014,9 @@ def positive(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).positive(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).positive  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def power(x: Any, y: Any) -> Any:
@@ -1968,8 +2068,9 @@ def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).ptp(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).ptp  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1985,8 +2086,9 @@ def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).rad2deg(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).rad2deg  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1996,8 +2098,9 @@ def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).radians(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).radians  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def ravel(a: Any) -> Any:
@@ -2005,8 +2108,9 @@ def ravel(a: Any) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).ravel(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).ravel  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def real(x: Any) -> Any:
@@ -2014,8 +2118,9 @@ def real(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).real(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).real  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def reciprocal(x: Any) -> Any:
@@ -2023,8 +2128,9 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).reciprocal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def relu(x: Any) -> Any:
@@ -2034,8 +2140,9 @@ def relu(x: Any) -> Any:
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).relu(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).relu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2043,8 +2150,9 @@ def relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).relu6(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).relu6  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def remainder(x: Any, y: Any) -> Any:
@@ -2060,8 +2168,9 @@ def remove_diag(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).remove_diag(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).remove_diag  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
@@ -2069,8 +2178,9 @@ def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).repeat(a, repeats, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).repeat  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, repeats, axis)
 
 
 def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
@@ -2078,8 +2188,9 @@ def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).reshape(a, shape)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).reshape  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, shape)
 
 
 def right_shift(x: Any, y: Any) -> Any:
@@ -2095,8 +2206,9 @@ def rint(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).rint(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).rint  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -2104,8 +2216,9 @@ def roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).roll(a, shift, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).roll  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, shift, axis)
 
 
 def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
@@ -2113,8 +2226,9 @@ def rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).rot90(m, k, axes)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(m)).rot90  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m, k, axes)
 
 
 def round(x: Any, decimals: int = 0) -> Any:
@@ -2122,8 +2236,9 @@ def round(x: Any, decimals: int = 0) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).round(x, decimals)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).round  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, decimals)
 
 
 def row_stack(tup: Any, dtype: Any | None = None) -> Any:
@@ -2147,8 +2262,9 @@ def selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).selu(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).selu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2156,8 +2272,9 @@ def sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sigmoid  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sign(x: Any) -> Any:
@@ -2165,8 +2282,9 @@ def sign(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sign(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sign  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def signbit(x: Any) -> Any:
@@ -2174,8 +2292,9 @@ def signbit(x: Any) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).signbit(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).signbit  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2183,8 +2302,9 @@ def silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).silu(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).silu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2192,8 +2312,9 @@ def sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sin(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2201,8 +2322,9 @@ def sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sinc(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sinc  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2210,8 +2332,9 @@ def sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sinh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sinh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2219,8 +2342,9 @@ def soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).soft_sign(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).soft_sign  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2228,8 +2352,9 @@ def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).softplus(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).softplus  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -2237,8 +2362,9 @@ def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sometrue(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sometrue  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def sort(a: Any, axis: int | None = -1) -> Any:
@@ -2246,8 +2372,9 @@ def sort(a: Any, axis: int | None = -1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).sort(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).sort  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis)
 
 
 def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2255,8 +2382,9 @@ def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sparse_plus(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sparse_plus  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2264,8 +2392,9 @@ def sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sparse_sigmoid(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sparse_sigmoid  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
@@ -2273,8 +2402,9 @@ def split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> 
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).split(a, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).split  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, indices_or_sections, axis)
 
 
 def sqrt(x: Any) -> Any:
@@ -2282,8 +2412,9 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sqrt  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def square(x: Any) -> Any:
@@ -2291,8 +2422,9 @@ def square(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).square(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).square  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
@@ -2300,8 +2432,9 @@ def squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).squareplus(x, b, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).squareplus  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, b, unit_to_scale)
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
@@ -2309,8 +2442,9 @@ def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).squeeze(a, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).squeeze  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis)
 
 
 def stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
@@ -2328,8 +2462,9 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).std(x, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).std  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, ddof, keepdims)
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -2345,8 +2480,9 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sum(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -2354,8 +2490,9 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).swapaxes(a, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).swapaxes  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis1, axis2)
 
 
 def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2363,8 +2500,9 @@ def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).swish(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).swish  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def take(a: Any, indices: Any, axis: int | None = None) -> Any:
@@ -2380,8 +2518,9 @@ def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).tan(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).tan  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2389,8 +2528,9 @@ def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).tanh(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).tanh  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
@@ -2406,8 +2546,9 @@ def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(A.mantissa) if type(A) is _Quantity else type(A))
-    return (mod or _pick1(A)).tile(A, reps)
+    mod = _TYPE_MODULE.get(type(A.mantissa) if type(A) is _Quantity else type(A))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(A)).tile  # pyright: ignore[reportUnknownArgumentType]
+    return fn(A, reps)
 
 
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -2415,8 +2556,9 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).trace(a, offset, axis1, axis2)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).trace  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, offset, axis1, axis2)
 
 
 def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -2424,8 +2566,9 @@ def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).transpose(a, axes)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).transpose  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axes)
 
 
 def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
@@ -2451,8 +2594,9 @@ def tril(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).tril(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(m)).tril  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m, k)
 
 
 def tril_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2460,8 +2604,9 @@ def tril_indices_from(arr: Any, k: int = 0) -> Any:
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))
-    return (mod or _pick1(arr)).tril_indices_from(arr, k)
+    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(arr)).tril_indices_from  # pyright: ignore[reportUnknownArgumentType]
+    return fn(arr, k)
 
 
 def triu(m: Any, k: int = 0) -> Any:
@@ -2469,8 +2614,9 @@ def triu(m: Any, k: int = 0) -> Any:
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))
-    return (mod or _pick1(m)).triu(m, k)
+    mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(m)).triu  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m, k)
 
 
 def triu_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2478,8 +2624,9 @@ def triu_indices_from(arr: Any, k: int = 0) -> Any:
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))
-    return (mod or _pick1(arr)).triu_indices_from(arr, k)
+    mod = _TYPE_MODULE.get(type(arr.mantissa) if type(arr) is _Quantity else type(arr))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(arr)).triu_indices_from  # pyright: ignore[reportUnknownArgumentType]
+    return fn(arr, k)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -2495,8 +2642,9 @@ def trunc(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).trunc(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).trunc  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
@@ -2504,8 +2652,9 @@ def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).unflatten(x, axis, sizes)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).unflatten  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, sizes)
 
 
 def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
@@ -2515,8 +2664,9 @@ def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).unique(a, axis, equal_nan)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).unique  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, equal_nan)
 
 
 def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None) -> Any:
@@ -2524,8 +2674,9 @@ def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | 
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).vander(x, N, increasing, unit)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).vander  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, N, increasing, unit)
 
 
 def var(
@@ -2535,8 +2686,9 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).var(a, axis, ddof, keepdims)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).var  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, ddof, keepdims)
 
 
 def vdot(a: Any, b: Any) -> Any:
@@ -2560,8 +2712,9 @@ def vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).vsplit(a, indices_or_sections)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).vsplit  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, indices_or_sections)
 
 
 def vstack(tup: Any, dtype: Any | None = None) -> Any:
@@ -2600,5 +2753,6 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).zeros_like(a, dtype, shape, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).zeros_like  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, dtype, shape, unit)

@@ -14,7 +14,7 @@ BACKENDS: Final = (
     "ndonnx",
 )
 
-OPS: Final = (
+OPS: Final[tuple[str, ...]] = (
     "abs",
     "absolute",
     "add",

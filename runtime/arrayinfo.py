@@ -18,6 +18,10 @@ from polyunit.backend import backend_of, default_backend, select
 from polyunit.convert import convert_array
 from polyunit.quantity import Quantity
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+
 __all__ = [
     "bartlett",
     "blackman",
@@ -60,7 +64,7 @@ def _xp(backend: str) -> Any:
 
 
 def _mantissa(a: object) -> Any:
-    return a.mantissa if isinstance(a, Quantity) else a
+    return a.mantissa if isinstance(a, Quantity) else a  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
 
 
 def _dtype_backend(dtype: object) -> str:
@@ -153,8 +157,9 @@ def issubdtype(a: Any, b: Any) -> bool:
 
     def plain(d: Any) -> Any:
         if isinstance(d, type) and issubclass(d, np.generic):
-            return d  # abstract kinds such as np.floating stay as they are
-        dtype, backend = _dtype_of(d)
+            # abstract kinds such as np.floating stay as they are
+            return d  # pyright: ignore[reportUnknownVariableType]
+        dtype, backend = _dtype_of(d)  # pyright: ignore[reportUnknownArgumentType]
         if backend == "jax":
             return dtype
         if backend == "ndonnx":  # Float64 -> float64 (ndonnx names the numpy dtypes)
@@ -216,7 +221,7 @@ def shape(a: Any) -> tuple[int, ...]:
     if isinstance(m, list | tuple):
         import numpy as np
 
-        return tuple(np.shape(m))
+        return tuple(np.shape(m))  # pyright: ignore[reportUnknownArgumentType]
     return tuple(int(s) if isinstance(s, int) else s for s in getattr(m, "shape", ()))
 
 
@@ -382,9 +387,9 @@ def gradient(
         if edge_order is not None:
             kw["edge_order"] = edge_order
         r = xp.gradient(m_f, *ms, **kw)
-        parts = tuple(r) if isinstance(r, list | tuple) else (r,)
+        parts = tuple(r) if isinstance(r, list | tuple) else (r,)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     units = [_r.quotient(u_f, u) for _, u in lifted]
-    out = tuple(_r.changed(p, un) for p, un in zip(parts, units, strict=True))
+    out = tuple(_r.changed(p, un) for p, un in zip(parts, units, strict=True))  # pyright: ignore[reportUnknownArgumentType]
     return out[0] if len(out) == 1 else out
 
 
@@ -398,6 +403,6 @@ def set_exprel_order(order: int) -> None:
 
     The order must still be a positive integer, so code written for the reference is checked.
     """
-    if not isinstance(order, int) or isinstance(order, bool) or order < 1:
+    if not isinstance(order, int) or isinstance(order, bool) or order < 1:  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
         raise ValueError(f"the exprel order must be a positive integer, got {order!r}")
     _EXPREL_ORDER[0] = order

@@ -23,6 +23,11 @@ from polyunit.quantity import Quantity
 from polyunit.rules import changed, quotient
 from polyunit.unit import Unit
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 __all__ = [
     "grad",
     "hessian",
@@ -79,10 +84,10 @@ class _Split:
         self.units: list[Unit | None] = [
             leaf.unit if isinstance(leaf, Quantity) else None for leaf in leaves
         ]
-        plain = [leaf.mantissa if isinstance(leaf, Quantity) else leaf for leaf in leaves]
+        plain = [leaf.mantissa if isinstance(leaf, Quantity) else leaf for leaf in leaves]  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         if inputs:
-            plain = [engine.as_input(leaf) for leaf in plain]
-        self.plain = engine.unflatten(self.spec, plain)
+            plain = [engine.as_input(leaf) for leaf in plain]  # pyright: ignore[reportUnknownVariableType]
+        self.plain = engine.unflatten(self.spec, plain)  # pyright: ignore[reportUnknownArgumentType]
 
     def _leaves_of(self, engine: _Engine, plain: Any) -> list[Any]:
         leaves, _ = engine.flatten(plain)
@@ -98,7 +103,7 @@ class _Split:
         return engine.unflatten(
             self.spec,
             [
-                m if u is None else Quantity._new(m, u)
+                m if u is None else Quantity._new(m, u)  # pyright: ignore[reportPrivateUsage]
                 for m, u in zip(leaves, self.units, strict=True)
             ],
         )
@@ -114,9 +119,9 @@ class _Split:
 
 def _argnums(argnums: Argnums, nargs: int) -> tuple[int, ...]:
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    if not nums or not all(isinstance(i, int) and not isinstance(i, bool) for i in nums):
+    if not nums or not all(isinstance(i, int) and not isinstance(i, bool) for i in nums):  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
         raise TypeError(f"argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
-    out = []
+    out: list[int] = []
     for i in nums:
         if not -nargs <= i < nargs:
             raise ValueError(
@@ -130,15 +135,15 @@ def _argnums(argnums: Argnums, nargs: int) -> tuple[int, ...]:
 def _backends_in(tree: Any, found: set[str]) -> None:
     """The array backends among the leaves of plain containers and quantities."""
     if isinstance(tree, Quantity):
-        tree = tree.mantissa
+        tree = tree.mantissa  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     if isinstance(tree, list | tuple):
-        for item in tree:
+        for item in tree:  # pyright: ignore[reportUnknownVariableType]
             _backends_in(item, found)
     elif isinstance(tree, dict):
-        for item in tree.values():
+        for item in tree.values():  # pyright: ignore[reportUnknownVariableType]
             _backends_in(item, found)
     else:
-        b = backend_of_type(type(tree))
+        b = backend_of_type(type(tree))  # pyright: ignore[reportUnknownArgumentType]
         if b is not None:
             found.add(b)
 
@@ -204,12 +209,12 @@ class _Traced:
                 enumerate(plain_args)]  # fmt: skip
         result = self.fun(*full, **self.kwargs)
         if self.has_aux:
-            if not (isinstance(result, tuple) and len(result) == 2):
+            if not (isinstance(result, tuple) and len(result) == 2):  # pyright: ignore[reportUnknownArgumentType]
                 raise TypeError(
                     "with has_aux=True the function must return a pair (output, aux), got "
-                    f"{type(result).__name__}"
+                    f"{type(result).__name__}"  # pyright: ignore[reportUnknownArgumentType]
                 )
-            result, aux = result
+            result, aux = result  # pyright: ignore[reportUnknownVariableType]
         else:
             aux = ()  # torch.func's aux must hold tensors only; an empty tuple holds none
         self.out = _Split(self.engine, result)
@@ -240,7 +245,9 @@ class _Traced:
         return self.aux.join(self.engine, plain)
 
 
-def _per_arg(argnums: Argnums, nums: tuple[int, ...], derivs: Any, make: Callable[..., Any]) -> Any:
+def _per_arg(
+    argnums: Argnums, nums: tuple[int, ...], derivs: Any, make: Callable[[int, Any], Any]
+) -> Any:
     """One derivative tree for an int argnums, a tuple of them for a tuple argnums."""
     if isinstance(argnums, int):
         return make(nums[0], derivs)
@@ -338,15 +345,13 @@ def _jacobian(
         out = traced.out
         assert out is not None
         # One entry per output leaf; in it, one derivative tree per differentiated argument.
-        blocks = [
-            _per_arg(
-                argnums,
-                nums,
-                block,
-                lambda i, d, u=unit: traced.inputs[i].derivative(engine, d, u),
-            )
-            for block, unit in zip(jac, out.units, strict=True)
-        ]
+        blocks: list[Any] = []
+        for block, unit in zip(jac, out.units, strict=True):
+
+            def make(i: int, d: Any, u: Unit | None = unit) -> Any:
+                return traced.inputs[i].derivative(engine, d, u)
+
+            blocks.append(_per_arg(argnums, nums, block, make))
         result = engine.unflatten(out.spec, blocks)
         return (result, traced.aux_value(aux)) if has_aux else result
 

@@ -110,7 +110,7 @@ def gelu_tanh(xp: Any, x: Any) -> Any:
     return 0.5 * x * (1.0 + xp.tanh(inner))
 
 
-def gelu_erf(x: Any, erf: Any) -> Any:
+def gelu_erf(x: Any, erf: Callable[[Any], Any]) -> Any:
     """Exact GELU, x * Phi(x), given the library's erf."""
     return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
 

@@ -20,6 +20,11 @@ from polyunit.convert import convert_array, to_numpy_array
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 __all__ = [
     "array",
     "as_numpy",
@@ -61,7 +66,7 @@ def _leaves(a: object) -> list[object]:
             "pass list(d.values()) to stack the values"
         )
     if isinstance(a, list | tuple):
-        return [leaf for item in a for leaf in _leaves(item)]
+        return [leaf for item in a for leaf in _leaves(item)]  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     return [a]
 
 
@@ -84,15 +89,15 @@ def asarray(a: Any, dtype: Any = None, order: str | None = None, unit: Unit | No
 
     def build(node: object) -> Any:
         if isinstance(node, list | tuple):
-            return mod.stack([build(item) for item in node])
+            return mod.stack([build(item) for item in node])  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
         if isinstance(node, Quantity):
-            m = (node.in_unit(target) if target is not None else node).mantissa
+            m = (node.in_unit(target) if target is not None else node).mantissa  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         elif target is not None and not plain_in_target:
             # beside quantities a plain value counts as dimensionless (it cannot join metres)
-            m = Quantity._new(node, UNITLESS).in_unit(target).mantissa
+            m = Quantity._new(node, UNITLESS).in_unit(target).mantissa  # pyright: ignore[reportPrivateUsage]
         else:
             m = node
-        return m if backend_of_type(type(m)) == backend else convert_array(m, backend)
+        return m if backend_of_type(type(m)) == backend else convert_array(m, backend)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
 
     m = build(a)
     if dtype is not None:
@@ -100,8 +105,8 @@ def asarray(a: Any, dtype: Any = None, order: str | None = None, unit: Unit | No
     if order is not None and backend == "numpy":
         m = np.asarray(m, order=order)  # type: ignore[call-overload]
     if target is None or target.is_unitless:
-        return m
-    return Quantity._new(m, target)
+        return m  # pyright: ignore[reportUnknownVariableType]
+    return Quantity._new(m, target)  # pyright: ignore[reportPrivateUsage, reportUnknownArgumentType, reportUnknownVariableType]
 
 
 array = asarray
@@ -111,7 +116,7 @@ def from_numpy(x: Any, unit: Unit | None = None) -> Any:
     """A numpy array moved to the default backend, carrying `unit` (plain when unitless)."""
     target = _unit_arg(unit)
     m = convert_array(np.asarray(x), default_backend())
-    return m if target is None or target.is_unitless else Quantity._new(m, target)
+    return m if target is None or target.is_unitless else Quantity._new(m, target)  # pyright: ignore[reportPrivateUsage]
 
 
 def as_numpy(x: Any) -> Any:
@@ -128,11 +133,12 @@ def _tree_map(fn: Any, tree: Any) -> Any:
     if tree is None:
         return None
     if isinstance(tree, dict):
-        return type(tree)((k, _tree_map(fn, v)) for k, v in tree.items())
-    if isinstance(tree, tuple) and hasattr(tree, "_fields"):  # a namedtuple
-        return type(tree)(*(_tree_map(fn, v) for v in tree))
+        return type(tree)((k, _tree_map(fn, v)) for k, v in tree.items())  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+    # a namedtuple
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):  # pyright: ignore[reportUnknownArgumentType]
+        return type(tree)(*(_tree_map(fn, v) for v in tree))  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     if isinstance(tree, list | tuple):
-        return type(tree)(_tree_map(fn, v) for v in tree)
+        return type(tree)(_tree_map(fn, v) for v in tree)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     return fn(tree)
 
 
@@ -141,7 +147,7 @@ def tree_ones_like(tree: Any) -> Any:
 
     Unit rule: each quantity leaf keeps its unit; works on every backend, not only jax.
     """
-    return _tree_map(lambda leaf: module(_select(leaf)).ones_like(leaf), tree)
+    return _tree_map(lambda leaf: module(_select(leaf)).ones_like(leaf), tree)  # pyright: ignore[reportUnknownArgumentType, reportUnknownLambdaType]
 
 
 def tree_zeros_like(tree: Any) -> Any:
@@ -149,7 +155,7 @@ def tree_zeros_like(tree: Any) -> Any:
 
     Unit rule: each quantity leaf keeps its unit; works on every backend, not only jax.
     """
-    return _tree_map(lambda leaf: module(_select(leaf)).zeros_like(leaf), tree)
+    return _tree_map(lambda leaf: module(_select(leaf)).zeros_like(leaf), tree)  # pyright: ignore[reportUnknownArgumentType, reportUnknownLambdaType]
 
 
 # -- variadic shape functions -------------------------------------------------------------
@@ -222,17 +228,18 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     sizes = [_pymath.prod(_shape(x)) for x in xi]
     if indexing == "xy" and n > 1:
         sizes[0], sizes[1] = sizes[1], sizes[0]
-    out = []
+    out: list[Any] = []
     for i, x in enumerate(xi):
         axis = (1 - i if i < 2 else i) if indexing == "xy" and n > 1 else i
         shape = tuple(-1 if k == axis else 1 for k in range(n))
         g = module(_select(x)).reshape(x, shape)
         if not sparse:
             g = module(_select(g)).broadcast_to(g, tuple(sizes))
-            m = g.mantissa if isinstance(g, Quantity) else g
-            if copy and backend_of_type(type(m)) == "numpy":  # numpy's views are read-only
-                m = np.array(m)
-                g = Quantity._new(m, g.unit) if isinstance(g, Quantity) else m
+            m = g.mantissa if isinstance(g, Quantity) else g  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+            # numpy's views are read-only
+            if copy and backend_of_type(type(m)) == "numpy":  # pyright: ignore[reportUnknownArgumentType]
+                m = np.array(m)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+                g = Quantity._new(m, g.unit) if isinstance(g, Quantity) else m  # pyright: ignore[reportPrivateUsage, reportUnknownArgumentType, reportUnknownVariableType]
         out.append(g)
     return out
 
@@ -255,12 +262,12 @@ def promote_dtypes(*args: Any) -> list[Any]:
     """
     backend = _select(*args)
     mod = module(backend)
-    lifted = []
+    lifted: list[Any] = []
     for a in args:
-        m = a.mantissa if isinstance(a, Quantity) else a
-        if backend_of_type(type(m)) != backend:
+        m = a.mantissa if isinstance(a, Quantity) else a  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        if backend_of_type(type(m)) != backend:  # pyright: ignore[reportUnknownArgumentType]
             m = convert_array(m, backend)
-        lifted.append(Quantity._new(m, a.unit) if isinstance(a, Quantity) else m)
+        lifted.append(Quantity._new(m, a.unit) if isinstance(a, Quantity) else m)  # pyright: ignore[reportPrivateUsage, reportUnknownArgumentType]
     common = _result_type(backend, [x.dtype for x in lifted])
     return [mod.astype(x, common) for x in lifted]
 
@@ -272,7 +279,7 @@ def _depth(node: object) -> int:
     if isinstance(node, list):
         if not node:
             raise ValueError("block does not take empty lists; remove them")
-        depths = {_depth(item) for item in node}
+        depths = {_depth(item) for item in node}  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
         if len(depths) != 1:
             raise ValueError("block needs every list at one level to nest equally deep")
         return 1 + depths.pop()
@@ -295,7 +302,7 @@ def block(arrays: Any) -> Any:
         if not isinstance(node, list):
             shape = _shape(node)
             return _reshaped(node, (1,) * (ndim - len(shape)) + shape)
-        parts = [build(item, level + 1) for item in node]
+        parts = [build(item, level + 1) for item in node]  # pyright: ignore[reportUnknownVariableType]
         return module(_select(*parts)).concatenate(parts, axis=-(depth - level))
 
     return build(arrays, 0)
@@ -317,12 +324,12 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
         raise ValueError("select needs at least one condition and choice")
     first = choicelist[0]
     if isinstance(first, Quantity) and not isinstance(default, Quantity) and default == 0:
-        default = module(_select(first)).zeros_like(first)
-    result = default
+        default = module(_select(first)).zeros_like(first)  # pyright: ignore[reportUnknownArgumentType]
+    result = default  # pyright: ignore[reportUnknownVariableType]
     for cond, choice in reversed(list(zip(condlist, choicelist, strict=True))):
-        result = module(_select(cond, choice, result)).where(cond, choice, result)
+        result = module(_select(cond, choice, result)).where(cond, choice, result)  # pyright: ignore[reportUnknownArgumentType]
     # the last `where` put the result in the first choice's unit
-    return result
+    return result  # pyright: ignore[reportUnknownVariableType]
 
 
 # -- index generators ---------------------------------------------------------------------

@@ -20,6 +20,8 @@ from polyunit.quantity import Quantity
 from polyunit.rules import align, create_unit, fold
 from polyunit.unit import UNITLESS, Unit, conversion_factor, unit_quotient
 
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 
 def floor_divide(
     op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None
@@ -133,7 +135,8 @@ def _to(op: str, m: Any, u: Unit | None, target: Unit | None) -> Any:
     """`m` (in `u`) expressed in `target`; None stays None. Dimensions must agree."""
     if m is None:
         return None
-    shown = Quantity._new(m, u) if u is not None else m  # for the error message only
+    # for the error message only
+    shown = Quantity._new(m, u) if u is not None else m  # pyright: ignore[reportPrivateUsage]
     return align(op, m, u, target, "the reference", shown)[0]
 
 

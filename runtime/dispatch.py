@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from polyunit.backend import _TYPE_MODULE, backend_of_type, default_backend, module, select
+from polyunit.backend import _TYPE_MODULE, backend_of_type, default_backend, module, select  # pyright: ignore[reportPrivateUsage]
 from polyunit.quantity import Quantity
+
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
 
 # Operands that never decide the backend (backend_of_type gives None for them).
 _PLAIN: frozenset[type] = frozenset({int, float, complex, bool, type(None)})
@@ -21,8 +26,8 @@ def _slow(*values: object) -> ModuleType:
     name = select(*values)
     mod = module(name)
     for v in values:  # remember the winning array type for the fast path next time
-        t = type(v.mantissa) if isinstance(v, Quantity) else type(v)
-        if backend_of_type(t) == name:
+        t = type(v.mantissa) if isinstance(v, Quantity) else type(v)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType, reportUnknownVariableType]
+        if backend_of_type(t) == name:  # pyright: ignore[reportUnknownArgumentType]
             _TYPE_MODULE[t] = mod
     return mod
 
@@ -32,7 +37,7 @@ def pick1(x: object) -> ModuleType:
     t = type(x)
     if t is Quantity:
         t = type(x.mantissa)  # type: ignore[attr-defined]
-    mod = _TYPE_MODULE.get(t)
+    mod = _TYPE_MODULE.get(t)  # pyright: ignore[reportUnknownArgumentType]
     return mod if mod is not None else _slow(x)
 
 
@@ -43,11 +48,11 @@ def pick2(x: object, y: object) -> ModuleType:
         tx = type(x.mantissa)  # type: ignore[attr-defined]
     if ty is Quantity:
         ty = type(y.mantissa)  # type: ignore[attr-defined]
-    mod = _TYPE_MODULE.get(tx)
+    mod = _TYPE_MODULE.get(tx)  # pyright: ignore[reportUnknownArgumentType]
     if mod is not None and (ty is tx or ty in _PLAIN):
         return mod
     if tx in _PLAIN:
-        mod = _TYPE_MODULE.get(ty)
+        mod = _TYPE_MODULE.get(ty)  # pyright: ignore[reportUnknownArgumentType]
         if mod is not None:
             return mod
     return _slow(x, y)

@@ -25,6 +25,11 @@ from polyunit.errors import DimensionMismatchError
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 __all__ = ["einrearrange", "einreduce", "einrepeat", "einshape", "einsum"]
 
 _NAMESPACES = {
@@ -95,7 +100,7 @@ def _parse_side(text: str, where: str) -> _Side:
 
 
 def _parse(pattern: str) -> tuple[_Side, _Side]:
-    if not isinstance(pattern, str) or pattern.count("->") != 1:
+    if not isinstance(pattern, str) or pattern.count("->") != 1:  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
         raise ValueError(f"einops pattern must have the form 'left -> right', got {pattern!r}")
     left, right = pattern.split("->")
     return _parse_side(left, "left side"), _parse_side(right, "right side")
@@ -173,10 +178,10 @@ def _lift(x: Any) -> tuple[Any, Unit | None, str]:
     if isinstance(x, list | tuple):
         if not x:
             raise ValueError("einops: an empty list has no axes")
-        backend = select(*x)
+        backend = select(*x)  # pyright: ignore[reportUnknownArgumentType]
         lift = _r.make_lift(backend, scalars_pass=False)
-        ms, us = _r.lift_seq(lift, list(x))
-        ms, u = _r.align_seq("stack", ms, us, list(x))
+        ms, us = _r.lift_seq(lift, list(x))  # pyright: ignore[reportUnknownArgumentType]
+        ms, u = _r.align_seq("stack", ms, us, list(x))  # pyright: ignore[reportUnknownArgumentType]
         return _xp(backend).stack(ms, axis=0), u, backend
     backend = select(x)
     m, u = _r.make_lift(backend, scalars_pass=False)(x)
@@ -244,9 +249,9 @@ def _reduce(
     dropped: list[str],
 ) -> tuple[Any, Unit | None]:
     if callable(reduction):
-        r = reduction(m if u is None else Quantity._new(m, u), tuple(axes))
+        r = reduction(m if u is None else Quantity._new(m, u), tuple(axes))  # pyright: ignore[reportPrivateUsage]
         if isinstance(r, Quantity):
-            return r.mantissa, r.unit
+            return r.mantissa, r.unit  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
         return r, None
     if reduction in ("sum", "mean", "max", "min"):
         unit = u
@@ -304,8 +309,8 @@ def einrepeat(x: Any, pattern: str, **axes_lengths: int) -> Any:
 
 def einshape(x: Any, pattern: str) -> dict[str, int]:
     """The lengths of the axes a pattern names, as a dict (`_` skips an axis)."""
-    m = x.mantissa if isinstance(x, Quantity) else x
-    shape = tuple(int(s) for s in getattr(m, "shape", ()))
+    m = x.mantissa if isinstance(x, Quantity) else x  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    shape = tuple(int(s) for s in getattr(m, "shape", ()))  # pyright: ignore[reportUnknownArgumentType]
     names = pattern.split()
     if "..." in names:
         i = names.index("...")
@@ -334,11 +339,11 @@ def einsum(subscripts: str, *operands: Any) -> Any:
     if (
         len(operands) == 1
         and isinstance(operands[0], list | tuple)
-        and len(operands[0]) == count
-        and all(isinstance(o, Quantity) or backend_of(o) is not None for o in operands[0])
+        and len(operands[0]) == count  # pyright: ignore[reportUnknownArgumentType]
+        and all(isinstance(o, Quantity) or backend_of(o) is not None for o in operands[0])  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     ):
-        operands = tuple(operands[0])
-    if not isinstance(subscripts, str):
+        operands = tuple(operands[0])  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+    if not isinstance(subscripts, str):  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
         raise TypeError(
             f"einsum takes the subscripts string first, got {type(subscripts).__name__}"
         )

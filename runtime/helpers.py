@@ -16,6 +16,10 @@ from polyunit.errors import DimensionMismatchError, UnitMismatchError
 from polyunit.quantity import Quantity, describe
 from polyunit.unit import UNITLESS, Unit
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
@@ -56,7 +60,7 @@ def get_unit(obj: object) -> Unit:
 
 def get_mantissa(obj: object) -> Any:
     """The array behind a Quantity, in its own unit; anything else is returned unchanged."""
-    return obj.mantissa if isinstance(obj, Quantity) else obj
+    return obj.mantissa if isinstance(obj, Quantity) else obj  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
 
 
 get_magnitude = get_mantissa
@@ -81,10 +85,10 @@ def maybe_decimal(val: Any, unit: Unit | None = None) -> Any:
     """The plain value of `val` in `unit`; without `unit`, dimensionless quantities become plain
     (scale folded in) and dimensionful ones are returned unchanged."""
     if unit is not None:
-        if not isinstance(unit, Unit):
+        if not isinstance(unit, Unit):  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
             raise TypeError(f"unit must be a polyunit Unit, got {type(unit).__name__}")
         if isinstance(val, Quantity):
-            return val.to_decimal(unit)
+            return val.to_decimal(unit)  # pyright: ignore[reportUnknownVariableType]
         if not unit.is_dimensionless:
             raise DimensionMismatchError(
                 f"cannot express the plain value {describe(val)} in {unit.dispname}: it is "
@@ -92,20 +96,20 @@ def maybe_decimal(val: Any, unit: Unit | None = None) -> Any:
             )
         return val / unit.scale if unit.scale != 1.0 else val
     if isinstance(val, Quantity) and val.dim is DIMENSIONLESS:
-        return val.to_decimal()
-    return val
+        return val.to_decimal()  # pyright: ignore[reportUnknownVariableType]
+    return val  # pyright: ignore[reportUnknownVariableType]
 
 
 def display_in_unit(x: Any, u: Unit | None = None, precision: int | None = None) -> str:
     """`x` written in unit `u` (default: its own unit), with `precision` significant digits
     (default: numpy's printing)."""
-    q = x if isinstance(x, Quantity) else Quantity(x)
+    q = x if isinstance(x, Quantity) else Quantity(x)  # pyright: ignore[reportUnknownVariableType]
     if u is not None:
-        if not isinstance(u, Unit):
+        if not isinstance(u, Unit):  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
             raise TypeError(f"u must be a polyunit Unit, got {type(u).__name__}")
-        q = q.in_unit(u)
+        q = q.in_unit(u)  # pyright: ignore[reportUnknownVariableType]
     if precision is None:
-        return str(q)
+        return str(q)  # pyright: ignore[reportUnknownArgumentType]
     import numpy as np
 
     from polyunit.convert import to_numpy_array
@@ -113,7 +117,7 @@ def display_in_unit(x: Any, u: Unit | None = None, precision: int | None = None)
     def digits(v: Any) -> str:
         return f"{v:.{precision}g}"
 
-    values = np.asarray(to_numpy_array(q.mantissa))
+    values = np.asarray(to_numpy_array(q.mantissa))  # pyright: ignore[reportUnknownMemberType]
     text = np.array2string(values, separator=" ", formatter={"float_kind": digits})
     return text if q.unit.is_unitless else f"{text} {q.unit.dispname}"
 
@@ -252,15 +256,15 @@ def _checker(kind: str, au: dict[str, Any]) -> Callable[[F], F]:
             out = func(*args, **kwargs)
             if result_spec is not None:
                 if isinstance(result_spec, tuple | list):
-                    if not isinstance(out, tuple | list) or len(out) != len(result_spec):
+                    if not isinstance(out, tuple | list) or len(out) != len(result_spec):  # pyright: ignore[reportUnknownArgumentType]
                         raise TypeError(
-                            f"{func.__name__}: expected {len(result_spec)} results, got {describe(out)}"
+                            f"{func.__name__}: expected {len(result_spec)} results, got {describe(out)}"  # pyright: ignore[reportUnknownArgumentType]
                         )
-                    for i, (r, s) in enumerate(zip(out, result_spec, strict=True)):
-                        check(func.__name__, f"result[{i}]", r, s, values)
+                    for i, (r, s) in enumerate(zip(out, result_spec, strict=True)):  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+                        check(func.__name__, f"result[{i}]", r, s, values)  # pyright: ignore[reportUnknownArgumentType]
                 else:
                     check(func.__name__, "the result", out, result_spec, values)
-            return out
+            return out  # pyright: ignore[reportUnknownVariableType]
 
         return wrapper  # type: ignore[return-value]
 

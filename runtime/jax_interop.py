@@ -21,6 +21,11 @@ from typing import Any
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 _lock = _thread.allocate_lock()  # _thread is built in; threading would cost import time
 _registered = False
 
@@ -32,7 +37,7 @@ def _flatten(q: Quantity[Any]) -> tuple[tuple[Any], Unit]:
 def _unflatten(unit: Unit, children: Iterable[Any]) -> Quantity[Any]:
     # jax also unflattens with placeholders (None, shardings, specs): no checks here.
     (mantissa,) = children
-    return Quantity._new(mantissa, unit)
+    return Quantity._new(mantissa, unit)  # pyright: ignore[reportPrivateUsage]
 
 
 def is_registered() -> bool:
@@ -48,7 +53,7 @@ def register() -> None:
         import jax
 
         key = jax.tree_util.GetAttrKey("mantissa")
-        jax.tree_util.register_pytree_with_keys(
+        jax.tree_util.register_pytree_with_keys(  # pyright: ignore[reportUnknownMemberType]
             Quantity,
             lambda q: (((key, q.mantissa),), q.unit),
             _unflatten,

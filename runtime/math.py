@@ -7,17 +7,16 @@ from polyunit.backends.frontend_math import *  # noqa: F403
 from polyunit.backends.frontend_math import __all__ as _generated
 from polyunit.composite import *  # noqa: F403
 from polyunit.composite import __all__ as _composite
-from polyunit.einops import (  # noqa: F401  (re-exported through __all__)
-    einrearrange,
-    einreduce,
-    einrepeat,
-    einshape,
-    einsum,
-)
+from polyunit.einops import einrearrange as einrearrange
+from polyunit.einops import einreduce as einreduce
+from polyunit.einops import einrepeat as einrepeat
+from polyunit.einops import einshape as einshape
+from polyunit.einops import einsum as einsum
 from polyunit.helpers import *  # noqa: F403
 
-# the generated ops, then the hand-written ones (composite.py, helpers.py, arrayinfo.py, einops.py)
-__all__ = sorted(
+# the generated ops, then the hand-written ones (composite.py, helpers.py, arrayinfo.py, einops.py);
+# pyright cannot follow a computed __all__ and falls back to the public names (the same set)
+__all__ = sorted(  # pyright: ignore[reportUnsupportedDunderAll]
     {
         *_generated,
         *_composite,

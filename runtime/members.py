@@ -19,6 +19,11 @@ from polyunit.unit import UNITLESS, Unit
 if TYPE_CHECKING:
     from polyunit.quantity import Quantity
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 
 def _xp(backend: str) -> Any:
     """The numpy-like namespace of a backend that has one (numpy, jax.numpy, cupy)."""
@@ -40,12 +45,12 @@ def _same_unit_mantissa(q: Quantity[Any], value: object, what: str) -> Any:
     unit = value.unit if isinstance(value, Quantity) else UNITLESS
     if unit.dim is not q.unit.dim:
         raise DimensionMismatchError(
-            f"{what}: {describe(value)} has dimension {unit.dim}, but the quantity is in "
+            f"{what}: {describe(value)} has dimension {unit.dim}, but the quantity is in "  # pyright: ignore[reportUnknownArgumentType]
             f"{q.unit.dispname} ({q.unit.dim}); give values in a unit of that dimension"
         )
-    m: Any = value.mantissa if isinstance(value, Quantity) else value
+    m: Any = value.mantissa if isinstance(value, Quantity) else value  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     factor = unit.factor_to(q.unit)
-    return m if factor == 1.0 else m * factor
+    return m if factor == 1.0 else m * factor  # pyright: ignore[reportUnknownVariableType]
 
 
 def _plain_mantissa(value: object, what: str) -> Any:
@@ -58,13 +63,13 @@ def _plain_mantissa(value: object, what: str) -> Any:
         raise DimensionMismatchError(
             f"{what} needs a dimensionless value, got a quantity in {value.unit.dispname}"
         )
-    return value.mantissa if value.unit.scale == 1.0 else value.mantissa * value.unit.scale
+    return value.mantissa if value.unit.scale == 1.0 else value.mantissa * value.unit.scale  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
 
 
 def _on_backend(q: Quantity[Any], m: Any) -> Any:
     """A value moved onto q's backend (lists and scalars stay as they are for the library)."""
-    b = backend_of_type(type(q.mantissa))
-    mb = backend_of_type(type(m))
+    b = backend_of_type(type(q.mantissa))  # pyright: ignore[reportUnknownArgumentType]
+    mb = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
     if b is None or mb is None or mb == b:
         return m
     from polyunit.convert import convert_array
@@ -79,7 +84,7 @@ def _update(m: Any, index: Any, values: Any, how: str) -> Any:
     torch autograd sees an out-of-place operation. Repeated indices accumulate for add/mul/min/max
     as in jax on numpy (ufunc.at) and on torch (index_put_ with accumulate for add).
     """
-    b = backend_of_type(type(m))
+    b = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
     if b == "jax":
         at = m.at[index]
         return getattr(at, how)(values)
@@ -145,7 +150,7 @@ class _AtIndex:
 
     def _updated(self, m: Any, how: str) -> Quantity[Any]:
         q = self._q
-        return type(q)._new(_update(q.mantissa, self._index, _on_backend(q, m), how), q.unit)
+        return type(q)._new(_update(q.mantissa, self._index, _on_backend(q, m), how), q.unit)  # pyright: ignore[reportPrivateUsage]
 
     def get(self) -> Quantity[Any]:
         """The selected elements, in q's unit."""
@@ -193,8 +198,8 @@ class _AtIndex:
         """Apply `func` to the mantissa of the selected elements; the unit is kept."""
         q = self._q
         m = q.mantissa
-        if backend_of_type(type(m)) == "jax":
-            return type(q)._new(m.at[self._index].apply(func), q.unit)
+        if backend_of_type(type(m)) == "jax":  # pyright: ignore[reportUnknownArgumentType]
+            return type(q)._new(m.at[self._index].apply(func), q.unit)  # pyright: ignore[reportPrivateUsage]
         return self._updated(func(m[self._index]), "set")
 
 
@@ -208,7 +213,7 @@ class _At:
         from polyunit.quantity import Quantity
 
         if isinstance(index, Quantity):
-            index = _plain_mantissa(index, "at[index]")
+            index = _plain_mantissa(index, "at[index]")  # pyright: ignore[reportUnknownArgumentType]
         return _AtIndex(self._q, index)
 
 
@@ -227,7 +232,7 @@ class QuantityMembers:
         return self  # type: ignore[return-value]
 
     def _with(self, m: Any, unit: Unit | None = None) -> Quantity[Any]:
-        return type(self._self())._new(m, self.unit if unit is None else unit)
+        return type(self._self())._new(m, self.unit if unit is None else unit)  # pyright: ignore[reportPrivateUsage]
 
     # -- views and shapes -------------------------------------------------------------------
     @property
@@ -266,7 +271,7 @@ class QuantityMembers:
     def resize(self, new_shape: int | tuple[int, ...]) -> Any:
         """A new quantity of shape `new_shape`, the elements repeated as needed (numpy.resize)."""
         m = self.mantissa
-        b = backend_of_type(type(m))
+        b = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
         shape = (new_shape,) if isinstance(new_shape, int) else tuple(new_shape)
         if b in ("numpy", "jax", "cupy"):
             return self._with(_xp(b).resize(m, shape))
@@ -287,7 +292,7 @@ class QuantityMembers:
             return self._with(self.mantissa.view(dtype))
         if len(args) == 1 and not isinstance(args[0], int):
             if isinstance(args[0], tuple | list):
-                return _math().reshape(self, tuple(args[0]))
+                return _math().reshape(self, tuple(args[0]))  # pyright: ignore[reportUnknownArgumentType]
             return self._with(self.mantissa.view(args[0]))  # a dtype given positionally
         return _math().reshape(self, tuple(args))
 
@@ -295,7 +300,7 @@ class QuantityMembers:
     def copy(self) -> Quantity[Any]:
         """A copy that shares no memory with this quantity."""
         m = self.mantissa
-        if backend_of_type(type(m)) == "torch":
+        if backend_of_type(type(m)) == "torch":  # pyright: ignore[reportUnknownArgumentType]
             return self._with(m.clone())
         return self._with(m.copy() if hasattr(m, "copy") else _copy.copy(m))
 
@@ -338,7 +343,7 @@ class QuantityMembers:
     def strides(self) -> tuple[int, ...]:
         """Byte strides of the mantissa (numpy-like libraries; torch strides times itemsize)."""
         m = self.mantissa
-        if backend_of_type(type(m)) == "torch":
+        if backend_of_type(type(m)) == "torch":  # pyright: ignore[reportUnknownArgumentType]
             return tuple(s * m.element_size() for s in m.stride())
         strides = getattr(m, "strides", None)
         if strides is None:
@@ -386,20 +391,21 @@ class QuantityMembers:
     # -- numbers and text -------------------------------------------------------------------
     def item(self, *args: Any) -> Quantity[Any]:
         """One element as a 0-d quantity holding a Python number, in the same unit."""
-        self._self()._refuse_lazy("item")
+        self._self()._refuse_lazy("item")  # pyright: ignore[reportPrivateUsage]
         m = self.mantissa
-        if args and backend_of_type(type(m)) == "torch":  # numpy's flat or per-axis index
+        # numpy's flat or per-axis index
+        if args and backend_of_type(type(m)) == "torch":  # pyright: ignore[reportUnknownArgumentType]
             m = m.reshape(-1)[args[0]] if len(args) == 1 else m[args]
             args = ()
         value = m.item(*args) if hasattr(m, "item") else m
-        return type(self._self())._new(value, self.unit)
+        return type(self._self())._new(value, self.unit)  # pyright: ignore[reportPrivateUsage]
 
     def repr_in_unit(self, precision: int | None = None) -> str:
         """The values as text in this unit, rounded to `precision` digits when given."""
         from polyunit.quantity import format_mantissa
 
         m = self.mantissa
-        if precision is not None and backend_of_type(type(m)) != "dask":
+        if precision is not None and backend_of_type(type(m)) != "dask":  # pyright: ignore[reportUnknownArgumentType]
             import numpy as np
 
             from polyunit.convert import to_numpy_array
@@ -437,7 +443,7 @@ class QuantityMembers:
         if isinstance(indices, list | tuple):  # jax and torch index with arrays, not lists
             import numpy as np
 
-            indices = _on_backend(q, np.asarray(indices))
+            indices = _on_backend(q, np.asarray(indices))  # pyright: ignore[reportUnknownArgumentType]
         flat = _math().ravel(q.mantissa)
         q.mantissa = _math().reshape(_update(flat, indices, v, "set"), shape)
         return q
@@ -461,7 +467,7 @@ class QuantityMembers:
     def scatter_sub(self, index: Any, value: object) -> Quantity[Any]:
         """`q.at[index].add(-value)`; `value` is converted to this unit."""
         m = _same_unit_mantissa(self._self(), value, "scatter_sub")
-        return _AtIndex(self._self(), index)._updated(-m, "add")
+        return _AtIndex(self._self(), index)._updated(-m, "add")  # pyright: ignore[reportPrivateUsage]
 
     def scatter_mul(self, index: Any, value: object) -> Quantity[Any]:
         """`q.at[index].multiply(value)`; `value` must be dimensionless."""

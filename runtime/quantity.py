@@ -33,10 +33,10 @@ _OPERAND_TYPES = (int, float, complex, bool, list, tuple, Fraction)
 
 
 # Hot path of every operator: array type -> op module, and the operand types that never decide.
-_TYPE_MODULE = _backend._TYPE_MODULE
+_TYPE_MODULE = _backend._TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 _PLAIN = frozenset({int, float, complex, bool})
 _object_new = object.__new__
-_TYPE_BACKEND = _backend._TYPE_BACKEND
+_TYPE_BACKEND = _backend._TYPE_BACKEND  # pyright: ignore[reportPrivateUsage]
 
 
 def _module_for(m: object, other: object) -> ModuleType | None:
@@ -126,7 +126,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
 
     def __init__(self, mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None) -> None:
         # Fast path: an array of a known backend and a plain Unit need no check or conversion.
-        if dtype is None and type(unit) is Unit and _TYPE_BACKEND.get(type(mantissa)):
+        if dtype is None and type(unit) is Unit and _TYPE_BACKEND.get(type(mantissa)):  # pyright: ignore[reportUnknownArgumentType]
             self.mantissa = mantissa
             self.unit = unit
             return
@@ -193,7 +193,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         # Inlined construction (a hot path): the same as Quantity._new without the call.
         factor = conversion_factor(self.unit, unit)
         scaled: Any = self.mantissa
-        q: Quantity[A] = _object_new(Quantity)
+        q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
         q.mantissa = scaled if factor == 1.0 else scaled * factor
         q.unit = unit
         return q

@@ -76,7 +76,7 @@ def lift_seq(lift: Callable[[object], Lifted], vs: object) -> tuple[list[Any], l
             f"expected a list or tuple of arrays or quantities, got {type(vs).__name__}; "
             "wrap a single array in a list"
         )
-    pairs = [lift(v) for v in vs]
+    pairs = [lift(v) for v in vs]  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     return [m for m, _ in pairs], [u for _, u in pairs]
 
 
@@ -110,7 +110,7 @@ def keep(r: A, u: Unit | None) -> Quantity[A] | A:
     if u is None:
         return r
     # Quantity._new inlined: this runs once per op, and a classmethod call costs as much again.
-    q: Quantity[A] = _new(Quantity)
+    q: Quantity[A] = _new(Quantity)  # pyright: ignore[reportUnknownVariableType]
     q.mantissa = r
     q.unit = u
     return q
@@ -123,7 +123,7 @@ def changed(r: A, u: Unit | None) -> Quantity[A] | A:
     if u.dim is DIMENSIONLESS:
         scaled: Any = r
         return r if u.scale == 1.0 else scaled * u.scale
-    q: Quantity[A] = _new(Quantity)
+    q: Quantity[A] = _new(Quantity)  # pyright: ignore[reportUnknownVariableType]
     q.mantissa = r
     q.unit = u
     return q

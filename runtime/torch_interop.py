@@ -13,6 +13,11 @@ import numpy as np
 
 from polyunit.errors import BackendError
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
+
 
 # -- devices and dtypes -------------------------------------------------------------------------
 def _torch_mantissa(q: Any, what: str) -> Any:
@@ -35,15 +40,15 @@ def move(q: Any, target: Any, dtype: Any, device: Any, what: str) -> Any:
         if isinstance(target, (torch.dtype, np.dtype)) or (
             isinstance(target, type) and issubclass(target, np.generic)
         ):
-            dtype = target if dtype is None else dtype
+            dtype = target if dtype is None else dtype  # pyright: ignore[reportUnknownVariableType]
         elif isinstance(target, (str, torch.device, int)):
-            device = target
+            device = target  # pyright: ignore[reportUnknownVariableType]
         else:
             raise TypeError(
                 f"q.to() takes a Unit (unit conversion), or a torch device (torch.device, 'cpu', "
-                f"'cuda:0') and/or a dtype (torch or numpy); got {type(target).__name__}"
+                f"'cuda:0') and/or a dtype (torch or numpy); got {type(target).__name__}"  # pyright: ignore[reportUnknownArgumentType]
             )
-    return Quantity._new(m.to(device=device, dtype=torch_dtype(dtype)), q.unit)
+    return Quantity._new(m.to(device=device, dtype=torch_dtype(dtype)), q.unit)  # pyright: ignore[reportPrivateUsage]
 
 
 def on_device(q: Any, device: Any, what: str) -> Any:
@@ -51,7 +56,7 @@ def on_device(q: Any, device: Any, what: str) -> Any:
     from polyunit.quantity import Quantity
 
     m = _torch_mantissa(q, what)
-    return Quantity._new(m.cpu() if device == "cpu" else m.cuda(device), q.unit)
+    return Quantity._new(m.cpu() if device == "cpu" else m.cuda(device), q.unit)  # pyright: ignore[reportPrivateUsage]
 
 
 # -- __torch_function__ -------------------------------------------------------------------------

@@ -13,6 +13,12 @@ from polyunit.errors import DimensionMismatchError
 if TYPE_CHECKING:
     from polyunit.quantity import Quantity
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+# The unit algebra below reads Unit's private parts and caches: same module, module-level
+# functions (kept out of the class for speed); those lines carry reportPrivateUsage ignores.
+
 Factor = Fraction | float
 # Display parts: (symbol, exponent) pairs, sorted by first appearance.
 Parts = tuple[tuple[str, Fraction], ...]
@@ -223,7 +229,7 @@ class Unit:
 
     def has_same_base(self, other: Unit) -> bool:
         """Whether both decimal exponents use the same base (always: polyunit uses 10)."""
-        return isinstance(other, Unit)
+        return isinstance(other, Unit)  # pyright: ignore[reportUnnecessaryIsInstance]  (False for a non-Unit)
 
     def has_same_magnitude(self, other: Unit) -> bool:
         """Whether both units are the same size (whatever their dimensions)."""
@@ -351,7 +357,7 @@ def _product_name(a: Unit, b: Unit) -> str:
         a.dim * b.dim,
         a.exp10 + b.exp10,
         _mul_factor(a.factor, b.factor),
-        parts=_merge(a._parts, b._parts, 1),
+        parts=_merge(a._parts, b._parts, 1),  # pyright: ignore[reportPrivateUsage]
     )
     return _keep(hit)
 
@@ -362,7 +368,7 @@ def _quotient_name(a: Unit, b: Unit) -> str:
         a.dim / b.dim,
         a.exp10 - b.exp10,
         _div_factor(a.factor, b.factor),
-        parts=_merge(a._parts, b._parts, -1),
+        parts=_merge(a._parts, b._parts, -1),  # pyright: ignore[reportPrivateUsage]
     )
     return _keep(hit)
 
@@ -377,7 +383,7 @@ def _power_name(u: Unit, power: object) -> str:
             u.dim**p,
             u.exp10 * p,
             _pow_factor(u.factor, p),
-            parts=tuple((s, e * p) for s, e in u._parts),
+            parts=tuple((s, e * p) for s, e in u._parts),  # pyright: ignore[reportPrivateUsage]
         )
     )
     return _keep(hit)
@@ -397,18 +403,18 @@ def _factor(a: Unit, b: Unit) -> float:
 def unit_product(a: Unit, b: Unit) -> Unit:
     """`a * b` for two units (cached by identity: units are interned and kept alive)."""
     key = (id(a), id(b))
-    hit = Unit._mul_cache.get(key)
+    hit = Unit._mul_cache.get(key)  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._mul_cache[key] = getattr(_Derived, _product_name(a, b))
+        hit = Unit._mul_cache[key] = getattr(_Derived, _product_name(a, b))  # pyright: ignore[reportPrivateUsage]
     return hit
 
 
 def unit_quotient(a: Unit, b: Unit) -> Unit:
     """`a / b` for two units."""
     key = (id(a), id(b))
-    hit = Unit._div_cache.get(key)
+    hit = Unit._div_cache.get(key)  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._div_cache[key] = getattr(_Derived, _quotient_name(a, b))
+        hit = Unit._div_cache[key] = getattr(_Derived, _quotient_name(a, b))  # pyright: ignore[reportPrivateUsage]
     return hit
 
 
@@ -419,18 +425,18 @@ def unit_power(u: Unit, power: int | float | Fraction) -> Unit:
         raise TypeError("a unit exponent must be a number, not a bool")
     # A Fraction hashes slowly (~0.7 us); its two ints hash fast.
     key = (id(u), power.numerator, power.denominator) if type(power) is Fraction else (id(u), power)
-    hit = Unit._pow_cache.get(key)
+    hit = Unit._pow_cache.get(key)  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._pow_cache[key] = getattr(_Derived, _power_name(u, power))
+        hit = Unit._pow_cache[key] = getattr(_Derived, _power_name(u, power))  # pyright: ignore[reportPrivateUsage]
     return hit
 
 
 def conversion_factor(a: Unit, b: Unit) -> float:
     """The number to multiply a value in `a` by to express it in `b` (same dimension)."""
     key = (id(a), id(b))
-    hit = Unit._factor_cache.get(key)
+    hit = Unit._factor_cache.get(key)  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._factor_cache[key] = _factor(a, b)
+        hit = Unit._factor_cache[key] = _factor(a, b)  # pyright: ignore[reportPrivateUsage]
     return hit
 
 

@@ -16,6 +16,10 @@ from polyunit.errors import BackendError, DimensionMismatchError
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 
+# pyright types isinstance(v, Quantity) as Quantity[Unknown], list/tuple/dict checks on `object`
+# as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
+# rule-named ignore (a cast() would cost a call, and the values are Any anyway).
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 # -- units by name ---------------------------------------------------------------------------
@@ -24,7 +28,7 @@ _REGISTERED: dict[str, Unit] = {}
 
 def add_standard_unit(u: Unit) -> None:
     """Make `u` known to `parse_unit` by its name and its symbol."""
-    if not isinstance(u, Unit):
+    if not isinstance(u, Unit):  # pyright: ignore[reportUnnecessaryIsInstance]  (a run-time guard: callers pass anything)
         raise TypeError(f"add_standard_unit takes a Unit, got {type(u).__name__}")
     _REGISTERED[u.name] = u
     _REGISTERED[u.dispname] = u
@@ -102,7 +106,7 @@ def _as_unit(value: Unit | Fraction, text: str) -> Unit:
 def split_mantissa_unit(obj: object) -> tuple[Any, Unit]:
     """(mantissa, unit) of a quantity; (obj, the unit 1) of a plain value."""
     if isinstance(obj, Quantity):
-        return obj.mantissa, obj.unit
+        return obj.mantissa, obj.unit  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     return obj, UNITLESS
 
 
@@ -151,15 +155,15 @@ def unit_scale_align_to_first(*args: object) -> list[Quantity[Any]]:
     if not args:
         return []
     first = _unit_of(args[0])
-    out = []
+    out: list[Quantity[Any]] = []
     for a in args:
-        q = a if isinstance(a, Quantity) else Quantity(a)
+        q = a if isinstance(a, Quantity) else Quantity(a)  # pyright: ignore[reportUnknownVariableType]
         if q.unit.dim is not first.dim:
             raise DimensionMismatchError(
                 f"unit_scale_align_to_first: {q.unit.dispname} ({q.unit.dim}) does not have "
                 f"the dimension of the first argument, {first.dispname} ({first.dim})"
             )
-        out.append(q.in_unit(first))
+        out.append(q.in_unit(first))  # pyright: ignore[reportUnknownArgumentType]
     return out
 
 
@@ -169,7 +173,7 @@ def array_with_unit(mantissa: Any, unit: Unit, dtype: Any = None) -> Quantity[An
 
 
 # -- decorators ------------------------------------------------------------------------------
-def assign_units(f: F | None = None, **au: Unit | None) -> Any:
+def assign_units(f: Callable[..., Any] | None = None, **au: Unit | None) -> Any:
     """Call `f` with plain numbers: each named argument is converted to the given unit and its
     mantissa passed on; `result=<unit>` attaches that unit to the return value.
 
@@ -200,7 +204,7 @@ def assign_units(f: F | None = None, **au: Unit | None) -> Any:
                     continue
                 bound.arguments[name] = value.to_decimal(unit)
             out = fn(*bound.args, **bound.kwargs)
-            return out if result_unit is None else Quantity(out, result_unit)
+            return out if result_unit is None else Quantity(out, result_unit)  # pyright: ignore[reportUnknownVariableType]
 
         return wrapper  # type: ignore[return-value]
 
@@ -220,7 +224,7 @@ def _kelvin() -> Unit:
 def celsius2kelvin(celsius: Any) -> Quantity[Any]:
     """A temperature in °C (a plain number or array) as a quantity in kelvin."""
     if isinstance(celsius, Quantity):
-        _not_plain("celsius2kelvin", celsius)
+        _not_plain("celsius2kelvin", celsius)  # pyright: ignore[reportUnknownArgumentType]
     return Quantity(celsius + _ZERO_CELSIUS, _kelvin())
 
 
@@ -232,7 +236,7 @@ def kelvin2celsius(value: Quantity[Any]) -> Any:
 def fahrenheit2kelvin(fahrenheit: Any) -> Quantity[Any]:
     """A temperature in °F (a plain number or array) as a quantity in kelvin."""
     if isinstance(fahrenheit, Quantity):
-        _not_plain("fahrenheit2kelvin", fahrenheit)
+        _not_plain("fahrenheit2kelvin", fahrenheit)  # pyright: ignore[reportUnknownArgumentType]
     return Quantity((fahrenheit - 32.0) * (5.0 / 9.0) + _ZERO_CELSIUS, _kelvin())
 
 
@@ -246,7 +250,7 @@ def _in_kelvin(what: str, value: object) -> Any:
         raise DimensionMismatchError(
             f"{what} takes a temperature quantity (e.g. 300 * u.kelvin), got {value!r}"
         )
-    return value.to_decimal(_kelvin())
+    return value.to_decimal(_kelvin())  # pyright: ignore[reportUnknownVariableType]
 
 
 def _not_plain(what: str, value: Quantity[Any]) -> Any:
@@ -277,9 +281,9 @@ def maybe_custom_array_tree(x: Any) -> Any:
     if isinstance(x, CustomArray):
         return x.data
     if isinstance(x, list | tuple):
-        return type(x)(maybe_custom_array_tree(v) for v in x)
+        return type(x)(maybe_custom_array_tree(v) for v in x)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     if isinstance(x, dict):
-        return {k: maybe_custom_array_tree(v) for k, v in x.items()}
+        return {k: maybe_custom_array_tree(v) for k, v in x.items()}  # pyright: ignore[reportUnknownVariableType]
     return x
 
 
@@ -302,17 +306,17 @@ def enable_matplotlib_support(units_module: Any = None) -> None:
 
         @staticmethod
         def default_units(x: Any, axis: Any) -> Unit:
-            first = x[0] if isinstance(x, list | tuple) and x else x
-            return _unit_of(first)
+            first = x[0] if isinstance(x, list | tuple) and x else x  # pyright: ignore[reportUnknownVariableType]
+            return _unit_of(first)  # pyright: ignore[reportUnknownArgumentType]
 
         @staticmethod
         def convert(value: Any, unit: Unit, axis: Any) -> Any:
             if isinstance(value, list | tuple):
-                return [QuantityConverter.convert(v, unit, axis) for v in value]
+                return [QuantityConverter.convert(v, unit, axis) for v in value]  # pyright: ignore[reportUnknownVariableType]
             if isinstance(value, Quantity):
                 from polyunit.convert import to_numpy_array
 
-                return to_numpy_array(value.in_unit(unit).mantissa)
+                return to_numpy_array(value.in_unit(unit).mantissa)  # pyright: ignore[reportUnknownMemberType]
             return value
 
     units_module.registry[Quantity] = QuantityConverter()

@@ -3,4 +3,4 @@
 
 from __future__ import annotations
 
-__all__ = []
+__all__: list[str] = []

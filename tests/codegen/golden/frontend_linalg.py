@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick1 as _pick1
 from polyunit.quantity import Quantity as _Quantity
 
@@ -19,5 +19,6 @@ def qr(a: Any) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).linalg_qr(a)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).linalg_qr  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)

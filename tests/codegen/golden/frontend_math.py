@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from polyunit.backend import _TYPE_MODULE
+from polyunit.backend import _TYPE_MODULE  # pyright: ignore[reportPrivateUsage]
 from polyunit.dispatch import pick as _pick
 from polyunit.dispatch import pick0 as _pick0
 from polyunit.dispatch import pick1 as _pick1
@@ -43,8 +43,9 @@ def absolute(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).absolute(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).absolute  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def add(x: Any, y: Any) -> Any:
@@ -60,8 +61,9 @@ def amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).amax(x, axis, keepdims)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).amax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims)
 
 
 def argmax(x: Any, axis: int | None = None) -> Any:
@@ -69,8 +71,9 @@ def argmax(x: Any, axis: int | None = None) -> Any:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).argmax(x, axis)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).argmax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis)
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
@@ -94,8 +97,9 @@ def exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).exp(x, unit_to_scale)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).exp  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, unit_to_scale)
 
 
 def floor_divide(x: Any, y: Any) -> Any:
@@ -119,8 +123,9 @@ def modf(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).modf(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).modf  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def multi_dot(arrays: Any) -> Any:
@@ -152,8 +157,9 @@ def reciprocal(x: Any) -> Any:
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).reciprocal(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).reciprocal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def scan_sum(x: Any) -> Any:
@@ -161,8 +167,9 @@ def scan_sum(x: Any) -> Any:
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).scan_sum(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).scan_sum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
@@ -170,8 +177,9 @@ def split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).split(a, indices_or_sections, axis)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).split  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, indices_or_sections, axis)
 
 
 def sqrt(x: Any) -> Any:
@@ -179,8 +187,9 @@ def sqrt(x: Any) -> Any:
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))
-    return (mod or _pick1(x)).sqrt(x)
+    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(x)).sqrt  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x)
 
 
 def true_divide(x: Any, y: Any) -> Any:
@@ -212,5 +221,6 @@ def zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> An
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))
-    return (mod or _pick1(a)).zeros_like(a, dtype, unit)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).zeros_like  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, dtype, unit)

@@ -10,7 +10,7 @@ BACKENDS: Final = (
     "torch",
 )
 
-OPS: Final = (
+OPS: Final[tuple[str, ...]] = (
     "absolute",
     "add",
     "amax",
