@@ -33,8 +33,8 @@ check-generated: $(STAMP)
 	$(PY) -m codegen check
 
 lint: $(STAMP)
-	$(PY) -m ruff check runtime codegen generated tests bench
-	$(PY) -m ruff format --check runtime codegen generated tests bench
+	$(PY) -m ruff check runtime codegen generated tests bench tools
+	$(PY) -m ruff format --check runtime codegen generated tests bench tools
 
 # pyright checks a copy of the installed layout (it does not follow the editable link tree).
 typecheck: $(STAMP)

@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import importlib.util
 import json
+import signal
 import sys
 import warnings
 from collections import Counter
@@ -50,8 +51,28 @@ def _usable(backend: str) -> bool:
         return False
 
 
+PAIR_SECONDS = 60  # a call that hangs (a runaway dask graph) is recorded as a failure
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Timeout(f"no result within {PAIR_SECONDS} s")
+
+
 def run_pair(op: str, backend: str) -> tuple[str, str]:
     """(status, detail) of one call of `op` on `backend`."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(PAIR_SECONDS)
+    try:
+        return _run_pair(op, backend)
+    finally:
+        signal.alarm(0)
+
+
+def _run_pair(op: str, backend: str) -> tuple[str, str]:
     declared = manifest.SUPPORT[op][backend]
     try:
         case = build_case(op)
@@ -67,7 +88,7 @@ def run_pair(op: str, backend: str) -> tuple[str, str]:
         if declared in ("unsupported", "jax_only"):
             return "unsupported", str(exc).split(". ")[0].split(": ", 1)[-1]
         return "fail", f"BackendError: {exc}"
-    except Exception as exc:  # the matrix records every failure instead of stopping
+    except (Exception, _Timeout) as exc:  # the matrix records every failure instead of stopping
         return "fail", f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
     return "pass", ""
 
@@ -84,12 +105,15 @@ def reference_names() -> dict[str, list[str]]:
 
 def main() -> None:
     backends = [b for b in BACKENDS if _usable(b)]
+    if "jax" in backends:  # float64 on jax, as in the behaviour tests (references are float64)
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
     results: dict[str, dict[str, tuple[str, str]]] = {}
     for op in manifest.OPS:
         results[op] = {b: run_pair(op, b) for b in backends}
-    reference = (
-        reference_names() if (ROOT.parent / "shared/reference").exists() else {}
-    )
+        print(op, " ".join(f"{b}:{results[op][b][0]}" for b in backends), flush=True)
+    reference = reference_names() if (ROOT.parent / "shared/reference").exists() else {}
     lines = [
         "# Support matrix",
         "",
@@ -111,7 +135,12 @@ def main() -> None:
             f"| {b} | {c['pass']} | {c['unsupported']} | {c['fail']} |" for b, c in counts.items()
         ]
         lines.append("")
-        fails = [(op, b, d) for op in ops for b in backends if results[op][b][0] == "fail"]
+        fails = [
+            (op, b, results[op][b][1])
+            for op in ops
+            for b in backends
+            if results[op][b][0] == "fail"
+        ]
         if fails:
             lines += ["Failures:", ""]
             lines += [f"- `{op}` on {b}: {d}" for op, b, d in fails]

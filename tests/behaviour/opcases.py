@@ -815,6 +815,8 @@ def backend_of(value: Any) -> str | None:
 def to_numpy(m: Any) -> Any:
     if hasattr(m, "detach"):
         return m.detach().cpu().resolve_conj().numpy()  # ifft gives a lazily conjugated view
+    if hasattr(m, "unwrap_numpy"):  # ndonnx (np.asarray would wrap it in a 0-d object array)
+        return m.unwrap_numpy()
     return np.asarray(m)
 
 
