@@ -111,12 +111,11 @@ def _raw(backend: str, a: Any, b: Any) -> Cases:
     }
 
 
-def _polyunit(backend: str, a: Any, b: Any) -> Cases:
-    import polyunit as u
-
-    m, mm, Q = u.meter, u.mmeter, u.Quantity
+def _brainunit_api(lib: Any, a: Any, b: Any) -> Cases:
+    """The cases for a library with the reference's API (polyunit is a drop-in for it)."""
+    m, mm, Q = lib.meter, lib.mmeter, lib.Quantity
     q, r = Q(a, unit=m), Q(b, unit=m)
-    sqrt, total = u.math.sqrt, u.math.sum
+    sqrt, total = lib.math.sqrt, lib.math.sum
     return {
         "add": lambda: q + r,
         "mul": lambda: q * r,
@@ -127,24 +126,18 @@ def _polyunit(backend: str, a: Any, b: Any) -> Cases:
         "to_mm": lambda: q.in_unit(mm),
         "create": lambda: Q(a, unit=m),
     }
+
+
+def _polyunit(backend: str, a: Any, b: Any) -> Cases:
+    import polyunit
+
+    return _brainunit_api(polyunit, a, b)
 
 
 def _saiunit(backend: str, a: Any, b: Any) -> Cases:
-    import saiunit as su
+    import saiunit
 
-    m, mm, Q = su.meter, su.mmeter, su.Quantity
-    q, r = Q(a, unit=m), Q(b, unit=m)
-    sqrt, total = su.math.sqrt, su.math.sum
-    return {
-        "add": lambda: q + r,
-        "mul": lambda: q * r,
-        "div": lambda: q / 2.0,
-        "sqrt": lambda: sqrt(q),
-        "sum": lambda: total(q),
-        "lt": lambda: q < r,
-        "to_mm": lambda: q.in_unit(mm),
-        "create": lambda: Q(a, unit=m),
-    }
+    return _brainunit_api(saiunit, a, b)
 
 
 def _pint(backend: str, a: Any, b: Any) -> Cases:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from polyunit import helpers as _helpers
 from polyunit import jax_interop as _jax_interop
 from polyunit.arrays import (
     is_cupy_array,
@@ -36,21 +37,7 @@ from polyunit.errors import (
     PrecisionWarning,
     UnitMismatchError,
 )
-from polyunit.helpers import (
-    assert_quantity,
-    check_dims,
-    check_units,
-    display_in_unit,
-    fail_for_dimension_mismatch,
-    fail_for_unit_mismatch,
-    get_dim,
-    get_magnitude,
-    get_mantissa,
-    get_unit,
-    is_dimensionless,
-    is_unitless,
-    maybe_decimal,
-)
+from polyunit.helpers import *  # noqa: F403
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS, Unit
 from polyunit.utilities import (
@@ -102,7 +89,6 @@ __all__ = [
     "gas_constant",
     "get_default_backend",
     "get_dim_for_display",
-    "get_or_create_dimension",
     "has_same_unit",
     "have_same_dim",
     "is_cupy_array",
@@ -125,22 +111,7 @@ __all__ = [
     "unit_scale_align_to_first",
     "using_backend",
 ]
-# unit helpers of the reference's top level (runtime/helpers.py)
-__all__ += [
-    "assert_quantity",
-    "check_dims",
-    "check_units",
-    "display_in_unit",
-    "fail_for_dimension_mismatch",
-    "fail_for_unit_mismatch",
-    "get_dim",
-    "get_magnitude",
-    "get_mantissa",
-    "get_unit",
-    "is_dimensionless",
-    "is_unitless",
-    "maybe_decimal",
-]
+__all__ += _helpers.__all__  # the unit helpers (get_or_create_dimension among them)
 __all__ += _units.__all__
 __all__ += _constants.__all__
 

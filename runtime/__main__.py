@@ -6,15 +6,6 @@ from importlib import metadata
 
 from polyunit.backend import BACKENDS, default_backend, get_default_backend, is_installed
 
-_DISTRIBUTIONS = {
-    "numpy": "numpy",
-    "jax": "jax",
-    "torch": "torch",
-    "cupy": "cupy",
-    "dask": "dask",
-    "ndonnx": "ndonnx",
-}
-
 
 def _version(dist: str) -> str:
     try:
@@ -30,8 +21,8 @@ def _version(dist: str) -> str:
 
 def main() -> None:
     print(f"polyunit {metadata.version('polyunit')}")
-    for name in BACKENDS:
-        state = _version(_DISTRIBUTIONS[name]) if is_installed(name) else "not installed"
+    for name in BACKENDS:  # each backend's distribution carries its name
+        state = _version(name) if is_installed(name) else "not installed"
         print(f"  {name:<7} {state}")
     chosen = get_default_backend()
     print(

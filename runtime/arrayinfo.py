@@ -8,13 +8,12 @@ the windows, which take no array, on the default backend.
 
 from __future__ import annotations
 
-import importlib
 import operator
 from functools import reduce
 from typing import Any
 
 from polyunit import rules as _r
-from polyunit.backend import backend_of, default_backend, select
+from polyunit.backend import array_namespace, backend_of, default_backend, select
 from polyunit.convert import convert_array
 from polyunit.quantity import Quantity
 
@@ -49,18 +48,9 @@ __all__ = [
     "size",
 ]
 
-_NAMESPACES = {
-    "numpy": "numpy",
-    "jax": "jax.numpy",
-    "torch": "torch",
-    "cupy": "cupy",
-    "dask": "dask.array",
-    "ndonnx": "ndonnx",
-}
-
 
 def _xp(backend: str) -> Any:
-    return importlib.import_module(_NAMESPACES[backend])
+    return array_namespace(backend)
 
 
 def _mantissa(a: object) -> Any:

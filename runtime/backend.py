@@ -30,6 +30,15 @@ _ROOTS: Final = {
     "dask": "dask",
     "ndonnx": "ndonnx",
 }
+# The array namespace (numpy-like functions) of each backend, for runtime helpers.
+_ARRAY_NAMESPACE: Final = {
+    "numpy": "numpy",
+    "jax": "jax.numpy",
+    "torch": "torch",
+    "cupy": "cupy",
+    "dask": "dask.array",
+    "ndonnx": "ndonnx",
+}
 # The import name that must be installed for each backend.
 _IMPORT: Final = {
     "numpy": "numpy",
@@ -190,3 +199,8 @@ def type_module(t: type) -> ModuleType | None:
             return None
         mod = _TYPE_MODULE[t] = module(name)
     return mod
+
+
+def array_namespace(backend: str) -> ModuleType:
+    """The library namespace whose functions act on the backend's arrays (jax: jax.numpy)."""
+    return importlib.import_module(_ARRAY_NAMESPACE[backend])

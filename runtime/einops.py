@@ -12,14 +12,13 @@ dimensionless input).
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from polyunit import rules as _r
-from polyunit.backend import backend_of, select
+from polyunit.backend import array_namespace, backend_of, select
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.errors import DimensionMismatchError
 from polyunit.quantity import Quantity
@@ -32,14 +31,6 @@ from polyunit.unit import Unit
 
 __all__ = ["einrearrange", "einreduce", "einrepeat", "einshape", "einsum"]
 
-_NAMESPACES = {
-    "numpy": "numpy",
-    "jax": "jax.numpy",
-    "torch": "torch",
-    "cupy": "cupy",
-    "dask": "dask.array",
-    "ndonnx": "ndonnx",
-}
 _ELLIPSIS = "…"  # stands for the axes `...` covers, numbered …0, …1 ...
 
 
@@ -160,7 +151,7 @@ def _match(
 
 # -- mantissa helpers ----------------------------------------------------------------------------
 def _xp(backend: str) -> Any:
-    return importlib.import_module(_NAMESPACES[backend])
+    return array_namespace(backend)
 
 
 def _permute(backend: str, xp: Any, m: Any, order: list[int]) -> Any:

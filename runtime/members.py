@@ -11,7 +11,7 @@ import copy as _copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from polyunit.backend import backend_of_type
+from polyunit.backend import array_namespace, backend_of_type
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.errors import DimensionMismatchError
 from polyunit.unit import UNITLESS, Unit
@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 # as list[Unknown] ..., and type(<Any>) as type[Unknown]; lines reading those carry a
 # rule-named ignore (a cast() would cost a call, and the values are Any anyway).
 # reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
-
-
-def _xp(backend: str) -> Any:
-    """The numpy-like namespace of a backend that has one (numpy, jax.numpy, cupy)."""
-    import importlib
-
-    return importlib.import_module({"jax": "jax.numpy"}.get(backend, backend))
 
 
 def _math() -> Any:
@@ -103,7 +96,7 @@ def _update(m: Any, index: Any, values: Any, how: str) -> Any:
             out[index] = _combine(current, values, how, torch)
         return out
     if b in ("numpy", "cupy"):
-        xp = _xp(b)
+        xp = array_namespace(b)
         out = m.copy()
         ufunc = {
             "add": xp.add,
@@ -274,7 +267,7 @@ class QuantityMembers:
         b = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
         shape = (new_shape,) if isinstance(new_shape, int) else tuple(new_shape)
         if b in ("numpy", "jax", "cupy"):
-            return self._with(_xp(b).resize(m, shape))
+            return self._with(array_namespace(b).resize(m, shape))
         size = 1
         for s in shape:
             size *= s

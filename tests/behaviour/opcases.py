@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
-import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -206,7 +205,8 @@ class Special:
     values: bool = True  # False: uninitialised memory, only shape/unit/kind are checked
     exponent: Any = 2  # power(x, y): the plain scalar exponent given as y
     rtol: float = 1e-10
-    # custom rules: expectation, called with (mantissas, units, rule operands, plain arguments)
+    # custom rules: expectation, called with (mantissas, units, rule operands, plain arguments);
+    # it returns (reference, unit), or for a tuple result a list of (reference, unit) per part
     custom: Callable[..., Any] | None = None
     units: Mapping[str, Any] = field(default_factory=dict)  # operand -> unit (None: plain)
     grad: Mapping[str, Any] = field(default_factory=dict)  # plain arguments for torch gradcheck
@@ -533,19 +533,13 @@ class Case:
             assert special.custom is not None, (
                 f"{self.op}: custom rule without an expectation in SPECIAL"
             )
-            if len(inspect.signature(special.custom).parameters) == 4:
-                # (mantissas, units, operands, plain) -> (ref, unit); ref holds every part
-                ref, unit = special.custom(m, units, rule.operands, self.plain)
-                if not self.sig.returns.startswith(("tuple[", "list[")):
-                    return [_fold(ref, unit, True)]
-                return self._parts(list(ref), unit, True)
-            # (mantissas and plain arguments, units, operands) -> (ref, unit), or for a tuple
-            # result a list of (reference, unit) pairs, one per part
-            expected = special.custom({**self.plain, **m}, units, rule.operands)
-            if self.sig.returns.startswith("tuple["):
+            expected = special.custom(m, units, rule.operands, self.plain)
+            if isinstance(expected, list):  # a tuple result: one (reference, unit) per part
                 return [_fold(np.asarray(r), un, True) for r, un in expected]
-            ref, unit = expected
-            return [_fold(ref, unit, True)]
+            ref, unit = expected  # ref holds every part of a tuple result, all in `unit`
+            if not self.sig.returns.startswith(("tuple[", "list[")):
+                return [_fold(ref, unit, True)]
+            return self._parts(list(ref), unit, True)
         else:
             raise AssertionError(f"{self.op}: unknown rule kind {kind}")
         for name, elements in self.sequences.items():

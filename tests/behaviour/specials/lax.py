@@ -47,24 +47,30 @@ SCATTER = jlax.ScatterDimensionNumbers(
 )
 
 
-def _atan2(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, Any]:
+def _atan2(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> tuple[Any, Any]:
     """rules.yaml same_unit_angle: y in x's unit, plain angle."""
     x, y = names[0], names[1]
     return np.arctan2(m[x], m[y] * (units[y].scale / units[x].scale)), None
 
 
-def _collapse(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, Any]:
+def _collapse(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> tuple[Any, Any]:
     """rules.yaml keep_or_scale without unit_to_scale: unit of x (start_dimension=0 -> flat)."""
     return m[names[0]].reshape(-1), units[names[0]]
 
 
-def _fft(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, Any]:
+def _fft(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> tuple[Any, Any]:
     """rules.yaml keep_or_scale: the DFT of x has the unit of x."""
     return np.fft.rfft(m[names[0]], axis=-1), units[names[0]]
 
 
 def _tridiagonal_solve(
-    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
 ) -> tuple[Any, Any]:
     """rules.yaml tridiagonal_solve: dl, du in d's unit; unit(b) / unit(d)."""
     dl, d, du, b = names

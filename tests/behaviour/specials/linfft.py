@@ -23,12 +23,17 @@ def _unit_pow(unit: Any, n: int) -> Any:
     return None if unit is None else unit**n
 
 
-def _det(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, Any]:
+def _det(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> tuple[Any, Any]:
     (a,) = names
     return np.linalg.det(m[a]), _unit_pow(units[a], m[a].shape[-1])
 
 
-def _lstsq(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+def _lstsq(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> list[Any]:
+    m = {**plain, **m}  # the plain arguments are read by name
     a, b = names
     x, res, rank, sv = np.linalg.lstsq(m[a], m[b], rcond=m.get("rcond"))
     ua, ub = units[a], units[b]
@@ -36,7 +41,10 @@ def _lstsq(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> 
 
 
 def _norm(fn: Any) -> Any:
-    def expect(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> Any:
+    def expect(
+        m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+    ) -> Any:
+        m = {**plain, **m}  # the plain arguments are read by name
         (x,) = names
         kw = {k: m[k] for k in ("ord", "axis", "keepdims") if k in m}
         return fn(m[x], **kw), (None if kw.get("ord") == 0 else units[x])
@@ -44,7 +52,10 @@ def _norm(fn: Any) -> Any:
     return expect
 
 
-def _qr(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+def _qr(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> list[Any]:
+    m = {**plain, **m}  # the plain arguments are read by name
     (a,) = names
     mode = m.get("mode", "reduced")
     first, second = np.linalg.qr(m[a], mode=mode)
@@ -53,14 +64,20 @@ def _qr(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> lis
     return [(first, None), (second, units[a])]
 
 
-def _svd(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+def _svd(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> list[Any]:
+    m = {**plain, **m}  # the plain arguments are read by name
     (x,) = names
     uu, s, vh = np.linalg.svd(m[x], full_matrices=m.get("full_matrices", True))
     return [(uu, None), (s, units[x]), (vh, None)]
 
 
 def _frequency(fn: Any) -> Any:
-    def expect(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> Any:
+    def expect(
+        m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+    ) -> Any:
+        m = {**plain, **m}  # the plain arguments are read by name
         (d,) = names
         return fn(m["n"], m[d]), (None if units[d] is None else units[d] ** -1)
 

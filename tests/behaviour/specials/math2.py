@@ -64,8 +64,11 @@ def _bits(name: str) -> Special:
     )
 
 
-def _cov_expect(m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...]) -> Any:
+def _cov_expect(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> Any:
     """rules.yaml custom cov: y in the unit of m; the matrix in unit(m) ** 2."""
+    m = {**plain, **m}  # the plain arguments are read by name
     a, b = names
     ua, ub = units[a], units[b]
     y = m[b] * (ub.scale / ua.scale)
