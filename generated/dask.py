@@ -535,8 +535,8 @@ def allclose(
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
     if u_atol is not u_x and atol is not None:
         m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
-    return da.allclose(
-        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
+    return da.all(
+        _compose.isclose(da, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
     )
 
 
@@ -852,12 +852,12 @@ def argwhere(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _compose.sized(da, da.argwhere(m_a), size, fill_value)
+    return _compose.dask_sized_indices(da, "argwhere", m_a, size, fill_value)
 
 
 @overload
@@ -988,7 +988,7 @@ def bincount(
 
     Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
 
-    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
@@ -2201,7 +2201,7 @@ def flatnonzero(
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _compose.sized(da, da.flatnonzero(m_a), size, fill_value)
+    return _compose.dask_sized_indices(da, "flatnonzero", m_a, size, fill_value)
 
 
 @overload
@@ -3160,7 +3160,7 @@ def isclose(
 
     Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
 
-    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3173,9 +3173,7 @@ def isclose(
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
     if u_atol is not u_x and atol is not None:
         m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
-    return da.isclose(
-        m_x, m_y, rtol=rtol, atol=1e-08 if m_atol is None else m_atol, equal_nan=equal_nan
-    )
+    return _compose.isclose(da, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
 def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
@@ -5934,17 +5932,13 @@ def unique(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(
-        da.unique(m_a)
-        if axis is None
-        else _compose.refuse(
-            "math.unique", "dask", "unique slices along an axis are not implemented"
-        ),
+        da.unique(m_a) if axis is None else _compose.dask_unique_slices(da, m_a, axis, equal_nan),
         u_a,
     )
 
@@ -6763,17 +6757,13 @@ def linalg_qr(
 
     Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
 
-    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_a, u = _custom.qr("qr", m_a, u_a, mode)
-    r_ = (
-        da_linalg.qr(m_a)
-        if mode == "reduced"
-        else _compose.refuse("linalg.qr", "dask", "dask computes only mode='reduced'")
-    )
+    r_ = _compose.dask_qr(da, m_a, mode)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
 
 
@@ -6827,7 +6817,7 @@ def linalg_svd(
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -6836,11 +6826,7 @@ def linalg_svd(
     r_ = (
         da_linalg.svd(m_x, full_matrices=False)
         if not full_matrices or m_x.shape[-1] == m_x.shape[-2]
-        else _compose.refuse(
-            "linalg.svd",
-            "dask",
-            "dask computes only the reduced SVD of a non-square matrix; pass full_matrices=False",
-        )
+        else _compose.dask_full_svd(da, m_x)
     )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 

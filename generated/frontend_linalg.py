@@ -294,7 +294,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
 
     Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
 
-    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).linalg_qr  # pyright: ignore[reportUnknownArgumentType]
@@ -328,7 +328,7 @@ def svd(
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).linalg_svd  # pyright: ignore[reportUnknownArgumentType]

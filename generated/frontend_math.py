@@ -492,7 +492,7 @@ def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).argwhere  # pyright: ignore[reportUnknownArgumentType]
@@ -554,7 +554,7 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None
 
     Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
 
-    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     return _pick2(x, weights).bincount(x, weights, minlength, length)
 
@@ -1427,7 +1427,7 @@ def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bo
 
     Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
 
-    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
     return _pick(x, y, atol).isclose(x, y, rtol, atol, equal_nan)
 
@@ -2662,7 +2662,7 @@ def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).unique  # pyright: ignore[reportUnknownArgumentType]

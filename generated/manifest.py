@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "fcdb8d2e4a8f51118e98e83b3800b23968e9c8c79337cc04bb5fe64a691785a0"
+SPEC_DIGEST: Final = "875f396c4dac91f319f5bbb3ea7e8281a400bf1e2081ae6d4f46975b528d95b6"
 
 BACKENDS: Final = (
     "numpy",

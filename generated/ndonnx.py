@@ -11,6 +11,7 @@ from typing import Any, overload
 import ndonnx as ndx
 
 from polyunit import compose as _compose
+from polyunit import convert as _convert
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
@@ -709,7 +710,10 @@ def arange(
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
     return _r.keep(
-        ndx.arange(m_start, m_stop, 1 if m_step is None else m_step, dtype=dtype), u_start
+        ndx.arange(
+            m_start, m_stop, 1 if m_step is None else m_step, dtype=_convert.ndonnx_dtype(dtype)
+        ),
+        u_start,
     )
 
 
@@ -853,7 +857,7 @@ def argwhere(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -960,7 +964,7 @@ def astype(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(ndx.astype(m_x, dtype), u_x)
+    return _r.keep(ndx.astype(m_x, _convert.ndonnx_dtype(dtype)), u_x)
 
 
 def average(
@@ -1006,7 +1010,7 @@ def bincount(
 
     Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
 
-    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
@@ -1314,7 +1318,9 @@ def concatenate(
     return _r.keep(
         ndx.astype(
             ndx.concat(m_arrays, axis=axis),
-            ndx.concat(m_arrays, axis=axis).dtype if dtype is None else dtype,
+            ndx.concat(m_arrays, axis=axis).dtype
+            if _convert.ndonnx_dtype(dtype) is None
+            else _convert.ndonnx_dtype(dtype),
         ),
         u_,
     )
@@ -1649,7 +1655,7 @@ def cumproduct(
     return ndx.cumulative_prod(
         ndx.reshape(m_x, (-1,)) if axis is None else m_x,
         axis=0 if axis is None else axis,
-        dtype=dtype,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
 
 
@@ -1939,7 +1945,7 @@ def dstack(
             ],
             axis=2,
         )
-        if dtype is None
+        if _convert.ndonnx_dtype(dtype) is None
         else ndx.astype(
             ndx.concat(
                 [
@@ -1952,7 +1958,7 @@ def dstack(
                 ],
                 axis=2,
             ),
-            dtype,
+            _convert.ndonnx_dtype(dtype),
         ),
         u_,
     )
@@ -2010,7 +2016,9 @@ def empty(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.empty(shape=shape, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(
+        ndx.empty(shape=shape, dtype=_convert.ndonnx_dtype(dtype)), _r.create_unit(unit)
+    )
 
 
 def empty_like(
@@ -2029,9 +2037,14 @@ def empty_like(
         else _lift(prototype)
     )
     return _r.like(
-        ndx.empty_like(m_prototype, dtype=dtype)
+        ndx.empty_like(m_prototype, dtype=_convert.ndonnx_dtype(dtype))
         if shape is None
-        else ndx.empty(shape, dtype=m_prototype.dtype if dtype is None else dtype),
+        else ndx.empty(
+            shape,
+            dtype=m_prototype.dtype
+            if _convert.ndonnx_dtype(dtype) is None
+            else _convert.ndonnx_dtype(dtype),
+        ),
         u_prototype,
         _r.create_unit(unit),
     )
@@ -2173,7 +2186,7 @@ def eye(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.eye(N, M, k=k, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(ndx.eye(N, M, k=k, dtype=_convert.ndonnx_dtype(dtype)), _r.create_unit(unit))
 
 
 @overload
@@ -2673,7 +2686,8 @@ def full(
     )
     return _r.keep(
         ndx.broadcast_to(
-            ndx.asarray(m_fill_value, dtype=dtype), (shape,) if isinstance(shape, int) else shape
+            ndx.asarray(m_fill_value, dtype=_convert.ndonnx_dtype(dtype)),
+            (shape,) if isinstance(shape, int) else shape,
         ),
         u_fill_value,
     )
@@ -2728,7 +2742,10 @@ def full_like(
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
         ndx.broadcast_to(
-            ndx.astype(ndx.asarray(m_fill_value), m_a.dtype if dtype is None else dtype),
+            ndx.astype(
+                ndx.asarray(m_fill_value),
+                m_a.dtype if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
+            ),
             m_a.shape if shape is None else (shape,) if isinstance(shape, int) else shape,
         ),
         u_a,
@@ -3040,13 +3057,13 @@ def hstack(
             [ndx.reshape(t, (-1,)) if ndx.asarray(t).ndim == 0 else t for t in m_arrays],
             axis=0 if ndx.asarray(m_arrays[0]).ndim < 2 else 1,
         )
-        if dtype is None
+        if _convert.ndonnx_dtype(dtype) is None
         else ndx.astype(
             ndx.concat(
                 [ndx.reshape(t, (-1,)) if ndx.asarray(t).ndim == 0 else t for t in m_arrays],
                 axis=0 if ndx.asarray(m_arrays[0]).ndim < 2 else 1,
             ),
-            dtype,
+            _convert.ndonnx_dtype(dtype),
         ),
         u_,
     )
@@ -3093,7 +3110,7 @@ def identity(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.eye(n, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(ndx.eye(n, dtype=_convert.ndonnx_dtype(dtype)), _r.create_unit(unit))
 
 
 @overload
@@ -3318,7 +3335,7 @@ def isclose(
 
     Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
 
-    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3587,7 +3604,7 @@ def linspace(
                 ndx.arange(num, dtype=ndx.float64)
                 / ((num - 1 if num > 1 else 1) if endpoint else num)
             ),
-            ndx.float64 if dtype is None else dtype,
+            ndx.float64 if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
         ),
         u_start,
     )
@@ -3801,7 +3818,7 @@ def logspace(
                 / ((num - 1 if num > 1 else 1) if endpoint else num)
             )
         ),
-        ndx.float64 if dtype is None else dtype,
+        ndx.float64 if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
     )
 
 
@@ -4438,7 +4455,7 @@ def nanprod(
                 m_x,
             ),
             axis=axis,
-            dtype=dtype,
+            dtype=_convert.ndonnx_dtype(dtype),
             keepdims=keepdims,
         )
         * (1 if m_initial is None else m_initial),
@@ -4668,7 +4685,9 @@ def ones(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.ones(shape=shape, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(
+        ndx.ones(shape=shape, dtype=_convert.ndonnx_dtype(dtype)), _r.create_unit(unit)
+    )
 
 
 def ones_like(
@@ -4685,9 +4704,14 @@ def ones_like(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.like(
-        ndx.ones_like(m_a, dtype=dtype)
+        ndx.ones_like(m_a, dtype=_convert.ndonnx_dtype(dtype))
         if shape is None
-        else ndx.ones(shape, dtype=m_a.dtype if dtype is None else dtype),
+        else ndx.ones(
+            shape,
+            dtype=m_a.dtype
+            if _convert.ndonnx_dtype(dtype) is None
+            else _convert.ndonnx_dtype(dtype),
+        ),
         u_a,
         _r.create_unit(unit),
     )
@@ -4825,7 +4849,7 @@ def prod(
         ndx.prod(
             m_x if m_where is None else ndx.where(m_where, m_x, ndx.asarray(1, dtype=m_x.dtype)),
             axis=axis,
-            dtype=dtype,
+            dtype=_convert.ndonnx_dtype(dtype),
             keepdims=keepdims,
         )
         * (1 if m_initial is None else m_initial),
@@ -4858,7 +4882,7 @@ def product(
         ndx.prod(
             m_x if m_where is None else ndx.where(m_where, m_x, ndx.asarray(1, dtype=m_x.dtype)),
             axis=axis,
-            dtype=dtype,
+            dtype=_convert.ndonnx_dtype(dtype),
             keepdims=keepdims,
         )
         * (1 if m_initial is None else m_initial),
@@ -5282,12 +5306,12 @@ def row_stack(
         ndx.concat(
             [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
         )
-        if dtype is None
+        if _convert.ndonnx_dtype(dtype) is None
         else ndx.astype(
             ndx.concat(
                 [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
             ),
-            dtype,
+            _convert.ndonnx_dtype(dtype),
         ),
         u_,
     )
@@ -5638,7 +5662,9 @@ def stack(
     return _r.keep(
         ndx.astype(
             ndx.stack(m_arrays, axis=axis),
-            ndx.stack(m_arrays, axis=axis).dtype if dtype is None else dtype,
+            ndx.stack(m_arrays, axis=axis).dtype
+            if _convert.ndonnx_dtype(dtype) is None
+            else _convert.ndonnx_dtype(dtype),
         ),
         u_,
     )
@@ -5991,7 +6017,13 @@ def tri(
     """
     return _r.changed(
         ndx.tril(
-            ndx.ones((N, N if M is None else M), dtype=ndx.float64 if dtype is None else dtype), k=k
+            ndx.ones(
+                (N, N if M is None else M),
+                dtype=ndx.float64
+                if _convert.ndonnx_dtype(dtype) is None
+                else _convert.ndonnx_dtype(dtype),
+            ),
+            k=k,
         ),
         _r.create_unit(unit),
     )
@@ -6166,7 +6198,7 @@ def unique(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6346,12 +6378,12 @@ def vstack(
         ndx.concat(
             [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
         )
-        if dtype is None
+        if _convert.ndonnx_dtype(dtype) is None
         else ndx.astype(
             ndx.concat(
                 [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
             ),
-            dtype,
+            _convert.ndonnx_dtype(dtype),
         ),
         u_,
     )
@@ -6404,7 +6436,9 @@ def zeros(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(ndx.zeros(shape=shape, dtype=dtype), _r.create_unit(unit))
+    return _r.changed(
+        ndx.zeros(shape=shape, dtype=_convert.ndonnx_dtype(dtype)), _r.create_unit(unit)
+    )
 
 
 def zeros_like(
@@ -6421,9 +6455,14 @@ def zeros_like(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.like(
-        ndx.zeros_like(m_a, dtype=dtype)
+        ndx.zeros_like(m_a, dtype=_convert.ndonnx_dtype(dtype))
         if shape is None
-        else ndx.zeros(shape, dtype=m_a.dtype if dtype is None else dtype),
+        else ndx.zeros(
+            shape,
+            dtype=m_a.dtype
+            if _convert.ndonnx_dtype(dtype) is None
+            else _convert.ndonnx_dtype(dtype),
+        ),
         u_a,
         _r.create_unit(unit),
     )
@@ -6912,7 +6951,7 @@ def linalg_qr(
 
     Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
 
-    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     raise _r.unsupported("linalg.qr", "ndonnx", "ndonnx implements no linalg extension")
 
@@ -6963,7 +7002,7 @@ def linalg_svd(
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     raise _r.unsupported("linalg.svd", "ndonnx", "ndonnx implements no linalg extension")
 

@@ -882,7 +882,7 @@ def argwhere(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know that number, it is refused.
+    Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -1012,7 +1012,7 @@ def bincount(
 
     Unit rule: The result has the unit of `weights` (a plain input gives a plain result).
 
-    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit.
+    Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
@@ -3260,7 +3260,7 @@ def isclose(
 
     Unit rule: The other operands (`y`, `atol`) need the dimension of `x` and are converted to its unit; the result is a plain array.
 
-    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
+    Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -6254,7 +6254,7 @@ def unique(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered.
+    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -7121,7 +7121,7 @@ def linalg_qr(
 
     Unit rule: R (with mode='raw': h) has the unit of `a`; Q (tau) is plain.
 
-    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1].
+    Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -7191,7 +7191,7 @@ def linalg_svd(
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x).
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, NoReturn
 
 import numpy as np
@@ -309,13 +310,8 @@ def sized(xp: Any, r: Any, size: int | None, fill_value: int | None) -> Any:
     if size is None:
         return r
     n = r.shape[0]
-    if n is None or (isinstance(n, float) and math.isnan(n)):
-        raise ValueError(
-            "size= needs the number of nonzero elements, which a lazy array does not know; "
-            "compute the array first or leave size=None"
-        )
     if n >= size:
-        return r[:size]
+        return r[:size, ...]  # the ellipsis: ndonnx wants every axis of a 2-d key named
     fill = 0 if fill_value is None else fill_value
     pad = xp.full((size - n, *r.shape[1:]), fill, dtype=r.dtype)
     return _concat(xp, [r, pad])
@@ -379,15 +375,45 @@ def bincount(xp: Any, x: Any, weights: Any, minlength: int, length: int | None) 
 
 def bincount_lazy(xp: Any, x: Any, weights: Any, minlength: int, length: int | None) -> Any:
     """dask's bincount takes `minlength` as the output length (wrong when a value exceeds it):
-    a fixed `length` is computed by one-hot sums, otherwise no minimum length is allowed."""
+    a fixed `length` is computed by one-hot sums, a `minlength` by numpy in one task."""
     if length is not None:
         return bincount(xp, x, weights, minlength, length)
-    if minlength:
-        raise ValueError(
-            "bincount with minlength on a lazy dask array: the output length depends on the "
-            "values; pass length=<output length> instead (or compute the array first)"
-        )
-    return xp.bincount(x, weights)
+    if not minlength:
+        return xp.bincount(x, weights)
+    arrays, dtype = ([x], np.intp) if weights is None else ([x, weights], np.float64)
+    return dask_whole(xp, partial(np.bincount, minlength=minlength), arrays, (math.nan,), dtype)
+
+
+def dask_whole(
+    da: Any, fn: Callable[..., Any], arrays: Sequence[Any], shape: tuple[float, ...], dtype: Any
+) -> Any:
+    """`fn` on the whole of each dask array, as one task of the graph (NaN in `shape`: a length
+    known once computed). For results a chunked algorithm cannot give: index lists padded to a
+    size, bincount with a minimum length."""
+    from dask.delayed import delayed  # pyright: ignore[reportUnknownVariableType]
+
+    blocks = [a.rechunk(-1).to_delayed().ravel()[0] for a in arrays]
+    return da.from_delayed(delayed(fn)(*blocks), shape=shape, dtype=dtype)
+
+
+def dask_unique_slices(da: Any, a: Any, axis: int, equal_nan: bool) -> Any:
+    """Unique slices along `axis` on dask (which has only the flat unique): one task."""
+    axis = axis % a.ndim
+    shape = tuple(math.nan if i == axis else n for i, n in enumerate(a.shape))
+    return dask_whole(da, partial(np.unique, axis=axis, equal_nan=equal_nan), [a], shape, a.dtype)
+
+
+def dask_sized_indices(da: Any, name: str, a: Any, size: int | None, fill_value: int | None) -> Any:
+    """dask's argwhere / flatnonzero, padded or cut to `size` rows: the number of nonzero
+    elements is unknown until computed, so with `size` the whole array is one task."""
+    if size is None:
+        return getattr(da, name)(a)
+    shape = (size, a.ndim) if name == "argwhere" else (size,)
+
+    def indices(b: Any) -> Any:
+        return sized(np, getattr(np, name)(b), size, fill_value)
+
+    return dask_whole(da, indices, [a], shape, np.intp)
 
 
 def gradient_axis(xp: Any, f: Any, spacing: Any, axis: int) -> Any:
@@ -625,3 +651,41 @@ def dask_inverse(da: Any) -> Callable[[Any], Any]:
 def dask_solver(da: Any) -> Callable[[Any, Any], Any]:
     """dask_solve as a two-argument function."""
     return lambda a, b: dask_solve(da, a, b)
+
+
+# dask's own SVD and QR (tsqr) are reduced only. The other forms run numpy's per matrix as a
+# generalised ufunc, each matrix in one chunk (their outputs are dense m×m matrices anyway).
+
+
+def dask_full_svd(da: Any, x: Any) -> tuple[Any, Any, Any]:
+    """The full SVD (U m×m, S, Vh n×n) of each matrix, lazily."""
+    m, n = x.shape[-2], x.shape[-1]
+    real = np.zeros(0, x.dtype).real.dtype
+    return tuple(
+        da.apply_gufunc(
+            np.linalg.svd,
+            "(m,n)->(m,p),(k),(n,q)",
+            x,
+            output_dtypes=(x.dtype, real, x.dtype),
+            output_sizes={"p": m, "k": min(m, n), "q": n},
+            allow_rechunk=True,
+        )
+    )
+
+
+def dask_qr(da: Any, a: Any, mode: str) -> tuple[Any, Any]:
+    """(Q, R) for mode 'reduced' (dask's tsqr) or 'complete' (Q m×m), (h, tau) for 'raw'."""
+    if mode == "reduced":
+        return tuple(da.linalg.qr(a))
+    m, n = a.shape[-2], a.shape[-1]
+    signature = "(m,n)->(m,p),(m,n)" if mode == "complete" else "(m,n)->(n,m),(k)"
+    return tuple(
+        da.apply_gufunc(
+            lambda b: np.linalg.qr(b, mode=mode),  # type: ignore[call-overload]
+            signature,
+            a,
+            output_dtypes=(a.dtype, a.dtype),
+            output_sizes={"p": m, "k": min(m, n)},
+            allow_rechunk=True,
+        )
+    )

@@ -55,6 +55,23 @@ def numpy_dtype(dtype: Any) -> Any:
     return np.dtype(dtype)
 
 
+def ndonnx_dtype(dtype: Any) -> Any:
+    """An ndonnx dtype from an ndonnx dtype, a numpy or torch dtype, or a dtype name."""
+    if dtype is None:
+        return None
+    ndx = _lib("ndonnx")
+    if isinstance(dtype, ndx.DType):
+        return dtype
+    name = numpy_dtype(dtype).name
+    found = getattr(ndx, name, None)
+    if not isinstance(found, ndx.DType):
+        raise BackendError(
+            f"dtype {name} has no ndonnx equivalent (ndonnx has no complex dtypes); "
+            "use a real dtype, or convert the input with .to_numpy() or .to_jax() first"
+        )
+    return found
+
+
 _PRECISION_WARNED: set[str] = set()
 
 

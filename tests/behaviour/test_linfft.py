@@ -198,10 +198,31 @@ def test_dask_results_are_lazy_and_right(name: str, call: Any, ref: Any, unit: A
 
 
 @pytest.mark.parametrize(
+    ("name", "call", "ref"),
+    [
+        ("svd", lambda q: linalg.svd(q), lambda a: np.linalg.svd(a)),
+        (
+            "qr complete",
+            lambda q: linalg.qr(q, mode="complete"),
+            lambda a: np.linalg.qr(a, "complete"),
+        ),
+        ("qr raw", lambda q: linalg.qr(q, mode="raw"), lambda a: np.linalg.qr(a, "raw")),
+    ],
+)
+def test_dask_forms_it_lacks_are_lazy_and_match_numpy(name: str, call: Any, ref: Any) -> None:
+    """dask has only the reduced SVD and QR; the other forms run numpy's per matrix."""
+    stack = np.stack([X, X[::-1] * 2.0])  # (2, 3, 4), split into several chunks
+    parts = call(u.Quantity(da.from_array(stack, chunks=(1, 2, 2)), unit=u.meter))
+    for got, want in zip(parts, ref(stack), strict=True):
+        m = got.mantissa if isinstance(got, u.Quantity) else got
+        assert isinstance(m, da.Array), f"{name}: the parts stay lazy"
+        np.testing.assert_allclose(m.compute(), want, rtol=1e-10, atol=1e-12, err_msg=name)
+    assert sum(isinstance(p, u.Quantity) and p.unit == u.meter for p in parts) == 1, name
+
+
+@pytest.mark.parametrize(
     ("call", "fix"),
     [
-        (lambda: linalg.qr(lazy(SQ, u.meter), mode="raw"), "mode='reduced'"),
-        (lambda: linalg.svd(lazy(X, u.meter)), "full_matrices=False"),
         (lambda: linalg.lstsq(lazy(TALL), lazy(RHS), rcond=1e-3), "rcond=None"),
         (lambda: linalg.det(lazy(SQ, u.meter)), "to_numpy"),
     ],

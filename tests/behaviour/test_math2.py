@@ -156,11 +156,21 @@ def test_unitless_and_logic_composed(backend: str) -> None:
     np.testing.assert_allclose(value(r), np.bincount(ix, w, minlength=9))
 
 
-def test_bincount_minlength_on_dask_is_refused() -> None:
+@pytest.mark.parametrize("minlength", [2, 10])  # below and above the largest value
+def test_bincount_minlength_on_dask_stays_lazy(minlength: int) -> None:
+    """dask's own bincount would cut the counts at minlength; polyunit's counts them all."""
     if not HAS["dask"]:
         pytest.skip("dask is not installed")
-    with pytest.raises(ValueError, match="length="):
-        pm.bincount(q(np.array([0, 3]), "dask"), minlength=10)
+    import dask.array as da
+
+    ix, w = np.array([0, 3, 3, 5]), np.array([0.5, 0.25, 1.0, 2.0])
+    lazy_ix = da.from_array(ix, chunks=2)
+    counts = pm.bincount(lazy_ix, minlength=minlength)
+    sums = pm.bincount(lazy_ix, q(w, "dask", u.kilogram), minlength=minlength)
+    assert isinstance(counts, da.Array) and isinstance(sums.mantissa, da.Array)
+    assert sums.unit == u.kilogram
+    np.testing.assert_array_equal(counts.compute(), np.bincount(ix, minlength=minlength))
+    np.testing.assert_allclose(sums.mantissa.compute(), np.bincount(ix, w, minlength=minlength))
 
 
 # -- runtime helpers -------------------------------------------------------------------------------

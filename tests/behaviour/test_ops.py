@@ -1,4 +1,4 @@
-"""Every op of the manifest, on numpy, jax and torch, through the backend module and the front end.
+"""Every op of the manifest, on every installed backend, through the backend module and the front end.
 
 Inputs, expected units and expected errors come from the spec (manifest SIGNATURES and RULES);
 values are checked against numpy on plain arrays. See opcases.py for how cases are built.
@@ -6,7 +6,6 @@ values are checked against numpy on plain arrays. See opcases.py for how cases a
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import numpy as np
@@ -15,28 +14,30 @@ import pytest
 import polyunit as u
 from polyunit.backends import manifest
 from tests.behaviour.opcases import (
+    BACKENDS,
     COMPUTES,
-    EAGER,
     HAS,
     RULES,
     SIGS,
     Case,
     Operand,
     build_case,
+    call_case,
     case_id,
     check_result,
-    front_function,
-    module_function,
     variant_names,
 )
 
 
 def _marks(backend: str) -> list[Any]:
-    return [] if HAS[backend] else [pytest.mark.skip(reason=f"{backend} is not installed")]
+    if HAS[backend]:
+        return []
+    why = "needs a GPU" if backend == "cupy" else "is not installed"
+    return [pytest.mark.skip(reason=f"{backend} {why}")]
 
 
 def _computed(op: str) -> list[str]:
-    return [b for b in EAGER if manifest.SUPPORT[op][b] in COMPUTES]
+    return [b for b in BACKENDS if manifest.SUPPORT[op][b] in COMPUTES]
 
 
 CASES = [
@@ -47,27 +48,21 @@ CASES = [
 ]
 
 
-def _call(case: Case, backend: str, api: str, **override: Any) -> Any:
-    args, kwargs = case.call_args(backend)
-    kwargs.update(override)
-    if api == "module":
-        return module_function(backend, case.op)(*args, **kwargs)
-    # The front end picks the backend from the operands; creation ops use the default backend.
-    ctx = u.using_backend(backend) if not case.has_operands else contextlib.nullcontext()
-    with ctx:
-        return front_function(case.op)(*args, **kwargs)
+def _call(case: Case, backend: str, api: str) -> Any:
+    return call_case(case, backend, api)[0]
 
 
+@pytest.mark.parametrize("api", ["module", "front"])
 @pytest.mark.parametrize(("op", "backend", "variant"), CASES)
-def test_module(op: str, backend: str, variant: str) -> None:
-    case = build_case(op, variant)
-    check_result(case, _call(case, backend, "module"), backend)
-
-
-@pytest.mark.parametrize(("op", "backend", "variant"), CASES)
-def test_frontend(op: str, backend: str, variant: str) -> None:
-    case = build_case(op, variant)
-    check_result(case, _call(case, backend, "front"), backend)
+def test_op(op: str, backend: str, variant: str, api: str) -> None:
+    case = build_case(op, variant, backend=backend)
+    refusal = case.special.refused.get(variant, {}).get(backend)
+    if refusal is not None:
+        with pytest.raises(u.BackendError, match=f"{op}.*{backend}.*{refusal}"):
+            call_case(case, backend, api)
+        return
+    result, rtol = call_case(case, backend, api)
+    check_result(case, result, backend, rtol)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,11 +94,11 @@ def rejections(op: str) -> list[str]:
     return out
 
 
-def rejected_case(op: str, what: str) -> Case:
+def rejected_case(op: str, what: str, backend: str) -> Case:
     name, _, how = what.partition("-")
     if how == "in-second":
-        return build_case(op, units={name: u.second})
-    case = build_case(op)
+        return build_case(op, units={name: u.second}, backend=backend)
+    case = build_case(op, backend=backend)
     if how == "array-on-unitful-base":
         case.operands[name] = Operand(np.full((3, 4), 2.0), None)
     elif how == "in-metre" and name == _run_time_exponent(op):
@@ -127,7 +122,7 @@ REJECTIONS = [
 @pytest.mark.parametrize("api", ["module", "front"])
 @pytest.mark.parametrize(("op", "backend", "what"), REJECTIONS)
 def test_rejects(op: str, backend: str, what: str, api: str) -> None:
-    case = rejected_case(op, what)
+    case = rejected_case(op, what, backend)
     with pytest.raises(u.DimensionMismatchError):
         _call(case, backend, api)
 
@@ -151,11 +146,12 @@ UNIT_TO_SCALE = [
 @pytest.mark.parametrize(("op", "backend"), UNIT_TO_SCALE)
 def test_unit_to_scale(op: str, backend: str, api: str) -> None:
     """A length read in mm: mantissa v/1000 in metre with unit_to_scale=mm computes op(v)."""
-    case = build_case(op)
+    case = build_case(op, backend=backend)
     for name in RULES[op].operands:
         case.operands[name] = Operand(case.operands[name].mantissa, u.meter)
     case.plain[RULES[op].keywords["unit_to_scale"]] = u.mmeter
-    check_result(case, _call(case, backend, api), backend)
+    result, rtol = call_case(case, backend, api)
+    check_result(case, result, backend, rtol)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +168,7 @@ UNAVAILABLE = [
 @pytest.mark.parametrize("api", ["module", "front"])
 @pytest.mark.parametrize(("op", "backend", "status"), UNAVAILABLE)
 def test_unavailable(op: str, backend: str, status: str, api: str) -> None:
-    case = build_case(op)
+    case = build_case(op, backend=backend)
     with pytest.raises(u.BackendError) as info:
         _call(case, backend, api)
     message = str(info.value)
@@ -195,7 +191,7 @@ METHOD_CASES = [
 
 @pytest.mark.parametrize(("op", "backend"), METHOD_CASES)
 def test_method(op: str, backend: str) -> None:
-    case = build_case(op)
+    case = build_case(op, backend=backend)
     (self_arg, *args), kwargs = case.call_args(backend)
     if not isinstance(self_arg, u.Quantity):
         self_arg = u.Quantity(self_arg)

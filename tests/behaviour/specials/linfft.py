@@ -73,6 +73,19 @@ def _svd(
     return [(uu, None), (s, units[x]), (vh, None)]
 
 
+def _svd_signs(parts: list[Any]) -> list[Any]:
+    """Singular vectors are unique up to a sign per pair (the i-th column of U, the i-th row of
+    Vh): flip each pair so that the largest entry of the column of U is positive."""
+    uu, s, vh = parts
+    k = s.shape[-1]
+    cols = uu[..., :, :k]
+    pick = np.take_along_axis(cols, np.abs(cols).argmax(axis=-2)[..., None, :], axis=-2)
+    sign = np.where(pick < 0, -1.0, 1.0)  # shape (..., 1, k)
+    uu = np.concatenate([cols * sign, uu[..., :, k:]], axis=-1)
+    vh = np.concatenate([vh[..., :k, :] * np.swapaxes(sign, -1, -2), vh[..., k:, :]], axis=-2)
+    return [uu, s, vh]
+
+
 def _frequency(fn: Any) -> Any:
     def expect(
         m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
@@ -174,6 +187,7 @@ SPECIAL: dict[str, Special] = {
     ),
     "linalg.svd": Special(
         custom=_svd,
+        canonical=_svd_signs,  # dask's tsqr SVD picks other signs than LAPACK
         rtol=1e-8,
         variants={"reduced": {"full_matrices": False}},
         grad={"full_matrices": False},  # the completed columns of a full U have no gradient

@@ -219,7 +219,10 @@ SPECIAL: dict[str, Special] = {
     "intersect1d": Special(
         data={"ar1": np.array([0.25, 0.5, 0.75, 0.5]), "ar2": np.array([0.5, 0.75, 1.25])}
     ),
-    "unique": Special(data={"a": np.array([0.5, 0.25, 0.5, 0.75])}),
+    "unique": Special(
+        data={"a": np.array([0.5, 0.25, 0.5, 0.75])},
+        refused={"axis0": {"ndonnx": "unique slices along an axis"}},
+    ),
     # keep-unit helpers (spec/ops/keepunit.yaml)
     "average": Special(custom=_average),
     "copysign": Special(data={"x2": SIGNED}, custom=_copysign),
