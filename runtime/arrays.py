@@ -18,25 +18,25 @@ def _isinstance(value: object, module: str, attr: str) -> bool:
         return False
 
 
-def is_numpy_array(value: object) -> bool:
-    return _isinstance(value, "numpy", "ndarray") or _isinstance(value, "numpy", "generic")
+def is_numpy_array(x: object) -> bool:
+    return _isinstance(x, "numpy", "ndarray") or _isinstance(x, "numpy", "generic")
 
 
-def is_jax_array(value: object) -> bool:
-    return _isinstance(value, "jax", "Array")
+def is_jax_array(x: object) -> bool:
+    return _isinstance(x, "jax", "Array")
 
 
-def is_torch_array(value: object) -> bool:
-    return _isinstance(value, "torch", "Tensor")
+def is_torch_array(x: object) -> bool:
+    return _isinstance(x, "torch", "Tensor")
 
 
-def is_cupy_array(value: object) -> bool:
-    return _isinstance(value, "cupy", "ndarray")
+def is_cupy_array(x: object) -> bool:
+    return _isinstance(x, "cupy", "ndarray")
 
 
-def is_dask_array(value: object) -> bool:
-    return _isinstance(value, "dask.array", "Array")
+def is_dask_array(x: object) -> bool:
+    return _isinstance(x, "dask.array", "Array")
 
 
-def is_ndonnx_array(value: object) -> bool:
-    return _isinstance(value, "ndonnx", "Array")
+def is_ndonnx_array(x: object) -> bool:
+    return _isinstance(x, "ndonnx", "Array")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import ClassVar, Final
 
@@ -35,7 +36,15 @@ class Dimension:
     _exponents: Exponents
     _hash: int
 
-    def __new__(cls, *exponents: int | Fraction) -> Dimension:
+    def __new__(
+        cls, dims: Sequence[int | Fraction] | int | Fraction, *more: int | Fraction
+    ) -> Dimension:
+        """`Dimension([1, 0, 0, 0, 0, 0, 0])` (the reference's form) or `Dimension(1, 0, ...)`."""
+        if isinstance(dims, Sequence) and more:
+            raise TypeError("give the 7 exponents as one sequence or as 7 numbers, not both")
+        exponents: tuple[int | Fraction, ...] = (
+            tuple(dims) if isinstance(dims, Sequence) else (dims, *more)
+        )
         if len(exponents) != 7:
             raise ValueError(
                 f"a Dimension has 7 exponents ({', '.join(BASE_SYMBOLS)}), got {len(exponents)}"
@@ -58,11 +67,15 @@ class Dimension:
     def is_dimensionless(self) -> bool:
         return self is DIMENSIONLESS
 
-    def get_dimension(self, index: int | str) -> Fraction:
+    def get_dimension(self, d: int | str) -> Fraction:
         """Exponent of one base quantity, by index or symbol (`"m"`, `"kg"` ...)."""
-        if isinstance(index, str):
-            index = BASE_SYMBOLS.index(index)
-        return self._exponents[index]
+        if isinstance(d, str):
+            if d not in BASE_SYMBOLS:
+                raise ValueError(
+                    f"unknown base quantity {d!r}; use one of {', '.join(BASE_SYMBOLS)}"
+                )
+            d = BASE_SYMBOLS.index(d)
+        return self._exponents[d]
 
     def __mul__(self, other: Dimension) -> Dimension:
         return Dimension(*(a + b for a, b in zip(self._exponents, other._exponents, strict=True)))

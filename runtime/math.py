@@ -1,12 +1,16 @@
 """polyunit.math: unit-aware array functions, computed on the inputs' own array library."""
 
+from typing import Any as _Any
+
 from polyunit import arrayinfo as _arrayinfo
+from polyunit import dtypes as _dtypes
 from polyunit import helpers as _helpers
 from polyunit.arrayinfo import *  # noqa: F403
 from polyunit.backends.frontend_math import *  # noqa: F403
 from polyunit.backends.frontend_math import __all__ as _generated
 from polyunit.composite import *  # noqa: F403
 from polyunit.composite import __all__ as _composite
+from polyunit.dtypes import *  # noqa: F403
 from polyunit.einops import einrearrange as einrearrange
 from polyunit.einops import einreduce as einreduce
 from polyunit.einops import einrepeat as einrepeat
@@ -22,6 +26,8 @@ __all__ = sorted(  # pyright: ignore[reportUnsupportedDunderAll]
         *_composite,
         *_helpers.__all__,
         *_arrayinfo.__all__,
+        *_dtypes.__all__,
+        *_dtypes.NARROW,
         "einrearrange",
         "einreduce",
         "einrepeat",
@@ -29,3 +35,9 @@ __all__ = sorted(  # pyright: ignore[reportUnsupportedDunderAll]
         "einsum",
     }
 )
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _dtypes.NARROW:
+        return _dtypes.narrow_dtype(name)
+    raise AttributeError(f"module 'polyunit.math' has no attribute {name!r}")

@@ -418,6 +418,27 @@ class QuantityMembers:
             return self._self()
         return self._self().in_unit(plain_unit)
 
+    def nonzero(self, *args: Any, **kwargs: Any) -> Any:
+        """Indices of the nonzero elements, one array per axis (plain: positions carry no
+        unit); the arguments are those of `polyunit.math.nonzero`."""
+        from polyunit.arrayinfo import nonzero
+
+        return nonzero(self._self(), *args, **kwargs)
+
+    # -- the jax pytree protocol, also as methods (the reference's names) ----------------------
+    def tree_flatten(self) -> tuple[tuple[Any], Unit]:
+        """(children, aux data): the mantissa is the child, the unit the static data."""
+        q = self._self()
+        return (q.mantissa,), q.unit
+
+    @classmethod
+    def tree_unflatten(cls, unit: Unit, values: Any) -> Quantity[Any]:
+        """The inverse of `tree_flatten`."""
+        from polyunit.quantity import Quantity
+
+        (mantissa,) = values
+        return Quantity._new(mantissa, unit)  # pyright: ignore[reportPrivateUsage]
+
     # -- updates: the reference's in-place methods, without mutating shared arrays ------------
     def fill(self, value: object) -> Quantity[Any]:
         """Set every element to `value` (converted to this unit), in place."""

@@ -1,0 +1,62 @@
+"""Names the reference library has beyond the ops: math's dtypes and constants, Quantity.nonzero
+and the pytree methods, Dimension's sequence form."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import polyunit as u
+
+
+@pytest.mark.parametrize(
+    ("name", "numpy_name"),
+    [("float32", "float32"), ("int_", "int64"), ("float_", "float64"), ("cdouble", "complex128")],
+)
+def test_math_dtypes_are_numpy_scalar_types(name: str, numpy_name: str) -> None:
+    assert getattr(u.math, name) is getattr(np, numpy_name)
+
+
+def test_math_constants() -> None:
+    assert u.math.pi == math.pi and u.math.e == math.e and u.math.newaxis is None
+    assert math.isinf(u.math.inf) and math.isnan(u.math.nan)
+    assert u.math.euler_gamma == pytest.approx(0.5772156649015329, rel=1e-15)
+
+
+def test_narrow_dtypes_cast_on_torch() -> None:
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("ml_dtypes")
+    q = u.Quantity(torch.ones(3), unit=u.meter)
+    cast = q.astype(u.math.bfloat16)
+    assert cast.mantissa.dtype == torch.bfloat16 and cast.unit == u.meter
+    assert np.dtype(u.math.int4).itemsize == 1
+
+
+def test_unknown_math_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'float128x'"):
+        _ = u.math.float128x
+
+
+def test_quantity_nonzero_is_plain() -> None:
+    q = u.Quantity(np.array([[0.0, 2.0], [3.0, 0.0]]), unit=u.volt)
+    rows, cols = q.nonzero()
+    np.testing.assert_array_equal(rows, [0, 1])
+    np.testing.assert_array_equal(cols, [1, 0])
+
+
+def test_tree_flatten_round_trip() -> None:
+    q = u.Quantity(np.array([1.0, 2.0]), unit=u.mV)
+    children, unit = q.tree_flatten()
+    assert unit is u.mV and children[0] is q.mantissa
+    back = u.Quantity.tree_unflatten(unit, children)
+    assert back.unit is u.mV and back.mantissa is q.mantissa
+
+
+def test_dimension_from_a_sequence_or_exponents() -> None:
+    assert u.Dimension([1, 0, 0, 0, 0, 0, 0]) is u.meter.dim
+    assert u.Dimension(1, 0, 0, 0, 0, 0, 0) is u.meter.dim
+    assert u.meter.dim.get_dimension(d="m") == 1
+    with pytest.raises(ValueError, match="unknown base quantity 'x'; use one of m, kg"):
+        u.meter.dim.get_dimension("x")
