@@ -821,7 +821,7 @@ def render_units_module(catalog: Catalog) -> str:
             args += [
                 f"name={_str(unit.name)}",
                 f"dispname={_str(unit.dispname)}",
-                f"parts=(({_str(unit.symbol)}, _P{unit.power}),)",
+                f"display_parts=(({_str(unit.symbol)}, _P{unit.power}),)",
             ]
             out += _assign(target, "Unit", args)
     return "\n".join(out) + "\n"

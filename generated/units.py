@@ -2303,337 +2303,341 @@ _P3 = Fraction(3)
 
 # metre (m)
 metre: Unit = Unit.create(_LENGTH, "metre", "m")
-metre2: Unit = Unit(_AREA, name="metre2", dispname="m^2", parts=(("m", _P2),))
-metre3: Unit = Unit(_VOLUME, name="metre3", dispname="m^3", parts=(("m", _P3),))
+metre2: Unit = Unit(_AREA, name="metre2", dispname="m^2", display_parts=(("m", _P2),))
+metre3: Unit = Unit(_VOLUME, name="metre3", dispname="m^3", display_parts=(("m", _P3),))
 meter: Unit = metre
 meter2: Unit = metre2
 meter3: Unit = metre3
 ymetre: Unit = Unit.create(_LENGTH, "ymetre", "ym", scale=-24)
-ymetre2: Unit = Unit(_AREA, -48, name="ymetre2", dispname="ym^2", parts=(("ym", _P2),))
-ymetre3: Unit = Unit(_VOLUME, -72, name="ymetre3", dispname="ym^3", parts=(("ym", _P3),))
+ymetre2: Unit = Unit(_AREA, -48, name="ymetre2", dispname="ym^2", display_parts=(("ym", _P2),))
+ymetre3: Unit = Unit(_VOLUME, -72, name="ymetre3", dispname="ym^3", display_parts=(("ym", _P3),))
 ymeter: Unit = ymetre
 ymeter2: Unit = ymetre2
 ymeter3: Unit = ymetre3
 zmetre: Unit = Unit.create(_LENGTH, "zmetre", "zm", scale=-21)
-zmetre2: Unit = Unit(_AREA, -42, name="zmetre2", dispname="zm^2", parts=(("zm", _P2),))
-zmetre3: Unit = Unit(_VOLUME, -63, name="zmetre3", dispname="zm^3", parts=(("zm", _P3),))
+zmetre2: Unit = Unit(_AREA, -42, name="zmetre2", dispname="zm^2", display_parts=(("zm", _P2),))
+zmetre3: Unit = Unit(_VOLUME, -63, name="zmetre3", dispname="zm^3", display_parts=(("zm", _P3),))
 zmeter: Unit = zmetre
 zmeter2: Unit = zmetre2
 zmeter3: Unit = zmetre3
 ametre: Unit = Unit.create(_LENGTH, "ametre", "am", scale=-18)
-ametre2: Unit = Unit(_AREA, -36, name="ametre2", dispname="am^2", parts=(("am", _P2),))
-ametre3: Unit = Unit(_VOLUME, -54, name="ametre3", dispname="am^3", parts=(("am", _P3),))
+ametre2: Unit = Unit(_AREA, -36, name="ametre2", dispname="am^2", display_parts=(("am", _P2),))
+ametre3: Unit = Unit(_VOLUME, -54, name="ametre3", dispname="am^3", display_parts=(("am", _P3),))
 ameter: Unit = ametre
 ameter2: Unit = ametre2
 ameter3: Unit = ametre3
 fmetre: Unit = Unit.create(_LENGTH, "fmetre", "fm", scale=-15)
-fmetre2: Unit = Unit(_AREA, -30, name="fmetre2", dispname="fm^2", parts=(("fm", _P2),))
-fmetre3: Unit = Unit(_VOLUME, -45, name="fmetre3", dispname="fm^3", parts=(("fm", _P3),))
+fmetre2: Unit = Unit(_AREA, -30, name="fmetre2", dispname="fm^2", display_parts=(("fm", _P2),))
+fmetre3: Unit = Unit(_VOLUME, -45, name="fmetre3", dispname="fm^3", display_parts=(("fm", _P3),))
 fmeter: Unit = fmetre
 fmeter2: Unit = fmetre2
 fmeter3: Unit = fmetre3
 pmetre: Unit = Unit.create(_LENGTH, "pmetre", "pm", scale=-12)
-pmetre2: Unit = Unit(_AREA, -24, name="pmetre2", dispname="pm^2", parts=(("pm", _P2),))
-pmetre3: Unit = Unit(_VOLUME, -36, name="pmetre3", dispname="pm^3", parts=(("pm", _P3),))
+pmetre2: Unit = Unit(_AREA, -24, name="pmetre2", dispname="pm^2", display_parts=(("pm", _P2),))
+pmetre3: Unit = Unit(_VOLUME, -36, name="pmetre3", dispname="pm^3", display_parts=(("pm", _P3),))
 pmeter: Unit = pmetre
 pmeter2: Unit = pmetre2
 pmeter3: Unit = pmetre3
 nmetre: Unit = Unit.create(_LENGTH, "nmetre", "nm", scale=-9)
-nmetre2: Unit = Unit(_AREA, -18, name="nmetre2", dispname="nm^2", parts=(("nm", _P2),))
-nmetre3: Unit = Unit(_VOLUME, -27, name="nmetre3", dispname="nm^3", parts=(("nm", _P3),))
+nmetre2: Unit = Unit(_AREA, -18, name="nmetre2", dispname="nm^2", display_parts=(("nm", _P2),))
+nmetre3: Unit = Unit(_VOLUME, -27, name="nmetre3", dispname="nm^3", display_parts=(("nm", _P3),))
 nmeter: Unit = nmetre
 nmeter2: Unit = nmetre2
 nmeter3: Unit = nmetre3
 umetre: Unit = Unit.create(_LENGTH, "umetre", "um", scale=-6)
-umetre2: Unit = Unit(_AREA, -12, name="umetre2", dispname="um^2", parts=(("um", _P2),))
-umetre3: Unit = Unit(_VOLUME, -18, name="umetre3", dispname="um^3", parts=(("um", _P3),))
+umetre2: Unit = Unit(_AREA, -12, name="umetre2", dispname="um^2", display_parts=(("um", _P2),))
+umetre3: Unit = Unit(_VOLUME, -18, name="umetre3", dispname="um^3", display_parts=(("um", _P3),))
 umeter: Unit = umetre
 umeter2: Unit = umetre2
 umeter3: Unit = umetre3
 mmetre: Unit = Unit.create(_LENGTH, "mmetre", "mm", scale=-3)
-mmetre2: Unit = Unit(_AREA, -6, name="mmetre2", dispname="mm^2", parts=(("mm", _P2),))
-mmetre3: Unit = Unit(_VOLUME, -9, name="mmetre3", dispname="mm^3", parts=(("mm", _P3),))
+mmetre2: Unit = Unit(_AREA, -6, name="mmetre2", dispname="mm^2", display_parts=(("mm", _P2),))
+mmetre3: Unit = Unit(_VOLUME, -9, name="mmetre3", dispname="mm^3", display_parts=(("mm", _P3),))
 mmeter: Unit = mmetre
 mmeter2: Unit = mmetre2
 mmeter3: Unit = mmetre3
 cmetre: Unit = Unit.create(_LENGTH, "cmetre", "cm", scale=-2)
-cmetre2: Unit = Unit(_AREA, -4, name="cmetre2", dispname="cm^2", parts=(("cm", _P2),))
-cmetre3: Unit = Unit(_VOLUME, -6, name="cmetre3", dispname="cm^3", parts=(("cm", _P3),))
+cmetre2: Unit = Unit(_AREA, -4, name="cmetre2", dispname="cm^2", display_parts=(("cm", _P2),))
+cmetre3: Unit = Unit(_VOLUME, -6, name="cmetre3", dispname="cm^3", display_parts=(("cm", _P3),))
 cmeter: Unit = cmetre
 cmeter2: Unit = cmetre2
 cmeter3: Unit = cmetre3
 dmetre: Unit = Unit.create(_LENGTH, "dmetre", "dm", scale=-1)
-dmetre2: Unit = Unit(_AREA, -2, name="dmetre2", dispname="dm^2", parts=(("dm", _P2),))
-dmetre3: Unit = Unit(_VOLUME, -3, name="dmetre3", dispname="dm^3", parts=(("dm", _P3),))
+dmetre2: Unit = Unit(_AREA, -2, name="dmetre2", dispname="dm^2", display_parts=(("dm", _P2),))
+dmetre3: Unit = Unit(_VOLUME, -3, name="dmetre3", dispname="dm^3", display_parts=(("dm", _P3),))
 dmeter: Unit = dmetre
 dmeter2: Unit = dmetre2
 dmeter3: Unit = dmetre3
 dametre: Unit = Unit.create(_LENGTH, "dametre", "dam", scale=1)
-dametre2: Unit = Unit(_AREA, 2, name="dametre2", dispname="dam^2", parts=(("dam", _P2),))
-dametre3: Unit = Unit(_VOLUME, 3, name="dametre3", dispname="dam^3", parts=(("dam", _P3),))
+dametre2: Unit = Unit(_AREA, 2, name="dametre2", dispname="dam^2", display_parts=(("dam", _P2),))
+dametre3: Unit = Unit(_VOLUME, 3, name="dametre3", dispname="dam^3", display_parts=(("dam", _P3),))
 dameter: Unit = dametre
 dameter2: Unit = dametre2
 dameter3: Unit = dametre3
 hmetre: Unit = Unit.create(_LENGTH, "hmetre", "hm", scale=2)
-hmetre2: Unit = Unit(_AREA, 4, name="hmetre2", dispname="hm^2", parts=(("hm", _P2),))
-hmetre3: Unit = Unit(_VOLUME, 6, name="hmetre3", dispname="hm^3", parts=(("hm", _P3),))
+hmetre2: Unit = Unit(_AREA, 4, name="hmetre2", dispname="hm^2", display_parts=(("hm", _P2),))
+hmetre3: Unit = Unit(_VOLUME, 6, name="hmetre3", dispname="hm^3", display_parts=(("hm", _P3),))
 hmeter: Unit = hmetre
 hmeter2: Unit = hmetre2
 hmeter3: Unit = hmetre3
 kmetre: Unit = Unit.create(_LENGTH, "kmetre", "km", scale=3)
-kmetre2: Unit = Unit(_AREA, 6, name="kmetre2", dispname="km^2", parts=(("km", _P2),))
-kmetre3: Unit = Unit(_VOLUME, 9, name="kmetre3", dispname="km^3", parts=(("km", _P3),))
+kmetre2: Unit = Unit(_AREA, 6, name="kmetre2", dispname="km^2", display_parts=(("km", _P2),))
+kmetre3: Unit = Unit(_VOLUME, 9, name="kmetre3", dispname="km^3", display_parts=(("km", _P3),))
 kmeter: Unit = kmetre
 kmeter2: Unit = kmetre2
 kmeter3: Unit = kmetre3
 Mmetre: Unit = Unit.create(_LENGTH, "Mmetre", "Mm", scale=6)
-Mmetre2: Unit = Unit(_AREA, 12, name="Mmetre2", dispname="Mm^2", parts=(("Mm", _P2),))
-Mmetre3: Unit = Unit(_VOLUME, 18, name="Mmetre3", dispname="Mm^3", parts=(("Mm", _P3),))
+Mmetre2: Unit = Unit(_AREA, 12, name="Mmetre2", dispname="Mm^2", display_parts=(("Mm", _P2),))
+Mmetre3: Unit = Unit(_VOLUME, 18, name="Mmetre3", dispname="Mm^3", display_parts=(("Mm", _P3),))
 Mmeter: Unit = Mmetre
 Mmeter2: Unit = Mmetre2
 Mmeter3: Unit = Mmetre3
 Gmetre: Unit = Unit.create(_LENGTH, "Gmetre", "Gm", scale=9)
-Gmetre2: Unit = Unit(_AREA, 18, name="Gmetre2", dispname="Gm^2", parts=(("Gm", _P2),))
-Gmetre3: Unit = Unit(_VOLUME, 27, name="Gmetre3", dispname="Gm^3", parts=(("Gm", _P3),))
+Gmetre2: Unit = Unit(_AREA, 18, name="Gmetre2", dispname="Gm^2", display_parts=(("Gm", _P2),))
+Gmetre3: Unit = Unit(_VOLUME, 27, name="Gmetre3", dispname="Gm^3", display_parts=(("Gm", _P3),))
 Gmeter: Unit = Gmetre
 Gmeter2: Unit = Gmetre2
 Gmeter3: Unit = Gmetre3
 Tmetre: Unit = Unit.create(_LENGTH, "Tmetre", "Tm", scale=12)
-Tmetre2: Unit = Unit(_AREA, 24, name="Tmetre2", dispname="Tm^2", parts=(("Tm", _P2),))
-Tmetre3: Unit = Unit(_VOLUME, 36, name="Tmetre3", dispname="Tm^3", parts=(("Tm", _P3),))
+Tmetre2: Unit = Unit(_AREA, 24, name="Tmetre2", dispname="Tm^2", display_parts=(("Tm", _P2),))
+Tmetre3: Unit = Unit(_VOLUME, 36, name="Tmetre3", dispname="Tm^3", display_parts=(("Tm", _P3),))
 Tmeter: Unit = Tmetre
 Tmeter2: Unit = Tmetre2
 Tmeter3: Unit = Tmetre3
 Pmetre: Unit = Unit.create(_LENGTH, "Pmetre", "Pm", scale=15)
-Pmetre2: Unit = Unit(_AREA, 30, name="Pmetre2", dispname="Pm^2", parts=(("Pm", _P2),))
-Pmetre3: Unit = Unit(_VOLUME, 45, name="Pmetre3", dispname="Pm^3", parts=(("Pm", _P3),))
+Pmetre2: Unit = Unit(_AREA, 30, name="Pmetre2", dispname="Pm^2", display_parts=(("Pm", _P2),))
+Pmetre3: Unit = Unit(_VOLUME, 45, name="Pmetre3", dispname="Pm^3", display_parts=(("Pm", _P3),))
 Pmeter: Unit = Pmetre
 Pmeter2: Unit = Pmetre2
 Pmeter3: Unit = Pmetre3
 Emetre: Unit = Unit.create(_LENGTH, "Emetre", "Em", scale=18)
-Emetre2: Unit = Unit(_AREA, 36, name="Emetre2", dispname="Em^2", parts=(("Em", _P2),))
-Emetre3: Unit = Unit(_VOLUME, 54, name="Emetre3", dispname="Em^3", parts=(("Em", _P3),))
+Emetre2: Unit = Unit(_AREA, 36, name="Emetre2", dispname="Em^2", display_parts=(("Em", _P2),))
+Emetre3: Unit = Unit(_VOLUME, 54, name="Emetre3", dispname="Em^3", display_parts=(("Em", _P3),))
 Emeter: Unit = Emetre
 Emeter2: Unit = Emetre2
 Emeter3: Unit = Emetre3
 Zmetre: Unit = Unit.create(_LENGTH, "Zmetre", "Zm", scale=21)
-Zmetre2: Unit = Unit(_AREA, 42, name="Zmetre2", dispname="Zm^2", parts=(("Zm", _P2),))
-Zmetre3: Unit = Unit(_VOLUME, 63, name="Zmetre3", dispname="Zm^3", parts=(("Zm", _P3),))
+Zmetre2: Unit = Unit(_AREA, 42, name="Zmetre2", dispname="Zm^2", display_parts=(("Zm", _P2),))
+Zmetre3: Unit = Unit(_VOLUME, 63, name="Zmetre3", dispname="Zm^3", display_parts=(("Zm", _P3),))
 Zmeter: Unit = Zmetre
 Zmeter2: Unit = Zmetre2
 Zmeter3: Unit = Zmetre3
 Ymetre: Unit = Unit.create(_LENGTH, "Ymetre", "Ym", scale=24)
-Ymetre2: Unit = Unit(_AREA, 48, name="Ymetre2", dispname="Ym^2", parts=(("Ym", _P2),))
-Ymetre3: Unit = Unit(_VOLUME, 72, name="Ymetre3", dispname="Ym^3", parts=(("Ym", _P3),))
+Ymetre2: Unit = Unit(_AREA, 48, name="Ymetre2", dispname="Ym^2", display_parts=(("Ym", _P2),))
+Ymetre3: Unit = Unit(_VOLUME, 72, name="Ymetre3", dispname="Ym^3", display_parts=(("Ym", _P3),))
 Ymeter: Unit = Ymetre
 Ymeter2: Unit = Ymetre2
 Ymeter3: Unit = Ymetre3
 
 # kilogram (kg)
 kilogram: Unit = Unit.create(_MASS, "kilogram", "kg")
-kilogram2: Unit = Unit(_MASS_2, name="kilogram2", dispname="kg^2", parts=(("kg", _P2),))
-kilogram3: Unit = Unit(_MASS_3, name="kilogram3", dispname="kg^3", parts=(("kg", _P3),))
+kilogram2: Unit = Unit(_MASS_2, name="kilogram2", dispname="kg^2", display_parts=(("kg", _P2),))
+kilogram3: Unit = Unit(_MASS_3, name="kilogram3", dispname="kg^3", display_parts=(("kg", _P3),))
 kilogramme: Unit = kilogram
 kilogramme2: Unit = kilogram2
 kilogramme3: Unit = kilogram3
 
 # second (s)
 second: Unit = Unit.create(_TIME, "second", "s")
-second2: Unit = Unit(_TIME_2, name="second2", dispname="s^2", parts=(("s", _P2),))
-second3: Unit = Unit(_TIME_3, name="second3", dispname="s^3", parts=(("s", _P3),))
+second2: Unit = Unit(_TIME_2, name="second2", dispname="s^2", display_parts=(("s", _P2),))
+second3: Unit = Unit(_TIME_3, name="second3", dispname="s^3", display_parts=(("s", _P3),))
 ysecond: Unit = Unit.create(_TIME, "ysecond", "ys", scale=-24)
-ysecond2: Unit = Unit(_TIME_2, -48, name="ysecond2", dispname="ys^2", parts=(("ys", _P2),))
-ysecond3: Unit = Unit(_TIME_3, -72, name="ysecond3", dispname="ys^3", parts=(("ys", _P3),))
+ysecond2: Unit = Unit(_TIME_2, -48, name="ysecond2", dispname="ys^2", display_parts=(("ys", _P2),))
+ysecond3: Unit = Unit(_TIME_3, -72, name="ysecond3", dispname="ys^3", display_parts=(("ys", _P3),))
 zsecond: Unit = Unit.create(_TIME, "zsecond", "zs", scale=-21)
-zsecond2: Unit = Unit(_TIME_2, -42, name="zsecond2", dispname="zs^2", parts=(("zs", _P2),))
-zsecond3: Unit = Unit(_TIME_3, -63, name="zsecond3", dispname="zs^3", parts=(("zs", _P3),))
+zsecond2: Unit = Unit(_TIME_2, -42, name="zsecond2", dispname="zs^2", display_parts=(("zs", _P2),))
+zsecond3: Unit = Unit(_TIME_3, -63, name="zsecond3", dispname="zs^3", display_parts=(("zs", _P3),))
 asecond: Unit = Unit.create(_TIME, "asecond", "as", scale=-18)
-asecond2: Unit = Unit(_TIME_2, -36, name="asecond2", dispname="as^2", parts=(("as", _P2),))
-asecond3: Unit = Unit(_TIME_3, -54, name="asecond3", dispname="as^3", parts=(("as", _P3),))
+asecond2: Unit = Unit(_TIME_2, -36, name="asecond2", dispname="as^2", display_parts=(("as", _P2),))
+asecond3: Unit = Unit(_TIME_3, -54, name="asecond3", dispname="as^3", display_parts=(("as", _P3),))
 fsecond: Unit = Unit.create(_TIME, "fsecond", "fs", scale=-15)
-fsecond2: Unit = Unit(_TIME_2, -30, name="fsecond2", dispname="fs^2", parts=(("fs", _P2),))
-fsecond3: Unit = Unit(_TIME_3, -45, name="fsecond3", dispname="fs^3", parts=(("fs", _P3),))
+fsecond2: Unit = Unit(_TIME_2, -30, name="fsecond2", dispname="fs^2", display_parts=(("fs", _P2),))
+fsecond3: Unit = Unit(_TIME_3, -45, name="fsecond3", dispname="fs^3", display_parts=(("fs", _P3),))
 psecond: Unit = Unit.create(_TIME, "psecond", "ps", scale=-12)
-psecond2: Unit = Unit(_TIME_2, -24, name="psecond2", dispname="ps^2", parts=(("ps", _P2),))
-psecond3: Unit = Unit(_TIME_3, -36, name="psecond3", dispname="ps^3", parts=(("ps", _P3),))
+psecond2: Unit = Unit(_TIME_2, -24, name="psecond2", dispname="ps^2", display_parts=(("ps", _P2),))
+psecond3: Unit = Unit(_TIME_3, -36, name="psecond3", dispname="ps^3", display_parts=(("ps", _P3),))
 nsecond: Unit = Unit.create(_TIME, "nsecond", "ns", scale=-9)
-nsecond2: Unit = Unit(_TIME_2, -18, name="nsecond2", dispname="ns^2", parts=(("ns", _P2),))
-nsecond3: Unit = Unit(_TIME_3, -27, name="nsecond3", dispname="ns^3", parts=(("ns", _P3),))
+nsecond2: Unit = Unit(_TIME_2, -18, name="nsecond2", dispname="ns^2", display_parts=(("ns", _P2),))
+nsecond3: Unit = Unit(_TIME_3, -27, name="nsecond3", dispname="ns^3", display_parts=(("ns", _P3),))
 usecond: Unit = Unit.create(_TIME, "usecond", "us", scale=-6)
-usecond2: Unit = Unit(_TIME_2, -12, name="usecond2", dispname="us^2", parts=(("us", _P2),))
-usecond3: Unit = Unit(_TIME_3, -18, name="usecond3", dispname="us^3", parts=(("us", _P3),))
+usecond2: Unit = Unit(_TIME_2, -12, name="usecond2", dispname="us^2", display_parts=(("us", _P2),))
+usecond3: Unit = Unit(_TIME_3, -18, name="usecond3", dispname="us^3", display_parts=(("us", _P3),))
 msecond: Unit = Unit.create(_TIME, "msecond", "ms", scale=-3)
-msecond2: Unit = Unit(_TIME_2, -6, name="msecond2", dispname="ms^2", parts=(("ms", _P2),))
-msecond3: Unit = Unit(_TIME_3, -9, name="msecond3", dispname="ms^3", parts=(("ms", _P3),))
+msecond2: Unit = Unit(_TIME_2, -6, name="msecond2", dispname="ms^2", display_parts=(("ms", _P2),))
+msecond3: Unit = Unit(_TIME_3, -9, name="msecond3", dispname="ms^3", display_parts=(("ms", _P3),))
 csecond: Unit = Unit.create(_TIME, "csecond", "cs", scale=-2)
-csecond2: Unit = Unit(_TIME_2, -4, name="csecond2", dispname="cs^2", parts=(("cs", _P2),))
-csecond3: Unit = Unit(_TIME_3, -6, name="csecond3", dispname="cs^3", parts=(("cs", _P3),))
+csecond2: Unit = Unit(_TIME_2, -4, name="csecond2", dispname="cs^2", display_parts=(("cs", _P2),))
+csecond3: Unit = Unit(_TIME_3, -6, name="csecond3", dispname="cs^3", display_parts=(("cs", _P3),))
 dsecond: Unit = Unit.create(_TIME, "dsecond", "ds", scale=-1)
-dsecond2: Unit = Unit(_TIME_2, -2, name="dsecond2", dispname="ds^2", parts=(("ds", _P2),))
-dsecond3: Unit = Unit(_TIME_3, -3, name="dsecond3", dispname="ds^3", parts=(("ds", _P3),))
+dsecond2: Unit = Unit(_TIME_2, -2, name="dsecond2", dispname="ds^2", display_parts=(("ds", _P2),))
+dsecond3: Unit = Unit(_TIME_3, -3, name="dsecond3", dispname="ds^3", display_parts=(("ds", _P3),))
 dasecond: Unit = Unit.create(_TIME, "dasecond", "das", scale=1)
-dasecond2: Unit = Unit(_TIME_2, 2, name="dasecond2", dispname="das^2", parts=(("das", _P2),))
-dasecond3: Unit = Unit(_TIME_3, 3, name="dasecond3", dispname="das^3", parts=(("das", _P3),))
+dasecond2: Unit = Unit(
+    _TIME_2, 2, name="dasecond2", dispname="das^2", display_parts=(("das", _P2),)
+)
+dasecond3: Unit = Unit(
+    _TIME_3, 3, name="dasecond3", dispname="das^3", display_parts=(("das", _P3),)
+)
 hsecond: Unit = Unit.create(_TIME, "hsecond", "hs", scale=2)
-hsecond2: Unit = Unit(_TIME_2, 4, name="hsecond2", dispname="hs^2", parts=(("hs", _P2),))
-hsecond3: Unit = Unit(_TIME_3, 6, name="hsecond3", dispname="hs^3", parts=(("hs", _P3),))
+hsecond2: Unit = Unit(_TIME_2, 4, name="hsecond2", dispname="hs^2", display_parts=(("hs", _P2),))
+hsecond3: Unit = Unit(_TIME_3, 6, name="hsecond3", dispname="hs^3", display_parts=(("hs", _P3),))
 ksecond: Unit = Unit.create(_TIME, "ksecond", "ks", scale=3)
-ksecond2: Unit = Unit(_TIME_2, 6, name="ksecond2", dispname="ks^2", parts=(("ks", _P2),))
-ksecond3: Unit = Unit(_TIME_3, 9, name="ksecond3", dispname="ks^3", parts=(("ks", _P3),))
+ksecond2: Unit = Unit(_TIME_2, 6, name="ksecond2", dispname="ks^2", display_parts=(("ks", _P2),))
+ksecond3: Unit = Unit(_TIME_3, 9, name="ksecond3", dispname="ks^3", display_parts=(("ks", _P3),))
 Msecond: Unit = Unit.create(_TIME, "Msecond", "Ms", scale=6)
-Msecond2: Unit = Unit(_TIME_2, 12, name="Msecond2", dispname="Ms^2", parts=(("Ms", _P2),))
-Msecond3: Unit = Unit(_TIME_3, 18, name="Msecond3", dispname="Ms^3", parts=(("Ms", _P3),))
+Msecond2: Unit = Unit(_TIME_2, 12, name="Msecond2", dispname="Ms^2", display_parts=(("Ms", _P2),))
+Msecond3: Unit = Unit(_TIME_3, 18, name="Msecond3", dispname="Ms^3", display_parts=(("Ms", _P3),))
 Gsecond: Unit = Unit.create(_TIME, "Gsecond", "Gs", scale=9)
-Gsecond2: Unit = Unit(_TIME_2, 18, name="Gsecond2", dispname="Gs^2", parts=(("Gs", _P2),))
-Gsecond3: Unit = Unit(_TIME_3, 27, name="Gsecond3", dispname="Gs^3", parts=(("Gs", _P3),))
+Gsecond2: Unit = Unit(_TIME_2, 18, name="Gsecond2", dispname="Gs^2", display_parts=(("Gs", _P2),))
+Gsecond3: Unit = Unit(_TIME_3, 27, name="Gsecond3", dispname="Gs^3", display_parts=(("Gs", _P3),))
 Tsecond: Unit = Unit.create(_TIME, "Tsecond", "Ts", scale=12)
-Tsecond2: Unit = Unit(_TIME_2, 24, name="Tsecond2", dispname="Ts^2", parts=(("Ts", _P2),))
-Tsecond3: Unit = Unit(_TIME_3, 36, name="Tsecond3", dispname="Ts^3", parts=(("Ts", _P3),))
+Tsecond2: Unit = Unit(_TIME_2, 24, name="Tsecond2", dispname="Ts^2", display_parts=(("Ts", _P2),))
+Tsecond3: Unit = Unit(_TIME_3, 36, name="Tsecond3", dispname="Ts^3", display_parts=(("Ts", _P3),))
 Psecond: Unit = Unit.create(_TIME, "Psecond", "Ps", scale=15)
-Psecond2: Unit = Unit(_TIME_2, 30, name="Psecond2", dispname="Ps^2", parts=(("Ps", _P2),))
-Psecond3: Unit = Unit(_TIME_3, 45, name="Psecond3", dispname="Ps^3", parts=(("Ps", _P3),))
+Psecond2: Unit = Unit(_TIME_2, 30, name="Psecond2", dispname="Ps^2", display_parts=(("Ps", _P2),))
+Psecond3: Unit = Unit(_TIME_3, 45, name="Psecond3", dispname="Ps^3", display_parts=(("Ps", _P3),))
 Esecond: Unit = Unit.create(_TIME, "Esecond", "Es", scale=18)
-Esecond2: Unit = Unit(_TIME_2, 36, name="Esecond2", dispname="Es^2", parts=(("Es", _P2),))
-Esecond3: Unit = Unit(_TIME_3, 54, name="Esecond3", dispname="Es^3", parts=(("Es", _P3),))
+Esecond2: Unit = Unit(_TIME_2, 36, name="Esecond2", dispname="Es^2", display_parts=(("Es", _P2),))
+Esecond3: Unit = Unit(_TIME_3, 54, name="Esecond3", dispname="Es^3", display_parts=(("Es", _P3),))
 Zsecond: Unit = Unit.create(_TIME, "Zsecond", "Zs", scale=21)
-Zsecond2: Unit = Unit(_TIME_2, 42, name="Zsecond2", dispname="Zs^2", parts=(("Zs", _P2),))
-Zsecond3: Unit = Unit(_TIME_3, 63, name="Zsecond3", dispname="Zs^3", parts=(("Zs", _P3),))
+Zsecond2: Unit = Unit(_TIME_2, 42, name="Zsecond2", dispname="Zs^2", display_parts=(("Zs", _P2),))
+Zsecond3: Unit = Unit(_TIME_3, 63, name="Zsecond3", dispname="Zs^3", display_parts=(("Zs", _P3),))
 Ysecond: Unit = Unit.create(_TIME, "Ysecond", "Ys", scale=24)
-Ysecond2: Unit = Unit(_TIME_2, 48, name="Ysecond2", dispname="Ys^2", parts=(("Ys", _P2),))
-Ysecond3: Unit = Unit(_TIME_3, 72, name="Ysecond3", dispname="Ys^3", parts=(("Ys", _P3),))
+Ysecond2: Unit = Unit(_TIME_2, 48, name="Ysecond2", dispname="Ys^2", display_parts=(("Ys", _P2),))
+Ysecond3: Unit = Unit(_TIME_3, 72, name="Ysecond3", dispname="Ys^3", display_parts=(("Ys", _P3),))
 
 # amp (A)
 amp: Unit = Unit.create(_CURRENT, "amp", "A")
-amp2: Unit = Unit(_CURRENT_2, name="amp2", dispname="A^2", parts=(("A", _P2),))
-amp3: Unit = Unit(_CURRENT_3, name="amp3", dispname="A^3", parts=(("A", _P3),))
+amp2: Unit = Unit(_CURRENT_2, name="amp2", dispname="A^2", display_parts=(("A", _P2),))
+amp3: Unit = Unit(_CURRENT_3, name="amp3", dispname="A^3", display_parts=(("A", _P3),))
 ampere: Unit = amp
 ampere2: Unit = amp2
 ampere3: Unit = amp3
 yamp: Unit = Unit.create(_CURRENT, "yamp", "yA", scale=-24)
-yamp2: Unit = Unit(_CURRENT_2, -48, name="yamp2", dispname="yA^2", parts=(("yA", _P2),))
-yamp3: Unit = Unit(_CURRENT_3, -72, name="yamp3", dispname="yA^3", parts=(("yA", _P3),))
+yamp2: Unit = Unit(_CURRENT_2, -48, name="yamp2", dispname="yA^2", display_parts=(("yA", _P2),))
+yamp3: Unit = Unit(_CURRENT_3, -72, name="yamp3", dispname="yA^3", display_parts=(("yA", _P3),))
 yampere: Unit = yamp
 yampere2: Unit = yamp2
 yampere3: Unit = yamp3
 zamp: Unit = Unit.create(_CURRENT, "zamp", "zA", scale=-21)
-zamp2: Unit = Unit(_CURRENT_2, -42, name="zamp2", dispname="zA^2", parts=(("zA", _P2),))
-zamp3: Unit = Unit(_CURRENT_3, -63, name="zamp3", dispname="zA^3", parts=(("zA", _P3),))
+zamp2: Unit = Unit(_CURRENT_2, -42, name="zamp2", dispname="zA^2", display_parts=(("zA", _P2),))
+zamp3: Unit = Unit(_CURRENT_3, -63, name="zamp3", dispname="zA^3", display_parts=(("zA", _P3),))
 zampere: Unit = zamp
 zampere2: Unit = zamp2
 zampere3: Unit = zamp3
 aamp: Unit = Unit.create(_CURRENT, "aamp", "aA", scale=-18)
-aamp2: Unit = Unit(_CURRENT_2, -36, name="aamp2", dispname="aA^2", parts=(("aA", _P2),))
-aamp3: Unit = Unit(_CURRENT_3, -54, name="aamp3", dispname="aA^3", parts=(("aA", _P3),))
+aamp2: Unit = Unit(_CURRENT_2, -36, name="aamp2", dispname="aA^2", display_parts=(("aA", _P2),))
+aamp3: Unit = Unit(_CURRENT_3, -54, name="aamp3", dispname="aA^3", display_parts=(("aA", _P3),))
 aampere: Unit = aamp
 aampere2: Unit = aamp2
 aampere3: Unit = aamp3
 famp: Unit = Unit.create(_CURRENT, "famp", "fA", scale=-15)
-famp2: Unit = Unit(_CURRENT_2, -30, name="famp2", dispname="fA^2", parts=(("fA", _P2),))
-famp3: Unit = Unit(_CURRENT_3, -45, name="famp3", dispname="fA^3", parts=(("fA", _P3),))
+famp2: Unit = Unit(_CURRENT_2, -30, name="famp2", dispname="fA^2", display_parts=(("fA", _P2),))
+famp3: Unit = Unit(_CURRENT_3, -45, name="famp3", dispname="fA^3", display_parts=(("fA", _P3),))
 fampere: Unit = famp
 fampere2: Unit = famp2
 fampere3: Unit = famp3
 pamp: Unit = Unit.create(_CURRENT, "pamp", "pA", scale=-12)
-pamp2: Unit = Unit(_CURRENT_2, -24, name="pamp2", dispname="pA^2", parts=(("pA", _P2),))
-pamp3: Unit = Unit(_CURRENT_3, -36, name="pamp3", dispname="pA^3", parts=(("pA", _P3),))
+pamp2: Unit = Unit(_CURRENT_2, -24, name="pamp2", dispname="pA^2", display_parts=(("pA", _P2),))
+pamp3: Unit = Unit(_CURRENT_3, -36, name="pamp3", dispname="pA^3", display_parts=(("pA", _P3),))
 pampere: Unit = pamp
 pampere2: Unit = pamp2
 pampere3: Unit = pamp3
 namp: Unit = Unit.create(_CURRENT, "namp", "nA", scale=-9)
-namp2: Unit = Unit(_CURRENT_2, -18, name="namp2", dispname="nA^2", parts=(("nA", _P2),))
-namp3: Unit = Unit(_CURRENT_3, -27, name="namp3", dispname="nA^3", parts=(("nA", _P3),))
+namp2: Unit = Unit(_CURRENT_2, -18, name="namp2", dispname="nA^2", display_parts=(("nA", _P2),))
+namp3: Unit = Unit(_CURRENT_3, -27, name="namp3", dispname="nA^3", display_parts=(("nA", _P3),))
 nampere: Unit = namp
 nampere2: Unit = namp2
 nampere3: Unit = namp3
 uamp: Unit = Unit.create(_CURRENT, "uamp", "uA", scale=-6)
-uamp2: Unit = Unit(_CURRENT_2, -12, name="uamp2", dispname="uA^2", parts=(("uA", _P2),))
-uamp3: Unit = Unit(_CURRENT_3, -18, name="uamp3", dispname="uA^3", parts=(("uA", _P3),))
+uamp2: Unit = Unit(_CURRENT_2, -12, name="uamp2", dispname="uA^2", display_parts=(("uA", _P2),))
+uamp3: Unit = Unit(_CURRENT_3, -18, name="uamp3", dispname="uA^3", display_parts=(("uA", _P3),))
 uampere: Unit = uamp
 uampere2: Unit = uamp2
 uampere3: Unit = uamp3
 mamp: Unit = Unit.create(_CURRENT, "mamp", "mA", scale=-3)
-mamp2: Unit = Unit(_CURRENT_2, -6, name="mamp2", dispname="mA^2", parts=(("mA", _P2),))
-mamp3: Unit = Unit(_CURRENT_3, -9, name="mamp3", dispname="mA^3", parts=(("mA", _P3),))
+mamp2: Unit = Unit(_CURRENT_2, -6, name="mamp2", dispname="mA^2", display_parts=(("mA", _P2),))
+mamp3: Unit = Unit(_CURRENT_3, -9, name="mamp3", dispname="mA^3", display_parts=(("mA", _P3),))
 mampere: Unit = mamp
 mampere2: Unit = mamp2
 mampere3: Unit = mamp3
 camp: Unit = Unit.create(_CURRENT, "camp", "cA", scale=-2)
-camp2: Unit = Unit(_CURRENT_2, -4, name="camp2", dispname="cA^2", parts=(("cA", _P2),))
-camp3: Unit = Unit(_CURRENT_3, -6, name="camp3", dispname="cA^3", parts=(("cA", _P3),))
+camp2: Unit = Unit(_CURRENT_2, -4, name="camp2", dispname="cA^2", display_parts=(("cA", _P2),))
+camp3: Unit = Unit(_CURRENT_3, -6, name="camp3", dispname="cA^3", display_parts=(("cA", _P3),))
 campere: Unit = camp
 campere2: Unit = camp2
 campere3: Unit = camp3
 damp: Unit = Unit.create(_CURRENT, "damp", "dA", scale=-1)
-damp2: Unit = Unit(_CURRENT_2, -2, name="damp2", dispname="dA^2", parts=(("dA", _P2),))
-damp3: Unit = Unit(_CURRENT_3, -3, name="damp3", dispname="dA^3", parts=(("dA", _P3),))
+damp2: Unit = Unit(_CURRENT_2, -2, name="damp2", dispname="dA^2", display_parts=(("dA", _P2),))
+damp3: Unit = Unit(_CURRENT_3, -3, name="damp3", dispname="dA^3", display_parts=(("dA", _P3),))
 dampere: Unit = damp
 dampere2: Unit = damp2
 dampere3: Unit = damp3
 daamp: Unit = Unit.create(_CURRENT, "daamp", "daA", scale=1)
-daamp2: Unit = Unit(_CURRENT_2, 2, name="daamp2", dispname="daA^2", parts=(("daA", _P2),))
-daamp3: Unit = Unit(_CURRENT_3, 3, name="daamp3", dispname="daA^3", parts=(("daA", _P3),))
+daamp2: Unit = Unit(_CURRENT_2, 2, name="daamp2", dispname="daA^2", display_parts=(("daA", _P2),))
+daamp3: Unit = Unit(_CURRENT_3, 3, name="daamp3", dispname="daA^3", display_parts=(("daA", _P3),))
 daampere: Unit = daamp
 daampere2: Unit = daamp2
 daampere3: Unit = daamp3
 hamp: Unit = Unit.create(_CURRENT, "hamp", "hA", scale=2)
-hamp2: Unit = Unit(_CURRENT_2, 4, name="hamp2", dispname="hA^2", parts=(("hA", _P2),))
-hamp3: Unit = Unit(_CURRENT_3, 6, name="hamp3", dispname="hA^3", parts=(("hA", _P3),))
+hamp2: Unit = Unit(_CURRENT_2, 4, name="hamp2", dispname="hA^2", display_parts=(("hA", _P2),))
+hamp3: Unit = Unit(_CURRENT_3, 6, name="hamp3", dispname="hA^3", display_parts=(("hA", _P3),))
 hampere: Unit = hamp
 hampere2: Unit = hamp2
 hampere3: Unit = hamp3
 kamp: Unit = Unit.create(_CURRENT, "kamp", "kA", scale=3)
-kamp2: Unit = Unit(_CURRENT_2, 6, name="kamp2", dispname="kA^2", parts=(("kA", _P2),))
-kamp3: Unit = Unit(_CURRENT_3, 9, name="kamp3", dispname="kA^3", parts=(("kA", _P3),))
+kamp2: Unit = Unit(_CURRENT_2, 6, name="kamp2", dispname="kA^2", display_parts=(("kA", _P2),))
+kamp3: Unit = Unit(_CURRENT_3, 9, name="kamp3", dispname="kA^3", display_parts=(("kA", _P3),))
 kampere: Unit = kamp
 kampere2: Unit = kamp2
 kampere3: Unit = kamp3
 Mamp: Unit = Unit.create(_CURRENT, "Mamp", "MA", scale=6)
-Mamp2: Unit = Unit(_CURRENT_2, 12, name="Mamp2", dispname="MA^2", parts=(("MA", _P2),))
-Mamp3: Unit = Unit(_CURRENT_3, 18, name="Mamp3", dispname="MA^3", parts=(("MA", _P3),))
+Mamp2: Unit = Unit(_CURRENT_2, 12, name="Mamp2", dispname="MA^2", display_parts=(("MA", _P2),))
+Mamp3: Unit = Unit(_CURRENT_3, 18, name="Mamp3", dispname="MA^3", display_parts=(("MA", _P3),))
 Mampere: Unit = Mamp
 Mampere2: Unit = Mamp2
 Mampere3: Unit = Mamp3
 Gamp: Unit = Unit.create(_CURRENT, "Gamp", "GA", scale=9)
-Gamp2: Unit = Unit(_CURRENT_2, 18, name="Gamp2", dispname="GA^2", parts=(("GA", _P2),))
-Gamp3: Unit = Unit(_CURRENT_3, 27, name="Gamp3", dispname="GA^3", parts=(("GA", _P3),))
+Gamp2: Unit = Unit(_CURRENT_2, 18, name="Gamp2", dispname="GA^2", display_parts=(("GA", _P2),))
+Gamp3: Unit = Unit(_CURRENT_3, 27, name="Gamp3", dispname="GA^3", display_parts=(("GA", _P3),))
 Gampere: Unit = Gamp
 Gampere2: Unit = Gamp2
 Gampere3: Unit = Gamp3
 Tamp: Unit = Unit.create(_CURRENT, "Tamp", "TA", scale=12)
-Tamp2: Unit = Unit(_CURRENT_2, 24, name="Tamp2", dispname="TA^2", parts=(("TA", _P2),))
-Tamp3: Unit = Unit(_CURRENT_3, 36, name="Tamp3", dispname="TA^3", parts=(("TA", _P3),))
+Tamp2: Unit = Unit(_CURRENT_2, 24, name="Tamp2", dispname="TA^2", display_parts=(("TA", _P2),))
+Tamp3: Unit = Unit(_CURRENT_3, 36, name="Tamp3", dispname="TA^3", display_parts=(("TA", _P3),))
 Tampere: Unit = Tamp
 Tampere2: Unit = Tamp2
 Tampere3: Unit = Tamp3
 Pamp: Unit = Unit.create(_CURRENT, "Pamp", "PA", scale=15)
-Pamp2: Unit = Unit(_CURRENT_2, 30, name="Pamp2", dispname="PA^2", parts=(("PA", _P2),))
-Pamp3: Unit = Unit(_CURRENT_3, 45, name="Pamp3", dispname="PA^3", parts=(("PA", _P3),))
+Pamp2: Unit = Unit(_CURRENT_2, 30, name="Pamp2", dispname="PA^2", display_parts=(("PA", _P2),))
+Pamp3: Unit = Unit(_CURRENT_3, 45, name="Pamp3", dispname="PA^3", display_parts=(("PA", _P3),))
 Pampere: Unit = Pamp
 Pampere2: Unit = Pamp2
 Pampere3: Unit = Pamp3
 Eamp: Unit = Unit.create(_CURRENT, "Eamp", "EA", scale=18)
-Eamp2: Unit = Unit(_CURRENT_2, 36, name="Eamp2", dispname="EA^2", parts=(("EA", _P2),))
-Eamp3: Unit = Unit(_CURRENT_3, 54, name="Eamp3", dispname="EA^3", parts=(("EA", _P3),))
+Eamp2: Unit = Unit(_CURRENT_2, 36, name="Eamp2", dispname="EA^2", display_parts=(("EA", _P2),))
+Eamp3: Unit = Unit(_CURRENT_3, 54, name="Eamp3", dispname="EA^3", display_parts=(("EA", _P3),))
 Eampere: Unit = Eamp
 Eampere2: Unit = Eamp2
 Eampere3: Unit = Eamp3
 Zamp: Unit = Unit.create(_CURRENT, "Zamp", "ZA", scale=21)
-Zamp2: Unit = Unit(_CURRENT_2, 42, name="Zamp2", dispname="ZA^2", parts=(("ZA", _P2),))
-Zamp3: Unit = Unit(_CURRENT_3, 63, name="Zamp3", dispname="ZA^3", parts=(("ZA", _P3),))
+Zamp2: Unit = Unit(_CURRENT_2, 42, name="Zamp2", dispname="ZA^2", display_parts=(("ZA", _P2),))
+Zamp3: Unit = Unit(_CURRENT_3, 63, name="Zamp3", dispname="ZA^3", display_parts=(("ZA", _P3),))
 Zampere: Unit = Zamp
 Zampere2: Unit = Zamp2
 Zampere3: Unit = Zamp3
 Yamp: Unit = Unit.create(_CURRENT, "Yamp", "YA", scale=24)
-Yamp2: Unit = Unit(_CURRENT_2, 48, name="Yamp2", dispname="YA^2", parts=(("YA", _P2),))
-Yamp3: Unit = Unit(_CURRENT_3, 72, name="Yamp3", dispname="YA^3", parts=(("YA", _P3),))
+Yamp2: Unit = Unit(_CURRENT_2, 48, name="Yamp2", dispname="YA^2", display_parts=(("YA", _P2),))
+Yamp3: Unit = Unit(_CURRENT_3, 72, name="Yamp3", dispname="YA^3", display_parts=(("YA", _P3),))
 Yampere: Unit = Yamp
 Yampere2: Unit = Yamp2
 Yampere3: Unit = Yamp3
 
 # kelvin (K)
 kelvin: Unit = Unit.create(_TEMPERATURE, "kelvin", "K")
-kelvin2: Unit = Unit(_TEMPERATURE_2, name="kelvin2", dispname="K^2", parts=(("K", _P2),))
-kelvin3: Unit = Unit(_TEMPERATURE_3, name="kelvin3", dispname="K^3", parts=(("K", _P3),))
+kelvin2: Unit = Unit(_TEMPERATURE_2, name="kelvin2", dispname="K^2", display_parts=(("K", _P2),))
+kelvin3: Unit = Unit(_TEMPERATURE_3, name="kelvin3", dispname="K^3", display_parts=(("K", _P3),))
 ykelvin: Unit = Unit.create(_TEMPERATURE, "ykelvin", "yK", scale=-24)
 zkelvin: Unit = Unit.create(_TEMPERATURE, "zkelvin", "zK", scale=-21)
 akelvin: Unit = Unit.create(_TEMPERATURE, "akelvin", "aK", scale=-18)
@@ -2657,2235 +2661,3249 @@ Ykelvin: Unit = Unit.create(_TEMPERATURE, "Ykelvin", "YK", scale=24)
 
 # mole (mol)
 mole: Unit = Unit.create(_AMOUNT, "mole", "mol")
-mole2: Unit = Unit(_AMOUNT_2, name="mole2", dispname="mol^2", parts=(("mol", _P2),))
-mole3: Unit = Unit(_AMOUNT_3, name="mole3", dispname="mol^3", parts=(("mol", _P3),))
+mole2: Unit = Unit(_AMOUNT_2, name="mole2", dispname="mol^2", display_parts=(("mol", _P2),))
+mole3: Unit = Unit(_AMOUNT_3, name="mole3", dispname="mol^3", display_parts=(("mol", _P3),))
 mol: Unit = mole
 mol2: Unit = mole2
 mol3: Unit = mole3
 ymole: Unit = Unit.create(_AMOUNT, "ymole", "ymol", scale=-24)
-ymole2: Unit = Unit(_AMOUNT_2, -48, name="ymole2", dispname="ymol^2", parts=(("ymol", _P2),))
-ymole3: Unit = Unit(_AMOUNT_3, -72, name="ymole3", dispname="ymol^3", parts=(("ymol", _P3),))
+ymole2: Unit = Unit(
+    _AMOUNT_2, -48, name="ymole2", dispname="ymol^2", display_parts=(("ymol", _P2),)
+)
+ymole3: Unit = Unit(
+    _AMOUNT_3, -72, name="ymole3", dispname="ymol^3", display_parts=(("ymol", _P3),)
+)
 ymol: Unit = ymole
 ymol2: Unit = ymole2
 ymol3: Unit = ymole3
 zmole: Unit = Unit.create(_AMOUNT, "zmole", "zmol", scale=-21)
-zmole2: Unit = Unit(_AMOUNT_2, -42, name="zmole2", dispname="zmol^2", parts=(("zmol", _P2),))
-zmole3: Unit = Unit(_AMOUNT_3, -63, name="zmole3", dispname="zmol^3", parts=(("zmol", _P3),))
+zmole2: Unit = Unit(
+    _AMOUNT_2, -42, name="zmole2", dispname="zmol^2", display_parts=(("zmol", _P2),)
+)
+zmole3: Unit = Unit(
+    _AMOUNT_3, -63, name="zmole3", dispname="zmol^3", display_parts=(("zmol", _P3),)
+)
 zmol: Unit = zmole
 zmol2: Unit = zmole2
 zmol3: Unit = zmole3
 amole: Unit = Unit.create(_AMOUNT, "amole", "amol", scale=-18)
-amole2: Unit = Unit(_AMOUNT_2, -36, name="amole2", dispname="amol^2", parts=(("amol", _P2),))
-amole3: Unit = Unit(_AMOUNT_3, -54, name="amole3", dispname="amol^3", parts=(("amol", _P3),))
+amole2: Unit = Unit(
+    _AMOUNT_2, -36, name="amole2", dispname="amol^2", display_parts=(("amol", _P2),)
+)
+amole3: Unit = Unit(
+    _AMOUNT_3, -54, name="amole3", dispname="amol^3", display_parts=(("amol", _P3),)
+)
 amol: Unit = amole
 amol2: Unit = amole2
 amol3: Unit = amole3
 fmole: Unit = Unit.create(_AMOUNT, "fmole", "fmol", scale=-15)
-fmole2: Unit = Unit(_AMOUNT_2, -30, name="fmole2", dispname="fmol^2", parts=(("fmol", _P2),))
-fmole3: Unit = Unit(_AMOUNT_3, -45, name="fmole3", dispname="fmol^3", parts=(("fmol", _P3),))
+fmole2: Unit = Unit(
+    _AMOUNT_2, -30, name="fmole2", dispname="fmol^2", display_parts=(("fmol", _P2),)
+)
+fmole3: Unit = Unit(
+    _AMOUNT_3, -45, name="fmole3", dispname="fmol^3", display_parts=(("fmol", _P3),)
+)
 fmol: Unit = fmole
 fmol2: Unit = fmole2
 fmol3: Unit = fmole3
 pmole: Unit = Unit.create(_AMOUNT, "pmole", "pmol", scale=-12)
-pmole2: Unit = Unit(_AMOUNT_2, -24, name="pmole2", dispname="pmol^2", parts=(("pmol", _P2),))
-pmole3: Unit = Unit(_AMOUNT_3, -36, name="pmole3", dispname="pmol^3", parts=(("pmol", _P3),))
+pmole2: Unit = Unit(
+    _AMOUNT_2, -24, name="pmole2", dispname="pmol^2", display_parts=(("pmol", _P2),)
+)
+pmole3: Unit = Unit(
+    _AMOUNT_3, -36, name="pmole3", dispname="pmol^3", display_parts=(("pmol", _P3),)
+)
 pmol: Unit = pmole
 pmol2: Unit = pmole2
 pmol3: Unit = pmole3
 nmole: Unit = Unit.create(_AMOUNT, "nmole", "nmol", scale=-9)
-nmole2: Unit = Unit(_AMOUNT_2, -18, name="nmole2", dispname="nmol^2", parts=(("nmol", _P2),))
-nmole3: Unit = Unit(_AMOUNT_3, -27, name="nmole3", dispname="nmol^3", parts=(("nmol", _P3),))
+nmole2: Unit = Unit(
+    _AMOUNT_2, -18, name="nmole2", dispname="nmol^2", display_parts=(("nmol", _P2),)
+)
+nmole3: Unit = Unit(
+    _AMOUNT_3, -27, name="nmole3", dispname="nmol^3", display_parts=(("nmol", _P3),)
+)
 nmol: Unit = nmole
 nmol2: Unit = nmole2
 nmol3: Unit = nmole3
 umole: Unit = Unit.create(_AMOUNT, "umole", "umol", scale=-6)
-umole2: Unit = Unit(_AMOUNT_2, -12, name="umole2", dispname="umol^2", parts=(("umol", _P2),))
-umole3: Unit = Unit(_AMOUNT_3, -18, name="umole3", dispname="umol^3", parts=(("umol", _P3),))
+umole2: Unit = Unit(
+    _AMOUNT_2, -12, name="umole2", dispname="umol^2", display_parts=(("umol", _P2),)
+)
+umole3: Unit = Unit(
+    _AMOUNT_3, -18, name="umole3", dispname="umol^3", display_parts=(("umol", _P3),)
+)
 umol: Unit = umole
 umol2: Unit = umole2
 umol3: Unit = umole3
 mmole: Unit = Unit.create(_AMOUNT, "mmole", "mmol", scale=-3)
-mmole2: Unit = Unit(_AMOUNT_2, -6, name="mmole2", dispname="mmol^2", parts=(("mmol", _P2),))
-mmole3: Unit = Unit(_AMOUNT_3, -9, name="mmole3", dispname="mmol^3", parts=(("mmol", _P3),))
+mmole2: Unit = Unit(_AMOUNT_2, -6, name="mmole2", dispname="mmol^2", display_parts=(("mmol", _P2),))
+mmole3: Unit = Unit(_AMOUNT_3, -9, name="mmole3", dispname="mmol^3", display_parts=(("mmol", _P3),))
 mmol: Unit = mmole
 mmol2: Unit = mmole2
 mmol3: Unit = mmole3
 cmole: Unit = Unit.create(_AMOUNT, "cmole", "cmol", scale=-2)
-cmole2: Unit = Unit(_AMOUNT_2, -4, name="cmole2", dispname="cmol^2", parts=(("cmol", _P2),))
-cmole3: Unit = Unit(_AMOUNT_3, -6, name="cmole3", dispname="cmol^3", parts=(("cmol", _P3),))
+cmole2: Unit = Unit(_AMOUNT_2, -4, name="cmole2", dispname="cmol^2", display_parts=(("cmol", _P2),))
+cmole3: Unit = Unit(_AMOUNT_3, -6, name="cmole3", dispname="cmol^3", display_parts=(("cmol", _P3),))
 cmol: Unit = cmole
 cmol2: Unit = cmole2
 cmol3: Unit = cmole3
 dmole: Unit = Unit.create(_AMOUNT, "dmole", "dmol", scale=-1)
-dmole2: Unit = Unit(_AMOUNT_2, -2, name="dmole2", dispname="dmol^2", parts=(("dmol", _P2),))
-dmole3: Unit = Unit(_AMOUNT_3, -3, name="dmole3", dispname="dmol^3", parts=(("dmol", _P3),))
+dmole2: Unit = Unit(_AMOUNT_2, -2, name="dmole2", dispname="dmol^2", display_parts=(("dmol", _P2),))
+dmole3: Unit = Unit(_AMOUNT_3, -3, name="dmole3", dispname="dmol^3", display_parts=(("dmol", _P3),))
 dmol: Unit = dmole
 dmol2: Unit = dmole2
 dmol3: Unit = dmole3
 damole: Unit = Unit.create(_AMOUNT, "damole", "damol", scale=1)
-damole2: Unit = Unit(_AMOUNT_2, 2, name="damole2", dispname="damol^2", parts=(("damol", _P2),))
-damole3: Unit = Unit(_AMOUNT_3, 3, name="damole3", dispname="damol^3", parts=(("damol", _P3),))
+damole2: Unit = Unit(
+    _AMOUNT_2, 2, name="damole2", dispname="damol^2", display_parts=(("damol", _P2),)
+)
+damole3: Unit = Unit(
+    _AMOUNT_3, 3, name="damole3", dispname="damol^3", display_parts=(("damol", _P3),)
+)
 damol: Unit = damole
 damol2: Unit = damole2
 damol3: Unit = damole3
 hmole: Unit = Unit.create(_AMOUNT, "hmole", "hmol", scale=2)
-hmole2: Unit = Unit(_AMOUNT_2, 4, name="hmole2", dispname="hmol^2", parts=(("hmol", _P2),))
-hmole3: Unit = Unit(_AMOUNT_3, 6, name="hmole3", dispname="hmol^3", parts=(("hmol", _P3),))
+hmole2: Unit = Unit(_AMOUNT_2, 4, name="hmole2", dispname="hmol^2", display_parts=(("hmol", _P2),))
+hmole3: Unit = Unit(_AMOUNT_3, 6, name="hmole3", dispname="hmol^3", display_parts=(("hmol", _P3),))
 hmol: Unit = hmole
 hmol2: Unit = hmole2
 hmol3: Unit = hmole3
 kmole: Unit = Unit.create(_AMOUNT, "kmole", "kmol", scale=3)
-kmole2: Unit = Unit(_AMOUNT_2, 6, name="kmole2", dispname="kmol^2", parts=(("kmol", _P2),))
-kmole3: Unit = Unit(_AMOUNT_3, 9, name="kmole3", dispname="kmol^3", parts=(("kmol", _P3),))
+kmole2: Unit = Unit(_AMOUNT_2, 6, name="kmole2", dispname="kmol^2", display_parts=(("kmol", _P2),))
+kmole3: Unit = Unit(_AMOUNT_3, 9, name="kmole3", dispname="kmol^3", display_parts=(("kmol", _P3),))
 kmol: Unit = kmole
 kmol2: Unit = kmole2
 kmol3: Unit = kmole3
 Mmole: Unit = Unit.create(_AMOUNT, "Mmole", "Mmol", scale=6)
-Mmole2: Unit = Unit(_AMOUNT_2, 12, name="Mmole2", dispname="Mmol^2", parts=(("Mmol", _P2),))
-Mmole3: Unit = Unit(_AMOUNT_3, 18, name="Mmole3", dispname="Mmol^3", parts=(("Mmol", _P3),))
+Mmole2: Unit = Unit(_AMOUNT_2, 12, name="Mmole2", dispname="Mmol^2", display_parts=(("Mmol", _P2),))
+Mmole3: Unit = Unit(_AMOUNT_3, 18, name="Mmole3", dispname="Mmol^3", display_parts=(("Mmol", _P3),))
 Mmol: Unit = Mmole
 Mmol2: Unit = Mmole2
 Mmol3: Unit = Mmole3
 Gmole: Unit = Unit.create(_AMOUNT, "Gmole", "Gmol", scale=9)
-Gmole2: Unit = Unit(_AMOUNT_2, 18, name="Gmole2", dispname="Gmol^2", parts=(("Gmol", _P2),))
-Gmole3: Unit = Unit(_AMOUNT_3, 27, name="Gmole3", dispname="Gmol^3", parts=(("Gmol", _P3),))
+Gmole2: Unit = Unit(_AMOUNT_2, 18, name="Gmole2", dispname="Gmol^2", display_parts=(("Gmol", _P2),))
+Gmole3: Unit = Unit(_AMOUNT_3, 27, name="Gmole3", dispname="Gmol^3", display_parts=(("Gmol", _P3),))
 Gmol: Unit = Gmole
 Gmol2: Unit = Gmole2
 Gmol3: Unit = Gmole3
 Tmole: Unit = Unit.create(_AMOUNT, "Tmole", "Tmol", scale=12)
-Tmole2: Unit = Unit(_AMOUNT_2, 24, name="Tmole2", dispname="Tmol^2", parts=(("Tmol", _P2),))
-Tmole3: Unit = Unit(_AMOUNT_3, 36, name="Tmole3", dispname="Tmol^3", parts=(("Tmol", _P3),))
+Tmole2: Unit = Unit(_AMOUNT_2, 24, name="Tmole2", dispname="Tmol^2", display_parts=(("Tmol", _P2),))
+Tmole3: Unit = Unit(_AMOUNT_3, 36, name="Tmole3", dispname="Tmol^3", display_parts=(("Tmol", _P3),))
 Tmol: Unit = Tmole
 Tmol2: Unit = Tmole2
 Tmol3: Unit = Tmole3
 Pmole: Unit = Unit.create(_AMOUNT, "Pmole", "Pmol", scale=15)
-Pmole2: Unit = Unit(_AMOUNT_2, 30, name="Pmole2", dispname="Pmol^2", parts=(("Pmol", _P2),))
-Pmole3: Unit = Unit(_AMOUNT_3, 45, name="Pmole3", dispname="Pmol^3", parts=(("Pmol", _P3),))
+Pmole2: Unit = Unit(_AMOUNT_2, 30, name="Pmole2", dispname="Pmol^2", display_parts=(("Pmol", _P2),))
+Pmole3: Unit = Unit(_AMOUNT_3, 45, name="Pmole3", dispname="Pmol^3", display_parts=(("Pmol", _P3),))
 Pmol: Unit = Pmole
 Pmol2: Unit = Pmole2
 Pmol3: Unit = Pmole3
 Emole: Unit = Unit.create(_AMOUNT, "Emole", "Emol", scale=18)
-Emole2: Unit = Unit(_AMOUNT_2, 36, name="Emole2", dispname="Emol^2", parts=(("Emol", _P2),))
-Emole3: Unit = Unit(_AMOUNT_3, 54, name="Emole3", dispname="Emol^3", parts=(("Emol", _P3),))
+Emole2: Unit = Unit(_AMOUNT_2, 36, name="Emole2", dispname="Emol^2", display_parts=(("Emol", _P2),))
+Emole3: Unit = Unit(_AMOUNT_3, 54, name="Emole3", dispname="Emol^3", display_parts=(("Emol", _P3),))
 Emol: Unit = Emole
 Emol2: Unit = Emole2
 Emol3: Unit = Emole3
 Zmole: Unit = Unit.create(_AMOUNT, "Zmole", "Zmol", scale=21)
-Zmole2: Unit = Unit(_AMOUNT_2, 42, name="Zmole2", dispname="Zmol^2", parts=(("Zmol", _P2),))
-Zmole3: Unit = Unit(_AMOUNT_3, 63, name="Zmole3", dispname="Zmol^3", parts=(("Zmol", _P3),))
+Zmole2: Unit = Unit(_AMOUNT_2, 42, name="Zmole2", dispname="Zmol^2", display_parts=(("Zmol", _P2),))
+Zmole3: Unit = Unit(_AMOUNT_3, 63, name="Zmole3", dispname="Zmol^3", display_parts=(("Zmol", _P3),))
 Zmol: Unit = Zmole
 Zmol2: Unit = Zmole2
 Zmol3: Unit = Zmole3
 Ymole: Unit = Unit.create(_AMOUNT, "Ymole", "Ymol", scale=24)
-Ymole2: Unit = Unit(_AMOUNT_2, 48, name="Ymole2", dispname="Ymol^2", parts=(("Ymol", _P2),))
-Ymole3: Unit = Unit(_AMOUNT_3, 72, name="Ymole3", dispname="Ymol^3", parts=(("Ymol", _P3),))
+Ymole2: Unit = Unit(_AMOUNT_2, 48, name="Ymole2", dispname="Ymol^2", display_parts=(("Ymol", _P2),))
+Ymole3: Unit = Unit(_AMOUNT_3, 72, name="Ymole3", dispname="Ymol^3", display_parts=(("Ymol", _P3),))
 Ymol: Unit = Ymole
 Ymol2: Unit = Ymole2
 Ymol3: Unit = Ymole3
 
 # candle (cd)
 candle: Unit = Unit.create(_LUMINOUS_INTENSITY, "candle", "cd")
-candle2: Unit = Unit(_LUMINOUS_INTENSITY_2, name="candle2", dispname="cd^2", parts=(("cd", _P2),))
-candle3: Unit = Unit(_LUMINOUS_INTENSITY_3, name="candle3", dispname="cd^3", parts=(("cd", _P3),))
+candle2: Unit = Unit(
+    _LUMINOUS_INTENSITY_2, name="candle2", dispname="cd^2", display_parts=(("cd", _P2),)
+)
+candle3: Unit = Unit(
+    _LUMINOUS_INTENSITY_3, name="candle3", dispname="cd^3", display_parts=(("cd", _P3),)
+)
 ycandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "ycandle", "ycd", scale=-24)
 ycandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -48, name="ycandle2", dispname="ycd^2", parts=(("ycd", _P2),)
+    _LUMINOUS_INTENSITY_2, -48, name="ycandle2", dispname="ycd^2", display_parts=(("ycd", _P2),)
 )
 ycandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -72, name="ycandle3", dispname="ycd^3", parts=(("ycd", _P3),)
+    _LUMINOUS_INTENSITY_3, -72, name="ycandle3", dispname="ycd^3", display_parts=(("ycd", _P3),)
 )
 zcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "zcandle", "zcd", scale=-21)
 zcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -42, name="zcandle2", dispname="zcd^2", parts=(("zcd", _P2),)
+    _LUMINOUS_INTENSITY_2, -42, name="zcandle2", dispname="zcd^2", display_parts=(("zcd", _P2),)
 )
 zcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -63, name="zcandle3", dispname="zcd^3", parts=(("zcd", _P3),)
+    _LUMINOUS_INTENSITY_3, -63, name="zcandle3", dispname="zcd^3", display_parts=(("zcd", _P3),)
 )
 acandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "acandle", "acd", scale=-18)
 acandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -36, name="acandle2", dispname="acd^2", parts=(("acd", _P2),)
+    _LUMINOUS_INTENSITY_2, -36, name="acandle2", dispname="acd^2", display_parts=(("acd", _P2),)
 )
 acandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -54, name="acandle3", dispname="acd^3", parts=(("acd", _P3),)
+    _LUMINOUS_INTENSITY_3, -54, name="acandle3", dispname="acd^3", display_parts=(("acd", _P3),)
 )
 fcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "fcandle", "fcd", scale=-15)
 fcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -30, name="fcandle2", dispname="fcd^2", parts=(("fcd", _P2),)
+    _LUMINOUS_INTENSITY_2, -30, name="fcandle2", dispname="fcd^2", display_parts=(("fcd", _P2),)
 )
 fcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -45, name="fcandle3", dispname="fcd^3", parts=(("fcd", _P3),)
+    _LUMINOUS_INTENSITY_3, -45, name="fcandle3", dispname="fcd^3", display_parts=(("fcd", _P3),)
 )
 pcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "pcandle", "pcd", scale=-12)
 pcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -24, name="pcandle2", dispname="pcd^2", parts=(("pcd", _P2),)
+    _LUMINOUS_INTENSITY_2, -24, name="pcandle2", dispname="pcd^2", display_parts=(("pcd", _P2),)
 )
 pcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -36, name="pcandle3", dispname="pcd^3", parts=(("pcd", _P3),)
+    _LUMINOUS_INTENSITY_3, -36, name="pcandle3", dispname="pcd^3", display_parts=(("pcd", _P3),)
 )
 ncandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "ncandle", "ncd", scale=-9)
 ncandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -18, name="ncandle2", dispname="ncd^2", parts=(("ncd", _P2),)
+    _LUMINOUS_INTENSITY_2, -18, name="ncandle2", dispname="ncd^2", display_parts=(("ncd", _P2),)
 )
 ncandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -27, name="ncandle3", dispname="ncd^3", parts=(("ncd", _P3),)
+    _LUMINOUS_INTENSITY_3, -27, name="ncandle3", dispname="ncd^3", display_parts=(("ncd", _P3),)
 )
 ucandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "ucandle", "ucd", scale=-6)
 ucandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -12, name="ucandle2", dispname="ucd^2", parts=(("ucd", _P2),)
+    _LUMINOUS_INTENSITY_2, -12, name="ucandle2", dispname="ucd^2", display_parts=(("ucd", _P2),)
 )
 ucandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -18, name="ucandle3", dispname="ucd^3", parts=(("ucd", _P3),)
+    _LUMINOUS_INTENSITY_3, -18, name="ucandle3", dispname="ucd^3", display_parts=(("ucd", _P3),)
 )
 mcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "mcandle", "mcd", scale=-3)
 mcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -6, name="mcandle2", dispname="mcd^2", parts=(("mcd", _P2),)
+    _LUMINOUS_INTENSITY_2, -6, name="mcandle2", dispname="mcd^2", display_parts=(("mcd", _P2),)
 )
 mcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -9, name="mcandle3", dispname="mcd^3", parts=(("mcd", _P3),)
+    _LUMINOUS_INTENSITY_3, -9, name="mcandle3", dispname="mcd^3", display_parts=(("mcd", _P3),)
 )
 ccandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "ccandle", "ccd", scale=-2)
 ccandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -4, name="ccandle2", dispname="ccd^2", parts=(("ccd", _P2),)
+    _LUMINOUS_INTENSITY_2, -4, name="ccandle2", dispname="ccd^2", display_parts=(("ccd", _P2),)
 )
 ccandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -6, name="ccandle3", dispname="ccd^3", parts=(("ccd", _P3),)
+    _LUMINOUS_INTENSITY_3, -6, name="ccandle3", dispname="ccd^3", display_parts=(("ccd", _P3),)
 )
 dcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "dcandle", "dcd", scale=-1)
 dcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -2, name="dcandle2", dispname="dcd^2", parts=(("dcd", _P2),)
+    _LUMINOUS_INTENSITY_2, -2, name="dcandle2", dispname="dcd^2", display_parts=(("dcd", _P2),)
 )
 dcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -3, name="dcandle3", dispname="dcd^3", parts=(("dcd", _P3),)
+    _LUMINOUS_INTENSITY_3, -3, name="dcandle3", dispname="dcd^3", display_parts=(("dcd", _P3),)
 )
 dacandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "dacandle", "dacd", scale=1)
 dacandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 2, name="dacandle2", dispname="dacd^2", parts=(("dacd", _P2),)
+    _LUMINOUS_INTENSITY_2, 2, name="dacandle2", dispname="dacd^2", display_parts=(("dacd", _P2),)
 )
 dacandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 3, name="dacandle3", dispname="dacd^3", parts=(("dacd", _P3),)
+    _LUMINOUS_INTENSITY_3, 3, name="dacandle3", dispname="dacd^3", display_parts=(("dacd", _P3),)
 )
 hcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "hcandle", "hcd", scale=2)
 hcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 4, name="hcandle2", dispname="hcd^2", parts=(("hcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 4, name="hcandle2", dispname="hcd^2", display_parts=(("hcd", _P2),)
 )
 hcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 6, name="hcandle3", dispname="hcd^3", parts=(("hcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 6, name="hcandle3", dispname="hcd^3", display_parts=(("hcd", _P3),)
 )
 kcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "kcandle", "kcd", scale=3)
 kcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 6, name="kcandle2", dispname="kcd^2", parts=(("kcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 6, name="kcandle2", dispname="kcd^2", display_parts=(("kcd", _P2),)
 )
 kcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 9, name="kcandle3", dispname="kcd^3", parts=(("kcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 9, name="kcandle3", dispname="kcd^3", display_parts=(("kcd", _P3),)
 )
 Mcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Mcandle", "Mcd", scale=6)
 Mcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 12, name="Mcandle2", dispname="Mcd^2", parts=(("Mcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 12, name="Mcandle2", dispname="Mcd^2", display_parts=(("Mcd", _P2),)
 )
 Mcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 18, name="Mcandle3", dispname="Mcd^3", parts=(("Mcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 18, name="Mcandle3", dispname="Mcd^3", display_parts=(("Mcd", _P3),)
 )
 Gcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Gcandle", "Gcd", scale=9)
 Gcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 18, name="Gcandle2", dispname="Gcd^2", parts=(("Gcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 18, name="Gcandle2", dispname="Gcd^2", display_parts=(("Gcd", _P2),)
 )
 Gcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 27, name="Gcandle3", dispname="Gcd^3", parts=(("Gcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 27, name="Gcandle3", dispname="Gcd^3", display_parts=(("Gcd", _P3),)
 )
 Tcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Tcandle", "Tcd", scale=12)
 Tcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 24, name="Tcandle2", dispname="Tcd^2", parts=(("Tcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 24, name="Tcandle2", dispname="Tcd^2", display_parts=(("Tcd", _P2),)
 )
 Tcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 36, name="Tcandle3", dispname="Tcd^3", parts=(("Tcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 36, name="Tcandle3", dispname="Tcd^3", display_parts=(("Tcd", _P3),)
 )
 Pcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Pcandle", "Pcd", scale=15)
 Pcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 30, name="Pcandle2", dispname="Pcd^2", parts=(("Pcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 30, name="Pcandle2", dispname="Pcd^2", display_parts=(("Pcd", _P2),)
 )
 Pcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 45, name="Pcandle3", dispname="Pcd^3", parts=(("Pcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 45, name="Pcandle3", dispname="Pcd^3", display_parts=(("Pcd", _P3),)
 )
 Ecandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Ecandle", "Ecd", scale=18)
 Ecandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 36, name="Ecandle2", dispname="Ecd^2", parts=(("Ecd", _P2),)
+    _LUMINOUS_INTENSITY_2, 36, name="Ecandle2", dispname="Ecd^2", display_parts=(("Ecd", _P2),)
 )
 Ecandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 54, name="Ecandle3", dispname="Ecd^3", parts=(("Ecd", _P3),)
+    _LUMINOUS_INTENSITY_3, 54, name="Ecandle3", dispname="Ecd^3", display_parts=(("Ecd", _P3),)
 )
 Zcandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Zcandle", "Zcd", scale=21)
 Zcandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 42, name="Zcandle2", dispname="Zcd^2", parts=(("Zcd", _P2),)
+    _LUMINOUS_INTENSITY_2, 42, name="Zcandle2", dispname="Zcd^2", display_parts=(("Zcd", _P2),)
 )
 Zcandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 63, name="Zcandle3", dispname="Zcd^3", parts=(("Zcd", _P3),)
+    _LUMINOUS_INTENSITY_3, 63, name="Zcandle3", dispname="Zcd^3", display_parts=(("Zcd", _P3),)
 )
 Ycandle: Unit = Unit.create(_LUMINOUS_INTENSITY, "Ycandle", "Ycd", scale=24)
 Ycandle2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 48, name="Ycandle2", dispname="Ycd^2", parts=(("Ycd", _P2),)
+    _LUMINOUS_INTENSITY_2, 48, name="Ycandle2", dispname="Ycd^2", display_parts=(("Ycd", _P2),)
 )
 Ycandle3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 72, name="Ycandle3", dispname="Ycd^3", parts=(("Ycd", _P3),)
+    _LUMINOUS_INTENSITY_3, 72, name="Ycandle3", dispname="Ycd^3", display_parts=(("Ycd", _P3),)
 )
 
 # gram (g)
 gram: Unit = Unit.create(_MASS, "gram", "g", scale=-3)
-gram2: Unit = Unit(_MASS_2, -6, name="gram2", dispname="g^2", parts=(("g", _P2),))
-gram3: Unit = Unit(_MASS_3, -9, name="gram3", dispname="g^3", parts=(("g", _P3),))
+gram2: Unit = Unit(_MASS_2, -6, name="gram2", dispname="g^2", display_parts=(("g", _P2),))
+gram3: Unit = Unit(_MASS_3, -9, name="gram3", dispname="g^3", display_parts=(("g", _P3),))
 gramme: Unit = gram
 gramme2: Unit = gram2
 gramme3: Unit = gram3
 ygram: Unit = Unit.create(_MASS, "ygram", "yg", scale=-27)
-ygram2: Unit = Unit(_MASS_2, -54, name="ygram2", dispname="yg^2", parts=(("yg", _P2),))
-ygram3: Unit = Unit(_MASS_3, -81, name="ygram3", dispname="yg^3", parts=(("yg", _P3),))
+ygram2: Unit = Unit(_MASS_2, -54, name="ygram2", dispname="yg^2", display_parts=(("yg", _P2),))
+ygram3: Unit = Unit(_MASS_3, -81, name="ygram3", dispname="yg^3", display_parts=(("yg", _P3),))
 ygramme: Unit = ygram
 ygramme2: Unit = ygram2
 ygramme3: Unit = ygram3
 zgram: Unit = Unit.create(_MASS, "zgram", "zg", scale=-24)
-zgram2: Unit = Unit(_MASS_2, -48, name="zgram2", dispname="zg^2", parts=(("zg", _P2),))
-zgram3: Unit = Unit(_MASS_3, -72, name="zgram3", dispname="zg^3", parts=(("zg", _P3),))
+zgram2: Unit = Unit(_MASS_2, -48, name="zgram2", dispname="zg^2", display_parts=(("zg", _P2),))
+zgram3: Unit = Unit(_MASS_3, -72, name="zgram3", dispname="zg^3", display_parts=(("zg", _P3),))
 zgramme: Unit = zgram
 zgramme2: Unit = zgram2
 zgramme3: Unit = zgram3
 agram: Unit = Unit.create(_MASS, "agram", "ag", scale=-21)
-agram2: Unit = Unit(_MASS_2, -42, name="agram2", dispname="ag^2", parts=(("ag", _P2),))
-agram3: Unit = Unit(_MASS_3, -63, name="agram3", dispname="ag^3", parts=(("ag", _P3),))
+agram2: Unit = Unit(_MASS_2, -42, name="agram2", dispname="ag^2", display_parts=(("ag", _P2),))
+agram3: Unit = Unit(_MASS_3, -63, name="agram3", dispname="ag^3", display_parts=(("ag", _P3),))
 agramme: Unit = agram
 agramme2: Unit = agram2
 agramme3: Unit = agram3
 fgram: Unit = Unit.create(_MASS, "fgram", "fg", scale=-18)
-fgram2: Unit = Unit(_MASS_2, -36, name="fgram2", dispname="fg^2", parts=(("fg", _P2),))
-fgram3: Unit = Unit(_MASS_3, -54, name="fgram3", dispname="fg^3", parts=(("fg", _P3),))
+fgram2: Unit = Unit(_MASS_2, -36, name="fgram2", dispname="fg^2", display_parts=(("fg", _P2),))
+fgram3: Unit = Unit(_MASS_3, -54, name="fgram3", dispname="fg^3", display_parts=(("fg", _P3),))
 fgramme: Unit = fgram
 fgramme2: Unit = fgram2
 fgramme3: Unit = fgram3
 pgram: Unit = Unit.create(_MASS, "pgram", "pg", scale=-15)
-pgram2: Unit = Unit(_MASS_2, -30, name="pgram2", dispname="pg^2", parts=(("pg", _P2),))
-pgram3: Unit = Unit(_MASS_3, -45, name="pgram3", dispname="pg^3", parts=(("pg", _P3),))
+pgram2: Unit = Unit(_MASS_2, -30, name="pgram2", dispname="pg^2", display_parts=(("pg", _P2),))
+pgram3: Unit = Unit(_MASS_3, -45, name="pgram3", dispname="pg^3", display_parts=(("pg", _P3),))
 pgramme: Unit = pgram
 pgramme2: Unit = pgram2
 pgramme3: Unit = pgram3
 ngram: Unit = Unit.create(_MASS, "ngram", "ng", scale=-12)
-ngram2: Unit = Unit(_MASS_2, -24, name="ngram2", dispname="ng^2", parts=(("ng", _P2),))
-ngram3: Unit = Unit(_MASS_3, -36, name="ngram3", dispname="ng^3", parts=(("ng", _P3),))
+ngram2: Unit = Unit(_MASS_2, -24, name="ngram2", dispname="ng^2", display_parts=(("ng", _P2),))
+ngram3: Unit = Unit(_MASS_3, -36, name="ngram3", dispname="ng^3", display_parts=(("ng", _P3),))
 ngramme: Unit = ngram
 ngramme2: Unit = ngram2
 ngramme3: Unit = ngram3
 ugram: Unit = Unit.create(_MASS, "ugram", "ug", scale=-9)
-ugram2: Unit = Unit(_MASS_2, -18, name="ugram2", dispname="ug^2", parts=(("ug", _P2),))
-ugram3: Unit = Unit(_MASS_3, -27, name="ugram3", dispname="ug^3", parts=(("ug", _P3),))
+ugram2: Unit = Unit(_MASS_2, -18, name="ugram2", dispname="ug^2", display_parts=(("ug", _P2),))
+ugram3: Unit = Unit(_MASS_3, -27, name="ugram3", dispname="ug^3", display_parts=(("ug", _P3),))
 ugramme: Unit = ugram
 ugramme2: Unit = ugram2
 ugramme3: Unit = ugram3
 mgram: Unit = Unit.create(_MASS, "mgram", "mg", scale=-6)
-mgram2: Unit = Unit(_MASS_2, -12, name="mgram2", dispname="mg^2", parts=(("mg", _P2),))
-mgram3: Unit = Unit(_MASS_3, -18, name="mgram3", dispname="mg^3", parts=(("mg", _P3),))
+mgram2: Unit = Unit(_MASS_2, -12, name="mgram2", dispname="mg^2", display_parts=(("mg", _P2),))
+mgram3: Unit = Unit(_MASS_3, -18, name="mgram3", dispname="mg^3", display_parts=(("mg", _P3),))
 mgramme: Unit = mgram
 mgramme2: Unit = mgram2
 mgramme3: Unit = mgram3
 cgram: Unit = Unit.create(_MASS, "cgram", "cg", scale=-5)
-cgram2: Unit = Unit(_MASS_2, -10, name="cgram2", dispname="cg^2", parts=(("cg", _P2),))
-cgram3: Unit = Unit(_MASS_3, -15, name="cgram3", dispname="cg^3", parts=(("cg", _P3),))
+cgram2: Unit = Unit(_MASS_2, -10, name="cgram2", dispname="cg^2", display_parts=(("cg", _P2),))
+cgram3: Unit = Unit(_MASS_3, -15, name="cgram3", dispname="cg^3", display_parts=(("cg", _P3),))
 cgramme: Unit = cgram
 cgramme2: Unit = cgram2
 cgramme3: Unit = cgram3
 dgram: Unit = Unit.create(_MASS, "dgram", "dg", scale=-4)
-dgram2: Unit = Unit(_MASS_2, -8, name="dgram2", dispname="dg^2", parts=(("dg", _P2),))
-dgram3: Unit = Unit(_MASS_3, -12, name="dgram3", dispname="dg^3", parts=(("dg", _P3),))
+dgram2: Unit = Unit(_MASS_2, -8, name="dgram2", dispname="dg^2", display_parts=(("dg", _P2),))
+dgram3: Unit = Unit(_MASS_3, -12, name="dgram3", dispname="dg^3", display_parts=(("dg", _P3),))
 dgramme: Unit = dgram
 dgramme2: Unit = dgram2
 dgramme3: Unit = dgram3
 dagram: Unit = Unit.create(_MASS, "dagram", "dag", scale=-2)
-dagram2: Unit = Unit(_MASS_2, -4, name="dagram2", dispname="dag^2", parts=(("dag", _P2),))
-dagram3: Unit = Unit(_MASS_3, -6, name="dagram3", dispname="dag^3", parts=(("dag", _P3),))
+dagram2: Unit = Unit(_MASS_2, -4, name="dagram2", dispname="dag^2", display_parts=(("dag", _P2),))
+dagram3: Unit = Unit(_MASS_3, -6, name="dagram3", dispname="dag^3", display_parts=(("dag", _P3),))
 dagramme: Unit = dagram
 dagramme2: Unit = dagram2
 dagramme3: Unit = dagram3
 hgram: Unit = Unit.create(_MASS, "hgram", "hg", scale=-1)
-hgram2: Unit = Unit(_MASS_2, -2, name="hgram2", dispname="hg^2", parts=(("hg", _P2),))
-hgram3: Unit = Unit(_MASS_3, -3, name="hgram3", dispname="hg^3", parts=(("hg", _P3),))
+hgram2: Unit = Unit(_MASS_2, -2, name="hgram2", dispname="hg^2", display_parts=(("hg", _P2),))
+hgram3: Unit = Unit(_MASS_3, -3, name="hgram3", dispname="hg^3", display_parts=(("hg", _P3),))
 hgramme: Unit = hgram
 hgramme2: Unit = hgram2
 hgramme3: Unit = hgram3
 kgram: Unit = Unit.create(_MASS, "kgram", "kg")
-kgram2: Unit = Unit(_MASS_2, name="kgram2", dispname="kg^2", parts=(("kg", _P2),))
-kgram3: Unit = Unit(_MASS_3, name="kgram3", dispname="kg^3", parts=(("kg", _P3),))
+kgram2: Unit = Unit(_MASS_2, name="kgram2", dispname="kg^2", display_parts=(("kg", _P2),))
+kgram3: Unit = Unit(_MASS_3, name="kgram3", dispname="kg^3", display_parts=(("kg", _P3),))
 kgramme: Unit = kgram
 kgramme2: Unit = kgram2
 kgramme3: Unit = kgram3
 Mgram: Unit = Unit.create(_MASS, "Mgram", "Mg", scale=3)
-Mgram2: Unit = Unit(_MASS_2, 6, name="Mgram2", dispname="Mg^2", parts=(("Mg", _P2),))
-Mgram3: Unit = Unit(_MASS_3, 9, name="Mgram3", dispname="Mg^3", parts=(("Mg", _P3),))
+Mgram2: Unit = Unit(_MASS_2, 6, name="Mgram2", dispname="Mg^2", display_parts=(("Mg", _P2),))
+Mgram3: Unit = Unit(_MASS_3, 9, name="Mgram3", dispname="Mg^3", display_parts=(("Mg", _P3),))
 Mgramme: Unit = Mgram
 Mgramme2: Unit = Mgram2
 Mgramme3: Unit = Mgram3
 Ggram: Unit = Unit.create(_MASS, "Ggram", "Gg", scale=6)
-Ggram2: Unit = Unit(_MASS_2, 12, name="Ggram2", dispname="Gg^2", parts=(("Gg", _P2),))
-Ggram3: Unit = Unit(_MASS_3, 18, name="Ggram3", dispname="Gg^3", parts=(("Gg", _P3),))
+Ggram2: Unit = Unit(_MASS_2, 12, name="Ggram2", dispname="Gg^2", display_parts=(("Gg", _P2),))
+Ggram3: Unit = Unit(_MASS_3, 18, name="Ggram3", dispname="Gg^3", display_parts=(("Gg", _P3),))
 Ggramme: Unit = Ggram
 Ggramme2: Unit = Ggram2
 Ggramme3: Unit = Ggram3
 Tgram: Unit = Unit.create(_MASS, "Tgram", "Tg", scale=9)
-Tgram2: Unit = Unit(_MASS_2, 18, name="Tgram2", dispname="Tg^2", parts=(("Tg", _P2),))
-Tgram3: Unit = Unit(_MASS_3, 27, name="Tgram3", dispname="Tg^3", parts=(("Tg", _P3),))
+Tgram2: Unit = Unit(_MASS_2, 18, name="Tgram2", dispname="Tg^2", display_parts=(("Tg", _P2),))
+Tgram3: Unit = Unit(_MASS_3, 27, name="Tgram3", dispname="Tg^3", display_parts=(("Tg", _P3),))
 Tgramme: Unit = Tgram
 Tgramme2: Unit = Tgram2
 Tgramme3: Unit = Tgram3
 Pgram: Unit = Unit.create(_MASS, "Pgram", "Pg", scale=12)
-Pgram2: Unit = Unit(_MASS_2, 24, name="Pgram2", dispname="Pg^2", parts=(("Pg", _P2),))
-Pgram3: Unit = Unit(_MASS_3, 36, name="Pgram3", dispname="Pg^3", parts=(("Pg", _P3),))
+Pgram2: Unit = Unit(_MASS_2, 24, name="Pgram2", dispname="Pg^2", display_parts=(("Pg", _P2),))
+Pgram3: Unit = Unit(_MASS_3, 36, name="Pgram3", dispname="Pg^3", display_parts=(("Pg", _P3),))
 Pgramme: Unit = Pgram
 Pgramme2: Unit = Pgram2
 Pgramme3: Unit = Pgram3
 Egram: Unit = Unit.create(_MASS, "Egram", "Eg", scale=15)
-Egram2: Unit = Unit(_MASS_2, 30, name="Egram2", dispname="Eg^2", parts=(("Eg", _P2),))
-Egram3: Unit = Unit(_MASS_3, 45, name="Egram3", dispname="Eg^3", parts=(("Eg", _P3),))
+Egram2: Unit = Unit(_MASS_2, 30, name="Egram2", dispname="Eg^2", display_parts=(("Eg", _P2),))
+Egram3: Unit = Unit(_MASS_3, 45, name="Egram3", dispname="Eg^3", display_parts=(("Eg", _P3),))
 Egramme: Unit = Egram
 Egramme2: Unit = Egram2
 Egramme3: Unit = Egram3
 Zgram: Unit = Unit.create(_MASS, "Zgram", "Zg", scale=18)
-Zgram2: Unit = Unit(_MASS_2, 36, name="Zgram2", dispname="Zg^2", parts=(("Zg", _P2),))
-Zgram3: Unit = Unit(_MASS_3, 54, name="Zgram3", dispname="Zg^3", parts=(("Zg", _P3),))
+Zgram2: Unit = Unit(_MASS_2, 36, name="Zgram2", dispname="Zg^2", display_parts=(("Zg", _P2),))
+Zgram3: Unit = Unit(_MASS_3, 54, name="Zgram3", dispname="Zg^3", display_parts=(("Zg", _P3),))
 Zgramme: Unit = Zgram
 Zgramme2: Unit = Zgram2
 Zgramme3: Unit = Zgram3
 Ygram: Unit = Unit.create(_MASS, "Ygram", "Yg", scale=21)
-Ygram2: Unit = Unit(_MASS_2, 42, name="Ygram2", dispname="Yg^2", parts=(("Yg", _P2),))
-Ygram3: Unit = Unit(_MASS_3, 63, name="Ygram3", dispname="Yg^3", parts=(("Yg", _P3),))
+Ygram2: Unit = Unit(_MASS_2, 42, name="Ygram2", dispname="Yg^2", display_parts=(("Yg", _P2),))
+Ygram3: Unit = Unit(_MASS_3, 63, name="Ygram3", dispname="Yg^3", display_parts=(("Yg", _P3),))
 Ygramme: Unit = Ygram
 Ygramme2: Unit = Ygram2
 Ygramme3: Unit = Ygram3
 
 # molar (M)
 molar: Unit = Unit.create(_CONCENTRATION, "molar", "M", scale=3)
-molar2: Unit = Unit(_CONCENTRATION_2, 6, name="molar2", dispname="M^2", parts=(("M", _P2),))
-molar3: Unit = Unit(_CONCENTRATION_3, 9, name="molar3", dispname="M^3", parts=(("M", _P3),))
+molar2: Unit = Unit(_CONCENTRATION_2, 6, name="molar2", dispname="M^2", display_parts=(("M", _P2),))
+molar3: Unit = Unit(_CONCENTRATION_3, 9, name="molar3", dispname="M^3", display_parts=(("M", _P3),))
 ymolar: Unit = Unit.create(_CONCENTRATION, "ymolar", "yM", scale=-21)
-ymolar2: Unit = Unit(_CONCENTRATION_2, -42, name="ymolar2", dispname="yM^2", parts=(("yM", _P2),))
-ymolar3: Unit = Unit(_CONCENTRATION_3, -63, name="ymolar3", dispname="yM^3", parts=(("yM", _P3),))
+ymolar2: Unit = Unit(
+    _CONCENTRATION_2, -42, name="ymolar2", dispname="yM^2", display_parts=(("yM", _P2),)
+)
+ymolar3: Unit = Unit(
+    _CONCENTRATION_3, -63, name="ymolar3", dispname="yM^3", display_parts=(("yM", _P3),)
+)
 zmolar: Unit = Unit.create(_CONCENTRATION, "zmolar", "zM", scale=-18)
-zmolar2: Unit = Unit(_CONCENTRATION_2, -36, name="zmolar2", dispname="zM^2", parts=(("zM", _P2),))
-zmolar3: Unit = Unit(_CONCENTRATION_3, -54, name="zmolar3", dispname="zM^3", parts=(("zM", _P3),))
+zmolar2: Unit = Unit(
+    _CONCENTRATION_2, -36, name="zmolar2", dispname="zM^2", display_parts=(("zM", _P2),)
+)
+zmolar3: Unit = Unit(
+    _CONCENTRATION_3, -54, name="zmolar3", dispname="zM^3", display_parts=(("zM", _P3),)
+)
 amolar: Unit = Unit.create(_CONCENTRATION, "amolar", "aM", scale=-15)
-amolar2: Unit = Unit(_CONCENTRATION_2, -30, name="amolar2", dispname="aM^2", parts=(("aM", _P2),))
-amolar3: Unit = Unit(_CONCENTRATION_3, -45, name="amolar3", dispname="aM^3", parts=(("aM", _P3),))
+amolar2: Unit = Unit(
+    _CONCENTRATION_2, -30, name="amolar2", dispname="aM^2", display_parts=(("aM", _P2),)
+)
+amolar3: Unit = Unit(
+    _CONCENTRATION_3, -45, name="amolar3", dispname="aM^3", display_parts=(("aM", _P3),)
+)
 fmolar: Unit = Unit.create(_CONCENTRATION, "fmolar", "fM", scale=-12)
-fmolar2: Unit = Unit(_CONCENTRATION_2, -24, name="fmolar2", dispname="fM^2", parts=(("fM", _P2),))
-fmolar3: Unit = Unit(_CONCENTRATION_3, -36, name="fmolar3", dispname="fM^3", parts=(("fM", _P3),))
+fmolar2: Unit = Unit(
+    _CONCENTRATION_2, -24, name="fmolar2", dispname="fM^2", display_parts=(("fM", _P2),)
+)
+fmolar3: Unit = Unit(
+    _CONCENTRATION_3, -36, name="fmolar3", dispname="fM^3", display_parts=(("fM", _P3),)
+)
 pmolar: Unit = Unit.create(_CONCENTRATION, "pmolar", "pM", scale=-9)
-pmolar2: Unit = Unit(_CONCENTRATION_2, -18, name="pmolar2", dispname="pM^2", parts=(("pM", _P2),))
-pmolar3: Unit = Unit(_CONCENTRATION_3, -27, name="pmolar3", dispname="pM^3", parts=(("pM", _P3),))
+pmolar2: Unit = Unit(
+    _CONCENTRATION_2, -18, name="pmolar2", dispname="pM^2", display_parts=(("pM", _P2),)
+)
+pmolar3: Unit = Unit(
+    _CONCENTRATION_3, -27, name="pmolar3", dispname="pM^3", display_parts=(("pM", _P3),)
+)
 nmolar: Unit = Unit.create(_CONCENTRATION, "nmolar", "nM", scale=-6)
-nmolar2: Unit = Unit(_CONCENTRATION_2, -12, name="nmolar2", dispname="nM^2", parts=(("nM", _P2),))
-nmolar3: Unit = Unit(_CONCENTRATION_3, -18, name="nmolar3", dispname="nM^3", parts=(("nM", _P3),))
+nmolar2: Unit = Unit(
+    _CONCENTRATION_2, -12, name="nmolar2", dispname="nM^2", display_parts=(("nM", _P2),)
+)
+nmolar3: Unit = Unit(
+    _CONCENTRATION_3, -18, name="nmolar3", dispname="nM^3", display_parts=(("nM", _P3),)
+)
 umolar: Unit = Unit.create(_CONCENTRATION, "umolar", "uM", scale=-3)
-umolar2: Unit = Unit(_CONCENTRATION_2, -6, name="umolar2", dispname="uM^2", parts=(("uM", _P2),))
-umolar3: Unit = Unit(_CONCENTRATION_3, -9, name="umolar3", dispname="uM^3", parts=(("uM", _P3),))
+umolar2: Unit = Unit(
+    _CONCENTRATION_2, -6, name="umolar2", dispname="uM^2", display_parts=(("uM", _P2),)
+)
+umolar3: Unit = Unit(
+    _CONCENTRATION_3, -9, name="umolar3", dispname="uM^3", display_parts=(("uM", _P3),)
+)
 mmolar: Unit = Unit.create(_CONCENTRATION, "mmolar", "mM")
-mmolar2: Unit = Unit(_CONCENTRATION_2, name="mmolar2", dispname="mM^2", parts=(("mM", _P2),))
-mmolar3: Unit = Unit(_CONCENTRATION_3, name="mmolar3", dispname="mM^3", parts=(("mM", _P3),))
+mmolar2: Unit = Unit(
+    _CONCENTRATION_2, name="mmolar2", dispname="mM^2", display_parts=(("mM", _P2),)
+)
+mmolar3: Unit = Unit(
+    _CONCENTRATION_3, name="mmolar3", dispname="mM^3", display_parts=(("mM", _P3),)
+)
 cmolar: Unit = Unit.create(_CONCENTRATION, "cmolar", "cM", scale=1)
-cmolar2: Unit = Unit(_CONCENTRATION_2, 2, name="cmolar2", dispname="cM^2", parts=(("cM", _P2),))
-cmolar3: Unit = Unit(_CONCENTRATION_3, 3, name="cmolar3", dispname="cM^3", parts=(("cM", _P3),))
+cmolar2: Unit = Unit(
+    _CONCENTRATION_2, 2, name="cmolar2", dispname="cM^2", display_parts=(("cM", _P2),)
+)
+cmolar3: Unit = Unit(
+    _CONCENTRATION_3, 3, name="cmolar3", dispname="cM^3", display_parts=(("cM", _P3),)
+)
 dmolar: Unit = Unit.create(_CONCENTRATION, "dmolar", "dM", scale=2)
-dmolar2: Unit = Unit(_CONCENTRATION_2, 4, name="dmolar2", dispname="dM^2", parts=(("dM", _P2),))
-dmolar3: Unit = Unit(_CONCENTRATION_3, 6, name="dmolar3", dispname="dM^3", parts=(("dM", _P3),))
+dmolar2: Unit = Unit(
+    _CONCENTRATION_2, 4, name="dmolar2", dispname="dM^2", display_parts=(("dM", _P2),)
+)
+dmolar3: Unit = Unit(
+    _CONCENTRATION_3, 6, name="dmolar3", dispname="dM^3", display_parts=(("dM", _P3),)
+)
 damolar: Unit = Unit.create(_CONCENTRATION, "damolar", "daM", scale=4)
-damolar2: Unit = Unit(_CONCENTRATION_2, 8, name="damolar2", dispname="daM^2", parts=(("daM", _P2),))
+damolar2: Unit = Unit(
+    _CONCENTRATION_2, 8, name="damolar2", dispname="daM^2", display_parts=(("daM", _P2),)
+)
 damolar3: Unit = Unit(
-    _CONCENTRATION_3, 12, name="damolar3", dispname="daM^3", parts=(("daM", _P3),)
+    _CONCENTRATION_3, 12, name="damolar3", dispname="daM^3", display_parts=(("daM", _P3),)
 )
 hmolar: Unit = Unit.create(_CONCENTRATION, "hmolar", "hM", scale=5)
-hmolar2: Unit = Unit(_CONCENTRATION_2, 10, name="hmolar2", dispname="hM^2", parts=(("hM", _P2),))
-hmolar3: Unit = Unit(_CONCENTRATION_3, 15, name="hmolar3", dispname="hM^3", parts=(("hM", _P3),))
+hmolar2: Unit = Unit(
+    _CONCENTRATION_2, 10, name="hmolar2", dispname="hM^2", display_parts=(("hM", _P2),)
+)
+hmolar3: Unit = Unit(
+    _CONCENTRATION_3, 15, name="hmolar3", dispname="hM^3", display_parts=(("hM", _P3),)
+)
 kmolar: Unit = Unit.create(_CONCENTRATION, "kmolar", "kM", scale=6)
-kmolar2: Unit = Unit(_CONCENTRATION_2, 12, name="kmolar2", dispname="kM^2", parts=(("kM", _P2),))
-kmolar3: Unit = Unit(_CONCENTRATION_3, 18, name="kmolar3", dispname="kM^3", parts=(("kM", _P3),))
+kmolar2: Unit = Unit(
+    _CONCENTRATION_2, 12, name="kmolar2", dispname="kM^2", display_parts=(("kM", _P2),)
+)
+kmolar3: Unit = Unit(
+    _CONCENTRATION_3, 18, name="kmolar3", dispname="kM^3", display_parts=(("kM", _P3),)
+)
 Mmolar: Unit = Unit.create(_CONCENTRATION, "Mmolar", "MM", scale=9)
-Mmolar2: Unit = Unit(_CONCENTRATION_2, 18, name="Mmolar2", dispname="MM^2", parts=(("MM", _P2),))
-Mmolar3: Unit = Unit(_CONCENTRATION_3, 27, name="Mmolar3", dispname="MM^3", parts=(("MM", _P3),))
+Mmolar2: Unit = Unit(
+    _CONCENTRATION_2, 18, name="Mmolar2", dispname="MM^2", display_parts=(("MM", _P2),)
+)
+Mmolar3: Unit = Unit(
+    _CONCENTRATION_3, 27, name="Mmolar3", dispname="MM^3", display_parts=(("MM", _P3),)
+)
 Gmolar: Unit = Unit.create(_CONCENTRATION, "Gmolar", "GM", scale=12)
-Gmolar2: Unit = Unit(_CONCENTRATION_2, 24, name="Gmolar2", dispname="GM^2", parts=(("GM", _P2),))
-Gmolar3: Unit = Unit(_CONCENTRATION_3, 36, name="Gmolar3", dispname="GM^3", parts=(("GM", _P3),))
+Gmolar2: Unit = Unit(
+    _CONCENTRATION_2, 24, name="Gmolar2", dispname="GM^2", display_parts=(("GM", _P2),)
+)
+Gmolar3: Unit = Unit(
+    _CONCENTRATION_3, 36, name="Gmolar3", dispname="GM^3", display_parts=(("GM", _P3),)
+)
 Tmolar: Unit = Unit.create(_CONCENTRATION, "Tmolar", "TM", scale=15)
-Tmolar2: Unit = Unit(_CONCENTRATION_2, 30, name="Tmolar2", dispname="TM^2", parts=(("TM", _P2),))
-Tmolar3: Unit = Unit(_CONCENTRATION_3, 45, name="Tmolar3", dispname="TM^3", parts=(("TM", _P3),))
+Tmolar2: Unit = Unit(
+    _CONCENTRATION_2, 30, name="Tmolar2", dispname="TM^2", display_parts=(("TM", _P2),)
+)
+Tmolar3: Unit = Unit(
+    _CONCENTRATION_3, 45, name="Tmolar3", dispname="TM^3", display_parts=(("TM", _P3),)
+)
 Pmolar: Unit = Unit.create(_CONCENTRATION, "Pmolar", "PM", scale=18)
-Pmolar2: Unit = Unit(_CONCENTRATION_2, 36, name="Pmolar2", dispname="PM^2", parts=(("PM", _P2),))
-Pmolar3: Unit = Unit(_CONCENTRATION_3, 54, name="Pmolar3", dispname="PM^3", parts=(("PM", _P3),))
+Pmolar2: Unit = Unit(
+    _CONCENTRATION_2, 36, name="Pmolar2", dispname="PM^2", display_parts=(("PM", _P2),)
+)
+Pmolar3: Unit = Unit(
+    _CONCENTRATION_3, 54, name="Pmolar3", dispname="PM^3", display_parts=(("PM", _P3),)
+)
 Emolar: Unit = Unit.create(_CONCENTRATION, "Emolar", "EM", scale=21)
-Emolar2: Unit = Unit(_CONCENTRATION_2, 42, name="Emolar2", dispname="EM^2", parts=(("EM", _P2),))
-Emolar3: Unit = Unit(_CONCENTRATION_3, 63, name="Emolar3", dispname="EM^3", parts=(("EM", _P3),))
+Emolar2: Unit = Unit(
+    _CONCENTRATION_2, 42, name="Emolar2", dispname="EM^2", display_parts=(("EM", _P2),)
+)
+Emolar3: Unit = Unit(
+    _CONCENTRATION_3, 63, name="Emolar3", dispname="EM^3", display_parts=(("EM", _P3),)
+)
 Zmolar: Unit = Unit.create(_CONCENTRATION, "Zmolar", "ZM", scale=24)
-Zmolar2: Unit = Unit(_CONCENTRATION_2, 48, name="Zmolar2", dispname="ZM^2", parts=(("ZM", _P2),))
-Zmolar3: Unit = Unit(_CONCENTRATION_3, 72, name="Zmolar3", dispname="ZM^3", parts=(("ZM", _P3),))
+Zmolar2: Unit = Unit(
+    _CONCENTRATION_2, 48, name="Zmolar2", dispname="ZM^2", display_parts=(("ZM", _P2),)
+)
+Zmolar3: Unit = Unit(
+    _CONCENTRATION_3, 72, name="Zmolar3", dispname="ZM^3", display_parts=(("ZM", _P3),)
+)
 Ymolar: Unit = Unit.create(_CONCENTRATION, "Ymolar", "YM", scale=27)
-Ymolar2: Unit = Unit(_CONCENTRATION_2, 54, name="Ymolar2", dispname="YM^2", parts=(("YM", _P2),))
-Ymolar3: Unit = Unit(_CONCENTRATION_3, 81, name="Ymolar3", dispname="YM^3", parts=(("YM", _P3),))
+Ymolar2: Unit = Unit(
+    _CONCENTRATION_2, 54, name="Ymolar2", dispname="YM^2", display_parts=(("YM", _P2),)
+)
+Ymolar3: Unit = Unit(
+    _CONCENTRATION_3, 81, name="Ymolar3", dispname="YM^3", display_parts=(("YM", _P3),)
+)
 
 # radian (rad)
 radian: Unit = Unit.create(_DIMENSIONLESS, "radian", "rad")
-radian2: Unit = Unit(_DIMENSIONLESS, name="radian2", dispname="rad^2", parts=(("rad", _P2),))
-radian3: Unit = Unit(_DIMENSIONLESS, name="radian3", dispname="rad^3", parts=(("rad", _P3),))
+radian2: Unit = Unit(
+    _DIMENSIONLESS, name="radian2", dispname="rad^2", display_parts=(("rad", _P2),)
+)
+radian3: Unit = Unit(
+    _DIMENSIONLESS, name="radian3", dispname="rad^3", display_parts=(("rad", _P3),)
+)
 yradian: Unit = Unit.create(_DIMENSIONLESS, "yradian", "yrad", scale=-24)
 yradian2: Unit = Unit(
-    _DIMENSIONLESS, -48, name="yradian2", dispname="yrad^2", parts=(("yrad", _P2),)
+    _DIMENSIONLESS, -48, name="yradian2", dispname="yrad^2", display_parts=(("yrad", _P2),)
 )
 yradian3: Unit = Unit(
-    _DIMENSIONLESS, -72, name="yradian3", dispname="yrad^3", parts=(("yrad", _P3),)
+    _DIMENSIONLESS, -72, name="yradian3", dispname="yrad^3", display_parts=(("yrad", _P3),)
 )
 zradian: Unit = Unit.create(_DIMENSIONLESS, "zradian", "zrad", scale=-21)
 zradian2: Unit = Unit(
-    _DIMENSIONLESS, -42, name="zradian2", dispname="zrad^2", parts=(("zrad", _P2),)
+    _DIMENSIONLESS, -42, name="zradian2", dispname="zrad^2", display_parts=(("zrad", _P2),)
 )
 zradian3: Unit = Unit(
-    _DIMENSIONLESS, -63, name="zradian3", dispname="zrad^3", parts=(("zrad", _P3),)
+    _DIMENSIONLESS, -63, name="zradian3", dispname="zrad^3", display_parts=(("zrad", _P3),)
 )
 aradian: Unit = Unit.create(_DIMENSIONLESS, "aradian", "arad", scale=-18)
 aradian2: Unit = Unit(
-    _DIMENSIONLESS, -36, name="aradian2", dispname="arad^2", parts=(("arad", _P2),)
+    _DIMENSIONLESS, -36, name="aradian2", dispname="arad^2", display_parts=(("arad", _P2),)
 )
 aradian3: Unit = Unit(
-    _DIMENSIONLESS, -54, name="aradian3", dispname="arad^3", parts=(("arad", _P3),)
+    _DIMENSIONLESS, -54, name="aradian3", dispname="arad^3", display_parts=(("arad", _P3),)
 )
 fradian: Unit = Unit.create(_DIMENSIONLESS, "fradian", "frad", scale=-15)
 fradian2: Unit = Unit(
-    _DIMENSIONLESS, -30, name="fradian2", dispname="frad^2", parts=(("frad", _P2),)
+    _DIMENSIONLESS, -30, name="fradian2", dispname="frad^2", display_parts=(("frad", _P2),)
 )
 fradian3: Unit = Unit(
-    _DIMENSIONLESS, -45, name="fradian3", dispname="frad^3", parts=(("frad", _P3),)
+    _DIMENSIONLESS, -45, name="fradian3", dispname="frad^3", display_parts=(("frad", _P3),)
 )
 pradian: Unit = Unit.create(_DIMENSIONLESS, "pradian", "prad", scale=-12)
 pradian2: Unit = Unit(
-    _DIMENSIONLESS, -24, name="pradian2", dispname="prad^2", parts=(("prad", _P2),)
+    _DIMENSIONLESS, -24, name="pradian2", dispname="prad^2", display_parts=(("prad", _P2),)
 )
 pradian3: Unit = Unit(
-    _DIMENSIONLESS, -36, name="pradian3", dispname="prad^3", parts=(("prad", _P3),)
+    _DIMENSIONLESS, -36, name="pradian3", dispname="prad^3", display_parts=(("prad", _P3),)
 )
 nradian: Unit = Unit.create(_DIMENSIONLESS, "nradian", "nrad", scale=-9)
 nradian2: Unit = Unit(
-    _DIMENSIONLESS, -18, name="nradian2", dispname="nrad^2", parts=(("nrad", _P2),)
+    _DIMENSIONLESS, -18, name="nradian2", dispname="nrad^2", display_parts=(("nrad", _P2),)
 )
 nradian3: Unit = Unit(
-    _DIMENSIONLESS, -27, name="nradian3", dispname="nrad^3", parts=(("nrad", _P3),)
+    _DIMENSIONLESS, -27, name="nradian3", dispname="nrad^3", display_parts=(("nrad", _P3),)
 )
 uradian: Unit = Unit.create(_DIMENSIONLESS, "uradian", "urad", scale=-6)
 uradian2: Unit = Unit(
-    _DIMENSIONLESS, -12, name="uradian2", dispname="urad^2", parts=(("urad", _P2),)
+    _DIMENSIONLESS, -12, name="uradian2", dispname="urad^2", display_parts=(("urad", _P2),)
 )
 uradian3: Unit = Unit(
-    _DIMENSIONLESS, -18, name="uradian3", dispname="urad^3", parts=(("urad", _P3),)
+    _DIMENSIONLESS, -18, name="uradian3", dispname="urad^3", display_parts=(("urad", _P3),)
 )
 mradian: Unit = Unit.create(_DIMENSIONLESS, "mradian", "mrad", scale=-3)
 mradian2: Unit = Unit(
-    _DIMENSIONLESS, -6, name="mradian2", dispname="mrad^2", parts=(("mrad", _P2),)
+    _DIMENSIONLESS, -6, name="mradian2", dispname="mrad^2", display_parts=(("mrad", _P2),)
 )
 mradian3: Unit = Unit(
-    _DIMENSIONLESS, -9, name="mradian3", dispname="mrad^3", parts=(("mrad", _P3),)
+    _DIMENSIONLESS, -9, name="mradian3", dispname="mrad^3", display_parts=(("mrad", _P3),)
 )
 cradian: Unit = Unit.create(_DIMENSIONLESS, "cradian", "crad", scale=-2)
 cradian2: Unit = Unit(
-    _DIMENSIONLESS, -4, name="cradian2", dispname="crad^2", parts=(("crad", _P2),)
+    _DIMENSIONLESS, -4, name="cradian2", dispname="crad^2", display_parts=(("crad", _P2),)
 )
 cradian3: Unit = Unit(
-    _DIMENSIONLESS, -6, name="cradian3", dispname="crad^3", parts=(("crad", _P3),)
+    _DIMENSIONLESS, -6, name="cradian3", dispname="crad^3", display_parts=(("crad", _P3),)
 )
 dradian: Unit = Unit.create(_DIMENSIONLESS, "dradian", "drad", scale=-1)
 dradian2: Unit = Unit(
-    _DIMENSIONLESS, -2, name="dradian2", dispname="drad^2", parts=(("drad", _P2),)
+    _DIMENSIONLESS, -2, name="dradian2", dispname="drad^2", display_parts=(("drad", _P2),)
 )
 dradian3: Unit = Unit(
-    _DIMENSIONLESS, -3, name="dradian3", dispname="drad^3", parts=(("drad", _P3),)
+    _DIMENSIONLESS, -3, name="dradian3", dispname="drad^3", display_parts=(("drad", _P3),)
 )
 daradian: Unit = Unit.create(_DIMENSIONLESS, "daradian", "darad", scale=1)
 daradian2: Unit = Unit(
-    _DIMENSIONLESS, 2, name="daradian2", dispname="darad^2", parts=(("darad", _P2),)
+    _DIMENSIONLESS, 2, name="daradian2", dispname="darad^2", display_parts=(("darad", _P2),)
 )
 daradian3: Unit = Unit(
-    _DIMENSIONLESS, 3, name="daradian3", dispname="darad^3", parts=(("darad", _P3),)
+    _DIMENSIONLESS, 3, name="daradian3", dispname="darad^3", display_parts=(("darad", _P3),)
 )
 hradian: Unit = Unit.create(_DIMENSIONLESS, "hradian", "hrad", scale=2)
-hradian2: Unit = Unit(_DIMENSIONLESS, 4, name="hradian2", dispname="hrad^2", parts=(("hrad", _P2),))
-hradian3: Unit = Unit(_DIMENSIONLESS, 6, name="hradian3", dispname="hrad^3", parts=(("hrad", _P3),))
+hradian2: Unit = Unit(
+    _DIMENSIONLESS, 4, name="hradian2", dispname="hrad^2", display_parts=(("hrad", _P2),)
+)
+hradian3: Unit = Unit(
+    _DIMENSIONLESS, 6, name="hradian3", dispname="hrad^3", display_parts=(("hrad", _P3),)
+)
 kradian: Unit = Unit.create(_DIMENSIONLESS, "kradian", "krad", scale=3)
-kradian2: Unit = Unit(_DIMENSIONLESS, 6, name="kradian2", dispname="krad^2", parts=(("krad", _P2),))
-kradian3: Unit = Unit(_DIMENSIONLESS, 9, name="kradian3", dispname="krad^3", parts=(("krad", _P3),))
+kradian2: Unit = Unit(
+    _DIMENSIONLESS, 6, name="kradian2", dispname="krad^2", display_parts=(("krad", _P2),)
+)
+kradian3: Unit = Unit(
+    _DIMENSIONLESS, 9, name="kradian3", dispname="krad^3", display_parts=(("krad", _P3),)
+)
 Mradian: Unit = Unit.create(_DIMENSIONLESS, "Mradian", "Mrad", scale=6)
 Mradian2: Unit = Unit(
-    _DIMENSIONLESS, 12, name="Mradian2", dispname="Mrad^2", parts=(("Mrad", _P2),)
+    _DIMENSIONLESS, 12, name="Mradian2", dispname="Mrad^2", display_parts=(("Mrad", _P2),)
 )
 Mradian3: Unit = Unit(
-    _DIMENSIONLESS, 18, name="Mradian3", dispname="Mrad^3", parts=(("Mrad", _P3),)
+    _DIMENSIONLESS, 18, name="Mradian3", dispname="Mrad^3", display_parts=(("Mrad", _P3),)
 )
 Gradian: Unit = Unit.create(_DIMENSIONLESS, "Gradian", "Grad", scale=9)
 Gradian2: Unit = Unit(
-    _DIMENSIONLESS, 18, name="Gradian2", dispname="Grad^2", parts=(("Grad", _P2),)
+    _DIMENSIONLESS, 18, name="Gradian2", dispname="Grad^2", display_parts=(("Grad", _P2),)
 )
 Gradian3: Unit = Unit(
-    _DIMENSIONLESS, 27, name="Gradian3", dispname="Grad^3", parts=(("Grad", _P3),)
+    _DIMENSIONLESS, 27, name="Gradian3", dispname="Grad^3", display_parts=(("Grad", _P3),)
 )
 Tradian: Unit = Unit.create(_DIMENSIONLESS, "Tradian", "Trad", scale=12)
 Tradian2: Unit = Unit(
-    _DIMENSIONLESS, 24, name="Tradian2", dispname="Trad^2", parts=(("Trad", _P2),)
+    _DIMENSIONLESS, 24, name="Tradian2", dispname="Trad^2", display_parts=(("Trad", _P2),)
 )
 Tradian3: Unit = Unit(
-    _DIMENSIONLESS, 36, name="Tradian3", dispname="Trad^3", parts=(("Trad", _P3),)
+    _DIMENSIONLESS, 36, name="Tradian3", dispname="Trad^3", display_parts=(("Trad", _P3),)
 )
 Pradian: Unit = Unit.create(_DIMENSIONLESS, "Pradian", "Prad", scale=15)
 Pradian2: Unit = Unit(
-    _DIMENSIONLESS, 30, name="Pradian2", dispname="Prad^2", parts=(("Prad", _P2),)
+    _DIMENSIONLESS, 30, name="Pradian2", dispname="Prad^2", display_parts=(("Prad", _P2),)
 )
 Pradian3: Unit = Unit(
-    _DIMENSIONLESS, 45, name="Pradian3", dispname="Prad^3", parts=(("Prad", _P3),)
+    _DIMENSIONLESS, 45, name="Pradian3", dispname="Prad^3", display_parts=(("Prad", _P3),)
 )
 Eradian: Unit = Unit.create(_DIMENSIONLESS, "Eradian", "Erad", scale=18)
 Eradian2: Unit = Unit(
-    _DIMENSIONLESS, 36, name="Eradian2", dispname="Erad^2", parts=(("Erad", _P2),)
+    _DIMENSIONLESS, 36, name="Eradian2", dispname="Erad^2", display_parts=(("Erad", _P2),)
 )
 Eradian3: Unit = Unit(
-    _DIMENSIONLESS, 54, name="Eradian3", dispname="Erad^3", parts=(("Erad", _P3),)
+    _DIMENSIONLESS, 54, name="Eradian3", dispname="Erad^3", display_parts=(("Erad", _P3),)
 )
 Zradian: Unit = Unit.create(_DIMENSIONLESS, "Zradian", "Zrad", scale=21)
 Zradian2: Unit = Unit(
-    _DIMENSIONLESS, 42, name="Zradian2", dispname="Zrad^2", parts=(("Zrad", _P2),)
+    _DIMENSIONLESS, 42, name="Zradian2", dispname="Zrad^2", display_parts=(("Zrad", _P2),)
 )
 Zradian3: Unit = Unit(
-    _DIMENSIONLESS, 63, name="Zradian3", dispname="Zrad^3", parts=(("Zrad", _P3),)
+    _DIMENSIONLESS, 63, name="Zradian3", dispname="Zrad^3", display_parts=(("Zrad", _P3),)
 )
 Yradian: Unit = Unit.create(_DIMENSIONLESS, "Yradian", "Yrad", scale=24)
 Yradian2: Unit = Unit(
-    _DIMENSIONLESS, 48, name="Yradian2", dispname="Yrad^2", parts=(("Yrad", _P2),)
+    _DIMENSIONLESS, 48, name="Yradian2", dispname="Yrad^2", display_parts=(("Yrad", _P2),)
 )
 Yradian3: Unit = Unit(
-    _DIMENSIONLESS, 72, name="Yradian3", dispname="Yrad^3", parts=(("Yrad", _P3),)
+    _DIMENSIONLESS, 72, name="Yradian3", dispname="Yrad^3", display_parts=(("Yrad", _P3),)
 )
 
 # steradian (sr)
 steradian: Unit = Unit.create(_DIMENSIONLESS, "steradian", "sr")
-steradian2: Unit = Unit(_DIMENSIONLESS, name="steradian2", dispname="sr^2", parts=(("sr", _P2),))
-steradian3: Unit = Unit(_DIMENSIONLESS, name="steradian3", dispname="sr^3", parts=(("sr", _P3),))
+steradian2: Unit = Unit(
+    _DIMENSIONLESS, name="steradian2", dispname="sr^2", display_parts=(("sr", _P2),)
+)
+steradian3: Unit = Unit(
+    _DIMENSIONLESS, name="steradian3", dispname="sr^3", display_parts=(("sr", _P3),)
+)
 ysteradian: Unit = Unit.create(_DIMENSIONLESS, "ysteradian", "ysr", scale=-24)
 ysteradian2: Unit = Unit(
-    _DIMENSIONLESS, -48, name="ysteradian2", dispname="ysr^2", parts=(("ysr", _P2),)
+    _DIMENSIONLESS, -48, name="ysteradian2", dispname="ysr^2", display_parts=(("ysr", _P2),)
 )
 ysteradian3: Unit = Unit(
-    _DIMENSIONLESS, -72, name="ysteradian3", dispname="ysr^3", parts=(("ysr", _P3),)
+    _DIMENSIONLESS, -72, name="ysteradian3", dispname="ysr^3", display_parts=(("ysr", _P3),)
 )
 zsteradian: Unit = Unit.create(_DIMENSIONLESS, "zsteradian", "zsr", scale=-21)
 zsteradian2: Unit = Unit(
-    _DIMENSIONLESS, -42, name="zsteradian2", dispname="zsr^2", parts=(("zsr", _P2),)
+    _DIMENSIONLESS, -42, name="zsteradian2", dispname="zsr^2", display_parts=(("zsr", _P2),)
 )
 zsteradian3: Unit = Unit(
-    _DIMENSIONLESS, -63, name="zsteradian3", dispname="zsr^3", parts=(("zsr", _P3),)
+    _DIMENSIONLESS, -63, name="zsteradian3", dispname="zsr^3", display_parts=(("zsr", _P3),)
 )
 asteradian: Unit = Unit.create(_DIMENSIONLESS, "asteradian", "asr", scale=-18)
 asteradian2: Unit = Unit(
-    _DIMENSIONLESS, -36, name="asteradian2", dispname="asr^2", parts=(("asr", _P2),)
+    _DIMENSIONLESS, -36, name="asteradian2", dispname="asr^2", display_parts=(("asr", _P2),)
 )
 asteradian3: Unit = Unit(
-    _DIMENSIONLESS, -54, name="asteradian3", dispname="asr^3", parts=(("asr", _P3),)
+    _DIMENSIONLESS, -54, name="asteradian3", dispname="asr^3", display_parts=(("asr", _P3),)
 )
 fsteradian: Unit = Unit.create(_DIMENSIONLESS, "fsteradian", "fsr", scale=-15)
 fsteradian2: Unit = Unit(
-    _DIMENSIONLESS, -30, name="fsteradian2", dispname="fsr^2", parts=(("fsr", _P2),)
+    _DIMENSIONLESS, -30, name="fsteradian2", dispname="fsr^2", display_parts=(("fsr", _P2),)
 )
 fsteradian3: Unit = Unit(
-    _DIMENSIONLESS, -45, name="fsteradian3", dispname="fsr^3", parts=(("fsr", _P3),)
+    _DIMENSIONLESS, -45, name="fsteradian3", dispname="fsr^3", display_parts=(("fsr", _P3),)
 )
 psteradian: Unit = Unit.create(_DIMENSIONLESS, "psteradian", "psr", scale=-12)
 psteradian2: Unit = Unit(
-    _DIMENSIONLESS, -24, name="psteradian2", dispname="psr^2", parts=(("psr", _P2),)
+    _DIMENSIONLESS, -24, name="psteradian2", dispname="psr^2", display_parts=(("psr", _P2),)
 )
 psteradian3: Unit = Unit(
-    _DIMENSIONLESS, -36, name="psteradian3", dispname="psr^3", parts=(("psr", _P3),)
+    _DIMENSIONLESS, -36, name="psteradian3", dispname="psr^3", display_parts=(("psr", _P3),)
 )
 nsteradian: Unit = Unit.create(_DIMENSIONLESS, "nsteradian", "nsr", scale=-9)
 nsteradian2: Unit = Unit(
-    _DIMENSIONLESS, -18, name="nsteradian2", dispname="nsr^2", parts=(("nsr", _P2),)
+    _DIMENSIONLESS, -18, name="nsteradian2", dispname="nsr^2", display_parts=(("nsr", _P2),)
 )
 nsteradian3: Unit = Unit(
-    _DIMENSIONLESS, -27, name="nsteradian3", dispname="nsr^3", parts=(("nsr", _P3),)
+    _DIMENSIONLESS, -27, name="nsteradian3", dispname="nsr^3", display_parts=(("nsr", _P3),)
 )
 usteradian: Unit = Unit.create(_DIMENSIONLESS, "usteradian", "usr", scale=-6)
 usteradian2: Unit = Unit(
-    _DIMENSIONLESS, -12, name="usteradian2", dispname="usr^2", parts=(("usr", _P2),)
+    _DIMENSIONLESS, -12, name="usteradian2", dispname="usr^2", display_parts=(("usr", _P2),)
 )
 usteradian3: Unit = Unit(
-    _DIMENSIONLESS, -18, name="usteradian3", dispname="usr^3", parts=(("usr", _P3),)
+    _DIMENSIONLESS, -18, name="usteradian3", dispname="usr^3", display_parts=(("usr", _P3),)
 )
 msteradian: Unit = Unit.create(_DIMENSIONLESS, "msteradian", "msr", scale=-3)
 msteradian2: Unit = Unit(
-    _DIMENSIONLESS, -6, name="msteradian2", dispname="msr^2", parts=(("msr", _P2),)
+    _DIMENSIONLESS, -6, name="msteradian2", dispname="msr^2", display_parts=(("msr", _P2),)
 )
 msteradian3: Unit = Unit(
-    _DIMENSIONLESS, -9, name="msteradian3", dispname="msr^3", parts=(("msr", _P3),)
+    _DIMENSIONLESS, -9, name="msteradian3", dispname="msr^3", display_parts=(("msr", _P3),)
 )
 csteradian: Unit = Unit.create(_DIMENSIONLESS, "csteradian", "csr", scale=-2)
 csteradian2: Unit = Unit(
-    _DIMENSIONLESS, -4, name="csteradian2", dispname="csr^2", parts=(("csr", _P2),)
+    _DIMENSIONLESS, -4, name="csteradian2", dispname="csr^2", display_parts=(("csr", _P2),)
 )
 csteradian3: Unit = Unit(
-    _DIMENSIONLESS, -6, name="csteradian3", dispname="csr^3", parts=(("csr", _P3),)
+    _DIMENSIONLESS, -6, name="csteradian3", dispname="csr^3", display_parts=(("csr", _P3),)
 )
 dsteradian: Unit = Unit.create(_DIMENSIONLESS, "dsteradian", "dsr", scale=-1)
 dsteradian2: Unit = Unit(
-    _DIMENSIONLESS, -2, name="dsteradian2", dispname="dsr^2", parts=(("dsr", _P2),)
+    _DIMENSIONLESS, -2, name="dsteradian2", dispname="dsr^2", display_parts=(("dsr", _P2),)
 )
 dsteradian3: Unit = Unit(
-    _DIMENSIONLESS, -3, name="dsteradian3", dispname="dsr^3", parts=(("dsr", _P3),)
+    _DIMENSIONLESS, -3, name="dsteradian3", dispname="dsr^3", display_parts=(("dsr", _P3),)
 )
 dasteradian: Unit = Unit.create(_DIMENSIONLESS, "dasteradian", "dasr", scale=1)
 dasteradian2: Unit = Unit(
-    _DIMENSIONLESS, 2, name="dasteradian2", dispname="dasr^2", parts=(("dasr", _P2),)
+    _DIMENSIONLESS, 2, name="dasteradian2", dispname="dasr^2", display_parts=(("dasr", _P2),)
 )
 dasteradian3: Unit = Unit(
-    _DIMENSIONLESS, 3, name="dasteradian3", dispname="dasr^3", parts=(("dasr", _P3),)
+    _DIMENSIONLESS, 3, name="dasteradian3", dispname="dasr^3", display_parts=(("dasr", _P3),)
 )
 hsteradian: Unit = Unit.create(_DIMENSIONLESS, "hsteradian", "hsr", scale=2)
 hsteradian2: Unit = Unit(
-    _DIMENSIONLESS, 4, name="hsteradian2", dispname="hsr^2", parts=(("hsr", _P2),)
+    _DIMENSIONLESS, 4, name="hsteradian2", dispname="hsr^2", display_parts=(("hsr", _P2),)
 )
 hsteradian3: Unit = Unit(
-    _DIMENSIONLESS, 6, name="hsteradian3", dispname="hsr^3", parts=(("hsr", _P3),)
+    _DIMENSIONLESS, 6, name="hsteradian3", dispname="hsr^3", display_parts=(("hsr", _P3),)
 )
 ksteradian: Unit = Unit.create(_DIMENSIONLESS, "ksteradian", "ksr", scale=3)
 ksteradian2: Unit = Unit(
-    _DIMENSIONLESS, 6, name="ksteradian2", dispname="ksr^2", parts=(("ksr", _P2),)
+    _DIMENSIONLESS, 6, name="ksteradian2", dispname="ksr^2", display_parts=(("ksr", _P2),)
 )
 ksteradian3: Unit = Unit(
-    _DIMENSIONLESS, 9, name="ksteradian3", dispname="ksr^3", parts=(("ksr", _P3),)
+    _DIMENSIONLESS, 9, name="ksteradian3", dispname="ksr^3", display_parts=(("ksr", _P3),)
 )
 Msteradian: Unit = Unit.create(_DIMENSIONLESS, "Msteradian", "Msr", scale=6)
 Msteradian2: Unit = Unit(
-    _DIMENSIONLESS, 12, name="Msteradian2", dispname="Msr^2", parts=(("Msr", _P2),)
+    _DIMENSIONLESS, 12, name="Msteradian2", dispname="Msr^2", display_parts=(("Msr", _P2),)
 )
 Msteradian3: Unit = Unit(
-    _DIMENSIONLESS, 18, name="Msteradian3", dispname="Msr^3", parts=(("Msr", _P3),)
+    _DIMENSIONLESS, 18, name="Msteradian3", dispname="Msr^3", display_parts=(("Msr", _P3),)
 )
 Gsteradian: Unit = Unit.create(_DIMENSIONLESS, "Gsteradian", "Gsr", scale=9)
 Gsteradian2: Unit = Unit(
-    _DIMENSIONLESS, 18, name="Gsteradian2", dispname="Gsr^2", parts=(("Gsr", _P2),)
+    _DIMENSIONLESS, 18, name="Gsteradian2", dispname="Gsr^2", display_parts=(("Gsr", _P2),)
 )
 Gsteradian3: Unit = Unit(
-    _DIMENSIONLESS, 27, name="Gsteradian3", dispname="Gsr^3", parts=(("Gsr", _P3),)
+    _DIMENSIONLESS, 27, name="Gsteradian3", dispname="Gsr^3", display_parts=(("Gsr", _P3),)
 )
 Tsteradian: Unit = Unit.create(_DIMENSIONLESS, "Tsteradian", "Tsr", scale=12)
 Tsteradian2: Unit = Unit(
-    _DIMENSIONLESS, 24, name="Tsteradian2", dispname="Tsr^2", parts=(("Tsr", _P2),)
+    _DIMENSIONLESS, 24, name="Tsteradian2", dispname="Tsr^2", display_parts=(("Tsr", _P2),)
 )
 Tsteradian3: Unit = Unit(
-    _DIMENSIONLESS, 36, name="Tsteradian3", dispname="Tsr^3", parts=(("Tsr", _P3),)
+    _DIMENSIONLESS, 36, name="Tsteradian3", dispname="Tsr^3", display_parts=(("Tsr", _P3),)
 )
 Psteradian: Unit = Unit.create(_DIMENSIONLESS, "Psteradian", "Psr", scale=15)
 Psteradian2: Unit = Unit(
-    _DIMENSIONLESS, 30, name="Psteradian2", dispname="Psr^2", parts=(("Psr", _P2),)
+    _DIMENSIONLESS, 30, name="Psteradian2", dispname="Psr^2", display_parts=(("Psr", _P2),)
 )
 Psteradian3: Unit = Unit(
-    _DIMENSIONLESS, 45, name="Psteradian3", dispname="Psr^3", parts=(("Psr", _P3),)
+    _DIMENSIONLESS, 45, name="Psteradian3", dispname="Psr^3", display_parts=(("Psr", _P3),)
 )
 Esteradian: Unit = Unit.create(_DIMENSIONLESS, "Esteradian", "Esr", scale=18)
 Esteradian2: Unit = Unit(
-    _DIMENSIONLESS, 36, name="Esteradian2", dispname="Esr^2", parts=(("Esr", _P2),)
+    _DIMENSIONLESS, 36, name="Esteradian2", dispname="Esr^2", display_parts=(("Esr", _P2),)
 )
 Esteradian3: Unit = Unit(
-    _DIMENSIONLESS, 54, name="Esteradian3", dispname="Esr^3", parts=(("Esr", _P3),)
+    _DIMENSIONLESS, 54, name="Esteradian3", dispname="Esr^3", display_parts=(("Esr", _P3),)
 )
 Zsteradian: Unit = Unit.create(_DIMENSIONLESS, "Zsteradian", "Zsr", scale=21)
 Zsteradian2: Unit = Unit(
-    _DIMENSIONLESS, 42, name="Zsteradian2", dispname="Zsr^2", parts=(("Zsr", _P2),)
+    _DIMENSIONLESS, 42, name="Zsteradian2", dispname="Zsr^2", display_parts=(("Zsr", _P2),)
 )
 Zsteradian3: Unit = Unit(
-    _DIMENSIONLESS, 63, name="Zsteradian3", dispname="Zsr^3", parts=(("Zsr", _P3),)
+    _DIMENSIONLESS, 63, name="Zsteradian3", dispname="Zsr^3", display_parts=(("Zsr", _P3),)
 )
 Ysteradian: Unit = Unit.create(_DIMENSIONLESS, "Ysteradian", "Ysr", scale=24)
 Ysteradian2: Unit = Unit(
-    _DIMENSIONLESS, 48, name="Ysteradian2", dispname="Ysr^2", parts=(("Ysr", _P2),)
+    _DIMENSIONLESS, 48, name="Ysteradian2", dispname="Ysr^2", display_parts=(("Ysr", _P2),)
 )
 Ysteradian3: Unit = Unit(
-    _DIMENSIONLESS, 72, name="Ysteradian3", dispname="Ysr^3", parts=(("Ysr", _P3),)
+    _DIMENSIONLESS, 72, name="Ysteradian3", dispname="Ysr^3", display_parts=(("Ysr", _P3),)
 )
 
 # hertz (Hz)
 hertz: Unit = Unit.create(_FREQUENCY, "hertz", "Hz")
-hertz2: Unit = Unit(_FREQUENCY_2, name="hertz2", dispname="Hz^2", parts=(("Hz", _P2),))
-hertz3: Unit = Unit(_FREQUENCY_3, name="hertz3", dispname="Hz^3", parts=(("Hz", _P3),))
+hertz2: Unit = Unit(_FREQUENCY_2, name="hertz2", dispname="Hz^2", display_parts=(("Hz", _P2),))
+hertz3: Unit = Unit(_FREQUENCY_3, name="hertz3", dispname="Hz^3", display_parts=(("Hz", _P3),))
 yhertz: Unit = Unit.create(_FREQUENCY, "yhertz", "yHz", scale=-24)
-yhertz2: Unit = Unit(_FREQUENCY_2, -48, name="yhertz2", dispname="yHz^2", parts=(("yHz", _P2),))
-yhertz3: Unit = Unit(_FREQUENCY_3, -72, name="yhertz3", dispname="yHz^3", parts=(("yHz", _P3),))
+yhertz2: Unit = Unit(
+    _FREQUENCY_2, -48, name="yhertz2", dispname="yHz^2", display_parts=(("yHz", _P2),)
+)
+yhertz3: Unit = Unit(
+    _FREQUENCY_3, -72, name="yhertz3", dispname="yHz^3", display_parts=(("yHz", _P3),)
+)
 zhertz: Unit = Unit.create(_FREQUENCY, "zhertz", "zHz", scale=-21)
-zhertz2: Unit = Unit(_FREQUENCY_2, -42, name="zhertz2", dispname="zHz^2", parts=(("zHz", _P2),))
-zhertz3: Unit = Unit(_FREQUENCY_3, -63, name="zhertz3", dispname="zHz^3", parts=(("zHz", _P3),))
+zhertz2: Unit = Unit(
+    _FREQUENCY_2, -42, name="zhertz2", dispname="zHz^2", display_parts=(("zHz", _P2),)
+)
+zhertz3: Unit = Unit(
+    _FREQUENCY_3, -63, name="zhertz3", dispname="zHz^3", display_parts=(("zHz", _P3),)
+)
 ahertz: Unit = Unit.create(_FREQUENCY, "ahertz", "aHz", scale=-18)
-ahertz2: Unit = Unit(_FREQUENCY_2, -36, name="ahertz2", dispname="aHz^2", parts=(("aHz", _P2),))
-ahertz3: Unit = Unit(_FREQUENCY_3, -54, name="ahertz3", dispname="aHz^3", parts=(("aHz", _P3),))
+ahertz2: Unit = Unit(
+    _FREQUENCY_2, -36, name="ahertz2", dispname="aHz^2", display_parts=(("aHz", _P2),)
+)
+ahertz3: Unit = Unit(
+    _FREQUENCY_3, -54, name="ahertz3", dispname="aHz^3", display_parts=(("aHz", _P3),)
+)
 fhertz: Unit = Unit.create(_FREQUENCY, "fhertz", "fHz", scale=-15)
-fhertz2: Unit = Unit(_FREQUENCY_2, -30, name="fhertz2", dispname="fHz^2", parts=(("fHz", _P2),))
-fhertz3: Unit = Unit(_FREQUENCY_3, -45, name="fhertz3", dispname="fHz^3", parts=(("fHz", _P3),))
+fhertz2: Unit = Unit(
+    _FREQUENCY_2, -30, name="fhertz2", dispname="fHz^2", display_parts=(("fHz", _P2),)
+)
+fhertz3: Unit = Unit(
+    _FREQUENCY_3, -45, name="fhertz3", dispname="fHz^3", display_parts=(("fHz", _P3),)
+)
 phertz: Unit = Unit.create(_FREQUENCY, "phertz", "pHz", scale=-12)
-phertz2: Unit = Unit(_FREQUENCY_2, -24, name="phertz2", dispname="pHz^2", parts=(("pHz", _P2),))
-phertz3: Unit = Unit(_FREQUENCY_3, -36, name="phertz3", dispname="pHz^3", parts=(("pHz", _P3),))
+phertz2: Unit = Unit(
+    _FREQUENCY_2, -24, name="phertz2", dispname="pHz^2", display_parts=(("pHz", _P2),)
+)
+phertz3: Unit = Unit(
+    _FREQUENCY_3, -36, name="phertz3", dispname="pHz^3", display_parts=(("pHz", _P3),)
+)
 nhertz: Unit = Unit.create(_FREQUENCY, "nhertz", "nHz", scale=-9)
-nhertz2: Unit = Unit(_FREQUENCY_2, -18, name="nhertz2", dispname="nHz^2", parts=(("nHz", _P2),))
-nhertz3: Unit = Unit(_FREQUENCY_3, -27, name="nhertz3", dispname="nHz^3", parts=(("nHz", _P3),))
+nhertz2: Unit = Unit(
+    _FREQUENCY_2, -18, name="nhertz2", dispname="nHz^2", display_parts=(("nHz", _P2),)
+)
+nhertz3: Unit = Unit(
+    _FREQUENCY_3, -27, name="nhertz3", dispname="nHz^3", display_parts=(("nHz", _P3),)
+)
 uhertz: Unit = Unit.create(_FREQUENCY, "uhertz", "uHz", scale=-6)
-uhertz2: Unit = Unit(_FREQUENCY_2, -12, name="uhertz2", dispname="uHz^2", parts=(("uHz", _P2),))
-uhertz3: Unit = Unit(_FREQUENCY_3, -18, name="uhertz3", dispname="uHz^3", parts=(("uHz", _P3),))
+uhertz2: Unit = Unit(
+    _FREQUENCY_2, -12, name="uhertz2", dispname="uHz^2", display_parts=(("uHz", _P2),)
+)
+uhertz3: Unit = Unit(
+    _FREQUENCY_3, -18, name="uhertz3", dispname="uHz^3", display_parts=(("uHz", _P3),)
+)
 mhertz: Unit = Unit.create(_FREQUENCY, "mhertz", "mHz", scale=-3)
-mhertz2: Unit = Unit(_FREQUENCY_2, -6, name="mhertz2", dispname="mHz^2", parts=(("mHz", _P2),))
-mhertz3: Unit = Unit(_FREQUENCY_3, -9, name="mhertz3", dispname="mHz^3", parts=(("mHz", _P3),))
+mhertz2: Unit = Unit(
+    _FREQUENCY_2, -6, name="mhertz2", dispname="mHz^2", display_parts=(("mHz", _P2),)
+)
+mhertz3: Unit = Unit(
+    _FREQUENCY_3, -9, name="mhertz3", dispname="mHz^3", display_parts=(("mHz", _P3),)
+)
 chertz: Unit = Unit.create(_FREQUENCY, "chertz", "cHz", scale=-2)
-chertz2: Unit = Unit(_FREQUENCY_2, -4, name="chertz2", dispname="cHz^2", parts=(("cHz", _P2),))
-chertz3: Unit = Unit(_FREQUENCY_3, -6, name="chertz3", dispname="cHz^3", parts=(("cHz", _P3),))
+chertz2: Unit = Unit(
+    _FREQUENCY_2, -4, name="chertz2", dispname="cHz^2", display_parts=(("cHz", _P2),)
+)
+chertz3: Unit = Unit(
+    _FREQUENCY_3, -6, name="chertz3", dispname="cHz^3", display_parts=(("cHz", _P3),)
+)
 dhertz: Unit = Unit.create(_FREQUENCY, "dhertz", "dHz", scale=-1)
-dhertz2: Unit = Unit(_FREQUENCY_2, -2, name="dhertz2", dispname="dHz^2", parts=(("dHz", _P2),))
-dhertz3: Unit = Unit(_FREQUENCY_3, -3, name="dhertz3", dispname="dHz^3", parts=(("dHz", _P3),))
+dhertz2: Unit = Unit(
+    _FREQUENCY_2, -2, name="dhertz2", dispname="dHz^2", display_parts=(("dHz", _P2),)
+)
+dhertz3: Unit = Unit(
+    _FREQUENCY_3, -3, name="dhertz3", dispname="dHz^3", display_parts=(("dHz", _P3),)
+)
 dahertz: Unit = Unit.create(_FREQUENCY, "dahertz", "daHz", scale=1)
-dahertz2: Unit = Unit(_FREQUENCY_2, 2, name="dahertz2", dispname="daHz^2", parts=(("daHz", _P2),))
-dahertz3: Unit = Unit(_FREQUENCY_3, 3, name="dahertz3", dispname="daHz^3", parts=(("daHz", _P3),))
+dahertz2: Unit = Unit(
+    _FREQUENCY_2, 2, name="dahertz2", dispname="daHz^2", display_parts=(("daHz", _P2),)
+)
+dahertz3: Unit = Unit(
+    _FREQUENCY_3, 3, name="dahertz3", dispname="daHz^3", display_parts=(("daHz", _P3),)
+)
 hhertz: Unit = Unit.create(_FREQUENCY, "hhertz", "hHz", scale=2)
-hhertz2: Unit = Unit(_FREQUENCY_2, 4, name="hhertz2", dispname="hHz^2", parts=(("hHz", _P2),))
-hhertz3: Unit = Unit(_FREQUENCY_3, 6, name="hhertz3", dispname="hHz^3", parts=(("hHz", _P3),))
+hhertz2: Unit = Unit(
+    _FREQUENCY_2, 4, name="hhertz2", dispname="hHz^2", display_parts=(("hHz", _P2),)
+)
+hhertz3: Unit = Unit(
+    _FREQUENCY_3, 6, name="hhertz3", dispname="hHz^3", display_parts=(("hHz", _P3),)
+)
 khertz: Unit = Unit.create(_FREQUENCY, "khertz", "kHz", scale=3)
-khertz2: Unit = Unit(_FREQUENCY_2, 6, name="khertz2", dispname="kHz^2", parts=(("kHz", _P2),))
-khertz3: Unit = Unit(_FREQUENCY_3, 9, name="khertz3", dispname="kHz^3", parts=(("kHz", _P3),))
+khertz2: Unit = Unit(
+    _FREQUENCY_2, 6, name="khertz2", dispname="kHz^2", display_parts=(("kHz", _P2),)
+)
+khertz3: Unit = Unit(
+    _FREQUENCY_3, 9, name="khertz3", dispname="kHz^3", display_parts=(("kHz", _P3),)
+)
 Mhertz: Unit = Unit.create(_FREQUENCY, "Mhertz", "MHz", scale=6)
-Mhertz2: Unit = Unit(_FREQUENCY_2, 12, name="Mhertz2", dispname="MHz^2", parts=(("MHz", _P2),))
-Mhertz3: Unit = Unit(_FREQUENCY_3, 18, name="Mhertz3", dispname="MHz^3", parts=(("MHz", _P3),))
+Mhertz2: Unit = Unit(
+    _FREQUENCY_2, 12, name="Mhertz2", dispname="MHz^2", display_parts=(("MHz", _P2),)
+)
+Mhertz3: Unit = Unit(
+    _FREQUENCY_3, 18, name="Mhertz3", dispname="MHz^3", display_parts=(("MHz", _P3),)
+)
 Ghertz: Unit = Unit.create(_FREQUENCY, "Ghertz", "GHz", scale=9)
-Ghertz2: Unit = Unit(_FREQUENCY_2, 18, name="Ghertz2", dispname="GHz^2", parts=(("GHz", _P2),))
-Ghertz3: Unit = Unit(_FREQUENCY_3, 27, name="Ghertz3", dispname="GHz^3", parts=(("GHz", _P3),))
+Ghertz2: Unit = Unit(
+    _FREQUENCY_2, 18, name="Ghertz2", dispname="GHz^2", display_parts=(("GHz", _P2),)
+)
+Ghertz3: Unit = Unit(
+    _FREQUENCY_3, 27, name="Ghertz3", dispname="GHz^3", display_parts=(("GHz", _P3),)
+)
 Thertz: Unit = Unit.create(_FREQUENCY, "Thertz", "THz", scale=12)
-Thertz2: Unit = Unit(_FREQUENCY_2, 24, name="Thertz2", dispname="THz^2", parts=(("THz", _P2),))
-Thertz3: Unit = Unit(_FREQUENCY_3, 36, name="Thertz3", dispname="THz^3", parts=(("THz", _P3),))
+Thertz2: Unit = Unit(
+    _FREQUENCY_2, 24, name="Thertz2", dispname="THz^2", display_parts=(("THz", _P2),)
+)
+Thertz3: Unit = Unit(
+    _FREQUENCY_3, 36, name="Thertz3", dispname="THz^3", display_parts=(("THz", _P3),)
+)
 Phertz: Unit = Unit.create(_FREQUENCY, "Phertz", "PHz", scale=15)
-Phertz2: Unit = Unit(_FREQUENCY_2, 30, name="Phertz2", dispname="PHz^2", parts=(("PHz", _P2),))
-Phertz3: Unit = Unit(_FREQUENCY_3, 45, name="Phertz3", dispname="PHz^3", parts=(("PHz", _P3),))
+Phertz2: Unit = Unit(
+    _FREQUENCY_2, 30, name="Phertz2", dispname="PHz^2", display_parts=(("PHz", _P2),)
+)
+Phertz3: Unit = Unit(
+    _FREQUENCY_3, 45, name="Phertz3", dispname="PHz^3", display_parts=(("PHz", _P3),)
+)
 Ehertz: Unit = Unit.create(_FREQUENCY, "Ehertz", "EHz", scale=18)
-Ehertz2: Unit = Unit(_FREQUENCY_2, 36, name="Ehertz2", dispname="EHz^2", parts=(("EHz", _P2),))
-Ehertz3: Unit = Unit(_FREQUENCY_3, 54, name="Ehertz3", dispname="EHz^3", parts=(("EHz", _P3),))
+Ehertz2: Unit = Unit(
+    _FREQUENCY_2, 36, name="Ehertz2", dispname="EHz^2", display_parts=(("EHz", _P2),)
+)
+Ehertz3: Unit = Unit(
+    _FREQUENCY_3, 54, name="Ehertz3", dispname="EHz^3", display_parts=(("EHz", _P3),)
+)
 Zhertz: Unit = Unit.create(_FREQUENCY, "Zhertz", "ZHz", scale=21)
-Zhertz2: Unit = Unit(_FREQUENCY_2, 42, name="Zhertz2", dispname="ZHz^2", parts=(("ZHz", _P2),))
-Zhertz3: Unit = Unit(_FREQUENCY_3, 63, name="Zhertz3", dispname="ZHz^3", parts=(("ZHz", _P3),))
+Zhertz2: Unit = Unit(
+    _FREQUENCY_2, 42, name="Zhertz2", dispname="ZHz^2", display_parts=(("ZHz", _P2),)
+)
+Zhertz3: Unit = Unit(
+    _FREQUENCY_3, 63, name="Zhertz3", dispname="ZHz^3", display_parts=(("ZHz", _P3),)
+)
 Yhertz: Unit = Unit.create(_FREQUENCY, "Yhertz", "YHz", scale=24)
-Yhertz2: Unit = Unit(_FREQUENCY_2, 48, name="Yhertz2", dispname="YHz^2", parts=(("YHz", _P2),))
-Yhertz3: Unit = Unit(_FREQUENCY_3, 72, name="Yhertz3", dispname="YHz^3", parts=(("YHz", _P3),))
+Yhertz2: Unit = Unit(
+    _FREQUENCY_2, 48, name="Yhertz2", dispname="YHz^2", display_parts=(("YHz", _P2),)
+)
+Yhertz3: Unit = Unit(
+    _FREQUENCY_3, 72, name="Yhertz3", dispname="YHz^3", display_parts=(("YHz", _P3),)
+)
 
 # newton (N)
 newton: Unit = Unit.create(_FORCE, "newton", "N")
-newton2: Unit = Unit(_FORCE_2, name="newton2", dispname="N^2", parts=(("N", _P2),))
-newton3: Unit = Unit(_FORCE_3, name="newton3", dispname="N^3", parts=(("N", _P3),))
+newton2: Unit = Unit(_FORCE_2, name="newton2", dispname="N^2", display_parts=(("N", _P2),))
+newton3: Unit = Unit(_FORCE_3, name="newton3", dispname="N^3", display_parts=(("N", _P3),))
 ynewton: Unit = Unit.create(_FORCE, "ynewton", "yN", scale=-24)
-ynewton2: Unit = Unit(_FORCE_2, -48, name="ynewton2", dispname="yN^2", parts=(("yN", _P2),))
-ynewton3: Unit = Unit(_FORCE_3, -72, name="ynewton3", dispname="yN^3", parts=(("yN", _P3),))
+ynewton2: Unit = Unit(_FORCE_2, -48, name="ynewton2", dispname="yN^2", display_parts=(("yN", _P2),))
+ynewton3: Unit = Unit(_FORCE_3, -72, name="ynewton3", dispname="yN^3", display_parts=(("yN", _P3),))
 znewton: Unit = Unit.create(_FORCE, "znewton", "zN", scale=-21)
-znewton2: Unit = Unit(_FORCE_2, -42, name="znewton2", dispname="zN^2", parts=(("zN", _P2),))
-znewton3: Unit = Unit(_FORCE_3, -63, name="znewton3", dispname="zN^3", parts=(("zN", _P3),))
+znewton2: Unit = Unit(_FORCE_2, -42, name="znewton2", dispname="zN^2", display_parts=(("zN", _P2),))
+znewton3: Unit = Unit(_FORCE_3, -63, name="znewton3", dispname="zN^3", display_parts=(("zN", _P3),))
 anewton: Unit = Unit.create(_FORCE, "anewton", "aN", scale=-18)
-anewton2: Unit = Unit(_FORCE_2, -36, name="anewton2", dispname="aN^2", parts=(("aN", _P2),))
-anewton3: Unit = Unit(_FORCE_3, -54, name="anewton3", dispname="aN^3", parts=(("aN", _P3),))
+anewton2: Unit = Unit(_FORCE_2, -36, name="anewton2", dispname="aN^2", display_parts=(("aN", _P2),))
+anewton3: Unit = Unit(_FORCE_3, -54, name="anewton3", dispname="aN^3", display_parts=(("aN", _P3),))
 fnewton: Unit = Unit.create(_FORCE, "fnewton", "fN", scale=-15)
-fnewton2: Unit = Unit(_FORCE_2, -30, name="fnewton2", dispname="fN^2", parts=(("fN", _P2),))
-fnewton3: Unit = Unit(_FORCE_3, -45, name="fnewton3", dispname="fN^3", parts=(("fN", _P3),))
+fnewton2: Unit = Unit(_FORCE_2, -30, name="fnewton2", dispname="fN^2", display_parts=(("fN", _P2),))
+fnewton3: Unit = Unit(_FORCE_3, -45, name="fnewton3", dispname="fN^3", display_parts=(("fN", _P3),))
 pnewton: Unit = Unit.create(_FORCE, "pnewton", "pN", scale=-12)
-pnewton2: Unit = Unit(_FORCE_2, -24, name="pnewton2", dispname="pN^2", parts=(("pN", _P2),))
-pnewton3: Unit = Unit(_FORCE_3, -36, name="pnewton3", dispname="pN^3", parts=(("pN", _P3),))
+pnewton2: Unit = Unit(_FORCE_2, -24, name="pnewton2", dispname="pN^2", display_parts=(("pN", _P2),))
+pnewton3: Unit = Unit(_FORCE_3, -36, name="pnewton3", dispname="pN^3", display_parts=(("pN", _P3),))
 nnewton: Unit = Unit.create(_FORCE, "nnewton", "nN", scale=-9)
-nnewton2: Unit = Unit(_FORCE_2, -18, name="nnewton2", dispname="nN^2", parts=(("nN", _P2),))
-nnewton3: Unit = Unit(_FORCE_3, -27, name="nnewton3", dispname="nN^3", parts=(("nN", _P3),))
+nnewton2: Unit = Unit(_FORCE_2, -18, name="nnewton2", dispname="nN^2", display_parts=(("nN", _P2),))
+nnewton3: Unit = Unit(_FORCE_3, -27, name="nnewton3", dispname="nN^3", display_parts=(("nN", _P3),))
 unewton: Unit = Unit.create(_FORCE, "unewton", "uN", scale=-6)
-unewton2: Unit = Unit(_FORCE_2, -12, name="unewton2", dispname="uN^2", parts=(("uN", _P2),))
-unewton3: Unit = Unit(_FORCE_3, -18, name="unewton3", dispname="uN^3", parts=(("uN", _P3),))
+unewton2: Unit = Unit(_FORCE_2, -12, name="unewton2", dispname="uN^2", display_parts=(("uN", _P2),))
+unewton3: Unit = Unit(_FORCE_3, -18, name="unewton3", dispname="uN^3", display_parts=(("uN", _P3),))
 mnewton: Unit = Unit.create(_FORCE, "mnewton", "mN", scale=-3)
-mnewton2: Unit = Unit(_FORCE_2, -6, name="mnewton2", dispname="mN^2", parts=(("mN", _P2),))
-mnewton3: Unit = Unit(_FORCE_3, -9, name="mnewton3", dispname="mN^3", parts=(("mN", _P3),))
+mnewton2: Unit = Unit(_FORCE_2, -6, name="mnewton2", dispname="mN^2", display_parts=(("mN", _P2),))
+mnewton3: Unit = Unit(_FORCE_3, -9, name="mnewton3", dispname="mN^3", display_parts=(("mN", _P3),))
 cnewton: Unit = Unit.create(_FORCE, "cnewton", "cN", scale=-2)
-cnewton2: Unit = Unit(_FORCE_2, -4, name="cnewton2", dispname="cN^2", parts=(("cN", _P2),))
-cnewton3: Unit = Unit(_FORCE_3, -6, name="cnewton3", dispname="cN^3", parts=(("cN", _P3),))
+cnewton2: Unit = Unit(_FORCE_2, -4, name="cnewton2", dispname="cN^2", display_parts=(("cN", _P2),))
+cnewton3: Unit = Unit(_FORCE_3, -6, name="cnewton3", dispname="cN^3", display_parts=(("cN", _P3),))
 dnewton: Unit = Unit.create(_FORCE, "dnewton", "dN", scale=-1)
-dnewton2: Unit = Unit(_FORCE_2, -2, name="dnewton2", dispname="dN^2", parts=(("dN", _P2),))
-dnewton3: Unit = Unit(_FORCE_3, -3, name="dnewton3", dispname="dN^3", parts=(("dN", _P3),))
+dnewton2: Unit = Unit(_FORCE_2, -2, name="dnewton2", dispname="dN^2", display_parts=(("dN", _P2),))
+dnewton3: Unit = Unit(_FORCE_3, -3, name="dnewton3", dispname="dN^3", display_parts=(("dN", _P3),))
 danewton: Unit = Unit.create(_FORCE, "danewton", "daN", scale=1)
-danewton2: Unit = Unit(_FORCE_2, 2, name="danewton2", dispname="daN^2", parts=(("daN", _P2),))
-danewton3: Unit = Unit(_FORCE_3, 3, name="danewton3", dispname="daN^3", parts=(("daN", _P3),))
+danewton2: Unit = Unit(
+    _FORCE_2, 2, name="danewton2", dispname="daN^2", display_parts=(("daN", _P2),)
+)
+danewton3: Unit = Unit(
+    _FORCE_3, 3, name="danewton3", dispname="daN^3", display_parts=(("daN", _P3),)
+)
 hnewton: Unit = Unit.create(_FORCE, "hnewton", "hN", scale=2)
-hnewton2: Unit = Unit(_FORCE_2, 4, name="hnewton2", dispname="hN^2", parts=(("hN", _P2),))
-hnewton3: Unit = Unit(_FORCE_3, 6, name="hnewton3", dispname="hN^3", parts=(("hN", _P3),))
+hnewton2: Unit = Unit(_FORCE_2, 4, name="hnewton2", dispname="hN^2", display_parts=(("hN", _P2),))
+hnewton3: Unit = Unit(_FORCE_3, 6, name="hnewton3", dispname="hN^3", display_parts=(("hN", _P3),))
 knewton: Unit = Unit.create(_FORCE, "knewton", "kN", scale=3)
-knewton2: Unit = Unit(_FORCE_2, 6, name="knewton2", dispname="kN^2", parts=(("kN", _P2),))
-knewton3: Unit = Unit(_FORCE_3, 9, name="knewton3", dispname="kN^3", parts=(("kN", _P3),))
+knewton2: Unit = Unit(_FORCE_2, 6, name="knewton2", dispname="kN^2", display_parts=(("kN", _P2),))
+knewton3: Unit = Unit(_FORCE_3, 9, name="knewton3", dispname="kN^3", display_parts=(("kN", _P3),))
 Mnewton: Unit = Unit.create(_FORCE, "Mnewton", "MN", scale=6)
-Mnewton2: Unit = Unit(_FORCE_2, 12, name="Mnewton2", dispname="MN^2", parts=(("MN", _P2),))
-Mnewton3: Unit = Unit(_FORCE_3, 18, name="Mnewton3", dispname="MN^3", parts=(("MN", _P3),))
+Mnewton2: Unit = Unit(_FORCE_2, 12, name="Mnewton2", dispname="MN^2", display_parts=(("MN", _P2),))
+Mnewton3: Unit = Unit(_FORCE_3, 18, name="Mnewton3", dispname="MN^3", display_parts=(("MN", _P3),))
 Gnewton: Unit = Unit.create(_FORCE, "Gnewton", "GN", scale=9)
-Gnewton2: Unit = Unit(_FORCE_2, 18, name="Gnewton2", dispname="GN^2", parts=(("GN", _P2),))
-Gnewton3: Unit = Unit(_FORCE_3, 27, name="Gnewton3", dispname="GN^3", parts=(("GN", _P3),))
+Gnewton2: Unit = Unit(_FORCE_2, 18, name="Gnewton2", dispname="GN^2", display_parts=(("GN", _P2),))
+Gnewton3: Unit = Unit(_FORCE_3, 27, name="Gnewton3", dispname="GN^3", display_parts=(("GN", _P3),))
 Tnewton: Unit = Unit.create(_FORCE, "Tnewton", "TN", scale=12)
-Tnewton2: Unit = Unit(_FORCE_2, 24, name="Tnewton2", dispname="TN^2", parts=(("TN", _P2),))
-Tnewton3: Unit = Unit(_FORCE_3, 36, name="Tnewton3", dispname="TN^3", parts=(("TN", _P3),))
+Tnewton2: Unit = Unit(_FORCE_2, 24, name="Tnewton2", dispname="TN^2", display_parts=(("TN", _P2),))
+Tnewton3: Unit = Unit(_FORCE_3, 36, name="Tnewton3", dispname="TN^3", display_parts=(("TN", _P3),))
 Pnewton: Unit = Unit.create(_FORCE, "Pnewton", "PN", scale=15)
-Pnewton2: Unit = Unit(_FORCE_2, 30, name="Pnewton2", dispname="PN^2", parts=(("PN", _P2),))
-Pnewton3: Unit = Unit(_FORCE_3, 45, name="Pnewton3", dispname="PN^3", parts=(("PN", _P3),))
+Pnewton2: Unit = Unit(_FORCE_2, 30, name="Pnewton2", dispname="PN^2", display_parts=(("PN", _P2),))
+Pnewton3: Unit = Unit(_FORCE_3, 45, name="Pnewton3", dispname="PN^3", display_parts=(("PN", _P3),))
 Enewton: Unit = Unit.create(_FORCE, "Enewton", "EN", scale=18)
-Enewton2: Unit = Unit(_FORCE_2, 36, name="Enewton2", dispname="EN^2", parts=(("EN", _P2),))
-Enewton3: Unit = Unit(_FORCE_3, 54, name="Enewton3", dispname="EN^3", parts=(("EN", _P3),))
+Enewton2: Unit = Unit(_FORCE_2, 36, name="Enewton2", dispname="EN^2", display_parts=(("EN", _P2),))
+Enewton3: Unit = Unit(_FORCE_3, 54, name="Enewton3", dispname="EN^3", display_parts=(("EN", _P3),))
 Znewton: Unit = Unit.create(_FORCE, "Znewton", "ZN", scale=21)
-Znewton2: Unit = Unit(_FORCE_2, 42, name="Znewton2", dispname="ZN^2", parts=(("ZN", _P2),))
-Znewton3: Unit = Unit(_FORCE_3, 63, name="Znewton3", dispname="ZN^3", parts=(("ZN", _P3),))
+Znewton2: Unit = Unit(_FORCE_2, 42, name="Znewton2", dispname="ZN^2", display_parts=(("ZN", _P2),))
+Znewton3: Unit = Unit(_FORCE_3, 63, name="Znewton3", dispname="ZN^3", display_parts=(("ZN", _P3),))
 Ynewton: Unit = Unit.create(_FORCE, "Ynewton", "YN", scale=24)
-Ynewton2: Unit = Unit(_FORCE_2, 48, name="Ynewton2", dispname="YN^2", parts=(("YN", _P2),))
-Ynewton3: Unit = Unit(_FORCE_3, 72, name="Ynewton3", dispname="YN^3", parts=(("YN", _P3),))
+Ynewton2: Unit = Unit(_FORCE_2, 48, name="Ynewton2", dispname="YN^2", display_parts=(("YN", _P2),))
+Ynewton3: Unit = Unit(_FORCE_3, 72, name="Ynewton3", dispname="YN^3", display_parts=(("YN", _P3),))
 
 # pascal (Pa)
 pascal: Unit = Unit.create(_PRESSURE, "pascal", "Pa")
-pascal2: Unit = Unit(_PRESSURE_2, name="pascal2", dispname="Pa^2", parts=(("Pa", _P2),))
-pascal3: Unit = Unit(_PRESSURE_3, name="pascal3", dispname="Pa^3", parts=(("Pa", _P3),))
+pascal2: Unit = Unit(_PRESSURE_2, name="pascal2", dispname="Pa^2", display_parts=(("Pa", _P2),))
+pascal3: Unit = Unit(_PRESSURE_3, name="pascal3", dispname="Pa^3", display_parts=(("Pa", _P3),))
 ypascal: Unit = Unit.create(_PRESSURE, "ypascal", "yPa", scale=-24)
-ypascal2: Unit = Unit(_PRESSURE_2, -48, name="ypascal2", dispname="yPa^2", parts=(("yPa", _P2),))
-ypascal3: Unit = Unit(_PRESSURE_3, -72, name="ypascal3", dispname="yPa^3", parts=(("yPa", _P3),))
+ypascal2: Unit = Unit(
+    _PRESSURE_2, -48, name="ypascal2", dispname="yPa^2", display_parts=(("yPa", _P2),)
+)
+ypascal3: Unit = Unit(
+    _PRESSURE_3, -72, name="ypascal3", dispname="yPa^3", display_parts=(("yPa", _P3),)
+)
 zpascal: Unit = Unit.create(_PRESSURE, "zpascal", "zPa", scale=-21)
-zpascal2: Unit = Unit(_PRESSURE_2, -42, name="zpascal2", dispname="zPa^2", parts=(("zPa", _P2),))
-zpascal3: Unit = Unit(_PRESSURE_3, -63, name="zpascal3", dispname="zPa^3", parts=(("zPa", _P3),))
+zpascal2: Unit = Unit(
+    _PRESSURE_2, -42, name="zpascal2", dispname="zPa^2", display_parts=(("zPa", _P2),)
+)
+zpascal3: Unit = Unit(
+    _PRESSURE_3, -63, name="zpascal3", dispname="zPa^3", display_parts=(("zPa", _P3),)
+)
 apascal: Unit = Unit.create(_PRESSURE, "apascal", "aPa", scale=-18)
-apascal2: Unit = Unit(_PRESSURE_2, -36, name="apascal2", dispname="aPa^2", parts=(("aPa", _P2),))
-apascal3: Unit = Unit(_PRESSURE_3, -54, name="apascal3", dispname="aPa^3", parts=(("aPa", _P3),))
+apascal2: Unit = Unit(
+    _PRESSURE_2, -36, name="apascal2", dispname="aPa^2", display_parts=(("aPa", _P2),)
+)
+apascal3: Unit = Unit(
+    _PRESSURE_3, -54, name="apascal3", dispname="aPa^3", display_parts=(("aPa", _P3),)
+)
 fpascal: Unit = Unit.create(_PRESSURE, "fpascal", "fPa", scale=-15)
-fpascal2: Unit = Unit(_PRESSURE_2, -30, name="fpascal2", dispname="fPa^2", parts=(("fPa", _P2),))
-fpascal3: Unit = Unit(_PRESSURE_3, -45, name="fpascal3", dispname="fPa^3", parts=(("fPa", _P3),))
+fpascal2: Unit = Unit(
+    _PRESSURE_2, -30, name="fpascal2", dispname="fPa^2", display_parts=(("fPa", _P2),)
+)
+fpascal3: Unit = Unit(
+    _PRESSURE_3, -45, name="fpascal3", dispname="fPa^3", display_parts=(("fPa", _P3),)
+)
 ppascal: Unit = Unit.create(_PRESSURE, "ppascal", "pPa", scale=-12)
-ppascal2: Unit = Unit(_PRESSURE_2, -24, name="ppascal2", dispname="pPa^2", parts=(("pPa", _P2),))
-ppascal3: Unit = Unit(_PRESSURE_3, -36, name="ppascal3", dispname="pPa^3", parts=(("pPa", _P3),))
+ppascal2: Unit = Unit(
+    _PRESSURE_2, -24, name="ppascal2", dispname="pPa^2", display_parts=(("pPa", _P2),)
+)
+ppascal3: Unit = Unit(
+    _PRESSURE_3, -36, name="ppascal3", dispname="pPa^3", display_parts=(("pPa", _P3),)
+)
 npascal: Unit = Unit.create(_PRESSURE, "npascal", "nPa", scale=-9)
-npascal2: Unit = Unit(_PRESSURE_2, -18, name="npascal2", dispname="nPa^2", parts=(("nPa", _P2),))
-npascal3: Unit = Unit(_PRESSURE_3, -27, name="npascal3", dispname="nPa^3", parts=(("nPa", _P3),))
+npascal2: Unit = Unit(
+    _PRESSURE_2, -18, name="npascal2", dispname="nPa^2", display_parts=(("nPa", _P2),)
+)
+npascal3: Unit = Unit(
+    _PRESSURE_3, -27, name="npascal3", dispname="nPa^3", display_parts=(("nPa", _P3),)
+)
 upascal: Unit = Unit.create(_PRESSURE, "upascal", "uPa", scale=-6)
-upascal2: Unit = Unit(_PRESSURE_2, -12, name="upascal2", dispname="uPa^2", parts=(("uPa", _P2),))
-upascal3: Unit = Unit(_PRESSURE_3, -18, name="upascal3", dispname="uPa^3", parts=(("uPa", _P3),))
+upascal2: Unit = Unit(
+    _PRESSURE_2, -12, name="upascal2", dispname="uPa^2", display_parts=(("uPa", _P2),)
+)
+upascal3: Unit = Unit(
+    _PRESSURE_3, -18, name="upascal3", dispname="uPa^3", display_parts=(("uPa", _P3),)
+)
 mpascal: Unit = Unit.create(_PRESSURE, "mpascal", "mPa", scale=-3)
-mpascal2: Unit = Unit(_PRESSURE_2, -6, name="mpascal2", dispname="mPa^2", parts=(("mPa", _P2),))
-mpascal3: Unit = Unit(_PRESSURE_3, -9, name="mpascal3", dispname="mPa^3", parts=(("mPa", _P3),))
+mpascal2: Unit = Unit(
+    _PRESSURE_2, -6, name="mpascal2", dispname="mPa^2", display_parts=(("mPa", _P2),)
+)
+mpascal3: Unit = Unit(
+    _PRESSURE_3, -9, name="mpascal3", dispname="mPa^3", display_parts=(("mPa", _P3),)
+)
 cpascal: Unit = Unit.create(_PRESSURE, "cpascal", "cPa", scale=-2)
-cpascal2: Unit = Unit(_PRESSURE_2, -4, name="cpascal2", dispname="cPa^2", parts=(("cPa", _P2),))
-cpascal3: Unit = Unit(_PRESSURE_3, -6, name="cpascal3", dispname="cPa^3", parts=(("cPa", _P3),))
+cpascal2: Unit = Unit(
+    _PRESSURE_2, -4, name="cpascal2", dispname="cPa^2", display_parts=(("cPa", _P2),)
+)
+cpascal3: Unit = Unit(
+    _PRESSURE_3, -6, name="cpascal3", dispname="cPa^3", display_parts=(("cPa", _P3),)
+)
 dpascal: Unit = Unit.create(_PRESSURE, "dpascal", "dPa", scale=-1)
-dpascal2: Unit = Unit(_PRESSURE_2, -2, name="dpascal2", dispname="dPa^2", parts=(("dPa", _P2),))
-dpascal3: Unit = Unit(_PRESSURE_3, -3, name="dpascal3", dispname="dPa^3", parts=(("dPa", _P3),))
+dpascal2: Unit = Unit(
+    _PRESSURE_2, -2, name="dpascal2", dispname="dPa^2", display_parts=(("dPa", _P2),)
+)
+dpascal3: Unit = Unit(
+    _PRESSURE_3, -3, name="dpascal3", dispname="dPa^3", display_parts=(("dPa", _P3),)
+)
 dapascal: Unit = Unit.create(_PRESSURE, "dapascal", "daPa", scale=1)
-dapascal2: Unit = Unit(_PRESSURE_2, 2, name="dapascal2", dispname="daPa^2", parts=(("daPa", _P2),))
-dapascal3: Unit = Unit(_PRESSURE_3, 3, name="dapascal3", dispname="daPa^3", parts=(("daPa", _P3),))
+dapascal2: Unit = Unit(
+    _PRESSURE_2, 2, name="dapascal2", dispname="daPa^2", display_parts=(("daPa", _P2),)
+)
+dapascal3: Unit = Unit(
+    _PRESSURE_3, 3, name="dapascal3", dispname="daPa^3", display_parts=(("daPa", _P3),)
+)
 hpascal: Unit = Unit.create(_PRESSURE, "hpascal", "hPa", scale=2)
-hpascal2: Unit = Unit(_PRESSURE_2, 4, name="hpascal2", dispname="hPa^2", parts=(("hPa", _P2),))
-hpascal3: Unit = Unit(_PRESSURE_3, 6, name="hpascal3", dispname="hPa^3", parts=(("hPa", _P3),))
+hpascal2: Unit = Unit(
+    _PRESSURE_2, 4, name="hpascal2", dispname="hPa^2", display_parts=(("hPa", _P2),)
+)
+hpascal3: Unit = Unit(
+    _PRESSURE_3, 6, name="hpascal3", dispname="hPa^3", display_parts=(("hPa", _P3),)
+)
 kpascal: Unit = Unit.create(_PRESSURE, "kpascal", "kPa", scale=3)
-kpascal2: Unit = Unit(_PRESSURE_2, 6, name="kpascal2", dispname="kPa^2", parts=(("kPa", _P2),))
-kpascal3: Unit = Unit(_PRESSURE_3, 9, name="kpascal3", dispname="kPa^3", parts=(("kPa", _P3),))
+kpascal2: Unit = Unit(
+    _PRESSURE_2, 6, name="kpascal2", dispname="kPa^2", display_parts=(("kPa", _P2),)
+)
+kpascal3: Unit = Unit(
+    _PRESSURE_3, 9, name="kpascal3", dispname="kPa^3", display_parts=(("kPa", _P3),)
+)
 Mpascal: Unit = Unit.create(_PRESSURE, "Mpascal", "MPa", scale=6)
-Mpascal2: Unit = Unit(_PRESSURE_2, 12, name="Mpascal2", dispname="MPa^2", parts=(("MPa", _P2),))
-Mpascal3: Unit = Unit(_PRESSURE_3, 18, name="Mpascal3", dispname="MPa^3", parts=(("MPa", _P3),))
+Mpascal2: Unit = Unit(
+    _PRESSURE_2, 12, name="Mpascal2", dispname="MPa^2", display_parts=(("MPa", _P2),)
+)
+Mpascal3: Unit = Unit(
+    _PRESSURE_3, 18, name="Mpascal3", dispname="MPa^3", display_parts=(("MPa", _P3),)
+)
 Gpascal: Unit = Unit.create(_PRESSURE, "Gpascal", "GPa", scale=9)
-Gpascal2: Unit = Unit(_PRESSURE_2, 18, name="Gpascal2", dispname="GPa^2", parts=(("GPa", _P2),))
-Gpascal3: Unit = Unit(_PRESSURE_3, 27, name="Gpascal3", dispname="GPa^3", parts=(("GPa", _P3),))
+Gpascal2: Unit = Unit(
+    _PRESSURE_2, 18, name="Gpascal2", dispname="GPa^2", display_parts=(("GPa", _P2),)
+)
+Gpascal3: Unit = Unit(
+    _PRESSURE_3, 27, name="Gpascal3", dispname="GPa^3", display_parts=(("GPa", _P3),)
+)
 Tpascal: Unit = Unit.create(_PRESSURE, "Tpascal", "TPa", scale=12)
-Tpascal2: Unit = Unit(_PRESSURE_2, 24, name="Tpascal2", dispname="TPa^2", parts=(("TPa", _P2),))
-Tpascal3: Unit = Unit(_PRESSURE_3, 36, name="Tpascal3", dispname="TPa^3", parts=(("TPa", _P3),))
+Tpascal2: Unit = Unit(
+    _PRESSURE_2, 24, name="Tpascal2", dispname="TPa^2", display_parts=(("TPa", _P2),)
+)
+Tpascal3: Unit = Unit(
+    _PRESSURE_3, 36, name="Tpascal3", dispname="TPa^3", display_parts=(("TPa", _P3),)
+)
 Ppascal: Unit = Unit.create(_PRESSURE, "Ppascal", "PPa", scale=15)
-Ppascal2: Unit = Unit(_PRESSURE_2, 30, name="Ppascal2", dispname="PPa^2", parts=(("PPa", _P2),))
-Ppascal3: Unit = Unit(_PRESSURE_3, 45, name="Ppascal3", dispname="PPa^3", parts=(("PPa", _P3),))
+Ppascal2: Unit = Unit(
+    _PRESSURE_2, 30, name="Ppascal2", dispname="PPa^2", display_parts=(("PPa", _P2),)
+)
+Ppascal3: Unit = Unit(
+    _PRESSURE_3, 45, name="Ppascal3", dispname="PPa^3", display_parts=(("PPa", _P3),)
+)
 Epascal: Unit = Unit.create(_PRESSURE, "Epascal", "EPa", scale=18)
-Epascal2: Unit = Unit(_PRESSURE_2, 36, name="Epascal2", dispname="EPa^2", parts=(("EPa", _P2),))
-Epascal3: Unit = Unit(_PRESSURE_3, 54, name="Epascal3", dispname="EPa^3", parts=(("EPa", _P3),))
+Epascal2: Unit = Unit(
+    _PRESSURE_2, 36, name="Epascal2", dispname="EPa^2", display_parts=(("EPa", _P2),)
+)
+Epascal3: Unit = Unit(
+    _PRESSURE_3, 54, name="Epascal3", dispname="EPa^3", display_parts=(("EPa", _P3),)
+)
 Zpascal: Unit = Unit.create(_PRESSURE, "Zpascal", "ZPa", scale=21)
-Zpascal2: Unit = Unit(_PRESSURE_2, 42, name="Zpascal2", dispname="ZPa^2", parts=(("ZPa", _P2),))
-Zpascal3: Unit = Unit(_PRESSURE_3, 63, name="Zpascal3", dispname="ZPa^3", parts=(("ZPa", _P3),))
+Zpascal2: Unit = Unit(
+    _PRESSURE_2, 42, name="Zpascal2", dispname="ZPa^2", display_parts=(("ZPa", _P2),)
+)
+Zpascal3: Unit = Unit(
+    _PRESSURE_3, 63, name="Zpascal3", dispname="ZPa^3", display_parts=(("ZPa", _P3),)
+)
 Ypascal: Unit = Unit.create(_PRESSURE, "Ypascal", "YPa", scale=24)
-Ypascal2: Unit = Unit(_PRESSURE_2, 48, name="Ypascal2", dispname="YPa^2", parts=(("YPa", _P2),))
-Ypascal3: Unit = Unit(_PRESSURE_3, 72, name="Ypascal3", dispname="YPa^3", parts=(("YPa", _P3),))
+Ypascal2: Unit = Unit(
+    _PRESSURE_2, 48, name="Ypascal2", dispname="YPa^2", display_parts=(("YPa", _P2),)
+)
+Ypascal3: Unit = Unit(
+    _PRESSURE_3, 72, name="Ypascal3", dispname="YPa^3", display_parts=(("YPa", _P3),)
+)
 
 # joule (J)
 joule: Unit = Unit.create(_ENERGY, "joule", "J")
-joule2: Unit = Unit(_ENERGY_2, name="joule2", dispname="J^2", parts=(("J", _P2),))
-joule3: Unit = Unit(_ENERGY_3, name="joule3", dispname="J^3", parts=(("J", _P3),))
+joule2: Unit = Unit(_ENERGY_2, name="joule2", dispname="J^2", display_parts=(("J", _P2),))
+joule3: Unit = Unit(_ENERGY_3, name="joule3", dispname="J^3", display_parts=(("J", _P3),))
 yjoule: Unit = Unit.create(_ENERGY, "yjoule", "yJ", scale=-24)
-yjoule2: Unit = Unit(_ENERGY_2, -48, name="yjoule2", dispname="yJ^2", parts=(("yJ", _P2),))
-yjoule3: Unit = Unit(_ENERGY_3, -72, name="yjoule3", dispname="yJ^3", parts=(("yJ", _P3),))
+yjoule2: Unit = Unit(_ENERGY_2, -48, name="yjoule2", dispname="yJ^2", display_parts=(("yJ", _P2),))
+yjoule3: Unit = Unit(_ENERGY_3, -72, name="yjoule3", dispname="yJ^3", display_parts=(("yJ", _P3),))
 zjoule: Unit = Unit.create(_ENERGY, "zjoule", "zJ", scale=-21)
-zjoule2: Unit = Unit(_ENERGY_2, -42, name="zjoule2", dispname="zJ^2", parts=(("zJ", _P2),))
-zjoule3: Unit = Unit(_ENERGY_3, -63, name="zjoule3", dispname="zJ^3", parts=(("zJ", _P3),))
+zjoule2: Unit = Unit(_ENERGY_2, -42, name="zjoule2", dispname="zJ^2", display_parts=(("zJ", _P2),))
+zjoule3: Unit = Unit(_ENERGY_3, -63, name="zjoule3", dispname="zJ^3", display_parts=(("zJ", _P3),))
 ajoule: Unit = Unit.create(_ENERGY, "ajoule", "aJ", scale=-18)
-ajoule2: Unit = Unit(_ENERGY_2, -36, name="ajoule2", dispname="aJ^2", parts=(("aJ", _P2),))
-ajoule3: Unit = Unit(_ENERGY_3, -54, name="ajoule3", dispname="aJ^3", parts=(("aJ", _P3),))
+ajoule2: Unit = Unit(_ENERGY_2, -36, name="ajoule2", dispname="aJ^2", display_parts=(("aJ", _P2),))
+ajoule3: Unit = Unit(_ENERGY_3, -54, name="ajoule3", dispname="aJ^3", display_parts=(("aJ", _P3),))
 fjoule: Unit = Unit.create(_ENERGY, "fjoule", "fJ", scale=-15)
-fjoule2: Unit = Unit(_ENERGY_2, -30, name="fjoule2", dispname="fJ^2", parts=(("fJ", _P2),))
-fjoule3: Unit = Unit(_ENERGY_3, -45, name="fjoule3", dispname="fJ^3", parts=(("fJ", _P3),))
+fjoule2: Unit = Unit(_ENERGY_2, -30, name="fjoule2", dispname="fJ^2", display_parts=(("fJ", _P2),))
+fjoule3: Unit = Unit(_ENERGY_3, -45, name="fjoule3", dispname="fJ^3", display_parts=(("fJ", _P3),))
 pjoule: Unit = Unit.create(_ENERGY, "pjoule", "pJ", scale=-12)
-pjoule2: Unit = Unit(_ENERGY_2, -24, name="pjoule2", dispname="pJ^2", parts=(("pJ", _P2),))
-pjoule3: Unit = Unit(_ENERGY_3, -36, name="pjoule3", dispname="pJ^3", parts=(("pJ", _P3),))
+pjoule2: Unit = Unit(_ENERGY_2, -24, name="pjoule2", dispname="pJ^2", display_parts=(("pJ", _P2),))
+pjoule3: Unit = Unit(_ENERGY_3, -36, name="pjoule3", dispname="pJ^3", display_parts=(("pJ", _P3),))
 njoule: Unit = Unit.create(_ENERGY, "njoule", "nJ", scale=-9)
-njoule2: Unit = Unit(_ENERGY_2, -18, name="njoule2", dispname="nJ^2", parts=(("nJ", _P2),))
-njoule3: Unit = Unit(_ENERGY_3, -27, name="njoule3", dispname="nJ^3", parts=(("nJ", _P3),))
+njoule2: Unit = Unit(_ENERGY_2, -18, name="njoule2", dispname="nJ^2", display_parts=(("nJ", _P2),))
+njoule3: Unit = Unit(_ENERGY_3, -27, name="njoule3", dispname="nJ^3", display_parts=(("nJ", _P3),))
 ujoule: Unit = Unit.create(_ENERGY, "ujoule", "uJ", scale=-6)
-ujoule2: Unit = Unit(_ENERGY_2, -12, name="ujoule2", dispname="uJ^2", parts=(("uJ", _P2),))
-ujoule3: Unit = Unit(_ENERGY_3, -18, name="ujoule3", dispname="uJ^3", parts=(("uJ", _P3),))
+ujoule2: Unit = Unit(_ENERGY_2, -12, name="ujoule2", dispname="uJ^2", display_parts=(("uJ", _P2),))
+ujoule3: Unit = Unit(_ENERGY_3, -18, name="ujoule3", dispname="uJ^3", display_parts=(("uJ", _P3),))
 mjoule: Unit = Unit.create(_ENERGY, "mjoule", "mJ", scale=-3)
-mjoule2: Unit = Unit(_ENERGY_2, -6, name="mjoule2", dispname="mJ^2", parts=(("mJ", _P2),))
-mjoule3: Unit = Unit(_ENERGY_3, -9, name="mjoule3", dispname="mJ^3", parts=(("mJ", _P3),))
+mjoule2: Unit = Unit(_ENERGY_2, -6, name="mjoule2", dispname="mJ^2", display_parts=(("mJ", _P2),))
+mjoule3: Unit = Unit(_ENERGY_3, -9, name="mjoule3", dispname="mJ^3", display_parts=(("mJ", _P3),))
 cjoule: Unit = Unit.create(_ENERGY, "cjoule", "cJ", scale=-2)
-cjoule2: Unit = Unit(_ENERGY_2, -4, name="cjoule2", dispname="cJ^2", parts=(("cJ", _P2),))
-cjoule3: Unit = Unit(_ENERGY_3, -6, name="cjoule3", dispname="cJ^3", parts=(("cJ", _P3),))
+cjoule2: Unit = Unit(_ENERGY_2, -4, name="cjoule2", dispname="cJ^2", display_parts=(("cJ", _P2),))
+cjoule3: Unit = Unit(_ENERGY_3, -6, name="cjoule3", dispname="cJ^3", display_parts=(("cJ", _P3),))
 djoule: Unit = Unit.create(_ENERGY, "djoule", "dJ", scale=-1)
-djoule2: Unit = Unit(_ENERGY_2, -2, name="djoule2", dispname="dJ^2", parts=(("dJ", _P2),))
-djoule3: Unit = Unit(_ENERGY_3, -3, name="djoule3", dispname="dJ^3", parts=(("dJ", _P3),))
+djoule2: Unit = Unit(_ENERGY_2, -2, name="djoule2", dispname="dJ^2", display_parts=(("dJ", _P2),))
+djoule3: Unit = Unit(_ENERGY_3, -3, name="djoule3", dispname="dJ^3", display_parts=(("dJ", _P3),))
 dajoule: Unit = Unit.create(_ENERGY, "dajoule", "daJ", scale=1)
-dajoule2: Unit = Unit(_ENERGY_2, 2, name="dajoule2", dispname="daJ^2", parts=(("daJ", _P2),))
-dajoule3: Unit = Unit(_ENERGY_3, 3, name="dajoule3", dispname="daJ^3", parts=(("daJ", _P3),))
+dajoule2: Unit = Unit(
+    _ENERGY_2, 2, name="dajoule2", dispname="daJ^2", display_parts=(("daJ", _P2),)
+)
+dajoule3: Unit = Unit(
+    _ENERGY_3, 3, name="dajoule3", dispname="daJ^3", display_parts=(("daJ", _P3),)
+)
 hjoule: Unit = Unit.create(_ENERGY, "hjoule", "hJ", scale=2)
-hjoule2: Unit = Unit(_ENERGY_2, 4, name="hjoule2", dispname="hJ^2", parts=(("hJ", _P2),))
-hjoule3: Unit = Unit(_ENERGY_3, 6, name="hjoule3", dispname="hJ^3", parts=(("hJ", _P3),))
+hjoule2: Unit = Unit(_ENERGY_2, 4, name="hjoule2", dispname="hJ^2", display_parts=(("hJ", _P2),))
+hjoule3: Unit = Unit(_ENERGY_3, 6, name="hjoule3", dispname="hJ^3", display_parts=(("hJ", _P3),))
 kjoule: Unit = Unit.create(_ENERGY, "kjoule", "kJ", scale=3)
-kjoule2: Unit = Unit(_ENERGY_2, 6, name="kjoule2", dispname="kJ^2", parts=(("kJ", _P2),))
-kjoule3: Unit = Unit(_ENERGY_3, 9, name="kjoule3", dispname="kJ^3", parts=(("kJ", _P3),))
+kjoule2: Unit = Unit(_ENERGY_2, 6, name="kjoule2", dispname="kJ^2", display_parts=(("kJ", _P2),))
+kjoule3: Unit = Unit(_ENERGY_3, 9, name="kjoule3", dispname="kJ^3", display_parts=(("kJ", _P3),))
 Mjoule: Unit = Unit.create(_ENERGY, "Mjoule", "MJ", scale=6)
-Mjoule2: Unit = Unit(_ENERGY_2, 12, name="Mjoule2", dispname="MJ^2", parts=(("MJ", _P2),))
-Mjoule3: Unit = Unit(_ENERGY_3, 18, name="Mjoule3", dispname="MJ^3", parts=(("MJ", _P3),))
+Mjoule2: Unit = Unit(_ENERGY_2, 12, name="Mjoule2", dispname="MJ^2", display_parts=(("MJ", _P2),))
+Mjoule3: Unit = Unit(_ENERGY_3, 18, name="Mjoule3", dispname="MJ^3", display_parts=(("MJ", _P3),))
 Gjoule: Unit = Unit.create(_ENERGY, "Gjoule", "GJ", scale=9)
-Gjoule2: Unit = Unit(_ENERGY_2, 18, name="Gjoule2", dispname="GJ^2", parts=(("GJ", _P2),))
-Gjoule3: Unit = Unit(_ENERGY_3, 27, name="Gjoule3", dispname="GJ^3", parts=(("GJ", _P3),))
+Gjoule2: Unit = Unit(_ENERGY_2, 18, name="Gjoule2", dispname="GJ^2", display_parts=(("GJ", _P2),))
+Gjoule3: Unit = Unit(_ENERGY_3, 27, name="Gjoule3", dispname="GJ^3", display_parts=(("GJ", _P3),))
 Tjoule: Unit = Unit.create(_ENERGY, "Tjoule", "TJ", scale=12)
-Tjoule2: Unit = Unit(_ENERGY_2, 24, name="Tjoule2", dispname="TJ^2", parts=(("TJ", _P2),))
-Tjoule3: Unit = Unit(_ENERGY_3, 36, name="Tjoule3", dispname="TJ^3", parts=(("TJ", _P3),))
+Tjoule2: Unit = Unit(_ENERGY_2, 24, name="Tjoule2", dispname="TJ^2", display_parts=(("TJ", _P2),))
+Tjoule3: Unit = Unit(_ENERGY_3, 36, name="Tjoule3", dispname="TJ^3", display_parts=(("TJ", _P3),))
 Pjoule: Unit = Unit.create(_ENERGY, "Pjoule", "PJ", scale=15)
-Pjoule2: Unit = Unit(_ENERGY_2, 30, name="Pjoule2", dispname="PJ^2", parts=(("PJ", _P2),))
-Pjoule3: Unit = Unit(_ENERGY_3, 45, name="Pjoule3", dispname="PJ^3", parts=(("PJ", _P3),))
+Pjoule2: Unit = Unit(_ENERGY_2, 30, name="Pjoule2", dispname="PJ^2", display_parts=(("PJ", _P2),))
+Pjoule3: Unit = Unit(_ENERGY_3, 45, name="Pjoule3", dispname="PJ^3", display_parts=(("PJ", _P3),))
 Ejoule: Unit = Unit.create(_ENERGY, "Ejoule", "EJ", scale=18)
-Ejoule2: Unit = Unit(_ENERGY_2, 36, name="Ejoule2", dispname="EJ^2", parts=(("EJ", _P2),))
-Ejoule3: Unit = Unit(_ENERGY_3, 54, name="Ejoule3", dispname="EJ^3", parts=(("EJ", _P3),))
+Ejoule2: Unit = Unit(_ENERGY_2, 36, name="Ejoule2", dispname="EJ^2", display_parts=(("EJ", _P2),))
+Ejoule3: Unit = Unit(_ENERGY_3, 54, name="Ejoule3", dispname="EJ^3", display_parts=(("EJ", _P3),))
 Zjoule: Unit = Unit.create(_ENERGY, "Zjoule", "ZJ", scale=21)
-Zjoule2: Unit = Unit(_ENERGY_2, 42, name="Zjoule2", dispname="ZJ^2", parts=(("ZJ", _P2),))
-Zjoule3: Unit = Unit(_ENERGY_3, 63, name="Zjoule3", dispname="ZJ^3", parts=(("ZJ", _P3),))
+Zjoule2: Unit = Unit(_ENERGY_2, 42, name="Zjoule2", dispname="ZJ^2", display_parts=(("ZJ", _P2),))
+Zjoule3: Unit = Unit(_ENERGY_3, 63, name="Zjoule3", dispname="ZJ^3", display_parts=(("ZJ", _P3),))
 Yjoule: Unit = Unit.create(_ENERGY, "Yjoule", "YJ", scale=24)
-Yjoule2: Unit = Unit(_ENERGY_2, 48, name="Yjoule2", dispname="YJ^2", parts=(("YJ", _P2),))
-Yjoule3: Unit = Unit(_ENERGY_3, 72, name="Yjoule3", dispname="YJ^3", parts=(("YJ", _P3),))
+Yjoule2: Unit = Unit(_ENERGY_2, 48, name="Yjoule2", dispname="YJ^2", display_parts=(("YJ", _P2),))
+Yjoule3: Unit = Unit(_ENERGY_3, 72, name="Yjoule3", dispname="YJ^3", display_parts=(("YJ", _P3),))
 
 # watt (W)
 watt: Unit = Unit.create(_POWER, "watt", "W")
-watt2: Unit = Unit(_POWER_2, name="watt2", dispname="W^2", parts=(("W", _P2),))
-watt3: Unit = Unit(_POWER_3, name="watt3", dispname="W^3", parts=(("W", _P3),))
+watt2: Unit = Unit(_POWER_2, name="watt2", dispname="W^2", display_parts=(("W", _P2),))
+watt3: Unit = Unit(_POWER_3, name="watt3", dispname="W^3", display_parts=(("W", _P3),))
 ywatt: Unit = Unit.create(_POWER, "ywatt", "yW", scale=-24)
-ywatt2: Unit = Unit(_POWER_2, -48, name="ywatt2", dispname="yW^2", parts=(("yW", _P2),))
-ywatt3: Unit = Unit(_POWER_3, -72, name="ywatt3", dispname="yW^3", parts=(("yW", _P3),))
+ywatt2: Unit = Unit(_POWER_2, -48, name="ywatt2", dispname="yW^2", display_parts=(("yW", _P2),))
+ywatt3: Unit = Unit(_POWER_3, -72, name="ywatt3", dispname="yW^3", display_parts=(("yW", _P3),))
 zwatt: Unit = Unit.create(_POWER, "zwatt", "zW", scale=-21)
-zwatt2: Unit = Unit(_POWER_2, -42, name="zwatt2", dispname="zW^2", parts=(("zW", _P2),))
-zwatt3: Unit = Unit(_POWER_3, -63, name="zwatt3", dispname="zW^3", parts=(("zW", _P3),))
+zwatt2: Unit = Unit(_POWER_2, -42, name="zwatt2", dispname="zW^2", display_parts=(("zW", _P2),))
+zwatt3: Unit = Unit(_POWER_3, -63, name="zwatt3", dispname="zW^3", display_parts=(("zW", _P3),))
 awatt: Unit = Unit.create(_POWER, "awatt", "aW", scale=-18)
-awatt2: Unit = Unit(_POWER_2, -36, name="awatt2", dispname="aW^2", parts=(("aW", _P2),))
-awatt3: Unit = Unit(_POWER_3, -54, name="awatt3", dispname="aW^3", parts=(("aW", _P3),))
+awatt2: Unit = Unit(_POWER_2, -36, name="awatt2", dispname="aW^2", display_parts=(("aW", _P2),))
+awatt3: Unit = Unit(_POWER_3, -54, name="awatt3", dispname="aW^3", display_parts=(("aW", _P3),))
 fwatt: Unit = Unit.create(_POWER, "fwatt", "fW", scale=-15)
-fwatt2: Unit = Unit(_POWER_2, -30, name="fwatt2", dispname="fW^2", parts=(("fW", _P2),))
-fwatt3: Unit = Unit(_POWER_3, -45, name="fwatt3", dispname="fW^3", parts=(("fW", _P3),))
+fwatt2: Unit = Unit(_POWER_2, -30, name="fwatt2", dispname="fW^2", display_parts=(("fW", _P2),))
+fwatt3: Unit = Unit(_POWER_3, -45, name="fwatt3", dispname="fW^3", display_parts=(("fW", _P3),))
 pwatt: Unit = Unit.create(_POWER, "pwatt", "pW", scale=-12)
-pwatt2: Unit = Unit(_POWER_2, -24, name="pwatt2", dispname="pW^2", parts=(("pW", _P2),))
-pwatt3: Unit = Unit(_POWER_3, -36, name="pwatt3", dispname="pW^3", parts=(("pW", _P3),))
+pwatt2: Unit = Unit(_POWER_2, -24, name="pwatt2", dispname="pW^2", display_parts=(("pW", _P2),))
+pwatt3: Unit = Unit(_POWER_3, -36, name="pwatt3", dispname="pW^3", display_parts=(("pW", _P3),))
 nwatt: Unit = Unit.create(_POWER, "nwatt", "nW", scale=-9)
-nwatt2: Unit = Unit(_POWER_2, -18, name="nwatt2", dispname="nW^2", parts=(("nW", _P2),))
-nwatt3: Unit = Unit(_POWER_3, -27, name="nwatt3", dispname="nW^3", parts=(("nW", _P3),))
+nwatt2: Unit = Unit(_POWER_2, -18, name="nwatt2", dispname="nW^2", display_parts=(("nW", _P2),))
+nwatt3: Unit = Unit(_POWER_3, -27, name="nwatt3", dispname="nW^3", display_parts=(("nW", _P3),))
 uwatt: Unit = Unit.create(_POWER, "uwatt", "uW", scale=-6)
-uwatt2: Unit = Unit(_POWER_2, -12, name="uwatt2", dispname="uW^2", parts=(("uW", _P2),))
-uwatt3: Unit = Unit(_POWER_3, -18, name="uwatt3", dispname="uW^3", parts=(("uW", _P3),))
+uwatt2: Unit = Unit(_POWER_2, -12, name="uwatt2", dispname="uW^2", display_parts=(("uW", _P2),))
+uwatt3: Unit = Unit(_POWER_3, -18, name="uwatt3", dispname="uW^3", display_parts=(("uW", _P3),))
 mwatt: Unit = Unit.create(_POWER, "mwatt", "mW", scale=-3)
-mwatt2: Unit = Unit(_POWER_2, -6, name="mwatt2", dispname="mW^2", parts=(("mW", _P2),))
-mwatt3: Unit = Unit(_POWER_3, -9, name="mwatt3", dispname="mW^3", parts=(("mW", _P3),))
+mwatt2: Unit = Unit(_POWER_2, -6, name="mwatt2", dispname="mW^2", display_parts=(("mW", _P2),))
+mwatt3: Unit = Unit(_POWER_3, -9, name="mwatt3", dispname="mW^3", display_parts=(("mW", _P3),))
 cwatt: Unit = Unit.create(_POWER, "cwatt", "cW", scale=-2)
-cwatt2: Unit = Unit(_POWER_2, -4, name="cwatt2", dispname="cW^2", parts=(("cW", _P2),))
-cwatt3: Unit = Unit(_POWER_3, -6, name="cwatt3", dispname="cW^3", parts=(("cW", _P3),))
+cwatt2: Unit = Unit(_POWER_2, -4, name="cwatt2", dispname="cW^2", display_parts=(("cW", _P2),))
+cwatt3: Unit = Unit(_POWER_3, -6, name="cwatt3", dispname="cW^3", display_parts=(("cW", _P3),))
 dwatt: Unit = Unit.create(_POWER, "dwatt", "dW", scale=-1)
-dwatt2: Unit = Unit(_POWER_2, -2, name="dwatt2", dispname="dW^2", parts=(("dW", _P2),))
-dwatt3: Unit = Unit(_POWER_3, -3, name="dwatt3", dispname="dW^3", parts=(("dW", _P3),))
+dwatt2: Unit = Unit(_POWER_2, -2, name="dwatt2", dispname="dW^2", display_parts=(("dW", _P2),))
+dwatt3: Unit = Unit(_POWER_3, -3, name="dwatt3", dispname="dW^3", display_parts=(("dW", _P3),))
 dawatt: Unit = Unit.create(_POWER, "dawatt", "daW", scale=1)
-dawatt2: Unit = Unit(_POWER_2, 2, name="dawatt2", dispname="daW^2", parts=(("daW", _P2),))
-dawatt3: Unit = Unit(_POWER_3, 3, name="dawatt3", dispname="daW^3", parts=(("daW", _P3),))
+dawatt2: Unit = Unit(_POWER_2, 2, name="dawatt2", dispname="daW^2", display_parts=(("daW", _P2),))
+dawatt3: Unit = Unit(_POWER_3, 3, name="dawatt3", dispname="daW^3", display_parts=(("daW", _P3),))
 hwatt: Unit = Unit.create(_POWER, "hwatt", "hW", scale=2)
-hwatt2: Unit = Unit(_POWER_2, 4, name="hwatt2", dispname="hW^2", parts=(("hW", _P2),))
-hwatt3: Unit = Unit(_POWER_3, 6, name="hwatt3", dispname="hW^3", parts=(("hW", _P3),))
+hwatt2: Unit = Unit(_POWER_2, 4, name="hwatt2", dispname="hW^2", display_parts=(("hW", _P2),))
+hwatt3: Unit = Unit(_POWER_3, 6, name="hwatt3", dispname="hW^3", display_parts=(("hW", _P3),))
 kwatt: Unit = Unit.create(_POWER, "kwatt", "kW", scale=3)
-kwatt2: Unit = Unit(_POWER_2, 6, name="kwatt2", dispname="kW^2", parts=(("kW", _P2),))
-kwatt3: Unit = Unit(_POWER_3, 9, name="kwatt3", dispname="kW^3", parts=(("kW", _P3),))
+kwatt2: Unit = Unit(_POWER_2, 6, name="kwatt2", dispname="kW^2", display_parts=(("kW", _P2),))
+kwatt3: Unit = Unit(_POWER_3, 9, name="kwatt3", dispname="kW^3", display_parts=(("kW", _P3),))
 Mwatt: Unit = Unit.create(_POWER, "Mwatt", "MW", scale=6)
-Mwatt2: Unit = Unit(_POWER_2, 12, name="Mwatt2", dispname="MW^2", parts=(("MW", _P2),))
-Mwatt3: Unit = Unit(_POWER_3, 18, name="Mwatt3", dispname="MW^3", parts=(("MW", _P3),))
+Mwatt2: Unit = Unit(_POWER_2, 12, name="Mwatt2", dispname="MW^2", display_parts=(("MW", _P2),))
+Mwatt3: Unit = Unit(_POWER_3, 18, name="Mwatt3", dispname="MW^3", display_parts=(("MW", _P3),))
 Gwatt: Unit = Unit.create(_POWER, "Gwatt", "GW", scale=9)
-Gwatt2: Unit = Unit(_POWER_2, 18, name="Gwatt2", dispname="GW^2", parts=(("GW", _P2),))
-Gwatt3: Unit = Unit(_POWER_3, 27, name="Gwatt3", dispname="GW^3", parts=(("GW", _P3),))
+Gwatt2: Unit = Unit(_POWER_2, 18, name="Gwatt2", dispname="GW^2", display_parts=(("GW", _P2),))
+Gwatt3: Unit = Unit(_POWER_3, 27, name="Gwatt3", dispname="GW^3", display_parts=(("GW", _P3),))
 Twatt: Unit = Unit.create(_POWER, "Twatt", "TW", scale=12)
-Twatt2: Unit = Unit(_POWER_2, 24, name="Twatt2", dispname="TW^2", parts=(("TW", _P2),))
-Twatt3: Unit = Unit(_POWER_3, 36, name="Twatt3", dispname="TW^3", parts=(("TW", _P3),))
+Twatt2: Unit = Unit(_POWER_2, 24, name="Twatt2", dispname="TW^2", display_parts=(("TW", _P2),))
+Twatt3: Unit = Unit(_POWER_3, 36, name="Twatt3", dispname="TW^3", display_parts=(("TW", _P3),))
 Pwatt: Unit = Unit.create(_POWER, "Pwatt", "PW", scale=15)
-Pwatt2: Unit = Unit(_POWER_2, 30, name="Pwatt2", dispname="PW^2", parts=(("PW", _P2),))
-Pwatt3: Unit = Unit(_POWER_3, 45, name="Pwatt3", dispname="PW^3", parts=(("PW", _P3),))
+Pwatt2: Unit = Unit(_POWER_2, 30, name="Pwatt2", dispname="PW^2", display_parts=(("PW", _P2),))
+Pwatt3: Unit = Unit(_POWER_3, 45, name="Pwatt3", dispname="PW^3", display_parts=(("PW", _P3),))
 Ewatt: Unit = Unit.create(_POWER, "Ewatt", "EW", scale=18)
-Ewatt2: Unit = Unit(_POWER_2, 36, name="Ewatt2", dispname="EW^2", parts=(("EW", _P2),))
-Ewatt3: Unit = Unit(_POWER_3, 54, name="Ewatt3", dispname="EW^3", parts=(("EW", _P3),))
+Ewatt2: Unit = Unit(_POWER_2, 36, name="Ewatt2", dispname="EW^2", display_parts=(("EW", _P2),))
+Ewatt3: Unit = Unit(_POWER_3, 54, name="Ewatt3", dispname="EW^3", display_parts=(("EW", _P3),))
 Zwatt: Unit = Unit.create(_POWER, "Zwatt", "ZW", scale=21)
-Zwatt2: Unit = Unit(_POWER_2, 42, name="Zwatt2", dispname="ZW^2", parts=(("ZW", _P2),))
-Zwatt3: Unit = Unit(_POWER_3, 63, name="Zwatt3", dispname="ZW^3", parts=(("ZW", _P3),))
+Zwatt2: Unit = Unit(_POWER_2, 42, name="Zwatt2", dispname="ZW^2", display_parts=(("ZW", _P2),))
+Zwatt3: Unit = Unit(_POWER_3, 63, name="Zwatt3", dispname="ZW^3", display_parts=(("ZW", _P3),))
 Ywatt: Unit = Unit.create(_POWER, "Ywatt", "YW", scale=24)
-Ywatt2: Unit = Unit(_POWER_2, 48, name="Ywatt2", dispname="YW^2", parts=(("YW", _P2),))
-Ywatt3: Unit = Unit(_POWER_3, 72, name="Ywatt3", dispname="YW^3", parts=(("YW", _P3),))
+Ywatt2: Unit = Unit(_POWER_2, 48, name="Ywatt2", dispname="YW^2", display_parts=(("YW", _P2),))
+Ywatt3: Unit = Unit(_POWER_3, 72, name="Ywatt3", dispname="YW^3", display_parts=(("YW", _P3),))
 
 # coulomb (C)
 coulomb: Unit = Unit.create(_CHARGE, "coulomb", "C")
-coulomb2: Unit = Unit(_CHARGE_2, name="coulomb2", dispname="C^2", parts=(("C", _P2),))
-coulomb3: Unit = Unit(_CHARGE_3, name="coulomb3", dispname="C^3", parts=(("C", _P3),))
+coulomb2: Unit = Unit(_CHARGE_2, name="coulomb2", dispname="C^2", display_parts=(("C", _P2),))
+coulomb3: Unit = Unit(_CHARGE_3, name="coulomb3", dispname="C^3", display_parts=(("C", _P3),))
 ycoulomb: Unit = Unit.create(_CHARGE, "ycoulomb", "yC", scale=-24)
-ycoulomb2: Unit = Unit(_CHARGE_2, -48, name="ycoulomb2", dispname="yC^2", parts=(("yC", _P2),))
-ycoulomb3: Unit = Unit(_CHARGE_3, -72, name="ycoulomb3", dispname="yC^3", parts=(("yC", _P3),))
+ycoulomb2: Unit = Unit(
+    _CHARGE_2, -48, name="ycoulomb2", dispname="yC^2", display_parts=(("yC", _P2),)
+)
+ycoulomb3: Unit = Unit(
+    _CHARGE_3, -72, name="ycoulomb3", dispname="yC^3", display_parts=(("yC", _P3),)
+)
 zcoulomb: Unit = Unit.create(_CHARGE, "zcoulomb", "zC", scale=-21)
-zcoulomb2: Unit = Unit(_CHARGE_2, -42, name="zcoulomb2", dispname="zC^2", parts=(("zC", _P2),))
-zcoulomb3: Unit = Unit(_CHARGE_3, -63, name="zcoulomb3", dispname="zC^3", parts=(("zC", _P3),))
+zcoulomb2: Unit = Unit(
+    _CHARGE_2, -42, name="zcoulomb2", dispname="zC^2", display_parts=(("zC", _P2),)
+)
+zcoulomb3: Unit = Unit(
+    _CHARGE_3, -63, name="zcoulomb3", dispname="zC^3", display_parts=(("zC", _P3),)
+)
 acoulomb: Unit = Unit.create(_CHARGE, "acoulomb", "aC", scale=-18)
-acoulomb2: Unit = Unit(_CHARGE_2, -36, name="acoulomb2", dispname="aC^2", parts=(("aC", _P2),))
-acoulomb3: Unit = Unit(_CHARGE_3, -54, name="acoulomb3", dispname="aC^3", parts=(("aC", _P3),))
+acoulomb2: Unit = Unit(
+    _CHARGE_2, -36, name="acoulomb2", dispname="aC^2", display_parts=(("aC", _P2),)
+)
+acoulomb3: Unit = Unit(
+    _CHARGE_3, -54, name="acoulomb3", dispname="aC^3", display_parts=(("aC", _P3),)
+)
 fcoulomb: Unit = Unit.create(_CHARGE, "fcoulomb", "fC", scale=-15)
-fcoulomb2: Unit = Unit(_CHARGE_2, -30, name="fcoulomb2", dispname="fC^2", parts=(("fC", _P2),))
-fcoulomb3: Unit = Unit(_CHARGE_3, -45, name="fcoulomb3", dispname="fC^3", parts=(("fC", _P3),))
+fcoulomb2: Unit = Unit(
+    _CHARGE_2, -30, name="fcoulomb2", dispname="fC^2", display_parts=(("fC", _P2),)
+)
+fcoulomb3: Unit = Unit(
+    _CHARGE_3, -45, name="fcoulomb3", dispname="fC^3", display_parts=(("fC", _P3),)
+)
 pcoulomb: Unit = Unit.create(_CHARGE, "pcoulomb", "pC", scale=-12)
-pcoulomb2: Unit = Unit(_CHARGE_2, -24, name="pcoulomb2", dispname="pC^2", parts=(("pC", _P2),))
-pcoulomb3: Unit = Unit(_CHARGE_3, -36, name="pcoulomb3", dispname="pC^3", parts=(("pC", _P3),))
+pcoulomb2: Unit = Unit(
+    _CHARGE_2, -24, name="pcoulomb2", dispname="pC^2", display_parts=(("pC", _P2),)
+)
+pcoulomb3: Unit = Unit(
+    _CHARGE_3, -36, name="pcoulomb3", dispname="pC^3", display_parts=(("pC", _P3),)
+)
 ncoulomb: Unit = Unit.create(_CHARGE, "ncoulomb", "nC", scale=-9)
-ncoulomb2: Unit = Unit(_CHARGE_2, -18, name="ncoulomb2", dispname="nC^2", parts=(("nC", _P2),))
-ncoulomb3: Unit = Unit(_CHARGE_3, -27, name="ncoulomb3", dispname="nC^3", parts=(("nC", _P3),))
+ncoulomb2: Unit = Unit(
+    _CHARGE_2, -18, name="ncoulomb2", dispname="nC^2", display_parts=(("nC", _P2),)
+)
+ncoulomb3: Unit = Unit(
+    _CHARGE_3, -27, name="ncoulomb3", dispname="nC^3", display_parts=(("nC", _P3),)
+)
 ucoulomb: Unit = Unit.create(_CHARGE, "ucoulomb", "uC", scale=-6)
-ucoulomb2: Unit = Unit(_CHARGE_2, -12, name="ucoulomb2", dispname="uC^2", parts=(("uC", _P2),))
-ucoulomb3: Unit = Unit(_CHARGE_3, -18, name="ucoulomb3", dispname="uC^3", parts=(("uC", _P3),))
+ucoulomb2: Unit = Unit(
+    _CHARGE_2, -12, name="ucoulomb2", dispname="uC^2", display_parts=(("uC", _P2),)
+)
+ucoulomb3: Unit = Unit(
+    _CHARGE_3, -18, name="ucoulomb3", dispname="uC^3", display_parts=(("uC", _P3),)
+)
 mcoulomb: Unit = Unit.create(_CHARGE, "mcoulomb", "mC", scale=-3)
-mcoulomb2: Unit = Unit(_CHARGE_2, -6, name="mcoulomb2", dispname="mC^2", parts=(("mC", _P2),))
-mcoulomb3: Unit = Unit(_CHARGE_3, -9, name="mcoulomb3", dispname="mC^3", parts=(("mC", _P3),))
+mcoulomb2: Unit = Unit(
+    _CHARGE_2, -6, name="mcoulomb2", dispname="mC^2", display_parts=(("mC", _P2),)
+)
+mcoulomb3: Unit = Unit(
+    _CHARGE_3, -9, name="mcoulomb3", dispname="mC^3", display_parts=(("mC", _P3),)
+)
 ccoulomb: Unit = Unit.create(_CHARGE, "ccoulomb", "cC", scale=-2)
-ccoulomb2: Unit = Unit(_CHARGE_2, -4, name="ccoulomb2", dispname="cC^2", parts=(("cC", _P2),))
-ccoulomb3: Unit = Unit(_CHARGE_3, -6, name="ccoulomb3", dispname="cC^3", parts=(("cC", _P3),))
+ccoulomb2: Unit = Unit(
+    _CHARGE_2, -4, name="ccoulomb2", dispname="cC^2", display_parts=(("cC", _P2),)
+)
+ccoulomb3: Unit = Unit(
+    _CHARGE_3, -6, name="ccoulomb3", dispname="cC^3", display_parts=(("cC", _P3),)
+)
 dcoulomb: Unit = Unit.create(_CHARGE, "dcoulomb", "dC", scale=-1)
-dcoulomb2: Unit = Unit(_CHARGE_2, -2, name="dcoulomb2", dispname="dC^2", parts=(("dC", _P2),))
-dcoulomb3: Unit = Unit(_CHARGE_3, -3, name="dcoulomb3", dispname="dC^3", parts=(("dC", _P3),))
+dcoulomb2: Unit = Unit(
+    _CHARGE_2, -2, name="dcoulomb2", dispname="dC^2", display_parts=(("dC", _P2),)
+)
+dcoulomb3: Unit = Unit(
+    _CHARGE_3, -3, name="dcoulomb3", dispname="dC^3", display_parts=(("dC", _P3),)
+)
 dacoulomb: Unit = Unit.create(_CHARGE, "dacoulomb", "daC", scale=1)
-dacoulomb2: Unit = Unit(_CHARGE_2, 2, name="dacoulomb2", dispname="daC^2", parts=(("daC", _P2),))
-dacoulomb3: Unit = Unit(_CHARGE_3, 3, name="dacoulomb3", dispname="daC^3", parts=(("daC", _P3),))
+dacoulomb2: Unit = Unit(
+    _CHARGE_2, 2, name="dacoulomb2", dispname="daC^2", display_parts=(("daC", _P2),)
+)
+dacoulomb3: Unit = Unit(
+    _CHARGE_3, 3, name="dacoulomb3", dispname="daC^3", display_parts=(("daC", _P3),)
+)
 hcoulomb: Unit = Unit.create(_CHARGE, "hcoulomb", "hC", scale=2)
-hcoulomb2: Unit = Unit(_CHARGE_2, 4, name="hcoulomb2", dispname="hC^2", parts=(("hC", _P2),))
-hcoulomb3: Unit = Unit(_CHARGE_3, 6, name="hcoulomb3", dispname="hC^3", parts=(("hC", _P3),))
+hcoulomb2: Unit = Unit(
+    _CHARGE_2, 4, name="hcoulomb2", dispname="hC^2", display_parts=(("hC", _P2),)
+)
+hcoulomb3: Unit = Unit(
+    _CHARGE_3, 6, name="hcoulomb3", dispname="hC^3", display_parts=(("hC", _P3),)
+)
 kcoulomb: Unit = Unit.create(_CHARGE, "kcoulomb", "kC", scale=3)
-kcoulomb2: Unit = Unit(_CHARGE_2, 6, name="kcoulomb2", dispname="kC^2", parts=(("kC", _P2),))
-kcoulomb3: Unit = Unit(_CHARGE_3, 9, name="kcoulomb3", dispname="kC^3", parts=(("kC", _P3),))
+kcoulomb2: Unit = Unit(
+    _CHARGE_2, 6, name="kcoulomb2", dispname="kC^2", display_parts=(("kC", _P2),)
+)
+kcoulomb3: Unit = Unit(
+    _CHARGE_3, 9, name="kcoulomb3", dispname="kC^3", display_parts=(("kC", _P3),)
+)
 Mcoulomb: Unit = Unit.create(_CHARGE, "Mcoulomb", "MC", scale=6)
-Mcoulomb2: Unit = Unit(_CHARGE_2, 12, name="Mcoulomb2", dispname="MC^2", parts=(("MC", _P2),))
-Mcoulomb3: Unit = Unit(_CHARGE_3, 18, name="Mcoulomb3", dispname="MC^3", parts=(("MC", _P3),))
+Mcoulomb2: Unit = Unit(
+    _CHARGE_2, 12, name="Mcoulomb2", dispname="MC^2", display_parts=(("MC", _P2),)
+)
+Mcoulomb3: Unit = Unit(
+    _CHARGE_3, 18, name="Mcoulomb3", dispname="MC^3", display_parts=(("MC", _P3),)
+)
 Gcoulomb: Unit = Unit.create(_CHARGE, "Gcoulomb", "GC", scale=9)
-Gcoulomb2: Unit = Unit(_CHARGE_2, 18, name="Gcoulomb2", dispname="GC^2", parts=(("GC", _P2),))
-Gcoulomb3: Unit = Unit(_CHARGE_3, 27, name="Gcoulomb3", dispname="GC^3", parts=(("GC", _P3),))
+Gcoulomb2: Unit = Unit(
+    _CHARGE_2, 18, name="Gcoulomb2", dispname="GC^2", display_parts=(("GC", _P2),)
+)
+Gcoulomb3: Unit = Unit(
+    _CHARGE_3, 27, name="Gcoulomb3", dispname="GC^3", display_parts=(("GC", _P3),)
+)
 Tcoulomb: Unit = Unit.create(_CHARGE, "Tcoulomb", "TC", scale=12)
-Tcoulomb2: Unit = Unit(_CHARGE_2, 24, name="Tcoulomb2", dispname="TC^2", parts=(("TC", _P2),))
-Tcoulomb3: Unit = Unit(_CHARGE_3, 36, name="Tcoulomb3", dispname="TC^3", parts=(("TC", _P3),))
+Tcoulomb2: Unit = Unit(
+    _CHARGE_2, 24, name="Tcoulomb2", dispname="TC^2", display_parts=(("TC", _P2),)
+)
+Tcoulomb3: Unit = Unit(
+    _CHARGE_3, 36, name="Tcoulomb3", dispname="TC^3", display_parts=(("TC", _P3),)
+)
 Pcoulomb: Unit = Unit.create(_CHARGE, "Pcoulomb", "PC", scale=15)
-Pcoulomb2: Unit = Unit(_CHARGE_2, 30, name="Pcoulomb2", dispname="PC^2", parts=(("PC", _P2),))
-Pcoulomb3: Unit = Unit(_CHARGE_3, 45, name="Pcoulomb3", dispname="PC^3", parts=(("PC", _P3),))
+Pcoulomb2: Unit = Unit(
+    _CHARGE_2, 30, name="Pcoulomb2", dispname="PC^2", display_parts=(("PC", _P2),)
+)
+Pcoulomb3: Unit = Unit(
+    _CHARGE_3, 45, name="Pcoulomb3", dispname="PC^3", display_parts=(("PC", _P3),)
+)
 Ecoulomb: Unit = Unit.create(_CHARGE, "Ecoulomb", "EC", scale=18)
-Ecoulomb2: Unit = Unit(_CHARGE_2, 36, name="Ecoulomb2", dispname="EC^2", parts=(("EC", _P2),))
-Ecoulomb3: Unit = Unit(_CHARGE_3, 54, name="Ecoulomb3", dispname="EC^3", parts=(("EC", _P3),))
+Ecoulomb2: Unit = Unit(
+    _CHARGE_2, 36, name="Ecoulomb2", dispname="EC^2", display_parts=(("EC", _P2),)
+)
+Ecoulomb3: Unit = Unit(
+    _CHARGE_3, 54, name="Ecoulomb3", dispname="EC^3", display_parts=(("EC", _P3),)
+)
 Zcoulomb: Unit = Unit.create(_CHARGE, "Zcoulomb", "ZC", scale=21)
-Zcoulomb2: Unit = Unit(_CHARGE_2, 42, name="Zcoulomb2", dispname="ZC^2", parts=(("ZC", _P2),))
-Zcoulomb3: Unit = Unit(_CHARGE_3, 63, name="Zcoulomb3", dispname="ZC^3", parts=(("ZC", _P3),))
+Zcoulomb2: Unit = Unit(
+    _CHARGE_2, 42, name="Zcoulomb2", dispname="ZC^2", display_parts=(("ZC", _P2),)
+)
+Zcoulomb3: Unit = Unit(
+    _CHARGE_3, 63, name="Zcoulomb3", dispname="ZC^3", display_parts=(("ZC", _P3),)
+)
 Ycoulomb: Unit = Unit.create(_CHARGE, "Ycoulomb", "YC", scale=24)
-Ycoulomb2: Unit = Unit(_CHARGE_2, 48, name="Ycoulomb2", dispname="YC^2", parts=(("YC", _P2),))
-Ycoulomb3: Unit = Unit(_CHARGE_3, 72, name="Ycoulomb3", dispname="YC^3", parts=(("YC", _P3),))
+Ycoulomb2: Unit = Unit(
+    _CHARGE_2, 48, name="Ycoulomb2", dispname="YC^2", display_parts=(("YC", _P2),)
+)
+Ycoulomb3: Unit = Unit(
+    _CHARGE_3, 72, name="Ycoulomb3", dispname="YC^3", display_parts=(("YC", _P3),)
+)
 
 # volt (V)
 volt: Unit = Unit.create(_VOLTAGE, "volt", "V")
-volt2: Unit = Unit(_VOLTAGE_2, name="volt2", dispname="V^2", parts=(("V", _P2),))
-volt3: Unit = Unit(_VOLTAGE_3, name="volt3", dispname="V^3", parts=(("V", _P3),))
+volt2: Unit = Unit(_VOLTAGE_2, name="volt2", dispname="V^2", display_parts=(("V", _P2),))
+volt3: Unit = Unit(_VOLTAGE_3, name="volt3", dispname="V^3", display_parts=(("V", _P3),))
 yvolt: Unit = Unit.create(_VOLTAGE, "yvolt", "yV", scale=-24)
-yvolt2: Unit = Unit(_VOLTAGE_2, -48, name="yvolt2", dispname="yV^2", parts=(("yV", _P2),))
-yvolt3: Unit = Unit(_VOLTAGE_3, -72, name="yvolt3", dispname="yV^3", parts=(("yV", _P3),))
+yvolt2: Unit = Unit(_VOLTAGE_2, -48, name="yvolt2", dispname="yV^2", display_parts=(("yV", _P2),))
+yvolt3: Unit = Unit(_VOLTAGE_3, -72, name="yvolt3", dispname="yV^3", display_parts=(("yV", _P3),))
 zvolt: Unit = Unit.create(_VOLTAGE, "zvolt", "zV", scale=-21)
-zvolt2: Unit = Unit(_VOLTAGE_2, -42, name="zvolt2", dispname="zV^2", parts=(("zV", _P2),))
-zvolt3: Unit = Unit(_VOLTAGE_3, -63, name="zvolt3", dispname="zV^3", parts=(("zV", _P3),))
+zvolt2: Unit = Unit(_VOLTAGE_2, -42, name="zvolt2", dispname="zV^2", display_parts=(("zV", _P2),))
+zvolt3: Unit = Unit(_VOLTAGE_3, -63, name="zvolt3", dispname="zV^3", display_parts=(("zV", _P3),))
 avolt: Unit = Unit.create(_VOLTAGE, "avolt", "aV", scale=-18)
-avolt2: Unit = Unit(_VOLTAGE_2, -36, name="avolt2", dispname="aV^2", parts=(("aV", _P2),))
-avolt3: Unit = Unit(_VOLTAGE_3, -54, name="avolt3", dispname="aV^3", parts=(("aV", _P3),))
+avolt2: Unit = Unit(_VOLTAGE_2, -36, name="avolt2", dispname="aV^2", display_parts=(("aV", _P2),))
+avolt3: Unit = Unit(_VOLTAGE_3, -54, name="avolt3", dispname="aV^3", display_parts=(("aV", _P3),))
 fvolt: Unit = Unit.create(_VOLTAGE, "fvolt", "fV", scale=-15)
-fvolt2: Unit = Unit(_VOLTAGE_2, -30, name="fvolt2", dispname="fV^2", parts=(("fV", _P2),))
-fvolt3: Unit = Unit(_VOLTAGE_3, -45, name="fvolt3", dispname="fV^3", parts=(("fV", _P3),))
+fvolt2: Unit = Unit(_VOLTAGE_2, -30, name="fvolt2", dispname="fV^2", display_parts=(("fV", _P2),))
+fvolt3: Unit = Unit(_VOLTAGE_3, -45, name="fvolt3", dispname="fV^3", display_parts=(("fV", _P3),))
 pvolt: Unit = Unit.create(_VOLTAGE, "pvolt", "pV", scale=-12)
-pvolt2: Unit = Unit(_VOLTAGE_2, -24, name="pvolt2", dispname="pV^2", parts=(("pV", _P2),))
-pvolt3: Unit = Unit(_VOLTAGE_3, -36, name="pvolt3", dispname="pV^3", parts=(("pV", _P3),))
+pvolt2: Unit = Unit(_VOLTAGE_2, -24, name="pvolt2", dispname="pV^2", display_parts=(("pV", _P2),))
+pvolt3: Unit = Unit(_VOLTAGE_3, -36, name="pvolt3", dispname="pV^3", display_parts=(("pV", _P3),))
 nvolt: Unit = Unit.create(_VOLTAGE, "nvolt", "nV", scale=-9)
-nvolt2: Unit = Unit(_VOLTAGE_2, -18, name="nvolt2", dispname="nV^2", parts=(("nV", _P2),))
-nvolt3: Unit = Unit(_VOLTAGE_3, -27, name="nvolt3", dispname="nV^3", parts=(("nV", _P3),))
+nvolt2: Unit = Unit(_VOLTAGE_2, -18, name="nvolt2", dispname="nV^2", display_parts=(("nV", _P2),))
+nvolt3: Unit = Unit(_VOLTAGE_3, -27, name="nvolt3", dispname="nV^3", display_parts=(("nV", _P3),))
 uvolt: Unit = Unit.create(_VOLTAGE, "uvolt", "uV", scale=-6)
-uvolt2: Unit = Unit(_VOLTAGE_2, -12, name="uvolt2", dispname="uV^2", parts=(("uV", _P2),))
-uvolt3: Unit = Unit(_VOLTAGE_3, -18, name="uvolt3", dispname="uV^3", parts=(("uV", _P3),))
+uvolt2: Unit = Unit(_VOLTAGE_2, -12, name="uvolt2", dispname="uV^2", display_parts=(("uV", _P2),))
+uvolt3: Unit = Unit(_VOLTAGE_3, -18, name="uvolt3", dispname="uV^3", display_parts=(("uV", _P3),))
 mvolt: Unit = Unit.create(_VOLTAGE, "mvolt", "mV", scale=-3)
-mvolt2: Unit = Unit(_VOLTAGE_2, -6, name="mvolt2", dispname="mV^2", parts=(("mV", _P2),))
-mvolt3: Unit = Unit(_VOLTAGE_3, -9, name="mvolt3", dispname="mV^3", parts=(("mV", _P3),))
+mvolt2: Unit = Unit(_VOLTAGE_2, -6, name="mvolt2", dispname="mV^2", display_parts=(("mV", _P2),))
+mvolt3: Unit = Unit(_VOLTAGE_3, -9, name="mvolt3", dispname="mV^3", display_parts=(("mV", _P3),))
 cvolt: Unit = Unit.create(_VOLTAGE, "cvolt", "cV", scale=-2)
-cvolt2: Unit = Unit(_VOLTAGE_2, -4, name="cvolt2", dispname="cV^2", parts=(("cV", _P2),))
-cvolt3: Unit = Unit(_VOLTAGE_3, -6, name="cvolt3", dispname="cV^3", parts=(("cV", _P3),))
+cvolt2: Unit = Unit(_VOLTAGE_2, -4, name="cvolt2", dispname="cV^2", display_parts=(("cV", _P2),))
+cvolt3: Unit = Unit(_VOLTAGE_3, -6, name="cvolt3", dispname="cV^3", display_parts=(("cV", _P3),))
 dvolt: Unit = Unit.create(_VOLTAGE, "dvolt", "dV", scale=-1)
-dvolt2: Unit = Unit(_VOLTAGE_2, -2, name="dvolt2", dispname="dV^2", parts=(("dV", _P2),))
-dvolt3: Unit = Unit(_VOLTAGE_3, -3, name="dvolt3", dispname="dV^3", parts=(("dV", _P3),))
+dvolt2: Unit = Unit(_VOLTAGE_2, -2, name="dvolt2", dispname="dV^2", display_parts=(("dV", _P2),))
+dvolt3: Unit = Unit(_VOLTAGE_3, -3, name="dvolt3", dispname="dV^3", display_parts=(("dV", _P3),))
 davolt: Unit = Unit.create(_VOLTAGE, "davolt", "daV", scale=1)
-davolt2: Unit = Unit(_VOLTAGE_2, 2, name="davolt2", dispname="daV^2", parts=(("daV", _P2),))
-davolt3: Unit = Unit(_VOLTAGE_3, 3, name="davolt3", dispname="daV^3", parts=(("daV", _P3),))
+davolt2: Unit = Unit(_VOLTAGE_2, 2, name="davolt2", dispname="daV^2", display_parts=(("daV", _P2),))
+davolt3: Unit = Unit(_VOLTAGE_3, 3, name="davolt3", dispname="daV^3", display_parts=(("daV", _P3),))
 hvolt: Unit = Unit.create(_VOLTAGE, "hvolt", "hV", scale=2)
-hvolt2: Unit = Unit(_VOLTAGE_2, 4, name="hvolt2", dispname="hV^2", parts=(("hV", _P2),))
-hvolt3: Unit = Unit(_VOLTAGE_3, 6, name="hvolt3", dispname="hV^3", parts=(("hV", _P3),))
+hvolt2: Unit = Unit(_VOLTAGE_2, 4, name="hvolt2", dispname="hV^2", display_parts=(("hV", _P2),))
+hvolt3: Unit = Unit(_VOLTAGE_3, 6, name="hvolt3", dispname="hV^3", display_parts=(("hV", _P3),))
 kvolt: Unit = Unit.create(_VOLTAGE, "kvolt", "kV", scale=3)
-kvolt2: Unit = Unit(_VOLTAGE_2, 6, name="kvolt2", dispname="kV^2", parts=(("kV", _P2),))
-kvolt3: Unit = Unit(_VOLTAGE_3, 9, name="kvolt3", dispname="kV^3", parts=(("kV", _P3),))
+kvolt2: Unit = Unit(_VOLTAGE_2, 6, name="kvolt2", dispname="kV^2", display_parts=(("kV", _P2),))
+kvolt3: Unit = Unit(_VOLTAGE_3, 9, name="kvolt3", dispname="kV^3", display_parts=(("kV", _P3),))
 Mvolt: Unit = Unit.create(_VOLTAGE, "Mvolt", "MV", scale=6)
-Mvolt2: Unit = Unit(_VOLTAGE_2, 12, name="Mvolt2", dispname="MV^2", parts=(("MV", _P2),))
-Mvolt3: Unit = Unit(_VOLTAGE_3, 18, name="Mvolt3", dispname="MV^3", parts=(("MV", _P3),))
+Mvolt2: Unit = Unit(_VOLTAGE_2, 12, name="Mvolt2", dispname="MV^2", display_parts=(("MV", _P2),))
+Mvolt3: Unit = Unit(_VOLTAGE_3, 18, name="Mvolt3", dispname="MV^3", display_parts=(("MV", _P3),))
 Gvolt: Unit = Unit.create(_VOLTAGE, "Gvolt", "GV", scale=9)
-Gvolt2: Unit = Unit(_VOLTAGE_2, 18, name="Gvolt2", dispname="GV^2", parts=(("GV", _P2),))
-Gvolt3: Unit = Unit(_VOLTAGE_3, 27, name="Gvolt3", dispname="GV^3", parts=(("GV", _P3),))
+Gvolt2: Unit = Unit(_VOLTAGE_2, 18, name="Gvolt2", dispname="GV^2", display_parts=(("GV", _P2),))
+Gvolt3: Unit = Unit(_VOLTAGE_3, 27, name="Gvolt3", dispname="GV^3", display_parts=(("GV", _P3),))
 Tvolt: Unit = Unit.create(_VOLTAGE, "Tvolt", "TV", scale=12)
-Tvolt2: Unit = Unit(_VOLTAGE_2, 24, name="Tvolt2", dispname="TV^2", parts=(("TV", _P2),))
-Tvolt3: Unit = Unit(_VOLTAGE_3, 36, name="Tvolt3", dispname="TV^3", parts=(("TV", _P3),))
+Tvolt2: Unit = Unit(_VOLTAGE_2, 24, name="Tvolt2", dispname="TV^2", display_parts=(("TV", _P2),))
+Tvolt3: Unit = Unit(_VOLTAGE_3, 36, name="Tvolt3", dispname="TV^3", display_parts=(("TV", _P3),))
 Pvolt: Unit = Unit.create(_VOLTAGE, "Pvolt", "PV", scale=15)
-Pvolt2: Unit = Unit(_VOLTAGE_2, 30, name="Pvolt2", dispname="PV^2", parts=(("PV", _P2),))
-Pvolt3: Unit = Unit(_VOLTAGE_3, 45, name="Pvolt3", dispname="PV^3", parts=(("PV", _P3),))
+Pvolt2: Unit = Unit(_VOLTAGE_2, 30, name="Pvolt2", dispname="PV^2", display_parts=(("PV", _P2),))
+Pvolt3: Unit = Unit(_VOLTAGE_3, 45, name="Pvolt3", dispname="PV^3", display_parts=(("PV", _P3),))
 Evolt: Unit = Unit.create(_VOLTAGE, "Evolt", "EV", scale=18)
-Evolt2: Unit = Unit(_VOLTAGE_2, 36, name="Evolt2", dispname="EV^2", parts=(("EV", _P2),))
-Evolt3: Unit = Unit(_VOLTAGE_3, 54, name="Evolt3", dispname="EV^3", parts=(("EV", _P3),))
+Evolt2: Unit = Unit(_VOLTAGE_2, 36, name="Evolt2", dispname="EV^2", display_parts=(("EV", _P2),))
+Evolt3: Unit = Unit(_VOLTAGE_3, 54, name="Evolt3", dispname="EV^3", display_parts=(("EV", _P3),))
 Zvolt: Unit = Unit.create(_VOLTAGE, "Zvolt", "ZV", scale=21)
-Zvolt2: Unit = Unit(_VOLTAGE_2, 42, name="Zvolt2", dispname="ZV^2", parts=(("ZV", _P2),))
-Zvolt3: Unit = Unit(_VOLTAGE_3, 63, name="Zvolt3", dispname="ZV^3", parts=(("ZV", _P3),))
+Zvolt2: Unit = Unit(_VOLTAGE_2, 42, name="Zvolt2", dispname="ZV^2", display_parts=(("ZV", _P2),))
+Zvolt3: Unit = Unit(_VOLTAGE_3, 63, name="Zvolt3", dispname="ZV^3", display_parts=(("ZV", _P3),))
 Yvolt: Unit = Unit.create(_VOLTAGE, "Yvolt", "YV", scale=24)
-Yvolt2: Unit = Unit(_VOLTAGE_2, 48, name="Yvolt2", dispname="YV^2", parts=(("YV", _P2),))
-Yvolt3: Unit = Unit(_VOLTAGE_3, 72, name="Yvolt3", dispname="YV^3", parts=(("YV", _P3),))
+Yvolt2: Unit = Unit(_VOLTAGE_2, 48, name="Yvolt2", dispname="YV^2", display_parts=(("YV", _P2),))
+Yvolt3: Unit = Unit(_VOLTAGE_3, 72, name="Yvolt3", dispname="YV^3", display_parts=(("YV", _P3),))
 
 # farad (F)
 farad: Unit = Unit.create(_CAPACITANCE, "farad", "F")
-farad2: Unit = Unit(_CAPACITANCE_2, name="farad2", dispname="F^2", parts=(("F", _P2),))
-farad3: Unit = Unit(_CAPACITANCE_3, name="farad3", dispname="F^3", parts=(("F", _P3),))
+farad2: Unit = Unit(_CAPACITANCE_2, name="farad2", dispname="F^2", display_parts=(("F", _P2),))
+farad3: Unit = Unit(_CAPACITANCE_3, name="farad3", dispname="F^3", display_parts=(("F", _P3),))
 yfarad: Unit = Unit.create(_CAPACITANCE, "yfarad", "yF", scale=-24)
-yfarad2: Unit = Unit(_CAPACITANCE_2, -48, name="yfarad2", dispname="yF^2", parts=(("yF", _P2),))
-yfarad3: Unit = Unit(_CAPACITANCE_3, -72, name="yfarad3", dispname="yF^3", parts=(("yF", _P3),))
+yfarad2: Unit = Unit(
+    _CAPACITANCE_2, -48, name="yfarad2", dispname="yF^2", display_parts=(("yF", _P2),)
+)
+yfarad3: Unit = Unit(
+    _CAPACITANCE_3, -72, name="yfarad3", dispname="yF^3", display_parts=(("yF", _P3),)
+)
 zfarad: Unit = Unit.create(_CAPACITANCE, "zfarad", "zF", scale=-21)
-zfarad2: Unit = Unit(_CAPACITANCE_2, -42, name="zfarad2", dispname="zF^2", parts=(("zF", _P2),))
-zfarad3: Unit = Unit(_CAPACITANCE_3, -63, name="zfarad3", dispname="zF^3", parts=(("zF", _P3),))
+zfarad2: Unit = Unit(
+    _CAPACITANCE_2, -42, name="zfarad2", dispname="zF^2", display_parts=(("zF", _P2),)
+)
+zfarad3: Unit = Unit(
+    _CAPACITANCE_3, -63, name="zfarad3", dispname="zF^3", display_parts=(("zF", _P3),)
+)
 afarad: Unit = Unit.create(_CAPACITANCE, "afarad", "aF", scale=-18)
-afarad2: Unit = Unit(_CAPACITANCE_2, -36, name="afarad2", dispname="aF^2", parts=(("aF", _P2),))
-afarad3: Unit = Unit(_CAPACITANCE_3, -54, name="afarad3", dispname="aF^3", parts=(("aF", _P3),))
+afarad2: Unit = Unit(
+    _CAPACITANCE_2, -36, name="afarad2", dispname="aF^2", display_parts=(("aF", _P2),)
+)
+afarad3: Unit = Unit(
+    _CAPACITANCE_3, -54, name="afarad3", dispname="aF^3", display_parts=(("aF", _P3),)
+)
 ffarad: Unit = Unit.create(_CAPACITANCE, "ffarad", "fF", scale=-15)
-ffarad2: Unit = Unit(_CAPACITANCE_2, -30, name="ffarad2", dispname="fF^2", parts=(("fF", _P2),))
-ffarad3: Unit = Unit(_CAPACITANCE_3, -45, name="ffarad3", dispname="fF^3", parts=(("fF", _P3),))
+ffarad2: Unit = Unit(
+    _CAPACITANCE_2, -30, name="ffarad2", dispname="fF^2", display_parts=(("fF", _P2),)
+)
+ffarad3: Unit = Unit(
+    _CAPACITANCE_3, -45, name="ffarad3", dispname="fF^3", display_parts=(("fF", _P3),)
+)
 pfarad: Unit = Unit.create(_CAPACITANCE, "pfarad", "pF", scale=-12)
-pfarad2: Unit = Unit(_CAPACITANCE_2, -24, name="pfarad2", dispname="pF^2", parts=(("pF", _P2),))
-pfarad3: Unit = Unit(_CAPACITANCE_3, -36, name="pfarad3", dispname="pF^3", parts=(("pF", _P3),))
+pfarad2: Unit = Unit(
+    _CAPACITANCE_2, -24, name="pfarad2", dispname="pF^2", display_parts=(("pF", _P2),)
+)
+pfarad3: Unit = Unit(
+    _CAPACITANCE_3, -36, name="pfarad3", dispname="pF^3", display_parts=(("pF", _P3),)
+)
 nfarad: Unit = Unit.create(_CAPACITANCE, "nfarad", "nF", scale=-9)
-nfarad2: Unit = Unit(_CAPACITANCE_2, -18, name="nfarad2", dispname="nF^2", parts=(("nF", _P2),))
-nfarad3: Unit = Unit(_CAPACITANCE_3, -27, name="nfarad3", dispname="nF^3", parts=(("nF", _P3),))
+nfarad2: Unit = Unit(
+    _CAPACITANCE_2, -18, name="nfarad2", dispname="nF^2", display_parts=(("nF", _P2),)
+)
+nfarad3: Unit = Unit(
+    _CAPACITANCE_3, -27, name="nfarad3", dispname="nF^3", display_parts=(("nF", _P3),)
+)
 ufarad: Unit = Unit.create(_CAPACITANCE, "ufarad", "uF", scale=-6)
-ufarad2: Unit = Unit(_CAPACITANCE_2, -12, name="ufarad2", dispname="uF^2", parts=(("uF", _P2),))
-ufarad3: Unit = Unit(_CAPACITANCE_3, -18, name="ufarad3", dispname="uF^3", parts=(("uF", _P3),))
+ufarad2: Unit = Unit(
+    _CAPACITANCE_2, -12, name="ufarad2", dispname="uF^2", display_parts=(("uF", _P2),)
+)
+ufarad3: Unit = Unit(
+    _CAPACITANCE_3, -18, name="ufarad3", dispname="uF^3", display_parts=(("uF", _P3),)
+)
 mfarad: Unit = Unit.create(_CAPACITANCE, "mfarad", "mF", scale=-3)
-mfarad2: Unit = Unit(_CAPACITANCE_2, -6, name="mfarad2", dispname="mF^2", parts=(("mF", _P2),))
-mfarad3: Unit = Unit(_CAPACITANCE_3, -9, name="mfarad3", dispname="mF^3", parts=(("mF", _P3),))
+mfarad2: Unit = Unit(
+    _CAPACITANCE_2, -6, name="mfarad2", dispname="mF^2", display_parts=(("mF", _P2),)
+)
+mfarad3: Unit = Unit(
+    _CAPACITANCE_3, -9, name="mfarad3", dispname="mF^3", display_parts=(("mF", _P3),)
+)
 cfarad: Unit = Unit.create(_CAPACITANCE, "cfarad", "cF", scale=-2)
-cfarad2: Unit = Unit(_CAPACITANCE_2, -4, name="cfarad2", dispname="cF^2", parts=(("cF", _P2),))
-cfarad3: Unit = Unit(_CAPACITANCE_3, -6, name="cfarad3", dispname="cF^3", parts=(("cF", _P3),))
+cfarad2: Unit = Unit(
+    _CAPACITANCE_2, -4, name="cfarad2", dispname="cF^2", display_parts=(("cF", _P2),)
+)
+cfarad3: Unit = Unit(
+    _CAPACITANCE_3, -6, name="cfarad3", dispname="cF^3", display_parts=(("cF", _P3),)
+)
 dfarad: Unit = Unit.create(_CAPACITANCE, "dfarad", "dF", scale=-1)
-dfarad2: Unit = Unit(_CAPACITANCE_2, -2, name="dfarad2", dispname="dF^2", parts=(("dF", _P2),))
-dfarad3: Unit = Unit(_CAPACITANCE_3, -3, name="dfarad3", dispname="dF^3", parts=(("dF", _P3),))
+dfarad2: Unit = Unit(
+    _CAPACITANCE_2, -2, name="dfarad2", dispname="dF^2", display_parts=(("dF", _P2),)
+)
+dfarad3: Unit = Unit(
+    _CAPACITANCE_3, -3, name="dfarad3", dispname="dF^3", display_parts=(("dF", _P3),)
+)
 dafarad: Unit = Unit.create(_CAPACITANCE, "dafarad", "daF", scale=1)
-dafarad2: Unit = Unit(_CAPACITANCE_2, 2, name="dafarad2", dispname="daF^2", parts=(("daF", _P2),))
-dafarad3: Unit = Unit(_CAPACITANCE_3, 3, name="dafarad3", dispname="daF^3", parts=(("daF", _P3),))
+dafarad2: Unit = Unit(
+    _CAPACITANCE_2, 2, name="dafarad2", dispname="daF^2", display_parts=(("daF", _P2),)
+)
+dafarad3: Unit = Unit(
+    _CAPACITANCE_3, 3, name="dafarad3", dispname="daF^3", display_parts=(("daF", _P3),)
+)
 hfarad: Unit = Unit.create(_CAPACITANCE, "hfarad", "hF", scale=2)
-hfarad2: Unit = Unit(_CAPACITANCE_2, 4, name="hfarad2", dispname="hF^2", parts=(("hF", _P2),))
-hfarad3: Unit = Unit(_CAPACITANCE_3, 6, name="hfarad3", dispname="hF^3", parts=(("hF", _P3),))
+hfarad2: Unit = Unit(
+    _CAPACITANCE_2, 4, name="hfarad2", dispname="hF^2", display_parts=(("hF", _P2),)
+)
+hfarad3: Unit = Unit(
+    _CAPACITANCE_3, 6, name="hfarad3", dispname="hF^3", display_parts=(("hF", _P3),)
+)
 kfarad: Unit = Unit.create(_CAPACITANCE, "kfarad", "kF", scale=3)
-kfarad2: Unit = Unit(_CAPACITANCE_2, 6, name="kfarad2", dispname="kF^2", parts=(("kF", _P2),))
-kfarad3: Unit = Unit(_CAPACITANCE_3, 9, name="kfarad3", dispname="kF^3", parts=(("kF", _P3),))
+kfarad2: Unit = Unit(
+    _CAPACITANCE_2, 6, name="kfarad2", dispname="kF^2", display_parts=(("kF", _P2),)
+)
+kfarad3: Unit = Unit(
+    _CAPACITANCE_3, 9, name="kfarad3", dispname="kF^3", display_parts=(("kF", _P3),)
+)
 Mfarad: Unit = Unit.create(_CAPACITANCE, "Mfarad", "MF", scale=6)
-Mfarad2: Unit = Unit(_CAPACITANCE_2, 12, name="Mfarad2", dispname="MF^2", parts=(("MF", _P2),))
-Mfarad3: Unit = Unit(_CAPACITANCE_3, 18, name="Mfarad3", dispname="MF^3", parts=(("MF", _P3),))
+Mfarad2: Unit = Unit(
+    _CAPACITANCE_2, 12, name="Mfarad2", dispname="MF^2", display_parts=(("MF", _P2),)
+)
+Mfarad3: Unit = Unit(
+    _CAPACITANCE_3, 18, name="Mfarad3", dispname="MF^3", display_parts=(("MF", _P3),)
+)
 Gfarad: Unit = Unit.create(_CAPACITANCE, "Gfarad", "GF", scale=9)
-Gfarad2: Unit = Unit(_CAPACITANCE_2, 18, name="Gfarad2", dispname="GF^2", parts=(("GF", _P2),))
-Gfarad3: Unit = Unit(_CAPACITANCE_3, 27, name="Gfarad3", dispname="GF^3", parts=(("GF", _P3),))
+Gfarad2: Unit = Unit(
+    _CAPACITANCE_2, 18, name="Gfarad2", dispname="GF^2", display_parts=(("GF", _P2),)
+)
+Gfarad3: Unit = Unit(
+    _CAPACITANCE_3, 27, name="Gfarad3", dispname="GF^3", display_parts=(("GF", _P3),)
+)
 Tfarad: Unit = Unit.create(_CAPACITANCE, "Tfarad", "TF", scale=12)
-Tfarad2: Unit = Unit(_CAPACITANCE_2, 24, name="Tfarad2", dispname="TF^2", parts=(("TF", _P2),))
-Tfarad3: Unit = Unit(_CAPACITANCE_3, 36, name="Tfarad3", dispname="TF^3", parts=(("TF", _P3),))
+Tfarad2: Unit = Unit(
+    _CAPACITANCE_2, 24, name="Tfarad2", dispname="TF^2", display_parts=(("TF", _P2),)
+)
+Tfarad3: Unit = Unit(
+    _CAPACITANCE_3, 36, name="Tfarad3", dispname="TF^3", display_parts=(("TF", _P3),)
+)
 Pfarad: Unit = Unit.create(_CAPACITANCE, "Pfarad", "PF", scale=15)
-Pfarad2: Unit = Unit(_CAPACITANCE_2, 30, name="Pfarad2", dispname="PF^2", parts=(("PF", _P2),))
-Pfarad3: Unit = Unit(_CAPACITANCE_3, 45, name="Pfarad3", dispname="PF^3", parts=(("PF", _P3),))
+Pfarad2: Unit = Unit(
+    _CAPACITANCE_2, 30, name="Pfarad2", dispname="PF^2", display_parts=(("PF", _P2),)
+)
+Pfarad3: Unit = Unit(
+    _CAPACITANCE_3, 45, name="Pfarad3", dispname="PF^3", display_parts=(("PF", _P3),)
+)
 Efarad: Unit = Unit.create(_CAPACITANCE, "Efarad", "EF", scale=18)
-Efarad2: Unit = Unit(_CAPACITANCE_2, 36, name="Efarad2", dispname="EF^2", parts=(("EF", _P2),))
-Efarad3: Unit = Unit(_CAPACITANCE_3, 54, name="Efarad3", dispname="EF^3", parts=(("EF", _P3),))
+Efarad2: Unit = Unit(
+    _CAPACITANCE_2, 36, name="Efarad2", dispname="EF^2", display_parts=(("EF", _P2),)
+)
+Efarad3: Unit = Unit(
+    _CAPACITANCE_3, 54, name="Efarad3", dispname="EF^3", display_parts=(("EF", _P3),)
+)
 Zfarad: Unit = Unit.create(_CAPACITANCE, "Zfarad", "ZF", scale=21)
-Zfarad2: Unit = Unit(_CAPACITANCE_2, 42, name="Zfarad2", dispname="ZF^2", parts=(("ZF", _P2),))
-Zfarad3: Unit = Unit(_CAPACITANCE_3, 63, name="Zfarad3", dispname="ZF^3", parts=(("ZF", _P3),))
+Zfarad2: Unit = Unit(
+    _CAPACITANCE_2, 42, name="Zfarad2", dispname="ZF^2", display_parts=(("ZF", _P2),)
+)
+Zfarad3: Unit = Unit(
+    _CAPACITANCE_3, 63, name="Zfarad3", dispname="ZF^3", display_parts=(("ZF", _P3),)
+)
 Yfarad: Unit = Unit.create(_CAPACITANCE, "Yfarad", "YF", scale=24)
-Yfarad2: Unit = Unit(_CAPACITANCE_2, 48, name="Yfarad2", dispname="YF^2", parts=(("YF", _P2),))
-Yfarad3: Unit = Unit(_CAPACITANCE_3, 72, name="Yfarad3", dispname="YF^3", parts=(("YF", _P3),))
+Yfarad2: Unit = Unit(
+    _CAPACITANCE_2, 48, name="Yfarad2", dispname="YF^2", display_parts=(("YF", _P2),)
+)
+Yfarad3: Unit = Unit(
+    _CAPACITANCE_3, 72, name="Yfarad3", dispname="YF^3", display_parts=(("YF", _P3),)
+)
 
 # ohm (ohm)
 ohm: Unit = Unit.create(_RESISTANCE, "ohm", "ohm")
-ohm2: Unit = Unit(_RESISTANCE_2, name="ohm2", dispname="ohm^2", parts=(("ohm", _P2),))
-ohm3: Unit = Unit(_RESISTANCE_3, name="ohm3", dispname="ohm^3", parts=(("ohm", _P3),))
+ohm2: Unit = Unit(_RESISTANCE_2, name="ohm2", dispname="ohm^2", display_parts=(("ohm", _P2),))
+ohm3: Unit = Unit(_RESISTANCE_3, name="ohm3", dispname="ohm^3", display_parts=(("ohm", _P3),))
 yohm: Unit = Unit.create(_RESISTANCE, "yohm", "yohm", scale=-24)
-yohm2: Unit = Unit(_RESISTANCE_2, -48, name="yohm2", dispname="yohm^2", parts=(("yohm", _P2),))
-yohm3: Unit = Unit(_RESISTANCE_3, -72, name="yohm3", dispname="yohm^3", parts=(("yohm", _P3),))
+yohm2: Unit = Unit(
+    _RESISTANCE_2, -48, name="yohm2", dispname="yohm^2", display_parts=(("yohm", _P2),)
+)
+yohm3: Unit = Unit(
+    _RESISTANCE_3, -72, name="yohm3", dispname="yohm^3", display_parts=(("yohm", _P3),)
+)
 zohm: Unit = Unit.create(_RESISTANCE, "zohm", "zohm", scale=-21)
-zohm2: Unit = Unit(_RESISTANCE_2, -42, name="zohm2", dispname="zohm^2", parts=(("zohm", _P2),))
-zohm3: Unit = Unit(_RESISTANCE_3, -63, name="zohm3", dispname="zohm^3", parts=(("zohm", _P3),))
+zohm2: Unit = Unit(
+    _RESISTANCE_2, -42, name="zohm2", dispname="zohm^2", display_parts=(("zohm", _P2),)
+)
+zohm3: Unit = Unit(
+    _RESISTANCE_3, -63, name="zohm3", dispname="zohm^3", display_parts=(("zohm", _P3),)
+)
 aohm: Unit = Unit.create(_RESISTANCE, "aohm", "aohm", scale=-18)
-aohm2: Unit = Unit(_RESISTANCE_2, -36, name="aohm2", dispname="aohm^2", parts=(("aohm", _P2),))
-aohm3: Unit = Unit(_RESISTANCE_3, -54, name="aohm3", dispname="aohm^3", parts=(("aohm", _P3),))
+aohm2: Unit = Unit(
+    _RESISTANCE_2, -36, name="aohm2", dispname="aohm^2", display_parts=(("aohm", _P2),)
+)
+aohm3: Unit = Unit(
+    _RESISTANCE_3, -54, name="aohm3", dispname="aohm^3", display_parts=(("aohm", _P3),)
+)
 fohm: Unit = Unit.create(_RESISTANCE, "fohm", "fohm", scale=-15)
-fohm2: Unit = Unit(_RESISTANCE_2, -30, name="fohm2", dispname="fohm^2", parts=(("fohm", _P2),))
-fohm3: Unit = Unit(_RESISTANCE_3, -45, name="fohm3", dispname="fohm^3", parts=(("fohm", _P3),))
+fohm2: Unit = Unit(
+    _RESISTANCE_2, -30, name="fohm2", dispname="fohm^2", display_parts=(("fohm", _P2),)
+)
+fohm3: Unit = Unit(
+    _RESISTANCE_3, -45, name="fohm3", dispname="fohm^3", display_parts=(("fohm", _P3),)
+)
 pohm: Unit = Unit.create(_RESISTANCE, "pohm", "pohm", scale=-12)
-pohm2: Unit = Unit(_RESISTANCE_2, -24, name="pohm2", dispname="pohm^2", parts=(("pohm", _P2),))
-pohm3: Unit = Unit(_RESISTANCE_3, -36, name="pohm3", dispname="pohm^3", parts=(("pohm", _P3),))
+pohm2: Unit = Unit(
+    _RESISTANCE_2, -24, name="pohm2", dispname="pohm^2", display_parts=(("pohm", _P2),)
+)
+pohm3: Unit = Unit(
+    _RESISTANCE_3, -36, name="pohm3", dispname="pohm^3", display_parts=(("pohm", _P3),)
+)
 nohm: Unit = Unit.create(_RESISTANCE, "nohm", "nohm", scale=-9)
-nohm2: Unit = Unit(_RESISTANCE_2, -18, name="nohm2", dispname="nohm^2", parts=(("nohm", _P2),))
-nohm3: Unit = Unit(_RESISTANCE_3, -27, name="nohm3", dispname="nohm^3", parts=(("nohm", _P3),))
+nohm2: Unit = Unit(
+    _RESISTANCE_2, -18, name="nohm2", dispname="nohm^2", display_parts=(("nohm", _P2),)
+)
+nohm3: Unit = Unit(
+    _RESISTANCE_3, -27, name="nohm3", dispname="nohm^3", display_parts=(("nohm", _P3),)
+)
 uohm: Unit = Unit.create(_RESISTANCE, "uohm", "uohm", scale=-6)
-uohm2: Unit = Unit(_RESISTANCE_2, -12, name="uohm2", dispname="uohm^2", parts=(("uohm", _P2),))
-uohm3: Unit = Unit(_RESISTANCE_3, -18, name="uohm3", dispname="uohm^3", parts=(("uohm", _P3),))
+uohm2: Unit = Unit(
+    _RESISTANCE_2, -12, name="uohm2", dispname="uohm^2", display_parts=(("uohm", _P2),)
+)
+uohm3: Unit = Unit(
+    _RESISTANCE_3, -18, name="uohm3", dispname="uohm^3", display_parts=(("uohm", _P3),)
+)
 mohm: Unit = Unit.create(_RESISTANCE, "mohm", "mohm", scale=-3)
-mohm2: Unit = Unit(_RESISTANCE_2, -6, name="mohm2", dispname="mohm^2", parts=(("mohm", _P2),))
-mohm3: Unit = Unit(_RESISTANCE_3, -9, name="mohm3", dispname="mohm^3", parts=(("mohm", _P3),))
+mohm2: Unit = Unit(
+    _RESISTANCE_2, -6, name="mohm2", dispname="mohm^2", display_parts=(("mohm", _P2),)
+)
+mohm3: Unit = Unit(
+    _RESISTANCE_3, -9, name="mohm3", dispname="mohm^3", display_parts=(("mohm", _P3),)
+)
 cohm: Unit = Unit.create(_RESISTANCE, "cohm", "cohm", scale=-2)
-cohm2: Unit = Unit(_RESISTANCE_2, -4, name="cohm2", dispname="cohm^2", parts=(("cohm", _P2),))
-cohm3: Unit = Unit(_RESISTANCE_3, -6, name="cohm3", dispname="cohm^3", parts=(("cohm", _P3),))
+cohm2: Unit = Unit(
+    _RESISTANCE_2, -4, name="cohm2", dispname="cohm^2", display_parts=(("cohm", _P2),)
+)
+cohm3: Unit = Unit(
+    _RESISTANCE_3, -6, name="cohm3", dispname="cohm^3", display_parts=(("cohm", _P3),)
+)
 dohm: Unit = Unit.create(_RESISTANCE, "dohm", "dohm", scale=-1)
-dohm2: Unit = Unit(_RESISTANCE_2, -2, name="dohm2", dispname="dohm^2", parts=(("dohm", _P2),))
-dohm3: Unit = Unit(_RESISTANCE_3, -3, name="dohm3", dispname="dohm^3", parts=(("dohm", _P3),))
+dohm2: Unit = Unit(
+    _RESISTANCE_2, -2, name="dohm2", dispname="dohm^2", display_parts=(("dohm", _P2),)
+)
+dohm3: Unit = Unit(
+    _RESISTANCE_3, -3, name="dohm3", dispname="dohm^3", display_parts=(("dohm", _P3),)
+)
 daohm: Unit = Unit.create(_RESISTANCE, "daohm", "daohm", scale=1)
-daohm2: Unit = Unit(_RESISTANCE_2, 2, name="daohm2", dispname="daohm^2", parts=(("daohm", _P2),))
-daohm3: Unit = Unit(_RESISTANCE_3, 3, name="daohm3", dispname="daohm^3", parts=(("daohm", _P3),))
+daohm2: Unit = Unit(
+    _RESISTANCE_2, 2, name="daohm2", dispname="daohm^2", display_parts=(("daohm", _P2),)
+)
+daohm3: Unit = Unit(
+    _RESISTANCE_3, 3, name="daohm3", dispname="daohm^3", display_parts=(("daohm", _P3),)
+)
 hohm: Unit = Unit.create(_RESISTANCE, "hohm", "hohm", scale=2)
-hohm2: Unit = Unit(_RESISTANCE_2, 4, name="hohm2", dispname="hohm^2", parts=(("hohm", _P2),))
-hohm3: Unit = Unit(_RESISTANCE_3, 6, name="hohm3", dispname="hohm^3", parts=(("hohm", _P3),))
+hohm2: Unit = Unit(
+    _RESISTANCE_2, 4, name="hohm2", dispname="hohm^2", display_parts=(("hohm", _P2),)
+)
+hohm3: Unit = Unit(
+    _RESISTANCE_3, 6, name="hohm3", dispname="hohm^3", display_parts=(("hohm", _P3),)
+)
 kohm: Unit = Unit.create(_RESISTANCE, "kohm", "kohm", scale=3)
-kohm2: Unit = Unit(_RESISTANCE_2, 6, name="kohm2", dispname="kohm^2", parts=(("kohm", _P2),))
-kohm3: Unit = Unit(_RESISTANCE_3, 9, name="kohm3", dispname="kohm^3", parts=(("kohm", _P3),))
+kohm2: Unit = Unit(
+    _RESISTANCE_2, 6, name="kohm2", dispname="kohm^2", display_parts=(("kohm", _P2),)
+)
+kohm3: Unit = Unit(
+    _RESISTANCE_3, 9, name="kohm3", dispname="kohm^3", display_parts=(("kohm", _P3),)
+)
 Mohm: Unit = Unit.create(_RESISTANCE, "Mohm", "Mohm", scale=6)
-Mohm2: Unit = Unit(_RESISTANCE_2, 12, name="Mohm2", dispname="Mohm^2", parts=(("Mohm", _P2),))
-Mohm3: Unit = Unit(_RESISTANCE_3, 18, name="Mohm3", dispname="Mohm^3", parts=(("Mohm", _P3),))
+Mohm2: Unit = Unit(
+    _RESISTANCE_2, 12, name="Mohm2", dispname="Mohm^2", display_parts=(("Mohm", _P2),)
+)
+Mohm3: Unit = Unit(
+    _RESISTANCE_3, 18, name="Mohm3", dispname="Mohm^3", display_parts=(("Mohm", _P3),)
+)
 Gohm: Unit = Unit.create(_RESISTANCE, "Gohm", "Gohm", scale=9)
-Gohm2: Unit = Unit(_RESISTANCE_2, 18, name="Gohm2", dispname="Gohm^2", parts=(("Gohm", _P2),))
-Gohm3: Unit = Unit(_RESISTANCE_3, 27, name="Gohm3", dispname="Gohm^3", parts=(("Gohm", _P3),))
+Gohm2: Unit = Unit(
+    _RESISTANCE_2, 18, name="Gohm2", dispname="Gohm^2", display_parts=(("Gohm", _P2),)
+)
+Gohm3: Unit = Unit(
+    _RESISTANCE_3, 27, name="Gohm3", dispname="Gohm^3", display_parts=(("Gohm", _P3),)
+)
 Tohm: Unit = Unit.create(_RESISTANCE, "Tohm", "Tohm", scale=12)
-Tohm2: Unit = Unit(_RESISTANCE_2, 24, name="Tohm2", dispname="Tohm^2", parts=(("Tohm", _P2),))
-Tohm3: Unit = Unit(_RESISTANCE_3, 36, name="Tohm3", dispname="Tohm^3", parts=(("Tohm", _P3),))
+Tohm2: Unit = Unit(
+    _RESISTANCE_2, 24, name="Tohm2", dispname="Tohm^2", display_parts=(("Tohm", _P2),)
+)
+Tohm3: Unit = Unit(
+    _RESISTANCE_3, 36, name="Tohm3", dispname="Tohm^3", display_parts=(("Tohm", _P3),)
+)
 Pohm: Unit = Unit.create(_RESISTANCE, "Pohm", "Pohm", scale=15)
-Pohm2: Unit = Unit(_RESISTANCE_2, 30, name="Pohm2", dispname="Pohm^2", parts=(("Pohm", _P2),))
-Pohm3: Unit = Unit(_RESISTANCE_3, 45, name="Pohm3", dispname="Pohm^3", parts=(("Pohm", _P3),))
+Pohm2: Unit = Unit(
+    _RESISTANCE_2, 30, name="Pohm2", dispname="Pohm^2", display_parts=(("Pohm", _P2),)
+)
+Pohm3: Unit = Unit(
+    _RESISTANCE_3, 45, name="Pohm3", dispname="Pohm^3", display_parts=(("Pohm", _P3),)
+)
 Eohm: Unit = Unit.create(_RESISTANCE, "Eohm", "Eohm", scale=18)
-Eohm2: Unit = Unit(_RESISTANCE_2, 36, name="Eohm2", dispname="Eohm^2", parts=(("Eohm", _P2),))
-Eohm3: Unit = Unit(_RESISTANCE_3, 54, name="Eohm3", dispname="Eohm^3", parts=(("Eohm", _P3),))
+Eohm2: Unit = Unit(
+    _RESISTANCE_2, 36, name="Eohm2", dispname="Eohm^2", display_parts=(("Eohm", _P2),)
+)
+Eohm3: Unit = Unit(
+    _RESISTANCE_3, 54, name="Eohm3", dispname="Eohm^3", display_parts=(("Eohm", _P3),)
+)
 Zohm: Unit = Unit.create(_RESISTANCE, "Zohm", "Zohm", scale=21)
-Zohm2: Unit = Unit(_RESISTANCE_2, 42, name="Zohm2", dispname="Zohm^2", parts=(("Zohm", _P2),))
-Zohm3: Unit = Unit(_RESISTANCE_3, 63, name="Zohm3", dispname="Zohm^3", parts=(("Zohm", _P3),))
+Zohm2: Unit = Unit(
+    _RESISTANCE_2, 42, name="Zohm2", dispname="Zohm^2", display_parts=(("Zohm", _P2),)
+)
+Zohm3: Unit = Unit(
+    _RESISTANCE_3, 63, name="Zohm3", dispname="Zohm^3", display_parts=(("Zohm", _P3),)
+)
 Yohm: Unit = Unit.create(_RESISTANCE, "Yohm", "Yohm", scale=24)
-Yohm2: Unit = Unit(_RESISTANCE_2, 48, name="Yohm2", dispname="Yohm^2", parts=(("Yohm", _P2),))
-Yohm3: Unit = Unit(_RESISTANCE_3, 72, name="Yohm3", dispname="Yohm^3", parts=(("Yohm", _P3),))
+Yohm2: Unit = Unit(
+    _RESISTANCE_2, 48, name="Yohm2", dispname="Yohm^2", display_parts=(("Yohm", _P2),)
+)
+Yohm3: Unit = Unit(
+    _RESISTANCE_3, 72, name="Yohm3", dispname="Yohm^3", display_parts=(("Yohm", _P3),)
+)
 
 # siemens (S)
 siemens: Unit = Unit.create(_CONDUCTANCE, "siemens", "S")
-siemens2: Unit = Unit(_CONDUCTANCE_2, name="siemens2", dispname="S^2", parts=(("S", _P2),))
-siemens3: Unit = Unit(_CONDUCTANCE_3, name="siemens3", dispname="S^3", parts=(("S", _P3),))
+siemens2: Unit = Unit(_CONDUCTANCE_2, name="siemens2", dispname="S^2", display_parts=(("S", _P2),))
+siemens3: Unit = Unit(_CONDUCTANCE_3, name="siemens3", dispname="S^3", display_parts=(("S", _P3),))
 ysiemens: Unit = Unit.create(_CONDUCTANCE, "ysiemens", "yS", scale=-24)
-ysiemens2: Unit = Unit(_CONDUCTANCE_2, -48, name="ysiemens2", dispname="yS^2", parts=(("yS", _P2),))
-ysiemens3: Unit = Unit(_CONDUCTANCE_3, -72, name="ysiemens3", dispname="yS^3", parts=(("yS", _P3),))
+ysiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -48, name="ysiemens2", dispname="yS^2", display_parts=(("yS", _P2),)
+)
+ysiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -72, name="ysiemens3", dispname="yS^3", display_parts=(("yS", _P3),)
+)
 zsiemens: Unit = Unit.create(_CONDUCTANCE, "zsiemens", "zS", scale=-21)
-zsiemens2: Unit = Unit(_CONDUCTANCE_2, -42, name="zsiemens2", dispname="zS^2", parts=(("zS", _P2),))
-zsiemens3: Unit = Unit(_CONDUCTANCE_3, -63, name="zsiemens3", dispname="zS^3", parts=(("zS", _P3),))
+zsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -42, name="zsiemens2", dispname="zS^2", display_parts=(("zS", _P2),)
+)
+zsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -63, name="zsiemens3", dispname="zS^3", display_parts=(("zS", _P3),)
+)
 asiemens: Unit = Unit.create(_CONDUCTANCE, "asiemens", "aS", scale=-18)
-asiemens2: Unit = Unit(_CONDUCTANCE_2, -36, name="asiemens2", dispname="aS^2", parts=(("aS", _P2),))
-asiemens3: Unit = Unit(_CONDUCTANCE_3, -54, name="asiemens3", dispname="aS^3", parts=(("aS", _P3),))
+asiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -36, name="asiemens2", dispname="aS^2", display_parts=(("aS", _P2),)
+)
+asiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -54, name="asiemens3", dispname="aS^3", display_parts=(("aS", _P3),)
+)
 fsiemens: Unit = Unit.create(_CONDUCTANCE, "fsiemens", "fS", scale=-15)
-fsiemens2: Unit = Unit(_CONDUCTANCE_2, -30, name="fsiemens2", dispname="fS^2", parts=(("fS", _P2),))
-fsiemens3: Unit = Unit(_CONDUCTANCE_3, -45, name="fsiemens3", dispname="fS^3", parts=(("fS", _P3),))
+fsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -30, name="fsiemens2", dispname="fS^2", display_parts=(("fS", _P2),)
+)
+fsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -45, name="fsiemens3", dispname="fS^3", display_parts=(("fS", _P3),)
+)
 psiemens: Unit = Unit.create(_CONDUCTANCE, "psiemens", "pS", scale=-12)
-psiemens2: Unit = Unit(_CONDUCTANCE_2, -24, name="psiemens2", dispname="pS^2", parts=(("pS", _P2),))
-psiemens3: Unit = Unit(_CONDUCTANCE_3, -36, name="psiemens3", dispname="pS^3", parts=(("pS", _P3),))
+psiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -24, name="psiemens2", dispname="pS^2", display_parts=(("pS", _P2),)
+)
+psiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -36, name="psiemens3", dispname="pS^3", display_parts=(("pS", _P3),)
+)
 nsiemens: Unit = Unit.create(_CONDUCTANCE, "nsiemens", "nS", scale=-9)
-nsiemens2: Unit = Unit(_CONDUCTANCE_2, -18, name="nsiemens2", dispname="nS^2", parts=(("nS", _P2),))
-nsiemens3: Unit = Unit(_CONDUCTANCE_3, -27, name="nsiemens3", dispname="nS^3", parts=(("nS", _P3),))
+nsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -18, name="nsiemens2", dispname="nS^2", display_parts=(("nS", _P2),)
+)
+nsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -27, name="nsiemens3", dispname="nS^3", display_parts=(("nS", _P3),)
+)
 usiemens: Unit = Unit.create(_CONDUCTANCE, "usiemens", "uS", scale=-6)
-usiemens2: Unit = Unit(_CONDUCTANCE_2, -12, name="usiemens2", dispname="uS^2", parts=(("uS", _P2),))
-usiemens3: Unit = Unit(_CONDUCTANCE_3, -18, name="usiemens3", dispname="uS^3", parts=(("uS", _P3),))
+usiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -12, name="usiemens2", dispname="uS^2", display_parts=(("uS", _P2),)
+)
+usiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -18, name="usiemens3", dispname="uS^3", display_parts=(("uS", _P3),)
+)
 msiemens: Unit = Unit.create(_CONDUCTANCE, "msiemens", "mS", scale=-3)
-msiemens2: Unit = Unit(_CONDUCTANCE_2, -6, name="msiemens2", dispname="mS^2", parts=(("mS", _P2),))
-msiemens3: Unit = Unit(_CONDUCTANCE_3, -9, name="msiemens3", dispname="mS^3", parts=(("mS", _P3),))
+msiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -6, name="msiemens2", dispname="mS^2", display_parts=(("mS", _P2),)
+)
+msiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -9, name="msiemens3", dispname="mS^3", display_parts=(("mS", _P3),)
+)
 csiemens: Unit = Unit.create(_CONDUCTANCE, "csiemens", "cS", scale=-2)
-csiemens2: Unit = Unit(_CONDUCTANCE_2, -4, name="csiemens2", dispname="cS^2", parts=(("cS", _P2),))
-csiemens3: Unit = Unit(_CONDUCTANCE_3, -6, name="csiemens3", dispname="cS^3", parts=(("cS", _P3),))
+csiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -4, name="csiemens2", dispname="cS^2", display_parts=(("cS", _P2),)
+)
+csiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -6, name="csiemens3", dispname="cS^3", display_parts=(("cS", _P3),)
+)
 dsiemens: Unit = Unit.create(_CONDUCTANCE, "dsiemens", "dS", scale=-1)
-dsiemens2: Unit = Unit(_CONDUCTANCE_2, -2, name="dsiemens2", dispname="dS^2", parts=(("dS", _P2),))
-dsiemens3: Unit = Unit(_CONDUCTANCE_3, -3, name="dsiemens3", dispname="dS^3", parts=(("dS", _P3),))
+dsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, -2, name="dsiemens2", dispname="dS^2", display_parts=(("dS", _P2),)
+)
+dsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, -3, name="dsiemens3", dispname="dS^3", display_parts=(("dS", _P3),)
+)
 dasiemens: Unit = Unit.create(_CONDUCTANCE, "dasiemens", "daS", scale=1)
 dasiemens2: Unit = Unit(
-    _CONDUCTANCE_2, 2, name="dasiemens2", dispname="daS^2", parts=(("daS", _P2),)
+    _CONDUCTANCE_2, 2, name="dasiemens2", dispname="daS^2", display_parts=(("daS", _P2),)
 )
 dasiemens3: Unit = Unit(
-    _CONDUCTANCE_3, 3, name="dasiemens3", dispname="daS^3", parts=(("daS", _P3),)
+    _CONDUCTANCE_3, 3, name="dasiemens3", dispname="daS^3", display_parts=(("daS", _P3),)
 )
 hsiemens: Unit = Unit.create(_CONDUCTANCE, "hsiemens", "hS", scale=2)
-hsiemens2: Unit = Unit(_CONDUCTANCE_2, 4, name="hsiemens2", dispname="hS^2", parts=(("hS", _P2),))
-hsiemens3: Unit = Unit(_CONDUCTANCE_3, 6, name="hsiemens3", dispname="hS^3", parts=(("hS", _P3),))
+hsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 4, name="hsiemens2", dispname="hS^2", display_parts=(("hS", _P2),)
+)
+hsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 6, name="hsiemens3", dispname="hS^3", display_parts=(("hS", _P3),)
+)
 ksiemens: Unit = Unit.create(_CONDUCTANCE, "ksiemens", "kS", scale=3)
-ksiemens2: Unit = Unit(_CONDUCTANCE_2, 6, name="ksiemens2", dispname="kS^2", parts=(("kS", _P2),))
-ksiemens3: Unit = Unit(_CONDUCTANCE_3, 9, name="ksiemens3", dispname="kS^3", parts=(("kS", _P3),))
+ksiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 6, name="ksiemens2", dispname="kS^2", display_parts=(("kS", _P2),)
+)
+ksiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 9, name="ksiemens3", dispname="kS^3", display_parts=(("kS", _P3),)
+)
 Msiemens: Unit = Unit.create(_CONDUCTANCE, "Msiemens", "MS", scale=6)
-Msiemens2: Unit = Unit(_CONDUCTANCE_2, 12, name="Msiemens2", dispname="MS^2", parts=(("MS", _P2),))
-Msiemens3: Unit = Unit(_CONDUCTANCE_3, 18, name="Msiemens3", dispname="MS^3", parts=(("MS", _P3),))
+Msiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 12, name="Msiemens2", dispname="MS^2", display_parts=(("MS", _P2),)
+)
+Msiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 18, name="Msiemens3", dispname="MS^3", display_parts=(("MS", _P3),)
+)
 Gsiemens: Unit = Unit.create(_CONDUCTANCE, "Gsiemens", "GS", scale=9)
-Gsiemens2: Unit = Unit(_CONDUCTANCE_2, 18, name="Gsiemens2", dispname="GS^2", parts=(("GS", _P2),))
-Gsiemens3: Unit = Unit(_CONDUCTANCE_3, 27, name="Gsiemens3", dispname="GS^3", parts=(("GS", _P3),))
+Gsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 18, name="Gsiemens2", dispname="GS^2", display_parts=(("GS", _P2),)
+)
+Gsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 27, name="Gsiemens3", dispname="GS^3", display_parts=(("GS", _P3),)
+)
 Tsiemens: Unit = Unit.create(_CONDUCTANCE, "Tsiemens", "TS", scale=12)
-Tsiemens2: Unit = Unit(_CONDUCTANCE_2, 24, name="Tsiemens2", dispname="TS^2", parts=(("TS", _P2),))
-Tsiemens3: Unit = Unit(_CONDUCTANCE_3, 36, name="Tsiemens3", dispname="TS^3", parts=(("TS", _P3),))
+Tsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 24, name="Tsiemens2", dispname="TS^2", display_parts=(("TS", _P2),)
+)
+Tsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 36, name="Tsiemens3", dispname="TS^3", display_parts=(("TS", _P3),)
+)
 Psiemens: Unit = Unit.create(_CONDUCTANCE, "Psiemens", "PS", scale=15)
-Psiemens2: Unit = Unit(_CONDUCTANCE_2, 30, name="Psiemens2", dispname="PS^2", parts=(("PS", _P2),))
-Psiemens3: Unit = Unit(_CONDUCTANCE_3, 45, name="Psiemens3", dispname="PS^3", parts=(("PS", _P3),))
+Psiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 30, name="Psiemens2", dispname="PS^2", display_parts=(("PS", _P2),)
+)
+Psiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 45, name="Psiemens3", dispname="PS^3", display_parts=(("PS", _P3),)
+)
 Esiemens: Unit = Unit.create(_CONDUCTANCE, "Esiemens", "ES", scale=18)
-Esiemens2: Unit = Unit(_CONDUCTANCE_2, 36, name="Esiemens2", dispname="ES^2", parts=(("ES", _P2),))
-Esiemens3: Unit = Unit(_CONDUCTANCE_3, 54, name="Esiemens3", dispname="ES^3", parts=(("ES", _P3),))
+Esiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 36, name="Esiemens2", dispname="ES^2", display_parts=(("ES", _P2),)
+)
+Esiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 54, name="Esiemens3", dispname="ES^3", display_parts=(("ES", _P3),)
+)
 Zsiemens: Unit = Unit.create(_CONDUCTANCE, "Zsiemens", "ZS", scale=21)
-Zsiemens2: Unit = Unit(_CONDUCTANCE_2, 42, name="Zsiemens2", dispname="ZS^2", parts=(("ZS", _P2),))
-Zsiemens3: Unit = Unit(_CONDUCTANCE_3, 63, name="Zsiemens3", dispname="ZS^3", parts=(("ZS", _P3),))
+Zsiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 42, name="Zsiemens2", dispname="ZS^2", display_parts=(("ZS", _P2),)
+)
+Zsiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 63, name="Zsiemens3", dispname="ZS^3", display_parts=(("ZS", _P3),)
+)
 Ysiemens: Unit = Unit.create(_CONDUCTANCE, "Ysiemens", "YS", scale=24)
-Ysiemens2: Unit = Unit(_CONDUCTANCE_2, 48, name="Ysiemens2", dispname="YS^2", parts=(("YS", _P2),))
-Ysiemens3: Unit = Unit(_CONDUCTANCE_3, 72, name="Ysiemens3", dispname="YS^3", parts=(("YS", _P3),))
+Ysiemens2: Unit = Unit(
+    _CONDUCTANCE_2, 48, name="Ysiemens2", dispname="YS^2", display_parts=(("YS", _P2),)
+)
+Ysiemens3: Unit = Unit(
+    _CONDUCTANCE_3, 72, name="Ysiemens3", dispname="YS^3", display_parts=(("YS", _P3),)
+)
 
 # weber (Wb)
 weber: Unit = Unit.create(_MAGNETIC_FLUX, "weber", "Wb")
-weber2: Unit = Unit(_MAGNETIC_FLUX_2, name="weber2", dispname="Wb^2", parts=(("Wb", _P2),))
-weber3: Unit = Unit(_MAGNETIC_FLUX_3, name="weber3", dispname="Wb^3", parts=(("Wb", _P3),))
+weber2: Unit = Unit(_MAGNETIC_FLUX_2, name="weber2", dispname="Wb^2", display_parts=(("Wb", _P2),))
+weber3: Unit = Unit(_MAGNETIC_FLUX_3, name="weber3", dispname="Wb^3", display_parts=(("Wb", _P3),))
 yweber: Unit = Unit.create(_MAGNETIC_FLUX, "yweber", "yWb", scale=-24)
-yweber2: Unit = Unit(_MAGNETIC_FLUX_2, -48, name="yweber2", dispname="yWb^2", parts=(("yWb", _P2),))
-yweber3: Unit = Unit(_MAGNETIC_FLUX_3, -72, name="yweber3", dispname="yWb^3", parts=(("yWb", _P3),))
+yweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -48, name="yweber2", dispname="yWb^2", display_parts=(("yWb", _P2),)
+)
+yweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -72, name="yweber3", dispname="yWb^3", display_parts=(("yWb", _P3),)
+)
 zweber: Unit = Unit.create(_MAGNETIC_FLUX, "zweber", "zWb", scale=-21)
-zweber2: Unit = Unit(_MAGNETIC_FLUX_2, -42, name="zweber2", dispname="zWb^2", parts=(("zWb", _P2),))
-zweber3: Unit = Unit(_MAGNETIC_FLUX_3, -63, name="zweber3", dispname="zWb^3", parts=(("zWb", _P3),))
+zweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -42, name="zweber2", dispname="zWb^2", display_parts=(("zWb", _P2),)
+)
+zweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -63, name="zweber3", dispname="zWb^3", display_parts=(("zWb", _P3),)
+)
 aweber: Unit = Unit.create(_MAGNETIC_FLUX, "aweber", "aWb", scale=-18)
-aweber2: Unit = Unit(_MAGNETIC_FLUX_2, -36, name="aweber2", dispname="aWb^2", parts=(("aWb", _P2),))
-aweber3: Unit = Unit(_MAGNETIC_FLUX_3, -54, name="aweber3", dispname="aWb^3", parts=(("aWb", _P3),))
+aweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -36, name="aweber2", dispname="aWb^2", display_parts=(("aWb", _P2),)
+)
+aweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -54, name="aweber3", dispname="aWb^3", display_parts=(("aWb", _P3),)
+)
 fweber: Unit = Unit.create(_MAGNETIC_FLUX, "fweber", "fWb", scale=-15)
-fweber2: Unit = Unit(_MAGNETIC_FLUX_2, -30, name="fweber2", dispname="fWb^2", parts=(("fWb", _P2),))
-fweber3: Unit = Unit(_MAGNETIC_FLUX_3, -45, name="fweber3", dispname="fWb^3", parts=(("fWb", _P3),))
+fweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -30, name="fweber2", dispname="fWb^2", display_parts=(("fWb", _P2),)
+)
+fweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -45, name="fweber3", dispname="fWb^3", display_parts=(("fWb", _P3),)
+)
 pweber: Unit = Unit.create(_MAGNETIC_FLUX, "pweber", "pWb", scale=-12)
-pweber2: Unit = Unit(_MAGNETIC_FLUX_2, -24, name="pweber2", dispname="pWb^2", parts=(("pWb", _P2),))
-pweber3: Unit = Unit(_MAGNETIC_FLUX_3, -36, name="pweber3", dispname="pWb^3", parts=(("pWb", _P3),))
+pweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -24, name="pweber2", dispname="pWb^2", display_parts=(("pWb", _P2),)
+)
+pweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -36, name="pweber3", dispname="pWb^3", display_parts=(("pWb", _P3),)
+)
 nweber: Unit = Unit.create(_MAGNETIC_FLUX, "nweber", "nWb", scale=-9)
-nweber2: Unit = Unit(_MAGNETIC_FLUX_2, -18, name="nweber2", dispname="nWb^2", parts=(("nWb", _P2),))
-nweber3: Unit = Unit(_MAGNETIC_FLUX_3, -27, name="nweber3", dispname="nWb^3", parts=(("nWb", _P3),))
+nweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -18, name="nweber2", dispname="nWb^2", display_parts=(("nWb", _P2),)
+)
+nweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -27, name="nweber3", dispname="nWb^3", display_parts=(("nWb", _P3),)
+)
 uweber: Unit = Unit.create(_MAGNETIC_FLUX, "uweber", "uWb", scale=-6)
-uweber2: Unit = Unit(_MAGNETIC_FLUX_2, -12, name="uweber2", dispname="uWb^2", parts=(("uWb", _P2),))
-uweber3: Unit = Unit(_MAGNETIC_FLUX_3, -18, name="uweber3", dispname="uWb^3", parts=(("uWb", _P3),))
+uweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -12, name="uweber2", dispname="uWb^2", display_parts=(("uWb", _P2),)
+)
+uweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -18, name="uweber3", dispname="uWb^3", display_parts=(("uWb", _P3),)
+)
 mweber: Unit = Unit.create(_MAGNETIC_FLUX, "mweber", "mWb", scale=-3)
-mweber2: Unit = Unit(_MAGNETIC_FLUX_2, -6, name="mweber2", dispname="mWb^2", parts=(("mWb", _P2),))
-mweber3: Unit = Unit(_MAGNETIC_FLUX_3, -9, name="mweber3", dispname="mWb^3", parts=(("mWb", _P3),))
+mweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -6, name="mweber2", dispname="mWb^2", display_parts=(("mWb", _P2),)
+)
+mweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -9, name="mweber3", dispname="mWb^3", display_parts=(("mWb", _P3),)
+)
 cweber: Unit = Unit.create(_MAGNETIC_FLUX, "cweber", "cWb", scale=-2)
-cweber2: Unit = Unit(_MAGNETIC_FLUX_2, -4, name="cweber2", dispname="cWb^2", parts=(("cWb", _P2),))
-cweber3: Unit = Unit(_MAGNETIC_FLUX_3, -6, name="cweber3", dispname="cWb^3", parts=(("cWb", _P3),))
+cweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -4, name="cweber2", dispname="cWb^2", display_parts=(("cWb", _P2),)
+)
+cweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -6, name="cweber3", dispname="cWb^3", display_parts=(("cWb", _P3),)
+)
 dweber: Unit = Unit.create(_MAGNETIC_FLUX, "dweber", "dWb", scale=-1)
-dweber2: Unit = Unit(_MAGNETIC_FLUX_2, -2, name="dweber2", dispname="dWb^2", parts=(("dWb", _P2),))
-dweber3: Unit = Unit(_MAGNETIC_FLUX_3, -3, name="dweber3", dispname="dWb^3", parts=(("dWb", _P3),))
+dweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, -2, name="dweber2", dispname="dWb^2", display_parts=(("dWb", _P2),)
+)
+dweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, -3, name="dweber3", dispname="dWb^3", display_parts=(("dWb", _P3),)
+)
 daweber: Unit = Unit.create(_MAGNETIC_FLUX, "daweber", "daWb", scale=1)
 daweber2: Unit = Unit(
-    _MAGNETIC_FLUX_2, 2, name="daweber2", dispname="daWb^2", parts=(("daWb", _P2),)
+    _MAGNETIC_FLUX_2, 2, name="daweber2", dispname="daWb^2", display_parts=(("daWb", _P2),)
 )
 daweber3: Unit = Unit(
-    _MAGNETIC_FLUX_3, 3, name="daweber3", dispname="daWb^3", parts=(("daWb", _P3),)
+    _MAGNETIC_FLUX_3, 3, name="daweber3", dispname="daWb^3", display_parts=(("daWb", _P3),)
 )
 hweber: Unit = Unit.create(_MAGNETIC_FLUX, "hweber", "hWb", scale=2)
-hweber2: Unit = Unit(_MAGNETIC_FLUX_2, 4, name="hweber2", dispname="hWb^2", parts=(("hWb", _P2),))
-hweber3: Unit = Unit(_MAGNETIC_FLUX_3, 6, name="hweber3", dispname="hWb^3", parts=(("hWb", _P3),))
+hweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 4, name="hweber2", dispname="hWb^2", display_parts=(("hWb", _P2),)
+)
+hweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 6, name="hweber3", dispname="hWb^3", display_parts=(("hWb", _P3),)
+)
 kweber: Unit = Unit.create(_MAGNETIC_FLUX, "kweber", "kWb", scale=3)
-kweber2: Unit = Unit(_MAGNETIC_FLUX_2, 6, name="kweber2", dispname="kWb^2", parts=(("kWb", _P2),))
-kweber3: Unit = Unit(_MAGNETIC_FLUX_3, 9, name="kweber3", dispname="kWb^3", parts=(("kWb", _P3),))
+kweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 6, name="kweber2", dispname="kWb^2", display_parts=(("kWb", _P2),)
+)
+kweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 9, name="kweber3", dispname="kWb^3", display_parts=(("kWb", _P3),)
+)
 Mweber: Unit = Unit.create(_MAGNETIC_FLUX, "Mweber", "MWb", scale=6)
-Mweber2: Unit = Unit(_MAGNETIC_FLUX_2, 12, name="Mweber2", dispname="MWb^2", parts=(("MWb", _P2),))
-Mweber3: Unit = Unit(_MAGNETIC_FLUX_3, 18, name="Mweber3", dispname="MWb^3", parts=(("MWb", _P3),))
+Mweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 12, name="Mweber2", dispname="MWb^2", display_parts=(("MWb", _P2),)
+)
+Mweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 18, name="Mweber3", dispname="MWb^3", display_parts=(("MWb", _P3),)
+)
 Gweber: Unit = Unit.create(_MAGNETIC_FLUX, "Gweber", "GWb", scale=9)
-Gweber2: Unit = Unit(_MAGNETIC_FLUX_2, 18, name="Gweber2", dispname="GWb^2", parts=(("GWb", _P2),))
-Gweber3: Unit = Unit(_MAGNETIC_FLUX_3, 27, name="Gweber3", dispname="GWb^3", parts=(("GWb", _P3),))
+Gweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 18, name="Gweber2", dispname="GWb^2", display_parts=(("GWb", _P2),)
+)
+Gweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 27, name="Gweber3", dispname="GWb^3", display_parts=(("GWb", _P3),)
+)
 Tweber: Unit = Unit.create(_MAGNETIC_FLUX, "Tweber", "TWb", scale=12)
-Tweber2: Unit = Unit(_MAGNETIC_FLUX_2, 24, name="Tweber2", dispname="TWb^2", parts=(("TWb", _P2),))
-Tweber3: Unit = Unit(_MAGNETIC_FLUX_3, 36, name="Tweber3", dispname="TWb^3", parts=(("TWb", _P3),))
+Tweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 24, name="Tweber2", dispname="TWb^2", display_parts=(("TWb", _P2),)
+)
+Tweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 36, name="Tweber3", dispname="TWb^3", display_parts=(("TWb", _P3),)
+)
 Pweber: Unit = Unit.create(_MAGNETIC_FLUX, "Pweber", "PWb", scale=15)
-Pweber2: Unit = Unit(_MAGNETIC_FLUX_2, 30, name="Pweber2", dispname="PWb^2", parts=(("PWb", _P2),))
-Pweber3: Unit = Unit(_MAGNETIC_FLUX_3, 45, name="Pweber3", dispname="PWb^3", parts=(("PWb", _P3),))
+Pweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 30, name="Pweber2", dispname="PWb^2", display_parts=(("PWb", _P2),)
+)
+Pweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 45, name="Pweber3", dispname="PWb^3", display_parts=(("PWb", _P3),)
+)
 Eweber: Unit = Unit.create(_MAGNETIC_FLUX, "Eweber", "EWb", scale=18)
-Eweber2: Unit = Unit(_MAGNETIC_FLUX_2, 36, name="Eweber2", dispname="EWb^2", parts=(("EWb", _P2),))
-Eweber3: Unit = Unit(_MAGNETIC_FLUX_3, 54, name="Eweber3", dispname="EWb^3", parts=(("EWb", _P3),))
+Eweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 36, name="Eweber2", dispname="EWb^2", display_parts=(("EWb", _P2),)
+)
+Eweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 54, name="Eweber3", dispname="EWb^3", display_parts=(("EWb", _P3),)
+)
 Zweber: Unit = Unit.create(_MAGNETIC_FLUX, "Zweber", "ZWb", scale=21)
-Zweber2: Unit = Unit(_MAGNETIC_FLUX_2, 42, name="Zweber2", dispname="ZWb^2", parts=(("ZWb", _P2),))
-Zweber3: Unit = Unit(_MAGNETIC_FLUX_3, 63, name="Zweber3", dispname="ZWb^3", parts=(("ZWb", _P3),))
+Zweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 42, name="Zweber2", dispname="ZWb^2", display_parts=(("ZWb", _P2),)
+)
+Zweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 63, name="Zweber3", dispname="ZWb^3", display_parts=(("ZWb", _P3),)
+)
 Yweber: Unit = Unit.create(_MAGNETIC_FLUX, "Yweber", "YWb", scale=24)
-Yweber2: Unit = Unit(_MAGNETIC_FLUX_2, 48, name="Yweber2", dispname="YWb^2", parts=(("YWb", _P2),))
-Yweber3: Unit = Unit(_MAGNETIC_FLUX_3, 72, name="Yweber3", dispname="YWb^3", parts=(("YWb", _P3),))
+Yweber2: Unit = Unit(
+    _MAGNETIC_FLUX_2, 48, name="Yweber2", dispname="YWb^2", display_parts=(("YWb", _P2),)
+)
+Yweber3: Unit = Unit(
+    _MAGNETIC_FLUX_3, 72, name="Yweber3", dispname="YWb^3", display_parts=(("YWb", _P3),)
+)
 
 # tesla (T)
 tesla: Unit = Unit.create(_FLUX_DENSITY, "tesla", "T")
-tesla2: Unit = Unit(_FLUX_DENSITY_2, name="tesla2", dispname="T^2", parts=(("T", _P2),))
-tesla3: Unit = Unit(_FLUX_DENSITY_3, name="tesla3", dispname="T^3", parts=(("T", _P3),))
+tesla2: Unit = Unit(_FLUX_DENSITY_2, name="tesla2", dispname="T^2", display_parts=(("T", _P2),))
+tesla3: Unit = Unit(_FLUX_DENSITY_3, name="tesla3", dispname="T^3", display_parts=(("T", _P3),))
 ytesla: Unit = Unit.create(_FLUX_DENSITY, "ytesla", "yT", scale=-24)
-ytesla2: Unit = Unit(_FLUX_DENSITY_2, -48, name="ytesla2", dispname="yT^2", parts=(("yT", _P2),))
-ytesla3: Unit = Unit(_FLUX_DENSITY_3, -72, name="ytesla3", dispname="yT^3", parts=(("yT", _P3),))
+ytesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -48, name="ytesla2", dispname="yT^2", display_parts=(("yT", _P2),)
+)
+ytesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -72, name="ytesla3", dispname="yT^3", display_parts=(("yT", _P3),)
+)
 ztesla: Unit = Unit.create(_FLUX_DENSITY, "ztesla", "zT", scale=-21)
-ztesla2: Unit = Unit(_FLUX_DENSITY_2, -42, name="ztesla2", dispname="zT^2", parts=(("zT", _P2),))
-ztesla3: Unit = Unit(_FLUX_DENSITY_3, -63, name="ztesla3", dispname="zT^3", parts=(("zT", _P3),))
+ztesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -42, name="ztesla2", dispname="zT^2", display_parts=(("zT", _P2),)
+)
+ztesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -63, name="ztesla3", dispname="zT^3", display_parts=(("zT", _P3),)
+)
 atesla: Unit = Unit.create(_FLUX_DENSITY, "atesla", "aT", scale=-18)
-atesla2: Unit = Unit(_FLUX_DENSITY_2, -36, name="atesla2", dispname="aT^2", parts=(("aT", _P2),))
-atesla3: Unit = Unit(_FLUX_DENSITY_3, -54, name="atesla3", dispname="aT^3", parts=(("aT", _P3),))
+atesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -36, name="atesla2", dispname="aT^2", display_parts=(("aT", _P2),)
+)
+atesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -54, name="atesla3", dispname="aT^3", display_parts=(("aT", _P3),)
+)
 ftesla: Unit = Unit.create(_FLUX_DENSITY, "ftesla", "fT", scale=-15)
-ftesla2: Unit = Unit(_FLUX_DENSITY_2, -30, name="ftesla2", dispname="fT^2", parts=(("fT", _P2),))
-ftesla3: Unit = Unit(_FLUX_DENSITY_3, -45, name="ftesla3", dispname="fT^3", parts=(("fT", _P3),))
+ftesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -30, name="ftesla2", dispname="fT^2", display_parts=(("fT", _P2),)
+)
+ftesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -45, name="ftesla3", dispname="fT^3", display_parts=(("fT", _P3),)
+)
 ptesla: Unit = Unit.create(_FLUX_DENSITY, "ptesla", "pT", scale=-12)
-ptesla2: Unit = Unit(_FLUX_DENSITY_2, -24, name="ptesla2", dispname="pT^2", parts=(("pT", _P2),))
-ptesla3: Unit = Unit(_FLUX_DENSITY_3, -36, name="ptesla3", dispname="pT^3", parts=(("pT", _P3),))
+ptesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -24, name="ptesla2", dispname="pT^2", display_parts=(("pT", _P2),)
+)
+ptesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -36, name="ptesla3", dispname="pT^3", display_parts=(("pT", _P3),)
+)
 ntesla: Unit = Unit.create(_FLUX_DENSITY, "ntesla", "nT", scale=-9)
-ntesla2: Unit = Unit(_FLUX_DENSITY_2, -18, name="ntesla2", dispname="nT^2", parts=(("nT", _P2),))
-ntesla3: Unit = Unit(_FLUX_DENSITY_3, -27, name="ntesla3", dispname="nT^3", parts=(("nT", _P3),))
+ntesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -18, name="ntesla2", dispname="nT^2", display_parts=(("nT", _P2),)
+)
+ntesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -27, name="ntesla3", dispname="nT^3", display_parts=(("nT", _P3),)
+)
 utesla: Unit = Unit.create(_FLUX_DENSITY, "utesla", "uT", scale=-6)
-utesla2: Unit = Unit(_FLUX_DENSITY_2, -12, name="utesla2", dispname="uT^2", parts=(("uT", _P2),))
-utesla3: Unit = Unit(_FLUX_DENSITY_3, -18, name="utesla3", dispname="uT^3", parts=(("uT", _P3),))
+utesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -12, name="utesla2", dispname="uT^2", display_parts=(("uT", _P2),)
+)
+utesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -18, name="utesla3", dispname="uT^3", display_parts=(("uT", _P3),)
+)
 mtesla: Unit = Unit.create(_FLUX_DENSITY, "mtesla", "mT", scale=-3)
-mtesla2: Unit = Unit(_FLUX_DENSITY_2, -6, name="mtesla2", dispname="mT^2", parts=(("mT", _P2),))
-mtesla3: Unit = Unit(_FLUX_DENSITY_3, -9, name="mtesla3", dispname="mT^3", parts=(("mT", _P3),))
+mtesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -6, name="mtesla2", dispname="mT^2", display_parts=(("mT", _P2),)
+)
+mtesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -9, name="mtesla3", dispname="mT^3", display_parts=(("mT", _P3),)
+)
 ctesla: Unit = Unit.create(_FLUX_DENSITY, "ctesla", "cT", scale=-2)
-ctesla2: Unit = Unit(_FLUX_DENSITY_2, -4, name="ctesla2", dispname="cT^2", parts=(("cT", _P2),))
-ctesla3: Unit = Unit(_FLUX_DENSITY_3, -6, name="ctesla3", dispname="cT^3", parts=(("cT", _P3),))
+ctesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -4, name="ctesla2", dispname="cT^2", display_parts=(("cT", _P2),)
+)
+ctesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -6, name="ctesla3", dispname="cT^3", display_parts=(("cT", _P3),)
+)
 dtesla: Unit = Unit.create(_FLUX_DENSITY, "dtesla", "dT", scale=-1)
-dtesla2: Unit = Unit(_FLUX_DENSITY_2, -2, name="dtesla2", dispname="dT^2", parts=(("dT", _P2),))
-dtesla3: Unit = Unit(_FLUX_DENSITY_3, -3, name="dtesla3", dispname="dT^3", parts=(("dT", _P3),))
+dtesla2: Unit = Unit(
+    _FLUX_DENSITY_2, -2, name="dtesla2", dispname="dT^2", display_parts=(("dT", _P2),)
+)
+dtesla3: Unit = Unit(
+    _FLUX_DENSITY_3, -3, name="dtesla3", dispname="dT^3", display_parts=(("dT", _P3),)
+)
 datesla: Unit = Unit.create(_FLUX_DENSITY, "datesla", "daT", scale=1)
-datesla2: Unit = Unit(_FLUX_DENSITY_2, 2, name="datesla2", dispname="daT^2", parts=(("daT", _P2),))
-datesla3: Unit = Unit(_FLUX_DENSITY_3, 3, name="datesla3", dispname="daT^3", parts=(("daT", _P3),))
+datesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 2, name="datesla2", dispname="daT^2", display_parts=(("daT", _P2),)
+)
+datesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 3, name="datesla3", dispname="daT^3", display_parts=(("daT", _P3),)
+)
 htesla: Unit = Unit.create(_FLUX_DENSITY, "htesla", "hT", scale=2)
-htesla2: Unit = Unit(_FLUX_DENSITY_2, 4, name="htesla2", dispname="hT^2", parts=(("hT", _P2),))
-htesla3: Unit = Unit(_FLUX_DENSITY_3, 6, name="htesla3", dispname="hT^3", parts=(("hT", _P3),))
+htesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 4, name="htesla2", dispname="hT^2", display_parts=(("hT", _P2),)
+)
+htesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 6, name="htesla3", dispname="hT^3", display_parts=(("hT", _P3),)
+)
 ktesla: Unit = Unit.create(_FLUX_DENSITY, "ktesla", "kT", scale=3)
-ktesla2: Unit = Unit(_FLUX_DENSITY_2, 6, name="ktesla2", dispname="kT^2", parts=(("kT", _P2),))
-ktesla3: Unit = Unit(_FLUX_DENSITY_3, 9, name="ktesla3", dispname="kT^3", parts=(("kT", _P3),))
+ktesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 6, name="ktesla2", dispname="kT^2", display_parts=(("kT", _P2),)
+)
+ktesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 9, name="ktesla3", dispname="kT^3", display_parts=(("kT", _P3),)
+)
 Mtesla: Unit = Unit.create(_FLUX_DENSITY, "Mtesla", "MT", scale=6)
-Mtesla2: Unit = Unit(_FLUX_DENSITY_2, 12, name="Mtesla2", dispname="MT^2", parts=(("MT", _P2),))
-Mtesla3: Unit = Unit(_FLUX_DENSITY_3, 18, name="Mtesla3", dispname="MT^3", parts=(("MT", _P3),))
+Mtesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 12, name="Mtesla2", dispname="MT^2", display_parts=(("MT", _P2),)
+)
+Mtesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 18, name="Mtesla3", dispname="MT^3", display_parts=(("MT", _P3),)
+)
 Gtesla: Unit = Unit.create(_FLUX_DENSITY, "Gtesla", "GT", scale=9)
-Gtesla2: Unit = Unit(_FLUX_DENSITY_2, 18, name="Gtesla2", dispname="GT^2", parts=(("GT", _P2),))
-Gtesla3: Unit = Unit(_FLUX_DENSITY_3, 27, name="Gtesla3", dispname="GT^3", parts=(("GT", _P3),))
+Gtesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 18, name="Gtesla2", dispname="GT^2", display_parts=(("GT", _P2),)
+)
+Gtesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 27, name="Gtesla3", dispname="GT^3", display_parts=(("GT", _P3),)
+)
 Ttesla: Unit = Unit.create(_FLUX_DENSITY, "Ttesla", "TT", scale=12)
-Ttesla2: Unit = Unit(_FLUX_DENSITY_2, 24, name="Ttesla2", dispname="TT^2", parts=(("TT", _P2),))
-Ttesla3: Unit = Unit(_FLUX_DENSITY_3, 36, name="Ttesla3", dispname="TT^3", parts=(("TT", _P3),))
+Ttesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 24, name="Ttesla2", dispname="TT^2", display_parts=(("TT", _P2),)
+)
+Ttesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 36, name="Ttesla3", dispname="TT^3", display_parts=(("TT", _P3),)
+)
 Ptesla: Unit = Unit.create(_FLUX_DENSITY, "Ptesla", "PT", scale=15)
-Ptesla2: Unit = Unit(_FLUX_DENSITY_2, 30, name="Ptesla2", dispname="PT^2", parts=(("PT", _P2),))
-Ptesla3: Unit = Unit(_FLUX_DENSITY_3, 45, name="Ptesla3", dispname="PT^3", parts=(("PT", _P3),))
+Ptesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 30, name="Ptesla2", dispname="PT^2", display_parts=(("PT", _P2),)
+)
+Ptesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 45, name="Ptesla3", dispname="PT^3", display_parts=(("PT", _P3),)
+)
 Etesla: Unit = Unit.create(_FLUX_DENSITY, "Etesla", "ET", scale=18)
-Etesla2: Unit = Unit(_FLUX_DENSITY_2, 36, name="Etesla2", dispname="ET^2", parts=(("ET", _P2),))
-Etesla3: Unit = Unit(_FLUX_DENSITY_3, 54, name="Etesla3", dispname="ET^3", parts=(("ET", _P3),))
+Etesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 36, name="Etesla2", dispname="ET^2", display_parts=(("ET", _P2),)
+)
+Etesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 54, name="Etesla3", dispname="ET^3", display_parts=(("ET", _P3),)
+)
 Ztesla: Unit = Unit.create(_FLUX_DENSITY, "Ztesla", "ZT", scale=21)
-Ztesla2: Unit = Unit(_FLUX_DENSITY_2, 42, name="Ztesla2", dispname="ZT^2", parts=(("ZT", _P2),))
-Ztesla3: Unit = Unit(_FLUX_DENSITY_3, 63, name="Ztesla3", dispname="ZT^3", parts=(("ZT", _P3),))
+Ztesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 42, name="Ztesla2", dispname="ZT^2", display_parts=(("ZT", _P2),)
+)
+Ztesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 63, name="Ztesla3", dispname="ZT^3", display_parts=(("ZT", _P3),)
+)
 Ytesla: Unit = Unit.create(_FLUX_DENSITY, "Ytesla", "YT", scale=24)
-Ytesla2: Unit = Unit(_FLUX_DENSITY_2, 48, name="Ytesla2", dispname="YT^2", parts=(("YT", _P2),))
-Ytesla3: Unit = Unit(_FLUX_DENSITY_3, 72, name="Ytesla3", dispname="YT^3", parts=(("YT", _P3),))
+Ytesla2: Unit = Unit(
+    _FLUX_DENSITY_2, 48, name="Ytesla2", dispname="YT^2", display_parts=(("YT", _P2),)
+)
+Ytesla3: Unit = Unit(
+    _FLUX_DENSITY_3, 72, name="Ytesla3", dispname="YT^3", display_parts=(("YT", _P3),)
+)
 
 # henry (H)
 henry: Unit = Unit.create(_INDUCTANCE, "henry", "H")
-henry2: Unit = Unit(_INDUCTANCE_2, name="henry2", dispname="H^2", parts=(("H", _P2),))
-henry3: Unit = Unit(_INDUCTANCE_3, name="henry3", dispname="H^3", parts=(("H", _P3),))
+henry2: Unit = Unit(_INDUCTANCE_2, name="henry2", dispname="H^2", display_parts=(("H", _P2),))
+henry3: Unit = Unit(_INDUCTANCE_3, name="henry3", dispname="H^3", display_parts=(("H", _P3),))
 yhenry: Unit = Unit.create(_INDUCTANCE, "yhenry", "yH", scale=-24)
-yhenry2: Unit = Unit(_INDUCTANCE_2, -48, name="yhenry2", dispname="yH^2", parts=(("yH", _P2),))
-yhenry3: Unit = Unit(_INDUCTANCE_3, -72, name="yhenry3", dispname="yH^3", parts=(("yH", _P3),))
+yhenry2: Unit = Unit(
+    _INDUCTANCE_2, -48, name="yhenry2", dispname="yH^2", display_parts=(("yH", _P2),)
+)
+yhenry3: Unit = Unit(
+    _INDUCTANCE_3, -72, name="yhenry3", dispname="yH^3", display_parts=(("yH", _P3),)
+)
 zhenry: Unit = Unit.create(_INDUCTANCE, "zhenry", "zH", scale=-21)
-zhenry2: Unit = Unit(_INDUCTANCE_2, -42, name="zhenry2", dispname="zH^2", parts=(("zH", _P2),))
-zhenry3: Unit = Unit(_INDUCTANCE_3, -63, name="zhenry3", dispname="zH^3", parts=(("zH", _P3),))
+zhenry2: Unit = Unit(
+    _INDUCTANCE_2, -42, name="zhenry2", dispname="zH^2", display_parts=(("zH", _P2),)
+)
+zhenry3: Unit = Unit(
+    _INDUCTANCE_3, -63, name="zhenry3", dispname="zH^3", display_parts=(("zH", _P3),)
+)
 ahenry: Unit = Unit.create(_INDUCTANCE, "ahenry", "aH", scale=-18)
-ahenry2: Unit = Unit(_INDUCTANCE_2, -36, name="ahenry2", dispname="aH^2", parts=(("aH", _P2),))
-ahenry3: Unit = Unit(_INDUCTANCE_3, -54, name="ahenry3", dispname="aH^3", parts=(("aH", _P3),))
+ahenry2: Unit = Unit(
+    _INDUCTANCE_2, -36, name="ahenry2", dispname="aH^2", display_parts=(("aH", _P2),)
+)
+ahenry3: Unit = Unit(
+    _INDUCTANCE_3, -54, name="ahenry3", dispname="aH^3", display_parts=(("aH", _P3),)
+)
 fhenry: Unit = Unit.create(_INDUCTANCE, "fhenry", "fH", scale=-15)
-fhenry2: Unit = Unit(_INDUCTANCE_2, -30, name="fhenry2", dispname="fH^2", parts=(("fH", _P2),))
-fhenry3: Unit = Unit(_INDUCTANCE_3, -45, name="fhenry3", dispname="fH^3", parts=(("fH", _P3),))
+fhenry2: Unit = Unit(
+    _INDUCTANCE_2, -30, name="fhenry2", dispname="fH^2", display_parts=(("fH", _P2),)
+)
+fhenry3: Unit = Unit(
+    _INDUCTANCE_3, -45, name="fhenry3", dispname="fH^3", display_parts=(("fH", _P3),)
+)
 phenry: Unit = Unit.create(_INDUCTANCE, "phenry", "pH", scale=-12)
-phenry2: Unit = Unit(_INDUCTANCE_2, -24, name="phenry2", dispname="pH^2", parts=(("pH", _P2),))
-phenry3: Unit = Unit(_INDUCTANCE_3, -36, name="phenry3", dispname="pH^3", parts=(("pH", _P3),))
+phenry2: Unit = Unit(
+    _INDUCTANCE_2, -24, name="phenry2", dispname="pH^2", display_parts=(("pH", _P2),)
+)
+phenry3: Unit = Unit(
+    _INDUCTANCE_3, -36, name="phenry3", dispname="pH^3", display_parts=(("pH", _P3),)
+)
 nhenry: Unit = Unit.create(_INDUCTANCE, "nhenry", "nH", scale=-9)
-nhenry2: Unit = Unit(_INDUCTANCE_2, -18, name="nhenry2", dispname="nH^2", parts=(("nH", _P2),))
-nhenry3: Unit = Unit(_INDUCTANCE_3, -27, name="nhenry3", dispname="nH^3", parts=(("nH", _P3),))
+nhenry2: Unit = Unit(
+    _INDUCTANCE_2, -18, name="nhenry2", dispname="nH^2", display_parts=(("nH", _P2),)
+)
+nhenry3: Unit = Unit(
+    _INDUCTANCE_3, -27, name="nhenry3", dispname="nH^3", display_parts=(("nH", _P3),)
+)
 uhenry: Unit = Unit.create(_INDUCTANCE, "uhenry", "uH", scale=-6)
-uhenry2: Unit = Unit(_INDUCTANCE_2, -12, name="uhenry2", dispname="uH^2", parts=(("uH", _P2),))
-uhenry3: Unit = Unit(_INDUCTANCE_3, -18, name="uhenry3", dispname="uH^3", parts=(("uH", _P3),))
+uhenry2: Unit = Unit(
+    _INDUCTANCE_2, -12, name="uhenry2", dispname="uH^2", display_parts=(("uH", _P2),)
+)
+uhenry3: Unit = Unit(
+    _INDUCTANCE_3, -18, name="uhenry3", dispname="uH^3", display_parts=(("uH", _P3),)
+)
 mhenry: Unit = Unit.create(_INDUCTANCE, "mhenry", "mH", scale=-3)
-mhenry2: Unit = Unit(_INDUCTANCE_2, -6, name="mhenry2", dispname="mH^2", parts=(("mH", _P2),))
-mhenry3: Unit = Unit(_INDUCTANCE_3, -9, name="mhenry3", dispname="mH^3", parts=(("mH", _P3),))
+mhenry2: Unit = Unit(
+    _INDUCTANCE_2, -6, name="mhenry2", dispname="mH^2", display_parts=(("mH", _P2),)
+)
+mhenry3: Unit = Unit(
+    _INDUCTANCE_3, -9, name="mhenry3", dispname="mH^3", display_parts=(("mH", _P3),)
+)
 chenry: Unit = Unit.create(_INDUCTANCE, "chenry", "cH", scale=-2)
-chenry2: Unit = Unit(_INDUCTANCE_2, -4, name="chenry2", dispname="cH^2", parts=(("cH", _P2),))
-chenry3: Unit = Unit(_INDUCTANCE_3, -6, name="chenry3", dispname="cH^3", parts=(("cH", _P3),))
+chenry2: Unit = Unit(
+    _INDUCTANCE_2, -4, name="chenry2", dispname="cH^2", display_parts=(("cH", _P2),)
+)
+chenry3: Unit = Unit(
+    _INDUCTANCE_3, -6, name="chenry3", dispname="cH^3", display_parts=(("cH", _P3),)
+)
 dhenry: Unit = Unit.create(_INDUCTANCE, "dhenry", "dH", scale=-1)
-dhenry2: Unit = Unit(_INDUCTANCE_2, -2, name="dhenry2", dispname="dH^2", parts=(("dH", _P2),))
-dhenry3: Unit = Unit(_INDUCTANCE_3, -3, name="dhenry3", dispname="dH^3", parts=(("dH", _P3),))
+dhenry2: Unit = Unit(
+    _INDUCTANCE_2, -2, name="dhenry2", dispname="dH^2", display_parts=(("dH", _P2),)
+)
+dhenry3: Unit = Unit(
+    _INDUCTANCE_3, -3, name="dhenry3", dispname="dH^3", display_parts=(("dH", _P3),)
+)
 dahenry: Unit = Unit.create(_INDUCTANCE, "dahenry", "daH", scale=1)
-dahenry2: Unit = Unit(_INDUCTANCE_2, 2, name="dahenry2", dispname="daH^2", parts=(("daH", _P2),))
-dahenry3: Unit = Unit(_INDUCTANCE_3, 3, name="dahenry3", dispname="daH^3", parts=(("daH", _P3),))
+dahenry2: Unit = Unit(
+    _INDUCTANCE_2, 2, name="dahenry2", dispname="daH^2", display_parts=(("daH", _P2),)
+)
+dahenry3: Unit = Unit(
+    _INDUCTANCE_3, 3, name="dahenry3", dispname="daH^3", display_parts=(("daH", _P3),)
+)
 hhenry: Unit = Unit.create(_INDUCTANCE, "hhenry", "hH", scale=2)
-hhenry2: Unit = Unit(_INDUCTANCE_2, 4, name="hhenry2", dispname="hH^2", parts=(("hH", _P2),))
-hhenry3: Unit = Unit(_INDUCTANCE_3, 6, name="hhenry3", dispname="hH^3", parts=(("hH", _P3),))
+hhenry2: Unit = Unit(
+    _INDUCTANCE_2, 4, name="hhenry2", dispname="hH^2", display_parts=(("hH", _P2),)
+)
+hhenry3: Unit = Unit(
+    _INDUCTANCE_3, 6, name="hhenry3", dispname="hH^3", display_parts=(("hH", _P3),)
+)
 khenry: Unit = Unit.create(_INDUCTANCE, "khenry", "kH", scale=3)
-khenry2: Unit = Unit(_INDUCTANCE_2, 6, name="khenry2", dispname="kH^2", parts=(("kH", _P2),))
-khenry3: Unit = Unit(_INDUCTANCE_3, 9, name="khenry3", dispname="kH^3", parts=(("kH", _P3),))
+khenry2: Unit = Unit(
+    _INDUCTANCE_2, 6, name="khenry2", dispname="kH^2", display_parts=(("kH", _P2),)
+)
+khenry3: Unit = Unit(
+    _INDUCTANCE_3, 9, name="khenry3", dispname="kH^3", display_parts=(("kH", _P3),)
+)
 Mhenry: Unit = Unit.create(_INDUCTANCE, "Mhenry", "MH", scale=6)
-Mhenry2: Unit = Unit(_INDUCTANCE_2, 12, name="Mhenry2", dispname="MH^2", parts=(("MH", _P2),))
-Mhenry3: Unit = Unit(_INDUCTANCE_3, 18, name="Mhenry3", dispname="MH^3", parts=(("MH", _P3),))
+Mhenry2: Unit = Unit(
+    _INDUCTANCE_2, 12, name="Mhenry2", dispname="MH^2", display_parts=(("MH", _P2),)
+)
+Mhenry3: Unit = Unit(
+    _INDUCTANCE_3, 18, name="Mhenry3", dispname="MH^3", display_parts=(("MH", _P3),)
+)
 Ghenry: Unit = Unit.create(_INDUCTANCE, "Ghenry", "GH", scale=9)
-Ghenry2: Unit = Unit(_INDUCTANCE_2, 18, name="Ghenry2", dispname="GH^2", parts=(("GH", _P2),))
-Ghenry3: Unit = Unit(_INDUCTANCE_3, 27, name="Ghenry3", dispname="GH^3", parts=(("GH", _P3),))
+Ghenry2: Unit = Unit(
+    _INDUCTANCE_2, 18, name="Ghenry2", dispname="GH^2", display_parts=(("GH", _P2),)
+)
+Ghenry3: Unit = Unit(
+    _INDUCTANCE_3, 27, name="Ghenry3", dispname="GH^3", display_parts=(("GH", _P3),)
+)
 Thenry: Unit = Unit.create(_INDUCTANCE, "Thenry", "TH", scale=12)
-Thenry2: Unit = Unit(_INDUCTANCE_2, 24, name="Thenry2", dispname="TH^2", parts=(("TH", _P2),))
-Thenry3: Unit = Unit(_INDUCTANCE_3, 36, name="Thenry3", dispname="TH^3", parts=(("TH", _P3),))
+Thenry2: Unit = Unit(
+    _INDUCTANCE_2, 24, name="Thenry2", dispname="TH^2", display_parts=(("TH", _P2),)
+)
+Thenry3: Unit = Unit(
+    _INDUCTANCE_3, 36, name="Thenry3", dispname="TH^3", display_parts=(("TH", _P3),)
+)
 Phenry: Unit = Unit.create(_INDUCTANCE, "Phenry", "PH", scale=15)
-Phenry2: Unit = Unit(_INDUCTANCE_2, 30, name="Phenry2", dispname="PH^2", parts=(("PH", _P2),))
-Phenry3: Unit = Unit(_INDUCTANCE_3, 45, name="Phenry3", dispname="PH^3", parts=(("PH", _P3),))
+Phenry2: Unit = Unit(
+    _INDUCTANCE_2, 30, name="Phenry2", dispname="PH^2", display_parts=(("PH", _P2),)
+)
+Phenry3: Unit = Unit(
+    _INDUCTANCE_3, 45, name="Phenry3", dispname="PH^3", display_parts=(("PH", _P3),)
+)
 Ehenry: Unit = Unit.create(_INDUCTANCE, "Ehenry", "EH", scale=18)
-Ehenry2: Unit = Unit(_INDUCTANCE_2, 36, name="Ehenry2", dispname="EH^2", parts=(("EH", _P2),))
-Ehenry3: Unit = Unit(_INDUCTANCE_3, 54, name="Ehenry3", dispname="EH^3", parts=(("EH", _P3),))
+Ehenry2: Unit = Unit(
+    _INDUCTANCE_2, 36, name="Ehenry2", dispname="EH^2", display_parts=(("EH", _P2),)
+)
+Ehenry3: Unit = Unit(
+    _INDUCTANCE_3, 54, name="Ehenry3", dispname="EH^3", display_parts=(("EH", _P3),)
+)
 Zhenry: Unit = Unit.create(_INDUCTANCE, "Zhenry", "ZH", scale=21)
-Zhenry2: Unit = Unit(_INDUCTANCE_2, 42, name="Zhenry2", dispname="ZH^2", parts=(("ZH", _P2),))
-Zhenry3: Unit = Unit(_INDUCTANCE_3, 63, name="Zhenry3", dispname="ZH^3", parts=(("ZH", _P3),))
+Zhenry2: Unit = Unit(
+    _INDUCTANCE_2, 42, name="Zhenry2", dispname="ZH^2", display_parts=(("ZH", _P2),)
+)
+Zhenry3: Unit = Unit(
+    _INDUCTANCE_3, 63, name="Zhenry3", dispname="ZH^3", display_parts=(("ZH", _P3),)
+)
 Yhenry: Unit = Unit.create(_INDUCTANCE, "Yhenry", "YH", scale=24)
-Yhenry2: Unit = Unit(_INDUCTANCE_2, 48, name="Yhenry2", dispname="YH^2", parts=(("YH", _P2),))
-Yhenry3: Unit = Unit(_INDUCTANCE_3, 72, name="Yhenry3", dispname="YH^3", parts=(("YH", _P3),))
+Yhenry2: Unit = Unit(
+    _INDUCTANCE_2, 48, name="Yhenry2", dispname="YH^2", display_parts=(("YH", _P2),)
+)
+Yhenry3: Unit = Unit(
+    _INDUCTANCE_3, 72, name="Yhenry3", dispname="YH^3", display_parts=(("YH", _P3),)
+)
 
 # lumen (lm)
 lumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "lumen", "lm")
-lumen2: Unit = Unit(_LUMINOUS_INTENSITY_2, name="lumen2", dispname="lm^2", parts=(("lm", _P2),))
-lumen3: Unit = Unit(_LUMINOUS_INTENSITY_3, name="lumen3", dispname="lm^3", parts=(("lm", _P3),))
+lumen2: Unit = Unit(
+    _LUMINOUS_INTENSITY_2, name="lumen2", dispname="lm^2", display_parts=(("lm", _P2),)
+)
+lumen3: Unit = Unit(
+    _LUMINOUS_INTENSITY_3, name="lumen3", dispname="lm^3", display_parts=(("lm", _P3),)
+)
 ylumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "ylumen", "ylm", scale=-24)
 ylumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -48, name="ylumen2", dispname="ylm^2", parts=(("ylm", _P2),)
+    _LUMINOUS_INTENSITY_2, -48, name="ylumen2", dispname="ylm^2", display_parts=(("ylm", _P2),)
 )
 ylumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -72, name="ylumen3", dispname="ylm^3", parts=(("ylm", _P3),)
+    _LUMINOUS_INTENSITY_3, -72, name="ylumen3", dispname="ylm^3", display_parts=(("ylm", _P3),)
 )
 zlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "zlumen", "zlm", scale=-21)
 zlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -42, name="zlumen2", dispname="zlm^2", parts=(("zlm", _P2),)
+    _LUMINOUS_INTENSITY_2, -42, name="zlumen2", dispname="zlm^2", display_parts=(("zlm", _P2),)
 )
 zlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -63, name="zlumen3", dispname="zlm^3", parts=(("zlm", _P3),)
+    _LUMINOUS_INTENSITY_3, -63, name="zlumen3", dispname="zlm^3", display_parts=(("zlm", _P3),)
 )
 alumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "alumen", "alm", scale=-18)
 alumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -36, name="alumen2", dispname="alm^2", parts=(("alm", _P2),)
+    _LUMINOUS_INTENSITY_2, -36, name="alumen2", dispname="alm^2", display_parts=(("alm", _P2),)
 )
 alumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -54, name="alumen3", dispname="alm^3", parts=(("alm", _P3),)
+    _LUMINOUS_INTENSITY_3, -54, name="alumen3", dispname="alm^3", display_parts=(("alm", _P3),)
 )
 flumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "flumen", "flm", scale=-15)
 flumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -30, name="flumen2", dispname="flm^2", parts=(("flm", _P2),)
+    _LUMINOUS_INTENSITY_2, -30, name="flumen2", dispname="flm^2", display_parts=(("flm", _P2),)
 )
 flumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -45, name="flumen3", dispname="flm^3", parts=(("flm", _P3),)
+    _LUMINOUS_INTENSITY_3, -45, name="flumen3", dispname="flm^3", display_parts=(("flm", _P3),)
 )
 plumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "plumen", "plm", scale=-12)
 plumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -24, name="plumen2", dispname="plm^2", parts=(("plm", _P2),)
+    _LUMINOUS_INTENSITY_2, -24, name="plumen2", dispname="plm^2", display_parts=(("plm", _P2),)
 )
 plumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -36, name="plumen3", dispname="plm^3", parts=(("plm", _P3),)
+    _LUMINOUS_INTENSITY_3, -36, name="plumen3", dispname="plm^3", display_parts=(("plm", _P3),)
 )
 nlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "nlumen", "nlm", scale=-9)
 nlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -18, name="nlumen2", dispname="nlm^2", parts=(("nlm", _P2),)
+    _LUMINOUS_INTENSITY_2, -18, name="nlumen2", dispname="nlm^2", display_parts=(("nlm", _P2),)
 )
 nlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -27, name="nlumen3", dispname="nlm^3", parts=(("nlm", _P3),)
+    _LUMINOUS_INTENSITY_3, -27, name="nlumen3", dispname="nlm^3", display_parts=(("nlm", _P3),)
 )
 ulumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "ulumen", "ulm", scale=-6)
 ulumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -12, name="ulumen2", dispname="ulm^2", parts=(("ulm", _P2),)
+    _LUMINOUS_INTENSITY_2, -12, name="ulumen2", dispname="ulm^2", display_parts=(("ulm", _P2),)
 )
 ulumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -18, name="ulumen3", dispname="ulm^3", parts=(("ulm", _P3),)
+    _LUMINOUS_INTENSITY_3, -18, name="ulumen3", dispname="ulm^3", display_parts=(("ulm", _P3),)
 )
 mlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "mlumen", "mlm", scale=-3)
 mlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -6, name="mlumen2", dispname="mlm^2", parts=(("mlm", _P2),)
+    _LUMINOUS_INTENSITY_2, -6, name="mlumen2", dispname="mlm^2", display_parts=(("mlm", _P2),)
 )
 mlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -9, name="mlumen3", dispname="mlm^3", parts=(("mlm", _P3),)
+    _LUMINOUS_INTENSITY_3, -9, name="mlumen3", dispname="mlm^3", display_parts=(("mlm", _P3),)
 )
 clumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "clumen", "clm", scale=-2)
 clumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -4, name="clumen2", dispname="clm^2", parts=(("clm", _P2),)
+    _LUMINOUS_INTENSITY_2, -4, name="clumen2", dispname="clm^2", display_parts=(("clm", _P2),)
 )
 clumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -6, name="clumen3", dispname="clm^3", parts=(("clm", _P3),)
+    _LUMINOUS_INTENSITY_3, -6, name="clumen3", dispname="clm^3", display_parts=(("clm", _P3),)
 )
 dlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "dlumen", "dlm", scale=-1)
 dlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, -2, name="dlumen2", dispname="dlm^2", parts=(("dlm", _P2),)
+    _LUMINOUS_INTENSITY_2, -2, name="dlumen2", dispname="dlm^2", display_parts=(("dlm", _P2),)
 )
 dlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, -3, name="dlumen3", dispname="dlm^3", parts=(("dlm", _P3),)
+    _LUMINOUS_INTENSITY_3, -3, name="dlumen3", dispname="dlm^3", display_parts=(("dlm", _P3),)
 )
 dalumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "dalumen", "dalm", scale=1)
 dalumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 2, name="dalumen2", dispname="dalm^2", parts=(("dalm", _P2),)
+    _LUMINOUS_INTENSITY_2, 2, name="dalumen2", dispname="dalm^2", display_parts=(("dalm", _P2),)
 )
 dalumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 3, name="dalumen3", dispname="dalm^3", parts=(("dalm", _P3),)
+    _LUMINOUS_INTENSITY_3, 3, name="dalumen3", dispname="dalm^3", display_parts=(("dalm", _P3),)
 )
 hlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "hlumen", "hlm", scale=2)
 hlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 4, name="hlumen2", dispname="hlm^2", parts=(("hlm", _P2),)
+    _LUMINOUS_INTENSITY_2, 4, name="hlumen2", dispname="hlm^2", display_parts=(("hlm", _P2),)
 )
 hlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 6, name="hlumen3", dispname="hlm^3", parts=(("hlm", _P3),)
+    _LUMINOUS_INTENSITY_3, 6, name="hlumen3", dispname="hlm^3", display_parts=(("hlm", _P3),)
 )
 klumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "klumen", "klm", scale=3)
 klumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 6, name="klumen2", dispname="klm^2", parts=(("klm", _P2),)
+    _LUMINOUS_INTENSITY_2, 6, name="klumen2", dispname="klm^2", display_parts=(("klm", _P2),)
 )
 klumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 9, name="klumen3", dispname="klm^3", parts=(("klm", _P3),)
+    _LUMINOUS_INTENSITY_3, 9, name="klumen3", dispname="klm^3", display_parts=(("klm", _P3),)
 )
 Mlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Mlumen", "Mlm", scale=6)
 Mlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 12, name="Mlumen2", dispname="Mlm^2", parts=(("Mlm", _P2),)
+    _LUMINOUS_INTENSITY_2, 12, name="Mlumen2", dispname="Mlm^2", display_parts=(("Mlm", _P2),)
 )
 Mlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 18, name="Mlumen3", dispname="Mlm^3", parts=(("Mlm", _P3),)
+    _LUMINOUS_INTENSITY_3, 18, name="Mlumen3", dispname="Mlm^3", display_parts=(("Mlm", _P3),)
 )
 Glumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Glumen", "Glm", scale=9)
 Glumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 18, name="Glumen2", dispname="Glm^2", parts=(("Glm", _P2),)
+    _LUMINOUS_INTENSITY_2, 18, name="Glumen2", dispname="Glm^2", display_parts=(("Glm", _P2),)
 )
 Glumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 27, name="Glumen3", dispname="Glm^3", parts=(("Glm", _P3),)
+    _LUMINOUS_INTENSITY_3, 27, name="Glumen3", dispname="Glm^3", display_parts=(("Glm", _P3),)
 )
 Tlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Tlumen", "Tlm", scale=12)
 Tlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 24, name="Tlumen2", dispname="Tlm^2", parts=(("Tlm", _P2),)
+    _LUMINOUS_INTENSITY_2, 24, name="Tlumen2", dispname="Tlm^2", display_parts=(("Tlm", _P2),)
 )
 Tlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 36, name="Tlumen3", dispname="Tlm^3", parts=(("Tlm", _P3),)
+    _LUMINOUS_INTENSITY_3, 36, name="Tlumen3", dispname="Tlm^3", display_parts=(("Tlm", _P3),)
 )
 Plumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Plumen", "Plm", scale=15)
 Plumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 30, name="Plumen2", dispname="Plm^2", parts=(("Plm", _P2),)
+    _LUMINOUS_INTENSITY_2, 30, name="Plumen2", dispname="Plm^2", display_parts=(("Plm", _P2),)
 )
 Plumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 45, name="Plumen3", dispname="Plm^3", parts=(("Plm", _P3),)
+    _LUMINOUS_INTENSITY_3, 45, name="Plumen3", dispname="Plm^3", display_parts=(("Plm", _P3),)
 )
 Elumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Elumen", "Elm", scale=18)
 Elumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 36, name="Elumen2", dispname="Elm^2", parts=(("Elm", _P2),)
+    _LUMINOUS_INTENSITY_2, 36, name="Elumen2", dispname="Elm^2", display_parts=(("Elm", _P2),)
 )
 Elumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 54, name="Elumen3", dispname="Elm^3", parts=(("Elm", _P3),)
+    _LUMINOUS_INTENSITY_3, 54, name="Elumen3", dispname="Elm^3", display_parts=(("Elm", _P3),)
 )
 Zlumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Zlumen", "Zlm", scale=21)
 Zlumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 42, name="Zlumen2", dispname="Zlm^2", parts=(("Zlm", _P2),)
+    _LUMINOUS_INTENSITY_2, 42, name="Zlumen2", dispname="Zlm^2", display_parts=(("Zlm", _P2),)
 )
 Zlumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 63, name="Zlumen3", dispname="Zlm^3", parts=(("Zlm", _P3),)
+    _LUMINOUS_INTENSITY_3, 63, name="Zlumen3", dispname="Zlm^3", display_parts=(("Zlm", _P3),)
 )
 Ylumen: Unit = Unit.create(_LUMINOUS_INTENSITY, "Ylumen", "Ylm", scale=24)
 Ylumen2: Unit = Unit(
-    _LUMINOUS_INTENSITY_2, 48, name="Ylumen2", dispname="Ylm^2", parts=(("Ylm", _P2),)
+    _LUMINOUS_INTENSITY_2, 48, name="Ylumen2", dispname="Ylm^2", display_parts=(("Ylm", _P2),)
 )
 Ylumen3: Unit = Unit(
-    _LUMINOUS_INTENSITY_3, 72, name="Ylumen3", dispname="Ylm^3", parts=(("Ylm", _P3),)
+    _LUMINOUS_INTENSITY_3, 72, name="Ylumen3", dispname="Ylm^3", display_parts=(("Ylm", _P3),)
 )
 
 # lux (lx)
 lux: Unit = Unit.create(_ILLUMINANCE, "lux", "lx")
-lux2: Unit = Unit(_ILLUMINANCE_2, name="lux2", dispname="lx^2", parts=(("lx", _P2),))
-lux3: Unit = Unit(_ILLUMINANCE_3, name="lux3", dispname="lx^3", parts=(("lx", _P3),))
+lux2: Unit = Unit(_ILLUMINANCE_2, name="lux2", dispname="lx^2", display_parts=(("lx", _P2),))
+lux3: Unit = Unit(_ILLUMINANCE_3, name="lux3", dispname="lx^3", display_parts=(("lx", _P3),))
 ylux: Unit = Unit.create(_ILLUMINANCE, "ylux", "ylx", scale=-24)
-ylux2: Unit = Unit(_ILLUMINANCE_2, -48, name="ylux2", dispname="ylx^2", parts=(("ylx", _P2),))
-ylux3: Unit = Unit(_ILLUMINANCE_3, -72, name="ylux3", dispname="ylx^3", parts=(("ylx", _P3),))
+ylux2: Unit = Unit(
+    _ILLUMINANCE_2, -48, name="ylux2", dispname="ylx^2", display_parts=(("ylx", _P2),)
+)
+ylux3: Unit = Unit(
+    _ILLUMINANCE_3, -72, name="ylux3", dispname="ylx^3", display_parts=(("ylx", _P3),)
+)
 zlux: Unit = Unit.create(_ILLUMINANCE, "zlux", "zlx", scale=-21)
-zlux2: Unit = Unit(_ILLUMINANCE_2, -42, name="zlux2", dispname="zlx^2", parts=(("zlx", _P2),))
-zlux3: Unit = Unit(_ILLUMINANCE_3, -63, name="zlux3", dispname="zlx^3", parts=(("zlx", _P3),))
+zlux2: Unit = Unit(
+    _ILLUMINANCE_2, -42, name="zlux2", dispname="zlx^2", display_parts=(("zlx", _P2),)
+)
+zlux3: Unit = Unit(
+    _ILLUMINANCE_3, -63, name="zlux3", dispname="zlx^3", display_parts=(("zlx", _P3),)
+)
 alux: Unit = Unit.create(_ILLUMINANCE, "alux", "alx", scale=-18)
-alux2: Unit = Unit(_ILLUMINANCE_2, -36, name="alux2", dispname="alx^2", parts=(("alx", _P2),))
-alux3: Unit = Unit(_ILLUMINANCE_3, -54, name="alux3", dispname="alx^3", parts=(("alx", _P3),))
+alux2: Unit = Unit(
+    _ILLUMINANCE_2, -36, name="alux2", dispname="alx^2", display_parts=(("alx", _P2),)
+)
+alux3: Unit = Unit(
+    _ILLUMINANCE_3, -54, name="alux3", dispname="alx^3", display_parts=(("alx", _P3),)
+)
 flux: Unit = Unit.create(_ILLUMINANCE, "flux", "flx", scale=-15)
-flux2: Unit = Unit(_ILLUMINANCE_2, -30, name="flux2", dispname="flx^2", parts=(("flx", _P2),))
-flux3: Unit = Unit(_ILLUMINANCE_3, -45, name="flux3", dispname="flx^3", parts=(("flx", _P3),))
+flux2: Unit = Unit(
+    _ILLUMINANCE_2, -30, name="flux2", dispname="flx^2", display_parts=(("flx", _P2),)
+)
+flux3: Unit = Unit(
+    _ILLUMINANCE_3, -45, name="flux3", dispname="flx^3", display_parts=(("flx", _P3),)
+)
 plux: Unit = Unit.create(_ILLUMINANCE, "plux", "plx", scale=-12)
-plux2: Unit = Unit(_ILLUMINANCE_2, -24, name="plux2", dispname="plx^2", parts=(("plx", _P2),))
-plux3: Unit = Unit(_ILLUMINANCE_3, -36, name="plux3", dispname="plx^3", parts=(("plx", _P3),))
+plux2: Unit = Unit(
+    _ILLUMINANCE_2, -24, name="plux2", dispname="plx^2", display_parts=(("plx", _P2),)
+)
+plux3: Unit = Unit(
+    _ILLUMINANCE_3, -36, name="plux3", dispname="plx^3", display_parts=(("plx", _P3),)
+)
 nlux: Unit = Unit.create(_ILLUMINANCE, "nlux", "nlx", scale=-9)
-nlux2: Unit = Unit(_ILLUMINANCE_2, -18, name="nlux2", dispname="nlx^2", parts=(("nlx", _P2),))
-nlux3: Unit = Unit(_ILLUMINANCE_3, -27, name="nlux3", dispname="nlx^3", parts=(("nlx", _P3),))
+nlux2: Unit = Unit(
+    _ILLUMINANCE_2, -18, name="nlux2", dispname="nlx^2", display_parts=(("nlx", _P2),)
+)
+nlux3: Unit = Unit(
+    _ILLUMINANCE_3, -27, name="nlux3", dispname="nlx^3", display_parts=(("nlx", _P3),)
+)
 ulux: Unit = Unit.create(_ILLUMINANCE, "ulux", "ulx", scale=-6)
-ulux2: Unit = Unit(_ILLUMINANCE_2, -12, name="ulux2", dispname="ulx^2", parts=(("ulx", _P2),))
-ulux3: Unit = Unit(_ILLUMINANCE_3, -18, name="ulux3", dispname="ulx^3", parts=(("ulx", _P3),))
+ulux2: Unit = Unit(
+    _ILLUMINANCE_2, -12, name="ulux2", dispname="ulx^2", display_parts=(("ulx", _P2),)
+)
+ulux3: Unit = Unit(
+    _ILLUMINANCE_3, -18, name="ulux3", dispname="ulx^3", display_parts=(("ulx", _P3),)
+)
 mlux: Unit = Unit.create(_ILLUMINANCE, "mlux", "mlx", scale=-3)
-mlux2: Unit = Unit(_ILLUMINANCE_2, -6, name="mlux2", dispname="mlx^2", parts=(("mlx", _P2),))
-mlux3: Unit = Unit(_ILLUMINANCE_3, -9, name="mlux3", dispname="mlx^3", parts=(("mlx", _P3),))
+mlux2: Unit = Unit(
+    _ILLUMINANCE_2, -6, name="mlux2", dispname="mlx^2", display_parts=(("mlx", _P2),)
+)
+mlux3: Unit = Unit(
+    _ILLUMINANCE_3, -9, name="mlux3", dispname="mlx^3", display_parts=(("mlx", _P3),)
+)
 clux: Unit = Unit.create(_ILLUMINANCE, "clux", "clx", scale=-2)
-clux2: Unit = Unit(_ILLUMINANCE_2, -4, name="clux2", dispname="clx^2", parts=(("clx", _P2),))
-clux3: Unit = Unit(_ILLUMINANCE_3, -6, name="clux3", dispname="clx^3", parts=(("clx", _P3),))
+clux2: Unit = Unit(
+    _ILLUMINANCE_2, -4, name="clux2", dispname="clx^2", display_parts=(("clx", _P2),)
+)
+clux3: Unit = Unit(
+    _ILLUMINANCE_3, -6, name="clux3", dispname="clx^3", display_parts=(("clx", _P3),)
+)
 dlux: Unit = Unit.create(_ILLUMINANCE, "dlux", "dlx", scale=-1)
-dlux2: Unit = Unit(_ILLUMINANCE_2, -2, name="dlux2", dispname="dlx^2", parts=(("dlx", _P2),))
-dlux3: Unit = Unit(_ILLUMINANCE_3, -3, name="dlux3", dispname="dlx^3", parts=(("dlx", _P3),))
+dlux2: Unit = Unit(
+    _ILLUMINANCE_2, -2, name="dlux2", dispname="dlx^2", display_parts=(("dlx", _P2),)
+)
+dlux3: Unit = Unit(
+    _ILLUMINANCE_3, -3, name="dlux3", dispname="dlx^3", display_parts=(("dlx", _P3),)
+)
 dalux: Unit = Unit.create(_ILLUMINANCE, "dalux", "dalx", scale=1)
-dalux2: Unit = Unit(_ILLUMINANCE_2, 2, name="dalux2", dispname="dalx^2", parts=(("dalx", _P2),))
-dalux3: Unit = Unit(_ILLUMINANCE_3, 3, name="dalux3", dispname="dalx^3", parts=(("dalx", _P3),))
+dalux2: Unit = Unit(
+    _ILLUMINANCE_2, 2, name="dalux2", dispname="dalx^2", display_parts=(("dalx", _P2),)
+)
+dalux3: Unit = Unit(
+    _ILLUMINANCE_3, 3, name="dalux3", dispname="dalx^3", display_parts=(("dalx", _P3),)
+)
 hlux: Unit = Unit.create(_ILLUMINANCE, "hlux", "hlx", scale=2)
-hlux2: Unit = Unit(_ILLUMINANCE_2, 4, name="hlux2", dispname="hlx^2", parts=(("hlx", _P2),))
-hlux3: Unit = Unit(_ILLUMINANCE_3, 6, name="hlux3", dispname="hlx^3", parts=(("hlx", _P3),))
+hlux2: Unit = Unit(_ILLUMINANCE_2, 4, name="hlux2", dispname="hlx^2", display_parts=(("hlx", _P2),))
+hlux3: Unit = Unit(_ILLUMINANCE_3, 6, name="hlux3", dispname="hlx^3", display_parts=(("hlx", _P3),))
 klux: Unit = Unit.create(_ILLUMINANCE, "klux", "klx", scale=3)
-klux2: Unit = Unit(_ILLUMINANCE_2, 6, name="klux2", dispname="klx^2", parts=(("klx", _P2),))
-klux3: Unit = Unit(_ILLUMINANCE_3, 9, name="klux3", dispname="klx^3", parts=(("klx", _P3),))
+klux2: Unit = Unit(_ILLUMINANCE_2, 6, name="klux2", dispname="klx^2", display_parts=(("klx", _P2),))
+klux3: Unit = Unit(_ILLUMINANCE_3, 9, name="klux3", dispname="klx^3", display_parts=(("klx", _P3),))
 Mlux: Unit = Unit.create(_ILLUMINANCE, "Mlux", "Mlx", scale=6)
-Mlux2: Unit = Unit(_ILLUMINANCE_2, 12, name="Mlux2", dispname="Mlx^2", parts=(("Mlx", _P2),))
-Mlux3: Unit = Unit(_ILLUMINANCE_3, 18, name="Mlux3", dispname="Mlx^3", parts=(("Mlx", _P3),))
+Mlux2: Unit = Unit(
+    _ILLUMINANCE_2, 12, name="Mlux2", dispname="Mlx^2", display_parts=(("Mlx", _P2),)
+)
+Mlux3: Unit = Unit(
+    _ILLUMINANCE_3, 18, name="Mlux3", dispname="Mlx^3", display_parts=(("Mlx", _P3),)
+)
 Glux: Unit = Unit.create(_ILLUMINANCE, "Glux", "Glx", scale=9)
-Glux2: Unit = Unit(_ILLUMINANCE_2, 18, name="Glux2", dispname="Glx^2", parts=(("Glx", _P2),))
-Glux3: Unit = Unit(_ILLUMINANCE_3, 27, name="Glux3", dispname="Glx^3", parts=(("Glx", _P3),))
+Glux2: Unit = Unit(
+    _ILLUMINANCE_2, 18, name="Glux2", dispname="Glx^2", display_parts=(("Glx", _P2),)
+)
+Glux3: Unit = Unit(
+    _ILLUMINANCE_3, 27, name="Glux3", dispname="Glx^3", display_parts=(("Glx", _P3),)
+)
 Tlux: Unit = Unit.create(_ILLUMINANCE, "Tlux", "Tlx", scale=12)
-Tlux2: Unit = Unit(_ILLUMINANCE_2, 24, name="Tlux2", dispname="Tlx^2", parts=(("Tlx", _P2),))
-Tlux3: Unit = Unit(_ILLUMINANCE_3, 36, name="Tlux3", dispname="Tlx^3", parts=(("Tlx", _P3),))
+Tlux2: Unit = Unit(
+    _ILLUMINANCE_2, 24, name="Tlux2", dispname="Tlx^2", display_parts=(("Tlx", _P2),)
+)
+Tlux3: Unit = Unit(
+    _ILLUMINANCE_3, 36, name="Tlux3", dispname="Tlx^3", display_parts=(("Tlx", _P3),)
+)
 Plux: Unit = Unit.create(_ILLUMINANCE, "Plux", "Plx", scale=15)
-Plux2: Unit = Unit(_ILLUMINANCE_2, 30, name="Plux2", dispname="Plx^2", parts=(("Plx", _P2),))
-Plux3: Unit = Unit(_ILLUMINANCE_3, 45, name="Plux3", dispname="Plx^3", parts=(("Plx", _P3),))
+Plux2: Unit = Unit(
+    _ILLUMINANCE_2, 30, name="Plux2", dispname="Plx^2", display_parts=(("Plx", _P2),)
+)
+Plux3: Unit = Unit(
+    _ILLUMINANCE_3, 45, name="Plux3", dispname="Plx^3", display_parts=(("Plx", _P3),)
+)
 Elux: Unit = Unit.create(_ILLUMINANCE, "Elux", "Elx", scale=18)
-Elux2: Unit = Unit(_ILLUMINANCE_2, 36, name="Elux2", dispname="Elx^2", parts=(("Elx", _P2),))
-Elux3: Unit = Unit(_ILLUMINANCE_3, 54, name="Elux3", dispname="Elx^3", parts=(("Elx", _P3),))
+Elux2: Unit = Unit(
+    _ILLUMINANCE_2, 36, name="Elux2", dispname="Elx^2", display_parts=(("Elx", _P2),)
+)
+Elux3: Unit = Unit(
+    _ILLUMINANCE_3, 54, name="Elux3", dispname="Elx^3", display_parts=(("Elx", _P3),)
+)
 Zlux: Unit = Unit.create(_ILLUMINANCE, "Zlux", "Zlx", scale=21)
-Zlux2: Unit = Unit(_ILLUMINANCE_2, 42, name="Zlux2", dispname="Zlx^2", parts=(("Zlx", _P2),))
-Zlux3: Unit = Unit(_ILLUMINANCE_3, 63, name="Zlux3", dispname="Zlx^3", parts=(("Zlx", _P3),))
+Zlux2: Unit = Unit(
+    _ILLUMINANCE_2, 42, name="Zlux2", dispname="Zlx^2", display_parts=(("Zlx", _P2),)
+)
+Zlux3: Unit = Unit(
+    _ILLUMINANCE_3, 63, name="Zlux3", dispname="Zlx^3", display_parts=(("Zlx", _P3),)
+)
 Ylux: Unit = Unit.create(_ILLUMINANCE, "Ylux", "Ylx", scale=24)
-Ylux2: Unit = Unit(_ILLUMINANCE_2, 48, name="Ylux2", dispname="Ylx^2", parts=(("Ylx", _P2),))
-Ylux3: Unit = Unit(_ILLUMINANCE_3, 72, name="Ylux3", dispname="Ylx^3", parts=(("Ylx", _P3),))
+Ylux2: Unit = Unit(
+    _ILLUMINANCE_2, 48, name="Ylux2", dispname="Ylx^2", display_parts=(("Ylx", _P2),)
+)
+Ylux3: Unit = Unit(
+    _ILLUMINANCE_3, 72, name="Ylux3", dispname="Ylx^3", display_parts=(("Ylx", _P3),)
+)
 
 # becquerel (Bq)
 becquerel: Unit = Unit.create(_FREQUENCY, "becquerel", "Bq")
-becquerel2: Unit = Unit(_FREQUENCY_2, name="becquerel2", dispname="Bq^2", parts=(("Bq", _P2),))
-becquerel3: Unit = Unit(_FREQUENCY_3, name="becquerel3", dispname="Bq^3", parts=(("Bq", _P3),))
+becquerel2: Unit = Unit(
+    _FREQUENCY_2, name="becquerel2", dispname="Bq^2", display_parts=(("Bq", _P2),)
+)
+becquerel3: Unit = Unit(
+    _FREQUENCY_3, name="becquerel3", dispname="Bq^3", display_parts=(("Bq", _P3),)
+)
 ybecquerel: Unit = Unit.create(_FREQUENCY, "ybecquerel", "yBq", scale=-24)
 ybecquerel2: Unit = Unit(
-    _FREQUENCY_2, -48, name="ybecquerel2", dispname="yBq^2", parts=(("yBq", _P2),)
+    _FREQUENCY_2, -48, name="ybecquerel2", dispname="yBq^2", display_parts=(("yBq", _P2),)
 )
 ybecquerel3: Unit = Unit(
-    _FREQUENCY_3, -72, name="ybecquerel3", dispname="yBq^3", parts=(("yBq", _P3),)
+    _FREQUENCY_3, -72, name="ybecquerel3", dispname="yBq^3", display_parts=(("yBq", _P3),)
 )
 zbecquerel: Unit = Unit.create(_FREQUENCY, "zbecquerel", "zBq", scale=-21)
 zbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -42, name="zbecquerel2", dispname="zBq^2", parts=(("zBq", _P2),)
+    _FREQUENCY_2, -42, name="zbecquerel2", dispname="zBq^2", display_parts=(("zBq", _P2),)
 )
 zbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -63, name="zbecquerel3", dispname="zBq^3", parts=(("zBq", _P3),)
+    _FREQUENCY_3, -63, name="zbecquerel3", dispname="zBq^3", display_parts=(("zBq", _P3),)
 )
 abecquerel: Unit = Unit.create(_FREQUENCY, "abecquerel", "aBq", scale=-18)
 abecquerel2: Unit = Unit(
-    _FREQUENCY_2, -36, name="abecquerel2", dispname="aBq^2", parts=(("aBq", _P2),)
+    _FREQUENCY_2, -36, name="abecquerel2", dispname="aBq^2", display_parts=(("aBq", _P2),)
 )
 abecquerel3: Unit = Unit(
-    _FREQUENCY_3, -54, name="abecquerel3", dispname="aBq^3", parts=(("aBq", _P3),)
+    _FREQUENCY_3, -54, name="abecquerel3", dispname="aBq^3", display_parts=(("aBq", _P3),)
 )
 fbecquerel: Unit = Unit.create(_FREQUENCY, "fbecquerel", "fBq", scale=-15)
 fbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -30, name="fbecquerel2", dispname="fBq^2", parts=(("fBq", _P2),)
+    _FREQUENCY_2, -30, name="fbecquerel2", dispname="fBq^2", display_parts=(("fBq", _P2),)
 )
 fbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -45, name="fbecquerel3", dispname="fBq^3", parts=(("fBq", _P3),)
+    _FREQUENCY_3, -45, name="fbecquerel3", dispname="fBq^3", display_parts=(("fBq", _P3),)
 )
 pbecquerel: Unit = Unit.create(_FREQUENCY, "pbecquerel", "pBq", scale=-12)
 pbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -24, name="pbecquerel2", dispname="pBq^2", parts=(("pBq", _P2),)
+    _FREQUENCY_2, -24, name="pbecquerel2", dispname="pBq^2", display_parts=(("pBq", _P2),)
 )
 pbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -36, name="pbecquerel3", dispname="pBq^3", parts=(("pBq", _P3),)
+    _FREQUENCY_3, -36, name="pbecquerel3", dispname="pBq^3", display_parts=(("pBq", _P3),)
 )
 nbecquerel: Unit = Unit.create(_FREQUENCY, "nbecquerel", "nBq", scale=-9)
 nbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -18, name="nbecquerel2", dispname="nBq^2", parts=(("nBq", _P2),)
+    _FREQUENCY_2, -18, name="nbecquerel2", dispname="nBq^2", display_parts=(("nBq", _P2),)
 )
 nbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -27, name="nbecquerel3", dispname="nBq^3", parts=(("nBq", _P3),)
+    _FREQUENCY_3, -27, name="nbecquerel3", dispname="nBq^3", display_parts=(("nBq", _P3),)
 )
 ubecquerel: Unit = Unit.create(_FREQUENCY, "ubecquerel", "uBq", scale=-6)
 ubecquerel2: Unit = Unit(
-    _FREQUENCY_2, -12, name="ubecquerel2", dispname="uBq^2", parts=(("uBq", _P2),)
+    _FREQUENCY_2, -12, name="ubecquerel2", dispname="uBq^2", display_parts=(("uBq", _P2),)
 )
 ubecquerel3: Unit = Unit(
-    _FREQUENCY_3, -18, name="ubecquerel3", dispname="uBq^3", parts=(("uBq", _P3),)
+    _FREQUENCY_3, -18, name="ubecquerel3", dispname="uBq^3", display_parts=(("uBq", _P3),)
 )
 mbecquerel: Unit = Unit.create(_FREQUENCY, "mbecquerel", "mBq", scale=-3)
 mbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -6, name="mbecquerel2", dispname="mBq^2", parts=(("mBq", _P2),)
+    _FREQUENCY_2, -6, name="mbecquerel2", dispname="mBq^2", display_parts=(("mBq", _P2),)
 )
 mbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -9, name="mbecquerel3", dispname="mBq^3", parts=(("mBq", _P3),)
+    _FREQUENCY_3, -9, name="mbecquerel3", dispname="mBq^3", display_parts=(("mBq", _P3),)
 )
 cbecquerel: Unit = Unit.create(_FREQUENCY, "cbecquerel", "cBq", scale=-2)
 cbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -4, name="cbecquerel2", dispname="cBq^2", parts=(("cBq", _P2),)
+    _FREQUENCY_2, -4, name="cbecquerel2", dispname="cBq^2", display_parts=(("cBq", _P2),)
 )
 cbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -6, name="cbecquerel3", dispname="cBq^3", parts=(("cBq", _P3),)
+    _FREQUENCY_3, -6, name="cbecquerel3", dispname="cBq^3", display_parts=(("cBq", _P3),)
 )
 dbecquerel: Unit = Unit.create(_FREQUENCY, "dbecquerel", "dBq", scale=-1)
 dbecquerel2: Unit = Unit(
-    _FREQUENCY_2, -2, name="dbecquerel2", dispname="dBq^2", parts=(("dBq", _P2),)
+    _FREQUENCY_2, -2, name="dbecquerel2", dispname="dBq^2", display_parts=(("dBq", _P2),)
 )
 dbecquerel3: Unit = Unit(
-    _FREQUENCY_3, -3, name="dbecquerel3", dispname="dBq^3", parts=(("dBq", _P3),)
+    _FREQUENCY_3, -3, name="dbecquerel3", dispname="dBq^3", display_parts=(("dBq", _P3),)
 )
 dabecquerel: Unit = Unit.create(_FREQUENCY, "dabecquerel", "daBq", scale=1)
 dabecquerel2: Unit = Unit(
-    _FREQUENCY_2, 2, name="dabecquerel2", dispname="daBq^2", parts=(("daBq", _P2),)
+    _FREQUENCY_2, 2, name="dabecquerel2", dispname="daBq^2", display_parts=(("daBq", _P2),)
 )
 dabecquerel3: Unit = Unit(
-    _FREQUENCY_3, 3, name="dabecquerel3", dispname="daBq^3", parts=(("daBq", _P3),)
+    _FREQUENCY_3, 3, name="dabecquerel3", dispname="daBq^3", display_parts=(("daBq", _P3),)
 )
 hbecquerel: Unit = Unit.create(_FREQUENCY, "hbecquerel", "hBq", scale=2)
 hbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 4, name="hbecquerel2", dispname="hBq^2", parts=(("hBq", _P2),)
+    _FREQUENCY_2, 4, name="hbecquerel2", dispname="hBq^2", display_parts=(("hBq", _P2),)
 )
 hbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 6, name="hbecquerel3", dispname="hBq^3", parts=(("hBq", _P3),)
+    _FREQUENCY_3, 6, name="hbecquerel3", dispname="hBq^3", display_parts=(("hBq", _P3),)
 )
 kbecquerel: Unit = Unit.create(_FREQUENCY, "kbecquerel", "kBq", scale=3)
 kbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 6, name="kbecquerel2", dispname="kBq^2", parts=(("kBq", _P2),)
+    _FREQUENCY_2, 6, name="kbecquerel2", dispname="kBq^2", display_parts=(("kBq", _P2),)
 )
 kbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 9, name="kbecquerel3", dispname="kBq^3", parts=(("kBq", _P3),)
+    _FREQUENCY_3, 9, name="kbecquerel3", dispname="kBq^3", display_parts=(("kBq", _P3),)
 )
 Mbecquerel: Unit = Unit.create(_FREQUENCY, "Mbecquerel", "MBq", scale=6)
 Mbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 12, name="Mbecquerel2", dispname="MBq^2", parts=(("MBq", _P2),)
+    _FREQUENCY_2, 12, name="Mbecquerel2", dispname="MBq^2", display_parts=(("MBq", _P2),)
 )
 Mbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 18, name="Mbecquerel3", dispname="MBq^3", parts=(("MBq", _P3),)
+    _FREQUENCY_3, 18, name="Mbecquerel3", dispname="MBq^3", display_parts=(("MBq", _P3),)
 )
 Gbecquerel: Unit = Unit.create(_FREQUENCY, "Gbecquerel", "GBq", scale=9)
 Gbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 18, name="Gbecquerel2", dispname="GBq^2", parts=(("GBq", _P2),)
+    _FREQUENCY_2, 18, name="Gbecquerel2", dispname="GBq^2", display_parts=(("GBq", _P2),)
 )
 Gbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 27, name="Gbecquerel3", dispname="GBq^3", parts=(("GBq", _P3),)
+    _FREQUENCY_3, 27, name="Gbecquerel3", dispname="GBq^3", display_parts=(("GBq", _P3),)
 )
 Tbecquerel: Unit = Unit.create(_FREQUENCY, "Tbecquerel", "TBq", scale=12)
 Tbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 24, name="Tbecquerel2", dispname="TBq^2", parts=(("TBq", _P2),)
+    _FREQUENCY_2, 24, name="Tbecquerel2", dispname="TBq^2", display_parts=(("TBq", _P2),)
 )
 Tbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 36, name="Tbecquerel3", dispname="TBq^3", parts=(("TBq", _P3),)
+    _FREQUENCY_3, 36, name="Tbecquerel3", dispname="TBq^3", display_parts=(("TBq", _P3),)
 )
 Pbecquerel: Unit = Unit.create(_FREQUENCY, "Pbecquerel", "PBq", scale=15)
 Pbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 30, name="Pbecquerel2", dispname="PBq^2", parts=(("PBq", _P2),)
+    _FREQUENCY_2, 30, name="Pbecquerel2", dispname="PBq^2", display_parts=(("PBq", _P2),)
 )
 Pbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 45, name="Pbecquerel3", dispname="PBq^3", parts=(("PBq", _P3),)
+    _FREQUENCY_3, 45, name="Pbecquerel3", dispname="PBq^3", display_parts=(("PBq", _P3),)
 )
 Ebecquerel: Unit = Unit.create(_FREQUENCY, "Ebecquerel", "EBq", scale=18)
 Ebecquerel2: Unit = Unit(
-    _FREQUENCY_2, 36, name="Ebecquerel2", dispname="EBq^2", parts=(("EBq", _P2),)
+    _FREQUENCY_2, 36, name="Ebecquerel2", dispname="EBq^2", display_parts=(("EBq", _P2),)
 )
 Ebecquerel3: Unit = Unit(
-    _FREQUENCY_3, 54, name="Ebecquerel3", dispname="EBq^3", parts=(("EBq", _P3),)
+    _FREQUENCY_3, 54, name="Ebecquerel3", dispname="EBq^3", display_parts=(("EBq", _P3),)
 )
 Zbecquerel: Unit = Unit.create(_FREQUENCY, "Zbecquerel", "ZBq", scale=21)
 Zbecquerel2: Unit = Unit(
-    _FREQUENCY_2, 42, name="Zbecquerel2", dispname="ZBq^2", parts=(("ZBq", _P2),)
+    _FREQUENCY_2, 42, name="Zbecquerel2", dispname="ZBq^2", display_parts=(("ZBq", _P2),)
 )
 Zbecquerel3: Unit = Unit(
-    _FREQUENCY_3, 63, name="Zbecquerel3", dispname="ZBq^3", parts=(("ZBq", _P3),)
+    _FREQUENCY_3, 63, name="Zbecquerel3", dispname="ZBq^3", display_parts=(("ZBq", _P3),)
 )
 Ybecquerel: Unit = Unit.create(_FREQUENCY, "Ybecquerel", "YBq", scale=24)
 Ybecquerel2: Unit = Unit(
-    _FREQUENCY_2, 48, name="Ybecquerel2", dispname="YBq^2", parts=(("YBq", _P2),)
+    _FREQUENCY_2, 48, name="Ybecquerel2", dispname="YBq^2", display_parts=(("YBq", _P2),)
 )
 Ybecquerel3: Unit = Unit(
-    _FREQUENCY_3, 72, name="Ybecquerel3", dispname="YBq^3", parts=(("YBq", _P3),)
+    _FREQUENCY_3, 72, name="Ybecquerel3", dispname="YBq^3", display_parts=(("YBq", _P3),)
 )
 
 # gray (Gy)
 gray: Unit = Unit.create(_DOSE, "gray", "Gy")
-gray2: Unit = Unit(_DOSE_2, name="gray2", dispname="Gy^2", parts=(("Gy", _P2),))
-gray3: Unit = Unit(_DOSE_3, name="gray3", dispname="Gy^3", parts=(("Gy", _P3),))
+gray2: Unit = Unit(_DOSE_2, name="gray2", dispname="Gy^2", display_parts=(("Gy", _P2),))
+gray3: Unit = Unit(_DOSE_3, name="gray3", dispname="Gy^3", display_parts=(("Gy", _P3),))
 ygray: Unit = Unit.create(_DOSE, "ygray", "yGy", scale=-24)
-ygray2: Unit = Unit(_DOSE_2, -48, name="ygray2", dispname="yGy^2", parts=(("yGy", _P2),))
-ygray3: Unit = Unit(_DOSE_3, -72, name="ygray3", dispname="yGy^3", parts=(("yGy", _P3),))
+ygray2: Unit = Unit(_DOSE_2, -48, name="ygray2", dispname="yGy^2", display_parts=(("yGy", _P2),))
+ygray3: Unit = Unit(_DOSE_3, -72, name="ygray3", dispname="yGy^3", display_parts=(("yGy", _P3),))
 zgray: Unit = Unit.create(_DOSE, "zgray", "zGy", scale=-21)
-zgray2: Unit = Unit(_DOSE_2, -42, name="zgray2", dispname="zGy^2", parts=(("zGy", _P2),))
-zgray3: Unit = Unit(_DOSE_3, -63, name="zgray3", dispname="zGy^3", parts=(("zGy", _P3),))
+zgray2: Unit = Unit(_DOSE_2, -42, name="zgray2", dispname="zGy^2", display_parts=(("zGy", _P2),))
+zgray3: Unit = Unit(_DOSE_3, -63, name="zgray3", dispname="zGy^3", display_parts=(("zGy", _P3),))
 agray: Unit = Unit.create(_DOSE, "agray", "aGy", scale=-18)
-agray2: Unit = Unit(_DOSE_2, -36, name="agray2", dispname="aGy^2", parts=(("aGy", _P2),))
-agray3: Unit = Unit(_DOSE_3, -54, name="agray3", dispname="aGy^3", parts=(("aGy", _P3),))
+agray2: Unit = Unit(_DOSE_2, -36, name="agray2", dispname="aGy^2", display_parts=(("aGy", _P2),))
+agray3: Unit = Unit(_DOSE_3, -54, name="agray3", dispname="aGy^3", display_parts=(("aGy", _P3),))
 fgray: Unit = Unit.create(_DOSE, "fgray", "fGy", scale=-15)
-fgray2: Unit = Unit(_DOSE_2, -30, name="fgray2", dispname="fGy^2", parts=(("fGy", _P2),))
-fgray3: Unit = Unit(_DOSE_3, -45, name="fgray3", dispname="fGy^3", parts=(("fGy", _P3),))
+fgray2: Unit = Unit(_DOSE_2, -30, name="fgray2", dispname="fGy^2", display_parts=(("fGy", _P2),))
+fgray3: Unit = Unit(_DOSE_3, -45, name="fgray3", dispname="fGy^3", display_parts=(("fGy", _P3),))
 pgray: Unit = Unit.create(_DOSE, "pgray", "pGy", scale=-12)
-pgray2: Unit = Unit(_DOSE_2, -24, name="pgray2", dispname="pGy^2", parts=(("pGy", _P2),))
-pgray3: Unit = Unit(_DOSE_3, -36, name="pgray3", dispname="pGy^3", parts=(("pGy", _P3),))
+pgray2: Unit = Unit(_DOSE_2, -24, name="pgray2", dispname="pGy^2", display_parts=(("pGy", _P2),))
+pgray3: Unit = Unit(_DOSE_3, -36, name="pgray3", dispname="pGy^3", display_parts=(("pGy", _P3),))
 ngray: Unit = Unit.create(_DOSE, "ngray", "nGy", scale=-9)
-ngray2: Unit = Unit(_DOSE_2, -18, name="ngray2", dispname="nGy^2", parts=(("nGy", _P2),))
-ngray3: Unit = Unit(_DOSE_3, -27, name="ngray3", dispname="nGy^3", parts=(("nGy", _P3),))
+ngray2: Unit = Unit(_DOSE_2, -18, name="ngray2", dispname="nGy^2", display_parts=(("nGy", _P2),))
+ngray3: Unit = Unit(_DOSE_3, -27, name="ngray3", dispname="nGy^3", display_parts=(("nGy", _P3),))
 ugray: Unit = Unit.create(_DOSE, "ugray", "uGy", scale=-6)
-ugray2: Unit = Unit(_DOSE_2, -12, name="ugray2", dispname="uGy^2", parts=(("uGy", _P2),))
-ugray3: Unit = Unit(_DOSE_3, -18, name="ugray3", dispname="uGy^3", parts=(("uGy", _P3),))
+ugray2: Unit = Unit(_DOSE_2, -12, name="ugray2", dispname="uGy^2", display_parts=(("uGy", _P2),))
+ugray3: Unit = Unit(_DOSE_3, -18, name="ugray3", dispname="uGy^3", display_parts=(("uGy", _P3),))
 mgray: Unit = Unit.create(_DOSE, "mgray", "mGy", scale=-3)
-mgray2: Unit = Unit(_DOSE_2, -6, name="mgray2", dispname="mGy^2", parts=(("mGy", _P2),))
-mgray3: Unit = Unit(_DOSE_3, -9, name="mgray3", dispname="mGy^3", parts=(("mGy", _P3),))
+mgray2: Unit = Unit(_DOSE_2, -6, name="mgray2", dispname="mGy^2", display_parts=(("mGy", _P2),))
+mgray3: Unit = Unit(_DOSE_3, -9, name="mgray3", dispname="mGy^3", display_parts=(("mGy", _P3),))
 cgray: Unit = Unit.create(_DOSE, "cgray", "cGy", scale=-2)
-cgray2: Unit = Unit(_DOSE_2, -4, name="cgray2", dispname="cGy^2", parts=(("cGy", _P2),))
-cgray3: Unit = Unit(_DOSE_3, -6, name="cgray3", dispname="cGy^3", parts=(("cGy", _P3),))
+cgray2: Unit = Unit(_DOSE_2, -4, name="cgray2", dispname="cGy^2", display_parts=(("cGy", _P2),))
+cgray3: Unit = Unit(_DOSE_3, -6, name="cgray3", dispname="cGy^3", display_parts=(("cGy", _P3),))
 dgray: Unit = Unit.create(_DOSE, "dgray", "dGy", scale=-1)
-dgray2: Unit = Unit(_DOSE_2, -2, name="dgray2", dispname="dGy^2", parts=(("dGy", _P2),))
-dgray3: Unit = Unit(_DOSE_3, -3, name="dgray3", dispname="dGy^3", parts=(("dGy", _P3),))
+dgray2: Unit = Unit(_DOSE_2, -2, name="dgray2", dispname="dGy^2", display_parts=(("dGy", _P2),))
+dgray3: Unit = Unit(_DOSE_3, -3, name="dgray3", dispname="dGy^3", display_parts=(("dGy", _P3),))
 dagray: Unit = Unit.create(_DOSE, "dagray", "daGy", scale=1)
-dagray2: Unit = Unit(_DOSE_2, 2, name="dagray2", dispname="daGy^2", parts=(("daGy", _P2),))
-dagray3: Unit = Unit(_DOSE_3, 3, name="dagray3", dispname="daGy^3", parts=(("daGy", _P3),))
+dagray2: Unit = Unit(_DOSE_2, 2, name="dagray2", dispname="daGy^2", display_parts=(("daGy", _P2),))
+dagray3: Unit = Unit(_DOSE_3, 3, name="dagray3", dispname="daGy^3", display_parts=(("daGy", _P3),))
 hgray: Unit = Unit.create(_DOSE, "hgray", "hGy", scale=2)
-hgray2: Unit = Unit(_DOSE_2, 4, name="hgray2", dispname="hGy^2", parts=(("hGy", _P2),))
-hgray3: Unit = Unit(_DOSE_3, 6, name="hgray3", dispname="hGy^3", parts=(("hGy", _P3),))
+hgray2: Unit = Unit(_DOSE_2, 4, name="hgray2", dispname="hGy^2", display_parts=(("hGy", _P2),))
+hgray3: Unit = Unit(_DOSE_3, 6, name="hgray3", dispname="hGy^3", display_parts=(("hGy", _P3),))
 kgray: Unit = Unit.create(_DOSE, "kgray", "kGy", scale=3)
-kgray2: Unit = Unit(_DOSE_2, 6, name="kgray2", dispname="kGy^2", parts=(("kGy", _P2),))
-kgray3: Unit = Unit(_DOSE_3, 9, name="kgray3", dispname="kGy^3", parts=(("kGy", _P3),))
+kgray2: Unit = Unit(_DOSE_2, 6, name="kgray2", dispname="kGy^2", display_parts=(("kGy", _P2),))
+kgray3: Unit = Unit(_DOSE_3, 9, name="kgray3", dispname="kGy^3", display_parts=(("kGy", _P3),))
 Mgray: Unit = Unit.create(_DOSE, "Mgray", "MGy", scale=6)
-Mgray2: Unit = Unit(_DOSE_2, 12, name="Mgray2", dispname="MGy^2", parts=(("MGy", _P2),))
-Mgray3: Unit = Unit(_DOSE_3, 18, name="Mgray3", dispname="MGy^3", parts=(("MGy", _P3),))
+Mgray2: Unit = Unit(_DOSE_2, 12, name="Mgray2", dispname="MGy^2", display_parts=(("MGy", _P2),))
+Mgray3: Unit = Unit(_DOSE_3, 18, name="Mgray3", dispname="MGy^3", display_parts=(("MGy", _P3),))
 Ggray: Unit = Unit.create(_DOSE, "Ggray", "GGy", scale=9)
-Ggray2: Unit = Unit(_DOSE_2, 18, name="Ggray2", dispname="GGy^2", parts=(("GGy", _P2),))
-Ggray3: Unit = Unit(_DOSE_3, 27, name="Ggray3", dispname="GGy^3", parts=(("GGy", _P3),))
+Ggray2: Unit = Unit(_DOSE_2, 18, name="Ggray2", dispname="GGy^2", display_parts=(("GGy", _P2),))
+Ggray3: Unit = Unit(_DOSE_3, 27, name="Ggray3", dispname="GGy^3", display_parts=(("GGy", _P3),))
 Tgray: Unit = Unit.create(_DOSE, "Tgray", "TGy", scale=12)
-Tgray2: Unit = Unit(_DOSE_2, 24, name="Tgray2", dispname="TGy^2", parts=(("TGy", _P2),))
-Tgray3: Unit = Unit(_DOSE_3, 36, name="Tgray3", dispname="TGy^3", parts=(("TGy", _P3),))
+Tgray2: Unit = Unit(_DOSE_2, 24, name="Tgray2", dispname="TGy^2", display_parts=(("TGy", _P2),))
+Tgray3: Unit = Unit(_DOSE_3, 36, name="Tgray3", dispname="TGy^3", display_parts=(("TGy", _P3),))
 Pgray: Unit = Unit.create(_DOSE, "Pgray", "PGy", scale=15)
-Pgray2: Unit = Unit(_DOSE_2, 30, name="Pgray2", dispname="PGy^2", parts=(("PGy", _P2),))
-Pgray3: Unit = Unit(_DOSE_3, 45, name="Pgray3", dispname="PGy^3", parts=(("PGy", _P3),))
+Pgray2: Unit = Unit(_DOSE_2, 30, name="Pgray2", dispname="PGy^2", display_parts=(("PGy", _P2),))
+Pgray3: Unit = Unit(_DOSE_3, 45, name="Pgray3", dispname="PGy^3", display_parts=(("PGy", _P3),))
 Egray: Unit = Unit.create(_DOSE, "Egray", "EGy", scale=18)
-Egray2: Unit = Unit(_DOSE_2, 36, name="Egray2", dispname="EGy^2", parts=(("EGy", _P2),))
-Egray3: Unit = Unit(_DOSE_3, 54, name="Egray3", dispname="EGy^3", parts=(("EGy", _P3),))
+Egray2: Unit = Unit(_DOSE_2, 36, name="Egray2", dispname="EGy^2", display_parts=(("EGy", _P2),))
+Egray3: Unit = Unit(_DOSE_3, 54, name="Egray3", dispname="EGy^3", display_parts=(("EGy", _P3),))
 Zgray: Unit = Unit.create(_DOSE, "Zgray", "ZGy", scale=21)
-Zgray2: Unit = Unit(_DOSE_2, 42, name="Zgray2", dispname="ZGy^2", parts=(("ZGy", _P2),))
-Zgray3: Unit = Unit(_DOSE_3, 63, name="Zgray3", dispname="ZGy^3", parts=(("ZGy", _P3),))
+Zgray2: Unit = Unit(_DOSE_2, 42, name="Zgray2", dispname="ZGy^2", display_parts=(("ZGy", _P2),))
+Zgray3: Unit = Unit(_DOSE_3, 63, name="Zgray3", dispname="ZGy^3", display_parts=(("ZGy", _P3),))
 Ygray: Unit = Unit.create(_DOSE, "Ygray", "YGy", scale=24)
-Ygray2: Unit = Unit(_DOSE_2, 48, name="Ygray2", dispname="YGy^2", parts=(("YGy", _P2),))
-Ygray3: Unit = Unit(_DOSE_3, 72, name="Ygray3", dispname="YGy^3", parts=(("YGy", _P3),))
+Ygray2: Unit = Unit(_DOSE_2, 48, name="Ygray2", dispname="YGy^2", display_parts=(("YGy", _P2),))
+Ygray3: Unit = Unit(_DOSE_3, 72, name="Ygray3", dispname="YGy^3", display_parts=(("YGy", _P3),))
 
 # sievert (Sv)
 sievert: Unit = Unit.create(_DOSE, "sievert", "Sv")
-sievert2: Unit = Unit(_DOSE_2, name="sievert2", dispname="Sv^2", parts=(("Sv", _P2),))
-sievert3: Unit = Unit(_DOSE_3, name="sievert3", dispname="Sv^3", parts=(("Sv", _P3),))
+sievert2: Unit = Unit(_DOSE_2, name="sievert2", dispname="Sv^2", display_parts=(("Sv", _P2),))
+sievert3: Unit = Unit(_DOSE_3, name="sievert3", dispname="Sv^3", display_parts=(("Sv", _P3),))
 ysievert: Unit = Unit.create(_DOSE, "ysievert", "ySv", scale=-24)
-ysievert2: Unit = Unit(_DOSE_2, -48, name="ysievert2", dispname="ySv^2", parts=(("ySv", _P2),))
-ysievert3: Unit = Unit(_DOSE_3, -72, name="ysievert3", dispname="ySv^3", parts=(("ySv", _P3),))
+ysievert2: Unit = Unit(
+    _DOSE_2, -48, name="ysievert2", dispname="ySv^2", display_parts=(("ySv", _P2),)
+)
+ysievert3: Unit = Unit(
+    _DOSE_3, -72, name="ysievert3", dispname="ySv^3", display_parts=(("ySv", _P3),)
+)
 zsievert: Unit = Unit.create(_DOSE, "zsievert", "zSv", scale=-21)
-zsievert2: Unit = Unit(_DOSE_2, -42, name="zsievert2", dispname="zSv^2", parts=(("zSv", _P2),))
-zsievert3: Unit = Unit(_DOSE_3, -63, name="zsievert3", dispname="zSv^3", parts=(("zSv", _P3),))
+zsievert2: Unit = Unit(
+    _DOSE_2, -42, name="zsievert2", dispname="zSv^2", display_parts=(("zSv", _P2),)
+)
+zsievert3: Unit = Unit(
+    _DOSE_3, -63, name="zsievert3", dispname="zSv^3", display_parts=(("zSv", _P3),)
+)
 asievert: Unit = Unit.create(_DOSE, "asievert", "aSv", scale=-18)
-asievert2: Unit = Unit(_DOSE_2, -36, name="asievert2", dispname="aSv^2", parts=(("aSv", _P2),))
-asievert3: Unit = Unit(_DOSE_3, -54, name="asievert3", dispname="aSv^3", parts=(("aSv", _P3),))
+asievert2: Unit = Unit(
+    _DOSE_2, -36, name="asievert2", dispname="aSv^2", display_parts=(("aSv", _P2),)
+)
+asievert3: Unit = Unit(
+    _DOSE_3, -54, name="asievert3", dispname="aSv^3", display_parts=(("aSv", _P3),)
+)
 fsievert: Unit = Unit.create(_DOSE, "fsievert", "fSv", scale=-15)
-fsievert2: Unit = Unit(_DOSE_2, -30, name="fsievert2", dispname="fSv^2", parts=(("fSv", _P2),))
-fsievert3: Unit = Unit(_DOSE_3, -45, name="fsievert3", dispname="fSv^3", parts=(("fSv", _P3),))
+fsievert2: Unit = Unit(
+    _DOSE_2, -30, name="fsievert2", dispname="fSv^2", display_parts=(("fSv", _P2),)
+)
+fsievert3: Unit = Unit(
+    _DOSE_3, -45, name="fsievert3", dispname="fSv^3", display_parts=(("fSv", _P3),)
+)
 psievert: Unit = Unit.create(_DOSE, "psievert", "pSv", scale=-12)
-psievert2: Unit = Unit(_DOSE_2, -24, name="psievert2", dispname="pSv^2", parts=(("pSv", _P2),))
-psievert3: Unit = Unit(_DOSE_3, -36, name="psievert3", dispname="pSv^3", parts=(("pSv", _P3),))
+psievert2: Unit = Unit(
+    _DOSE_2, -24, name="psievert2", dispname="pSv^2", display_parts=(("pSv", _P2),)
+)
+psievert3: Unit = Unit(
+    _DOSE_3, -36, name="psievert3", dispname="pSv^3", display_parts=(("pSv", _P3),)
+)
 nsievert: Unit = Unit.create(_DOSE, "nsievert", "nSv", scale=-9)
-nsievert2: Unit = Unit(_DOSE_2, -18, name="nsievert2", dispname="nSv^2", parts=(("nSv", _P2),))
-nsievert3: Unit = Unit(_DOSE_3, -27, name="nsievert3", dispname="nSv^3", parts=(("nSv", _P3),))
+nsievert2: Unit = Unit(
+    _DOSE_2, -18, name="nsievert2", dispname="nSv^2", display_parts=(("nSv", _P2),)
+)
+nsievert3: Unit = Unit(
+    _DOSE_3, -27, name="nsievert3", dispname="nSv^3", display_parts=(("nSv", _P3),)
+)
 usievert: Unit = Unit.create(_DOSE, "usievert", "uSv", scale=-6)
-usievert2: Unit = Unit(_DOSE_2, -12, name="usievert2", dispname="uSv^2", parts=(("uSv", _P2),))
-usievert3: Unit = Unit(_DOSE_3, -18, name="usievert3", dispname="uSv^3", parts=(("uSv", _P3),))
+usievert2: Unit = Unit(
+    _DOSE_2, -12, name="usievert2", dispname="uSv^2", display_parts=(("uSv", _P2),)
+)
+usievert3: Unit = Unit(
+    _DOSE_3, -18, name="usievert3", dispname="uSv^3", display_parts=(("uSv", _P3),)
+)
 msievert: Unit = Unit.create(_DOSE, "msievert", "mSv", scale=-3)
-msievert2: Unit = Unit(_DOSE_2, -6, name="msievert2", dispname="mSv^2", parts=(("mSv", _P2),))
-msievert3: Unit = Unit(_DOSE_3, -9, name="msievert3", dispname="mSv^3", parts=(("mSv", _P3),))
+msievert2: Unit = Unit(
+    _DOSE_2, -6, name="msievert2", dispname="mSv^2", display_parts=(("mSv", _P2),)
+)
+msievert3: Unit = Unit(
+    _DOSE_3, -9, name="msievert3", dispname="mSv^3", display_parts=(("mSv", _P3),)
+)
 csievert: Unit = Unit.create(_DOSE, "csievert", "cSv", scale=-2)
-csievert2: Unit = Unit(_DOSE_2, -4, name="csievert2", dispname="cSv^2", parts=(("cSv", _P2),))
-csievert3: Unit = Unit(_DOSE_3, -6, name="csievert3", dispname="cSv^3", parts=(("cSv", _P3),))
+csievert2: Unit = Unit(
+    _DOSE_2, -4, name="csievert2", dispname="cSv^2", display_parts=(("cSv", _P2),)
+)
+csievert3: Unit = Unit(
+    _DOSE_3, -6, name="csievert3", dispname="cSv^3", display_parts=(("cSv", _P3),)
+)
 dsievert: Unit = Unit.create(_DOSE, "dsievert", "dSv", scale=-1)
-dsievert2: Unit = Unit(_DOSE_2, -2, name="dsievert2", dispname="dSv^2", parts=(("dSv", _P2),))
-dsievert3: Unit = Unit(_DOSE_3, -3, name="dsievert3", dispname="dSv^3", parts=(("dSv", _P3),))
+dsievert2: Unit = Unit(
+    _DOSE_2, -2, name="dsievert2", dispname="dSv^2", display_parts=(("dSv", _P2),)
+)
+dsievert3: Unit = Unit(
+    _DOSE_3, -3, name="dsievert3", dispname="dSv^3", display_parts=(("dSv", _P3),)
+)
 dasievert: Unit = Unit.create(_DOSE, "dasievert", "daSv", scale=1)
-dasievert2: Unit = Unit(_DOSE_2, 2, name="dasievert2", dispname="daSv^2", parts=(("daSv", _P2),))
-dasievert3: Unit = Unit(_DOSE_3, 3, name="dasievert3", dispname="daSv^3", parts=(("daSv", _P3),))
+dasievert2: Unit = Unit(
+    _DOSE_2, 2, name="dasievert2", dispname="daSv^2", display_parts=(("daSv", _P2),)
+)
+dasievert3: Unit = Unit(
+    _DOSE_3, 3, name="dasievert3", dispname="daSv^3", display_parts=(("daSv", _P3),)
+)
 hsievert: Unit = Unit.create(_DOSE, "hsievert", "hSv", scale=2)
-hsievert2: Unit = Unit(_DOSE_2, 4, name="hsievert2", dispname="hSv^2", parts=(("hSv", _P2),))
-hsievert3: Unit = Unit(_DOSE_3, 6, name="hsievert3", dispname="hSv^3", parts=(("hSv", _P3),))
+hsievert2: Unit = Unit(
+    _DOSE_2, 4, name="hsievert2", dispname="hSv^2", display_parts=(("hSv", _P2),)
+)
+hsievert3: Unit = Unit(
+    _DOSE_3, 6, name="hsievert3", dispname="hSv^3", display_parts=(("hSv", _P3),)
+)
 ksievert: Unit = Unit.create(_DOSE, "ksievert", "kSv", scale=3)
-ksievert2: Unit = Unit(_DOSE_2, 6, name="ksievert2", dispname="kSv^2", parts=(("kSv", _P2),))
-ksievert3: Unit = Unit(_DOSE_3, 9, name="ksievert3", dispname="kSv^3", parts=(("kSv", _P3),))
+ksievert2: Unit = Unit(
+    _DOSE_2, 6, name="ksievert2", dispname="kSv^2", display_parts=(("kSv", _P2),)
+)
+ksievert3: Unit = Unit(
+    _DOSE_3, 9, name="ksievert3", dispname="kSv^3", display_parts=(("kSv", _P3),)
+)
 Msievert: Unit = Unit.create(_DOSE, "Msievert", "MSv", scale=6)
-Msievert2: Unit = Unit(_DOSE_2, 12, name="Msievert2", dispname="MSv^2", parts=(("MSv", _P2),))
-Msievert3: Unit = Unit(_DOSE_3, 18, name="Msievert3", dispname="MSv^3", parts=(("MSv", _P3),))
+Msievert2: Unit = Unit(
+    _DOSE_2, 12, name="Msievert2", dispname="MSv^2", display_parts=(("MSv", _P2),)
+)
+Msievert3: Unit = Unit(
+    _DOSE_3, 18, name="Msievert3", dispname="MSv^3", display_parts=(("MSv", _P3),)
+)
 Gsievert: Unit = Unit.create(_DOSE, "Gsievert", "GSv", scale=9)
-Gsievert2: Unit = Unit(_DOSE_2, 18, name="Gsievert2", dispname="GSv^2", parts=(("GSv", _P2),))
-Gsievert3: Unit = Unit(_DOSE_3, 27, name="Gsievert3", dispname="GSv^3", parts=(("GSv", _P3),))
+Gsievert2: Unit = Unit(
+    _DOSE_2, 18, name="Gsievert2", dispname="GSv^2", display_parts=(("GSv", _P2),)
+)
+Gsievert3: Unit = Unit(
+    _DOSE_3, 27, name="Gsievert3", dispname="GSv^3", display_parts=(("GSv", _P3),)
+)
 Tsievert: Unit = Unit.create(_DOSE, "Tsievert", "TSv", scale=12)
-Tsievert2: Unit = Unit(_DOSE_2, 24, name="Tsievert2", dispname="TSv^2", parts=(("TSv", _P2),))
-Tsievert3: Unit = Unit(_DOSE_3, 36, name="Tsievert3", dispname="TSv^3", parts=(("TSv", _P3),))
+Tsievert2: Unit = Unit(
+    _DOSE_2, 24, name="Tsievert2", dispname="TSv^2", display_parts=(("TSv", _P2),)
+)
+Tsievert3: Unit = Unit(
+    _DOSE_3, 36, name="Tsievert3", dispname="TSv^3", display_parts=(("TSv", _P3),)
+)
 Psievert: Unit = Unit.create(_DOSE, "Psievert", "PSv", scale=15)
-Psievert2: Unit = Unit(_DOSE_2, 30, name="Psievert2", dispname="PSv^2", parts=(("PSv", _P2),))
-Psievert3: Unit = Unit(_DOSE_3, 45, name="Psievert3", dispname="PSv^3", parts=(("PSv", _P3),))
+Psievert2: Unit = Unit(
+    _DOSE_2, 30, name="Psievert2", dispname="PSv^2", display_parts=(("PSv", _P2),)
+)
+Psievert3: Unit = Unit(
+    _DOSE_3, 45, name="Psievert3", dispname="PSv^3", display_parts=(("PSv", _P3),)
+)
 Esievert: Unit = Unit.create(_DOSE, "Esievert", "ESv", scale=18)
-Esievert2: Unit = Unit(_DOSE_2, 36, name="Esievert2", dispname="ESv^2", parts=(("ESv", _P2),))
-Esievert3: Unit = Unit(_DOSE_3, 54, name="Esievert3", dispname="ESv^3", parts=(("ESv", _P3),))
+Esievert2: Unit = Unit(
+    _DOSE_2, 36, name="Esievert2", dispname="ESv^2", display_parts=(("ESv", _P2),)
+)
+Esievert3: Unit = Unit(
+    _DOSE_3, 54, name="Esievert3", dispname="ESv^3", display_parts=(("ESv", _P3),)
+)
 Zsievert: Unit = Unit.create(_DOSE, "Zsievert", "ZSv", scale=21)
-Zsievert2: Unit = Unit(_DOSE_2, 42, name="Zsievert2", dispname="ZSv^2", parts=(("ZSv", _P2),))
-Zsievert3: Unit = Unit(_DOSE_3, 63, name="Zsievert3", dispname="ZSv^3", parts=(("ZSv", _P3),))
+Zsievert2: Unit = Unit(
+    _DOSE_2, 42, name="Zsievert2", dispname="ZSv^2", display_parts=(("ZSv", _P2),)
+)
+Zsievert3: Unit = Unit(
+    _DOSE_3, 63, name="Zsievert3", dispname="ZSv^3", display_parts=(("ZSv", _P3),)
+)
 Ysievert: Unit = Unit.create(_DOSE, "Ysievert", "YSv", scale=24)
-Ysievert2: Unit = Unit(_DOSE_2, 48, name="Ysievert2", dispname="YSv^2", parts=(("YSv", _P2),))
-Ysievert3: Unit = Unit(_DOSE_3, 72, name="Ysievert3", dispname="YSv^3", parts=(("YSv", _P3),))
+Ysievert2: Unit = Unit(
+    _DOSE_2, 48, name="Ysievert2", dispname="YSv^2", display_parts=(("YSv", _P2),)
+)
+Ysievert3: Unit = Unit(
+    _DOSE_3, 72, name="Ysievert3", dispname="YSv^3", display_parts=(("YSv", _P3),)
+)
 
 # katal (kat)
 katal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "katal", "kat")
-katal2: Unit = Unit(_CATALYTIC_ACTIVITY_2, name="katal2", dispname="kat^2", parts=(("kat", _P2),))
-katal3: Unit = Unit(_CATALYTIC_ACTIVITY_3, name="katal3", dispname="kat^3", parts=(("kat", _P3),))
+katal2: Unit = Unit(
+    _CATALYTIC_ACTIVITY_2, name="katal2", dispname="kat^2", display_parts=(("kat", _P2),)
+)
+katal3: Unit = Unit(
+    _CATALYTIC_ACTIVITY_3, name="katal3", dispname="kat^3", display_parts=(("kat", _P3),)
+)
 ykatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "ykatal", "ykat", scale=-24)
 ykatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -48, name="ykatal2", dispname="ykat^2", parts=(("ykat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -48, name="ykatal2", dispname="ykat^2", display_parts=(("ykat", _P2),)
 )
 ykatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -72, name="ykatal3", dispname="ykat^3", parts=(("ykat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -72, name="ykatal3", dispname="ykat^3", display_parts=(("ykat", _P3),)
 )
 zkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "zkatal", "zkat", scale=-21)
 zkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -42, name="zkatal2", dispname="zkat^2", parts=(("zkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -42, name="zkatal2", dispname="zkat^2", display_parts=(("zkat", _P2),)
 )
 zkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -63, name="zkatal3", dispname="zkat^3", parts=(("zkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -63, name="zkatal3", dispname="zkat^3", display_parts=(("zkat", _P3),)
 )
 akatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "akatal", "akat", scale=-18)
 akatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -36, name="akatal2", dispname="akat^2", parts=(("akat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -36, name="akatal2", dispname="akat^2", display_parts=(("akat", _P2),)
 )
 akatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -54, name="akatal3", dispname="akat^3", parts=(("akat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -54, name="akatal3", dispname="akat^3", display_parts=(("akat", _P3),)
 )
 fkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "fkatal", "fkat", scale=-15)
 fkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -30, name="fkatal2", dispname="fkat^2", parts=(("fkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -30, name="fkatal2", dispname="fkat^2", display_parts=(("fkat", _P2),)
 )
 fkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -45, name="fkatal3", dispname="fkat^3", parts=(("fkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -45, name="fkatal3", dispname="fkat^3", display_parts=(("fkat", _P3),)
 )
 pkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "pkatal", "pkat", scale=-12)
 pkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -24, name="pkatal2", dispname="pkat^2", parts=(("pkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -24, name="pkatal2", dispname="pkat^2", display_parts=(("pkat", _P2),)
 )
 pkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -36, name="pkatal3", dispname="pkat^3", parts=(("pkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -36, name="pkatal3", dispname="pkat^3", display_parts=(("pkat", _P3),)
 )
 nkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "nkatal", "nkat", scale=-9)
 nkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -18, name="nkatal2", dispname="nkat^2", parts=(("nkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -18, name="nkatal2", dispname="nkat^2", display_parts=(("nkat", _P2),)
 )
 nkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -27, name="nkatal3", dispname="nkat^3", parts=(("nkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -27, name="nkatal3", dispname="nkat^3", display_parts=(("nkat", _P3),)
 )
 ukatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "ukatal", "ukat", scale=-6)
 ukatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -12, name="ukatal2", dispname="ukat^2", parts=(("ukat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -12, name="ukatal2", dispname="ukat^2", display_parts=(("ukat", _P2),)
 )
 ukatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -18, name="ukatal3", dispname="ukat^3", parts=(("ukat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -18, name="ukatal3", dispname="ukat^3", display_parts=(("ukat", _P3),)
 )
 mkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "mkatal", "mkat", scale=-3)
 mkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -6, name="mkatal2", dispname="mkat^2", parts=(("mkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -6, name="mkatal2", dispname="mkat^2", display_parts=(("mkat", _P2),)
 )
 mkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -9, name="mkatal3", dispname="mkat^3", parts=(("mkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -9, name="mkatal3", dispname="mkat^3", display_parts=(("mkat", _P3),)
 )
 ckatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "ckatal", "ckat", scale=-2)
 ckatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -4, name="ckatal2", dispname="ckat^2", parts=(("ckat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -4, name="ckatal2", dispname="ckat^2", display_parts=(("ckat", _P2),)
 )
 ckatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -6, name="ckatal3", dispname="ckat^3", parts=(("ckat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -6, name="ckatal3", dispname="ckat^3", display_parts=(("ckat", _P3),)
 )
 dkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "dkatal", "dkat", scale=-1)
 dkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, -2, name="dkatal2", dispname="dkat^2", parts=(("dkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, -2, name="dkatal2", dispname="dkat^2", display_parts=(("dkat", _P2),)
 )
 dkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, -3, name="dkatal3", dispname="dkat^3", parts=(("dkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, -3, name="dkatal3", dispname="dkat^3", display_parts=(("dkat", _P3),)
 )
 dakatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "dakatal", "dakat", scale=1)
 dakatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 2, name="dakatal2", dispname="dakat^2", parts=(("dakat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 2, name="dakatal2", dispname="dakat^2", display_parts=(("dakat", _P2),)
 )
 dakatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 3, name="dakatal3", dispname="dakat^3", parts=(("dakat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 3, name="dakatal3", dispname="dakat^3", display_parts=(("dakat", _P3),)
 )
 hkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "hkatal", "hkat", scale=2)
 hkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 4, name="hkatal2", dispname="hkat^2", parts=(("hkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 4, name="hkatal2", dispname="hkat^2", display_parts=(("hkat", _P2),)
 )
 hkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 6, name="hkatal3", dispname="hkat^3", parts=(("hkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 6, name="hkatal3", dispname="hkat^3", display_parts=(("hkat", _P3),)
 )
 kkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "kkatal", "kkat", scale=3)
 kkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 6, name="kkatal2", dispname="kkat^2", parts=(("kkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 6, name="kkatal2", dispname="kkat^2", display_parts=(("kkat", _P2),)
 )
 kkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 9, name="kkatal3", dispname="kkat^3", parts=(("kkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 9, name="kkatal3", dispname="kkat^3", display_parts=(("kkat", _P3),)
 )
 Mkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Mkatal", "Mkat", scale=6)
 Mkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 12, name="Mkatal2", dispname="Mkat^2", parts=(("Mkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 12, name="Mkatal2", dispname="Mkat^2", display_parts=(("Mkat", _P2),)
 )
 Mkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 18, name="Mkatal3", dispname="Mkat^3", parts=(("Mkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 18, name="Mkatal3", dispname="Mkat^3", display_parts=(("Mkat", _P3),)
 )
 Gkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Gkatal", "Gkat", scale=9)
 Gkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 18, name="Gkatal2", dispname="Gkat^2", parts=(("Gkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 18, name="Gkatal2", dispname="Gkat^2", display_parts=(("Gkat", _P2),)
 )
 Gkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 27, name="Gkatal3", dispname="Gkat^3", parts=(("Gkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 27, name="Gkatal3", dispname="Gkat^3", display_parts=(("Gkat", _P3),)
 )
 Tkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Tkatal", "Tkat", scale=12)
 Tkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 24, name="Tkatal2", dispname="Tkat^2", parts=(("Tkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 24, name="Tkatal2", dispname="Tkat^2", display_parts=(("Tkat", _P2),)
 )
 Tkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 36, name="Tkatal3", dispname="Tkat^3", parts=(("Tkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 36, name="Tkatal3", dispname="Tkat^3", display_parts=(("Tkat", _P3),)
 )
 Pkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Pkatal", "Pkat", scale=15)
 Pkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 30, name="Pkatal2", dispname="Pkat^2", parts=(("Pkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 30, name="Pkatal2", dispname="Pkat^2", display_parts=(("Pkat", _P2),)
 )
 Pkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 45, name="Pkatal3", dispname="Pkat^3", parts=(("Pkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 45, name="Pkatal3", dispname="Pkat^3", display_parts=(("Pkat", _P3),)
 )
 Ekatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Ekatal", "Ekat", scale=18)
 Ekatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 36, name="Ekatal2", dispname="Ekat^2", parts=(("Ekat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 36, name="Ekatal2", dispname="Ekat^2", display_parts=(("Ekat", _P2),)
 )
 Ekatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 54, name="Ekatal3", dispname="Ekat^3", parts=(("Ekat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 54, name="Ekatal3", dispname="Ekat^3", display_parts=(("Ekat", _P3),)
 )
 Zkatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Zkatal", "Zkat", scale=21)
 Zkatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 42, name="Zkatal2", dispname="Zkat^2", parts=(("Zkat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 42, name="Zkatal2", dispname="Zkat^2", display_parts=(("Zkat", _P2),)
 )
 Zkatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 63, name="Zkatal3", dispname="Zkat^3", parts=(("Zkat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 63, name="Zkatal3", dispname="Zkat^3", display_parts=(("Zkat", _P3),)
 )
 Ykatal: Unit = Unit.create(_CATALYTIC_ACTIVITY, "Ykatal", "Ykat", scale=24)
 Ykatal2: Unit = Unit(
-    _CATALYTIC_ACTIVITY_2, 48, name="Ykatal2", dispname="Ykat^2", parts=(("Ykat", _P2),)
+    _CATALYTIC_ACTIVITY_2, 48, name="Ykatal2", dispname="Ykat^2", display_parts=(("Ykat", _P2),)
 )
 Ykatal3: Unit = Unit(
-    _CATALYTIC_ACTIVITY_3, 72, name="Ykatal3", dispname="Ykat^3", parts=(("Ykat", _P3),)
+    _CATALYTIC_ACTIVITY_3, 72, name="Ykatal3", dispname="Ykat^3", display_parts=(("Ykat", _P3),)
 )
 
 # litre (l)

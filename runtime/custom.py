@@ -38,7 +38,7 @@ def floor_divide(
 def _factorless(op: str, m: Any, u: Unit | None) -> tuple[Any, Unit | None]:
     """A dimensionless unit's scale folded into the mantissa (mV/V -> plain)."""
     if u is not None and u.dim is DIMENSIONLESS:
-        return (m if u.scale == 1.0 else m * u.scale), None
+        return (m if u.magnitude == 1.0 else m * u.magnitude), None
     return m, u
 
 

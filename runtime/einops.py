@@ -255,8 +255,8 @@ def _reduce(
                 f"einreduce '{reduction}' needs a dimensionless input, got a quantity in {u.dispname}"
             )
         unit = None
-        if u is not None and u.scale != 1.0:
-            m = m * u.scale
+        if u is not None and u.magnitude != 1.0:
+            m = m * u.magnitude
     else:
         raise ValueError(
             f"einreduce: reduction must be 'sum', 'mean', 'max', 'min', 'prod', 'any', 'all' or "

@@ -94,7 +94,7 @@ def maybe_decimal(val: Any, unit: Unit | None = None) -> Any:
                 f"cannot express the plain value {describe(val)} in {unit.dispname}: it is "
                 "dimensionless; multiply it by a unit first"
             )
-        return val / unit.scale if unit.scale != 1.0 else val
+        return val / unit.magnitude if unit.magnitude != 1.0 else val
     if isinstance(val, Quantity) and val.dim is DIMENSIONLESS:
         return val.to_decimal()  # pyright: ignore[reportUnknownVariableType]
     return val  # pyright: ignore[reportUnknownVariableType]

@@ -123,5 +123,5 @@ def value_hash(q: Quantity[Any]) -> int:
             "cannot hash a quantity holding a traced jax value; pass concrete quantities as "
             "static arguments, or make the argument non-static"
         ) from exc
-    si = value * q.unit.scale if q.unit.scale != 1.0 else value
+    si = value * q.unit.magnitude if q.unit.magnitude != 1.0 else value
     return hash((q.unit.dim, si.shape, si.tobytes()))

@@ -56,7 +56,7 @@ def _plain_mantissa(value: object, what: str) -> Any:
         raise DimensionMismatchError(
             f"{what} needs a dimensionless value, got a quantity in {value.unit.dispname}"
         )
-    return value.mantissa if value.unit.scale == 1.0 else value.mantissa * value.unit.scale  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    return value.mantissa if value.unit.magnitude == 1.0 else value.mantissa * value.unit.magnitude  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
 
 
 def _on_backend(q: Quantity[Any], m: Any) -> Any:

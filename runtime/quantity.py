@@ -289,7 +289,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
                 f"numbers; use q.to_decimal(unit) to read the value in a unit"
             )
         value = to_numpy_array(self.mantissa)
-        return value * self.unit.scale if self.unit.scale != 1.0 else value
+        return value * self.unit.magnitude if self.unit.magnitude != 1.0 else value
 
     def __float__(self) -> float:
         return float(self._plain_number("float"))

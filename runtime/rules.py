@@ -122,7 +122,7 @@ def changed(r: A, u: Unit | None) -> Quantity[A] | A:
         return r
     if u.dim is DIMENSIONLESS:
         scaled: Any = r
-        return r if u.scale == 1.0 else scaled * u.scale
+        return r if u.magnitude == 1.0 else scaled * u.magnitude
     q: Quantity[A] = _new(Quantity)  # pyright: ignore[reportUnknownVariableType]
     q.mantissa = r
     q.unit = u
@@ -180,12 +180,12 @@ def power_by(
             raise DimensionMismatchError(
                 f"{op}: the exponent must be dimensionless, got a quantity in {u_y.dispname}"
             )
-        if u_y.scale != 1.0:
-            m_y = m_y * u_y.scale
+        if u_y.magnitude != 1.0:
+            m_y = m_y * u_y.magnitude
     if u_x is None:
         return m_x, m_y, None
     if u_x.dim is DIMENSIONLESS:
-        return (m_x if u_x.scale == 1.0 else m_x * u_x.scale), m_y, None
+        return (m_x if u_x.magnitude == 1.0 else m_x * u_x.magnitude), m_y, None
     try:
         unit = unit_power(u_x, _static_scalar(m_y))  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
@@ -218,7 +218,7 @@ def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> 
             f"{op} needs a dimensionless argument, got a quantity in {u.dispname} ({u.dim}); "
             f"divide it by a unit first, or pass unit_to_scale=<unit>"
         )
-    return m if u.scale == 1.0 else m * u.scale
+    return m if u.magnitude == 1.0 else m * u.magnitude
 
 
 def create_unit(unit: object) -> Unit | None:

@@ -171,7 +171,7 @@ class SparseMatrix:
         data = self.mat.data / m if divide else self.mat.data * m
         unit = _r.quotient(self.unit, uo) if divide else _r.product(self.unit, uo)
         if unit is not None and unit.dim is DIMENSIONLESS:  # plain, scale folded in (mV / V)
-            data = data if unit.scale == 1.0 else data * unit.scale
+            data = data if unit.magnitude == 1.0 else data * unit.magnitude
             unit = None
         return self.with_mantissa(data, unit)
 

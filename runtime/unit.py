@@ -43,6 +43,13 @@ def _canonical(exp10: Fraction, factor: Factor) -> tuple[Fraction, Factor]:
     return exp10, Fraction(num, den)
 
 
+def _exact(x: int | float | Fraction) -> Factor:
+    """A number as an exact Fraction where its decimal form is exact and short."""
+    if isinstance(x, float) and not (x.is_integer() or len(repr(x)) < 18):
+        return x
+    return Fraction(repr(x)) if isinstance(x, float) else Fraction(x)
+
+
 def _pow_factor(factor: Factor, p: Fraction) -> Factor:
     if isinstance(factor, Fraction):
         if p.denominator == 1:
@@ -82,13 +89,26 @@ def _merge(a: Parts, b: Parts, sign: int) -> Parts:
 
 
 class Unit:
-    """A physical unit: `Dimension`, exact scale `factor * 10**exp10`, and a display name.
+    """A physical unit: `Dimension`, size `factor * 10**scale` SI base units, and a display name.
+
+    As in the reference library, `scale` is the decimal exponent (mV: -3) and `magnitude` the
+    size as a float (mV: 0.001); `exp10` is the exponent as an exact Fraction.
 
     Units are interned and their algebra (`*`, `/`, `**`, conversion factors) is cached, so the
     operations on quantities only look results up after the first call.
     """
 
-    __slots__ = ("dim", "exp10", "factor", "name", "dispname", "_parts", "scale", "_key", "_hash")
+    __slots__ = (
+        "dim",
+        "exp10",
+        "_factor",
+        "name",
+        "dispname",
+        "_parts",
+        "magnitude",
+        "_key",
+        "_hash",
+    )
     # numpy must hand `array * unit` to Unit.__rmul__ whole, not element by element.
     __array_ufunc__ = None
     _interned: ClassVar[dict[tuple[Any, ...], Unit]] = {}
@@ -98,28 +118,39 @@ class Unit:
     _factor_cache: ClassVar[dict[tuple[int, int], float]] = {}
 
     dim: Dimension
-    exp10: Fraction
-    factor: Factor
+    exp10: Fraction  # the decimal exponent as declared (exact)
+    _factor: Factor  # the factor as declared (exact where its decimal form is)
     name: str
     dispname: str
     _parts: Parts
-    scale: float
-    _key: tuple[Dimension, Fraction, Factor]
+    magnitude: float  # factor * 10**exp10 as a float: what conversions multiply by
+    _key: tuple[Dimension, Fraction, Factor]  # (dim, exponent, factor) with powers of ten moved
     _hash: int
 
     def __new__(
         cls,
-        dim: Dimension = DIMENSIONLESS,
-        exp10: int | Fraction = 0,
-        factor: Factor | int = 1,
+        dim: Dimension | None = None,
+        scale: int | Fraction = 0,
+        base: float = 10.0,
+        factor: float | Fraction = 1,
         name: str | None = None,
         dispname: str | None = None,
-        *,
-        parts: Parts | None = None,
+        is_fullname: bool = True,
+        display_parts: Parts | None = None,
     ) -> Unit:
-        e10, fac = _canonical(
-            Fraction(exp10), Fraction(factor) if isinstance(factor, int) else factor
-        )
+        """The unit worth `factor * base**scale` SI base units of `dim` (default: dimensionless).
+
+        `display_parts` are (symbol, exponent) pairs for printing products and powers;
+        `is_fullname` is accepted for the reference's signature (polyunit derives it: see the
+        property)."""
+        if dim is None:
+            dim = DIMENSIONLESS
+        fac = _exact(factor)
+        if base != 10:  # fold the other base into the factor: the exponent is always decimal
+            fac = _mul_factor(fac, _pow_factor(_exact(base), Fraction(scale)))
+            scale = 0
+        e10 = Fraction(scale)
+        parts = display_parts
         if parts is None:
             parts = ((dispname or name or "1", Fraction(1)),) if (dispname or name) else ()
         display = dispname or _render(parts)
@@ -130,12 +161,13 @@ class Unit:
         self = super().__new__(cls)
         self.dim = dim
         self.exp10 = e10
-        self.factor = fac
+        self._factor = fac
         self.dispname = display
         self.name = name or display
         self._parts = parts
-        self.scale = float(fac) * 10.0 ** float(e10)
-        self._key = (dim, e10, fac)
+        self.magnitude = float(fac) * 10.0 ** float(e10)
+        # equality and hashing by size: 1000 m (scale 0, factor 1000) equals km (scale 3)
+        self._key = (dim, *_canonical(e10, fac))
         self._hash = hash(self._key)
         cls._interned[ikey] = self
         return self
@@ -147,16 +179,17 @@ class Unit:
         name: str,
         dispname: str,
         scale: int | Fraction = 0,
-        factor: Factor | int = 1,
+        base: float = 10.0,
+        factor: float | Fraction = 1,
     ) -> Unit:
-        """A named unit of dimension `dim` worth `factor * 10**scale` SI base units."""
-        return cls(dim, scale, factor, name=name, dispname=dispname)
+        """A named unit of dimension `dim` worth `factor * base**scale` SI base units."""
+        return cls(dim, scale, base, factor, name=name, dispname=dispname)
 
     # -- properties -------------------------------------------------------------------------
     @property
     def is_unitless(self) -> bool:
         """Dimensionless with scale 1 (the unit "1")."""
-        return self.dim is DIMENSIONLESS and self.scale == 1.0
+        return self.dim is DIMENSIONLESS and self.magnitude == 1.0
 
     @property
     def is_dimensionless(self) -> bool:
@@ -208,9 +241,15 @@ class Unit:
 
     # -- the reference library's members -----------------------------------------------------
     @property
-    def magnitude(self) -> float:
-        """The size of the unit in SI base units: `factor * base ** exp10` (mV: 0.001)."""
-        return self.scale
+    def factor(self) -> float:
+        """The non-decimal factor of the unit's size (inch: 2.54, mV: 1.0)."""
+        return float(self._factor)
+
+    @property
+    def scale(self) -> int | float:
+        """The decimal exponent of the unit's size (mV: -3; m^0.5: 0.5); see `magnitude`."""
+        e = self.exp10
+        return int(e) if e.denominator == 1 else float(e)
 
     @property
     def base(self) -> float:
@@ -233,7 +272,7 @@ class Unit:
 
     def has_same_magnitude(self, other: Unit) -> bool:
         """Whether both units are the same size (whatever their dimensions)."""
-        return self.scale == other.scale
+        return self.magnitude == other.magnitude
 
     def reverse(self) -> Unit:
         """One over this unit."""
@@ -241,12 +280,12 @@ class Unit:
 
     def factorless(self) -> Unit:
         """This unit without its non-decimal factor: inch (2.54 cm) -> cm; others unchanged."""
-        if self.factor == 1:
+        if self._factor == 1:
             return self
         named = [u for u in Unit._interned.values() if u._key == (self.dim, self.exp10, 1)]
         if named:
             return min(named, key=lambda u: (len(u.dispname), u.dispname))
-        return Unit(self.dim, self.exp10, 1, dispname=f"10^{self.exp10} {self.dim}")
+        return Unit(self.dim, self.exp10, dispname=f"10^{self.exp10} {self.dim}")
 
     @staticmethod
     def create_scaled_unit(baseunit: Unit, scalefactor: str) -> Unit:
@@ -257,7 +296,7 @@ class Unit:
         return Unit(
             baseunit.dim,
             baseunit.exp10 + exp,
-            baseunit.factor,
+            factor=baseunit._factor,
             name=scalefactor + baseunit.name,
             dispname=scalefactor + baseunit.dispname,
         )
@@ -314,7 +353,7 @@ class Unit:
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             _unpickle_unit,
-            (self.dim, self.exp10, self.factor, self.name, self.dispname, self._parts),
+            (self.dim, self.exp10, self._factor, self.name, self.dispname, self._parts),
         )
 
     def __str__(self) -> str:
@@ -356,8 +395,8 @@ def _product_name(a: Unit, b: Unit) -> str:
     hit = Unit(
         a.dim * b.dim,
         a.exp10 + b.exp10,
-        _mul_factor(a.factor, b.factor),
-        parts=_merge(a._parts, b._parts, 1),  # pyright: ignore[reportPrivateUsage]
+        factor=_mul_factor(a._factor, b._factor),  # pyright: ignore[reportPrivateUsage]
+        display_parts=_merge(a._parts, b._parts, 1),  # pyright: ignore[reportPrivateUsage]
     )
     return _keep(hit)
 
@@ -367,8 +406,8 @@ def _quotient_name(a: Unit, b: Unit) -> str:
     hit = Unit(
         a.dim / b.dim,
         a.exp10 - b.exp10,
-        _div_factor(a.factor, b.factor),
-        parts=_merge(a._parts, b._parts, -1),  # pyright: ignore[reportPrivateUsage]
+        factor=_div_factor(a._factor, b._factor),  # pyright: ignore[reportPrivateUsage]
+        display_parts=_merge(a._parts, b._parts, -1),  # pyright: ignore[reportPrivateUsage]
     )
     return _keep(hit)
 
@@ -382,8 +421,8 @@ def _power_name(u: Unit, power: object) -> str:
         else Unit(
             u.dim**p,
             u.exp10 * p,
-            _pow_factor(u.factor, p),
-            parts=tuple((s, e * p) for s, e in u._parts),  # pyright: ignore[reportPrivateUsage]
+            factor=_pow_factor(u._factor, p),  # pyright: ignore[reportPrivateUsage]
+            display_parts=tuple((s, e * p) for s, e in u._parts),  # pyright: ignore[reportPrivateUsage]
         )
     )
     return _keep(hit)
@@ -443,7 +482,7 @@ def conversion_factor(a: Unit, b: Unit) -> float:
 def _unpickle_unit(
     dim: Dimension, exp10: Fraction, factor: Factor, name: str, dispname: str, parts: Parts
 ) -> Unit:
-    return Unit(dim, exp10, factor, name=name, dispname=dispname, parts=parts)
+    return Unit(dim, exp10, factor=factor, name=name, dispname=dispname, display_parts=parts)
 
 
 def _mul_factor(a: Factor, b: Factor) -> Factor:
@@ -460,7 +499,7 @@ def _div_factor(a: Factor, b: Factor) -> Factor:
 
 def _ratio(a: Unit, b: Unit) -> float:
     e = a.exp10 - b.exp10
-    f = _div_factor(a.factor, b.factor)
+    f = _div_factor(a._factor, b._factor)  # pyright: ignore[reportPrivateUsage]
     if e.denominator == 1 and isinstance(f, Fraction):
         return float(f * Fraction(10) ** int(e))
     result: float = float(f) * 10.0 ** float(e)
@@ -496,4 +535,4 @@ def as_exponent(power: object) -> Fraction:
     return exp
 
 
-UNITLESS: Final = Unit(DIMENSIONLESS, 0, 1, name="1", dispname="1", parts=())
+UNITLESS: Final = Unit(DIMENSIONLESS, name="1", dispname="1", display_parts=())

@@ -133,7 +133,7 @@ def has_same_unit(obj1: object, obj2: object) -> bool:
 def is_unit_equal_math(u1: Unit, u2: Unit) -> bool:
     """Whether two units are the same physical unit: same dimension and the same size
     (km and 1000 m are; names do not matter)."""
-    return u1.dim is u2.dim and u1.scale == u2.scale
+    return u1.dim is u2.dim and u1.magnitude == u2.magnitude
 
 
 def is_scalar_type(obj: object) -> bool:

@@ -115,8 +115,13 @@ def test_every_unit_of_the_catalog(units: ModuleType, group: str) -> None:
         if parse_dim(str(unit.dim)) != parse_dim(row.dim):
             problems.append(f"{row.name}: dimension {unit.dim}, expected {row.dim}")
         expected = float(row.factor) * 10.0 ** int(row.scale)
-        if not math.isclose(unit.scale, expected, rel_tol=1e-12):
-            problems.append(f"{row.name}: scale {unit.scale!r}, expected {expected!r}")
+        if not math.isclose(unit.magnitude, expected, rel_tol=1e-12):
+            problems.append(f"{row.name}: magnitude {unit.magnitude!r}, expected {expected!r}")
+        if unit.scale != int(row.scale) or not math.isclose(float(unit.factor), float(row.factor)):
+            problems.append(
+                f"{row.name}: scale {unit.scale!r} and factor {unit.factor}, "
+                f"expected {row.scale} and {row.factor}"
+            )
     assert not problems, f"{len(problems)} of {len(rows)} rows differ:\n" + "\n".join(problems)
 
 
@@ -153,9 +158,9 @@ def test_constants_agree_with_units_of_the_same_name(
         if not isinstance(unit, Unit) or name in DIFFERENT_FROM_UNIT:
             continue
         q = getattr(constants, name)
-        si_value = q.mantissa * q.unit.scale
-        if unit.dim is not q.unit.dim or not math.isclose(si_value, unit.scale, rel_tol=1e-12):
-            problems.append(f"{name}: constant {si_value!r} {q.unit.dim}, unit {unit.scale!r}")
+        si_value = q.mantissa * q.unit.magnitude
+        if unit.dim is not q.unit.dim or not math.isclose(si_value, unit.magnitude, rel_tol=1e-12):
+            problems.append(f"{name}: constant {si_value!r} {q.unit.dim}, unit {unit.magnitude!r}")
     assert not problems, "\n".join(problems)
 
 

@@ -7,7 +7,7 @@ that is not `getattr(np, op)`) is in ONE table, `SPECIAL`, below.
 
 Data are written as physical values: an operand in centimetre holding the value 0.27 m has the
 mantissa 27. The numpy reference is computed independently of polyunit: on the mantissas,
-after the conversion the rule implies (ratios of `Unit.scale`, never `factor_to`).
+after the conversion the rule implies (ratios of `Unit.magnitude`, never `factor_to`).
 """
 
 from __future__ import annotations
@@ -246,7 +246,7 @@ def _custom_floor_divide(
     a, b = names
     ua, ub = units[a], units[b]
     if ua.dim is ub.dim:
-        return np.floor_divide(m[a], m[b] * (ub.scale / ua.scale)), None
+        return np.floor_divide(m[a], m[b] * (ub.magnitude / ua.magnitude)), None
     return np.floor_divide(m[a], m[b]), ua / ub
 
 
@@ -509,13 +509,13 @@ class Case:
         if kind in ("keep", "consistent", "compare"):
             ux = units[first]
             for name in operands[1:]:
-                m[name] = m[name] * (units[name].scale / ux.scale)
+                m[name] = m[name] * (units[name].magnitude / ux.magnitude)
             unit = None if kind == "compare" else ux
         elif kind == "dimensionless":
             target = self.plain.get(rule.keywords.get("unit_to_scale", ""), None)
             for name in operands:
-                scale = 1.0 if units[name] is None else units[name].scale
-                m[name] = m[name] * (scale / (1.0 if target is None else target.scale))
+                scale = 1.0 if units[name] is None else units[name].magnitude
+                m[name] = m[name] * (scale / (1.0 if target is None else target.magnitude))
         elif kind == "strip":
             pass
         elif kind == "product" and self.sequences:
@@ -542,7 +542,7 @@ class Case:
                     p = Fraction(self.plain[exp])
             ub = units[base]
             if ub.dim is u.DIMENSIONLESS:  # folded into the base: a plain result
-                m[base] = m[base] * ub.scale
+                m[base] = m[base] * ub.magnitude
                 unit = None
             else:
                 unit = ub**p
@@ -607,15 +607,15 @@ def _fold(ref: Any, unit: Any, changed: bool) -> tuple[Any, Any, bool]:
     if unit is None:
         return ref, None, True
     if changed and unit.dim is u.DIMENSIONLESS:
-        return (ref if unit.scale == 1.0 else ref * unit.scale), None, True
+        return (ref if unit.magnitude == 1.0 else ref * unit.magnitude), None, True
     return ref, unit, False
 
 
 def mantissa_of(values: Any, unit: Any) -> Any:
     values = np.asarray(values)
-    if unit is None or unit.scale == 1.0:
+    if unit is None or unit.magnitude == 1.0:
         return values
-    return values / unit.scale
+    return values / unit.magnitude
 
 
 def operand_units(op: str) -> dict[str, Any]:

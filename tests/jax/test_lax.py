@@ -2,7 +2,7 @@
 errors, and the BackendError every lax function raises on numpy and torch inputs.
 
 Each case calls polyunit.lax with quantities and jax.lax with the mantissas converted by hand to
-the unit the rule implies (ratios of Unit.scale, never polyunit's own conversion).
+the unit the rule implies (ratios of Unit.magnitude, never polyunit's own conversion).
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def test_factorless() -> None:
     q = u.Quantity(np.array([1.0]), u.inch)
     plain = q.factorless()
     assert plain.unit.factor == 1 and plain.unit.dim is u.meter.dim
-    np.testing.assert_allclose(values(plain) * plain.unit.scale, 0.0254)
+    np.testing.assert_allclose(values(plain) * plain.unit.magnitude, 0.0254)
     m = u.Quantity(np.array([1.0]), u.meter)
     assert m.factorless() is m
 

@@ -20,7 +20,7 @@ def test_multiply_units() -> None:
     ms = u.meter * u.second
     assert isinstance(ms, Unit)
     assert ms.dim is get_or_create_dimension(m=1, s=1)
-    assert ms.scale == 1.0
+    assert ms.magnitude == 1.0
 
 
 def test_divide_units() -> None:
@@ -30,8 +30,8 @@ def test_divide_units() -> None:
 
 
 def test_scales_multiply() -> None:
-    assert math.isclose((u.mmeter * u.mmeter).scale, 1e-6)
-    assert math.isclose((u.mV / u.ms).scale, 1.0)
+    assert math.isclose((u.mmeter * u.mmeter).magnitude, 1e-6)
+    assert math.isclose((u.mV / u.ms).magnitude, 1.0)
     assert (u.mV / u.ms).dim is (u.volt / u.second).dim
 
 
@@ -39,7 +39,7 @@ def test_int_power() -> None:
     sq = u.meter**2
     assert sq.dim is get_or_create_dimension(m=2)
     assert (u.mmeter**3).dim is get_or_create_dimension(m=3)
-    assert math.isclose((u.mmeter**3).scale, 1e-9)
+    assert math.isclose((u.mmeter**3).magnitude, 1e-9)
     assert (u.meter**-1).dim is get_or_create_dimension(m=-1)
     assert u.meter**1 is u.meter
 
@@ -47,7 +47,7 @@ def test_int_power() -> None:
 def test_float_power() -> None:
     root = u.meter**0.5
     assert root.dim.get_dimension("m") == Fraction(1, 2)
-    assert math.isclose((u.mmeter**0.5).scale, math.sqrt(1e-3))
+    assert math.isclose((u.mmeter**0.5).magnitude, math.sqrt(1e-3))
 
 
 def test_fraction_power() -> None:
@@ -205,7 +205,7 @@ def test_pickle_round_trip(make) -> None:  # type: ignore[no-untyped-def]
     assert back == unit
     assert back.dim is unit.dim
     assert back.dispname == unit.dispname
-    assert back.scale == unit.scale
+    assert back.magnitude == unit.magnitude
 
 
 def test_pickle_round_trip_of_catalog_unit_is_identical() -> None:
@@ -224,7 +224,7 @@ for g, w in zip(got, want):
     assert g == w, (g, w)
     assert g.dim is w.dim, (g.dim, w.dim)
     assert str(g) == str(w), (str(g), str(w))
-    assert g.scale == w.scale, (g.scale, w.scale)
+    assert g.magnitude == w.magnitude, (g.magnitude, w.magnitude)
 print("ok", len(got))
 """
 
@@ -244,7 +244,7 @@ def test_unitless() -> None:
     assert UNITLESS.is_unitless
     assert UNITLESS.is_dimensionless
     assert UNITLESS.dim is DIMENSIONLESS
-    assert UNITLESS.scale == 1.0
+    assert UNITLESS.magnitude == 1.0
     assert str(UNITLESS) == "1"
 
 
@@ -260,4 +260,23 @@ def test_scaled_dimensionless_is_not_unitless() -> None:
     assert ratio.is_dimensionless
     assert not ratio.is_unitless
     assert ratio != UNITLESS
-    assert ratio.scale == pytest.approx(1e-3)
+    assert ratio.magnitude == pytest.approx(1e-3)
+
+
+def test_scale_is_the_exponent_and_magnitude_the_size() -> None:
+    """The reference's meaning: scale is the decimal exponent, factor the rest, magnitude both."""
+    assert (u.mV.scale, u.mV.factor, u.mV.magnitude) == (-3, 1.0, 0.001)
+    assert (u.mV * u.mV).scale == -6
+    assert u.inch.factor * 10.0**u.inch.scale == pytest.approx(0.0254, rel=1e-15)
+    assert isinstance(u.inch.factor, float)
+
+
+def test_constructor_takes_the_reference_parameters() -> None:
+    thousand_m = Unit(u.meter.dim, 0, 10.0, 1000.0, dispname="1000 m")
+    assert thousand_m == u.kmeter and hash(thousand_m) == hash(u.kmeter)
+    assert (thousand_m.scale, thousand_m.factor) == (0, 1000.0)  # as declared
+    kibi = Unit(u.meter.dim, 10, 2, name="kibimetre", dispname="Kim")  # base 2: folded in
+    assert kibi.magnitude == 1024.0 and kibi.base == 10.0
+    assert Unit() == UNITLESS
+    made = Unit.create(u.meter.dim, "twokm", "2km", 3, 10.0, 2.0)
+    assert made.magnitude == 2000.0

@@ -52,7 +52,7 @@ def _atan2(
 ) -> tuple[Any, Any]:
     """rules.yaml same_unit_angle: y in x's unit, plain angle."""
     x, y = names[0], names[1]
-    return np.arctan2(m[x], m[y] * (units[y].scale / units[x].scale)), None
+    return np.arctan2(m[x], m[y] * (units[y].magnitude / units[x].magnitude)), None
 
 
 def _collapse(
@@ -75,8 +75,8 @@ def _tridiagonal_solve(
     """rules.yaml tridiagonal_solve: dl, du in d's unit; unit(b) / unit(d)."""
     dl, d, du, b = names
     ud = units[d]
-    lower = m[dl] * (units[dl].scale / ud.scale)
-    upper = m[du] * (units[du].scale / ud.scale)
+    lower = m[dl] * (units[dl].magnitude / ud.magnitude)
+    upper = m[du] * (units[du].magnitude / ud.magnitude)
     a = np.diag(m[d]) + np.diag(lower[1:], -1) + np.diag(upper[:-1], 1)
     return np.linalg.solve(a, m[b]), units[b] / ud
 

@@ -21,13 +21,13 @@ def _scaled(m: dict[str, Any], units: dict[str, Any], name: str) -> Any:
     """The mantissa of operand `name` with a dimensionless unit's scale folded in."""
     unit = units.get(name)
     if unit is not None and unit.dim is u.DIMENSIONLESS:
-        return m[name] * unit.scale, None
+        return m[name] * unit.magnitude, None
     return m[name], unit
 
 
 def _in(m: dict[str, Any], units: dict[str, Any], name: str, target: str) -> Any:
     """Operand `name` expressed in the unit of operand `target`."""
-    return m[name] * (units[name].scale / units[target].scale)
+    return m[name] * (units[name].magnitude / units[target].magnitude)
 
 
 def _prod_expect(nan: bool) -> Any:

@@ -71,7 +71,7 @@ def _cov_expect(
     m = {**plain, **m}  # the plain arguments are read by name
     a, b = names
     ua, ub = units[a], units[b]
-    y = m[b] * (ub.scale / ua.scale)
+    y = m[b] * (ub.magnitude / ua.magnitude)
     return np.cov(m[a], y, fweights=m["fweights"], aweights=m["aweights"]), ua**2
 
 
