@@ -1161,55 +1161,23 @@ def choose(
     )
 
 
-@overload
-def clip(
-    a: Quantity[da.Array],
-    a_min: Quantity[da.Array] | da.Array | float,
-    a_max: Quantity[da.Array] | da.Array | float,
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def clip(
-    a: da.Array | float, a_min: Quantity[da.Array], a_max: Quantity[da.Array] | da.Array | float
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def clip(
-    a: da.Array | float, a_min: da.Array | float, a_max: Quantity[da.Array]
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def clip(a: da.Array | float, a_min: da.Array | float, a_max: da.Array | float) -> da.Array: ...
-
-
 def clip(
     a: Quantity[da.Array] | da.Array | float,
-    a_min: Quantity[da.Array] | da.Array | float,
-    a_max: Quantity[da.Array] | da.Array | float,
+    a_min: Quantity[da.Array] | da.Array | float | None = None,
+    a_max: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
-    """Limit the values to the interval [`a_min`, `a_max`].
+    """Limit the values to the interval [`a_min`, `a_max`]; a bound given as None is open.
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_a_min, u_a_min = (
-        (a_min.mantissa, a_min.unit)
-        if type(a_min) is Quantity and type(a_min.mantissa) in _native
-        else _lift(a_min)
-    )
-    m_a_max, u_a_max = (
-        (a_max.mantissa, a_max.unit)
-        if type(a_max) is Quantity and type(a_max.mantissa) in _native
-        else _lift(a_max)
-    )
-    if u_a_min is not u_a:
+    m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
+    m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
+    if u_a_min is not u_a and a_min is not None:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
-    if u_a_max is not u_a:
+    if u_a_max is not u_a and a_max is not None:
         m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
     return _r.keep(da.clip(m_a, m_a_min, m_a_max), u_a)
 

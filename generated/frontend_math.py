@@ -641,8 +641,8 @@ def choose(a: Any, choices: Any, mode: str = "raise") -> Any:
     return _pick(a, *choices).choose(a, choices, mode)
 
 
-def clip(a: Any, a_min: Any, a_max: Any) -> Any:
-    """Limit the values to the interval [`a_min`, `a_max`].
+def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    """Limit the values to the interval [`a_min`, `a_max`]; a bound given as None is open.
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "875f396c4dac91f319f5bbb3ea7e8281a400bf1e2081ae6d4f46975b528d95b6"
+SPEC_DIGEST: Final = "ef5c9799a2628db3c4ccb092f29b68710194af394b04e11217b5dc9b2580a5bf"
 
 BACKENDS: Final = (
     "numpy",
@@ -455,7 +455,7 @@ SIGNATURES: Final = {
     "ceil": "ceil(x: Quantity) -> Quantity",
     "celu": "celu(x: Quantity, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Array",
     "choose": "choose(a: Array, choices: Quantities, mode: str = 'raise') -> Quantity",
-    "clip": "clip(a: Quantity, a_min: Quantity, a_max: Quantity) -> Quantity",
+    "clip": "clip(a: Quantity, a_min: Quantity | None = None, a_max: Quantity | None = None) -> Quantity",
     "column_stack": "column_stack(tup: Quantities) -> Quantity",
     "compress": "compress(condition: Array, a: Quantity, axis: int | None = None) -> Quantity",
     "concatenate": "concatenate(arrays: Quantities, axis: int | None = 0, dtype: DType | None = None) -> Quantity",
@@ -1531,7 +1531,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "column_stack": {
         "cupy": "native",
@@ -4949,7 +4949,6 @@ METHODS: Final = frozenset(
         "argmin",
         "argsort",
         "astype",
-        "clip",
         "conj",
         "conjugate",
         "cross",

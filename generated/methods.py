@@ -81,15 +81,6 @@ class QuantityMethods:
         """
         return _frontends.math.astype(self, dtype)
 
-    def clip(self, a_min: Any, a_max: Any) -> Any:
-        """Limit the values to the interval [`a_min`, `a_max`].
-
-        Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
-
-        Same as `polyunit.math.clip(q, ...)`.
-        """
-        return _frontends.math.clip(self, a_min, a_max)
-
     def conj(self) -> Any:
         """Complex conjugate, element-wise.
 

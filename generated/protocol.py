@@ -212,21 +212,12 @@ class Ops(Protocol[A]):
         self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
     ) -> Quantity[A] | A: ...
 
-    @overload
     def clip(
-        self, a: Quantity[A], a_min: Quantity[A] | A | float, a_max: Quantity[A] | A | float
-    ) -> Quantity[A]: ...
-
-    @overload
-    def clip(
-        self, a: A | float, a_min: Quantity[A], a_max: Quantity[A] | A | float
-    ) -> Quantity[A]: ...
-
-    @overload
-    def clip(self, a: A | float, a_min: A | float, a_max: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def clip(self, a: A | float, a_min: A | float, a_max: A | float) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
@@ -3207,21 +3198,12 @@ class MathOps(Protocol[A]):
         self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
     ) -> Quantity[A] | A: ...
 
-    @overload
     def clip(
-        self, a: Quantity[A], a_min: Quantity[A] | A | float, a_max: Quantity[A] | A | float
-    ) -> Quantity[A]: ...
-
-    @overload
-    def clip(
-        self, a: A | float, a_min: Quantity[A], a_max: Quantity[A] | A | float
-    ) -> Quantity[A]: ...
-
-    @overload
-    def clip(self, a: A | float, a_min: A | float, a_max: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def clip(self, a: A | float, a_min: A | float, a_max: A | float) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 

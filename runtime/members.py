@@ -418,6 +418,10 @@ class QuantityMembers:
             return self._self()
         return self._self().in_unit(plain_unit)
 
+    def clip(self, min: object = None, max: object = None) -> Any:  # noqa: A002 (the reference's names)
+        """The values limited to [`min`, `max`], converted to this unit; None leaves a side open."""
+        return _math().clip(self._self(), min, max)
+
     def nonzero(self, *args: Any, **kwargs: Any) -> Any:
         """Indices of the nonzero elements, one array per axis (plain: positions carry no
         unit); the arguments are those of `polyunit.math.nonzero`."""

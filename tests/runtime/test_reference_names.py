@@ -60,3 +60,21 @@ def test_dimension_from_a_sequence_or_exponents() -> None:
     assert u.meter.dim.get_dimension(d="m") == 1
     with pytest.raises(ValueError, match="unknown base quantity 'x'; use one of m, kg"):
         u.meter.dim.get_dimension("x")
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax", "torch", "dask", "ndonnx"])
+def test_clip_with_open_sides(backend: str) -> None:
+    pytest.importorskip(backend)
+    from polyunit.convert import convert_array
+
+    q = u.Quantity(convert_array(np.array([1.0, 5.0, 9.0]), backend), unit=u.meter)
+    low = u.Quantity(convert_array(np.array(200.0), backend), unit=u.cmeter)
+    for got, want in [
+        (q.clip(low), [2.0, 5.0, 9.0]),
+        (q.clip(max=low * 2), [1.0, 4.0, 4.0]),
+        (u.math.clip(q, None, None), [1.0, 5.0, 9.0]),
+    ]:
+        assert got.unit == u.meter and got.backend == backend
+        np.testing.assert_allclose(got.to_numpy().mantissa, want)
+    with pytest.raises(u.DimensionMismatchError):
+        q.clip(u.Quantity(convert_array(np.array(1.0), backend), unit=u.second))
