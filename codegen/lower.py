@@ -98,8 +98,9 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
     """`@overload` signatures: a Quantity operand gives `Quantity[A]` (or `Quantity[A] | A`
     where the unit algebra may come out dimensionless), plain operands give the plain array.
 
-    Only for rules where every operand the rule names is a required Quantity parameter; other
-    ops keep their single union-typed signature, which is always true."""
+    Only for rules where every operand the rule names is a Quantity parameter, required (or
+    optional with None for keep/consistent, as clip's bounds); other ops keep their single
+    union-typed signature, which is always true."""
     sig = op.signature
     if sig.returns != "Quantity" or op.rule.kind not in _OVERLOADED:
         return ()
@@ -107,20 +108,42 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
         return ()
     ruled = [sig.param(a) for a in op.rule.args if isinstance(a, str)]
     quantities = [p for p in sig.params if p.is_quantity]
-    if not quantities or any(p.default is not None for p in quantities):
+    optional = [p for p in quantities if p.default is not None]
+    if not quantities or any(p.default != "None" for p in optional):
+        return ()
+    if optional and op.rule.kind not in _EXACT:
         return ()
     if {p.name for p in quantities} != {p.name for p in ruled if p is not None}:
         return ()
     a = array_type
     plain = f"{a} | float"
     q_result = f"Quantity[{a}]" if op.rule.kind in _EXACT else f"Quantity[{a}] | {a}"
+
+    def plain_of(p: Param) -> str:
+        return plain if p.default is None else f"{plain} | None"
+
+    def signature(anns: dict[str, str]) -> str:
+        return prefix + ", ".join(param_text(p, a, anns.get(p.name)) for p in sig.params)
+
+    all_plain = signature({q.name: plain_of(q) for q in quantities})
+    if optional:
+        # Optional operands (clip's bounds): a Quantity first operand gives a Quantity, plain
+        # operands a plain array, and any other mix the union, in a last catch-all overload.
+        first = quantities[0]
+        before = sig.params[: sig.params.index(first)]
+        if first.default is not None or any(p.default is not None for p in before):
+            return ()
+        union = signature({})
+        return (
+            Overload(signature({first.name: f"Quantity[{a}]"}), q_result),
+            Overload(all_plain, a),
+            Overload(union, f"Quantity[{a}] | {a}"),
+        )
     out: list[Overload] = []
     for i, chosen in enumerate(quantities):
         anns = {q.name: plain for q in quantities[:i]} | {chosen.name: f"Quantity[{a}]"}
-        params = ", ".join(param_text(p, a, anns.get(p.name)) for p in sig.params)
-        out.append(Overload(prefix + params, q_result))
-    params = ", ".join(param_text(p, a, plain if p.is_quantity else None) for p in sig.params)
-    out.append(Overload(prefix + params, a))
+        out.append(Overload(signature(anns), q_result))
+    out.append(Overload(all_plain, a))
     return tuple(out)
 
 

@@ -1140,6 +1140,30 @@ def choose(
     return _r.keep(cp.choose(m_a, m_choices, mode=mode), u_)
 
 
+@overload
+def clip(
+    a: Quantity[cp.ndarray],
+    a_min: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    a_max: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def clip(
+    a: cp.ndarray | float,
+    a_min: cp.ndarray | float | None = None,
+    a_max: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
+@overload
+def clip(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    a_min: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    a_max: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
+
+
 def clip(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     a_min: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
@@ -1782,6 +1806,30 @@ def dstack(
     return _r.keep(
         cp.dstack(m_arrays).astype(cp.dstack(m_arrays).dtype if dtype is None else dtype), u_
     )
+
+
+@overload
+def ediff1d(
+    x: Quantity[cp.ndarray],
+    to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ediff1d(
+    x: cp.ndarray | float,
+    to_end: cp.ndarray | float | None = None,
+    to_begin: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
+@overload
+def ediff1d(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 def ediff1d(
@@ -3812,6 +3860,33 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(cp.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+@overload
+def nan_to_num(
+    x: Quantity[cp.ndarray],
+    nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nan_to_num(
+    x: cp.ndarray | float,
+    nan: cp.ndarray | float | None = None,
+    posinf: cp.ndarray | float | None = None,
+    neginf: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
+@overload
+def nan_to_num(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 def nan_to_num(
@@ -8216,6 +8291,45 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "cupy")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[cp.ndarray],
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_gather(
+    operand: cp.ndarray | float,
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
+@overload
+def lax_gather(
+    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 def lax_gather(

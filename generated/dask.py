@@ -1161,6 +1161,30 @@ def choose(
     )
 
 
+@overload
+def clip(
+    a: Quantity[da.Array],
+    a_min: Quantity[da.Array] | da.Array | float | None = None,
+    a_max: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def clip(
+    a: da.Array | float,
+    a_min: da.Array | float | None = None,
+    a_max: da.Array | float | None = None,
+) -> da.Array: ...
+
+
+@overload
+def clip(
+    a: Quantity[da.Array] | da.Array | float,
+    a_min: Quantity[da.Array] | da.Array | float | None = None,
+    a_max: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array: ...
+
+
 def clip(
     a: Quantity[da.Array] | da.Array | float,
     a_min: Quantity[da.Array] | da.Array | float | None = None,
@@ -1841,6 +1865,30 @@ def dstack(
     return _r.keep(
         da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype), u_
     )
+
+
+@overload
+def ediff1d(
+    x: Quantity[da.Array],
+    to_end: Quantity[da.Array] | da.Array | float | None = None,
+    to_begin: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: da.Array | float,
+    to_end: da.Array | float | None = None,
+    to_begin: da.Array | float | None = None,
+) -> da.Array: ...
+
+
+@overload
+def ediff1d(
+    x: Quantity[da.Array] | da.Array | float,
+    to_end: Quantity[da.Array] | da.Array | float | None = None,
+    to_begin: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 def ediff1d(
@@ -3956,6 +4004,33 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(da.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+@overload
+def nan_to_num(
+    x: Quantity[da.Array],
+    nan: Quantity[da.Array] | da.Array | float | None = None,
+    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: da.Array | float,
+    nan: da.Array | float | None = None,
+    posinf: da.Array | float | None = None,
+    neginf: da.Array | float | None = None,
+) -> da.Array: ...
+
+
+@overload
+def nan_to_num(
+    x: Quantity[da.Array] | da.Array | float,
+    nan: Quantity[da.Array] | da.Array | float | None = None,
+    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 def nan_to_num(
@@ -8438,6 +8513,45 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "dask")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[da.Array],
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: da.Array | float,
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: da.Array | float | None = None,
+) -> da.Array: ...
+
+
+@overload
+def lax_gather(
+    operand: Quantity[da.Array] | da.Array | float,
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 def lax_gather(

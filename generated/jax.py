@@ -1134,6 +1134,30 @@ def choose(
     return _r.keep(jnp.choose(m_a, m_choices, mode=mode), u_)
 
 
+@overload
+def clip(
+    a: Quantity[jax.Array],
+    a_min: Quantity[jax.Array] | jax.Array | float | None = None,
+    a_max: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def clip(
+    a: jax.Array | float,
+    a_min: jax.Array | float | None = None,
+    a_max: jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
+@overload
+def clip(
+    a: Quantity[jax.Array] | jax.Array | float,
+    a_min: Quantity[jax.Array] | jax.Array | float | None = None,
+    a_max: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
+
+
 def clip(
     a: Quantity[jax.Array] | jax.Array | float,
     a_min: Quantity[jax.Array] | jax.Array | float | None = None,
@@ -1766,6 +1790,30 @@ def dstack(
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     return _r.keep(jnp.dstack(m_arrays, dtype=dtype), u_)
+
+
+@overload
+def ediff1d(
+    x: Quantity[jax.Array],
+    to_end: Quantity[jax.Array] | jax.Array | float | None = None,
+    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: jax.Array | float,
+    to_end: jax.Array | float | None = None,
+    to_begin: jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
+@overload
+def ediff1d(
+    x: Quantity[jax.Array] | jax.Array | float,
+    to_end: Quantity[jax.Array] | jax.Array | float | None = None,
+    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 def ediff1d(
@@ -3788,6 +3836,33 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(jnp.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+@overload
+def nan_to_num(
+    x: Quantity[jax.Array],
+    nan: Quantity[jax.Array] | jax.Array | float | None = None,
+    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: jax.Array | float,
+    nan: jax.Array | float | None = None,
+    posinf: jax.Array | float | None = None,
+    neginf: jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
+@overload
+def nan_to_num(
+    x: Quantity[jax.Array] | jax.Array | float,
+    nan: Quantity[jax.Array] | jax.Array | float | None = None,
+    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 def nan_to_num(
@@ -8466,6 +8541,45 @@ def lax_fft(
     )
     m_x, u = _custom.keep_or_scale("fft", m_x, u_x, unit_to_scale)
     return _r.changed(jax.lax.fft(m_x, fft_type=fft_type, fft_lengths=fft_lengths), u)
+
+
+@overload
+def lax_gather(
+    operand: Quantity[jax.Array],
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: jax.Array | float,
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
+@overload
+def lax_gather(
+    operand: Quantity[jax.Array] | jax.Array | float,
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 def lax_gather(

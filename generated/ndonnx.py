@@ -1200,6 +1200,30 @@ def choose(
     )
 
 
+@overload
+def clip(
+    a: Quantity[ndx.Array],
+    a_min: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    a_max: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def clip(
+    a: ndx.Array | float,
+    a_min: ndx.Array | float | None = None,
+    a_max: ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
+@overload
+def clip(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    a_min: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    a_max: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
+
+
 def clip(
     a: Quantity[ndx.Array] | ndx.Array | float,
     a_min: Quantity[ndx.Array] | ndx.Array | float | None = None,
@@ -1930,6 +1954,30 @@ def dstack(
         ),
         u_,
     )
+
+
+@overload
+def ediff1d(
+    x: Quantity[ndx.Array],
+    to_end: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    to_begin: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: ndx.Array | float,
+    to_end: ndx.Array | float | None = None,
+    to_begin: ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
+@overload
+def ediff1d(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    to_end: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    to_begin: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 def ediff1d(
@@ -4136,6 +4184,33 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(ndx.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+@overload
+def nan_to_num(
+    x: Quantity[ndx.Array],
+    nan: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    posinf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: ndx.Array | float,
+    nan: ndx.Array | float | None = None,
+    posinf: ndx.Array | float | None = None,
+    neginf: ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
+@overload
+def nan_to_num(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    nan: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    posinf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 def nan_to_num(
@@ -8494,6 +8569,45 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "ndonnx")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[ndx.Array],
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: ndx.Array | float,
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
+@overload
+def lax_gather(
+    operand: Quantity[ndx.Array] | ndx.Array | float,
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 def lax_gather(

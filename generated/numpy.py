@@ -1156,6 +1156,30 @@ def choose(
     return _r.keep(np.choose(m_a, m_choices, mode=mode), u_)
 
 
+@overload
+def clip(
+    a: Quantity[NDArray[Any]],
+    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    a: NDArray[Any] | float,
+    a_min: NDArray[Any] | float | None = None,
+    a_max: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
+@overload
+def clip(
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+
+
 def clip(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
@@ -1824,6 +1848,30 @@ def dstack(
     return _r.keep(
         np.dstack(m_arrays).astype(np.dstack(m_arrays).dtype if dtype is None else dtype), u_
     )
+
+
+@overload
+def ediff1d(
+    x: Quantity[NDArray[Any]],
+    to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ediff1d(
+    x: NDArray[Any] | float,
+    to_end: NDArray[Any] | float | None = None,
+    to_begin: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
+@overload
+def ediff1d(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 def ediff1d(
@@ -3898,6 +3946,33 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
     return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+@overload
+def nan_to_num(
+    x: Quantity[NDArray[Any]],
+    nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nan_to_num(
+    x: NDArray[Any] | float,
+    nan: NDArray[Any] | float | None = None,
+    posinf: NDArray[Any] | float | None = None,
+    neginf: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
+@overload
+def nan_to_num(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 def nan_to_num(
@@ -8380,6 +8455,45 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "numpy")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[NDArray[Any]],
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_gather(
+    operand: NDArray[Any] | float,
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
+@overload
+def lax_gather(
+    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 def lax_gather(

@@ -212,6 +212,20 @@ class Ops(Protocol[A]):
         self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
     ) -> Quantity[A] | A: ...
 
+    @overload
+    def clip(
+        self,
+        a: Quantity[A],
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, a: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
+
+    @overload
     def clip(
         self,
         a: Quantity[A] | A | float,
@@ -392,6 +406,20 @@ class Ops(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
+    @overload
+    def ediff1d(
+        self,
+        x: Quantity[A],
+        to_end: Quantity[A] | A | float | None = None,
+        to_begin: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self, x: A | float, to_end: A | float | None = None, to_begin: A | float | None = None
+    ) -> A: ...
+
+    @overload
     def ediff1d(
         self,
         x: Quantity[A] | A | float,
@@ -937,6 +965,25 @@ class Ops(Protocol[A]):
     @overload
     def multiply(self, x: A | float, y: A | float) -> A: ...
 
+    @overload
+    def nan_to_num(
+        self,
+        x: Quantity[A],
+        nan: Quantity[A] | A | float | None = None,
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        posinf: A | float | None = None,
+        neginf: A | float | None = None,
+    ) -> A: ...
+
+    @overload
     def nan_to_num(
         self,
         x: Quantity[A] | A | float,
@@ -2472,6 +2519,33 @@ class Ops(Protocol[A]):
         unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
+    @overload
+    def lax_gather(
+        self,
+        operand: Quantity[A],
+        start_indices: A,
+        dimension_numbers: Any,
+        slice_sizes: int | tuple[int, ...],
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        mode: Any = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_gather(
+        self,
+        operand: A | float,
+        start_indices: A,
+        dimension_numbers: Any,
+        slice_sizes: int | tuple[int, ...],
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        mode: Any = None,
+        fill_value: A | float | None = None,
+    ) -> A: ...
+
+    @overload
     def lax_gather(
         self,
         operand: Quantity[A] | A | float,
@@ -3198,6 +3272,20 @@ class MathOps(Protocol[A]):
         self, a: A, choices: Sequence[Quantity[A] | A | float], mode: str = "raise"
     ) -> Quantity[A] | A: ...
 
+    @overload
+    def clip(
+        self,
+        a: Quantity[A],
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, a: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
+
+    @overload
     def clip(
         self,
         a: Quantity[A] | A | float,
@@ -3378,6 +3466,20 @@ class MathOps(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
+    @overload
+    def ediff1d(
+        self,
+        x: Quantity[A],
+        to_end: Quantity[A] | A | float | None = None,
+        to_begin: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self, x: A | float, to_end: A | float | None = None, to_begin: A | float | None = None
+    ) -> A: ...
+
+    @overload
     def ediff1d(
         self,
         x: Quantity[A] | A | float,
@@ -3923,6 +4025,25 @@ class MathOps(Protocol[A]):
     @overload
     def multiply(self, x: A | float, y: A | float) -> A: ...
 
+    @overload
+    def nan_to_num(
+        self,
+        x: Quantity[A],
+        nan: Quantity[A] | A | float | None = None,
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        posinf: A | float | None = None,
+        neginf: A | float | None = None,
+    ) -> A: ...
+
+    @overload
     def nan_to_num(
         self,
         x: Quantity[A] | A | float,

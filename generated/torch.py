@@ -1208,6 +1208,30 @@ def choose(
     )
 
 
+@overload
+def clip(
+    a: Quantity[torch.Tensor],
+    a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    a: torch.Tensor | float,
+    a_min: torch.Tensor | float | None = None,
+    a_max: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
+@overload
+def clip(
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
+
+
 def clip(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
@@ -1937,6 +1961,30 @@ def dstack(
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     return _r.keep(torch.dstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
+
+
+@overload
+def ediff1d(
+    x: Quantity[torch.Tensor],
+    to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ediff1d(
+    x: torch.Tensor | float,
+    to_end: torch.Tensor | float | None = None,
+    to_begin: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
+@overload
+def ediff1d(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 def ediff1d(
@@ -4120,6 +4168,33 @@ def multiply(
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
     )
     return _r.changed(torch.multiply(m_x, m_y), _r.product(u_x, u_y))
+
+
+@overload
+def nan_to_num(
+    x: Quantity[torch.Tensor],
+    nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nan_to_num(
+    x: torch.Tensor | float,
+    nan: torch.Tensor | float | None = None,
+    posinf: torch.Tensor | float | None = None,
+    neginf: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
+@overload
+def nan_to_num(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 def nan_to_num(
@@ -8815,6 +8890,45 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "torch")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[torch.Tensor],
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_gather(
+    operand: torch.Tensor | float,
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
+@overload
+def lax_gather(
+    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 def lax_gather(

@@ -28,6 +28,7 @@ assert_type(pt.add(qt, qt), Quantity[torch.Tensor])
 assert_type(pt.add(1.0, qt), Quantity[torch.Tensor])
 assert_type(pn.sum(qn, axis=0), Quantity[NDArray[Any]])
 assert_type(pj.clip(qj, qj, qj), Quantity[jax.Array])
+assert_type(pn.clip(qn, None, qn), Quantity[NDArray[Any]])  # an open lower bound
 
 # Unit-changing ops may come out dimensionless, hence plain (the reference's rule).
 assert_type(pt.sqrt(qt), Quantity[torch.Tensor] | torch.Tensor)

@@ -48,6 +48,20 @@ class Ops(Protocol[A]):
 
     def argmax(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
+    @overload
+    def clip(
+        self,
+        x: Quantity[A],
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, x: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
+
+    @overload
     def clip(
         self,
         x: Quantity[A] | A | float,
@@ -175,6 +189,20 @@ class MathOps(Protocol[A]):
 
     def argmax(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
+    @overload
+    def clip(
+        self,
+        x: Quantity[A],
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, x: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
+
+    @overload
     def clip(
         self,
         x: Quantity[A] | A | float,
