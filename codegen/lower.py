@@ -127,22 +127,49 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
 
     all_plain = signature({q.name: plain_of(q) for q in quantities})
     if optional:
-        # Optional operands (clip's bounds): a Quantity first operand gives a Quantity, plain
-        # operands a plain array, and any other mix the union, in a last catch-all overload.
-        first = quantities[0]
-        before = sig.params[: sig.params.index(first)]
-        if first.default is not None or any(p.default is not None for p in before):
-            return ()
-        union = signature({})
-        return (
-            Overload(signature({first.name: f"Quantity[{a}]"}), q_result),
-            Overload(all_plain, a),
-            Overload(union, f"Quantity[{a}] | {a}"),
-        )
+        return _optional_overloads(sig.params, quantities, a, prefix, q_result, all_plain)
     out: list[Overload] = []
     for i, chosen in enumerate(quantities):
         anns = {q.name: plain for q in quantities[:i]} | {chosen.name: f"Quantity[{a}]"}
         out.append(Overload(signature(anns), q_result))
+    out.append(Overload(all_plain, a))
+    return tuple(out)
+
+
+def _optional_overloads(
+    params: tuple[Param, ...],
+    quantities: list[Param],
+    a: str,
+    prefix: str,
+    q_result: str,
+    all_plain: str,
+) -> tuple[Overload, ...]:
+    """Overloads when some Quantity operands are optional (None), as clip's bounds: one per
+    operand given as the Quantity (the ones before it plain), positionally and, for an optional
+    one, by keyword; then all plain. No catch-all: mypy would answer Any for numpy's Any-typed
+    arrays when two overloads match."""
+    plain = f"{a} | float"
+
+    def text(p: Param, ann: str | None, default: bool) -> str:
+        body = param_text(p, a, ann)
+        return body if default or p.default is None else body.rsplit(" = ", 1)[0]
+
+    out: list[Overload] = []
+    for i, chosen in enumerate(quantities):
+        earlier = {
+            q.name: plain if q.default is None else f"{plain} | None" for q in quantities[:i]
+        }
+        at = params.index(chosen)
+        # positionally: everything up to the chosen operand is given, so no defaults there
+        parts = [text(p, earlier.get(p.name), default=False) for p in params[:at]]
+        parts.append(text(chosen, f"Quantity[{a}]", default=False))
+        parts += [text(p, None, default=True) for p in params[at + 1 :]]
+        out.append(Overload(prefix + ", ".join(parts), q_result))
+        if any(q.default is not None for q in quantities[:i]):  # by keyword, those left out
+            parts = [text(p, earlier.get(p.name), default=True) for p in params[:at]]
+            parts += ["*", text(chosen, f"Quantity[{a}]", default=False)]
+            parts += [text(p, None, default=True) for p in params[at + 1 :]]
+            out.append(Overload(prefix + ", ".join(parts), q_result))
     out.append(Overload(all_plain, a))
     return tuple(out)
 

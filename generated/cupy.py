@@ -685,6 +685,62 @@ def append(
     return _r.keep(cp.append(m_arr, m_values, axis=axis), u_arr)
 
 
+@overload
+def arange(
+    start: Quantity[cp.ndarray],
+    stop: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    step: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def arange(
+    start: cp.ndarray | float | None,
+    stop: Quantity[cp.ndarray],
+    step: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def arange(
+    start: cp.ndarray | float | None = None,
+    *,
+    stop: Quantity[cp.ndarray],
+    step: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def arange(
+    start: cp.ndarray | float | None,
+    stop: cp.ndarray | float | None,
+    step: Quantity[cp.ndarray],
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def arange(
+    start: cp.ndarray | float | None = None,
+    stop: cp.ndarray | float | None = None,
+    *,
+    step: Quantity[cp.ndarray],
+    dtype: Any | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def arange(
+    start: cp.ndarray | float | None = None,
+    stop: cp.ndarray | float | None = None,
+    step: cp.ndarray | float | None = None,
+    dtype: Any | None = None,
+) -> cp.ndarray: ...
+
+
 def arange(
     start: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
     stop: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
@@ -958,6 +1014,21 @@ def average(
     return _r.changed(cp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
+@overload
+def bincount(
+    x: cp.ndarray, weights: Quantity[cp.ndarray], minlength: int = 0, length: int | None = None
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def bincount(
+    x: cp.ndarray,
+    weights: cp.ndarray | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> cp.ndarray: ...
+
+
 def bincount(
     x: cp.ndarray,
     weights: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
@@ -1151,17 +1222,29 @@ def clip(
 @overload
 def clip(
     a: cp.ndarray | float,
-    a_min: cp.ndarray | float | None = None,
-    a_max: cp.ndarray | float | None = None,
-) -> cp.ndarray: ...
+    a_min: Quantity[cp.ndarray],
+    a_max: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def clip(
-    a: Quantity[cp.ndarray] | cp.ndarray | float,
-    a_min: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-    a_max: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
+    a: cp.ndarray | float, a_min: cp.ndarray | float | None, a_max: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def clip(
+    a: cp.ndarray | float, a_min: cp.ndarray | float | None = None, *, a_max: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def clip(
+    a: cp.ndarray | float,
+    a_min: cp.ndarray | float | None = None,
+    a_max: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def clip(
@@ -1819,17 +1902,32 @@ def ediff1d(
 @overload
 def ediff1d(
     x: cp.ndarray | float,
-    to_end: cp.ndarray | float | None = None,
-    to_begin: cp.ndarray | float | None = None,
-) -> cp.ndarray: ...
+    to_end: Quantity[cp.ndarray],
+    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def ediff1d(
-    x: Quantity[cp.ndarray] | cp.ndarray | float,
-    to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
+    x: cp.ndarray | float, to_end: cp.ndarray | float | None, to_begin: Quantity[cp.ndarray]
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ediff1d(
+    x: cp.ndarray | float,
+    to_end: cp.ndarray | float | None = None,
+    *,
+    to_begin: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ediff1d(
+    x: cp.ndarray | float,
+    to_end: cp.ndarray | float | None = None,
+    to_begin: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def ediff1d(
@@ -3874,19 +3972,57 @@ def nan_to_num(
 @overload
 def nan_to_num(
     x: cp.ndarray | float,
-    nan: cp.ndarray | float | None = None,
-    posinf: cp.ndarray | float | None = None,
-    neginf: cp.ndarray | float | None = None,
-) -> cp.ndarray: ...
+    nan: Quantity[cp.ndarray],
+    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nan_to_num(
-    x: Quantity[cp.ndarray] | cp.ndarray | float,
-    nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    x: cp.ndarray | float,
+    nan: cp.ndarray | float | None,
+    posinf: Quantity[cp.ndarray],
     neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nan_to_num(
+    x: cp.ndarray | float,
+    nan: cp.ndarray | float | None = None,
+    *,
+    posinf: Quantity[cp.ndarray],
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nan_to_num(
+    x: cp.ndarray | float,
+    nan: cp.ndarray | float | None,
+    posinf: cp.ndarray | float | None,
+    neginf: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nan_to_num(
+    x: cp.ndarray | float,
+    nan: cp.ndarray | float | None = None,
+    posinf: cp.ndarray | float | None = None,
+    *,
+    neginf: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nan_to_num(
+    x: cp.ndarray | float,
+    nan: cp.ndarray | float | None = None,
+    posinf: cp.ndarray | float | None = None,
+    neginf: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def nan_to_num(
@@ -8312,24 +8448,24 @@ def lax_gather(
     start_indices: cp.ndarray,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    mode: Any = None,
-    fill_value: cp.ndarray | float | None = None,
-) -> cp.ndarray: ...
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def lax_gather(
-    operand: Quantity[cp.ndarray] | cp.ndarray | float,
+    operand: cp.ndarray | float,
     start_indices: cp.ndarray,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
     unique_indices: bool = False,
     indices_are_sorted: bool = False,
     mode: Any = None,
-    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
+    fill_value: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def lax_gather(

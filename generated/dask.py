@@ -687,6 +687,62 @@ def append(
     )
 
 
+@overload
+def arange(
+    start: Quantity[da.Array],
+    stop: Quantity[da.Array] | da.Array | float | None = None,
+    step: Quantity[da.Array] | da.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def arange(
+    start: da.Array | float | None,
+    stop: Quantity[da.Array],
+    step: Quantity[da.Array] | da.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def arange(
+    start: da.Array | float | None = None,
+    *,
+    stop: Quantity[da.Array],
+    step: Quantity[da.Array] | da.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def arange(
+    start: da.Array | float | None,
+    stop: da.Array | float | None,
+    step: Quantity[da.Array],
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def arange(
+    start: da.Array | float | None = None,
+    stop: da.Array | float | None = None,
+    *,
+    step: Quantity[da.Array],
+    dtype: Any | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def arange(
+    start: da.Array | float | None = None,
+    stop: da.Array | float | None = None,
+    step: da.Array | float | None = None,
+    dtype: Any | None = None,
+) -> da.Array: ...
+
+
 def arange(
     start: Quantity[da.Array] | da.Array | float | None = None,
     stop: Quantity[da.Array] | da.Array | float | None = None,
@@ -978,6 +1034,21 @@ def average(
     return _r.changed(da.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
+@overload
+def bincount(
+    x: da.Array, weights: Quantity[da.Array], minlength: int = 0, length: int | None = None
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def bincount(
+    x: da.Array,
+    weights: da.Array | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> da.Array: ...
+
+
 def bincount(
     x: da.Array,
     weights: Quantity[da.Array] | da.Array | float | None = None,
@@ -1172,17 +1243,29 @@ def clip(
 @overload
 def clip(
     a: da.Array | float,
-    a_min: da.Array | float | None = None,
-    a_max: da.Array | float | None = None,
-) -> da.Array: ...
+    a_min: Quantity[da.Array],
+    a_max: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
 def clip(
-    a: Quantity[da.Array] | da.Array | float,
-    a_min: Quantity[da.Array] | da.Array | float | None = None,
-    a_max: Quantity[da.Array] | da.Array | float | None = None,
-) -> Quantity[da.Array] | da.Array: ...
+    a: da.Array | float, a_min: da.Array | float | None, a_max: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def clip(
+    a: da.Array | float, a_min: da.Array | float | None = None, *, a_max: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def clip(
+    a: da.Array | float,
+    a_min: da.Array | float | None = None,
+    a_max: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def clip(
@@ -1878,17 +1961,29 @@ def ediff1d(
 @overload
 def ediff1d(
     x: da.Array | float,
-    to_end: da.Array | float | None = None,
-    to_begin: da.Array | float | None = None,
-) -> da.Array: ...
+    to_end: Quantity[da.Array],
+    to_begin: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
 def ediff1d(
-    x: Quantity[da.Array] | da.Array | float,
-    to_end: Quantity[da.Array] | da.Array | float | None = None,
-    to_begin: Quantity[da.Array] | da.Array | float | None = None,
-) -> Quantity[da.Array] | da.Array: ...
+    x: da.Array | float, to_end: da.Array | float | None, to_begin: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: da.Array | float, to_end: da.Array | float | None = None, *, to_begin: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: da.Array | float,
+    to_end: da.Array | float | None = None,
+    to_begin: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def ediff1d(
@@ -4018,19 +4113,57 @@ def nan_to_num(
 @overload
 def nan_to_num(
     x: da.Array | float,
-    nan: da.Array | float | None = None,
-    posinf: da.Array | float | None = None,
-    neginf: da.Array | float | None = None,
-) -> da.Array: ...
+    nan: Quantity[da.Array],
+    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
 def nan_to_num(
-    x: Quantity[da.Array] | da.Array | float,
-    nan: Quantity[da.Array] | da.Array | float | None = None,
-    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    x: da.Array | float,
+    nan: da.Array | float | None,
+    posinf: Quantity[da.Array],
     neginf: Quantity[da.Array] | da.Array | float | None = None,
-) -> Quantity[da.Array] | da.Array: ...
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: da.Array | float,
+    nan: da.Array | float | None = None,
+    *,
+    posinf: Quantity[da.Array],
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: da.Array | float,
+    nan: da.Array | float | None,
+    posinf: da.Array | float | None,
+    neginf: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: da.Array | float,
+    nan: da.Array | float | None = None,
+    posinf: da.Array | float | None = None,
+    *,
+    neginf: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: da.Array | float,
+    nan: da.Array | float | None = None,
+    posinf: da.Array | float | None = None,
+    neginf: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def nan_to_num(
@@ -8534,24 +8667,24 @@ def lax_gather(
     start_indices: da.Array,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    mode: Any = None,
-    fill_value: da.Array | float | None = None,
-) -> da.Array: ...
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
 
 
 @overload
 def lax_gather(
-    operand: Quantity[da.Array] | da.Array | float,
+    operand: da.Array | float,
     start_indices: da.Array,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
     unique_indices: bool = False,
     indices_are_sorted: bool = False,
     mode: Any = None,
-    fill_value: Quantity[da.Array] | da.Array | float | None = None,
-) -> Quantity[da.Array] | da.Array: ...
+    fill_value: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def lax_gather(

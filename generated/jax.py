@@ -684,6 +684,62 @@ def append(
     return _r.keep(jnp.append(m_arr, m_values, axis=axis), u_arr)
 
 
+@overload
+def arange(
+    start: Quantity[jax.Array],
+    stop: Quantity[jax.Array] | jax.Array | float | None = None,
+    step: Quantity[jax.Array] | jax.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def arange(
+    start: jax.Array | float | None,
+    stop: Quantity[jax.Array],
+    step: Quantity[jax.Array] | jax.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def arange(
+    start: jax.Array | float | None = None,
+    *,
+    stop: Quantity[jax.Array],
+    step: Quantity[jax.Array] | jax.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def arange(
+    start: jax.Array | float | None,
+    stop: jax.Array | float | None,
+    step: Quantity[jax.Array],
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def arange(
+    start: jax.Array | float | None = None,
+    stop: jax.Array | float | None = None,
+    *,
+    step: Quantity[jax.Array],
+    dtype: Any | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def arange(
+    start: jax.Array | float | None = None,
+    stop: jax.Array | float | None = None,
+    step: jax.Array | float | None = None,
+    dtype: Any | None = None,
+) -> jax.Array: ...
+
+
 def arange(
     start: Quantity[jax.Array] | jax.Array | float | None = None,
     stop: Quantity[jax.Array] | jax.Array | float | None = None,
@@ -957,6 +1013,21 @@ def average(
     return _r.changed(jnp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
+@overload
+def bincount(
+    x: jax.Array, weights: Quantity[jax.Array], minlength: int = 0, length: int | None = None
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def bincount(
+    x: jax.Array,
+    weights: jax.Array | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> jax.Array: ...
+
+
 def bincount(
     x: jax.Array,
     weights: Quantity[jax.Array] | jax.Array | float | None = None,
@@ -1145,17 +1216,29 @@ def clip(
 @overload
 def clip(
     a: jax.Array | float,
-    a_min: jax.Array | float | None = None,
-    a_max: jax.Array | float | None = None,
-) -> jax.Array: ...
+    a_min: Quantity[jax.Array],
+    a_max: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
 def clip(
-    a: Quantity[jax.Array] | jax.Array | float,
-    a_min: Quantity[jax.Array] | jax.Array | float | None = None,
-    a_max: Quantity[jax.Array] | jax.Array | float | None = None,
-) -> Quantity[jax.Array] | jax.Array: ...
+    a: jax.Array | float, a_min: jax.Array | float | None, a_max: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def clip(
+    a: jax.Array | float, a_min: jax.Array | float | None = None, *, a_max: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def clip(
+    a: jax.Array | float,
+    a_min: jax.Array | float | None = None,
+    a_max: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def clip(
@@ -1803,17 +1886,29 @@ def ediff1d(
 @overload
 def ediff1d(
     x: jax.Array | float,
-    to_end: jax.Array | float | None = None,
-    to_begin: jax.Array | float | None = None,
-) -> jax.Array: ...
+    to_end: Quantity[jax.Array],
+    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
 def ediff1d(
-    x: Quantity[jax.Array] | jax.Array | float,
-    to_end: Quantity[jax.Array] | jax.Array | float | None = None,
-    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
-) -> Quantity[jax.Array] | jax.Array: ...
+    x: jax.Array | float, to_end: jax.Array | float | None, to_begin: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: jax.Array | float, to_end: jax.Array | float | None = None, *, to_begin: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: jax.Array | float,
+    to_end: jax.Array | float | None = None,
+    to_begin: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def ediff1d(
@@ -3850,19 +3945,57 @@ def nan_to_num(
 @overload
 def nan_to_num(
     x: jax.Array | float,
-    nan: jax.Array | float | None = None,
-    posinf: jax.Array | float | None = None,
-    neginf: jax.Array | float | None = None,
-) -> jax.Array: ...
+    nan: Quantity[jax.Array],
+    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nan_to_num(
-    x: Quantity[jax.Array] | jax.Array | float,
-    nan: Quantity[jax.Array] | jax.Array | float | None = None,
-    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    x: jax.Array | float,
+    nan: jax.Array | float | None,
+    posinf: Quantity[jax.Array],
     neginf: Quantity[jax.Array] | jax.Array | float | None = None,
-) -> Quantity[jax.Array] | jax.Array: ...
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: jax.Array | float,
+    nan: jax.Array | float | None = None,
+    *,
+    posinf: Quantity[jax.Array],
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: jax.Array | float,
+    nan: jax.Array | float | None,
+    posinf: jax.Array | float | None,
+    neginf: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: jax.Array | float,
+    nan: jax.Array | float | None = None,
+    posinf: jax.Array | float | None = None,
+    *,
+    neginf: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: jax.Array | float,
+    nan: jax.Array | float | None = None,
+    posinf: jax.Array | float | None = None,
+    neginf: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def nan_to_num(
@@ -8562,24 +8695,24 @@ def lax_gather(
     start_indices: jax.Array,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    mode: Any = None,
-    fill_value: jax.Array | float | None = None,
-) -> jax.Array: ...
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
 
 
 @overload
 def lax_gather(
-    operand: Quantity[jax.Array] | jax.Array | float,
+    operand: jax.Array | float,
     start_indices: jax.Array,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
     unique_indices: bool = False,
     indices_are_sorted: bool = False,
     mode: Any = None,
-    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
-) -> Quantity[jax.Array] | jax.Array: ...
+    fill_value: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def lax_gather(

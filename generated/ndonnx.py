@@ -692,6 +692,62 @@ def append(
     )
 
 
+@overload
+def arange(
+    start: Quantity[ndx.Array],
+    stop: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    step: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def arange(
+    start: ndx.Array | float | None,
+    stop: Quantity[ndx.Array],
+    step: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def arange(
+    start: ndx.Array | float | None = None,
+    *,
+    stop: Quantity[ndx.Array],
+    step: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def arange(
+    start: ndx.Array | float | None,
+    stop: ndx.Array | float | None,
+    step: Quantity[ndx.Array],
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def arange(
+    start: ndx.Array | float | None = None,
+    stop: ndx.Array | float | None = None,
+    *,
+    step: Quantity[ndx.Array],
+    dtype: Any | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def arange(
+    start: ndx.Array | float | None = None,
+    stop: ndx.Array | float | None = None,
+    step: ndx.Array | float | None = None,
+    dtype: Any | None = None,
+) -> ndx.Array: ...
+
+
 def arange(
     start: Quantity[ndx.Array] | ndx.Array | float | None = None,
     stop: Quantity[ndx.Array] | ndx.Array | float | None = None,
@@ -1000,6 +1056,21 @@ def average(
     )
 
 
+@overload
+def bincount(
+    x: ndx.Array, weights: Quantity[ndx.Array], minlength: int = 0, length: int | None = None
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def bincount(
+    x: ndx.Array,
+    weights: ndx.Array | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> ndx.Array: ...
+
+
 def bincount(
     x: ndx.Array,
     weights: Quantity[ndx.Array] | ndx.Array | float | None = None,
@@ -1211,17 +1282,29 @@ def clip(
 @overload
 def clip(
     a: ndx.Array | float,
-    a_min: ndx.Array | float | None = None,
-    a_max: ndx.Array | float | None = None,
-) -> ndx.Array: ...
+    a_min: Quantity[ndx.Array],
+    a_max: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def clip(
-    a: Quantity[ndx.Array] | ndx.Array | float,
-    a_min: Quantity[ndx.Array] | ndx.Array | float | None = None,
-    a_max: Quantity[ndx.Array] | ndx.Array | float | None = None,
-) -> Quantity[ndx.Array] | ndx.Array: ...
+    a: ndx.Array | float, a_min: ndx.Array | float | None, a_max: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def clip(
+    a: ndx.Array | float, a_min: ndx.Array | float | None = None, *, a_max: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def clip(
+    a: ndx.Array | float,
+    a_min: ndx.Array | float | None = None,
+    a_max: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def clip(
@@ -1967,17 +2050,29 @@ def ediff1d(
 @overload
 def ediff1d(
     x: ndx.Array | float,
-    to_end: ndx.Array | float | None = None,
-    to_begin: ndx.Array | float | None = None,
-) -> ndx.Array: ...
+    to_end: Quantity[ndx.Array],
+    to_begin: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def ediff1d(
-    x: Quantity[ndx.Array] | ndx.Array | float,
-    to_end: Quantity[ndx.Array] | ndx.Array | float | None = None,
-    to_begin: Quantity[ndx.Array] | ndx.Array | float | None = None,
-) -> Quantity[ndx.Array] | ndx.Array: ...
+    x: ndx.Array | float, to_end: ndx.Array | float | None, to_begin: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: ndx.Array | float, to_end: ndx.Array | float | None = None, *, to_begin: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: ndx.Array | float,
+    to_end: ndx.Array | float | None = None,
+    to_begin: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def ediff1d(
@@ -4198,19 +4293,57 @@ def nan_to_num(
 @overload
 def nan_to_num(
     x: ndx.Array | float,
-    nan: ndx.Array | float | None = None,
-    posinf: ndx.Array | float | None = None,
-    neginf: ndx.Array | float | None = None,
-) -> ndx.Array: ...
+    nan: Quantity[ndx.Array],
+    posinf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nan_to_num(
-    x: Quantity[ndx.Array] | ndx.Array | float,
-    nan: Quantity[ndx.Array] | ndx.Array | float | None = None,
-    posinf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    x: ndx.Array | float,
+    nan: ndx.Array | float | None,
+    posinf: Quantity[ndx.Array],
     neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
-) -> Quantity[ndx.Array] | ndx.Array: ...
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: ndx.Array | float,
+    nan: ndx.Array | float | None = None,
+    *,
+    posinf: Quantity[ndx.Array],
+    neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: ndx.Array | float,
+    nan: ndx.Array | float | None,
+    posinf: ndx.Array | float | None,
+    neginf: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: ndx.Array | float,
+    nan: ndx.Array | float | None = None,
+    posinf: ndx.Array | float | None = None,
+    *,
+    neginf: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: ndx.Array | float,
+    nan: ndx.Array | float | None = None,
+    posinf: ndx.Array | float | None = None,
+    neginf: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def nan_to_num(
@@ -8590,24 +8723,24 @@ def lax_gather(
     start_indices: ndx.Array,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    mode: Any = None,
-    fill_value: ndx.Array | float | None = None,
-) -> ndx.Array: ...
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def lax_gather(
-    operand: Quantity[ndx.Array] | ndx.Array | float,
+    operand: ndx.Array | float,
     start_indices: ndx.Array,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
     unique_indices: bool = False,
     indices_are_sorted: bool = False,
     mode: Any = None,
-    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
-) -> Quantity[ndx.Array] | ndx.Array: ...
+    fill_value: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def lax_gather(

@@ -689,6 +689,62 @@ def append(
     return _r.keep(np.append(m_arr, m_values, axis=axis), u_arr)
 
 
+@overload
+def arange(
+    start: Quantity[NDArray[Any]],
+    stop: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    step: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def arange(
+    start: NDArray[Any] | float | None,
+    stop: Quantity[NDArray[Any]],
+    step: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def arange(
+    start: NDArray[Any] | float | None = None,
+    *,
+    stop: Quantity[NDArray[Any]],
+    step: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def arange(
+    start: NDArray[Any] | float | None,
+    stop: NDArray[Any] | float | None,
+    step: Quantity[NDArray[Any]],
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def arange(
+    start: NDArray[Any] | float | None = None,
+    stop: NDArray[Any] | float | None = None,
+    *,
+    step: Quantity[NDArray[Any]],
+    dtype: Any | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def arange(
+    start: NDArray[Any] | float | None = None,
+    stop: NDArray[Any] | float | None = None,
+    step: NDArray[Any] | float | None = None,
+    dtype: Any | None = None,
+) -> NDArray[Any]: ...
+
+
 def arange(
     start: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
     stop: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
@@ -969,6 +1025,21 @@ def average(
     return _r.changed(np.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
 
 
+@overload
+def bincount(
+    x: NDArray[Any], weights: Quantity[NDArray[Any]], minlength: int = 0, length: int | None = None
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def bincount(
+    x: NDArray[Any],
+    weights: NDArray[Any] | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> NDArray[Any]: ...
+
+
 def bincount(
     x: NDArray[Any],
     weights: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
@@ -1167,17 +1238,32 @@ def clip(
 @overload
 def clip(
     a: NDArray[Any] | float,
-    a_min: NDArray[Any] | float | None = None,
-    a_max: NDArray[Any] | float | None = None,
-) -> NDArray[Any]: ...
+    a_min: Quantity[NDArray[Any]],
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def clip(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+    a: NDArray[Any] | float, a_min: NDArray[Any] | float | None, a_max: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    a: NDArray[Any] | float,
+    a_min: NDArray[Any] | float | None = None,
+    *,
+    a_max: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    a: NDArray[Any] | float,
+    a_min: NDArray[Any] | float | None = None,
+    a_max: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def clip(
@@ -1861,17 +1947,32 @@ def ediff1d(
 @overload
 def ediff1d(
     x: NDArray[Any] | float,
-    to_end: NDArray[Any] | float | None = None,
-    to_begin: NDArray[Any] | float | None = None,
-) -> NDArray[Any]: ...
+    to_end: Quantity[NDArray[Any]],
+    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def ediff1d(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+    x: NDArray[Any] | float, to_end: NDArray[Any] | float | None, to_begin: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ediff1d(
+    x: NDArray[Any] | float,
+    to_end: NDArray[Any] | float | None = None,
+    *,
+    to_begin: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ediff1d(
+    x: NDArray[Any] | float,
+    to_end: NDArray[Any] | float | None = None,
+    to_begin: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def ediff1d(
@@ -3960,19 +4061,57 @@ def nan_to_num(
 @overload
 def nan_to_num(
     x: NDArray[Any] | float,
-    nan: NDArray[Any] | float | None = None,
-    posinf: NDArray[Any] | float | None = None,
-    neginf: NDArray[Any] | float | None = None,
-) -> NDArray[Any]: ...
+    nan: Quantity[NDArray[Any]],
+    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nan_to_num(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    x: NDArray[Any] | float,
+    nan: NDArray[Any] | float | None,
+    posinf: Quantity[NDArray[Any]],
     neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nan_to_num(
+    x: NDArray[Any] | float,
+    nan: NDArray[Any] | float | None = None,
+    *,
+    posinf: Quantity[NDArray[Any]],
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nan_to_num(
+    x: NDArray[Any] | float,
+    nan: NDArray[Any] | float | None,
+    posinf: NDArray[Any] | float | None,
+    neginf: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nan_to_num(
+    x: NDArray[Any] | float,
+    nan: NDArray[Any] | float | None = None,
+    posinf: NDArray[Any] | float | None = None,
+    *,
+    neginf: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nan_to_num(
+    x: NDArray[Any] | float,
+    nan: NDArray[Any] | float | None = None,
+    posinf: NDArray[Any] | float | None = None,
+    neginf: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def nan_to_num(
@@ -8476,24 +8615,24 @@ def lax_gather(
     start_indices: NDArray[Any],
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    mode: Any = None,
-    fill_value: NDArray[Any] | float | None = None,
-) -> NDArray[Any]: ...
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def lax_gather(
-    operand: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    operand: NDArray[Any] | float,
     start_indices: NDArray[Any],
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
     unique_indices: bool = False,
     indices_are_sorted: bool = False,
     mode: Any = None,
-    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+    fill_value: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def lax_gather(

@@ -107,13 +107,61 @@ class Ops(Protocol[A]):
     @overload
     def append(self, arr: A | float, values: A | float, axis: int | None = None) -> A: ...
 
+    @overload
     def arange(
         self,
-        start: Quantity[A] | A | float | None = None,
+        start: Quantity[A],
         stop: Quantity[A] | A | float | None = None,
         step: Quantity[A] | A | float | None = None,
         dtype: Any | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None,
+        stop: Quantity[A],
+        step: Quantity[A] | A | float | None = None,
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None = None,
+        *,
+        stop: Quantity[A],
+        step: Quantity[A] | A | float | None = None,
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None,
+        stop: A | float | None,
+        step: Quantity[A],
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None = None,
+        stop: A | float | None = None,
+        *,
+        step: Quantity[A],
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None = None,
+        stop: A | float | None = None,
+        step: A | float | None = None,
+        dtype: Any | None = None,
+    ) -> A: ...
 
     def arccos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -170,13 +218,15 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
+    @overload
     def bincount(
-        self,
-        x: A,
-        weights: Quantity[A] | A | float | None = None,
-        minlength: int = 0,
-        length: int | None = None,
-    ) -> Quantity[A] | A: ...
+        self, x: A, weights: Quantity[A], minlength: int = 0, length: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def bincount(
+        self, x: A, weights: A | float | None = None, minlength: int = 0, length: int | None = None
+    ) -> A: ...
 
     def bitwise_and(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -222,16 +272,21 @@ class Ops(Protocol[A]):
 
     @overload
     def clip(
-        self, a: A | float, a_min: A | float | None = None, a_max: A | float | None = None
-    ) -> A: ...
+        self, a: A | float, a_min: Quantity[A], a_max: Quantity[A] | A | float | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(self, a: A | float, a_min: A | float | None, a_max: Quantity[A]) -> Quantity[A]: ...
 
     @overload
     def clip(
-        self,
-        a: Quantity[A] | A | float,
-        a_min: Quantity[A] | A | float | None = None,
-        a_max: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        self, a: A | float, a_min: A | float | None = None, *, a_max: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, a: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
@@ -416,16 +471,23 @@ class Ops(Protocol[A]):
 
     @overload
     def ediff1d(
-        self, x: A | float, to_end: A | float | None = None, to_begin: A | float | None = None
-    ) -> A: ...
+        self, x: A | float, to_end: Quantity[A], to_begin: Quantity[A] | A | float | None = None
+    ) -> Quantity[A]: ...
 
     @overload
     def ediff1d(
-        self,
-        x: Quantity[A] | A | float,
-        to_end: Quantity[A] | A | float | None = None,
-        to_begin: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        self, x: A | float, to_end: A | float | None, to_begin: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self, x: A | float, to_end: A | float | None = None, *, to_begin: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self, x: A | float, to_end: A | float | None = None, to_begin: A | float | None = None
+    ) -> A: ...
 
     def elu(
         self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
@@ -978,19 +1040,53 @@ class Ops(Protocol[A]):
     def nan_to_num(
         self,
         x: A | float,
-        nan: A | float | None = None,
-        posinf: A | float | None = None,
-        neginf: A | float | None = None,
-    ) -> A: ...
+        nan: Quantity[A],
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
     def nan_to_num(
         self,
-        x: Quantity[A] | A | float,
-        nan: Quantity[A] | A | float | None = None,
-        posinf: Quantity[A] | A | float | None = None,
+        x: A | float,
+        nan: A | float | None,
+        posinf: Quantity[A],
         neginf: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        *,
+        posinf: Quantity[A],
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self, x: A | float, nan: A | float | None, posinf: A | float | None, neginf: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        posinf: A | float | None = None,
+        *,
+        neginf: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        posinf: A | float | None = None,
+        neginf: A | float | None = None,
+    ) -> A: ...
 
     def nanargmax(
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
@@ -2539,24 +2635,24 @@ class Ops(Protocol[A]):
         start_indices: A,
         dimension_numbers: Any,
         slice_sizes: int | tuple[int, ...],
-        unique_indices: bool = False,
-        indices_are_sorted: bool = False,
-        mode: Any = None,
-        fill_value: A | float | None = None,
-    ) -> A: ...
+        unique_indices: bool,
+        indices_are_sorted: bool,
+        mode: Any,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
 
     @overload
     def lax_gather(
         self,
-        operand: Quantity[A] | A | float,
+        operand: A | float,
         start_indices: A,
         dimension_numbers: Any,
         slice_sizes: int | tuple[int, ...],
         unique_indices: bool = False,
         indices_are_sorted: bool = False,
         mode: Any = None,
-        fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def lax_ge(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -3167,13 +3263,61 @@ class MathOps(Protocol[A]):
     @overload
     def append(self, arr: A | float, values: A | float, axis: int | None = None) -> A: ...
 
+    @overload
     def arange(
         self,
-        start: Quantity[A] | A | float | None = None,
+        start: Quantity[A],
         stop: Quantity[A] | A | float | None = None,
         step: Quantity[A] | A | float | None = None,
         dtype: Any | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None,
+        stop: Quantity[A],
+        step: Quantity[A] | A | float | None = None,
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None = None,
+        *,
+        stop: Quantity[A],
+        step: Quantity[A] | A | float | None = None,
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None,
+        stop: A | float | None,
+        step: Quantity[A],
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None = None,
+        stop: A | float | None = None,
+        *,
+        step: Quantity[A],
+        dtype: Any | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def arange(
+        self,
+        start: A | float | None = None,
+        stop: A | float | None = None,
+        step: A | float | None = None,
+        dtype: Any | None = None,
+    ) -> A: ...
 
     def arccos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -3230,13 +3374,15 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
+    @overload
     def bincount(
-        self,
-        x: A,
-        weights: Quantity[A] | A | float | None = None,
-        minlength: int = 0,
-        length: int | None = None,
-    ) -> Quantity[A] | A: ...
+        self, x: A, weights: Quantity[A], minlength: int = 0, length: int | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def bincount(
+        self, x: A, weights: A | float | None = None, minlength: int = 0, length: int | None = None
+    ) -> A: ...
 
     def bitwise_and(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -3282,16 +3428,21 @@ class MathOps(Protocol[A]):
 
     @overload
     def clip(
-        self, a: A | float, a_min: A | float | None = None, a_max: A | float | None = None
-    ) -> A: ...
+        self, a: A | float, a_min: Quantity[A], a_max: Quantity[A] | A | float | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(self, a: A | float, a_min: A | float | None, a_max: Quantity[A]) -> Quantity[A]: ...
 
     @overload
     def clip(
-        self,
-        a: Quantity[A] | A | float,
-        a_min: Quantity[A] | A | float | None = None,
-        a_max: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        self, a: A | float, a_min: A | float | None = None, *, a_max: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, a: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
@@ -3476,16 +3627,23 @@ class MathOps(Protocol[A]):
 
     @overload
     def ediff1d(
-        self, x: A | float, to_end: A | float | None = None, to_begin: A | float | None = None
-    ) -> A: ...
+        self, x: A | float, to_end: Quantity[A], to_begin: Quantity[A] | A | float | None = None
+    ) -> Quantity[A]: ...
 
     @overload
     def ediff1d(
-        self,
-        x: Quantity[A] | A | float,
-        to_end: Quantity[A] | A | float | None = None,
-        to_begin: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        self, x: A | float, to_end: A | float | None, to_begin: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self, x: A | float, to_end: A | float | None = None, *, to_begin: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self, x: A | float, to_end: A | float | None = None, to_begin: A | float | None = None
+    ) -> A: ...
 
     def elu(
         self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
@@ -4038,19 +4196,53 @@ class MathOps(Protocol[A]):
     def nan_to_num(
         self,
         x: A | float,
-        nan: A | float | None = None,
-        posinf: A | float | None = None,
-        neginf: A | float | None = None,
-    ) -> A: ...
+        nan: Quantity[A],
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
     def nan_to_num(
         self,
-        x: Quantity[A] | A | float,
-        nan: Quantity[A] | A | float | None = None,
-        posinf: Quantity[A] | A | float | None = None,
+        x: A | float,
+        nan: A | float | None,
+        posinf: Quantity[A],
         neginf: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        *,
+        posinf: Quantity[A],
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self, x: A | float, nan: A | float | None, posinf: A | float | None, neginf: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        posinf: A | float | None = None,
+        *,
+        neginf: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: A | float | None = None,
+        posinf: A | float | None = None,
+        neginf: A | float | None = None,
+    ) -> A: ...
 
     def nanargmax(
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False

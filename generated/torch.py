@@ -698,6 +698,62 @@ def append(
     )
 
 
+@overload
+def arange(
+    start: Quantity[torch.Tensor],
+    stop: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    step: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def arange(
+    start: torch.Tensor | float | None,
+    stop: Quantity[torch.Tensor],
+    step: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def arange(
+    start: torch.Tensor | float | None = None,
+    *,
+    stop: Quantity[torch.Tensor],
+    step: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def arange(
+    start: torch.Tensor | float | None,
+    stop: torch.Tensor | float | None,
+    step: Quantity[torch.Tensor],
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def arange(
+    start: torch.Tensor | float | None = None,
+    stop: torch.Tensor | float | None = None,
+    *,
+    step: Quantity[torch.Tensor],
+    dtype: Any | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def arange(
+    start: torch.Tensor | float | None = None,
+    stop: torch.Tensor | float | None = None,
+    step: torch.Tensor | float | None = None,
+    dtype: Any | None = None,
+) -> torch.Tensor: ...
+
+
 def arange(
     start: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
     stop: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
@@ -1002,6 +1058,21 @@ def average(
     )
 
 
+@overload
+def bincount(
+    x: torch.Tensor, weights: Quantity[torch.Tensor], minlength: int = 0, length: int | None = None
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def bincount(
+    x: torch.Tensor,
+    weights: torch.Tensor | float | None = None,
+    minlength: int = 0,
+    length: int | None = None,
+) -> torch.Tensor: ...
+
+
 def bincount(
     x: torch.Tensor,
     weights: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
@@ -1219,17 +1290,32 @@ def clip(
 @overload
 def clip(
     a: torch.Tensor | float,
-    a_min: torch.Tensor | float | None = None,
-    a_max: torch.Tensor | float | None = None,
-) -> torch.Tensor: ...
+    a_min: Quantity[torch.Tensor],
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def clip(
-    a: Quantity[torch.Tensor] | torch.Tensor | float,
-    a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
+    a: torch.Tensor | float, a_min: torch.Tensor | float | None, a_max: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    a: torch.Tensor | float,
+    a_min: torch.Tensor | float | None = None,
+    *,
+    a_max: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    a: torch.Tensor | float,
+    a_min: torch.Tensor | float | None = None,
+    a_max: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def clip(
@@ -1974,17 +2060,32 @@ def ediff1d(
 @overload
 def ediff1d(
     x: torch.Tensor | float,
-    to_end: torch.Tensor | float | None = None,
-    to_begin: torch.Tensor | float | None = None,
-) -> torch.Tensor: ...
+    to_end: Quantity[torch.Tensor],
+    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def ediff1d(
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
+    x: torch.Tensor | float, to_end: torch.Tensor | float | None, to_begin: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ediff1d(
+    x: torch.Tensor | float,
+    to_end: torch.Tensor | float | None = None,
+    *,
+    to_begin: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ediff1d(
+    x: torch.Tensor | float,
+    to_end: torch.Tensor | float | None = None,
+    to_begin: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def ediff1d(
@@ -4182,19 +4283,57 @@ def nan_to_num(
 @overload
 def nan_to_num(
     x: torch.Tensor | float,
-    nan: torch.Tensor | float | None = None,
-    posinf: torch.Tensor | float | None = None,
-    neginf: torch.Tensor | float | None = None,
-) -> torch.Tensor: ...
+    nan: Quantity[torch.Tensor],
+    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nan_to_num(
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    x: torch.Tensor | float,
+    nan: torch.Tensor | float | None,
+    posinf: Quantity[torch.Tensor],
     neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nan_to_num(
+    x: torch.Tensor | float,
+    nan: torch.Tensor | float | None = None,
+    *,
+    posinf: Quantity[torch.Tensor],
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nan_to_num(
+    x: torch.Tensor | float,
+    nan: torch.Tensor | float | None,
+    posinf: torch.Tensor | float | None,
+    neginf: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nan_to_num(
+    x: torch.Tensor | float,
+    nan: torch.Tensor | float | None = None,
+    posinf: torch.Tensor | float | None = None,
+    *,
+    neginf: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nan_to_num(
+    x: torch.Tensor | float,
+    nan: torch.Tensor | float | None = None,
+    posinf: torch.Tensor | float | None = None,
+    neginf: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def nan_to_num(
@@ -8911,24 +9050,24 @@ def lax_gather(
     start_indices: torch.Tensor,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    mode: Any = None,
-    fill_value: torch.Tensor | float | None = None,
-) -> torch.Tensor: ...
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    mode: Any,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def lax_gather(
-    operand: Quantity[torch.Tensor] | torch.Tensor | float,
+    operand: torch.Tensor | float,
     start_indices: torch.Tensor,
     dimension_numbers: Any,
     slice_sizes: int | tuple[int, ...],
     unique_indices: bool = False,
     indices_are_sorted: bool = False,
     mode: Any = None,
-    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
+    fill_value: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def lax_gather(

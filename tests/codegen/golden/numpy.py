@@ -151,17 +151,32 @@ def clip(
 @overload
 def clip(
     x: NDArray[Any] | float,
-    a_min: NDArray[Any] | float | None = None,
-    a_max: NDArray[Any] | float | None = None,
-) -> NDArray[Any]: ...
+    a_min: Quantity[NDArray[Any]],
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def clip(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
+    x: NDArray[Any] | float, a_min: NDArray[Any] | float | None, a_max: Quantity[NDArray[Any]]
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    x: NDArray[Any] | float,
+    a_min: NDArray[Any] | float | None = None,
+    *,
+    a_max: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    x: NDArray[Any] | float,
+    a_min: NDArray[Any] | float | None = None,
+    a_max: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def clip(

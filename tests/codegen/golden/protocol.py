@@ -58,16 +58,21 @@ class Ops(Protocol[A]):
 
     @overload
     def clip(
-        self, x: A | float, a_min: A | float | None = None, a_max: A | float | None = None
-    ) -> A: ...
+        self, x: A | float, a_min: Quantity[A], a_max: Quantity[A] | A | float | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(self, x: A | float, a_min: A | float | None, a_max: Quantity[A]) -> Quantity[A]: ...
 
     @overload
     def clip(
-        self,
-        x: Quantity[A] | A | float,
-        a_min: Quantity[A] | A | float | None = None,
-        a_max: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        self, x: A | float, a_min: A | float | None = None, *, a_max: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, x: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
 
     def concatenate(
         self, arrays: Sequence[Quantity[A] | A | float], axis: int = 0
@@ -199,16 +204,21 @@ class MathOps(Protocol[A]):
 
     @overload
     def clip(
-        self, x: A | float, a_min: A | float | None = None, a_max: A | float | None = None
-    ) -> A: ...
+        self, x: A | float, a_min: Quantity[A], a_max: Quantity[A] | A | float | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(self, x: A | float, a_min: A | float | None, a_max: Quantity[A]) -> Quantity[A]: ...
 
     @overload
     def clip(
-        self,
-        x: Quantity[A] | A | float,
-        a_min: Quantity[A] | A | float | None = None,
-        a_max: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+        self, x: A | float, a_min: A | float | None = None, *, a_max: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self, x: A | float, a_min: A | float | None = None, a_max: A | float | None = None
+    ) -> A: ...
 
     def concatenate(
         self, arrays: Sequence[Quantity[A] | A | float], axis: int = 0

@@ -152,17 +152,32 @@ def clip(
 @overload
 def clip(
     x: torch.Tensor | float,
-    a_min: torch.Tensor | float | None = None,
-    a_max: torch.Tensor | float | None = None,
-) -> torch.Tensor: ...
+    a_min: Quantity[torch.Tensor],
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def clip(
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
+    x: torch.Tensor | float, a_min: torch.Tensor | float | None, a_max: Quantity[torch.Tensor]
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    x: torch.Tensor | float,
+    a_min: torch.Tensor | float | None = None,
+    *,
+    a_max: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    x: torch.Tensor | float,
+    a_min: torch.Tensor | float | None = None,
+    a_max: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def clip(
