@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "fcdb8d2e4a8f51118e98e83b3800b23968e9c8c79337cc04bb5fe64a691785a0"
+SPEC_DIGEST: Final = "0741524d73806f6ca32fba17acf4abdfd40a9e561e609e364e6d0ea5a608b94d"
 
 BACKENDS: Final = (
     "numpy",
@@ -3027,7 +3027,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "swapaxes": {
         "cupy": "native",
