@@ -190,8 +190,11 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     # -- units ------------------------------------------------------------------------------
     def in_unit(self, unit: Unit) -> Quantity[A]:
         """The same quantity expressed in `unit` (same dimension required)."""
-        # Inlined construction (a hot path): the same as Quantity._new without the call.
-        factor = conversion_factor(self.unit, unit)
+        # Inlined construction and cache hit (a hot path): Quantity._new and conversion_factor
+        # without their calls.
+        factor = self.unit._to.get(id(unit))  # pyright: ignore[reportPrivateUsage]
+        if factor is None:
+            factor = conversion_factor(self.unit, unit)
         scaled: Any = self.mantissa
         q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
         q.mantissa = scaled if factor == 1.0 else scaled * factor
