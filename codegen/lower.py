@@ -482,6 +482,7 @@ OPERATOR_KERNELS = (
     "greater_equal",
     "equal",
     "not_equal",
+    "power",
 )
 
 

@@ -435,6 +435,7 @@ kernel_greater = cp.greater
 kernel_greater_equal = cp.greater_equal
 kernel_equal = cp.equal
 kernel_not_equal = cp.not_equal
+kernel_power = cp.power
 
 
 @overload

@@ -437,6 +437,7 @@ kernel_greater = da.greater
 kernel_greater_equal = da.greater_equal
 kernel_equal = da.equal
 kernel_not_equal = da.not_equal
+kernel_power = da.power
 
 
 @overload

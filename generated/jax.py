@@ -436,6 +436,7 @@ kernel_greater = jnp.greater
 kernel_greater_equal = jnp.greater_equal
 kernel_equal = jnp.equal
 kernel_not_equal = jnp.not_equal
+kernel_power = jnp.power
 
 
 @overload

@@ -435,6 +435,7 @@ kernel_greater = ndx.greater
 kernel_greater_equal = ndx.greater_equal
 kernel_equal = ndx.equal
 kernel_not_equal = ndx.not_equal
+kernel_power = ndx.pow
 
 
 @overload

@@ -436,6 +436,7 @@ kernel_greater = np.greater
 kernel_greater_equal = np.greater_equal
 kernel_equal = np.equal
 kernel_not_equal = np.not_equal
+kernel_power = np.power
 
 
 @overload

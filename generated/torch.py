@@ -437,6 +437,7 @@ kernel_greater = torch.gt
 kernel_greater_equal = torch.ge
 kernel_equal = torch.eq
 kernel_not_equal = torch.ne
+kernel_power = torch.pow
 
 
 @overload

@@ -508,7 +508,17 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return self.__floordiv__(other), self.__mod__(other)
 
     def __pow__(self, other: Any, modulo: None = None) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        # a Python number exponent: the unit cache is keyed by it as given (unit_power)
+        if mod is not None and (type(other) is int or type(other) is float):
+            unit = self.unit._pow.get(other)  # pyright: ignore[reportPrivateUsage]
+            if unit is not None and unit.dim is not DIMENSIONLESS:
+                q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+                q.mantissa = mod.kernel_power(m, other)
+                q.unit = unit
+                return q
+        mod = _module_for(m, other)
         return NotImplemented if mod is None else mod.power(self, other)
 
     def __rpow__(self, other: Any) -> Any:

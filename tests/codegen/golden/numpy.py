@@ -49,6 +49,7 @@ _new = object.__new__
 kernel_add = np.add
 kernel_multiply = np.multiply
 kernel_less = np.less
+kernel_power = np.power
 
 
 @overload

@@ -50,6 +50,7 @@ _new = object.__new__
 kernel_add = torch.add
 kernel_multiply = torch.multiply
 kernel_less = torch.less
+kernel_power = torch.power
 
 
 @overload
