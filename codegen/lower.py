@@ -276,6 +276,8 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
             if first or backend.scalars_pass or op.name not in backend.scalar_ops
             else "_lift_s"
         )
+        # a Python number passes as it is where the lifter passes scalars (a common right operand)
+        scalar_passes = not first and (backend.scalars_pass or lifter == "_lift_s")
         first = False
         # a strip rule never reads the unit of a Quantity operand
         unused = op.rule.kind == "strip" and p.is_quantity and not p.is_sequence
@@ -288,12 +290,21 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
         elif not p.is_quantity:  # plain-array operands (indices, masks): not a hot path
             lines.append(f"{target} = {lifter}({p.name})")
         else:
-            # Hot path inlined: a Quantity already on this backend needs no call to the lifter.
+            # Hot path inlined, as statements (no tuple built): a Quantity already on this
+            # backend, or a Python number where it passes, needs no call to the lifter.
+            # The annotations are for the type checkers only (never evaluated): the branches
+            # assign different types.
             n = p.name
-            lines.append(
-                f"{target} = ({n}.mantissa, {n}.unit) if type({n}) is Quantity and "
-                f"type({n}.mantissa) in _native else {lifter}({n})"
-            )
+            lines.append(f"if type({n}) is Quantity and type({n}.mantissa) in _native:")
+            lines.append(f"    m_{n}: Any = {n}.mantissa")
+            if not unused:
+                lines.append(f"    u_{n}: Unit | None = {n}.unit")
+            if scalar_passes:
+                lines.append(f"elif type({n}) is float or type({n}) is int:")
+                lines.append(f"    m_{n} = {n}")
+                lines.append(f"    u_{n} = None")
+            lines.append("else:")
+            lines.append(f"    {target} = {lifter}({n})")
         if not p.is_quantity:
             lines.append(f'm_{p.name} = _r.fold("{op.name}", m_{p.name}, u_{p.name})')
     return lines
@@ -308,8 +319,13 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     kind = rule.kind
     sequence = any(p.is_sequence for p in op.signature.params)
     wrap: str | None = None  # how a Quantity part of the result gets its unit; {} is the part
+    # A single Quantity result of keep/changed is built inline (see _inline_result): the unit
+    # of the result (keep), or the lines computing it into `u_` (changed).
+    keep_unit: str | None = None
+    changed_unit: list[str] | None = None
     if kind == "keep":
         wrap = f"_r.keep({{}}, u_{args[0]})"
+        keep_unit = f"u_{args[0]}"
     elif kind in ("consistent", "compare"):
         first = args[0]
         if sequence:
@@ -324,16 +340,34 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
             )
         common = "u_" if sequence else f"u_{first}"
         wrap = f"_r.keep({{}}, {common})" if kind == "consistent" else None
+        keep_unit = common if kind == "consistent" else None
     elif kind == "product" and sequence:
         wrap = f"_r.changed({{}}, _r.product_seq(u_{args[0]}))"
     elif kind in ("product", "quotient"):
         wrap = f"_r.changed({{}}, _r.{kind}(u_{args[0]}, u_{args[1]}))"
+        x, y = f"u_{args[0]}", f"u_{args[1]}"
+        cache = "_mul" if kind == "product" else "_div"
+        # the unit caches' hit path inlined (unit.py keys them by the other unit's id)
+        changed_unit = [
+            f"u_ = None if {x} is None or {y} is None else {x}.{cache}.get(id({y}))"
+            "  # pyright: ignore[reportPrivateUsage]",
+            "if u_ is None:",
+            f"    u_ = _r.{kind}({x}, {y})",
+        ]
     elif kind == "reciprocal":
         wrap = f"_r.changed({{}}, _r.quotient(None, u_{args[0]}))"
     elif kind == "power":
         base, exp = args
         if isinstance(exp, Fraction):
             wrap = f"_r.changed({{}}, _r.power(u_{base}, {_exponent_name(exp)}))"
+            # unit.py keys a Fraction exponent as (numerator, denominator)
+            key = f"({exp.numerator}, {exp.denominator})"
+            changed_unit = [
+                f"u_ = None if u_{base} is None else u_{base}._pow.get({key})"
+                "  # pyright: ignore[reportPrivateUsage]",
+                "if u_ is None:",
+                f"    u_ = _r.power(u_{base}, {_exponent_name(exp)})",
+            ]
         elif (p := op.signature.param(exp)) is not None and p.is_operand:
             lines.append(
                 f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})"
@@ -368,7 +402,28 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         wrap = "_r.changed({}, u[{i}])" if tuple_result else "_r.changed({}, u)"
     else:  # validate() rejects unknown kinds before lowering
         raise AssertionError(kind)
+    single = op.signature.returns == "Quantity"
+    if single and keep_unit is not None:
+        return (
+            lines
+            + ["r_ = " + call, f"if {keep_unit} is None:", "    return r_"]
+            + (_inline_result(keep_unit))
+        )
+    if single and changed_unit is not None:
+        return (
+            lines
+            + ["r_ = " + call]
+            + changed_unit
+            + ["if u_ is None or u_.dim is _DIMENSIONLESS:", "    return _r.changed(r_, u_)"]
+            + _inline_result("u_")
+        )
     return lines + _return_lines(op.signature.returns, op.signature.result_parts, call, wrap)
+
+
+def _inline_result(unit: str) -> list[str]:
+    """The result Quantity built in place: `_r.keep` / `_r.changed` without the call (a call
+    costs as much as the construction on a 10-element array)."""
+    return ["q_ = _new(Quantity)", "q_.mantissa = r_", f"q_.unit = {unit}", "return q_"]
 
 
 def _return_lines(returns: str, parts: tuple[str, ...], call: str, wrap: str | None) -> list[str]:
@@ -463,6 +518,40 @@ def _pyright_relax(backend: str) -> str:
     )
 
 
+# The operators whose same-backend, same-unit case Quantity computes itself (quantity.py): it
+# calls the backend's native function, read from the module as `kernel_<op>`, with no call to
+# the op function in between. Each must be a plain native call on the two mantissas.
+OPERATOR_KERNELS = (
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "equal",
+    "not_equal",
+    "power",
+)
+
+
+def operator_kernels(spec: Spec, backend: Backend) -> list[str]:
+    """`kernel_add = np.add` ...: the native function of each operator op on `backend`."""
+    ops = {op.qualname: op for op in spec.ops}
+    lines: list[str] = []
+    for name in OPERATOR_KERNELS:
+        op = ops.get(name)
+        if op is None:  # a partial spec (the generator's own test fixtures)
+            continue
+        call = native_call(op, backend)
+        fn = call.removesuffix("(m_x, m_y)")
+        if fn == call or not re.fullmatch(r"[\w.]+", fn):
+            raise AssertionError(f"{backend.name}.{name}: operator kernel needs a native call")
+        lines.append(f"kernel_{name} = {fn}")
+    return lines
+
+
 def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]]:
     kinds = {k.name: k for k in spec.rules}
     functions: list[Function] = []
@@ -489,6 +578,10 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     preamble += [
         f"{_exponent_name(e)} = Fraction({e.numerator}, {e.denominator})" for e in exponents
     ]
+    text = "\n".join("\n".join(f.body) for f in functions)
+    if "_new(" in text:
+        preamble.append("_new = object.__new__")
+    preamble += operator_kernels(spec, backend)
     used = _used(functions, "\n".join(preamble))
     imports = ["from __future__ import annotations"]
     imports += ["from collections.abc import Sequence"] if "Sequence" in used else []
@@ -504,6 +597,8 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports += ["from polyunit import rules as _r", "from polyunit.quantity import Quantity"]
     imports += ["from polyunit.unit import Unit"] if "Unit" in used else []
     imports += ["from polyunit.unit import as_exponent"] if "as_exponent" in used else []
+    if "_DIMENSIONLESS" in text:
+        imports.append("from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS")
     doc = f"Unit-aware operations computed with {backend.name} ({backend.namespace})."
     module = Module(
         doc,

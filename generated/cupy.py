@@ -13,6 +13,7 @@ import cupy as cp
 from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
+from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit, as_exponent
 
@@ -423,6 +424,18 @@ _EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
+_new = object.__new__
+kernel_add = cp.add
+kernel_subtract = cp.subtract
+kernel_multiply = cp.multiply
+kernel_divide = cp.divide
+kernel_less = cp.less
+kernel_less_equal = cp.less_equal
+kernel_greater = cp.greater
+kernel_greater_equal = cp.greater_equal
+kernel_equal = cp.equal
+kernel_not_equal = cp.not_equal
+kernel_power = cp.power
 
 
 @overload
@@ -438,10 +451,18 @@ def abs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -457,10 +478,18 @@ def absolute(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarra
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.absolute(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -484,15 +513,28 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.add(m_x, m_y), u_x)
+    r_ = cp.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def all(
@@ -504,9 +546,11 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
     return cp.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -524,12 +568,19 @@ def allclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
@@ -551,9 +602,11 @@ def alltrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return cp.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -579,10 +632,18 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.amax(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -606,10 +667,18 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.amin(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def angle(x: Quantity[cp.ndarray] | cp.ndarray | float, deg: bool = False) -> cp.ndarray:
@@ -619,9 +688,10 @@ def angle(x: Quantity[cp.ndarray] | cp.ndarray | float, deg: bool = False) -> cp
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.angle(m_x, deg=deg)
 
 
@@ -634,9 +704,11 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("any", m_x, u_x, None)
     return cp.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -670,19 +742,28 @@ def append(
 
     Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
     """
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    m_values, u_values = (
-        (values.mantissa, values.unit)
-        if type(values) is Quantity and type(values.mantissa) in _native
-        else _lift(values)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift(arr)
+    if type(values) is Quantity and type(values.mantissa) in _native:
+        m_values: Any = values.mantissa
+        u_values: Unit | None = values.unit
+    elif type(values) is float or type(values) is int:
+        m_values = values
+        u_values = None
+    else:
+        m_values, u_values = _lift(values)
     if u_values is not u_arr:
         m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
-    return _r.keep(cp.append(m_arr, m_values, axis=axis), u_arr)
+    r_ = cp.append(m_arr, m_values, axis=axis)
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 @overload
@@ -758,7 +839,13 @@ def arange(
         m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
-    return _r.keep(cp.arange(m_start, m_stop, m_step, dtype=dtype), u_start)
+    r_ = cp.arange(m_start, m_stop, m_step, dtype=dtype)
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def arccos(
@@ -768,9 +855,11 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return cp.arccos(m_x)
 
@@ -782,9 +871,11 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return cp.arccosh(m_x)
 
@@ -796,9 +887,11 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return cp.arcsin(m_x)
 
@@ -810,9 +903,11 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return cp.arcsinh(m_x)
 
@@ -824,9 +919,11 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return cp.arctan(m_x)
 
@@ -840,12 +937,19 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return cp.arctan2(m_x, m_y)
@@ -858,9 +962,11 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return cp.arctanh(m_x)
 
@@ -870,9 +976,10 @@ def argmax(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return cp.argmax(m_a, axis=axis)
 
 
@@ -881,9 +988,10 @@ def argmin(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return cp.argmin(m_a, axis=axis)
 
 
@@ -892,9 +1000,10 @@ def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1)
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return cp.argsort(m_a, axis=axis)
 
 
@@ -909,9 +1018,10 @@ def argwhere(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(cp, cp.argwhere(m_a), size, fill_value)
 
 
@@ -930,10 +1040,18 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.around(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.around(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def array_equal(
@@ -945,12 +1063,19 @@ def array_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     return cp.asarray(cp.array_equal(m_x, m_y, equal_nan=equal_nan))
@@ -965,11 +1090,11 @@ def array_split(
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    m_ary, u_ary = (
-        (ary.mantissa, ary.unit)
-        if type(ary) is Quantity and type(ary.mantissa) in _native
-        else _lift(ary)
-    )
+    if type(ary) is Quantity and type(ary.mantissa) in _native:
+        m_ary: Any = ary.mantissa
+        u_ary: Unit | None = ary.unit
+    else:
+        m_ary, u_ary = _lift(ary)
     return [_r.keep(r_, u_ary) for r_ in cp.array_split(m_ary, indices_or_sections, axis=axis)]
 
 
@@ -988,10 +1113,18 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(m_x.astype(dtype), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = m_x.astype(dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def average(
@@ -1006,9 +1139,11 @@ def average(
 
     Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
     return _r.changed(cp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
@@ -1044,12 +1179,15 @@ def bincount(
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    return _r.keep(
-        _compose.cut(
-            cp.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
-        ),
-        u_weights,
+    r_ = _compose.cut(
+        cp.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
     )
+    if u_weights is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_weights
+    return q_
 
 
 def bitwise_and(
@@ -1059,12 +1197,19 @@ def bitwise_and(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_and", m_x, u_x, None)
     m_y = _r.fold("bitwise_and", m_y, u_y, None)
     return cp.bitwise_and(m_x, m_y)
@@ -1075,9 +1220,11 @@ def bitwise_not(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("bitwise_not", m_x, u_x, None)
     return cp.bitwise_not(m_x)
 
@@ -1089,12 +1236,19 @@ def bitwise_or(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_or", m_x, u_x, None)
     m_y = _r.fold("bitwise_or", m_y, u_y, None)
     return cp.bitwise_or(m_x, m_y)
@@ -1107,12 +1261,19 @@ def bitwise_xor(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_xor", m_x, u_x, None)
     m_y = _r.fold("bitwise_xor", m_y, u_y, None)
     return cp.bitwise_xor(m_x, m_y)
@@ -1135,12 +1296,18 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = (
-        (array.mantissa, array.unit)
-        if type(array) is Quantity and type(array.mantissa) in _native
-        else _lift(array)
-    )
-    return _r.keep(cp.broadcast_to(m_array, shape=shape), u_array)
+    if type(array) is Quantity and type(array.mantissa) in _native:
+        m_array: Any = array.mantissa
+        u_array: Unit | None = array.unit
+    else:
+        m_array, u_array = _lift(array)
+    r_ = cp.broadcast_to(m_array, shape=shape)
+    if u_array is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_array
+    return q_
 
 
 @overload
@@ -1156,10 +1323,21 @@ def cbrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(cp.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.cbrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 3))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_3)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1175,10 +1353,18 @@ def ceil(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.ceil(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.ceil(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def celu(
@@ -1190,9 +1376,11 @@ def celu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
     return _compose.celu(cp, m_x, alpha)
 
@@ -1208,7 +1396,13 @@ def choose(
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
-    return _r.keep(cp.choose(m_a, m_choices, mode=mode), u_)
+    r_ = cp.choose(m_a, m_choices, mode=mode)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1256,16 +1450,24 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
     if u_a_min is not u_a and a_min is not None:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a and a_max is not None:
         m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
-    return _r.keep(cp.clip(m_a, m_a_min, m_a_max), u_a)
+    r_ = cp.clip(m_a, m_a_min, m_a_max)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def column_stack(
@@ -1277,7 +1479,13 @@ def column_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(cp.column_stack(m_tup), u_)
+    r_ = cp.column_stack(m_tup)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1303,10 +1511,21 @@ def compress(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.compress(m_condition, m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    elif type(a) is float or type(a) is int:
+        m_a = a
+        u_a = None
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.compress(m_condition, m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def concatenate(
@@ -1320,7 +1539,13 @@ def concatenate(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(cp.concatenate(m_arrays, axis=axis, dtype=dtype), u_)
+    r_ = cp.concatenate(m_arrays, axis=axis, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1336,10 +1561,18 @@ def conj(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.conj(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.conj(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1355,10 +1588,18 @@ def conjugate(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarr
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.conjugate(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.conjugate(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1388,13 +1629,29 @@ def convolve(
 
     Note: The jax-only `precision` and `preferred_element_type` options are not offered.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(cp.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = cp.convolve(m_a, m_v, mode=mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1420,16 +1677,19 @@ def copysign(
 
     Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
     return _r.changed(cp.copysign(m_x1, m_x2), u)
 
@@ -1444,9 +1704,11 @@ def corrcoef(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
     m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
@@ -1478,13 +1740,29 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(cp.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = cp.correlate(m_a, m_v, mode=mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cos(
@@ -1494,9 +1772,11 @@ def cos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return cp.cos(m_x)
 
@@ -1508,9 +1788,11 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return cp.cosh(m_x)
 
@@ -1524,9 +1806,10 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return cp.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1545,9 +1828,11 @@ def cov(
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
@@ -1583,13 +1868,29 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.cross(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.cross(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
@@ -1599,9 +1900,11 @@ def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = Non
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return cp.cumprod(m_x, axis=axis)
 
@@ -1615,9 +1918,11 @@ def cumproduct(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumproduct", m_x, u_x, None)
     return cp.cumprod(m_x, axis=axis, dtype=dtype)
 
@@ -1637,10 +1942,18 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.cumsum(m_x, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.cumsum(m_x, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def deg2rad(
@@ -1652,9 +1965,11 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return cp.deg2rad(m_x)
 
@@ -1666,9 +1981,11 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return cp.degrees(m_x)
 
@@ -1688,10 +2005,18 @@ def diag(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(cp.diag(m_v, k=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = cp.diag(m_v, k=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1709,10 +2034,18 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(cp.diagflat(m_v, k=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = cp.diagflat(m_v, k=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1734,10 +2067,18 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -1755,10 +2096,18 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.diff(m_x, n=n, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.diff(m_x, n=n, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def digitize(
@@ -1770,14 +2119,19 @@ def digitize(
 
     Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     if u_bins is not u_x:
         m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     return cp.digitize(m_x, m_bins, right=right)
@@ -1804,13 +2158,29 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(cp.divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = cp.divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def divmod(
@@ -1822,12 +2192,19 @@ def divmod(
 
     Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     r_ = cp.divmod(m_x, m_y)
@@ -1855,13 +2232,29 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.dot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def dsplit(
@@ -1871,9 +2264,11 @@ def dsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in cp.dsplit(m_a, indices_or_sections)]
 
 
@@ -1886,9 +2281,13 @@ def dstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        cp.dstack(m_arrays).astype(cp.dstack(m_arrays).dtype if dtype is None else dtype), u_
-    )
+    r_ = cp.dstack(m_arrays).astype(cp.dstack(m_arrays).dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1939,16 +2338,24 @@ def ediff1d(
 
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
     m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
     if u_to_end is not u_x and to_end is not None:
         m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
     if u_to_begin is not u_x and to_begin is not None:
         m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
-    return _r.keep(cp.ediff1d(m_x, m_to_end, m_to_begin), u_x)
+    r_ = cp.ediff1d(m_x, m_to_end, m_to_begin)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def elu(
@@ -1960,9 +2367,11 @@ def elu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
     return _compose.elu(cp, m_x, alpha)
 
@@ -1987,11 +2396,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = (
-        (prototype.mantissa, prototype.unit)
-        if type(prototype) is Quantity and type(prototype.mantissa) in _native
-        else _lift(prototype)
-    )
+    if type(prototype) is Quantity and type(prototype.mantissa) in _native:
+        m_prototype: Any = prototype.mantissa
+        u_prototype: Unit | None = prototype.unit
+    else:
+        m_prototype, u_prototype = _lift(prototype)
     return _r.like(
         cp.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
     )
@@ -2006,12 +2415,19 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return cp.equal(m_x, m_y)
@@ -2024,9 +2440,11 @@ def exp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return cp.exp(m_x)
 
@@ -2038,9 +2456,11 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return cp.exp2(m_x)
 
@@ -2060,10 +2480,18 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.expand_dims(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.expand_dims(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def expm1(
@@ -2073,9 +2501,11 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return cp.expm1(m_x)
 
@@ -2089,9 +2519,11 @@ def exprel(
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(cp, m_x)
 
@@ -2115,12 +2547,21 @@ def extract(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    return _r.keep(cp.extract(m_condition, m_arr), u_arr)
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    elif type(arr) is float or type(arr) is int:
+        m_arr = arr
+        u_arr = None
+    else:
+        m_arr, u_arr = _lift(arr)
+    r_ = cp.extract(m_condition, m_arr)
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 def eye(
@@ -2146,10 +2587,18 @@ def fabs(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.fabs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.fabs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2185,17 +2634,22 @@ def fill_diagonal(
 
     Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_val, u_val = (
-        (val.mantissa, val.unit)
-        if type(val) is Quantity and type(val.mantissa) in _native
-        else _lift(val)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(val) is Quantity and type(val.mantissa) in _native:
+        m_val: Any = val.mantissa
+        u_val: Unit | None = val.unit
+    elif type(val) is float or type(val) is int:
+        m_val = val
+        u_val = None
+    else:
+        m_val, u_val = _lift(val)
     if u_val is not u_a:
         m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
-    return _r.keep(
+    r_ = (
         cp.where(
             (
                 cp.arange(m_a.size)
@@ -2226,9 +2680,14 @@ def fill_diagonal(
             cp.ravel(m_a),
         )
         .astype(m_a.dtype)
-        .reshape(m_a.shape),
-        u_a,
+        .reshape(m_a.shape)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2244,10 +2703,18 @@ def fix(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.fix(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.fix(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def flatnonzero(
@@ -2261,9 +2728,10 @@ def flatnonzero(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(cp, cp.flatnonzero(m_a), size, fill_value)
 
 
@@ -2288,20 +2756,23 @@ def flatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.reshape(
+        m_x,
+        cp.shape(m_x)[: 0 if start_axis is None else start_axis % cp.ndim(m_x)]
+        + (-1,)
+        + cp.shape(m_x)[(cp.ndim(m_x) - 1 if end_axis is None else end_axis % cp.ndim(m_x)) + 1 :],
     )
-    return _r.keep(
-        cp.reshape(
-            m_x,
-            cp.shape(m_x)[: 0 if start_axis is None else start_axis % cp.ndim(m_x)]
-            + (-1,)
-            + cp.shape(m_x)[
-                (cp.ndim(m_x) - 1 if end_axis is None else end_axis % cp.ndim(m_x)) + 1 :
-            ],
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2321,10 +2792,18 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(cp.flip(m_m, axis=axis), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = cp.flip(m_m, axis=axis)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2340,10 +2819,18 @@ def fliplr(m: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(cp.fliplr(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = cp.fliplr(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2359,10 +2846,18 @@ def flipud(m: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(cp.flipud(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = cp.flipud(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2390,12 +2885,19 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(cp.float_power(m_x, m_y), u)
 
@@ -2413,10 +2915,18 @@ def floor(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.floor(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.floor(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2442,12 +2952,19 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(cp.floor_divide(m_x, m_y), u)
 
@@ -2473,19 +2990,28 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.fmax(m_x1, m_x2), u_x1)
+    r_ = cp.fmax(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2509,19 +3035,28 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.fmin(m_x1, m_x2), u_x1)
+    r_ = cp.fmin(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2545,19 +3080,28 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.fmod(m_x1, m_x2), u_x1)
+    r_ = cp.fmod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def frexp(
@@ -2567,9 +3111,11 @@ def frexp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
     r_ = cp.frexp(m_x)
     return (r_[0], r_[1])
@@ -2596,12 +3142,18 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
-    return _r.keep(cp.full(shape, m_fill_value, dtype=dtype), u_fill_value)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
+    r_ = cp.full(shape, m_fill_value, dtype=dtype)
+    if u_fill_value is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_fill_value
+    return q_
 
 
 @overload
@@ -2641,17 +3193,28 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    elif type(fill_value) is float or type(fill_value) is int:
+        m_fill_value = fill_value
+        u_fill_value = None
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(cp.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
+    r_ = cp.full_like(m_a, m_fill_value, dtype=dtype, shape=shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2669,14 +3232,20 @@ def gather(
 
     Unit rule: The result has the unit of `input` (a plain input gives a plain result).
     """
-    m_input, u_input = (
-        (input.mantissa, input.unit)
-        if type(input) is Quantity and type(input.mantissa) in _native
-        else _lift(input)
-    )
+    if type(input) is Quantity and type(input.mantissa) in _native:
+        m_input: Any = input.mantissa
+        u_input: Unit | None = input.unit
+    else:
+        m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
     m_index = _r.fold("gather", m_index, u_index)
-    return _r.keep(cp.take_along_axis(m_input, m_index, axis=dim), u_input)
+    r_ = cp.take_along_axis(m_input, m_index, axis=dim)
+    if u_input is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_input
+    return q_
 
 
 @overload
@@ -2700,19 +3269,28 @@ def gcd(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.gcd(m_x1, m_x2), u_x1)
+    r_ = cp.gcd(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def gelu(
@@ -2724,9 +3302,11 @@ def gelu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
     return _compose.gelu(cp, m_x, approximate)
 
@@ -2738,9 +3318,11 @@ def glu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
     return _compose.glu(cp, m_x, axis)
 
@@ -2752,12 +3334,19 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return cp.greater(m_x, m_y)
@@ -2770,12 +3359,19 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return cp.greater_equal(m_x, m_y)
@@ -2788,9 +3384,11 @@ def hard_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.hard_sigmoid(cp, m_x)
 
@@ -2802,9 +3400,11 @@ def hard_silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(cp, m_x)
 
@@ -2816,9 +3416,11 @@ def hard_swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(cp, m_x)
 
@@ -2830,9 +3432,11 @@ def hard_tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
     return _compose.hard_tanh(cp, m_x)
 
@@ -2844,11 +3448,10 @@ def heaviside(x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: cp.ndarray) -> 
 
     Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
     """
-    m_x1, _ = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+    else:
+        m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
     m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return cp.heaviside(m_x1, m_x2)
@@ -2867,14 +3470,19 @@ def histogram(
 
     Note: The counts are plain; `weights` must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_weights = _r.fold("histogram", m_weights, u_weights)
@@ -2892,9 +3500,11 @@ def hsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in cp.hsplit(m_a, indices_or_sections)]
 
 
@@ -2907,7 +3517,13 @@ def hstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(cp.hstack(m_arrays, dtype=dtype), u_)
+    r_ = cp.hstack(m_arrays, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -2933,15 +3549,28 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.hypot(m_x, m_y), u_x)
+    r_ = cp.hypot(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def identity(
@@ -2967,10 +3596,18 @@ def imag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.imag(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.imag(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2994,13 +3631,29 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.inner(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def interp(
@@ -3015,19 +3668,27 @@ def interp(
 
     Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_xp, u_xp = (
-        (xp.mantissa, xp.unit)
-        if type(xp) is Quantity and type(xp.mantissa) in _native
-        else _lift(xp)
-    )
-    m_fp, u_fp = (
-        (fp.mantissa, fp.unit)
-        if type(fp) is Quantity and type(fp.mantissa) in _native
-        else _lift(fp)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(xp) is Quantity and type(xp.mantissa) in _native:
+        m_xp: Any = xp.mantissa
+        u_xp: Unit | None = xp.unit
+    elif type(xp) is float or type(xp) is int:
+        m_xp = xp
+        u_xp = None
+    else:
+        m_xp, u_xp = _lift(xp)
+    if type(fp) is Quantity and type(fp.mantissa) in _native:
+        m_fp: Any = fp.mantissa
+        u_fp: Unit | None = fp.unit
+    elif type(fp) is float or type(fp) is int:
+        m_fp = fp
+        u_fp = None
+    else:
+        m_fp, u_fp = _lift(fp)
     m_left, u_left = (None, None) if left is None else _lift(left)
     m_right, u_right = (None, None) if right is None else _lift(right)
     m_period, u_period = (None, None) if period is None else _lift(period)
@@ -3080,19 +3741,28 @@ def intersect1d(
 
     Note: The index-returning variant (`return_indices`) is not offered.
     """
-    m_ar1, u_ar1 = (
-        (ar1.mantissa, ar1.unit)
-        if type(ar1) is Quantity and type(ar1.mantissa) in _native
-        else _lift(ar1)
-    )
-    m_ar2, u_ar2 = (
-        (ar2.mantissa, ar2.unit)
-        if type(ar2) is Quantity and type(ar2.mantissa) in _native
-        else _lift(ar2)
-    )
+    if type(ar1) is Quantity and type(ar1.mantissa) in _native:
+        m_ar1: Any = ar1.mantissa
+        u_ar1: Unit | None = ar1.unit
+    else:
+        m_ar1, u_ar1 = _lift(ar1)
+    if type(ar2) is Quantity and type(ar2.mantissa) in _native:
+        m_ar2: Any = ar2.mantissa
+        u_ar2: Unit | None = ar2.unit
+    elif type(ar2) is float or type(ar2) is int:
+        m_ar2 = ar2
+        u_ar2 = None
+    else:
+        m_ar2, u_ar2 = _lift(ar2)
     if u_ar2 is not u_ar1:
         m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(cp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+    r_ = cp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique)
+    if u_ar1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_ar1
+    return q_
 
 
 def invert(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
@@ -3100,9 +3770,11 @@ def invert(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return cp.invert(m_x)
 
@@ -3120,12 +3792,19 @@ def isclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
@@ -3141,9 +3820,10 @@ def isfinite(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.isfinite(m_x)
 
 
@@ -3152,9 +3832,10 @@ def isinf(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.isinf(m_x)
 
 
@@ -3163,9 +3844,10 @@ def isnan(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.isnan(m_x)
 
 
@@ -3174,9 +3856,10 @@ def isreal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.isreal(m_x)
 
 
@@ -3201,13 +3884,29 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.kron(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.kron(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -3231,19 +3930,28 @@ def lcm(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.lcm(m_x1, m_x2), u_x1)
+    r_ = cp.lcm(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3263,12 +3971,20 @@ def ldexp(
 
     Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(cp.ldexp(m_x, m_y), u_x)
+    r_ = cp.ldexp(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3286,10 +4002,18 @@ def leaky_relu(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(_compose.leaky_relu(cp, m_x, negative_slope), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.leaky_relu(cp, m_x, negative_slope)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def left_shift(
@@ -3299,12 +4023,19 @@ def left_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("left_shift", m_x, u_x, None)
     m_y = _r.fold("left_shift", m_y, u_y, None)
     return cp.left_shift(m_x, m_y)
@@ -3317,12 +4048,19 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return cp.less(m_x, m_y)
@@ -3335,12 +4073,19 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return cp.less_equal(m_x, m_y)
@@ -3387,19 +4132,28 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(cp.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    r_ = cp.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def log(
@@ -3409,9 +4163,11 @@ def log(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return cp.log(m_x)
 
@@ -3423,9 +4179,11 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return cp.log10(m_x)
 
@@ -3437,9 +4195,11 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return cp.log1p(m_x)
 
@@ -3451,9 +4211,11 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return cp.log2(m_x)
 
@@ -3465,9 +4227,11 @@ def log_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.log_sigmoid(cp, m_x)
 
@@ -3481,12 +4245,19 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return cp.logaddexp(m_x, m_y)
@@ -3501,12 +4272,19 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return cp.logaddexp2(m_x, m_y)
@@ -3519,12 +4297,19 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return cp.logical_and(m_x, m_y)
@@ -3535,9 +4320,11 @@ def logical_not(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("logical_not", m_x, u_x, None)
     return cp.logical_not(m_x)
 
@@ -3549,12 +4336,19 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return cp.logical_or(m_x, m_y)
@@ -3567,12 +4361,19 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return cp.logical_xor(m_x, m_y)
@@ -3590,16 +4391,19 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return cp.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
@@ -3626,13 +4430,29 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(cp.matmul(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = cp.matmul(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def matrix_power(
@@ -3642,9 +4462,11 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(cp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
@@ -3669,10 +4491,18 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.max(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3696,19 +4526,28 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.maximum(m_x1, m_x2), u_x1)
+    r_ = cp.maximum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3732,10 +4571,18 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.mean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3757,10 +4604,18 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.median(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.median(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3784,10 +4639,18 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.min(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3811,19 +4674,28 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.minimum(m_x1, m_x2), u_x1)
+    r_ = cp.minimum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def mish(
@@ -3833,9 +4705,11 @@ def mish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
     return _compose.mish(cp, m_x)
 
@@ -3861,19 +4735,28 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(cp.mod(m_x1, m_x2), u_x1)
+    r_ = cp.mod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def modf(
@@ -3883,9 +4766,11 @@ def modf(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     r_ = cp.modf(m_x)
     return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
 
@@ -3911,10 +4796,18 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.moveaxis(m_a, source=source, destination=destination), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.moveaxis(m_a, source=source, destination=destination)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def multi_dot(
@@ -3951,13 +4844,29 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(cp.multiply(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = cp.multiply(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4035,9 +4944,11 @@ def nan_to_num(
 
     Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_nan, u_nan = (None, None) if nan is None else _lift(nan)
     m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
     m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
@@ -4047,10 +4958,13 @@ def nan_to_num(
         m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
     if u_neginf is not u_x and neginf is not None:
         m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
-    return _r.keep(
-        cp.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf),
-        u_x,
-    )
+    r_ = cp.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def nanargmax(
@@ -4060,9 +4974,10 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return cp.nanargmax(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -4073,9 +4988,10 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return cp.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -4086,9 +5002,11 @@ def nancumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = 
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return cp.nancumprod(m_x, axis=axis)
 
@@ -4108,10 +5026,18 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nancumsum(m_x, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nancumsum(m_x, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4135,10 +5061,18 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nanmax(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4162,10 +5096,18 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nanmean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4187,10 +5129,18 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nanmedian(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4214,10 +5164,18 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nanmin(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4242,12 +5200,20 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(cp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = cp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def nanprod(
@@ -4264,9 +5230,11 @@ def nanprod(
 
     Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanprod", m_where, u_where)
@@ -4305,12 +5273,20 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(cp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = cp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4341,10 +5317,18 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4368,10 +5352,18 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nansum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4402,12 +5394,21 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(
-        cp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4423,10 +5424,18 @@ def negative(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarra
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.negative(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4450,15 +5459,28 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.nextafter(m_x, m_y), u_x)
+    r_ = cp.nextafter(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def not_equal(
@@ -4470,12 +5492,19 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return cp.not_equal(m_x, m_y)
@@ -4501,9 +5530,11 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(cp.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -4528,13 +5559,29 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.outer(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.outer(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4559,12 +5606,20 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(cp.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = cp.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4580,10 +5635,18 @@ def positive(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarra
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.positive(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4609,12 +5672,19 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(cp.power(m_x, m_y), u)
 
@@ -4633,9 +5703,11 @@ def prod(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("prod", m_where, u_where)
@@ -4666,9 +5738,11 @@ def product(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("product", m_where, u_where)
@@ -4706,10 +5780,18 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.ptp(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4734,12 +5816,20 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(cp.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = cp.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def rad2deg(
@@ -4749,9 +5839,11 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return cp.rad2deg(m_x)
 
@@ -4765,9 +5857,11 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return cp.radians(m_x)
 
@@ -4785,10 +5879,18 @@ def ravel(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.ravel(m_a), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.ravel(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4804,10 +5906,18 @@ def real(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.real(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.real(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4823,9 +5933,11 @@ def reciprocal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     return _r.changed(cp.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -4844,10 +5956,18 @@ def relu(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.maximum(m_x, 0), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.maximum(m_x, 0)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def relu6(
@@ -4857,9 +5977,11 @@ def relu6(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
     return _compose.relu6(cp, m_x)
 
@@ -4885,15 +6007,28 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.remainder(m_x, m_y), u_x)
+    r_ = cp.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4909,16 +6044,21 @@ def remove_diag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.nda
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.reshape(
+        cp.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+        (m_x.shape[0], m_x.shape[0] - 1),
     )
-    return _r.keep(
-        cp.reshape(
-            cp.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
-            (m_x.shape[0], m_x.shape[0] - 1),
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4938,10 +6078,18 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.repeat(m_a, repeats=repeats, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.repeat(m_a, repeats=repeats, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4959,10 +6107,18 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.reshape(m_a, shape=shape), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.reshape(m_a, shape=shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def right_shift(
@@ -4972,12 +6128,19 @@ def right_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("right_shift", m_x, u_x, None)
     m_y = _r.fold("right_shift", m_y, u_y, None)
     return cp.right_shift(m_x, m_y)
@@ -4996,10 +6159,18 @@ def rint(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.rint(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.rint(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5023,10 +6194,18 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.roll(m_a, shift=shift, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.roll(m_a, shift=shift, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5048,10 +6227,18 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(cp.rot90(m_m, k=k, axes=axes), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = cp.rot90(m_m, k=k, axes=axes)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -5069,10 +6256,18 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.round(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def row_stack(
@@ -5084,7 +6279,13 @@ def row_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(cp.vstack(m_tup, dtype=dtype), u_)
+    r_ = cp.vstack(m_tup, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def searchsorted(
@@ -5096,12 +6297,19 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return cp.searchsorted(m_a, m_v, side=side)
@@ -5114,9 +6322,11 @@ def selu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
     return _compose.selu(cp, m_x)
 
@@ -5128,9 +6338,11 @@ def sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sigmoid(cp, m_x)
 
@@ -5140,9 +6352,10 @@ def sign(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.sign(m_x)
 
 
@@ -5151,9 +6364,10 @@ def signbit(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return cp.signbit(m_x)
 
 
@@ -5164,9 +6378,11 @@ def silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
     return _compose.silu(cp, m_x)
 
@@ -5178,9 +6394,11 @@ def sin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return cp.sin(m_x)
 
@@ -5192,9 +6410,11 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return cp.sinc(m_x)
 
@@ -5206,9 +6426,11 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return cp.sinh(m_x)
 
@@ -5220,9 +6442,11 @@ def soft_sign(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
     return _compose.soft_sign(cp, m_x)
 
@@ -5234,9 +6458,11 @@ def softplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(cp, m_x)
 
@@ -5250,9 +6476,11 @@ def sometrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return cp.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -5272,10 +6500,18 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.sort(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.sort(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def sparse_plus(
@@ -5285,9 +6521,11 @@ def sparse_plus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
     return _compose.sparse_plus(cp, m_x)
 
@@ -5299,9 +6537,11 @@ def sparse_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sparse_sigmoid(cp, m_x)
 
@@ -5315,9 +6555,11 @@ def split(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in cp.split(m_a, indices_or_sections, axis=axis)]
 
 
@@ -5334,10 +6576,21 @@ def sqrt(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(cp.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.sqrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5353,10 +6606,21 @@ def square(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray]
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(cp.square(m_x), _r.power(u_x, _EXP_2_1))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.square(m_x)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def squareplus(
@@ -5366,9 +6630,11 @@ def squareplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
     return _compose.squareplus(cp, m_x, b)
 
@@ -5390,10 +6656,18 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.squeeze(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.squeeze(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def stack(
@@ -5407,7 +6681,13 @@ def stack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(cp.stack(m_arrays, axis=axis, dtype=dtype), u_)
+    r_ = cp.stack(m_arrays, axis=axis, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5438,10 +6718,18 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5465,15 +6753,28 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.subtract(m_x, m_y), u_x)
+    r_ = cp.subtract(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5497,10 +6798,18 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.sum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5518,10 +6827,18 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.swapaxes(m_a, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def swish(
@@ -5531,9 +6848,11 @@ def swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(cp, m_x)
 
@@ -5555,12 +6874,20 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(cp.take(m_a, m_indices, axis=axis), u_a)
+    r_ = cp.take(m_a, m_indices, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def tan(
@@ -5570,9 +6897,11 @@ def tan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return cp.tan(m_x)
 
@@ -5584,9 +6913,11 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return cp.tanh(m_x)
 
@@ -5616,13 +6947,29 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5640,10 +6987,18 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = (
-        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
-    )
-    return _r.keep(cp.tile(m_A, reps=reps), u_A)
+    if type(A) is Quantity and type(A.mantissa) in _native:
+        m_A: Any = A.mantissa
+        u_A: Unit | None = A.unit
+    else:
+        m_A, u_A = _lift(A)
+    r_ = cp.tile(m_A, reps=reps)
+    if u_A is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_A
+    return q_
 
 
 @overload
@@ -5663,10 +7018,18 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5686,10 +7049,18 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.transpose(m_a, axes=axes), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.transpose(m_a, axes=axes)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def trapezoid(
@@ -5702,15 +7073,20 @@ def trapezoid(
 
     Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
     """
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x, u_x = (None, None) if x is None else _lift(x)
-    m_dx, u_dx = (
-        (dx.mantissa, dx.unit)
-        if type(dx) is Quantity and type(dx.mantissa) in _native
-        else _lift(dx)
-    )
+    if type(dx) is Quantity and type(dx.mantissa) in _native:
+        m_dx: Any = dx.mantissa
+        u_dx: Unit | None = dx.unit
+    elif type(dx) is float or type(dx) is int:
+        m_dx = dx
+        u_dx = None
+    else:
+        m_dx, u_dx = _lift(dx)
     m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
     return _r.changed(cp.trapezoid(m_y, m_x, m_dx, axis=axis), u)
 
@@ -5740,10 +7116,18 @@ def tril(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(cp.tril(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = cp.tril(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def tril_indices_from(
@@ -5753,11 +7137,10 @@ def tril_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = cp.tril_indices_from(m_arr, k=k)
     return (r_[0], r_[1])
 
@@ -5777,10 +7160,18 @@ def triu(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(cp.triu(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = cp.triu(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def triu_indices_from(
@@ -5790,11 +7181,10 @@ def triu_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = cp.triu_indices_from(m_arr, k=k)
     return (r_[0], r_[1])
 
@@ -5822,13 +7212,29 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(cp.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = cp.true_divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5844,10 +7250,18 @@ def trunc(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.trunc(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5867,18 +7281,23 @@ def unflatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.reshape(
+        m_x,
+        cp.shape(m_x)[: axis % cp.ndim(m_x)]
+        + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+        + cp.shape(m_x)[axis % cp.ndim(m_x) + 1 :],
     )
-    return _r.keep(
-        cp.reshape(
-            m_x,
-            cp.shape(m_x)[: axis % cp.ndim(m_x)]
-            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
-            + cp.shape(m_x)[axis % cp.ndim(m_x) + 1 :],
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5902,10 +7321,18 @@ def unique(
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.unique(m_a, axis=axis, equal_nan=equal_nan)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def vander(
@@ -5918,9 +7345,11 @@ def vander(
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.vander("vander", m_x, u_x, unit)
     return _r.changed(cp.vander(m_x, N=N, increasing=increasing), u)
 
@@ -5953,10 +7382,21 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(cp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5980,13 +7420,29 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.vdot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6014,13 +7470,29 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.vecdot(m_a, m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def vsplit(
@@ -6030,9 +7502,11 @@ def vsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in cp.vsplit(m_a, indices_or_sections)]
 
 
@@ -6045,7 +7519,13 @@ def vstack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(cp.vstack(m_tup, dtype=dtype), u_)
+    r_ = cp.vstack(m_tup, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6077,15 +7557,31 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.where(m_condition, m_x, m_y), u_x)
+    r_ = cp.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def zeros(
@@ -6108,9 +7604,11 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(cp.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -6135,10 +7633,12 @@ def linalg_cholesky(
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = (
         cp.conj(
             cp.swapaxes(
                 cp.linalg.cholesky(
@@ -6151,9 +7651,17 @@ def linalg_cholesky(
         if upper
         else cp.linalg.cholesky(
             (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a
-        ),
-        _r.power(u_a, _EXP_1_2),
+        )
     )
+    u_ = None if u_a is None else u_a._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_cond(
@@ -6211,15 +7719,29 @@ def linalg_cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        cp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), _r.product(u_a, u_b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6235,9 +7757,11 @@ def linalg_det(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.det("det", m_a, u_a)
     return _r.changed(cp.linalg.det(m_a), u)
 
@@ -6257,10 +7781,18 @@ def linalg_diagonal(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.diagonal(m_x, offset=offset, axis1=-2, axis2=-1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6286,13 +7818,29 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.dot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_eig(
@@ -6318,9 +7866,11 @@ def linalg_eigh(
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     r_ = cp.linalg.eigh(
         (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
         UPLO="L" if UPLO is None else UPLO,
@@ -6373,16 +7923,21 @@ def linalg_eigvalsh(
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.linalg.eigvalsh(
+        (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+        UPLO="L" if UPLO is None else UPLO,
     )
-    return _r.keep(
-        cp.linalg.eigvalsh(
-            (m_a + cp.conj(cp.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
-            UPLO="L" if UPLO is None else UPLO,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -6408,13 +7963,29 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.inner(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6430,9 +8001,11 @@ def linalg_inv(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(cp.linalg.inv(m_a), _r.quotient(None, u_a))
 
 
@@ -6459,13 +8032,29 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.kron(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.kron(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_lstsq(
@@ -6485,12 +8074,19 @@ def linalg_lstsq(
 
     Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
     m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
     r_ = cp.linalg.lstsq(m_a, m_b, rcond=rcond)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
@@ -6519,13 +8115,29 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.matmul(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.matmul(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6549,10 +8161,18 @@ def linalg_matrix_norm(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_matrix_power(
@@ -6562,9 +8182,11 @@ def linalg_matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(cp.linalg.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
 
 
@@ -6579,9 +8201,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    m_M, u_M = (
-        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
-    )
+    if type(M) is Quantity and type(M.mantissa) in _native:
+        m_M: Any = M.mantissa
+        u_M: Unit | None = M.unit
+    else:
+        m_M, u_M = _lift(M)
     m_tol, u_tol = (None, None) if tol is None else _lift(tol)
     if u_tol is not u_M and tol is not None:
         m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
@@ -6603,10 +8227,18 @@ def linalg_matrix_transpose(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.swapaxes(m_x, -2, -1), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.swapaxes(m_x, -2, -1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_multi_dot(
@@ -6632,9 +8264,11 @@ def linalg_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
     return _r.changed(cp.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
 
@@ -6662,13 +8296,29 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.outer(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.outer(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6701,9 +8351,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(
         cp.linalg.pinv(
             m_a, rcond=1e-15 if rtol is None and rcond is None else rtol if rcond is None else rcond
@@ -6721,9 +8373,11 @@ def linalg_qr(
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.qr("qr", m_a, u_a, mode)
     r_ = cp.linalg.qr(m_a, mode=mode)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
@@ -6736,9 +8390,11 @@ def linalg_slogdet(a: Quantity[cp.ndarray] | cp.ndarray | float) -> tuple[cp.nda
 
     Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a = _r.fold("slogdet", m_a, u_a, None)
     r_ = cp.linalg.slogdet(m_a)
     return (r_[0], r_[1])
@@ -6767,13 +8423,29 @@ def linalg_solve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.linalg.solve(m_a, m_b)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_svd(
@@ -6788,9 +8460,11 @@ def linalg_svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
     r_ = cp.linalg.svd(m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
@@ -6811,10 +8485,18 @@ def linalg_svdvals(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.linalg.svd(m_x, compute_uv=False), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.linalg.svd(m_x, compute_uv=False)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6842,13 +8524,29 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6868,9 +8566,11 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(cp.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
 
 
@@ -6903,13 +8603,29 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.linalg.tensorsolve(m_a, m_b, axes=axes)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6931,10 +8647,18 @@ def linalg_trace(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6960,13 +8684,29 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.vdot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6994,13 +8734,29 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(cp.sum(cp.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = cp.sum(cp.conj(m_a) * m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_vector_norm(
@@ -7015,9 +8771,11 @@ def linalg_vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _r.changed(
         cp.max(cp.abs(m_x), axis=axis, keepdims=keepdims)
@@ -7055,10 +8813,18 @@ def fft_fft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.fft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7091,10 +8857,18 @@ def fft_fft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.fft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.fft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_fftfreq(
@@ -7106,9 +8880,11 @@ def fft_fftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
     return _r.changed(
         cp.fft.fftfreq(n, m_d) if dtype is None else cp.fft.fftfreq(n, m_d).astype(dtype), u
@@ -7145,10 +8921,18 @@ def fft_fftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.fftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7170,10 +8954,18 @@ def fft_fftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.fft.fftshift(m_x, axes=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.fft.fftshift(m_x, axes=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7200,10 +8992,18 @@ def fft_ifft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.ifft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7236,10 +9036,18 @@ def fft_ifft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.ifft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7272,10 +9080,18 @@ def fft_ifftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.ifftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7297,10 +9113,18 @@ def fft_ifftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(cp.fft.ifftshift(m_x, axes=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = cp.fft.ifftshift(m_x, axes=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7327,10 +9151,18 @@ def fft_irfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.irfft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7363,10 +9195,18 @@ def fft_irfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.irfft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7399,10 +9239,18 @@ def fft_irfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.irfftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7429,10 +9277,18 @@ def fft_rfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.rfft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7465,10 +9321,18 @@ def fft_rfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.rfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.rfft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_rfftfreq(
@@ -7480,9 +9344,11 @@ def fft_rfftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(
         cp.fft.rfftfreq(n, m_d) if dtype is None else cp.fft.rfftfreq(n, m_d).astype(dtype), u
@@ -7519,10 +9385,18 @@ def fft_rfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(cp.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = cp.fft.rfftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def lax_acos(

@@ -15,6 +15,7 @@ import dask.array.linalg as da_linalg
 from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
+from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit, as_exponent
 
@@ -425,6 +426,18 @@ _EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
+_new = object.__new__
+kernel_add = da.add
+kernel_subtract = da.subtract
+kernel_multiply = da.multiply
+kernel_divide = da.divide
+kernel_less = da.less
+kernel_less_equal = da.less_equal
+kernel_greater = da.greater
+kernel_greater_equal = da.greater_equal
+kernel_equal = da.equal
+kernel_not_equal = da.not_equal
+kernel_power = da.power
 
 
 @overload
@@ -440,10 +453,18 @@ def abs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -459,10 +480,18 @@ def absolute(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.absolute(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -484,15 +513,28 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
-    return _r.keep(da.add(m_x, m_y), u_x)
+    r_ = da.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def all(
@@ -504,9 +546,11 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
     return da.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -524,12 +568,19 @@ def allclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
@@ -549,9 +600,11 @@ def alltrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return da.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -577,10 +630,18 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.max(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -604,10 +665,18 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.min(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Array:
@@ -617,9 +686,10 @@ def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Arr
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.angle(m_x, deg=deg)
 
 
@@ -632,9 +702,11 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("any", m_x, u_x, None)
     return da.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -666,25 +738,31 @@ def append(
 
     Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
     """
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    m_values, u_values = (
-        (values.mantissa, values.unit)
-        if type(values) is Quantity and type(values.mantissa) in _native
-        else _lift(values)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift(arr)
+    if type(values) is Quantity and type(values.mantissa) in _native:
+        m_values: Any = values.mantissa
+        u_values: Unit | None = values.unit
+    elif type(values) is float or type(values) is int:
+        m_values = values
+        u_values = None
+    else:
+        m_values, u_values = _lift(values)
     if u_values is not u_arr:
         m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
-    return _r.keep(
-        da.concatenate(
-            (da.ravel(m_arr), da.ravel(m_values)) if axis is None else (m_arr, m_values),
-            axis=0 if axis is None else axis,
-        ),
-        u_arr,
+    r_ = da.concatenate(
+        (da.ravel(m_arr), da.ravel(m_values)) if axis is None else (m_arr, m_values),
+        axis=0 if axis is None else axis,
     )
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 @overload
@@ -760,7 +838,7 @@ def arange(
         m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
-    return _r.keep(
+    r_ = (
         da.arange(da.asarray(m_start).compute().item(), dtype=dtype)
         if m_stop is None
         else da.arange(
@@ -768,9 +846,14 @@ def arange(
             da.asarray(m_stop).compute().item(),
             1 if m_step is None else da.asarray(m_step).compute().item(),
             dtype=dtype,
-        ),
-        u_start,
+        )
     )
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def arccos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -778,9 +861,11 @@ def arccos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return da.arccos(m_x)
 
@@ -792,9 +877,11 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return da.arccosh(m_x)
 
@@ -804,9 +891,11 @@ def arcsin(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return da.arcsin(m_x)
 
@@ -818,9 +907,11 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return da.arcsinh(m_x)
 
@@ -830,9 +921,11 @@ def arctan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return da.arctan(m_x)
 
@@ -846,12 +939,19 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return da.arctan2(m_x, m_y)
@@ -864,9 +964,11 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return da.arctanh(m_x)
 
@@ -876,9 +978,10 @@ def argmax(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return da.argmax(m_a, axis=axis)
 
 
@@ -887,9 +990,10 @@ def argmin(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return da.argmin(m_a, axis=axis)
 
 
@@ -910,9 +1014,10 @@ def argwhere(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.dask_sized_indices(da, "argwhere", m_a, size, fill_value)
 
 
@@ -931,10 +1036,18 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.around(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.around(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def array_equal(
@@ -946,12 +1059,19 @@ def array_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     return _compose.array_equal(da, m_x, m_y, equal_nan)
@@ -966,11 +1086,11 @@ def array_split(
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    m_ary, u_ary = (
-        (ary.mantissa, ary.unit)
-        if type(ary) is Quantity and type(ary.mantissa) in _native
-        else _lift(ary)
-    )
+    if type(ary) is Quantity and type(ary.mantissa) in _native:
+        m_ary: Any = ary.mantissa
+        u_ary: Unit | None = ary.unit
+    else:
+        m_ary, u_ary = _lift(ary)
     return [
         _r.keep(r_, u_ary)
         for r_ in [
@@ -1008,10 +1128,18 @@ def astype(x: Quantity[da.Array] | da.Array | float, dtype: Any) -> Quantity[da.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(m_x.astype(dtype), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = m_x.astype(dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def average(
@@ -1026,9 +1154,11 @@ def average(
 
     Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
     return _r.changed(da.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
@@ -1064,7 +1194,13 @@ def bincount(
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    return _r.keep(_compose.bincount_lazy(da, m_x, m_weights, minlength, length), u_weights)
+    r_ = _compose.bincount_lazy(da, m_x, m_weights, minlength, length)
+    if u_weights is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_weights
+    return q_
 
 
 def bitwise_and(
@@ -1074,12 +1210,19 @@ def bitwise_and(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_and", m_x, u_x, None)
     m_y = _r.fold("bitwise_and", m_y, u_y, None)
     return da.bitwise_and(m_x, m_y)
@@ -1090,9 +1233,11 @@ def bitwise_not(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("bitwise_not", m_x, u_x, None)
     return da.bitwise_not(m_x)
 
@@ -1104,12 +1249,19 @@ def bitwise_or(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_or", m_x, u_x, None)
     m_y = _r.fold("bitwise_or", m_y, u_y, None)
     return da.bitwise_or(m_x, m_y)
@@ -1122,12 +1274,19 @@ def bitwise_xor(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_xor", m_x, u_x, None)
     m_y = _r.fold("bitwise_xor", m_y, u_y, None)
     return da.bitwise_xor(m_x, m_y)
@@ -1148,12 +1307,18 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = (
-        (array.mantissa, array.unit)
-        if type(array) is Quantity and type(array.mantissa) in _native
-        else _lift(array)
-    )
-    return _r.keep(da.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array)
+    if type(array) is Quantity and type(array.mantissa) in _native:
+        m_array: Any = array.mantissa
+        u_array: Unit | None = array.unit
+    else:
+        m_array, u_array = _lift(array)
+    r_ = da.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape)
+    if u_array is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_array
+    return q_
 
 
 @overload
@@ -1169,10 +1334,21 @@ def cbrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(da.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.cbrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 3))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_3)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1188,10 +1364,18 @@ def ceil(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.ceil(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.ceil(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def celu(
@@ -1201,9 +1385,11 @@ def celu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
     return _compose.celu(da, m_x, alpha)
 
@@ -1219,17 +1405,20 @@ def choose(
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
-    return _r.keep(
-        da.choose(
-            m_a % len(m_choices)
-            if mode == "wrap"
-            else da.clip(m_a, 0, len(m_choices) - 1)
-            if mode == "clip"
-            else m_a,
-            m_choices,
-        ),
-        u_,
+    r_ = da.choose(
+        m_a % len(m_choices)
+        if mode == "wrap"
+        else da.clip(m_a, 0, len(m_choices) - 1)
+        if mode == "clip"
+        else m_a,
+        m_choices,
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1277,16 +1466,24 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
     if u_a_min is not u_a and a_min is not None:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a and a_max is not None:
         m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
-    return _r.keep(da.clip(m_a, m_a_min, m_a_max), u_a)
+    r_ = da.clip(m_a, m_a_min, m_a_max)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def column_stack(
@@ -1298,13 +1495,16 @@ def column_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(
-        da.concatenate(
-            [da.reshape(t, (-1, 1)) if t.ndim < 2 else t for t in [da.asarray(t0) for t0 in m_tup]],
-            axis=1,
-        ),
-        u_,
+    r_ = da.concatenate(
+        [da.reshape(t, (-1, 1)) if t.ndim < 2 else t for t in [da.asarray(t0) for t0 in m_tup]],
+        axis=1,
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1328,10 +1528,21 @@ def compress(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.compress(m_condition, m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    elif type(a) is float or type(a) is int:
+        m_a = a
+        u_a = None
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.compress(m_condition, m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def concatenate(
@@ -1345,13 +1556,16 @@ def concatenate(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        da.concatenate(
-            [da.ravel(t) for t in m_arrays] if axis is None else m_arrays,
-            axis=0 if axis is None else axis,
-        ).astype(m_arrays[0].dtype if dtype is None else dtype),
-        u_,
-    )
+    r_ = da.concatenate(
+        [da.ravel(t) for t in m_arrays] if axis is None else m_arrays,
+        axis=0 if axis is None else axis,
+    ).astype(m_arrays[0].dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1367,10 +1581,18 @@ def conj(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.conj(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.conj(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1386,10 +1608,18 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.conj(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.conj(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1419,41 +1649,53 @@ def convolve(
 
     Note: The jax-only `precision` and `preferred_element_type` options are not offered.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(
-        [
-            da.matmul(
-                da.reshape(
-                    da.take(
-                        da.concatenate(
-                            [da.zeros(k - 1, dtype=lg.dtype), lg, da.zeros(k - 1, dtype=lg.dtype)]
-                        ),
-                        da.reshape(
-                            da.reshape(da.arange(n), (-1, 1)) + da.reshape(da.arange(k), (1, -1)),
-                            (-1,),
-                        ),
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = [
+        da.matmul(
+            da.reshape(
+                da.take(
+                    da.concatenate(
+                        [da.zeros(k - 1, dtype=lg.dtype), lg, da.zeros(k - 1, dtype=lg.dtype)]
                     ),
-                    (n, k),
+                    da.reshape(
+                        da.reshape(da.arange(n), (-1, 1)) + da.reshape(da.arange(k), (1, -1)), (-1,)
+                    ),
                 ),
-                da.flip(sh),
-            )[lo:hi]
-            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
-            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
-            for lo, hi in [
-                (0, n)
-                if mode == "full"
-                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
-                if mode == "same"
-                else (k - 1, lg.shape[0])
-            ]
-        ][0],
-        _r.product(u_a, u_v),
-    )
+                (n, k),
+            ),
+            da.flip(sh),
+        )[lo:hi]
+        for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+        for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+        for lo, hi in [
+            (0, n)
+            if mode == "full"
+            else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+            if mode == "same"
+            else (k - 1, lg.shape[0])
+        ]
+    ][0]
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1477,16 +1719,19 @@ def copysign(
 
     Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
     return _r.changed(da.copysign(m_x1, m_x2), u)
 
@@ -1501,9 +1746,11 @@ def corrcoef(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
     m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
@@ -1535,13 +1782,29 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(_compose.correlate(da, m_a, m_v, mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = _compose.correlate(da, m_a, m_v, mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -1549,9 +1812,11 @@ def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return da.cos(m_x)
 
@@ -1561,9 +1826,11 @@ def cosh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return da.cosh(m_x)
 
@@ -1577,9 +1844,10 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return da.sum(m_a != 0, axis=axis, keepdims=keepdims)
 
 
@@ -1598,9 +1866,11 @@ def cov(
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
@@ -1631,16 +1901,29 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        m_a[..., [1, 2, 0]] * m_b[..., [2, 0, 1]] - m_a[..., [2, 0, 1]] * m_b[..., [1, 2, 0]],
-        _r.product(u_a, u_b),
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = m_a[..., [1, 2, 0]] * m_b[..., [2, 0, 1]] - m_a[..., [2, 0, 1]] * m_b[..., [1, 2, 0]]
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
@@ -1650,9 +1933,11 @@ def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return da.cumprod(m_x, axis=axis)
 
@@ -1666,9 +1951,11 @@ def cumproduct(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumproduct", m_x, u_x, None)
     return da.cumprod(m_x, axis=axis, dtype=dtype)
 
@@ -1688,10 +1975,18 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.cumsum(m_x, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.cumsum(m_x, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def deg2rad(
@@ -1703,9 +1998,11 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return da.deg2rad(m_x)
 
@@ -1717,9 +2014,11 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return da.degrees(m_x)
 
@@ -1737,10 +2036,18 @@ def diag(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(da.diag(m_v, k=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = da.diag(m_v, k=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1756,10 +2063,18 @@ def diagflat(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[d
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(da.diag(da.ravel(m_v), k=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = da.diag(da.ravel(m_v), k=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1779,10 +2094,18 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -1800,10 +2123,18 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.diff(m_x, n=n, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.diff(m_x, n=n, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def digitize(
@@ -1815,14 +2146,19 @@ def digitize(
 
     Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     if u_bins is not u_x:
         m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     return da.digitize(m_x, m_bins, right=right)
@@ -1849,13 +2185,29 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(da.divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = da.divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def divmod(
@@ -1867,12 +2219,19 @@ def divmod(
 
     Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     r_ = da.divmod(m_x, m_y)
@@ -1900,16 +2259,29 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
-        _r.product(u_a, u_b),
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def dsplit(
@@ -1919,9 +2291,11 @@ def dsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -1945,9 +2319,13 @@ def dstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype), u_
-    )
+    r_ = da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1995,16 +2373,24 @@ def ediff1d(
 
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
     m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
     if u_to_end is not u_x and to_end is not None:
         m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
     if u_to_begin is not u_x and to_begin is not None:
         m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
-    return _r.keep(da.ediff1d(m_x, m_to_end, m_to_begin), u_x)
+    r_ = da.ediff1d(m_x, m_to_end, m_to_begin)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def elu(
@@ -2014,9 +2400,11 @@ def elu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
     return _compose.elu(da, m_x, alpha)
 
@@ -2041,11 +2429,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = (
-        (prototype.mantissa, prototype.unit)
-        if type(prototype) is Quantity and type(prototype.mantissa) in _native
-        else _lift(prototype)
-    )
+    if type(prototype) is Quantity and type(prototype.mantissa) in _native:
+        m_prototype: Any = prototype.mantissa
+        u_prototype: Unit | None = prototype.unit
+    else:
+        m_prototype, u_prototype = _lift(prototype)
     return _r.like(
         da.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
     )
@@ -2060,12 +2448,19 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return da.equal(m_x, m_y)
@@ -2076,9 +2471,11 @@ def exp(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return da.exp(m_x)
 
@@ -2088,9 +2485,11 @@ def exp2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return da.exp2(m_x)
 
@@ -2110,10 +2509,18 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.expand_dims(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.expand_dims(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def expm1(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -2121,9 +2528,11 @@ def expm1(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return da.expm1(m_x)
 
@@ -2135,9 +2544,11 @@ def exprel(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(da, m_x)
 
@@ -2161,12 +2572,21 @@ def extract(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    return _r.keep(da.extract(m_condition, m_arr), u_arr)
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    elif type(arr) is float or type(arr) is int:
+        m_arr = arr
+        u_arr = None
+    else:
+        m_arr, u_arr = _lift(arr)
+    r_ = da.extract(m_condition, m_arr)
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 def eye(
@@ -2195,10 +2615,18 @@ def fabs(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.fabs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.fabs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2234,17 +2662,22 @@ def fill_diagonal(
 
     Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_val, u_val = (
-        (val.mantissa, val.unit)
-        if type(val) is Quantity and type(val.mantissa) in _native
-        else _lift(val)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(val) is Quantity and type(val.mantissa) in _native:
+        m_val: Any = val.mantissa
+        u_val: Unit | None = val.unit
+    elif type(val) is float or type(val) is int:
+        m_val = val
+        u_val = None
+    else:
+        m_val, u_val = _lift(val)
     if u_val is not u_a:
         m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
-    return _r.keep(
+    r_ = (
         da.where(
             (
                 da.arange(m_a.size)
@@ -2276,9 +2709,14 @@ def fill_diagonal(
             da.ravel(m_a),
         )
         .astype(m_a.dtype)
-        .reshape(m_a.shape),
-        u_a,
+        .reshape(m_a.shape)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2294,10 +2732,18 @@ def fix(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Arr
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.fix(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.fix(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def flatnonzero(
@@ -2309,9 +2755,10 @@ def flatnonzero(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.dask_sized_indices(da, "flatnonzero", m_a, size, fill_value)
 
 
@@ -2336,21 +2783,26 @@ def flatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        [
-            da.reshape(
-                t,
-                t.shape[: 0 if start_axis is None else start_axis % t.ndim]
-                + (-1,)
-                + t.shape[(t.ndim - 1 if end_axis is None else end_axis % t.ndim) + 1 :],
-            )
-            for t in [da.asarray(m_x)]
-        ][0],
-        u_x,
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = [
+        da.reshape(
+            t,
+            t.shape[: 0 if start_axis is None else start_axis % t.ndim]
+            + (-1,)
+            + t.shape[(t.ndim - 1 if end_axis is None else end_axis % t.ndim) + 1 :],
+        )
+        for t in [da.asarray(m_x)]
+    ][0]
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2370,10 +2822,18 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(da.flip(m_m, axis=axis), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = da.flip(m_m, axis=axis)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2389,10 +2849,18 @@ def fliplr(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(da.fliplr(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = da.fliplr(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2408,10 +2876,18 @@ def flipud(m: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(da.flipud(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = da.flipud(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2437,12 +2913,19 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(da.float_power(m_x, m_y), u)
 
@@ -2460,10 +2943,18 @@ def floor(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.floor(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.floor(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2487,12 +2978,19 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(da.floor_divide(m_x, m_y), u)
 
@@ -2518,19 +3016,28 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(da.fmax(m_x1, m_x2), u_x1)
+    r_ = da.fmax(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2554,19 +3061,28 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(da.fmin(m_x1, m_x2), u_x1)
+    r_ = da.fmin(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2590,19 +3106,28 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(da.fmod(m_x1, m_x2), u_x1)
+    r_ = da.fmod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def frexp(
@@ -2612,9 +3137,11 @@ def frexp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
     r_ = da.frexp(m_x)
     return (r_[0], r_[1])
@@ -2641,19 +3168,24 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
-    return _r.keep(
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
+    r_ = (
         da.full(shape, m_fill_value, dtype=dtype)
         if da.asarray(m_fill_value).ndim == 0
         else da.broadcast_to(
             da.asarray(m_fill_value, dtype=dtype), (shape,) if isinstance(shape, int) else shape
-        ),
-        u_fill_value,
+        )
     )
+    if u_fill_value is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_fill_value
+    return q_
 
 
 @overload
@@ -2693,25 +3225,35 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    elif type(fill_value) is float or type(fill_value) is int:
+        m_fill_value = fill_value
+        u_fill_value = None
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(
+    r_ = (
         da.full_like(m_a, m_fill_value, dtype=dtype, shape=shape)
         if da.asarray(m_fill_value).ndim == 0
         else da.broadcast_to(
             da.asarray(m_fill_value),
             m_a.shape if shape is None else (shape,) if isinstance(shape, int) else shape,
-        ).astype(m_a.dtype if dtype is None else dtype),
-        u_a,
+        ).astype(m_a.dtype if dtype is None else dtype)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2729,32 +3271,34 @@ def gather(
 
     Unit rule: The result has the unit of `input` (a plain input gives a plain result).
     """
-    m_input, u_input = (
-        (input.mantissa, input.unit)
-        if type(input) is Quantity and type(input.mantissa) in _native
-        else _lift(input)
-    )
+    if type(input) is Quantity and type(input.mantissa) in _native:
+        m_input: Any = input.mantissa
+        u_input: Unit | None = input.unit
+    else:
+        m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
     m_index = _r.fold("gather", m_index, u_index)
-    return _r.keep(
-        da.moveaxis(
-            da.moveaxis(m_input, dim, -1)
-            .reshape(-1)[
-                (
-                    da.moveaxis(m_index, dim, -1)
-                    + m_input.shape[dim]
-                    * da.arange(
-                        da.moveaxis(m_index, dim, -1).size
-                        // da.moveaxis(m_index, dim, -1).shape[-1]
-                    ).reshape(da.moveaxis(m_index, dim, -1).shape[:-1] + (1,))
-                ).reshape(-1)
-            ]
-            .reshape(da.moveaxis(m_index, dim, -1).shape),
-            -1,
-            dim,
-        ),
-        u_input,
+    r_ = da.moveaxis(
+        da.moveaxis(m_input, dim, -1)
+        .reshape(-1)[
+            (
+                da.moveaxis(m_index, dim, -1)
+                + m_input.shape[dim]
+                * da.arange(
+                    da.moveaxis(m_index, dim, -1).size // da.moveaxis(m_index, dim, -1).shape[-1]
+                ).reshape(da.moveaxis(m_index, dim, -1).shape[:-1] + (1,))
+            ).reshape(-1)
+        ]
+        .reshape(da.moveaxis(m_index, dim, -1).shape),
+        -1,
+        dim,
     )
+    if u_input is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_input
+    return q_
 
 
 @overload
@@ -2778,24 +3322,30 @@ def gcd(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(
-        da.map_blocks(
-            da.asarray(m_x1)._meta.__array_namespace__().gcd, *da.broadcast_arrays(m_x1, m_x2)
-        ),
-        u_x1,
+    r_ = da.map_blocks(
+        da.asarray(m_x1)._meta.__array_namespace__().gcd, *da.broadcast_arrays(m_x1, m_x2)
     )
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def gelu(
@@ -2807,9 +3357,11 @@ def gelu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
     return _compose.gelu(da, m_x, approximate)
 
@@ -2821,9 +3373,11 @@ def glu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
     return _compose.glu(da, m_x, axis)
 
@@ -2835,12 +3389,19 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return da.greater(m_x, m_y)
@@ -2853,12 +3414,19 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return da.greater_equal(m_x, m_y)
@@ -2871,9 +3439,11 @@ def hard_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.hard_sigmoid(da, m_x)
 
@@ -2885,9 +3455,11 @@ def hard_silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(da, m_x)
 
@@ -2899,9 +3471,11 @@ def hard_swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(da, m_x)
 
@@ -2913,9 +3487,11 @@ def hard_tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
     return _compose.hard_tanh(da, m_x)
 
@@ -2927,11 +3503,10 @@ def heaviside(x1: Quantity[da.Array] | da.Array | float, x2: da.Array) -> da.Arr
 
     Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
     """
-    m_x1, _ = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+    else:
+        m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
     m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return _compose.heaviside(da, m_x1, m_x2)
@@ -2950,14 +3525,19 @@ def histogram(
 
     Note: The counts are plain; `weights` must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_weights = _r.fold("histogram", m_weights, u_weights)
@@ -2983,9 +3563,11 @@ def hsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -3019,9 +3601,13 @@ def hstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        da.hstack(m_arrays).astype(da.hstack(m_arrays).dtype if dtype is None else dtype), u_
-    )
+    r_ = da.hstack(m_arrays).astype(da.hstack(m_arrays).dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -3047,15 +3633,28 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(da.hypot(m_x, m_y), u_x)
+    r_ = da.hypot(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def identity(
@@ -3081,10 +3680,18 @@ def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.imag(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.imag(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3108,18 +3715,33 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
-        _r.product(u_a, u_b),
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1]))
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def interp(
@@ -3134,19 +3756,27 @@ def interp(
 
     Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_xp, u_xp = (
-        (xp.mantissa, xp.unit)
-        if type(xp) is Quantity and type(xp.mantissa) in _native
-        else _lift(xp)
-    )
-    m_fp, u_fp = (
-        (fp.mantissa, fp.unit)
-        if type(fp) is Quantity and type(fp.mantissa) in _native
-        else _lift(fp)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(xp) is Quantity and type(xp.mantissa) in _native:
+        m_xp: Any = xp.mantissa
+        u_xp: Unit | None = xp.unit
+    elif type(xp) is float or type(xp) is int:
+        m_xp = xp
+        u_xp = None
+    else:
+        m_xp, u_xp = _lift(xp)
+    if type(fp) is Quantity and type(fp.mantissa) in _native:
+        m_fp: Any = fp.mantissa
+        u_fp: Unit | None = fp.unit
+    elif type(fp) is float or type(fp) is int:
+        m_fp = fp
+        u_fp = None
+    else:
+        m_fp, u_fp = _lift(fp)
     m_left, u_left = (None, None) if left is None else _lift(left)
     m_right, u_right = (None, None) if right is None else _lift(right)
     m_period, u_period = (None, None) if period is None else _lift(period)
@@ -3233,19 +3863,28 @@ def intersect1d(
 
     Note: The index-returning variant (`return_indices`) is not offered.
     """
-    m_ar1, u_ar1 = (
-        (ar1.mantissa, ar1.unit)
-        if type(ar1) is Quantity and type(ar1.mantissa) in _native
-        else _lift(ar1)
-    )
-    m_ar2, u_ar2 = (
-        (ar2.mantissa, ar2.unit)
-        if type(ar2) is Quantity and type(ar2.mantissa) in _native
-        else _lift(ar2)
-    )
+    if type(ar1) is Quantity and type(ar1.mantissa) in _native:
+        m_ar1: Any = ar1.mantissa
+        u_ar1: Unit | None = ar1.unit
+    else:
+        m_ar1, u_ar1 = _lift(ar1)
+    if type(ar2) is Quantity and type(ar2.mantissa) in _native:
+        m_ar2: Any = ar2.mantissa
+        u_ar2: Unit | None = ar2.unit
+    elif type(ar2) is float or type(ar2) is int:
+        m_ar2 = ar2
+        u_ar2 = None
+    else:
+        m_ar2, u_ar2 = _lift(ar2)
     if u_ar2 is not u_ar1:
         m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)], u_ar1)
+    r_ = da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)]
+    if u_ar1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_ar1
+    return q_
 
 
 def invert(x: Quantity[da.Array] | da.Array | float) -> da.Array:
@@ -3253,9 +3892,11 @@ def invert(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return da.invert(m_x)
 
@@ -3273,12 +3914,19 @@ def isclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
@@ -3292,9 +3940,10 @@ def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.isfinite(m_x)
 
 
@@ -3303,9 +3952,10 @@ def isinf(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.isinf(m_x)
 
 
@@ -3314,9 +3964,10 @@ def isnan(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.isnan(m_x)
 
 
@@ -3325,9 +3976,10 @@ def isreal(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.isreal(m_x)
 
 
@@ -3376,24 +4028,30 @@ def lcm(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(
-        da.map_blocks(
-            da.asarray(m_x1)._meta.__array_namespace__().lcm, *da.broadcast_arrays(m_x1, m_x2)
-        ),
-        u_x1,
+    r_ = da.map_blocks(
+        da.asarray(m_x1)._meta.__array_namespace__().lcm, *da.broadcast_arrays(m_x1, m_x2)
     )
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3411,12 +4069,20 @@ def ldexp(x: Quantity[da.Array] | da.Array | float, y: da.Array) -> Quantity[da.
 
     Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(da.ldexp(m_x, m_y), u_x)
+    r_ = da.ldexp(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3434,10 +4100,18 @@ def leaky_relu(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(_compose.leaky_relu(da, m_x, negative_slope), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.leaky_relu(da, m_x, negative_slope)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def left_shift(
@@ -3447,12 +4121,19 @@ def left_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("left_shift", m_x, u_x, None)
     m_y = _r.fold("left_shift", m_y, u_y, None)
     return da.left_shift(m_x, m_y)
@@ -3465,12 +4146,19 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return da.less(m_x, m_y)
@@ -3483,12 +4171,19 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return da.less_equal(m_x, m_y)
@@ -3535,19 +4230,28 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(da.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    r_ = da.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def log(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -3555,9 +4259,11 @@ def log(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return da.log(m_x)
 
@@ -3567,9 +4273,11 @@ def log10(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return da.log10(m_x)
 
@@ -3579,9 +4287,11 @@ def log1p(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return da.log1p(m_x)
 
@@ -3591,9 +4301,11 @@ def log2(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return da.log2(m_x)
 
@@ -3605,9 +4317,11 @@ def log_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.log_sigmoid(da, m_x)
 
@@ -3621,12 +4335,19 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return da.logaddexp(m_x, m_y)
@@ -3641,12 +4362,19 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return da.logaddexp2(m_x, m_y)
@@ -3659,12 +4387,19 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return da.logical_and(m_x, m_y)
@@ -3675,9 +4410,11 @@ def logical_not(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("logical_not", m_x, u_x, None)
     return da.logical_not(m_x)
 
@@ -3689,12 +4426,19 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return da.logical_or(m_x, m_y)
@@ -3707,12 +4451,19 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return da.logical_xor(m_x, m_y)
@@ -3730,16 +4481,19 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return (
@@ -3770,13 +4524,29 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(da.matmul(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = da.matmul(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[da.Array] | da.Array:
@@ -3808,10 +4578,18 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.max(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3835,19 +4613,28 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(da.maximum(m_x1, m_x2), u_x1)
+    r_ = da.maximum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3871,10 +4658,18 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.mean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3894,15 +4689,22 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = (
         da.median(da.ravel(m_x), axis=0).reshape((1,) * m_x.ndim if keepdims else ())
         if axis is None
-        else da.median(m_x, axis=axis, keepdims=keepdims),
-        u_x,
+        else da.median(m_x, axis=axis, keepdims=keepdims)
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3926,10 +4728,18 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.min(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3953,19 +4763,28 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(da.minimum(m_x1, m_x2), u_x1)
+    r_ = da.minimum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def mish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -3973,9 +4792,11 @@ def mish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
     return _compose.mish(da, m_x)
 
@@ -4001,19 +4822,28 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(da.mod(m_x1, m_x2), u_x1)
+    r_ = da.mod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def modf(
@@ -4023,9 +4853,11 @@ def modf(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     r_ = da.modf(m_x)
     return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
 
@@ -4051,10 +4883,18 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.moveaxis(m_a, source=source, destination=destination), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.moveaxis(m_a, source=source, destination=destination)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def multi_dot(
@@ -4092,13 +4932,29 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(da.multiply(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = da.multiply(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4176,9 +5032,11 @@ def nan_to_num(
 
     Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_nan, u_nan = (None, None) if nan is None else _lift(nan)
     m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
     m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
@@ -4188,22 +5046,23 @@ def nan_to_num(
         m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
     if u_neginf is not u_x and neginf is not None:
         m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
-    return _r.keep(
+    r_ = da.where(
+        da.isnan(m_x),
+        0.0 if m_nan is None else m_nan,
         da.where(
-            da.isnan(m_x),
-            0.0 if m_nan is None else m_nan,
+            da.isinf(m_x) & (m_x > 0),
+            da.nan_to_num(m_x) if m_posinf is None else m_posinf,
             da.where(
-                da.isinf(m_x) & (m_x > 0),
-                da.nan_to_num(m_x) if m_posinf is None else m_posinf,
-                da.where(
-                    da.isinf(m_x) & (m_x < 0),
-                    da.nan_to_num(m_x) if m_neginf is None else m_neginf,
-                    m_x,
-                ),
+                da.isinf(m_x) & (m_x < 0), da.nan_to_num(m_x) if m_neginf is None else m_neginf, m_x
             ),
         ),
-        u_x,
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def nanargmax(
@@ -4213,9 +5072,10 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return da.nanargmax(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -4226,9 +5086,10 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return da.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -4239,9 +5100,11 @@ def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return da.nancumprod(m_x, axis=axis)
 
@@ -4261,10 +5124,18 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.nancumsum(m_x, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nancumsum(m_x, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4288,10 +5159,18 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nanmax(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4315,10 +5194,18 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nanmean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4338,15 +5225,22 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = (
         da.nanmedian(da.ravel(m_x), axis=0).reshape((1,) * m_x.ndim if keepdims else ())
         if axis is None
-        else da.nanmedian(m_x, axis=axis, keepdims=keepdims),
-        u_x,
+        else da.nanmedian(m_x, axis=axis, keepdims=keepdims)
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4370,10 +5264,18 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nanmin(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4398,19 +5300,26 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(
+    r_ = (
         da.nanpercentile(da.ravel(m_a), m_q, axis=0).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims),
-        u_a,
+        else da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def nanprod(
@@ -4427,9 +5336,11 @@ def nanprod(
 
     Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanprod", m_where, u_where)
@@ -4468,19 +5379,26 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(
+    r_ = (
         da.nanquantile(da.ravel(m_a), m_q, axis=0).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims),
-        u_a,
+        else da.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4511,10 +5429,18 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4538,10 +5464,18 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nansum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4572,12 +5506,21 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(
-        da.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4593,10 +5536,18 @@ def negative(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.negative(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4620,15 +5571,28 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
-    return _r.keep(da.nextafter(m_x, m_y), u_x)
+    r_ = da.nextafter(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def not_equal(
@@ -4640,12 +5604,19 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return da.not_equal(m_x, m_y)
@@ -4671,9 +5642,11 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(da.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -4698,13 +5671,29 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.outer(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4729,19 +5718,26 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(
+    r_ = (
         da.quantile(da.ravel(m_a), m_q / 100, axis=0).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.percentile(m_a, m_q, axis=axis, keepdims=keepdims),
-        u_a,
+        else da.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4757,10 +5753,18 @@ def positive(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | d
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.positive(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4786,12 +5790,19 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(da.power(m_x, m_y), u)
 
@@ -4810,9 +5821,11 @@ def prod(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("prod", m_where, u_where)
@@ -4843,9 +5856,11 @@ def product(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("product", m_where, u_where)
@@ -4883,12 +5898,18 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        da.max(m_x, axis=axis, keepdims=keepdims) - da.min(m_x, axis=axis, keepdims=keepdims), u_x
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.max(m_x, axis=axis, keepdims=keepdims) - da.min(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4913,19 +5934,26 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(
+    r_ = (
         da.quantile(da.ravel(m_a), m_q, axis=0).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.quantile(m_a, m_q, axis=axis, keepdims=keepdims),
-        u_a,
+        else da.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def rad2deg(
@@ -4935,9 +5963,11 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return da.rad2deg(m_x)
 
@@ -4951,9 +5981,11 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return da.radians(m_x)
 
@@ -4971,10 +6003,18 @@ def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.ravel(m_a), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.ravel(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4990,10 +6030,18 @@ def real(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.real(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.real(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5009,9 +6057,11 @@ def reciprocal(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     return _r.changed(da.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -5030,10 +6080,18 @@ def relu(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.maximum(m_x, 0), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.maximum(m_x, 0)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def relu6(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -5041,9 +6099,11 @@ def relu6(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
     return _compose.relu6(da, m_x)
 
@@ -5069,15 +6129,28 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
-    return _r.keep(da.remainder(m_x, m_y), u_x)
+    r_ = da.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5093,16 +6166,21 @@ def remove_diag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.reshape(
+        da.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+        (m_x.shape[0], m_x.shape[0] - 1),
     )
-    return _r.keep(
-        da.reshape(
-            da.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
-            (m_x.shape[0], m_x.shape[0] - 1),
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5120,15 +6198,20 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.repeat(
+        m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
     )
-    return _r.keep(
-        da.repeat(
-            m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5146,10 +6229,18 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def right_shift(
@@ -5159,12 +6250,19 @@ def right_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("right_shift", m_x, u_x, None)
     m_y = _r.fold("right_shift", m_y, u_y, None)
     return da.right_shift(m_x, m_y)
@@ -5183,10 +6281,18 @@ def rint(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.rint(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.rint(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5208,17 +6314,22 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.roll(
+        m_a,
+        shift=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+        axis=axis,
     )
-    return _r.keep(
-        da.roll(
-            m_a,
-            shift=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
-            axis=axis,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5238,10 +6349,18 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(da.rot90(m_m, k=k, axes=axes), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = da.rot90(m_m, k=k, axes=axes)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -5259,10 +6378,18 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.round(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def row_stack(
@@ -5274,7 +6401,13 @@ def row_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
+    r_ = da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def searchsorted(
@@ -5286,12 +6419,19 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return da.searchsorted(m_a, da.asarray(m_v).reshape(-1), side=side).reshape(
@@ -5304,9 +6444,11 @@ def selu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
     return _compose.selu(da, m_x)
 
@@ -5318,9 +6460,11 @@ def sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sigmoid(da, m_x)
 
@@ -5330,9 +6474,10 @@ def sign(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.sign(m_x)
 
 
@@ -5341,9 +6486,10 @@ def signbit(x: Quantity[da.Array] | da.Array | float) -> da.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da.signbit(m_x)
 
 
@@ -5352,9 +6498,11 @@ def silu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
     return _compose.silu(da, m_x)
 
@@ -5364,9 +6512,11 @@ def sin(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return da.sin(m_x)
 
@@ -5376,9 +6526,11 @@ def sinc(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return da.sinc(m_x)
 
@@ -5388,9 +6540,11 @@ def sinh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return da.sinh(m_x)
 
@@ -5402,9 +6556,11 @@ def soft_sign(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
     return _compose.soft_sign(da, m_x)
 
@@ -5416,9 +6572,11 @@ def softplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(da, m_x)
 
@@ -5432,9 +6590,11 @@ def sometrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return da.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -5464,9 +6624,11 @@ def sparse_plus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
     return _compose.sparse_plus(da, m_x)
 
@@ -5478,9 +6640,11 @@ def sparse_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sparse_sigmoid(da, m_x)
 
@@ -5494,9 +6658,11 @@ def split(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -5524,10 +6690,21 @@ def sqrt(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(da.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.sqrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5543,10 +6720,21 @@ def square(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(da.square(m_x), _r.power(u_x, _EXP_2_1))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.square(m_x)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def squareplus(
@@ -5556,9 +6744,11 @@ def squareplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
     return _compose.squareplus(da, m_x, b)
 
@@ -5580,10 +6770,18 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.squeeze(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.squeeze(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def stack(
@@ -5595,12 +6793,15 @@ def stack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        da.stack(m_arrays, axis=axis).astype(
-            da.stack(m_arrays, axis=axis).dtype if dtype is None else dtype
-        ),
-        u_,
+    r_ = da.stack(m_arrays, axis=axis).astype(
+        da.stack(m_arrays, axis=axis).dtype if dtype is None else dtype
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5631,10 +6832,18 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5658,15 +6867,28 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
-    return _r.keep(da.subtract(m_x, m_y), u_x)
+    r_ = da.subtract(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5690,10 +6912,18 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.sum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5711,10 +6941,18 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.swapaxes(m_a, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -5722,9 +6960,11 @@ def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(da, m_x)
 
@@ -5746,25 +6986,30 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(
-        da.take(
-            m_a.reshape(-1) if axis is None else m_a,
-            da.asarray(m_indices).reshape(-1),
-            axis=0 if axis is None else axis,
-        ).reshape(
-            da.asarray(m_indices).shape
-            if axis is None
-            else m_a.shape[: axis % m_a.ndim]
-            + da.asarray(m_indices).shape
-            + m_a.shape[axis % m_a.ndim + 1 :]
-        ),
-        u_a,
+    r_ = da.take(
+        m_a.reshape(-1) if axis is None else m_a,
+        da.asarray(m_indices).reshape(-1),
+        axis=0 if axis is None else axis,
+    ).reshape(
+        da.asarray(m_indices).shape
+        if axis is None
+        else m_a.shape[: axis % m_a.ndim]
+        + da.asarray(m_indices).shape
+        + m_a.shape[axis % m_a.ndim + 1 :]
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def tan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -5772,9 +7017,11 @@ def tan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = N
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return da.tan(m_x)
 
@@ -5784,9 +7031,11 @@ def tanh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return da.tanh(m_x)
 
@@ -5816,13 +7065,29 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5840,10 +7105,18 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = (
-        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
-    )
-    return _r.keep(da.tile(m_A, reps=reps), u_A)
+    if type(A) is Quantity and type(A.mantissa) in _native:
+        m_A: Any = A.mantissa
+        u_A: Unit | None = A.unit
+    else:
+        m_A, u_A = _lift(A)
+    r_ = da.tile(m_A, reps=reps)
+    if u_A is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_A
+    return q_
 
 
 @overload
@@ -5863,10 +7136,18 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5886,10 +7167,18 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.transpose(m_a, axes=axes), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.transpose(m_a, axes=axes)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def trapezoid(
@@ -5902,15 +7191,20 @@ def trapezoid(
 
     Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
     """
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x, u_x = (None, None) if x is None else _lift(x)
-    m_dx, u_dx = (
-        (dx.mantissa, dx.unit)
-        if type(dx) is Quantity and type(dx.mantissa) in _native
-        else _lift(dx)
-    )
+    if type(dx) is Quantity and type(dx.mantissa) in _native:
+        m_dx: Any = dx.mantissa
+        u_dx: Unit | None = dx.unit
+    elif type(dx) is float or type(dx) is int:
+        m_dx = dx
+        u_dx = None
+    else:
+        m_dx, u_dx = _lift(dx)
     m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
     return _r.changed(
         da.sum(
@@ -5954,10 +7248,18 @@ def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(da.tril(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = da.tril(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def tril_indices_from(
@@ -5967,11 +7269,10 @@ def tril_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = da.nonzero(da.tri(m_arr.shape[-2], m_arr.shape[-1], k))
     return (r_[0], r_[1])
 
@@ -5989,10 +7290,18 @@ def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Ar
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(da.triu(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = da.triu(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def triu_indices_from(
@@ -6002,11 +7311,10 @@ def triu_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = da.nonzero(1 - da.tri(m_arr.shape[-2], m_arr.shape[-1], k - 1))
     return (r_[0], r_[1])
 
@@ -6032,13 +7340,29 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(da.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = da.true_divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6054,10 +7378,18 @@ def trunc(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.trunc(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6077,18 +7409,23 @@ def unflatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.reshape(
+        m_x,
+        m_x.shape[: axis % m_x.ndim]
+        + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+        + m_x.shape[axis % m_x.ndim + 1 :],
     )
-    return _r.keep(
-        da.reshape(
-            m_x,
-            m_x.shape[: axis % m_x.ndim]
-            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
-            + m_x.shape[axis % m_x.ndim + 1 :],
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6110,13 +7447,18 @@ def unique(
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
-        da.unique(m_a) if axis is None else _compose.dask_unique_slices(da, m_a, axis, equal_nan),
-        u_a,
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.unique(m_a) if axis is None else _compose.dask_unique_slices(da, m_a, axis, equal_nan)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def vander(
@@ -6129,9 +7471,11 @@ def vander(
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.vander("vander", m_x, u_x, unit)
     return _r.changed(
         da.asarray(m_x)[:, None]
@@ -6172,10 +7516,21 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(da.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6199,13 +7554,29 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.vdot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6233,13 +7604,29 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.sum(da.conj(m_a) * m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def vsplit(
@@ -6249,9 +7636,11 @@ def vsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -6275,7 +7664,13 @@ def vstack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
+    r_ = da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6307,15 +7702,31 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(da.where(m_condition, m_x, m_y), u_x)
+    r_ = da.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def zeros(
@@ -6338,9 +7749,11 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(da.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -6365,15 +7778,23 @@ def linalg_cholesky(
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_linalg.cholesky(
+        (m_a + da.conj(m_a.T)) / 2 if symmetrize_input else m_a, lower=not upper
     )
-    return _r.changed(
-        da_linalg.cholesky(
-            (m_a + da.conj(m_a.T)) / 2 if symmetrize_input else m_a, lower=not upper
-        ),
-        _r.power(u_a, _EXP_1_2),
-    )
+    u_ = None if u_a is None else u_a._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_cond(
@@ -6383,9 +7804,10 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return da_linalg.norm(m_x, ord=2 if p is None else p) * da_linalg.norm(
         da_linalg.inv(_compose.dask_square(m_x)), ord=2 if p is None else p
     )
@@ -6436,23 +7858,36 @@ def linalg_cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.moveaxis(
+        da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [1, 2, 0]]
+        * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [2, 0, 1]]
+        - da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [2, 0, 1]]
+        * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [1, 2, 0]],
+        -1,
+        axisc if axis is None else axis,
     )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        da.moveaxis(
-            da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [1, 2, 0]]
-            * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [2, 0, 1]]
-            - da.moveaxis(m_a, axisa if axis is None else axis, -1)[..., [2, 0, 1]]
-            * da.moveaxis(m_b, axisb if axis is None else axis, -1)[..., [1, 2, 0]],
-            -1,
-            axisc if axis is None else axis,
-        ),
-        _r.product(u_a, u_b),
-    )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6486,10 +7921,18 @@ def linalg_diagonal(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.diagonal(m_x, offset=offset, axis1=-2, axis2=-1), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.diagonal(m_x, offset=offset, axis1=-2, axis2=-1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6513,16 +7956,29 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
-        _r.product(u_a, u_b),
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_eig(
@@ -6612,18 +8068,33 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
-        _r.product(u_a, u_b),
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1]))
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6639,9 +8110,11 @@ def linalg_inv(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(da_linalg.inv(_compose.dask_square(m_a)), _r.quotient(None, u_a))
 
 
@@ -6666,13 +8139,29 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(_compose.kron(da.asarray(m_a), da.asarray(m_b)), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.kron(da.asarray(m_a), da.asarray(m_b))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_lstsq(
@@ -6692,12 +8181,19 @@ def linalg_lstsq(
 
     Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
     m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
     r_ = (
         da_linalg.lstsq(m_a, m_b)
@@ -6730,13 +8226,29 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.matmul(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.matmul(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6758,10 +8270,18 @@ def linalg_matrix_norm(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da_linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da_linalg.norm(m_x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_matrix_power(
@@ -6771,9 +8291,11 @@ def linalg_matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(
         _compose.matrix_power(
             da.matmul,
@@ -6797,9 +8319,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    m_M, u_M = (
-        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
-    )
+    if type(M) is Quantity and type(M.mantissa) in _native:
+        m_M: Any = M.mantissa
+        u_M: Unit | None = M.unit
+    else:
+        m_M, u_M = _lift(M)
     m_tol, u_tol = (None, None) if tol is None else _lift(tol)
     if u_tol is not u_M and tol is not None:
         m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
@@ -6821,10 +8345,18 @@ def linalg_matrix_transpose(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.swapaxes(m_x, -2, -1), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.swapaxes(m_x, -2, -1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_multi_dot(
@@ -6850,9 +8382,11 @@ def linalg_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
     return _r.changed(da_linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
 
@@ -6878,13 +8412,29 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.outer(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.outer(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6917,9 +8467,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(
         _compose.pinv_svd(da_linalg.svd, m_a.rechunk(-1), rtol if rcond is None else rcond),
         _r.quotient(None, u_a),
@@ -6935,9 +8487,11 @@ def linalg_qr(
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.qr("qr", m_a, u_a, mode)
     r_ = _compose.dask_qr(da, m_a, mode)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
@@ -6974,13 +8528,29 @@ def linalg_solve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(_compose.dask_solve(da, m_a, m_b), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.dask_solve(da, m_a, m_b)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_svd(
@@ -6995,9 +8565,11 @@ def linalg_svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
     r_ = (
         da_linalg.svd(m_x, full_matrices=False)
@@ -7020,10 +8592,18 @@ def linalg_svdvals(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Arra
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da_linalg.svd(m_x, full_matrices=False)[1], u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da_linalg.svd(m_x, full_matrices=False)[1]
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7051,13 +8631,29 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7075,9 +8671,11 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(
         _compose.tensorinv(_compose.dask_inverse(da), m_a, ind), _r.quotient(None, u_a)
     )
@@ -7112,15 +8710,29 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        _compose.tensorsolve(_compose.dask_solver(da), m_a, m_b, axes), _r.quotient(u_b, u_a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.tensorsolve(_compose.dask_solver(da), m_a, m_b, axes)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7140,10 +8752,18 @@ def linalg_trace(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da.trace(m_x, offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7167,13 +8787,29 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.vdot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7201,13 +8837,29 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = da.sum(da.conj(m_a) * m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_vector_norm(
@@ -7222,9 +8874,11 @@ def linalg_vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _r.changed(
         da.max(da.abs(m_x), axis=axis, keepdims=keepdims)
@@ -7262,10 +8916,18 @@ def fft_fft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.fft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.fft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7298,10 +8960,18 @@ def fft_fft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.fft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.fft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_fftfreq(
@@ -7313,9 +8983,11 @@ def fft_fftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
     return _r.changed(
         da_fft.fftfreq(n, m_d) if dtype is None else da_fft.fftfreq(n, m_d).astype(dtype), u
@@ -7352,18 +9024,20 @@ def fft_fftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.fftn(
+        _compose.whole_axes(m_a, axes, s), s=s, axes=_compose.fft_axes(m_a.ndim, axes, s), norm=norm
     )
-    return _r.keep(
-        da_fft.fftn(
-            _compose.whole_axes(m_a, axes, s),
-            s=s,
-            axes=_compose.fft_axes(m_a.ndim, axes, s),
-            norm=norm,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7383,10 +9057,18 @@ def fft_fftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da_fft.fftshift(m_x, axes=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da_fft.fftshift(m_x, axes=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7413,10 +9095,18 @@ def fft_ifft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.ifft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.ifft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7449,10 +9139,18 @@ def fft_ifft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.ifft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.ifft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7485,18 +9183,20 @@ def fft_ifftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.ifftn(
+        _compose.whole_axes(m_a, axes, s), s=s, axes=_compose.fft_axes(m_a.ndim, axes, s), norm=norm
     )
-    return _r.keep(
-        da_fft.ifftn(
-            _compose.whole_axes(m_a, axes, s),
-            s=s,
-            axes=_compose.fft_axes(m_a.ndim, axes, s),
-            norm=norm,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7516,10 +9216,18 @@ def fft_ifftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(da_fft.ifftshift(m_x, axes=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = da_fft.ifftshift(m_x, axes=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7546,10 +9254,18 @@ def fft_irfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.irfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.irfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7582,10 +9298,18 @@ def fft_irfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.irfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.irfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7618,18 +9342,20 @@ def fft_irfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.irfftn(
+        _compose.whole_axes(m_a, axes, s), s=s, axes=_compose.fft_axes(m_a.ndim, axes, s), norm=norm
     )
-    return _r.keep(
-        da_fft.irfftn(
-            _compose.whole_axes(m_a, axes, s),
-            s=s,
-            axes=_compose.fft_axes(m_a.ndim, axes, s),
-            norm=norm,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7656,10 +9382,18 @@ def fft_rfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.rfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.rfft(_compose.whole_axes(m_a, axis), n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7692,10 +9426,18 @@ def fft_rfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da_fft.rfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.rfft2(_compose.whole_axes(m_a, axes), s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_rfftfreq(
@@ -7707,9 +9449,11 @@ def fft_rfftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(
         da_fft.rfftfreq(n, m_d) if dtype is None else da_fft.rfftfreq(n, m_d).astype(dtype), u
@@ -7746,18 +9490,20 @@ def fft_rfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = da_fft.rfftn(
+        _compose.whole_axes(m_a, axes, s), s=s, axes=_compose.fft_axes(m_a.ndim, axes, s), norm=norm
     )
-    return _r.keep(
-        da_fft.rfftn(
-            _compose.whole_axes(m_a, axes, s),
-            s=s,
-            axes=_compose.fft_axes(m_a.ndim, axes, s),
-            norm=norm,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def lax_acos(

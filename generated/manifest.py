@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "ef5c9799a2628db3c4ccb092f29b68710194af394b04e11217b5dc9b2580a5bf"
+SPEC_DIGEST: Final = "e1ba2f69856f4354cc8fca1c355544fbeb38cd7f6745d58dc2777cce7e18f153"
 
 BACKENDS: Final = (
     "numpy",
@@ -3027,7 +3027,7 @@ SUPPORT: Final = {
         "jax": "native",
         "ndonnx": "native",
         "numpy": "native",
-        "torch": "native",
+        "torch": "override",
     },
     "swapaxes": {
         "cupy": "native",

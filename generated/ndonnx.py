@@ -14,6 +14,7 @@ from polyunit import compose as _compose
 from polyunit import convert as _convert
 from polyunit import custom as _custom
 from polyunit import rules as _r
+from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit
 
@@ -424,6 +425,18 @@ _EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
+_new = object.__new__
+kernel_add = ndx.add
+kernel_subtract = ndx.subtract
+kernel_multiply = ndx.multiply
+kernel_divide = ndx.divide
+kernel_less = ndx.less
+kernel_less_equal = ndx.less_equal
+kernel_greater = ndx.greater
+kernel_greater_equal = ndx.greater_equal
+kernel_equal = ndx.equal
+kernel_not_equal = ndx.not_equal
+kernel_power = ndx.pow
 
 
 @overload
@@ -439,10 +452,18 @@ def abs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -458,10 +479,18 @@ def absolute(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -485,15 +514,28 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.add(m_x, m_y), u_x)
+    r_ = ndx.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def all(
@@ -505,9 +547,11 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
     return ndx.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -525,12 +569,19 @@ def allclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
@@ -550,9 +601,11 @@ def alltrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return ndx.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -578,10 +631,18 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.max(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -605,10 +666,18 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.min(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def angle(x: Quantity[ndx.Array] | ndx.Array | float, deg: bool = False) -> ndx.Array:
@@ -618,9 +687,10 @@ def angle(x: Quantity[ndx.Array] | ndx.Array | float, deg: bool = False) -> ndx.
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return _compose.angle(ndx, m_x, deg)
 
 
@@ -633,9 +703,11 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("any", m_x, u_x, None)
     return ndx.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -669,27 +741,33 @@ def append(
 
     Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
     """
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    m_values, u_values = (
-        (values.mantissa, values.unit)
-        if type(values) is Quantity and type(values.mantissa) in _native
-        else _lift(values)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift(arr)
+    if type(values) is Quantity and type(values.mantissa) in _native:
+        m_values: Any = values.mantissa
+        u_values: Unit | None = values.unit
+    elif type(values) is float or type(values) is int:
+        m_values = values
+        u_values = None
+    else:
+        m_values, u_values = _lift(values)
     if u_values is not u_arr:
         m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
-    return _r.keep(
-        ndx.concat(
-            (ndx.reshape(m_arr, (-1,)), ndx.reshape(ndx.asarray(m_values), (-1,)))
-            if axis is None
-            else (m_arr, m_values),
-            axis=0 if axis is None else axis,
-        ),
-        u_arr,
+    r_ = ndx.concat(
+        (ndx.reshape(m_arr, (-1,)), ndx.reshape(ndx.asarray(m_values), (-1,)))
+        if axis is None
+        else (m_arr, m_values),
+        axis=0 if axis is None else axis,
     )
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 @overload
@@ -765,12 +843,15 @@ def arange(
         m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
-    return _r.keep(
-        ndx.arange(
-            m_start, m_stop, 1 if m_step is None else m_step, dtype=_convert.ndonnx_dtype(dtype)
-        ),
-        u_start,
+    r_ = ndx.arange(
+        m_start, m_stop, 1 if m_step is None else m_step, dtype=_convert.ndonnx_dtype(dtype)
     )
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def arccos(
@@ -780,9 +861,11 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return ndx.acos(m_x)
 
@@ -794,9 +877,11 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return ndx.acosh(m_x)
 
@@ -808,9 +893,11 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return ndx.asin(m_x)
 
@@ -822,9 +909,11 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return ndx.asinh(m_x)
 
@@ -836,9 +925,11 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return ndx.atan(m_x)
 
@@ -862,9 +953,11 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return ndx.atanh(m_x)
 
@@ -874,9 +967,10 @@ def argmax(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return ndx.argmax(m_a, axis=axis)
 
 
@@ -885,9 +979,10 @@ def argmin(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) 
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return ndx.argmin(m_a, axis=axis)
 
 
@@ -896,9 +991,10 @@ def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return ndx.argsort(
         ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
     )
@@ -915,9 +1011,10 @@ def argwhere(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(ndx, _compose.argwhere(ndx, m_a), size, fill_value)
 
 
@@ -936,12 +1033,18 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        ndx.round(m_x) if decimals == 0 else ndx.round(m_x * 10.0**decimals) / 10.0**decimals, u_x
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.round(m_x) if decimals == 0 else ndx.round(m_x * 10.0**decimals) / 10.0**decimals
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def array_equal(
@@ -953,12 +1056,19 @@ def array_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     return _compose.array_equal(ndx, m_x, m_y, equal_nan)
@@ -973,11 +1083,11 @@ def array_split(
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    m_ary, u_ary = (
-        (ary.mantissa, ary.unit)
-        if type(ary) is Quantity and type(ary.mantissa) in _native
-        else _lift(ary)
-    )
+    if type(ary) is Quantity and type(ary.mantissa) in _native:
+        m_ary: Any = ary.mantissa
+        u_ary: Unit | None = ary.unit
+    else:
+        m_ary, u_ary = _lift(ary)
     return [
         _r.keep(r_, u_ary)
         for r_ in [
@@ -1017,10 +1127,18 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.astype(m_x, _convert.ndonnx_dtype(dtype)), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.astype(m_x, _convert.ndonnx_dtype(dtype))
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def average(
@@ -1035,9 +1153,11 @@ def average(
 
     Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
     return _r.changed(
@@ -1086,7 +1206,13 @@ def bincount(
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    return _r.keep(_compose.bincount(ndx, m_x, m_weights, minlength, length), u_weights)
+    r_ = _compose.bincount(ndx, m_x, m_weights, minlength, length)
+    if u_weights is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_weights
+    return q_
 
 
 def bitwise_and(
@@ -1096,12 +1222,19 @@ def bitwise_and(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_and", m_x, u_x, None)
     m_y = _r.fold("bitwise_and", m_y, u_y, None)
     return ndx.bitwise_and(m_x, m_y)
@@ -1112,9 +1245,11 @@ def bitwise_not(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("bitwise_not", m_x, u_x, None)
     return ndx.bitwise_invert(m_x)
 
@@ -1126,12 +1261,19 @@ def bitwise_or(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_or", m_x, u_x, None)
     m_y = _r.fold("bitwise_or", m_y, u_y, None)
     return ndx.bitwise_or(m_x, m_y)
@@ -1144,12 +1286,19 @@ def bitwise_xor(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_xor", m_x, u_x, None)
     m_y = _r.fold("bitwise_xor", m_y, u_y, None)
     return ndx.bitwise_xor(m_x, m_y)
@@ -1172,15 +1321,18 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = (
-        (array.mantissa, array.unit)
-        if type(array) is Quantity and type(array.mantissa) in _native
-        else _lift(array)
-    )
-    return _r.keep(
-        ndx.broadcast_to(ndx.asarray(m_array), (shape,) if isinstance(shape, int) else shape),
-        u_array,
-    )
+    if type(array) is Quantity and type(array.mantissa) in _native:
+        m_array: Any = array.mantissa
+        u_array: Unit | None = array.unit
+    else:
+        m_array, u_array = _lift(array)
+    r_ = ndx.broadcast_to(ndx.asarray(m_array), (shape,) if isinstance(shape, int) else shape)
+    if u_array is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_array
+    return q_
 
 
 @overload
@@ -1196,10 +1348,21 @@ def cbrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(ndx.sign(m_x) * ndx.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sign(m_x) * ndx.abs(m_x) ** (1 / 3)
+    u_ = None if u_x is None else u_x._pow.get((1, 3))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_3)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1215,10 +1378,18 @@ def ceil(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.ceil(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.ceil(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def celu(
@@ -1230,9 +1401,11 @@ def celu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
     return _compose.celu(ndx, m_x, alpha)
 
@@ -1248,27 +1421,30 @@ def choose(
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
-    return _r.keep(
-        ndx.take_along_axis(
-            ndx.stack(ndx.broadcast_arrays(m_a, *m_choices)[1:]),
-            ndx.expand_dims(
-                ndx.astype(
-                    ndx.broadcast_arrays(
-                        m_a % len(m_choices)
-                        if mode == "wrap"
-                        else ndx.clip(m_a, 0, len(m_choices) - 1)
-                        if mode == "clip"
-                        else m_a,
-                        *m_choices,
-                    )[0],
-                    ndx.int64,
-                ),
-                axis=0,
+    r_ = ndx.take_along_axis(
+        ndx.stack(ndx.broadcast_arrays(m_a, *m_choices)[1:]),
+        ndx.expand_dims(
+            ndx.astype(
+                ndx.broadcast_arrays(
+                    m_a % len(m_choices)
+                    if mode == "wrap"
+                    else ndx.clip(m_a, 0, len(m_choices) - 1)
+                    if mode == "clip"
+                    else m_a,
+                    *m_choices,
+                )[0],
+                ndx.int64,
             ),
             axis=0,
-        )[0, ...],
-        u_,
-    )
+        ),
+        axis=0,
+    )[0, ...]
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1316,16 +1492,24 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
     if u_a_min is not u_a and a_min is not None:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a and a_max is not None:
         m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
-    return _r.keep(ndx.clip(m_a, m_a_min, m_a_max), u_a)
+    r_ = ndx.clip(m_a, m_a_min, m_a_max)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def column_stack(
@@ -1337,12 +1521,15 @@ def column_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(
-        ndx.concat(
-            [ndx.reshape(t, (-1, 1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=1
-        ),
-        u_,
+    r_ = ndx.concat(
+        [ndx.reshape(t, (-1, 1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=1
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1366,17 +1553,25 @@ def compress(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    elif type(a) is float or type(a) is int:
+        m_a = a
+        u_a = None
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.take(
+        ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+        ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0],
+        axis=0 if axis is None else axis,
     )
-    return _r.keep(
-        ndx.take(
-            ndx.reshape(m_a, (-1,)) if axis is None else m_a,
-            ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0],
-            axis=0 if axis is None else axis,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def concatenate(
@@ -1390,15 +1585,18 @@ def concatenate(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        ndx.astype(
-            ndx.concat(m_arrays, axis=axis),
-            ndx.concat(m_arrays, axis=axis).dtype
-            if _convert.ndonnx_dtype(dtype) is None
-            else _convert.ndonnx_dtype(dtype),
-        ),
-        u_,
+    r_ = ndx.astype(
+        ndx.concat(m_arrays, axis=axis),
+        ndx.concat(m_arrays, axis=axis).dtype
+        if _convert.ndonnx_dtype(dtype) is None
+        else _convert.ndonnx_dtype(dtype),
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1414,10 +1612,18 @@ def conj(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.asarray(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.asarray(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1433,10 +1639,18 @@ def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array]
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.asarray(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.asarray(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1466,42 +1680,54 @@ def convolve(
 
     Note: The jax-only `precision` and `preferred_element_type` options are not offered.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(
-        [
-            ndx.matmul(
-                ndx.reshape(
-                    ndx.take(
-                        ndx.concat(
-                            [ndx.zeros(k - 1, dtype=lg.dtype), lg, ndx.zeros(k - 1, dtype=lg.dtype)]
-                        ),
-                        ndx.reshape(
-                            ndx.reshape(ndx.arange(n), (-1, 1))
-                            + ndx.reshape(ndx.arange(k), (1, -1)),
-                            (-1,),
-                        ),
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = [
+        ndx.matmul(
+            ndx.reshape(
+                ndx.take(
+                    ndx.concat(
+                        [ndx.zeros(k - 1, dtype=lg.dtype), lg, ndx.zeros(k - 1, dtype=lg.dtype)]
                     ),
-                    (n, k),
+                    ndx.reshape(
+                        ndx.reshape(ndx.arange(n), (-1, 1)) + ndx.reshape(ndx.arange(k), (1, -1)),
+                        (-1,),
+                    ),
                 ),
-                ndx.flip(sh),
-            )[lo:hi]
-            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
-            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
-            for lo, hi in [
-                (0, n)
-                if mode == "full"
-                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
-                if mode == "same"
-                else (k - 1, lg.shape[0])
-            ]
-        ][0],
-        _r.product(u_a, u_v),
-    )
+                (n, k),
+            ),
+            ndx.flip(sh),
+        )[lo:hi]
+        for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+        for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+        for lo, hi in [
+            (0, n)
+            if mode == "full"
+            else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+            if mode == "same"
+            else (k - 1, lg.shape[0])
+        ]
+    ][0]
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1525,16 +1751,19 @@ def copysign(
 
     Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
     return _r.changed(
         ndx.where((m_x2 < 0) | (m_x2 == 0) & (1 / m_x2 < 0), -ndx.abs(m_x1), ndx.abs(m_x1)), u
@@ -1551,9 +1780,11 @@ def corrcoef(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
     m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
@@ -1585,13 +1816,29 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(_compose.correlate(ndx, m_a, m_v, mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = _compose.correlate(ndx, m_a, m_v, mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cos(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -1599,9 +1846,11 @@ def cos(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return ndx.cos(m_x)
 
@@ -1613,9 +1862,11 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return ndx.cosh(m_x)
 
@@ -1629,9 +1880,10 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return ndx.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1650,9 +1902,11 @@ def cov(
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
@@ -1683,19 +1937,33 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.take(m_a, ndx.asarray([1, 2, 0]), axis=-1) * ndx.take(
+        m_b, ndx.asarray([2, 0, 1]), axis=-1
+    ) - ndx.take(m_a, ndx.asarray([2, 0, 1]), axis=-1) * ndx.take(
+        m_b, ndx.asarray([1, 2, 0]), axis=-1
     )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        ndx.take(m_a, ndx.asarray([1, 2, 0]), axis=-1)
-        * ndx.take(m_b, ndx.asarray([2, 0, 1]), axis=-1)
-        - ndx.take(m_a, ndx.asarray([2, 0, 1]), axis=-1)
-        * ndx.take(m_b, ndx.asarray([1, 2, 0]), axis=-1),
-        _r.product(u_a, u_b),
-    )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
@@ -1705,9 +1973,11 @@ def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None)
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return ndx.cumulative_prod(
         ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
@@ -1723,9 +1993,11 @@ def cumproduct(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumproduct", m_x, u_x, None)
     return ndx.cumulative_prod(
         ndx.reshape(m_x, (-1,)) if axis is None else m_x,
@@ -1749,15 +2021,20 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.cumulative_sum(
+        ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
     )
-    return _r.keep(
-        ndx.cumulative_sum(
-            ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def deg2rad(
@@ -1769,9 +2046,11 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return m_x * (ndx.pi / 180)
 
@@ -1783,9 +2062,11 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return m_x * (180 / ndx.pi)
 
@@ -1861,10 +2142,18 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.diff(m_x, n=n, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.diff(m_x, n=n, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def digitize(
@@ -1876,14 +2165,19 @@ def digitize(
 
     Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     if u_bins is not u_x:
         m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     return _compose.digitize(ndx, m_x, m_bins, right)
@@ -1910,13 +2204,29 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(ndx.divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = ndx.divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def divmod(
@@ -1928,12 +2238,19 @@ def divmod(
 
     Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     r_ = (ndx.floor_divide(m_x, m_y), ndx.remainder(m_x, m_y))
@@ -1961,18 +2278,33 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
-        _r.product(u_a, u_b),
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def dsplit(
@@ -1982,9 +2314,11 @@ def dsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -2008,7 +2342,7 @@ def dstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(
+    r_ = (
         ndx.concat(
             [
                 ndx.reshape(t, (1, -1, 1))
@@ -2034,9 +2368,14 @@ def dstack(
                 axis=2,
             ),
             _convert.ndonnx_dtype(dtype),
-        ),
-        u_,
+        )
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -2084,24 +2423,29 @@ def ediff1d(
 
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
     m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
     if u_to_end is not u_x and to_end is not None:
         m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
     if u_to_begin is not u_x and to_begin is not None:
         m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
-    return _r.keep(
-        ndx.concat(
-            ([] if m_to_begin is None else [ndx.reshape(ndx.asarray(m_to_begin), (-1,))])
-            + [ndx.diff(ndx.reshape(m_x, (-1,)))]
-            + ([] if m_to_end is None else [ndx.reshape(ndx.asarray(m_to_end), (-1,))]),
-            axis=0,
-        ),
-        u_x,
+    r_ = ndx.concat(
+        ([] if m_to_begin is None else [ndx.reshape(ndx.asarray(m_to_begin), (-1,))])
+        + [ndx.diff(ndx.reshape(m_x, (-1,)))]
+        + ([] if m_to_end is None else [ndx.reshape(ndx.asarray(m_to_end), (-1,))]),
+        axis=0,
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def elu(
@@ -2113,9 +2457,11 @@ def elu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
     return _compose.elu(ndx, m_x, alpha)
 
@@ -2142,11 +2488,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = (
-        (prototype.mantissa, prototype.unit)
-        if type(prototype) is Quantity and type(prototype.mantissa) in _native
-        else _lift(prototype)
-    )
+    if type(prototype) is Quantity and type(prototype.mantissa) in _native:
+        m_prototype: Any = prototype.mantissa
+        u_prototype: Unit | None = prototype.unit
+    else:
+        m_prototype, u_prototype = _lift(prototype)
     return _r.like(
         ndx.empty_like(m_prototype, dtype=_convert.ndonnx_dtype(dtype))
         if shape is None
@@ -2170,12 +2516,19 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return ndx.equal(m_x, m_y)
@@ -2186,9 +2539,11 @@ def exp(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return ndx.exp(m_x)
 
@@ -2200,9 +2555,11 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return ndx.pow(2.0, m_x)
 
@@ -2222,10 +2579,18 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.expand_dims(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.expand_dims(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def expm1(
@@ -2235,9 +2600,11 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return ndx.expm1(m_x)
 
@@ -2251,9 +2618,11 @@ def exprel(
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(ndx, m_x)
 
@@ -2277,17 +2646,23 @@ def extract(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    elif type(arr) is float or type(arr) is int:
+        m_arr = arr
+        u_arr = None
+    else:
+        m_arr, u_arr = _lift(arr)
+    r_ = ndx.take(
+        ndx.reshape(m_arr, (-1,)), ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0], axis=0
     )
-    return _r.keep(
-        ndx.take(
-            ndx.reshape(m_arr, (-1,)), ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0], axis=0
-        ),
-        u_arr,
-    )
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 def eye(
@@ -2313,10 +2688,18 @@ def fabs(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2352,55 +2735,63 @@ def fill_diagonal(
 
     Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_val, u_val = (
-        (val.mantissa, val.unit)
-        if type(val) is Quantity and type(val.mantissa) in _native
-        else _lift(val)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(val) is Quantity and type(val.mantissa) in _native:
+        m_val: Any = val.mantissa
+        u_val: Unit | None = val.unit
+    elif type(val) is float or type(val) is int:
+        m_val = val
+        u_val = None
+    else:
+        m_val, u_val = _lift(val)
     if u_val is not u_a:
         m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
-    return _r.keep(
-        ndx.reshape(
-            ndx.astype(
-                ndx.where(
-                    (
-                        ndx.arange(m_a.size)
-                        % (
-                            m_a.shape[1] + 1
-                            if m_a.ndim == 2
-                            else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
-                            if m_a.shape[0] > 1
-                            else 1
-                        )
-                        == 0
+    r_ = ndx.reshape(
+        ndx.astype(
+            ndx.where(
+                (
+                    ndx.arange(m_a.size)
+                    % (
+                        m_a.shape[1] + 1
+                        if m_a.ndim == 2
+                        else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                        if m_a.shape[0] > 1
+                        else 1
                     )
-                    & (
-                        ndx.arange(m_a.size)
-                        < (m_a.size if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
-                    ),
-                    ndx.take(
-                        ndx.reshape(ndx.asarray(m_val), (-1,)),
-                        ndx.arange(m_a.size)
-                        // (
-                            m_a.shape[1] + 1
-                            if m_a.ndim == 2
-                            else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
-                            if m_a.shape[0] > 1
-                            else 1
-                        )
-                        % ndx.asarray(m_val).size,
-                    ),
-                    ndx.reshape(m_a, (-1,)),
+                    == 0
+                )
+                & (
+                    ndx.arange(m_a.size)
+                    < (m_a.size if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
                 ),
-                m_a.dtype,
+                ndx.take(
+                    ndx.reshape(ndx.asarray(m_val), (-1,)),
+                    ndx.arange(m_a.size)
+                    // (
+                        m_a.shape[1] + 1
+                        if m_a.ndim == 2
+                        else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                        if m_a.shape[0] > 1
+                        else 1
+                    )
+                    % ndx.asarray(m_val).size,
+                ),
+                ndx.reshape(m_a, (-1,)),
             ),
-            m_a.shape,
+            m_a.dtype,
         ),
-        u_a,
+        m_a.shape,
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2416,10 +2807,18 @@ def fix(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.trunc(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def flatnonzero(
@@ -2433,9 +2832,10 @@ def flatnonzero(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(ndx, ndx.nonzero(ndx.reshape(m_a, (-1,)))[0], size, fill_value)
 
 
@@ -2460,21 +2860,26 @@ def flatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        [
-            ndx.reshape(
-                t,
-                t.shape[: 0 if start_axis is None else start_axis % t.ndim]
-                + (-1,)
-                + t.shape[(t.ndim - 1 if end_axis is None else end_axis % t.ndim) + 1 :],
-            )
-            for t in [ndx.asarray(m_x)]
-        ][0],
-        u_x,
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = [
+        ndx.reshape(
+            t,
+            t.shape[: 0 if start_axis is None else start_axis % t.ndim]
+            + (-1,)
+            + t.shape[(t.ndim - 1 if end_axis is None else end_axis % t.ndim) + 1 :],
+        )
+        for t in [ndx.asarray(m_x)]
+    ][0]
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2494,10 +2899,18 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(ndx.flip(m_m, axis=axis), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = ndx.flip(m_m, axis=axis)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2513,10 +2926,18 @@ def fliplr(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(ndx.flip(m_m, axis=1), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = ndx.flip(m_m, axis=1)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2532,10 +2953,18 @@ def flipud(m: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(ndx.flip(m_m, axis=0), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = ndx.flip(m_m, axis=0)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2563,12 +2992,19 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(ndx.pow(ndx.astype(ndx.asarray(m_x), ndx.float64), m_y), u)
 
@@ -2586,10 +3022,18 @@ def floor(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.floor(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.floor(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2615,12 +3059,19 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(ndx.floor_divide(m_x, m_y), u)
 
@@ -2646,26 +3097,32 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(
-        ndx.where(
-            ndx.isnan(ndx.asarray(m_x2)),
-            m_x1,
-            ndx.where(ndx.isnan(ndx.asarray(m_x1)), m_x2, ndx.maximum(m_x1, m_x2)),
-        ),
-        u_x1,
+    r_ = ndx.where(
+        ndx.isnan(ndx.asarray(m_x2)),
+        m_x1,
+        ndx.where(ndx.isnan(ndx.asarray(m_x1)), m_x2, ndx.maximum(m_x1, m_x2)),
     )
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2689,26 +3146,32 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(
-        ndx.where(
-            ndx.isnan(ndx.asarray(m_x2)),
-            m_x1,
-            ndx.where(ndx.isnan(ndx.asarray(m_x1)), m_x2, ndx.minimum(m_x1, m_x2)),
-        ),
-        u_x1,
+    r_ = ndx.where(
+        ndx.isnan(ndx.asarray(m_x2)),
+        m_x1,
+        ndx.where(ndx.isnan(ndx.asarray(m_x1)), m_x2, ndx.minimum(m_x1, m_x2)),
     )
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2732,26 +3195,32 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(
-        ndx.where(
-            (ndx.remainder(m_x1, m_x2) != 0) & ((ndx.asarray(m_x1) < 0) != (ndx.asarray(m_x2) < 0)),
-            ndx.remainder(m_x1, m_x2) - m_x2,
-            ndx.remainder(m_x1, m_x2),
-        ),
-        u_x1,
+    r_ = ndx.where(
+        (ndx.remainder(m_x1, m_x2) != 0) & ((ndx.asarray(m_x1) < 0) != (ndx.asarray(m_x2) < 0)),
+        ndx.remainder(m_x1, m_x2) - m_x2,
+        ndx.remainder(m_x1, m_x2),
     )
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def frexp(
@@ -2761,9 +3230,11 @@ def frexp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
     r_ = _compose.frexp(ndx, m_x)
     return (r_[0], r_[1])
@@ -2790,18 +3261,21 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
+    r_ = ndx.broadcast_to(
+        ndx.asarray(m_fill_value, dtype=_convert.ndonnx_dtype(dtype)),
+        (shape,) if isinstance(shape, int) else shape,
     )
-    return _r.keep(
-        ndx.broadcast_to(
-            ndx.asarray(m_fill_value, dtype=_convert.ndonnx_dtype(dtype)),
-            (shape,) if isinstance(shape, int) else shape,
-        ),
-        u_fill_value,
-    )
+    if u_fill_value is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_fill_value
+    return q_
 
 
 @overload
@@ -2841,26 +3315,34 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    elif type(fill_value) is float or type(fill_value) is int:
+        m_fill_value = fill_value
+        u_fill_value = None
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(
-        ndx.broadcast_to(
-            ndx.astype(
-                ndx.asarray(m_fill_value),
-                m_a.dtype if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
-            ),
-            m_a.shape if shape is None else (shape,) if isinstance(shape, int) else shape,
+    r_ = ndx.broadcast_to(
+        ndx.astype(
+            ndx.asarray(m_fill_value),
+            m_a.dtype if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
         ),
-        u_a,
+        m_a.shape if shape is None else (shape,) if isinstance(shape, int) else shape,
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2878,14 +3360,20 @@ def gather(
 
     Unit rule: The result has the unit of `input` (a plain input gives a plain result).
     """
-    m_input, u_input = (
-        (input.mantissa, input.unit)
-        if type(input) is Quantity and type(input.mantissa) in _native
-        else _lift(input)
-    )
+    if type(input) is Quantity and type(input.mantissa) in _native:
+        m_input: Any = input.mantissa
+        u_input: Unit | None = input.unit
+    else:
+        m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
     m_index = _r.fold("gather", m_index, u_index)
-    return _r.keep(ndx.take_along_axis(m_input, m_index, axis=dim), u_input)
+    r_ = ndx.take_along_axis(m_input, m_index, axis=dim)
+    if u_input is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_input
+    return q_
 
 
 @overload
@@ -2921,9 +3409,11 @@ def gelu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
     return _compose.gelu(ndx, m_x, approximate)
 
@@ -2935,9 +3425,11 @@ def glu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
     return _compose.glu(ndx, m_x, axis)
 
@@ -2949,12 +3441,19 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return ndx.greater(m_x, m_y)
@@ -2967,12 +3466,19 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return ndx.greater_equal(m_x, m_y)
@@ -2985,9 +3491,11 @@ def hard_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.hard_sigmoid(ndx, m_x)
 
@@ -2999,9 +3507,11 @@ def hard_silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(ndx, m_x)
 
@@ -3013,9 +3523,11 @@ def hard_swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(ndx, m_x)
 
@@ -3027,9 +3539,11 @@ def hard_tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
     return _compose.hard_tanh(ndx, m_x)
 
@@ -3041,11 +3555,10 @@ def heaviside(x1: Quantity[ndx.Array] | ndx.Array | float, x2: ndx.Array) -> ndx
 
     Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
     """
-    m_x1, _ = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+    else:
+        m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
     m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return _compose.heaviside(ndx, m_x1, m_x2)
@@ -3064,14 +3577,19 @@ def histogram(
 
     Note: The counts are plain; `weights` must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_weights = _r.fold("histogram", m_weights, u_weights)
@@ -3127,9 +3645,11 @@ def hsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -3163,7 +3683,7 @@ def hstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(
+    r_ = (
         ndx.concat(
             [ndx.reshape(t, (-1,)) if ndx.asarray(t).ndim == 0 else t for t in m_arrays],
             axis=0 if ndx.asarray(m_arrays[0]).ndim < 2 else 1,
@@ -3175,9 +3695,14 @@ def hstack(
                 axis=0 if ndx.asarray(m_arrays[0]).ndim < 2 else 1,
             ),
             _convert.ndonnx_dtype(dtype),
-        ),
-        u_,
+        )
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -3203,15 +3728,28 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.sqrt(m_x * m_x + m_y * m_y), u_x)
+    r_ = ndx.sqrt(m_x * m_x + m_y * m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def identity(
@@ -3237,10 +3775,18 @@ def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.zeros_like(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.zeros_like(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3264,18 +3810,33 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
-        _r.product(u_a, u_b),
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1]))
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def interp(
@@ -3290,19 +3851,27 @@ def interp(
 
     Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_xp, u_xp = (
-        (xp.mantissa, xp.unit)
-        if type(xp) is Quantity and type(xp.mantissa) in _native
-        else _lift(xp)
-    )
-    m_fp, u_fp = (
-        (fp.mantissa, fp.unit)
-        if type(fp) is Quantity and type(fp.mantissa) in _native
-        else _lift(fp)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(xp) is Quantity and type(xp.mantissa) in _native:
+        m_xp: Any = xp.mantissa
+        u_xp: Unit | None = xp.unit
+    elif type(xp) is float or type(xp) is int:
+        m_xp = xp
+        u_xp = None
+    else:
+        m_xp, u_xp = _lift(xp)
+    if type(fp) is Quantity and type(fp.mantissa) in _native:
+        m_fp: Any = fp.mantissa
+        u_fp: Unit | None = fp.unit
+    elif type(fp) is float or type(fp) is int:
+        m_fp = fp
+        u_fp = None
+    else:
+        m_fp, u_fp = _lift(fp)
     m_left, u_left = (None, None) if left is None else _lift(left)
     m_right, u_right = (None, None) if right is None else _lift(right)
     m_period, u_period = (None, None) if period is None else _lift(period)
@@ -3397,30 +3966,34 @@ def intersect1d(
 
     Note: The index-returning variant (`return_indices`) is not offered.
     """
-    m_ar1, u_ar1 = (
-        (ar1.mantissa, ar1.unit)
-        if type(ar1) is Quantity and type(ar1.mantissa) in _native
-        else _lift(ar1)
-    )
-    m_ar2, u_ar2 = (
-        (ar2.mantissa, ar2.unit)
-        if type(ar2) is Quantity and type(ar2.mantissa) in _native
-        else _lift(ar2)
-    )
+    if type(ar1) is Quantity and type(ar1.mantissa) in _native:
+        m_ar1: Any = ar1.mantissa
+        u_ar1: Unit | None = ar1.unit
+    else:
+        m_ar1, u_ar1 = _lift(ar1)
+    if type(ar2) is Quantity and type(ar2.mantissa) in _native:
+        m_ar2: Any = ar2.mantissa
+        u_ar2: Unit | None = ar2.unit
+    elif type(ar2) is float or type(ar2) is int:
+        m_ar2 = ar2
+        u_ar2 = None
+    else:
+        m_ar2, u_ar2 = _lift(ar2)
     if u_ar2 is not u_ar1:
         m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(
-        [
-            ndx.take(
-                u,
-                ndx.nonzero(
-                    ndx.any(ndx.reshape(u, (-1, 1)) == ndx.reshape(m_ar2, (1, -1)), axis=1)
-                )[0],
-            )
-            for u in [ndx.sort(ndx.unique_values(ndx.reshape(m_ar1, (-1,))))]
-        ][0],
-        u_ar1,
-    )
+    r_ = [
+        ndx.take(
+            u,
+            ndx.nonzero(ndx.any(ndx.reshape(u, (-1, 1)) == ndx.reshape(m_ar2, (1, -1)), axis=1))[0],
+        )
+        for u in [ndx.sort(ndx.unique_values(ndx.reshape(m_ar1, (-1,))))]
+    ][0]
+    if u_ar1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_ar1
+    return q_
 
 
 def invert(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
@@ -3428,9 +4001,11 @@ def invert(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return ndx.bitwise_invert(m_x)
 
@@ -3448,12 +4023,19 @@ def isclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
@@ -3467,9 +4049,10 @@ def isfinite(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return ndx.isfinite(m_x)
 
 
@@ -3478,9 +4061,10 @@ def isinf(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return ndx.isinf(m_x)
 
 
@@ -3489,9 +4073,10 @@ def isnan(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return ndx.isnan(m_x)
 
 
@@ -3500,9 +4085,10 @@ def isreal(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return ndx.ones_like(m_x, dtype=ndx.bool)
 
 
@@ -3571,12 +4157,20 @@ def ldexp(
 
     Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(m_x * 2.0 ** ndx.astype(m_y, m_x.dtype), u_x)
+    r_ = m_x * 2.0 ** ndx.astype(m_y, m_x.dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3594,10 +4188,18 @@ def leaky_relu(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(_compose.leaky_relu(ndx, m_x, negative_slope), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.leaky_relu(ndx, m_x, negative_slope)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def left_shift(
@@ -3607,12 +4209,19 @@ def left_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("left_shift", m_x, u_x, None)
     m_y = _r.fold("left_shift", m_y, u_y, None)
     return ndx.bitwise_left_shift(m_x, m_y)
@@ -3625,12 +4234,19 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return ndx.less(m_x, m_y)
@@ -3643,12 +4259,19 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return ndx.less_equal(m_x, m_y)
@@ -3695,30 +4318,33 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(
-        ndx.astype(
-            m_start
-            + (m_stop - m_start)
-            * (
-                ndx.arange(num, dtype=ndx.float64)
-                / ((num - 1 if num > 1 else 1) if endpoint else num)
-            ),
-            ndx.float64 if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
-        ),
-        u_start,
+    r_ = ndx.astype(
+        m_start
+        + (m_stop - m_start)
+        * (ndx.arange(num, dtype=ndx.float64) / ((num - 1 if num > 1 else 1) if endpoint else num)),
+        ndx.float64 if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
     )
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def log(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -3726,9 +4352,11 @@ def log(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return ndx.log(m_x)
 
@@ -3740,9 +4368,11 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return ndx.log10(m_x)
 
@@ -3754,9 +4384,11 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return ndx.log1p(m_x)
 
@@ -3768,9 +4400,11 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return ndx.log2(m_x)
 
@@ -3782,9 +4416,11 @@ def log_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.log_sigmoid(ndx, m_x)
 
@@ -3798,12 +4434,19 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return ndx.logaddexp(m_x, m_y)
@@ -3818,12 +4461,19 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return ndx.logaddexp(m_x * 0.6931471805599453, m_y * 0.6931471805599453) / 0.6931471805599453
@@ -3836,12 +4486,19 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return ndx.logical_and(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
@@ -3852,9 +4509,11 @@ def logical_not(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("logical_not", m_x, u_x, None)
     return ndx.logical_not(ndx.astype(m_x, ndx.bool))
 
@@ -3866,12 +4525,19 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return ndx.logical_or(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
@@ -3884,12 +4550,19 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return ndx.logical_xor(ndx.asarray(m_x) != 0, ndx.asarray(m_y) != 0)
@@ -3907,16 +4580,19 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return ndx.astype(
@@ -3954,13 +4630,29 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(ndx.matmul(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = ndx.matmul(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def matrix_power(
@@ -3994,10 +4686,18 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.max(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4021,19 +4721,28 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.maximum(m_x1, m_x2), u_x1)
+    r_ = ndx.maximum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -4057,10 +4766,18 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.mean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4104,10 +4821,18 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.min(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4131,19 +4856,28 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.minimum(m_x1, m_x2), u_x1)
+    r_ = ndx.minimum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def mish(
@@ -4153,9 +4887,11 @@ def mish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
     return _compose.mish(ndx, m_x)
 
@@ -4181,19 +4917,28 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(ndx.remainder(m_x1, m_x2), u_x1)
+    r_ = ndx.remainder(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def modf(
@@ -4203,9 +4948,11 @@ def modf(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     r_ = (m_x - ndx.trunc(m_x), ndx.trunc(m_x))
     return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
 
@@ -4231,10 +4978,18 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.moveaxis(m_a, source, destination), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.moveaxis(m_a, source, destination)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def multi_dot(
@@ -4272,13 +5027,29 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(ndx.multiply(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = ndx.multiply(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4356,9 +5127,11 @@ def nan_to_num(
 
     Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_nan, u_nan = (None, None) if nan is None else _lift(nan)
     m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
     m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
@@ -4368,22 +5141,25 @@ def nan_to_num(
         m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
     if u_neginf is not u_x and neginf is not None:
         m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
-    return _r.keep(
+    r_ = ndx.where(
+        ndx.isnan(m_x),
+        0.0 if m_nan is None else m_nan,
         ndx.where(
-            ndx.isnan(m_x),
-            0.0 if m_nan is None else m_nan,
+            ndx.isinf(m_x) & (m_x > 0),
+            ndx.finfo(m_x.dtype).max if m_posinf is None else m_posinf,
             ndx.where(
-                ndx.isinf(m_x) & (m_x > 0),
-                ndx.finfo(m_x.dtype).max if m_posinf is None else m_posinf,
-                ndx.where(
-                    ndx.isinf(m_x) & (m_x < 0),
-                    ndx.finfo(m_x.dtype).min if m_neginf is None else m_neginf,
-                    m_x,
-                ),
+                ndx.isinf(m_x) & (m_x < 0),
+                ndx.finfo(m_x.dtype).min if m_neginf is None else m_neginf,
+                m_x,
             ),
         ),
-        u_x,
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def nanargmax(
@@ -4393,9 +5169,10 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return ndx.argmax(ndx.where(ndx.isnan(m_a), -ndx.inf, m_a), axis=axis, keepdims=keepdims)
 
 
@@ -4406,9 +5183,10 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return ndx.argmin(ndx.where(ndx.isnan(m_a), ndx.inf, m_a), axis=axis, keepdims=keepdims)
 
 
@@ -4419,9 +5197,11 @@ def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = No
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return ndx.cumulative_prod(
         ndx.reshape(ndx.where(ndx.isnan(m_x), 1.0, m_x), (-1,) if axis is None else m_x.shape),
@@ -4444,16 +5224,21 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.cumulative_sum(
+        ndx.reshape(ndx.where(ndx.isnan(m_x), 0.0, m_x), (-1,) if axis is None else m_x.shape),
+        axis=0 if axis is None else axis,
     )
-    return _r.keep(
-        ndx.cumulative_sum(
-            ndx.reshape(ndx.where(ndx.isnan(m_x), 0.0, m_x), (-1,) if axis is None else m_x.shape),
-            axis=0 if axis is None else axis,
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4477,17 +5262,22 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.where(
+        ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
+        ndx.nan,
+        ndx.max(ndx.where(ndx.isnan(m_x), -ndx.inf, m_x), axis=axis, keepdims=keepdims),
     )
-    return _r.keep(
-        ndx.where(
-            ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
-            ndx.nan,
-            ndx.max(ndx.where(ndx.isnan(m_x), -ndx.inf, m_x), axis=axis, keepdims=keepdims),
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4511,14 +5301,20 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims) / ndx.sum(
+        ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims
     )
-    return _r.keep(
-        ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims)
-        / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4564,17 +5360,22 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.where(
+        ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
+        ndx.nan,
+        ndx.min(ndx.where(ndx.isnan(m_x), ndx.inf, m_x), axis=axis, keepdims=keepdims),
     )
-    return _r.keep(
-        ndx.where(
-            ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
-            ndx.nan,
-            ndx.min(ndx.where(ndx.isnan(m_x), ndx.inf, m_x), axis=axis, keepdims=keepdims),
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4616,9 +5417,11 @@ def nanprod(
 
     Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanprod", m_where, u_where)
@@ -4692,27 +5495,32 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        ndx.sqrt(
-            ndx.sum(
-                ndx.where(
-                    ndx.isnan(m_x),
-                    0.0,
-                    m_x
-                    - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
-                    / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
-                )
-                ** 2,
-                axis=axis,
-                keepdims=keepdims,
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sqrt(
+        ndx.sum(
+            ndx.where(
+                ndx.isnan(m_x),
+                0.0,
+                m_x
+                - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
+                / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
             )
-            / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
-        ),
-        u_x,
+            ** 2,
+            axis=axis,
+            keepdims=keepdims,
+        )
+        / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4736,10 +5544,18 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4770,25 +5586,32 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(
-        ndx.sum(
-            ndx.where(
-                ndx.isnan(m_x),
-                0.0,
-                m_x
-                - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
-                / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
-            )
-            ** 2,
-            axis=axis,
-            keepdims=keepdims,
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sum(
+        ndx.where(
+            ndx.isnan(m_x),
+            0.0,
+            m_x
+            - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
+            / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
         )
-        / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof),
-        _r.power(u_x, _EXP_2_1),
-    )
+        ** 2,
+        axis=axis,
+        keepdims=keepdims,
+    ) / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4804,10 +5627,18 @@ def negative(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.negative(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4843,12 +5674,19 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return ndx.not_equal(m_x, m_y)
@@ -4876,9 +5714,11 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(
         ndx.ones_like(m_a, dtype=_convert.ndonnx_dtype(dtype))
         if shape is None
@@ -4914,13 +5754,29 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(ndx.reshape(m_a, (-1, 1)) * ndx.reshape(m_b, (1, -1)), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.reshape(m_a, (-1, 1)) * ndx.reshape(m_b, (1, -1))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4961,10 +5817,18 @@ def positive(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] 
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.positive(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4990,12 +5854,19 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(ndx.pow(m_x, m_y), u)
 
@@ -5014,9 +5885,11 @@ def prod(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("prod", m_where, u_where)
@@ -5047,9 +5920,11 @@ def product(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("product", m_where, u_where)
@@ -5087,12 +5962,18 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        ndx.max(m_x, axis=axis, keepdims=keepdims) - ndx.min(m_x, axis=axis, keepdims=keepdims), u_x
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.max(m_x, axis=axis, keepdims=keepdims) - ndx.min(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5127,9 +6008,11 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return m_x * (180 / ndx.pi)
 
@@ -5143,9 +6026,11 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return m_x * (ndx.pi / 180)
 
@@ -5163,10 +6048,18 @@ def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.reshape(m_a, (-1,)), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.reshape(m_a, (-1,))
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5182,10 +6075,18 @@ def real(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.asarray(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.asarray(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5201,9 +6102,11 @@ def reciprocal(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     return _r.changed(ndx.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -5222,10 +6125,18 @@ def relu(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.maximum(m_x, 0), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.maximum(m_x, 0)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def relu6(
@@ -5235,9 +6146,11 @@ def relu6(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
     return _compose.relu6(ndx, m_x)
 
@@ -5263,15 +6176,28 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.remainder(m_x, m_y), u_x)
+    r_ = ndx.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5287,16 +6213,21 @@ def remove_diag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Arra
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.reshape(
+        ndx.reshape(ndx.reshape(m_x, (-1,))[1:], (m_x.shape[0] - 1, m_x.shape[0] + 1))[:, :-1],
+        (m_x.shape[0], m_x.shape[0] - 1),
     )
-    return _r.keep(
-        ndx.reshape(
-            ndx.reshape(ndx.reshape(m_x, (-1,))[1:], (m_x.shape[0] - 1, m_x.shape[0] + 1))[:, :-1],
-            (m_x.shape[0], m_x.shape[0] - 1),
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5316,10 +6247,18 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.repeat(m_a, repeats, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.repeat(m_a, repeats, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5337,10 +6276,18 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def right_shift(
@@ -5350,12 +6297,19 @@ def right_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("right_shift", m_x, u_x, None)
     m_y = _r.fold("right_shift", m_y, u_y, None)
     return ndx.bitwise_right_shift(m_x, m_y)
@@ -5374,10 +6328,18 @@ def rint(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.round(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.round(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5401,17 +6363,22 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.roll(
+        m_a,
+        shift=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+        axis=axis,
     )
-    return _r.keep(
-        ndx.roll(
-            m_a,
-            shift=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
-            axis=axis,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5431,19 +6398,26 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = (
         m_m
         if k % 4 == 0
         else ndx.flip(ndx.flip(m_m, axis=axes[0]), axis=axes[1])
         if k % 4 == 2
         else ndx.moveaxis(ndx.flip(m_m, axis=axes[1]), (axes[0], axes[1]), (axes[1], axes[0]))
         if k % 4 == 1
-        else ndx.flip(ndx.moveaxis(m_m, (axes[0], axes[1]), (axes[1], axes[0])), axis=axes[1]),
-        u_m,
+        else ndx.flip(ndx.moveaxis(m_m, (axes[0], axes[1]), (axes[1], axes[0])), axis=axes[1])
     )
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -5461,12 +6435,18 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        ndx.round(m_x) if decimals == 0 else ndx.round(m_x * 10.0**decimals) / 10.0**decimals, u_x
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.round(m_x) if decimals == 0 else ndx.round(m_x * 10.0**decimals) / 10.0**decimals
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def row_stack(
@@ -5478,7 +6458,7 @@ def row_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(
+    r_ = (
         ndx.concat(
             [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
         )
@@ -5488,9 +6468,14 @@ def row_stack(
                 [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
             ),
             _convert.ndonnx_dtype(dtype),
-        ),
-        u_,
+        )
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def searchsorted(
@@ -5502,12 +6487,19 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return ndx.reshape(
@@ -5523,9 +6515,11 @@ def selu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
     return _compose.selu(ndx, m_x)
 
@@ -5537,9 +6531,11 @@ def sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sigmoid(ndx, m_x)
 
@@ -5549,9 +6545,10 @@ def sign(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return ndx.sign(m_x)
 
 
@@ -5560,9 +6557,10 @@ def signbit(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return (m_x < 0) | (m_x == 0) & (1 / m_x < 0)
 
 
@@ -5573,9 +6571,11 @@ def silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
     return _compose.silu(ndx, m_x)
 
@@ -5585,9 +6585,11 @@ def sin(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return ndx.sin(m_x)
 
@@ -5599,9 +6601,11 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return ndx.where(m_x == 0, 1.0, ndx.sin(ndx.pi * m_x) / (ndx.pi * m_x))
 
@@ -5613,9 +6617,11 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return ndx.sinh(m_x)
 
@@ -5627,9 +6633,11 @@ def soft_sign(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
     return _compose.soft_sign(ndx, m_x)
 
@@ -5641,9 +6649,11 @@ def softplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(ndx, m_x)
 
@@ -5657,9 +6667,11 @@ def sometrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return ndx.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -5679,15 +6691,20 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.sort(
+        ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
     )
-    return _r.keep(
-        ndx.sort(
-            ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def sparse_plus(
@@ -5697,9 +6714,11 @@ def sparse_plus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
     return _compose.sparse_plus(ndx, m_x)
 
@@ -5711,9 +6730,11 @@ def sparse_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sparse_sigmoid(ndx, m_x)
 
@@ -5727,9 +6748,11 @@ def split(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -5757,10 +6780,21 @@ def sqrt(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(ndx.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sqrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5776,10 +6810,21 @@ def square(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | 
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(ndx.square(m_x), _r.power(u_x, _EXP_2_1))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.square(m_x)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def squareplus(
@@ -5789,9 +6834,11 @@ def squareplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
     return _compose.squareplus(ndx, m_x, b)
 
@@ -5813,15 +6860,22 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = (
         ndx.reshape(m_a, m_a.dynamic_shape[m_a.dynamic_shape != 1])
         if axis is None
-        else ndx.squeeze(m_a, axis=axis),
-        u_a,
+        else ndx.squeeze(m_a, axis=axis)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def stack(
@@ -5835,15 +6889,18 @@ def stack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        ndx.astype(
-            ndx.stack(m_arrays, axis=axis),
-            ndx.stack(m_arrays, axis=axis).dtype
-            if _convert.ndonnx_dtype(dtype) is None
-            else _convert.ndonnx_dtype(dtype),
-        ),
-        u_,
+    r_ = ndx.astype(
+        ndx.stack(m_arrays, axis=axis),
+        ndx.stack(m_arrays, axis=axis).dtype
+        if _convert.ndonnx_dtype(dtype) is None
+        else _convert.ndonnx_dtype(dtype),
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5874,10 +6931,18 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.std(m_x, axis=axis, correction=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.std(m_x, axis=axis, correction=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5901,15 +6966,28 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.subtract(m_x, m_y), u_x)
+    r_ = ndx.subtract(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5933,10 +7011,18 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.sum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5954,15 +7040,22 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = (
         m_a
         if axis1 % m_a.ndim == axis2 % m_a.ndim
-        else ndx.moveaxis(m_a, (axis1, axis2), (axis2, axis1)),
-        u_a,
+        else ndx.moveaxis(m_a, (axis1, axis2), (axis2, axis1))
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def swish(
@@ -5972,9 +7065,11 @@ def swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(ndx, m_x)
 
@@ -5996,26 +7091,31 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(
-        ndx.reshape(
-            ndx.take(
-                ndx.reshape(m_a, (-1,)) if axis is None else m_a,
-                ndx.reshape(ndx.asarray(m_indices), (-1,)),
-                axis=0 if axis is None else axis,
-            ),
-            ndx.asarray(m_indices).shape
-            if axis is None
-            else m_a.shape[: axis % m_a.ndim]
-            + ndx.asarray(m_indices).shape
-            + m_a.shape[axis % m_a.ndim + 1 :],
+    r_ = ndx.reshape(
+        ndx.take(
+            ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+            ndx.reshape(ndx.asarray(m_indices), (-1,)),
+            axis=0 if axis is None else axis,
         ),
-        u_a,
+        ndx.asarray(m_indices).shape
+        if axis is None
+        else m_a.shape[: axis % m_a.ndim]
+        + ndx.asarray(m_indices).shape
+        + m_a.shape[axis % m_a.ndim + 1 :],
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def tan(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -6023,9 +7123,11 @@ def tan(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None =
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return ndx.tan(m_x)
 
@@ -6037,9 +7139,11 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return ndx.tanh(m_x)
 
@@ -6069,13 +7173,29 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(ndx.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6093,10 +7213,18 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = (
-        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
-    )
-    return _r.keep(ndx.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
+    if type(A) is Quantity and type(A.mantissa) in _native:
+        m_A: Any = A.mantissa
+        u_A: Unit | None = A.unit
+    else:
+        m_A, u_A = _lift(A)
+    r_ = ndx.tile(m_A, (reps,) if isinstance(reps, int) else reps)
+    if u_A is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_A
+    return q_
 
 
 @overload
@@ -6136,15 +7264,20 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.moveaxis(
+        m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes, tuple(range(m_a.ndim))
     )
-    return _r.keep(
-        ndx.moveaxis(
-            m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes, tuple(range(m_a.ndim))
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def trapezoid(
@@ -6157,15 +7290,20 @@ def trapezoid(
 
     Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
     """
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x, u_x = (None, None) if x is None else _lift(x)
-    m_dx, u_dx = (
-        (dx.mantissa, dx.unit)
-        if type(dx) is Quantity and type(dx.mantissa) in _native
-        else _lift(dx)
-    )
+    if type(dx) is Quantity and type(dx.mantissa) in _native:
+        m_dx: Any = dx.mantissa
+        u_dx: Unit | None = dx.unit
+    elif type(dx) is float or type(dx) is int:
+        m_dx = dx
+        u_dx = None
+    else:
+        m_dx, u_dx = _lift(dx)
     m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
     return _r.changed(
         ndx.sum(
@@ -6218,10 +7356,18 @@ def tril(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(ndx.tril(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = ndx.tril(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def tril_indices_from(
@@ -6231,11 +7377,10 @@ def tril_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = ndx.nonzero(ndx.tril(ndx.ones(m_arr.shape[-2:], dtype=ndx.int64), k=k))
     return (r_[0], r_[1])
 
@@ -6253,10 +7398,18 @@ def triu(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(ndx.triu(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = ndx.triu(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def triu_indices_from(
@@ -6266,11 +7419,10 @@ def triu_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = ndx.nonzero(ndx.triu(ndx.ones(m_arr.shape[-2:], dtype=ndx.int64), k=k))
     return (r_[0], r_[1])
 
@@ -6298,13 +7450,29 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(ndx.divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = ndx.divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6320,10 +7488,18 @@ def trunc(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.trunc(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6343,18 +7519,23 @@ def unflatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.reshape(
+        m_x,
+        m_x.shape[: axis % m_x.ndim]
+        + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+        + m_x.shape[axis % m_x.ndim + 1 :],
     )
-    return _r.keep(
-        ndx.reshape(
-            m_x,
-            m_x.shape[: axis % m_x.ndim]
-            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
-            + m_x.shape[axis % m_x.ndim + 1 :],
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6376,17 +7557,24 @@ def unique(
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = (
         ndx.sort(ndx.unique_values(ndx.reshape(m_a, (-1,))))
         if axis is None
         else _compose.refuse(
             "math.unique", "ndonnx", "unique slices along an axis are not implemented"
-        ),
-        u_a,
+        )
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def vander(
@@ -6399,9 +7587,11 @@ def vander(
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.vander("vander", m_x, u_x, unit)
     return _r.changed(
         ndx.reshape(m_x, (-1, 1))
@@ -6443,12 +7633,21 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(
-        ndx.var(m_a, axis=axis, correction=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = ndx.var(m_a, axis=axis, correction=ddof, keepdims=keepdims)
+    u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6472,15 +7671,29 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), _r.product(u_a, u_b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,)))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6508,13 +7721,29 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(ndx.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.vecdot(m_a, m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def vsplit(
@@ -6524,9 +7753,11 @@ def vsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a)
         for r_ in [
@@ -6550,7 +7781,7 @@ def vstack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(
+    r_ = (
         ndx.concat(
             [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
         )
@@ -6560,9 +7791,14 @@ def vstack(
                 [ndx.reshape(t, (1, -1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=0
             ),
             _convert.ndonnx_dtype(dtype),
-        ),
-        u_,
+        )
     )
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6594,15 +7830,31 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.where(m_condition, m_x, m_y), u_x)
+    r_ = ndx.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def zeros(
@@ -6627,9 +7879,11 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(
         ndx.zeros_like(m_a, dtype=_convert.ndonnx_dtype(dtype))
         if shape is None

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from polyunit import compose as _compose
 from polyunit import custom as _custom
 from polyunit import rules as _r
+from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit, as_exponent
 
@@ -424,6 +425,18 @@ _EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
+_new = object.__new__
+kernel_add = np.add
+kernel_subtract = np.subtract
+kernel_multiply = np.multiply
+kernel_divide = np.divide
+kernel_less = np.less
+kernel_less_equal = np.less_equal
+kernel_greater = np.greater
+kernel_greater_equal = np.greater_equal
+kernel_equal = np.equal
+kernel_not_equal = np.not_equal
+kernel_power = np.power
 
 
 @overload
@@ -439,10 +452,18 @@ def abs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -460,10 +481,18 @@ def absolute(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.absolute(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -488,15 +517,28 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
-    return _r.keep(np.add(m_x, m_y), u_x)
+    r_ = np.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def all(
@@ -508,9 +550,11 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
     return np.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -528,12 +572,19 @@ def allclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
@@ -555,9 +606,11 @@ def alltrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return np.all(m_x, axis=axis, keepdims=keepdims)
 
@@ -583,10 +636,18 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.amax(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.amax(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -610,10 +671,18 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.amin(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def angle(x: Quantity[NDArray[Any]] | NDArray[Any] | float, deg: bool = False) -> NDArray[Any]:
@@ -623,9 +692,10 @@ def angle(x: Quantity[NDArray[Any]] | NDArray[Any] | float, deg: bool = False) -
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.angle(m_x, deg=deg)
 
 
@@ -638,9 +708,11 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("any", m_x, u_x, None)
     return np.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -674,19 +746,28 @@ def append(
 
     Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
     """
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    m_values, u_values = (
-        (values.mantissa, values.unit)
-        if type(values) is Quantity and type(values.mantissa) in _native
-        else _lift(values)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift(arr)
+    if type(values) is Quantity and type(values.mantissa) in _native:
+        m_values: Any = values.mantissa
+        u_values: Unit | None = values.unit
+    elif type(values) is float or type(values) is int:
+        m_values = values
+        u_values = None
+    else:
+        m_values, u_values = _lift(values)
     if u_values is not u_arr:
         m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
-    return _r.keep(np.append(m_arr, m_values, axis=axis), u_arr)
+    r_ = np.append(m_arr, m_values, axis=axis)
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 @overload
@@ -762,7 +843,13 @@ def arange(
         m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
-    return _r.keep(np.arange(m_start, m_stop, m_step, dtype=dtype), u_start)
+    r_ = np.arange(m_start, m_stop, m_step, dtype=dtype)
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def arccos(
@@ -772,9 +859,11 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return np.arccos(m_x)
 
@@ -786,9 +875,11 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return np.arccosh(m_x)
 
@@ -800,9 +891,11 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return np.arcsin(m_x)
 
@@ -814,9 +907,11 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return np.arcsinh(m_x)
 
@@ -828,9 +923,11 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return np.arctan(m_x)
 
@@ -845,12 +942,19 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return np.arctan2(m_x, m_y)
@@ -863,9 +967,11 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return np.arctanh(m_x)
 
@@ -877,9 +983,10 @@ def argmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return np.argmax(m_a, axis=axis)
 
 
@@ -890,9 +997,10 @@ def argmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return np.argmin(m_a, axis=axis)
 
 
@@ -903,9 +1011,10 @@ def argsort(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return np.argsort(m_a, axis=axis)
 
 
@@ -920,9 +1029,10 @@ def argwhere(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(np, np.argwhere(m_a), size, fill_value)
 
 
@@ -941,10 +1051,18 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.around(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.around(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def array_equal(
@@ -956,12 +1074,19 @@ def array_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     return np.asarray(np.array_equal(m_x, m_y, equal_nan=equal_nan))
@@ -976,11 +1101,11 @@ def array_split(
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    m_ary, u_ary = (
-        (ary.mantissa, ary.unit)
-        if type(ary) is Quantity and type(ary.mantissa) in _native
-        else _lift(ary)
-    )
+    if type(ary) is Quantity and type(ary.mantissa) in _native:
+        m_ary: Any = ary.mantissa
+        u_ary: Unit | None = ary.unit
+    else:
+        m_ary, u_ary = _lift(ary)
     return [_r.keep(r_, u_ary) for r_ in np.array_split(m_ary, indices_or_sections, axis=axis)]
 
 
@@ -999,10 +1124,18 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.astype(m_x, dtype), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.astype(m_x, dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def average(
@@ -1017,9 +1150,11 @@ def average(
 
     Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
     return _r.changed(np.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
@@ -1055,12 +1190,15 @@ def bincount(
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    return _r.keep(
-        _compose.cut(
-            np.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
-        ),
-        u_weights,
+    r_ = _compose.cut(
+        np.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
     )
+    if u_weights is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_weights
+    return q_
 
 
 def bitwise_and(
@@ -1071,12 +1209,19 @@ def bitwise_and(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_and", m_x, u_x, None)
     m_y = _r.fold("bitwise_and", m_y, u_y, None)
     return np.bitwise_and(m_x, m_y)
@@ -1087,9 +1232,11 @@ def bitwise_not(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("bitwise_not", m_x, u_x, None)
     return np.bitwise_not(m_x)
 
@@ -1102,12 +1249,19 @@ def bitwise_or(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_or", m_x, u_x, None)
     m_y = _r.fold("bitwise_or", m_y, u_y, None)
     return np.bitwise_or(m_x, m_y)
@@ -1121,12 +1275,19 @@ def bitwise_xor(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_xor", m_x, u_x, None)
     m_y = _r.fold("bitwise_xor", m_y, u_y, None)
     return np.bitwise_xor(m_x, m_y)
@@ -1149,12 +1310,18 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = (
-        (array.mantissa, array.unit)
-        if type(array) is Quantity and type(array.mantissa) in _native
-        else _lift(array)
-    )
-    return _r.keep(np.broadcast_to(m_array, shape=shape), u_array)
+    if type(array) is Quantity and type(array.mantissa) in _native:
+        m_array: Any = array.mantissa
+        u_array: Unit | None = array.unit
+    else:
+        m_array, u_array = _lift(array)
+    r_ = np.broadcast_to(m_array, shape=shape)
+    if u_array is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_array
+    return q_
 
 
 @overload
@@ -1170,10 +1337,21 @@ def cbrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(np.cbrt(m_x), _r.power(u_x, _EXP_1_3))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.cbrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 3))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_3)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1189,10 +1367,18 @@ def ceil(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.ceil(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.ceil(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def celu(
@@ -1204,9 +1390,11 @@ def celu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
     return _compose.celu(np, m_x, alpha)
 
@@ -1224,7 +1412,13 @@ def choose(
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
-    return _r.keep(np.choose(m_a, m_choices, mode=mode), u_)
+    r_ = np.choose(m_a, m_choices, mode=mode)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1275,16 +1469,24 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
     if u_a_min is not u_a and a_min is not None:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a and a_max is not None:
         m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
-    return _r.keep(np.clip(m_a, m_a_min, m_a_max), u_a)
+    r_ = np.clip(m_a, m_a_min, m_a_max)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def column_stack(
@@ -1296,7 +1498,13 @@ def column_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(np.column_stack(m_tup), u_)
+    r_ = np.column_stack(m_tup)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1324,10 +1532,21 @@ def compress(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.compress(m_condition, m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    elif type(a) is float or type(a) is int:
+        m_a = a
+        u_a = None
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.compress(m_condition, m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def concatenate(
@@ -1341,7 +1560,13 @@ def concatenate(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(np.concatenate(m_arrays, axis=axis, dtype=dtype), u_)
+    r_ = np.concatenate(m_arrays, axis=axis, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1357,10 +1582,18 @@ def conj(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.conj(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.conj(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1378,10 +1611,18 @@ def conjugate(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.conjugate(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.conjugate(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1413,13 +1654,29 @@ def convolve(
 
     Note: The jax-only `precision` and `preferred_element_type` options are not offered.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(np.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = np.convolve(m_a, m_v, mode=mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1446,16 +1703,19 @@ def copysign(
 
     Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
     return _r.changed(np.copysign(m_x1, m_x2), u)
 
@@ -1470,9 +1730,11 @@ def corrcoef(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
     m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
@@ -1506,13 +1768,29 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(np.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
+    r_ = np.correlate(m_a, m_v, mode=mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cos(
@@ -1522,9 +1800,11 @@ def cos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return np.cos(m_x)
 
@@ -1536,9 +1816,11 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return np.cosh(m_x)
 
@@ -1552,9 +1834,10 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return np.count_nonzero(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -1573,9 +1856,11 @@ def cov(
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
@@ -1614,13 +1899,29 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.cross(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.cross(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cumprod(
@@ -1632,9 +1933,11 @@ def cumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return np.cumprod(m_x, axis=axis)
 
@@ -1650,9 +1953,11 @@ def cumproduct(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumproduct", m_x, u_x, None)
     return np.cumprod(m_x, axis=axis, dtype=dtype)
 
@@ -1672,10 +1977,18 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.cumsum(m_x, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.cumsum(m_x, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def deg2rad(
@@ -1687,9 +2000,11 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return np.deg2rad(m_x)
 
@@ -1701,9 +2016,11 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return np.degrees(m_x)
 
@@ -1723,10 +2040,18 @@ def diag(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(np.diag(m_v, k=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = np.diag(m_v, k=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1744,10 +2069,18 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(np.diagflat(m_v, k=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = np.diagflat(m_v, k=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1772,10 +2105,18 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -1793,10 +2134,18 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.diff(m_x, n=n, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.diff(m_x, n=n, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def digitize(
@@ -1808,14 +2157,19 @@ def digitize(
 
     Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     if u_bins is not u_x:
         m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     return np.digitize(m_x, m_bins, right=right)
@@ -1845,13 +2199,29 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(np.divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = np.divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def divmod(
@@ -1864,12 +2234,19 @@ def divmod(
 
     Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     r_ = np.divmod(m_x, m_y)
@@ -1900,13 +2277,29 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.dot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def dsplit(
@@ -1916,9 +2309,11 @@ def dsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in np.dsplit(m_a, indices_or_sections)]
 
 
@@ -1931,9 +2326,13 @@ def dstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        np.dstack(m_arrays).astype(np.dstack(m_arrays).dtype if dtype is None else dtype), u_
-    )
+    r_ = np.dstack(m_arrays).astype(np.dstack(m_arrays).dtype if dtype is None else dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1984,16 +2383,24 @@ def ediff1d(
 
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
     m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
     if u_to_end is not u_x and to_end is not None:
         m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
     if u_to_begin is not u_x and to_begin is not None:
         m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
-    return _r.keep(np.ediff1d(m_x, m_to_end, m_to_begin), u_x)
+    r_ = np.ediff1d(m_x, m_to_end, m_to_begin)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def elu(
@@ -2005,9 +2412,11 @@ def elu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
     return _compose.elu(np, m_x, alpha)
 
@@ -2032,11 +2441,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = (
-        (prototype.mantissa, prototype.unit)
-        if type(prototype) is Quantity and type(prototype.mantissa) in _native
-        else _lift(prototype)
-    )
+    if type(prototype) is Quantity and type(prototype.mantissa) in _native:
+        m_prototype: Any = prototype.mantissa
+        u_prototype: Unit | None = prototype.unit
+    else:
+        m_prototype, u_prototype = _lift(prototype)
     return _r.like(
         np.empty_like(m_prototype, dtype=dtype, shape=shape), u_prototype, _r.create_unit(unit)
     )
@@ -2052,12 +2461,19 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return np.equal(m_x, m_y)
@@ -2070,9 +2486,11 @@ def exp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return np.exp(m_x)
 
@@ -2084,9 +2502,11 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return np.exp2(m_x)
 
@@ -2106,10 +2526,18 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.expand_dims(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.expand_dims(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def expm1(
@@ -2119,9 +2547,11 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return np.expm1(m_x)
 
@@ -2135,9 +2565,11 @@ def exprel(
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(np, m_x)
 
@@ -2161,12 +2593,21 @@ def extract(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    return _r.keep(np.extract(m_condition, m_arr), u_arr)
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    elif type(arr) is float or type(arr) is int:
+        m_arr = arr
+        u_arr = None
+    else:
+        m_arr, u_arr = _lift(arr)
+    r_ = np.extract(m_condition, m_arr)
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 def eye(
@@ -2192,10 +2633,18 @@ def fabs(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.fabs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.fabs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2231,17 +2680,22 @@ def fill_diagonal(
 
     Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_val, u_val = (
-        (val.mantissa, val.unit)
-        if type(val) is Quantity and type(val.mantissa) in _native
-        else _lift(val)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(val) is Quantity and type(val.mantissa) in _native:
+        m_val: Any = val.mantissa
+        u_val: Unit | None = val.unit
+    elif type(val) is float or type(val) is int:
+        m_val = val
+        u_val = None
+    else:
+        m_val, u_val = _lift(val)
     if u_val is not u_a:
         m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
-    return _r.keep(
+    r_ = (
         np.where(
             (
                 np.arange(m_a.size)
@@ -2272,9 +2726,14 @@ def fill_diagonal(
             np.ravel(m_a),
         )
         .astype(m_a.dtype)
-        .reshape(m_a.shape),
-        u_a,
+        .reshape(m_a.shape)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2290,10 +2749,18 @@ def fix(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[An
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.fix(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.fix(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def flatnonzero(
@@ -2307,9 +2774,10 @@ def flatnonzero(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(np, np.flatnonzero(m_a), size, fill_value)
 
 
@@ -2334,20 +2802,23 @@ def flatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.reshape(
+        m_x,
+        np.shape(m_x)[: 0 if start_axis is None else start_axis % np.ndim(m_x)]
+        + (-1,)
+        + np.shape(m_x)[(np.ndim(m_x) - 1 if end_axis is None else end_axis % np.ndim(m_x)) + 1 :],
     )
-    return _r.keep(
-        np.reshape(
-            m_x,
-            np.shape(m_x)[: 0 if start_axis is None else start_axis % np.ndim(m_x)]
-            + (-1,)
-            + np.shape(m_x)[
-                (np.ndim(m_x) - 1 if end_axis is None else end_axis % np.ndim(m_x)) + 1 :
-            ],
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2367,10 +2838,18 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(np.flip(m_m, axis=axis), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = np.flip(m_m, axis=axis)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2388,10 +2867,18 @@ def fliplr(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(np.fliplr(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = np.fliplr(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2409,10 +2896,18 @@ def flipud(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(np.flipud(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = np.flipud(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2441,12 +2936,19 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(np.float_power(m_x, m_y), u)
 
@@ -2466,10 +2968,18 @@ def floor(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.floor(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.floor(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2496,12 +3006,19 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(np.floor_divide(m_x, m_y), u)
 
@@ -2528,19 +3045,28 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.fmax(m_x1, m_x2), u_x1)
+    r_ = np.fmax(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2565,19 +3091,28 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.fmin(m_x1, m_x2), u_x1)
+    r_ = np.fmin(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2602,19 +3137,28 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.fmod(m_x1, m_x2), u_x1)
+    r_ = np.fmod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def frexp(
@@ -2624,9 +3168,11 @@ def frexp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
     r_ = np.frexp(m_x)
     return (r_[0], r_[1])
@@ -2653,12 +3199,18 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
-    return _r.keep(np.full(shape, m_fill_value, dtype=dtype), u_fill_value)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
+    r_ = np.full(shape, m_fill_value, dtype=dtype)
+    if u_fill_value is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_fill_value
+    return q_
 
 
 @overload
@@ -2698,17 +3250,28 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    elif type(fill_value) is float or type(fill_value) is int:
+        m_fill_value = fill_value
+        u_fill_value = None
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(np.full_like(m_a, m_fill_value, dtype=dtype, shape=shape), u_a)
+    r_ = np.full_like(m_a, m_fill_value, dtype=dtype, shape=shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2728,14 +3291,20 @@ def gather(
 
     Unit rule: The result has the unit of `input` (a plain input gives a plain result).
     """
-    m_input, u_input = (
-        (input.mantissa, input.unit)
-        if type(input) is Quantity and type(input.mantissa) in _native
-        else _lift(input)
-    )
+    if type(input) is Quantity and type(input.mantissa) in _native:
+        m_input: Any = input.mantissa
+        u_input: Unit | None = input.unit
+    else:
+        m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
     m_index = _r.fold("gather", m_index, u_index)
-    return _r.keep(np.take_along_axis(m_input, m_index, axis=dim), u_input)
+    r_ = np.take_along_axis(m_input, m_index, axis=dim)
+    if u_input is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_input
+    return q_
 
 
 @overload
@@ -2760,19 +3329,28 @@ def gcd(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.gcd(m_x1, m_x2), u_x1)
+    r_ = np.gcd(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def gelu(
@@ -2784,9 +3362,11 @@ def gelu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
     return _compose.gelu(np, m_x, approximate)
 
@@ -2800,9 +3380,11 @@ def glu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
     return _compose.glu(np, m_x, axis)
 
@@ -2815,12 +3397,19 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     return np.greater(m_x, m_y)
@@ -2834,12 +3423,19 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     return np.greater_equal(m_x, m_y)
@@ -2852,9 +3448,11 @@ def hard_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.hard_sigmoid(np, m_x)
 
@@ -2866,9 +3464,11 @@ def hard_silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(np, m_x)
 
@@ -2880,9 +3480,11 @@ def hard_swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
     return _compose.hard_silu(np, m_x)
 
@@ -2894,9 +3496,11 @@ def hard_tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
     return _compose.hard_tanh(np, m_x)
 
@@ -2908,11 +3512,10 @@ def heaviside(x1: Quantity[NDArray[Any]] | NDArray[Any] | float, x2: NDArray[Any
 
     Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
     """
-    m_x1, _ = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+    else:
+        m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
     m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return np.heaviside(m_x1, m_x2)
@@ -2931,14 +3534,19 @@ def histogram(
 
     Note: The counts are plain; `weights` must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    elif type(bins) is float or type(bins) is int:
+        m_bins = bins
+        u_bins = None
+    else:
+        m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_weights = _r.fold("histogram", m_weights, u_weights)
@@ -2956,9 +3564,11 @@ def hsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in np.hsplit(m_a, indices_or_sections)]
 
 
@@ -2971,7 +3581,13 @@ def hstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(np.hstack(m_arrays, dtype=dtype), u_)
+    r_ = np.hstack(m_arrays, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -2998,15 +3614,28 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(np.hypot(m_x, m_y), u_x)
+    r_ = np.hypot(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def identity(
@@ -3032,10 +3661,18 @@ def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.imag(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.imag(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3062,13 +3699,29 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.inner(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def interp(
@@ -3083,19 +3736,27 @@ def interp(
 
     Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_xp, u_xp = (
-        (xp.mantissa, xp.unit)
-        if type(xp) is Quantity and type(xp.mantissa) in _native
-        else _lift(xp)
-    )
-    m_fp, u_fp = (
-        (fp.mantissa, fp.unit)
-        if type(fp) is Quantity and type(fp.mantissa) in _native
-        else _lift(fp)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(xp) is Quantity and type(xp.mantissa) in _native:
+        m_xp: Any = xp.mantissa
+        u_xp: Unit | None = xp.unit
+    elif type(xp) is float or type(xp) is int:
+        m_xp = xp
+        u_xp = None
+    else:
+        m_xp, u_xp = _lift(xp)
+    if type(fp) is Quantity and type(fp.mantissa) in _native:
+        m_fp: Any = fp.mantissa
+        u_fp: Unit | None = fp.unit
+    elif type(fp) is float or type(fp) is int:
+        m_fp = fp
+        u_fp = None
+    else:
+        m_fp, u_fp = _lift(fp)
     m_left, u_left = (None, None) if left is None else _lift(left)
     m_right, u_right = (None, None) if right is None else _lift(right)
     m_period, u_period = (None, None) if period is None else _lift(period)
@@ -3148,19 +3809,28 @@ def intersect1d(
 
     Note: The index-returning variant (`return_indices`) is not offered.
     """
-    m_ar1, u_ar1 = (
-        (ar1.mantissa, ar1.unit)
-        if type(ar1) is Quantity and type(ar1.mantissa) in _native
-        else _lift(ar1)
-    )
-    m_ar2, u_ar2 = (
-        (ar2.mantissa, ar2.unit)
-        if type(ar2) is Quantity and type(ar2.mantissa) in _native
-        else _lift(ar2)
-    )
+    if type(ar1) is Quantity and type(ar1.mantissa) in _native:
+        m_ar1: Any = ar1.mantissa
+        u_ar1: Unit | None = ar1.unit
+    else:
+        m_ar1, u_ar1 = _lift(ar1)
+    if type(ar2) is Quantity and type(ar2.mantissa) in _native:
+        m_ar2: Any = ar2.mantissa
+        u_ar2: Unit | None = ar2.unit
+    elif type(ar2) is float or type(ar2) is int:
+        m_ar2 = ar2
+        u_ar2 = None
+    else:
+        m_ar2, u_ar2 = _lift(ar2)
     if u_ar2 is not u_ar1:
         m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+    r_ = np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique)
+    if u_ar1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_ar1
+    return q_
 
 
 def invert(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
@@ -3168,9 +3838,11 @@ def invert(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return np.invert(m_x)
 
@@ -3188,12 +3860,19 @@ def isclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
@@ -3209,9 +3888,10 @@ def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.isfinite(m_x)
 
 
@@ -3220,9 +3900,10 @@ def isinf(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.isinf(m_x)
 
 
@@ -3231,9 +3912,10 @@ def isnan(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.isnan(m_x)
 
 
@@ -3242,9 +3924,10 @@ def isreal(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.isreal(m_x)
 
 
@@ -3272,13 +3955,29 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.kron(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.kron(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -3303,19 +4002,28 @@ def lcm(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.lcm(m_x1, m_x2), u_x1)
+    r_ = np.lcm(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3335,12 +4043,20 @@ def ldexp(
 
     Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(np.ldexp(m_x, m_y), u_x)
+    r_ = np.ldexp(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3360,10 +4076,18 @@ def leaky_relu(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(_compose.leaky_relu(np, m_x, negative_slope), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.leaky_relu(np, m_x, negative_slope)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def left_shift(
@@ -3374,12 +4098,19 @@ def left_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("left_shift", m_x, u_x, None)
     m_y = _r.fold("left_shift", m_y, u_y, None)
     return np.left_shift(m_x, m_y)
@@ -3393,12 +4124,19 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return np.less(m_x, m_y)
@@ -3412,12 +4150,19 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     return np.less_equal(m_x, m_y)
@@ -3464,19 +4209,28 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(np.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    r_ = np.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def log(
@@ -3486,9 +4240,11 @@ def log(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return np.log(m_x)
 
@@ -3500,9 +4256,11 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return np.log10(m_x)
 
@@ -3514,9 +4272,11 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return np.log1p(m_x)
 
@@ -3528,9 +4288,11 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return np.log2(m_x)
 
@@ -3542,9 +4304,11 @@ def log_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.log_sigmoid(np, m_x)
 
@@ -3558,12 +4322,19 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return np.logaddexp(m_x, m_y)
@@ -3578,12 +4349,19 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return np.logaddexp2(m_x, m_y)
@@ -3597,12 +4375,19 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return np.logical_and(m_x, m_y)
@@ -3613,9 +4398,11 @@ def logical_not(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("logical_not", m_x, u_x, None)
     return np.logical_not(m_x)
 
@@ -3628,12 +4415,19 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return np.logical_or(m_x, m_y)
@@ -3647,12 +4441,19 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return np.logical_xor(m_x, m_y)
@@ -3670,16 +4471,19 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    elif type(stop) is float or type(stop) is int:
+        m_stop = stop
+        u_stop = None
+    else:
+        m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return np.logspace(m_start, m_stop, num=num, endpoint=endpoint, base=base, dtype=dtype)
@@ -3709,13 +4513,29 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(np.matmul(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = np.matmul(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def matrix_power(
@@ -3725,9 +4545,11 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(np.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
@@ -3752,10 +4574,18 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.max(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3780,19 +4610,28 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.maximum(m_x1, m_x2), u_x1)
+    r_ = np.maximum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3816,10 +4655,18 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.mean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3843,10 +4690,18 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.median(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.median(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3870,10 +4725,18 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.min(m_a, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3898,19 +4761,28 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.minimum(m_x1, m_x2), u_x1)
+    r_ = np.minimum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def mish(
@@ -3920,9 +4792,11 @@ def mish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
     return _compose.mish(np, m_x)
 
@@ -3949,19 +4823,28 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(np.mod(m_x1, m_x2), u_x1)
+    r_ = np.mod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def modf(
@@ -3971,9 +4854,11 @@ def modf(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     r_ = np.modf(m_x)
     return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
 
@@ -3999,10 +4884,18 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.moveaxis(m_a, source=source, destination=destination), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.moveaxis(m_a, source=source, destination=destination)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def multi_dot(
@@ -4040,13 +4933,29 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = np.multiply(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4124,9 +5033,11 @@ def nan_to_num(
 
     Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_nan, u_nan = (None, None) if nan is None else _lift(nan)
     m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
     m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
@@ -4136,10 +5047,13 @@ def nan_to_num(
         m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
     if u_neginf is not u_x and neginf is not None:
         m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
-    return _r.keep(
-        np.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf),
-        u_x,
-    )
+    r_ = np.nan_to_num(m_x, nan=0.0 if m_nan is None else m_nan, posinf=m_posinf, neginf=m_neginf)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def nanargmax(
@@ -4151,9 +5065,10 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return np.nanargmax(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -4166,9 +5081,10 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return np.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
@@ -4181,9 +5097,11 @@ def nancumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return np.nancumprod(m_x, axis=axis)
 
@@ -4203,10 +5121,18 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nancumsum(m_x, axis=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nancumsum(m_x, axis=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4230,10 +5156,18 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nanmax(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4257,10 +5191,18 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nanmean(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4284,10 +5226,18 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nanmedian(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4311,10 +5261,18 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nanmin(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4339,12 +5297,20 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def nanprod(
@@ -4361,9 +5327,11 @@ def nanprod(
 
     Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanprod", m_where, u_where)
@@ -4403,12 +5371,20 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4439,10 +5415,18 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4466,10 +5450,18 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nansum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4500,12 +5492,21 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(
-        np.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4523,10 +5524,18 @@ def negative(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.negative(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4551,15 +5560,28 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
-    return _r.keep(np.nextafter(m_x, m_y), u_x)
+    r_ = np.nextafter(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def not_equal(
@@ -4572,12 +5594,19 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     return np.not_equal(m_x, m_y)
@@ -4603,9 +5632,11 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(np.ones_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -4633,13 +5664,29 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.outer(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.outer(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4664,12 +5711,20 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(np.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = np.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4687,10 +5742,18 @@ def positive(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.positive(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4719,12 +5782,19 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(np.power(m_x, m_y), u)
 
@@ -4743,9 +5813,11 @@ def prod(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("prod", m_where, u_where)
@@ -4777,9 +5849,11 @@ def product(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("product", m_where, u_where)
@@ -4818,10 +5892,18 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.ptp(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.ptp(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4846,12 +5928,20 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(np.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    r_ = np.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def rad2deg(
@@ -4861,9 +5951,11 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return np.rad2deg(m_x)
 
@@ -4877,9 +5969,11 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return np.radians(m_x)
 
@@ -4899,10 +5993,18 @@ def ravel(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.ravel(m_a), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.ravel(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4918,10 +6020,18 @@ def real(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.real(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.real(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4939,9 +6049,11 @@ def reciprocal(
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     return _r.changed(np.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -4960,10 +6072,18 @@ def relu(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.maximum(m_x, 0), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.maximum(m_x, 0)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def relu6(
@@ -4973,9 +6093,11 @@ def relu6(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
     return _compose.relu6(np, m_x)
 
@@ -5002,15 +6124,28 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
-    return _r.keep(np.remainder(m_x, m_y), u_x)
+    r_ = np.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5028,16 +6163,21 @@ def remove_diag(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.reshape(
+        np.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
+        (m_x.shape[0], m_x.shape[0] - 1),
     )
-    return _r.keep(
-        np.reshape(
-            np.reshape(m_x, (-1,))[1:].reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1],
-            (m_x.shape[0], m_x.shape[0] - 1),
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5057,10 +6197,18 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.repeat(m_a, repeats=repeats, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.repeat(m_a, repeats=repeats, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5078,10 +6226,18 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.reshape(m_a, shape=shape), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.reshape(m_a, shape=shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def right_shift(
@@ -5092,12 +6248,19 @@ def right_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("right_shift", m_x, u_x, None)
     m_y = _r.fold("right_shift", m_y, u_y, None)
     return np.right_shift(m_x, m_y)
@@ -5116,10 +6279,18 @@ def rint(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.rint(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.rint(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5143,10 +6314,18 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.roll(m_a, shift=shift, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.roll(m_a, shift=shift, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5170,10 +6349,18 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(np.rot90(m_m, k=k, axes=axes), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = np.rot90(m_m, k=k, axes=axes)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -5191,10 +6378,18 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.round(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def row_stack(
@@ -5206,7 +6401,13 @@ def row_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(np.vstack(m_tup, dtype=dtype), u_)
+    r_ = np.vstack(m_tup, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def searchsorted(
@@ -5218,12 +6419,19 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    elif type(v) is float or type(v) is int:
+        m_v = v
+        u_v = None
+    else:
+        m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return np.searchsorted(m_a, m_v, side=side)
@@ -5236,9 +6444,11 @@ def selu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
     return _compose.selu(np, m_x)
 
@@ -5250,9 +6460,11 @@ def sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sigmoid(np, m_x)
 
@@ -5262,9 +6474,10 @@ def sign(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.sign(m_x)
 
 
@@ -5273,9 +6486,10 @@ def signbit(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.signbit(m_x)
 
 
@@ -5286,9 +6500,11 @@ def silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
     return _compose.silu(np, m_x)
 
@@ -5300,9 +6516,11 @@ def sin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return np.sin(m_x)
 
@@ -5314,9 +6532,11 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return np.sinc(m_x)
 
@@ -5328,9 +6548,11 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return np.sinh(m_x)
 
@@ -5342,9 +6564,11 @@ def soft_sign(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
     return _compose.soft_sign(np, m_x)
 
@@ -5356,9 +6580,11 @@ def softplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(np, m_x)
 
@@ -5372,9 +6598,11 @@ def sometrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return np.any(m_x, axis=axis, keepdims=keepdims)
 
@@ -5394,10 +6622,18 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.sort(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.sort(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def sparse_plus(
@@ -5407,9 +6643,11 @@ def sparse_plus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
     return _compose.sparse_plus(np, m_x)
 
@@ -5421,9 +6659,11 @@ def sparse_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sparse_sigmoid(np, m_x)
 
@@ -5437,9 +6677,11 @@ def split(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in np.split(m_a, indices_or_sections, axis=axis)]
 
 
@@ -5456,10 +6698,21 @@ def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(np.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.sqrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5477,10 +6730,21 @@ def square(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(np.square(m_x), _r.power(u_x, _EXP_2_1))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.square(m_x)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def squareplus(
@@ -5492,9 +6756,11 @@ def squareplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
     return _compose.squareplus(np, m_x, b)
 
@@ -5516,10 +6782,18 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.squeeze(m_a, axis=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.squeeze(m_a, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def stack(
@@ -5533,7 +6807,13 @@ def stack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(np.stack(m_arrays, axis=axis, dtype=dtype), u_)
+    r_ = np.stack(m_arrays, axis=axis, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5564,10 +6844,18 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5592,15 +6880,28 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
-    return _r.keep(np.subtract(m_x, m_y), u_x)
+    r_ = np.subtract(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5624,10 +6925,18 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.sum(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5645,10 +6954,18 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.swapaxes(m_a, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.swapaxes(m_a, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def swish(
@@ -5658,9 +6975,11 @@ def swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(np, m_x)
 
@@ -5684,12 +7003,20 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(np.take(m_a, m_indices, axis=axis), u_a)
+    r_ = np.take(m_a, m_indices, axis=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def tan(
@@ -5699,9 +7026,11 @@ def tan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return np.tan(m_x)
 
@@ -5713,9 +7042,11 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return np.tanh(m_x)
 
@@ -5745,13 +7076,29 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5769,10 +7116,18 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = (
-        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
-    )
-    return _r.keep(np.tile(m_A, reps=reps), u_A)
+    if type(A) is Quantity and type(A.mantissa) in _native:
+        m_A: Any = A.mantissa
+        u_A: Unit | None = A.unit
+    else:
+        m_A, u_A = _lift(A)
+    r_ = np.tile(m_A, reps=reps)
+    if u_A is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_A
+    return q_
 
 
 @overload
@@ -5797,10 +7152,18 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5822,10 +7185,18 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.transpose(m_a, axes=axes), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.transpose(m_a, axes=axes)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def trapezoid(
@@ -5838,15 +7209,20 @@ def trapezoid(
 
     Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
     """
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x, u_x = (None, None) if x is None else _lift(x)
-    m_dx, u_dx = (
-        (dx.mantissa, dx.unit)
-        if type(dx) is Quantity and type(dx.mantissa) in _native
-        else _lift(dx)
-    )
+    if type(dx) is Quantity and type(dx.mantissa) in _native:
+        m_dx: Any = dx.mantissa
+        u_dx: Unit | None = dx.unit
+    elif type(dx) is float or type(dx) is int:
+        m_dx = dx
+        u_dx = None
+    else:
+        m_dx, u_dx = _lift(dx)
     m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
     return _r.changed(np.trapezoid(m_y, m_x, m_dx, axis=axis), u)
 
@@ -5876,10 +7252,18 @@ def tril(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(np.tril(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = np.tril(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def tril_indices_from(
@@ -5889,11 +7273,10 @@ def tril_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = np.tril_indices_from(m_arr, k=k)
     return (r_[0], r_[1])
 
@@ -5913,10 +7296,18 @@ def triu(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(np.triu(m_m, k=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = np.triu(m_m, k=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def triu_indices_from(
@@ -5926,11 +7317,10 @@ def triu_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = np.triu_indices_from(m_arr, k=k)
     return (r_[0], r_[1])
 
@@ -5959,13 +7349,29 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(np.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = np.true_divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5983,10 +7389,18 @@ def trunc(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.trunc(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6006,18 +7420,23 @@ def unflatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.reshape(
+        m_x,
+        np.shape(m_x)[: axis % np.ndim(m_x)]
+        + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
+        + np.shape(m_x)[axis % np.ndim(m_x) + 1 :],
     )
-    return _r.keep(
-        np.reshape(
-            m_x,
-            np.shape(m_x)[: axis % np.ndim(m_x)]
-            + ((sizes,) if isinstance(sizes, int) else tuple(sizes))
-            + np.shape(m_x)[axis % np.ndim(m_x) + 1 :],
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6043,10 +7462,18 @@ def unique(
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.unique(m_a, axis=axis, equal_nan=equal_nan)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def vander(
@@ -6059,9 +7486,11 @@ def vander(
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.vander("vander", m_x, u_x, unit)
     return _r.changed(np.vander(m_x, N=N, increasing=increasing), u)
 
@@ -6094,10 +7523,21 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6124,13 +7564,29 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.vdot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6158,13 +7614,29 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.vecdot(m_a, m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def vsplit(
@@ -6174,9 +7646,11 @@ def vsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in np.vsplit(m_a, indices_or_sections)]
 
 
@@ -6189,7 +7663,13 @@ def vstack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(np.vstack(m_tup, dtype=dtype), u_)
+    r_ = np.vstack(m_tup, dtype=dtype)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6225,15 +7705,31 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(np.where(m_condition, m_x, m_y), u_x)
+    r_ = np.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def zeros(
@@ -6256,9 +7752,11 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(np.zeros_like(m_a, dtype=dtype, shape=shape), u_a, _r.create_unit(unit))
 
 
@@ -6285,15 +7783,23 @@ def linalg_cholesky(
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.linalg.cholesky(
+        (m_a + np.conj(np.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a, upper=upper
     )
-    return _r.changed(
-        np.linalg.cholesky(
-            (m_a + np.conj(np.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a, upper=upper
-        ),
-        _r.power(u_a, _EXP_1_2),
-    )
+    u_ = None if u_a is None else u_a._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_cond(
@@ -6303,9 +7809,10 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.linalg.cond(m_x, p=p)
 
 
@@ -6354,15 +7861,29 @@ def linalg_cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        np.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), _r.product(u_a, u_b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6380,9 +7901,11 @@ def linalg_det(
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.det("det", m_a, u_a)
     return _r.changed(np.linalg.det(m_a), u)
 
@@ -6402,10 +7925,18 @@ def linalg_diagonal(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.linalg.diagonal(m_x, offset=offset), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.linalg.diagonal(m_x, offset=offset)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6432,13 +7963,29 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.dot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_eig(
@@ -6450,9 +7997,11 @@ def linalg_eig(
 
     Note: The eigenvalues of a real matrix come back complex.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     r_ = np.linalg.eig(m_a)
     return (_r.keep(r_[0], u_a), r_[1])
 
@@ -6468,9 +8017,11 @@ def linalg_eigh(
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     r_ = np.linalg.eigh(
         (m_a + np.conj(np.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
         UPLO="L" if UPLO is None else UPLO,
@@ -6495,10 +8046,18 @@ def linalg_eigvals(
 
     Note: The eigenvalues of a real matrix come back complex.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.linalg.eigvals(m_a), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.linalg.eigvals(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -6524,16 +8083,21 @@ def linalg_eigvalsh(
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.linalg.eigvalsh(
+        (m_a + np.conj(np.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+        UPLO="L" if UPLO is None else UPLO,
     )
-    return _r.keep(
-        np.linalg.eigvalsh(
-            (m_a + np.conj(np.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
-            UPLO="L" if UPLO is None else UPLO,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -6560,13 +8124,29 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.inner(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6584,9 +8164,11 @@ def linalg_inv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(np.linalg.inv(m_a), _r.quotient(None, u_a))
 
 
@@ -6614,13 +8196,29 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.kron(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.kron(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_lstsq(
@@ -6640,12 +8238,19 @@ def linalg_lstsq(
 
     Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
     m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
     r_ = np.linalg.lstsq(m_a, m_b, rcond=rcond)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
@@ -6675,13 +8280,29 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.linalg.matmul(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6705,10 +8326,18 @@ def linalg_matrix_norm(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.linalg.matrix_norm(m_x, keepdims=keepdims, ord=ord), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.linalg.matrix_norm(m_x, keepdims=keepdims, ord=ord)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_matrix_power(
@@ -6718,9 +8347,11 @@ def linalg_matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(np.linalg.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
 
 
@@ -6735,9 +8366,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    m_M, u_M = (
-        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
-    )
+    if type(M) is Quantity and type(M.mantissa) in _native:
+        m_M: Any = M.mantissa
+        u_M: Unit | None = M.unit
+    else:
+        m_M, u_M = _lift(M)
     m_tol, u_tol = (None, None) if tol is None else _lift(tol)
     if u_tol is not u_M and tol is not None:
         m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
@@ -6759,10 +8392,18 @@ def linalg_matrix_transpose(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.linalg.matrix_transpose(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.linalg.matrix_transpose(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_multi_dot(
@@ -6788,9 +8429,11 @@ def linalg_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
     return _r.changed(np.linalg.norm(m_x, ord=ord, axis=axis, keepdims=keepdims), u)
 
@@ -6819,13 +8462,29 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.outer(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.outer(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6858,9 +8517,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(
         np.linalg.pinv(m_a, hermitian=hermitian, rtol=rtol if rcond is None else rcond),
         _r.quotient(None, u_a),
@@ -6876,9 +8537,11 @@ def linalg_qr(
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.qr("qr", m_a, u_a, mode)
     r_ = np.linalg.qr(m_a, mode=mode)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
@@ -6893,9 +8556,11 @@ def linalg_slogdet(
 
     Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a = _r.fold("slogdet", m_a, u_a, None)
     r_ = np.linalg.slogdet(m_a)
     return (r_[0], r_[1])
@@ -6925,13 +8590,29 @@ def linalg_solve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.linalg.solve(m_a, m_b)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_svd(
@@ -6946,9 +8627,11 @@ def linalg_svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
     r_ = np.linalg.svd(m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
@@ -6969,10 +8652,18 @@ def linalg_svdvals(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.linalg.svdvals(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.linalg.svdvals(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7002,13 +8693,29 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7028,9 +8735,11 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(np.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
 
 
@@ -7063,13 +8772,29 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.linalg.tensorsolve(m_a, m_b, axes=axes), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.linalg.tensorsolve(m_a, m_b, axes=axes)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7091,10 +8816,18 @@ def linalg_trace(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.linalg.trace(m_x, offset=offset, dtype=dtype), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.linalg.trace(m_x, offset=offset, dtype=dtype)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7121,13 +8854,29 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.vdot(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7157,13 +8906,29 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(np.linalg.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = np.linalg.vecdot(m_a, m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_vector_norm(
@@ -7178,9 +8943,11 @@ def linalg_vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _r.changed(np.linalg.vector_norm(m_x, axis=axis, keepdims=keepdims, ord=ord), u)
 
@@ -7209,10 +8976,18 @@ def fft_fft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.fft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.fft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7245,10 +9020,18 @@ def fft_fft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.fft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.fft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_fftfreq(
@@ -7260,9 +9043,11 @@ def fft_fftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
     return _r.changed(
         np.fft.fftfreq(n, m_d) if dtype is None else np.fft.fftfreq(n, m_d).astype(dtype), u
@@ -7299,10 +9084,18 @@ def fft_fftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.fftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.fftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7324,10 +9117,18 @@ def fft_fftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.fft.fftshift(m_x, axes=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.fft.fftshift(m_x, axes=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7354,10 +9155,18 @@ def fft_ifft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.ifft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.ifft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7390,10 +9199,18 @@ def fft_ifft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.ifft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.ifft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7426,10 +9243,18 @@ def fft_ifftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.ifftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.ifftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7451,10 +9276,18 @@ def fft_ifftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.fft.ifftshift(m_x, axes=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.fft.ifftshift(m_x, axes=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7481,10 +9314,18 @@ def fft_irfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.irfft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.irfft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7517,10 +9358,18 @@ def fft_irfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.irfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.irfft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7553,10 +9402,18 @@ def fft_irfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.irfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.irfftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7583,10 +9440,18 @@ def fft_rfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.rfft(m_a, n=n, axis=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.rfft(m_a, n=n, axis=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7619,10 +9484,18 @@ def fft_rfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.rfft2(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.rfft2(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_rfftfreq(
@@ -7634,9 +9507,11 @@ def fft_rfftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(
         np.fft.rfftfreq(n, m_d) if dtype is None else np.fft.rfftfreq(n, m_d).astype(dtype), u
@@ -7673,10 +9548,18 @@ def fft_rfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(np.fft.rfftn(m_a, s=s, axes=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = np.fft.rfftn(m_a, s=s, axes=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def lax_acos(

@@ -14,6 +14,7 @@ from polyunit import compose as _compose
 from polyunit import convert as _convert
 from polyunit import custom as _custom
 from polyunit import rules as _r
+from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit, as_exponent
 
@@ -425,6 +426,18 @@ _EXP_M1_2 = Fraction(-1, 2)
 _EXP_1_3 = Fraction(1, 3)
 _EXP_1_2 = Fraction(1, 2)
 _EXP_2_1 = Fraction(2, 1)
+_new = object.__new__
+kernel_add = torch.add
+kernel_subtract = torch.sub
+kernel_multiply = torch.mul
+kernel_divide = torch.div
+kernel_less = torch.lt
+kernel_less_equal = torch.le
+kernel_greater = torch.gt
+kernel_greater_equal = torch.ge
+kernel_equal = torch.eq
+kernel_not_equal = torch.ne
+kernel_power = torch.pow
 
 
 @overload
@@ -440,10 +453,18 @@ def abs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -461,10 +482,18 @@ def absolute(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.absolute(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -489,15 +518,28 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.add(m_x, m_y), u_x)
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def all(
@@ -509,9 +551,11 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("all", m_x, u_x, None)
     return torch.all(m_x, dim=axis, keepdim=keepdims)
 
@@ -529,12 +573,16 @@ def allclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
@@ -554,9 +602,11 @@ def alltrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return torch.all(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.all(m_x)
 
@@ -582,12 +632,18 @@ def amax(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
-        torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -611,12 +667,18 @@ def amin(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
-        torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def angle(x: Quantity[torch.Tensor] | torch.Tensor | float, deg: bool = False) -> torch.Tensor:
@@ -626,9 +688,10 @@ def angle(x: Quantity[torch.Tensor] | torch.Tensor | float, deg: bool = False) -
 
     Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x)
 
 
@@ -641,9 +704,11 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("any", m_x, u_x, None)
     return torch.any(m_x, dim=axis, keepdim=keepdims)
 
@@ -677,25 +742,28 @@ def append(
 
     Unit rule: The other operands (`values`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
     """
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    m_values, u_values = (
-        (values.mantissa, values.unit)
-        if type(values) is Quantity and type(values.mantissa) in _native
-        else _lift(values)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift(arr)
+    if type(values) is Quantity and type(values.mantissa) in _native:
+        m_values: Any = values.mantissa
+        u_values: Unit | None = values.unit
+    else:
+        m_values, u_values = _lift(values)
     if u_values is not u_arr:
         m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
-    return _r.keep(
-        torch.cat(
-            (m_arr.reshape(-1), m_values.reshape(-1)) if axis is None else (m_arr, m_values),
-            dim=0 if axis is None else axis,
-        ),
-        u_arr,
+    r_ = torch.cat(
+        (m_arr.reshape(-1), m_values.reshape(-1)) if axis is None else (m_arr, m_values),
+        dim=0 if axis is None else axis,
     )
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 @overload
@@ -771,14 +839,19 @@ def arange(
         m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
-    return _r.keep(
+    r_ = (
         torch.arange(m_start, dtype=_convert.torch_dtype(dtype))
         if m_stop is None
         else torch.arange(
             m_start, m_stop, 1 if m_step is None else m_step, dtype=_convert.torch_dtype(dtype)
-        ),
-        u_start,
+        )
     )
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def arccos(
@@ -788,9 +861,11 @@ def arccos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccos", m_x, u_x, unit_to_scale)
     return torch.arccos(m_x)
 
@@ -802,9 +877,11 @@ def arccosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arccosh", m_x, u_x, unit_to_scale)
     return torch.arccosh(m_x)
 
@@ -816,9 +893,11 @@ def arcsin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsin", m_x, u_x, unit_to_scale)
     return torch.arcsin(m_x)
 
@@ -830,9 +909,11 @@ def arcsinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arcsinh", m_x, u_x, unit_to_scale)
     return torch.arcsinh(m_x)
 
@@ -844,9 +925,11 @@ def arctan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctan", m_x, u_x, unit_to_scale)
     return torch.arctan(m_x)
 
@@ -861,12 +944,16 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
     return torch.arctan2(m_x, m_y)
@@ -879,9 +966,11 @@ def arctanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("arctanh", m_x, u_x, unit_to_scale)
     return torch.arctanh(m_x)
 
@@ -893,9 +982,10 @@ def argmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return torch.argmax(m_a, dim=axis)
 
 
@@ -906,9 +996,10 @@ def argmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return torch.argmin(m_a, dim=axis)
 
 
@@ -919,9 +1010,10 @@ def argsort(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return torch.argsort(
         m_a.reshape(-1 if axis is None else m_a.shape),
         dim=-1 if axis is None else axis,
@@ -940,9 +1032,10 @@ def argwhere(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the rows to a fixed number, as jax needs under jit; on dask, whose lazy arrays do not know the number of nonzero elements until computed, `size` makes the whole array one task of the graph.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(torch, torch.argwhere(m_a), size, fill_value)
 
 
@@ -961,10 +1054,18 @@ def around(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.round(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def array_equal(
@@ -976,12 +1077,16 @@ def array_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     return _compose.array_equal(torch, m_x, m_y, equal_nan)
@@ -996,11 +1101,11 @@ def array_split(
 
     Unit rule: The result has the unit of `ary` (a plain input gives a plain result).
     """
-    m_ary, u_ary = (
-        (ary.mantissa, ary.unit)
-        if type(ary) is Quantity and type(ary.mantissa) in _native
-        else _lift(ary)
-    )
+    if type(ary) is Quantity and type(ary.mantissa) in _native:
+        m_ary: Any = ary.mantissa
+        u_ary: Unit | None = ary.unit
+    else:
+        m_ary, u_ary = _lift(ary)
     return [_r.keep(r_, u_ary) for r_ in torch.tensor_split(m_ary, indices_or_sections, dim=axis)]
 
 
@@ -1019,10 +1124,18 @@ def astype(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(m_x.to(_convert.torch_dtype(dtype)), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = m_x.to(_convert.torch_dtype(dtype))
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def average(
@@ -1037,9 +1150,11 @@ def average(
 
     Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
     return _r.changed(
@@ -1088,13 +1203,15 @@ def bincount(
     m_x, u_x = _lift(x)
     m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    return _r.keep(
-        _compose.cut(
-            torch.bincount(m_x, m_weights, minlength=minlength if length is None else length),
-            length,
-        ),
-        u_weights,
+    r_ = _compose.cut(
+        torch.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
     )
+    if u_weights is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_weights
+    return q_
 
 
 def bitwise_and(
@@ -1105,12 +1222,16 @@ def bitwise_and(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_and", m_x, u_x, None)
     m_y = _r.fold("bitwise_and", m_y, u_y, None)
     return torch.bitwise_and(m_x, m_y)
@@ -1121,9 +1242,11 @@ def bitwise_not(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tenso
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("bitwise_not", m_x, u_x, None)
     return torch.bitwise_not(m_x)
 
@@ -1136,12 +1259,16 @@ def bitwise_or(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_or", m_x, u_x, None)
     m_y = _r.fold("bitwise_or", m_y, u_y, None)
     return torch.bitwise_or(m_x, m_y)
@@ -1155,12 +1282,16 @@ def bitwise_xor(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("bitwise_xor", m_x, u_x, None)
     m_y = _r.fold("bitwise_xor", m_y, u_y, None)
     return torch.bitwise_xor(m_x, m_y)
@@ -1183,14 +1314,18 @@ def broadcast_to(
 
     Unit rule: The result has the unit of `array` (a plain input gives a plain result).
     """
-    m_array, u_array = (
-        (array.mantissa, array.unit)
-        if type(array) is Quantity and type(array.mantissa) in _native
-        else _lift(array)
-    )
-    return _r.keep(
-        torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape), u_array
-    )
+    if type(array) is Quantity and type(array.mantissa) in _native:
+        m_array: Any = array.mantissa
+        u_array: Unit | None = array.unit
+    else:
+        m_array, u_array = _lift(array)
+    r_ = torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape)
+    if u_array is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_array
+    return q_
 
 
 @overload
@@ -1206,10 +1341,21 @@ def cbrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result's unit is the unit of `x` to the power 1/3; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(torch.sign(m_x) * torch.abs(m_x) ** (1 / 3), _r.power(u_x, _EXP_1_3))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.sign(m_x) * torch.abs(m_x) ** (1 / 3)
+    u_ = None if u_x is None else u_x._pow.get((1, 3))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_3)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1225,10 +1371,18 @@ def ceil(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.ceil(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.ceil(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def celu(
@@ -1240,9 +1394,11 @@ def celu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("celu", m_x, u_x, unit_to_scale)
     return torch.nn.functional.celu(m_x, alpha=alpha)
 
@@ -1260,23 +1416,26 @@ def choose(
     m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
-    return _r.keep(
-        torch.gather(
-            torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
-            0,
-            torch.broadcast_tensors(
-                (
-                    m_a % len(m_choices)
-                    if mode == "wrap"
-                    else m_a.clamp(0, len(m_choices) - 1)
-                    if mode == "clip"
-                    else m_a
-                ).long(),
-                *m_choices,
-            )[0].unsqueeze(0),
-        )[0],
-        u_,
-    )
+    r_ = torch.gather(
+        torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
+        0,
+        torch.broadcast_tensors(
+            (
+                m_a % len(m_choices)
+                if mode == "wrap"
+                else m_a.clamp(0, len(m_choices) - 1)
+                if mode == "clip"
+                else m_a
+            ).long(),
+            *m_choices,
+        )[0].unsqueeze(0),
+    )[0]
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1327,21 +1486,28 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
     if u_a_min is not u_a and a_min is not None:
         m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a and a_max is not None:
         m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
-    return _r.keep(
+    r_ = (
         torch.clip(m_a, m_a_min, m_a_max)
         if m_a_min is not None or m_a_max is not None
-        else m_a.clone(),
-        u_a,
+        else m_a.clone()
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def column_stack(
@@ -1353,7 +1519,13 @@ def column_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
-    return _r.keep(torch.column_stack(m_tup), u_)
+    r_ = torch.column_stack(m_tup)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1381,17 +1553,22 @@ def compress(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.index_select(
+        m_a.reshape(-1) if axis is None else m_a,
+        0 if axis is None else axis,
+        torch.nonzero(m_condition.reshape(-1)).reshape(-1),
     )
-    return _r.keep(
-        torch.index_select(
-            m_a.reshape(-1) if axis is None else m_a,
-            0 if axis is None else axis,
-            torch.nonzero(m_condition.reshape(-1)).reshape(-1),
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def concatenate(
@@ -1405,13 +1582,16 @@ def concatenate(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(
-        torch.cat(
-            [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
-            dim=0 if axis is None else axis,
-        ).to(_convert.torch_dtype(dtype)),
-        u_,
-    )
+    r_ = torch.cat(
+        [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
+        dim=0 if axis is None else axis,
+    ).to(_convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1427,10 +1607,18 @@ def conj(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.conj_physical(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.conj_physical(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1448,10 +1636,18 @@ def conjugate(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.conj_physical(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.conj_physical(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -1483,37 +1679,47 @@ def convolve(
 
     Note: The jax-only `precision` and `preferred_element_type` options are not offered.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(
-        torch.nn.functional.conv1d(
-            (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
-            (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
-            padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
-        ).reshape(-1)[
-            0
-            if mode == "full"
-            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
-            if mode == "same"
-            else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
-                m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
-            )
-            + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
-            - 1
-            if mode == "full"
-            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
-            + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
-            if mode == "same"
-            else m_a.shape[0]
-            if m_a.shape[0] >= m_v.shape[0]
-            else m_v.shape[0]
-        ],
-        _r.product(u_a, u_v),
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = torch.nn.functional.conv1d(
+        (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+        (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+        padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+    ).reshape(-1)[
+        0
+        if mode == "full"
+        else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+        if mode == "same"
+        else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+            m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+        )
+        + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+        - 1
+        if mode == "full"
+        else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+        + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+        if mode == "same"
+        else m_a.shape[0]
+        if m_a.shape[0] >= m_v.shape[0]
+        else m_v.shape[0]
+    ]
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -1540,16 +1746,16 @@ def copysign(
 
     Unit rule: The result has the unit of `x1`; only the sign of `x2` is used, so its unit does not matter.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
     return _r.changed(torch.copysign(m_x1, m_x2), u)
 
@@ -1564,9 +1770,11 @@ def corrcoef(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_x = _r.fold("corrcoef", m_x, u_x, unit_to_scale)
     m_y = _r.fold("corrcoef", m_y, u_y, unit_to_scale)
@@ -1600,13 +1808,26 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.changed(_compose.correlate(torch, m_a, m_v, mode), _r.product(u_a, u_v))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = _compose.correlate(torch, m_a, m_v, mode)
+    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_v)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cos(
@@ -1616,9 +1837,11 @@ def cos(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cos", m_x, u_x, unit_to_scale)
     return torch.cos(m_x)
 
@@ -1630,9 +1853,11 @@ def cosh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cosh", m_x, u_x, unit_to_scale)
     return torch.cosh(m_x)
 
@@ -1646,9 +1871,10 @@ def count_nonzero(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
@@ -1667,9 +1893,11 @@ def cov(
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
@@ -1711,13 +1939,26 @@ def cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.linalg.cross(*torch.broadcast_tensors(m_a, m_b)), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.linalg.cross(*torch.broadcast_tensors(m_a, m_b))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def cumprod(
@@ -1729,9 +1970,11 @@ def cumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
@@ -1749,9 +1992,11 @@ def cumproduct(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("cumproduct", m_x, u_x, None)
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape),
@@ -1775,15 +2020,20 @@ def cumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.cumsum(
+        m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
     )
-    return _r.keep(
-        torch.cumsum(
-            m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def deg2rad(
@@ -1795,9 +2045,11 @@ def deg2rad(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("deg2rad", m_x, u_x, unit_to_scale)
     return torch.deg2rad(m_x)
 
@@ -1809,9 +2061,11 @@ def degrees(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("degrees", m_x, u_x, unit_to_scale)
     return torch.rad2deg(m_x)
 
@@ -1831,10 +2085,18 @@ def diag(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(torch.diag(m_v, diagonal=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = torch.diag(m_v, diagonal=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1852,10 +2114,18 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
-    return _r.keep(torch.diagflat(m_v, offset=k), u_v)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = torch.diagflat(m_v, offset=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -1880,10 +2150,18 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -1901,10 +2179,18 @@ def diff(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.diff(m_x, n=n, dim=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def digitize(
@@ -1916,14 +2202,16 @@ def digitize(
 
     Unit rule: The other operands (`bins`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    else:
+        m_bins, u_bins = _lift(bins)
     if u_bins is not u_x:
         m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     return _compose.digitize(torch, m_x, m_bins, right)
@@ -1953,13 +2241,29 @@ def divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
-    return _r.changed(torch.divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
+    r_ = torch.div(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def divmod(
@@ -1972,12 +2276,16 @@ def divmod(
 
     Note: The reference gives a quotient in unit(x)/unit(y) when the dimensions differ; a remainder is only meaningful between like quantities, so both operands need the same dimension here: divmod(7 m, 20 cm) is (35, 0 m).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     r_ = (torch.floor_divide(m_x, m_y), torch.remainder(m_x, m_y))
@@ -2008,20 +2316,30 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
-        ),
-        _r.product(u_a, u_b),
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def dsplit(
@@ -2031,9 +2349,11 @@ def dsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in torch.dsplit(m_a, indices_or_sections)]
 
 
@@ -2046,7 +2366,13 @@ def dstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    return _r.keep(torch.dstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
+    r_ = torch.dstack(m_arrays).to(_convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -2097,23 +2423,28 @@ def ediff1d(
 
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_to_end, u_to_end = (None, None) if to_end is None else _lift(to_end)
     m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift(to_begin)
     if u_to_end is not u_x and to_end is not None:
         m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
     if u_to_begin is not u_x and to_begin is not None:
         m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
-    return _r.keep(
-        torch.cat(
-            ([] if m_to_begin is None else [m_to_begin.reshape(-1)])
-            + [torch.diff(m_x.reshape(-1))]
-            + ([] if m_to_end is None else [m_to_end.reshape(-1)])
-        ),
-        u_x,
+    r_ = torch.cat(
+        ([] if m_to_begin is None else [m_to_begin.reshape(-1)])
+        + [torch.diff(m_x.reshape(-1))]
+        + ([] if m_to_end is None else [m_to_end.reshape(-1)])
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def elu(
@@ -2125,9 +2456,11 @@ def elu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("elu", m_x, u_x, unit_to_scale)
     return torch.nn.functional.elu(m_x, alpha=alpha)
 
@@ -2152,11 +2485,11 @@ def empty_like(
 
     Unit rule: The result has the unit of `prototype`, or `unit` when given.
     """
-    m_prototype, u_prototype = (
-        (prototype.mantissa, prototype.unit)
-        if type(prototype) is Quantity and type(prototype.mantissa) in _native
-        else _lift(prototype)
-    )
+    if type(prototype) is Quantity and type(prototype.mantissa) in _native:
+        m_prototype: Any = prototype.mantissa
+        u_prototype: Unit | None = prototype.unit
+    else:
+        m_prototype, u_prototype = _lift(prototype)
     return _r.like(
         torch.empty_like(m_prototype, dtype=_convert.torch_dtype(dtype))
         if shape is None
@@ -2182,12 +2515,19 @@ def equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns False).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     return torch.eq(m_x, m_y)
@@ -2200,9 +2540,11 @@ def exp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return torch.exp(m_x)
 
@@ -2214,9 +2556,11 @@ def exp2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp2", m_x, u_x, unit_to_scale)
     return torch.exp2(m_x)
 
@@ -2236,10 +2580,18 @@ def expand_dims(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.unsqueeze(m_a, axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.unsqueeze(m_a, axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def expm1(
@@ -2249,9 +2601,11 @@ def expm1(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("expm1", m_x, u_x, unit_to_scale)
     return torch.expm1(m_x)
 
@@ -2265,9 +2619,11 @@ def exprel(
 
     Note: Computed to full precision on every backend: expm1(x) / x, and its Taylor polynomial for |x| < 1e-3 (the reference computes it on jax only, with a series of the order set_exprel_order sets).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(torch, m_x)
 
@@ -2291,12 +2647,18 @@ def extract(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
-    m_arr, u_arr = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
-    return _r.keep(torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1)), u_arr)
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift(arr)
+    r_ = torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1))
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
 
 
 def eye(
@@ -2325,10 +2687,18 @@ def fabs(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.abs(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2364,17 +2734,19 @@ def fill_diagonal(
 
     Note: The input is never modified, whatever `inplace` says (jax arrays cannot be); use the result.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_val, u_val = (
-        (val.mantissa, val.unit)
-        if type(val) is Quantity and type(val.mantissa) in _native
-        else _lift(val)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(val) is Quantity and type(val.mantissa) in _native:
+        m_val: Any = val.mantissa
+        u_val: Unit | None = val.unit
+    else:
+        m_val, u_val = _lift(val)
     if u_val is not u_a:
         m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
-    return _r.keep(
+    r_ = (
         torch.where(
             (
                 torch.arange(m_a.numel(), device=m_a.device)
@@ -2405,9 +2777,14 @@ def fill_diagonal(
             m_a.reshape(-1),
         )
         .to(m_a.dtype)
-        .reshape(m_a.shape),
-        u_a,
+        .reshape(m_a.shape)
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2423,10 +2800,18 @@ def fix(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Tens
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.fix(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.fix(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def flatnonzero(
@@ -2440,9 +2825,10 @@ def flatnonzero(
 
     Note: `size` pads (with `fill_value`, default 0) or truncates the result, as in argwhere.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return _compose.sized(torch, torch.flatten(torch.nonzero(torch.flatten(m_a))), size, fill_value)
 
 
@@ -2467,15 +2853,20 @@ def flatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.flatten(
+        m_x, 0 if start_axis is None else start_axis, -1 if end_axis is None else end_axis
     )
-    return _r.keep(
-        torch.flatten(
-            m_x, 0 if start_axis is None else start_axis, -1 if end_axis is None else end_axis
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2495,20 +2886,21 @@ def flip(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = torch.flip(
+        m_m,
+        dims=tuple(range(m_m.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis,
     )
-    return _r.keep(
-        torch.flip(
-            m_m,
-            dims=tuple(range(m_m.ndim))
-            if axis is None
-            else (axis,)
-            if isinstance(axis, int)
-            else axis,
-        ),
-        u_m,
-    )
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2526,10 +2918,18 @@ def fliplr(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(torch.fliplr(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = torch.fliplr(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2547,10 +2947,18 @@ def flipud(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(torch.flipud(m_m), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = torch.flipud(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -2579,12 +2987,16 @@ def float_power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _r.changed(torch.float_power(m_x, m_y), u)
 
@@ -2604,10 +3016,18 @@ def floor(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.floor(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.floor(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -2634,12 +3054,19 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(torch.floor_divide(m_x, m_y), u)
 
@@ -2666,19 +3093,25 @@ def fmax(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.fmax(m_x1, m_x2), u_x1)
+    r_ = torch.fmax(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2703,19 +3136,25 @@ def fmin(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.fmin(m_x1, m_x2), u_x1)
+    r_ = torch.fmin(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -2740,19 +3179,25 @@ def fmod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.fmod(m_x1, m_x2), u_x1)
+    r_ = torch.fmod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def frexp(
@@ -2762,9 +3207,11 @@ def frexp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("frexp", m_x, u_x, unit_to_scale)
     r_ = torch.frexp(m_x)
     return (r_[0], r_[1])
@@ -2791,17 +3238,20 @@ def full(
 
     Unit rule: The result has the unit of `fill_value` (a plain input gives a plain result).
     """
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
-    return _r.keep(
-        (
-            torch.zeros(shape, dtype=m_fill_value.dtype, device=m_fill_value.device) + m_fill_value
-        ).to(_convert.torch_dtype(dtype)),
-        u_fill_value,
-    )
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
+    r_ = (
+        torch.zeros(shape, dtype=m_fill_value.dtype, device=m_fill_value.device) + m_fill_value
+    ).to(_convert.torch_dtype(dtype))
+    if u_fill_value is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_fill_value
+    return q_
 
 
 @overload
@@ -2841,23 +3291,28 @@ def full_like(
 
     Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_fill_value, u_fill_value = (
-        (fill_value.mantissa, fill_value.unit)
-        if type(fill_value) is Quantity and type(fill_value.mantissa) in _native
-        else _lift(fill_value)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(fill_value) is Quantity and type(fill_value.mantissa) in _native:
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift(fill_value)
     if u_fill_value is not u_a:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
-    return _r.keep(
-        (
-            torch.zeros(m_a.shape if shape is None else shape, dtype=m_a.dtype, device=m_a.device)
-            + m_fill_value
-        ).to(m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype)),
-        u_a,
-    )
+    r_ = (
+        torch.zeros(m_a.shape if shape is None else shape, dtype=m_a.dtype, device=m_a.device)
+        + m_fill_value
+    ).to(m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype))
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -2877,14 +3332,20 @@ def gather(
 
     Unit rule: The result has the unit of `input` (a plain input gives a plain result).
     """
-    m_input, u_input = (
-        (input.mantissa, input.unit)
-        if type(input) is Quantity and type(input.mantissa) in _native
-        else _lift(input)
-    )
+    if type(input) is Quantity and type(input.mantissa) in _native:
+        m_input: Any = input.mantissa
+        u_input: Unit | None = input.unit
+    else:
+        m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
     m_index = _r.fold("gather", m_index, u_index)
-    return _r.keep(torch.gather(m_input, dim, m_index), u_input)
+    r_ = torch.gather(m_input, dim, m_index)
+    if u_input is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_input
+    return q_
 
 
 @overload
@@ -2909,19 +3370,25 @@ def gcd(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.gcd(m_x1, m_x2), u_x1)
+    r_ = torch.gcd(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def gelu(
@@ -2933,9 +3400,11 @@ def gelu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("gelu", m_x, u_x, unit_to_scale)
     return torch.nn.functional.gelu(m_x, approximate="tanh" if approximate else "none")
 
@@ -2949,9 +3418,11 @@ def glu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("glu", m_x, u_x, unit_to_scale)
     return torch.nn.functional.glu(m_x, dim=axis)
 
@@ -2964,15 +3435,22 @@ def greater(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
-    return torch.greater(m_x, m_y)
+    return torch.gt(m_x, m_y)
 
 
 def greater_equal(
@@ -2983,15 +3461,22 @@ def greater_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
-    return torch.greater_equal(m_x, m_y)
+    return torch.ge(m_x, m_y)
 
 
 def hard_sigmoid(
@@ -3001,9 +3486,11 @@ def hard_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_sigmoid", m_x, u_x, unit_to_scale)
     return torch.nn.functional.hardsigmoid(m_x)
 
@@ -3015,9 +3502,11 @@ def hard_silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_silu", m_x, u_x, unit_to_scale)
     return torch.nn.functional.hardswish(m_x)
 
@@ -3029,9 +3518,11 @@ def hard_swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_swish", m_x, u_x, unit_to_scale)
     return torch.nn.functional.hardswish(m_x)
 
@@ -3043,9 +3534,11 @@ def hard_tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("hard_tanh", m_x, u_x, unit_to_scale)
     return torch.nn.functional.hardtanh(m_x)
 
@@ -3057,11 +3550,10 @@ def heaviside(x1: Quantity[torch.Tensor] | torch.Tensor | float, x2: torch.Tenso
 
     Note: Only the sign of `x1` matters, so any unit is accepted and dropped; `x2` must be dimensionless.
     """
-    m_x1, _ = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+    else:
+        m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
     m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return _compose.heaviside(torch, m_x1, m_x2)
@@ -3080,14 +3572,16 @@ def histogram(
 
     Note: The counts are plain; `weights` must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_bins, u_bins = (
-        (bins.mantissa, bins.unit)
-        if type(bins) is Quantity and type(bins.mantissa) in _native
-        else _lift(bins)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(bins) is Quantity and type(bins.mantissa) in _native:
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    else:
+        m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     m_weights = _r.fold("histogram", m_weights, u_weights)
@@ -3111,9 +3605,11 @@ def hsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in torch.hsplit(m_a, indices_or_sections)]
 
 
@@ -3126,7 +3622,13 @@ def hstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    return _r.keep(torch.hstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
+    r_ = torch.hstack(m_arrays).to(_convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -3153,15 +3655,25 @@ def hypot(
 
     Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.hypot(m_x, m_y), u_x)
+    r_ = torch.hypot(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def identity(
@@ -3187,17 +3699,24 @@ def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = (
         torch.imag(m_x)
         if m_x.is_complex()
         else torch.imag(torch.complex(m_x, torch.zeros_like(m_x)))
         if m_x.is_floating_point()
-        else torch.zeros_like(m_x),
-        u_x,
+        else torch.zeros_like(m_x)
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3224,13 +3743,26 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.inner(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def interp(
@@ -3245,19 +3777,21 @@ def interp(
 
     Unit rule: `xp` and `period` need the dimension of `x`, `left` and `right` the dimension of `fp`, and are converted to those units; the result has the unit of `fp`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_xp, u_xp = (
-        (xp.mantissa, xp.unit)
-        if type(xp) is Quantity and type(xp.mantissa) in _native
-        else _lift(xp)
-    )
-    m_fp, u_fp = (
-        (fp.mantissa, fp.unit)
-        if type(fp) is Quantity and type(fp.mantissa) in _native
-        else _lift(fp)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(xp) is Quantity and type(xp.mantissa) in _native:
+        m_xp: Any = xp.mantissa
+        u_xp: Unit | None = xp.unit
+    else:
+        m_xp, u_xp = _lift(xp)
+    if type(fp) is Quantity and type(fp.mantissa) in _native:
+        m_fp: Any = fp.mantissa
+        u_fp: Unit | None = fp.unit
+    else:
+        m_fp, u_fp = _lift(fp)
     m_left, u_left = (None, None) if left is None else _lift(left)
     m_right, u_right = (None, None) if right is None else _lift(right)
     m_period, u_period = (None, None) if period is None else _lift(period)
@@ -3340,19 +3874,25 @@ def intersect1d(
 
     Note: The index-returning variant (`return_indices`) is not offered.
     """
-    m_ar1, u_ar1 = (
-        (ar1.mantissa, ar1.unit)
-        if type(ar1) is Quantity and type(ar1.mantissa) in _native
-        else _lift(ar1)
-    )
-    m_ar2, u_ar2 = (
-        (ar2.mantissa, ar2.unit)
-        if type(ar2) is Quantity and type(ar2.mantissa) in _native
-        else _lift(ar2)
-    )
+    if type(ar1) is Quantity and type(ar1.mantissa) in _native:
+        m_ar1: Any = ar1.mantissa
+        u_ar1: Unit | None = ar1.unit
+    else:
+        m_ar1, u_ar1 = _lift(ar1)
+    if type(ar2) is Quantity and type(ar2.mantissa) in _native:
+        m_ar2: Any = ar2.mantissa
+        u_ar2: Unit | None = ar2.unit
+    else:
+        m_ar2, u_ar2 = _lift(ar2)
     if u_ar2 is not u_ar1:
         m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)], u_ar1)
+    r_ = torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)]
+    if u_ar1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_ar1
+    return q_
 
 
 def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
@@ -3360,9 +3900,11 @@ def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("invert", m_x, u_x, None)
     return torch.bitwise_not(m_x)
 
@@ -3380,12 +3922,16 @@ def isclose(
 
     Note: `y` and `atol` are converted to the unit of `x` (a plain `atol` only for a dimensionless `x`); without `atol` the absolute tolerance is 1e-8 in the unit of `x`. On dask it is composed from element-wise ops, so that a lazy `atol` stays a node of the graph (`da.isclose` would compute it inside a task, which blocks the threaded scheduler).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_atol, u_atol = (None, None) if atol is None else _lift(atol)
     if u_y is not u_x:
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
@@ -3399,9 +3945,10 @@ def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.isfinite(m_x)
 
 
@@ -3410,9 +3957,10 @@ def isinf(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.isinf(m_x)
 
 
@@ -3421,9 +3969,10 @@ def isnan(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.isnan(m_x)
 
 
@@ -3432,9 +3981,10 @@ def isreal(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.isreal(m_x)
 
 
@@ -3462,13 +4012,26 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.kron(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -3493,19 +4056,25 @@ def lcm(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.lcm(m_x1, m_x2), u_x1)
+    r_ = torch.lcm(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -3525,12 +4094,20 @@ def ldexp(
 
     Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(m_x * torch.pow(2.0, m_y), u_x)
+    r_ = m_x * torch.pow(2.0, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -3550,10 +4127,18 @@ def leaky_relu(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def left_shift(
@@ -3564,12 +4149,16 @@ def left_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("left_shift", m_x, u_x, None)
     m_y = _r.fold("left_shift", m_y, u_y, None)
     return torch.bitwise_left_shift(m_x, m_y)
@@ -3583,15 +4172,22 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
-    return torch.less(m_x, m_y)
+    return torch.lt(m_x, m_y)
 
 
 def less_equal(
@@ -3602,15 +4198,22 @@ def less_equal(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
-    return torch.less_equal(m_x, m_y)
+    return torch.le(m_x, m_y)
 
 
 @overload
@@ -3654,33 +4257,36 @@ def linspace(
 
     Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    else:
+        m_stop, u_stop = _lift(stop)
     if u_stop is not u_start:
         m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(
-        (
-            m_start
-            + (m_stop - m_start)
-            * (
-                torch.arange(num, device=m_start.device).to(
-                    torch.promote_types(
-                        torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
-                    )
+    r_ = (
+        m_start
+        + (m_stop - m_start)
+        * (
+            torch.arange(num, device=m_start.device).to(
+                torch.promote_types(
+                    torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
                 )
-                / ((num - 1 if num > 1 else 1) if endpoint else num)
             )
-        ).to(_convert.torch_dtype(dtype)),
-        u_start,
-    )
+            / ((num - 1 if num > 1 else 1) if endpoint else num)
+        )
+    ).to(_convert.torch_dtype(dtype))
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
 
 
 def log(
@@ -3690,9 +4296,11 @@ def log(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log", m_x, u_x, unit_to_scale)
     return torch.log(m_x)
 
@@ -3704,9 +4312,11 @@ def log10(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log10", m_x, u_x, unit_to_scale)
     return torch.log10(m_x)
 
@@ -3718,9 +4328,11 @@ def log1p(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log1p", m_x, u_x, unit_to_scale)
     return torch.log1p(m_x)
 
@@ -3732,9 +4344,11 @@ def log2(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log2", m_x, u_x, unit_to_scale)
     return torch.log2(m_x)
 
@@ -3746,9 +4360,11 @@ def log_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("log_sigmoid", m_x, u_x, unit_to_scale)
     return torch.nn.functional.logsigmoid(m_x)
 
@@ -3762,12 +4378,16 @@ def logaddexp(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp", m_y, u_y, unit_to_scale)
     return torch.logaddexp(m_x, m_y)
@@ -3782,12 +4402,16 @@ def logaddexp2(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("logaddexp2", m_x, u_x, unit_to_scale)
     m_y = _r.fold("logaddexp2", m_y, u_y, unit_to_scale)
     return torch.logaddexp2(m_x, m_y)
@@ -3801,12 +4425,16 @@ def logical_and(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     return torch.logical_and(m_x, m_y)
@@ -3817,9 +4445,11 @@ def logical_not(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tenso
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("logical_not", m_x, u_x, None)
     return torch.logical_not(m_x)
 
@@ -3832,12 +4462,16 @@ def logical_or(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     return torch.logical_or(m_x, m_y)
@@ -3851,12 +4485,16 @@ def logical_xor(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     return torch.logical_xor(m_x, m_y)
@@ -3874,16 +4512,16 @@ def logspace(
 
     Unit rule: The operands (`start`, `stop`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_start, u_start = (
-        (start.mantissa, start.unit)
-        if type(start) is Quantity and type(start.mantissa) in _native
-        else _lift(start)
-    )
-    m_stop, u_stop = (
-        (stop.mantissa, stop.unit)
-        if type(stop) is Quantity and type(stop.mantissa) in _native
-        else _lift(stop)
-    )
+    if type(start) is Quantity and type(start.mantissa) in _native:
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift(start)
+    if type(stop) is Quantity and type(stop.mantissa) in _native:
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    else:
+        m_stop, u_stop = _lift(stop)
     m_start = _r.fold("logspace", m_start, u_start, None)
     m_stop = _r.fold("logspace", m_stop, u_stop, None)
     return (
@@ -3927,13 +4565,26 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(torch.matmul(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
+    r_ = torch.matmul(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def matrix_power(
@@ -3943,9 +4594,11 @@ def matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(torch.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
@@ -3970,12 +4623,18 @@ def max(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
-        torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4000,19 +4659,25 @@ def maximum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.maximum(m_x1, m_x2), u_x1)
+    r_ = torch.maximum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -4036,10 +4701,18 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.mean(m_x, dim=axis, keepdim=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.mean(m_x, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4063,10 +4736,18 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4090,12 +4771,18 @@ def min(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
-        torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4120,19 +4807,25 @@ def minimum(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.minimum(m_x1, m_x2), u_x1)
+    r_ = torch.minimum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def mish(
@@ -4142,9 +4835,11 @@ def mish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("mish", m_x, u_x, unit_to_scale)
     return torch.nn.functional.mish(m_x)
 
@@ -4171,19 +4866,25 @@ def mod(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    m_x1, u_x1 = (
-        (x1.mantissa, x1.unit)
-        if type(x1) is Quantity and type(x1.mantissa) in _native
-        else _lift(x1)
-    )
-    m_x2, u_x2 = (
-        (x2.mantissa, x2.unit)
-        if type(x2) is Quantity and type(x2.mantissa) in _native
-        else _lift(x2)
-    )
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift(x2)
     if u_x2 is not u_x1:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
-    return _r.keep(torch.remainder(m_x1, m_x2), u_x1)
+    r_ = torch.remainder(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def modf(
@@ -4193,9 +4894,11 @@ def modf(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     r_ = (torch.frac(m_x), torch.trunc(m_x))
     return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
 
@@ -4221,10 +4924,18 @@ def moveaxis(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.moveaxis(m_a, source=source, destination=destination), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.moveaxis(m_a, source=source, destination=destination)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def multi_dot(
@@ -4262,13 +4973,29 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
-    return _r.changed(torch.multiply(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
+    r_ = torch.mul(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4346,9 +5073,11 @@ def nan_to_num(
 
     Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_nan, u_nan = (None, None) if nan is None else _lift(nan)
     m_posinf, u_posinf = (None, None) if posinf is None else _lift(posinf)
     m_neginf, u_neginf = (None, None) if neginf is None else _lift(neginf)
@@ -4358,15 +5087,18 @@ def nan_to_num(
         m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
     if u_neginf is not u_x and neginf is not None:
         m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
-    return _r.keep(
-        torch.nan_to_num(
-            m_x,
-            nan=0.0 if m_nan is None else float(m_nan),
-            posinf=None if m_posinf is None else float(m_posinf),
-            neginf=None if m_neginf is None else float(m_neginf),
-        ),
-        u_x,
+    r_ = torch.nan_to_num(
+        m_x,
+        nan=0.0 if m_nan is None else float(m_nan),
+        posinf=None if m_posinf is None else float(m_posinf),
+        neginf=None if m_neginf is None else float(m_neginf),
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def nanargmax(
@@ -4378,9 +5110,10 @@ def nanargmax(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return torch.argmax(torch.where(torch.isnan(m_a), -torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
@@ -4393,9 +5126,10 @@ def nanargmin(
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_a, _ = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
     return torch.argmin(torch.where(torch.isnan(m_a), torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
@@ -4408,9 +5142,11 @@ def nancumprod(
 
     Note: Every element of a cumulative product would need a different unit, so the input must be dimensionless.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
     return torch.cumprod(
         torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
@@ -4433,16 +5169,21 @@ def nancumsum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.cumsum(
+        torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
     )
-    return _r.keep(
-        torch.cumsum(
-            torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
-            dim=0 if axis is None else axis,
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4466,23 +5207,28 @@ def nanmax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        torch.where(
-            torch.isnan(m_x).all(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            ),
-            torch.nan,
-            torch.amax(
-                torch.where(torch.isnan(m_x), -torch.inf, m_x),
-                dim=tuple(range(m_x.ndim)) if axis is None else axis,
-                keepdim=keepdims,
-            ),
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.where(
+        torch.isnan(m_x).all(
+            dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
         ),
-        u_x,
+        torch.nan,
+        torch.amax(
+            torch.where(torch.isnan(m_x), -torch.inf, m_x),
+            dim=tuple(range(m_x.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4506,10 +5252,18 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.nanmean(m_x, dim=axis, keepdim=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.nanmean(m_x, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4533,10 +5287,18 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4560,23 +5322,28 @@ def nanmin(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        torch.where(
-            torch.isnan(m_x).all(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            ),
-            torch.nan,
-            torch.amin(
-                torch.where(torch.isnan(m_x), torch.inf, m_x),
-                dim=tuple(range(m_x.ndim)) if axis is None else axis,
-                keepdim=keepdims,
-            ),
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.where(
+        torch.isnan(m_x).all(
+            dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
         ),
-        u_x,
+        torch.nan,
+        torch.amin(
+            torch.where(torch.isnan(m_x), torch.inf, m_x),
+            dim=tuple(range(m_x.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4601,12 +5368,20 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
+    r_ = torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def nanprod(
@@ -4623,9 +5398,11 @@ def nanprod(
 
     Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanprod", m_where, u_where)
@@ -4691,12 +5468,20 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+    r_ = torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -4727,33 +5512,38 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        torch.sqrt(
-            torch.sum(
-                torch.where(
-                    torch.isnan(m_x),
-                    0.0,
-                    m_x
-                    - torch.nanmean(
-                        m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                    ),
-                )
-                ** 2,
-                dim=tuple(range(m_x.ndim)) if axis is None else axis,
-                keepdim=keepdims,
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.sqrt(
+        torch.sum(
+            torch.where(
+                torch.isnan(m_x),
+                0.0,
+                m_x
+                - torch.nanmean(
+                    m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
+                ),
             )
-            / (
-                (~torch.isnan(m_x)).sum(
-                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-                )
-                - ddof
+            ** 2,
+            dim=tuple(range(m_x.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        )
+        / (
+            (~torch.isnan(m_x)).sum(
+                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
             )
-        ),
-        u_x,
+            - ddof
+        )
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4777,10 +5567,18 @@ def nansum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.nansum(m_x, dim=axis, keepdim=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.nansum(m_x, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4811,31 +5609,38 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(
-        torch.sum(
-            torch.where(
-                torch.isnan(m_x),
-                0.0,
-                m_x
-                - torch.nanmean(
-                    m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                ),
-            )
-            ** 2,
-            dim=tuple(range(m_x.ndim)) if axis is None else axis,
-            keepdim=keepdims,
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.sum(
+        torch.where(
+            torch.isnan(m_x),
+            0.0,
+            m_x
+            - torch.nanmean(
+                m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
+            ),
         )
-        / (
-            (~torch.isnan(m_x)).sum(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            )
-            - ddof
-        ),
-        _r.power(u_x, _EXP_2_1),
+        ** 2,
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    ) / (
+        (~torch.isnan(m_x)).sum(
+            dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+        )
+        - ddof
     )
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4853,10 +5658,18 @@ def negative(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.negative(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -4881,15 +5694,25 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.nextafter(m_x, m_y), u_x)
+    r_ = torch.nextafter(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def not_equal(
@@ -4902,15 +5725,22 @@ def not_equal(
 
     Note: Quantities of different dimensions raise instead of comparing unequal (the reference returns True).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
-    return torch.not_equal(m_x, m_y)
+    return torch.ne(m_x, m_y)
 
 
 def ones(
@@ -4933,9 +5763,11 @@ def ones_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(
         torch.ones_like(m_a, dtype=_convert.torch_dtype(dtype))
         if shape is None
@@ -4973,13 +5805,26 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.outer(m_a.flatten(), m_b.flatten())
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5004,12 +5849,20 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
+    r_ = torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5027,10 +5880,18 @@ def positive(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.positive(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5059,12 +5920,19 @@ def power(
 
     Note: `y` is a run-time exponent; it must be a static scalar when `x` carries a unit, so that the result has one unit (array exponents need a dimensionless base).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(torch.pow(m_x, m_y), u)
 
@@ -5083,9 +5951,11 @@ def prod(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("prod", m_where, u_where)
@@ -5133,9 +6003,11 @@ def product(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("product", m_where, u_where)
@@ -5190,14 +6062,20 @@ def ptp(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        torch.amax(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
-        - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims),
-        u_x,
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.amax(
+        m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+    ) - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5222,12 +6100,20 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(torch.quantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+    r_ = torch.quantile(m_a, m_q, dim=axis, keepdim=keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def rad2deg(
@@ -5237,9 +6123,11 @@ def rad2deg(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("rad2deg", m_x, u_x, unit_to_scale)
     return torch.rad2deg(m_x)
 
@@ -5253,9 +6141,11 @@ def radians(
 
     Note: The input is taken as a plain number of degrees. A quantity in `degree` is dimensionless and would be folded to radians first; pass unit_to_scale=degree to read its value in degrees (the reference does this automatically).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("radians", m_x, u_x, unit_to_scale)
     return torch.deg2rad(m_x)
 
@@ -5275,10 +6165,18 @@ def ravel(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.ravel(m_a), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.ravel(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5294,10 +6192,18 @@ def real(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.real(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.real(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5315,9 +6221,11 @@ def reciprocal(
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     return _r.changed(torch.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -5336,10 +6244,18 @@ def relu(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Note: The reference computes it on jax only; every backend computes it here.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.relu(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.relu(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def relu6(
@@ -5349,9 +6265,11 @@ def relu6(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("relu6", m_x, u_x, unit_to_scale)
     return torch.nn.functional.relu6(m_x)
 
@@ -5378,15 +6296,28 @@ def remainder(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.remainder(m_x, m_y), u_x)
+    r_ = torch.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5404,15 +6335,22 @@ def remove_diag(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = (
         m_x.reshape(-1)[1:]
         .reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1]
-        .reshape(m_x.shape[0], m_x.shape[0] - 1),
-        u_x,
+        .reshape(m_x.shape[0], m_x.shape[0] - 1)
     )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5432,10 +6370,18 @@ def repeat(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.repeat_interleave(m_a, repeats, dim=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.repeat_interleave(m_a, repeats, dim=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5453,10 +6399,18 @@ def reshape(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def right_shift(
@@ -5467,12 +6421,16 @@ def right_shift(
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x = _r.fold("right_shift", m_x, u_x, None)
     m_y = _r.fold("right_shift", m_y, u_y, None)
     return torch.bitwise_right_shift(m_x, m_y)
@@ -5491,10 +6449,18 @@ def rint(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.round(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.round(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5518,17 +6484,22 @@ def roll(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.roll(
+        m_a,
+        shifts=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+        dims=axis,
     )
-    return _r.keep(
-        torch.roll(
-            m_a,
-            shifts=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
-            dims=axis,
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5552,10 +6523,18 @@ def rot90(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(torch.rot90(m_m, k=k, dims=axes), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = torch.rot90(m_m, k=k, dims=axes)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 @overload
@@ -5573,10 +6552,18 @@ def round(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.round(m_x, decimals=decimals), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def row_stack(
@@ -5588,7 +6575,13 @@ def row_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
+    r_ = torch.vstack(m_tup).to(_convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def searchsorted(
@@ -5600,12 +6593,16 @@ def searchsorted(
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_v, u_v = (
-        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return torch.searchsorted(m_a, m_v, side=side)
@@ -5618,9 +6615,11 @@ def selu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("selu", m_x, u_x, unit_to_scale)
     return torch.selu(m_x)
 
@@ -5632,9 +6631,11 @@ def sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sigmoid", m_x, u_x, unit_to_scale)
     return torch.sigmoid(m_x)
 
@@ -5644,9 +6645,10 @@ def sign(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.sign(m_x)
 
 
@@ -5655,9 +6657,10 @@ def signbit(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.signbit(m_x)
 
 
@@ -5668,9 +6671,11 @@ def silu(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("silu", m_x, u_x, unit_to_scale)
     return torch.nn.functional.silu(m_x)
 
@@ -5682,9 +6687,11 @@ def sin(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sin", m_x, u_x, unit_to_scale)
     return torch.sin(m_x)
 
@@ -5696,9 +6703,11 @@ def sinc(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinc", m_x, u_x, unit_to_scale)
     return torch.sinc(m_x)
 
@@ -5710,9 +6719,11 @@ def sinh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sinh", m_x, u_x, unit_to_scale)
     return torch.sinh(m_x)
 
@@ -5724,9 +6735,11 @@ def soft_sign(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("soft_sign", m_x, u_x, unit_to_scale)
     return torch.nn.functional.softsign(m_x)
 
@@ -5738,9 +6751,11 @@ def softplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("softplus", m_x, u_x, unit_to_scale)
     return _compose.softplus(torch, m_x)
 
@@ -5754,9 +6769,11 @@ def sometrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return torch.any(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.any(m_x)
 
@@ -5776,15 +6793,20 @@ def sort(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(
-        torch.sort(
-            m_a.reshape(-1 if axis is None else m_a.shape), dim=-1 if axis is None else axis
-        ).values,
-        u_a,
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.sort(
+        m_a.reshape(-1 if axis is None else m_a.shape), dim=-1 if axis is None else axis
+    ).values
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def sparse_plus(
@@ -5794,9 +6816,11 @@ def sparse_plus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_plus", m_x, u_x, unit_to_scale)
     return _compose.sparse_plus(torch, m_x)
 
@@ -5808,9 +6832,11 @@ def sparse_sigmoid(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
     return _compose.sparse_sigmoid(torch, m_x)
 
@@ -5824,9 +6850,11 @@ def split(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in torch.tensor_split(m_a, indices_or_sections, dim=axis)]
 
 
@@ -5843,10 +6871,21 @@ def sqrt(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(torch.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.sqrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5864,10 +6903,21 @@ def square(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(torch.square(m_x), _r.power(u_x, _EXP_2_1))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.square(m_x)
+    u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def squareplus(
@@ -5879,9 +6929,11 @@ def squareplus(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("squareplus", m_x, u_x, unit_to_scale)
     return _compose.squareplus(torch, m_x, b)
 
@@ -5903,10 +6955,18 @@ def squeeze(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def stack(
@@ -5920,7 +6980,13 @@ def stack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    return _r.keep(torch.stack(m_arrays, dim=axis).to(_convert.torch_dtype(dtype)), u_)
+    r_ = torch.stack(m_arrays, dim=axis).to(_convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -5951,10 +7017,18 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5979,15 +7053,28 @@ def subtract(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.subtract(m_x, m_y), u_x)
+    r_ = torch.sub(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6011,10 +7098,22 @@ def sum(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = (
+        torch.sum(m_x)
+        if axis is None and (not keepdims)
+        else torch.sum(m_x, dim=axis, keepdim=keepdims)
     )
-    return _r.keep(torch.sum(m_x, dim=axis, keepdim=keepdims), u_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6032,10 +7131,18 @@ def swapaxes(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.swapaxes(m_a, axis1, axis2), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.swapaxes(m_a, axis1, axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def swish(
@@ -6045,9 +7152,11 @@ def swish(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return torch.nn.functional.silu(m_x)
 
@@ -6071,19 +7180,26 @@ def take(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(
+    r_ = (
         torch.take(m_a, m_indices)
         if axis is None
         else torch.index_select(m_a, axis, m_indices.reshape(-1)).reshape(
             m_a.shape[: axis % m_a.ndim] + m_indices.shape + m_a.shape[axis % m_a.ndim + 1 :]
-        ),
-        u_a,
+        )
     )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def tan(
@@ -6093,9 +7209,11 @@ def tan(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tan", m_x, u_x, unit_to_scale)
     return torch.tan(m_x)
 
@@ -6107,9 +7225,11 @@ def tanh(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("tanh", m_x, u_x, unit_to_scale)
     return torch.tanh(m_x)
 
@@ -6139,13 +7259,26 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.tensordot(m_a, m_b, dims=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6163,10 +7296,18 @@ def tile(
 
     Unit rule: The result has the unit of `A` (a plain input gives a plain result).
     """
-    m_A, u_A = (
-        (A.mantissa, A.unit) if type(A) is Quantity and type(A.mantissa) in _native else _lift(A)
-    )
-    return _r.keep(torch.tile(m_A, (reps,) if isinstance(reps, int) else reps), u_A)
+    if type(A) is Quantity and type(A.mantissa) in _native:
+        m_A: Any = A.mantissa
+        u_A: Unit | None = A.unit
+    else:
+        m_A, u_A = _lift(A)
+    r_ = torch.tile(m_A, (reps,) if isinstance(reps, int) else reps)
+    if u_A is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_A
+    return q_
 
 
 @overload
@@ -6191,10 +7332,18 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -6216,10 +7365,18 @@ def transpose(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def trapezoid(
@@ -6232,15 +7389,17 @@ def trapezoid(
 
     Unit rule: The result's unit is the unit of `y` times the unit of `x`, or of `dx` when `x` is None; a dimensionless result is a plain array.
     """
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     m_x, u_x = (None, None) if x is None else _lift(x)
-    m_dx, u_dx = (
-        (dx.mantissa, dx.unit)
-        if type(dx) is Quantity and type(dx.mantissa) in _native
-        else _lift(dx)
-    )
+    if type(dx) is Quantity and type(dx.mantissa) in _native:
+        m_dx: Any = dx.mantissa
+        u_dx: Unit | None = dx.unit
+    else:
+        m_dx, u_dx = _lift(dx)
     m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
     return _r.changed(
         torch.trapezoid(m_y, dx=float(m_dx), dim=axis)
@@ -6278,10 +7437,18 @@ def tril(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(torch.tril(m_m, diagonal=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = torch.tril(m_m, diagonal=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def tril_indices_from(
@@ -6291,11 +7458,10 @@ def tril_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = torch.tril_indices(m_arr.shape[-2], m_arr.shape[-1], offset=k, device=m_arr.device)
     return (r_[0], r_[1])
 
@@ -6315,10 +7481,18 @@ def triu(
 
     Unit rule: The result has the unit of `m` (a plain input gives a plain result).
     """
-    m_m, u_m = (
-        (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
-    )
-    return _r.keep(torch.triu(m_m, diagonal=k), u_m)
+    if type(m) is Quantity and type(m.mantissa) in _native:
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift(m)
+    r_ = torch.triu(m_m, diagonal=k)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
 
 
 def triu_indices_from(
@@ -6328,11 +7502,10 @@ def triu_indices_from(
 
     Unit rule: The unit of `arr` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_arr, _ = (
-        (arr.mantissa, arr.unit)
-        if type(arr) is Quantity and type(arr.mantissa) in _native
-        else _lift(arr)
-    )
+    if type(arr) is Quantity and type(arr.mantissa) in _native:
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift(arr)
     r_ = torch.triu_indices(m_arr.shape[-2], m_arr.shape[-1], offset=k, device=m_arr.device)
     return (r_[0], r_[1])
 
@@ -6361,13 +7534,29 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift_s(y)
-    )
-    return _r.changed(torch.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift_s(y)
+    r_ = torch.true_divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6385,10 +7574,18 @@ def trunc(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.trunc(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6408,12 +7605,18 @@ def unflatten(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        torch.unflatten(m_x, axis, (sizes,) if isinstance(sizes, int) else tuple(sizes)), u_x
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.unflatten(m_x, axis, (sizes,) if isinstance(sizes, int) else tuple(sizes))
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6439,10 +7642,18 @@ def unique(
 
     Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.unique(m_a, sorted=True, dim=axis), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.unique(m_a, sorted=True, dim=axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def vander(
@@ -6455,9 +7666,11 @@ def vander(
 
     Unit rule: `x` must be dimensionless (a scale such as mV/V is folded in); the result carries the unit given as `unit` (a plain array when that is unitless).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.vander("vander", m_x, u_x, unit)
     return _r.changed(
         m_x.reshape(-1, 1)
@@ -6498,12 +7711,21 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(
-        torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims), _r.power(u_a, _EXP_2_1)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims)
+    u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_2_1)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6530,13 +7752,26 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.vdot(m_a.flatten(), m_b.flatten())
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6564,13 +7799,26 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.linalg.vecdot(m_a, m_b, dim=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def vsplit(
@@ -6580,9 +7828,11 @@ def vsplit(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [_r.keep(r_, u_a) for r_ in torch.vsplit(m_a, indices_or_sections)]
 
 
@@ -6595,7 +7845,13 @@ def vstack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
-    return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
+    r_ = torch.vstack(m_tup).to(_convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6631,15 +7887,25 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.where(m_condition, m_x, m_y), u_x)
+    r_ = torch.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def zeros(
@@ -6662,9 +7928,11 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(
         torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype))
         if shape is None
@@ -6701,13 +7969,21 @@ def linalg_cholesky(
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.changed(
-        torch.linalg.cholesky((m_a + m_a.mH) / 2 if symmetrize_input else m_a, upper=upper),
-        _r.power(u_a, _EXP_1_2),
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.linalg.cholesky((m_a + m_a.mH) / 2 if symmetrize_input else m_a, upper=upper)
+    u_ = None if u_a is None else u_a._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_a, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_cond(
@@ -6717,9 +7993,10 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return torch.linalg.cond(m_x, p=p)
 
 
@@ -6768,26 +8045,36 @@ def linalg_cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
-        torch.movedim(
-            torch.linalg.cross(
-                *torch.broadcast_tensors(
-                    torch.movedim(m_a, axisa if axis is None else axis, -1),
-                    torch.movedim(m_b, axisb if axis is None else axis, -1),
-                ),
-                dim=-1,
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.movedim(
+        torch.linalg.cross(
+            *torch.broadcast_tensors(
+                torch.movedim(m_a, axisa if axis is None else axis, -1),
+                torch.movedim(m_b, axisb if axis is None else axis, -1),
             ),
-            -1,
-            axisc if axis is None else axis,
+            dim=-1,
         ),
-        _r.product(u_a, u_b),
+        -1,
+        axisc if axis is None else axis,
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -6805,9 +8092,11 @@ def linalg_det(
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.det("det", m_a, u_a)
     return _r.changed(torch.linalg.det(m_a), u)
 
@@ -6827,10 +8116,18 @@ def linalg_diagonal(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.linalg.diagonal(m_x, offset=offset), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.linalg.diagonal(m_x, offset=offset)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -6857,20 +8154,30 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
-        ),
-        _r.product(u_a, u_b),
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
     )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_eig(
@@ -6882,9 +8189,11 @@ def linalg_eig(
 
     Note: The eigenvalues of a real matrix come back complex.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     r_ = torch.linalg.eig(m_a)
     return (_r.keep(r_[0], u_a), r_[1])
 
@@ -6900,9 +8209,11 @@ def linalg_eigh(
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     r_ = torch.linalg.eigh(
         (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
     )
@@ -6926,10 +8237,18 @@ def linalg_eigvals(
 
     Note: The eigenvalues of a real matrix come back complex.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.linalg.eigvals(m_a), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.linalg.eigvals(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -6955,15 +8274,20 @@ def linalg_eigvalsh(
 
     Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.linalg.eigvalsh(
+        (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
     )
-    return _r.keep(
-        torch.linalg.eigvalsh(
-            (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
-        ),
-        u_a,
-    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -6990,13 +8314,26 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.inner(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7014,9 +8351,11 @@ def linalg_inv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(torch.linalg.inv(m_a), _r.quotient(None, u_a))
 
 
@@ -7044,13 +8383,26 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.kron(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.kron(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_lstsq(
@@ -7070,12 +8422,16 @@ def linalg_lstsq(
 
     Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
     m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
     r_ = _compose.torch_lstsq(torch, m_a, m_b, rcond)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]), r_[2], _r.changed(r_[3], u[3]))
@@ -7105,13 +8461,26 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.linalg.matmul(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7135,10 +8504,18 @@ def linalg_matrix_norm(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.linalg.matrix_norm(m_x, keepdim=keepdims, ord=ord), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.linalg.matrix_norm(m_x, keepdim=keepdims, ord=ord)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_matrix_power(
@@ -7148,9 +8525,11 @@ def linalg_matrix_power(
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(torch.linalg.matrix_power(m_a, n=n), _r.power(u_a, as_exponent(n)))
 
 
@@ -7165,9 +8544,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    m_M, u_M = (
-        (M.mantissa, M.unit) if type(M) is Quantity and type(M.mantissa) in _native else _lift(M)
-    )
+    if type(M) is Quantity and type(M.mantissa) in _native:
+        m_M: Any = M.mantissa
+        u_M: Unit | None = M.unit
+    else:
+        m_M, u_M = _lift(M)
     m_tol, u_tol = (None, None) if tol is None else _lift(tol)
     if u_tol is not u_M and tol is not None:
         m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
@@ -7189,10 +8570,18 @@ def linalg_matrix_transpose(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.transpose(m_x, -2, -1), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.transpose(m_x, -2, -1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_multi_dot(
@@ -7218,9 +8607,11 @@ def linalg_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
     return _r.changed(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
 
@@ -7249,13 +8640,26 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.outer(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.outer(m_a.flatten(), m_b.flatten())
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7288,9 +8692,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(
         torch.linalg.pinv(m_a, rtol=rtol if rcond is None else rcond, hermitian=hermitian),
         _r.quotient(None, u_a),
@@ -7306,9 +8712,11 @@ def linalg_qr(
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a, u = _custom.qr("qr", m_a, u_a, mode)
     r_ = _compose.torch_qr_raw(torch, m_a) if mode == "raw" else torch.linalg.qr(m_a, mode=mode)
     return (_r.changed(r_[0], u[0]), _r.changed(r_[1], u[1]))
@@ -7323,9 +8731,11 @@ def linalg_slogdet(
 
     Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     m_a = _r.fold("slogdet", m_a, u_a, None)
     r_ = torch.linalg.slogdet(m_a)
     return (r_[0], r_[1])
@@ -7355,13 +8765,26 @@ def linalg_solve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.linalg.solve(m_a, m_b), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.linalg.solve(m_a, m_b)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_svd(
@@ -7376,9 +8799,11 @@ def linalg_svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
     r_ = torch.linalg.svd(m_x, full_matrices=full_matrices)
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
@@ -7399,10 +8824,18 @@ def linalg_svdvals(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.linalg.svdvals(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.linalg.svdvals(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7432,13 +8865,26 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.tensordot(m_a, m_b, dims=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7458,9 +8904,11 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.changed(torch.linalg.tensorinv(m_a, ind=ind), _r.quotient(None, u_a))
 
 
@@ -7493,13 +8941,26 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.linalg.tensorsolve(m_a, m_b, dims=axes), _r.quotient(u_b, u_a))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.linalg.tensorsolve(m_a, m_b, dims=axes)
+    u_ = None if u_b is None or u_a is None else u_b._div.get(id(u_a))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_b, u_a)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7521,15 +8982,20 @@ def linalg_trace(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.diagonal(m_x, offset=offset, dim1=-2, dim2=-1).sum(
+        -1, dtype=_convert.torch_dtype(dtype)
     )
-    return _r.keep(
-        torch.diagonal(m_x, offset=offset, dim1=-2, dim2=-1).sum(
-            -1, dtype=_convert.torch_dtype(dtype)
-        ),
-        u_x,
-    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7556,13 +9022,26 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.vdot(m_a.flatten(), m_b.flatten())
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7592,13 +9071,26 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    m_b, u_b = (
-        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
-    )
-    return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift(b)
+    r_ = torch.linalg.vecdot(m_a, m_b, dim=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_vector_norm(
@@ -7613,9 +9105,11 @@ def linalg_vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _r.changed(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
 
@@ -7644,10 +9138,18 @@ def fft_fft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.fft(m_a, n=n, dim=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.fft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7680,10 +9182,18 @@ def fft_fft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.fft2(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.fft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_fftfreq(
@@ -7695,9 +9205,11 @@ def fft_fftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
     return _r.changed(
         _compose.torch_frequencies(torch.fft.fftfreq, n, m_d, _convert.torch_dtype(dtype)), u
@@ -7734,10 +9246,18 @@ def fft_fftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.fftn(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.fftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7759,10 +9279,18 @@ def fft_fftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.fft.fftshift(m_x, dim=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.fft.fftshift(m_x, dim=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7789,10 +9317,18 @@ def fft_ifft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.ifft(m_a, n=n, dim=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.ifft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7825,10 +9361,18 @@ def fft_ifft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7861,10 +9405,18 @@ def fft_ifftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7886,10 +9438,18 @@ def fft_ifftshift(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.fft.ifftshift(m_x, dim=axes), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = torch.fft.ifftshift(m_x, dim=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -7916,10 +9476,18 @@ def fft_irfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.irfft(m_a, n=n, dim=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.irfft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7952,10 +9520,18 @@ def fft_irfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7988,10 +9564,18 @@ def fft_irfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -8018,10 +9602,18 @@ def fft_rfft(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.rfft(m_a, n=n, dim=axis, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.rfft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -8054,10 +9646,18 @@ def fft_rfft2(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.rfft2(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.rfft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def fft_rfftfreq(
@@ -8069,9 +9669,11 @@ def fft_rfftfreq(
 
     Note: The reference accepts only a time spacing; any spacing works here and gives its reciprocal unit (a spacing in metres gives spatial frequencies in 1 / m).
     """
-    m_d, u_d = (
-        (d.mantissa, d.unit) if type(d) is Quantity and type(d.mantissa) in _native else _lift(d)
-    )
+    if type(d) is Quantity and type(d.mantissa) in _native:
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(
         _compose.torch_frequencies(torch.fft.rfftfreq, n, m_d, _convert.torch_dtype(dtype)), u
@@ -8108,10 +9710,18 @@ def fft_rfftn(
 
     Note: The reference multiplies the unit by second (and the inverse transforms divide by it), whatever the input's dimension; the discrete transform as computed here is a sum of values in unit(a) (scaled by a plain number under `norm`), so it keeps unit(a). Multiply by the sample spacing yourself for a spectral density.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm), u_a)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def lax_acos(

@@ -190,8 +190,11 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     # -- units ------------------------------------------------------------------------------
     def in_unit(self, unit: Unit) -> Quantity[A]:
         """The same quantity expressed in `unit` (same dimension required)."""
-        # Inlined construction (a hot path): the same as Quantity._new without the call.
-        factor = conversion_factor(self.unit, unit)
+        # Inlined construction and cache hit (a hot path): Quantity._new and conversion_factor
+        # without their calls.
+        factor = self.unit._to.get(id(unit))  # pyright: ignore[reportPrivateUsage]
+        if factor is None:
+            factor = conversion_factor(self.unit, unit)
         scaled: Any = self.mantissa
         q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
         q.mantissa = scaled if factor == 1.0 else scaled * factor
@@ -386,8 +389,27 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return torch_interop.torch_function(func, args, kwargs)
 
     # -- operators ----------------------------------------------------------------------------
+    # The common case is computed right here: the other operand is a Quantity on the same array
+    # type (for + - and comparisons also in the same, interned, unit; for * and / with a cached
+    # unit product), or a Python number for * and /. Nothing needs checking or converting then,
+    # and the backend's native function (`kernel_<op>` of its generated module, the function its
+    # op calls) runs directly: the op function's call and checks would cost about as much again
+    # as the rest on small arrays. Everything else goes through the op of the backend that
+    # `_module_for` picks, which is also what a dimensionless result of * and / needs.
     def __add__(self, other: Any) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+            q.mantissa = mod.kernel_add(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+            q.unit = self.unit
+            return q
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.add(self, other)
 
     def __radd__(self, other: Any) -> Any:
@@ -395,7 +417,19 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return NotImplemented if mod is None else mod.add(other, self)
 
     def __sub__(self, other: Any) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+            q.mantissa = mod.kernel_subtract(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+            q.unit = self.unit
+            return q
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.subtract(self, other)
 
     def __rsub__(self, other: Any) -> Any:
@@ -403,9 +437,25 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return NotImplemented if mod is None else mod.subtract(other, self)
 
     def __mul__(self, other: Any) -> Any:
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if mod is not None:
+            to = type(other)  # pyright: ignore[reportUnknownVariableType]
+            if to is Quantity and type(other.mantissa) is type(m):  # pyright: ignore[reportUnknownMemberType]
+                unit = self.unit._mul.get(id(other.unit))  # pyright: ignore[reportPrivateUsage, reportUnknownMemberType, reportUnknownArgumentType]
+                if unit is not None and unit.dim is not DIMENSIONLESS:
+                    q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+                    q.mantissa = mod.kernel_multiply(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+                    q.unit = unit
+                    return q
+            elif (to is float or to is int) and self.unit.dim is not DIMENSIONLESS:
+                q = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+                q.mantissa = mod.kernel_multiply(m, other)
+                q.unit = self.unit
+                return q
         if type(other) is Unit:
-            return Quantity._new(self.mantissa, self.unit * other)
-        mod = _module_for(self.mantissa, other)
+            return Quantity._new(m, self.unit * other)
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.multiply(self, other)
 
     def __rmul__(self, other: Any) -> Any:
@@ -413,9 +463,25 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return NotImplemented if mod is None else mod.multiply(other, self)
 
     def __truediv__(self, other: Any) -> Any:
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if mod is not None:
+            to = type(other)  # pyright: ignore[reportUnknownVariableType]
+            if to is Quantity and type(other.mantissa) is type(m):  # pyright: ignore[reportUnknownMemberType]
+                unit = self.unit._div.get(id(other.unit))  # pyright: ignore[reportPrivateUsage, reportUnknownMemberType, reportUnknownArgumentType]
+                if unit is not None and unit.dim is not DIMENSIONLESS:
+                    q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+                    q.mantissa = mod.kernel_divide(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+                    q.unit = unit
+                    return q
+            elif (to is float or to is int) and self.unit.dim is not DIMENSIONLESS:
+                q = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+                q.mantissa = mod.kernel_divide(m, other)
+                q.unit = self.unit
+                return q
         if type(other) is Unit:
-            return Quantity._new(self.mantissa, self.unit / other)
-        mod = _module_for(self.mantissa, other)
+            return Quantity._new(m, self.unit / other)
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.divide(self, other)
 
     def __rtruediv__(self, other: Any) -> Any:
@@ -442,7 +508,17 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return self.__floordiv__(other), self.__mod__(other)
 
     def __pow__(self, other: Any, modulo: None = None) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        # a Python number exponent: the unit cache is keyed by it as given (unit_power)
+        if mod is not None and (type(other) is int or type(other) is float):
+            unit = self.unit._pow.get(other)  # pyright: ignore[reportPrivateUsage]
+            if unit is not None and unit.dim is not DIMENSIONLESS:
+                q: Quantity[A] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+                q.mantissa = mod.kernel_power(m, other)
+                q.unit = unit
+                return q
+        mod = _module_for(m, other)
         return NotImplemented if mod is None else mod.power(self, other)
 
     def __rpow__(self, other: Any) -> Any:
@@ -467,25 +543,79 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return _module_of(self.mantissa).absolute(self)  # type: ignore[no-any-return]
 
     def __eq__(self, other: object) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            return mod.kernel_equal(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.equal(self, other)
 
     def __ne__(self, other: object) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            return mod.kernel_not_equal(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.not_equal(self, other)
 
     def __lt__(self, other: Any) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            return mod.kernel_less(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.less(self, other)
 
     def __le__(self, other: Any) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            return mod.kernel_less_equal(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.less_equal(self, other)
 
     def __gt__(self, other: Any) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            return mod.kernel_greater(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.greater(self, other)
 
     def __ge__(self, other: Any) -> Any:
-        mod = _module_for(self.mantissa, other)
+        m = self.mantissa
+        mod = _TYPE_MODULE.get(type(m))
+        if (
+            mod is not None
+            and type(other) is Quantity
+            and other.unit is self.unit  # pyright: ignore[reportUnknownMemberType]
+            and type(other.mantissa) is type(m)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        ):
+            return mod.kernel_greater_equal(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
+        mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.greater_equal(self, other)

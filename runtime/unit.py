@@ -108,14 +108,14 @@ class Unit:
         "magnitude",
         "_key",
         "_hash",
+        "_mul",
+        "_div",
+        "_pow",
+        "_to",
     )
     # numpy must hand `array * unit` to Unit.__rmul__ whole, not element by element.
     __array_ufunc__ = None
     _interned: ClassVar[dict[tuple[Any, ...], Unit]] = {}
-    _mul_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
-    _div_cache: ClassVar[dict[tuple[int, int], Unit]] = {}
-    _pow_cache: ClassVar[dict[tuple[object, ...], Unit]] = {}
-    _factor_cache: ClassVar[dict[tuple[int, int], float]] = {}
 
     dim: Dimension
     exp10: Fraction  # the decimal exponent as declared (exact)
@@ -126,6 +126,12 @@ class Unit:
     magnitude: float  # factor * 10**exp10 as a float: what conversions multiply by
     _key: tuple[Dimension, Fraction, Factor]  # (dim, exponent, factor) with powers of ten moved
     _hash: int
+    # The algebra's caches, on the left operand and keyed by the other unit's id (units are
+    # interned and kept alive): a hit is one int-keyed dict lookup, no tuple key to build and hash.
+    _mul: dict[int, Unit]
+    _div: dict[int, Unit]
+    _pow: dict[object, Unit]  # by the exponent as given; a Fraction as (numerator, denominator)
+    _to: dict[int, float]  # conversion factors to other units
 
     def __new__(
         cls,
@@ -169,6 +175,10 @@ class Unit:
         # equality and hashing by size: 1000 m (scale 0, factor 1000) equals km (scale 3)
         self._key = (dim, *_canonical(e10, fac))
         self._hash = hash(self._key)
+        self._mul = {}
+        self._div = {}
+        self._pow = {}
+        self._to = {}
         cls._interned[ikey] = self
         return self
 
@@ -441,19 +451,17 @@ def _factor(a: Unit, b: Unit) -> float:
 
 def unit_product(a: Unit, b: Unit) -> Unit:
     """`a * b` for two units (cached by identity: units are interned and kept alive)."""
-    key = (id(a), id(b))
-    hit = Unit._mul_cache.get(key)  # pyright: ignore[reportPrivateUsage]
+    hit = a._mul.get(id(b))  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._mul_cache[key] = getattr(_Derived, _product_name(a, b))  # pyright: ignore[reportPrivateUsage]
+        hit = a._mul[id(b)] = getattr(_Derived, _product_name(a, b))  # pyright: ignore[reportPrivateUsage]
     return hit
 
 
 def unit_quotient(a: Unit, b: Unit) -> Unit:
     """`a / b` for two units."""
-    key = (id(a), id(b))
-    hit = Unit._div_cache.get(key)  # pyright: ignore[reportPrivateUsage]
+    hit = a._div.get(id(b))  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._div_cache[key] = getattr(_Derived, _quotient_name(a, b))  # pyright: ignore[reportPrivateUsage]
+        hit = a._div[id(b)] = getattr(_Derived, _quotient_name(a, b))  # pyright: ignore[reportPrivateUsage]
     return hit
 
 
@@ -463,19 +471,18 @@ def unit_power(u: Unit, power: int | float | Fraction) -> Unit:
     if type(power) is bool:
         raise TypeError("a unit exponent must be a number, not a bool")
     # A Fraction hashes slowly (~0.7 us); its two ints hash fast.
-    key = (id(u), power.numerator, power.denominator) if type(power) is Fraction else (id(u), power)
-    hit = Unit._pow_cache.get(key)  # pyright: ignore[reportPrivateUsage]
+    key = (power.numerator, power.denominator) if type(power) is Fraction else power
+    hit = u._pow.get(key)  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._pow_cache[key] = getattr(_Derived, _power_name(u, power))  # pyright: ignore[reportPrivateUsage]
+        hit = u._pow[key] = getattr(_Derived, _power_name(u, power))  # pyright: ignore[reportPrivateUsage]
     return hit
 
 
 def conversion_factor(a: Unit, b: Unit) -> float:
     """The number to multiply a value in `a` by to express it in `b` (same dimension)."""
-    key = (id(a), id(b))
-    hit = Unit._factor_cache.get(key)  # pyright: ignore[reportPrivateUsage]
+    hit = a._to.get(id(b))  # pyright: ignore[reportPrivateUsage]
     if hit is None:
-        hit = Unit._factor_cache[key] = _factor(a, b)  # pyright: ignore[reportPrivateUsage]
+        hit = a._to[id(b)] = _factor(a, b)  # pyright: ignore[reportPrivateUsage]
     return hit
 
 

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from polyunit import custom as _custom
 from polyunit import rules as _r
+from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import Unit
 
@@ -44,6 +45,11 @@ __all__ = [
 _lift = _r.make_lift("numpy", scalars_pass=True)
 _native = _r.native_types("numpy")
 _EXP_1_2 = Fraction(1, 2)
+_new = object.__new__
+kernel_add = np.add
+kernel_multiply = np.multiply
+kernel_less = np.less
+kernel_power = np.power
 
 
 @overload
@@ -61,10 +67,18 @@ def absolute(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.absolute(m_x), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -89,15 +103,28 @@ def add(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
-    return _r.keep(np.add(m_x, m_y), u_x)
+    r_ = np.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -121,10 +148,18 @@ def amax(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(np.amax(m_x, axis=axis, keepdims=keepdims), u_x)
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.amax(m_x, axis=axis, keepdims=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def argmax(
@@ -134,9 +169,10 @@ def argmax(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift(x)
     return np.argmax(m_x, axis=axis)
 
 
@@ -188,16 +224,24 @@ def clip(
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_a_min, u_a_min = (None, None) if a_min is None else _lift(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift(a_max)
     if u_a_min is not u_x and a_min is not None:
         m_a_min, u_x = _r.align("clip", m_a_min, u_a_min, u_x, x, a_min)
     if u_a_max is not u_x and a_max is not None:
         m_a_max, u_x = _r.align("clip", m_a_max, u_a_max, u_x, x, a_max)
-    return _r.keep(np.clip(m_x, m_a_min, m_a_max), u_x)
+    r_ = np.clip(m_x, m_a_min, m_a_max)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def concatenate(
@@ -209,7 +253,13 @@ def concatenate(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    return _r.keep(np.concatenate(m_arrays, axis=axis), u_)
+    r_ = np.concatenate(m_arrays, axis=axis)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def exp(
@@ -219,9 +269,11 @@ def exp(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     m_x = _r.fold("exp", m_x, u_x, unit_to_scale)
     return np.exp(m_x)
 
@@ -250,12 +302,19 @@ def floor_divide(
 
     Unit rule: If `x` and `y` share a dimension, `y` is converted to the unit of `x` and the result is a plain array; otherwise the result's unit is unit(x) / unit(y).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
     return _r.changed(np.floor_divide(m_x, m_y), u)
 
@@ -268,12 +327,19 @@ def less(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     return np.less(m_x, m_y)
@@ -286,9 +352,11 @@ def modf(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     r_ = np.modf(m_x)
     return (_r.keep(r_[0], u_x), _r.keep(r_[1], u_x))
 
@@ -328,13 +396,29 @@ def multiply(
 
     Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = np.multiply(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -361,12 +445,19 @@ def power(
 
     Unit rule: The result's unit is the unit of `x` to the power y; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _r.changed(np.power(m_x, m_y), u)
 
@@ -386,9 +477,11 @@ def reciprocal(
 
     Unit rule: The result's unit is one over the unit of `x`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
     return _r.changed(np.reciprocal(m_x), _r.quotient(None, u_x))
 
 
@@ -417,9 +510,11 @@ def split(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return [
         _r.keep(r_, u_a) for r_ in np.split(m_a, indices_or_sections=indices_or_sections, axis=axis)
     ]
@@ -438,10 +533,21 @@ def sqrt(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
     Unit rule: The result's unit is the unit of `x` to the power 1/2; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.changed(np.sqrt(m_x), _r.power(u_x, _EXP_1_2))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = np.sqrt(m_x)
+    u_ = None if u_x is None else u_x._pow.get((1, 2))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.power(u_x, _EXP_1_2)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -468,13 +574,29 @@ def true_divide(
 
     Unit rule: The result's unit is the unit of `x` divided by the unit of `y`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    return _r.changed(np.true_divide(m_x, m_y), _r.quotient(u_x, u_y))
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    r_ = np.true_divide(m_x, m_y)
+    u_ = None if u_x is None or u_y is None else u_x._div.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.quotient(u_x, u_y)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -508,15 +630,31 @@ def where(
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
     if u_y is not u_x:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(np.where(m_condition, m_x, m_y), u_x)
+    r_ = np.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def zeros(
@@ -538,9 +676,11 @@ def zeros_like(
 
     Unit rule: The result has the unit of `a`, or `unit` when given.
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     return _r.like(np.zeros_like(m_a, dtype=dtype), u_a, _r.create_unit(unit))
 
 
@@ -551,8 +691,10 @@ def linalg_qr(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
     r_ = np.linalg.qr(m_a)
     return (r_[0], _r.keep(r_[1], u_a))
