@@ -121,7 +121,7 @@ def to_numpy_array(m: Any) -> Any:
 def convert_array(
     m: Any, target: str, *, device: Any = None, dtype: Any = None, chunks: Any = None
 ) -> Any:
-    """`m` as an array of backend `target` (device/dtype for torch, chunks for dask)."""
+    """`m` as an array of backend `target` (device for torch and cupy, chunks for dask)."""
     source = backend_of_type(type(m))  # pyright: ignore[reportUnknownArgumentType]
     if target == "torch":
         torch = _lib("torch")
@@ -140,7 +140,7 @@ def convert_array(
             )
         # A copy: the new tensor must not alias (or write through to) the source array.
         return torch.tensor(to_numpy_array(m), device=device, dtype=tdtype)
-    if source == target and dtype is None and chunks is None:
+    if source == target and dtype is None and chunks is None and device is None:
         return m
     if target == "numpy":
         import numpy as np
@@ -159,7 +159,11 @@ def convert_array(
             want = jax.dtypes.canonicalize_dtype(want)
         return jax.numpy.asarray(src, dtype=want)
     if target == "cupy":
-        return _lib("cupy").asarray(to_numpy_array(m), dtype=numpy_dtype(dtype))
+        cp = _lib("cupy")
+        if device is None:
+            return cp.asarray(to_numpy_array(m), dtype=numpy_dtype(dtype))
+        with cp.cuda.Device(getattr(device, "id", device)):
+            return cp.asarray(to_numpy_array(m), dtype=numpy_dtype(dtype))
     if target == "dask":
         da = importlib.import_module("dask.array") if is_installed("dask") else _lib("dask")
         if source == "dask":

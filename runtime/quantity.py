@@ -188,8 +188,14 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         return self.unit.is_unitless
 
     # -- units ------------------------------------------------------------------------------
-    def in_unit(self, unit: Unit) -> Quantity[A]:
-        """The same quantity expressed in `unit` (same dimension required)."""
+    def in_unit(self, unit: Unit, err_msg: str | None = None) -> Quantity[A]:
+        """The same quantity expressed in `unit` (same dimension required); `err_msg` starts
+        the error message when the dimensions differ."""
+        if err_msg is not None and unit.dim is not self.unit.dim:
+            raise DimensionMismatchError(
+                f"{err_msg}: {self.unit.dispname} ({self.unit.dim}) cannot be expressed in "
+                f"{unit.dispname} ({unit.dim})"
+            )
         # Inlined construction and cache hit (a hot path): Quantity._new and conversion_factor
         # without their calls.
         factor = self.unit._to.get(id(unit))  # pyright: ignore[reportPrivateUsage]
@@ -201,24 +207,40 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         q.unit = unit
         return q
 
-    def to(self, target: Any = None, dtype: Any = None, *, device: Any = None) -> Quantity[Any]:
+    def to(self, new_unit: Any = None, dtype: Any = None, *, device: Any = None) -> Quantity[Any]:
         """`q.to(unit)` converts the unit (like `in_unit`); `q.to(device)`, `q.to(dtype)`,
         `q.to(device, dtype)` or `q.to(dtype=..., device=...)` move or cast a torch mantissa and
-        keep the unit. A device is a `torch.device`, a string ('cpu', 'cuda:0') or an index; a
-        dtype is a torch or a numpy dtype."""
-        if isinstance(target, Unit):
+        keep the unit (so `new_unit`, the reference's name, may also be a device or a dtype). A
+        device is a `torch.device`, a string ('cpu', 'cuda:0') or an index; a dtype is a torch
+        or a numpy dtype."""
+        if isinstance(new_unit, Unit):
             if dtype is not None or device is not None:
                 raise TypeError("q.to(unit) converts units only; move with q.to(device, dtype)")
-            return self.in_unit(target)
+            return self.in_unit(new_unit)
         from polyunit import torch_interop
 
-        return torch_interop.move(self, target, dtype, device, "to()")  # type: ignore[no-any-return]
+        return torch_interop.move(self, new_unit, dtype, device, "to()")  # type: ignore[no-any-return]
 
-    def cpu(self) -> Quantity[Any]:
-        """The torch mantissa on the CPU, same unit."""
-        from polyunit import torch_interop
+    def cpu(self, device: Any = None) -> Quantity[Any]:
+        """The mantissa in host memory, same unit: a torch tensor on the CPU, a jax array on a
+        CPU device (`device`, default the first), a cupy array copied to numpy; numpy, dask
+        and ndonnx arrays are there already."""
+        backend = self.backend
+        if backend == "torch":
+            from polyunit import torch_interop
 
-        return torch_interop.on_device(self, "cpu", "cpu()")  # type: ignore[no-any-return]
+            return torch_interop.on_device(self, "cpu", "cpu()")  # type: ignore[no-any-return]
+        if backend == "jax":
+            import jax
+
+            target: Any = device
+            if target is None:
+                target = jax.devices("cpu")[0]  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+            moved: Any = jax.device_put(self.mantissa, target)  # pyright: ignore[reportUnknownMemberType]
+            return Quantity._new(moved, self.unit)
+        if backend == "cupy":
+            return self.to_numpy()
+        return self
 
     def cuda(self, device: Any = None) -> Quantity[Any]:
         """The torch mantissa on a CUDA device, same unit."""
@@ -248,8 +270,9 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
         """To a torch tensor; `dtype` may be a torch or a numpy dtype."""
         return self._moved("torch", device=device, dtype=dtype)
 
-    def to_cupy(self, dtype: Any = None) -> Quantity[cp.ndarray]:  # pyright: ignore[reportUnknownMemberType, reportUnknownParameterType]
-        return self._moved("cupy", dtype=dtype)
+    def to_cupy(self, dtype: Any = None, *, device: Any = None) -> Quantity[cp.ndarray]:  # pyright: ignore[reportUnknownMemberType, reportUnknownParameterType]
+        """To a cupy array, on GPU `device` (an index or a cupy Device; default the current)."""
+        return self._moved("cupy", dtype=dtype, device=device)
 
     def to_dask(self, chunks: Any = None, dtype: Any = None) -> Quantity[da.Array]:
         return self._moved("dask", chunks=chunks, dtype=dtype)

@@ -78,3 +78,30 @@ def test_clip_with_open_sides(backend: str) -> None:
         np.testing.assert_allclose(got.to_numpy().mantissa, want)
     with pytest.raises(u.DimensionMismatchError):
         q.clip(u.Quantity(convert_array(np.array(1.0), backend), unit=u.second))
+
+
+def test_in_unit_err_msg_starts_the_error() -> None:
+    q = u.Quantity(np.array([1.0]), unit=u.meter)
+    with pytest.raises(u.DimensionMismatchError, match=r"^wire length: m \(m\) cannot be"):
+        q.in_unit(u.second, err_msg="wire length")
+    assert q.in_unit(u.mmeter, err_msg="unused").mantissa[0] == pytest.approx(1000.0)
+
+
+def test_to_takes_new_unit_by_name() -> None:
+    q = u.Quantity(np.array([2.0]), unit=u.meter)
+    assert q.to(new_unit=u.cmeter).mantissa[0] == pytest.approx(200.0)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax", "torch", "dask"])
+def test_cpu_keeps_the_unit_and_the_values(backend: str) -> None:
+    pytest.importorskip(backend)
+    from polyunit.convert import convert_array
+
+    q = u.Quantity(convert_array(np.array([1.0, 2.0]), backend), unit=u.volt)
+    moved = q.cpu()
+    assert moved.unit == u.volt and moved.backend == backend
+    np.testing.assert_allclose(moved.to_numpy().mantissa, [1.0, 2.0])
+    if backend == "jax":
+        import jax
+
+        assert moved.mantissa.devices() == {jax.devices("cpu")[0]}
