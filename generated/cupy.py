@@ -835,6 +835,8 @@ def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1)
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -3531,6 +3533,8 @@ def matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5096,6 +5100,8 @@ def sort(
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6059,6 +6065,8 @@ def linalg_det(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndar
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+
+    Note: On dask, which has no det, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6127,7 +6135,7 @@ def linalg_eig(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eig, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     raise _r.unsupported("linalg.eig", "cupy", "cupy.linalg has no general (non-Hermitian) eig")
 
@@ -6141,7 +6149,7 @@ def linalg_eigh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read. On dask, which has no eigh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6168,7 +6176,7 @@ def linalg_eigvals(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eigvals, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     raise _r.unsupported(
         "linalg.eigvals", "cupy", "cupy.linalg has no general (non-Hermitian) eigvals"
@@ -6196,7 +6204,7 @@ def linalg_eigvalsh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read. On dask, which has no eigvalsh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6373,6 +6381,8 @@ def linalg_matrix_norm(
     """Matrix norm over the last two axes (Frobenius by default).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: On ndonnx, which has no SVD, the orders 2, -2 and 'nuc' (singular values) are refused.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -6386,6 +6396,8 @@ def linalg_matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6455,7 +6467,7 @@ def linalg_norm(
 
     Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
 
-    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit. On ndonnx, which has no SVD, the matrix orders 2, -2 and 'nuc' are refused.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -6559,7 +6571,7 @@ def linalg_slogdet(a: Quantity[cp.ndarray] | cp.ndarray | float) -> tuple[cp.nda
 
     Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
-    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first. On dask, which has no slogdet, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)

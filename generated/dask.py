@@ -841,8 +841,13 @@ def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> 
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
-    raise _r.unsupported("math.argsort", "dask", "dask.array has no argsort")
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _compose.dask_sort(da, m_a, axis, True)
 
 
 def argwhere(
@@ -3241,7 +3246,13 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("math.kron", "dask", "dask.array has no kron")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(_compose.kron(da, da.asarray(m_a), da.asarray(m_b)), _r.product(u_a, u_b))
 
 
 @overload
@@ -3672,8 +3683,22 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
-    raise _r.unsupported("math.matrix_power", "dask", "dask.array has no matrix_power")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        _compose.matrix_power(
+            da.matmul,
+            _compose.dask_inverse(da),
+            da.broadcast_to(da.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 @overload
@@ -5277,8 +5302,13 @@ def sort(
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
-    raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(_compose.dask_sort(da, m_a, axis, False), u_a)
 
 
 def sparse_plus(
@@ -6291,8 +6321,14 @@ def linalg_det(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+
+    Note: On dask, which has no det, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.det", "dask", "dask.array.linalg has no det")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a, u = _custom.det("det", m_a, u_a)
+    return _r.changed(_compose.dask_det(da, m_a), u)
 
 
 @overload
@@ -6356,9 +6392,13 @@ def linalg_eig(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eig, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eig", "dask", "dask.array.linalg has no eig")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = _compose.dask_eig(da, m_a, True)
+    return (_r.keep(r_[0], u_a), r_[1])
 
 
 def linalg_eigh(
@@ -6368,9 +6408,18 @@ def linalg_eigh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read. On dask, which has no eigh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigh", "dask", "dask.array.linalg has no eigh")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    r_ = _compose.dask_eigh(
+        da,
+        (m_a + da.conj(da.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+        "L" if UPLO is None else UPLO,
+        True,
+    )
+    return (_r.keep(r_[0], u_a), r_[1])
 
 
 @overload
@@ -6386,9 +6435,12 @@ def linalg_eigvals(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Arra
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eigvals, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvals", "dask", "dask.array.linalg has no eigvals")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(_compose.dask_eig(da, m_a, False), u_a)
 
 
 @overload
@@ -6410,9 +6462,20 @@ def linalg_eigvalsh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read. On dask, which has no eigvalsh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvalsh", "dask", "dask.array.linalg has no eigvalsh")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        _compose.dask_eigh(
+            da,
+            (m_a + da.conj(da.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+            "L" if UPLO is None else UPLO,
+            False,
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -6496,7 +6559,7 @@ def linalg_kron(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(_compose.kron(da.asarray(m_a), da.asarray(m_b)), _r.product(u_a, u_b))
+    return _r.changed(_compose.kron(da, da.asarray(m_a), da.asarray(m_b)), _r.product(u_a, u_b))
 
 
 def linalg_lstsq(
@@ -6581,6 +6644,8 @@ def linalg_matrix_norm(
     """Matrix norm over the last two axes (Frobenius by default).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: On ndonnx, which has no SVD, the orders 2, -2 and 'nuc' (singular values) are refused.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -6594,6 +6659,8 @@ def linalg_matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -6672,7 +6739,7 @@ def linalg_norm(
 
     Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
 
-    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit. On ndonnx, which has no SVD, the matrix orders 2, -2 and 'nuc' are refused.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -6772,9 +6839,14 @@ def linalg_slogdet(a: Quantity[da.Array] | da.Array | float) -> tuple[da.Array, 
 
     Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
-    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first. On dask, which has no slogdet, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.slogdet", "dask", "dask.array.linalg has no slogdet")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_a = _r.fold("slogdet", m_a, u_a, None)
+    r_ = _compose.dask_slogdet(da, m_a)
+    return (r_[0], r_[1])
 
 
 @overload

@@ -15,7 +15,7 @@ from polyunit import convert as _convert
 from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.quantity import Quantity
-from polyunit.unit import Unit
+from polyunit.unit import Unit, as_exponent
 
 __all__ = [
     "abs",
@@ -796,7 +796,15 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    raise _r.unsupported("math.arctan2", "ndonnx", "ndonnx 0.23 does not implement atan2")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_y, u_y = (
+        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    )
+    if u_y is not u_x:
+        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
+    return _compose.arctan2(ndx, m_x, m_y)
 
 
 def arctanh(
@@ -839,6 +847,8 @@ def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -1728,7 +1738,10 @@ def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.diag", "ndonnx", "ndonnx has no diag")
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.keep(_compose.diag(ndx, ndx.asarray(m_v), k), u_v)
 
 
 @overload
@@ -1746,7 +1759,10 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.diagflat", "ndonnx", "ndonnx has no diagflat")
+    m_v, u_v = (
+        (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
+    )
+    return _r.keep(_compose.diag(ndx, ndx.reshape(m_v, (-1,)), k), u_v)
 
 
 @overload
@@ -1768,7 +1784,10 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.diagonal", "ndonnx", "ndonnx has no diagonal")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(_compose.diagonal(ndx, m_a, offset, axis1, axis2), u_a)
 
 
 @overload
@@ -2798,7 +2817,19 @@ def gcd(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    raise _r.unsupported("math.gcd", "ndonnx", "ndonnx has no gcd")
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(_compose.gcd(ndx, m_x1, m_x2), u_x1)
 
 
 def gelu(
@@ -3416,7 +3447,13 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("math.kron", "ndonnx", "ndonnx has no kron")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(_compose.kron(ndx, ndx.asarray(m_a), ndx.asarray(m_b)), _r.product(u_a, u_b))
 
 
 @overload
@@ -3440,7 +3477,19 @@ def lcm(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    raise _r.unsupported("math.lcm", "ndonnx", "ndonnx has no lcm")
+    m_x1, u_x1 = (
+        (x1.mantissa, x1.unit)
+        if type(x1) is Quantity and type(x1.mantissa) in _native
+        else _lift(x1)
+    )
+    m_x2, u_x2 = (
+        (x2.mantissa, x2.unit)
+        if type(x2) is Quantity and type(x2.mantissa) in _native
+        else _lift(x2)
+    )
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    return _r.keep(_compose.lcm(ndx, m_x1, m_x2), u_x1)
 
 
 @overload
@@ -3858,8 +3907,28 @@ def matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
-    raise _r.unsupported("math.matrix_power", "ndonnx", "ndonnx has no matrix_power")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        _compose.refuse(
+            "matrix_power",
+            "ndonnx",
+            "a negative power needs a matrix inverse, which ndonnx lacks; use n >= 0",
+        )
+        if n < 0
+        else _compose.matrix_power(
+            ndx.matmul,
+            None,
+            ndx.broadcast_to(ndx.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 @overload
@@ -3969,7 +4038,10 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.median", "ndonnx", "ndonnx has no median")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(_compose.quantile(ndx, m_x, 0.5, axis, keepdims), u_x)
 
 
 @overload
@@ -4364,7 +4436,10 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.nanmedian", "ndonnx", "ndonnx has no median")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(_compose.quantile(ndx, m_x, 0.5, axis, keepdims, skip_nan=True), u_x)
 
 
 @overload
@@ -4423,7 +4498,12 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.nanpercentile", "ndonnx", "ndonnx has no quantile function")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanpercentile", m_q, u_q)
+    return _r.keep(_compose.quantile(ndx, m_a, m_q / 100, axis, keepdims, skip_nan=True), u_a)
 
 
 def nanprod(
@@ -4485,7 +4565,12 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.nanquantile", "ndonnx", "ndonnx has no quantile function")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanquantile", m_q, u_q)
+    return _r.keep(_compose.quantile(ndx, m_a, m_q, axis, keepdims, skip_nan=True), u_a)
 
 
 @overload
@@ -4769,7 +4854,12 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.percentile", "ndonnx", "ndonnx has no quantile function")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("percentile", m_q, u_q)
+    return _r.keep(_compose.quantile(ndx, m_a, m_q / 100, axis, keepdims), u_a)
 
 
 @overload
@@ -4941,7 +5031,12 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.quantile", "ndonnx", "ndonnx has no quantile function")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("quantile", m_q, u_q)
+    return _r.keep(_compose.quantile(ndx, m_a, m_q, axis, keepdims), u_a)
 
 
 def rad2deg(
@@ -5502,6 +5597,8 @@ def sort(
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5940,7 +6037,10 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.trace", "ndonnx", "ndonnx has no trace or diagonal")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(_compose.trace(ndx, m_a, offset, axis1, axis2), u_a)
 
 
 @overload
@@ -6489,7 +6589,11 @@ def linalg_cholesky(
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    raise _r.unsupported("linalg.cholesky", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.cholesky",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_cond(
@@ -6499,7 +6603,11 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    raise _r.unsupported("linalg.cond", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.cond",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6547,7 +6655,15 @@ def linalg_cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.cross", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        _compose.cross(ndx, m_a, m_b, axisa, axisb, axisc, axis), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -6562,8 +6678,14 @@ def linalg_det(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+
+    Note: On dask, which has no det, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.det", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.det",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6581,7 +6703,10 @@ def linalg_diagonal(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("linalg.diagonal", "ndonnx", "ndonnx implements no linalg extension")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(_compose.diagonal(ndx, m_x, offset, -2, -1), u_x)
 
 
 @overload
@@ -6605,7 +6730,18 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.dot", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        ndx.asarray(m_a) * m_b
+        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_eig(
@@ -6615,9 +6751,13 @@ def linalg_eig(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eig, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eig", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eig",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_eigh(
@@ -6629,9 +6769,13 @@ def linalg_eigh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read. On dask, which has no eigh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigh", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eigh",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6647,9 +6791,13 @@ def linalg_eigvals(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eigvals, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvals", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eigvals",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6673,9 +6821,13 @@ def linalg_eigvalsh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read. On dask, which has no eigvalsh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvalsh", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eigvalsh",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6701,7 +6853,18 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.inner", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        ndx.asarray(m_a) * m_b
+        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6717,7 +6880,11 @@ def linalg_inv(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.inv", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.inv",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6743,7 +6910,13 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.kron", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(_compose.kron(ndx, ndx.asarray(m_a), ndx.asarray(m_b)), _r.product(u_a, u_b))
 
 
 def linalg_lstsq(
@@ -6763,7 +6936,11 @@ def linalg_lstsq(
 
     Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
     """
-    raise _r.unsupported("linalg.lstsq", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.lstsq",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6789,7 +6966,13 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.matmul", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(ndx.matmul(m_a, m_b), _r.product(u_a, u_b))
 
 
 @overload
@@ -6812,8 +6995,15 @@ def linalg_matrix_norm(
     """Matrix norm over the last two axes (Frobenius by default).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: On ndonnx, which has no SVD, the orders 2, -2 and 'nuc' (singular values) are refused.
     """
-    raise _r.unsupported("linalg.matrix_norm", "ndonnx", "ndonnx implements no linalg extension")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(
+        _compose.matrix_norm(ndx, m_x, ord, (-2, -1), keepdims, "linalg.matrix_norm", "ndonnx"), u_x
+    )
 
 
 def linalg_matrix_power(
@@ -6822,8 +7012,28 @@ def linalg_matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
-    raise _r.unsupported("linalg.matrix_power", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.changed(
+        _compose.refuse(
+            "linalg.matrix_power",
+            "ndonnx",
+            "a negative power needs a matrix inverse, which ndonnx lacks; use n >= 0",
+        )
+        if n < 0
+        else _compose.matrix_power(
+            ndx.matmul,
+            None,
+            ndx.broadcast_to(ndx.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 def linalg_matrix_rank(
@@ -6837,7 +7047,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    raise _r.unsupported("linalg.matrix_rank", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.matrix_rank",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6855,9 +7069,10 @@ def linalg_matrix_transpose(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported(
-        "linalg.matrix_transpose", "ndonnx", "ndonnx implements no linalg extension"
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    return _r.keep(ndx.matrix_transpose(m_x), u_x)
 
 
 def linalg_multi_dot(
@@ -6867,7 +7082,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.multi_dot", "ndonnx", "ndonnx implements no linalg extension")
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(_compose.chain(ndx.matmul, m_arrays), _r.product_seq(u_arrays))
 
 
 def linalg_norm(
@@ -6880,9 +7096,13 @@ def linalg_norm(
 
     Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
 
-    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit. On ndonnx, which has no SVD, the matrix orders 2, -2 and 'nuc' are refused.
     """
-    raise _r.unsupported("linalg.norm", "ndonnx", "ndonnx implements no linalg extension")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(_compose.norm(ndx, m_x, ord, axis, keepdims, "linalg.norm", "ndonnx"), u)
 
 
 @overload
@@ -6908,7 +7128,13 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.outer", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(ndx.reshape(m_a, (-1, 1)) * ndx.reshape(m_b, (1, -1)), _r.product(u_a, u_b))
 
 
 @overload
@@ -6941,7 +7167,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    raise _r.unsupported("linalg.pinv", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.pinv",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_qr(
@@ -6953,7 +7183,11 @@ def linalg_qr(
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.qr", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.qr",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_slogdet(a: Quantity[ndx.Array] | ndx.Array | float) -> tuple[ndx.Array, ndx.Array]:
@@ -6961,9 +7195,13 @@ def linalg_slogdet(a: Quantity[ndx.Array] | ndx.Array | float) -> tuple[ndx.Arra
 
     Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
-    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first. On dask, which has no slogdet, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.slogdet", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.slogdet",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -6989,7 +7227,11 @@ def linalg_solve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.solve", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.solve",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_svd(
@@ -7004,7 +7246,11 @@ def linalg_svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.svd", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.svd",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -7020,7 +7266,11 @@ def linalg_svdvals(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("linalg.svdvals", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.svdvals",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -7048,7 +7298,13 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensordot", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(ndx.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
 
 
 @overload
@@ -7066,7 +7322,11 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensorinv", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.tensorinv",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -7098,7 +7358,11 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensorsolve", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.tensorsolve",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -7118,7 +7382,10 @@ def linalg_trace(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("linalg.trace", "ndonnx", "ndonnx implements no linalg extension")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    return _r.keep(_compose.trace(ndx, m_x, offset, -2, -1, _convert.ndonnx_dtype(dtype)), u_x)
 
 
 @overload
@@ -7144,7 +7411,15 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.vdot", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(
+        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -7172,7 +7447,13 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.vecdot", "ndonnx", "ndonnx implements no linalg extension")
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
+    )
+    return _r.changed(ndx.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
 
 
 def linalg_vector_norm(
@@ -7187,7 +7468,11 @@ def linalg_vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    raise _r.unsupported("linalg.vector_norm", "ndonnx", "ndonnx implements no linalg extension")
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(_compose.vector_norm(ndx, m_x, axis, keepdims, ord), u)
 
 
 @overload
