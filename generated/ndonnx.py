@@ -4740,7 +4740,11 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    raise _r.unsupported("math.nextafter", "ndonnx", "ndonnx 0.23 does not implement nextafter")
+    raise _r.unsupported(
+        "math.nextafter",
+        "ndonnx",
+        "ndonnx 0.23 declares nextafter but raises NotImplementedError, and has no bit-level view of floats to build it from",
+    )
 
 
 def not_equal(
