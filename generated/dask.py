@@ -1001,8 +1001,14 @@ def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> 
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
-    raise _r.unsupported("math.argsort", "dask", "dask.array has no argsort")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift(a)
+    return _compose.dask_sort(da, m_a, axis, True)
 
 
 def argwhere(
@@ -4004,7 +4010,29 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("math.kron", "dask", "dask.array has no kron")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.kron(da, da.asarray(m_a), da.asarray(m_b))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4553,8 +4581,24 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
-    raise _r.unsupported("math.matrix_power", "dask", "dask.array has no matrix_power")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    return _r.changed(
+        _compose.matrix_power(
+            da.matmul,
+            _compose.dask_inverse(da),
+            da.broadcast_to(da.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 @overload
@@ -6613,8 +6657,21 @@ def sort(
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
-    raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.dask_sort(da, m_a, axis, False)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def sparse_plus(
@@ -7902,8 +7959,16 @@ def linalg_det(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] |
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+
+    Note: On dask, which has no det, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.det", "dask", "dask.array.linalg has no det")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    m_a, u = _custom.det("det", m_a, u_a)
+    return _r.changed(_compose.dask_det(da, m_a), u)
 
 
 @overload
@@ -7988,9 +8053,15 @@ def linalg_eig(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eig, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eig", "dask", "dask.array.linalg has no eig")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.dask_eig(da, m_a, True)
+    return (_r.keep(r_[0], u_a), r_[1])
 
 
 def linalg_eigh(
@@ -8000,9 +8071,20 @@ def linalg_eigh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read. On dask, which has no eigh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigh", "dask", "dask.array.linalg has no eigh")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.dask_eigh(
+        da,
+        (m_a + da.conj(da.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+        "L" if UPLO is None else UPLO,
+        True,
+    )
+    return (_r.keep(r_[0], u_a), r_[1])
 
 
 @overload
@@ -8018,9 +8100,20 @@ def linalg_eigvals(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Arra
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eigvals, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvals", "dask", "dask.array.linalg has no eigvals")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.dask_eig(da, m_a, False)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -8042,9 +8135,25 @@ def linalg_eigvalsh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read. On dask, which has no eigvalsh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvalsh", "dask", "dask.array.linalg has no eigvalsh")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.dask_eigh(
+        da,
+        (m_a + da.conj(da.swapaxes(m_a, -1, -2))) / 2 if symmetrize_input else m_a,
+        "L" if UPLO is None else UPLO,
+        False,
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -8152,7 +8261,7 @@ def linalg_kron(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.kron(da.asarray(m_a), da.asarray(m_b))
+    r_ = _compose.kron(da, da.asarray(m_a), da.asarray(m_b))
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8269,6 +8378,8 @@ def linalg_matrix_norm(
     """Matrix norm over the last two axes (Frobenius by default).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: On ndonnx, which has no SVD, the orders 2, -2 and 'nuc' (singular values) are refused.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8290,6 +8401,8 @@ def linalg_matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8380,7 +8493,7 @@ def linalg_norm(
 
     Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
 
-    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit. On ndonnx, which has no SVD, the matrix orders 2, -2 and 'nuc' are refused.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8502,9 +8615,16 @@ def linalg_slogdet(a: Quantity[da.Array] | da.Array | float) -> tuple[da.Array, 
 
     Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
-    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first. On dask, which has no slogdet, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.slogdet", "dask", "dask.array.linalg has no slogdet")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    m_a = _r.fold("slogdet", m_a, u_a, None)
+    r_ = _compose.dask_slogdet(da, m_a)
+    return (r_[0], r_[1])
 
 
 @overload

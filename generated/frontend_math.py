@@ -481,6 +481,8 @@ def argsort(a: Any, axis: int | None = -1) -> Any:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).argsort  # pyright: ignore[reportUnknownArgumentType]
@@ -1669,6 +1671,8 @@ def matrix_power(a: Any, n: int) -> Any:
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).matrix_power  # pyright: ignore[reportUnknownArgumentType]
@@ -2371,6 +2375,8 @@ def sort(a: Any, axis: int | None = -1) -> Any:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).sort  # pyright: ignore[reportUnknownArgumentType]

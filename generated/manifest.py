@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "e1ba2f69856f4354cc8fca1c355544fbeb38cd7f6745d58dc2777cce7e18f153"
+SPEC_DIGEST: Final = "79ce0ad4aea500e5b4e6563d449e0bdd9541800e5018ae2e1900ca7d713e86d4"
 
 BACKENDS: Final = (
     "numpy",
@@ -1361,7 +1361,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "native",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -1391,7 +1391,7 @@ SUPPORT: Final = {
     },
     "argsort": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "override",
         "numpy": "native",
@@ -1689,7 +1689,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "native",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -1697,7 +1697,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -1705,7 +1705,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "native",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -2009,7 +2009,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -2207,9 +2207,9 @@ SUPPORT: Final = {
     },
     "kron": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -2217,7 +2217,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -2375,9 +2375,9 @@ SUPPORT: Final = {
     },
     "matrix_power": {
         "cupy": "override",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -2409,7 +2409,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -2537,7 +2537,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -2553,7 +2553,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -2569,7 +2569,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -2649,7 +2649,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -2697,7 +2697,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -2935,7 +2935,7 @@ SUPPORT: Final = {
     },
     "sort": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "override",
         "numpy": "native",
@@ -3089,7 +3089,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "native",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -3273,13 +3273,13 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
     "linalg.det": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -3289,7 +3289,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -3297,13 +3297,13 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
     "linalg.eig": {
         "cupy": "unsupported",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -3311,7 +3311,7 @@ SUPPORT: Final = {
     },
     "linalg.eigh": {
         "cupy": "override",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "override",
@@ -3319,7 +3319,7 @@ SUPPORT: Final = {
     },
     "linalg.eigvals": {
         "cupy": "unsupported",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -3327,7 +3327,7 @@ SUPPORT: Final = {
     },
     "linalg.eigvalsh": {
         "cupy": "override",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "override",
@@ -3337,7 +3337,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -3353,7 +3353,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -3369,7 +3369,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -3377,7 +3377,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -3385,7 +3385,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -3401,7 +3401,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -3409,7 +3409,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -3417,7 +3417,7 @@ SUPPORT: Final = {
         "cupy": "native",
         "dask": "native",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -3425,7 +3425,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -3447,7 +3447,7 @@ SUPPORT: Final = {
     },
     "linalg.slogdet": {
         "cupy": "native",
-        "dask": "unsupported",
+        "dask": "override",
         "jax": "native",
         "ndonnx": "unsupported",
         "numpy": "native",
@@ -3481,7 +3481,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -3505,7 +3505,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -3513,7 +3513,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "override",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "override",
         "torch": "override",
     },
@@ -3521,7 +3521,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "override",
     },
@@ -3529,7 +3529,7 @@ SUPPORT: Final = {
         "cupy": "override",
         "dask": "override",
         "jax": "native",
-        "ndonnx": "unsupported",
+        "ndonnx": "override",
         "numpy": "native",
         "torch": "native",
     },
@@ -4409,175 +4409,65 @@ SUPPORT: Final = {
 
 # op -> backend -> the reason given in the spec, for every unsupported pair
 UNSUPPORTED: Final[dict[str, dict[str, str]]] = {
-    "arctan2": {
-        "ndonnx": "ndonnx 0.23 does not implement atan2",
-    },
-    "argsort": {
-        "dask": "dask.array has no argsort",
-    },
-    "diag": {
-        "ndonnx": "ndonnx has no diag",
-    },
-    "diagflat": {
-        "ndonnx": "ndonnx has no diagflat",
-    },
-    "diagonal": {
-        "ndonnx": "ndonnx has no diagonal",
-    },
-    "gcd": {
-        "ndonnx": "ndonnx has no gcd",
-    },
-    "kron": {
-        "dask": "dask.array has no kron",
-        "ndonnx": "ndonnx has no kron",
-    },
-    "lcm": {
-        "ndonnx": "ndonnx has no lcm",
-    },
-    "matrix_power": {
-        "dask": "dask.array has no matrix_power",
-        "ndonnx": "ndonnx has no matrix_power",
-    },
-    "median": {
-        "ndonnx": "ndonnx has no median",
-    },
-    "nanmedian": {
-        "ndonnx": "ndonnx has no median",
-    },
-    "nanpercentile": {
-        "ndonnx": "ndonnx has no quantile function",
-    },
-    "nanquantile": {
-        "ndonnx": "ndonnx has no quantile function",
-    },
     "nextafter": {
-        "ndonnx": "ndonnx 0.23 does not implement nextafter",
-    },
-    "percentile": {
-        "ndonnx": "ndonnx has no quantile function",
-    },
-    "quantile": {
-        "ndonnx": "ndonnx has no quantile function",
-    },
-    "sort": {
-        "dask": "dask.array has no sort",
-    },
-    "trace": {
-        "ndonnx": "ndonnx has no trace or diagonal",
+        "ndonnx": "ndonnx 0.23 declares nextafter but raises NotImplementedError, and has no bit-level view of floats to build it from",
     },
     "linalg.cholesky": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.cond": {
         "cupy": "cupy.linalg has no cond",
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.cross": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.det": {
-        "dask": "dask.array.linalg has no det",
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.diagonal": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.dot": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.eig": {
         "cupy": "cupy.linalg has no general (non-Hermitian) eig",
-        "dask": "dask.array.linalg has no eig",
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.eigh": {
-        "dask": "dask.array.linalg has no eigh",
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.eigvals": {
         "cupy": "cupy.linalg has no general (non-Hermitian) eigvals",
-        "dask": "dask.array.linalg has no eigvals",
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.eigvalsh": {
-        "dask": "dask.array.linalg has no eigvalsh",
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.inner": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.inv": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.kron": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.lstsq": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.matmul": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.matrix_norm": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.matrix_power": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.matrix_rank": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.matrix_transpose": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.multi_dot": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.norm": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.outer": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.pinv": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.qr": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.slogdet": {
-        "dask": "dask.array.linalg has no slogdet",
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.solve": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.svd": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.svdvals": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.tensordot": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.tensorinv": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "linalg.tensorsolve": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.trace": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.vdot": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.vecdot": {
-        "ndonnx": "ndonnx implements no linalg extension",
-    },
-    "linalg.vector_norm": {
-        "ndonnx": "ndonnx implements no linalg extension",
+        "ndonnx": "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
     },
     "fft.fft": {
         "ndonnx": "ndonnx has no FFT functions",

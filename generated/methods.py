@@ -68,6 +68,8 @@ class QuantityMethods:
 
         Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
+        Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+
         Same as `polyunit.math.argsort(q, ...)`.
         """
         return _frontends.math.argsort(self, axis)
@@ -305,6 +307,8 @@ class QuantityMethods:
         """Sorted copy along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+        Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
 
         Same as `polyunit.math.sort(q, ...)`.
         """

@@ -16,7 +16,7 @@ from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
-from polyunit.unit import Unit
+from polyunit.unit import Unit, as_exponent
 
 __all__ = [
     "abs",
@@ -943,7 +943,22 @@ def arctan2(
 
     Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    raise _r.unsupported("math.arctan2", "ndonnx", "ndonnx 0.23 does not implement atan2")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    if type(y) is Quantity and type(y.mantissa) in _native:
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
+    else:
+        m_y, u_y = _lift(y)
+    if u_y is not u_x:
+        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
+    return _compose.arctan2(ndx, m_x, m_y)
 
 
 def arctanh(
@@ -990,6 +1005,8 @@ def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -2084,7 +2101,18 @@ def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.diag", "ndonnx", "ndonnx has no diag")
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = _compose.diag(ndx, ndx.asarray(m_v), k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -2102,7 +2130,18 @@ def diagflat(
 
     Unit rule: The result has the unit of `v` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.diagflat", "ndonnx", "ndonnx has no diagflat")
+    if type(v) is Quantity and type(v.mantissa) in _native:
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift(v)
+    r_ = _compose.diag(ndx, ndx.reshape(m_v, (-1,)), k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
 
 
 @overload
@@ -2124,7 +2163,18 @@ def diagonal(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.diagonal", "ndonnx", "ndonnx has no diagonal")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.diagonal(ndx, m_a, offset, axis1, axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -3397,7 +3447,28 @@ def gcd(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    raise _r.unsupported("math.gcd", "ndonnx", "ndonnx has no gcd")
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    r_ = _compose.gcd(ndx, m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 def gelu(
@@ -4113,7 +4184,29 @@ def kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("math.kron", "ndonnx", "ndonnx has no kron")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.kron(ndx, ndx.asarray(m_a), ndx.asarray(m_b))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -4137,7 +4230,28 @@ def lcm(
 
     Unit rule: The other operands (`x2`) need the dimension of `x1` and are converted to its unit; the result has the unit of `x1`.
     """
-    raise _r.unsupported("math.lcm", "ndonnx", "ndonnx has no lcm")
+    if type(x1) is Quantity and type(x1.mantissa) in _native:
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift(x1)
+    if type(x2) is Quantity and type(x2.mantissa) in _native:
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    elif type(x2) is float or type(x2) is int:
+        m_x2 = x2
+        u_x2 = None
+    else:
+        m_x2, u_x2 = _lift(x2)
+    if u_x2 is not u_x1:
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    r_ = _compose.lcm(ndx, m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
 
 
 @overload
@@ -4661,8 +4775,30 @@ def matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
-    raise _r.unsupported("math.matrix_power", "ndonnx", "ndonnx has no matrix_power")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    return _r.changed(
+        _compose.refuse(
+            "matrix_power",
+            "ndonnx",
+            "a negative power needs a matrix inverse, which ndonnx lacks; use n >= 0",
+        )
+        if n < 0
+        else _compose.matrix_power(
+            ndx.matmul,
+            None,
+            ndx.broadcast_to(ndx.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 @overload
@@ -4797,7 +4933,18 @@ def median(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.median", "ndonnx", "ndonnx has no median")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.quantile(ndx, m_x, 0.5, axis, keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5336,7 +5483,18 @@ def nanmedian(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.nanmedian", "ndonnx", "ndonnx has no median")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.quantile(ndx, m_x, 0.5, axis, keepdims, skip_nan=True)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -5400,7 +5558,20 @@ def nanpercentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.nanpercentile", "ndonnx", "ndonnx has no quantile function")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanpercentile", m_q, u_q)
+    r_ = _compose.quantile(ndx, m_a, m_q / 100, axis, keepdims, skip_nan=True)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def nanprod(
@@ -5464,7 +5635,20 @@ def nanquantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.nanquantile", "ndonnx", "ndonnx has no quantile function")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("nanquantile", m_q, u_q)
+    r_ = _compose.quantile(ndx, m_a, m_q, axis, keepdims, skip_nan=True)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5662,7 +5846,11 @@ def nextafter(
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    raise _r.unsupported("math.nextafter", "ndonnx", "ndonnx 0.23 does not implement nextafter")
+    raise _r.unsupported(
+        "math.nextafter",
+        "ndonnx",
+        "ndonnx 0.23 declares nextafter but raises NotImplementedError, and has no bit-level view of floats to build it from",
+    )
 
 
 def not_equal(
@@ -5801,7 +5989,20 @@ def percentile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.percentile", "ndonnx", "ndonnx has no quantile function")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("percentile", m_q, u_q)
+    r_ = _compose.quantile(ndx, m_a, m_q / 100, axis, keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -5998,7 +6199,20 @@ def quantile(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.quantile", "ndonnx", "ndonnx has no quantile function")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    m_q, u_q = _lift(q)
+    m_q = _r.fold("quantile", m_q, u_q)
+    r_ = _compose.quantile(ndx, m_a, m_q, axis, keepdims)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 def rad2deg(
@@ -6690,6 +6904,8 @@ def sort(
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -7244,7 +7460,18 @@ def trace(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    raise _r.unsupported("math.trace", "ndonnx", "ndonnx has no trace or diagonal")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    r_ = _compose.trace(ndx, m_a, offset, axis1, axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
 
 
 @overload
@@ -7919,7 +8146,11 @@ def linalg_cholesky(
 
     Note: `symmetrize_input` factors (a + a^H) / 2, which removes rounding asymmetry.
     """
-    raise _r.unsupported("linalg.cholesky", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.cholesky",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_cond(
@@ -7929,7 +8160,11 @@ def linalg_cond(
 
     Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
     """
-    raise _r.unsupported("linalg.cond", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.cond",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -7977,7 +8212,29 @@ def linalg_cross(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.cross", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.cross(ndx, m_a, m_b, axisa, axisb, axisc, axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -7992,8 +8249,14 @@ def linalg_det(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+
+    Note: On dask, which has no det, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.det", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.det",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8011,7 +8274,18 @@ def linalg_diagonal(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("linalg.diagonal", "ndonnx", "ndonnx implements no linalg extension")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.diagonal(ndx, m_x, offset, -2, -1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -8035,7 +8309,33 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.dot", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
+        ndx.asarray(m_a) * m_b
+        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+    )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_eig(
@@ -8045,9 +8345,13 @@ def linalg_eig(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eig, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eig", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eig",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_eigh(
@@ -8059,9 +8363,13 @@ def linalg_eigh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read. On dask, which has no eigh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigh", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eigh",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8077,9 +8385,13 @@ def linalg_eigvals(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eigvals, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvals", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eigvals",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8103,9 +8415,13 @@ def linalg_eigvalsh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read. On dask, which has no eigvalsh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.eigvalsh", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.eigvalsh",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8131,7 +8447,33 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.inner", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = (
+        ndx.asarray(m_a) * m_b
+        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1]))
+    )
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -8147,7 +8489,11 @@ def linalg_inv(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.inv", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.inv",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8173,7 +8519,29 @@ def linalg_kron(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.kron", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = _compose.kron(ndx, ndx.asarray(m_a), ndx.asarray(m_b))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_lstsq(
@@ -8193,7 +8561,11 @@ def linalg_lstsq(
 
     Note: `numpy_resid` is jax's switch to numpy-style residuals; numpy, torch and dask always give numpy-style residuals (empty unless `a` is tall and of full rank).
     """
-    raise _r.unsupported("linalg.lstsq", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.lstsq",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8219,7 +8591,29 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.matmul", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.matmul(m_a, m_b)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -8242,8 +8636,21 @@ def linalg_matrix_norm(
     """Matrix norm over the last two axes (Frobenius by default).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: On ndonnx, which has no SVD, the orders 2, -2 and 'nuc' (singular values) are refused.
     """
-    raise _r.unsupported("linalg.matrix_norm", "ndonnx", "ndonnx implements no linalg extension")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.matrix_norm(ndx, m_x, ord, (-2, -1), keepdims, "linalg.matrix_norm", "ndonnx")
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_matrix_power(
@@ -8252,8 +8659,30 @@ def linalg_matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
-    raise _r.unsupported("linalg.matrix_power", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    return _r.changed(
+        _compose.refuse(
+            "linalg.matrix_power",
+            "ndonnx",
+            "a negative power needs a matrix inverse, which ndonnx lacks; use n >= 0",
+        )
+        if n < 0
+        else _compose.matrix_power(
+            ndx.matmul,
+            None,
+            ndx.broadcast_to(ndx.eye(m_a.shape[-1], dtype=m_a.dtype), m_a.shape),
+            m_a,
+            n,
+        ),
+        _r.power(u_a, as_exponent(n)),
+    )
 
 
 def linalg_matrix_rank(
@@ -8267,7 +8696,11 @@ def linalg_matrix_rank(
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    raise _r.unsupported("linalg.matrix_rank", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.matrix_rank",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8285,9 +8718,18 @@ def linalg_matrix_transpose(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported(
-        "linalg.matrix_transpose", "ndonnx", "ndonnx implements no linalg extension"
-    )
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = ndx.matrix_transpose(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 def linalg_multi_dot(
@@ -8297,7 +8739,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.multi_dot", "ndonnx", "ndonnx implements no linalg extension")
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _r.changed(_compose.chain(ndx.matmul, m_arrays), _r.product_seq(u_arrays))
 
 
 def linalg_norm(
@@ -8310,9 +8753,15 @@ def linalg_norm(
 
     Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
 
-    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit. On ndonnx, which has no SVD, the matrix orders 2, -2 and 'nuc' are refused.
     """
-    raise _r.unsupported("linalg.norm", "ndonnx", "ndonnx implements no linalg extension")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _r.changed(_compose.norm(ndx, m_x, ord, axis, keepdims, "linalg.norm", "ndonnx"), u)
 
 
 @overload
@@ -8338,7 +8787,29 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.outer", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.reshape(m_a, (-1, 1)) * ndx.reshape(m_b, (1, -1))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -8371,7 +8842,11 @@ def linalg_pinv(
 
     Note: `rcond` is the older name of `rtol`; give at most one.
     """
-    raise _r.unsupported("linalg.pinv", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.pinv",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_qr(
@@ -8383,7 +8858,11 @@ def linalg_qr(
 
     Note: mode 'reduced' and 'complete' give (Q, R); 'raw' gives (h, tau) with h in the unit of `a`. mode 'r' is refused because the result is always a pair: use qr(a)[1]. On dask, 'reduced' is dask's own (tsqr); 'complete' and 'raw', which dask lacks, run numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.qr", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.qr",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_slogdet(a: Quantity[ndx.Array] | ndx.Array | float) -> tuple[ndx.Array, ndx.Array]:
@@ -8391,9 +8870,13 @@ def linalg_slogdet(a: Quantity[ndx.Array] | ndx.Array | float) -> tuple[ndx.Arra
 
     Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
-    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first. On dask, which has no slogdet, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.slogdet", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.slogdet",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8419,7 +8902,11 @@ def linalg_solve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.solve", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.solve",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 def linalg_svd(
@@ -8434,7 +8921,11 @@ def linalg_svd(
 
     Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
-    raise _r.unsupported("linalg.svd", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.svd",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8450,7 +8941,11 @@ def linalg_svdvals(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("linalg.svdvals", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.svdvals",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8478,7 +8973,29 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensordot", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.tensordot(m_a, m_b, axes=axes)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -8496,7 +9013,11 @@ def linalg_tensorinv(
 
     Unit rule: The result's unit is one over the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensorinv", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.tensorinv",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8528,7 +9049,11 @@ def linalg_tensorsolve(
 
     Unit rule: The result's unit is the unit of `b` divided by the unit of `a`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.tensorsolve", "ndonnx", "ndonnx implements no linalg extension")
+    raise _r.unsupported(
+        "linalg.tensorsolve",
+        "ndonnx",
+        "ndonnx has no linalg extension and no matrix factorization (inverse, solve, determinant, eigen-, singular value, Cholesky or QR decomposition) to build this from",
+    )
 
 
 @overload
@@ -8548,7 +9073,18 @@ def linalg_trace(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    raise _r.unsupported("linalg.trace", "ndonnx", "ndonnx implements no linalg extension")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    r_ = _compose.trace(ndx, m_x, offset, -2, -1, _convert.ndonnx_dtype(dtype))
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
 @overload
@@ -8574,7 +9110,29 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.vdot", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,)))
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 @overload
@@ -8602,7 +9160,29 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    raise _r.unsupported("linalg.vecdot", "ndonnx", "ndonnx implements no linalg extension")
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
+    else:
+        m_b, u_b = _lift(b)
+    r_ = ndx.vecdot(m_a, m_b, axis=axis)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
+    if u_ is None:
+        u_ = _r.product(u_a, u_b)
+    if u_ is None or u_.dim is _DIMENSIONLESS:
+        return _r.changed(r_, u_)
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
 
 
 def linalg_vector_norm(
@@ -8617,7 +9197,13 @@ def linalg_vector_norm(
 
     Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
     """
-    raise _r.unsupported("linalg.vector_norm", "ndonnx", "ndonnx implements no linalg extension")
+    if type(x) is Quantity and type(x.mantissa) in _native:
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _r.changed(_compose.vector_norm(ndx, m_x, axis, keepdims, ord), u)
 
 
 @overload

@@ -1009,6 +1009,8 @@ def argsort(
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -4593,6 +4595,8 @@ def matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6792,6 +6796,8 @@ def sort(
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8091,6 +8097,8 @@ def linalg_det(
     """Determinant of a square matrix (or a stack of them).
 
     Unit rule: The result's unit is the unit of `a` to the power n, for n x n matrices; a dimensionless result is a plain array.
+
+    Note: On dask, which has no det, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8187,7 +8195,7 @@ def linalg_eig(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eig, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8207,7 +8215,7 @@ def linalg_eigh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle (default L) is read. On dask, which has no eigh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8235,7 +8243,7 @@ def linalg_eigvals(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: The eigenvalues of a real matrix come back complex.
+    Note: The eigenvalues of a real matrix come back complex. On dask, which has no eigvals, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8272,7 +8280,7 @@ def linalg_eigvalsh(
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read.
+    Note: `symmetrize_input` uses (a + a^H) / 2; otherwise only the `UPLO` triangle is read. On dask, which has no eigvalsh, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8503,6 +8511,8 @@ def linalg_matrix_norm(
     """Matrix norm over the last two axes (Frobenius by default).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: On ndonnx, which has no SVD, the orders 2, -2 and 'nuc' (singular values) are refused.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8524,6 +8534,8 @@ def linalg_matrix_power(
     """Square matrix raised to the integer power `n`.
 
     Unit rule: The result's unit is the unit of `a` to the power n; a dimensionless result is a plain array.
+
+    Note: By repeated squaring on dask and ndonnx; ndonnx, which has no inverse, refuses n < 0.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -8605,7 +8617,7 @@ def linalg_norm(
 
     Unit rule: The result has the unit of `x`, except that ord=0 (a count of non-zero entries) gives a plain result.
 
-    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit.
+    Note: ord=0 counts the non-zero entries and gives a plain number; the reference keeps the unit. On ndonnx, which has no SVD, the matrix orders 2, -2 and 'nuc' are refused.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8729,7 +8741,7 @@ def linalg_slogdet(
 
     Unit rule: The operands (`a`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
-    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first.
+    Note: The log of a dimensionful determinant has no meaning, so `a` must be dimensionless (a scale such as mV/V is folded in); the reference drops the unit silently. Divide by a unit first. On dask, which has no slogdet, numpy's runs per matrix through `da.apply_gufunc`, each matrix in one chunk.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa

@@ -12,7 +12,7 @@ import importlib
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 
@@ -551,22 +551,31 @@ def whole_axes(
     return a.rechunk({ax % a.ndim: -1 for ax in fft_axes(a.ndim, axes, s)})
 
 
-def kron(a: Any, b: Any) -> Any:
+def kron(xp: Any, a: Any, b: Any) -> Any:
     """Kronecker product by broadcasting: axis k of the result indexes (a's k, b's k) pairs,
-    with the shorter shape padded by leading ones (numpy's rule)."""
+    with the shorter shape padded by leading ones (numpy's rule). Any chunking on dask."""
     nd = max(a.ndim, b.ndim)
     sa = (1,) * (nd - a.ndim) + tuple(a.shape)
     sb = (1,) * (nd - b.ndim) + tuple(b.shape)
-    a_ = a.reshape(tuple(x for n in sa for x in (n, 1)))
-    b_ = b.reshape(tuple(x for n in sb for x in (1, n)))
-    return (a_ * b_).reshape(tuple(x * y for x, y in zip(sa, sb, strict=True)))
+    a_ = xp.reshape(a, tuple(x for n in sa for x in (n, 1)))
+    b_ = xp.reshape(b, tuple(x for n in sb for x in (1, n)))
+    return xp.reshape(a_ * b_, tuple(x * y for x, y in zip(sa, sb, strict=True)))
 
 
 def matrix_power(
-    matmul: Callable[[Any, Any], Any], inv: Callable[[Any], Any], eye: Any, a: Any, n: int
+    matmul: Callable[[Any, Any], Any],
+    inv: Callable[[Any], Any] | None,
+    eye: Any,
+    a: Any,
+    n: int,
 ) -> Any:
-    """a**n for square matrices by repeated squaring; n < 0 inverts first, n == 0 is `eye`."""
+    """a**n for square matrices by repeated squaring; n < 0 inverts first (`inv` None: the
+    caller refused negative powers), n == 0 is `eye`."""
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"matrix_power needs square matrices in the last two axes, got {a.shape}")
     if n < 0:
+        if inv is None:
+            raise ValueError("matrix_power: a negative power needs a matrix inverse")
         a, n = inv(a), -n
     result = None
     while n:
@@ -689,3 +698,298 @@ def dask_qr(da: Any, a: Any, mode: str) -> tuple[Any, Any]:
             allow_rechunk=True,
         )
     )
+
+
+def _per_matrix(da: Any, fn: Callable[..., Any], signature: str, a: Any, dtypes: Any) -> Any:
+    # the matrix axes go to one chunk (allow_rechunk); the stack axes keep their chunks
+    return da.apply_gufunc(fn, signature, a, output_dtypes=dtypes, allow_rechunk=True)
+
+
+def _real_dtype(dtype: Any) -> Any:
+    return np.zeros(0, dtype).real.dtype
+
+
+def dask_det(da: Any, a: Any) -> Any:
+    """numpy's det of each matrix, lazily."""
+    return _per_matrix(da, np.linalg.det, "(n,n)->()", a, a.dtype)
+
+
+def dask_slogdet(da: Any, a: Any) -> tuple[Any, Any]:
+    """numpy's (sign, log|det|) of each matrix, lazily."""
+    return tuple(
+        _per_matrix(da, np.linalg.slogdet, "(n,n)->(),()", a, (a.dtype, _real_dtype(a.dtype)))
+    )
+
+
+def dask_eig(da: Any, a: Any, vectors: bool) -> Any:
+    """numpy's eig (or eigvals) of each matrix, lazily. Always complex: numpy's result is real
+    when every eigenvalue happens to be, a dtype a lazy graph cannot wait for."""
+    cdt = np.result_type(a.dtype, np.complex64)
+
+    def eig(m: Any) -> Any:
+        w, v = np.linalg.eig(m)
+        return (w.astype(cdt), v.astype(cdt)) if vectors else w.astype(cdt)
+
+    if vectors:
+        return tuple(_per_matrix(da, eig, "(n,n)->(n),(n,n)", a, (cdt, cdt)))
+    return _per_matrix(da, eig, "(n,n)->(n)", a, cdt)
+
+
+def dask_eigh(da: Any, a: Any, uplo: str, vectors: bool) -> Any:
+    """numpy's eigh (or eigvalsh) of each Hermitian matrix, lazily."""
+    if uplo not in ("L", "U"):
+        raise ValueError(f"UPLO must be 'L' or 'U', got {uplo!r}")
+    side: Literal["L", "U"] = "L" if uplo == "L" else "U"
+    real = _real_dtype(a.dtype)
+    if vectors:
+        return tuple(
+            _per_matrix(
+                da, partial(np.linalg.eigh, UPLO=side), "(n,n)->(n),(n,n)", a, (real, a.dtype)
+            )
+        )
+    return _per_matrix(da, partial(np.linalg.eigvalsh, UPLO=side), "(n,n)->(n)", a, real)
+
+
+def dask_sort(da: Any, a: Any, axis: int | None, indices: bool) -> Any:
+    """numpy's sort (argsort with `indices`) along one axis of a dask array: that axis in one
+    chunk, one task per chunk of the other axes (the flattened array, for axis None, is one)."""
+    if axis is None:
+        a, axis = da.ravel(a), 0
+    axis = axis % a.ndim if a.ndim else axis
+    fn, dtype = (np.argsort, np.intp) if indices else (np.sort, a.dtype)
+    return a.rechunk({axis: -1}).map_blocks(fn, axis=axis, dtype=dtype)
+
+
+# -- array-API compositions (ndonnx): diagonals, norms, quantiles, integer and angle functions --
+
+
+def _eye_positions(n: int, m: int, offset: int) -> list[int]:
+    """Flat indices, in an n x m matrix, of its diagonal with the given offset."""
+    return [i * m + i + offset for i in range(max(0, -offset), min(n, m - offset))]
+
+
+def diagonal(xp: Any, a: Any, offset: int, axis1: int, axis2: int) -> Any:
+    """numpy's diagonal, gathered at its flat positions: exact, and values off the diagonal
+    (NaN, inf) never take part."""
+    a = xp.moveaxis(a, (axis1, axis2), (-2, -1))
+    n, m = a.shape[-2], a.shape[-1]
+    flat = xp.reshape(a, (*a.shape[:-2], n * m))
+    index = xp.asarray(np.asarray(_eye_positions(n, m, offset), dtype=np.int64))
+    return xp.take(flat, index, axis=-1)
+
+
+def trace(xp: Any, a: Any, offset: int, axis1: int, axis2: int, dtype: Any = None) -> Any:
+    """numpy's trace: the sum of the diagonal (0 where the offset leaves none)."""
+    return xp.sum(diagonal(xp, a, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+def diag(xp: Any, v: Any, k: int) -> Any:
+    """numpy's diag: the k-th diagonal of a 2-D array, or a 2-D array with `v` on it."""
+    if v.ndim == 2:
+        return diagonal(xp, v, k, 0, 1)
+    if v.ndim != 1:
+        raise ValueError(f"diag needs a 1-D or 2-D input, got shape {tuple(v.shape)}")
+    n = v.shape[0] + abs(k)
+    padded = _concat(xp, [v, xp.zeros((abs(k),), dtype=v.dtype)])
+    # on the diagonal, row i holds v[i] when k >= 0, column j holds v[j] when k < 0
+    grid = xp.reshape(padded, (-1, 1) if k >= 0 else (1, -1))
+    # `grid` in the second branch: onnxruntime's Where turns a -0.0 from the first into 0
+    off = ~xp.eye(n, n, k=k, dtype=xp.bool)
+    return xp.where(off, xp.zeros_like(grid), grid)
+
+
+def cross(xp: Any, a: Any, b: Any, axisa: int, axisb: int, axisc: int, axis: int | None) -> Any:
+    """numpy's cross of 3-element (or 2-element) vectors, with its formulas per case."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = xp.moveaxis(xp.asarray(a), axisa, -1)
+    b = xp.moveaxis(xp.asarray(b), axisb, -1)
+    la, lb = a.shape[-1], b.shape[-1]
+    if la not in (2, 3) or lb not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product (dimension must be 2 or 3)")
+    a0, a1, b0, b1 = a[..., 0], a[..., 1], b[..., 0], b[..., 1]
+    c2 = a0 * b1 - a1 * b0
+    if la == 2 and lb == 2:
+        return c2
+    if la == 2:  # a's third component is 0: numpy leaves its products out (0 * inf is NaN)
+        c0, c1 = a1 * b[..., 2], -(a0 * b[..., 2])
+    elif lb == 2:
+        c0, c1 = -(a[..., 2] * b1), a[..., 2] * b0
+    else:
+        a2, b2 = a[..., 2], b[..., 2]
+        c0, c1 = a1 * b2 - a2 * b1, a2 * b0 - a0 * b2
+    return xp.moveaxis(xp.stack(list(xp.broadcast_arrays(c0, c1, c2)), axis=-1), -1, axisc)
+
+
+def vector_norm(xp: Any, x: Any, axis: Any, keepdims: bool, ord: Any) -> Any:
+    """numpy's vector norm over `axis` (all axes, flattened, when None)."""
+    ndim = x.ndim
+    flat = axis is None
+    if flat:
+        x, axis = xp.reshape(x, (-1,)), 0
+    if isinstance(ord, str):
+        raise ValueError(f"Invalid norm order {ord!r} for vectors")
+    a = xp.abs(x)
+    if ord == math.inf:
+        r = xp.max(a, axis=axis, keepdims=keepdims)
+    elif ord == -math.inf:
+        r = xp.min(a, axis=axis, keepdims=keepdims)
+    elif ord == 0:  # the number of non-zero entries, as a float like numpy's
+        r = xp.sum(_astype(xp, x != 0, a.dtype), axis=axis, keepdims=keepdims)
+    elif ord == 1:
+        r = xp.sum(a, axis=axis, keepdims=keepdims)
+    elif ord == 2:
+        r = xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdims))
+    else:
+        r = xp.sum(a**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    return xp.reshape(r, (1,) * ndim) if flat and keepdims else r
+
+
+def matrix_norm(
+    xp: Any, x: Any, ord: Any, axes: tuple[int, int], keepdims: bool, op: str, backend: str
+) -> Any:
+    """numpy's matrix norms that need no SVD (Frobenius, 1, -1, inf, -inf) over `axes`;
+    2, -2 and 'nuc' are sums or extremes of singular values, refused here."""
+    row, col = (ax % x.ndim for ax in axes)
+    if row == col:
+        raise ValueError("Duplicate axes given.")
+    a = xp.abs(x)
+    if ord in ("fro", "f"):
+        r = xp.sqrt(xp.sum(a * a, axis=(row, col)))
+    elif ord in (1, -1):  # extreme column sum
+        pick = xp.max if ord == 1 else xp.min
+        r = pick(xp.sum(a, axis=row), axis=col - (col > row))
+    elif ord in (math.inf, -math.inf):  # extreme row sum
+        pick = xp.max if ord == math.inf else xp.min
+        r = pick(xp.sum(a, axis=col), axis=row - (row > col))
+    elif ord in (2, -2, "nuc"):
+        refuse(op, backend, f"the matrix norm ord={ord!r} needs singular values (an SVD)")
+    else:
+        raise ValueError(f"Invalid norm order {ord!r} for matrices.")
+    if keepdims:
+        shape = list(x.shape)
+        shape[row] = shape[col] = 1
+        r = xp.reshape(r, tuple(shape))
+    return r
+
+
+def norm(xp: Any, x: Any, ord: Any, axis: Any, keepdims: bool, op: str, backend: str) -> Any:
+    """numpy.linalg.norm: a vector norm over one axis, a matrix norm over two, and with
+    neither `ord` nor `axis` the 2-norm of the flattened array."""
+    if axis is None:
+        if ord is None:
+            return vector_norm(xp, x, None, keepdims, 2)
+        axis = tuple(range(x.ndim))
+    elif isinstance(axis, int):
+        axis = (axis,)
+    if len(axis) == 1:
+        return vector_norm(xp, x, axis[0], keepdims, 2 if ord is None else ord)
+    if len(axis) == 2:
+        return matrix_norm(xp, x, "fro" if ord is None else ord, axis, keepdims, op, backend)
+    raise ValueError("Improper number of dimensions to norm.")
+
+
+def _signbit(v: Any) -> Any:
+    # ndonnx declares signbit but does not implement it; -0.0 is told apart by 1 / v
+    return (v < 0) | ((v == 0) & (1.0 / v < 0))
+
+
+def _atan_unit(xp: Any, s: Any) -> Any:
+    """atan on [0, 1] to double precision where the library's atan is float32 (onnxruntime):
+    one correction, atan(s) = t + atan(tan(atan(s) - t)), whose inner atan of a ~1e-7 argument
+    is the argument itself; cos t is sin(pi/2 - t), as only sin is computed in float64."""
+    t = xp.atan(s)
+    c, sn = xp.sin(math.pi / 2 - t), xp.sin(t)
+    return t + (s * c - sn) / (c + s * sn)
+
+
+def arctan2(xp: Any, y: Any, x: Any) -> Any:
+    """atan2 from atan: the angle of min(|x|, |y|) / max(|x|, |y|) in [0, pi/4], reflected into
+    its octant by the magnitudes and the signs, signed zeros and infinities included (C99's
+    atan2, as numpy's)."""
+    y, x = xp.asarray(y), xp.asarray(x)
+    if not xp.isdtype(xp.result_type(y, x), "real floating"):
+        y, x = _astype(xp, y, "float64"), _astype(xp, x, "float64")
+    ay, ax = xp.abs(y), xp.abs(x)
+    steep = ay > ax
+    num, den = xp.where(steep, ax, ay), xp.where(steep, ay, ax)
+    s = xp.where(den == 0, 0.0, num / xp.where(den == 0, 1.0, den))  # both zero: angle 0
+    s = xp.where(xp.isinf(num), 1.0, s)  # both infinite: the diagonal
+    t = _atan_unit(xp, s)
+    t = xp.where(steep, math.pi / 2 - t, t)
+    angle = xp.where(_signbit(x), math.pi - t, t)
+    angle = xp.where(xp.isnan(x) | xp.isnan(y), x + y, angle)  # NaN in, NaN out
+    # the sign by a product: onnxruntime's Where turns a -0.0 taken from its first branch into 0
+    return angle * (1.0 - 2.0 * _astype(xp, _signbit(y), angle.dtype))
+
+
+def _euclid_steps(top: int) -> int:
+    """An upper bound on the division steps of Euclid's algorithm for values up to `top`:
+    n steps need a divisor of at least Fibonacci(n + 1) (Lame), plus one step when x1 < x2."""
+    steps, f0, f1 = 0, 1, 1  # f1 = Fibonacci(steps + 1)
+    while f1 <= top:
+        steps, f0, f1 = steps + 1, f1, f0 + f1
+    return steps + 1
+
+
+def gcd(xp: Any, x1: Any, x2: Any) -> Any:
+    """Greatest common divisor by Euclid's algorithm on |x1| and |x2|, unrolled for the
+    largest value of the dtype: exact integer arithmetic."""
+    x1, x2 = xp.asarray(x1), xp.asarray(x2)
+    dtype = xp.result_type(x1, x2)
+    if not xp.isdtype(dtype, "integral"):
+        raise TypeError(f"gcd and lcm need integer inputs, got {dtype}")
+    a, b = xp.broadcast_arrays(xp.abs(_astype(xp, x1, dtype)), xp.abs(_astype(xp, x2, dtype)))
+    for _ in range(_euclid_steps(int(xp.iinfo(dtype).max))):
+        # (a, b) -> (b, a mod b); a finished element (b == 0) stays (gcd, a mod 1 = 0)
+        a, b = xp.where(b == 0, a, b), xp.remainder(a, xp.maximum(b, 1))
+    return a
+
+
+def lcm(xp: Any, x1: Any, x2: Any) -> Any:
+    """Least common multiple, |x1| // gcd * |x2| (numpy's order), 0 where both are 0."""
+    g = gcd(xp, x1, x2)
+    zero = g == 0
+    a, b = xp.abs(xp.asarray(x1)), xp.abs(xp.asarray(x2))
+    return xp.where(zero, 0 * g, a // xp.where(zero, 1, g) * b)
+
+
+def quantile(
+    xp: Any, a: Any, q: Any, axis: int | None, keepdims: bool, skip_nan: bool = False
+) -> Any:
+    """numpy's quantile with its default method ('linear'): sort along the axis, take the two
+    values around numpy's virtual index n*q + (1 - q) - 1 and interpolate as numpy's _lerp.
+    A slice holding NaN gives NaN; with `skip_nan` its NaNs (sorted last) are left out."""
+    shape = tuple(a.shape)
+    if axis is None:  # the flattened array; keepdims keeps every axis, as length 1
+        rest = (1,) * len(shape) if keepdims else ()
+        a, axis = xp.reshape(a, (-1,)), 0
+    else:
+        axis = axis % int(a.ndim)
+        rest = shape[:axis] + ((1,) if keepdims else ()) + shape[axis + 1 :]
+    if not xp.isdtype(a.dtype, "real floating"):
+        a = _astype(xp, a, "float64")
+    moved = xp.moveaxis(a, axis, -1)
+    # NaNs are sorted as +inf, after every number: onnxruntime versions disagree on where a
+    # sort puts NaN (first in 1.31, last in 1.32)
+    nans = xp.isnan(moved)
+    s = xp.sort(xp.where(nans, math.inf, moved), axis=-1)  # (rest..., n)
+    q = _astype(xp, xp.asarray(q), s.dtype)
+    qs = xp.reshape(q, (-1,))
+    if skip_nan:
+        count = xp.sum(_astype(xp, ~nans, s.dtype), axis=-1, keepdims=True)
+    else:
+        count = xp.full((*s.shape[:-1], 1), float(s.shape[-1]), dtype=s.dtype)
+    v = count * qs + (1.0 - qs) - 1.0  # (rest..., len(q))
+    top = _clip(xp, count - 1.0, 0.0, None)  # the last index, 0 for an all-NaN slice
+    below = xp.floor(v)
+    lo = xp.where(v < 0, 0.0, xp.where(v >= top, top, below))
+    hi = xp.where(v < 0, 0.0, xp.where(v >= top, top, below + 1.0))
+    lower = xp.take_along_axis(s, _astype(xp, lo, "int64"), axis=-1)
+    upper = xp.take_along_axis(s, _astype(xp, hi, "int64"), axis=-1)
+    gamma = v - lo
+    diff = upper - lower
+    r = xp.where(gamma >= 0.5, upper - diff * (1.0 - gamma), lower + diff * gamma)
+    nan = (count == 0) if skip_nan else xp.any(nans, axis=-1, keepdims=True)
+    r = xp.where(nan, math.nan, r)
+    return xp.reshape(xp.moveaxis(r, -1, 0), tuple(q.shape) + rest)

@@ -329,6 +329,7 @@ SPECIAL: dict[str, Special] = {
         kwargs={"n": 2},
         variants={"n3": {"n": 3}, "nminus1": {"n": -1}},
         ref=lambda a, n: np.linalg.matrix_power(a, n),
+        refused={"nminus1": {"ndonnx": "negative power needs a matrix inverse"}},
     ),
     "trace": Special(variants={"offset1": {"offset": 1}}),
     "diagonal": Special(variants={"offset1": {"offset": 1}}),

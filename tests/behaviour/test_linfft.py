@@ -220,11 +220,54 @@ def test_dask_forms_it_lacks_are_lazy_and_match_numpy(name: str, call: Any, ref:
     assert sum(isinstance(p, u.Quantity) and p.unit == u.meter for p in parts) == 1, name
 
 
+STACK = np.stack([SQ, SPD, SQ.T * 0.5])  # three 3 x 3 matrices
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "ref", "unit"),
+    [
+        ("det", lambda a: [linalg.det(a)], lambda a: [np.linalg.det(a)], u.meter**3),
+        ("slogdet", lambda a: linalg.slogdet(a / u.meter), np.linalg.slogdet, None),
+        ("eigvals", lambda a: [linalg.eigvals(a)], lambda a: [np.linalg.eigvals(a)], u.meter),
+        (
+            "eigvalsh",
+            lambda a: [linalg.eigvalsh(a, symmetrize_input=False)],
+            lambda a: [np.linalg.eigvalsh(a)],
+            u.meter,
+        ),
+        ("eig", lambda a: linalg.eig(a), np.linalg.eig, u.meter),
+        ("eigh", lambda a: linalg.eigh(a, symmetrize_input=False), np.linalg.eigh, u.meter),
+    ],
+)
+def test_dask_per_matrix_ops_are_lazy_and_match_numpy(
+    name: str, call: Any, ref: Any, unit: Any
+) -> None:
+    """dask has no det, slogdet or eigen-solvers: numpy's runs per matrix, chunks and all."""
+    a = u.Quantity(da.from_array(STACK, chunks=(2, 2, 2)), unit=u.meter)
+    parts = call(a)
+    for i, (got, want) in enumerate(zip(parts, ref(STACK), strict=True)):
+        values, got_unit = computed(got)
+        assert got_unit == (unit if i == 0 else None), f"{name}, part {i}: unit {got_unit}"
+        np.testing.assert_allclose(values, want, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, None])
+def test_dask_sort_and_argsort_over_chunks(axis: int | None) -> None:
+    """The sorted axis becomes one chunk; the others keep theirs; NaN sorts last as in numpy."""
+    values = np.stack([X, Y[::-1]])
+    values[1, 0, 2] = np.nan
+    a = u.Quantity(da.from_array(values, chunks=(1, 2, 3)), unit=u.meter)
+    got, unit = computed(u.math.sort(a, axis=axis))
+    np.testing.assert_array_equal(got, np.sort(values, axis=axis))
+    assert unit == u.meter
+    idx, _ = computed(u.math.argsort(a, axis=axis))
+    np.testing.assert_array_equal(idx, np.argsort(values, axis=axis))
+
+
 @pytest.mark.parametrize(
     ("call", "fix"),
     [
         (lambda: linalg.lstsq(lazy(TALL), lazy(RHS), rcond=1e-3), "rcond=None"),
-        (lambda: linalg.det(lazy(SQ, u.meter)), "to_numpy"),
     ],
 )
 def test_dask_refusals_name_the_fix(call: Any, fix: str) -> None:

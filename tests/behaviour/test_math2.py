@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -332,3 +333,105 @@ def test_set_exprel_order() -> None:
     pm.set_exprel_order(3)
     with pytest.raises(ValueError, match="positive integer"):
         pm.set_exprel_order(0)
+
+
+# -- compositions on ndonnx from its array API: edge cases numpy defines -------------------------
+NDONNX = [b for b in ("ndonnx",) if HAS[b]]
+EDGES = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 2.5, -1e-300])
+
+
+@pytest.mark.parametrize("backend", NDONNX)
+def test_arctan2_quadrants_signed_zeros_and_infinities(backend: str) -> None:
+    yy, xx = np.meshgrid(EDGES, EDGES, indexing="ij")
+    got = value(pm.arctan2(q(yy, backend), q(xx, backend)))
+    want = np.arctan2(yy, xx)
+    np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)  # though atan is float32 there
+    numbers = ~np.isnan(want)
+    assert np.array_equal(np.signbit(got[numbers]), np.signbit(want[numbers]))
+
+
+@pytest.mark.parametrize("backend", NDONNX)
+def test_gcd_lcm_exact_with_signs_zeros_and_large_values(backend: str) -> None:
+    big = np.iinfo(np.int64).max
+    x1 = np.array([0, 0, -12, 7, 2**40 * 3, big, 832040, 1], dtype=np.int64)
+    x2 = np.array([0, 5, 18, -7, 2**41, big - 1, 514229, 0], dtype=np.int64)  # Fibonacci pair
+    np.testing.assert_array_equal(value(pm.gcd(q(x1, backend), q(x2, backend))), np.gcd(x1, x2))
+    small1, small2 = x1[:5], x2[:5]
+    np.testing.assert_array_equal(
+        value(pm.lcm(q(small1, backend), q(small2, backend))), np.lcm(small1, small2)
+    )
+
+
+@pytest.mark.parametrize("backend", NDONNX)
+def test_diagonals_keep_off_diagonal_nan_and_inf_out(backend: str) -> None:
+    a = np.full((3, 4), np.nan)
+    a[[0, 1, 2], [1, 2, 3]] = [1.0, -0.0, 3.0]
+    a[2, 0] = np.inf
+    for offset in (-1, 0, 1, 3, 5):
+        got = value(pm.diagonal(q(a, backend), offset=offset))
+        np.testing.assert_array_equal(got, np.diagonal(a, offset=offset))
+    np.testing.assert_array_equal(value(pm.trace(q(a, backend), offset=1)), np.trace(a, 1))
+    assert np.signbit(value(pm.diagonal(q(a, backend), offset=1))[1])
+    v = np.array([1.0, -0.0, np.inf])
+    for k in (-2, 0, 1):
+        got = value(pm.diag(q(v, backend), k=k))
+        np.testing.assert_array_equal(got, np.diag(v, k))
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(np.diag(v, k)))
+        np.testing.assert_array_equal(
+            value(pm.diagflat(q(a[:2, :2], backend), k=k)), np.diagflat(a[:2, :2], k)
+        )
+
+
+@pytest.mark.parametrize("backend", NDONNX)
+def test_quantiles_match_numpy_linear_method(backend: str) -> None:
+    a = np.stack([SIGNED, X * 3.0])  # (2, 3, 4)
+    a[0, 1, 2] = np.nan
+    a[1, :, 3] = np.nan  # an all-NaN slice along axis 1
+    qs = np.array([0.0, 0.1, 0.5, 0.77, 1.0])
+    for axis in (None, 0, 1, -1):
+        for keepdims in (False, True):
+            kw = {"axis": axis, "keepdims": keepdims}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # numpy on the all-NaN slice
+                for fn in ("quantile", "nanquantile"):
+                    got = value(getattr(pm, fn)(q(a, backend), q(qs, backend), **kw))
+                    want = getattr(np, fn)(a, qs, **kw)
+                    np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=f"{fn} {kw}")
+                got = value(pm.nanmedian(q(a, backend), **kw))
+                np.testing.assert_allclose(got, np.nanmedian(a, **kw), rtol=1e-12)
+    ints = np.array([[3, 1, 4, 1], [5, 9, 2, 6]])
+    got = value(pm.percentile(q(ints, backend), q(np.array(30.0), backend), axis=1))
+    np.testing.assert_allclose(got, np.percentile(ints, 30.0, axis=1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", NDONNX)
+def test_norms_without_svd(backend: str) -> None:
+    a = np.stack([SIGNED, X])
+    x = q(a, backend)
+    for ord in ("fro", 1, -1, np.inf, -np.inf):
+        for keepdims in (False, True):
+            got = value(u.linalg.matrix_norm(x, ord=ord, keepdims=keepdims))
+            want = np.linalg.matrix_norm(a, ord=ord, keepdims=keepdims)
+            np.testing.assert_allclose(got, want, rtol=1e-12)
+            got = value(u.linalg.norm(x, ord=ord, axis=(2, 0), keepdims=keepdims))
+            want = np.linalg.norm(a, ord=ord, axis=(2, 0), keepdims=keepdims)
+            np.testing.assert_allclose(got, want, rtol=1e-12)
+    for ord in (None, 0, 1, 2, 3, np.inf, -np.inf, 0.5):
+        got = value(u.linalg.norm(q(a[0, 0], backend), ord=ord))
+        np.testing.assert_allclose(got, np.linalg.norm(a[0, 0], ord=ord), rtol=1e-12)
+    for ord in (2, -2, "nuc"):
+        with pytest.raises(u.BackendError, match="ndonnx.*singular values"):
+            u.linalg.matrix_norm(x, ord=ord)
+
+
+@pytest.mark.parametrize("backend", NDONNX)
+def test_cross_of_two_and_three_element_vectors(backend: str) -> None:
+    a3, b3 = X[:, :3], Y[:, :3]
+    for a, b in ((a3, b3), (a3[:, :2], b3), (a3, b3[:, :2]), (a3[:, :2], b3[:, :2])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # numpy 2 deprecates 2-vectors
+            want = np.cross(a, b)
+        got = value(u.linalg.cross(q(a, backend), q(b, backend)))
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    got = value(u.linalg.cross(q(a3.T, backend), q(b3, backend), axisa=0, axisc=0))
+    np.testing.assert_allclose(got, np.cross(a3.T, b3, axisa=0, axisc=0), rtol=1e-12)

@@ -159,9 +159,15 @@ SPECIAL: dict[str, Special] = {
         variants={**_SECONDS, "matrix": {"data": {"b": np.stack([RHS, RHS[::-1]], -1)}}},
     ),
     "linalg.matmul": Special(data={"a": X, "b": Y.T[:, :2]}),
-    "linalg.matrix_norm": Special(variants={"nuc": {"ord": "nuc"}, "inf": {"ord": np.inf}}),
+    "linalg.matrix_norm": Special(
+        variants={"nuc": {"ord": "nuc"}, "inf": {"ord": np.inf}},
+        refused={"nuc": {"ndonnx": "needs singular values"}},
+    ),
     "linalg.matrix_power": Special(
-        data={"a": SQ}, kwargs={"n": 2}, variants={"n3": {"n": 3}, "nminus1": {"n": -1}}
+        data={"a": SQ},
+        kwargs={"n": 2},
+        variants={"n3": {"n": 3}, "nminus1": {"n": -1}},
+        refused={"nminus1": {"ndonnx": "negative power needs a matrix inverse"}},
     ),
     "linalg.matrix_rank": Special(
         data={"M": np.diag([2.0, 1.0, 0.1]), "tol": np.array(0.5)},
@@ -175,6 +181,7 @@ SPECIAL: dict[str, Special] = {
             "ord1axis1": {"ord": 1, "axis": 1},
             "nuc": {"ord": "nuc"},
         },
+        refused={"nuc": {"ndonnx": "needs singular values"}},
     ),
     "linalg.outer": Special(data={"a": X[0, :3], "b": Y[1]}, ref=np.outer),
     "linalg.pinv": Special(ref=_pinv, variants={"rtol": {"rtol": 0.3}, "rcond": {"rcond": 0.3}}),
