@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from itertools import takewhile
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -185,6 +186,11 @@ class _Renamer(ast.NodeTransformer):
         return self.mapping.get(node.id, node)
 
 
+# jax's options of the products (dot, matmul, convolve ...): jnp takes them; every other library
+# gets no `precision` (it must be None) and `preferred_element_type` becomes a cast of the result.
+_JAX_OPTIONS = ("precision", "preferred_element_type")
+
+
 def native_call(op: Op, backend: Backend) -> str:
     """The expression computing `op` on `backend`, over lowered names (m_x for operands)."""
     impl = op.impl(backend.name)
@@ -201,10 +207,18 @@ def native_call(op: Op, backend: Backend) -> str:
         op.qualname, op.name
     )
     keywords = dict(backend.keywords)
-    args = [f"m_{p.name}" for p in operands]
-    for p in op.signature.params:
-        if p.is_operand or p.annotation.split(" | ")[0] == "Unit":
+    # Operands go positionally while they lead the signature; one after an option (sum's
+    # `initial`, `where`) goes by keyword, as the libraries declare it.
+    leading = len(list(takewhile(lambda p: p.is_operand, op.signature.params)))
+    args = [f"m_{p.name}" for p in op.signature.params[:leading]]
+    for p in op.signature.params[leading:]:
+        if p.is_operand:
+            args.append(f"{keywords.get(p.name, p.name)}=m_{p.name}")
+            continue
+        if p.annotation.split(" | ")[0] == "Unit":
             continue  # Unit parameters are polyunit's own, never the library's
+        if p.name in _JAX_OPTIONS and backend.name != "jax":
+            continue
         value = translate[p.name].format(p.name) if p.name in translate else p.name
         args.append(f"{keywords.get(p.name, p.name)}={value}")
     return f"{native_namespace(op, backend)}.{native}({', '.join(args)})"
@@ -353,7 +367,15 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
         body = [f"raise _r.unsupported({dotted!r}, {backend.name!r}, {lacking!r})"]
         status = "unsupported"
     else:
-        body = rule_body(op, backend, native_call(op, backend))
+        call = native_call(op, backend)
+        names = {p.name for p in sig.params}
+        guard: list[str] = []
+        if backend.name != "jax":
+            if "preferred_element_type" in names:
+                call = f"_compose.element_type({call}, preferred_element_type)"
+            if "precision" in names:
+                guard = [f'_compose.no_precision("{dotted}", "{backend.name}", precision)']
+        body = guard + rule_body(op, backend, call)
         status = "override" if impl is not None and impl.call is not None else "native"
     doc = docstring(op, kind, None)
     typed = overloads(op, backend.array_type)

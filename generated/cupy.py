@@ -499,6 +499,7 @@ def all(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -507,8 +508,10 @@ def all(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return cp.all(m_x, axis=axis, keepdims=keepdims)
+    return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def allclose(
@@ -558,58 +561,64 @@ def alltrue(
     return cp.all(m_x, axis=axis, keepdims=keepdims)
 
 
-@overload
-def amax(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def amax(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
-
-
 def amax(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(cp.amax(m_a, axis=axis, keepdims=keepdims), u_a)
-
-
-@overload
-def amin(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def amin(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.amax(_compose.masked(cp, m_a, m_where, -cp.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_a,
+    )
 
 
 def amin(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(cp.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.amin(_compose.masked(cp, m_a, m_where, cp.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_a,
+    )
 
 
 def angle(x: Quantity[cp.ndarray] | cp.ndarray | float, deg: bool = False) -> cp.ndarray:
@@ -629,6 +638,7 @@ def any(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -637,8 +647,10 @@ def any(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return cp.any(m_x, axis=axis, keepdims=keepdims)
+    return cp.any(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
@@ -820,7 +832,11 @@ def argmax(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
     return cp.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
+def argmin(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> cp.ndarray:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -828,7 +844,7 @@ def argmin(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return cp.argmin(m_a, axis=axis)
+    return cp.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
 def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1) -> cp.ndarray:
@@ -942,20 +958,23 @@ def average(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(cp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        cp.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 def bincount(
@@ -1521,7 +1540,9 @@ def cross(
     return _r.changed(cp.cross(m_a, m_b), _r.product(u_a, u_b))
 
 
-def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
+def cumprod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1532,7 +1553,7 @@ def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = Non
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return cp.cumprod(m_x, axis=axis)
+    return cp.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1552,15 +1573,19 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[cp.ndarray], axis: int | None = None) -> Quantity[cp.ndarray]: ...
+def cumsum(
+    x: Quantity[cp.ndarray], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def cumsum(x: cp.ndarray | float, axis: int | None = None) -> cp.ndarray: ...
+def cumsum(
+    x: cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray: ...
 
 
 def cumsum(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1569,7 +1594,7 @@ def cumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.cumsum(m_x, axis=axis), u_x)
+    return _r.keep(cp.cumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def deg2rad(
@@ -3538,31 +3563,36 @@ def matrix_power(
     return _r.changed(cp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
-@overload
-def max(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def max(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
-
-
 def max(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(cp.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.max(_compose.masked(cp, m_a, m_where, -cp.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -3603,20 +3633,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def mean(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def mean(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Arithmetic mean along the given axes.
 
@@ -3625,27 +3665,40 @@ def mean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    return _r.keep(_compose.moment(cp, "mean", m_x, axis, 0, keepdims, dtype, m_where, False), u_x)
 
 
 @overload
 def median(
-    x: Quantity[cp.ndarray], axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def median(
-    x: cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
 def median(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3653,31 +3706,36 @@ def median(
     return _r.keep(cp.median(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
-@overload
-def min(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def min(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
-
-
 def min(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(cp.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.min(_compose.masked(cp, m_a, m_where, cp.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -3904,7 +3962,9 @@ def nanargmin(
     return cp.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
+def nancumprod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -3915,19 +3975,23 @@ def nancumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = 
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return cp.nancumprod(m_x, axis=axis)
+    return cp.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[cp.ndarray], axis: int | None = None) -> Quantity[cp.ndarray]: ...
+def nancumsum(
+    x: Quantity[cp.ndarray], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def nancumsum(x: cp.ndarray | float, axis: int | None = None) -> cp.ndarray: ...
+def nancumsum(
+    x: cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray: ...
 
 
 def nancumsum(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -3936,52 +4000,67 @@ def nancumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.nancumsum(m_x, axis=axis), u_x)
-
-
-@overload
-def nanmax(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def nanmax(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
+    return _r.keep(cp.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def nanmax(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.nanmax(_compose.masked(cp, m_x, m_where, cp.nan), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanmean(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanmean(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nanmean(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -3990,27 +4069,40 @@ def nanmean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    return _r.keep(_compose.moment(cp, "mean", m_x, axis, 0, keepdims, dtype, m_where, True), u_x)
 
 
 @overload
 def nanmedian(
-    x: Quantity[cp.ndarray], axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanmedian(
-    x: cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
 def nanmedian(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -4018,42 +4110,55 @@ def nanmedian(
     return _r.keep(cp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
-@overload
-def nanmin(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def nanmin(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
-
-
 def nanmin(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.nanmin(_compose.masked(cp, m_x, m_where, cp.nan), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanpercentile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanpercentile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -4061,6 +4166,7 @@ def nanpercentile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -4072,7 +4178,7 @@ def nanpercentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(cp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(cp.nanpercentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 def nanprod(
@@ -4110,13 +4216,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanquantile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -4124,6 +4238,7 @@ def nanquantile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -4135,15 +4250,17 @@ def nanquantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(cp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(cp.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 @overload
 def nanstd(
     x: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
@@ -4151,16 +4268,20 @@ def nanstd(
 def nanstd(
     x: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nanstd(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -4169,42 +4290,54 @@ def nanstd(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
-
-
-@overload
-def nansum(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def nansum(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    return _r.keep(_compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, True), u_x)
 
 
 def nansum(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.nansum(
+                _compose.masked(cp, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims
+            ),
+            m_initial,
+            "add",
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanvar(
     x: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
@@ -4212,16 +4345,20 @@ def nanvar(
 def nanvar(
     x: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nanvar(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Variance along the given axes, ignoring NaNs.
 
@@ -4230,8 +4367,11 @@ def nanvar(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
     return _r.changed(
-        cp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
+        _compose.moment(cp, "var", m_x, axis, ddof, keepdims, dtype, m_where, True),
+        _r.power(u_x, _EXP_2_1),
     )
 
 
@@ -4364,13 +4504,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def percentile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -4378,9 +4526,10 @@ def percentile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4389,7 +4538,7 @@ def percentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(cp.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(cp.percentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 @overload
@@ -4539,13 +4688,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def quantile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -4553,9 +4710,10 @@ def quantile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4564,7 +4722,7 @@ def quantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(cp.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(cp.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 def rad2deg(
@@ -5239,8 +5397,10 @@ def stack(
 def std(
     x: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
@@ -5248,16 +5408,20 @@ def std(
 def std(
     x: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def std(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Standard deviation along the given axes.
 
@@ -5266,7 +5430,11 @@ def std(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    return _r.keep(
+        _compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, False), u_x
+    )
 
 
 @overload
@@ -5301,31 +5469,39 @@ def subtract(
     return _r.keep(cp.subtract(m_x, m_y), u_x)
 
 
-@overload
-def sum(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def sum(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> cp.ndarray: ...
-
-
 def sum(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(cp.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            cp,
+            cp.sum(
+                _compose.masked(cp, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims
+            ),
+            m_initial,
+            "add",
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5473,16 +5649,26 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[cp.ndarray], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[cp.ndarray],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def trace(a: cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> cp.ndarray: ...
+def trace(
+    a: cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> cp.ndarray: ...
 
 
 def trace(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -5491,7 +5677,7 @@ def trace(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype), u_a)
 
 
 @overload
@@ -5754,8 +5940,10 @@ def vander(
 def var(
     a: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
@@ -5763,16 +5951,20 @@ def var(
 def var(
     a: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def var(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Variance along the given axes.
 
@@ -5781,7 +5973,12 @@ def var(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.changed(cp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    return _r.changed(
+        _compose.moment(cp, "var", m_a, axis, ddof, keepdims, dtype, m_where, False),
+        _r.power(u_a, _EXP_2_1),
+    )
 
 
 @overload

@@ -499,6 +499,7 @@ def all(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -507,8 +508,10 @@ def all(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return da.all(m_x, axis=axis, keepdims=keepdims)
+    return da.all(_compose.masked(da, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def allclose(
@@ -556,58 +559,64 @@ def alltrue(
     return da.all(m_x, axis=axis, keepdims=keepdims)
 
 
-@overload
-def amax(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def amax(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
-
-
 def amax(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
-
-
-@overload
-def amin(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def amin(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.max(_compose.masked(da, m_a, m_where, -float("inf")), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_a,
+    )
 
 
 def amin(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.min(_compose.masked(da, m_a, m_where, float("inf")), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_a,
+    )
 
 
 def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Array:
@@ -627,6 +636,7 @@ def any(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -635,8 +645,10 @@ def any(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return da.any(m_x, axis=axis, keepdims=keepdims)
+    return da.any(_compose.masked(da, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
@@ -826,7 +838,9 @@ def argmax(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
     return da.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
+def argmin(
+    a: Quantity[da.Array] | da.Array | float, axis: int | None = None, keepdims: bool | None = None
+) -> da.Array:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -834,7 +848,7 @@ def argmin(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return da.argmin(m_a, axis=axis)
+    return da.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
 def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> da.Array:
@@ -962,20 +976,23 @@ def average(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[da.Array] | da.Array | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(da.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        da.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 def bincount(
@@ -1568,7 +1585,9 @@ def cross(
     )
 
 
-def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
+def cumprod(
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1579,7 +1598,7 @@ def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return da.cumprod(m_x, axis=axis)
+    return da.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1599,15 +1618,17 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[da.Array], axis: int | None = None) -> Quantity[da.Array]: ...
+def cumsum(
+    x: Quantity[da.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def cumsum(x: da.Array | float, axis: int | None = None) -> da.Array: ...
+def cumsum(x: da.Array | float, axis: int | None = None, dtype: Any | None = None) -> da.Array: ...
 
 
 def cumsum(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[da.Array] | da.Array:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1616,7 +1637,7 @@ def cumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.cumsum(m_x, axis=axis), u_x)
+    return _r.keep(da.cumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def deg2rad(
@@ -3676,31 +3697,36 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
     raise _r.unsupported("math.matrix_power", "dask", "dask.array has no matrix_power")
 
 
-@overload
-def max(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def max(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
-
-
 def max(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.max(_compose.masked(da, m_a, m_where, -float("inf")), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -3741,20 +3767,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def mean(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def mean(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Arithmetic mean along the given axes.
 
@@ -3763,25 +3799,40 @@ def mean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    return _r.keep(_compose.moment(da, "mean", m_x, axis, 0, keepdims, dtype, m_where, False), u_x)
 
 
 @overload
 def median(
-    x: Quantity[da.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def median(x: da.Array | float, axis: int | None = None, keepdims: bool = False) -> da.Array: ...
+def median(
+    x: da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def median(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3794,31 +3845,36 @@ def median(
     )
 
 
-@overload
-def min(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def min(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
-
-
 def min(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.min(_compose.masked(da, m_a, m_where, float("inf")), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -4056,7 +4112,9 @@ def nanargmin(
     return da.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
+def nancumprod(
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -4067,19 +4125,23 @@ def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return da.nancumprod(m_x, axis=axis)
+    return da.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[da.Array], axis: int | None = None) -> Quantity[da.Array]: ...
+def nancumsum(
+    x: Quantity[da.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def nancumsum(x: da.Array | float, axis: int | None = None) -> da.Array: ...
+def nancumsum(
+    x: da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array: ...
 
 
 def nancumsum(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[da.Array] | da.Array:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -4088,52 +4150,69 @@ def nancumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.nancumsum(m_x, axis=axis), u_x)
-
-
-@overload
-def nanmax(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def nanmax(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
+    return _r.keep(da.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def nanmax(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.nanmax(
+                _compose.masked(da, m_x, m_where, float("nan")), axis=axis, keepdims=keepdims
+            ),
+            m_initial,
+            "max",
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanmean(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanmean(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nanmean(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -4142,25 +4221,40 @@ def nanmean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    return _r.keep(_compose.moment(da, "mean", m_x, axis, 0, keepdims, dtype, m_where, True), u_x)
 
 
 @overload
 def nanmedian(
-    x: Quantity[da.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def nanmedian(x: da.Array | float, axis: int | None = None, keepdims: bool = False) -> da.Array: ...
+def nanmedian(
+    x: da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def nanmedian(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -4173,42 +4267,57 @@ def nanmedian(
     )
 
 
-@overload
-def nanmin(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def nanmin(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
-
-
 def nanmin(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.nanmin(
+                _compose.masked(da, m_x, m_where, float("nan")), axis=axis, keepdims=keepdims
+            ),
+            m_initial,
+            "min",
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanpercentile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanpercentile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -4216,6 +4325,7 @@ def nanpercentile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -4228,11 +4338,11 @@ def nanpercentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     return _r.keep(
-        da.nanpercentile(da.ravel(m_a), m_q, axis=0).reshape(
+        da.nanquantile(da.ravel(m_a), m_q / 100, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims),
+        else da.nanquantile(m_a, m_q / 100, axis=axis, method=method, keepdims=keepdims),
         u_a,
     )
 
@@ -4272,13 +4382,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanquantile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -4286,6 +4404,7 @@ def nanquantile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -4298,11 +4417,11 @@ def nanquantile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     return _r.keep(
-        da.nanquantile(da.ravel(m_a), m_q, axis=0).reshape(
+        da.nanquantile(da.ravel(m_a), m_q, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims),
+        else da.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims),
         u_a,
     )
 
@@ -4311,8 +4430,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
@@ -4320,16 +4441,20 @@ def nanstd(
 def nanstd(
     x: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nanstd(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -4338,42 +4463,54 @@ def nanstd(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
-
-
-@overload
-def nansum(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def nansum(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    return _r.keep(_compose.moment(da, "std", m_x, axis, ddof, keepdims, dtype, m_where, True), u_x)
 
 
 def nansum(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.nansum(
+                _compose.masked(da, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims
+            ),
+            m_initial,
+            "add",
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanvar(
     x: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
@@ -4381,16 +4518,20 @@ def nanvar(
 def nanvar(
     x: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nanvar(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Variance along the given axes, ignoring NaNs.
 
@@ -4399,8 +4540,11 @@ def nanvar(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
     return _r.changed(
-        da.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
+        _compose.moment(da, "var", m_x, axis, ddof, keepdims, dtype, m_where, True),
+        _r.power(u_x, _EXP_2_1),
     )
 
 
@@ -4533,13 +4677,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def percentile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -4547,9 +4699,10 @@ def percentile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4559,11 +4712,11 @@ def percentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
     return _r.keep(
-        da.quantile(da.ravel(m_a), m_q / 100, axis=0).reshape(
+        da.quantile(da.ravel(m_a), m_q / 100, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.percentile(m_a, m_q, axis=axis, keepdims=keepdims),
+        else da.quantile(m_a, m_q / 100, axis=axis, method=method, keepdims=keepdims),
         u_a,
     )
 
@@ -4717,13 +4870,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def quantile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -4731,9 +4892,10 @@ def quantile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4743,11 +4905,11 @@ def quantile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
     return _r.keep(
-        da.quantile(da.ravel(m_a), m_q, axis=0).reshape(
+        da.quantile(da.ravel(m_a), m_q, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.quantile(m_a, m_q, axis=axis, keepdims=keepdims),
+        else da.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims),
         u_a,
     )
 
@@ -5431,8 +5593,10 @@ def stack(
 def std(
     x: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
@@ -5440,16 +5604,20 @@ def std(
 def std(
     x: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def std(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Standard deviation along the given axes.
 
@@ -5458,7 +5626,11 @@ def std(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    return _r.keep(
+        _compose.moment(da, "std", m_x, axis, ddof, keepdims, dtype, m_where, False), u_x
+    )
 
 
 @overload
@@ -5493,31 +5665,39 @@ def subtract(
     return _r.keep(da.subtract(m_x, m_y), u_x)
 
 
-@overload
-def sum(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def sum(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> da.Array: ...
-
-
 def sum(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            da,
+            da.sum(
+                _compose.masked(da, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims
+            ),
+            m_initial,
+            "add",
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5672,16 +5852,22 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[da.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[da.Array], offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def trace(a: da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> da.Array: ...
+def trace(
+    a: da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> da.Array: ...
 
 
 def trace(
-    a: Quantity[da.Array] | da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[da.Array] | da.Array | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -5690,7 +5876,7 @@ def trace(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype), u_a)
 
 
 @overload
@@ -5972,8 +6158,10 @@ def vander(
 def var(
     a: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
@@ -5981,16 +6169,20 @@ def var(
 def var(
     a: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def var(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Variance along the given axes.
 
@@ -5999,7 +6191,12 @@ def var(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.changed(da.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    return _r.changed(
+        _compose.moment(da, "var", m_a, axis, ddof, keepdims, dtype, m_where, False),
+        _r.power(u_a, _EXP_2_1),
+    )
 
 
 @overload

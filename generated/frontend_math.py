@@ -299,14 +299,14 @@ def add(x: Any, y: Any) -> Any:
     return _pick2(x, y).add(x, y)
 
 
-def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def all(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Test whether all elements along the given axes are true (non-zero).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).all  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).all(x, axis, keepdims, where)
 
 
 def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -329,24 +329,32 @@ def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = 
     return fn(x, axis, keepdims)
 
 
-def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def amax(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).amax  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).amax(a, axis, keepdims, initial, where)
 
 
-def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def amin(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).amin  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).amin(a, axis, keepdims, initial, where)
 
 
 def angle(x: Any, deg: bool = False) -> Any:
@@ -361,14 +369,14 @@ def angle(x: Any, deg: bool = False) -> Any:
     return fn(x, deg)
 
 
-def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def any(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Test whether any element along the given axes is true (non-zero).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).any  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).any(x, axis, keepdims, where)
 
 
 def append(arr: Any, values: Any, axis: int | None = None) -> Any:
@@ -467,14 +475,14 @@ def argmax(a: Any, axis: int | None = None) -> Any:
     return fn(a, axis)
 
 
-def argmin(a: Any, axis: int | None = None) -> Any:
+def argmin(a: Any, axis: int | None = None, keepdims: bool | None = None) -> Any:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).argmin  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis)
+    return fn(a, axis, keepdims)
 
 
 def argsort(a: Any, axis: int | None = -1) -> Any:
@@ -538,15 +546,19 @@ def astype(x: Any, dtype: Any) -> Any:
 
 
 def average(
-    x: Any, axis: int | tuple[int, ...] | None = None, weights: Any = None, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Any = None,
+    returned: bool = False,
+    keepdims: bool = False,
 ) -> Any:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
-    return _pick2(x, weights).average(x, axis, weights, keepdims)
+    return _pick2(x, weights).average(x, axis, weights, returned, keepdims)
 
 
 def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None = None) -> Any:
@@ -785,7 +797,7 @@ def cross(a: Any, b: Any) -> Any:
     return _pick2(a, b).cross(a, b)
 
 
-def cumprod(x: Any, axis: int | None = None) -> Any:
+def cumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -794,7 +806,7 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).cumprod  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
 def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
@@ -809,14 +821,14 @@ def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any
     return fn(x, axis, dtype)
 
 
-def cumsum(x: Any, axis: int | None = None) -> Any:
+def cumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).cumsum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
 def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1675,14 +1687,20 @@ def matrix_power(a: Any, n: int) -> Any:
     return fn(a, n)
 
 
-def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def max(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).max  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).max(a, axis, keepdims, initial, where)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -1693,34 +1711,48 @@ def maximum(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).maximum(x1, x2)
 
 
-def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def mean(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
     """Arithmetic mean along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).mean  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).mean(x, axis, dtype, keepdims, where)
 
 
-def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def median(
+    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).median  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return fn(x, axis, overwrite_input, keepdims)
 
 
-def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def min(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).min  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).min(a, axis, keepdims, initial, where)
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -1813,7 +1845,7 @@ def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
     return fn(a, axis, keepdims)
 
 
-def nancumprod(x: Any, axis: int | None = None) -> Any:
+def nancumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1822,65 +1854,87 @@ def nancumprod(x: Any, axis: int | None = None) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).nancumprod  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
-def nancumsum(x: Any, axis: int | None = None) -> Any:
+def nancumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative sum along an axis, treating NaNs as zero.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).nancumsum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
-def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nanmax(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanmax  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).nanmax(x, axis, keepdims, initial, where)
 
 
-def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nanmean(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanmean  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).nanmean(x, axis, dtype, keepdims, where)
 
 
-def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def nanmedian(
+    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).nanmedian  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return fn(x, axis, overwrite_input, keepdims)
 
 
-def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nanmin(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanmin  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).nanmin(x, axis, keepdims, initial, where)
 
 
-def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def nanpercentile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).nanpercentile(a, q, axis, keepdims)
+    return _pick2(a, q).nanpercentile(a, q, axis, method, keepdims)
 
 
 def nanprod(
@@ -1900,46 +1954,61 @@ def nanprod(
     return _pick(x, initial, where).nanprod(x, axis, dtype, keepdims, initial, where)
 
 
-def nanquantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def nanquantile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).nanquantile(a, q, axis, keepdims)
+    return _pick2(a, q).nanquantile(a, q, axis, method, keepdims)
 
 
 def nanstd(
-    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Standard deviation along the given axes, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanstd  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, ddof, keepdims)
+    return _pick2(x, where).nanstd(x, axis, dtype, ddof, keepdims, where)
 
 
-def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nansum(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nansum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).nansum(x, axis, dtype, keepdims, initial, where)
 
 
 def nanvar(
-    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Variance along the given axes, ignoring NaNs.
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanvar  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, ddof, keepdims)
+    return _pick2(x, where).nanvar(x, axis, dtype, ddof, keepdims, where)
 
 
 def negative(x: Any) -> Any:
@@ -2001,12 +2070,14 @@ def outer(a: Any, b: Any) -> Any:
     return _pick2(a, b).outer(a, b)
 
 
-def percentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+def percentile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).percentile(a, q, axis, keepdims)
+    return _pick2(a, q).percentile(a, q, axis, method, keepdims)
 
 
 def positive(x: Any) -> Any:
@@ -2073,12 +2144,14 @@ def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     return fn(x, axis, keepdims)
 
 
-def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+def quantile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).quantile(a, q, axis, keepdims)
+    return _pick2(a, q).quantile(a, q, axis, method, keepdims)
 
 
 def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2456,15 +2529,18 @@ def stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
 
 
 def std(
-    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Standard deviation along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).std  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, ddof, keepdims)
+    return _pick2(x, where).std(x, axis, dtype, ddof, keepdims, where)
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -2475,14 +2551,21 @@ def subtract(x: Any, y: Any) -> Any:
     return _pick2(x, y).subtract(x, y)
 
 
-def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def sum(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).sum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).sum(x, axis, dtype, keepdims, initial, where)
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -2551,14 +2634,14 @@ def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
     return fn(A, reps)
 
 
-def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None) -> Any:
     """Sum along the diagonal with the given offset over two axes.
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).trace  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, offset, axis1, axis2)
+    return fn(a, offset, axis1, axis2, dtype)
 
 
 def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -2680,15 +2763,18 @@ def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | 
 
 
 def var(
-    a: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Variance along the given axes.
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).var  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, ddof, keepdims)
+    return _pick2(a, where).var(a, axis, dtype, ddof, keepdims, where)
 
 
 def vdot(a: Any, b: Any) -> Any:

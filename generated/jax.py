@@ -500,6 +500,7 @@ def all(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -508,8 +509,10 @@ def all(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return jnp.all(m_x, axis=axis, keepdims=keepdims)
+    return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 def allclose(
@@ -557,58 +560,52 @@ def alltrue(
     return jnp.all(m_x, axis=axis, keepdims=keepdims)
 
 
-@overload
-def amax(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def amax(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
-
-
 def amax(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.amax(m_a, axis=axis, keepdims=keepdims), u_a)
-
-
-@overload
-def amin(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def amin(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        jnp.amax(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_a
+    )
 
 
 def amin(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        jnp.amin(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_a
+    )
 
 
 def angle(x: Quantity[jax.Array] | jax.Array | float, deg: bool = False) -> jax.Array:
@@ -628,6 +625,7 @@ def any(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -636,8 +634,10 @@ def any(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return jnp.any(m_x, axis=axis, keepdims=keepdims)
+    return jnp.any(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 @overload
@@ -819,7 +819,11 @@ def argmax(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) 
     return jnp.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) -> jax.Array:
+def argmin(
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> jax.Array:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -827,7 +831,7 @@ def argmin(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) 
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return jnp.argmin(m_a, axis=axis)
+    return jnp.argmin(m_a, axis=axis, keepdims=keepdims)
 
 
 def argsort(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1) -> jax.Array:
@@ -941,20 +945,23 @@ def average(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[jax.Array] | jax.Array | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(jnp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        jnp.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 def bincount(
@@ -1505,7 +1512,9 @@ def cross(
     return _r.changed(jnp.cross(m_a, m_b), _r.product(u_a, u_b))
 
 
-def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) -> jax.Array:
+def cumprod(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1516,7 +1525,7 @@ def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None)
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return jnp.cumprod(m_x, axis=axis)
+    return jnp.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1536,15 +1545,19 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[jax.Array], axis: int | None = None) -> Quantity[jax.Array]: ...
+def cumsum(
+    x: Quantity[jax.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def cumsum(x: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+def cumsum(
+    x: jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array: ...
 
 
 def cumsum(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1553,7 +1566,7 @@ def cumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.cumsum(m_x, axis=axis), u_x)
+    return _r.keep(jnp.cumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def deg2rad(
@@ -3514,31 +3527,30 @@ def matrix_power(
     return _r.changed(jnp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
-@overload
-def max(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def max(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
-
-
 def max(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        jnp.max(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_a
+    )
 
 
 @overload
@@ -3579,20 +3591,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def mean(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def mean(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Arithmetic mean along the given axes.
 
@@ -3601,25 +3623,40 @@ def mean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    return _r.keep(jnp.mean(m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=m_where), u_x)
 
 
 @overload
 def median(
-    x: Quantity[jax.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def median(x: jax.Array | float, axis: int | None = None, keepdims: bool = False) -> jax.Array: ...
+def median(
+    x: jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> jax.Array: ...
 
 
 def median(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3627,31 +3664,30 @@ def median(
     return _r.keep(jnp.median(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
-@overload
-def min(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def min(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
-
-
 def min(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        jnp.min(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_a
+    )
 
 
 @overload
@@ -3876,7 +3912,9 @@ def nanargmin(
     return jnp.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) -> jax.Array:
+def nancumprod(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -3887,19 +3925,23 @@ def nancumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = No
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return jnp.nancumprod(m_x, axis=axis)
+    return jnp.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[jax.Array], axis: int | None = None) -> Quantity[jax.Array]: ...
+def nancumsum(
+    x: Quantity[jax.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def nancumsum(x: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+def nancumsum(
+    x: jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array: ...
 
 
 def nancumsum(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -3908,52 +3950,61 @@ def nancumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.nancumsum(m_x, axis=axis), u_x)
-
-
-@overload
-def nanmax(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def nanmax(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
+    return _r.keep(jnp.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def nanmax(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        jnp.nanmax(m_x, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_x
+    )
 
 
 @overload
 def nanmean(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanmean(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nanmean(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -3962,27 +4013,40 @@ def nanmean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    return _r.keep(jnp.nanmean(m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=m_where), u_x)
 
 
 @overload
 def nanmedian(
-    x: Quantity[jax.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanmedian(
-    x: jax.Array | float, axis: int | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
 def nanmedian(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3990,42 +4054,49 @@ def nanmedian(
     return _r.keep(jnp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
-@overload
-def nanmin(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def nanmin(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
-
-
 def nanmin(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        jnp.nanmin(m_x, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_x
+    )
 
 
 @overload
 def nanpercentile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanpercentile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -4033,6 +4104,7 @@ def nanpercentile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -4044,7 +4116,16 @@ def nanpercentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(jnp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        jnp.nanpercentile(
+            m_a,
+            m_q,
+            axis=axis,
+            method=_compose.jax_quantile_method("math.nanpercentile", method),
+            keepdims=keepdims,
+        ),
+        u_a,
+    )
 
 
 def nanprod(
@@ -4078,13 +4159,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanquantile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -4092,6 +4181,7 @@ def nanquantile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -4103,15 +4193,26 @@ def nanquantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(jnp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        jnp.nanquantile(
+            m_a,
+            m_q,
+            axis=axis,
+            method=_compose.jax_quantile_method("math.nanquantile", method),
+            keepdims=keepdims,
+        ),
+        u_a,
+    )
 
 
 @overload
 def nanstd(
     x: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
@@ -4119,16 +4220,20 @@ def nanstd(
 def nanstd(
     x: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nanstd(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -4137,42 +4242,51 @@ def nanstd(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
-
-
-@overload
-def nansum(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def nansum(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    return _r.keep(
+        jnp.nanstd(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where), u_x
+    )
 
 
 def nansum(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        jnp.nansum(
+            m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanvar(
     x: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
@@ -4180,16 +4294,20 @@ def nanvar(
 def nanvar(
     x: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nanvar(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Variance along the given axes, ignoring NaNs.
 
@@ -4198,8 +4316,11 @@ def nanvar(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
     return _r.changed(
-        jnp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
+        jnp.nanvar(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where),
+        _r.power(u_x, _EXP_2_1),
     )
 
 
@@ -4332,13 +4453,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def percentile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -4346,9 +4475,10 @@ def percentile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4357,7 +4487,16 @@ def percentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(jnp.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        jnp.percentile(
+            m_a,
+            m_q,
+            axis=axis,
+            method=_compose.jax_quantile_method("math.percentile", method),
+            keepdims=keepdims,
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -4495,13 +4634,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def quantile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -4509,9 +4656,10 @@ def quantile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4520,7 +4668,16 @@ def quantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(jnp.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(
+        jnp.quantile(
+            m_a,
+            m_q,
+            axis=axis,
+            method=_compose.jax_quantile_method("math.quantile", method),
+            keepdims=keepdims,
+        ),
+        u_a,
+    )
 
 
 def rad2deg(
@@ -5191,8 +5348,10 @@ def stack(
 def std(
     x: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
@@ -5200,16 +5359,20 @@ def std(
 def std(
     x: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def std(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Standard deviation along the given axes.
 
@@ -5218,7 +5381,11 @@ def std(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    return _r.keep(
+        jnp.std(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where), u_x
+    )
 
 
 @overload
@@ -5253,31 +5420,32 @@ def subtract(
     return _r.keep(jnp.subtract(m_x, m_y), u_x)
 
 
-@overload
-def sum(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def sum(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> jax.Array: ...
-
-
 def sum(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        jnp.sum(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where),
+        u_x,
+    )
 
 
 @overload
@@ -5423,16 +5591,26 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[jax.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[jax.Array],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def trace(a: jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Array: ...
+def trace(
+    a: jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> jax.Array: ...
 
 
 def trace(
-    a: Quantity[jax.Array] | jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[jax.Array] | jax.Array | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -5441,7 +5619,7 @@ def trace(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(jnp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype), u_a)
 
 
 @overload
@@ -5698,8 +5876,10 @@ def vander(
 def var(
     a: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
@@ -5707,16 +5887,20 @@ def var(
 def var(
     a: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def var(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Variance along the given axes.
 
@@ -5725,8 +5909,11 @@ def var(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
     return _r.changed(
-        jnp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1)
+        jnp.var(m_a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where),
+        _r.power(u_a, _EXP_2_1),
     )
 
 

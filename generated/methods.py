@@ -27,23 +27,27 @@ class QuantityMethods:
 
     __slots__ = ()
 
-    def all(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def all(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+    ) -> Any:
         """Test whether all elements along the given axes are true (non-zero).
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
         Same as `polyunit.math.all(q, ...)`.
         """
-        return _frontends.math.all(self, axis, keepdims)
+        return _frontends.math.all(self, axis, keepdims, where)
 
-    def any(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def any(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+    ) -> Any:
         """Test whether any element along the given axes is true (non-zero).
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
         Same as `polyunit.math.any(q, ...)`.
         """
-        return _frontends.math.any(self, axis, keepdims)
+        return _frontends.math.any(self, axis, keepdims, where)
 
     def argmax(self, axis: int | None = None) -> Any:
         """Indices of the maximum values along an axis (of the flattened array when `axis` is None).
@@ -54,14 +58,14 @@ class QuantityMethods:
         """
         return _frontends.math.argmax(self, axis)
 
-    def argmin(self, axis: int | None = None) -> Any:
+    def argmin(self, axis: int | None = None, keepdims: bool | None = None) -> Any:
         """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
         Same as `polyunit.math.argmin(q, ...)`.
         """
-        return _frontends.math.argmin(self, axis)
+        return _frontends.math.argmin(self, axis, keepdims)
 
     def argsort(self, axis: int | None = -1) -> Any:
         """Indices that sort the array along an axis (the flattened array when `axis` is None).
@@ -117,7 +121,7 @@ class QuantityMethods:
         """
         return _frontends.math.cross(self, b)
 
-    def cumprod(self, axis: int | None = None) -> Any:
+    def cumprod(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative product along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -126,16 +130,16 @@ class QuantityMethods:
 
         Same as `polyunit.math.cumprod(q, ...)`.
         """
-        return _frontends.math.cumprod(self, axis)
+        return _frontends.math.cumprod(self, axis, dtype)
 
-    def cumsum(self, axis: int | None = None) -> Any:
+    def cumsum(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The result has the unit of `x` (a plain input gives a plain result).
 
         Same as `polyunit.math.cumsum(q, ...)`.
         """
-        return _frontends.math.cumsum(self, axis)
+        return _frontends.math.cumsum(self, axis, dtype)
 
     def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
         """The diagonal with the given offset over two axes, moved to the last axis.
@@ -173,34 +177,56 @@ class QuantityMethods:
         """
         return _frontends.math.flatten(self, start_axis, end_axis)
 
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def max(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         """Maximum along the given axes, propagating NaNs.
 
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+        Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+        Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
 
         Same as `polyunit.math.max(q, ...)`.
         """
-        return _frontends.math.max(self, axis, keepdims)
+        return _frontends.math.max(self, axis, keepdims, initial, where)
 
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def mean(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: Any = None,
+    ) -> Any:
         """Arithmetic mean along the given axes.
 
         Unit rule: The result has the unit of `x` (a plain input gives a plain result).
 
         Same as `polyunit.math.mean(q, ...)`.
         """
-        return _frontends.math.mean(self, axis, keepdims)
+        return _frontends.math.mean(self, axis, dtype, keepdims, where)
 
-    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def min(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         """Minimum along the given axes, propagating NaNs.
 
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+        Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+        Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
 
         Same as `polyunit.math.min(q, ...)`.
         """
-        return _frontends.math.min(self, axis, keepdims)
+        return _frontends.math.min(self, axis, keepdims, initial, where)
 
-    def nancumprod(self, axis: int | None = None) -> Any:
+    def nancumprod(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative product along an axis, treating NaNs as one.
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -209,7 +235,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.nancumprod(q, ...)`.
         """
-        return _frontends.math.nancumprod(self, axis)
+        return _frontends.math.nancumprod(self, axis, dtype)
 
     def nanprod(
         self,
@@ -338,7 +364,12 @@ class QuantityMethods:
         return _frontends.math.squeeze(self, axis)
 
     def std(
-        self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        ddof: int = 0,
+        keepdims: bool = False,
+        where: Any = None,
     ) -> Any:
         """Standard deviation along the given axes.
 
@@ -346,16 +377,25 @@ class QuantityMethods:
 
         Same as `polyunit.math.std(q, ...)`.
         """
-        return _frontends.math.std(self, axis, ddof, keepdims)
+        return _frontends.math.std(self, axis, dtype, ddof, keepdims, where)
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def sum(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         """Sum along the given axes.
 
-        Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+        Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+        Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
 
         Same as `polyunit.math.sum(q, ...)`.
         """
-        return _frontends.math.sum(self, axis, keepdims)
+        return _frontends.math.sum(self, axis, dtype, keepdims, initial, where)
 
     def swapaxes(self, axis1: int, axis2: int) -> Any:
         """Interchange two axes.
@@ -384,14 +424,16 @@ class QuantityMethods:
         """
         return _frontends.math.tile(self, reps)
 
-    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    def trace(
+        self, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+    ) -> Any:
         """Sum along the diagonal with the given offset over two axes.
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
         Same as `polyunit.math.trace(q, ...)`.
         """
-        return _frontends.math.trace(self, offset, axis1, axis2)
+        return _frontends.math.trace(self, offset, axis1, axis2, dtype)
 
     def transpose(self, axes: int | tuple[int, ...] | None = None) -> Any:
         """Permute the axes (reverse them when `axes` is None).
@@ -403,7 +445,12 @@ class QuantityMethods:
         return _frontends.math.transpose(self, axes)
 
     def var(
-        self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        ddof: int = 0,
+        keepdims: bool = False,
+        where: Any = None,
     ) -> Any:
         """Variance along the given axes.
 
@@ -411,4 +458,4 @@ class QuantityMethods:
 
         Same as `polyunit.math.var(q, ...)`.
         """
-        return _frontends.math.var(self, axis, ddof, keepdims)
+        return _frontends.math.var(self, axis, dtype, ddof, keepdims, where)

@@ -500,6 +500,7 @@ def all(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -508,8 +509,10 @@ def all(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return ndx.all(m_x, axis=axis, keepdims=keepdims)
+    return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def allclose(
@@ -557,58 +560,64 @@ def alltrue(
     return ndx.all(m_x, axis=axis, keepdims=keepdims)
 
 
-@overload
-def amax(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def amax(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
-
-
 def amax(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
-
-
-@overload
-def amin(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def amin(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            ndx,
+            ndx.max(_compose.masked(ndx, m_a, m_where, -ndx.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_a,
+    )
 
 
 def amin(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            ndx,
+            ndx.min(_compose.masked(ndx, m_a, m_where, ndx.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_a,
+    )
 
 
 def angle(x: Quantity[ndx.Array] | ndx.Array | float, deg: bool = False) -> ndx.Array:
@@ -628,6 +637,7 @@ def any(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -636,8 +646,10 @@ def any(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return ndx.any(m_x, axis=axis, keepdims=keepdims)
+    return ndx.any(_compose.masked(ndx, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
@@ -824,7 +836,11 @@ def argmax(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) 
     return ndx.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
+def argmin(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> ndx.Array:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -832,7 +848,7 @@ def argmin(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) 
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return ndx.argmin(m_a, axis=axis)
+    return ndx.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
 def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -> ndx.Array:
@@ -971,33 +987,21 @@ def average(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(
-        ndx.mean(m_x, axis=axis, keepdims=keepdims)
-        if m_weights is None
-        else [
-            ndx.sum(m_x * w, axis=axis, keepdims=keepdims)
-            / ndx.sum(w * ndx.ones_like(m_x), axis=axis, keepdims=keepdims)
-            for w in [
-                ndx.reshape(m_weights, (-1,) + (1,) * (m_x.ndim - 1 - axis % m_x.ndim))
-                if m_weights.ndim == 1 and m_x.ndim > 1
-                else m_weights
-            ]
-        ][0],
-        u,
-    )
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(_compose.average(ndx, m_x, axis, m_weights, returned, keepdims), u)
 
 
 def bincount(
@@ -1623,7 +1627,9 @@ def cross(
     )
 
 
-def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
+def cumprod(
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1635,7 +1641,9 @@ def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None)
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return ndx.cumulative_prod(
-        ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
+        ndx.reshape(m_x, (-1,)) if axis is None else m_x,
+        axis=0 if axis is None else axis,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
 
 
@@ -1660,15 +1668,19 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[ndx.Array], axis: int | None = None) -> Quantity[ndx.Array]: ...
+def cumsum(
+    x: Quantity[ndx.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def cumsum(x: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
+def cumsum(
+    x: ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array: ...
 
 
 def cumsum(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1679,7 +1691,9 @@ def cumsum(
     )
     return _r.keep(
         ndx.cumulative_sum(
-            ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
+            ndx.reshape(m_x, (-1,)) if axis is None else m_x,
+            axis=0 if axis is None else axis,
+            dtype=_convert.ndonnx_dtype(dtype),
         ),
         u_x,
     )
@@ -3862,31 +3876,36 @@ def matrix_power(
     raise _r.unsupported("math.matrix_power", "ndonnx", "ndonnx has no matrix_power")
 
 
-@overload
-def max(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def max(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
-
-
 def max(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            ndx,
+            ndx.max(_compose.masked(ndx, m_a, m_where, -ndx.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "max",
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -3927,20 +3946,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def mean(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def mean(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Arithmetic mean along the given axes.
 
@@ -3949,54 +3978,79 @@ def mean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(ndx.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    return _r.keep(
+        _compose.moment(
+            ndx, "mean", m_x, axis, 0, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
+        ),
+        u_x,
+    )
 
 
 @overload
 def median(
-    x: Quantity[ndx.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def median(x: ndx.Array | float, axis: int | None = None, keepdims: bool = False) -> ndx.Array: ...
+def median(
+    x: ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> ndx.Array: ...
 
 
 def median(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     raise _r.unsupported("math.median", "ndonnx", "ndonnx has no median")
-
-
-@overload
-def min(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def min(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
 
 
 def min(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        _compose.with_initial(
+            ndx,
+            ndx.min(_compose.masked(ndx, m_a, m_where, ndx.inf), axis=axis, keepdims=keepdims),
+            m_initial,
+            "min",
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -4236,7 +4290,9 @@ def nanargmin(
     return ndx.argmin(ndx.where(ndx.isnan(m_a), ndx.inf, m_a), axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
+def nancumprod(
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -4250,19 +4306,24 @@ def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = No
     return ndx.cumulative_prod(
         ndx.reshape(ndx.where(ndx.isnan(m_x), 1.0, m_x), (-1,) if axis is None else m_x.shape),
         axis=0 if axis is None else axis,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
 
 
 @overload
-def nancumsum(x: Quantity[ndx.Array], axis: int | None = None) -> Quantity[ndx.Array]: ...
+def nancumsum(
+    x: Quantity[ndx.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def nancumsum(x: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
+def nancumsum(
+    x: ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array: ...
 
 
 def nancumsum(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -4275,61 +4336,77 @@ def nancumsum(
         ndx.cumulative_sum(
             ndx.reshape(ndx.where(ndx.isnan(m_x), 0.0, m_x), (-1,) if axis is None else m_x.shape),
             axis=0 if axis is None else axis,
+            dtype=_convert.ndonnx_dtype(dtype),
         ),
         u_x,
     )
-
-
-@overload
-def nanmax(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def nanmax(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
 
 
 def nanmax(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     return _r.keep(
-        ndx.where(
-            ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
-            ndx.nan,
-            ndx.max(ndx.where(ndx.isnan(m_x), -ndx.inf, m_x), axis=axis, keepdims=keepdims),
-        ),
+        [
+            _compose.with_initial(
+                ndx,
+                ndx.where(
+                    ndx.all(ndx.isnan(xm), axis=axis, keepdims=keepdims),
+                    ndx.nan,
+                    ndx.max(ndx.where(ndx.isnan(xm), -ndx.inf, xm), axis=axis, keepdims=keepdims),
+                ),
+                m_initial,
+                "max",
+            )
+            for xm in [_compose.masked(ndx, m_x, m_where, ndx.nan)]
+        ][0],
         u_x,
     )
 
 
 @overload
 def nanmean(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanmean(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nanmean(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -4338,78 +4415,105 @@ def nanmean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
     return _r.keep(
-        ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims)
-        / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims),
-        u_x,
-    )
-
-
-@overload
-def nanmedian(
-    x: Quantity[ndx.Array], axis: int | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def nanmedian(
-    x: ndx.Array | float, axis: int | None = None, keepdims: bool = False
-) -> ndx.Array: ...
-
-
-def nanmedian(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array] | ndx.Array:
-    """Median along an axis, ignoring NaNs.
-
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
-    """
-    raise _r.unsupported("math.nanmedian", "ndonnx", "ndonnx has no median")
-
-
-@overload
-def nanmin(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def nanmin(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
-
-
-def nanmin(
-    x: Quantity[ndx.Array] | ndx.Array | float,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-) -> Quantity[ndx.Array] | ndx.Array:
-    """Minimum along the given axes, ignoring NaNs.
-
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
-    """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(
-        ndx.where(
-            ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
-            ndx.nan,
-            ndx.min(ndx.where(ndx.isnan(m_x), ndx.inf, m_x), axis=axis, keepdims=keepdims),
+        _compose.moment(
+            ndx, "mean", m_x, axis, 0, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
         ),
         u_x,
     )
 
 
 @overload
+def nanmedian(
+    x: Quantity[ndx.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmedian(
+    x: ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> ndx.Array: ...
+
+
+def nanmedian(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Median along an axis, ignoring NaNs.
+
+    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
+    """
+    raise _r.unsupported("math.nanmedian", "ndonnx", "ndonnx has no median")
+
+
+def nanmin(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Minimum along the given axes, ignoring NaNs.
+
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        [
+            _compose.with_initial(
+                ndx,
+                ndx.where(
+                    ndx.all(ndx.isnan(xm), axis=axis, keepdims=keepdims),
+                    ndx.nan,
+                    ndx.min(ndx.where(ndx.isnan(xm), ndx.inf, xm), axis=axis, keepdims=keepdims),
+                ),
+                m_initial,
+                "min",
+            )
+            for xm in [_compose.masked(ndx, m_x, m_where, ndx.nan)]
+        ][0],
+        u_x,
+    )
+
+
+@overload
 def nanpercentile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanpercentile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -4417,6 +4521,7 @@ def nanpercentile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -4465,13 +4570,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanquantile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -4479,6 +4592,7 @@ def nanquantile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -4492,8 +4606,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
@@ -4501,16 +4617,20 @@ def nanstd(
 def nanstd(
     x: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nanstd(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -4519,59 +4639,62 @@ def nanstd(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
     return _r.keep(
-        ndx.sqrt(
+        _compose.moment(
+            ndx, "std", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
+        ),
+        u_x,
+    )
+
+
+def nansum(
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
+    """Sum along the given axes, treating NaNs as zero.
+
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            ndx,
             ndx.sum(
-                ndx.where(
-                    ndx.isnan(m_x),
-                    0.0,
-                    m_x
-                    - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
-                    / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
-                )
-                ** 2,
+                ndx.where(ndx.isnan(m_x), 0.0, _compose.masked(ndx, m_x, m_where, 0.0)),
                 axis=axis,
+                dtype=_convert.ndonnx_dtype(dtype),
                 keepdims=keepdims,
-            )
-            / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
+            ),
+            m_initial,
+            "add",
         ),
         u_x,
     )
 
 
 @overload
-def nansum(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def nansum(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
-
-
-def nansum(
-    x: Quantity[ndx.Array] | ndx.Array | float,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-) -> Quantity[ndx.Array] | ndx.Array:
-    """Sum along the given axes, treating NaNs as zero.
-
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
-    """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims), u_x)
-
-
-@overload
 def nanvar(
     x: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
@@ -4579,16 +4702,20 @@ def nanvar(
 def nanvar(
     x: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nanvar(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Variance along the given axes, ignoring NaNs.
 
@@ -4597,20 +4724,12 @@ def nanvar(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
     return _r.changed(
-        ndx.sum(
-            ndx.where(
-                ndx.isnan(m_x),
-                0.0,
-                m_x
-                - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
-                / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
-            )
-            ** 2,
-            axis=axis,
-            keepdims=keepdims,
-        )
-        / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof),
+        _compose.moment(
+            ndx, "var", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
+        ),
         _r.power(u_x, _EXP_2_1),
     )
 
@@ -4749,13 +4868,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def percentile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -4763,9 +4890,10 @@ def percentile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4921,13 +5049,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def quantile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -4935,9 +5071,10 @@ def quantile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5674,8 +5811,10 @@ def stack(
 def std(
     x: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
@@ -5683,16 +5822,20 @@ def std(
 def std(
     x: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def std(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Standard deviation along the given axes.
 
@@ -5701,7 +5844,14 @@ def std(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(ndx.std(m_x, axis=axis, correction=ddof, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    return _r.keep(
+        _compose.moment(
+            ndx, "std", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5736,31 +5886,42 @@ def subtract(
     return _r.keep(ndx.subtract(m_x, m_y), u_x)
 
 
-@overload
-def sum(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def sum(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> ndx.Array: ...
-
-
 def sum(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(ndx.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            ndx,
+            ndx.sum(
+                _compose.masked(ndx, m_x, m_where, 0.0),
+                axis=axis,
+                dtype=_convert.ndonnx_dtype(dtype),
+                keepdims=keepdims,
+            ),
+            m_initial,
+            "add",
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5925,16 +6086,26 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[ndx.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[ndx.Array],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def trace(a: ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> ndx.Array: ...
+def trace(
+    a: ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> ndx.Array: ...
 
 
 def trace(
-    a: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -6243,8 +6414,10 @@ def vander(
 def var(
     a: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
@@ -6252,16 +6425,20 @@ def var(
 def var(
     a: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def var(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Variance along the given axes.
 
@@ -6270,8 +6447,13 @@ def var(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
     return _r.changed(
-        ndx.var(m_a, axis=axis, correction=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1)
+        _compose.moment(
+            ndx, "var", m_a, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
+        ),
+        _r.power(u_a, _EXP_2_1),
     )
 
 

@@ -503,6 +503,7 @@ def all(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -511,8 +512,10 @@ def all(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return np.all(m_x, axis=axis, keepdims=keepdims)
+    return np.all(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 def allclose(
@@ -562,58 +565,66 @@ def alltrue(
     return np.all(m_x, axis=axis, keepdims=keepdims)
 
 
-@overload
-def amax(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def amax(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
-
-
 def amax(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.amax(m_a, axis=axis, keepdims=keepdims), u_a)
-
-
-@overload
-def amin(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def amin(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        np.amax(
+            m_a,
+            axis=axis,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_a,
+    )
 
 
 def amin(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.amin(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        np.amin(
+            m_a,
+            axis=axis,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_a,
+    )
 
 
 def angle(x: Quantity[NDArray[Any]] | NDArray[Any] | float, deg: bool = False) -> NDArray[Any]:
@@ -633,6 +644,7 @@ def any(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -641,8 +653,10 @@ def any(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return np.any(m_x, axis=axis, keepdims=keepdims)
+    return np.any(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 @overload
@@ -828,7 +842,9 @@ def argmax(
 
 
 def argmin(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
 ) -> NDArray[Any]:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
@@ -837,7 +853,7 @@ def argmin(
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return np.argmin(m_a, axis=axis)
+    return np.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
 def argsort(
@@ -953,20 +969,23 @@ def average(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(np.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        np.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 def bincount(
@@ -1550,7 +1569,9 @@ def cross(
 
 
 def cumprod(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> NDArray[Any]:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
@@ -1562,7 +1583,7 @@ def cumprod(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return np.cumprod(m_x, axis=axis)
+    return np.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1584,15 +1605,21 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[NDArray[Any]], axis: int | None = None) -> Quantity[NDArray[Any]]: ...
+def cumsum(
+    x: Quantity[NDArray[Any]], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def cumsum(x: NDArray[Any] | float, axis: int | None = None) -> NDArray[Any]: ...
+def cumsum(
+    x: NDArray[Any] | float, axis: int | None = None, dtype: Any | None = None
+) -> NDArray[Any]: ...
 
 
 def cumsum(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1601,7 +1628,7 @@ def cumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.cumsum(m_x, axis=axis), u_x)
+    return _r.keep(np.cumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def deg2rad(
@@ -3618,31 +3645,37 @@ def matrix_power(
     return _r.changed(np.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
-@overload
-def max(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def max(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
-
-
 def max(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.max(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        np.max(
+            m_a,
+            axis=axis,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -3684,20 +3717,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def mean(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def mean(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Arithmetic mean along the given axes.
 
@@ -3706,29 +3749,49 @@ def mean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.mean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    return _r.keep(
+        np.mean(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        ),
+        u_x,
+    )
 
 
 @overload
 def median(
-    x: Quantity[NDArray[Any]], axis: int | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def median(
-    x: NDArray[Any] | float, axis: int | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
 def median(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3736,31 +3799,37 @@ def median(
     return _r.keep(np.median(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
-@overload
-def min(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def min(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
-
-
 def min(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.min(m_a, axis=axis, keepdims=keepdims), u_a)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    return _r.keep(
+        np.min(
+            m_a,
+            axis=axis,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -3995,7 +4064,9 @@ def nanargmin(
 
 
 def nancumprod(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> NDArray[Any]:
     """Cumulative product along an axis, treating NaNs as one.
 
@@ -4007,19 +4078,25 @@ def nancumprod(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return np.nancumprod(m_x, axis=axis)
+    return np.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[NDArray[Any]], axis: int | None = None) -> Quantity[NDArray[Any]]: ...
+def nancumsum(
+    x: Quantity[NDArray[Any]], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def nancumsum(x: NDArray[Any] | float, axis: int | None = None) -> NDArray[Any]: ...
+def nancumsum(
+    x: NDArray[Any] | float, axis: int | None = None, dtype: Any | None = None
+) -> NDArray[Any]: ...
 
 
 def nancumsum(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -4028,52 +4105,68 @@ def nancumsum(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.nancumsum(m_x, axis=axis), u_x)
-
-
-@overload
-def nanmax(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def nanmax(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
+    return _r.keep(np.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
 
 
 def nanmax(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.nanmax(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        np.nanmax(
+            m_x,
+            axis=axis,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanmean(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanmean(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nanmean(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -4082,29 +4175,49 @@ def nanmean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.nanmean(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    return _r.keep(
+        np.nanmean(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanmedian(
-    x: Quantity[NDArray[Any]], axis: int | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanmedian(
-    x: NDArray[Any] | float, axis: int | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
 def nanmedian(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -4112,42 +4225,56 @@ def nanmedian(
     return _r.keep(np.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
 
 
-@overload
-def nanmin(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def nanmin(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
-
-
 def nanmin(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.nanmin(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        np.nanmin(
+            m_x,
+            axis=axis,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanpercentile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanpercentile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -4155,6 +4282,7 @@ def nanpercentile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -4166,7 +4294,7 @@ def nanpercentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(np.nanpercentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 def nanprod(
@@ -4205,13 +4333,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanquantile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -4219,6 +4355,7 @@ def nanquantile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -4230,15 +4367,17 @@ def nanquantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(np.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 @overload
 def nanstd(
     x: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
@@ -4246,16 +4385,20 @@ def nanstd(
 def nanstd(
     x: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nanstd(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -4264,42 +4407,64 @@ def nanstd(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
-
-
-@overload
-def nansum(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def nansum(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    return _r.keep(
+        np.nanstd(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            ddof=ddof,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        ),
+        u_x,
+    )
 
 
 def nansum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.nansum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        np.nansum(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanvar(
     x: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
@@ -4307,16 +4472,20 @@ def nanvar(
 def nanvar(
     x: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nanvar(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Variance along the given axes, ignoring NaNs.
 
@@ -4325,8 +4494,18 @@ def nanvar(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
     return _r.changed(
-        np.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_x, _EXP_2_1)
+        np.nanvar(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            ddof=ddof,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        ),
+        _r.power(u_x, _EXP_2_1),
     )
 
 
@@ -4466,13 +4645,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def percentile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -4480,9 +4667,10 @@ def percentile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4491,7 +4679,7 @@ def percentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(np.percentile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(np.percentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 @overload
@@ -4648,13 +4836,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def quantile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -4662,9 +4858,10 @@ def quantile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4673,7 +4870,7 @@ def quantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(np.quantile(m_a, m_q, axis=axis, keepdims=keepdims), u_a)
+    return _r.keep(np.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims), u_a)
 
 
 def rad2deg(
@@ -5362,8 +5559,10 @@ def stack(
 def std(
     x: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
@@ -5371,16 +5570,20 @@ def std(
 def std(
     x: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def std(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Standard deviation along the given axes.
 
@@ -5389,7 +5592,19 @@ def std(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    return _r.keep(
+        np.std(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            ddof=ddof,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5425,31 +5640,39 @@ def subtract(
     return _r.keep(np.subtract(m_x, m_y), u_x)
 
 
-@overload
-def sum(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def sum(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> NDArray[Any]: ...
-
-
 def sum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.sum(m_x, axis=axis, keepdims=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        np.sum(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5599,13 +5822,21 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[NDArray[Any]], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[NDArray[Any]],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def trace(
-    a: NDArray[Any] | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: NDArray[Any] | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -5614,6 +5845,7 @@ def trace(
     offset: int = 0,
     axis1: int = 0,
     axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -5622,7 +5854,7 @@ def trace(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
+    return _r.keep(np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype), u_a)
 
 
 @overload
@@ -5892,8 +6124,10 @@ def vander(
 def var(
     a: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
@@ -5901,16 +6135,20 @@ def var(
 def var(
     a: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def var(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Variance along the given axes.
 
@@ -5919,7 +6157,19 @@ def var(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.changed(np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims), _r.power(u_a, _EXP_2_1))
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    return _r.changed(
+        np.var(
+            m_a,
+            axis=axis,
+            dtype=dtype,
+            ddof=ddof,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+        ),
+        _r.power(u_a, _EXP_2_1),
+    )
 
 
 @overload

@@ -47,6 +47,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     def allclose(
@@ -65,25 +66,23 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
-    @overload
     def amax(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
-    @overload
-    def amax(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
-
-    @overload
     def amin(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def amin(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
 
@@ -92,6 +91,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -131,7 +131,9 @@ class Ops(Protocol[A]):
 
     def argmax(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
-    def argmin(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def argmin(
+        self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool | None = None
+    ) -> A: ...
 
     def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
 
@@ -167,6 +169,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         weights: Quantity[A] | A | float | None = None,
+        returned: bool = False,
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
@@ -325,17 +328,21 @@ class Ops(Protocol[A]):
     @overload
     def cross(self, a: A | float, b: A | float) -> A: ...
 
-    def cumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def cumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     def cumproduct(
         self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
     ) -> A: ...
 
     @overload
-    def cumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def cumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
 
     @overload
-    def cumsum(self, x: A | float, axis: int | None = None) -> A: ...
+    def cumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
     def deg2rad(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -856,15 +863,14 @@ class Ops(Protocol[A]):
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
-    @overload
     def max(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def max(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def maximum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -877,31 +883,50 @@ class Ops(Protocol[A]):
 
     @overload
     def mean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def mean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def median(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def median(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
-
-    @overload
-    def min(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def min(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    def median(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> A: ...
+
+    def min(
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def minimum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -962,60 +987,92 @@ class Ops(Protocol[A]):
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
     ) -> A: ...
 
-    def nancumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
-
-    @overload
-    def nancumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
-
-    @overload
-    def nancumsum(self, x: A | float, axis: int | None = None) -> A: ...
-
-    @overload
-    def nanmax(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def nanmax(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    def nancumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
     ) -> A: ...
 
     @overload
+    def nancumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nancumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
+
+    def nanmax(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
     def nanmean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanmedian(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def nanmedian(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
-
-    @overload
-    def nanmin(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def nanmin(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    def nanmedian(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> A: ...
 
+    def nanmin(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
     @overload
     def nanpercentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanpercentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def nanprod(
@@ -1030,12 +1087,22 @@ class Ops(Protocol[A]):
 
     @overload
     def nanquantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanquantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -1043,8 +1110,10 @@ class Ops(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -1052,27 +1121,31 @@ class Ops(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
-    @overload
     def nansum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def nansum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def nanvar(
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -1080,8 +1153,10 @@ class Ops(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1124,12 +1199,22 @@ class Ops(Protocol[A]):
 
     @overload
     def percentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def percentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -1179,12 +1264,22 @@ class Ops(Protocol[A]):
 
     @overload
     def quantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def quantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def rad2deg(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -1356,8 +1451,10 @@ class Ops(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -1365,8 +1462,10 @@ class Ops(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1378,15 +1477,15 @@ class Ops(Protocol[A]):
     @overload
     def subtract(self, x: A | float, y: A | float) -> A: ...
 
-    @overload
     def sum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def sum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def swapaxes(self, a: Quantity[A], axis1: int, axis2: int) -> Quantity[A]: ...
@@ -1425,11 +1524,23 @@ class Ops(Protocol[A]):
 
     @overload
     def trace(
-        self, a: Quantity[A], offset: int = 0, axis1: int = 0, axis2: int = 1
+        self,
+        a: Quantity[A],
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
     ) -> Quantity[A]: ...
 
     @overload
-    def trace(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
+    def trace(
+        self,
+        a: A | float,
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
+    ) -> A: ...
 
     @overload
     def transpose(
@@ -1514,8 +1625,10 @@ class Ops(Protocol[A]):
         self,
         a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -1523,8 +1636,10 @@ class Ops(Protocol[A]):
         self,
         a: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -3042,6 +3157,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     def allclose(
@@ -3060,25 +3176,23 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
-    @overload
     def amax(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
-    @overload
-    def amax(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
-
-    @overload
     def amin(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def amin(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
 
@@ -3087,6 +3201,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -3126,7 +3241,9 @@ class MathOps(Protocol[A]):
 
     def argmax(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
-    def argmin(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def argmin(
+        self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool | None = None
+    ) -> A: ...
 
     def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
 
@@ -3162,6 +3279,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         weights: Quantity[A] | A | float | None = None,
+        returned: bool = False,
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
@@ -3320,17 +3438,21 @@ class MathOps(Protocol[A]):
     @overload
     def cross(self, a: A | float, b: A | float) -> A: ...
 
-    def cumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def cumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     def cumproduct(
         self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
     ) -> A: ...
 
     @overload
-    def cumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def cumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
 
     @overload
-    def cumsum(self, x: A | float, axis: int | None = None) -> A: ...
+    def cumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
     def deg2rad(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -3851,15 +3973,14 @@ class MathOps(Protocol[A]):
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
-    @overload
     def max(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def max(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def maximum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -3872,31 +3993,50 @@ class MathOps(Protocol[A]):
 
     @overload
     def mean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def mean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def median(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def median(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
-
-    @overload
-    def min(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def min(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    def median(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> A: ...
+
+    def min(
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def minimum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -3957,60 +4097,92 @@ class MathOps(Protocol[A]):
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
     ) -> A: ...
 
-    def nancumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
-
-    @overload
-    def nancumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
-
-    @overload
-    def nancumsum(self, x: A | float, axis: int | None = None) -> A: ...
-
-    @overload
-    def nanmax(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def nanmax(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    def nancumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
     ) -> A: ...
 
     @overload
+    def nancumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nancumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
+
+    def nanmax(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
     def nanmean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanmedian(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def nanmedian(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
-
-    @overload
-    def nanmin(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def nanmin(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    def nanmedian(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> A: ...
 
+    def nanmin(
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
+
     @overload
     def nanpercentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanpercentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def nanprod(
@@ -4025,12 +4197,22 @@ class MathOps(Protocol[A]):
 
     @overload
     def nanquantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanquantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -4038,8 +4220,10 @@ class MathOps(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -4047,27 +4231,31 @@ class MathOps(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
-    @overload
     def nansum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def nansum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def nanvar(
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -4075,8 +4263,10 @@ class MathOps(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4119,12 +4309,22 @@ class MathOps(Protocol[A]):
 
     @overload
     def percentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def percentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -4174,12 +4374,22 @@ class MathOps(Protocol[A]):
 
     @overload
     def quantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def quantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def rad2deg(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -4351,8 +4561,10 @@ class MathOps(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -4360,8 +4572,10 @@ class MathOps(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4373,15 +4587,15 @@ class MathOps(Protocol[A]):
     @overload
     def subtract(self, x: A | float, y: A | float) -> A: ...
 
-    @overload
     def sum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def sum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> A: ...
+        self,
+        x: Quantity[A] | A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
     def swapaxes(self, a: Quantity[A], axis1: int, axis2: int) -> Quantity[A]: ...
@@ -4420,11 +4634,23 @@ class MathOps(Protocol[A]):
 
     @overload
     def trace(
-        self, a: Quantity[A], offset: int = 0, axis1: int = 0, axis2: int = 1
+        self,
+        a: Quantity[A],
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
     ) -> Quantity[A]: ...
 
     @overload
-    def trace(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
+    def trace(
+        self,
+        a: A | float,
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
+    ) -> A: ...
 
     @overload
     def transpose(
@@ -4509,8 +4735,10 @@ class MathOps(Protocol[A]):
         self,
         a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -4518,8 +4746,10 @@ class MathOps(Protocol[A]):
         self,
         a: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload

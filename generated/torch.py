@@ -504,6 +504,7 @@ def all(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -512,8 +513,14 @@ def all(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return torch.all(m_x, dim=axis, keepdim=keepdims)
+    return torch.all(
+        _compose.masked(torch, m_x, m_where, 1.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 def allclose(
@@ -561,61 +568,71 @@ def alltrue(
     return torch.all(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.all(m_x)
 
 
-@overload
-def amax(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def amax(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
-
-
 def amax(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     return _r.keep(
-        torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+        _compose.with_initial(
+            torch,
+            torch.amax(
+                _compose.masked(torch, m_a, m_where, -torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "max",
+        ),
+        u_a,
     )
-
-
-@overload
-def amin(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def amin(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
 
 
 def amin(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     return _r.keep(
-        torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+        _compose.with_initial(
+            torch,
+            torch.amin(
+                _compose.masked(torch, m_a, m_where, torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "min",
+        ),
+        u_a,
     )
 
 
@@ -636,6 +653,7 @@ def any(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -644,8 +662,14 @@ def any(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return torch.any(m_x, dim=axis, keepdim=keepdims)
+    return torch.any(
+        _compose.masked(torch, m_x, m_where, 0.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 @overload
@@ -844,7 +868,9 @@ def argmax(
 
 
 def argmin(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
 ) -> torch.Tensor:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
@@ -853,7 +879,7 @@ def argmin(
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return torch.argmin(m_a, dim=axis)
+    return torch.argmin(m_a, dim=axis, keepdim=True if keepdims else False)
 
 
 def argsort(
@@ -973,33 +999,21 @@ def average(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(
-        torch.mean(m_x, dim=axis, keepdim=keepdims)
-        if m_weights is None
-        else [
-            torch.sum(m_x * w, dim=axis, keepdim=keepdims)
-            / torch.sum(w * torch.ones_like(m_x), dim=axis, keepdim=keepdims)
-            for w in [
-                m_weights.reshape((-1,) + (1,) * (m_x.ndim - 1 - axis % m_x.ndim))
-                if m_weights.ndim == 1 and m_x.ndim > 1
-                else m_weights
-            ]
-        ][0],
-        u,
-    )
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(_compose.average(torch, m_x, axis, m_weights, returned, keepdims), u)
 
 
 def bincount(
@@ -1642,7 +1656,9 @@ def cross(
 
 
 def cumprod(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> torch.Tensor:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
@@ -1655,7 +1671,9 @@ def cumprod(
     )
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
-        m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
 
 
@@ -1682,15 +1700,21 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[torch.Tensor], axis: int | None = None) -> Quantity[torch.Tensor]: ...
+def cumsum(
+    x: Quantity[torch.Tensor], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def cumsum(x: torch.Tensor | float, axis: int | None = None) -> torch.Tensor: ...
+def cumsum(
+    x: torch.Tensor | float, axis: int | None = None, dtype: Any | None = None
+) -> torch.Tensor: ...
 
 
 def cumsum(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1701,7 +1725,9 @@ def cumsum(
     )
     return _r.keep(
         torch.cumsum(
-            m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+            m_x.reshape(-1 if axis is None else m_x.shape),
+            dim=0 if axis is None else axis,
+            dtype=_convert.torch_dtype(dtype),
         ),
         u_x,
     )
@@ -3831,32 +3857,39 @@ def matrix_power(
     return _r.changed(torch.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
-@overload
-def max(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def max(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
-
-
 def max(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     return _r.keep(
-        torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+        _compose.with_initial(
+            torch,
+            torch.amax(
+                _compose.masked(torch, m_a, m_where, -torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "max",
+        ),
+        u_a,
     )
 
 
@@ -3899,20 +3932,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def mean(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def mean(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Arithmetic mean along the given axes.
 
@@ -3921,29 +3964,45 @@ def mean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(torch.mean(m_x, dim=axis, keepdim=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    return _r.keep(
+        _compose.moment(
+            torch, "mean", m_x, axis, 0, keepdims, _convert.torch_dtype(dtype), m_where, False
+        ),
+        u_x,
+    )
 
 
 @overload
 def median(
-    x: Quantity[torch.Tensor], axis: int | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def median(
-    x: torch.Tensor | float, axis: int | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
 def median(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3951,32 +4010,39 @@ def median(
     return _r.keep(torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
 
 
-@overload
-def min(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def min(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
-
-
 def min(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     return _r.keep(
-        torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims), u_a
+        _compose.with_initial(
+            torch,
+            torch.amin(
+                _compose.masked(torch, m_a, m_where, torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "min",
+        ),
+        u_a,
     )
 
 
@@ -4217,7 +4283,9 @@ def nanargmin(
 
 
 def nancumprod(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> torch.Tensor:
     """Cumulative product along an axis, treating NaNs as one.
 
@@ -4232,19 +4300,26 @@ def nancumprod(
     return torch.cumprod(
         torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
 
 
 @overload
-def nancumsum(x: Quantity[torch.Tensor], axis: int | None = None) -> Quantity[torch.Tensor]: ...
+def nancumsum(
+    x: Quantity[torch.Tensor], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def nancumsum(x: torch.Tensor | float, axis: int | None = None) -> torch.Tensor: ...
+def nancumsum(
+    x: torch.Tensor | float, axis: int | None = None, dtype: Any | None = None
+) -> torch.Tensor: ...
 
 
 def nancumsum(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -4257,67 +4332,83 @@ def nancumsum(
         torch.cumsum(
             torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
             dim=0 if axis is None else axis,
+            dtype=_convert.torch_dtype(dtype),
         ),
         u_x,
     )
-
-
-@overload
-def nanmax(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def nanmax(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
 
 
 def nanmax(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     return _r.keep(
-        torch.where(
-            torch.isnan(m_x).all(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            ),
-            torch.nan,
-            torch.amax(
-                torch.where(torch.isnan(m_x), -torch.inf, m_x),
-                dim=tuple(range(m_x.ndim)) if axis is None else axis,
-                keepdim=keepdims,
-            ),
-        ),
+        [
+            _compose.with_initial(
+                torch,
+                torch.where(
+                    torch.isnan(xm).all(
+                        dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                    ),
+                    torch.nan,
+                    torch.amax(
+                        torch.where(torch.isnan(xm), -torch.inf, xm),
+                        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                        keepdim=keepdims,
+                    ),
+                ),
+                m_initial,
+                "max",
+            )
+            for xm in [_compose.masked(torch, m_x, m_where, torch.nan)]
+        ][0],
         u_x,
     )
 
 
 @overload
 def nanmean(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanmean(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nanmean(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -4326,29 +4417,45 @@ def nanmean(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(torch.nanmean(m_x, dim=axis, keepdim=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    return _r.keep(
+        _compose.moment(
+            torch, "mean", m_x, axis, 0, keepdims, _convert.torch_dtype(dtype), m_where, True
+        ),
+        u_x,
+    )
 
 
 @overload
 def nanmedian(
-    x: Quantity[torch.Tensor], axis: int | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanmedian(
-    x: torch.Tensor | float, axis: int | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
 def nanmedian(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -4356,55 +4463,68 @@ def nanmedian(
     return _r.keep(torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
 
 
-@overload
-def nanmin(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def nanmin(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
-
-
 def nanmin(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     return _r.keep(
-        torch.where(
-            torch.isnan(m_x).all(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            ),
-            torch.nan,
-            torch.amin(
-                torch.where(torch.isnan(m_x), torch.inf, m_x),
-                dim=tuple(range(m_x.ndim)) if axis is None else axis,
-                keepdim=keepdims,
-            ),
-        ),
+        [
+            _compose.with_initial(
+                torch,
+                torch.where(
+                    torch.isnan(xm).all(
+                        dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                    ),
+                    torch.nan,
+                    torch.amin(
+                        torch.where(torch.isnan(xm), torch.inf, xm),
+                        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                        keepdim=keepdims,
+                    ),
+                ),
+                m_initial,
+                "min",
+            )
+            for xm in [_compose.masked(torch, m_x, m_where, torch.nan)]
+        ][0],
         u_x,
     )
 
 
 @overload
 def nanpercentile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanpercentile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -4412,6 +4532,7 @@ def nanpercentile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -4423,7 +4544,16 @@ def nanpercentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    return _r.keep(torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.nanquantile(
+            m_a,
+            m_q / 100,
+            dim=axis,
+            keepdim=keepdims,
+            interpolation=_compose.torch_interpolation("math.nanpercentile", method),
+        ),
+        u_a,
+    )
 
 
 def nanprod(
@@ -4488,13 +4618,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanquantile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -4502,6 +4640,7 @@ def nanquantile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -4513,15 +4652,26 @@ def nanquantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    return _r.keep(torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.nanquantile(
+            m_a,
+            m_q,
+            dim=axis,
+            keepdim=keepdims,
+            interpolation=_compose.torch_interpolation("math.nanquantile", method),
+        ),
+        u_a,
+    )
 
 
 @overload
 def nanstd(
     x: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
@@ -4529,16 +4679,20 @@ def nanstd(
 def nanstd(
     x: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nanstd(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -4547,65 +4701,62 @@ def nanstd(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
     return _r.keep(
-        torch.sqrt(
-            torch.sum(
-                torch.where(
-                    torch.isnan(m_x),
-                    0.0,
-                    m_x
-                    - torch.nanmean(
-                        m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                    ),
-                )
-                ** 2,
-                dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        _compose.moment(
+            torch, "std", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, True
+        ),
+        u_x,
+    )
+
+
+def nansum(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
+    """Sum along the given axes, treating NaNs as zero.
+
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
+    """
+    m_x, u_x = (
+        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            torch,
+            torch.nansum(
+                _compose.masked(torch, m_x, m_where, 0.0),
+                dim=axis,
                 keepdim=keepdims,
-            )
-            / (
-                (~torch.isnan(m_x)).sum(
-                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-                )
-                - ddof
-            )
+                dtype=_convert.torch_dtype(dtype),
+            ),
+            m_initial,
+            "add",
         ),
         u_x,
     )
 
 
 @overload
-def nansum(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def nansum(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
-
-
-def nansum(
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Sum along the given axes, treating NaNs as zero.
-
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
-    """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    return _r.keep(torch.nansum(m_x, dim=axis, keepdim=keepdims), u_x)
-
-
-@overload
 def nanvar(
     x: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
@@ -4613,16 +4764,20 @@ def nanvar(
 def nanvar(
     x: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nanvar(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Variance along the given axes, ignoring NaNs.
 
@@ -4631,25 +4786,11 @@ def nanvar(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
     return _r.changed(
-        torch.sum(
-            torch.where(
-                torch.isnan(m_x),
-                0.0,
-                m_x
-                - torch.nanmean(
-                    m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                ),
-            )
-            ** 2,
-            dim=tuple(range(m_x.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        )
-        / (
-            (~torch.isnan(m_x)).sum(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            )
-            - ddof
+        _compose.moment(
+            torch, "var", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, True
         ),
         _r.power(u_x, _EXP_2_1),
     )
@@ -4801,13 +4942,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def percentile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -4815,9 +4964,10 @@ def percentile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -4826,7 +4976,16 @@ def percentile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    return _r.keep(torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.quantile(
+            m_a,
+            m_q / 100,
+            dim=axis,
+            keepdim=keepdims,
+            interpolation=_compose.torch_interpolation("math.percentile", method),
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -5019,13 +5178,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def quantile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -5033,9 +5200,10 @@ def quantile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5044,7 +5212,16 @@ def quantile(
     )
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    return _r.keep(torch.quantile(m_a, m_q, dim=axis, keepdim=keepdims), u_a)
+    return _r.keep(
+        torch.quantile(
+            m_a,
+            m_q,
+            dim=axis,
+            keepdim=keepdims,
+            interpolation=_compose.torch_interpolation("math.quantile", method),
+        ),
+        u_a,
+    )
 
 
 def rad2deg(
@@ -5744,8 +5921,10 @@ def stack(
 def std(
     x: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
@@ -5753,16 +5932,20 @@ def std(
 def std(
     x: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def std(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Standard deviation along the given axes.
 
@@ -5771,7 +5954,14 @@ def std(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims), u_x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    return _r.keep(
+        _compose.moment(
+            torch, "std", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, False
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5807,31 +5997,42 @@ def subtract(
     return _r.keep(torch.subtract(m_x, m_y), u_x)
 
 
-@overload
-def sum(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def sum(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> torch.Tensor: ...
-
-
 def sum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(torch.sum(m_x, dim=axis, keepdim=keepdims), u_x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    return _r.keep(
+        _compose.with_initial(
+            torch,
+            torch.sum(
+                _compose.masked(torch, m_x, m_where, 0.0),
+                dim=axis,
+                keepdim=keepdims,
+                dtype=_convert.torch_dtype(dtype),
+            ),
+            m_initial,
+            "add",
+        ),
+        u_x,
+    )
 
 
 @overload
@@ -5988,13 +6189,21 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[torch.Tensor], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[torch.Tensor],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def trace(
-    a: torch.Tensor | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: torch.Tensor | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -6003,6 +6212,7 @@ def trace(
     offset: int = 0,
     axis1: int = 0,
     axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -6011,7 +6221,12 @@ def trace(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1), u_a)
+    return _r.keep(
+        torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(
+            -1, dtype=_convert.torch_dtype(dtype)
+        ),
+        u_a,
+    )
 
 
 @overload
@@ -6291,8 +6506,10 @@ def vander(
 def var(
     a: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
@@ -6300,16 +6517,20 @@ def var(
 def var(
     a: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def var(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Variance along the given axes.
 
@@ -6318,8 +6539,13 @@ def var(
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
     return _r.changed(
-        torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims), _r.power(u_a, _EXP_2_1)
+        _compose.moment(
+            torch, "var", m_a, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, False
+        ),
+        _r.power(u_a, _EXP_2_1),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from polyunit.convert import ndonnx_dtype, torch_dtype
 from polyunit.rules import unsupported
 
 # SELU constants (Klambauer et al. 2017), as in jax.nn.selu and torch.selu.
@@ -689,3 +690,166 @@ def dask_qr(da: Any, a: Any, mode: str) -> tuple[Any, Any]:
             allow_rechunk=True,
         )
     )
+
+
+# -- options some libraries lack: numpy's reduction options, jax's product options ---------
+
+
+def no_precision(op: str, backend: str, precision: object) -> None:
+    """`precision` is jax's (lax.Precision for the matrix units); elsewhere only None is honest."""
+    if precision is not None:
+        raise unsupported(
+            op,
+            backend,
+            f"precision={precision!r} is a jax option that {backend} has no equivalent for; "
+            "leave precision=None, or call .to_jax() on the inputs to use it",
+        )
+
+
+def _is_torch(xp: Any) -> bool:
+    return getattr(xp, "__name__", "") == "torch"
+
+
+def element_type(r: Any, dtype: Any) -> Any:
+    """The result cast to `dtype` (jax's preferred_element_type, on libraries without it)."""
+    if dtype is None:
+        return r
+    module = type(r).__module__
+    if module.startswith("torch"):
+        return r.to(torch_dtype(dtype))
+    if module.startswith("ndonnx"):
+        return importlib.import_module("ndonnx").astype(r, ndonnx_dtype(dtype))
+    return r.astype(dtype)
+
+
+def _astype_like(xp: Any, a: Any, like: Any) -> Any:
+    """`a` (a mask) in the dtype of `like`."""
+    if _is_torch(xp):
+        return a.to(like.dtype)
+    return xp.astype(a, like.dtype) if hasattr(xp, "astype") else a.astype(like.dtype)
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(a % ndim for a in ((axis,) if isinstance(axis, int) else axis))
+
+
+def _sum(xp: Any, a: Any, axis: Any, keepdims: bool) -> Any:
+    if _is_torch(xp):
+        return xp.sum(a, dim=_axes(axis, a.ndim), keepdim=keepdims)
+    return xp.sum(a, axis=axis, keepdims=keepdims)
+
+
+def _squeeze_axes(xp: Any, r: Any, axis: Any, ndim: int) -> Any:
+    """A keepdims=True reduction's result without its reduced axes."""
+    gone = _axes(axis, ndim)
+    shape = tuple(n for i, n in enumerate(r.shape) if i not in gone)
+    return xp.reshape(r, shape)
+
+
+def masked(xp: Any, x: Any, where: Any, fill: float) -> Any:
+    """`x` with the elements `where` leaves out replaced by the reduction's neutral `fill`."""
+    if where is None:
+        return x
+    if _is_torch(xp):
+        return xp.where(where, x, xp.tensor(fill, dtype=x.dtype, device=x.device))
+    if type(x).__module__.startswith("ndonnx"):
+        return xp.where(where, x, xp.asarray(fill, dtype=x.dtype))
+    return xp.where(where, x, fill)
+
+
+def with_initial(xp: Any, r: Any, initial: Any, how: str) -> Any:
+    """numpy's `initial`: one more element of every reduced slice (added, or compared)."""
+    if initial is None:
+        return r
+    if how == "add":
+        return r + initial
+    if _is_torch(xp) and not hasattr(initial, "dtype"):
+        initial = xp.tensor(initial, dtype=r.dtype)
+    return xp.maximum(r, initial) if how == "max" else xp.minimum(r, initial)
+
+
+def moment(
+    xp: Any,
+    kind: str,
+    x: Any,
+    axis: Any,
+    ddof: int,
+    keepdims: bool,
+    dtype: Any,
+    where: Any,
+    nan: bool,
+) -> Any:
+    """mean, var or std over the elements `where` selects (not NaN for the nan* versions), as
+    numpy computes them, for libraries whose reductions take no `where`."""
+    x = element_type(x, dtype)
+    selected = None
+    if where is not None:
+        selected = xp.broadcast_to(where, tuple(x.shape))
+    if nan:
+        valid = ~xp.isnan(x)
+        selected = valid if selected is None else selected & valid
+    if selected is None:
+        count: Any = math.prod(x.shape[i] for i in _axes(axis, x.ndim))
+        values = x
+    else:
+        count = _sum(xp, _astype_like(xp, selected, x), axis, True)
+        values = masked(xp, x, selected, 0.0)
+    mean = _sum(xp, values, axis, True) / count
+    if kind == "mean":
+        r = mean
+    else:
+        d = xp.abs(x - mean)
+        r = _sum(xp, masked(xp, d * d, selected, 0.0), axis, True) / (count - ddof)
+        if kind == "std":
+            r = xp.sqrt(r)
+    return r if keepdims else _squeeze_axes(xp, r, axis, x.ndim)
+
+
+_TORCH_QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def torch_interpolation(op: str, method: str) -> str:
+    """torch.quantile's `interpolation` covers five of numpy's quantile methods."""
+    if method not in _TORCH_QUANTILE_METHODS:
+        raise unsupported(
+            op,
+            "torch",
+            f"method={method!r} is not one of torch.quantile's interpolations "
+            f"({', '.join(_TORCH_QUANTILE_METHODS)})",
+        )
+    return method
+
+
+def only_default(op: str, backend: str, name: str, value: object, default: object, why: str) -> None:
+    """Refuse a value of an option this library cannot honour (the reason names the fix)."""
+    if value != default:
+        raise unsupported(op, backend, f"{name}={value!r} is not available: {why}")
+
+
+def average(xp: Any, x: Any, axis: Any, weights: Any, returned: bool, keepdims: bool) -> Any:
+    """numpy's average (and with `returned`, the sum of the weights) from sums."""
+    w = xp.ones_like(x)
+    if weights is not None:
+        if weights.ndim == 1 and x.ndim > 1:  # 1-d weights along `axis`
+            weights = xp.reshape(weights, (-1,) + (1,) * (x.ndim - 1 - axis % x.ndim))
+        w = weights * w
+    total = _sum(xp, w, axis, keepdims)
+    avg = _sum(xp, x * w, axis, keepdims) / total
+    return (avg, total) if returned else avg
+
+
+_JAX_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf")
+
+
+def jax_quantile_method(op: str, method: str) -> str:
+    """jnp.quantile has six of numpy's thirteen quantile methods."""
+    if method not in _JAX_QUANTILE_METHODS:
+        raise unsupported(
+            op,
+            "jax",
+            f"method={method!r} is not one of jnp.quantile's methods "
+            f"({', '.join(_JAX_QUANTILE_METHODS)})",
+        )
+    return method

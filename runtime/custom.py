@@ -185,10 +185,11 @@ def histogram(
 
 
 def average(
-    op: str, m_x: Any, u_x: Unit | None, m_weights: Any, u_weights: Unit | None
-) -> tuple[Any, Any, Unit | None]:
-    """The unit of x; the weights' unit cancels between numerator and denominator."""
-    return m_x, m_weights, u_x
+    op: str, m_x: Any, u_x: Unit | None, m_weights: Any, u_weights: Unit | None, returned: bool
+) -> tuple[Any, Any, Any]:
+    """The unit of x; the weights' unit cancels between numerator and denominator. With
+    `returned`, a pair: the sum of the weights is plain (the reference's rule)."""
+    return m_x, m_weights, (u_x, None) if returned else u_x
 
 
 def copysign(

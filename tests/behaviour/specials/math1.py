@@ -57,11 +57,17 @@ def _trapezoid(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[A
     return ref, units["y"] * units["x"]
 
 
-def _average(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[Any, Any]:
+def _average(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    returned = plain.get("returned", False)
     ref = np.average(
-        m["x"], axis=plain.get("axis"), weights=m["weights"], keepdims=plain.get("keepdims", False)
+        m["x"],
+        axis=plain.get("axis"),
+        weights=m["weights"],
+        returned=returned,
+        keepdims=plain.get("keepdims", False),
     )
-    return ref, units["x"]
+    # returned=True: (average, sum of the weights), the sum plain
+    return [(ref[0], units["x"]), (ref[1], None)] if returned else (ref, units["x"])
 
 
 def _copysign(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[Any, Any]:
@@ -224,7 +230,7 @@ SPECIAL: dict[str, Special] = {
         refused={"axis0": {"ndonnx": "unique slices along an axis"}},
     ),
     # keep-unit helpers (spec/ops/keepunit.yaml)
-    "average": Special(custom=_average),
+    "average": Special(custom=_average, variants={"returned": {"returned": True, "axis": 1}}),
     "copysign": Special(data={"x2": SIGNED}, custom=_copysign),
     "flatten": Special(data={"x": C}, ref=_flatten, variants={"start1": {"start_axis": 1}}),
     "gcd": Special(
