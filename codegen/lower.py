@@ -217,7 +217,7 @@ def native_call(op: Op, backend: Backend) -> str:
             continue
         if p.annotation.split(" | ")[0] == "Unit":
             continue  # Unit parameters are polyunit's own, never the library's
-        if p.name in _JAX_OPTIONS and backend.name != "jax":
+        if p.name in _JAX_OPTIONS and backend.name != "jax" or p.name == "out":
             continue
         value = translate[p.name].format(p.name) if p.name in translate else p.name
         args.append(f"{keywords.get(p.name, p.name)}={value}")
@@ -370,11 +370,13 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
         call = native_call(op, backend)
         names = {p.name for p in sig.params}
         guard: list[str] = []
+        if "out" in names:  # results are new arrays: numpy's `out` is accepted only as None
+            guard.append(f'_compose.no_out("{dotted}", out)')
         if backend.name != "jax":
             if "preferred_element_type" in names:
                 call = f"_compose.element_type({call}, preferred_element_type)"
             if "precision" in names:
-                guard = [f'_compose.no_precision("{dotted}", "{backend.name}", precision)']
+                guard.append(f'_compose.no_precision("{dotted}", "{backend.name}", precision)')
         body = guard + rule_body(op, backend, call)
         status = "override" if impl is not None and impl.call is not None else "native"
     doc = docstring(op, kind, None)

@@ -621,17 +621,22 @@ def amin(
     )
 
 
-def angle(x: Quantity[cp.ndarray] | cp.ndarray | float, deg: bool = False) -> cp.ndarray:
+def angle(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+    deg: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
-    m_x, _ = (
+    m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return cp.angle(m_x, deg=deg)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(cp.angle(m_x, deg=deg), u)
 
 
 def any(
@@ -788,13 +793,15 @@ def arctan(
 
 
 def arctan2(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
-) -> cp.ndarray:
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -802,9 +809,8 @@ def arctan2(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return cp.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(cp.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -1311,38 +1317,58 @@ def conjugate(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarr
 
 @overload
 def convolve(
-    a: Quantity[cp.ndarray], v: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "full"
+    a: Quantity[cp.ndarray],
+    v: Quantity[cp.ndarray] | cp.ndarray | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def convolve(
-    a: cp.ndarray | float, v: Quantity[cp.ndarray], mode: str = "full"
+    a: cp.ndarray | float,
+    v: Quantity[cp.ndarray],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def convolve(a: cp.ndarray | float, v: cp.ndarray | float, mode: str = "full") -> cp.ndarray: ...
+def convolve(
+    a: cp.ndarray | float,
+    v: cp.ndarray | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def convolve(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     v: Quantity[cp.ndarray] | cp.ndarray | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(cp.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    return _r.changed(
+        _compose.element_type(cp.convolve(m_a, m_v, mode=mode), preferred_element_type),
+        _r.product(u_a, u_v),
+    )
 
 
 @overload
@@ -1401,38 +1427,29 @@ def corrcoef(
     return cp.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[cp.ndarray], v: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "valid"
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
-
-
-@overload
-def correlate(
-    a: cp.ndarray | float, v: Quantity[cp.ndarray], mode: str = "valid"
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
-
-
-@overload
-def correlate(a: cp.ndarray | float, v: cp.ndarray | float, mode: str = "valid") -> cp.ndarray: ...
-
-
 def correlate(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     v: Quantity[cp.ndarray] | cp.ndarray | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(cp.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(cp.correlate(m_a, m_v, mode=mode), preferred_element_type), u
+    )
 
 
 def cos(
@@ -1486,10 +1503,11 @@ def cov(
     ddof: int | None = None,
     fweights: cp.ndarray | None = None,
     aweights: cp.ndarray | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1501,7 +1519,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         cp.cov(
             m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
@@ -1790,32 +1808,51 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def dot(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def dot(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def dot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def dot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.dot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def dsplit(
@@ -2825,28 +2862,16 @@ def hstack(
     return _r.keep(cp.hstack(m_arrays, dtype=dtype), u_)
 
 
-@overload
 def hypot(
-    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def hypot(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def hypot(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
-
-
-def hypot(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -2854,9 +2879,8 @@ def hypot(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(cp.hypot(m_x, m_y), u_x)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(cp.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -2890,32 +2914,51 @@ def imag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
 @overload
 def inner(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def inner(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def inner(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def inner(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def inner(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.inner(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def interp(
@@ -3161,29 +3204,22 @@ def lcm(
     return _r.keep(cp.lcm(m_x1, m_x2), u_x1)
 
 
-@overload
-def ldexp(x: Quantity[cp.ndarray], y: cp.ndarray) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def ldexp(x: cp.ndarray | float, y: cp.ndarray) -> cp.ndarray: ...
-
-
 def ldexp(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: cp.ndarray
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: cp.ndarray, unit_to_scale: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(cp.ldexp(m_x, m_y), u_x)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(cp.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -3522,32 +3558,51 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def matmul(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def matmul(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def matmul(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+def matmul(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def matmul(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    _compose.no_precision("math.matmul", "cupy", precision)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.matmul(m_x, m_y), _r.product(u_x, u_y))
+    return _r.changed(
+        _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def matrix_power(
@@ -3866,12 +3921,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], precision: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "cupy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -4474,25 +4530,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, out: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def outer(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def outer(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], out: Any = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def outer(a: cp.ndarray | float, b: cp.ndarray | float, out: Any = None) -> cp.ndarray: ...
 
 
 def outer(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    out: Any = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -5594,36 +5655,56 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def tensordot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
+def tensordot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def tensordot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -5983,66 +6064,105 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def vdot(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def vdot(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def vdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def vdot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
 def vecdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def vecdot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
+def vecdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def vecdot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.vecdot(m_a, m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def vsplit(
@@ -6287,34 +6407,51 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_dot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_dot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_dot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.dot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def linalg_eig(
@@ -6409,34 +6546,51 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_inner(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_inner(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_inner(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.inner(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -6520,34 +6674,51 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_matmul(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_matmul(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_matmul(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_matmul(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.matmul(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -6632,12 +6803,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], precision: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "cupy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -6663,27 +6835,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, out: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_outer(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], out: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_outer(a: cp.ndarray | float, b: cp.ndarray | float, out: Any = None) -> cp.ndarray: ...
 
 
 def linalg_outer(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    out: Any = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6841,36 +7016,56 @@ def linalg_svdvals(
 
 @overload
 def linalg_tensordot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_tensordot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
+def linalg_tensordot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_tensordot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6961,68 +7156,105 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_vdot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_vdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_vdot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
 def linalg_vecdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_vecdot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
+def linalg_vecdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_vecdot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "cupy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(cp.sum(cp.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(cp.sum(cp.conj(m_a) * m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_vector_norm(

@@ -619,17 +619,20 @@ def amin(
     )
 
 
-def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Array:
+def angle(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None, deg: bool = False
+) -> Quantity[da.Array] | da.Array:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
-    m_x, _ = (
+    m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return da.angle(m_x, deg=deg)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(da.angle(m_x, deg=deg), u)
 
 
 def any(
@@ -794,13 +797,15 @@ def arctan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
 
 def arctan2(
-    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
-) -> da.Array:
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -808,9 +813,8 @@ def arctan2(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return da.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(da.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -1336,31 +1340,48 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
 
 @overload
 def convolve(
-    a: Quantity[da.Array], v: Quantity[da.Array] | da.Array | float, mode: str = "full"
+    a: Quantity[da.Array],
+    v: Quantity[da.Array] | da.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def convolve(
-    a: da.Array | float, v: Quantity[da.Array], mode: str = "full"
+    a: da.Array | float,
+    v: Quantity[da.Array],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def convolve(a: da.Array | float, v: da.Array | float, mode: str = "full") -> da.Array: ...
+def convolve(
+    a: da.Array | float,
+    v: da.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def convolve(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -1368,32 +1389,40 @@ def convolve(
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
     return _r.changed(
-        [
-            da.matmul(
-                da.reshape(
-                    da.take(
-                        da.concatenate(
-                            [da.zeros(k - 1, dtype=lg.dtype), lg, da.zeros(k - 1, dtype=lg.dtype)]
+        _compose.element_type(
+            [
+                da.matmul(
+                    da.reshape(
+                        da.take(
+                            da.concatenate(
+                                [
+                                    da.zeros(k - 1, dtype=lg.dtype),
+                                    lg,
+                                    da.zeros(k - 1, dtype=lg.dtype),
+                                ]
+                            ),
+                            da.reshape(
+                                da.reshape(da.arange(n), (-1, 1))
+                                + da.reshape(da.arange(k), (1, -1)),
+                                (-1,),
+                            ),
                         ),
-                        da.reshape(
-                            da.reshape(da.arange(n), (-1, 1)) + da.reshape(da.arange(k), (1, -1)),
-                            (-1,),
-                        ),
+                        (n, k),
                     ),
-                    (n, k),
-                ),
-                da.flip(sh),
-            )[lo:hi]
-            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
-            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
-            for lo, hi in [
-                (0, n)
-                if mode == "full"
-                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
-                if mode == "same"
-                else (k - 1, lg.shape[0])
-            ]
-        ][0],
+                    da.flip(sh),
+                )[lo:hi]
+                for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+                for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+                for lo, hi in [
+                    (0, n)
+                    if mode == "full"
+                    else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                    if mode == "same"
+                    else (k - 1, lg.shape[0])
+                ]
+            ][0],
+            preferred_element_type,
+        ),
         _r.product(u_a, u_v),
     )
 
@@ -1452,38 +1481,29 @@ def corrcoef(
     return da.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[da.Array], v: Quantity[da.Array] | da.Array | float, mode: str = "valid"
-) -> Quantity[da.Array] | da.Array: ...
-
-
-@overload
-def correlate(
-    a: da.Array | float, v: Quantity[da.Array], mode: str = "valid"
-) -> Quantity[da.Array] | da.Array: ...
-
-
-@overload
-def correlate(a: da.Array | float, v: da.Array | float, mode: str = "valid") -> da.Array: ...
-
-
 def correlate(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(_compose.correlate(da, m_a, m_v, mode), _r.product(u_a, u_v))
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(_compose.correlate(da, m_a, m_v, mode), preferred_element_type), u
+    )
 
 
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -1533,10 +1553,11 @@ def cov(
     ddof: int | None = None,
     fweights: da.Array | None = None,
     aweights: da.Array | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1548,7 +1569,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(_compose.cov(da, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
@@ -1827,25 +1848,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def dot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def dot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def dot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -1853,7 +1891,12 @@ def dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.dot(m_a, m_b),
+            preferred_element_type,
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -2934,28 +2977,16 @@ def hstack(
     )
 
 
-@overload
 def hypot(
-    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def hypot(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
-
-
-@overload
-def hypot(x: da.Array | float, y: da.Array | float) -> da.Array: ...
-
-
-def hypot(
-    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -2963,9 +2994,8 @@ def hypot(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(da.hypot(m_x, m_y), u_x)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(da.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -2999,25 +3029,42 @@ def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
 @overload
 def inner(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def inner(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def inner(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def inner(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -3025,9 +3072,12 @@ def inner(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a * m_b
-        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+            preferred_element_type,
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -3306,27 +3356,22 @@ def lcm(
     )
 
 
-@overload
-def ldexp(x: Quantity[da.Array], y: da.Array) -> Quantity[da.Array]: ...
-
-
-@overload
-def ldexp(x: da.Array | float, y: da.Array) -> da.Array: ...
-
-
-def ldexp(x: Quantity[da.Array] | da.Array | float, y: da.Array) -> Quantity[da.Array] | da.Array:
+def ldexp(
+    x: Quantity[da.Array] | da.Array | float, y: da.Array, unit_to_scale: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(da.ldexp(m_x, m_y), u_x)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(da.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -3661,32 +3706,51 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def matmul(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def matmul(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def matmul(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+def matmul(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def matmul(
-    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    _compose.no_precision("math.matmul", "dask", precision)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.matmul(m_x, m_y), _r.product(u_x, u_y))
+    return _r.changed(
+        _compose.element_type(da.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[da.Array] | da.Array:
@@ -4003,12 +4067,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], precision: Any = None
 ) -> Quantity[da.Array] | da.Array:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "dask", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [da.matmul(r, t)]][-1],
@@ -4647,25 +4712,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, out: Any = None
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def outer(
+    a: da.Array | float, b: Quantity[da.Array], out: Any = None
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def outer(a: da.Array | float, b: da.Array | float, out: Any = None) -> da.Array: ...
 
 
 def outer(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    out: Any = None,
 ) -> Quantity[da.Array] | da.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -5797,36 +5867,56 @@ def tanh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
 @overload
 def tensordot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def tensordot(
-    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
+def tensordot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def tensordot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6201,66 +6291,105 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def vdot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def vdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def vdot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.vdot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
 def vecdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def vecdot(
-    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
+def vecdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def vecdot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def vsplit(
@@ -6515,25 +6644,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_dot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_dot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_dot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6541,7 +6687,12 @@ def linalg_dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.dot(m_a, m_b),
+            preferred_element_type,
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -6614,25 +6765,42 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_inner(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_inner(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_inner(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6640,9 +6808,12 @@ def linalg_inner(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a * m_b
-        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+            preferred_element_type,
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -6732,32 +6903,51 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_matmul(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_matmul(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_matmul(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_matmul(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_matmul(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.matmul(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -6849,12 +7039,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], precision: Any = None
 ) -> Quantity[da.Array] | da.Array:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "dask", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(_compose.chain(da.matmul, m_arrays), _r.product_seq(u_arrays))
 
@@ -6880,25 +7071,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, out: Any = None
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_outer(
+    a: da.Array | float, b: Quantity[da.Array], out: Any = None
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_outer(a: da.Array | float, b: da.Array | float, out: Any = None) -> da.Array: ...
 
 
 def linalg_outer(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    out: Any = None,
 ) -> Quantity[da.Array] | da.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -7049,36 +7245,56 @@ def linalg_svdvals(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Arra
 
 @overload
 def linalg_tensordot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def linalg_tensordot(
-    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
+def linalg_tensordot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_tensordot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -7169,66 +7385,105 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_vdot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_vdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_vdot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.vdot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
 def linalg_vecdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def linalg_vecdot(
-    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
+def linalg_vecdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_vecdot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "dask", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(da.sum(da.conj(m_a) * m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_vector_norm(

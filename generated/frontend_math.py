@@ -357,16 +357,16 @@ def amin(
     return _pick(a, initial, where).amin(a, axis, keepdims, initial, where)
 
 
-def angle(x: Any, deg: bool = False) -> Any:
+def angle(x: Any, unit_to_scale: Unit | None = None, deg: bool = False) -> Any:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).angle  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, deg)
+    return fn(x, unit_to_scale, deg)
 
 
 def any(
@@ -445,14 +445,14 @@ def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def arctan2(x: Any, y: Any) -> Any:
+def arctan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    return _pick2(x, y).arctan2(x, y)
+    return _pick2(x, y).arctan2(x, y, unit_to_scale)
 
 
 def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -707,14 +707,20 @@ def conjugate(x: Any) -> Any:
     return fn(x)
 
 
-def convolve(a: Any, v: Any, mode: str = "full") -> Any:
+def convolve(
+    a: Any,
+    v: Any,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Any:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    return _pick2(a, v).convolve(a, v, mode)
+    return _pick2(a, v).convolve(a, v, mode, precision, preferred_element_type)
 
 
 def copysign(x1: Any, x2: Any) -> Any:
@@ -733,12 +739,19 @@ def corrcoef(x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | N
     return _pick2(x, y).corrcoef(x, y, rowvar, unit_to_scale)
 
 
-def correlate(a: Any, v: Any, mode: str = "valid") -> Any:
+def correlate(
+    a: Any,
+    v: Any,
+    mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Any:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    return _pick2(a, v).correlate(a, v, mode)
+    return _pick2(a, v).correlate(a, v, mode, precision, preferred_element_type, unit_to_scale)
 
 
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -779,14 +792,17 @@ def cov(
     ddof: int | None = None,
     fweights: Any = None,
     aweights: Any = None,
+    unit_to_scale: Unit | None = None,
 ) -> Any:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    return _pick(m, y, fweights, aweights).cov(m, y, rowvar, bias, ddof, fweights, aweights)
+    return _pick(m, y, fweights, aweights).cov(
+        m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale
+    )
 
 
 def cross(a: Any, b: Any) -> Any:
@@ -919,12 +935,12 @@ def divmod(x: Any, y: Any) -> Any:
     return _pick2(x, y).divmod(x, y)
 
 
-def dot(a: Any, b: Any) -> Any:
+def dot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).dot(a, b)
+    return _pick2(a, b).dot(a, b, precision, preferred_element_type)
 
 
 def dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
@@ -1368,14 +1384,14 @@ def hstack(arrays: Any, dtype: Any | None = None) -> Any:
     return _pick(*arrays).hstack(arrays, dtype)
 
 
-def hypot(x: Any, y: Any) -> Any:
+def hypot(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
-    return _pick2(x, y).hypot(x, y)
+    return _pick2(x, y).hypot(x, y, unit_to_scale)
 
 
 def identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -1396,12 +1412,12 @@ def imag(x: Any) -> Any:
     return fn(x)
 
 
-def inner(a: Any, b: Any) -> Any:
+def inner(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).inner(a, b)
+    return _pick2(a, b).inner(a, b, precision, preferred_element_type)
 
 
 def interp(
@@ -1500,14 +1516,14 @@ def lcm(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).lcm(x1, x2)
 
 
-def ldexp(x: Any, y: Any) -> Any:
+def ldexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
-    return _pick2(x, y).ldexp(x, y)
+    return _pick2(x, y).ldexp(x, y, unit_to_scale)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
@@ -1669,12 +1685,12 @@ def logspace(
     return _pick2(start, stop).logspace(start, stop, num, endpoint, base, dtype)
 
 
-def matmul(x: Any, y: Any) -> Any:
+def matmul(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(x, y).matmul(x, y)
+    return _pick2(a, b).matmul(a, b, precision, preferred_element_type)
 
 
 def matrix_power(a: Any, n: int) -> Any:
@@ -1801,12 +1817,12 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
     return fn(a, source, destination)
 
 
-def multi_dot(arrays: Any) -> Any:
+def multi_dot(arrays: Any, precision: Any = None) -> Any:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    return _pick(*arrays).multi_dot(arrays)
+    return _pick(*arrays).multi_dot(arrays, precision)
 
 
 def multiply(x: Any, y: Any) -> Any:
@@ -2062,12 +2078,12 @@ def ones_like(
     return fn(a, dtype, shape, unit)
 
 
-def outer(a: Any, b: Any) -> Any:
+def outer(a: Any, b: Any, out: Any = None) -> Any:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).outer(a, b)
+    return _pick2(a, b).outer(a, b, out)
 
 
 def percentile(
@@ -2616,12 +2632,14 @@ def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
+def tensordot(
+    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).tensordot(a, b, axes)
+    return _pick2(a, b).tensordot(a, b, axes, precision, preferred_element_type)
 
 
 def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
@@ -2777,20 +2795,22 @@ def var(
     return _pick2(a, where).var(a, axis, dtype, ddof, keepdims, where)
 
 
-def vdot(a: Any, b: Any) -> Any:
+def vdot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).vdot(a, b)
+    return _pick2(a, b).vdot(a, b, precision, preferred_element_type)
 
 
-def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
+def vecdot(
+    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).vecdot(a, b, axis)
+    return _pick2(a, b).vecdot(a, b, axis, precision, preferred_element_type)
 
 
 def vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:

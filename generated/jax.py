@@ -608,17 +608,20 @@ def amin(
     )
 
 
-def angle(x: Quantity[jax.Array] | jax.Array | float, deg: bool = False) -> jax.Array:
+def angle(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None, deg: bool = False
+) -> Quantity[jax.Array] | jax.Array:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
-    m_x, _ = (
+    m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return jnp.angle(m_x, deg=deg)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(jnp.angle(m_x, deg=deg), u)
 
 
 def any(
@@ -775,13 +778,15 @@ def arctan(
 
 
 def arctan2(
-    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
-) -> jax.Array:
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -789,9 +794,8 @@ def arctan2(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return jnp.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(jnp.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -1287,30 +1291,46 @@ def conjugate(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array]
 
 @overload
 def convolve(
-    a: Quantity[jax.Array], v: Quantity[jax.Array] | jax.Array | float, mode: str = "full"
+    a: Quantity[jax.Array],
+    v: Quantity[jax.Array] | jax.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def convolve(
-    a: jax.Array | float, v: Quantity[jax.Array], mode: str = "full"
+    a: jax.Array | float,
+    v: Quantity[jax.Array],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def convolve(a: jax.Array | float, v: jax.Array | float, mode: str = "full") -> jax.Array: ...
+def convolve(
+    a: jax.Array | float,
+    v: jax.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def convolve(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -1318,7 +1338,12 @@ def convolve(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(jnp.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    return _r.changed(
+        jnp.convolve(
+            m_a, m_v, mode=mode, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        _r.product(u_a, u_v),
+    )
 
 
 @overload
@@ -1375,30 +1400,17 @@ def corrcoef(
     return jnp.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[jax.Array], v: Quantity[jax.Array] | jax.Array | float, mode: str = "valid"
-) -> Quantity[jax.Array] | jax.Array: ...
-
-
-@overload
-def correlate(
-    a: jax.Array | float, v: Quantity[jax.Array], mode: str = "valid"
-) -> Quantity[jax.Array] | jax.Array: ...
-
-
-@overload
-def correlate(a: jax.Array | float, v: jax.Array | float, mode: str = "valid") -> jax.Array: ...
-
-
 def correlate(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -1406,7 +1418,13 @@ def correlate(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(jnp.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        jnp.correlate(
+            m_a, m_v, mode=mode, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        u,
+    )
 
 
 def cos(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -1458,10 +1476,11 @@ def cov(
     ddof: int | None = None,
     fweights: jax.Array | None = None,
     aweights: jax.Array | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1473,7 +1492,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         jnp.cov(
             m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
@@ -1760,20 +1779,36 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def dot(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def dot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def dot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
@@ -1785,7 +1820,10 @@ def dot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.dot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def dsplit(
@@ -2791,28 +2829,16 @@ def hstack(
     return _r.keep(jnp.hstack(m_arrays, dtype=dtype), u_)
 
 
-@overload
 def hypot(
-    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def hypot(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
-
-
-@overload
-def hypot(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
-
-
-def hypot(
-    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -2820,9 +2846,8 @@ def hypot(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(jnp.hypot(m_x, m_y), u_x)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(jnp.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -2856,20 +2881,36 @@ def imag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
 @overload
 def inner(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def inner(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def inner(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def inner(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def inner(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Inner product over the last axes of both arrays.
 
@@ -2881,7 +2922,10 @@ def inner(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.inner(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def interp(
@@ -3127,29 +3171,22 @@ def lcm(
     return _r.keep(jnp.lcm(m_x1, m_x2), u_x1)
 
 
-@overload
-def ldexp(x: Quantity[jax.Array], y: jax.Array) -> Quantity[jax.Array]: ...
-
-
-@overload
-def ldexp(x: jax.Array | float, y: jax.Array) -> jax.Array: ...
-
-
 def ldexp(
-    x: Quantity[jax.Array] | jax.Array | float, y: jax.Array
+    x: Quantity[jax.Array] | jax.Array | float, y: jax.Array, unit_to_scale: Unit | None = None
 ) -> Quantity[jax.Array] | jax.Array:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(jnp.ldexp(m_x, m_y), u_x)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(jnp.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -3486,32 +3523,51 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def matmul(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def matmul(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def matmul(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+def matmul(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def matmul(
-    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.matmul(m_x, m_y), _r.product(u_x, u_y))
+    return _r.changed(
+        jnp.matmul(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def matrix_power(
@@ -3818,14 +3874,14 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float], precision: Any = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    return _r.changed(jnp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+    return _r.changed(jnp.linalg.multi_dot(m_arrays, precision=precision), _r.product_seq(u_arrays))
 
 
 @overload
@@ -4423,25 +4479,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, out: Any = None
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def outer(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def outer(
+    a: jax.Array | float, b: Quantity[jax.Array], out: Any = None
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def outer(a: jax.Array | float, b: jax.Array | float, out: Any = None) -> jax.Array: ...
 
 
 def outer(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    out: Any = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -5536,24 +5597,40 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def tensordot(
-    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
+def tensordot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def tensordot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
@@ -5565,7 +5642,12 @@ def tensordot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.tensordot(
+            m_a, m_b, axes=axes, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -5919,20 +6001,36 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def vdot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def vdot(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def vdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def vdot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
@@ -5944,29 +6042,48 @@ def vdot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.vdot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
 def vecdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def vecdot(
-    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
+def vecdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def vecdot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
@@ -5978,7 +6095,12 @@ def vecdot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.vecdot(
+            m_a, m_b, axis=axis, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        _r.product(u_a, u_b),
+    )
 
 
 def vsplit(
@@ -6214,20 +6336,36 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def linalg_dot(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_dot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_dot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
@@ -6239,7 +6377,10 @@ def linalg_dot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.dot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_eig(
@@ -6328,22 +6469,36 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_inner(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_inner(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_inner(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Inner product over the last axes of both arrays.
 
@@ -6355,7 +6510,10 @@ def linalg_inner(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.inner(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6439,22 +6597,36 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_matmul(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_matmul(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_matmul(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_matmul(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Matrix product of two arrays.
 
@@ -6466,7 +6638,12 @@ def linalg_matmul(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.linalg.matmul(
+            m_a, m_b, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6551,14 +6728,14 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float], precision: Any = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    return _r.changed(jnp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+    return _r.changed(jnp.linalg.multi_dot(m_arrays, precision=precision), _r.product_seq(u_arrays))
 
 
 def linalg_norm(
@@ -6582,27 +6759,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, out: Any = None
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_outer(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float, b: Quantity[jax.Array], out: Any = None
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_outer(a: jax.Array | float, b: jax.Array | float, out: Any = None) -> jax.Array: ...
 
 
 def linalg_outer(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    out: Any = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6758,24 +6938,40 @@ def linalg_svdvals(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.A
 
 @overload
 def linalg_tensordot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_tensordot(
-    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
+def linalg_tensordot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_tensordot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
@@ -6787,7 +6983,12 @@ def linalg_tensordot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.tensordot(
+            m_a, m_b, axes=axes, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6874,22 +7075,36 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_vdot(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_vdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_vdot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
@@ -6901,29 +7116,48 @@ def linalg_vdot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.vdot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
 def linalg_vecdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_vecdot(
-    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
+def linalg_vecdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_vecdot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
@@ -6935,7 +7169,12 @@ def linalg_vecdot(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.linalg.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.linalg.vecdot(
+            m_a, m_b, axis=axis, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_vector_norm(

@@ -150,14 +150,14 @@ class QuantityMethods:
         """
         return _frontends.math.diagonal(self, offset, axis1, axis2)
 
-    def dot(self, b: Any) -> Any:
+    def dot(self, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
         """Dot product (the last axis of `a` with the second-to-last of `b`).
 
         Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
 
         Same as `polyunit.math.dot(q, ...)`.
         """
-        return _frontends.math.dot(self, b)
+        return _frontends.math.dot(self, b, precision, preferred_element_type)
 
     def expand_dims(self, axis: int) -> Any:
         """Insert a new axis of length one at the given position.
@@ -255,14 +255,14 @@ class QuantityMethods:
         """
         return _frontends.math.nanprod(self, axis, dtype, keepdims, initial, where)
 
-    def outer(self, b: Any) -> Any:
+    def outer(self, b: Any, out: Any = None) -> Any:
         """Outer product of the two arrays, both flattened.
 
         Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
 
         Same as `polyunit.math.outer(q, ...)`.
         """
-        return _frontends.math.outer(self, b)
+        return _frontends.math.outer(self, b, out)
 
     def prod(
         self,

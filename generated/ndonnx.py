@@ -620,17 +620,20 @@ def amin(
     )
 
 
-def angle(x: Quantity[ndx.Array] | ndx.Array | float, deg: bool = False) -> ndx.Array:
+def angle(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None, deg: bool = False
+) -> Quantity[ndx.Array] | ndx.Array:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
-    m_x, _ = (
+    m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _compose.angle(ndx, m_x, deg)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(_compose.angle(ndx, m_x, deg), u)
 
 
 def any(
@@ -800,13 +803,15 @@ def arctan(
 
 
 def arctan2(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
-) -> ndx.Array:
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     raise _r.unsupported("math.arctan2", "ndonnx", "ndonnx 0.23 does not implement atan2")
 
@@ -1370,31 +1375,48 @@ def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array]
 
 @overload
 def convolve(
-    a: Quantity[ndx.Array], v: Quantity[ndx.Array] | ndx.Array | float, mode: str = "full"
+    a: Quantity[ndx.Array],
+    v: Quantity[ndx.Array] | ndx.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def convolve(
-    a: ndx.Array | float, v: Quantity[ndx.Array], mode: str = "full"
+    a: ndx.Array | float,
+    v: Quantity[ndx.Array],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def convolve(a: ndx.Array | float, v: ndx.Array | float, mode: str = "full") -> ndx.Array: ...
+def convolve(
+    a: ndx.Array | float,
+    v: ndx.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def convolve(
     a: Quantity[ndx.Array] | ndx.Array | float,
     v: Quantity[ndx.Array] | ndx.Array | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -1402,33 +1424,40 @@ def convolve(
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
     return _r.changed(
-        [
-            ndx.matmul(
-                ndx.reshape(
-                    ndx.take(
-                        ndx.concat(
-                            [ndx.zeros(k - 1, dtype=lg.dtype), lg, ndx.zeros(k - 1, dtype=lg.dtype)]
+        _compose.element_type(
+            [
+                ndx.matmul(
+                    ndx.reshape(
+                        ndx.take(
+                            ndx.concat(
+                                [
+                                    ndx.zeros(k - 1, dtype=lg.dtype),
+                                    lg,
+                                    ndx.zeros(k - 1, dtype=lg.dtype),
+                                ]
+                            ),
+                            ndx.reshape(
+                                ndx.reshape(ndx.arange(n), (-1, 1))
+                                + ndx.reshape(ndx.arange(k), (1, -1)),
+                                (-1,),
+                            ),
                         ),
-                        ndx.reshape(
-                            ndx.reshape(ndx.arange(n), (-1, 1))
-                            + ndx.reshape(ndx.arange(k), (1, -1)),
-                            (-1,),
-                        ),
+                        (n, k),
                     ),
-                    (n, k),
-                ),
-                ndx.flip(sh),
-            )[lo:hi]
-            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
-            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
-            for lo, hi in [
-                (0, n)
-                if mode == "full"
-                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
-                if mode == "same"
-                else (k - 1, lg.shape[0])
-            ]
-        ][0],
+                    ndx.flip(sh),
+                )[lo:hi]
+                for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+                for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+                for lo, hi in [
+                    (0, n)
+                    if mode == "full"
+                    else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                    if mode == "same"
+                    else (k - 1, lg.shape[0])
+                ]
+            ][0],
+            preferred_element_type,
+        ),
         _r.product(u_a, u_v),
     )
 
@@ -1489,38 +1518,29 @@ def corrcoef(
     return _compose.corrcoef(ndx, m_x, m_y, rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[ndx.Array], v: Quantity[ndx.Array] | ndx.Array | float, mode: str = "valid"
-) -> Quantity[ndx.Array] | ndx.Array: ...
-
-
-@overload
-def correlate(
-    a: ndx.Array | float, v: Quantity[ndx.Array], mode: str = "valid"
-) -> Quantity[ndx.Array] | ndx.Array: ...
-
-
-@overload
-def correlate(a: ndx.Array | float, v: ndx.Array | float, mode: str = "valid") -> ndx.Array: ...
-
-
 def correlate(
     a: Quantity[ndx.Array] | ndx.Array | float,
     v: Quantity[ndx.Array] | ndx.Array | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(_compose.correlate(ndx, m_a, m_v, mode), _r.product(u_a, u_v))
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(_compose.correlate(ndx, m_a, m_v, mode), preferred_element_type), u
+    )
 
 
 def cos(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -1572,10 +1592,11 @@ def cov(
     ddof: int | None = None,
     fweights: ndx.Array | None = None,
     aweights: ndx.Array | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1587,7 +1608,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(_compose.cov(ndx, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
@@ -1881,25 +1902,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def dot(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def dot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def dot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -1907,9 +1945,14 @@ def dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        ndx.asarray(m_a) * m_b
-        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
+        _compose.element_type(
+            ndx.asarray(m_a) * m_b
+            if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+            else ndx.tensordot(
+                m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -3083,28 +3126,16 @@ def hstack(
     )
 
 
-@overload
 def hypot(
-    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def hypot(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def hypot(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
-
-
-def hypot(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3112,9 +3143,8 @@ def hypot(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.sqrt(m_x * m_x + m_y * m_y), u_x)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(ndx.sqrt(m_x * m_x + m_y * m_y), u)
 
 
 def identity(
@@ -3148,25 +3178,42 @@ def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
 @overload
 def inner(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def inner(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def inner(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def inner(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def inner(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -3174,9 +3221,12 @@ def inner(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        ndx.asarray(m_a) * m_b
-        if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+        _compose.element_type(
+            ndx.asarray(m_a) * m_b
+            if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+            else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+            preferred_element_type,
+        ),
         _r.product(u_a, u_b),
     )
 
@@ -3457,29 +3507,22 @@ def lcm(
     raise _r.unsupported("math.lcm", "ndonnx", "ndonnx has no lcm")
 
 
-@overload
-def ldexp(x: Quantity[ndx.Array], y: ndx.Array) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def ldexp(x: ndx.Array | float, y: ndx.Array) -> ndx.Array: ...
-
-
 def ldexp(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: ndx.Array
+    x: Quantity[ndx.Array] | ndx.Array | float, y: ndx.Array, unit_to_scale: Unit | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(m_x * 2.0 ** ndx.astype(m_y, m_x.dtype), u_x)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(m_x * 2.0 ** ndx.astype(m_y, m_x.dtype), u)
 
 
 @overload
@@ -3838,32 +3881,51 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def matmul(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def matmul(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def matmul(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+def matmul(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def matmul(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    _compose.no_precision("math.matmul", "ndonnx", precision)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(ndx.matmul(m_x, m_y), _r.product(u_x, u_y))
+    return _r.changed(
+        _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def matrix_power(
@@ -4181,12 +4243,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float],
+    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float], precision: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "ndonnx", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [ndx.matmul(r, t)]][-1],
@@ -4838,25 +4901,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, out: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def outer(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def outer(
+    a: ndx.Array | float, b: Quantity[ndx.Array], out: Any = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def outer(a: ndx.Array | float, b: ndx.Array | float, out: Any = None) -> ndx.Array: ...
 
 
 def outer(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    out: Any = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6031,36 +6099,56 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def tensordot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
+def tensordot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def tensordot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(ndx.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6459,25 +6547,42 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def vdot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def vdot(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def vdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def vdot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6485,42 +6590,65 @@ def vdot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), _r.product(u_a, u_b)
+        _compose.element_type(
+            ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+        ),
+        _r.product(u_a, u_b),
     )
 
 
 @overload
 def vecdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def vecdot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
+def vecdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def vecdot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "ndonnx", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(ndx.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def vsplit(
@@ -6768,20 +6896,36 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def linalg_dot(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_dot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_dot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
@@ -6862,22 +7006,36 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_inner(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_inner(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_inner(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Inner product over the last axes of both arrays.
 
@@ -6950,22 +7108,36 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_matmul(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_matmul(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_matmul(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_matmul(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Matrix product of two arrays.
 
@@ -7043,7 +7215,7 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float],
+    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float], precision: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
@@ -7069,22 +7241,24 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, out: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_outer(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float, b: Quantity[ndx.Array], out: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_outer(a: ndx.Array | float, b: ndx.Array | float, out: Any = None) -> ndx.Array: ...
 
 
 def linalg_outer(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    out: Any = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Outer product of the two arrays, both flattened.
 
@@ -7207,24 +7381,40 @@ def linalg_svdvals(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
 
 @overload
 def linalg_tensordot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_tensordot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
+def linalg_tensordot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_tensordot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
@@ -7305,22 +7495,36 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_vdot(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_vdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_vdot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
@@ -7331,24 +7535,40 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_vecdot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
+def linalg_vecdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_vecdot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Vector dot product along an axis, conjugating the first argument.
 

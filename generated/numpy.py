@@ -627,17 +627,22 @@ def amin(
     )
 
 
-def angle(x: Quantity[NDArray[Any]] | NDArray[Any] | float, deg: bool = False) -> NDArray[Any]:
+def angle(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+    deg: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
-    m_x, _ = (
+    m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return np.angle(m_x, deg=deg)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(np.angle(m_x, deg=deg), u)
 
 
 def any(
@@ -796,12 +801,13 @@ def arctan(
 def arctan2(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
-) -> NDArray[Any]:
+    unit_to_scale: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -809,9 +815,8 @@ def arctan2(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return np.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(np.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -1331,19 +1336,31 @@ def conjugate(
 
 @overload
 def convolve(
-    a: Quantity[NDArray[Any]], v: Quantity[NDArray[Any]] | NDArray[Any] | float, mode: str = "full"
+    a: Quantity[NDArray[Any]],
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def convolve(
-    a: NDArray[Any] | float, v: Quantity[NDArray[Any]], mode: str = "full"
+    a: NDArray[Any] | float,
+    v: Quantity[NDArray[Any]],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def convolve(
-    a: NDArray[Any] | float, v: NDArray[Any] | float, mode: str = "full"
+    a: NDArray[Any] | float,
+    v: NDArray[Any] | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -1351,20 +1368,26 @@ def convolve(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(np.convolve(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    return _r.changed(
+        _compose.element_type(np.convolve(m_a, m_v, mode=mode), preferred_element_type),
+        _r.product(u_a, u_v),
+    )
 
 
 @overload
@@ -1424,40 +1447,29 @@ def corrcoef(
     return np.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[NDArray[Any]], v: Quantity[NDArray[Any]] | NDArray[Any] | float, mode: str = "valid"
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
-
-
-@overload
-def correlate(
-    a: NDArray[Any] | float, v: Quantity[NDArray[Any]], mode: str = "valid"
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
-
-
-@overload
-def correlate(
-    a: NDArray[Any] | float, v: NDArray[Any] | float, mode: str = "valid"
-) -> NDArray[Any]: ...
-
-
 def correlate(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(np.correlate(m_a, m_v, mode=mode), _r.product(u_a, u_v))
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(np.correlate(m_a, m_v, mode=mode), preferred_element_type), u
+    )
 
 
 def cos(
@@ -1511,10 +1523,11 @@ def cov(
     ddof: int | None = None,
     fweights: NDArray[Any] | None = None,
     aweights: NDArray[Any] | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1526,7 +1539,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         np.cov(
             m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
@@ -1831,35 +1844,51 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def dot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def dot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def dot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def dot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.dot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def dsplit(
@@ -2888,29 +2917,16 @@ def hstack(
     return _r.keep(np.hstack(m_arrays, dtype=dtype), u_)
 
 
-@overload
-def hypot(
-    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def hypot(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def hypot(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
-
-
 def hypot(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -2918,9 +2934,8 @@ def hypot(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(np.hypot(m_x, m_y), u_x)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(np.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -2954,35 +2969,51 @@ def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
 @overload
 def inner(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def inner(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def inner(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def inner(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def inner(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.inner(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def interp(
@@ -3232,29 +3263,24 @@ def lcm(
     return _r.keep(np.lcm(m_x1, m_x2), u_x1)
 
 
-@overload
-def ldexp(x: Quantity[NDArray[Any]], y: NDArray[Any]) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def ldexp(x: NDArray[Any] | float, y: NDArray[Any]) -> NDArray[Any]: ...
-
-
 def ldexp(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, y: NDArray[Any]
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: NDArray[Any],
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(np.ldexp(m_x, m_y), u_x)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(np.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -3601,35 +3627,51 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def matmul(
-    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def matmul(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+def matmul(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def matmul(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    _compose.no_precision("math.matmul", "numpy", precision)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.matmul(m_x, m_y), _r.product(u_x, u_y))
+    return _r.changed(
+        _compose.element_type(np.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def matrix_power(
@@ -3962,12 +4004,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], precision: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "numpy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -4612,28 +4655,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def outer(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def outer(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def outer(a: NDArray[Any] | float, b: NDArray[Any] | float, out: Any = None) -> NDArray[Any]: ...
 
 
 def outer(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    out: Any = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -5767,36 +5812,56 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int = 2
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def tensordot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int = 2
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def tensordot(a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int = 2) -> NDArray[Any]: ...
+def tensordot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def tensordot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6174,69 +6239,105 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def vdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def vdot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def vdot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def vdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.vdot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
 def vecdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = -1
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def vecdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axis: int = -1
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def vecdot(a: NDArray[Any] | float, b: NDArray[Any] | float, axis: int = -1) -> NDArray[Any]: ...
+def vecdot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def vecdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.vecdot(m_a, m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def vsplit(
@@ -6482,35 +6583,51 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_dot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_dot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_dot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_dot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.dot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.dot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def linalg_eig(
@@ -6610,35 +6727,51 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_inner(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_inner(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_inner(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_inner(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.inner(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -6725,35 +6858,52 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_matmul(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_matmul(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_matmul(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_matmul(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.linalg.matmul(m_a, m_b), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6838,12 +6988,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], precision: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "numpy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -6869,28 +7020,32 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_outer(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_outer(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_outer(
+    a: NDArray[Any] | float, b: NDArray[Any] | float, out: Any = None
+) -> NDArray[Any]: ...
 
 
 def linalg_outer(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    out: Any = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -7049,38 +7204,56 @@ def linalg_svdvals(
 
 @overload
 def linalg_tensordot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int = 2
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_tensordot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int = 2
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_tensordot(
-    a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int = 2
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
 def linalg_tensordot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.tensordot(m_a, m_b, axes=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -7171,52 +7344,80 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_vdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_vdot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_vdot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_vdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.vdot(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.vdot(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
 def linalg_vecdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = -1
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_vecdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axis: int = -1
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_vecdot(
-    a: NDArray[Any] | float, b: NDArray[Any] | float, axis: int = -1
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -7224,18 +7425,24 @@ def linalg_vecdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "numpy", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.linalg.vecdot(m_a, m_b, axis=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(np.linalg.vecdot(m_a, m_b, axis=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_vector_norm(

@@ -84,7 +84,9 @@ class Ops(Protocol[A]):
         where: A | None = None,
     ) -> Quantity[A] | A: ...
 
-    def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
+    def angle(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None, deg: bool = False
+    ) -> Quantity[A] | A: ...
 
     def any(
         self,
@@ -125,7 +127,12 @@ class Ops(Protocol[A]):
 
     def arctan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    def arctan2(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+    def arctan2(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def arctanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -260,14 +267,33 @@ class Ops(Protocol[A]):
 
     @overload
     def convolve(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "full"
+        self,
+        a: Quantity[A],
+        v: Quantity[A] | A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: Quantity[A], mode: str = "full") -> Quantity[A] | A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: Quantity[A],
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: A | float, mode: str = "full") -> A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def copysign(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -286,16 +312,15 @@ class Ops(Protocol[A]):
         unit_to_scale: Unit | None = None,
     ) -> A: ...
 
-    @overload
     def correlate(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "valid"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        mode: str = "valid",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: Quantity[A], mode: str = "valid") -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: A | float, mode: str = "valid") -> A: ...
 
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -317,6 +342,7 @@ class Ops(Protocol[A]):
         ddof: int | None = None,
         fweights: A | None = None,
         aweights: A | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -392,13 +418,31 @@ class Ops(Protocol[A]):
     ) -> tuple[A, Quantity[A] | A]: ...
 
     @overload
-    def dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: A | float) -> A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def dsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -674,14 +718,12 @@ class Ops(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def hypot(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: A | float) -> A: ...
+    def hypot(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def identity(
         self, n: int, dtype: Any | None = None, unit: Unit | None = None
@@ -694,13 +736,31 @@ class Ops(Protocol[A]):
     def imag(self, x: A | float) -> A: ...
 
     @overload
-    def inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: A | float) -> A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def interp(
         self,
@@ -762,11 +822,9 @@ class Ops(Protocol[A]):
     @overload
     def lcm(self, x1: A | float, x2: A | float) -> A: ...
 
-    @overload
-    def ldexp(self, x: Quantity[A], y: A) -> Quantity[A]: ...
-
-    @overload
-    def ldexp(self, x: A | float, y: A) -> A: ...
+    def ldexp(
+        self, x: Quantity[A] | A | float, y: A, unit_to_scale: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def leaky_relu(self, x: Quantity[A], negative_slope: float = 0.01) -> Quantity[A]: ...
@@ -853,13 +911,31 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def matmul(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: A | float) -> A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
@@ -960,7 +1036,9 @@ class Ops(Protocol[A]):
         self, a: A | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
     ) -> A: ...
 
-    def multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+    def multi_dot(
+        self, arrays: Sequence[Quantity[A] | A | float], precision: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def multiply(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -1189,13 +1267,15 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def outer(
+        self, a: Quantity[A], b: Quantity[A] | A | float, out: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def outer(self, a: A | float, b: Quantity[A], out: Any = None) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: A | float) -> A: ...
+    def outer(self, a: A | float, b: A | float, out: Any = None) -> A: ...
 
     @overload
     def percentile(
@@ -1507,14 +1587,33 @@ class Ops(Protocol[A]):
 
     @overload
     def tensordot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def tile(self, A: Quantity[A], reps: int | tuple[int, ...]) -> Quantity[A]: ...
@@ -1643,24 +1742,61 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: A | float) -> A: ...
-
-    @overload
-    def vecdot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    def vdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def vsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -1749,13 +1885,31 @@ class Ops(Protocol[A]):
     def linalg_diagonal(self, x: A | float, offset: int = 0) -> A: ...
 
     @overload
-    def linalg_dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_dot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_dot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_dot(self, a: A | float, b: A | float) -> A: ...
+    def linalg_dot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def linalg_eig(self, a: Quantity[A] | A | float) -> tuple[Quantity[A] | A, A]: ...
 
@@ -1780,13 +1934,31 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def linalg_inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_inner(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_inner(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_inner(self, a: A | float, b: A | float) -> A: ...
+    def linalg_inner(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def linalg_inv(self, a: Quantity[A]) -> Quantity[A] | A: ...
@@ -1812,13 +1984,31 @@ class Ops(Protocol[A]):
     ) -> tuple[Quantity[A] | A, Quantity[A] | A, A, Quantity[A] | A]: ...
 
     @overload
-    def linalg_matmul(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_matmul(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_matmul(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_matmul(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_matmul(self, a: A | float, b: A | float) -> A: ...
+    def linalg_matmul(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def linalg_matrix_norm(
@@ -1845,7 +2035,9 @@ class Ops(Protocol[A]):
     @overload
     def linalg_matrix_transpose(self, x: A | float) -> A: ...
 
-    def linalg_multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+    def linalg_multi_dot(
+        self, arrays: Sequence[Quantity[A] | A | float], precision: Any = None
+    ) -> Quantity[A] | A: ...
 
     def linalg_norm(
         self,
@@ -1856,13 +2048,15 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_outer(
+        self, a: Quantity[A], b: Quantity[A] | A | float, out: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_outer(self, a: A | float, b: Quantity[A], out: Any = None) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_outer(self, a: A | float, b: A | float) -> A: ...
+    def linalg_outer(self, a: A | float, b: A | float, out: Any = None) -> A: ...
 
     @overload
     def linalg_pinv(
@@ -1913,14 +2107,33 @@ class Ops(Protocol[A]):
 
     @overload
     def linalg_tensordot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+    def linalg_tensordot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+    def linalg_tensordot(
+        self,
+        a: A | float,
+        b: A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def linalg_tensorinv(self, a: Quantity[A], ind: int = 2) -> Quantity[A] | A: ...
@@ -1952,24 +2165,61 @@ class Ops(Protocol[A]):
     def linalg_trace(self, x: A | float, offset: int = 0, dtype: Any | None = None) -> A: ...
 
     @overload
-    def linalg_vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
-
-    @overload
-    def linalg_vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
-
-    @overload
-    def linalg_vdot(self, a: A | float, b: A | float) -> A: ...
-
-    @overload
-    def linalg_vecdot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    def linalg_vdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+    def linalg_vdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+    def linalg_vdot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def linalg_vecdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vecdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vecdot(
+        self,
+        a: A | float,
+        b: A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def linalg_vector_norm(
         self,
@@ -3194,7 +3444,9 @@ class MathOps(Protocol[A]):
         where: A | None = None,
     ) -> Quantity[A] | A: ...
 
-    def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
+    def angle(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None, deg: bool = False
+    ) -> Quantity[A] | A: ...
 
     def any(
         self,
@@ -3235,7 +3487,12 @@ class MathOps(Protocol[A]):
 
     def arctan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    def arctan2(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+    def arctan2(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def arctanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -3370,14 +3627,33 @@ class MathOps(Protocol[A]):
 
     @overload
     def convolve(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "full"
+        self,
+        a: Quantity[A],
+        v: Quantity[A] | A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: Quantity[A], mode: str = "full") -> Quantity[A] | A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: Quantity[A],
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: A | float, mode: str = "full") -> A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def copysign(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -3396,16 +3672,15 @@ class MathOps(Protocol[A]):
         unit_to_scale: Unit | None = None,
     ) -> A: ...
 
-    @overload
     def correlate(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "valid"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        mode: str = "valid",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: Quantity[A], mode: str = "valid") -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: A | float, mode: str = "valid") -> A: ...
 
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -3427,6 +3702,7 @@ class MathOps(Protocol[A]):
         ddof: int | None = None,
         fweights: A | None = None,
         aweights: A | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -3502,13 +3778,31 @@ class MathOps(Protocol[A]):
     ) -> tuple[A, Quantity[A] | A]: ...
 
     @overload
-    def dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: A | float) -> A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def dsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -3784,14 +4078,12 @@ class MathOps(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def hypot(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: A | float) -> A: ...
+    def hypot(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def identity(
         self, n: int, dtype: Any | None = None, unit: Unit | None = None
@@ -3804,13 +4096,31 @@ class MathOps(Protocol[A]):
     def imag(self, x: A | float) -> A: ...
 
     @overload
-    def inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: A | float) -> A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def interp(
         self,
@@ -3872,11 +4182,9 @@ class MathOps(Protocol[A]):
     @overload
     def lcm(self, x1: A | float, x2: A | float) -> A: ...
 
-    @overload
-    def ldexp(self, x: Quantity[A], y: A) -> Quantity[A]: ...
-
-    @overload
-    def ldexp(self, x: A | float, y: A) -> A: ...
+    def ldexp(
+        self, x: Quantity[A] | A | float, y: A, unit_to_scale: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def leaky_relu(self, x: Quantity[A], negative_slope: float = 0.01) -> Quantity[A]: ...
@@ -3963,13 +4271,31 @@ class MathOps(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def matmul(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: A | float) -> A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
@@ -4070,7 +4396,9 @@ class MathOps(Protocol[A]):
         self, a: A | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
     ) -> A: ...
 
-    def multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+    def multi_dot(
+        self, arrays: Sequence[Quantity[A] | A | float], precision: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def multiply(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -4299,13 +4627,15 @@ class MathOps(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def outer(
+        self, a: Quantity[A], b: Quantity[A] | A | float, out: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def outer(self, a: A | float, b: Quantity[A], out: Any = None) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: A | float) -> A: ...
+    def outer(self, a: A | float, b: A | float, out: Any = None) -> A: ...
 
     @overload
     def percentile(
@@ -4617,14 +4947,33 @@ class MathOps(Protocol[A]):
 
     @overload
     def tensordot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def tile(self, A: Quantity[A], reps: int | tuple[int, ...]) -> Quantity[A]: ...
@@ -4753,24 +5102,61 @@ class MathOps(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: A | float) -> A: ...
-
-    @overload
-    def vecdot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    def vdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def vsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]

@@ -636,17 +636,22 @@ def amin(
     )
 
 
-def angle(x: Quantity[torch.Tensor] | torch.Tensor | float, deg: bool = False) -> torch.Tensor:
+def angle(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+    deg: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
-    m_x, _ = (
+    m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x), u)
 
 
 def any(
@@ -822,12 +827,13 @@ def arctan(
 def arctan2(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
-) -> torch.Tensor:
+    unit_to_scale: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -835,9 +841,8 @@ def arctan2(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return torch.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(torch.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -1391,19 +1396,31 @@ def conjugate(
 
 @overload
 def convolve(
-    a: Quantity[torch.Tensor], v: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "full"
+    a: Quantity[torch.Tensor],
+    v: Quantity[torch.Tensor] | torch.Tensor | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def convolve(
-    a: torch.Tensor | float, v: Quantity[torch.Tensor], mode: str = "full"
+    a: torch.Tensor | float,
+    v: Quantity[torch.Tensor],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def convolve(
-    a: torch.Tensor | float, v: torch.Tensor | float, mode: str = "full"
+    a: torch.Tensor | float,
+    v: torch.Tensor | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -1411,13 +1428,16 @@ def convolve(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -1425,28 +1445,31 @@ def convolve(
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
     return _r.changed(
-        torch.nn.functional.conv1d(
-            (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
-            (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
-            padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
-        ).reshape(-1)[
-            0
-            if mode == "full"
-            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
-            if mode == "same"
-            else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
-                m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
-            )
-            + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
-            - 1
-            if mode == "full"
-            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
-            + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
-            if mode == "same"
-            else m_a.shape[0]
-            if m_a.shape[0] >= m_v.shape[0]
-            else m_v.shape[0]
-        ],
+        _compose.element_type(
+            torch.nn.functional.conv1d(
+                (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+                (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+                padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+            ).reshape(-1)[
+                0
+                if mode == "full"
+                else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+                if mode == "same"
+                else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+                    m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+                )
+                + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+                - 1
+                if mode == "full"
+                else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+                + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+                if mode == "same"
+                else m_a.shape[0]
+                if m_a.shape[0] >= m_v.shape[0]
+                else m_v.shape[0]
+            ],
+            preferred_element_type,
+        ),
         _r.product(u_a, u_v),
     )
 
@@ -1508,40 +1531,29 @@ def corrcoef(
     return torch.corrcoef(_compose.stack_rows(torch, m_x, m_y, rowvar))
 
 
-@overload
-def correlate(
-    a: Quantity[torch.Tensor], v: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "valid"
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
-
-
-@overload
-def correlate(
-    a: torch.Tensor | float, v: Quantity[torch.Tensor], mode: str = "valid"
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
-
-
-@overload
-def correlate(
-    a: torch.Tensor | float, v: torch.Tensor | float, mode: str = "valid"
-) -> torch.Tensor: ...
-
-
 def correlate(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.changed(_compose.correlate(torch, m_a, m_v, mode), _r.product(u_a, u_v))
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(_compose.correlate(torch, m_a, m_v, mode), preferred_element_type), u
+    )
 
 
 def cos(
@@ -1595,10 +1607,11 @@ def cov(
     ddof: int | None = None,
     fweights: torch.Tensor | None = None,
     aweights: torch.Tensor | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1610,7 +1623,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         torch.cov(
             _compose.stack_rows(torch, m_m, m_y, rowvar),
@@ -1933,28 +1946,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def dot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def dot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def dot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -1962,10 +1989,13 @@ def dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a * m_b
-        if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        _compose.element_type(
+            m_a * m_b
+            if m_a.ndim == 0 or m_b.ndim == 0
+            else torch.tensordot(
+                m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
         ),
         _r.product(u_a, u_b),
     )
@@ -3037,29 +3067,16 @@ def hstack(
     return _r.keep(torch.hstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
 
 
-@overload
-def hypot(
-    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def hypot(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def hypot(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
-
-
 def hypot(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
@@ -3067,9 +3084,8 @@ def hypot(
     m_y, u_y = (
         (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
     )
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.hypot(m_x, m_y), u_x)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(torch.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -3110,35 +3126,51 @@ def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
 @overload
 def inner(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def inner(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def inner(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def inner(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.inner(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def interp(
@@ -3416,29 +3448,24 @@ def lcm(
     return _r.keep(torch.lcm(m_x1, m_x2), u_x1)
 
 
-@overload
-def ldexp(x: Quantity[torch.Tensor], y: torch.Tensor) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def ldexp(x: torch.Tensor | float, y: torch.Tensor) -> torch.Tensor: ...
-
-
 def ldexp(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, y: torch.Tensor
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: torch.Tensor,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    return _r.keep(m_x * torch.pow(2.0, m_y), u_x)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(m_x * torch.pow(2.0, m_y), u)
 
 
 @overload
@@ -3813,35 +3840,51 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def matmul(
-    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def matmul(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+def matmul(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def matmul(
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    _compose.no_precision("math.matmul", "torch", precision)
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
+    m_b, u_b = (
+        (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.matmul(m_x, m_y), _r.product(u_x, u_y))
+    return _r.changed(
+        _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 def matrix_power(
@@ -4176,12 +4219,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], precision: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -4909,28 +4953,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def outer(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def outer(a: torch.Tensor | float, b: torch.Tensor | float, out: Any = None) -> torch.Tensor: ...
 
 
 def outer(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    out: Any = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6134,36 +6180,56 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def tensordot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def tensordot(a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2) -> torch.Tensor: ...
+def tensordot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def tensordot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -6551,69 +6617,106 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def vdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def vdot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def vdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
 def vecdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def vecdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def vecdot(a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1) -> torch.Tensor: ...
+def vecdot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def vecdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def vsplit(
@@ -6878,28 +6981,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_dot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_dot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_dot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -6907,10 +7024,13 @@ def linalg_dot(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a * m_b
-        if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        _compose.element_type(
+            m_a * m_b
+            if m_a.ndim == 0 or m_b.ndim == 0
+            else torch.tensordot(
+                m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
         ),
         _r.product(u_a, u_b),
     )
@@ -7011,35 +7131,51 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_inner(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_inner(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_inner(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.inner(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.inner(m_a, m_b), preferred_element_type), _r.product(u_a, u_b)
+    )
 
 
 @overload
@@ -7126,35 +7262,52 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_matmul(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_matmul(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_matmul(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_matmul(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.linalg.matmul(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -7239,12 +7392,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], precision: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -7270,28 +7424,32 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_outer(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_outer(
+    a: torch.Tensor | float, b: torch.Tensor | float, out: Any = None
+) -> torch.Tensor: ...
 
 
 def linalg_outer(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    out: Any = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
@@ -7450,38 +7608,56 @@ def linalg_svdvals(
 
 @overload
 def linalg_tensordot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_tensordot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_tensordot(
-    a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> torch.Tensor: ...
 
 
 def linalg_tensordot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.tensordot(m_a, m_b, dims=axes), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
@@ -7577,52 +7753,81 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_vdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_vdot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_vdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.vdot(m_a.flatten(), m_b.flatten()), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 @overload
 def linalg_vecdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_vecdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_vecdot(
-    a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -7630,18 +7835,24 @@ def linalg_vecdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "torch", precision)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.linalg.vecdot(m_a, m_b, dim=axis), _r.product(u_a, u_b))
+    return _r.changed(
+        _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type),
+        _r.product(u_a, u_b),
+    )
 
 
 def linalg_vector_norm(

@@ -822,7 +822,9 @@ def torch_interpolation(op: str, method: str) -> str:
     return method
 
 
-def only_default(op: str, backend: str, name: str, value: object, default: object, why: str) -> None:
+def only_default(
+    op: str, backend: str, name: str, value: object, default: object, why: str
+) -> None:
     """Refuse a value of an option this library cannot honour (the reason names the fix)."""
     if value != default:
         raise unsupported(op, backend, f"{name}={value!r} is not available: {why}")
@@ -853,3 +855,12 @@ def jax_quantile_method(op: str, method: str) -> str:
             f"({', '.join(_JAX_QUANTILE_METHODS)})",
         )
     return method
+
+
+def no_out(op: str, out: object) -> None:
+    """polyunit results are new arrays (a Quantity around a new mantissa): no `out` buffer."""
+    if out is not None:
+        raise TypeError(
+            f"polyunit.{op} does not write into `out`: its results are new arrays. "
+            f"Leave out=None and assign the result instead (r = polyunit.{op}(...))"
+        )

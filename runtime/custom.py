@@ -17,7 +17,7 @@ from polyunit.convert import to_numpy_array
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.errors import DimensionMismatchError
 from polyunit.quantity import Quantity
-from polyunit.rules import align, create_unit, fold
+from polyunit.rules import align, create_unit, fold, product
 from polyunit.unit import UNITLESS, Unit, conversion_factor, unit_quotient
 
 # reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
@@ -200,9 +200,13 @@ def copysign(
 
 
 def cov(
-    op: str, m_m: Any, u_m: Unit | None, m_y: Any, u_y: Unit | None
+    op: str, m_m: Any, u_m: Unit | None, m_y: Any, u_y: Unit | None, unit_to_scale: object = None
 ) -> tuple[Any, Any, Unit | None]:
-    """`y` in the unit of `m` (same dimension required); the matrix is in unit(m) ** 2."""
+    """`y` in the unit of `m` (same dimension required); the matrix is in unit(m) ** 2. With
+    `unit_to_scale`, both are read in that unit and the matrix is plain."""
+    if unit_to_scale is not None:
+        target = _unit_arg(op, unit_to_scale)
+        return _to(op, m_m, u_m, target), _to(op, m_y, u_y, target), None
     if m_y is not None and u_y is not u_m:
         um = UNITLESS if u_m is None else u_m
         uy = UNITLESS if u_y is None else u_y
@@ -360,3 +364,44 @@ def tridiagonal_solve(
         out.append(m if f == 1.0 else m * f)
     ub = UNITLESS if u_b is None else u_b
     return out[0], m_d, out[1], m_b, ub / ud
+
+
+# --- unit_to_scale: read the operands in a given unit and give a plain result (the reference's
+# option); without it each op keeps its physical rule.
+
+
+def _unit_arg(op: str, unit_to_scale: object) -> Unit:
+    if not isinstance(unit_to_scale, Unit):
+        raise TypeError(
+            f"{op}: unit_to_scale must be a polyunit Unit (e.g. u.mV), got {type(unit_to_scale).__name__}"
+        )
+    return unit_to_scale
+
+
+def phase(op: str, m_x: Any, u_x: Unit | None, unit_to_scale: object) -> tuple[Any, Unit | None]:
+    """A plain angle; a positive unit scale does not change it. With `unit_to_scale`, x must
+    have its dimension."""
+    if unit_to_scale is not None:
+        _to(op, m_x, u_x, _unit_arg(op, unit_to_scale))  # the dimension check
+    return m_x, None
+
+
+def consistent_or_scale(
+    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None, unit_to_scale: object
+) -> tuple[Any, Any, Unit | None]:
+    """y in the unit of x and the result in it; with `unit_to_scale`, both read in that unit
+    and a plain result."""
+    if unit_to_scale is None:
+        return m_x, _to(op, m_y, u_y, u_x), u_x
+    target = _unit_arg(op, unit_to_scale)
+    return _to(op, m_x, u_x, target), _to(op, m_y, u_y, target), None
+
+
+def product_or_scale(
+    op: str, m_a: Any, u_a: Unit | None, m_v: Any, u_v: Unit | None, unit_to_scale: object
+) -> tuple[Any, Any, Unit | None]:
+    """unit(a) * unit(v); with `unit_to_scale`, both read in that unit and a plain result."""
+    if unit_to_scale is None:
+        return m_a, m_v, product(u_a, u_v)
+    target = _unit_arg(op, unit_to_scale)
+    return _to(op, m_a, u_a, target), _to(op, m_v, u_v, target), None

@@ -18,7 +18,7 @@ import importlib
 import importlib.util
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -371,7 +371,7 @@ SPECIAL: dict[str, Special] = {
         data={"a": X, "b": Y.T[:, :2]},
         variants={"vector": {"data": {"b": Y[0]}}, "nd": {"data": {"b": np.stack([Y.T, Z.T])}}},
     ),
-    "matmul": Special(data={"x": X, "y": Y.T[:, :2]}),
+    "matmul": Special(data={"a": X, "b": Y.T[:, :2]}),
     "inner": Special(data={"a": X, "b": Y[:2]}),
     "kron": Special(data={"a": X[:2, :2], "b": Y[:2, :3]}),
     "outer": Special(data={"a": X[0, :3], "b": Y[1]}),
@@ -473,6 +473,34 @@ for _path in sorted((Path(__file__).parent / "specials").glob("[!_]*.py")):
     _twice = set(_more) & set(SPECIAL)
     assert not _twice, f"{_path.name}: SPECIAL entries defined twice: {sorted(_twice)}"
     SPECIAL.update(_more)
+
+
+# jax's product options: passed through on jax; elsewhere `precision` is refused unless None and
+# `preferred_element_type` casts the result (the reference casts numpy's result the same way).
+_JAX_OPTION_OPS = (
+    "dot", "vdot", "vecdot", "inner", "matmul", "tensordot", "convolve", "correlate",
+    "linalg.dot", "linalg.vdot", "linalg.vecdot", "linalg.inner", "linalg.matmul",
+    "linalg.tensordot",
+)  # fmt: skip
+_PRECISION_ONLY = ("multi_dot", "linalg.multi_dot")
+_NOT_JAX = ("numpy", "torch", "dask", "ndonnx", "cupy")
+
+
+def _with_jax_options(op: str, special: Special, element_type: bool) -> Special:
+    variants = dict(special.variants) | {"precision": {"precision": "highest"}}
+    if element_type:
+        variants["float32"] = {"preferred_element_type": np.float32}
+    if op in ("convolve", "correlate"):
+        # jnp.convolve refuses a narrower type than its inputs': ask for float64 there
+        variants["float32"] = {"preferred_element_type": np.float64}
+    refused = dict(special.refused) | {
+        "precision": dict.fromkeys(_NOT_JAX, "precision='highest' is a jax option")
+    }
+    return replace(special, variants=variants, refused=refused, rtol=max(special.rtol, 1e-6))
+
+
+for _op in _JAX_OPTION_OPS + _PRECISION_ONLY:
+    SPECIAL[_op] = _with_jax_options(_op, SPECIAL.get(_op, Special()), _op not in _PRECISION_ONLY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,7 +676,12 @@ class Case:
                 args.append(m[p.name])
             elif p.name in self.plain:
                 kwargs[p.name] = self.plain[p.name]
+        # jax's options: numpy has no precision; preferred_element_type is a cast of the result
+        kwargs.pop("precision", None)
+        element_type = kwargs.pop("preferred_element_type", None)
         result = fn(*args, **kwargs)
+        if element_type is not None:
+            result = np.asarray(result).astype(element_type)
         return list(result) if whole else np.asarray(result)
 
 
