@@ -855,10 +855,19 @@ def argmin(
     return da.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
-def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> da.Array:
+def argsort(
+    a: Quantity[da.Array] | da.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> da.Array:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
     """
     raise _r.unsupported("math.argsort", "dask", "dask.array has no argsort")
 
@@ -1253,31 +1262,33 @@ def column_stack(
     )
 
 
-@overload
 def compress(
-    condition: da.Array, a: Quantity[da.Array], axis: int | None = None
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def compress(condition: da.Array, a: da.Array | float, axis: int | None = None) -> da.Array: ...
-
-
-def compress(
-    condition: da.Array, a: Quantity[da.Array] | da.Array | float, axis: int | None = None
+    condition: da.Array,
+    a: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.compress(m_condition, m_a, axis=axis), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(
+        _compose.sized_along(
+            da, da.compress(m_condition, m_a, axis=axis), axis, size, m_fill_value
+        ),
+        u_a,
+    )
 
 
 def concatenate(
@@ -1575,22 +1586,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def cross(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def cross(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def cross(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def cross(
+    a: da.Array | float,
+    b: da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> da.Array: ...
 
 
 def cross(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[da.Array] | da.Array:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1601,7 +1636,19 @@ def cross(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        m_a[..., [1, 2, 0]] * m_b[..., [2, 0, 1]] - m_a[..., [2, 0, 1]] * m_b[..., [1, 2, 0]],
+        [
+            da.moveaxis(
+                p[..., [1, 2, 0]] * q[..., [2, 0, 1]] - p[..., [2, 0, 1]] * q[..., [1, 2, 0]],
+                -1,
+                axisc if axis is None else axis,
+            )
+            for p, q in [
+                (
+                    da.moveaxis(m_a, axisa if axis is None else axis, -1),
+                    da.moveaxis(m_b, axisb if axis is None else axis, -1),
+                )
+            ]
+        ][0],
         _r.product(u_a, u_b),
     )
 
@@ -1691,23 +1738,18 @@ def degrees(
     return da.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
-
-
-@overload
-def diag(v: da.Array | float, k: int = 0) -> da.Array: ...
-
-
-def diag(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
+def diag(
+    v: Quantity[da.Array] | da.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.keep(da.diag(m_v, k=k), u_v)
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(da.diag(m_v, k=k), u)
 
 
 @overload
@@ -1752,25 +1794,29 @@ def diagonal(
     return _r.keep(da.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
-@overload
-def diff(x: Quantity[da.Array], n: int = 1, axis: int = -1) -> Quantity[da.Array]: ...
-
-
-@overload
-def diff(x: da.Array | float, n: int = 1, axis: int = -1) -> da.Array: ...
-
-
 def diff(
-    x: Quantity[da.Array] | da.Array | float, n: int = 1, axis: int = -1
+    x: Quantity[da.Array] | da.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[da.Array] | da.Array | float | None = None,
+    append: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(da.diff(m_x, n=n, axis=axis), u_x)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    return _r.keep(da.diff(m_x, n=n, axis=axis, prepend=m_prepend, append=m_append), u_x)
 
 
 def digitize(
@@ -2095,22 +2141,17 @@ def exprel(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
     return _compose.exprel(da, m_x)
 
 
-@overload
-def extract(condition: da.Array, arr: Quantity[da.Array]) -> Quantity[da.Array]: ...
-
-
-@overload
-def extract(condition: da.Array, arr: da.Array | float) -> da.Array: ...
-
-
 def extract(
-    condition: da.Array, arr: Quantity[da.Array] | da.Array | float
+    condition: da.Array,
+    arr: Quantity[da.Array] | da.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2119,7 +2160,14 @@ def extract(
         if type(arr) is Quantity and type(arr.mantissa) in _native
         else _lift(arr)
     )
-    return _r.keep(da.extract(m_condition, m_arr), u_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    return _r.keep(
+        _compose.sized_along(da, da.extract(m_condition, m_arr), None, size, m_fill_value), u_arr
+    )
 
 
 def eye(
@@ -3164,34 +3212,15 @@ def interp(
     )
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[da.Array], ar2: Quantity[da.Array] | da.Array | float, assume_unique: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: da.Array | float, ar2: Quantity[da.Array], assume_unique: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: da.Array | float, ar2: da.Array | float, assume_unique: bool = False
-) -> da.Array: ...
-
-
 def intersect1d(
     ar1: Quantity[da.Array] | da.Array | float,
     ar2: Quantity[da.Array] | da.Array | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[da.Array] | da.Array:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     m_ar1, u_ar1 = (
         (ar1.mantissa, ar1.unit)
@@ -3203,9 +3232,16 @@ def intersect1d(
         if type(ar2) is Quantity and type(ar2.mantissa) in _native
         else _lift(ar2)
     )
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)], u_ar1)
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        [
+            (c, _compose.first_index(da, m_ar1, c), _compose.first_index(da, m_ar2, c))
+            if return_indices
+            else c
+            for c in [da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)]]
+        ][0],
+        u,
+    )
 
 
 def invert(x: Quantity[da.Array] | da.Array | float) -> da.Array:
@@ -3247,48 +3283,48 @@ def isclose(
     return _compose.isclose(da, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
-def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isfinite(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return da.isfinite(m_x)
+    return da.isfinite(m_a)
 
 
-def isinf(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isinf(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return da.isinf(m_x)
+    return da.isinf(m_a)
 
 
-def isnan(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isnan(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return da.isnan(m_x)
+    return da.isnan(m_a)
 
 
-def isreal(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isreal(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return da.isreal(m_x)
+    return da.isreal(m_a)
 
 
 @overload
@@ -3449,46 +3485,19 @@ def less_equal(
     return da.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[da.Array],
-    stop: Quantity[da.Array] | da.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def linspace(
-    start: da.Array | float,
-    stop: Quantity[da.Array],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def linspace(
-    start: da.Array | float,
-    stop: da.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> da.Array: ...
-
-
 def linspace(
     start: Quantity[da.Array] | da.Array | float,
     stop: Quantity[da.Array] | da.Array | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     m_start, u_start = (
         (start.mantissa, start.unit)
@@ -3500,9 +3509,18 @@ def linspace(
         if type(stop) is Quantity and type(stop.mantissa) in _native
         else _lift(stop)
     )
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(da.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        [
+            (r[0], da.asarray(r[1])) if retstep else r
+            for r in [
+                da.linspace(
+                    m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype
+                )
+            ]
+        ][0],
+        u,
+    )
 
 
 def log(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -5015,22 +5033,27 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[da.Array]) -> Quantity[da.Array]: ...
+def ravel(a: Quantity[da.Array], order: str = "C") -> Quantity[da.Array]: ...
 
 
 @overload
-def ravel(a: da.Array | float) -> da.Array: ...
+def ravel(a: da.Array | float, order: str = "C") -> da.Array: ...
 
 
-def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[da.Array] | da.Array | float, order: str = "C"
+) -> Quantity[da.Array] | da.Array:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(da.ravel(m_a), u_a)
+    return _r.keep(
+        da.ravel(m_a) if _compose.c_order("math.ravel", order) else _compose.fortran_ravel(da, m_a),
+        u_a,
+    )
 
 
 @overload
@@ -5162,17 +5185,65 @@ def remove_diag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] 
 
 
 @overload
-def repeat(a: Quantity[da.Array], repeats: int, axis: int | None = None) -> Quantity[da.Array]: ...
+def repeat(
+    a: Quantity[da.Array],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def repeat(a: da.Array | float, repeats: int, axis: int | None = None) -> da.Array: ...
+def repeat(
+    a: da.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> da.Array: ...
 
 
 def repeat(
-    a: Quantity[da.Array] | da.Array | float, repeats: int, axis: int | None = None
+    a: Quantity[da.Array] | da.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Repeat each element (of the flattened array when `axis` is None).
+
+    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
+    """
+    m_a, u_a = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
+    )
+    return _r.keep(
+        _compose.total_length(
+            da,
+            da.repeat(
+                m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
+            ),
+            axis,
+            total_repeat_length,
+        ),
+        u_a,
+    )
+
+
+@overload
+def reshape(
+    a: Quantity[da.Array], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def reshape(a: da.Array | float, shape: int | tuple[int, ...], order: str = "C") -> da.Array: ...
+
+
+def reshape(
+    a: Quantity[da.Array] | da.Array | float, shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[da.Array] | da.Array:
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5180,32 +5251,11 @@ def repeat(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(
-        da.repeat(
-            m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
-        ),
+        da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(da, m_a, shape),
         u_a,
     )
-
-
-@overload
-def reshape(a: Quantity[da.Array], shape: int | tuple[int, ...]) -> Quantity[da.Array]: ...
-
-
-@overload
-def reshape(a: da.Array | float, shape: int | tuple[int, ...]) -> da.Array: ...
-
-
-def reshape(
-    a: Quantity[da.Array] | da.Array | float, shape: int | tuple[int, ...]
-) -> Quantity[da.Array] | da.Array:
-    """The same data with a new shape.
-
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
-    """
-    m_a, u_a = (
-        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
-    )
-    return _r.keep(da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape), u_a)
 
 
 def right_shift(
@@ -5337,10 +5387,14 @@ def searchsorted(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
     side: str = "left",
+    sorter: da.Array | None = None,
+    method: str = "scan",
 ) -> da.Array:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5348,11 +5402,13 @@ def searchsorted(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return da.searchsorted(m_a, da.asarray(m_v).reshape(-1), side=side).reshape(
-        da.asarray(m_v).shape
-    )
+    return da.searchsorted(
+        m_a if m_sorter is None else m_a[m_sorter], da.asarray(m_v).reshape(-1), side=side
+    ).reshape(da.asarray(m_v).shape)
 
 
 def selu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -5496,19 +5552,40 @@ def sometrue(
 
 
 @overload
-def sort(a: Quantity[da.Array], axis: int | None = -1) -> Quantity[da.Array]: ...
+def sort(
+    a: Quantity[da.Array],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def sort(a: da.Array | float, axis: int | None = -1) -> da.Array: ...
+def sort(
+    a: da.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> da.Array: ...
 
 
 def sort(
-    a: Quantity[da.Array] | da.Array | float, axis: int | None = -1
+    a: Quantity[da.Array] | da.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `order` (fields of a structured array) exists only on numpy.
     """
     raise _r.unsupported("math.sort", "dask", "dask.array has no sort")
 
@@ -5803,40 +5880,55 @@ def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
     return _compose.silu(da, m_x)
 
 
-@overload
 def take(
-    a: Quantity[da.Array], indices: da.Array, axis: int | None = None
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def take(a: da.Array | float, indices: da.Array, axis: int | None = None) -> da.Array: ...
-
-
-def take(
-    a: Quantity[da.Array] | da.Array | float, indices: da.Array, axis: int | None = None
+    a: Quantity[da.Array] | da.Array | float,
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
-        da.take(
-            m_a.reshape(-1) if axis is None else m_a,
-            da.asarray(m_indices).reshape(-1),
-            axis=0 if axis is None else axis,
-        ).reshape(
-            da.asarray(m_indices).shape
-            if axis is None
-            else m_a.shape[: axis % m_a.ndim]
-            + da.asarray(m_indices).shape
-            + m_a.shape[axis % m_a.ndim + 1 :]
-        ),
+        [
+            _compose.fill_outside(
+                da,
+                da.take(
+                    m_a.reshape(-1) if axis is None else m_a,
+                    da.asarray(i).reshape(-1),
+                    axis=0 if axis is None else axis,
+                ).reshape(
+                    da.asarray(i).shape
+                    if axis is None
+                    else m_a.shape[: axis % m_a.ndim]
+                    + da.asarray(i).shape
+                    + m_a.shape[axis % m_a.ndim + 1 :]
+                ),
+                out,
+                axis,
+                m_a.ndim,
+                m_fill_value,
+            )
+            for i, out in [
+                _compose.take_mode(
+                    da, m_indices, m_a.size if axis is None else m_a.shape[axis], mode
+                )
+            ]
+        ][0],
         u_a,
     )
 
@@ -6041,23 +6133,18 @@ def tri(
     )
 
 
-@overload
-def tril(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
-
-
-@overload
-def tril(m: da.Array | float, k: int = 0) -> da.Array: ...
-
-
-def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
+def tril(
+    m: Quantity[da.Array] | da.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(da.tril(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(da.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -6076,23 +6163,18 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
-
-
-@overload
-def triu(m: da.Array | float, k: int = 0) -> da.Array: ...
-
-
-def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
+def triu(
+    m: Quantity[da.Array] | da.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(da.triu(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(da.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -6191,31 +6273,53 @@ def unflatten(
     )
 
 
-@overload
 def unique(
-    a: Quantity[da.Array], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def unique(a: da.Array | float, axis: int | None = None, equal_nan: bool = True) -> da.Array: ...
-
-
-def unique(
-    a: Quantity[da.Array] | da.Array | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[da.Array] | da.Array | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(
-        da.unique(m_a) if axis is None else _compose.dask_unique_slices(da, m_a, axis, equal_nan),
-        u_a,
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            da,
+            da.unique(
+                m_a,
+                return_index=return_index,
+                return_inverse=return_inverse,
+                return_counts=return_counts,
+            )
+            if axis is None
+            else _compose.refuse(
+                "math.unique",
+                "dask",
+                "return_index, return_inverse and return_counts with an axis are not implemented",
+            )
+            if return_index or return_inverse or return_counts
+            else _compose.dask_unique_slices(da, m_a, axis, equal_nan),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
     )
 
 
@@ -6428,44 +6532,31 @@ def vstack(
     return _r.keep(da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype), u_)
 
 
-@overload
-def where(
-    condition: da.Array, x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def where(
-    condition: da.Array, x: da.Array | float, y: Quantity[da.Array]
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def where(condition: da.Array, x: da.Array | float, y: da.Array | float) -> da.Array: ...
-
-
 def where(
     condition: da.Array,
-    x: Quantity[da.Array] | da.Array | float,
-    y: Quantity[da.Array] | da.Array | float,
+    x: Quantity[da.Array] | da.Array | float | None = None,
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[da.Array] | da.Array:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(da.where(m_condition, m_x, m_y), u_x)
+    return _r.keep(
+        _compose.nonzero_sized(da, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else da.where(m_condition, m_x, m_y),
+        u_x,
+    )
 
 
 def zeros(
@@ -7205,21 +7296,24 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[da.Array, Quantity[da.Array] | da.Array, da.Array]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = (
+    r_ = _compose.svd_algorithm("dask", algorithm) or _compose.svd_subset(
         da_linalg.svd(m_x, full_matrices=False)
         if not full_matrices or m_x.shape[-1] == m_x.shape[-2]
-        else _compose.dask_full_svd(da, m_x)
+        else _compose.dask_full_svd(da, m_x),
+        subset_by_index,
     )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 

@@ -485,14 +485,23 @@ def argmin(a: Any, axis: int | None = None, keepdims: bool | None = None) -> Any
     return fn(a, axis, keepdims)
 
 
-def argsort(a: Any, axis: int | None = -1) -> Any:
+def argsort(
+    a: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).argsort  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis)
+    return fn(a, axis, kind, order, stable, descending)
 
 
 def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
@@ -669,14 +678,16 @@ def column_stack(tup: Any) -> Any:
     return _pick(*tup).column_stack(tup)
 
 
-def compress(condition: Any, a: Any, axis: int | None = None) -> Any:
+def compress(
+    condition: Any, a: Any, axis: int | None = None, size: int | None = None, fill_value: Any = None
+) -> Any:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
-    return _pick2(condition, a).compress(condition, a, axis)
+    return _pick(condition, a, fill_value).compress(condition, a, axis, size, fill_value)
 
 
 def concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = None) -> Any:
@@ -805,12 +816,14 @@ def cov(
     )
 
 
-def cross(a: Any, b: Any) -> Any:
-    """Cross product of 3-element vectors along the last axis.
+def cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+) -> Any:
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).cross(a, b)
+    return _pick2(a, b).cross(a, b, axisa, axisb, axisc, axis)
 
 
 def cumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
@@ -869,14 +882,14 @@ def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def diag(v: Any, k: int = 0) -> Any:
+def diag(v: Any, k: int = 0, unit: Unit | None = None) -> Any:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(v)).diag  # pyright: ignore[reportUnknownArgumentType]
-    return fn(v, k)
+    return fn(v, k, unit)
 
 
 def diagflat(v: Any, k: int = 0) -> Any:
@@ -899,14 +912,14 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     return fn(a, offset, axis1, axis2)
 
 
-def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
+def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Any:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).diff  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, n, axis)
+    return _pick(x, prepend, append).diff(x, n, axis, prepend, append)
 
 
 def digitize(x: Any, bins: Any, right: bool = False) -> Any:
@@ -1066,14 +1079,14 @@ def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def extract(condition: Any, arr: Any) -> Any:
+def extract(condition: Any, arr: Any, size: int | None = None, fill_value: Any = None) -> Any:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
-    return _pick2(condition, arr).extract(condition, arr)
+    return _pick(condition, arr, fill_value).extract(condition, arr, size, fill_value)
 
 
 def eye(
@@ -1430,14 +1443,14 @@ def interp(
     return _pick(x, xp, fp, left, right, period).interp(x, xp, fp, left, right, period)
 
 
-def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> Any:
-    """Sorted unique values present in both arrays.
+def intersect1d(
+    ar1: Any, ar2: Any, assume_unique: bool = False, return_indices: bool = False
+) -> Any:
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
-    return _pick2(ar1, ar2).intersect1d(ar1, ar2, assume_unique)
+    return _pick2(ar1, ar2).intersect1d(ar1, ar2, assume_unique, return_indices)
 
 
 def invert(x: Any) -> Any:
@@ -1460,44 +1473,44 @@ def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bo
     return _pick(x, y, atol).isclose(x, y, rtol, atol, equal_nan)
 
 
-def isfinite(x: Any) -> Any:
+def isfinite(a: Any) -> Any:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isfinite  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isfinite  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
-def isinf(x: Any) -> Any:
+def isinf(a: Any) -> Any:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isinf  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isinf  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
-def isnan(x: Any) -> Any:
+def isnan(a: Any) -> Any:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isnan  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isnan  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
-def isreal(x: Any) -> Any:
+def isreal(a: Any) -> Any:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isreal  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isreal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -1561,13 +1574,20 @@ def less_equal(x: Any, y: Any) -> Any:
 
 
 def linspace(
-    start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any | None = None
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any | None = None,
 ) -> Any:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
-    return _pick2(start, stop).linspace(start, stop, num, endpoint, dtype)
+    return _pick2(start, stop).linspace(start, stop, num, endpoint, retstep, dtype)
 
 
 def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2192,14 +2212,14 @@ def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def ravel(a: Any) -> Any:
-    """The array flattened to one dimension in row-major order.
+def ravel(a: Any, order: str = "C") -> Any:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).ravel  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a)
+    return fn(a, order)
 
 
 def real(x: Any) -> Any:
@@ -2262,24 +2282,28 @@ def remove_diag(x: Any) -> Any:
     return fn(x)
 
 
-def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
+def repeat(
+    a: Any, repeats: int, axis: int | None = None, total_repeat_length: int | None = None
+) -> Any:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).repeat  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, repeats, axis)
+    return fn(a, repeats, axis, total_repeat_length)
 
 
-def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
-    """The same data with a new shape.
+def reshape(a: Any, shape: int | tuple[int, ...], order: str = "C") -> Any:
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).reshape  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, shape)
+    return fn(a, shape, order)
 
 
 def right_shift(x: Any, y: Any) -> Any:
@@ -2338,12 +2362,16 @@ def row_stack(tup: Any, dtype: Any | None = None) -> Any:
     return _pick(*tup).row_stack(tup, dtype)
 
 
-def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
+def searchsorted(
+    a: Any, v: Any, side: str = "left", sorter: Any = None, method: str = "scan"
+) -> Any:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
-    return _pick2(a, v).searchsorted(a, v, side)
+    return _pick(a, v, sorter).searchsorted(a, v, side, sorter, method)
 
 
 def selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2456,14 +2484,23 @@ def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool =
     return fn(x, axis, keepdims)
 
 
-def sort(a: Any, axis: int | None = -1) -> Any:
+def sort(
+    a: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `order` (fields of a structured array) exists only on numpy.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).sort  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis)
+    return fn(a, axis, kind, order, stable, descending)
 
 
 def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2604,12 +2641,24 @@ def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def take(a: Any, indices: Any, axis: int | None = None) -> Any:
+def take(
+    a: Any,
+    indices: Any,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Any = None,
+) -> Any:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
-    return _pick2(a, indices).take(a, indices, axis)
+    return _pick(a, indices, fill_value).take(
+        a, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
+    )
 
 
 def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2690,14 +2739,14 @@ def tri(
     return _pick0().tri(N, M, k, dtype, unit)
 
 
-def tril(m: Any, k: int = 0) -> Any:
+def tril(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(m)).tril  # pyright: ignore[reportUnknownArgumentType]
-    return fn(m, k)
+    return fn(m, k, unit)
 
 
 def tril_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2710,14 +2759,14 @@ def tril_indices_from(arr: Any, k: int = 0) -> Any:
     return fn(arr, k)
 
 
-def triu(m: Any, k: int = 0) -> Any:
+def triu(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(m)).triu  # pyright: ignore[reportUnknownArgumentType]
-    return fn(m, k)
+    return fn(m, k, unit)
 
 
 def triu_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2758,16 +2807,25 @@ def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
     return fn(x, axis, sizes)
 
 
-def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
+def unique(
+    a: Any,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Any:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).unique  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, equal_nan)
+    return _pick2(a, fill_value).unique(
+        a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value
+    )
 
 
 def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None) -> Any:
@@ -2831,14 +2889,16 @@ def vstack(tup: Any, dtype: Any | None = None) -> Any:
     return _pick(*tup).vstack(tup, dtype)
 
 
-def where(condition: Any, x: Any, y: Any) -> Any:
-    """Elements of `x` where `condition` is true, else of `y`.
+def where(
+    condition: Any, x: Any = None, y: Any = None, size: int | None = None, fill_value: Any = None
+) -> Any:
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
-    return _pick(condition, x, y).where(condition, x, y)
+    return _pick(condition, x, y).where(condition, x, y, size, fill_value)
 
 
 def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:

@@ -838,15 +838,26 @@ def argmin(
     return jnp.argmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def argsort(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1) -> jax.Array:
+def argsort(
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> jax.Array:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return jnp.argsort(m_a, axis=axis)
+    return _compose.order_refused("math.argsort", "jax", order) or jnp.argsort(
+        m_a, axis=axis, stable=stable or kind in ("stable", "mergesort"), descending=descending
+    )
 
 
 def argwhere(
@@ -1210,31 +1221,30 @@ def column_stack(
     return _r.keep(jnp.column_stack(m_tup), u_)
 
 
-@overload
 def compress(
-    condition: jax.Array, a: Quantity[jax.Array], axis: int | None = None
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def compress(condition: jax.Array, a: jax.Array | float, axis: int | None = None) -> jax.Array: ...
-
-
-def compress(
-    condition: jax.Array, a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+    condition: jax.Array,
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.compress(m_condition, m_a, axis=axis), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(
+        jnp.compress(m_condition, m_a, axis=axis, size=size, fill_value=m_fill_value), u_a
+    )
 
 
 def concatenate(
@@ -1503,22 +1513,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def cross(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def cross(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def cross(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def cross(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> jax.Array: ...
 
 
 def cross(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1528,7 +1562,9 @@ def cross(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(jnp.cross(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        jnp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), _r.product(u_a, u_b)
+    )
 
 
 def cumprod(
@@ -1618,23 +1654,18 @@ def degrees(
     return jnp.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
-
-
-@overload
-def diag(v: jax.Array | float, k: int = 0) -> jax.Array: ...
-
-
-def diag(v: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
+def diag(
+    v: Quantity[jax.Array] | jax.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.keep(jnp.diag(m_v, k=k), u_v)
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(jnp.diag(m_v, k=k), u)
 
 
 @overload
@@ -1683,25 +1714,29 @@ def diagonal(
     return _r.keep(jnp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
-@overload
-def diff(x: Quantity[jax.Array], n: int = 1, axis: int = -1) -> Quantity[jax.Array]: ...
-
-
-@overload
-def diff(x: jax.Array | float, n: int = 1, axis: int = -1) -> jax.Array: ...
-
-
 def diff(
-    x: Quantity[jax.Array] | jax.Array | float, n: int = 1, axis: int = -1
+    x: Quantity[jax.Array] | jax.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[jax.Array] | jax.Array | float | None = None,
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(jnp.diff(m_x, n=n, axis=axis), u_x)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    return _r.keep(jnp.diff(m_x, n=n, axis=axis, prepend=m_prepend, append=m_append), u_x)
 
 
 def digitize(
@@ -2015,22 +2050,17 @@ def exprel(
     return _compose.exprel(jnp, m_x)
 
 
-@overload
-def extract(condition: jax.Array, arr: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
-
-
-@overload
-def extract(condition: jax.Array, arr: jax.Array | float) -> jax.Array: ...
-
-
 def extract(
-    condition: jax.Array, arr: Quantity[jax.Array] | jax.Array | float
+    condition: jax.Array,
+    arr: Quantity[jax.Array] | jax.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2039,7 +2069,12 @@ def extract(
         if type(arr) is Quantity and type(arr.mantissa) in _native
         else _lift(arr)
     )
-    return _r.keep(jnp.extract(m_condition, m_arr), u_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    return _r.keep(jnp.extract(m_condition, m_arr, size=size, fill_value=m_fill_value), u_arr)
 
 
 def eye(
@@ -2974,36 +3009,15 @@ def interp(
     return _r.changed(jnp.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[jax.Array],
-    ar2: Quantity[jax.Array] | jax.Array | float,
-    assume_unique: bool = False,
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: jax.Array | float, ar2: Quantity[jax.Array], assume_unique: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: jax.Array | float, ar2: jax.Array | float, assume_unique: bool = False
-) -> jax.Array: ...
-
-
 def intersect1d(
     ar1: Quantity[jax.Array] | jax.Array | float,
     ar2: Quantity[jax.Array] | jax.Array | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     m_ar1, u_ar1 = (
         (ar1.mantissa, ar1.unit)
@@ -3015,9 +3029,10 @@ def intersect1d(
         if type(ar2) is Quantity and type(ar2.mantissa) in _native
         else _lift(ar2)
     )
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(jnp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        jnp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique, return_indices=return_indices), u
+    )
 
 
 def invert(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
@@ -3061,48 +3076,48 @@ def isclose(
     )
 
 
-def isfinite(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isfinite(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return jnp.isfinite(m_x)
+    return jnp.isfinite(m_a)
 
 
-def isinf(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isinf(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return jnp.isinf(m_x)
+    return jnp.isinf(m_a)
 
 
-def isnan(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isnan(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return jnp.isnan(m_x)
+    return jnp.isnan(m_a)
 
 
-def isreal(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isreal(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return jnp.isreal(m_x)
+    return jnp.isreal(m_a)
 
 
 @overload
@@ -3264,46 +3279,19 @@ def less_equal(
     return jnp.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[jax.Array],
-    stop: Quantity[jax.Array] | jax.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def linspace(
-    start: jax.Array | float,
-    stop: Quantity[jax.Array],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def linspace(
-    start: jax.Array | float,
-    stop: jax.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> jax.Array: ...
-
-
 def linspace(
     start: Quantity[jax.Array] | jax.Array | float,
     stop: Quantity[jax.Array] | jax.Array | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     m_start, u_start = (
         (start.mantissa, start.unit)
@@ -3315,9 +3303,10 @@ def linspace(
         if type(stop) is Quantity and type(stop.mantissa) in _native
         else _lift(stop)
     )
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(jnp.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        jnp.linspace(m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype), u
+    )
 
 
 def log(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -4772,22 +4761,24 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+def ravel(a: Quantity[jax.Array], order: str = "C") -> Quantity[jax.Array]: ...
 
 
 @overload
-def ravel(a: jax.Array | float) -> jax.Array: ...
+def ravel(a: jax.Array | float, order: str = "C") -> jax.Array: ...
 
 
-def ravel(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[jax.Array] | jax.Array | float, order: str = "C"
+) -> Quantity[jax.Array] | jax.Array:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.ravel(m_a), u_a)
+    return _r.keep(jnp.ravel(m_a, order=order), u_a)
 
 
 @overload
@@ -4922,46 +4913,63 @@ def remove_diag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Arra
 
 @overload
 def repeat(
-    a: Quantity[jax.Array], repeats: int, axis: int | None = None
+    a: Quantity[jax.Array],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def repeat(a: jax.Array | float, repeats: int, axis: int | None = None) -> jax.Array: ...
+def repeat(
+    a: jax.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> jax.Array: ...
 
 
 def repeat(
-    a: Quantity[jax.Array] | jax.Array | float, repeats: int, axis: int | None = None
+    a: Quantity[jax.Array] | jax.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.repeat(m_a, repeats=repeats, axis=axis), u_a)
+    return _r.keep(
+        jnp.repeat(m_a, repeats=repeats, axis=axis, total_repeat_length=total_repeat_length), u_a
+    )
 
 
 @overload
-def reshape(a: Quantity[jax.Array], shape: int | tuple[int, ...]) -> Quantity[jax.Array]: ...
+def reshape(
+    a: Quantity[jax.Array], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def reshape(a: jax.Array | float, shape: int | tuple[int, ...]) -> jax.Array: ...
+def reshape(a: jax.Array | float, shape: int | tuple[int, ...], order: str = "C") -> jax.Array: ...
 
 
 def reshape(
-    a: Quantity[jax.Array] | jax.Array | float, shape: int | tuple[int, ...]
+    a: Quantity[jax.Array] | jax.Array | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[jax.Array] | jax.Array:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.reshape(m_a, shape=shape), u_a)
+    return _r.keep(jnp.reshape(m_a, shape, order=order), u_a)
 
 
 def right_shift(
@@ -5088,10 +5096,14 @@ def searchsorted(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
     side: str = "left",
+    sorter: jax.Array | None = None,
+    method: str = "scan",
 ) -> jax.Array:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5099,9 +5111,11 @@ def searchsorted(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return jnp.searchsorted(m_a, m_v, side=side)
+    return jnp.searchsorted(m_a, m_v, side=side, sorter=m_sorter, method=method)
 
 
 def selu(
@@ -5253,24 +5267,49 @@ def sometrue(
 
 
 @overload
-def sort(a: Quantity[jax.Array], axis: int | None = -1) -> Quantity[jax.Array]: ...
+def sort(
+    a: Quantity[jax.Array],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def sort(a: jax.Array | float, axis: int | None = -1) -> jax.Array: ...
+def sort(
+    a: jax.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> jax.Array: ...
 
 
 def sort(
-    a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `order` (fields of a structured array) exists only on numpy.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.sort(m_a, axis=axis), u_a)
+    return _r.keep(
+        _compose.order_refused("math.sort", "jax", order)
+        or jnp.sort(m_a, axis=axis, stable=stable, descending=descending),
+        u_a,
+    )
 
 
 def sparse_plus(
@@ -5544,29 +5583,41 @@ def swish(
     return jax.nn.swish(m_x)
 
 
-@overload
 def take(
-    a: Quantity[jax.Array], indices: jax.Array, axis: int | None = None
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def take(a: jax.Array | float, indices: jax.Array, axis: int | None = None) -> jax.Array: ...
-
-
-def take(
-    a: Quantity[jax.Array] | jax.Array | float, indices: jax.Array, axis: int | None = None
+    a: Quantity[jax.Array] | jax.Array | float,
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(jnp.take(m_a, m_indices, axis=axis), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(
+        jnp.take(
+            m_a,
+            m_indices,
+            axis=axis,
+            mode=mode,
+            unique_indices=unique_indices,
+            indices_are_sorted=indices_are_sorted,
+            fill_value=_compose.static_scalar(m_fill_value),
+        ),
+        u_a,
+    )
 
 
 def tan(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -5760,23 +5811,18 @@ def tri(
     return _r.changed(jnp.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
-@overload
-def tril(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
-
-
-@overload
-def tril(m: jax.Array | float, k: int = 0) -> jax.Array: ...
-
-
-def tril(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
+def tril(
+    m: Quantity[jax.Array] | jax.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(jnp.tril(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(jnp.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -5795,23 +5841,18 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
-
-
-@overload
-def triu(m: jax.Array | float, k: int = 0) -> jax.Array: ...
-
-
-def triu(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
+def triu(
+    m: Quantity[jax.Array] | jax.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(jnp.triu(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(jnp.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -5912,29 +5953,42 @@ def unflatten(
     )
 
 
-@overload
 def unique(
-    a: Quantity[jax.Array], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def unique(a: jax.Array | float, axis: int | None = None, equal_nan: bool = True) -> jax.Array: ...
-
-
-def unique(
-    a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[jax.Array] | jax.Array | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(jnp.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        jnp.unique(
+            m_a,
+            return_index=return_index,
+            return_inverse=return_inverse,
+            return_counts=return_counts,
+            axis=axis,
+            equal_nan=equal_nan,
+            size=size,
+            fill_value=m_fill_value,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -6128,44 +6182,26 @@ def vstack(
     return _r.keep(jnp.vstack(m_tup, dtype=dtype), u_)
 
 
-@overload
-def where(
-    condition: jax.Array, x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def where(
-    condition: jax.Array, x: jax.Array | float, y: Quantity[jax.Array]
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def where(condition: jax.Array, x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
-
-
 def where(
     condition: jax.Array,
-    x: Quantity[jax.Array] | jax.Array | float,
-    y: Quantity[jax.Array] | jax.Array | float,
+    x: Quantity[jax.Array] | jax.Array | float | None = None,
+    y: Quantity[jax.Array] | jax.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[jax.Array] | jax.Array:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(jnp.where(m_condition, m_x, m_y), u_x)
+    return _r.keep(jnp.where(m_condition, m_x, m_y, size=size, fill_value=fill_value), u_x)
 
 
 def zeros(
@@ -6900,19 +6936,24 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array, jax.Array]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = jnp.linalg.svd(
-        m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian
+    r_ = _compose.svd_subset(
+        jnp.linalg.svd(m_x, full_matrices=full_matrices, hermitian=hermitian)
+        if algorithm is None
+        else jax.lax.linalg.svd(m_x, full_matrices=full_matrices, algorithm=algorithm),
+        subset_by_index,
     )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 

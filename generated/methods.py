@@ -67,14 +67,23 @@ class QuantityMethods:
         """
         return _frontends.math.argmin(self, axis, keepdims)
 
-    def argsort(self, axis: int | None = -1) -> Any:
+    def argsort(
+        self,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Any:
         """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
         Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
+        Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
+
         Same as `polyunit.math.argsort(q, ...)`.
         """
-        return _frontends.math.argsort(self, axis)
+        return _frontends.math.argsort(self, axis, kind, order, stable, descending)
 
     def astype(self, dtype: Any) -> Any:
         """Copy of the array cast to the given data type.
@@ -112,14 +121,16 @@ class QuantityMethods:
         """
         return _frontends.math.conjugate(self)
 
-    def cross(self, b: Any) -> Any:
-        """Cross product of 3-element vectors along the last axis.
+    def cross(
+        self, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+    ) -> Any:
+        """Cross product of 3-element vectors, along the last axis or the given ones.
 
         Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
 
         Same as `polyunit.math.cross(q, ...)`.
         """
-        return _frontends.math.cross(self, b)
+        return _frontends.math.cross(self, b, axisa, axisb, axisc, axis)
 
     def cumprod(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative product along an axis (of the flattened array when `axis` is None).
@@ -291,32 +302,36 @@ class QuantityMethods:
         """
         return _frontends.math.ptp(self, axis, keepdims)
 
-    def ravel(self) -> Any:
-        """The array flattened to one dimension in row-major order.
+    def ravel(self, order: str = "C") -> Any:
+        """The array flattened to one dimension (row-major, or column-major with order='F').
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
         Same as `polyunit.math.ravel(q, ...)`.
         """
-        return _frontends.math.ravel(self)
+        return _frontends.math.ravel(self, order)
 
-    def repeat(self, repeats: int, axis: int | None = None) -> Any:
+    def repeat(
+        self, repeats: int, axis: int | None = None, total_repeat_length: int | None = None
+    ) -> Any:
         """Repeat each element (of the flattened array when `axis` is None).
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
+        Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
+
         Same as `polyunit.math.repeat(q, ...)`.
         """
-        return _frontends.math.repeat(self, repeats, axis)
+        return _frontends.math.repeat(self, repeats, axis, total_repeat_length)
 
-    def reshape(self, shape: int | tuple[int, ...]) -> Any:
-        """The same data with a new shape.
+    def reshape(self, shape: int | tuple[int, ...], order: str = "C") -> Any:
+        """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
         Same as `polyunit.math.reshape(q, ...)`.
         """
-        return _frontends.math.reshape(self, shape)
+        return _frontends.math.reshape(self, shape, order)
 
     def round(self, decimals: int = 0) -> Any:
         """Round to the given number of decimals in the unit of `x` (halves to even), element-wise.
@@ -327,23 +342,36 @@ class QuantityMethods:
         """
         return _frontends.math.round(self, decimals)
 
-    def searchsorted(self, v: Any, side: str = "left") -> Any:
+    def searchsorted(
+        self, v: Any, side: str = "left", sorter: Any = None, method: str = "scan"
+    ) -> Any:
         """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
         Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
 
+        Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
+
         Same as `polyunit.math.searchsorted(q, ...)`.
         """
-        return _frontends.math.searchsorted(self, v, side)
+        return _frontends.math.searchsorted(self, v, side, sorter, method)
 
-    def sort(self, axis: int | None = -1) -> Any:
+    def sort(
+        self,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Any:
         """Sorted copy along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
+        Note: `order` (fields of a structured array) exists only on numpy.
+
         Same as `polyunit.math.sort(q, ...)`.
         """
-        return _frontends.math.sort(self, axis)
+        return _frontends.math.sort(self, axis, kind, order, stable, descending)
 
     def split(self, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
         """Split into sub-arrays of equal size, or at the given indices.
@@ -406,14 +434,26 @@ class QuantityMethods:
         """
         return _frontends.math.swapaxes(self, axis1, axis2)
 
-    def take(self, indices: Any, axis: int | None = None) -> Any:
+    def take(
+        self,
+        indices: Any,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Any = None,
+    ) -> Any:
         """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+        Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+        Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
 
         Same as `polyunit.math.take(q, ...)`.
         """
-        return _frontends.math.take(self, indices, axis)
+        return _frontends.math.take(
+            self, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
+        )
 
     def tile(self, reps: int | tuple[int, ...]) -> Any:
         """Repeat the whole array the given number of times along each axis.

@@ -856,16 +856,28 @@ def argmin(
     return ndx.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
-def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -> ndx.Array:
+def argsort(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> ndx.Array:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return ndx.argsort(
-        ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
+    return _compose.order_refused("math.argsort", "ndonnx", order) or ndx.argsort(
+        ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+        axis=-1 if axis is None else axis,
+        descending=descending,
+        stable=True,
     )
 
 
@@ -1279,35 +1291,38 @@ def column_stack(
     )
 
 
-@overload
 def compress(
-    condition: ndx.Array, a: Quantity[ndx.Array], axis: int | None = None
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def compress(condition: ndx.Array, a: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
-
-
-def compress(
-    condition: ndx.Array, a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
+    condition: ndx.Array,
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
-        ndx.take(
-            ndx.reshape(m_a, (-1,)) if axis is None else m_a,
-            ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0],
-            axis=0 if axis is None else axis,
+        _compose.sized_along(
+            ndx,
+            ndx.take(
+                ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+                ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0],
+                axis=0 if axis is None else axis,
+            ),
+            axis,
+            size,
+            m_fill_value,
         ),
         u_a,
     )
@@ -1614,22 +1629,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def cross(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def cross(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def cross(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def cross(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> ndx.Array: ...
 
 
 def cross(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1640,10 +1679,22 @@ def cross(
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
     return _r.changed(
-        ndx.take(m_a, ndx.asarray([1, 2, 0]), axis=-1)
-        * ndx.take(m_b, ndx.asarray([2, 0, 1]), axis=-1)
-        - ndx.take(m_a, ndx.asarray([2, 0, 1]), axis=-1)
-        * ndx.take(m_b, ndx.asarray([1, 2, 0]), axis=-1),
+        [
+            ndx.moveaxis(
+                ndx.take(p, ndx.asarray([1, 2, 0]), axis=-1)
+                * ndx.take(q, ndx.asarray([2, 0, 1]), axis=-1)
+                - ndx.take(p, ndx.asarray([2, 0, 1]), axis=-1)
+                * ndx.take(q, ndx.asarray([1, 2, 0]), axis=-1),
+                -1,
+                axisc if axis is None else axis,
+            )
+            for p, q in [
+                (
+                    ndx.moveaxis(m_a, axisa if axis is None else axis, -1),
+                    ndx.moveaxis(m_b, axisb if axis is None else axis, -1),
+                )
+            ]
+        ][0],
         _r.product(u_a, u_b),
     )
 
@@ -1750,18 +1801,12 @@ def degrees(
     return m_x * (180 / ndx.pi)
 
 
-@overload
-def diag(v: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def diag(v: ndx.Array | float, k: int = 0) -> ndx.Array: ...
-
-
-def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
+def diag(
+    v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     raise _r.unsupported("math.diag", "ndonnx", "ndonnx has no diag")
 
@@ -1806,25 +1851,31 @@ def diagonal(
     raise _r.unsupported("math.diagonal", "ndonnx", "ndonnx has no diagonal")
 
 
-@overload
-def diff(x: Quantity[ndx.Array], n: int = 1, axis: int = -1) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def diff(x: ndx.Array | float, n: int = 1, axis: int = -1) -> ndx.Array: ...
-
-
 def diff(
-    x: Quantity[ndx.Array] | ndx.Array | float, n: int = 1, axis: int = -1
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(ndx.diff(m_x, n=n, axis=axis), u_x)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    return _r.keep(
+        ndx.diff(_compose.diff_ends(ndx, m_x, axis, m_prepend, m_append), n=n, axis=axis), u_x
+    )
 
 
 def digitize(
@@ -2204,22 +2255,17 @@ def exprel(
     return _compose.exprel(ndx, m_x)
 
 
-@overload
-def extract(condition: ndx.Array, arr: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def extract(condition: ndx.Array, arr: ndx.Array | float) -> ndx.Array: ...
-
-
 def extract(
-    condition: ndx.Array, arr: Quantity[ndx.Array] | ndx.Array | float
+    condition: ndx.Array,
+    arr: Quantity[ndx.Array] | ndx.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2228,9 +2274,20 @@ def extract(
         if type(arr) is Quantity and type(arr.mantissa) in _native
         else _lift(arr)
     )
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
     return _r.keep(
-        ndx.take(
-            ndx.reshape(m_arr, (-1,)), ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0], axis=0
+        _compose.sized_along(
+            ndx,
+            ndx.take(
+                ndx.reshape(m_arr, (-1,)), ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0], axis=0
+            ),
+            None,
+            size,
+            m_fill_value,
         ),
         u_arr,
     )
@@ -3319,36 +3376,15 @@ def interp(
     )
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[ndx.Array],
-    ar2: Quantity[ndx.Array] | ndx.Array | float,
-    assume_unique: bool = False,
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: ndx.Array | float, ar2: Quantity[ndx.Array], assume_unique: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: ndx.Array | float, ar2: ndx.Array | float, assume_unique: bool = False
-) -> ndx.Array: ...
-
-
 def intersect1d(
     ar1: Quantity[ndx.Array] | ndx.Array | float,
     ar2: Quantity[ndx.Array] | ndx.Array | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     m_ar1, u_ar1 = (
         (ar1.mantissa, ar1.unit)
@@ -3360,19 +3396,23 @@ def intersect1d(
         if type(ar2) is Quantity and type(ar2.mantissa) in _native
         else _lift(ar2)
     )
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
         [
-            ndx.take(
-                u,
-                ndx.nonzero(
-                    ndx.any(ndx.reshape(u, (-1, 1)) == ndx.reshape(m_ar2, (1, -1)), axis=1)
-                )[0],
-            )
-            for u in [ndx.sort(ndx.unique_values(ndx.reshape(m_ar1, (-1,))))]
+            (c, _compose.first_index(ndx, m_ar1, c), _compose.first_index(ndx, m_ar2, c))
+            if return_indices
+            else c
+            for c in [
+                ndx.take(
+                    u,
+                    ndx.nonzero(
+                        ndx.any(ndx.reshape(u, (-1, 1)) == ndx.reshape(m_ar2, (1, -1)), axis=1)
+                    )[0],
+                )
+                for u in [ndx.sort(ndx.unique_values(ndx.reshape(m_ar1, (-1,))))]
+            ]
         ][0],
-        u_ar1,
+        u,
     )
 
 
@@ -3415,48 +3455,48 @@ def isclose(
     return _compose.isclose(ndx, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
-def isfinite(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isfinite(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return ndx.isfinite(m_x)
+    return ndx.isfinite(m_a)
 
 
-def isinf(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isinf(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return ndx.isinf(m_x)
+    return ndx.isinf(m_a)
 
 
-def isnan(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isnan(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return ndx.isnan(m_x)
+    return ndx.isnan(m_a)
 
 
-def isreal(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isreal(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return ndx.ones_like(m_x, dtype=ndx.bool)
+    return ndx.ones_like(m_a, dtype=ndx.bool)
 
 
 @overload
@@ -3600,46 +3640,19 @@ def less_equal(
     return ndx.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[ndx.Array],
-    stop: Quantity[ndx.Array] | ndx.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def linspace(
-    start: ndx.Array | float,
-    stop: Quantity[ndx.Array],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def linspace(
-    start: ndx.Array | float,
-    stop: ndx.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> ndx.Array: ...
-
-
 def linspace(
     start: Quantity[ndx.Array] | ndx.Array | float,
     stop: Quantity[ndx.Array] | ndx.Array | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     m_start, u_start = (
         (start.mantissa, start.unit)
@@ -3651,19 +3664,27 @@ def linspace(
         if type(stop) is Quantity and type(stop.mantissa) in _native
         else _lift(stop)
     )
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(
-        ndx.astype(
-            m_start
-            + (m_stop - m_start)
-            * (
-                ndx.arange(num, dtype=ndx.float64)
-                / ((num - 1 if num > 1 else 1) if endpoint else num)
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        _compose.linspace_step(
+            ndx.astype(
+                m_start
+                + (m_stop - m_start)
+                * (
+                    ndx.arange(num, dtype=ndx.float64)
+                    / ((num - 1 if num > 1 else 1) if endpoint else num)
+                ),
+                ndx.float64
+                if _convert.ndonnx_dtype(dtype) is None
+                else _convert.ndonnx_dtype(dtype),
             ),
-            ndx.float64 if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
+            m_start,
+            m_stop,
+            num,
+            endpoint,
+            retstep,
         ),
-        u_start,
+        u,
     )
 
 
@@ -5180,22 +5201,29 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+def ravel(a: Quantity[ndx.Array], order: str = "C") -> Quantity[ndx.Array]: ...
 
 
 @overload
-def ravel(a: ndx.Array | float) -> ndx.Array: ...
+def ravel(a: ndx.Array | float, order: str = "C") -> ndx.Array: ...
 
 
-def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[ndx.Array] | ndx.Array | float, order: str = "C"
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.reshape(m_a, (-1,)), u_a)
+    return _r.keep(
+        ndx.reshape(m_a, (-1,))
+        if _compose.c_order("math.ravel", order)
+        else _compose.fortran_ravel(ndx, m_a),
+        u_a,
+    )
 
 
 @overload
@@ -5330,46 +5358,69 @@ def remove_diag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Arra
 
 @overload
 def repeat(
-    a: Quantity[ndx.Array], repeats: int, axis: int | None = None
+    a: Quantity[ndx.Array],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def repeat(a: ndx.Array | float, repeats: int, axis: int | None = None) -> ndx.Array: ...
+def repeat(
+    a: ndx.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> ndx.Array: ...
 
 
 def repeat(
-    a: Quantity[ndx.Array] | ndx.Array | float, repeats: int, axis: int | None = None
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.repeat(m_a, repeats, axis=axis), u_a)
+    return _r.keep(
+        _compose.total_length(ndx, ndx.repeat(m_a, repeats, axis=axis), axis, total_repeat_length),
+        u_a,
+    )
 
 
 @overload
-def reshape(a: Quantity[ndx.Array], shape: int | tuple[int, ...]) -> Quantity[ndx.Array]: ...
+def reshape(
+    a: Quantity[ndx.Array], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def reshape(a: ndx.Array | float, shape: int | tuple[int, ...]) -> ndx.Array: ...
+def reshape(a: ndx.Array | float, shape: int | tuple[int, ...], order: str = "C") -> ndx.Array: ...
 
 
 def reshape(
-    a: Quantity[ndx.Array] | ndx.Array | float, shape: int | tuple[int, ...]
+    a: Quantity[ndx.Array] | ndx.Array | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+    return _r.keep(
+        ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(ndx, m_a, shape),
+        u_a,
+    )
 
 
 def right_shift(
@@ -5526,10 +5577,14 @@ def searchsorted(
     a: Quantity[ndx.Array] | ndx.Array | float,
     v: Quantity[ndx.Array] | ndx.Array | float,
     side: str = "left",
+    sorter: ndx.Array | None = None,
+    method: str = "scan",
 ) -> ndx.Array:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5537,10 +5592,16 @@ def searchsorted(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return ndx.reshape(
-        ndx.searchsorted(m_a, ndx.reshape(ndx.asarray(m_v), (-1,)), side=side),
+        ndx.searchsorted(
+            m_a if m_sorter is None else ndx.take(m_a, m_sorter),
+            ndx.reshape(ndx.asarray(m_v), (-1,)),
+            side=side,
+        ),
         ndx.asarray(m_v).shape,
     )
 
@@ -5694,26 +5755,50 @@ def sometrue(
 
 
 @overload
-def sort(a: Quantity[ndx.Array], axis: int | None = -1) -> Quantity[ndx.Array]: ...
+def sort(
+    a: Quantity[ndx.Array],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def sort(a: ndx.Array | float, axis: int | None = -1) -> ndx.Array: ...
+def sort(
+    a: ndx.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> ndx.Array: ...
 
 
 def sort(
-    a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `order` (fields of a structured array) exists only on numpy.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(
-        ndx.sort(
-            ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
+        _compose.order_refused("math.sort", "ndonnx", order)
+        or ndx.sort(
+            ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+            axis=-1 if axis is None else axis,
+            descending=descending,
         ),
         u_a,
     )
@@ -6032,41 +6117,56 @@ def swish(
     return _compose.silu(ndx, m_x)
 
 
-@overload
 def take(
-    a: Quantity[ndx.Array], indices: ndx.Array, axis: int | None = None
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def take(a: ndx.Array | float, indices: ndx.Array, axis: int | None = None) -> ndx.Array: ...
-
-
-def take(
-    a: Quantity[ndx.Array] | ndx.Array | float, indices: ndx.Array, axis: int | None = None
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
-        ndx.reshape(
-            ndx.take(
-                ndx.reshape(m_a, (-1,)) if axis is None else m_a,
-                ndx.reshape(ndx.asarray(m_indices), (-1,)),
-                axis=0 if axis is None else axis,
-            ),
-            ndx.asarray(m_indices).shape
-            if axis is None
-            else m_a.shape[: axis % m_a.ndim]
-            + ndx.asarray(m_indices).shape
-            + m_a.shape[axis % m_a.ndim + 1 :],
-        ),
+        [
+            _compose.fill_outside(
+                ndx,
+                ndx.reshape(
+                    ndx.take(
+                        ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+                        ndx.reshape(ndx.asarray(i), (-1,)),
+                        axis=0 if axis is None else axis,
+                    ),
+                    ndx.asarray(i).shape
+                    if axis is None
+                    else m_a.shape[: axis % m_a.ndim]
+                    + ndx.asarray(i).shape
+                    + m_a.shape[axis % m_a.ndim + 1 :],
+                ),
+                out,
+                axis,
+                m_a.ndim,
+                m_fill_value,
+            )
+            for i, out in [
+                _compose.take_mode(
+                    ndx, m_indices, m_a.size if axis is None else m_a.shape[axis], mode
+                )
+            ]
+        ][0],
         u_a,
     )
 
@@ -6288,23 +6388,18 @@ def tri(
     )
 
 
-@overload
-def tril(m: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def tril(m: ndx.Array | float, k: int = 0) -> ndx.Array: ...
-
-
-def tril(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
+def tril(
+    m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(ndx.tril(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(ndx.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -6323,23 +6418,18 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def triu(m: ndx.Array | float, k: int = 0) -> ndx.Array: ...
-
-
-def triu(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
+def triu(
+    m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(ndx.triu(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(ndx.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -6440,35 +6530,50 @@ def unflatten(
     )
 
 
-@overload
 def unique(
-    a: Quantity[ndx.Array], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def unique(a: ndx.Array | float, axis: int | None = None, equal_nan: bool = True) -> ndx.Array: ...
-
-
-def unique(
-    a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(
-        ndx.sort(ndx.unique_values(ndx.reshape(m_a, (-1,))))
-        if axis is None
-        else _compose.refuse(
-            "math.unique", "ndonnx", "unique slices along an axis are not implemented"
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            ndx,
+            _compose.refuse(
+                "math.unique", "ndonnx", "unique slices along an axis are not implemented"
+            )
+            if axis is not None
+            else _compose.refuse(
+                "math.unique",
+                "ndonnx",
+                "return_index, return_inverse and return_counts are not implemented (ndonnx's unique_all gives them unsorted)",
+            )
+            if return_index or return_inverse or return_counts
+            else ndx.sort(ndx.unique_values(ndx.reshape(m_a, (-1,)))),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
         ),
-        u_a,
+        u,
     )
 
 
@@ -6699,44 +6804,31 @@ def vstack(
     )
 
 
-@overload
-def where(
-    condition: ndx.Array, x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def where(
-    condition: ndx.Array, x: ndx.Array | float, y: Quantity[ndx.Array]
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def where(condition: ndx.Array, x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
-
-
 def where(
     condition: ndx.Array,
-    x: Quantity[ndx.Array] | ndx.Array | float,
-    y: Quantity[ndx.Array] | ndx.Array | float,
+    x: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    y: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(ndx.where(m_condition, m_x, m_y), u_x)
+    return _r.keep(
+        _compose.nonzero_sized(ndx, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else ndx.where(m_condition, m_x, m_y),
+        u_x,
+    )
 
 
 def zeros(
@@ -7353,12 +7445,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[ndx.Array, Quantity[ndx.Array] | ndx.Array, ndx.Array]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     raise _r.unsupported("linalg.svd", "ndonnx", "ndonnx implements no linalg extension")
 

@@ -862,16 +862,23 @@ def argmin(
 
 
 def argsort(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> NDArray[Any]:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return np.argsort(m_a, axis=axis)
+    return _compose.numpy_argsort(np, m_a, axis, kind, order, stable, descending)
 
 
 def argwhere(
@@ -1249,35 +1256,33 @@ def column_stack(
     return _r.keep(np.column_stack(m_tup), u_)
 
 
-@overload
-def compress(
-    condition: NDArray[Any], a: Quantity[NDArray[Any]], axis: int | None = None
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def compress(
-    condition: NDArray[Any], a: NDArray[Any] | float, axis: int | None = None
-) -> NDArray[Any]: ...
-
-
 def compress(
     condition: NDArray[Any],
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.compress(m_condition, m_a, axis=axis), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(
+        _compose.sized_along(
+            np, np.compress(m_condition, m_a, axis=axis), axis, size, m_fill_value
+        ),
+        u_a,
+    )
 
 
 def concatenate(
@@ -1550,25 +1555,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def cross(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def cross(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def cross(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> NDArray[Any]: ...
 
 
 def cross(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1578,7 +1604,9 @@ def cross(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(np.cross(m_a, m_b), _r.product(u_a, u_b))
+    return _r.changed(
+        np.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), _r.product(u_a, u_b)
+    )
 
 
 def cumprod(
@@ -1674,25 +1702,18 @@ def degrees(
     return np.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def diag(v: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
-
-
 def diag(
-    v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.keep(np.diag(m_v, k=k), u_v)
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(np.diag(m_v, k=k), u)
 
 
 @overload
@@ -1744,25 +1765,38 @@ def diagonal(
     return _r.keep(np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
-@overload
-def diff(x: Quantity[NDArray[Any]], n: int = 1, axis: int = -1) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def diff(x: NDArray[Any] | float, n: int = 1, axis: int = -1) -> NDArray[Any]: ...
-
-
 def diff(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, n: int = 1, axis: int = -1
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(np.diff(m_x, n=n, axis=axis), u_x)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    return _r.keep(
+        np.diff(
+            m_x,
+            n=n,
+            axis=axis,
+            **{} if m_prepend is None else {"prepend": m_prepend},
+            **{} if m_append is None else {"append": m_append},
+        ),
+        u_x,
+    )
 
 
 def digitize(
@@ -2085,22 +2119,17 @@ def exprel(
     return _compose.exprel(np, m_x)
 
 
-@overload
-def extract(condition: NDArray[Any], arr: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def extract(condition: NDArray[Any], arr: NDArray[Any] | float) -> NDArray[Any]: ...
-
-
 def extract(
-    condition: NDArray[Any], arr: Quantity[NDArray[Any]] | NDArray[Any] | float
+    condition: NDArray[Any],
+    arr: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2109,7 +2138,14 @@ def extract(
         if type(arr) is Quantity and type(arr.mantissa) in _native
         else _lift(arr)
     )
-    return _r.keep(np.extract(m_condition, m_arr), u_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    return _r.keep(
+        _compose.sized_along(np, np.extract(m_condition, m_arr), None, size, m_fill_value), u_arr
+    )
 
 
 def eye(
@@ -3062,36 +3098,15 @@ def interp(
     return _r.changed(np.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[NDArray[Any]],
-    ar2: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    assume_unique: bool = False,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def intersect1d(
-    ar1: NDArray[Any] | float, ar2: Quantity[NDArray[Any]], assume_unique: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def intersect1d(
-    ar1: NDArray[Any] | float, ar2: NDArray[Any] | float, assume_unique: bool = False
-) -> NDArray[Any]: ...
-
-
 def intersect1d(
     ar1: Quantity[NDArray[Any]] | NDArray[Any] | float,
     ar2: Quantity[NDArray[Any]] | NDArray[Any] | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     m_ar1, u_ar1 = (
         (ar1.mantissa, ar1.unit)
@@ -3103,9 +3118,10 @@ def intersect1d(
         if type(ar2) is Quantity and type(ar2.mantissa) in _native
         else _lift(ar2)
     )
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique), u_ar1)
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique, return_indices=return_indices), u
+    )
 
 
 def invert(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
@@ -3149,48 +3165,48 @@ def isclose(
     )
 
 
-def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isfinite(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return np.isfinite(m_x)
+    return np.isfinite(m_a)
 
 
-def isinf(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isinf(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return np.isinf(m_x)
+    return np.isinf(m_a)
 
 
-def isnan(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isnan(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return np.isnan(m_x)
+    return np.isnan(m_a)
 
 
-def isreal(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isreal(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return np.isreal(m_x)
+    return np.isreal(m_a)
 
 
 @overload
@@ -3363,46 +3379,19 @@ def less_equal(
     return np.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[NDArray[Any]],
-    stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def linspace(
-    start: NDArray[Any] | float,
-    stop: Quantity[NDArray[Any]],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def linspace(
-    start: NDArray[Any] | float,
-    stop: NDArray[Any] | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> NDArray[Any]: ...
-
-
 def linspace(
     start: Quantity[NDArray[Any]] | NDArray[Any] | float,
     stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     m_start, u_start = (
         (start.mantissa, start.unit)
@@ -3414,9 +3403,10 @@ def linspace(
         if type(stop) is Quantity and type(stop.mantissa) in _native
         else _lift(stop)
     )
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(np.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype), u_start)
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        np.linspace(m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype), u
+    )
 
 
 def log(
@@ -4949,24 +4939,24 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+def ravel(a: Quantity[NDArray[Any]], order: str = "C") -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def ravel(a: NDArray[Any] | float) -> NDArray[Any]: ...
+def ravel(a: NDArray[Any] | float, order: str = "C") -> NDArray[Any]: ...
 
 
 def ravel(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, order: str = "C"
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The array flattened to one dimension in row-major order.
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.ravel(m_a), u_a)
+    return _r.keep(np.ravel(m_a, order=order), u_a)
 
 
 @overload
@@ -5106,46 +5096,66 @@ def remove_diag(
 
 @overload
 def repeat(
-    a: Quantity[NDArray[Any]], repeats: int, axis: int | None = None
+    a: Quantity[NDArray[Any]],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def repeat(a: NDArray[Any] | float, repeats: int, axis: int | None = None) -> NDArray[Any]: ...
+def repeat(
+    a: NDArray[Any] | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> NDArray[Any]: ...
 
 
 def repeat(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, repeats: int, axis: int | None = None
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.repeat(m_a, repeats=repeats, axis=axis), u_a)
+    return _r.keep(
+        _compose.total_length(np, np.repeat(m_a, repeats, axis=axis), axis, total_repeat_length),
+        u_a,
+    )
 
 
 @overload
-def reshape(a: Quantity[NDArray[Any]], shape: int | tuple[int, ...]) -> Quantity[NDArray[Any]]: ...
+def reshape(
+    a: Quantity[NDArray[Any]], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def reshape(a: NDArray[Any] | float, shape: int | tuple[int, ...]) -> NDArray[Any]: ...
+def reshape(
+    a: NDArray[Any] | float, shape: int | tuple[int, ...], order: str = "C"
+) -> NDArray[Any]: ...
 
 
 def reshape(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...]
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.reshape(m_a, shape=shape), u_a)
+    return _r.keep(np.reshape(m_a, shape, order=order), u_a)
 
 
 def right_shift(
@@ -5277,10 +5287,14 @@ def searchsorted(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
     side: str = "left",
+    sorter: NDArray[Any] | None = None,
+    method: str = "scan",
 ) -> NDArray[Any]:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5288,9 +5302,11 @@ def searchsorted(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return np.searchsorted(m_a, m_v, side=side)
+    return np.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
 
 
 def selu(
@@ -5444,24 +5460,55 @@ def sometrue(
 
 
 @overload
-def sort(a: Quantity[NDArray[Any]], axis: int | None = -1) -> Quantity[NDArray[Any]]: ...
+def sort(
+    a: Quantity[NDArray[Any]],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def sort(a: NDArray[Any] | float, axis: int | None = -1) -> NDArray[Any]: ...
+def sort(
+    a: NDArray[Any] | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> NDArray[Any]: ...
 
 
 def sort(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `order` (fields of a structured array) exists only on numpy.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.sort(m_a, axis=axis), u_a)
+    return _r.keep(
+        [
+            _compose.flip_along(np, r, -1 if axis is None else axis) if descending else r
+            for r in [
+                np.sort(
+                    m_a, axis=axis, kind=kind, order=order, stable=stable if kind is None else None
+                )
+            ]
+        ][0],
+        u_a,
+    )
 
 
 def sparse_plus(
@@ -5755,31 +5802,56 @@ def swish(
     return _compose.silu(np, m_x)
 
 
-@overload
 def take(
-    a: Quantity[NDArray[Any]], indices: NDArray[Any], axis: int | None = None
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def take(
-    a: NDArray[Any] | float, indices: NDArray[Any], axis: int | None = None
-) -> NDArray[Any]: ...
-
-
-def take(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices: NDArray[Any], axis: int | None = None
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    return _r.keep(np.take(m_a, m_indices, axis=axis), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    return _r.keep(
+        [
+            _compose.fill_outside(
+                np,
+                np.take(
+                    m_a,
+                    i,
+                    axis=axis,
+                    mode="raise"
+                    if mode is None or mode == "promise_in_bounds"
+                    else mode
+                    if mode != "fill"
+                    else "raise",
+                ),
+                out,
+                axis,
+                m_a.ndim,
+                m_fill_value,
+            )
+            for i, out in [
+                _compose.take_mode(
+                    np, m_indices, m_a.size if axis is None else m_a.shape[axis], mode
+                )
+            ]
+        ][0],
+        u_a,
+    )
 
 
 def tan(
@@ -5980,25 +6052,18 @@ def tri(
     return _r.changed(np.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
-@overload
-def tril(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def tril(m: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
-
-
 def tril(
-    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(np.tril(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(np.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -6017,25 +6082,18 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def triu(m: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
-
-
 def triu(
-    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(np.triu(m_m, k=k), u_m)
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(np.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -6139,33 +6197,48 @@ def unflatten(
     )
 
 
-@overload
-def unique(
-    a: Quantity[NDArray[Any]], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def unique(
-    a: NDArray[Any] | float, axis: int | None = None, equal_nan: bool = True
-) -> NDArray[Any]: ...
-
-
 def unique(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
     axis: int | None = None,
     equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(np.unique(m_a, axis=axis, equal_nan=equal_nan), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            np,
+            np.unique(
+                m_a,
+                return_index=return_index,
+                return_inverse=return_inverse,
+                return_counts=return_counts,
+                axis=axis,
+                equal_nan=equal_nan,
+            ),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -6365,48 +6438,31 @@ def vstack(
     return _r.keep(np.vstack(m_tup, dtype=dtype), u_)
 
 
-@overload
 def where(
     condition: NDArray[Any],
-    x: Quantity[NDArray[Any]],
-    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def where(
-    condition: NDArray[Any], x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def where(
-    condition: NDArray[Any], x: NDArray[Any] | float, y: NDArray[Any] | float
-) -> NDArray[Any]: ...
-
-
-def where(
-    condition: NDArray[Any],
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(np.where(m_condition, m_x, m_y), u_x)
+    return _r.keep(
+        _compose.nonzero_sized(np, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else np.where(m_condition, m_x, m_y),
+        u_x,
+    )
 
 
 def zeros(
@@ -7166,18 +7222,22 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any]]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = np.linalg.svd(m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
+    r_ = _compose.svd_algorithm("numpy", algorithm) or _compose.svd_subset(
+        np.linalg.svd(m_x, full_matrices=full_matrices, hermitian=hermitian), subset_by_index
+    )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 

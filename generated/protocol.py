@@ -142,7 +142,15 @@ class Ops(Protocol[A]):
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool | None = None
     ) -> A: ...
 
-    def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
+    def argsort(
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def argwhere(
         self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
@@ -240,11 +248,14 @@ class Ops(Protocol[A]):
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
-    @overload
-    def compress(self, condition: A, a: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
-
-    @overload
-    def compress(self, condition: A, a: A | float, axis: int | None = None) -> A: ...
+    def compress(
+        self,
+        condition: A,
+        a: Quantity[A] | A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def concatenate(
         self,
@@ -346,13 +357,37 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: A | float) -> A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> A: ...
 
     def cumprod(
         self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
@@ -374,11 +409,9 @@ class Ops(Protocol[A]):
 
     def degrees(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def diag(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def diag(self, v: A | float, k: int = 0) -> A: ...
+    def diag(
+        self, v: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def diagflat(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
@@ -394,11 +427,14 @@ class Ops(Protocol[A]):
     @overload
     def diagonal(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
 
-    @overload
-    def diff(self, x: Quantity[A], n: int = 1, axis: int = -1) -> Quantity[A]: ...
-
-    @overload
-    def diff(self, x: A | float, n: int = 1, axis: int = -1) -> A: ...
+    def diff(
+        self,
+        x: Quantity[A] | A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: Quantity[A] | A | float | None = None,
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def digitize(
         self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
@@ -491,11 +527,13 @@ class Ops(Protocol[A]):
 
     def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def extract(self, condition: A, arr: A | float) -> A: ...
+    def extract(
+        self,
+        condition: A,
+        arr: Quantity[A] | A | float,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def eye(
         self,
@@ -772,18 +810,13 @@ class Ops(Protocol[A]):
         period: Quantity[A] | A | float | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
     def intersect1d(
-        self, ar1: Quantity[A], ar2: Quantity[A] | A | float, assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(
-        self, ar1: A | float, ar2: Quantity[A], assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
+        self,
+        ar1: Quantity[A] | A | float,
+        ar2: Quantity[A] | A | float,
+        assume_unique: bool = False,
+        return_indices: bool = False,
+    ) -> Quantity[A] | A: ...
 
     def invert(self, x: Quantity[A] | A | float) -> A: ...
 
@@ -796,13 +829,13 @@ class Ops(Protocol[A]):
         equal_nan: bool = False,
     ) -> A: ...
 
-    def isfinite(self, x: Quantity[A] | A | float) -> A: ...
+    def isfinite(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isinf(self, x: Quantity[A] | A | float) -> A: ...
+    def isinf(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isnan(self, x: Quantity[A] | A | float) -> A: ...
+    def isnan(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isreal(self, x: Quantity[A] | A | float) -> A: ...
+    def isreal(self, a: Quantity[A] | A | float) -> A: ...
 
     @overload
     def kron(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -838,35 +871,15 @@ class Ops(Protocol[A]):
 
     def less_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
-    @overload
     def linspace(
         self,
-        start: Quantity[A],
+        start: Quantity[A] | A | float,
         stop: Quantity[A] | A | float,
         num: int = 50,
         endpoint: bool = True,
+        retstep: bool = False,
         dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: Quantity[A],
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: A | float,
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> A: ...
+    ) -> Quantity[A] | A: ...
 
     def log(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1367,10 +1380,10 @@ class Ops(Protocol[A]):
     def radians(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def ravel(self, a: Quantity[A]) -> Quantity[A]: ...
+    def ravel(self, a: Quantity[A], order: str = "C") -> Quantity[A]: ...
 
     @overload
-    def ravel(self, a: A | float) -> A: ...
+    def ravel(self, a: A | float, order: str = "C") -> A: ...
 
     @overload
     def real(self, x: Quantity[A]) -> Quantity[A]: ...
@@ -1408,16 +1421,30 @@ class Ops(Protocol[A]):
     def remove_diag(self, x: A | float) -> A: ...
 
     @overload
-    def repeat(self, a: Quantity[A], repeats: int, axis: int | None = None) -> Quantity[A]: ...
+    def repeat(
+        self,
+        a: Quantity[A],
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def repeat(self, a: A | float, repeats: int, axis: int | None = None) -> A: ...
+    def repeat(
+        self,
+        a: A | float,
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> A: ...
 
     @overload
-    def reshape(self, a: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
+    def reshape(
+        self, a: Quantity[A], shape: int | tuple[int, ...], order: str = "C"
+    ) -> Quantity[A]: ...
 
     @overload
-    def reshape(self, a: A | float, shape: int | tuple[int, ...]) -> A: ...
+    def reshape(self, a: A | float, shape: int | tuple[int, ...], order: str = "C") -> A: ...
 
     def right_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -1454,7 +1481,12 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     def searchsorted(
-        self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        side: str = "left",
+        sorter: A | None = None,
+        method: str = "scan",
     ) -> A: ...
 
     def selu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -1485,10 +1517,26 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def sort(self, a: Quantity[A], axis: int | None = -1) -> Quantity[A]: ...
+    def sort(
+        self,
+        a: Quantity[A],
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Quantity[A]: ...
 
     @overload
-    def sort(self, a: A | float, axis: int | None = -1) -> A: ...
+    def sort(
+        self,
+        a: A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def sparse_plus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1575,11 +1623,16 @@ class Ops(Protocol[A]):
 
     def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def take(self, a: Quantity[A], indices: A, axis: int | None = None) -> Quantity[A]: ...
-
-    @overload
-    def take(self, a: A | float, indices: A, axis: int | None = None) -> A: ...
+    def take(
+        self,
+        a: Quantity[A] | A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def tan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1666,19 +1719,15 @@ class Ops(Protocol[A]):
         unit: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def tril(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def tril(self, m: A | float, k: int = 0) -> A: ...
+    def tril(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def tril_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
-    @overload
-    def triu(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def triu(self, m: A | float, k: int = 0) -> A: ...
+    def triu(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def triu_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
@@ -1703,13 +1752,17 @@ class Ops(Protocol[A]):
     @overload
     def unflatten(self, x: A | float, axis: int, sizes: int | tuple[int, ...]) -> A: ...
 
-    @overload
     def unique(
-        self, a: Quantity[A], axis: int | None = None, equal_nan: bool = True
-    ) -> Quantity[A]: ...
-
-    @overload
-    def unique(self, a: A | float, axis: int | None = None, equal_nan: bool = True) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        return_index: bool = False,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        axis: int | None = None,
+        equal_nan: bool = True,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def vander(
         self,
@@ -1806,14 +1859,14 @@ class Ops(Protocol[A]):
         self, tup: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def where(self, condition: A, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
-
-    @overload
-    def where(self, condition: A, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def where(self, condition: A, x: A | float, y: A | float) -> A: ...
+    def where(
+        self,
+        condition: A,
+        x: Quantity[A] | A | float | None = None,
+        y: Quantity[A] | A | float | None = None,
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A] | A: ...
 
     def zeros(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
@@ -2097,6 +2150,8 @@ class Ops(Protocol[A]):
         full_matrices: bool = True,
         compute_uv: bool = True,
         hermitian: bool = False,
+        subset_by_index: Any = None,
+        algorithm: Any = None,
     ) -> tuple[A, Quantity[A] | A, A]: ...
 
     @overload
@@ -3502,7 +3557,15 @@ class MathOps(Protocol[A]):
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool | None = None
     ) -> A: ...
 
-    def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
+    def argsort(
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def argwhere(
         self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
@@ -3600,11 +3663,14 @@ class MathOps(Protocol[A]):
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
-    @overload
-    def compress(self, condition: A, a: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
-
-    @overload
-    def compress(self, condition: A, a: A | float, axis: int | None = None) -> A: ...
+    def compress(
+        self,
+        condition: A,
+        a: Quantity[A] | A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def concatenate(
         self,
@@ -3706,13 +3772,37 @@ class MathOps(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: A | float) -> A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> A: ...
 
     def cumprod(
         self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
@@ -3734,11 +3824,9 @@ class MathOps(Protocol[A]):
 
     def degrees(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def diag(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def diag(self, v: A | float, k: int = 0) -> A: ...
+    def diag(
+        self, v: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def diagflat(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
@@ -3754,11 +3842,14 @@ class MathOps(Protocol[A]):
     @overload
     def diagonal(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
 
-    @overload
-    def diff(self, x: Quantity[A], n: int = 1, axis: int = -1) -> Quantity[A]: ...
-
-    @overload
-    def diff(self, x: A | float, n: int = 1, axis: int = -1) -> A: ...
+    def diff(
+        self,
+        x: Quantity[A] | A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: Quantity[A] | A | float | None = None,
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def digitize(
         self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
@@ -3851,11 +3942,13 @@ class MathOps(Protocol[A]):
 
     def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def extract(self, condition: A, arr: A | float) -> A: ...
+    def extract(
+        self,
+        condition: A,
+        arr: Quantity[A] | A | float,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def eye(
         self,
@@ -4132,18 +4225,13 @@ class MathOps(Protocol[A]):
         period: Quantity[A] | A | float | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
     def intersect1d(
-        self, ar1: Quantity[A], ar2: Quantity[A] | A | float, assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(
-        self, ar1: A | float, ar2: Quantity[A], assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
+        self,
+        ar1: Quantity[A] | A | float,
+        ar2: Quantity[A] | A | float,
+        assume_unique: bool = False,
+        return_indices: bool = False,
+    ) -> Quantity[A] | A: ...
 
     def invert(self, x: Quantity[A] | A | float) -> A: ...
 
@@ -4156,13 +4244,13 @@ class MathOps(Protocol[A]):
         equal_nan: bool = False,
     ) -> A: ...
 
-    def isfinite(self, x: Quantity[A] | A | float) -> A: ...
+    def isfinite(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isinf(self, x: Quantity[A] | A | float) -> A: ...
+    def isinf(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isnan(self, x: Quantity[A] | A | float) -> A: ...
+    def isnan(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isreal(self, x: Quantity[A] | A | float) -> A: ...
+    def isreal(self, a: Quantity[A] | A | float) -> A: ...
 
     @overload
     def kron(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -4198,35 +4286,15 @@ class MathOps(Protocol[A]):
 
     def less_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
-    @overload
     def linspace(
         self,
-        start: Quantity[A],
+        start: Quantity[A] | A | float,
         stop: Quantity[A] | A | float,
         num: int = 50,
         endpoint: bool = True,
+        retstep: bool = False,
         dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: Quantity[A],
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: A | float,
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> A: ...
+    ) -> Quantity[A] | A: ...
 
     def log(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -4727,10 +4795,10 @@ class MathOps(Protocol[A]):
     def radians(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def ravel(self, a: Quantity[A]) -> Quantity[A]: ...
+    def ravel(self, a: Quantity[A], order: str = "C") -> Quantity[A]: ...
 
     @overload
-    def ravel(self, a: A | float) -> A: ...
+    def ravel(self, a: A | float, order: str = "C") -> A: ...
 
     @overload
     def real(self, x: Quantity[A]) -> Quantity[A]: ...
@@ -4768,16 +4836,30 @@ class MathOps(Protocol[A]):
     def remove_diag(self, x: A | float) -> A: ...
 
     @overload
-    def repeat(self, a: Quantity[A], repeats: int, axis: int | None = None) -> Quantity[A]: ...
+    def repeat(
+        self,
+        a: Quantity[A],
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def repeat(self, a: A | float, repeats: int, axis: int | None = None) -> A: ...
+    def repeat(
+        self,
+        a: A | float,
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> A: ...
 
     @overload
-    def reshape(self, a: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
+    def reshape(
+        self, a: Quantity[A], shape: int | tuple[int, ...], order: str = "C"
+    ) -> Quantity[A]: ...
 
     @overload
-    def reshape(self, a: A | float, shape: int | tuple[int, ...]) -> A: ...
+    def reshape(self, a: A | float, shape: int | tuple[int, ...], order: str = "C") -> A: ...
 
     def right_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -4814,7 +4896,12 @@ class MathOps(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     def searchsorted(
-        self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        side: str = "left",
+        sorter: A | None = None,
+        method: str = "scan",
     ) -> A: ...
 
     def selu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -4845,10 +4932,26 @@ class MathOps(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def sort(self, a: Quantity[A], axis: int | None = -1) -> Quantity[A]: ...
+    def sort(
+        self,
+        a: Quantity[A],
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Quantity[A]: ...
 
     @overload
-    def sort(self, a: A | float, axis: int | None = -1) -> A: ...
+    def sort(
+        self,
+        a: A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def sparse_plus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -4935,11 +5038,16 @@ class MathOps(Protocol[A]):
 
     def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def take(self, a: Quantity[A], indices: A, axis: int | None = None) -> Quantity[A]: ...
-
-    @overload
-    def take(self, a: A | float, indices: A, axis: int | None = None) -> A: ...
+    def take(
+        self,
+        a: Quantity[A] | A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def tan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -5026,19 +5134,15 @@ class MathOps(Protocol[A]):
         unit: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def tril(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def tril(self, m: A | float, k: int = 0) -> A: ...
+    def tril(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def tril_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
-    @overload
-    def triu(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def triu(self, m: A | float, k: int = 0) -> A: ...
+    def triu(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def triu_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
@@ -5063,13 +5167,17 @@ class MathOps(Protocol[A]):
     @overload
     def unflatten(self, x: A | float, axis: int, sizes: int | tuple[int, ...]) -> A: ...
 
-    @overload
     def unique(
-        self, a: Quantity[A], axis: int | None = None, equal_nan: bool = True
-    ) -> Quantity[A]: ...
-
-    @overload
-    def unique(self, a: A | float, axis: int | None = None, equal_nan: bool = True) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        return_index: bool = False,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        axis: int | None = None,
+        equal_nan: bool = True,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def vander(
         self,
@@ -5166,14 +5274,14 @@ class MathOps(Protocol[A]):
         self, tup: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def where(self, condition: A, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
-
-    @overload
-    def where(self, condition: A, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def where(self, condition: A, x: A | float, y: A | float) -> A: ...
+    def where(
+        self,
+        condition: A,
+        x: Quantity[A] | A | float | None = None,
+        y: Quantity[A] | A | float | None = None,
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A] | A: ...
 
     def zeros(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None

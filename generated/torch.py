@@ -888,19 +888,27 @@ def argmin(
 
 
 def argsort(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> torch.Tensor:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
+
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy.
     """
     m_a, _ = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return torch.argsort(
+    return _compose.order_refused("math.argsort", "torch", order) or torch.argsort(
         m_a.reshape(-1 if axis is None else m_a.shape),
         dim=-1 if axis is None else axis,
         stable=True,
+        descending=descending,
     )
 
 
@@ -1296,39 +1304,38 @@ def column_stack(
     return _r.keep(torch.column_stack(m_tup), u_)
 
 
-@overload
-def compress(
-    condition: torch.Tensor, a: Quantity[torch.Tensor], axis: int | None = None
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def compress(
-    condition: torch.Tensor, a: torch.Tensor | float, axis: int | None = None
-) -> torch.Tensor: ...
-
-
 def compress(
     condition: torch.Tensor,
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
-        torch.index_select(
-            m_a.reshape(-1) if axis is None else m_a,
-            0 if axis is None else axis,
-            torch.nonzero(m_condition.reshape(-1)).reshape(-1),
+        _compose.sized_along(
+            torch,
+            torch.index_select(
+                m_a.reshape(-1) if axis is None else m_a,
+                0 if axis is None else axis,
+                torch.nonzero(m_condition.reshape(-1)).reshape(-1),
+            ),
+            axis,
+            size,
+            m_fill_value,
         ),
         u_a,
     )
@@ -1637,25 +1644,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def cross(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def cross(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def cross(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> torch.Tensor: ...
 
 
 def cross(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1665,7 +1693,20 @@ def cross(
     m_b, u_b = (
         (b.mantissa, b.unit) if type(b) is Quantity and type(b.mantissa) in _native else _lift(b)
     )
-    return _r.changed(torch.linalg.cross(*torch.broadcast_tensors(m_a, m_b)), _r.product(u_a, u_b))
+    return _r.changed(
+        torch.movedim(
+            torch.linalg.cross(
+                *torch.broadcast_tensors(
+                    torch.movedim(m_a, axisa if axis is None else axis, -1),
+                    torch.movedim(m_b, axisb if axis is None else axis, -1),
+                ),
+                dim=-1,
+            ),
+            -1,
+            axisc if axis is None else axis,
+        ),
+        _r.product(u_a, u_b),
+    )
 
 
 def cumprod(
@@ -1776,25 +1817,18 @@ def degrees(
     return torch.rad2deg(m_x)
 
 
-@overload
-def diag(v: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def diag(v: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
-
-
 def diag(
-    v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+    v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
-    return _r.keep(torch.diag(m_v, diagonal=k), u_v)
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(torch.diag(m_v, diagonal=k), u)
 
 
 @overload
@@ -1846,25 +1880,31 @@ def diagonal(
     return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2), u_a)
 
 
-@overload
-def diff(x: Quantity[torch.Tensor], n: int = 1, axis: int = -1) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def diff(x: torch.Tensor | float, n: int = 1, axis: int = -1) -> torch.Tensor: ...
-
-
 def diff(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, n: int = 1, axis: int = -1
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
-    return _r.keep(torch.diff(m_x, n=n, dim=axis), u_x)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    return _r.keep(
+        torch.diff(_compose.diff_ends(torch, m_x, axis, m_prepend, m_append), n=n, dim=axis), u_x
+    )
 
 
 def digitize(
@@ -2210,22 +2250,17 @@ def exprel(
     return _compose.exprel(torch, m_x)
 
 
-@overload
-def extract(condition: torch.Tensor, arr: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def extract(condition: torch.Tensor, arr: torch.Tensor | float) -> torch.Tensor: ...
-
-
 def extract(
-    condition: torch.Tensor, arr: Quantity[torch.Tensor] | torch.Tensor | float
+    condition: torch.Tensor,
+    arr: Quantity[torch.Tensor] | torch.Tensor | float,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2234,7 +2269,21 @@ def extract(
         if type(arr) is Quantity and type(arr.mantissa) in _native
         else _lift(arr)
     )
-    return _r.keep(torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1)), u_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    return _r.keep(
+        _compose.sized_along(
+            torch,
+            torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1)),
+            None,
+            size,
+            m_fill_value,
+        ),
+        u_arr,
+    )
 
 
 def eye(
@@ -3249,36 +3298,15 @@ def interp(
     )
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[torch.Tensor],
-    ar2: Quantity[torch.Tensor] | torch.Tensor | float,
-    assume_unique: bool = False,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def intersect1d(
-    ar1: torch.Tensor | float, ar2: Quantity[torch.Tensor], assume_unique: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def intersect1d(
-    ar1: torch.Tensor | float, ar2: torch.Tensor | float, assume_unique: bool = False
-) -> torch.Tensor: ...
-
-
 def intersect1d(
     ar1: Quantity[torch.Tensor] | torch.Tensor | float,
     ar2: Quantity[torch.Tensor] | torch.Tensor | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     m_ar1, u_ar1 = (
         (ar1.mantissa, ar1.unit)
@@ -3290,9 +3318,16 @@ def intersect1d(
         if type(ar2) is Quantity and type(ar2.mantissa) in _native
         else _lift(ar2)
     )
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    return _r.keep(torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)], u_ar1)
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        [
+            (c, _compose.first_index(torch, m_ar1, c), _compose.first_index(torch, m_ar2, c))
+            if return_indices
+            else c
+            for c in [torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)]]
+        ][0],
+        u,
+    )
 
 
 def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
@@ -3334,48 +3369,48 @@ def isclose(
     return _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
-def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isfinite(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return torch.isfinite(m_x)
+    return torch.isfinite(m_a)
 
 
-def isinf(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isinf(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return torch.isinf(m_x)
+    return torch.isinf(m_a)
 
 
-def isnan(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isnan(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return torch.isnan(m_x)
+    return torch.isnan(m_a)
 
 
-def isreal(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isreal(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    m_x, _ = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
+    m_a, _ = (
+        (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return torch.isreal(m_x)
+    return torch.isreal(m_a)
 
 
 @overload
@@ -3548,46 +3583,19 @@ def less_equal(
     return torch.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[torch.Tensor],
-    stop: Quantity[torch.Tensor] | torch.Tensor | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def linspace(
-    start: torch.Tensor | float,
-    stop: Quantity[torch.Tensor],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def linspace(
-    start: torch.Tensor | float,
-    stop: torch.Tensor | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> torch.Tensor: ...
-
-
 def linspace(
     start: Quantity[torch.Tensor] | torch.Tensor | float,
     stop: Quantity[torch.Tensor] | torch.Tensor | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     m_start, u_start = (
         (start.mantissa, start.unit)
@@ -3599,22 +3607,29 @@ def linspace(
         if type(stop) is Quantity and type(stop.mantissa) in _native
         else _lift(stop)
     )
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    return _r.keep(
-        (
-            m_start
-            + (m_stop - m_start)
-            * (
-                torch.arange(num, device=m_start.device).to(
-                    torch.promote_types(
-                        torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        _compose.linspace_step(
+            (
+                m_start
+                + (m_stop - m_start)
+                * (
+                    torch.arange(num, device=m_start.device).to(
+                        torch.promote_types(
+                            torch.promote_types(m_start.dtype, m_stop.dtype),
+                            torch.get_default_dtype(),
+                        )
                     )
+                    / ((num - 1 if num > 1 else 1) if endpoint else num)
                 )
-                / ((num - 1 if num > 1 else 1) if endpoint else num)
-            )
-        ).to(_convert.torch_dtype(dtype)),
-        u_start,
+            ).to(_convert.torch_dtype(dtype)),
+            m_start,
+            m_stop,
+            num,
+            endpoint,
+            retstep,
+        ),
+        u,
     )
 
 
@@ -5301,24 +5316,29 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+def ravel(a: Quantity[torch.Tensor], order: str = "C") -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def ravel(a: torch.Tensor | float) -> torch.Tensor: ...
+def ravel(a: torch.Tensor | float, order: str = "C") -> torch.Tensor: ...
 
 
 def ravel(
-    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    a: Quantity[torch.Tensor] | torch.Tensor | float, order: str = "C"
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The array flattened to one dimension in row-major order.
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(torch.ravel(m_a), u_a)
+    return _r.keep(
+        torch.ravel(m_a)
+        if _compose.c_order("math.ravel", order)
+        else _compose.fortran_ravel(torch, m_a),
+        u_a,
+    )
 
 
 @overload
@@ -5457,46 +5477,73 @@ def remove_diag(
 
 @overload
 def repeat(
-    a: Quantity[torch.Tensor], repeats: int, axis: int | None = None
+    a: Quantity[torch.Tensor],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def repeat(a: torch.Tensor | float, repeats: int, axis: int | None = None) -> torch.Tensor: ...
+def repeat(
+    a: torch.Tensor | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> torch.Tensor: ...
 
 
 def repeat(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, repeats: int, axis: int | None = None
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(torch.repeat_interleave(m_a, repeats, dim=axis), u_a)
+    return _r.keep(
+        _compose.total_length(
+            torch, torch.repeat_interleave(m_a, repeats, dim=axis), axis, total_repeat_length
+        ),
+        u_a,
+    )
 
 
 @overload
-def reshape(a: Quantity[torch.Tensor], shape: int | tuple[int, ...]) -> Quantity[torch.Tensor]: ...
+def reshape(
+    a: Quantity[torch.Tensor], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def reshape(a: torch.Tensor | float, shape: int | tuple[int, ...]) -> torch.Tensor: ...
+def reshape(
+    a: torch.Tensor | float, shape: int | tuple[int, ...], order: str = "C"
+) -> torch.Tensor: ...
 
 
 def reshape(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...]
+    a: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape), u_a)
+    return _r.keep(
+        torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(torch, m_a, shape),
+        u_a,
+    )
 
 
 def right_shift(
@@ -5635,10 +5682,14 @@ def searchsorted(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
     side: str = "left",
+    sorter: torch.Tensor | None = None,
+    method: str = "scan",
 ) -> torch.Tensor:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
@@ -5646,9 +5697,11 @@ def searchsorted(
     m_v, u_v = (
         (v.mantissa, v.unit) if type(v) is Quantity and type(v.mantissa) in _native else _lift(v)
     )
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return torch.searchsorted(m_a, m_v, side=side)
+    return torch.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
 
 
 def selu(
@@ -5802,26 +5855,51 @@ def sometrue(
 
 
 @overload
-def sort(a: Quantity[torch.Tensor], axis: int | None = -1) -> Quantity[torch.Tensor]: ...
+def sort(
+    a: Quantity[torch.Tensor],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def sort(a: torch.Tensor | float, axis: int | None = -1) -> torch.Tensor: ...
+def sort(
+    a: torch.Tensor | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> torch.Tensor: ...
 
 
 def sort(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `order` (fields of a structured array) exists only on numpy.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(
-        torch.sort(
-            m_a.reshape(-1 if axis is None else m_a.shape), dim=-1 if axis is None else axis
+        _compose.order_refused("math.sort", "torch", order)
+        or torch.sort(
+            m_a.reshape(-1 if axis is None else m_a.shape),
+            dim=-1 if axis is None else axis,
+            stable=True,
+            descending=descending,
         ).values,
         u_a,
     )
@@ -6116,36 +6194,49 @@ def swish(
     return torch.nn.functional.silu(m_x)
 
 
-@overload
 def take(
-    a: Quantity[torch.Tensor], indices: torch.Tensor, axis: int | None = None
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def take(
-    a: torch.Tensor | float, indices: torch.Tensor, axis: int | None = None
-) -> torch.Tensor: ...
-
-
-def take(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, indices: torch.Tensor, axis: int | None = None
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
     return _r.keep(
-        torch.take(m_a, m_indices)
-        if axis is None
-        else torch.index_select(m_a, axis, m_indices.reshape(-1)).reshape(
-            m_a.shape[: axis % m_a.ndim] + m_indices.shape + m_a.shape[axis % m_a.ndim + 1 :]
-        ),
+        [
+            _compose.fill_outside(
+                torch,
+                torch.take(m_a, i)
+                if axis is None
+                else torch.index_select(m_a, axis, i.reshape(-1)).reshape(
+                    m_a.shape[: axis % m_a.ndim] + i.shape + m_a.shape[axis % m_a.ndim + 1 :]
+                ),
+                out,
+                axis,
+                m_a.ndim,
+                m_fill_value,
+            )
+            for i, out in [
+                _compose.take_mode(
+                    torch, m_indices, m_a.numel() if axis is None else m_a.shape[axis], mode
+                )
+            ]
+        ][0],
         u_a,
     )
 
@@ -6361,25 +6452,18 @@ def tri(
     )
 
 
-@overload
-def tril(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def tril(m: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
-
-
 def tril(
-    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(torch.tril(m_m, diagonal=k), u_m)
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(torch.tril(m_m, diagonal=k), u)
 
 
 def tril_indices_from(
@@ -6398,25 +6482,18 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def triu(m: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
-
-
 def triu(
-    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     m_m, u_m = (
         (m.mantissa, m.unit) if type(m) is Quantity and type(m.mantissa) in _native else _lift(m)
     )
-    return _r.keep(torch.triu(m_m, diagonal=k), u_m)
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(torch.triu(m_m, diagonal=k), u)
 
 
 def triu_indices_from(
@@ -6514,33 +6591,41 @@ def unflatten(
     )
 
 
-@overload
-def unique(
-    a: Quantity[torch.Tensor], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def unique(
-    a: torch.Tensor | float, axis: int | None = None, equal_nan: bool = True
-) -> torch.Tensor: ...
-
-
 def unique(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
     axis: int | None = None,
     equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     m_a, u_a = (
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
-    return _r.keep(torch.unique(m_a, sorted=True, dim=axis), u_a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            torch,
+            _compose.torch_unique(torch, m_a, return_index, return_inverse, return_counts, axis),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -6744,48 +6829,31 @@ def vstack(
     return _r.keep(torch.vstack(m_tup).to(_convert.torch_dtype(dtype)), u_)
 
 
-@overload
 def where(
     condition: torch.Tensor,
-    x: Quantity[torch.Tensor],
-    y: Quantity[torch.Tensor] | torch.Tensor | float,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def where(
-    condition: torch.Tensor, x: torch.Tensor | float, y: Quantity[torch.Tensor]
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def where(
-    condition: torch.Tensor, x: torch.Tensor | float, y: torch.Tensor | float
-) -> torch.Tensor: ...
-
-
-def where(
-    condition: torch.Tensor,
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    x: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    m_x, u_x = (
-        (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
-    )
-    m_y, u_y = (
-        (y.mantissa, y.unit) if type(y) is Quantity and type(y.mantissa) in _native else _lift(y)
-    )
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    return _r.keep(torch.where(m_condition, m_x, m_y), u_x)
+    return _r.keep(
+        _compose.nonzero_sized(torch, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else torch.where(m_condition, m_x, m_y),
+        u_x,
+    )
 
 
 def zeros(
@@ -7570,18 +7638,22 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = torch.linalg.svd(m_x, full_matrices=full_matrices)
+    r_ = _compose.svd_algorithm("torch", algorithm) or _compose.svd_subset(
+        torch.linalg.svd(m_x, full_matrices=full_matrices), subset_by_index
+    )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 

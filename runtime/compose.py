@@ -864,3 +864,242 @@ def no_out(op: str, out: object) -> None:
             f"polyunit.{op} does not write into `out`: its results are new arrays. "
             f"Leave out=None and assign the result instead (r = polyunit.{op}(...))"
         )
+
+
+# -- options of the shape, selection and set ops --------------------------------------------
+
+
+def _reverse_axes(xp: Any, a: Any) -> Any:
+    axes = tuple(reversed(range(a.ndim)))
+    if _is_torch(xp):
+        return a.permute(*axes)
+    permute = getattr(xp, "permute_dims", None) or xp.transpose
+    return permute(a, axes)
+
+
+def c_order(op: str, order: str) -> bool:
+    """True for row-major ('C'; 'A' and 'K' too: these libraries keep no column-major
+    layout), False for 'F'."""
+    if order not in ("C", "F", "A", "K"):
+        raise ValueError(f"{op}: order must be 'C', 'F', 'A' or 'K', got {order!r}")
+    return order != "F"
+
+
+def fortran_reshape(xp: Any, a: Any, shape: Any) -> Any:
+    """Reshape reading and writing in column-major order: row-major on the reversed axes."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return _reverse_axes(xp, xp.reshape(_reverse_axes(xp, a), shape[::-1]))
+
+
+def fortran_ravel(xp: Any, a: Any) -> Any:
+    return xp.reshape(_reverse_axes(xp, a), (-1,))
+
+
+def total_length(xp: Any, r: Any, axis: int | None, total: int | None) -> Any:
+    """jax's total_repeat_length: the repeated axis cut, or padded with its last entry."""
+    if total is None:
+        return r
+    front = xp.moveaxis(r, 0 if axis is None else axis, 0)
+    n = front.shape[0]
+    # the ellipses: ndonnx wants every axis of a key named
+    if n >= total:
+        front = front[:total, ...]
+    else:
+        pad = xp.broadcast_to(front[n - 1 :, ...], (total - n, *front.shape[1:]))
+        front = _concat(xp, [front, pad])
+    return xp.moveaxis(front, 0, 0 if axis is None else axis)
+
+
+def order_refused(op: str, backend: str, order: object) -> None:
+    """numpy's `order` names fields of a structured array, which only numpy has."""
+    if order is not None:
+        raise unsupported(
+            op, backend, f"order={order!r} sorts structured arrays by field, which only numpy has"
+        )
+
+
+def numpy_argsort(
+    xp: Any, a: Any, axis: int | None, kind: str | None, order: Any, stable: bool, descending: bool
+) -> Any:
+    """numpy's argsort (cupy's), plus descending: n - 1 - the stable ascending argsort of the
+    reversed array, reversed, so that ties keep their order (as jax's descending does)."""
+    kw: dict[str, Any] = {"kind": kind, "order": order}
+    if xp is np:  # numpy takes `kind` or `stable`, not both
+        kw["stable"] = stable if kind is None else None
+    if not descending:
+        return xp.argsort(a, axis=axis, **kw)
+    b = xp.reshape(a, (-1,)) if axis is None else a
+    ax = -1 if axis is None else axis
+    kw["kind"] = "stable"
+    kw.pop("stable", None)
+    return b.shape[ax] - 1 - xp.flip(xp.argsort(xp.flip(b, axis=ax), axis=ax, **kw), axis=ax)
+
+
+def flip_along(xp: Any, a: Any, axis: int) -> Any:
+    return a.flip(axis) if _is_torch(xp) else xp.flip(a, axis=axis)
+
+
+def diff_ends(xp: Any, x: Any, axis: int, prepend: Any, append: Any) -> Any:
+    """numpy's diff prepend/append: values broadcast to x's shape with length one along
+    `axis` (scalars too) and joined on."""
+    if prepend is None and append is None:
+        return x
+    parts = []
+    for end in (prepend, x, append):
+        if end is None:
+            continue
+        if end is not x and end.ndim == 0:
+            shape = list(x.shape)
+            shape[axis] = 1
+            end = xp.broadcast_to(end, tuple(shape))
+        parts.append(end)
+    return _concat_axis(xp, parts, axis)
+
+
+def take_mode(xp: Any, indices: Any, n: int, mode: str | None) -> tuple[Any, Any]:
+    """Indices after numpy's/jax's `mode` (wrap, clip; fill marks the out-of-range ones):
+    (indices to take, mask of out-of-range indices or None)."""
+    if mode in (None, "raise", "promise_in_bounds"):
+        return indices, None
+    if mode == "wrap":
+        return indices % n, None
+    if mode == "clip":
+        return xp.clip(indices, 0, n - 1), None
+    if mode == "fill":
+        outside = (indices < -n) | (indices >= n)
+        return xp.where(outside, 0 * indices, indices), outside
+    raise ValueError(f"take: mode must be 'raise', 'wrap', 'clip' or 'fill', got {mode!r}")
+
+
+def fill_outside(xp: Any, r: Any, outside: Any, axis: int | None, ndim: int, fill: Any) -> Any:
+    """Entries taken at out-of-range indices replaced by `fill` (NaN by default, as jax)."""
+    if outside is None:
+        return r
+    if axis is not None:  # the index axes sit at `axis` of the result
+        ax = axis % ndim
+        outside = xp.reshape(outside, (1,) * ax + tuple(outside.shape) + (1,) * (ndim - ax - 1))
+    value = math.nan if fill is None else fill
+    if _is_torch(xp) and not hasattr(value, "dtype"):
+        value = xp.tensor(value, dtype=r.dtype)
+    return xp.where(outside, value, r)
+
+
+def sized_along(xp: Any, r: Any, axis: int | None, size: int | None, fill: Any) -> Any:
+    """jax's `size` for compress/extract: the result cut, or padded with `fill_value` (0 by
+    default), to `size` entries along the selected axis."""
+    if size is None:
+        return r
+    ax = 0 if axis is None else axis
+    front = xp.moveaxis(r, ax, 0)
+    n = front.shape[0]
+    if isinstance(n, float) and math.isnan(n):  # dask: the length is known once computed
+        front = front.compute_chunk_sizes()
+        n = front.shape[0]
+    if n >= size:
+        front = front[:size, ...]
+    else:
+        value = 0 if fill is None else fill
+        shape = (size - n, *front.shape[1:])
+        if _is_torch(xp):
+            pad = xp.full(shape, float(value), dtype=front.dtype, device=front.device)
+        else:
+            pad = xp.broadcast_to(xp.asarray(value, dtype=front.dtype), shape)
+        front = _concat(xp, [front, pad])
+    return xp.moveaxis(front, 0, ax)
+
+
+def nonzero_sized(xp: Any, condition: Any, size: int | None, fill_value: Any) -> tuple[Any, ...]:
+    """where(condition) alone: the indices of the true elements per axis, each cut or padded
+    to `size` (jax's option)."""
+    found = xp.nonzero(condition, as_tuple=True) if _is_torch(xp) else xp.nonzero(condition)
+    return tuple(sized_along(xp, i, None, size, fill_value) for i in found)
+
+
+def linspace_step(r: Any, start: Any, stop: Any, num: int, endpoint: bool, retstep: bool) -> Any:
+    """linspace's `retstep`: the samples and the spacing between them."""
+    if not retstep:
+        return r
+    div = (num - 1) if endpoint else num
+    return r, ((stop - start) / div if div > 0 else math.nan * (stop - start))
+
+
+def svd_subset(r: Any, subset_by_index: Any) -> Any:
+    """Only the singular values lo..hi-1 (largest first) and their vectors."""
+    if subset_by_index is None:
+        return r
+    lo, hi = subset_by_index
+    u, s, vh = r
+    return u[..., :, lo:hi], s[..., lo:hi], vh[..., lo:hi, :]
+
+
+def first_index(xp: Any, ar: Any, values: Any) -> Any:
+    """Index of the first occurrence of each of `values` in the 1-d `ar` (all present)."""
+    if any(isinstance(n, float) and math.isnan(n) for n in values.shape):
+        values = values.compute_chunk_sizes()  # dask: a length known once computed
+    hits = xp.reshape(values, (-1, 1)) == xp.reshape(ar, (1, -1))
+    if _is_torch(xp):
+        return hits.to(xp.int64).argmax(dim=1)
+    return xp.argmax(_astype(xp, hits, "int64"), axis=1)
+
+
+def torch_unique(
+    torch: Any, a: Any, return_index: bool, return_inverse: bool, return_counts: bool, axis: Any
+) -> Any:
+    """numpy's unique outputs from torch.unique (the first indices from the inverse)."""
+    values, inverse, counts = torch.unique(
+        a, sorted=True, return_inverse=True, return_counts=True, dim=axis
+    )
+    out = [values]
+    if return_index:
+        flat = inverse.reshape(-1)
+        positions = torch.arange(flat.shape[0], device=flat.device)
+        first = torch.full((values.shape[0] if axis is not None else values.numel(),), flat.shape[0], device=flat.device)
+        out.append(first.scatter_reduce(0, flat, positions, reduce="amin"))
+    if return_inverse:
+        out.append(inverse)
+    if return_counts:
+        out.append(counts)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_sized(
+    xp: Any,
+    r: Any,
+    size: int | None,
+    fill_value: Any,
+    return_index: bool,
+    return_inverse: bool,
+    return_counts: bool,
+) -> Any:
+    """jax's `size` for unique: the values (padded with `fill_value`, by default the smallest
+    value, as jax), first indices and counts (padded with 0) cut or padded to `size` entries."""
+    if size is None:
+        return r
+    parts = list(r) if isinstance(r, tuple) else [r]
+    kinds = ["values"] + [
+        k
+        for k, on in (("index", return_index), ("inverse", return_inverse), ("counts", return_counts))
+        if on
+    ]
+    values = parts[0]
+    fill = values[0] if fill_value is None else fill_value
+    for i, k in enumerate(kinds):
+        if k != "inverse":
+            parts[i] = sized_along(xp, parts[i], None, size, fill if k == "values" else 0)
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+def svd_algorithm(backend: str, algorithm: object) -> None:
+    """jax.lax.linalg.svd's `algorithm` (an SvdAlgorithm) has no counterpart elsewhere."""
+    if algorithm is not None:
+        raise unsupported(
+            "linalg.svd",
+            backend,
+            f"algorithm={algorithm!r} picks a jax.lax.linalg.svd algorithm; leave it None, or "
+            "call .to_jax() on the input to use it",
+        )
+
+
+def static_scalar(v: Any) -> Any:
+    """A 0-d array as a Python number: jax takes take's fill_value as a static argument."""
+    return None if v is None else v.item()

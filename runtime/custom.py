@@ -405,3 +405,47 @@ def product_or_scale(
         return m_a, m_v, product(u_a, u_v)
     target = _unit_arg(op, unit_to_scale)
     return _to(op, m_a, u_a, target), _to(op, m_v, u_v, target), None
+
+
+# --- options that turn the result into a tuple (the unit of each part)
+
+
+def unique(
+    op: str,
+    m_a: Any,
+    u_a: Unit | None,
+    m_fill_value: Any,
+    u_fill_value: Unit | None,
+    return_index: bool,
+    return_inverse: bool,
+    return_counts: bool,
+) -> tuple[Any, Any, Any]:
+    """The values keep the unit of a (fill_value converted to it); the first indices, the
+    inverse and the counts are plain, each a further part when asked for."""
+    fill = None if m_fill_value is None else _to(op, m_fill_value, u_fill_value, u_a)
+    extra = sum((return_index, return_inverse, return_counts))
+    return m_a, fill, (u_a, *(None,) * extra) if extra else u_a
+
+
+def intersect1d(
+    op: str, m_ar1: Any, u_ar1: Unit | None, m_ar2: Any, u_ar2: Unit | None, return_indices: bool
+) -> tuple[Any, Any, Any]:
+    """ar2 in the unit of ar1; with `return_indices`, (values, plain indices into ar1, ar2)."""
+    return m_ar1, _to(op, m_ar2, u_ar2, u_ar1), (u_ar1, None, None) if return_indices else u_ar1
+
+
+def linspace(
+    op: str, m_start: Any, u_start: Unit | None, m_stop: Any, u_stop: Unit | None, retstep: bool
+) -> tuple[Any, Any, Any]:
+    """stop in the unit of start; with `retstep`, (samples, step), both in that unit."""
+    return m_start, _to(op, m_stop, u_stop, u_start), (u_start, u_start) if retstep else u_start
+
+
+def convert_to(op: str, m_v: Any, u_v: Unit | None, unit: object) -> tuple[Any, Unit | None]:
+    """The unit of v, or `unit` when given: a quantity converted to it, a plain array taken in it."""
+    if unit is None:
+        return m_v, u_v
+    target = create_unit(unit)
+    if u_v is None:
+        return m_v, target
+    return _to(op, m_v, u_v, target), target

@@ -290,6 +290,70 @@ _CUMULATIVE = Special(variants={"float32": _F32}, rtol=1e-6)
 _NAN_CUMULATIVE = Special(data={"x": XNAN}, variants={"float32": _F32}, rtol=1e-6)
 
 
+def _linspace_expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    """stop in the unit of start; with retstep, (samples, step) both in it."""
+    stop = m["stop"] * (units["stop"].scale / units["start"].scale)
+    kw = {k: plain[k] for k in ("num", "endpoint", "retstep") if k in plain}
+    ref = np.linspace(m["start"], stop, **kw)
+    if plain.get("retstep"):
+        return [(ref[0], units["start"]), (np.asarray(ref[1]), units["start"])]
+    return ref, units["start"]
+
+
+# diag/tril/triu `unit`: a quantity converted to it, a plain array taken in it
+_UNIT = {
+    "unit": {"unit": u.cmeter},
+    "plain": {"unit": u.second, "units": {"v": None, "m": None}},
+}
+
+
+def _in_unit(fn: Any, name: str) -> Callable[..., Any]:
+    def expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+        unit, given = units[name], plain.get("unit")
+        values = m[name] if given is None or unit is None else m[name] * (unit.scale / given.scale)
+        return fn(values, k=plain.get("k", 0)), given or unit
+
+    return expect
+
+
+def _repeat(a: Any, repeats: int, axis: int | None = None, total_repeat_length: Any = None) -> Any:
+    r = np.repeat(a, repeats, axis=axis)
+    if total_repeat_length is None:
+        return r
+    front = np.moveaxis(r, 0 if axis is None else axis, 0)
+    idx = np.minimum(np.arange(total_repeat_length), front.shape[0] - 1)  # pad with the last
+    return np.moveaxis(front[idx], 0, 0 if axis is None else axis)
+
+
+_SORT_VARIANTS: dict[str, Any] = {
+    "descending": {"descending": True},
+    "flat": {"axis": None, "descending": True},
+    "kind": {"kind": "stable"},
+    "unstable": {"stable": False},
+}
+
+
+def _sort(fn: Any) -> Callable[..., Any]:
+    def ref(a: Any, axis: Any = -1, descending: bool = False, **kw: Any) -> Any:
+        r = fn(a, axis=axis, **kw)
+        return np.flip(r, axis=-1 if axis is None else axis) if descending else r
+
+    return ref
+
+
+def _take(
+    a: Any, indices: Any, fill_value: Any, axis: Any = None, mode: Any = None, **hints: Any
+) -> Any:
+    if mode != "fill":
+        return np.take(a, indices, axis=axis, mode=mode or "raise")
+    n = a.shape[axis]
+    outside = (indices < -n) | (indices >= n)
+    r = np.take(a, np.where(outside, 0, indices), axis=axis)
+    shape = [1] * a.ndim
+    shape[axis] = len(indices)
+    return np.where(outside.reshape(shape), fill_value, r)
+
+
 def _quantiles(op: str, data: dict[str, Any]) -> Special:
     """`method`: numpy's methods where the library has them; torch.quantile has five of them."""
     return Special(
@@ -362,11 +426,17 @@ SPECIAL: dict[str, Special] = {
     "conjugate": Special(data={"x": COMPLEX}),
     "real": Special(data={"x": COMPLEX}, variants={"realinput": {"data": {"x": X}}}),
     "imag": Special(data={"x": COMPLEX}, variants={"realinput": {"data": {"x": X}}}),
-    "isreal": Special(data={"x": X + 1j * ZEROS}),
-    "isfinite": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
-    "isinf": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
-    "isnan": Special(data={"x": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
-    "cross": Special(data={"a": X[:2, :3], "b": Y[:2, :3]}),
+    "isreal": Special(data={"a": X + 1j * ZEROS}),
+    "isfinite": Special(data={"a": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
+    "isinf": Special(data={"a": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
+    "isnan": Special(data={"a": np.array([[0.5, np.inf, np.nan], [-np.inf, -2.0, 0.0]])}),
+    "cross": Special(
+        data={"a": X[:, :3], "b": Y[:, :3]},
+        variants={
+            "axisab": {"axisa": 0, "axisb": 0, "data": {"a": X[:3, :2], "b": Y[:3, :2]}},
+            "axisc0": {"axisc": 0},
+        },
+    ),
     "dot": Special(
         data={"a": X, "b": Y.T[:, :2]},
         variants={"vector": {"data": {"b": Y[0]}}, "nd": {"data": {"b": np.stack([Y.T, Z.T])}}},
@@ -389,9 +459,17 @@ SPECIAL: dict[str, Special] = {
     ),
     "trace": Special(variants={"offset1": {"offset": 1}, "float32": _F32}, rtol=1e-6),
     "diagonal": Special(variants={"offset1": {"offset": 1}}),
-    "diag": Special(data={"v": X[0, :3]}, variants={"k1": {"k": 1}, "matrix": {"data": {"v": X}}}),
+    "diag": Special(
+        data={"v": X[0, :3]},
+        custom=_in_unit(np.diag, "v"),
+        variants={"k1": {"k": 1}, "matrix": {"data": {"v": X}}, **_UNIT},
+    ),
     "diagflat": Special(data={"v": X[:2, :2]}, variants={"kminus1": {"k": -1}}),
-    "diff": Special(variants={"n2": {"n": 2}}),
+    "diff": Special(
+        data={"prepend": np.asarray(0.1), "append": np.asarray(0.9)},
+        ref=_with(np.diff, "prepend", "append"),
+        variants={"n2": {"n": 2}},
+    ),
     "cumprod": _CUMULATIVE,
     "nancumprod": _NAN_CUMULATIVE,
     "nancumsum": _NAN_CUMULATIVE,
@@ -441,29 +519,70 @@ SPECIAL: dict[str, Special] = {
     ),
     "linspace": Special(
         data={"start": np.array(0.2), "stop": np.array(1.5)},
-        variants={"num5open": {"num": 5, "endpoint": False}},
+        custom=_linspace_expect,
+        variants={
+            "num5open": {"num": 5, "endpoint": False},
+            "retstep": {"num": 5, "retstep": True},
+        },
     ),
     "logspace": Special(
         data={"start": np.array(0.2), "stop": np.array(1.5)},
         variants={"num5base2": {"num": 5, "base": 2.0}},
     ),
     "searchsorted": Special(
-        data={"a": np.array([0.1, 0.2, 0.3, 0.4, 0.5]), "v": np.array([0.2, 0.35, 0.5])},
-        variants={"right": {"side": "right"}},
+        data={
+            "a": np.array([0.1, 0.2, 0.3, 0.4, 0.5]),
+            "v": np.array([0.2, 0.35, 0.5]),
+            "sorter": np.arange(5),
+        },
+        ref=lambda a, v, sorter, method="scan", **kw: np.searchsorted(a, v, sorter=sorter, **kw),
+        variants={
+            "right": {"side": "right"},
+            "sorter": {
+                "data": {
+                    "a": np.array([0.4, 0.1, 0.5, 0.3, 0.2]),
+                    "sorter": np.array([1, 4, 3, 0, 2]),
+                }
+            },
+            "method": {"method": "compare_all"},
+        },
     ),
     "expand_dims": Special(kwargs={"axis": 1}),
     "squeeze": Special(data={"a": X[:1]}),
     "moveaxis": Special(data={"a": np.stack([X, Y])}, kwargs={"source": 0, "destination": -1}),
     "swapaxes": Special(kwargs={"axis1": 0, "axis2": 1}),
-    "reshape": Special(kwargs={"shape": (4, 3)}, variants={"flat": {"shape": (-1,)}}),
-    "repeat": Special(kwargs={"repeats": 2}),
+    "reshape": Special(
+        kwargs={"shape": (4, 3)},
+        variants={"flat": {"shape": (-1,)}, "fortran": {"order": "F", "shape": (2, 6)}},
+    ),
+    "ravel": Special(variants={"fortran": {"order": "F"}}),
+    "repeat": Special(
+        kwargs={"repeats": 2},
+        ref=_repeat,
+        variants={
+            "longer": {"total_repeat_length": 30},
+            "shorter": {"total_repeat_length": 4, "axis": 1},
+        },
+    ),
+    "sort": Special(data={"a": SIGNED}, variants=_SORT_VARIANTS, ref=_sort(np.sort)),
+    "argsort": Special(data={"a": SIGNED}, variants=_SORT_VARIANTS, ref=_sort(np.argsort)),
     "roll": Special(kwargs={"shift": 1}),
     "rot90": Special(variants={"k2": {"k": 2}}),
     "tile": Special(kwargs={"reps": (2, 1)}),
     "transpose": Special(variants={"axes": {"axes": (1, 0)}}),
-    "tril": Special(variants={"kminus1": {"k": -1}}),
-    "triu": Special(variants={"k1": {"k": 1}}),
-    "take": Special(data={"indices": np.array([2, 0])}, variants={"axis1": {"axis": 1}}),
+    "tril": Special(custom=_in_unit(np.tril, "m"), variants={"kminus1": {"k": -1}, **_UNIT}),
+    "triu": Special(custom=_in_unit(np.triu, "m"), variants={"k1": {"k": 1}, **_UNIT}),
+    "take": Special(
+        data={"indices": np.array([2, 0]), "fill_value": np.asarray(0.5)},
+        ref=_take,
+        variants={
+            "axis1": {"axis": 1},
+            "wrap": {"mode": "wrap", "data": {"indices": np.array([13, -1])}},
+            "clip": {"mode": "clip", "axis": 1, "data": {"indices": np.array([7, -3])}},
+            "fill": {"mode": "fill", "axis": 1, "data": {"indices": np.array([1, 9])}},
+            "hints": {"unique_indices": True, "indices_are_sorted": True},
+        },
+    ),
     "where": Special(data={"condition": X > Y}),
 }
 
