@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import ast
 import re
-from itertools import takewhile
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import takewhile
 
 from codegen.model import Backend, Op, Param, RuleKind, Spec
 from codegen.parse import format_rule_arg

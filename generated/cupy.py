@@ -549,6 +549,7 @@ def alltrue(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -557,8 +558,10 @@ def alltrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return cp.all(m_x, axis=axis, keepdims=keepdims)
+    return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def amax(
@@ -5307,6 +5310,7 @@ def sometrue(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -5315,8 +5319,10 @@ def sometrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return cp.any(m_x, axis=axis, keepdims=keepdims)
+    return cp.any(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload

@@ -547,6 +547,7 @@ def alltrue(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -555,8 +556,10 @@ def alltrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return da.all(m_x, axis=axis, keepdims=keepdims)
+    return da.all(_compose.masked(da, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def amax(
@@ -5539,6 +5542,7 @@ def sometrue(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -5547,8 +5551,10 @@ def sometrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return da.any(m_x, axis=axis, keepdims=keepdims)
+    return da.any(_compose.masked(da, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload

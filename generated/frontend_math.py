@@ -319,14 +319,14 @@ def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: b
     return _pick(x, y, atol).allclose(x, y, rtol, atol, equal_nan)
 
 
-def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def alltrue(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).alltrue  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).alltrue(x, axis, keepdims, where)
 
 
 def amax(
@@ -2474,14 +2474,14 @@ def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def sometrue(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).sometrue  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).sometrue(x, axis, keepdims, where)
 
 
 def sort(

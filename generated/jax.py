@@ -548,6 +548,7 @@ def alltrue(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -556,8 +557,10 @@ def alltrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return jnp.all(m_x, axis=axis, keepdims=keepdims)
+    return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 def amax(
@@ -5254,6 +5257,7 @@ def sometrue(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -5262,8 +5266,10 @@ def sometrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return jnp.any(m_x, axis=axis, keepdims=keepdims)
+    return jnp.any(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 @overload

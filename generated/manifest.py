@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "d8c475c54fd207ee4409a5c469d039d1d6210248d6ebee8caccba7037a2b8dc7"
+SPEC_DIGEST: Final = "9a562dcd0ef0dd7a972f36c47f77d39684606f73d9e6ebe66894fa69379ffc78"
 
 BACKENDS: Final = (
     "numpy",
@@ -422,7 +422,7 @@ SIGNATURES: Final = {
     "add": "add(x: Quantity, y: Quantity) -> Quantity",
     "all": "all(x: Quantity, axis: Axis | None = None, keepdims: bool = False, where: Array | None = None) -> Array",
     "allclose": "allclose(x: Quantity, y: Quantity, rtol: float = 1e-05, atol: Quantity | None = None, equal_nan: bool = False) -> Array",
-    "alltrue": "alltrue(x: Quantity, axis: Axis | None = None, keepdims: bool = False) -> Array",
+    "alltrue": "alltrue(x: Quantity, axis: Axis | None = None, keepdims: bool = False, where: Array | None = None) -> Array",
     "amax": "amax(a: Quantity, axis: Axis | None = None, keepdims: bool = False, initial: Quantity | None = None, where: Array | None = None) -> Quantity",
     "amin": "amin(a: Quantity, axis: Axis | None = None, keepdims: bool = False, initial: Quantity | None = None, where: Array | None = None) -> Quantity",
     "angle": "angle(x: Quantity, unit_to_scale: Unit | None = None, deg: bool = False) -> Quantity",
@@ -630,7 +630,7 @@ SIGNATURES: Final = {
     "sinh": "sinh(x: Quantity, unit_to_scale: Unit | None = None) -> Array",
     "soft_sign": "soft_sign(x: Quantity, unit_to_scale: Unit | None = None) -> Array",
     "softplus": "softplus(x: Quantity, unit_to_scale: Unit | None = None) -> Array",
-    "sometrue": "sometrue(x: Quantity, axis: Axis | None = None, keepdims: bool = False) -> Array",
+    "sometrue": "sometrue(x: Quantity, axis: Axis | None = None, keepdims: bool = False, where: Array | None = None) -> Array",
     "sort": "sort(a: Quantity, axis: int | None = -1, kind: str | None = None, order: Any = None, stable: bool = True, descending: bool = False) -> Quantity",
     "sparse_plus": "sparse_plus(x: Quantity, unit_to_scale: Unit | None = None) -> Array",
     "sparse_sigmoid": "sparse_sigmoid(x: Quantity, unit_to_scale: Unit | None = None) -> Array",

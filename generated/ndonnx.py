@@ -548,6 +548,7 @@ def alltrue(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -556,8 +557,10 @@ def alltrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return ndx.all(m_x, axis=axis, keepdims=keepdims)
+    return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def amax(
@@ -5742,6 +5745,7 @@ def sometrue(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -5750,8 +5754,10 @@ def sometrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return ndx.any(m_x, axis=axis, keepdims=keepdims)
+    return ndx.any(_compose.masked(ndx, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload

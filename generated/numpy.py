@@ -553,6 +553,7 @@ def alltrue(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -561,8 +562,10 @@ def alltrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return np.all(m_x, axis=axis, keepdims=keepdims)
+    return np.all(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 def amax(
@@ -5447,6 +5450,7 @@ def sometrue(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -5455,8 +5459,10 @@ def sometrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return np.any(m_x, axis=axis, keepdims=keepdims)
+    return np.any(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 @overload

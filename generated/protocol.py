@@ -64,6 +64,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     def amax(
@@ -1514,6 +1515,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -3479,6 +3481,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     def amax(
@@ -4929,6 +4932,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload

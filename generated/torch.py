@@ -556,6 +556,7 @@ def alltrue(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -564,8 +565,14 @@ def alltrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return torch.all(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.all(m_x)
+    return torch.all(
+        _compose.masked(torch, m_x, m_where, 1.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 def amax(
@@ -5842,6 +5849,7 @@ def sometrue(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -5850,8 +5858,14 @@ def sometrue(
     m_x, u_x = (
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return torch.any(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.any(m_x)
+    return torch.any(
+        _compose.masked(torch, m_x, m_where, 0.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 @overload

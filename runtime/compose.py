@@ -910,12 +910,14 @@ def total_length(xp: Any, r: Any, axis: int | None, total: int | None) -> Any:
     return xp.moveaxis(front, 0, 0 if axis is None else axis)
 
 
-def order_refused(op: str, backend: str, order: object) -> None:
-    """numpy's `order` names fields of a structured array, which only numpy has."""
+def order_refused(op: str, backend: str, order: object) -> bool:
+    """numpy's `order` names fields of a structured array, which only numpy has. False (so
+    that a call reads `order_refused(...) or sort(...)`) or a BackendError."""
     if order is not None:
         raise unsupported(
             op, backend, f"order={order!r} sorts structured arrays by field, which only numpy has"
         )
+    return False
 
 
 def numpy_argsort(
@@ -944,7 +946,7 @@ def diff_ends(xp: Any, x: Any, axis: int, prepend: Any, append: Any) -> Any:
     `axis` (scalars too) and joined on."""
     if prepend is None and append is None:
         return x
-    parts = []
+    parts: list[Any] = []
     for end in (prepend, x, append):
         if end is None:
             continue
@@ -1053,7 +1055,11 @@ def torch_unique(
     if return_index:
         flat = inverse.reshape(-1)
         positions = torch.arange(flat.shape[0], device=flat.device)
-        first = torch.full((values.shape[0] if axis is not None else values.numel(),), flat.shape[0], device=flat.device)
+        first = torch.full(
+            (values.shape[0] if axis is not None else values.numel(),),
+            flat.shape[0],
+            device=flat.device,
+        )
         out.append(first.scatter_reduce(0, flat, positions, reduce="amin"))
     if return_inverse:
         out.append(inverse)
@@ -1075,10 +1081,14 @@ def unique_sized(
     value, as jax), first indices and counts (padded with 0) cut or padded to `size` entries."""
     if size is None:
         return r
-    parts = list(r) if isinstance(r, tuple) else [r]
+    parts: list[Any] = list(r) if isinstance(r, tuple) else [r]  # pyright: ignore[reportUnknownArgumentType]
     kinds = ["values"] + [
         k
-        for k, on in (("index", return_index), ("inverse", return_inverse), ("counts", return_counts))
+        for k, on in (
+            ("index", return_index),
+            ("inverse", return_inverse),
+            ("counts", return_counts),
+        )
         if on
     ]
     values = parts[0]
@@ -1089,8 +1099,9 @@ def unique_sized(
     return parts[0] if len(parts) == 1 else tuple(parts)
 
 
-def svd_algorithm(backend: str, algorithm: object) -> None:
-    """jax.lax.linalg.svd's `algorithm` (an SvdAlgorithm) has no counterpart elsewhere."""
+def svd_algorithm(backend: str, algorithm: object) -> bool:
+    """jax.lax.linalg.svd's `algorithm` (an SvdAlgorithm) has no counterpart elsewhere: False
+    (a call reads `svd_algorithm(...) or svd(...)`) or a BackendError."""
     if algorithm is not None:
         raise unsupported(
             "linalg.svd",
@@ -1098,6 +1109,7 @@ def svd_algorithm(backend: str, algorithm: object) -> None:
             f"algorithm={algorithm!r} picks a jax.lax.linalg.svd algorithm; leave it None, or "
             "call .to_jax() on the input to use it",
         )
+    return False
 
 
 def static_scalar(v: Any) -> Any:

@@ -122,7 +122,7 @@ def changed(r: A, u: Unit | None | tuple[Unit | None, ...]) -> Quantity[A] | A:
     return_counts turned the result into a tuple)."""
     if u is None:
         return r
-    if type(u) is tuple:
+    if isinstance(u, tuple):
         parts: Any = r
         return tuple(changed(p, pu) for p, pu in zip(parts, u, strict=True))  # type: ignore[return-value]
     if u.dim is DIMENSIONLESS:

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 import polyunit as u
-
 from tests.behaviour.opcases import SIGNED, XNAN, ZEROS, ZEROS2, Special, X, Y, Z
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -233,8 +232,13 @@ SPECIAL: dict[str, Special] = {
             "nan": {"equal_nan": True, "data": {"x": XNAN, "y": XNAN}},
         },
     ),
-    "alltrue": Special(data={"x": ZEROS}, ref=np.all),
-    "sometrue": Special(data={"x": ZEROS2 * ZEROS}, ref=np.any),
+    "alltrue": Special(
+        data={"x": ZEROS, "where": X > 0.3}, ref=lambda x, where, **kw: np.all(x, where=where, **kw)
+    ),
+    "sometrue": Special(
+        data={"x": ZEROS2 * ZEROS, "where": X > 0.3},
+        ref=lambda x, where, **kw: np.any(x, where=where, **kw),
+    ),
     "logical_not": Special(data={"x": ZEROS}),
     "array_equal": Special(
         data={"x": X, "y": X},
