@@ -108,10 +108,19 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
         return ()
     ruled = [sig.param(a) for a in op.rule.args if isinstance(a, str)]
     quantities = [p for p in sig.params if p.is_quantity]
-    if not quantities or any(p.default is not None for p in quantities):
+    # Optional operands (sum's `initial`) keep their union type: with keep/consistent the first
+    # operand alone decides whether the result is a Quantity.
+    optional = [p for p in quantities if p.default == "None" and op.rule.kind in _EXACT]
+    required = [p for p in quantities if p not in optional]
+    if not required or any(p.default is not None for p in required):
         return ()
     if {p.name for p in quantities} != {p.name for p in ruled if p is not None}:
         return ()
+    # a flag the custom rule reads may turn the result into a tuple (retstep, return_indices)
+    flags = [p for p in ruled if p is not None and p.annotation == "bool"]
+    if op.rule.kind == "custom" and flags:
+        return ()
+    quantities = required
     a = array_type
     plain = f"{a} | float"
     q_result = f"Quantity[{a}]" if op.rule.kind in _EXACT else f"Quantity[{a}] | {a}"
@@ -120,7 +129,7 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
         anns = {q.name: plain for q in quantities[:i]} | {chosen.name: f"Quantity[{a}]"}
         params = ", ".join(param_text(p, a, anns.get(p.name)) for p in sig.params)
         out.append(Overload(prefix + params, q_result))
-    params = ", ".join(param_text(p, a, plain if p.is_quantity else None) for p in sig.params)
+    params = ", ".join(param_text(p, a, plain if p in quantities else None) for p in sig.params)
     out.append(Overload(prefix + params, a))
     return tuple(out)
 

@@ -564,6 +564,26 @@ def alltrue(
     return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amax(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
+
+
 def amax(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -592,6 +612,26 @@ def amax(
         ),
         u_a,
     )
+
+
+@overload
+def amin(
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amin(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
 
 
 def amin(
@@ -1246,6 +1286,26 @@ def column_stack(
     return _r.keep(cp.column_stack(m_tup), u_)
 
 
+@overload
+def compress(
+    condition: cp.ndarray,
+    a: Quantity[cp.ndarray],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def compress(
+    condition: cp.ndarray,
+    a: cp.ndarray | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
 def compress(
     condition: cp.ndarray,
     a: Quantity[cp.ndarray] | cp.ndarray | float,
@@ -1743,6 +1803,26 @@ def diagonal(
     return _r.keep(cp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
+@overload
+def diff(
+    x: Quantity[cp.ndarray],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    append: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diff(
+    x: cp.ndarray | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    append: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
 def diff(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     n: int = 1,
@@ -1919,6 +1999,22 @@ def dstack(
     )
 
 
+@overload
+def ediff1d(
+    x: Quantity[cp.ndarray],
+    to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def ediff1d(
+    x: cp.ndarray | float,
+    to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    to_begin: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
 def ediff1d(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     to_end: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
@@ -2083,6 +2179,24 @@ def exprel(
     )
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(cp, m_x)
+
+
+@overload
+def extract(
+    condition: cp.ndarray,
+    arr: Quantity[cp.ndarray],
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def extract(
+    condition: cp.ndarray,
+    arr: cp.ndarray | float,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def extract(
@@ -3611,6 +3725,26 @@ def matrix_power(
     return _r.changed(cp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def max(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
+
+
 def max(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -3752,6 +3886,26 @@ def median(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.median(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def min(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
 
 
 def min(
@@ -3957,6 +4111,24 @@ def multiply(
     return _r.changed(cp.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
+@overload
+def nan_to_num(
+    x: Quantity[cp.ndarray],
+    nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nan_to_num(
+    x: cp.ndarray | float,
+    nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    posinf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    neginf: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
+
+
 def nan_to_num(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     nan: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
@@ -4050,6 +4222,26 @@ def nancumsum(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmax(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
 
 
 def nanmax(
@@ -4157,6 +4349,26 @@ def nanmedian(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(cp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmin(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
 
 
 def nanmin(
@@ -4342,6 +4554,28 @@ def nanstd(
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanstd", m_where, u_where)
     return _r.keep(_compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, True), u_x)
+
+
+@overload
+def nansum(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nansum(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
 
 
 def nansum(
@@ -5365,7 +5599,8 @@ def sort(
         (a.mantissa, a.unit) if type(a) is Quantity and type(a.mantissa) in _native else _lift(a)
     )
     return _r.keep(
-        [
+        _compose.order_refused("math.sort", "cupy", order)
+        or [
             _compose.flip_along(cp, r, -1 if axis is None else axis) if descending else r
             for r in [cp.sort(m_a, axis=axis)]
         ][0],
@@ -5581,6 +5816,28 @@ def subtract(
     return _r.keep(cp.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def sum(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
+) -> cp.ndarray: ...
+
+
 def sum(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
@@ -5649,6 +5906,30 @@ def swish(
     )
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(cp, m_x)
+
+
+@overload
+def take(
+    a: Quantity[cp.ndarray],
+    indices: cp.ndarray,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def take(
+    a: cp.ndarray | float,
+    indices: cp.ndarray,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def take(
@@ -8737,6 +9018,32 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "cupy")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[cp.ndarray],
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_gather(
+    operand: cp.ndarray | float,
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def lax_gather(

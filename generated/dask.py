@@ -562,6 +562,26 @@ def alltrue(
     return da.all(_compose.masked(da, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amax(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
+
+
 def amax(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -590,6 +610,26 @@ def amax(
         ),
         u_a,
     )
+
+
+@overload
+def amin(
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amin(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
 
 
 def amin(
@@ -1265,6 +1305,26 @@ def column_stack(
     )
 
 
+@overload
+def compress(
+    condition: da.Array,
+    a: Quantity[da.Array],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def compress(
+    condition: da.Array,
+    a: da.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
+
+
 def compress(
     condition: da.Array,
     a: Quantity[da.Array] | da.Array | float,
@@ -1797,6 +1857,26 @@ def diagonal(
     return _r.keep(da.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
+@overload
+def diff(
+    x: Quantity[da.Array],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[da.Array] | da.Array | float | None = None,
+    append: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def diff(
+    x: da.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[da.Array] | da.Array | float | None = None,
+    append: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
+
+
 def diff(
     x: Quantity[da.Array] | da.Array | float,
     n: int = 1,
@@ -1988,6 +2068,22 @@ def dstack(
     )
 
 
+@overload
+def ediff1d(
+    x: Quantity[da.Array],
+    to_end: Quantity[da.Array] | da.Array | float | None = None,
+    to_begin: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: da.Array | float,
+    to_end: Quantity[da.Array] | da.Array | float | None = None,
+    to_begin: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
+
+
 def ediff1d(
     x: Quantity[da.Array] | da.Array | float,
     to_end: Quantity[da.Array] | da.Array | float | None = None,
@@ -2142,6 +2238,24 @@ def exprel(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
     )
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(da, m_x)
+
+
+@overload
+def extract(
+    condition: da.Array,
+    arr: Quantity[da.Array],
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def extract(
+    condition: da.Array,
+    arr: da.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def extract(
@@ -3782,6 +3896,26 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
     raise _r.unsupported("math.matrix_power", "dask", "dask.array has no matrix_power")
 
 
+@overload
+def max(
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def max(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
+
+
 def max(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -3928,6 +4062,26 @@ def median(
         else da.median(m_x, axis=axis, keepdims=keepdims),
         u_x,
     )
+
+
+@overload
+def min(
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def min(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
 
 
 def min(
@@ -4132,6 +4286,24 @@ def multiply(
     return _r.changed(da.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
+@overload
+def nan_to_num(
+    x: Quantity[da.Array],
+    nan: Quantity[da.Array] | da.Array | float | None = None,
+    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: da.Array | float,
+    nan: Quantity[da.Array] | da.Array | float | None = None,
+    posinf: Quantity[da.Array] | da.Array | float | None = None,
+    neginf: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
+
+
 def nan_to_num(
     x: Quantity[da.Array] | da.Array | float,
     nan: Quantity[da.Array] | da.Array | float | None = None,
@@ -4237,6 +4409,26 @@ def nancumsum(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(da.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmax(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
 
 
 def nanmax(
@@ -4351,6 +4543,26 @@ def nanmedian(
         else da.nanmedian(m_x, axis=axis, keepdims=keepdims),
         u_x,
     )
+
+
+@overload
+def nanmin(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmin(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
 
 
 def nanmin(
@@ -4552,6 +4764,28 @@ def nanstd(
     m_where, u_where = (None, None) if where is None else _lift(where)
     m_where = _r.fold("nanstd", m_where, u_where)
     return _r.keep(_compose.moment(da, "std", m_x, axis, ddof, keepdims, dtype, m_where, True), u_x)
+
+
+@overload
+def nansum(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nansum(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
 
 
 def nansum(
@@ -5818,6 +6052,28 @@ def subtract(
     return _r.keep(da.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def sum(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
+) -> da.Array: ...
+
+
 def sum(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -5884,6 +6140,30 @@ def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
     )
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(da, m_x)
+
+
+@overload
+def take(
+    a: Quantity[da.Array],
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def take(
+    a: da.Array | float,
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def take(
@@ -9022,6 +9302,32 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "dask")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[da.Array],
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: da.Array | float,
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def lax_gather(

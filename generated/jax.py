@@ -563,6 +563,26 @@ def alltrue(
     return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
+@overload
+def amax(
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amax(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
+
+
 def amax(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -585,6 +605,26 @@ def amax(
     return _r.keep(
         jnp.amax(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where), u_a
     )
+
+
+@overload
+def amin(
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amin(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
 
 
 def amin(
@@ -1224,6 +1264,26 @@ def column_stack(
     return _r.keep(jnp.column_stack(m_tup), u_)
 
 
+@overload
+def compress(
+    condition: jax.Array,
+    a: Quantity[jax.Array],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def compress(
+    condition: jax.Array,
+    a: jax.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
 def compress(
     condition: jax.Array,
     a: Quantity[jax.Array] | jax.Array | float,
@@ -1717,6 +1777,26 @@ def diagonal(
     return _r.keep(jnp.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
+@overload
+def diff(
+    x: Quantity[jax.Array],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[jax.Array] | jax.Array | float | None = None,
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diff(
+    x: jax.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[jax.Array] | jax.Array | float | None = None,
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
 def diff(
     x: Quantity[jax.Array] | jax.Array | float,
     n: int = 1,
@@ -1889,6 +1969,22 @@ def dstack(
     return _r.keep(jnp.dstack(m_arrays, dtype=dtype), u_)
 
 
+@overload
+def ediff1d(
+    x: Quantity[jax.Array],
+    to_end: Quantity[jax.Array] | jax.Array | float | None = None,
+    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: jax.Array | float,
+    to_end: Quantity[jax.Array] | jax.Array | float | None = None,
+    to_begin: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
 def ediff1d(
     x: Quantity[jax.Array] | jax.Array | float,
     to_end: Quantity[jax.Array] | jax.Array | float | None = None,
@@ -2051,6 +2147,24 @@ def exprel(
     )
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(jnp, m_x)
+
+
+@overload
+def extract(
+    condition: jax.Array,
+    arr: Quantity[jax.Array],
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def extract(
+    condition: jax.Array,
+    arr: jax.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def extract(
@@ -3575,6 +3689,26 @@ def matrix_power(
     return _r.changed(jnp.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def max(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
+
+
 def max(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -3710,6 +3844,26 @@ def median(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.median(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def min(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
 
 
 def min(
@@ -3906,6 +4060,24 @@ def multiply(
     return _r.changed(jnp.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
+@overload
+def nan_to_num(
+    x: Quantity[jax.Array],
+    nan: Quantity[jax.Array] | jax.Array | float | None = None,
+    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: jax.Array | float,
+    nan: Quantity[jax.Array] | jax.Array | float | None = None,
+    posinf: Quantity[jax.Array] | jax.Array | float | None = None,
+    neginf: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
+
+
 def nan_to_num(
     x: Quantity[jax.Array] | jax.Array | float,
     nan: Quantity[jax.Array] | jax.Array | float | None = None,
@@ -3999,6 +4171,26 @@ def nancumsum(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmax(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
 
 
 def nanmax(
@@ -4100,6 +4292,26 @@ def nanmedian(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(jnp.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmin(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
 
 
 def nanmin(
@@ -4295,6 +4507,28 @@ def nanstd(
     return _r.keep(
         jnp.nanstd(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where), u_x
     )
+
+
+@overload
+def nansum(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nansum(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
 
 
 def nansum(
@@ -5526,6 +5760,28 @@ def subtract(
     return _r.keep(jnp.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def sum(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
+) -> jax.Array: ...
+
+
 def sum(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -5587,6 +5843,30 @@ def swish(
     )
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return jax.nn.swish(m_x)
+
+
+@overload
+def take(
+    a: Quantity[jax.Array],
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def take(
+    a: jax.Array | float,
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def take(
@@ -8971,6 +9251,32 @@ def lax_fft(
     )
     m_x, u = _custom.keep_or_scale("fft", m_x, u_x, unit_to_scale)
     return _r.changed(jax.lax.fft(m_x, fft_type=fft_type, fft_lengths=fft_lengths), u)
+
+
+@overload
+def lax_gather(
+    operand: Quantity[jax.Array],
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: jax.Array | float,
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def lax_gather(

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "9a562dcd0ef0dd7a972f36c47f77d39684606f73d9e6ebe66894fa69379ffc78"
+SPEC_DIGEST: Final = "ff27dd523e3e3ce09439625d1e40a3a2c015c8ab11014ce513f2d72c101d3fb5"
 
 BACKENDS: Final = (
     "numpy",

@@ -563,6 +563,26 @@ def alltrue(
     return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
+@overload
+def amax(
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amax(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
+
+
 def amax(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -591,6 +611,26 @@ def amax(
         ),
         u_a,
     )
+
+
+@overload
+def amin(
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amin(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
 
 
 def amin(
@@ -1294,6 +1334,26 @@ def column_stack(
     )
 
 
+@overload
+def compress(
+    condition: ndx.Array,
+    a: Quantity[ndx.Array],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def compress(
+    condition: ndx.Array,
+    a: ndx.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
 def compress(
     condition: ndx.Array,
     a: Quantity[ndx.Array] | ndx.Array | float,
@@ -1854,6 +1914,26 @@ def diagonal(
     raise _r.unsupported("math.diagonal", "ndonnx", "ndonnx has no diagonal")
 
 
+@overload
+def diff(
+    x: Quantity[ndx.Array],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diff(
+    x: ndx.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
 def diff(
     x: Quantity[ndx.Array] | ndx.Array | float,
     n: int = 1,
@@ -2075,6 +2155,22 @@ def dstack(
     )
 
 
+@overload
+def ediff1d(
+    x: Quantity[ndx.Array],
+    to_end: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    to_begin: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def ediff1d(
+    x: ndx.Array | float,
+    to_end: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    to_begin: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
 def ediff1d(
     x: Quantity[ndx.Array] | ndx.Array | float,
     to_end: Quantity[ndx.Array] | ndx.Array | float | None = None,
@@ -2256,6 +2352,24 @@ def exprel(
     )
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(ndx, m_x)
+
+
+@overload
+def extract(
+    condition: ndx.Array,
+    arr: Quantity[ndx.Array],
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def extract(
+    condition: ndx.Array,
+    arr: ndx.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def extract(
@@ -3962,6 +4076,26 @@ def matrix_power(
     raise _r.unsupported("math.matrix_power", "ndonnx", "ndonnx has no matrix_power")
 
 
+@overload
+def max(
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def max(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
+
+
 def max(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -4105,6 +4239,26 @@ def median(
     Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     raise _r.unsupported("math.median", "ndonnx", "ndonnx has no median")
+
+
+@overload
+def min(
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def min(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
 
 
 def min(
@@ -4311,6 +4465,24 @@ def multiply(
     return _r.changed(ndx.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
+@overload
+def nan_to_num(
+    x: Quantity[ndx.Array],
+    nan: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    posinf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nan_to_num(
+    x: ndx.Array | float,
+    nan: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    posinf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    neginf: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
+
+
 def nan_to_num(
     x: Quantity[ndx.Array] | ndx.Array | float,
     nan: Quantity[ndx.Array] | ndx.Array | float | None = None,
@@ -4429,6 +4601,26 @@ def nancumsum(
     )
 
 
+@overload
+def nanmax(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmax(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
+
+
 def nanmax(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -4543,6 +4735,26 @@ def nanmedian(
     Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     raise _r.unsupported("math.nanmedian", "ndonnx", "ndonnx has no median")
+
+
+@overload
+def nanmin(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmin(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
 
 
 def nanmin(
@@ -4734,6 +4946,28 @@ def nanstd(
         ),
         u_x,
     )
+
+
+@overload
+def nansum(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nansum(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
 
 
 def nansum(
@@ -6045,6 +6279,28 @@ def subtract(
     return _r.keep(ndx.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def sum(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
+) -> ndx.Array: ...
+
+
 def sum(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
@@ -6121,6 +6377,30 @@ def swish(
     )
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(ndx, m_x)
+
+
+@overload
+def take(
+    a: Quantity[ndx.Array],
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def take(
+    a: ndx.Array | float,
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def take(
@@ -9028,6 +9308,32 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "ndonnx")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[ndx.Array],
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: ndx.Array | float,
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def lax_gather(

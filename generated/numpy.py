@@ -568,6 +568,26 @@ def alltrue(
     return np.all(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
+@overload
+def amax(
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amax(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
+
+
 def amax(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -597,6 +617,26 @@ def amax(
         ),
         u_a,
     )
+
+
+@overload
+def amin(
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amin(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
 
 
 def amin(
@@ -1259,6 +1299,26 @@ def column_stack(
     return _r.keep(np.column_stack(m_tup), u_)
 
 
+@overload
+def compress(
+    condition: NDArray[Any],
+    a: Quantity[NDArray[Any]],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def compress(
+    condition: NDArray[Any],
+    a: NDArray[Any] | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
 def compress(
     condition: NDArray[Any],
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
@@ -1768,6 +1828,26 @@ def diagonal(
     return _r.keep(np.diagonal(m_a, offset=offset, axis1=axis1, axis2=axis2), u_a)
 
 
+@overload
+def diff(
+    x: Quantity[NDArray[Any]],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diff(
+    x: NDArray[Any] | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
 def diff(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     n: int = 1,
@@ -1955,6 +2035,22 @@ def dstack(
     )
 
 
+@overload
+def ediff1d(
+    x: Quantity[NDArray[Any]],
+    to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def ediff1d(
+    x: NDArray[Any] | float,
+    to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    to_begin: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
 def ediff1d(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     to_end: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
@@ -2120,6 +2216,24 @@ def exprel(
     )
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(np, m_x)
+
+
+@overload
+def extract(
+    condition: NDArray[Any],
+    arr: Quantity[NDArray[Any]],
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def extract(
+    condition: NDArray[Any],
+    arr: NDArray[Any] | float,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def extract(
@@ -3680,6 +3794,26 @@ def matrix_power(
     return _r.changed(np.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def max(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
+
+
 def max(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -3832,6 +3966,26 @@ def median(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.median(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def min(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
 
 
 def min(
@@ -4041,6 +4195,24 @@ def multiply(
     return _r.changed(np.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
+@overload
+def nan_to_num(
+    x: Quantity[NDArray[Any]],
+    nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nan_to_num(
+    x: NDArray[Any] | float,
+    nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    posinf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    neginf: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
 def nan_to_num(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     nan: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
@@ -4142,6 +4314,26 @@ def nancumsum(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.nancumsum(m_x, axis=axis, dtype=dtype), u_x)
+
+
+@overload
+def nanmax(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmax(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
 
 
 def nanmax(
@@ -4259,6 +4451,26 @@ def nanmedian(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(np.nanmedian(m_x, axis=axis, keepdims=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmin(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
 
 
 def nanmin(
@@ -4456,6 +4668,28 @@ def nanstd(
         ),
         u_x,
     )
+
+
+@overload
+def nansum(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nansum(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
 
 
 def nansum(
@@ -5738,6 +5972,28 @@ def subtract(
     return _r.keep(np.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def sum(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
+) -> NDArray[Any]: ...
+
+
 def sum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
@@ -5806,6 +6062,30 @@ def swish(
     )
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return _compose.silu(np, m_x)
+
+
+@overload
+def take(
+    a: Quantity[NDArray[Any]],
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def take(
+    a: NDArray[Any] | float,
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def take(
@@ -8939,6 +9219,32 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "numpy")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[NDArray[Any]],
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_gather(
+    operand: NDArray[Any] | float,
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def lax_gather(

@@ -67,23 +67,45 @@ class Ops(Protocol[A]):
         where: A | None = None,
     ) -> A: ...
 
+    @overload
     def amax(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
 
+    @overload
+    def amax(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
+
+    @overload
     def amin(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amin(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     def angle(
         self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None, deg: bool = False
@@ -249,14 +271,25 @@ class Ops(Protocol[A]):
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
+    @overload
     def compress(
         self,
         condition: A,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | None = None,
         size: int | None = None,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def concatenate(
         self,
@@ -428,14 +461,25 @@ class Ops(Protocol[A]):
     @overload
     def diagonal(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
 
+    @overload
     def diff(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         n: int = 1,
         axis: int = -1,
         prepend: Quantity[A] | A | float | None = None,
         append: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: Quantity[A] | A | float | None = None,
+        append: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def digitize(
         self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
@@ -489,12 +533,21 @@ class Ops(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
+    @overload
     def ediff1d(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         to_end: Quantity[A] | A | float | None = None,
         to_begin: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self,
+        x: A | float,
+        to_end: Quantity[A] | A | float | None = None,
+        to_begin: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def elu(
         self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
@@ -528,13 +581,23 @@ class Ops(Protocol[A]):
 
     def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    @overload
     def extract(
         self,
         condition: A,
-        arr: Quantity[A] | A | float,
+        arr: Quantity[A],
         size: int | None = None,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def extract(
+        self,
+        condition: A,
+        arr: A | float,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def eye(
         self,
@@ -953,14 +1016,25 @@ class Ops(Protocol[A]):
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
+    @overload
     def max(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def max(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def maximum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -1009,14 +1083,25 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    @overload
     def min(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def min(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def minimum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -1063,13 +1148,23 @@ class Ops(Protocol[A]):
     @overload
     def multiply(self, x: A | float, y: A | float) -> A: ...
 
+    @overload
     def nan_to_num(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         nan: Quantity[A] | A | float | None = None,
         posinf: Quantity[A] | A | float | None = None,
         neginf: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: Quantity[A] | A | float | None = None,
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def nanargmax(
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
@@ -1091,14 +1186,25 @@ class Ops(Protocol[A]):
     @overload
     def nancumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
+    @overload
     def nanmax(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmax(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def nanmean(
@@ -1138,14 +1244,25 @@ class Ops(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    @overload
     def nanmin(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmin(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def nanpercentile(
@@ -1219,15 +1336,27 @@ class Ops(Protocol[A]):
         where: A | None = None,
     ) -> A: ...
 
+    @overload
     def nansum(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         dtype: Any | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nansum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def nanvar(
@@ -1607,15 +1736,27 @@ class Ops(Protocol[A]):
     @overload
     def subtract(self, x: A | float, y: A | float) -> A: ...
 
+    @overload
     def sum(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         dtype: Any | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def sum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def swapaxes(self, a: Quantity[A], axis1: int, axis2: int) -> Quantity[A]: ...
@@ -1625,16 +1766,29 @@ class Ops(Protocol[A]):
 
     def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    @overload
     def take(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         indices: A,
         axis: int | None = None,
         mode: str | None = None,
         unique_indices: bool = False,
         indices_are_sorted: bool = False,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def tan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -2903,9 +3057,10 @@ class Ops(Protocol[A]):
         unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
+    @overload
     def lax_gather(
         self,
-        operand: Quantity[A] | A | float,
+        operand: Quantity[A],
         start_indices: A,
         dimension_numbers: Any,
         slice_sizes: int | tuple[int, ...],
@@ -2913,7 +3068,20 @@ class Ops(Protocol[A]):
         indices_are_sorted: bool = False,
         mode: Any = None,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_gather(
+        self,
+        operand: A | float,
+        start_indices: A,
+        dimension_numbers: Any,
+        slice_sizes: int | tuple[int, ...],
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        mode: Any = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def lax_ge(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -3484,23 +3652,45 @@ class MathOps(Protocol[A]):
         where: A | None = None,
     ) -> A: ...
 
+    @overload
     def amax(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
 
+    @overload
+    def amax(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
+
+    @overload
     def amin(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amin(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     def angle(
         self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None, deg: bool = False
@@ -3666,14 +3856,25 @@ class MathOps(Protocol[A]):
 
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
+    @overload
     def compress(
         self,
         condition: A,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | None = None,
         size: int | None = None,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def concatenate(
         self,
@@ -3845,14 +4046,25 @@ class MathOps(Protocol[A]):
     @overload
     def diagonal(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
 
+    @overload
     def diff(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         n: int = 1,
         axis: int = -1,
         prepend: Quantity[A] | A | float | None = None,
         append: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: Quantity[A] | A | float | None = None,
+        append: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def digitize(
         self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
@@ -3906,12 +4118,21 @@ class MathOps(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
+    @overload
     def ediff1d(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         to_end: Quantity[A] | A | float | None = None,
         to_begin: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def ediff1d(
+        self,
+        x: A | float,
+        to_end: Quantity[A] | A | float | None = None,
+        to_begin: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def elu(
         self, x: Quantity[A] | A | float, alpha: float = 1.0, unit_to_scale: Unit | None = None
@@ -3945,13 +4166,23 @@ class MathOps(Protocol[A]):
 
     def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    @overload
     def extract(
         self,
         condition: A,
-        arr: Quantity[A] | A | float,
+        arr: Quantity[A],
         size: int | None = None,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def extract(
+        self,
+        condition: A,
+        arr: A | float,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def eye(
         self,
@@ -4370,14 +4601,25 @@ class MathOps(Protocol[A]):
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
+    @overload
     def max(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def max(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def maximum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -4426,14 +4668,25 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    @overload
     def min(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def min(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def minimum(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A]: ...
@@ -4480,13 +4733,23 @@ class MathOps(Protocol[A]):
     @overload
     def multiply(self, x: A | float, y: A | float) -> A: ...
 
+    @overload
     def nan_to_num(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         nan: Quantity[A] | A | float | None = None,
         posinf: Quantity[A] | A | float | None = None,
         neginf: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nan_to_num(
+        self,
+        x: A | float,
+        nan: Quantity[A] | A | float | None = None,
+        posinf: Quantity[A] | A | float | None = None,
+        neginf: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def nanargmax(
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
@@ -4508,14 +4771,25 @@ class MathOps(Protocol[A]):
     @overload
     def nancumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
+    @overload
     def nanmax(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmax(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def nanmean(
@@ -4555,14 +4829,25 @@ class MathOps(Protocol[A]):
         keepdims: bool = False,
     ) -> A: ...
 
+    @overload
     def nanmin(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmin(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def nanpercentile(
@@ -4636,15 +4921,27 @@ class MathOps(Protocol[A]):
         where: A | None = None,
     ) -> A: ...
 
+    @overload
     def nansum(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         dtype: Any | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nansum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def nanvar(
@@ -5024,15 +5321,27 @@ class MathOps(Protocol[A]):
     @overload
     def subtract(self, x: A | float, y: A | float) -> A: ...
 
+    @overload
     def sum(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
         dtype: Any | None = None,
         keepdims: bool = False,
         initial: Quantity[A] | A | float | None = None,
         where: A | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def sum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
+    ) -> A: ...
 
     @overload
     def swapaxes(self, a: Quantity[A], axis1: int, axis2: int) -> Quantity[A]: ...
@@ -5042,16 +5351,29 @@ class MathOps(Protocol[A]):
 
     def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
+    @overload
     def take(
         self,
-        a: Quantity[A] | A | float,
+        a: Quantity[A],
         indices: A,
         axis: int | None = None,
         mode: str | None = None,
         unique_indices: bool = False,
         indices_are_sorted: bool = False,
         fill_value: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def tan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 

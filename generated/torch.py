@@ -575,6 +575,26 @@ def alltrue(
     )
 
 
+@overload
+def amax(
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amax(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
+
+
 def amax(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -607,6 +627,26 @@ def amax(
         ),
         u_a,
     )
+
+
+@overload
+def amin(
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amin(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
 
 
 def amin(
@@ -1311,6 +1351,26 @@ def column_stack(
     return _r.keep(torch.column_stack(m_tup), u_)
 
 
+@overload
+def compress(
+    condition: torch.Tensor,
+    a: Quantity[torch.Tensor],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def compress(
+    condition: torch.Tensor,
+    a: torch.Tensor | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
 def compress(
     condition: torch.Tensor,
     a: Quantity[torch.Tensor] | torch.Tensor | float,
@@ -1887,6 +1947,26 @@ def diagonal(
     return _r.keep(torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2), u_a)
 
 
+@overload
+def diff(
+    x: Quantity[torch.Tensor],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diff(
+    x: torch.Tensor | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
 def diff(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     n: int = 1,
@@ -2073,6 +2153,22 @@ def dstack(
     return _r.keep(torch.dstack(m_arrays).to(_convert.torch_dtype(dtype)), u_)
 
 
+@overload
+def ediff1d(
+    x: Quantity[torch.Tensor],
+    to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def ediff1d(
+    x: torch.Tensor | float,
+    to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    to_begin: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
 def ediff1d(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     to_end: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
@@ -2255,6 +2351,24 @@ def exprel(
     )
     m_x = _r.fold("exprel", m_x, u_x, unit_to_scale)
     return _compose.exprel(torch, m_x)
+
+
+@overload
+def extract(
+    condition: torch.Tensor,
+    arr: Quantity[torch.Tensor],
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def extract(
+    condition: torch.Tensor,
+    arr: torch.Tensor | float,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def extract(
@@ -3922,6 +4036,26 @@ def matrix_power(
     return _r.changed(torch.linalg.matrix_power(m_a, n), _r.power(u_a, as_exponent(n)))
 
 
+@overload
+def max(
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def max(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
+
+
 def max(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -4073,6 +4207,26 @@ def median(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
+
+
+@overload
+def min(
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def min(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
 
 
 def min(
@@ -4285,6 +4439,24 @@ def multiply(
     return _r.changed(torch.multiply(m_x, m_y), _r.product(u_x, u_y))
 
 
+@overload
+def nan_to_num(
+    x: Quantity[torch.Tensor],
+    nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nan_to_num(
+    x: torch.Tensor | float,
+    nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    posinf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    neginf: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
 def nan_to_num(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     nan: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
@@ -4402,6 +4574,26 @@ def nancumsum(
         ),
         u_x,
     )
+
+
+@overload
+def nanmax(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmax(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
 
 
 def nanmax(
@@ -4527,6 +4719,26 @@ def nanmedian(
         (x.mantissa, x.unit) if type(x) is Quantity and type(x.mantissa) in _native else _lift(x)
     )
     return _r.keep(torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims), u_x)
+
+
+@overload
+def nanmin(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmin(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
 
 
 def nanmin(
@@ -4775,6 +4987,28 @@ def nanstd(
         ),
         u_x,
     )
+
+
+@overload
+def nansum(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nansum(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
 
 
 def nansum(
@@ -6135,6 +6369,28 @@ def subtract(
     return _r.keep(torch.subtract(m_x, m_y), u_x)
 
 
+@overload
+def sum(
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def sum(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
+) -> torch.Tensor: ...
+
+
 def sum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
@@ -6206,6 +6462,30 @@ def swish(
     )
     m_x = _r.fold("swish", m_x, u_x, unit_to_scale)
     return torch.nn.functional.silu(m_x)
+
+
+@overload
+def take(
+    a: Quantity[torch.Tensor],
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def take(
+    a: torch.Tensor | float,
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def take(
@@ -9369,6 +9649,32 @@ def lax_fft(
     Note: The reference requires a dimensionless input; a discrete Fourier transform is a weighted sum of x, so its result has the unit of x (the physical rule), and `unit_to_scale` reads x in that unit and gives plain values.
     """
     raise _r.jax_only("lax.fft", "torch")
+
+
+@overload
+def lax_gather(
+    operand: Quantity[torch.Tensor],
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_gather(
+    operand: torch.Tensor | float,
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def lax_gather(

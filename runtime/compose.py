@@ -744,7 +744,7 @@ def _sum(xp: Any, a: Any, axis: Any, keepdims: bool) -> Any:
 def _squeeze_axes(xp: Any, r: Any, axis: Any, ndim: int) -> Any:
     """A keepdims=True reduction's result without its reduced axes."""
     gone = _axes(axis, ndim)
-    shape = tuple(n for i, n in enumerate(r.shape) if i not in gone)
+    shape = tuple([n for i, n in enumerate(r.shape) if i not in gone])
     return xp.reshape(r, shape)
 
 
@@ -791,7 +791,8 @@ def moment(
         valid = ~xp.isnan(x)
         selected = valid if selected is None else selected & valid
     if selected is None:
-        count: Any = math.prod(x.shape[i] for i in _axes(axis, x.ndim))
+        # a list, not a generator: torch.compile traces math.prod over a list only
+        count: Any = math.prod([x.shape[i] for i in _axes(axis, x.ndim)])
         values = x
     else:
         count = _sum(xp, _astype_like(xp, selected, x), axis, True)
