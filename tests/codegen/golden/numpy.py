@@ -140,6 +140,22 @@ def argmax(
     return np.argmax(m_x, axis=axis)
 
 
+@overload
+def clip(
+    x: Quantity[NDArray[Any]],
+    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def clip(
+    x: NDArray[Any] | float,
+    a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    a_max: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
+
+
 def clip(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     a_min: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,

@@ -48,12 +48,21 @@ class Ops(Protocol[A]):
 
     def argmax(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
+    @overload
     def clip(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         a_min: Quantity[A] | A | float | None = None,
         a_max: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self,
+        x: A | float,
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def concatenate(
         self, arrays: Sequence[Quantity[A] | A | float], axis: int = 0
@@ -175,12 +184,21 @@ class MathOps(Protocol[A]):
 
     def argmax(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
+    @overload
     def clip(
         self,
-        x: Quantity[A] | A | float,
+        x: Quantity[A],
         a_min: Quantity[A] | A | float | None = None,
         a_max: Quantity[A] | A | float | None = None,
-    ) -> Quantity[A] | A: ...
+    ) -> Quantity[A]: ...
+
+    @overload
+    def clip(
+        self,
+        x: A | float,
+        a_min: Quantity[A] | A | float | None = None,
+        a_max: Quantity[A] | A | float | None = None,
+    ) -> A: ...
 
     def concatenate(
         self, arrays: Sequence[Quantity[A] | A | float], axis: int = 0

@@ -141,6 +141,22 @@ def argmax(
     return torch.argmax(m_x, dim=axis)
 
 
+@overload
+def clip(
+    x: Quantity[torch.Tensor],
+    a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def clip(
+    x: torch.Tensor | float,
+    a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    a_max: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
+
+
 def clip(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     a_min: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
