@@ -9,6 +9,7 @@ import ast
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import takewhile
 
 from codegen.model import Backend, Op, Param, RuleKind, Spec
 from codegen.parse import format_rule_arg
@@ -115,6 +116,9 @@ def overloads(op: Op, array_type: str, prefix: str = "") -> tuple[Overload, ...]
         return ()
     if {p.name for p in quantities} != {p.name for p in ruled if p is not None}:
         return ()
+    # a flag the custom rule reads may turn the result into a tuple (retstep, return_indices)
+    if op.rule.kind == "custom" and any(p is not None and p.annotation == "bool" for p in ruled):
+        return ()
     a = array_type
     plain = f"{a} | float"
     q_result = f"Quantity[{a}]" if op.rule.kind in _EXACT else f"Quantity[{a}] | {a}"
@@ -165,7 +169,7 @@ def _optional_overloads(
         parts.append(text(chosen, f"Quantity[{a}]", default=False))
         parts += [text(p, None, default=True) for p in params[at + 1 :]]
         out.append(Overload(prefix + ", ".join(parts), q_result))
-        if any(q.default is not None for q in quantities[:i]):  # by keyword, those left out
+        if any(p.default is not None for p in params[:at]):  # by keyword, those left out
             parts = [text(p, earlier.get(p.name), default=True) for p in params[:at]]
             parts += ["*", text(chosen, f"Quantity[{a}]", default=False)]
             parts += [text(p, None, default=True) for p in params[at + 1 :]]
@@ -235,6 +239,11 @@ class _Renamer(ast.NodeTransformer):
         return self.mapping.get(node.id, node)
 
 
+# jax's options of the products (dot, matmul, convolve ...): jnp takes them; every other library
+# gets no `precision` (it must be None) and `preferred_element_type` becomes a cast of the result.
+_JAX_OPTIONS = ("precision", "preferred_element_type")
+
+
 def native_call(op: Op, backend: Backend) -> str:
     """The expression computing `op` on `backend`, over lowered names (m_x for operands)."""
     impl = op.impl(backend.name)
@@ -251,10 +260,18 @@ def native_call(op: Op, backend: Backend) -> str:
         op.qualname, op.name
     )
     keywords = dict(backend.keywords)
-    args = [f"m_{p.name}" for p in operands]
-    for p in op.signature.params:
-        if p.is_operand or p.annotation.split(" | ")[0] == "Unit":
+    # Operands go positionally while they lead the signature; one after an option (sum's
+    # `initial`, `where`) goes by keyword, as the libraries declare it.
+    leading = len(list(takewhile(lambda p: p.is_operand, op.signature.params)))
+    args = [f"m_{p.name}" for p in op.signature.params[:leading]]
+    for p in op.signature.params[leading:]:
+        if p.is_operand:
+            args.append(f"{keywords.get(p.name, p.name)}=m_{p.name}")
+            continue
+        if p.annotation.split(" | ")[0] == "Unit":
             continue  # Unit parameters are polyunit's own, never the library's
+        if p.name in _JAX_OPTIONS and backend.name != "jax" or p.name == "out":
+            continue
         value = translate[p.name].format(p.name) if p.name in translate else p.name
         args.append(f"{keywords.get(p.name, p.name)}={value}")
     return f"{native_namespace(op, backend)}.{native}({', '.join(args)})"
@@ -458,7 +475,17 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
         body = [f"raise _r.unsupported({dotted!r}, {backend.name!r}, {lacking!r})"]
         status = "unsupported"
     else:
-        body = rule_body(op, backend, native_call(op, backend))
+        call = native_call(op, backend)
+        names = {p.name for p in sig.params}
+        guard: list[str] = []
+        if "out" in names:  # results are new arrays: numpy's `out` is accepted only as None
+            guard.append(f'_compose.no_out("{dotted}", out)')
+        if backend.name != "jax":
+            if "preferred_element_type" in names:
+                call = f"_compose.element_type({call}, preferred_element_type)"
+            if "precision" in names:
+                guard.append(f'_compose.no_precision("{dotted}", "{backend.name}", precision)')
+        body = guard + rule_body(op, backend, call)
         status = "override" if impl is not None and impl.call is not None else "native"
     doc = docstring(op, kind, None)
     typed = overloads(op, backend.array_type)

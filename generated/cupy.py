@@ -541,6 +541,7 @@ def all(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -551,8 +552,10 @@ def all(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return cp.all(m_x, axis=axis, keepdims=keepdims)
+    return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def allclose(
@@ -597,6 +600,7 @@ def alltrue(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -607,19 +611,50 @@ def alltrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return cp.all(m_x, axis=axis, keepdims=keepdims)
+    return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 @overload
 def amax(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def amax(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amax(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amax(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
@@ -627,17 +662,29 @@ def amax(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.amax(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.amax(_compose.masked(cp, m_a, m_where, -cp.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -648,13 +695,42 @@ def amax(
 
 @overload
 def amin(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def amin(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amin(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def amin(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
@@ -662,17 +738,29 @@ def amin(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.amin(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.amin(_compose.masked(cp, m_a, m_where, cp.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -681,24 +769,31 @@ def amin(
     return q_
 
 
-def angle(x: Quantity[cp.ndarray] | cp.ndarray | float, deg: bool = False) -> cp.ndarray:
+def angle(
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+    deg: bool = False,
+) -> Quantity[cp.ndarray] | cp.ndarray:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
     else:
-        m_x, _ = _lift(x)
-    return cp.angle(m_x, deg=deg)
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(cp.angle(m_x, deg=deg), u)
 
 
 def any(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -709,8 +804,10 @@ def any(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return cp.any(m_x, axis=axis, keepdims=keepdims)
+    return cp.any(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
@@ -929,13 +1026,15 @@ def arctan(
 
 
 def arctan2(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
-) -> cp.ndarray:
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -950,9 +1049,8 @@ def arctan2(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return cp.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(cp.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -983,7 +1081,11 @@ def argmax(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
     return cp.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
+def argmin(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> cp.ndarray:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -992,21 +1094,28 @@ def argmin(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return cp.argmin(m_a, axis=axis)
+    return cp.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
-def argsort(a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1) -> cp.ndarray:
+def argsort(
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> cp.ndarray:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return cp.argsort(m_a, axis=axis)
+    return _compose.numpy_argsort(cp, m_a, axis, kind, order, stable, descending)
 
 
 def argwhere(
@@ -1133,13 +1242,14 @@ def average(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -1147,8 +1257,10 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(cp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        cp.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 @overload
@@ -1492,24 +1604,57 @@ def column_stack(
 
 @overload
 def compress(
-    condition: cp.ndarray, a: Quantity[cp.ndarray], axis: int | None = None
+    condition: cp.ndarray,
+    a: Quantity[cp.ndarray],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def compress(
-    condition: cp.ndarray, a: cp.ndarray | float, axis: int | None = None
+    condition: cp.ndarray,
+    a: cp.ndarray | float,
+    axis: int | None,
+    size: int | None,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def compress(
+    condition: cp.ndarray,
+    a: cp.ndarray | float,
+    axis: int | None = None,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def compress(
+    condition: cp.ndarray,
+    a: cp.ndarray | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: cp.ndarray | float | None = None,
 ) -> cp.ndarray: ...
 
 
 def compress(
-    condition: cp.ndarray, a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
+    condition: cp.ndarray,
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
@@ -1521,7 +1666,12 @@ def compress(
         u_a = None
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.compress(m_condition, m_a, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = _compose.sized_along(
+        cp, cp.compress(m_condition, m_a, axis=axis), axis, size, m_fill_value
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -1606,31 +1756,48 @@ def conjugate(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarr
 
 @overload
 def convolve(
-    a: Quantity[cp.ndarray], v: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "full"
+    a: Quantity[cp.ndarray],
+    v: Quantity[cp.ndarray] | cp.ndarray | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def convolve(
-    a: cp.ndarray | float, v: Quantity[cp.ndarray], mode: str = "full"
+    a: cp.ndarray | float,
+    v: Quantity[cp.ndarray],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def convolve(a: cp.ndarray | float, v: cp.ndarray | float, mode: str = "full") -> cp.ndarray: ...
+def convolve(
+    a: cp.ndarray | float,
+    v: cp.ndarray | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def convolve(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     v: Quantity[cp.ndarray] | cp.ndarray | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1644,7 +1811,7 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = cp.convolve(m_a, m_v, mode=mode)
+    r_ = _compose.element_type(cp.convolve(m_a, m_v, mode=mode), preferred_element_type)
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1717,31 +1884,19 @@ def corrcoef(
     return cp.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[cp.ndarray], v: Quantity[cp.ndarray] | cp.ndarray | float, mode: str = "valid"
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
-
-
-@overload
-def correlate(
-    a: cp.ndarray | float, v: Quantity[cp.ndarray], mode: str = "valid"
-) -> Quantity[cp.ndarray] | cp.ndarray: ...
-
-
-@overload
-def correlate(a: cp.ndarray | float, v: cp.ndarray | float, mode: str = "valid") -> cp.ndarray: ...
-
-
 def correlate(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     v: Quantity[cp.ndarray] | cp.ndarray | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1755,16 +1910,10 @@ def correlate(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = cp.correlate(m_a, m_v, mode=mode)
-    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
-    if u_ is None:
-        u_ = _r.product(u_a, u_v)
-    if u_ is None or u_.dim is _DIMENSIONLESS:
-        return _r.changed(r_, u_)
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_
-    return q_
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(cp.correlate(m_a, m_v, mode=mode), preferred_element_type), u
+    )
 
 
 def cos(
@@ -1823,10 +1972,11 @@ def cov(
     ddof: int | None = None,
     fweights: cp.ndarray | None = None,
     aweights: cp.ndarray | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1840,7 +1990,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         cp.cov(
             m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
@@ -1851,22 +2001,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def cross(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def cross(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def cross(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def cross(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> cp.ndarray: ...
 
 
 def cross(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1883,7 +2057,7 @@ def cross(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.cross(m_a, m_b)
+    r_ = cp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -1895,7 +2069,9 @@ def cross(
     return q_
 
 
-def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
+def cumprod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1908,7 +2084,7 @@ def cumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = Non
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return cp.cumprod(m_x, axis=axis)
+    return cp.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1930,15 +2106,19 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[cp.ndarray], axis: int | None = None) -> Quantity[cp.ndarray]: ...
+def cumsum(
+    x: Quantity[cp.ndarray], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def cumsum(x: cp.ndarray | float, axis: int | None = None) -> cp.ndarray: ...
+def cumsum(
+    x: cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray: ...
 
 
 def cumsum(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1949,7 +2129,7 @@ def cumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.cumsum(m_x, axis=axis)
+    r_ = cp.cumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -1992,33 +2172,20 @@ def degrees(
     return cp.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def diag(v: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
-
-
 def diag(
-    v: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
+    v: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(v) is Quantity and type(v.mantissa) in _native:
         m_v: Any = v.mantissa
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = cp.diag(m_v, k=k)
-    if u_v is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_v
-    return q_
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(cp.diag(m_v, k=k), u)
 
 
 @overload
@@ -2084,26 +2251,92 @@ def diagonal(
 
 
 @overload
-def diff(x: Quantity[cp.ndarray], n: int = 1, axis: int = -1) -> Quantity[cp.ndarray]: ...
+def diff(
+    x: Quantity[cp.ndarray],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    append: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def diff(x: cp.ndarray | float, n: int = 1, axis: int = -1) -> cp.ndarray: ...
+def diff(
+    x: cp.ndarray | float,
+    n: int,
+    axis: int,
+    prepend: Quantity[cp.ndarray],
+    append: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diff(
+    x: cp.ndarray | float,
+    n: int = 1,
+    axis: int = -1,
+    *,
+    prepend: Quantity[cp.ndarray],
+    append: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diff(
+    x: cp.ndarray | float,
+    n: int,
+    axis: int,
+    prepend: cp.ndarray | float | None,
+    append: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diff(
+    x: cp.ndarray | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: cp.ndarray | float | None = None,
+    *,
+    append: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def diff(
+    x: cp.ndarray | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: cp.ndarray | float | None = None,
+    append: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def diff(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, n: int = 1, axis: int = -1
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    append: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.diff(m_x, n=n, axis=axis)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    r_ = cp.diff(_compose.diff_ends(cp, m_x, axis, m_prepend, m_append), n=n, axis=axis)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2215,25 +2448,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def dot(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def dot(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def dot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def dot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2247,7 +2497,7 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.dot(m_a, m_b)
+    r_ = _compose.element_type(cp.dot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -2531,21 +2781,53 @@ def exprel(
 
 
 @overload
-def extract(condition: cp.ndarray, arr: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+def extract(
+    condition: cp.ndarray,
+    arr: Quantity[cp.ndarray],
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def extract(condition: cp.ndarray, arr: cp.ndarray | float) -> cp.ndarray: ...
+def extract(
+    condition: cp.ndarray,
+    arr: cp.ndarray | float,
+    size: int | None,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def extract(
+    condition: cp.ndarray,
+    arr: cp.ndarray | float,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def extract(
+    condition: cp.ndarray,
+    arr: cp.ndarray | float,
+    size: int | None = None,
+    fill_value: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def extract(
-    condition: cp.ndarray, arr: Quantity[cp.ndarray] | cp.ndarray | float
+    condition: cp.ndarray,
+    arr: Quantity[cp.ndarray] | cp.ndarray | float,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2557,7 +2839,12 @@ def extract(
         u_arr = None
     else:
         m_arr, u_arr = _lift(arr)
-    r_ = cp.extract(m_condition, m_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = _compose.sized_along(cp, cp.extract(m_condition, m_arr), None, size, m_fill_value)
     if u_arr is None:
         return r_
     q_ = _new(Quantity)
@@ -3528,28 +3815,16 @@ def hstack(
     return q_
 
 
-@overload
 def hypot(
-    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def hypot(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def hypot(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
-
-
-def hypot(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3564,15 +3839,8 @@ def hypot(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    r_ = cp.hypot(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(cp.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -3614,25 +3882,42 @@ def imag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] |
 
 @overload
 def inner(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def inner(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def inner(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def inner(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def inner(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -3646,7 +3931,7 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.inner(m_a, m_b)
+    r_ = _compose.element_type(cp.inner(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -3712,36 +3997,15 @@ def interp(
     return _r.changed(cp.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[cp.ndarray],
-    ar2: Quantity[cp.ndarray] | cp.ndarray | float,
-    assume_unique: bool = False,
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def intersect1d(
-    ar1: cp.ndarray | float, ar2: Quantity[cp.ndarray], assume_unique: bool = False
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def intersect1d(
-    ar1: cp.ndarray | float, ar2: cp.ndarray | float, assume_unique: bool = False
-) -> cp.ndarray: ...
-
-
 def intersect1d(
     ar1: Quantity[cp.ndarray] | cp.ndarray | float,
     ar2: Quantity[cp.ndarray] | cp.ndarray | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     if type(ar1) is Quantity and type(ar1.mantissa) in _native:
         m_ar1: Any = ar1.mantissa
@@ -3756,15 +4020,10 @@ def intersect1d(
         u_ar2 = None
     else:
         m_ar2, u_ar2 = _lift(ar2)
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    r_ = cp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique)
-    if u_ar1 is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_ar1
-    return q_
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        cp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique, return_indices=return_indices), u
+    )
 
 
 def invert(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
@@ -3817,52 +4076,52 @@ def isclose(
     )
 
 
-def isfinite(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+def isfinite(a: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return cp.isfinite(m_x)
+        m_a, _ = _lift(a)
+    return cp.isfinite(m_a)
 
 
-def isinf(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+def isinf(a: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return cp.isinf(m_x)
+        m_a, _ = _lift(a)
+    return cp.isinf(m_a)
 
 
-def isnan(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+def isnan(a: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return cp.isnan(m_x)
+        m_a, _ = _lift(a)
+    return cp.isnan(m_a)
 
 
-def isreal(x: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
+def isreal(a: Quantity[cp.ndarray] | cp.ndarray | float) -> cp.ndarray:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return cp.isreal(m_x)
+        m_a, _ = _lift(a)
+    return cp.isreal(m_a)
 
 
 @overload
@@ -3956,22 +4215,14 @@ def lcm(
     return q_
 
 
-@overload
-def ldexp(x: Quantity[cp.ndarray], y: cp.ndarray) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def ldexp(x: cp.ndarray | float, y: cp.ndarray) -> cp.ndarray: ...
-
-
 def ldexp(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: cp.ndarray
+    x: Quantity[cp.ndarray] | cp.ndarray | float, y: cp.ndarray, unit_to_scale: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3980,13 +4231,8 @@ def ldexp(
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    r_ = cp.ldexp(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(cp.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -4093,46 +4339,19 @@ def less_equal(
     return cp.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[cp.ndarray],
-    stop: Quantity[cp.ndarray] | cp.ndarray | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def linspace(
-    start: cp.ndarray | float,
-    stop: Quantity[cp.ndarray],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def linspace(
-    start: cp.ndarray | float,
-    stop: cp.ndarray | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> cp.ndarray: ...
-
-
 def linspace(
     start: Quantity[cp.ndarray] | cp.ndarray | float,
     stop: Quantity[cp.ndarray] | cp.ndarray | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     if type(start) is Quantity and type(start.mantissa) in _native:
         m_start: Any = start.mantissa
@@ -4147,15 +4366,10 @@ def linspace(
         u_stop = None
     else:
         m_stop, u_stop = _lift(stop)
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    r_ = cp.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
-    if u_start is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_start
-    return q_
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        cp.linspace(m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype), u
+    )
 
 
 def log(
@@ -4413,42 +4627,59 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def matmul(x: cp.ndarray | float, y: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def matmul(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def matmul(x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+def matmul(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def matmul(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, y: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
+    _compose.no_precision("math.matmul", "cupy", precision)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
     else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
     else:
-        m_y, u_y = _lift(y)
-    r_ = cp.matmul(m_x, m_y)
-    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+        m_b, u_b = _lift(b)
+    r_ = _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
-        u_ = _r.product(u_x, u_y)
+        u_ = _r.product(u_a, u_b)
     if u_ is None or u_.dim is _DIMENSIONLESS:
         return _r.changed(r_, u_)
     q_ = _new(Quantity)
@@ -4476,13 +4707,42 @@ def matrix_power(
 
 @overload
 def max(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def max(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def max(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def max(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
@@ -4490,17 +4750,31 @@ def max(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.max(_compose.masked(cp, m_a, m_where, -cp.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4556,20 +4830,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def mean(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def mean(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Arithmetic mean along the given axes.
 
@@ -4580,7 +4864,9 @@ def mean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.mean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    r_ = _compose.moment(cp, "mean", m_x, axis, 0, keepdims, dtype, m_where, False)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -4591,22 +4877,33 @@ def mean(
 
 @overload
 def median(
-    x: Quantity[cp.ndarray], axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def median(
-    x: cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
 def median(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4624,13 +4921,42 @@ def median(
 
 @overload
 def min(
-    a: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def min(
-    a: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def min(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def min(
+    a: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
@@ -4638,17 +4964,31 @@ def min(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.min(_compose.masked(cp, m_a, m_where, cp.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4815,12 +5155,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], precision: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "cupy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -4999,7 +5340,9 @@ def nanargmin(
     return cp.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None) -> cp.ndarray:
+def nancumprod(
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -5012,19 +5355,23 @@ def nancumprod(x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = 
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return cp.nancumprod(m_x, axis=axis)
+    return cp.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[cp.ndarray], axis: int | None = None) -> Quantity[cp.ndarray]: ...
+def nancumsum(
+    x: Quantity[cp.ndarray], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def nancumsum(x: cp.ndarray | float, axis: int | None = None) -> cp.ndarray: ...
+def nancumsum(
+    x: cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
+) -> cp.ndarray: ...
 
 
 def nancumsum(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None
+    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -5035,7 +5382,7 @@ def nancumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nancumsum(m_x, axis=axis)
+    r_ = cp.nancumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5046,13 +5393,42 @@ def nancumsum(
 
 @overload
 def nanmax(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanmax(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmax(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmax(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
@@ -5060,17 +5436,31 @@ def nanmax(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nanmax(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.nanmax(_compose.masked(cp, m_x, m_where, cp.nan), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5081,20 +5471,30 @@ def nanmax(
 
 @overload
 def nanmean(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanmean(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nanmean(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -5105,7 +5505,9 @@ def nanmean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nanmean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    r_ = _compose.moment(cp, "mean", m_x, axis, 0, keepdims, dtype, m_where, True)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5116,22 +5518,33 @@ def nanmean(
 
 @overload
 def nanmedian(
-    x: Quantity[cp.ndarray], axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanmedian(
-    x: cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
 def nanmedian(
-    x: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -5149,13 +5562,42 @@ def nanmedian(
 
 @overload
 def nanmin(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanmin(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmin(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nanmin(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
@@ -5163,17 +5605,31 @@ def nanmin(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nanmin(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.nanmin(_compose.masked(cp, m_x, m_where, cp.nan), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5184,13 +5640,21 @@ def nanmin(
 
 @overload
 def nanpercentile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanpercentile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -5198,6 +5662,7 @@ def nanpercentile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -5211,7 +5676,7 @@ def nanpercentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    r_ = cp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = cp.nanpercentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5257,13 +5722,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nanquantile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -5271,6 +5744,7 @@ def nanquantile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -5284,7 +5758,7 @@ def nanquantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    r_ = cp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = cp.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5297,8 +5771,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
@@ -5306,16 +5782,20 @@ def nanstd(
 def nanstd(
     x: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nanstd(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -5326,7 +5806,9 @@ def nanstd(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    r_ = _compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, True)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5337,31 +5819,81 @@ def nanstd(
 
 @overload
 def nansum(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def nansum(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nansum(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def nansum(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nansum(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nansum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.nansum(
+            _compose.masked(cp, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims
+        ),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5374,8 +5906,10 @@ def nansum(
 def nanvar(
     x: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
@@ -5383,16 +5917,20 @@ def nanvar(
 def nanvar(
     x: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def nanvar(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Variance along the given axes, ignoring NaNs.
 
@@ -5403,7 +5941,9 @@ def nanvar(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
+    r_ = _compose.moment(cp, "var", m_x, axis, ddof, keepdims, dtype, m_where, True)
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_x, _EXP_2_1)
@@ -5544,25 +6084,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, out: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def outer(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def outer(
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], out: Any = None
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def outer(a: cp.ndarray | float, b: cp.ndarray | float, out: Any = None) -> cp.ndarray: ...
 
 
 def outer(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    out: Any = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5590,13 +6135,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def percentile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -5604,9 +6157,10 @@ def percentile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5617,7 +6171,7 @@ def percentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    r_ = cp.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = cp.percentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5800,13 +6354,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[cp.ndarray], q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: Quantity[cp.ndarray],
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def quantile(
-    a: cp.ndarray | float, q: cp.ndarray, axis: int | None = None, keepdims: bool = False
+    a: cp.ndarray | float,
+    q: cp.ndarray,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> cp.ndarray: ...
 
 
@@ -5814,9 +6376,10 @@ def quantile(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     q: cp.ndarray,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5827,7 +6390,7 @@ def quantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    r_ = cp.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = cp.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5871,15 +6434,17 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[cp.ndarray]) -> Quantity[cp.ndarray]: ...
+def ravel(a: Quantity[cp.ndarray], order: str = "C") -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def ravel(a: cp.ndarray | float) -> cp.ndarray: ...
+def ravel(a: cp.ndarray | float, order: str = "C") -> cp.ndarray: ...
 
 
-def ravel(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] | cp.ndarray:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[cp.ndarray] | cp.ndarray | float, order: str = "C"
+) -> Quantity[cp.ndarray] | cp.ndarray:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5888,7 +6453,7 @@ def ravel(a: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.ndarray] 
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.ravel(m_a)
+    r_ = cp.ravel(m_a, order=order)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6067,27 +6632,40 @@ def remove_diag(x: Quantity[cp.ndarray] | cp.ndarray | float) -> Quantity[cp.nda
 
 @overload
 def repeat(
-    a: Quantity[cp.ndarray], repeats: int, axis: int | None = None
+    a: Quantity[cp.ndarray],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def repeat(a: cp.ndarray | float, repeats: int, axis: int | None = None) -> cp.ndarray: ...
+def repeat(
+    a: cp.ndarray | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> cp.ndarray: ...
 
 
 def repeat(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, repeats: int, axis: int | None = None
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.repeat(m_a, repeats=repeats, axis=axis)
+    r_ = _compose.total_length(cp, cp.repeat(m_a, repeats, axis=axis), axis, total_repeat_length)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6097,17 +6675,21 @@ def repeat(
 
 
 @overload
-def reshape(a: Quantity[cp.ndarray], shape: int | tuple[int, ...]) -> Quantity[cp.ndarray]: ...
+def reshape(
+    a: Quantity[cp.ndarray], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def reshape(a: cp.ndarray | float, shape: int | tuple[int, ...]) -> cp.ndarray: ...
+def reshape(
+    a: cp.ndarray | float, shape: int | tuple[int, ...], order: str = "C"
+) -> cp.ndarray: ...
 
 
 def reshape(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, shape: int | tuple[int, ...]
+    a: Quantity[cp.ndarray] | cp.ndarray | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6116,7 +6698,7 @@ def reshape(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.reshape(m_a, shape=shape)
+    r_ = cp.reshape(m_a, shape, order=order)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6296,10 +6878,14 @@ def searchsorted(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     v: Quantity[cp.ndarray] | cp.ndarray | float,
     side: str = "left",
+    sorter: cp.ndarray | None = None,
+    method: str = "scan",
 ) -> cp.ndarray:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6314,9 +6900,11 @@ def searchsorted(
         u_v = None
     else:
         m_v, u_v = _lift(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return cp.searchsorted(m_a, m_v, side=side)
+    return cp.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
 
 
 def selu(
@@ -6475,6 +7063,7 @@ def sometrue(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -6485,33 +7074,60 @@ def sometrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return cp.any(m_x, axis=axis, keepdims=keepdims)
+    return cp.any(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
-def sort(a: Quantity[cp.ndarray], axis: int | None = -1) -> Quantity[cp.ndarray]: ...
+def sort(
+    a: Quantity[cp.ndarray],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def sort(a: cp.ndarray | float, axis: int | None = -1) -> cp.ndarray: ...
+def sort(
+    a: cp.ndarray | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> cp.ndarray: ...
 
 
 def sort(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = -1
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.sort(m_a, axis=axis)
+    r_ = (
+        _compose.order_refused("math.sort", "cupy", order)
+        or [
+            _compose.flip_along(cp, r, -1 if axis is None else axis) if descending else r
+            for r in [cp.sort(m_a, axis=axis)]
+        ][0]
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6700,8 +7316,10 @@ def stack(
 def std(
     x: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
@@ -6709,16 +7327,20 @@ def std(
 def std(
     x: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def std(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Standard deviation along the given axes.
 
@@ -6729,7 +7351,9 @@ def std(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    r_ = _compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, False)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6785,31 +7409,79 @@ def subtract(
 
 @overload
 def sum(
-    x: Quantity[cp.ndarray], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[cp.ndarray],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def sum(
-    x: cp.ndarray | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def sum(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[cp.ndarray],
+    where: cp.ndarray | None = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def sum(
+    x: cp.ndarray | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def sum(
     x: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = cp.sum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        cp,
+        cp.sum(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6865,20 +7537,67 @@ def swish(
 
 @overload
 def take(
-    a: Quantity[cp.ndarray], indices: cp.ndarray, axis: int | None = None
+    a: Quantity[cp.ndarray],
+    indices: cp.ndarray,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def take(a: cp.ndarray | float, indices: cp.ndarray, axis: int | None = None) -> cp.ndarray: ...
+def take(
+    a: cp.ndarray | float,
+    indices: cp.ndarray,
+    axis: int | None,
+    mode: str | None,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def take(
+    a: cp.ndarray | float,
+    indices: cp.ndarray,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    *,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def take(
+    a: cp.ndarray | float,
+    indices: cp.ndarray,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: cp.ndarray | float | None = None,
+) -> cp.ndarray: ...
 
 
 def take(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, indices: cp.ndarray, axis: int | None = None
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    indices: cp.ndarray,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6887,7 +7606,15 @@ def take(
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    r_ = cp.take(m_a, m_indices, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = [
+        _compose.fill_outside(cp, cp.take(m_a, i, axis=axis), out, axis, m_a.ndim, m_fill_value)
+        for i, out in [
+            _compose.take_mode(cp, m_indices, m_a.size if axis is None else m_a.shape[axis], mode)
+        ]
+    ][0]
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6930,29 +7657,46 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def tensordot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
+def tensordot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def tensordot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -6966,7 +7710,7 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7009,16 +7753,26 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[cp.ndarray], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[cp.ndarray],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def trace(a: cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> cp.ndarray: ...
+def trace(
+    a: cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> cp.ndarray: ...
 
 
 def trace(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -7029,7 +7783,7 @@ def trace(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    r_ = cp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7107,33 +7861,20 @@ def tri(
     return _r.changed(cp.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
-@overload
-def tril(m: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def tril(m: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
-
-
 def tril(
-    m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
+    m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = cp.tril(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(cp.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -7151,33 +7892,20 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[cp.ndarray], k: int = 0) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def triu(m: cp.ndarray | float, k: int = 0) -> cp.ndarray: ...
-
-
 def triu(
-    m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0
+    m: Quantity[cp.ndarray] | cp.ndarray | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = cp.triu(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(cp.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -7306,39 +8034,50 @@ def unflatten(
     return q_
 
 
-@overload
 def unique(
-    a: Quantity[cp.ndarray], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[cp.ndarray]: ...
-
-
-@overload
-def unique(
-    a: cp.ndarray | float, axis: int | None = None, equal_nan: bool = True
-) -> cp.ndarray: ...
-
-
-def unique(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.unique(m_a, axis=axis, equal_nan=equal_nan)
-    if u_a is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_a
-    return q_
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            cp,
+            cp.unique(
+                m_a,
+                return_index=return_index,
+                return_inverse=return_inverse,
+                return_counts=return_counts,
+                axis=axis,
+                equal_nan=equal_nan,
+            ),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -7364,8 +8103,10 @@ def vander(
 def var(
     a: Quantity[cp.ndarray],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
@@ -7373,16 +8114,20 @@ def var(
 def var(
     a: cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> cp.ndarray: ...
 
 
 def var(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: cp.ndarray | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Variance along the given axes.
 
@@ -7393,7 +8138,9 @@ def var(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = cp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    r_ = _compose.moment(cp, "var", m_a, axis, ddof, keepdims, dtype, m_where, False)
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_a, _EXP_2_1)
@@ -7407,25 +8154,42 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def vdot(a: cp.ndarray | float, b: Quantity[cp.ndarray]) -> Quantity[cp.ndarray] | cp.ndarray: ...
+def vdot(
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def vdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def vdot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7439,7 +8203,7 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.vdot(m_a, m_b)
+    r_ = _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7453,29 +8217,46 @@ def vdot(
 
 @overload
 def vecdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def vecdot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
+def vecdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def vecdot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7489,7 +8270,7 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.vecdot(m_a, m_b, axis=axis)
+    r_ = _compose.element_type(cp.vecdot(m_a, m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7536,52 +8317,69 @@ def vstack(
 
 @overload
 def where(
-    condition: cp.ndarray, x: Quantity[cp.ndarray], y: Quantity[cp.ndarray] | cp.ndarray | float
+    condition: cp.ndarray,
+    x: Quantity[cp.ndarray],
+    y: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
 def where(
-    condition: cp.ndarray, x: cp.ndarray | float, y: Quantity[cp.ndarray]
+    condition: cp.ndarray,
+    x: cp.ndarray | float | None,
+    y: Quantity[cp.ndarray],
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[cp.ndarray]: ...
 
 
 @overload
-def where(condition: cp.ndarray, x: cp.ndarray | float, y: cp.ndarray | float) -> cp.ndarray: ...
+def where(
+    condition: cp.ndarray,
+    x: cp.ndarray | float | None = None,
+    *,
+    y: Quantity[cp.ndarray],
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def where(
+    condition: cp.ndarray,
+    x: cp.ndarray | float | None = None,
+    y: cp.ndarray | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> cp.ndarray: ...
 
 
 def where(
     condition: cp.ndarray,
-    x: Quantity[cp.ndarray] | cp.ndarray | float,
-    y: Quantity[cp.ndarray] | cp.ndarray | float,
+    x: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    y: Quantity[cp.ndarray] | cp.ndarray | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
-    elif type(x) is float or type(x) is int:
-        m_x = x
-        u_x = None
-    else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
-    else:
-        m_y, u_y = _lift(y)
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    r_ = cp.where(m_condition, m_x, m_y)
+    r_ = (
+        _compose.nonzero_sized(cp, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else cp.where(m_condition, m_x, m_y)
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7805,27 +8603,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_dot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_dot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_dot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_dot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7839,7 +8652,7 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.dot(m_a, m_b)
+    r_ = _compose.element_type(cp.dot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7950,27 +8763,42 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_inner(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_inner(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_inner(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_inner(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7984,7 +8812,7 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.inner(m_a, m_b)
+    r_ = _compose.element_type(cp.inner(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8102,27 +8930,42 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_matmul(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_matmul(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_matmul(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_matmul(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8136,7 +8979,7 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.matmul(m_a, m_b)
+    r_ = _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8254,12 +9097,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float],
+    arrays: Sequence[Quantity[cp.ndarray] | cp.ndarray | float], precision: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "cupy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -8287,27 +9131,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, out: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_outer(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float, b: Quantity[cp.ndarray], out: Any = None
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_outer(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_outer(a: cp.ndarray | float, b: cp.ndarray | float, out: Any = None) -> cp.ndarray: ...
 
 
 def linalg_outer(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    out: Any = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8465,12 +9312,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[cp.ndarray, Quantity[cp.ndarray] | cp.ndarray, cp.ndarray]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8478,7 +9327,9 @@ def linalg_svd(
     else:
         m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = cp.linalg.svd(m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
+    r_ = _compose.svd_algorithm("cupy", algorithm) or _compose.svd_subset(
+        cp.linalg.svd(m_x, full_matrices=full_matrices), subset_by_index
+    )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
@@ -8513,29 +9364,46 @@ def linalg_svdvals(
 
 @overload
 def linalg_tensordot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axes: int = 2
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_tensordot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axes: int = 2
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_tensordot(a: cp.ndarray | float, b: cp.ndarray | float, axes: int = 2) -> cp.ndarray: ...
+def linalg_tensordot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_tensordot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8549,7 +9417,7 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8675,27 +9543,42 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_vdot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray]
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_vdot(a: cp.ndarray | float, b: cp.ndarray | float) -> cp.ndarray: ...
+def linalg_vdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_vdot(
-    a: Quantity[cp.ndarray] | cp.ndarray | float, b: Quantity[cp.ndarray] | cp.ndarray | float
+    a: Quantity[cp.ndarray] | cp.ndarray | float,
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8709,7 +9592,7 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.vdot(m_a, m_b)
+    r_ = _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8723,29 +9606,46 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[cp.ndarray], b: Quantity[cp.ndarray] | cp.ndarray | float, axis: int = -1
+    a: Quantity[cp.ndarray],
+    b: Quantity[cp.ndarray] | cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
 def linalg_vecdot(
-    a: cp.ndarray | float, b: Quantity[cp.ndarray], axis: int = -1
+    a: cp.ndarray | float,
+    b: Quantity[cp.ndarray],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray: ...
 
 
 @overload
-def linalg_vecdot(a: cp.ndarray | float, b: cp.ndarray | float, axis: int = -1) -> cp.ndarray: ...
+def linalg_vecdot(
+    a: cp.ndarray | float,
+    b: cp.ndarray | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> cp.ndarray: ...
 
 
 def linalg_vecdot(
     a: Quantity[cp.ndarray] | cp.ndarray | float,
     b: Quantity[cp.ndarray] | cp.ndarray | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[cp.ndarray] | cp.ndarray:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8759,7 +9659,7 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = cp.sum(cp.conj(m_a) * m_b, axis=axis)
+    r_ = _compose.element_type(cp.sum(cp.conj(m_a) * m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10337,6 +11237,20 @@ def lax_gather(
     unique_indices: bool,
     indices_are_sorted: bool,
     mode: Any,
+    fill_value: Quantity[cp.ndarray],
+) -> Quantity[cp.ndarray]: ...
+
+
+@overload
+def lax_gather(
+    operand: cp.ndarray | float,
+    start_indices: cp.ndarray,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    *,
     fill_value: Quantity[cp.ndarray],
 ) -> Quantity[cp.ndarray]: ...
 

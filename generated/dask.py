@@ -541,6 +541,7 @@ def all(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -551,8 +552,10 @@ def all(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return da.all(m_x, axis=axis, keepdims=keepdims)
+    return da.all(_compose.masked(da, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def allclose(
@@ -595,6 +598,7 @@ def alltrue(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -605,19 +609,50 @@ def alltrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return da.all(m_x, axis=axis, keepdims=keepdims)
+    return da.all(_compose.masked(da, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 @overload
 def amax(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def amax(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amax(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amax(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
@@ -625,17 +660,29 @@ def amax(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.max(_compose.masked(da, m_a, m_where, -float("inf")), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -646,13 +693,42 @@ def amax(
 
 @overload
 def amin(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def amin(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amin(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def amin(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
@@ -660,17 +736,29 @@ def amin(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.min(_compose.masked(da, m_a, m_where, float("inf")), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -679,24 +767,29 @@ def amin(
     return q_
 
 
-def angle(x: Quantity[da.Array] | da.Array | float, deg: bool = False) -> da.Array:
+def angle(
+    x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None, deg: bool = False
+) -> Quantity[da.Array] | da.Array:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
     else:
-        m_x, _ = _lift(x)
-    return da.angle(m_x, deg=deg)
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(da.angle(m_x, deg=deg), u)
 
 
 def any(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -707,8 +800,10 @@ def any(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return da.any(m_x, axis=axis, keepdims=keepdims)
+    return da.any(_compose.masked(da, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
@@ -931,13 +1026,15 @@ def arctan(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
 
 def arctan2(
-    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
-) -> da.Array:
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[da.Array] | da.Array:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -952,9 +1049,8 @@ def arctan2(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return da.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(da.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -985,7 +1081,9 @@ def argmax(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
     return da.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
+def argmin(
+    a: Quantity[da.Array] | da.Array | float, axis: int | None = None, keepdims: bool | None = None
+) -> da.Array:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -994,21 +1092,28 @@ def argmin(a: Quantity[da.Array] | da.Array | float, axis: int | None = None) ->
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return da.argmin(m_a, axis=axis)
+    return da.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
-def argsort(a: Quantity[da.Array] | da.Array | float, axis: int | None = -1) -> da.Array:
+def argsort(
+    a: Quantity[da.Array] | da.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> da.Array:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return _compose.dask_sort(da, m_a, axis, True)
+    return _compose.dask_sort(da, m_a, axis, True, kind, order, stable, descending)
 
 
 def argwhere(
@@ -1152,13 +1257,14 @@ def average(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[da.Array] | da.Array | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -1166,8 +1272,10 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(da.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        da.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 @overload
@@ -1515,22 +1623,57 @@ def column_stack(
 
 @overload
 def compress(
-    condition: da.Array, a: Quantity[da.Array], axis: int | None = None
+    condition: da.Array,
+    a: Quantity[da.Array],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def compress(condition: da.Array, a: da.Array | float, axis: int | None = None) -> da.Array: ...
+def compress(
+    condition: da.Array,
+    a: da.Array | float,
+    axis: int | None,
+    size: int | None,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def compress(
+    condition: da.Array,
+    a: da.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def compress(
+    condition: da.Array,
+    a: da.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def compress(
-    condition: da.Array, a: Quantity[da.Array] | da.Array | float, axis: int | None = None
+    condition: da.Array,
+    a: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
@@ -1542,7 +1685,12 @@ def compress(
         u_a = None
     else:
         m_a, u_a = _lift(a)
-    r_ = da.compress(m_condition, m_a, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = _compose.sized_along(
+        da, da.compress(m_condition, m_a, axis=axis), axis, size, m_fill_value
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -1630,31 +1778,48 @@ def conjugate(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | 
 
 @overload
 def convolve(
-    a: Quantity[da.Array], v: Quantity[da.Array] | da.Array | float, mode: str = "full"
+    a: Quantity[da.Array],
+    v: Quantity[da.Array] | da.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def convolve(
-    a: da.Array | float, v: Quantity[da.Array], mode: str = "full"
+    a: da.Array | float,
+    v: Quantity[da.Array],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def convolve(a: da.Array | float, v: da.Array | float, mode: str = "full") -> da.Array: ...
+def convolve(
+    a: da.Array | float,
+    v: da.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def convolve(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1668,31 +1833,35 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = [
-        da.matmul(
-            da.reshape(
-                da.take(
-                    da.concatenate(
-                        [da.zeros(k - 1, dtype=lg.dtype), lg, da.zeros(k - 1, dtype=lg.dtype)]
+    r_ = _compose.element_type(
+        [
+            da.matmul(
+                da.reshape(
+                    da.take(
+                        da.concatenate(
+                            [da.zeros(k - 1, dtype=lg.dtype), lg, da.zeros(k - 1, dtype=lg.dtype)]
+                        ),
+                        da.reshape(
+                            da.reshape(da.arange(n), (-1, 1)) + da.reshape(da.arange(k), (1, -1)),
+                            (-1,),
+                        ),
                     ),
-                    da.reshape(
-                        da.reshape(da.arange(n), (-1, 1)) + da.reshape(da.arange(k), (1, -1)), (-1,)
-                    ),
+                    (n, k),
                 ),
-                (n, k),
-            ),
-            da.flip(sh),
-        )[lo:hi]
-        for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
-        for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
-        for lo, hi in [
-            (0, n)
-            if mode == "full"
-            else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
-            if mode == "same"
-            else (k - 1, lg.shape[0])
-        ]
-    ][0]
+                da.flip(sh),
+            )[lo:hi]
+            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+            for lo, hi in [
+                (0, n)
+                if mode == "full"
+                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                if mode == "same"
+                else (k - 1, lg.shape[0])
+            ]
+        ][0],
+        preferred_element_type,
+    )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1763,31 +1932,19 @@ def corrcoef(
     return da.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[da.Array], v: Quantity[da.Array] | da.Array | float, mode: str = "valid"
-) -> Quantity[da.Array] | da.Array: ...
-
-
-@overload
-def correlate(
-    a: da.Array | float, v: Quantity[da.Array], mode: str = "valid"
-) -> Quantity[da.Array] | da.Array: ...
-
-
-@overload
-def correlate(a: da.Array | float, v: da.Array | float, mode: str = "valid") -> da.Array: ...
-
-
 def correlate(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1801,16 +1958,10 @@ def correlate(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.correlate(da, m_a, m_v, mode)
-    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
-    if u_ is None:
-        u_ = _r.product(u_a, u_v)
-    if u_ is None or u_.dim is _DIMENSIONLESS:
-        return _r.changed(r_, u_)
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_
-    return q_
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(_compose.correlate(da, m_a, m_v, mode), preferred_element_type), u
+    )
 
 
 def cos(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -1865,10 +2016,11 @@ def cov(
     ddof: int | None = None,
     fweights: da.Array | None = None,
     aweights: da.Array | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1882,28 +2034,52 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(_compose.cov(da, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
 @overload
 def cross(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def cross(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def cross(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def cross(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def cross(
+    a: da.Array | float,
+    b: da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> da.Array: ...
 
 
 def cross(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[da.Array] | da.Array:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1920,7 +2096,19 @@ def cross(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = m_a[..., [1, 2, 0]] * m_b[..., [2, 0, 1]] - m_a[..., [2, 0, 1]] * m_b[..., [1, 2, 0]]
+    r_ = [
+        da.moveaxis(
+            p[..., [1, 2, 0]] * q[..., [2, 0, 1]] - p[..., [2, 0, 1]] * q[..., [1, 2, 0]],
+            -1,
+            axisc if axis is None else axis,
+        )
+        for p, q in [
+            (
+                da.moveaxis(m_a, axisa if axis is None else axis, -1),
+                da.moveaxis(m_b, axisb if axis is None else axis, -1),
+            )
+        ]
+    ][0]
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -1932,7 +2120,9 @@ def cross(
     return q_
 
 
-def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
+def cumprod(
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1945,7 +2135,7 @@ def cumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return da.cumprod(m_x, axis=axis)
+    return da.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1967,15 +2157,17 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[da.Array], axis: int | None = None) -> Quantity[da.Array]: ...
+def cumsum(
+    x: Quantity[da.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def cumsum(x: da.Array | float, axis: int | None = None) -> da.Array: ...
+def cumsum(x: da.Array | float, axis: int | None = None, dtype: Any | None = None) -> da.Array: ...
 
 
 def cumsum(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[da.Array] | da.Array:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1986,7 +2178,7 @@ def cumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.cumsum(m_x, axis=axis)
+    r_ = da.cumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2029,31 +2221,20 @@ def degrees(
     return da.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
-
-
-@overload
-def diag(v: da.Array | float, k: int = 0) -> da.Array: ...
-
-
-def diag(v: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
+def diag(
+    v: Quantity[da.Array] | da.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(v) is Quantity and type(v.mantissa) in _native:
         m_v: Any = v.mantissa
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = da.diag(m_v, k=k)
-    if u_v is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_v
-    return q_
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(da.diag(m_v, k=k), u)
 
 
 @overload
@@ -2115,26 +2296,92 @@ def diagonal(
 
 
 @overload
-def diff(x: Quantity[da.Array], n: int = 1, axis: int = -1) -> Quantity[da.Array]: ...
+def diff(
+    x: Quantity[da.Array],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[da.Array] | da.Array | float | None = None,
+    append: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def diff(x: da.Array | float, n: int = 1, axis: int = -1) -> da.Array: ...
+def diff(
+    x: da.Array | float,
+    n: int,
+    axis: int,
+    prepend: Quantity[da.Array],
+    append: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def diff(
+    x: da.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    *,
+    prepend: Quantity[da.Array],
+    append: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def diff(
+    x: da.Array | float,
+    n: int,
+    axis: int,
+    prepend: da.Array | float | None,
+    append: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def diff(
+    x: da.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: da.Array | float | None = None,
+    *,
+    append: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def diff(
+    x: da.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: da.Array | float | None = None,
+    append: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def diff(
-    x: Quantity[da.Array] | da.Array | float, n: int = 1, axis: int = -1
+    x: Quantity[da.Array] | da.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[da.Array] | da.Array | float | None = None,
+    append: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.diff(m_x, n=n, axis=axis)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    r_ = da.diff(m_x, n=n, axis=axis, prepend=m_prepend, append=m_append)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2246,25 +2493,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def dot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def dot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def dot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2278,7 +2542,10 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b)
+    r_ = _compose.element_type(
+        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        preferred_element_type,
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -2560,21 +2827,50 @@ def exprel(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None 
 
 
 @overload
-def extract(condition: da.Array, arr: Quantity[da.Array]) -> Quantity[da.Array]: ...
+def extract(
+    condition: da.Array,
+    arr: Quantity[da.Array],
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def extract(condition: da.Array, arr: da.Array | float) -> da.Array: ...
+def extract(
+    condition: da.Array, arr: da.Array | float, size: int | None, fill_value: Quantity[da.Array]
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def extract(
+    condition: da.Array,
+    arr: da.Array | float,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def extract(
+    condition: da.Array,
+    arr: da.Array | float,
+    size: int | None = None,
+    fill_value: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def extract(
-    condition: da.Array, arr: Quantity[da.Array] | da.Array | float
+    condition: da.Array,
+    arr: Quantity[da.Array] | da.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2586,7 +2882,12 @@ def extract(
         u_arr = None
     else:
         m_arr, u_arr = _lift(arr)
-    r_ = da.extract(m_condition, m_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = _compose.sized_along(da, da.extract(m_condition, m_arr), None, size, m_fill_value)
     if u_arr is None:
         return r_
     q_ = _new(Quantity)
@@ -3616,28 +3917,16 @@ def hstack(
     return q_
 
 
-@overload
 def hypot(
-    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def hypot(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array]: ...
-
-
-@overload
-def hypot(x: da.Array | float, y: da.Array | float) -> da.Array: ...
-
-
-def hypot(
-    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+    x: Quantity[da.Array] | da.Array | float,
+    y: Quantity[da.Array] | da.Array | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3652,15 +3941,8 @@ def hypot(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    r_ = da.hypot(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(da.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -3702,25 +3984,42 @@ def imag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Ar
 
 @overload
 def inner(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def inner(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def inner(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def inner(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -3734,10 +4033,11 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1]))
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -3840,34 +4140,15 @@ def interp(
     )
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[da.Array], ar2: Quantity[da.Array] | da.Array | float, assume_unique: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: da.Array | float, ar2: Quantity[da.Array], assume_unique: bool = False
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: da.Array | float, ar2: da.Array | float, assume_unique: bool = False
-) -> da.Array: ...
-
-
 def intersect1d(
     ar1: Quantity[da.Array] | da.Array | float,
     ar2: Quantity[da.Array] | da.Array | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[da.Array] | da.Array:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     if type(ar1) is Quantity and type(ar1.mantissa) in _native:
         m_ar1: Any = ar1.mantissa
@@ -3882,15 +4163,16 @@ def intersect1d(
         u_ar2 = None
     else:
         m_ar2, u_ar2 = _lift(ar2)
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    r_ = da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)]
-    if u_ar1 is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_ar1
-    return q_
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        [
+            (c, _compose.first_index(da, m_ar1, c), _compose.first_index(da, m_ar2, c))
+            if return_indices
+            else c
+            for c in [da.unique(m_ar1)[da.isin(da.unique(m_ar1), m_ar2)]]
+        ][0],
+        u,
+    )
 
 
 def invert(x: Quantity[da.Array] | da.Array | float) -> da.Array:
@@ -3941,52 +4223,52 @@ def isclose(
     return _compose.isclose(da, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
-def isfinite(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isfinite(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return da.isfinite(m_x)
+        m_a, _ = _lift(a)
+    return da.isfinite(m_a)
 
 
-def isinf(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isinf(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return da.isinf(m_x)
+        m_a, _ = _lift(a)
+    return da.isinf(m_a)
 
 
-def isnan(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isnan(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return da.isnan(m_x)
+        m_a, _ = _lift(a)
+    return da.isnan(m_a)
 
 
-def isreal(x: Quantity[da.Array] | da.Array | float) -> da.Array:
+def isreal(a: Quantity[da.Array] | da.Array | float) -> da.Array:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return da.isreal(m_x)
+        m_a, _ = _lift(a)
+    return da.isreal(m_a)
 
 
 @overload
@@ -4082,20 +4364,14 @@ def lcm(
     return q_
 
 
-@overload
-def ldexp(x: Quantity[da.Array], y: da.Array) -> Quantity[da.Array]: ...
-
-
-@overload
-def ldexp(x: da.Array | float, y: da.Array) -> da.Array: ...
-
-
-def ldexp(x: Quantity[da.Array] | da.Array | float, y: da.Array) -> Quantity[da.Array] | da.Array:
+def ldexp(
+    x: Quantity[da.Array] | da.Array | float, y: da.Array, unit_to_scale: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4104,13 +4380,8 @@ def ldexp(x: Quantity[da.Array] | da.Array | float, y: da.Array) -> Quantity[da.
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    r_ = da.ldexp(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(da.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -4217,46 +4488,19 @@ def less_equal(
     return da.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[da.Array],
-    stop: Quantity[da.Array] | da.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def linspace(
-    start: da.Array | float,
-    stop: Quantity[da.Array],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def linspace(
-    start: da.Array | float,
-    stop: da.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> da.Array: ...
-
-
 def linspace(
     start: Quantity[da.Array] | da.Array | float,
     stop: Quantity[da.Array] | da.Array | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     if type(start) is Quantity and type(start.mantissa) in _native:
         m_start: Any = start.mantissa
@@ -4271,15 +4515,18 @@ def linspace(
         u_stop = None
     else:
         m_stop, u_stop = _lift(stop)
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    r_ = da.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
-    if u_start is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_start
-    return q_
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        [
+            (r[0], da.asarray(r[1])) if retstep else r
+            for r in [
+                da.linspace(
+                    m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype
+                )
+            ]
+        ][0],
+        u,
+    )
 
 
 def log(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -4533,42 +4780,59 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def matmul(x: da.Array | float, y: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def matmul(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def matmul(x: da.Array | float, y: da.Array | float) -> da.Array: ...
+def matmul(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def matmul(
-    x: Quantity[da.Array] | da.Array | float, y: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
+    _compose.no_precision("math.matmul", "dask", precision)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
     else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
     else:
-        m_y, u_y = _lift(y)
-    r_ = da.matmul(m_x, m_y)
-    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+        m_b, u_b = _lift(b)
+    r_ = _compose.element_type(da.matmul(m_a, m_b), preferred_element_type)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
-        u_ = _r.product(u_x, u_y)
+        u_ = _r.product(u_a, u_b)
     if u_ is None or u_.dim is _DIMENSIONLESS:
         return _r.changed(r_, u_)
     q_ = _new(Quantity)
@@ -4603,13 +4867,42 @@ def matrix_power(a: Quantity[da.Array] | da.Array | float, n: int) -> Quantity[d
 
 @overload
 def max(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def max(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def max(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def max(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
@@ -4617,17 +4910,31 @@ def max(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.max(_compose.masked(da, m_a, m_where, -float("inf")), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4683,20 +4990,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def mean(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def mean(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Arithmetic mean along the given axes.
 
@@ -4707,7 +5024,9 @@ def mean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.mean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    r_ = _compose.moment(da, "mean", m_x, axis, 0, keepdims, dtype, m_where, False)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -4718,20 +5037,33 @@ def mean(
 
 @overload
 def median(
-    x: Quantity[da.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def median(x: da.Array | float, axis: int | None = None, keepdims: bool = False) -> da.Array: ...
+def median(
+    x: da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def median(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4753,13 +5085,42 @@ def median(
 
 @overload
 def min(
-    a: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def min(
-    a: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def min(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def min(
+    a: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
@@ -4767,17 +5128,31 @@ def min(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.min(_compose.masked(da, m_a, m_where, float("inf")), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4942,12 +5317,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], precision: Any = None
 ) -> Quantity[da.Array] | da.Array:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "dask", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [da.matmul(r, t)]][-1],
@@ -5137,7 +5513,9 @@ def nanargmin(
     return da.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None) -> da.Array:
+def nancumprod(
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -5150,19 +5528,23 @@ def nancumprod(x: Quantity[da.Array] | da.Array | float, axis: int | None = None
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return da.nancumprod(m_x, axis=axis)
+    return da.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[da.Array], axis: int | None = None) -> Quantity[da.Array]: ...
+def nancumsum(
+    x: Quantity[da.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def nancumsum(x: da.Array | float, axis: int | None = None) -> da.Array: ...
+def nancumsum(
+    x: da.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> da.Array: ...
 
 
 def nancumsum(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None
+    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[da.Array] | da.Array:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -5173,7 +5555,7 @@ def nancumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nancumsum(m_x, axis=axis)
+    r_ = da.nancumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5184,13 +5566,42 @@ def nancumsum(
 
 @overload
 def nanmax(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanmax(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmax(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmax(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
@@ -5198,17 +5609,31 @@ def nanmax(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nanmax(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.nanmax(_compose.masked(da, m_x, m_where, float("nan")), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5219,20 +5644,30 @@ def nanmax(
 
 @overload
 def nanmean(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanmean(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nanmean(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -5243,7 +5678,9 @@ def nanmean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nanmean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    r_ = _compose.moment(da, "mean", m_x, axis, 0, keepdims, dtype, m_where, True)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5254,20 +5691,33 @@ def nanmean(
 
 @overload
 def nanmedian(
-    x: Quantity[da.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def nanmedian(x: da.Array | float, axis: int | None = None, keepdims: bool = False) -> da.Array: ...
+def nanmedian(
+    x: da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> da.Array: ...
 
 
 def nanmedian(
-    x: Quantity[da.Array] | da.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[da.Array] | da.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -5289,13 +5739,42 @@ def nanmedian(
 
 @overload
 def nanmin(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanmin(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmin(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nanmin(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
@@ -5303,17 +5782,31 @@ def nanmin(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nanmin(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.nanmin(_compose.masked(da, m_x, m_where, float("nan")), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5324,13 +5817,21 @@ def nanmin(
 
 @overload
 def nanpercentile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanpercentile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -5338,6 +5839,7 @@ def nanpercentile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -5352,11 +5854,11 @@ def nanpercentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
     r_ = (
-        da.nanpercentile(da.ravel(m_a), m_q, axis=0).reshape(
+        da.nanquantile(da.ravel(m_a), m_q / 100, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
+        else da.nanquantile(m_a, m_q / 100, axis=axis, method=method, keepdims=keepdims)
     )
     if u_a is None:
         return r_
@@ -5403,13 +5905,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nanquantile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -5417,6 +5927,7 @@ def nanquantile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -5431,11 +5942,11 @@ def nanquantile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
     r_ = (
-        da.nanquantile(da.ravel(m_a), m_q, axis=0).reshape(
+        da.nanquantile(da.ravel(m_a), m_q, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
+        else da.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     )
     if u_a is None:
         return r_
@@ -5449,8 +5960,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
@@ -5458,16 +5971,20 @@ def nanstd(
 def nanstd(
     x: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nanstd(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -5478,7 +5995,9 @@ def nanstd(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    r_ = _compose.moment(da, "std", m_x, axis, ddof, keepdims, dtype, m_where, True)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5489,31 +6008,81 @@ def nanstd(
 
 @overload
 def nansum(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def nansum(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nansum(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def nansum(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nansum(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nansum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.nansum(
+            _compose.masked(da, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims
+        ),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5526,8 +6095,10 @@ def nansum(
 def nanvar(
     x: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
@@ -5535,16 +6106,20 @@ def nanvar(
 def nanvar(
     x: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def nanvar(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Variance along the given axes, ignoring NaNs.
 
@@ -5555,7 +6130,9 @@ def nanvar(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
+    r_ = _compose.moment(da, "var", m_x, axis, ddof, keepdims, dtype, m_where, True)
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_x, _EXP_2_1)
@@ -5696,25 +6273,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, out: Any = None
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def outer(
+    a: da.Array | float, b: Quantity[da.Array], out: Any = None
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def outer(a: da.Array | float, b: da.Array | float, out: Any = None) -> da.Array: ...
 
 
 def outer(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    out: Any = None,
 ) -> Quantity[da.Array] | da.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5742,13 +6324,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def percentile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -5756,9 +6346,10 @@ def percentile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5770,11 +6361,11 @@ def percentile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
     r_ = (
-        da.quantile(da.ravel(m_a), m_q / 100, axis=0).reshape(
+        da.quantile(da.ravel(m_a), m_q / 100, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
+        else da.quantile(m_a, m_q / 100, axis=axis, method=method, keepdims=keepdims)
     )
     if u_a is None:
         return r_
@@ -5958,13 +6549,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[da.Array], q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[da.Array],
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def quantile(
-    a: da.Array | float, q: da.Array, axis: int | None = None, keepdims: bool = False
+    a: da.Array | float,
+    q: da.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> da.Array: ...
 
 
@@ -5972,9 +6571,10 @@ def quantile(
     a: Quantity[da.Array] | da.Array | float,
     q: da.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[da.Array] | da.Array:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5986,11 +6586,11 @@ def quantile(
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
     r_ = (
-        da.quantile(da.ravel(m_a), m_q, axis=0).reshape(
+        da.quantile(da.ravel(m_a), m_q, axis=0, method=method).reshape(
             da.asarray(m_q).shape + ((1,) * m_a.ndim if keepdims else ())
         )
         if axis is None
-        else da.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
+        else da.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     )
     if u_a is None:
         return r_
@@ -6035,15 +6635,17 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[da.Array]) -> Quantity[da.Array]: ...
+def ravel(a: Quantity[da.Array], order: str = "C") -> Quantity[da.Array]: ...
 
 
 @overload
-def ravel(a: da.Array | float) -> da.Array: ...
+def ravel(a: da.Array | float, order: str = "C") -> da.Array: ...
 
 
-def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.Array:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[da.Array] | da.Array | float, order: str = "C"
+) -> Quantity[da.Array] | da.Array:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6052,7 +6654,7 @@ def ravel(a: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] | da.A
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.ravel(m_a)
+    r_ = da.ravel(m_a) if _compose.c_order("math.ravel", order) else _compose.fortran_ravel(da, m_a)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6228,27 +6830,47 @@ def remove_diag(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Array] 
 
 
 @overload
-def repeat(a: Quantity[da.Array], repeats: int, axis: int | None = None) -> Quantity[da.Array]: ...
+def repeat(
+    a: Quantity[da.Array],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def repeat(a: da.Array | float, repeats: int, axis: int | None = None) -> da.Array: ...
+def repeat(
+    a: da.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> da.Array: ...
 
 
 def repeat(
-    a: Quantity[da.Array] | da.Array | float, repeats: int, axis: int | None = None
+    a: Quantity[da.Array] | da.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.repeat(
-        m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
+    r_ = _compose.total_length(
+        da,
+        da.repeat(
+            m_a.reshape(-1) if axis is None else m_a, repeats, axis=0 if axis is None else axis
+        ),
+        axis,
+        total_repeat_length,
     )
     if u_a is None:
         return r_
@@ -6259,17 +6881,19 @@ def repeat(
 
 
 @overload
-def reshape(a: Quantity[da.Array], shape: int | tuple[int, ...]) -> Quantity[da.Array]: ...
+def reshape(
+    a: Quantity[da.Array], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def reshape(a: da.Array | float, shape: int | tuple[int, ...]) -> da.Array: ...
+def reshape(a: da.Array | float, shape: int | tuple[int, ...], order: str = "C") -> da.Array: ...
 
 
 def reshape(
-    a: Quantity[da.Array] | da.Array | float, shape: int | tuple[int, ...]
+    a: Quantity[da.Array] | da.Array | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[da.Array] | da.Array:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6278,7 +6902,11 @@ def reshape(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape)
+    r_ = (
+        da.reshape(da.ravel(m_a), (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(da, m_a, shape)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6458,10 +7086,14 @@ def searchsorted(
     a: Quantity[da.Array] | da.Array | float,
     v: Quantity[da.Array] | da.Array | float,
     side: str = "left",
+    sorter: da.Array | None = None,
+    method: str = "scan",
 ) -> da.Array:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6476,11 +7108,13 @@ def searchsorted(
         u_v = None
     else:
         m_v, u_v = _lift(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return da.searchsorted(m_a, da.asarray(m_v).reshape(-1), side=side).reshape(
-        da.asarray(m_v).shape
-    )
+    return da.searchsorted(
+        m_a if m_sorter is None else m_a[m_sorter], da.asarray(m_v).reshape(-1), side=side
+    ).reshape(da.asarray(m_v).shape)
 
 
 def selu(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = None) -> da.Array:
@@ -6629,6 +7263,7 @@ def sometrue(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -6639,33 +7274,54 @@ def sometrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return da.any(m_x, axis=axis, keepdims=keepdims)
+    return da.any(_compose.masked(da, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
-def sort(a: Quantity[da.Array], axis: int | None = -1) -> Quantity[da.Array]: ...
+def sort(
+    a: Quantity[da.Array],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[da.Array]: ...
 
 
 @overload
-def sort(a: da.Array | float, axis: int | None = -1) -> da.Array: ...
+def sort(
+    a: da.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> da.Array: ...
 
 
 def sort(
-    a: Quantity[da.Array] | da.Array | float, axis: int | None = -1
+    a: Quantity[da.Array] | da.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[da.Array] | da.Array:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = _compose.dask_sort(da, m_a, axis, False)
+    r_ = _compose.dask_sort(da, m_a, axis, False, kind, order, stable, descending)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6865,8 +7521,10 @@ def stack(
 def std(
     x: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
@@ -6874,16 +7532,20 @@ def std(
 def std(
     x: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def std(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Standard deviation along the given axes.
 
@@ -6894,7 +7556,9 @@ def std(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    r_ = _compose.moment(da, "std", m_x, axis, ddof, keepdims, dtype, m_where, False)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6950,31 +7614,79 @@ def subtract(
 
 @overload
 def sum(
-    x: Quantity[da.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[da.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def sum(
-    x: da.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def sum(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[da.Array],
+    where: da.Array | None = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def sum(
+    x: da.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def sum(
     x: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[da.Array] | da.Array | float | None = None,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = da.sum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        da,
+        da.sum(_compose.masked(da, m_x, m_where, 0.0), axis=axis, dtype=dtype, keepdims=keepdims),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7028,20 +7740,67 @@ def swish(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None =
 
 @overload
 def take(
-    a: Quantity[da.Array], indices: da.Array, axis: int | None = None
+    a: Quantity[da.Array],
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def take(a: da.Array | float, indices: da.Array, axis: int | None = None) -> da.Array: ...
+def take(
+    a: da.Array | float,
+    indices: da.Array,
+    axis: int | None,
+    mode: str | None,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def take(
+    a: da.Array | float,
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    *,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def take(
+    a: da.Array | float,
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: da.Array | float | None = None,
+) -> da.Array: ...
 
 
 def take(
-    a: Quantity[da.Array] | da.Array | float, indices: da.Array, axis: int | None = None
+    a: Quantity[da.Array] | da.Array | float,
+    indices: da.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -7050,17 +7809,32 @@ def take(
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    r_ = da.take(
-        m_a.reshape(-1) if axis is None else m_a,
-        da.asarray(m_indices).reshape(-1),
-        axis=0 if axis is None else axis,
-    ).reshape(
-        da.asarray(m_indices).shape
-        if axis is None
-        else m_a.shape[: axis % m_a.ndim]
-        + da.asarray(m_indices).shape
-        + m_a.shape[axis % m_a.ndim + 1 :]
-    )
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = [
+        _compose.fill_outside(
+            da,
+            da.take(
+                m_a.reshape(-1) if axis is None else m_a,
+                da.asarray(i).reshape(-1),
+                axis=0 if axis is None else axis,
+            ).reshape(
+                da.asarray(i).shape
+                if axis is None
+                else m_a.shape[: axis % m_a.ndim]
+                + da.asarray(i).shape
+                + m_a.shape[axis % m_a.ndim + 1 :]
+            ),
+            out,
+            axis,
+            m_a.ndim,
+            m_fill_value,
+        )
+        for i, out in [
+            _compose.take_mode(da, m_indices, m_a.size if axis is None else m_a.shape[axis], mode)
+        ]
+    ][0]
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7099,29 +7873,46 @@ def tanh(x: Quantity[da.Array] | da.Array | float, unit_to_scale: Unit | None = 
 
 @overload
 def tensordot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def tensordot(
-    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
+def tensordot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def tensordot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7135,7 +7926,7 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7178,16 +7969,22 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[da.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[da.Array], offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def trace(a: da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> da.Array: ...
+def trace(
+    a: da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> da.Array: ...
 
 
 def trace(
-    a: Quantity[da.Array] | da.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[da.Array] | da.Array | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -7198,7 +7995,7 @@ def trace(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    r_ = da.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7292,31 +8089,20 @@ def tri(
     )
 
 
-@overload
-def tril(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
-
-
-@overload
-def tril(m: da.Array | float, k: int = 0) -> da.Array: ...
-
-
-def tril(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
+def tril(
+    m: Quantity[da.Array] | da.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = da.tril(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(da.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -7334,31 +8120,20 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[da.Array], k: int = 0) -> Quantity[da.Array]: ...
-
-
-@overload
-def triu(m: da.Array | float, k: int = 0) -> da.Array: ...
-
-
-def triu(m: Quantity[da.Array] | da.Array | float, k: int = 0) -> Quantity[da.Array] | da.Array:
+def triu(
+    m: Quantity[da.Array] | da.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[da.Array] | da.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = da.triu(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(da.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -7485,37 +8260,56 @@ def unflatten(
     return q_
 
 
-@overload
 def unique(
-    a: Quantity[da.Array], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[da.Array]: ...
-
-
-@overload
-def unique(a: da.Array | float, axis: int | None = None, equal_nan: bool = True) -> da.Array: ...
-
-
-def unique(
-    a: Quantity[da.Array] | da.Array | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[da.Array] | da.Array | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[da.Array] | da.Array | float | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.unique(m_a) if axis is None else _compose.dask_unique_slices(da, m_a, axis, equal_nan)
-    if u_a is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_a
-    return q_
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            da,
+            da.unique(
+                m_a,
+                return_index=return_index,
+                return_inverse=return_inverse,
+                return_counts=return_counts,
+            )
+            if axis is None
+            else _compose.refuse(
+                "math.unique",
+                "dask",
+                "return_index, return_inverse and return_counts with an axis are not implemented",
+            )
+            if return_index or return_inverse or return_counts
+            else _compose.dask_unique_slices(da, m_a, axis, equal_nan),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -7549,8 +8343,10 @@ def vander(
 def var(
     a: Quantity[da.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
@@ -7558,16 +8354,20 @@ def var(
 def var(
     a: da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> da.Array: ...
 
 
 def var(
     a: Quantity[da.Array] | da.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: da.Array | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Variance along the given axes.
 
@@ -7578,7 +8378,9 @@ def var(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = da.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    r_ = _compose.moment(da, "var", m_a, axis, ddof, keepdims, dtype, m_where, False)
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_a, _EXP_2_1)
@@ -7592,25 +8394,42 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def vdot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def vdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def vdot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7624,7 +8443,7 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.vdot(m_a, m_b)
+    r_ = _compose.element_type(da.vdot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7638,29 +8457,46 @@ def vdot(
 
 @overload
 def vecdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def vecdot(
-    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
+def vecdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def vecdot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7674,7 +8510,7 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.sum(da.conj(m_a) * m_b, axis=axis)
+    r_ = _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7732,52 +8568,69 @@ def vstack(
 
 @overload
 def where(
-    condition: da.Array, x: Quantity[da.Array], y: Quantity[da.Array] | da.Array | float
+    condition: da.Array,
+    x: Quantity[da.Array],
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
 def where(
-    condition: da.Array, x: da.Array | float, y: Quantity[da.Array]
+    condition: da.Array,
+    x: da.Array | float | None,
+    y: Quantity[da.Array],
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[da.Array]: ...
 
 
 @overload
-def where(condition: da.Array, x: da.Array | float, y: da.Array | float) -> da.Array: ...
+def where(
+    condition: da.Array,
+    x: da.Array | float | None = None,
+    *,
+    y: Quantity[da.Array],
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def where(
+    condition: da.Array,
+    x: da.Array | float | None = None,
+    y: da.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> da.Array: ...
 
 
 def where(
     condition: da.Array,
-    x: Quantity[da.Array] | da.Array | float,
-    y: Quantity[da.Array] | da.Array | float,
+    x: Quantity[da.Array] | da.Array | float | None = None,
+    y: Quantity[da.Array] | da.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[da.Array] | da.Array:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
-    elif type(x) is float or type(x) is int:
-        m_x = x
-        u_x = None
-    else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
-    else:
-        m_y, u_y = _lift(y)
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    r_ = da.where(m_condition, m_x, m_y)
+    r_ = (
+        _compose.nonzero_sized(da, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else da.where(m_condition, m_x, m_y)
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -8002,25 +8855,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_dot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_dot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_dot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_dot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_dot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8034,7 +8904,10 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b)
+    r_ = _compose.element_type(
+        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
+        preferred_element_type,
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8158,25 +9031,42 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_inner(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_inner(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_inner(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_inner(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_inner(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8190,10 +9080,11 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1]))
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8316,25 +9207,42 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_matmul(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_matmul(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_matmul(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_matmul(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_matmul(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8348,7 +9256,7 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.matmul(m_a, m_b)
+    r_ = _compose.element_type(da.matmul(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8473,12 +9381,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[da.Array] | da.Array | float],
+    arrays: Sequence[Quantity[da.Array] | da.Array | float], precision: Any = None
 ) -> Quantity[da.Array] | da.Array:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "dask", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(_compose.chain(da.matmul, m_arrays), _r.product_seq(u_arrays))
 
@@ -8506,25 +9415,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, out: Any = None
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_outer(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_outer(
+    a: da.Array | float, b: Quantity[da.Array], out: Any = None
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_outer(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_outer(a: da.Array | float, b: da.Array | float, out: Any = None) -> da.Array: ...
 
 
 def linalg_outer(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    out: Any = None,
 ) -> Quantity[da.Array] | da.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8678,12 +9592,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[da.Array, Quantity[da.Array] | da.Array, da.Array]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8691,10 +9607,11 @@ def linalg_svd(
     else:
         m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = (
+    r_ = _compose.svd_algorithm("dask", algorithm) or _compose.svd_subset(
         da_linalg.svd(m_x, full_matrices=False)
         if not full_matrices or m_x.shape[-1] == m_x.shape[-2]
-        else _compose.dask_full_svd(da, m_x)
+        else _compose.dask_full_svd(da, m_x),
+        subset_by_index,
     )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
@@ -8728,29 +9645,46 @@ def linalg_svdvals(x: Quantity[da.Array] | da.Array | float) -> Quantity[da.Arra
 
 @overload
 def linalg_tensordot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axes: int = 2
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def linalg_tensordot(
-    a: da.Array | float, b: Quantity[da.Array], axes: int = 2
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_tensordot(a: da.Array | float, b: da.Array | float, axes: int = 2) -> da.Array: ...
+def linalg_tensordot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_tensordot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8764,7 +9698,7 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8888,25 +9822,42 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_vdot(a: da.Array | float, b: Quantity[da.Array]) -> Quantity[da.Array] | da.Array: ...
+def linalg_vdot(
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_vdot(a: da.Array | float, b: da.Array | float) -> da.Array: ...
+def linalg_vdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_vdot(
-    a: Quantity[da.Array] | da.Array | float, b: Quantity[da.Array] | da.Array | float
+    a: Quantity[da.Array] | da.Array | float,
+    b: Quantity[da.Array] | da.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8920,7 +9871,7 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.vdot(m_a, m_b)
+    r_ = _compose.element_type(da.vdot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8934,29 +9885,46 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[da.Array], b: Quantity[da.Array] | da.Array | float, axis: int = -1
+    a: Quantity[da.Array],
+    b: Quantity[da.Array] | da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
 def linalg_vecdot(
-    a: da.Array | float, b: Quantity[da.Array], axis: int = -1
+    a: da.Array | float,
+    b: Quantity[da.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array: ...
 
 
 @overload
-def linalg_vecdot(a: da.Array | float, b: da.Array | float, axis: int = -1) -> da.Array: ...
+def linalg_vecdot(
+    a: da.Array | float,
+    b: da.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> da.Array: ...
 
 
 def linalg_vecdot(
     a: Quantity[da.Array] | da.Array | float,
     b: Quantity[da.Array] | da.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[da.Array] | da.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8970,7 +9938,7 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = da.sum(da.conj(m_a) * m_b, axis=axis)
+    r_ = _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10536,6 +11504,20 @@ def lax_gather(
     unique_indices: bool,
     indices_are_sorted: bool,
     mode: Any,
+    fill_value: Quantity[da.Array],
+) -> Quantity[da.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: da.Array | float,
+    start_indices: da.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    *,
     fill_value: Quantity[da.Array],
 ) -> Quantity[da.Array]: ...
 

@@ -104,12 +104,12 @@ def diagonal(x: Any, offset: int = 0) -> Any:
     return fn(x, offset)
 
 
-def dot(a: Any, b: Any) -> Any:
+def dot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_dot(a, b)
+    return _pick2(a, b).linalg_dot(a, b, precision, preferred_element_type)
 
 
 def eig(a: Any) -> Any:
@@ -160,12 +160,12 @@ def eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bool = True) -> A
     return fn(a, UPLO, symmetrize_input)
 
 
-def inner(a: Any, b: Any) -> Any:
+def inner(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_inner(a, b)
+    return _pick2(a, b).linalg_inner(a, b, precision, preferred_element_type)
 
 
 def inv(a: Any) -> Any:
@@ -196,12 +196,12 @@ def lstsq(a: Any, b: Any, rcond: float | None = None, numpy_resid: bool = False)
     return _pick2(a, b).linalg_lstsq(a, b, rcond, numpy_resid)
 
 
-def matmul(a: Any, b: Any) -> Any:
+def matmul(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_matmul(a, b)
+    return _pick2(a, b).linalg_matmul(a, b, precision, preferred_element_type)
 
 
 def matrix_norm(x: Any, keepdims: bool = False, ord: int | float | str = "fro") -> Any:
@@ -248,12 +248,12 @@ def matrix_transpose(x: Any) -> Any:
     return fn(x)
 
 
-def multi_dot(arrays: Any) -> Any:
+def multi_dot(arrays: Any, precision: Any = None) -> Any:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    return _pick(*arrays).linalg_multi_dot(arrays)
+    return _pick(*arrays).linalg_multi_dot(arrays, precision)
 
 
 def norm(
@@ -273,12 +273,12 @@ def norm(
     return fn(x, ord, axis, keepdims)
 
 
-def outer(a: Any, b: Any) -> Any:
+def outer(a: Any, b: Any, out: Any = None) -> Any:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_outer(a, b)
+    return _pick2(a, b).linalg_outer(a, b, out)
 
 
 def pinv(
@@ -328,17 +328,22 @@ def solve(a: Any, b: Any) -> Any:
 
 
 def svd(
-    x: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+    x: Any,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> Any:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).linalg_svd  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, full_matrices, compute_uv, hermitian)
+    return fn(x, full_matrices, compute_uv, hermitian, subset_by_index, algorithm)
 
 
 def svdvals(x: Any) -> Any:
@@ -351,12 +356,14 @@ def svdvals(x: Any) -> Any:
     return fn(x)
 
 
-def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
+def tensordot(
+    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_tensordot(a, b, axes)
+    return _pick2(a, b).linalg_tensordot(a, b, axes, precision, preferred_element_type)
 
 
 def tensorinv(a: Any, ind: int = 2) -> Any:
@@ -387,20 +394,22 @@ def trace(x: Any, offset: int = 0, dtype: Any | None = None) -> Any:
     return fn(x, offset, dtype)
 
 
-def vdot(a: Any, b: Any) -> Any:
+def vdot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_vdot(a, b)
+    return _pick2(a, b).linalg_vdot(a, b, precision, preferred_element_type)
 
 
-def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
+def vecdot(
+    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).linalg_vecdot(a, b, axis)
+    return _pick2(a, b).linalg_vecdot(a, b, axis, precision, preferred_element_type)
 
 
 def vector_norm(

@@ -299,14 +299,14 @@ def add(x: Any, y: Any) -> Any:
     return _pick2(x, y).add(x, y)
 
 
-def all(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def all(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Test whether all elements along the given axes are true (non-zero).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).all  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).all(x, axis, keepdims, where)
 
 
 def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -319,56 +319,64 @@ def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: b
     return _pick(x, y, atol).allclose(x, y, rtol, atol, equal_nan)
 
 
-def alltrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def alltrue(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).alltrue  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).alltrue(x, axis, keepdims, where)
 
 
-def amax(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def amax(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).amax  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).amax(a, axis, keepdims, initial, where)
 
 
-def amin(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def amin(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).amin  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).amin(a, axis, keepdims, initial, where)
 
 
-def angle(x: Any, deg: bool = False) -> Any:
+def angle(x: Any, unit_to_scale: Unit | None = None, deg: bool = False) -> Any:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).angle  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, deg)
+    return fn(x, unit_to_scale, deg)
 
 
-def any(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def any(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Test whether any element along the given axes is true (non-zero).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).any  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).any(x, axis, keepdims, where)
 
 
 def append(arr: Any, values: Any, axis: int | None = None) -> Any:
@@ -437,14 +445,14 @@ def arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def arctan2(x: Any, y: Any) -> Any:
+def arctan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
-    return _pick2(x, y).arctan2(x, y)
+    return _pick2(x, y).arctan2(x, y, unit_to_scale)
 
 
 def arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -467,26 +475,33 @@ def argmax(a: Any, axis: int | None = None) -> Any:
     return fn(a, axis)
 
 
-def argmin(a: Any, axis: int | None = None) -> Any:
+def argmin(a: Any, axis: int | None = None, keepdims: bool | None = None) -> Any:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).argmin  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis)
+    return fn(a, axis, keepdims)
 
 
-def argsort(a: Any, axis: int | None = -1) -> Any:
+def argsort(
+    a: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).argsort  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis)
+    return fn(a, axis, kind, order, stable, descending)
 
 
 def argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
@@ -540,15 +555,19 @@ def astype(x: Any, dtype: Any) -> Any:
 
 
 def average(
-    x: Any, axis: int | tuple[int, ...] | None = None, weights: Any = None, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Any = None,
+    returned: bool = False,
+    keepdims: bool = False,
 ) -> Any:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
-    return _pick2(x, weights).average(x, axis, weights, keepdims)
+    return _pick2(x, weights).average(x, axis, weights, returned, keepdims)
 
 
 def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None = None) -> Any:
@@ -659,14 +678,16 @@ def column_stack(tup: Any) -> Any:
     return _pick(*tup).column_stack(tup)
 
 
-def compress(condition: Any, a: Any, axis: int | None = None) -> Any:
+def compress(
+    condition: Any, a: Any, axis: int | None = None, size: int | None = None, fill_value: Any = None
+) -> Any:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
-    return _pick2(condition, a).compress(condition, a, axis)
+    return _pick(condition, a, fill_value).compress(condition, a, axis, size, fill_value)
 
 
 def concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = None) -> Any:
@@ -697,14 +718,20 @@ def conjugate(x: Any) -> Any:
     return fn(x)
 
 
-def convolve(a: Any, v: Any, mode: str = "full") -> Any:
+def convolve(
+    a: Any,
+    v: Any,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Any:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    return _pick2(a, v).convolve(a, v, mode)
+    return _pick2(a, v).convolve(a, v, mode, precision, preferred_element_type)
 
 
 def copysign(x1: Any, x2: Any) -> Any:
@@ -723,12 +750,19 @@ def corrcoef(x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | N
     return _pick2(x, y).corrcoef(x, y, rowvar, unit_to_scale)
 
 
-def correlate(a: Any, v: Any, mode: str = "valid") -> Any:
+def correlate(
+    a: Any,
+    v: Any,
+    mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Any:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    return _pick2(a, v).correlate(a, v, mode)
+    return _pick2(a, v).correlate(a, v, mode, precision, preferred_element_type, unit_to_scale)
 
 
 def cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -769,25 +803,30 @@ def cov(
     ddof: int | None = None,
     fweights: Any = None,
     aweights: Any = None,
+    unit_to_scale: Unit | None = None,
 ) -> Any:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    return _pick(m, y, fweights, aweights).cov(m, y, rowvar, bias, ddof, fweights, aweights)
+    return _pick(m, y, fweights, aweights).cov(
+        m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale
+    )
 
 
-def cross(a: Any, b: Any) -> Any:
-    """Cross product of 3-element vectors along the last axis.
+def cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+) -> Any:
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).cross(a, b)
+    return _pick2(a, b).cross(a, b, axisa, axisb, axisc, axis)
 
 
-def cumprod(x: Any, axis: int | None = None) -> Any:
+def cumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -796,7 +835,7 @@ def cumprod(x: Any, axis: int | None = None) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).cumprod  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
 def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
@@ -811,14 +850,14 @@ def cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any
     return fn(x, axis, dtype)
 
 
-def cumsum(x: Any, axis: int | None = None) -> Any:
+def cumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).cumsum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
 def deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -843,14 +882,14 @@ def degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def diag(v: Any, k: int = 0) -> Any:
+def diag(v: Any, k: int = 0, unit: Unit | None = None) -> Any:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     mod = _TYPE_MODULE.get(type(v.mantissa) if type(v) is _Quantity else type(v))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(v)).diag  # pyright: ignore[reportUnknownArgumentType]
-    return fn(v, k)
+    return fn(v, k, unit)
 
 
 def diagflat(v: Any, k: int = 0) -> Any:
@@ -873,14 +912,14 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     return fn(a, offset, axis1, axis2)
 
 
-def diff(x: Any, n: int = 1, axis: int = -1) -> Any:
+def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Any:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).diff  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, n, axis)
+    return _pick(x, prepend, append).diff(x, n, axis, prepend, append)
 
 
 def digitize(x: Any, bins: Any, right: bool = False) -> Any:
@@ -909,12 +948,12 @@ def divmod(x: Any, y: Any) -> Any:
     return _pick2(x, y).divmod(x, y)
 
 
-def dot(a: Any, b: Any) -> Any:
+def dot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).dot(a, b)
+    return _pick2(a, b).dot(a, b, precision, preferred_element_type)
 
 
 def dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
@@ -1040,14 +1079,14 @@ def exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def extract(condition: Any, arr: Any) -> Any:
+def extract(condition: Any, arr: Any, size: int | None = None, fill_value: Any = None) -> Any:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
-    return _pick2(condition, arr).extract(condition, arr)
+    return _pick(condition, arr, fill_value).extract(condition, arr, size, fill_value)
 
 
 def eye(
@@ -1358,14 +1397,14 @@ def hstack(arrays: Any, dtype: Any | None = None) -> Any:
     return _pick(*arrays).hstack(arrays, dtype)
 
 
-def hypot(x: Any, y: Any) -> Any:
+def hypot(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
-    return _pick2(x, y).hypot(x, y)
+    return _pick2(x, y).hypot(x, y, unit_to_scale)
 
 
 def identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
@@ -1386,12 +1425,12 @@ def imag(x: Any) -> Any:
     return fn(x)
 
 
-def inner(a: Any, b: Any) -> Any:
+def inner(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).inner(a, b)
+    return _pick2(a, b).inner(a, b, precision, preferred_element_type)
 
 
 def interp(
@@ -1404,14 +1443,14 @@ def interp(
     return _pick(x, xp, fp, left, right, period).interp(x, xp, fp, left, right, period)
 
 
-def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> Any:
-    """Sorted unique values present in both arrays.
+def intersect1d(
+    ar1: Any, ar2: Any, assume_unique: bool = False, return_indices: bool = False
+) -> Any:
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
-    return _pick2(ar1, ar2).intersect1d(ar1, ar2, assume_unique)
+    return _pick2(ar1, ar2).intersect1d(ar1, ar2, assume_unique, return_indices)
 
 
 def invert(x: Any) -> Any:
@@ -1434,44 +1473,44 @@ def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bo
     return _pick(x, y, atol).isclose(x, y, rtol, atol, equal_nan)
 
 
-def isfinite(x: Any) -> Any:
+def isfinite(a: Any) -> Any:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isfinite  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isfinite  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
-def isinf(x: Any) -> Any:
+def isinf(a: Any) -> Any:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isinf  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isinf  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
-def isnan(x: Any) -> Any:
+def isnan(a: Any) -> Any:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isnan  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isnan  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
-def isreal(x: Any) -> Any:
+def isreal(a: Any) -> Any:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).isreal  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x)
+    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick1(a)).isreal  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a)
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -1490,14 +1529,14 @@ def lcm(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).lcm(x1, x2)
 
 
-def ldexp(x: Any, y: Any) -> Any:
+def ldexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
-    return _pick2(x, y).ldexp(x, y)
+    return _pick2(x, y).ldexp(x, y, unit_to_scale)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
@@ -1535,13 +1574,20 @@ def less_equal(x: Any, y: Any) -> Any:
 
 
 def linspace(
-    start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any | None = None
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any | None = None,
 ) -> Any:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
-    return _pick2(start, stop).linspace(start, stop, num, endpoint, dtype)
+    return _pick2(start, stop).linspace(start, stop, num, endpoint, retstep, dtype)
 
 
 def log(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -1659,12 +1705,12 @@ def logspace(
     return _pick2(start, stop).logspace(start, stop, num, endpoint, base, dtype)
 
 
-def matmul(x: Any, y: Any) -> Any:
+def matmul(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(x, y).matmul(x, y)
+    return _pick2(a, b).matmul(a, b, precision, preferred_element_type)
 
 
 def matrix_power(a: Any, n: int) -> Any:
@@ -1679,14 +1725,20 @@ def matrix_power(a: Any, n: int) -> Any:
     return fn(a, n)
 
 
-def max(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def max(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).max  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).max(a, axis, keepdims, initial, where)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -1697,34 +1749,48 @@ def maximum(x1: Any, x2: Any) -> Any:
     return _pick2(x1, x2).maximum(x1, x2)
 
 
-def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def mean(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
     """Arithmetic mean along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).mean  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).mean(x, axis, dtype, keepdims, where)
 
 
-def median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def median(
+    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).median  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return fn(x, axis, overwrite_input, keepdims)
 
 
-def min(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def min(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).min  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, keepdims)
+    return _pick(a, initial, where).min(a, axis, keepdims, initial, where)
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -1773,12 +1839,12 @@ def moveaxis(a: Any, source: int | tuple[int, ...], destination: int | tuple[int
     return fn(a, source, destination)
 
 
-def multi_dot(arrays: Any) -> Any:
+def multi_dot(arrays: Any, precision: Any = None) -> Any:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    return _pick(*arrays).multi_dot(arrays)
+    return _pick(*arrays).multi_dot(arrays, precision)
 
 
 def multiply(x: Any, y: Any) -> Any:
@@ -1817,7 +1883,7 @@ def nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
     return fn(a, axis, keepdims)
 
 
-def nancumprod(x: Any, axis: int | None = None) -> Any:
+def nancumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1826,65 +1892,87 @@ def nancumprod(x: Any, axis: int | None = None) -> Any:
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).nancumprod  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
-def nancumsum(x: Any, axis: int | None = None) -> Any:
+def nancumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
     """Cumulative sum along an axis, treating NaNs as zero.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).nancumsum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis)
+    return fn(x, axis, dtype)
 
 
-def nanmax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nanmax(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanmax  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).nanmax(x, axis, keepdims, initial, where)
 
 
-def nanmean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nanmean(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanmean  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).nanmean(x, axis, dtype, keepdims, where)
 
 
-def nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def nanmedian(
+    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(x)).nanmedian  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return fn(x, axis, overwrite_input, keepdims)
 
 
-def nanmin(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nanmin(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanmin  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).nanmin(x, axis, keepdims, initial, where)
 
 
-def nanpercentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def nanpercentile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).nanpercentile(a, q, axis, keepdims)
+    return _pick2(a, q).nanpercentile(a, q, axis, method, keepdims)
 
 
 def nanprod(
@@ -1904,46 +1992,61 @@ def nanprod(
     return _pick(x, initial, where).nanprod(x, axis, dtype, keepdims, initial, where)
 
 
-def nanquantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def nanquantile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).nanquantile(a, q, axis, keepdims)
+    return _pick2(a, q).nanquantile(a, q, axis, method, keepdims)
 
 
 def nanstd(
-    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Standard deviation along the given axes, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanstd  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, ddof, keepdims)
+    return _pick2(x, where).nanstd(x, axis, dtype, ddof, keepdims, where)
 
 
-def nansum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def nansum(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nansum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).nansum(x, axis, dtype, keepdims, initial, where)
 
 
 def nanvar(
-    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Variance along the given axes, ignoring NaNs.
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).nanvar  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, ddof, keepdims)
+    return _pick2(x, where).nanvar(x, axis, dtype, ddof, keepdims, where)
 
 
 def negative(x: Any) -> Any:
@@ -1997,20 +2100,22 @@ def ones_like(
     return fn(a, dtype, shape, unit)
 
 
-def outer(a: Any, b: Any) -> Any:
+def outer(a: Any, b: Any, out: Any = None) -> Any:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).outer(a, b)
+    return _pick2(a, b).outer(a, b, out)
 
 
-def percentile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+def percentile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).percentile(a, q, axis, keepdims)
+    return _pick2(a, q).percentile(a, q, axis, method, keepdims)
 
 
 def positive(x: Any) -> Any:
@@ -2077,12 +2182,14 @@ def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     return fn(x, axis, keepdims)
 
 
-def quantile(a: Any, q: Any, axis: int | None = None, keepdims: bool = False) -> Any:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+def quantile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
-    return _pick2(a, q).quantile(a, q, axis, keepdims)
+    return _pick2(a, q).quantile(a, q, axis, method, keepdims)
 
 
 def rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2107,14 +2214,14 @@ def radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def ravel(a: Any) -> Any:
-    """The array flattened to one dimension in row-major order.
+def ravel(a: Any, order: str = "C") -> Any:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).ravel  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a)
+    return fn(a, order)
 
 
 def real(x: Any) -> Any:
@@ -2177,24 +2284,28 @@ def remove_diag(x: Any) -> Any:
     return fn(x)
 
 
-def repeat(a: Any, repeats: int, axis: int | None = None) -> Any:
+def repeat(
+    a: Any, repeats: int, axis: int | None = None, total_repeat_length: int | None = None
+) -> Any:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).repeat  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, repeats, axis)
+    return fn(a, repeats, axis, total_repeat_length)
 
 
-def reshape(a: Any, shape: int | tuple[int, ...]) -> Any:
-    """The same data with a new shape.
+def reshape(a: Any, shape: int | tuple[int, ...], order: str = "C") -> Any:
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).reshape  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, shape)
+    return fn(a, shape, order)
 
 
 def right_shift(x: Any, y: Any) -> Any:
@@ -2253,12 +2364,16 @@ def row_stack(tup: Any, dtype: Any | None = None) -> Any:
     return _pick(*tup).row_stack(tup, dtype)
 
 
-def searchsorted(a: Any, v: Any, side: str = "left") -> Any:
+def searchsorted(
+    a: Any, v: Any, side: str = "left", sorter: Any = None, method: str = "scan"
+) -> Any:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
-    return _pick2(a, v).searchsorted(a, v, side)
+    return _pick(a, v, sorter).searchsorted(a, v, side, sorter, method)
 
 
 def selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2361,26 +2476,33 @@ def softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def sometrue(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def sometrue(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).sometrue  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick2(x, where).sometrue(x, axis, keepdims, where)
 
 
-def sort(a: Any, axis: int | None = -1) -> Any:
+def sort(
+    a: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).sort  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis)
+    return fn(a, axis, kind, order, stable, descending)
 
 
 def sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2462,15 +2584,18 @@ def stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
 
 
 def std(
-    x: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Standard deviation along the given axes.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).std  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, ddof, keepdims)
+    return _pick2(x, where).std(x, axis, dtype, ddof, keepdims, where)
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -2481,14 +2606,21 @@ def subtract(x: Any, y: Any) -> Any:
     return _pick2(x, y).subtract(x, y)
 
 
-def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def sum(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(x)).sum  # pyright: ignore[reportUnknownArgumentType]
-    return fn(x, axis, keepdims)
+    return _pick(x, initial, where).sum(x, axis, dtype, keepdims, initial, where)
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -2511,12 +2643,24 @@ def swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def take(a: Any, indices: Any, axis: int | None = None) -> Any:
+def take(
+    a: Any,
+    indices: Any,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Any = None,
+) -> Any:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
-    return _pick2(a, indices).take(a, indices, axis)
+    return _pick(a, indices, fill_value).take(
+        a, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
+    )
 
 
 def tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
@@ -2539,12 +2683,14 @@ def tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return fn(x, unit_to_scale)
 
 
-def tensordot(a: Any, b: Any, axes: int = 2) -> Any:
+def tensordot(
+    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).tensordot(a, b, axes)
+    return _pick2(a, b).tensordot(a, b, axes, precision, preferred_element_type)
 
 
 def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
@@ -2557,14 +2703,14 @@ def tile(A: Any, reps: int | tuple[int, ...]) -> Any:
     return fn(A, reps)
 
 
-def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None) -> Any:
     """Sum along the diagonal with the given offset over two axes.
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(a)).trace  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, offset, axis1, axis2)
+    return fn(a, offset, axis1, axis2, dtype)
 
 
 def transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
@@ -2595,14 +2741,14 @@ def tri(
     return _pick0().tri(N, M, k, dtype, unit)
 
 
-def tril(m: Any, k: int = 0) -> Any:
+def tril(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(m)).tril  # pyright: ignore[reportUnknownArgumentType]
-    return fn(m, k)
+    return fn(m, k, unit)
 
 
 def tril_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2615,14 +2761,14 @@ def tril_indices_from(arr: Any, k: int = 0) -> Any:
     return fn(arr, k)
 
 
-def triu(m: Any, k: int = 0) -> Any:
+def triu(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
     fn = (mod or _pick1(m)).triu  # pyright: ignore[reportUnknownArgumentType]
-    return fn(m, k)
+    return fn(m, k, unit)
 
 
 def triu_indices_from(arr: Any, k: int = 0) -> Any:
@@ -2663,16 +2809,25 @@ def unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
     return fn(x, axis, sizes)
 
 
-def unique(a: Any, axis: int | None = None, equal_nan: bool = True) -> Any:
+def unique(
+    a: Any,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Any:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).unique  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, equal_nan)
+    return _pick2(a, fill_value).unique(
+        a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value
+    )
 
 
 def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None) -> Any:
@@ -2686,31 +2841,36 @@ def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | 
 
 
 def var(
-    a: Any, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
 ) -> Any:
     """Variance along the given axes.
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    fn = (mod or _pick1(a)).var  # pyright: ignore[reportUnknownArgumentType]
-    return fn(a, axis, ddof, keepdims)
+    return _pick2(a, where).var(a, axis, dtype, ddof, keepdims, where)
 
 
-def vdot(a: Any, b: Any) -> Any:
+def vdot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).vdot(a, b)
+    return _pick2(a, b).vdot(a, b, precision, preferred_element_type)
 
 
-def vecdot(a: Any, b: Any, axis: int = -1) -> Any:
+def vecdot(
+    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    return _pick2(a, b).vecdot(a, b, axis)
+    return _pick2(a, b).vecdot(a, b, axis, precision, preferred_element_type)
 
 
 def vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
@@ -2731,14 +2891,16 @@ def vstack(tup: Any, dtype: Any | None = None) -> Any:
     return _pick(*tup).vstack(tup, dtype)
 
 
-def where(condition: Any, x: Any, y: Any) -> Any:
-    """Elements of `x` where `condition` is true, else of `y`.
+def where(
+    condition: Any, x: Any = None, y: Any = None, size: int | None = None, fill_value: Any = None
+) -> Any:
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
-    return _pick(condition, x, y).where(condition, x, y)
+    return _pick(condition, x, y).where(condition, x, y, size, fill_value)
 
 
 def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:

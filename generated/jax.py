@@ -542,6 +542,7 @@ def all(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -552,8 +553,10 @@ def all(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return jnp.all(m_x, axis=axis, keepdims=keepdims)
+    return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 def allclose(
@@ -596,6 +599,7 @@ def alltrue(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -606,19 +610,50 @@ def alltrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return jnp.all(m_x, axis=axis, keepdims=keepdims)
+    return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 @overload
 def amax(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def amax(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amax(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amax(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
@@ -626,17 +661,24 @@ def amax(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.amax(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = jnp.amax(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -647,13 +689,42 @@ def amax(
 
 @overload
 def amin(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def amin(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amin(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def amin(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
@@ -661,17 +732,24 @@ def amin(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.amin(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = jnp.amin(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -680,24 +758,29 @@ def amin(
     return q_
 
 
-def angle(x: Quantity[jax.Array] | jax.Array | float, deg: bool = False) -> jax.Array:
+def angle(
+    x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None, deg: bool = False
+) -> Quantity[jax.Array] | jax.Array:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
     else:
-        m_x, _ = _lift(x)
-    return jnp.angle(m_x, deg=deg)
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(jnp.angle(m_x, deg=deg), u)
 
 
 def any(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -708,8 +791,10 @@ def any(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return jnp.any(m_x, axis=axis, keepdims=keepdims)
+    return jnp.any(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 @overload
@@ -928,13 +1013,15 @@ def arctan(
 
 
 def arctan2(
-    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
-) -> jax.Array:
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[jax.Array] | jax.Array:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -949,9 +1036,8 @@ def arctan2(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return jnp.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(jnp.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -982,7 +1068,11 @@ def argmax(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) 
     return jnp.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) -> jax.Array:
+def argmin(
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> jax.Array:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -991,21 +1081,30 @@ def argmin(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) 
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return jnp.argmin(m_a, axis=axis)
+    return jnp.argmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def argsort(a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1) -> jax.Array:
+def argsort(
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> jax.Array:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return jnp.argsort(m_a, axis=axis)
+    return _compose.order_refused("math.argsort", "jax", order) or jnp.argsort(
+        m_a, axis=axis, stable=stable or kind in ("stable", "mergesort"), descending=descending
+    )
 
 
 def argwhere(
@@ -1132,13 +1231,14 @@ def average(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[jax.Array] | jax.Array | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -1146,8 +1246,10 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(jnp.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        jnp.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 @overload
@@ -1489,22 +1591,57 @@ def column_stack(
 
 @overload
 def compress(
-    condition: jax.Array, a: Quantity[jax.Array], axis: int | None = None
+    condition: jax.Array,
+    a: Quantity[jax.Array],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def compress(condition: jax.Array, a: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+def compress(
+    condition: jax.Array,
+    a: jax.Array | float,
+    axis: int | None,
+    size: int | None,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def compress(
+    condition: jax.Array,
+    a: jax.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def compress(
+    condition: jax.Array,
+    a: jax.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def compress(
-    condition: jax.Array, a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+    condition: jax.Array,
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
@@ -1516,7 +1653,10 @@ def compress(
         u_a = None
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.compress(m_condition, m_a, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = jnp.compress(m_condition, m_a, axis=axis, size=size, fill_value=m_fill_value)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -1601,30 +1741,46 @@ def conjugate(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array]
 
 @overload
 def convolve(
-    a: Quantity[jax.Array], v: Quantity[jax.Array] | jax.Array | float, mode: str = "full"
+    a: Quantity[jax.Array],
+    v: Quantity[jax.Array] | jax.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def convolve(
-    a: jax.Array | float, v: Quantity[jax.Array], mode: str = "full"
+    a: jax.Array | float,
+    v: Quantity[jax.Array],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def convolve(a: jax.Array | float, v: jax.Array | float, mode: str = "full") -> jax.Array: ...
+def convolve(
+    a: jax.Array | float,
+    v: jax.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def convolve(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -1639,7 +1795,9 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = jnp.convolve(m_a, m_v, mode=mode)
+    r_ = jnp.convolve(
+        m_a, m_v, mode=mode, precision=precision, preferred_element_type=preferred_element_type
+    )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1710,30 +1868,17 @@ def corrcoef(
     return jnp.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[jax.Array], v: Quantity[jax.Array] | jax.Array | float, mode: str = "valid"
-) -> Quantity[jax.Array] | jax.Array: ...
-
-
-@overload
-def correlate(
-    a: jax.Array | float, v: Quantity[jax.Array], mode: str = "valid"
-) -> Quantity[jax.Array] | jax.Array: ...
-
-
-@overload
-def correlate(a: jax.Array | float, v: jax.Array | float, mode: str = "valid") -> jax.Array: ...
-
-
 def correlate(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -1748,16 +1893,13 @@ def correlate(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = jnp.correlate(m_a, m_v, mode=mode)
-    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
-    if u_ is None:
-        u_ = _r.product(u_a, u_v)
-    if u_ is None or u_.dim is _DIMENSIONLESS:
-        return _r.changed(r_, u_)
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_
-    return q_
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        jnp.correlate(
+            m_a, m_v, mode=mode, precision=precision, preferred_element_type=preferred_element_type
+        ),
+        u,
+    )
 
 
 def cos(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -1814,10 +1956,11 @@ def cov(
     ddof: int | None = None,
     fweights: jax.Array | None = None,
     aweights: jax.Array | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1831,7 +1974,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         jnp.cov(
             m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
@@ -1842,22 +1985,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def cross(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def cross(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def cross(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def cross(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> jax.Array: ...
 
 
 def cross(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1874,7 +2041,7 @@ def cross(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.cross(m_a, m_b)
+    r_ = jnp.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -1886,7 +2053,9 @@ def cross(
     return q_
 
 
-def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) -> jax.Array:
+def cumprod(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1899,7 +2068,7 @@ def cumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None)
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return jnp.cumprod(m_x, axis=axis)
+    return jnp.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1921,15 +2090,19 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[jax.Array], axis: int | None = None) -> Quantity[jax.Array]: ...
+def cumsum(
+    x: Quantity[jax.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def cumsum(x: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+def cumsum(
+    x: jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array: ...
 
 
 def cumsum(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1940,7 +2113,7 @@ def cumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.cumsum(m_x, axis=axis)
+    r_ = jnp.cumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -1983,31 +2156,20 @@ def degrees(
     return jnp.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
-
-
-@overload
-def diag(v: jax.Array | float, k: int = 0) -> jax.Array: ...
-
-
-def diag(v: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
+def diag(
+    v: Quantity[jax.Array] | jax.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(v) is Quantity and type(v.mantissa) in _native:
         m_v: Any = v.mantissa
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = jnp.diag(m_v, k=k)
-    if u_v is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_v
-    return q_
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(jnp.diag(m_v, k=k), u)
 
 
 @overload
@@ -2073,26 +2235,92 @@ def diagonal(
 
 
 @overload
-def diff(x: Quantity[jax.Array], n: int = 1, axis: int = -1) -> Quantity[jax.Array]: ...
+def diff(
+    x: Quantity[jax.Array],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[jax.Array] | jax.Array | float | None = None,
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def diff(x: jax.Array | float, n: int = 1, axis: int = -1) -> jax.Array: ...
+def diff(
+    x: jax.Array | float,
+    n: int,
+    axis: int,
+    prepend: Quantity[jax.Array],
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diff(
+    x: jax.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    *,
+    prepend: Quantity[jax.Array],
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diff(
+    x: jax.Array | float,
+    n: int,
+    axis: int,
+    prepend: jax.Array | float | None,
+    append: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diff(
+    x: jax.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: jax.Array | float | None = None,
+    *,
+    append: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def diff(
+    x: jax.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: jax.Array | float | None = None,
+    append: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def diff(
-    x: Quantity[jax.Array] | jax.Array | float, n: int = 1, axis: int = -1
+    x: Quantity[jax.Array] | jax.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[jax.Array] | jax.Array | float | None = None,
+    append: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.diff(m_x, n=n, axis=axis)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    r_ = jnp.diff(m_x, n=n, axis=axis, prepend=m_prepend, append=m_append)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2204,20 +2432,36 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def dot(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def dot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def dot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
@@ -2236,7 +2480,7 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.dot(m_a, m_b)
+    r_ = jnp.dot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -2515,21 +2759,50 @@ def exprel(
 
 
 @overload
-def extract(condition: jax.Array, arr: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+def extract(
+    condition: jax.Array,
+    arr: Quantity[jax.Array],
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def extract(condition: jax.Array, arr: jax.Array | float) -> jax.Array: ...
+def extract(
+    condition: jax.Array, arr: jax.Array | float, size: int | None, fill_value: Quantity[jax.Array]
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def extract(
+    condition: jax.Array,
+    arr: jax.Array | float,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def extract(
+    condition: jax.Array,
+    arr: jax.Array | float,
+    size: int | None = None,
+    fill_value: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def extract(
-    condition: jax.Array, arr: Quantity[jax.Array] | jax.Array | float
+    condition: jax.Array,
+    arr: Quantity[jax.Array] | jax.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2541,7 +2814,12 @@ def extract(
         u_arr = None
     else:
         m_arr, u_arr = _lift(arr)
-    r_ = jnp.extract(m_condition, m_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = jnp.extract(m_condition, m_arr, size=size, fill_value=m_fill_value)
     if u_arr is None:
         return r_
     q_ = _new(Quantity)
@@ -3514,28 +3792,16 @@ def hstack(
     return q_
 
 
-@overload
 def hypot(
-    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def hypot(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
-
-
-@overload
-def hypot(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
-
-
-def hypot(
-    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+    x: Quantity[jax.Array] | jax.Array | float,
+    y: Quantity[jax.Array] | jax.Array | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3550,15 +3816,8 @@ def hypot(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    r_ = jnp.hypot(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(jnp.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -3600,20 +3859,36 @@ def imag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | ja
 
 @overload
 def inner(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def inner(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def inner(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def inner(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def inner(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Inner product over the last axes of both arrays.
 
@@ -3632,7 +3907,7 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.inner(m_a, m_b)
+    r_ = jnp.inner(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -3698,36 +3973,15 @@ def interp(
     return _r.changed(jnp.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[jax.Array],
-    ar2: Quantity[jax.Array] | jax.Array | float,
-    assume_unique: bool = False,
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: jax.Array | float, ar2: Quantity[jax.Array], assume_unique: bool = False
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: jax.Array | float, ar2: jax.Array | float, assume_unique: bool = False
-) -> jax.Array: ...
-
-
 def intersect1d(
     ar1: Quantity[jax.Array] | jax.Array | float,
     ar2: Quantity[jax.Array] | jax.Array | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     if type(ar1) is Quantity and type(ar1.mantissa) in _native:
         m_ar1: Any = ar1.mantissa
@@ -3742,15 +3996,10 @@ def intersect1d(
         u_ar2 = None
     else:
         m_ar2, u_ar2 = _lift(ar2)
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    r_ = jnp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique)
-    if u_ar1 is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_ar1
-    return q_
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        jnp.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique, return_indices=return_indices), u
+    )
 
 
 def invert(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
@@ -3803,52 +4052,52 @@ def isclose(
     )
 
 
-def isfinite(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isfinite(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return jnp.isfinite(m_x)
+        m_a, _ = _lift(a)
+    return jnp.isfinite(m_a)
 
 
-def isinf(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isinf(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return jnp.isinf(m_x)
+        m_a, _ = _lift(a)
+    return jnp.isinf(m_a)
 
 
-def isnan(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isnan(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return jnp.isnan(m_x)
+        m_a, _ = _lift(a)
+    return jnp.isnan(m_a)
 
 
-def isreal(x: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
+def isreal(a: Quantity[jax.Array] | jax.Array | float) -> jax.Array:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return jnp.isreal(m_x)
+        m_a, _ = _lift(a)
+    return jnp.isreal(m_a)
 
 
 @overload
@@ -3942,22 +4191,14 @@ def lcm(
     return q_
 
 
-@overload
-def ldexp(x: Quantity[jax.Array], y: jax.Array) -> Quantity[jax.Array]: ...
-
-
-@overload
-def ldexp(x: jax.Array | float, y: jax.Array) -> jax.Array: ...
-
-
 def ldexp(
-    x: Quantity[jax.Array] | jax.Array | float, y: jax.Array
+    x: Quantity[jax.Array] | jax.Array | float, y: jax.Array, unit_to_scale: Unit | None = None
 ) -> Quantity[jax.Array] | jax.Array:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3966,13 +4207,8 @@ def ldexp(
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    r_ = jnp.ldexp(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(jnp.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -4079,46 +4315,19 @@ def less_equal(
     return jnp.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[jax.Array],
-    stop: Quantity[jax.Array] | jax.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def linspace(
-    start: jax.Array | float,
-    stop: Quantity[jax.Array],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def linspace(
-    start: jax.Array | float,
-    stop: jax.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> jax.Array: ...
-
-
 def linspace(
     start: Quantity[jax.Array] | jax.Array | float,
     stop: Quantity[jax.Array] | jax.Array | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     if type(start) is Quantity and type(start.mantissa) in _native:
         m_start: Any = start.mantissa
@@ -4133,15 +4342,10 @@ def linspace(
         u_stop = None
     else:
         m_stop, u_stop = _lift(stop)
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    r_ = jnp.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
-    if u_start is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_start
-    return q_
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        jnp.linspace(m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype), u
+    )
 
 
 def log(x: Quantity[jax.Array] | jax.Array | float, unit_to_scale: Unit | None = None) -> jax.Array:
@@ -4397,42 +4601,58 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def matmul(x: jax.Array | float, y: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def matmul(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def matmul(x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+def matmul(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def matmul(
-    x: Quantity[jax.Array] | jax.Array | float, y: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
     else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
     else:
-        m_y, u_y = _lift(y)
-    r_ = jnp.matmul(m_x, m_y)
-    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+        m_b, u_b = _lift(b)
+    r_ = jnp.matmul(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
-        u_ = _r.product(u_x, u_y)
+        u_ = _r.product(u_a, u_b)
     if u_ is None or u_.dim is _DIMENSIONLESS:
         return _r.changed(r_, u_)
     q_ = _new(Quantity)
@@ -4460,13 +4680,42 @@ def matrix_power(
 
 @overload
 def max(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def max(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def max(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def max(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
@@ -4474,17 +4723,26 @@ def max(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = jnp.max(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4540,20 +4798,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def mean(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def mean(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Arithmetic mean along the given axes.
 
@@ -4564,7 +4832,9 @@ def mean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.mean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    r_ = jnp.mean(m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -4575,20 +4845,33 @@ def mean(
 
 @overload
 def median(
-    x: Quantity[jax.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def median(x: jax.Array | float, axis: int | None = None, keepdims: bool = False) -> jax.Array: ...
+def median(
+    x: jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> jax.Array: ...
 
 
 def median(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4606,13 +4889,42 @@ def median(
 
 @overload
 def min(
-    a: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def min(
-    a: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def min(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def min(
+    a: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
@@ -4620,17 +4932,26 @@ def min(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = jnp.min(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4797,14 +5118,14 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float], precision: Any = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    return _r.changed(jnp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+    return _r.changed(jnp.linalg.multi_dot(m_arrays, precision=precision), _r.product_seq(u_arrays))
 
 
 @overload
@@ -4979,7 +5300,9 @@ def nanargmin(
     return jnp.nanargmin(m_a, axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None) -> jax.Array:
+def nancumprod(
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -4992,19 +5315,23 @@ def nancumprod(x: Quantity[jax.Array] | jax.Array | float, axis: int | None = No
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return jnp.nancumprod(m_x, axis=axis)
+    return jnp.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[jax.Array], axis: int | None = None) -> Quantity[jax.Array]: ...
+def nancumsum(
+    x: Quantity[jax.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def nancumsum(x: jax.Array | float, axis: int | None = None) -> jax.Array: ...
+def nancumsum(
+    x: jax.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> jax.Array: ...
 
 
 def nancumsum(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None
+    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -5015,7 +5342,7 @@ def nancumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nancumsum(m_x, axis=axis)
+    r_ = jnp.nancumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5026,13 +5353,42 @@ def nancumsum(
 
 @overload
 def nanmax(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanmax(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmax(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmax(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
@@ -5040,17 +5396,26 @@ def nanmax(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nanmax(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = jnp.nanmax(m_x, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5061,20 +5426,30 @@ def nanmax(
 
 @overload
 def nanmean(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanmean(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nanmean(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -5085,7 +5460,9 @@ def nanmean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nanmean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    r_ = jnp.nanmean(m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5096,22 +5473,33 @@ def nanmean(
 
 @overload
 def nanmedian(
-    x: Quantity[jax.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanmedian(
-    x: jax.Array | float, axis: int | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
 def nanmedian(
-    x: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -5129,13 +5517,42 @@ def nanmedian(
 
 @overload
 def nanmin(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanmin(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmin(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nanmin(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
@@ -5143,17 +5560,26 @@ def nanmin(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nanmin(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = jnp.nanmin(m_x, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5164,13 +5590,21 @@ def nanmin(
 
 @overload
 def nanpercentile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanpercentile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -5178,6 +5612,7 @@ def nanpercentile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -5191,7 +5626,13 @@ def nanpercentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    r_ = jnp.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = jnp.nanpercentile(
+        m_a,
+        m_q,
+        axis=axis,
+        method=_compose.jax_quantile_method("math.nanpercentile", method),
+        keepdims=keepdims,
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5233,13 +5674,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nanquantile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -5247,6 +5696,7 @@ def nanquantile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -5260,7 +5710,13 @@ def nanquantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    r_ = jnp.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = jnp.nanquantile(
+        m_a,
+        m_q,
+        axis=axis,
+        method=_compose.jax_quantile_method("math.nanquantile", method),
+        keepdims=keepdims,
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5273,8 +5729,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
@@ -5282,16 +5740,20 @@ def nanstd(
 def nanstd(
     x: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nanstd(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -5302,7 +5764,9 @@ def nanstd(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    r_ = jnp.nanstd(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5313,31 +5777,76 @@ def nanstd(
 
 @overload
 def nansum(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def nansum(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nansum(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def nansum(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nansum(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nansum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = jnp.nansum(
+        m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5350,8 +5859,10 @@ def nansum(
 def nanvar(
     x: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
@@ -5359,16 +5870,20 @@ def nanvar(
 def nanvar(
     x: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def nanvar(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Variance along the given axes, ignoring NaNs.
 
@@ -5379,7 +5894,9 @@ def nanvar(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
+    r_ = jnp.nanvar(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_x, _EXP_2_1)
@@ -5520,25 +6037,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, out: Any = None
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def outer(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def outer(
+    a: jax.Array | float, b: Quantity[jax.Array], out: Any = None
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def outer(a: jax.Array | float, b: jax.Array | float, out: Any = None) -> jax.Array: ...
 
 
 def outer(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    out: Any = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5566,13 +6088,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def percentile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -5580,9 +6110,10 @@ def percentile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5593,7 +6124,13 @@ def percentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    r_ = jnp.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = jnp.percentile(
+        m_a,
+        m_q,
+        axis=axis,
+        method=_compose.jax_quantile_method("math.percentile", method),
+        keepdims=keepdims,
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5764,13 +6301,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[jax.Array], q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[jax.Array],
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def quantile(
-    a: jax.Array | float, q: jax.Array, axis: int | None = None, keepdims: bool = False
+    a: jax.Array | float,
+    q: jax.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> jax.Array: ...
 
 
@@ -5778,9 +6323,10 @@ def quantile(
     a: Quantity[jax.Array] | jax.Array | float,
     q: jax.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5791,7 +6337,13 @@ def quantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    r_ = jnp.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = jnp.quantile(
+        m_a,
+        m_q,
+        axis=axis,
+        method=_compose.jax_quantile_method("math.quantile", method),
+        keepdims=keepdims,
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5835,15 +6387,17 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[jax.Array]) -> Quantity[jax.Array]: ...
+def ravel(a: Quantity[jax.Array], order: str = "C") -> Quantity[jax.Array]: ...
 
 
 @overload
-def ravel(a: jax.Array | float) -> jax.Array: ...
+def ravel(a: jax.Array | float, order: str = "C") -> jax.Array: ...
 
 
-def ravel(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | jax.Array:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[jax.Array] | jax.Array | float, order: str = "C"
+) -> Quantity[jax.Array] | jax.Array:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5852,7 +6406,7 @@ def ravel(a: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Array] | j
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.ravel(m_a)
+    r_ = jnp.ravel(m_a, order=order)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6031,27 +6585,40 @@ def remove_diag(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.Arra
 
 @overload
 def repeat(
-    a: Quantity[jax.Array], repeats: int, axis: int | None = None
+    a: Quantity[jax.Array],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def repeat(a: jax.Array | float, repeats: int, axis: int | None = None) -> jax.Array: ...
+def repeat(
+    a: jax.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> jax.Array: ...
 
 
 def repeat(
-    a: Quantity[jax.Array] | jax.Array | float, repeats: int, axis: int | None = None
+    a: Quantity[jax.Array] | jax.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.repeat(m_a, repeats=repeats, axis=axis)
+    r_ = jnp.repeat(m_a, repeats=repeats, axis=axis, total_repeat_length=total_repeat_length)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6061,17 +6628,19 @@ def repeat(
 
 
 @overload
-def reshape(a: Quantity[jax.Array], shape: int | tuple[int, ...]) -> Quantity[jax.Array]: ...
+def reshape(
+    a: Quantity[jax.Array], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def reshape(a: jax.Array | float, shape: int | tuple[int, ...]) -> jax.Array: ...
+def reshape(a: jax.Array | float, shape: int | tuple[int, ...], order: str = "C") -> jax.Array: ...
 
 
 def reshape(
-    a: Quantity[jax.Array] | jax.Array | float, shape: int | tuple[int, ...]
+    a: Quantity[jax.Array] | jax.Array | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[jax.Array] | jax.Array:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6080,7 +6649,7 @@ def reshape(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.reshape(m_a, shape=shape)
+    r_ = jnp.reshape(m_a, shape, order=order)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6258,10 +6827,14 @@ def searchsorted(
     a: Quantity[jax.Array] | jax.Array | float,
     v: Quantity[jax.Array] | jax.Array | float,
     side: str = "left",
+    sorter: jax.Array | None = None,
+    method: str = "scan",
 ) -> jax.Array:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6276,9 +6849,11 @@ def searchsorted(
         u_v = None
     else:
         m_v, u_v = _lift(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return jnp.searchsorted(m_a, m_v, side=side)
+    return jnp.searchsorted(m_a, m_v, side=side, sorter=m_sorter, method=method)
 
 
 def selu(
@@ -6435,6 +7010,7 @@ def sometrue(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -6445,33 +7021,56 @@ def sometrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return jnp.any(m_x, axis=axis, keepdims=keepdims)
+    return jnp.any(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
 
 @overload
-def sort(a: Quantity[jax.Array], axis: int | None = -1) -> Quantity[jax.Array]: ...
+def sort(
+    a: Quantity[jax.Array],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[jax.Array]: ...
 
 
 @overload
-def sort(a: jax.Array | float, axis: int | None = -1) -> jax.Array: ...
+def sort(
+    a: jax.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> jax.Array: ...
 
 
 def sort(
-    a: Quantity[jax.Array] | jax.Array | float, axis: int | None = -1
+    a: Quantity[jax.Array] | jax.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.sort(m_a, axis=axis)
+    r_ = _compose.order_refused("math.sort", "jax", order) or jnp.sort(
+        m_a, axis=axis, stable=stable, descending=descending
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6660,8 +7259,10 @@ def stack(
 def std(
     x: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
@@ -6669,16 +7270,20 @@ def std(
 def std(
     x: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def std(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Standard deviation along the given axes.
 
@@ -6689,7 +7294,9 @@ def std(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    r_ = jnp.std(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6745,31 +7352,74 @@ def subtract(
 
 @overload
 def sum(
-    x: Quantity[jax.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[jax.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def sum(
-    x: jax.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def sum(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[jax.Array],
+    where: jax.Array | None = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def sum(
+    x: jax.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def sum(
     x: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[jax.Array] | jax.Array | float | None = None,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = jnp.sum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    r_ = jnp.sum(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6825,20 +7475,67 @@ def swish(
 
 @overload
 def take(
-    a: Quantity[jax.Array], indices: jax.Array, axis: int | None = None
+    a: Quantity[jax.Array],
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def take(a: jax.Array | float, indices: jax.Array, axis: int | None = None) -> jax.Array: ...
+def take(
+    a: jax.Array | float,
+    indices: jax.Array,
+    axis: int | None,
+    mode: str | None,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def take(
+    a: jax.Array | float,
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    *,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def take(
+    a: jax.Array | float,
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: jax.Array | float | None = None,
+) -> jax.Array: ...
 
 
 def take(
-    a: Quantity[jax.Array] | jax.Array | float, indices: jax.Array, axis: int | None = None
+    a: Quantity[jax.Array] | jax.Array | float,
+    indices: jax.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6847,7 +7544,18 @@ def take(
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    r_ = jnp.take(m_a, m_indices, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = jnp.take(
+        m_a,
+        m_indices,
+        axis=axis,
+        mode=mode,
+        unique_indices=unique_indices,
+        indices_are_sorted=indices_are_sorted,
+        fill_value=_compose.static_scalar(m_fill_value),
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6888,24 +7596,40 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def tensordot(
-    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
+def tensordot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def tensordot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
@@ -6924,7 +7648,9 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.tensordot(m_a, m_b, axes=axes)
+    r_ = jnp.tensordot(
+        m_a, m_b, axes=axes, precision=precision, preferred_element_type=preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -6967,16 +7693,26 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[jax.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[jax.Array],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def trace(a: jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Array: ...
+def trace(
+    a: jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> jax.Array: ...
 
 
 def trace(
-    a: Quantity[jax.Array] | jax.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[jax.Array] | jax.Array | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -6987,7 +7723,7 @@ def trace(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    r_ = jnp.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7065,31 +7801,20 @@ def tri(
     return _r.changed(jnp.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
-@overload
-def tril(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
-
-
-@overload
-def tril(m: jax.Array | float, k: int = 0) -> jax.Array: ...
-
-
-def tril(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
+def tril(
+    m: Quantity[jax.Array] | jax.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = jnp.tril(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(jnp.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -7107,31 +7832,20 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[jax.Array], k: int = 0) -> Quantity[jax.Array]: ...
-
-
-@overload
-def triu(m: jax.Array | float, k: int = 0) -> jax.Array: ...
-
-
-def triu(m: Quantity[jax.Array] | jax.Array | float, k: int = 0) -> Quantity[jax.Array] | jax.Array:
+def triu(
+    m: Quantity[jax.Array] | jax.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[jax.Array] | jax.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = jnp.triu(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(jnp.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -7260,37 +7974,44 @@ def unflatten(
     return q_
 
 
-@overload
 def unique(
-    a: Quantity[jax.Array], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[jax.Array]: ...
-
-
-@overload
-def unique(a: jax.Array | float, axis: int | None = None, equal_nan: bool = True) -> jax.Array: ...
-
-
-def unique(
-    a: Quantity[jax.Array] | jax.Array | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[jax.Array] | jax.Array | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[jax.Array] | jax.Array | float | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.unique(m_a, axis=axis, equal_nan=equal_nan)
-    if u_a is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_a
-    return q_
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        jnp.unique(
+            m_a,
+            return_index=return_index,
+            return_inverse=return_inverse,
+            return_counts=return_counts,
+            axis=axis,
+            equal_nan=equal_nan,
+            size=size,
+            fill_value=m_fill_value,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -7316,8 +8037,10 @@ def vander(
 def var(
     a: Quantity[jax.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
@@ -7325,16 +8048,20 @@ def var(
 def var(
     a: jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> jax.Array: ...
 
 
 def var(
     a: Quantity[jax.Array] | jax.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: jax.Array | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Variance along the given axes.
 
@@ -7345,7 +8072,9 @@ def var(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = jnp.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    r_ = jnp.var(m_a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_a, _EXP_2_1)
@@ -7359,20 +8088,36 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def vdot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def vdot(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def vdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def vdot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
@@ -7391,7 +8136,7 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.vdot(m_a, m_b)
+    r_ = jnp.vdot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7405,24 +8150,40 @@ def vdot(
 
 @overload
 def vecdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def vecdot(
-    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
+def vecdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def vecdot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
@@ -7441,7 +8202,9 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.vecdot(m_a, m_b, axis=axis)
+    r_ = jnp.vecdot(
+        m_a, m_b, axis=axis, precision=precision, preferred_element_type=preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7488,52 +8251,65 @@ def vstack(
 
 @overload
 def where(
-    condition: jax.Array, x: Quantity[jax.Array], y: Quantity[jax.Array] | jax.Array | float
+    condition: jax.Array,
+    x: Quantity[jax.Array],
+    y: Quantity[jax.Array] | jax.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
 def where(
-    condition: jax.Array, x: jax.Array | float, y: Quantity[jax.Array]
+    condition: jax.Array,
+    x: jax.Array | float | None,
+    y: Quantity[jax.Array],
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[jax.Array]: ...
 
 
 @overload
-def where(condition: jax.Array, x: jax.Array | float, y: jax.Array | float) -> jax.Array: ...
+def where(
+    condition: jax.Array,
+    x: jax.Array | float | None = None,
+    *,
+    y: Quantity[jax.Array],
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def where(
+    condition: jax.Array,
+    x: jax.Array | float | None = None,
+    y: jax.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> jax.Array: ...
 
 
 def where(
     condition: jax.Array,
-    x: Quantity[jax.Array] | jax.Array | float,
-    y: Quantity[jax.Array] | jax.Array | float,
+    x: Quantity[jax.Array] | jax.Array | float | None = None,
+    y: Quantity[jax.Array] | jax.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[jax.Array] | jax.Array:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
-    elif type(x) is float or type(x) is int:
-        m_x = x
-        u_x = None
-    else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
-    else:
-        m_y, u_y = _lift(y)
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    r_ = jnp.where(m_condition, m_x, m_y)
+    r_ = jnp.where(m_condition, m_x, m_y, size=size, fill_value=fill_value)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7747,20 +8523,36 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_dot(a: jax.Array | float, b: Quantity[jax.Array]) -> Quantity[jax.Array] | jax.Array: ...
+def linalg_dot(
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_dot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_dot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_dot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
@@ -7779,7 +8571,7 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.dot(m_a, m_b)
+    r_ = jnp.dot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7897,22 +8689,36 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_inner(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_inner(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_inner(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_inner(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Inner product over the last axes of both arrays.
 
@@ -7931,7 +8737,7 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.inner(m_a, m_b)
+    r_ = jnp.inner(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8049,22 +8855,36 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_matmul(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_matmul(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_matmul(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_matmul(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Matrix product of two arrays.
 
@@ -8083,7 +8903,9 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.linalg.matmul(m_a, m_b)
+    r_ = jnp.linalg.matmul(
+        m_a, m_b, precision=precision, preferred_element_type=preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8201,14 +9023,14 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[jax.Array] | jax.Array | float],
+    arrays: Sequence[Quantity[jax.Array] | jax.Array | float], precision: Any = None
 ) -> Quantity[jax.Array] | jax.Array:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
-    return _r.changed(jnp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+    return _r.changed(jnp.linalg.multi_dot(m_arrays, precision=precision), _r.product_seq(u_arrays))
 
 
 def linalg_norm(
@@ -8234,27 +9056,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, out: Any = None
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_outer(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float, b: Quantity[jax.Array], out: Any = None
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_outer(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_outer(a: jax.Array | float, b: jax.Array | float, out: Any = None) -> jax.Array: ...
 
 
 def linalg_outer(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    out: Any = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8410,12 +9235,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[jax.Array, Quantity[jax.Array] | jax.Array, jax.Array]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8423,8 +9250,11 @@ def linalg_svd(
     else:
         m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = jnp.linalg.svd(
-        m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian
+    r_ = _compose.svd_subset(
+        jnp.linalg.svd(m_x, full_matrices=full_matrices, hermitian=hermitian)
+        if algorithm is None
+        else jax.lax.linalg.svd(m_x, full_matrices=full_matrices, algorithm=algorithm),
+        subset_by_index,
     )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
@@ -8458,24 +9288,40 @@ def linalg_svdvals(x: Quantity[jax.Array] | jax.Array | float) -> Quantity[jax.A
 
 @overload
 def linalg_tensordot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axes: int = 2
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_tensordot(
-    a: jax.Array | float, b: Quantity[jax.Array], axes: int = 2
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_tensordot(a: jax.Array | float, b: jax.Array | float, axes: int = 2) -> jax.Array: ...
+def linalg_tensordot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_tensordot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
@@ -8494,7 +9340,9 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.tensordot(m_a, m_b, axes=axes)
+    r_ = jnp.tensordot(
+        m_a, m_b, axes=axes, precision=precision, preferred_element_type=preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8616,22 +9464,36 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_vdot(
-    a: jax.Array | float, b: Quantity[jax.Array]
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_vdot(a: jax.Array | float, b: jax.Array | float) -> jax.Array: ...
+def linalg_vdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_vdot(
-    a: Quantity[jax.Array] | jax.Array | float, b: Quantity[jax.Array] | jax.Array | float
+    a: Quantity[jax.Array] | jax.Array | float,
+    b: Quantity[jax.Array] | jax.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
@@ -8650,7 +9512,7 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.vdot(m_a, m_b)
+    r_ = jnp.vdot(m_a, m_b, precision=precision, preferred_element_type=preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8664,24 +9526,40 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[jax.Array], b: Quantity[jax.Array] | jax.Array | float, axis: int = -1
+    a: Quantity[jax.Array],
+    b: Quantity[jax.Array] | jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
 def linalg_vecdot(
-    a: jax.Array | float, b: Quantity[jax.Array], axis: int = -1
+    a: jax.Array | float,
+    b: Quantity[jax.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array: ...
 
 
 @overload
-def linalg_vecdot(a: jax.Array | float, b: jax.Array | float, axis: int = -1) -> jax.Array: ...
+def linalg_vecdot(
+    a: jax.Array | float,
+    b: jax.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> jax.Array: ...
 
 
 def linalg_vecdot(
     a: Quantity[jax.Array] | jax.Array | float,
     b: Quantity[jax.Array] | jax.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[jax.Array] | jax.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
@@ -8700,7 +9578,9 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = jnp.linalg.vecdot(m_a, m_b, axis=axis)
+    r_ = jnp.linalg.vecdot(
+        m_a, m_b, axis=axis, precision=precision, preferred_element_type=preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10843,6 +11723,20 @@ def lax_gather(
     unique_indices: bool,
     indices_are_sorted: bool,
     mode: Any,
+    fill_value: Quantity[jax.Array],
+) -> Quantity[jax.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: jax.Array | float,
+    start_indices: jax.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    *,
     fill_value: Quantity[jax.Array],
 ) -> Quantity[jax.Array]: ...
 

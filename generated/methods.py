@@ -27,23 +27,27 @@ class QuantityMethods:
 
     __slots__ = ()
 
-    def all(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def all(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+    ) -> Any:
         """Test whether all elements along the given axes are true (non-zero).
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
         Same as `polyunit.math.all(q, ...)`.
         """
-        return _frontends.math.all(self, axis, keepdims)
+        return _frontends.math.all(self, axis, keepdims, where)
 
-    def any(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def any(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+    ) -> Any:
         """Test whether any element along the given axes is true (non-zero).
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
 
         Same as `polyunit.math.any(q, ...)`.
         """
-        return _frontends.math.any(self, axis, keepdims)
+        return _frontends.math.any(self, axis, keepdims, where)
 
     def argmax(self, axis: int | None = None) -> Any:
         """Indices of the maximum values along an axis (of the flattened array when `axis` is None).
@@ -54,25 +58,32 @@ class QuantityMethods:
         """
         return _frontends.math.argmax(self, axis)
 
-    def argmin(self, axis: int | None = None) -> Any:
+    def argmin(self, axis: int | None = None, keepdims: bool | None = None) -> Any:
         """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
         Same as `polyunit.math.argmin(q, ...)`.
         """
-        return _frontends.math.argmin(self, axis)
+        return _frontends.math.argmin(self, axis, keepdims)
 
-    def argsort(self, axis: int | None = -1) -> Any:
+    def argsort(
+        self,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Any:
         """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
         Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-        Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+        Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
 
         Same as `polyunit.math.argsort(q, ...)`.
         """
-        return _frontends.math.argsort(self, axis)
+        return _frontends.math.argsort(self, axis, kind, order, stable, descending)
 
     def astype(self, dtype: Any) -> Any:
         """Copy of the array cast to the given data type.
@@ -101,16 +112,18 @@ class QuantityMethods:
         """
         return _frontends.math.conjugate(self)
 
-    def cross(self, b: Any) -> Any:
-        """Cross product of 3-element vectors along the last axis.
+    def cross(
+        self, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+    ) -> Any:
+        """Cross product of 3-element vectors, along the last axis or the given ones.
 
         Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
 
         Same as `polyunit.math.cross(q, ...)`.
         """
-        return _frontends.math.cross(self, b)
+        return _frontends.math.cross(self, b, axisa, axisb, axisc, axis)
 
-    def cumprod(self, axis: int | None = None) -> Any:
+    def cumprod(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative product along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -119,16 +132,16 @@ class QuantityMethods:
 
         Same as `polyunit.math.cumprod(q, ...)`.
         """
-        return _frontends.math.cumprod(self, axis)
+        return _frontends.math.cumprod(self, axis, dtype)
 
-    def cumsum(self, axis: int | None = None) -> Any:
+    def cumsum(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
         Unit rule: The result has the unit of `x` (a plain input gives a plain result).
 
         Same as `polyunit.math.cumsum(q, ...)`.
         """
-        return _frontends.math.cumsum(self, axis)
+        return _frontends.math.cumsum(self, axis, dtype)
 
     def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
         """The diagonal with the given offset over two axes, moved to the last axis.
@@ -139,14 +152,14 @@ class QuantityMethods:
         """
         return _frontends.math.diagonal(self, offset, axis1, axis2)
 
-    def dot(self, b: Any) -> Any:
+    def dot(self, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
         """Dot product (the last axis of `a` with the second-to-last of `b`).
 
         Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
 
         Same as `polyunit.math.dot(q, ...)`.
         """
-        return _frontends.math.dot(self, b)
+        return _frontends.math.dot(self, b, precision, preferred_element_type)
 
     def expand_dims(self, axis: int) -> Any:
         """Insert a new axis of length one at the given position.
@@ -166,34 +179,56 @@ class QuantityMethods:
         """
         return _frontends.math.flatten(self, start_axis, end_axis)
 
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def max(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         """Maximum along the given axes, propagating NaNs.
 
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+        Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+        Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
 
         Same as `polyunit.math.max(q, ...)`.
         """
-        return _frontends.math.max(self, axis, keepdims)
+        return _frontends.math.max(self, axis, keepdims, initial, where)
 
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def mean(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: Any = None,
+    ) -> Any:
         """Arithmetic mean along the given axes.
 
         Unit rule: The result has the unit of `x` (a plain input gives a plain result).
 
         Same as `polyunit.math.mean(q, ...)`.
         """
-        return _frontends.math.mean(self, axis, keepdims)
+        return _frontends.math.mean(self, axis, dtype, keepdims, where)
 
-    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def min(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         """Minimum along the given axes, propagating NaNs.
 
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+        Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+        Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
 
         Same as `polyunit.math.min(q, ...)`.
         """
-        return _frontends.math.min(self, axis, keepdims)
+        return _frontends.math.min(self, axis, keepdims, initial, where)
 
-    def nancumprod(self, axis: int | None = None) -> Any:
+    def nancumprod(self, axis: int | None = None, dtype: Any | None = None) -> Any:
         """Cumulative product along an axis, treating NaNs as one.
 
         Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -202,7 +237,7 @@ class QuantityMethods:
 
         Same as `polyunit.math.nancumprod(q, ...)`.
         """
-        return _frontends.math.nancumprod(self, axis)
+        return _frontends.math.nancumprod(self, axis, dtype)
 
     def nanprod(
         self,
@@ -222,14 +257,14 @@ class QuantityMethods:
         """
         return _frontends.math.nanprod(self, axis, dtype, keepdims, initial, where)
 
-    def outer(self, b: Any) -> Any:
+    def outer(self, b: Any, out: Any = None) -> Any:
         """Outer product of the two arrays, both flattened.
 
         Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
 
         Same as `polyunit.math.outer(q, ...)`.
         """
-        return _frontends.math.outer(self, b)
+        return _frontends.math.outer(self, b, out)
 
     def prod(
         self,
@@ -258,32 +293,36 @@ class QuantityMethods:
         """
         return _frontends.math.ptp(self, axis, keepdims)
 
-    def ravel(self) -> Any:
-        """The array flattened to one dimension in row-major order.
+    def ravel(self, order: str = "C") -> Any:
+        """The array flattened to one dimension (row-major, or column-major with order='F').
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
         Same as `polyunit.math.ravel(q, ...)`.
         """
-        return _frontends.math.ravel(self)
+        return _frontends.math.ravel(self, order)
 
-    def repeat(self, repeats: int, axis: int | None = None) -> Any:
+    def repeat(
+        self, repeats: int, axis: int | None = None, total_repeat_length: int | None = None
+    ) -> Any:
         """Repeat each element (of the flattened array when `axis` is None).
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
+        Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
+
         Same as `polyunit.math.repeat(q, ...)`.
         """
-        return _frontends.math.repeat(self, repeats, axis)
+        return _frontends.math.repeat(self, repeats, axis, total_repeat_length)
 
-    def reshape(self, shape: int | tuple[int, ...]) -> Any:
-        """The same data with a new shape.
+    def reshape(self, shape: int | tuple[int, ...], order: str = "C") -> Any:
+        """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
         Same as `polyunit.math.reshape(q, ...)`.
         """
-        return _frontends.math.reshape(self, shape)
+        return _frontends.math.reshape(self, shape, order)
 
     def round(self, decimals: int = 0) -> Any:
         """Round to the given number of decimals in the unit of `x` (halves to even), element-wise.
@@ -294,25 +333,18 @@ class QuantityMethods:
         """
         return _frontends.math.round(self, decimals)
 
-    def searchsorted(self, v: Any, side: str = "left") -> Any:
+    def searchsorted(
+        self, v: Any, side: str = "left", sorter: Any = None, method: str = "scan"
+    ) -> Any:
         """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
         Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
 
+        Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
+
         Same as `polyunit.math.searchsorted(q, ...)`.
         """
-        return _frontends.math.searchsorted(self, v, side)
-
-    def sort(self, axis: int | None = -1) -> Any:
-        """Sorted copy along an axis (of the flattened array when `axis` is None).
-
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
-
-        Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
-
-        Same as `polyunit.math.sort(q, ...)`.
-        """
-        return _frontends.math.sort(self, axis)
+        return _frontends.math.searchsorted(self, v, side, sorter, method)
 
     def split(self, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
         """Split into sub-arrays of equal size, or at the given indices.
@@ -333,7 +365,12 @@ class QuantityMethods:
         return _frontends.math.squeeze(self, axis)
 
     def std(
-        self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        ddof: int = 0,
+        keepdims: bool = False,
+        where: Any = None,
     ) -> Any:
         """Standard deviation along the given axes.
 
@@ -341,16 +378,25 @@ class QuantityMethods:
 
         Same as `polyunit.math.std(q, ...)`.
         """
-        return _frontends.math.std(self, axis, ddof, keepdims)
+        return _frontends.math.std(self, axis, dtype, ddof, keepdims, where)
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    def sum(
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         """Sum along the given axes.
 
-        Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+        Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+        Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
 
         Same as `polyunit.math.sum(q, ...)`.
         """
-        return _frontends.math.sum(self, axis, keepdims)
+        return _frontends.math.sum(self, axis, dtype, keepdims, initial, where)
 
     def swapaxes(self, axis1: int, axis2: int) -> Any:
         """Interchange two axes.
@@ -361,14 +407,26 @@ class QuantityMethods:
         """
         return _frontends.math.swapaxes(self, axis1, axis2)
 
-    def take(self, indices: Any, axis: int | None = None) -> Any:
+    def take(
+        self,
+        indices: Any,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Any = None,
+    ) -> Any:
         """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-        Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+        Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+        Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
 
         Same as `polyunit.math.take(q, ...)`.
         """
-        return _frontends.math.take(self, indices, axis)
+        return _frontends.math.take(
+            self, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
+        )
 
     def tile(self, reps: int | tuple[int, ...]) -> Any:
         """Repeat the whole array the given number of times along each axis.
@@ -379,14 +437,16 @@ class QuantityMethods:
         """
         return _frontends.math.tile(self, reps)
 
-    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    def trace(
+        self, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+    ) -> Any:
         """Sum along the diagonal with the given offset over two axes.
 
         Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
         Same as `polyunit.math.trace(q, ...)`.
         """
-        return _frontends.math.trace(self, offset, axis1, axis2)
+        return _frontends.math.trace(self, offset, axis1, axis2, dtype)
 
     def transpose(self, axes: int | tuple[int, ...] | None = None) -> Any:
         """Permute the axes (reverse them when `axes` is None).
@@ -398,7 +458,12 @@ class QuantityMethods:
         return _frontends.math.transpose(self, axes)
 
     def var(
-        self, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+        self,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        ddof: int = 0,
+        keepdims: bool = False,
+        where: Any = None,
     ) -> Any:
         """Variance along the given axes.
 
@@ -406,4 +471,4 @@ class QuantityMethods:
 
         Same as `polyunit.math.var(q, ...)`.
         """
-        return _frontends.math.var(self, axis, ddof, keepdims)
+        return _frontends.math.var(self, axis, dtype, ddof, keepdims, where)

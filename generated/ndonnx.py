@@ -542,6 +542,7 @@ def all(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -552,8 +553,10 @@ def all(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return ndx.all(m_x, axis=axis, keepdims=keepdims)
+    return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 def allclose(
@@ -596,6 +599,7 @@ def alltrue(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -606,19 +610,50 @@ def alltrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return ndx.all(m_x, axis=axis, keepdims=keepdims)
+    return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
 
 @overload
 def amax(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def amax(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amax(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amax(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
@@ -626,17 +661,29 @@ def amax(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        ndx,
+        ndx.max(_compose.masked(ndx, m_a, m_where, -ndx.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -647,13 +694,42 @@ def amax(
 
 @overload
 def amin(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def amin(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amin(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def amin(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
@@ -661,17 +737,29 @@ def amin(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        ndx,
+        ndx.min(_compose.masked(ndx, m_a, m_where, ndx.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -680,24 +768,29 @@ def amin(
     return q_
 
 
-def angle(x: Quantity[ndx.Array] | ndx.Array | float, deg: bool = False) -> ndx.Array:
+def angle(
+    x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None, deg: bool = False
+) -> Quantity[ndx.Array] | ndx.Array:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
     else:
-        m_x, _ = _lift(x)
-    return _compose.angle(ndx, m_x, deg)
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(_compose.angle(ndx, m_x, deg), u)
 
 
 def any(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -708,8 +801,10 @@ def any(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return ndx.any(m_x, axis=axis, keepdims=keepdims)
+    return ndx.any(_compose.masked(ndx, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
@@ -935,13 +1030,15 @@ def arctan(
 
 
 def arctan2(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
-) -> ndx.Array:
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
+) -> Quantity[ndx.Array] | ndx.Array:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -956,9 +1053,8 @@ def arctan2(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return _compose.arctan2(ndx, m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(_compose.arctan2(ndx, m_x, m_y), u)
 
 
 def arctanh(
@@ -989,7 +1085,11 @@ def argmax(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) 
     return ndx.argmax(m_a, axis=axis)
 
 
-def argmin(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
+def argmin(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> ndx.Array:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
@@ -998,22 +1098,32 @@ def argmin(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) 
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return ndx.argmin(m_a, axis=axis)
+    return ndx.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
-def argsort(a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1) -> ndx.Array:
+def argsort(
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> ndx.Array:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return ndx.argsort(
-        ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
+    return _compose.order_refused("math.argsort", "ndonnx", order) or ndx.argsort(
+        ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+        axis=-1 if axis is None else axis,
+        descending=descending,
+        stable=True,
     )
 
 
@@ -1162,13 +1272,14 @@ def average(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -1176,21 +1287,8 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(
-        ndx.mean(m_x, axis=axis, keepdims=keepdims)
-        if m_weights is None
-        else [
-            ndx.sum(m_x * w, axis=axis, keepdims=keepdims)
-            / ndx.sum(w * ndx.ones_like(m_x), axis=axis, keepdims=keepdims)
-            for w in [
-                ndx.reshape(m_weights, (-1,) + (1,) * (m_x.ndim - 1 - axis % m_x.ndim))
-                if m_weights.ndim == 1 and m_x.ndim > 1
-                else m_weights
-            ]
-        ][0],
-        u,
-    )
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(_compose.average(ndx, m_x, axis, m_weights, returned, keepdims), u)
 
 
 @overload
@@ -1551,22 +1649,57 @@ def column_stack(
 
 @overload
 def compress(
-    condition: ndx.Array, a: Quantity[ndx.Array], axis: int | None = None
+    condition: ndx.Array,
+    a: Quantity[ndx.Array],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def compress(condition: ndx.Array, a: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
+def compress(
+    condition: ndx.Array,
+    a: ndx.Array | float,
+    axis: int | None,
+    size: int | None,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def compress(
+    condition: ndx.Array,
+    a: ndx.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def compress(
+    condition: ndx.Array,
+    a: ndx.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def compress(
-    condition: ndx.Array, a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
+    condition: ndx.Array,
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
@@ -1578,10 +1711,19 @@ def compress(
         u_a = None
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.take(
-        ndx.reshape(m_a, (-1,)) if axis is None else m_a,
-        ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0],
-        axis=0 if axis is None else axis,
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = _compose.sized_along(
+        ndx,
+        ndx.take(
+            ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+            ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0],
+            axis=0 if axis is None else axis,
+        ),
+        axis,
+        size,
+        m_fill_value,
     )
     if u_a is None:
         return r_
@@ -1672,31 +1814,48 @@ def conjugate(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array]
 
 @overload
 def convolve(
-    a: Quantity[ndx.Array], v: Quantity[ndx.Array] | ndx.Array | float, mode: str = "full"
+    a: Quantity[ndx.Array],
+    v: Quantity[ndx.Array] | ndx.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def convolve(
-    a: ndx.Array | float, v: Quantity[ndx.Array], mode: str = "full"
+    a: ndx.Array | float,
+    v: Quantity[ndx.Array],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def convolve(a: ndx.Array | float, v: ndx.Array | float, mode: str = "full") -> ndx.Array: ...
+def convolve(
+    a: ndx.Array | float,
+    v: ndx.Array | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def convolve(
     a: Quantity[ndx.Array] | ndx.Array | float,
     v: Quantity[ndx.Array] | ndx.Array | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1710,32 +1869,36 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = [
-        ndx.matmul(
-            ndx.reshape(
-                ndx.take(
-                    ndx.concat(
-                        [ndx.zeros(k - 1, dtype=lg.dtype), lg, ndx.zeros(k - 1, dtype=lg.dtype)]
+    r_ = _compose.element_type(
+        [
+            ndx.matmul(
+                ndx.reshape(
+                    ndx.take(
+                        ndx.concat(
+                            [ndx.zeros(k - 1, dtype=lg.dtype), lg, ndx.zeros(k - 1, dtype=lg.dtype)]
+                        ),
+                        ndx.reshape(
+                            ndx.reshape(ndx.arange(n), (-1, 1))
+                            + ndx.reshape(ndx.arange(k), (1, -1)),
+                            (-1,),
+                        ),
                     ),
-                    ndx.reshape(
-                        ndx.reshape(ndx.arange(n), (-1, 1)) + ndx.reshape(ndx.arange(k), (1, -1)),
-                        (-1,),
-                    ),
+                    (n, k),
                 ),
-                (n, k),
-            ),
-            ndx.flip(sh),
-        )[lo:hi]
-        for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
-        for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
-        for lo, hi in [
-            (0, n)
-            if mode == "full"
-            else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
-            if mode == "same"
-            else (k - 1, lg.shape[0])
-        ]
-    ][0]
+                ndx.flip(sh),
+            )[lo:hi]
+            for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+            for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+            for lo, hi in [
+                (0, n)
+                if mode == "full"
+                else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                if mode == "same"
+                else (k - 1, lg.shape[0])
+            ]
+        ][0],
+        preferred_element_type,
+    )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1808,31 +1971,19 @@ def corrcoef(
     return _compose.corrcoef(ndx, m_x, m_y, rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[ndx.Array], v: Quantity[ndx.Array] | ndx.Array | float, mode: str = "valid"
-) -> Quantity[ndx.Array] | ndx.Array: ...
-
-
-@overload
-def correlate(
-    a: ndx.Array | float, v: Quantity[ndx.Array], mode: str = "valid"
-) -> Quantity[ndx.Array] | ndx.Array: ...
-
-
-@overload
-def correlate(a: ndx.Array | float, v: ndx.Array | float, mode: str = "valid") -> ndx.Array: ...
-
-
 def correlate(
     a: Quantity[ndx.Array] | ndx.Array | float,
     v: Quantity[ndx.Array] | ndx.Array | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1846,16 +1997,10 @@ def correlate(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.correlate(ndx, m_a, m_v, mode)
-    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
-    if u_ is None:
-        u_ = _r.product(u_a, u_v)
-    if u_ is None or u_.dim is _DIMENSIONLESS:
-        return _r.changed(r_, u_)
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_
-    return q_
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(_compose.correlate(ndx, m_a, m_v, mode), preferred_element_type), u
+    )
 
 
 def cos(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -1912,10 +2057,11 @@ def cov(
     ddof: int | None = None,
     fweights: ndx.Array | None = None,
     aweights: ndx.Array | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1929,28 +2075,52 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(_compose.cov(ndx, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
 
 @overload
 def cross(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def cross(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def cross(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def cross(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def cross(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> ndx.Array: ...
 
 
 def cross(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1967,11 +2137,22 @@ def cross(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.take(m_a, ndx.asarray([1, 2, 0]), axis=-1) * ndx.take(
-        m_b, ndx.asarray([2, 0, 1]), axis=-1
-    ) - ndx.take(m_a, ndx.asarray([2, 0, 1]), axis=-1) * ndx.take(
-        m_b, ndx.asarray([1, 2, 0]), axis=-1
-    )
+    r_ = [
+        ndx.moveaxis(
+            ndx.take(p, ndx.asarray([1, 2, 0]), axis=-1)
+            * ndx.take(q, ndx.asarray([2, 0, 1]), axis=-1)
+            - ndx.take(p, ndx.asarray([2, 0, 1]), axis=-1)
+            * ndx.take(q, ndx.asarray([1, 2, 0]), axis=-1),
+            -1,
+            axisc if axis is None else axis,
+        )
+        for p, q in [
+            (
+                ndx.moveaxis(m_a, axisa if axis is None else axis, -1),
+                ndx.moveaxis(m_b, axisb if axis is None else axis, -1),
+            )
+        ]
+    ][0]
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -1983,7 +2164,9 @@ def cross(
     return q_
 
 
-def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
+def cumprod(
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -1997,7 +2180,9 @@ def cumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None)
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return ndx.cumulative_prod(
-        ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
+        ndx.reshape(m_x, (-1,)) if axis is None else m_x,
+        axis=0 if axis is None else axis,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
 
 
@@ -2024,15 +2209,19 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[ndx.Array], axis: int | None = None) -> Quantity[ndx.Array]: ...
+def cumsum(
+    x: Quantity[ndx.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def cumsum(x: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
+def cumsum(
+    x: ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array: ...
 
 
 def cumsum(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -2044,7 +2233,9 @@ def cumsum(
     else:
         m_x, u_x = _lift(x)
     r_ = ndx.cumulative_sum(
-        ndx.reshape(m_x, (-1,)) if axis is None else m_x, axis=0 if axis is None else axis
+        ndx.reshape(m_x, (-1,)) if axis is None else m_x,
+        axis=0 if axis is None else axis,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
     if u_x is None:
         return r_
@@ -2088,31 +2279,20 @@ def degrees(
     return m_x * (180 / ndx.pi)
 
 
-@overload
-def diag(v: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def diag(v: ndx.Array | float, k: int = 0) -> ndx.Array: ...
-
-
-def diag(v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
+def diag(
+    v: Quantity[ndx.Array] | ndx.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(v) is Quantity and type(v.mantissa) in _native:
         m_v: Any = v.mantissa
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.diag(ndx, ndx.asarray(m_v), k)
-    if u_v is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_v
-    return q_
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(_compose.diag(ndx, ndx.asarray(m_v), k), u)
 
 
 @overload
@@ -2178,26 +2358,92 @@ def diagonal(
 
 
 @overload
-def diff(x: Quantity[ndx.Array], n: int = 1, axis: int = -1) -> Quantity[ndx.Array]: ...
+def diff(
+    x: Quantity[ndx.Array],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def diff(x: ndx.Array | float, n: int = 1, axis: int = -1) -> ndx.Array: ...
+def diff(
+    x: ndx.Array | float,
+    n: int,
+    axis: int,
+    prepend: Quantity[ndx.Array],
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diff(
+    x: ndx.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    *,
+    prepend: Quantity[ndx.Array],
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diff(
+    x: ndx.Array | float,
+    n: int,
+    axis: int,
+    prepend: ndx.Array | float | None,
+    append: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diff(
+    x: ndx.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: ndx.Array | float | None = None,
+    *,
+    append: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def diff(
+    x: ndx.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: ndx.Array | float | None = None,
+    append: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def diff(
-    x: Quantity[ndx.Array] | ndx.Array | float, n: int = 1, axis: int = -1
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    append: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.diff(m_x, n=n, axis=axis)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    r_ = ndx.diff(_compose.diff_ends(ndx, m_x, axis, m_prepend, m_append), n=n, axis=axis)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2309,25 +2555,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def dot(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def dot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def dot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2341,10 +2604,11 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -2678,21 +2942,50 @@ def exprel(
 
 
 @overload
-def extract(condition: ndx.Array, arr: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+def extract(
+    condition: ndx.Array,
+    arr: Quantity[ndx.Array],
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def extract(condition: ndx.Array, arr: ndx.Array | float) -> ndx.Array: ...
+def extract(
+    condition: ndx.Array, arr: ndx.Array | float, size: int | None, fill_value: Quantity[ndx.Array]
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def extract(
+    condition: ndx.Array,
+    arr: ndx.Array | float,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def extract(
+    condition: ndx.Array,
+    arr: ndx.Array | float,
+    size: int | None = None,
+    fill_value: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def extract(
-    condition: ndx.Array, arr: Quantity[ndx.Array] | ndx.Array | float
+    condition: ndx.Array,
+    arr: Quantity[ndx.Array] | ndx.Array | float,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2704,8 +2997,19 @@ def extract(
         u_arr = None
     else:
         m_arr, u_arr = _lift(arr)
-    r_ = ndx.take(
-        ndx.reshape(m_arr, (-1,)), ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0], axis=0
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = _compose.sized_along(
+        ndx,
+        ndx.take(
+            ndx.reshape(m_arr, (-1,)), ndx.nonzero(ndx.reshape(m_condition, (-1,)))[0], axis=0
+        ),
+        None,
+        size,
+        m_fill_value,
     )
     if u_arr is None:
         return r_
@@ -3776,28 +4080,16 @@ def hstack(
     return q_
 
 
-@overload
 def hypot(
-    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def hypot(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def hypot(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
-
-
-def hypot(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    y: Quantity[ndx.Array] | ndx.Array | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3812,15 +4104,8 @@ def hypot(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    r_ = ndx.sqrt(m_x * m_x + m_y * m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(ndx.sqrt(m_x * m_x + m_y * m_y), u)
 
 
 def identity(
@@ -3862,25 +4147,42 @@ def imag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | nd
 
 @overload
 def inner(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def inner(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def inner(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def inner(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def inner(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -3894,10 +4196,11 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([-1], [-1]))
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -4006,36 +4309,15 @@ def interp(
     )
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[ndx.Array],
-    ar2: Quantity[ndx.Array] | ndx.Array | float,
-    assume_unique: bool = False,
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: ndx.Array | float, ar2: Quantity[ndx.Array], assume_unique: bool = False
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def intersect1d(
-    ar1: ndx.Array | float, ar2: ndx.Array | float, assume_unique: bool = False
-) -> ndx.Array: ...
-
-
 def intersect1d(
     ar1: Quantity[ndx.Array] | ndx.Array | float,
     ar2: Quantity[ndx.Array] | ndx.Array | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     if type(ar1) is Quantity and type(ar1.mantissa) in _native:
         m_ar1: Any = ar1.mantissa
@@ -4050,21 +4332,24 @@ def intersect1d(
         u_ar2 = None
     else:
         m_ar2, u_ar2 = _lift(ar2)
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    r_ = [
-        ndx.take(
-            u,
-            ndx.nonzero(ndx.any(ndx.reshape(u, (-1, 1)) == ndx.reshape(m_ar2, (1, -1)), axis=1))[0],
-        )
-        for u in [ndx.sort(ndx.unique_values(ndx.reshape(m_ar1, (-1,))))]
-    ][0]
-    if u_ar1 is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_ar1
-    return q_
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        [
+            (c, _compose.first_index(ndx, m_ar1, c), _compose.first_index(ndx, m_ar2, c))
+            if return_indices
+            else c
+            for c in [
+                ndx.take(
+                    u,
+                    ndx.nonzero(
+                        ndx.any(ndx.reshape(u, (-1, 1)) == ndx.reshape(m_ar2, (1, -1)), axis=1)
+                    )[0],
+                )
+                for u in [ndx.sort(ndx.unique_values(ndx.reshape(m_ar1, (-1,))))]
+            ]
+        ][0],
+        u,
+    )
 
 
 def invert(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
@@ -4115,52 +4400,52 @@ def isclose(
     return _compose.isclose(ndx, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
-def isfinite(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isfinite(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return ndx.isfinite(m_x)
+        m_a, _ = _lift(a)
+    return ndx.isfinite(m_a)
 
 
-def isinf(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isinf(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return ndx.isinf(m_x)
+        m_a, _ = _lift(a)
+    return ndx.isinf(m_a)
 
 
-def isnan(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isnan(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return ndx.isnan(m_x)
+        m_a, _ = _lift(a)
+    return ndx.isnan(m_a)
 
 
-def isreal(x: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
+def isreal(a: Quantity[ndx.Array] | ndx.Array | float) -> ndx.Array:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return ndx.ones_like(m_x, dtype=ndx.bool)
+        m_a, _ = _lift(a)
+    return ndx.ones_like(m_a, dtype=ndx.bool)
 
 
 @overload
@@ -4254,22 +4539,14 @@ def lcm(
     return q_
 
 
-@overload
-def ldexp(x: Quantity[ndx.Array], y: ndx.Array) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def ldexp(x: ndx.Array | float, y: ndx.Array) -> ndx.Array: ...
-
-
 def ldexp(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: ndx.Array
+    x: Quantity[ndx.Array] | ndx.Array | float, y: ndx.Array, unit_to_scale: Unit | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4278,13 +4555,8 @@ def ldexp(
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    r_ = m_x * 2.0 ** ndx.astype(m_y, m_x.dtype)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(m_x * 2.0 ** ndx.astype(m_y, m_x.dtype), u)
 
 
 @overload
@@ -4391,46 +4663,19 @@ def less_equal(
     return ndx.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[ndx.Array],
-    stop: Quantity[ndx.Array] | ndx.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def linspace(
-    start: ndx.Array | float,
-    stop: Quantity[ndx.Array],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def linspace(
-    start: ndx.Array | float,
-    stop: ndx.Array | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> ndx.Array: ...
-
-
 def linspace(
     start: Quantity[ndx.Array] | ndx.Array | float,
     stop: Quantity[ndx.Array] | ndx.Array | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     if type(start) is Quantity and type(start.mantissa) in _native:
         m_start: Any = start.mantissa
@@ -4445,20 +4690,28 @@ def linspace(
         u_stop = None
     else:
         m_stop, u_stop = _lift(stop)
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    r_ = ndx.astype(
-        m_start
-        + (m_stop - m_start)
-        * (ndx.arange(num, dtype=ndx.float64) / ((num - 1 if num > 1 else 1) if endpoint else num)),
-        ndx.float64 if _convert.ndonnx_dtype(dtype) is None else _convert.ndonnx_dtype(dtype),
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        _compose.linspace_step(
+            ndx.astype(
+                m_start
+                + (m_stop - m_start)
+                * (
+                    ndx.arange(num, dtype=ndx.float64)
+                    / ((num - 1 if num > 1 else 1) if endpoint else num)
+                ),
+                ndx.float64
+                if _convert.ndonnx_dtype(dtype) is None
+                else _convert.ndonnx_dtype(dtype),
+            ),
+            m_start,
+            m_stop,
+            num,
+            endpoint,
+            retstep,
+        ),
+        u,
     )
-    if u_start is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_start
-    return q_
 
 
 def log(x: Quantity[ndx.Array] | ndx.Array | float, unit_to_scale: Unit | None = None) -> ndx.Array:
@@ -4725,42 +4978,59 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def matmul(x: ndx.Array | float, y: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def matmul(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def matmul(x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+def matmul(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def matmul(
-    x: Quantity[ndx.Array] | ndx.Array | float, y: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
+    _compose.no_precision("math.matmul", "ndonnx", precision)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
     else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
     else:
-        m_y, u_y = _lift(y)
-    r_ = ndx.matmul(m_x, m_y)
-    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+        m_b, u_b = _lift(b)
+    r_ = _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
-        u_ = _r.product(u_x, u_y)
+        u_ = _r.product(u_a, u_b)
     if u_ is None or u_.dim is _DIMENSIONLESS:
         return _r.changed(r_, u_)
     q_ = _new(Quantity)
@@ -4803,13 +5073,42 @@ def matrix_power(
 
 @overload
 def max(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def max(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def max(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def max(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
@@ -4817,17 +5116,31 @@ def max(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        ndx,
+        ndx.max(_compose.masked(ndx, m_a, m_where, -ndx.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4883,20 +5196,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def mean(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def mean(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Arithmetic mean along the given axes.
 
@@ -4907,7 +5230,11 @@ def mean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.mean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    r_ = _compose.moment(
+        ndx, "mean", m_x, axis, 0, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -4918,20 +5245,33 @@ def mean(
 
 @overload
 def median(
-    x: Quantity[ndx.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def median(x: ndx.Array | float, axis: int | None = None, keepdims: bool = False) -> ndx.Array: ...
+def median(
+    x: ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> ndx.Array: ...
 
 
 def median(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4949,13 +5289,42 @@ def median(
 
 @overload
 def min(
-    a: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def min(
-    a: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def min(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def min(
+    a: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
@@ -4963,17 +5332,31 @@ def min(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        ndx,
+        ndx.min(_compose.masked(ndx, m_a, m_where, ndx.inf), axis=axis, keepdims=keepdims),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5140,12 +5523,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float],
+    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float], precision: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "ndonnx", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [ndx.matmul(r, t)]][-1],
@@ -5337,7 +5721,9 @@ def nanargmin(
     return ndx.argmin(ndx.where(ndx.isnan(m_a), ndx.inf, m_a), axis=axis, keepdims=keepdims)
 
 
-def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None) -> ndx.Array:
+def nancumprod(
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array:
     """Cumulative product along an axis, treating NaNs as one.
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
@@ -5353,19 +5739,24 @@ def nancumprod(x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = No
     return ndx.cumulative_prod(
         ndx.reshape(ndx.where(ndx.isnan(m_x), 1.0, m_x), (-1,) if axis is None else m_x.shape),
         axis=0 if axis is None else axis,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
 
 
 @overload
-def nancumsum(x: Quantity[ndx.Array], axis: int | None = None) -> Quantity[ndx.Array]: ...
+def nancumsum(
+    x: Quantity[ndx.Array], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def nancumsum(x: ndx.Array | float, axis: int | None = None) -> ndx.Array: ...
+def nancumsum(
+    x: ndx.Array | float, axis: int | None = None, dtype: Any | None = None
+) -> ndx.Array: ...
 
 
 def nancumsum(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None
+    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, dtype: Any | None = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -5379,6 +5770,7 @@ def nancumsum(
     r_ = ndx.cumulative_sum(
         ndx.reshape(ndx.where(ndx.isnan(m_x), 0.0, m_x), (-1,) if axis is None else m_x.shape),
         axis=0 if axis is None else axis,
+        dtype=_convert.ndonnx_dtype(dtype),
     )
     if u_x is None:
         return r_
@@ -5390,13 +5782,42 @@ def nancumsum(
 
 @overload
 def nanmax(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanmax(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmax(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmax(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
@@ -5404,21 +5825,38 @@ def nanmax(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.where(
-        ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
-        ndx.nan,
-        ndx.max(ndx.where(ndx.isnan(m_x), -ndx.inf, m_x), axis=axis, keepdims=keepdims),
-    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = [
+        _compose.with_initial(
+            ndx,
+            ndx.where(
+                ndx.all(ndx.isnan(xm), axis=axis, keepdims=keepdims),
+                ndx.nan,
+                ndx.max(ndx.where(ndx.isnan(xm), -ndx.inf, xm), axis=axis, keepdims=keepdims),
+            ),
+            m_initial,
+            "max",
+        )
+        for xm in [_compose.masked(ndx, m_x, m_where, ndx.nan)]
+    ][0]
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5429,20 +5867,30 @@ def nanmax(
 
 @overload
 def nanmean(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanmean(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nanmean(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -5453,8 +5901,10 @@ def nanmean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims) / ndx.sum(
-        ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    r_ = _compose.moment(
+        ndx, "mean", m_x, axis, 0, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
     )
     if u_x is None:
         return r_
@@ -5466,22 +5916,33 @@ def nanmean(
 
 @overload
 def nanmedian(
-    x: Quantity[ndx.Array], axis: int | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanmedian(
-    x: ndx.Array | float, axis: int | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
 def nanmedian(
-    x: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -5499,13 +5960,42 @@ def nanmedian(
 
 @overload
 def nanmin(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanmin(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmin(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nanmin(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
@@ -5513,21 +6003,38 @@ def nanmin(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.where(
-        ndx.all(ndx.isnan(m_x), axis=axis, keepdims=keepdims),
-        ndx.nan,
-        ndx.min(ndx.where(ndx.isnan(m_x), ndx.inf, m_x), axis=axis, keepdims=keepdims),
-    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = [
+        _compose.with_initial(
+            ndx,
+            ndx.where(
+                ndx.all(ndx.isnan(xm), axis=axis, keepdims=keepdims),
+                ndx.nan,
+                ndx.min(ndx.where(ndx.isnan(xm), ndx.inf, xm), axis=axis, keepdims=keepdims),
+            ),
+            m_initial,
+            "min",
+        )
+        for xm in [_compose.masked(ndx, m_x, m_where, ndx.nan)]
+    ][0]
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5538,13 +6045,21 @@ def nanmin(
 
 @overload
 def nanpercentile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanpercentile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -5552,6 +6067,7 @@ def nanpercentile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -5565,7 +6081,9 @@ def nanpercentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    r_ = _compose.quantile(ndx, m_a, m_q / 100, axis, keepdims, skip_nan=True)
+    r_ = _compose.quantile(
+        ndx, m_a, m_q / 100, axis, keepdims, skip_nan=True, method=method, op="math.nanpercentile"
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5615,13 +6133,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nanquantile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -5629,6 +6155,7 @@ def nanquantile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -5642,7 +6169,9 @@ def nanquantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    r_ = _compose.quantile(ndx, m_a, m_q, axis, keepdims, skip_nan=True)
+    r_ = _compose.quantile(
+        ndx, m_a, m_q, axis, keepdims, skip_nan=True, method=method, op="math.nanquantile"
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5655,8 +6184,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
@@ -5664,16 +6195,20 @@ def nanstd(
 def nanstd(
     x: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nanstd(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -5684,20 +6219,10 @@ def nanstd(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.sqrt(
-        ndx.sum(
-            ndx.where(
-                ndx.isnan(m_x),
-                0.0,
-                m_x
-                - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
-                / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
-            )
-            ** 2,
-            axis=axis,
-            keepdims=keepdims,
-        )
-        / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    r_ = _compose.moment(
+        ndx, "std", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
     )
     if u_x is None:
         return r_
@@ -5709,31 +6234,84 @@ def nanstd(
 
 @overload
 def nansum(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def nansum(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nansum(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def nansum(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nansum(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        ndx,
+        ndx.sum(
+            ndx.where(ndx.isnan(m_x), 0.0, _compose.masked(ndx, m_x, m_where, 0.0)),
+            axis=axis,
+            dtype=_convert.ndonnx_dtype(dtype),
+            keepdims=keepdims,
+        ),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5746,8 +6324,10 @@ def nansum(
 def nanvar(
     x: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
@@ -5755,16 +6335,20 @@ def nanvar(
 def nanvar(
     x: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def nanvar(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Variance along the given axes, ignoring NaNs.
 
@@ -5775,18 +6359,11 @@ def nanvar(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.sum(
-        ndx.where(
-            ndx.isnan(m_x),
-            0.0,
-            m_x
-            - ndx.sum(ndx.where(ndx.isnan(m_x), 0.0, m_x), axis=axis, keepdims=True)
-            / ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=True),
-        )
-        ** 2,
-        axis=axis,
-        keepdims=keepdims,
-    ) / (ndx.sum(ndx.astype(~ndx.isnan(m_x), m_x.dtype), axis=axis, keepdims=keepdims) - ddof)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
+    r_ = _compose.moment(
+        ndx, "var", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
+    )
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_x, _EXP_2_1)
@@ -5923,25 +6500,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, out: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def outer(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def outer(
+    a: ndx.Array | float, b: Quantity[ndx.Array], out: Any = None
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def outer(a: ndx.Array | float, b: ndx.Array | float, out: Any = None) -> ndx.Array: ...
 
 
 def outer(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    out: Any = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5969,13 +6551,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def percentile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -5983,9 +6573,10 @@ def percentile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5996,7 +6587,7 @@ def percentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    r_ = _compose.quantile(ndx, m_a, m_q / 100, axis, keepdims)
+    r_ = _compose.quantile(ndx, m_a, m_q / 100, axis, keepdims, method=method, op="math.percentile")
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6179,13 +6770,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[ndx.Array], q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: Quantity[ndx.Array],
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def quantile(
-    a: ndx.Array | float, q: ndx.Array, axis: int | None = None, keepdims: bool = False
+    a: ndx.Array | float,
+    q: ndx.Array,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> ndx.Array: ...
 
 
@@ -6193,9 +6792,10 @@ def quantile(
     a: Quantity[ndx.Array] | ndx.Array | float,
     q: ndx.Array,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6206,7 +6806,7 @@ def quantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    r_ = _compose.quantile(ndx, m_a, m_q, axis, keepdims)
+    r_ = _compose.quantile(ndx, m_a, m_q, axis, keepdims, method=method, op="math.quantile")
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6250,15 +6850,17 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[ndx.Array]) -> Quantity[ndx.Array]: ...
+def ravel(a: Quantity[ndx.Array], order: str = "C") -> Quantity[ndx.Array]: ...
 
 
 @overload
-def ravel(a: ndx.Array | float) -> ndx.Array: ...
+def ravel(a: ndx.Array | float, order: str = "C") -> ndx.Array: ...
 
 
-def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | ndx.Array:
-    """The array flattened to one dimension in row-major order.
+def ravel(
+    a: Quantity[ndx.Array] | ndx.Array | float, order: str = "C"
+) -> Quantity[ndx.Array] | ndx.Array:
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6267,7 +6869,11 @@ def ravel(a: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Array] | n
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.reshape(m_a, (-1,))
+    r_ = (
+        ndx.reshape(m_a, (-1,))
+        if _compose.c_order("math.ravel", order)
+        else _compose.fortran_ravel(ndx, m_a)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6446,27 +7052,40 @@ def remove_diag(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.Arra
 
 @overload
 def repeat(
-    a: Quantity[ndx.Array], repeats: int, axis: int | None = None
+    a: Quantity[ndx.Array],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def repeat(a: ndx.Array | float, repeats: int, axis: int | None = None) -> ndx.Array: ...
+def repeat(
+    a: ndx.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> ndx.Array: ...
 
 
 def repeat(
-    a: Quantity[ndx.Array] | ndx.Array | float, repeats: int, axis: int | None = None
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.repeat(m_a, repeats, axis=axis)
+    r_ = _compose.total_length(ndx, ndx.repeat(m_a, repeats, axis=axis), axis, total_repeat_length)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6476,17 +7095,19 @@ def repeat(
 
 
 @overload
-def reshape(a: Quantity[ndx.Array], shape: int | tuple[int, ...]) -> Quantity[ndx.Array]: ...
+def reshape(
+    a: Quantity[ndx.Array], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def reshape(a: ndx.Array | float, shape: int | tuple[int, ...]) -> ndx.Array: ...
+def reshape(a: ndx.Array | float, shape: int | tuple[int, ...], order: str = "C") -> ndx.Array: ...
 
 
 def reshape(
-    a: Quantity[ndx.Array] | ndx.Array | float, shape: int | tuple[int, ...]
+    a: Quantity[ndx.Array] | ndx.Array | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6495,7 +7116,11 @@ def reshape(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+    r_ = (
+        ndx.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(ndx, m_a, shape)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6696,10 +7321,14 @@ def searchsorted(
     a: Quantity[ndx.Array] | ndx.Array | float,
     v: Quantity[ndx.Array] | ndx.Array | float,
     side: str = "left",
+    sorter: ndx.Array | None = None,
+    method: str = "scan",
 ) -> ndx.Array:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6714,10 +7343,16 @@ def searchsorted(
         u_v = None
     else:
         m_v, u_v = _lift(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return ndx.reshape(
-        ndx.searchsorted(m_a, ndx.reshape(ndx.asarray(m_v), (-1,)), side=side),
+        ndx.searchsorted(
+            m_a if m_sorter is None else ndx.take(m_a, m_sorter),
+            ndx.reshape(ndx.asarray(m_v), (-1,)),
+            side=side,
+        ),
         ndx.asarray(m_v).shape,
     )
 
@@ -6876,6 +7511,7 @@ def sometrue(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -6886,34 +7522,57 @@ def sometrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return ndx.any(m_x, axis=axis, keepdims=keepdims)
+    return ndx.any(_compose.masked(ndx, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
 
 @overload
-def sort(a: Quantity[ndx.Array], axis: int | None = -1) -> Quantity[ndx.Array]: ...
+def sort(
+    a: Quantity[ndx.Array],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def sort(a: ndx.Array | float, axis: int | None = -1) -> ndx.Array: ...
+def sort(
+    a: ndx.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> ndx.Array: ...
 
 
 def sort(
-    a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = -1
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.sort(
-        ndx.reshape(m_a, (-1,)) if axis is None else m_a, axis=-1 if axis is None else axis
+    r_ = _compose.order_refused("math.sort", "ndonnx", order) or ndx.sort(
+        ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+        axis=-1 if axis is None else axis,
+        descending=descending,
     )
     if u_a is None:
         return r_
@@ -7123,8 +7782,10 @@ def stack(
 def std(
     x: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
@@ -7132,16 +7793,20 @@ def std(
 def std(
     x: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def std(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Standard deviation along the given axes.
 
@@ -7152,7 +7817,11 @@ def std(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.std(m_x, axis=axis, correction=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    r_ = _compose.moment(
+        ndx, "std", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7208,31 +7877,84 @@ def subtract(
 
 @overload
 def sum(
-    x: Quantity[ndx.Array], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[ndx.Array],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def sum(
-    x: ndx.Array | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def sum(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[ndx.Array],
+    where: ndx.Array | None = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def sum(
+    x: ndx.Array | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def sum(
     x: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = ndx.sum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        ndx,
+        ndx.sum(
+            _compose.masked(ndx, m_x, m_where, 0.0),
+            axis=axis,
+            dtype=_convert.ndonnx_dtype(dtype),
+            keepdims=keepdims,
+        ),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7292,20 +8014,67 @@ def swish(
 
 @overload
 def take(
-    a: Quantity[ndx.Array], indices: ndx.Array, axis: int | None = None
+    a: Quantity[ndx.Array],
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def take(a: ndx.Array | float, indices: ndx.Array, axis: int | None = None) -> ndx.Array: ...
+def take(
+    a: ndx.Array | float,
+    indices: ndx.Array,
+    axis: int | None,
+    mode: str | None,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def take(
+    a: ndx.Array | float,
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    *,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def take(
+    a: ndx.Array | float,
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: ndx.Array | float | None = None,
+) -> ndx.Array: ...
 
 
 def take(
-    a: Quantity[ndx.Array] | ndx.Array | float, indices: ndx.Array, axis: int | None = None
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    indices: ndx.Array,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -7314,18 +8083,33 @@ def take(
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    r_ = ndx.reshape(
-        ndx.take(
-            ndx.reshape(m_a, (-1,)) if axis is None else m_a,
-            ndx.reshape(ndx.asarray(m_indices), (-1,)),
-            axis=0 if axis is None else axis,
-        ),
-        ndx.asarray(m_indices).shape
-        if axis is None
-        else m_a.shape[: axis % m_a.ndim]
-        + ndx.asarray(m_indices).shape
-        + m_a.shape[axis % m_a.ndim + 1 :],
-    )
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = [
+        _compose.fill_outside(
+            ndx,
+            ndx.reshape(
+                ndx.take(
+                    ndx.reshape(m_a, (-1,)) if axis is None else m_a,
+                    ndx.reshape(ndx.asarray(i), (-1,)),
+                    axis=0 if axis is None else axis,
+                ),
+                ndx.asarray(i).shape
+                if axis is None
+                else m_a.shape[: axis % m_a.ndim]
+                + ndx.asarray(i).shape
+                + m_a.shape[axis % m_a.ndim + 1 :],
+            ),
+            out,
+            axis,
+            m_a.ndim,
+            m_fill_value,
+        )
+        for i, out in [
+            _compose.take_mode(ndx, m_indices, m_a.size if axis is None else m_a.shape[axis], mode)
+        ]
+    ][0]
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7366,29 +8150,46 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def tensordot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
+def tensordot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def tensordot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7402,7 +8203,7 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7445,16 +8246,26 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[ndx.Array], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[ndx.Array],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def trace(a: ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> ndx.Array: ...
+def trace(
+    a: ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> ndx.Array: ...
 
 
 def trace(
-    a: Quantity[ndx.Array] | ndx.Array | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -7570,31 +8381,20 @@ def tri(
     )
 
 
-@overload
-def tril(m: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def tril(m: ndx.Array | float, k: int = 0) -> ndx.Array: ...
-
-
-def tril(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
+def tril(
+    m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = ndx.tril(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(ndx.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -7612,31 +8412,20 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[ndx.Array], k: int = 0) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def triu(m: ndx.Array | float, k: int = 0) -> ndx.Array: ...
-
-
-def triu(m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0) -> Quantity[ndx.Array] | ndx.Array:
+def triu(
+    m: Quantity[ndx.Array] | ndx.Array | float, k: int = 0, unit: Unit | None = None
+) -> Quantity[ndx.Array] | ndx.Array:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = ndx.triu(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(ndx.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -7765,43 +8554,53 @@ def unflatten(
     return q_
 
 
-@overload
 def unique(
-    a: Quantity[ndx.Array], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[ndx.Array]: ...
-
-
-@overload
-def unique(a: ndx.Array | float, axis: int | None = None, equal_nan: bool = True) -> ndx.Array: ...
-
-
-def unique(
-    a: Quantity[ndx.Array] | ndx.Array | float, axis: int | None = None, equal_nan: bool = True
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[ndx.Array] | ndx.Array | float | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = (
-        ndx.sort(ndx.unique_values(ndx.reshape(m_a, (-1,))))
-        if axis is None
-        else _compose.refuse(
-            "math.unique", "ndonnx", "unique slices along an axis are not implemented"
-        )
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
     )
-    if u_a is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_a
-    return q_
+    return _r.changed(
+        _compose.unique_sized(
+            ndx,
+            _compose.refuse(
+                "math.unique", "ndonnx", "unique slices along an axis are not implemented"
+            )
+            if axis is not None
+            else _compose.refuse(
+                "math.unique",
+                "ndonnx",
+                "return_index, return_inverse and return_counts are not implemented (ndonnx's unique_all gives them unsorted)",
+            )
+            if return_index or return_inverse or return_counts
+            else ndx.sort(ndx.unique_values(ndx.reshape(m_a, (-1,)))),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -7836,8 +8635,10 @@ def vander(
 def var(
     a: Quantity[ndx.Array],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
@@ -7845,16 +8646,20 @@ def var(
 def var(
     a: ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> ndx.Array: ...
 
 
 def var(
     a: Quantity[ndx.Array] | ndx.Array | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: ndx.Array | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Variance along the given axes.
 
@@ -7865,7 +8670,11 @@ def var(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = ndx.var(m_a, axis=axis, correction=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    r_ = _compose.moment(
+        ndx, "var", m_a, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
+    )
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_a, _EXP_2_1)
@@ -7879,25 +8688,42 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def vdot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def vdot(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def vdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def vdot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7911,7 +8737,9 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,)))
+    r_ = _compose.element_type(
+        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7925,29 +8753,46 @@ def vdot(
 
 @overload
 def vecdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def vecdot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
+def vecdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def vecdot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7961,7 +8806,7 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.vecdot(m_a, m_b, axis=axis)
+    r_ = _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8030,52 +8875,69 @@ def vstack(
 
 @overload
 def where(
-    condition: ndx.Array, x: Quantity[ndx.Array], y: Quantity[ndx.Array] | ndx.Array | float
+    condition: ndx.Array,
+    x: Quantity[ndx.Array],
+    y: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
 def where(
-    condition: ndx.Array, x: ndx.Array | float, y: Quantity[ndx.Array]
+    condition: ndx.Array,
+    x: ndx.Array | float | None,
+    y: Quantity[ndx.Array],
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[ndx.Array]: ...
 
 
 @overload
-def where(condition: ndx.Array, x: ndx.Array | float, y: ndx.Array | float) -> ndx.Array: ...
+def where(
+    condition: ndx.Array,
+    x: ndx.Array | float | None = None,
+    *,
+    y: Quantity[ndx.Array],
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def where(
+    condition: ndx.Array,
+    x: ndx.Array | float | None = None,
+    y: ndx.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> ndx.Array: ...
 
 
 def where(
     condition: ndx.Array,
-    x: Quantity[ndx.Array] | ndx.Array | float,
-    y: Quantity[ndx.Array] | ndx.Array | float,
+    x: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    y: Quantity[ndx.Array] | ndx.Array | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
-    elif type(x) is float or type(x) is int:
-        m_x = x
-        u_x = None
-    else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
-    else:
-        m_y, u_y = _lift(y)
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    r_ = ndx.where(m_condition, m_x, m_y)
+    r_ = (
+        _compose.nonzero_sized(ndx, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else ndx.where(m_condition, m_x, m_y)
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -8290,25 +9152,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_dot(a: ndx.Array | float, b: Quantity[ndx.Array]) -> Quantity[ndx.Array] | ndx.Array: ...
+def linalg_dot(
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_dot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_dot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_dot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8322,10 +9201,11 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8426,27 +9306,42 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_inner(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_inner(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_inner(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_inner(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8460,10 +9355,11 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([-1], [-1]))
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8570,27 +9466,42 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_matmul(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_matmul(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_matmul(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_matmul(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8604,7 +9515,7 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.matmul(m_a, m_b)
+    r_ = _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8733,12 +9644,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float],
+    arrays: Sequence[Quantity[ndx.Array] | ndx.Array | float], precision: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "ndonnx", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(_compose.chain(ndx.matmul, m_arrays), _r.product_seq(u_arrays))
 
@@ -8766,27 +9678,30 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, out: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_outer(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float, b: Quantity[ndx.Array], out: Any = None
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_outer(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_outer(a: ndx.Array | float, b: ndx.Array | float, out: Any = None) -> ndx.Array: ...
 
 
 def linalg_outer(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    out: Any = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8914,12 +9829,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[ndx.Array, Quantity[ndx.Array] | ndx.Array, ndx.Array]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     raise _r.unsupported(
         "linalg.svd",
@@ -8950,29 +9867,46 @@ def linalg_svdvals(x: Quantity[ndx.Array] | ndx.Array | float) -> Quantity[ndx.A
 
 @overload
 def linalg_tensordot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axes: int = 2
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_tensordot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axes: int = 2
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_tensordot(a: ndx.Array | float, b: ndx.Array | float, axes: int = 2) -> ndx.Array: ...
+def linalg_tensordot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_tensordot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8986,7 +9920,7 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9089,27 +10023,42 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_vdot(
-    a: ndx.Array | float, b: Quantity[ndx.Array]
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_vdot(a: ndx.Array | float, b: ndx.Array | float) -> ndx.Array: ...
+def linalg_vdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_vdot(
-    a: Quantity[ndx.Array] | ndx.Array | float, b: Quantity[ndx.Array] | ndx.Array | float
+    a: Quantity[ndx.Array] | ndx.Array | float,
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9123,7 +10072,9 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,)))
+    r_ = _compose.element_type(
+        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9137,29 +10088,46 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[ndx.Array], b: Quantity[ndx.Array] | ndx.Array | float, axis: int = -1
+    a: Quantity[ndx.Array],
+    b: Quantity[ndx.Array] | ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
 def linalg_vecdot(
-    a: ndx.Array | float, b: Quantity[ndx.Array], axis: int = -1
+    a: ndx.Array | float,
+    b: Quantity[ndx.Array],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array: ...
 
 
 @overload
-def linalg_vecdot(a: ndx.Array | float, b: ndx.Array | float, axis: int = -1) -> ndx.Array: ...
+def linalg_vecdot(
+    a: ndx.Array | float,
+    b: ndx.Array | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> ndx.Array: ...
 
 
 def linalg_vecdot(
     a: Quantity[ndx.Array] | ndx.Array | float,
     b: Quantity[ndx.Array] | ndx.Array | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[ndx.Array] | ndx.Array:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9173,7 +10141,7 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = ndx.vecdot(m_a, m_b, axis=axis)
+    r_ = _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10566,6 +11534,20 @@ def lax_gather(
     unique_indices: bool,
     indices_are_sorted: bool,
     mode: Any,
+    fill_value: Quantity[ndx.Array],
+) -> Quantity[ndx.Array]: ...
+
+
+@overload
+def lax_gather(
+    operand: ndx.Array | float,
+    start_indices: ndx.Array,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    *,
     fill_value: Quantity[ndx.Array],
 ) -> Quantity[ndx.Array]: ...
 

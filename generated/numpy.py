@@ -545,6 +545,7 @@ def all(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -555,8 +556,10 @@ def all(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return np.all(m_x, axis=axis, keepdims=keepdims)
+    return np.all(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 def allclose(
@@ -601,6 +604,7 @@ def alltrue(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -611,19 +615,50 @@ def alltrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return np.all(m_x, axis=axis, keepdims=keepdims)
+    return np.all(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 @overload
 def amax(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def amax(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amax(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amax(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -631,17 +666,30 @@ def amax(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.amax(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = np.amax(
+        m_a,
+        axis=axis,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -652,13 +700,42 @@ def amax(
 
 @overload
 def amin(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def amin(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amin(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def amin(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -666,17 +743,30 @@ def amin(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.amin(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = np.amin(
+        m_a,
+        axis=axis,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -685,24 +775,31 @@ def amin(
     return q_
 
 
-def angle(x: Quantity[NDArray[Any]] | NDArray[Any] | float, deg: bool = False) -> NDArray[Any]:
+def angle(
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
+    deg: bool = False,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
     else:
-        m_x, _ = _lift(x)
-    return np.angle(m_x, deg=deg)
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(np.angle(m_x, deg=deg), u)
 
 
 def any(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -713,8 +810,10 @@ def any(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return np.any(m_x, axis=axis, keepdims=keepdims)
+    return np.any(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 @overload
@@ -935,12 +1034,13 @@ def arctan(
 def arctan2(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
-) -> NDArray[Any]:
+    unit_to_scale: Unit | None = None,
+) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -955,9 +1055,8 @@ def arctan2(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return np.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(np.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -991,7 +1090,9 @@ def argmax(
 
 
 def argmin(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
 ) -> NDArray[Any]:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
@@ -1001,23 +1102,28 @@ def argmin(
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return np.argmin(m_a, axis=axis)
+    return np.argmin(m_a, axis=axis, keepdims=True if keepdims else False)
 
 
 def argsort(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> NDArray[Any]:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return np.argsort(m_a, axis=axis)
+    return _compose.numpy_argsort(np, m_a, axis, kind, order, stable, descending)
 
 
 def argwhere(
@@ -1144,13 +1250,14 @@ def average(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -1158,8 +1265,10 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(np.average(m_x, axis=axis, weights=m_weights, keepdims=keepdims), u)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(
+        np.average(m_x, axis=axis, weights=m_weights, returned=returned, keepdims=keepdims), u
+    )
 
 
 @overload
@@ -1511,13 +1620,42 @@ def column_stack(
 
 @overload
 def compress(
-    condition: NDArray[Any], a: Quantity[NDArray[Any]], axis: int | None = None
+    condition: NDArray[Any],
+    a: Quantity[NDArray[Any]],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def compress(
-    condition: NDArray[Any], a: NDArray[Any] | float, axis: int | None = None
+    condition: NDArray[Any],
+    a: NDArray[Any] | float,
+    axis: int | None,
+    size: int | None,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def compress(
+    condition: NDArray[Any],
+    a: NDArray[Any] | float,
+    axis: int | None = None,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def compress(
+    condition: NDArray[Any],
+    a: NDArray[Any] | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: NDArray[Any] | float | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -1525,12 +1663,14 @@ def compress(
     condition: NDArray[Any],
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
@@ -1542,7 +1682,12 @@ def compress(
         u_a = None
     else:
         m_a, u_a = _lift(a)
-    r_ = np.compress(m_condition, m_a, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = _compose.sized_along(
+        np, np.compress(m_condition, m_a, axis=axis), axis, size, m_fill_value
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -1629,19 +1774,31 @@ def conjugate(
 
 @overload
 def convolve(
-    a: Quantity[NDArray[Any]], v: Quantity[NDArray[Any]] | NDArray[Any] | float, mode: str = "full"
+    a: Quantity[NDArray[Any]],
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def convolve(
-    a: NDArray[Any] | float, v: Quantity[NDArray[Any]], mode: str = "full"
+    a: NDArray[Any] | float,
+    v: Quantity[NDArray[Any]],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def convolve(
-    a: NDArray[Any] | float, v: NDArray[Any] | float, mode: str = "full"
+    a: NDArray[Any] | float,
+    v: NDArray[Any] | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -1649,13 +1806,16 @@ def convolve(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1669,7 +1829,7 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = np.convolve(m_a, m_v, mode=mode)
+    r_ = _compose.element_type(np.convolve(m_a, m_v, mode=mode), preferred_element_type)
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1743,33 +1903,19 @@ def corrcoef(
     return np.corrcoef(m_x, m_y, rowvar=rowvar)
 
 
-@overload
-def correlate(
-    a: Quantity[NDArray[Any]], v: Quantity[NDArray[Any]] | NDArray[Any] | float, mode: str = "valid"
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
-
-
-@overload
-def correlate(
-    a: NDArray[Any] | float, v: Quantity[NDArray[Any]], mode: str = "valid"
-) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
-
-
-@overload
-def correlate(
-    a: NDArray[Any] | float, v: NDArray[Any] | float, mode: str = "valid"
-) -> NDArray[Any]: ...
-
-
 def correlate(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1783,16 +1929,10 @@ def correlate(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = np.correlate(m_a, m_v, mode=mode)
-    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
-    if u_ is None:
-        u_ = _r.product(u_a, u_v)
-    if u_ is None or u_.dim is _DIMENSIONLESS:
-        return _r.changed(r_, u_)
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_
-    return q_
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(np.correlate(m_a, m_v, mode=mode), preferred_element_type), u
+    )
 
 
 def cos(
@@ -1851,10 +1991,11 @@ def cov(
     ddof: int | None = None,
     fweights: NDArray[Any] | None = None,
     aweights: NDArray[Any] | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1868,7 +2009,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         np.cov(
             m_m, m_y, rowvar=rowvar, bias=bias, ddof=ddof, fweights=m_fweights, aweights=m_aweights
@@ -1879,25 +2020,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def cross(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def cross(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def cross(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> NDArray[Any]: ...
 
 
 def cross(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1914,7 +2076,7 @@ def cross(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.cross(m_a, m_b)
+    r_ = np.cross(m_a, m_b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -1927,7 +2089,9 @@ def cross(
 
 
 def cumprod(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> NDArray[Any]:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
@@ -1941,7 +2105,7 @@ def cumprod(
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
-    return np.cumprod(m_x, axis=axis)
+    return np.cumprod(m_x, axis=axis, dtype=dtype)
 
 
 def cumproduct(
@@ -1965,15 +2129,21 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[NDArray[Any]], axis: int | None = None) -> Quantity[NDArray[Any]]: ...
+def cumsum(
+    x: Quantity[NDArray[Any]], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def cumsum(x: NDArray[Any] | float, axis: int | None = None) -> NDArray[Any]: ...
+def cumsum(
+    x: NDArray[Any] | float, axis: int | None = None, dtype: Any | None = None
+) -> NDArray[Any]: ...
 
 
 def cumsum(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -1984,7 +2154,7 @@ def cumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.cumsum(m_x, axis=axis)
+    r_ = np.cumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2027,33 +2197,20 @@ def degrees(
     return np.degrees(m_x)
 
 
-@overload
-def diag(v: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def diag(v: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
-
-
 def diag(
-    v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+    v: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(v) is Quantity and type(v.mantissa) in _native:
         m_v: Any = v.mantissa
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = np.diag(m_v, k=k)
-    if u_v is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_v
-    return q_
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(np.diag(m_v, k=k), u)
 
 
 @overload
@@ -2122,26 +2279,98 @@ def diagonal(
 
 
 @overload
-def diff(x: Quantity[NDArray[Any]], n: int = 1, axis: int = -1) -> Quantity[NDArray[Any]]: ...
+def diff(
+    x: Quantity[NDArray[Any]],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def diff(x: NDArray[Any] | float, n: int = 1, axis: int = -1) -> NDArray[Any]: ...
+def diff(
+    x: NDArray[Any] | float,
+    n: int,
+    axis: int,
+    prepend: Quantity[NDArray[Any]],
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diff(
+    x: NDArray[Any] | float,
+    n: int = 1,
+    axis: int = -1,
+    *,
+    prepend: Quantity[NDArray[Any]],
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diff(
+    x: NDArray[Any] | float,
+    n: int,
+    axis: int,
+    prepend: NDArray[Any] | float | None,
+    append: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diff(
+    x: NDArray[Any] | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: NDArray[Any] | float | None = None,
+    *,
+    append: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def diff(
+    x: NDArray[Any] | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: NDArray[Any] | float | None = None,
+    append: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def diff(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, n: int = 1, axis: int = -1
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    append: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.diff(m_x, n=n, axis=axis)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    r_ = np.diff(
+        m_x,
+        n=n,
+        axis=axis,
+        **{} if m_prepend is None else {"prepend": m_prepend},
+        **{} if m_append is None else {"append": m_append},
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2257,28 +2486,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def dot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def dot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def dot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def dot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2292,7 +2535,7 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.dot(m_a, m_b)
+    r_ = _compose.element_type(np.dot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -2577,21 +2820,53 @@ def exprel(
 
 
 @overload
-def extract(condition: NDArray[Any], arr: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+def extract(
+    condition: NDArray[Any],
+    arr: Quantity[NDArray[Any]],
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def extract(condition: NDArray[Any], arr: NDArray[Any] | float) -> NDArray[Any]: ...
+def extract(
+    condition: NDArray[Any],
+    arr: NDArray[Any] | float,
+    size: int | None,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def extract(
+    condition: NDArray[Any],
+    arr: NDArray[Any] | float,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def extract(
+    condition: NDArray[Any],
+    arr: NDArray[Any] | float,
+    size: int | None = None,
+    fill_value: NDArray[Any] | float | None = None,
+) -> NDArray[Any]: ...
 
 
 def extract(
-    condition: NDArray[Any], arr: Quantity[NDArray[Any]] | NDArray[Any] | float
+    condition: NDArray[Any],
+    arr: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2603,7 +2878,12 @@ def extract(
         u_arr = None
     else:
         m_arr, u_arr = _lift(arr)
-    r_ = np.extract(m_condition, m_arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = _compose.sized_along(np, np.extract(m_condition, m_arr), None, size, m_fill_value)
     if u_arr is None:
         return r_
     q_ = _new(Quantity)
@@ -3592,29 +3872,16 @@ def hstack(
     return q_
 
 
-@overload
-def hypot(
-    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def hypot(x: NDArray[Any] | float, y: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def hypot(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
-
-
 def hypot(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3629,15 +3896,8 @@ def hypot(
         u_y = None
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    r_ = np.hypot(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(np.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -3679,28 +3939,42 @@ def imag(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> Quantity[NDArray[A
 
 @overload
 def inner(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def inner(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def inner(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def inner(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def inner(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -3714,7 +3988,7 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.inner(m_a, m_b)
+    r_ = _compose.element_type(np.inner(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -3780,36 +4054,15 @@ def interp(
     return _r.changed(np.interp(m_x, m_xp, m_fp, m_left, m_right, m_period), u)
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[NDArray[Any]],
-    ar2: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    assume_unique: bool = False,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def intersect1d(
-    ar1: NDArray[Any] | float, ar2: Quantity[NDArray[Any]], assume_unique: bool = False
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def intersect1d(
-    ar1: NDArray[Any] | float, ar2: NDArray[Any] | float, assume_unique: bool = False
-) -> NDArray[Any]: ...
-
-
 def intersect1d(
     ar1: Quantity[NDArray[Any]] | NDArray[Any] | float,
     ar2: Quantity[NDArray[Any]] | NDArray[Any] | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     if type(ar1) is Quantity and type(ar1.mantissa) in _native:
         m_ar1: Any = ar1.mantissa
@@ -3824,15 +4077,10 @@ def intersect1d(
         u_ar2 = None
     else:
         m_ar2, u_ar2 = _lift(ar2)
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    r_ = np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique)
-    if u_ar1 is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_ar1
-    return q_
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        np.intersect1d(m_ar1, m_ar2, assume_unique=assume_unique, return_indices=return_indices), u
+    )
 
 
 def invert(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
@@ -3885,52 +4133,52 @@ def isclose(
     )
 
 
-def isfinite(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isfinite(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return np.isfinite(m_x)
+        m_a, _ = _lift(a)
+    return np.isfinite(m_a)
 
 
-def isinf(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isinf(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return np.isinf(m_x)
+        m_a, _ = _lift(a)
+    return np.isinf(m_a)
 
 
-def isnan(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isnan(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return np.isnan(m_x)
+        m_a, _ = _lift(a)
+    return np.isnan(m_a)
 
 
-def isreal(x: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
+def isreal(a: Quantity[NDArray[Any]] | NDArray[Any] | float) -> NDArray[Any]:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return np.isreal(m_x)
+        m_a, _ = _lift(a)
+    return np.isreal(m_a)
 
 
 @overload
@@ -4028,22 +4276,16 @@ def lcm(
     return q_
 
 
-@overload
-def ldexp(x: Quantity[NDArray[Any]], y: NDArray[Any]) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def ldexp(x: NDArray[Any] | float, y: NDArray[Any]) -> NDArray[Any]: ...
-
-
 def ldexp(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, y: NDArray[Any]
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: NDArray[Any],
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4052,13 +4294,8 @@ def ldexp(
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    r_ = np.ldexp(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(np.ldexp(m_x, m_y), u)
 
 
 @overload
@@ -4170,46 +4407,19 @@ def less_equal(
     return np.less_equal(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[NDArray[Any]],
-    stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def linspace(
-    start: NDArray[Any] | float,
-    stop: Quantity[NDArray[Any]],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def linspace(
-    start: NDArray[Any] | float,
-    stop: NDArray[Any] | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> NDArray[Any]: ...
-
-
 def linspace(
     start: Quantity[NDArray[Any]] | NDArray[Any] | float,
     stop: Quantity[NDArray[Any]] | NDArray[Any] | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     if type(start) is Quantity and type(start.mantissa) in _native:
         m_start: Any = start.mantissa
@@ -4224,15 +4434,10 @@ def linspace(
         u_stop = None
     else:
         m_stop, u_stop = _lift(stop)
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    r_ = np.linspace(m_start, m_stop, num=num, endpoint=endpoint, dtype=dtype)
-    if u_start is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_start
-    return q_
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        np.linspace(m_start, m_stop, num=num, endpoint=endpoint, retstep=retstep, dtype=dtype), u
+    )
 
 
 def log(
@@ -4493,45 +4698,59 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[NDArray[Any]], y: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def matmul(
-    x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def matmul(x: NDArray[Any] | float, y: NDArray[Any] | float) -> NDArray[Any]: ...
+def matmul(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def matmul(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
+    _compose.no_precision("math.matmul", "numpy", precision)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
     else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    elif type(b) is float or type(b) is int:
+        m_b = b
+        u_b = None
     else:
-        m_y, u_y = _lift(y)
-    r_ = np.matmul(m_x, m_y)
-    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+        m_b, u_b = _lift(b)
+    r_ = _compose.element_type(np.matmul(m_a, m_b), preferred_element_type)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
-        u_ = _r.product(u_x, u_y)
+        u_ = _r.product(u_a, u_b)
     if u_ is None or u_.dim is _DIMENSIONLESS:
         return _r.changed(r_, u_)
     q_ = _new(Quantity)
@@ -4559,13 +4778,42 @@ def matrix_power(
 
 @overload
 def max(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def max(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def max(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def max(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -4573,17 +4821,32 @@ def max(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.max(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = np.max(
+        m_a,
+        axis=axis,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4640,20 +4903,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def mean(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def mean(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Arithmetic mean along the given axes.
 
@@ -4664,7 +4937,11 @@ def mean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.mean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    r_ = np.mean(
+        m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=True if m_where is None else m_where
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -4675,24 +4952,33 @@ def mean(
 
 @overload
 def median(
-    x: Quantity[NDArray[Any]], axis: int | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def median(
-    x: NDArray[Any] | float, axis: int | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
 def median(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4710,13 +4996,42 @@ def median(
 
 @overload
 def min(
-    a: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def min(
-    a: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def min(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def min(
+    a: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -4724,17 +5039,32 @@ def min(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.min(m_a, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = np.min(
+        m_a,
+        axis=axis,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4903,12 +5233,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], precision: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "numpy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -5093,7 +5424,9 @@ def nanargmin(
 
 
 def nancumprod(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> NDArray[Any]:
     """Cumulative product along an axis, treating NaNs as one.
 
@@ -5107,19 +5440,25 @@ def nancumprod(
     else:
         m_x, u_x = _lift(x)
     m_x = _r.fold("nancumprod", m_x, u_x, None)
-    return np.nancumprod(m_x, axis=axis)
+    return np.nancumprod(m_x, axis=axis, dtype=dtype)
 
 
 @overload
-def nancumsum(x: Quantity[NDArray[Any]], axis: int | None = None) -> Quantity[NDArray[Any]]: ...
+def nancumsum(
+    x: Quantity[NDArray[Any]], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def nancumsum(x: NDArray[Any] | float, axis: int | None = None) -> NDArray[Any]: ...
+def nancumsum(
+    x: NDArray[Any] | float, axis: int | None = None, dtype: Any | None = None
+) -> NDArray[Any]: ...
 
 
 def nancumsum(
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = None
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -5130,7 +5469,7 @@ def nancumsum(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nancumsum(m_x, axis=axis)
+    r_ = np.nancumsum(m_x, axis=axis, dtype=dtype)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5141,13 +5480,42 @@ def nancumsum(
 
 @overload
 def nanmax(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanmax(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmax(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmax(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -5155,17 +5523,32 @@ def nanmax(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nanmax(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = np.nanmax(
+        m_x,
+        axis=axis,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5176,20 +5559,30 @@ def nanmax(
 
 @overload
 def nanmean(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanmean(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nanmean(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -5200,7 +5593,11 @@ def nanmean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nanmean(m_x, axis=axis, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    r_ = np.nanmean(
+        m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=True if m_where is None else m_where
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5211,24 +5608,33 @@ def nanmean(
 
 @overload
 def nanmedian(
-    x: Quantity[NDArray[Any]], axis: int | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanmedian(
-    x: NDArray[Any] | float, axis: int | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
 def nanmedian(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -5246,13 +5652,42 @@ def nanmedian(
 
 @overload
 def nanmin(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanmin(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmin(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nanmin(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -5260,17 +5695,32 @@ def nanmin(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nanmin(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = np.nanmin(
+        m_x,
+        axis=axis,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5281,13 +5731,21 @@ def nanmin(
 
 @overload
 def nanpercentile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanpercentile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -5295,6 +5753,7 @@ def nanpercentile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -5308,7 +5767,7 @@ def nanpercentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    r_ = np.nanpercentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = np.nanpercentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5355,13 +5814,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nanquantile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -5369,6 +5836,7 @@ def nanquantile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -5382,7 +5850,7 @@ def nanquantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    r_ = np.nanquantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = np.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5395,8 +5863,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
@@ -5404,16 +5874,20 @@ def nanstd(
 def nanstd(
     x: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nanstd(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -5424,7 +5898,16 @@ def nanstd(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nanstd(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    r_ = np.nanstd(
+        m_x,
+        axis=axis,
+        dtype=dtype,
+        ddof=ddof,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5435,31 +5918,81 @@ def nanstd(
 
 @overload
 def nansum(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def nansum(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nansum(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def nansum(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nansum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nansum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = np.nansum(
+        m_x,
+        axis=axis,
+        dtype=dtype,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+        **{} if m_initial is None else {"initial": m_initial},
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5472,8 +6005,10 @@ def nansum(
 def nanvar(
     x: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
@@ -5481,16 +6016,20 @@ def nanvar(
 def nanvar(
     x: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def nanvar(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Variance along the given axes, ignoring NaNs.
 
@@ -5501,7 +6040,16 @@ def nanvar(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.nanvar(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
+    r_ = np.nanvar(
+        m_x,
+        axis=axis,
+        dtype=dtype,
+        ddof=ddof,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+    )
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_x, _EXP_2_1)
@@ -5646,28 +6194,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def outer(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def outer(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def outer(a: NDArray[Any] | float, b: NDArray[Any] | float, out: Any = None) -> NDArray[Any]: ...
 
 
 def outer(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    out: Any = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5695,13 +6245,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def percentile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -5709,9 +6267,10 @@ def percentile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5722,7 +6281,7 @@ def percentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    r_ = np.percentile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = np.percentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5912,13 +6471,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[NDArray[Any]], q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: Quantity[NDArray[Any]],
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def quantile(
-    a: NDArray[Any] | float, q: NDArray[Any], axis: int | None = None, keepdims: bool = False
+    a: NDArray[Any] | float,
+    q: NDArray[Any],
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> NDArray[Any]: ...
 
 
@@ -5926,9 +6493,10 @@ def quantile(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     q: NDArray[Any],
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5939,7 +6507,7 @@ def quantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    r_ = np.quantile(m_a, m_q, axis=axis, keepdims=keepdims)
+    r_ = np.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5983,17 +6551,17 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[NDArray[Any]]) -> Quantity[NDArray[Any]]: ...
+def ravel(a: Quantity[NDArray[Any]], order: str = "C") -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def ravel(a: NDArray[Any] | float) -> NDArray[Any]: ...
+def ravel(a: NDArray[Any] | float, order: str = "C") -> NDArray[Any]: ...
 
 
 def ravel(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, order: str = "C"
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The array flattened to one dimension in row-major order.
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6002,7 +6570,7 @@ def ravel(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.ravel(m_a)
+    r_ = np.ravel(m_a, order=order)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6186,27 +6754,40 @@ def remove_diag(
 
 @overload
 def repeat(
-    a: Quantity[NDArray[Any]], repeats: int, axis: int | None = None
+    a: Quantity[NDArray[Any]],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def repeat(a: NDArray[Any] | float, repeats: int, axis: int | None = None) -> NDArray[Any]: ...
+def repeat(
+    a: NDArray[Any] | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> NDArray[Any]: ...
 
 
 def repeat(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, repeats: int, axis: int | None = None
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.repeat(m_a, repeats=repeats, axis=axis)
+    r_ = _compose.total_length(np, np.repeat(m_a, repeats, axis=axis), axis, total_repeat_length)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6216,17 +6797,21 @@ def repeat(
 
 
 @overload
-def reshape(a: Quantity[NDArray[Any]], shape: int | tuple[int, ...]) -> Quantity[NDArray[Any]]: ...
+def reshape(
+    a: Quantity[NDArray[Any]], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def reshape(a: NDArray[Any] | float, shape: int | tuple[int, ...]) -> NDArray[Any]: ...
+def reshape(
+    a: NDArray[Any] | float, shape: int | tuple[int, ...], order: str = "C"
+) -> NDArray[Any]: ...
 
 
 def reshape(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...]
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6235,7 +6820,7 @@ def reshape(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.reshape(m_a, shape=shape)
+    r_ = np.reshape(m_a, shape, order=order)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6418,10 +7003,14 @@ def searchsorted(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     v: Quantity[NDArray[Any]] | NDArray[Any] | float,
     side: str = "left",
+    sorter: NDArray[Any] | None = None,
+    method: str = "scan",
 ) -> NDArray[Any]:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6436,9 +7025,11 @@ def searchsorted(
         u_v = None
     else:
         m_v, u_v = _lift(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return np.searchsorted(m_a, m_v, side=side)
+    return np.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
 
 
 def selu(
@@ -6597,6 +7188,7 @@ def sometrue(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -6607,33 +7199,59 @@ def sometrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return np.any(m_x, axis=axis, keepdims=keepdims)
+    return np.any(m_x, axis=axis, keepdims=keepdims, where=True if m_where is None else m_where)
 
 
 @overload
-def sort(a: Quantity[NDArray[Any]], axis: int | None = -1) -> Quantity[NDArray[Any]]: ...
+def sort(
+    a: Quantity[NDArray[Any]],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
-def sort(a: NDArray[Any] | float, axis: int | None = -1) -> NDArray[Any]: ...
+def sort(
+    a: NDArray[Any] | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> NDArray[Any]: ...
 
 
 def sort(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int | None = -1
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.sort(m_a, axis=axis)
+    r_ = [
+        _compose.flip_along(np, r, -1 if axis is None else axis) if descending else r
+        for r in [
+            np.sort(m_a, axis=axis, kind=kind, order=order, stable=stable if kind is None else None)
+        ]
+    ][0]
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6826,8 +7444,10 @@ def stack(
 def std(
     x: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
@@ -6835,16 +7455,20 @@ def std(
 def std(
     x: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def std(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Standard deviation along the given axes.
 
@@ -6855,7 +7479,16 @@ def std(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.std(m_x, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    r_ = np.std(
+        m_x,
+        axis=axis,
+        dtype=dtype,
+        ddof=ddof,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6912,31 +7545,85 @@ def subtract(
 
 @overload
 def sum(
-    x: Quantity[NDArray[Any]], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[NDArray[Any]],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def sum(
-    x: NDArray[Any] | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def sum(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[NDArray[Any]],
+    where: NDArray[Any] | None = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def sum(
+    x: NDArray[Any] | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def sum(
     x: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = np.sum(m_x, axis=axis, keepdims=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
+    r_ = (
+        np.sum(m_x, axis=axis, keepdims=keepdims)
+        if dtype is None and m_initial is None and (m_where is None)
+        else np.sum(
+            m_x,
+            axis=axis,
+            dtype=dtype,
+            keepdims=keepdims,
+            where=True if m_where is None else m_where,
+            **{} if m_initial is None else {"initial": m_initial},
+        )
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -6992,22 +7679,67 @@ def swish(
 
 @overload
 def take(
-    a: Quantity[NDArray[Any]], indices: NDArray[Any], axis: int | None = None
+    a: Quantity[NDArray[Any]],
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def take(
-    a: NDArray[Any] | float, indices: NDArray[Any], axis: int | None = None
+    a: NDArray[Any] | float,
+    indices: NDArray[Any],
+    axis: int | None,
+    mode: str | None,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def take(
+    a: NDArray[Any] | float,
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    *,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def take(
+    a: NDArray[Any] | float,
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: NDArray[Any] | float | None = None,
 ) -> NDArray[Any]: ...
 
 
 def take(
-    a: Quantity[NDArray[Any]] | NDArray[Any] | float, indices: NDArray[Any], axis: int | None = None
+    a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    indices: NDArray[Any],
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -7016,7 +7748,31 @@ def take(
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    r_ = np.take(m_a, m_indices, axis=axis)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = [
+        _compose.fill_outside(
+            np,
+            np.take(
+                m_a,
+                i,
+                axis=axis,
+                mode="raise"
+                if mode is None or mode == "promise_in_bounds"
+                else mode
+                if mode != "fill"
+                else "raise",
+            ),
+            out,
+            axis,
+            m_a.ndim,
+            m_fill_value,
+        )
+        for i, out in [
+            _compose.take_mode(np, m_indices, m_a.size if axis is None else m_a.shape[axis], mode)
+        ]
+    ][0]
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7059,29 +7815,46 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int = 2
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def tensordot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int = 2
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def tensordot(a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int = 2) -> NDArray[Any]: ...
+def tensordot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def tensordot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7095,7 +7868,7 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7138,13 +7911,21 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[NDArray[Any]], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[NDArray[Any]],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def trace(
-    a: NDArray[Any] | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: NDArray[Any] | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -7153,6 +7934,7 @@ def trace(
     offset: int = 0,
     axis1: int = 0,
     axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -7163,7 +7945,7 @@ def trace(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2)
+    r_ = np.trace(m_a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7243,33 +8025,20 @@ def tri(
     return _r.changed(np.tri(N=N, M=M, k=k, dtype=dtype), _r.create_unit(unit))
 
 
-@overload
-def tril(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def tril(m: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
-
-
 def tril(
-    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = np.tril(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(np.tril(m_m, k=k), u)
 
 
 def tril_indices_from(
@@ -7287,33 +8056,20 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[NDArray[Any]], k: int = 0) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def triu(m: NDArray[Any] | float, k: int = 0) -> NDArray[Any]: ...
-
-
 def triu(
-    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0
+    m: Quantity[NDArray[Any]] | NDArray[Any] | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = np.triu(m_m, k=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(np.triu(m_m, k=k), u)
 
 
 def triu_indices_from(
@@ -7445,41 +8201,50 @@ def unflatten(
     return q_
 
 
-@overload
-def unique(
-    a: Quantity[NDArray[Any]], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[NDArray[Any]]: ...
-
-
-@overload
-def unique(
-    a: NDArray[Any] | float, axis: int | None = None, equal_nan: bool = True
-) -> NDArray[Any]: ...
-
-
 def unique(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
     axis: int | None = None,
     equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.unique(m_a, axis=axis, equal_nan=equal_nan)
-    if u_a is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_a
-    return q_
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            np,
+            np.unique(
+                m_a,
+                return_index=return_index,
+                return_inverse=return_inverse,
+                return_counts=return_counts,
+                axis=axis,
+                equal_nan=equal_nan,
+            ),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -7505,8 +8270,10 @@ def vander(
 def var(
     a: Quantity[NDArray[Any]],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
@@ -7514,16 +8281,20 @@ def var(
 def var(
     a: NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> NDArray[Any]: ...
 
 
 def var(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: NDArray[Any] | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Variance along the given axes.
 
@@ -7534,7 +8305,16 @@ def var(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = np.var(m_a, axis=axis, ddof=ddof, keepdims=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    r_ = np.var(
+        m_a,
+        axis=axis,
+        dtype=dtype,
+        ddof=ddof,
+        keepdims=keepdims,
+        where=True if m_where is None else m_where,
+    )
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_a, _EXP_2_1)
@@ -7548,28 +8328,42 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def vdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def vdot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def vdot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def vdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7583,7 +8377,7 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.vdot(m_a, m_b)
+    r_ = _compose.element_type(np.vdot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7597,29 +8391,46 @@ def vdot(
 
 @overload
 def vecdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = -1
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def vecdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axis: int = -1
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def vecdot(a: NDArray[Any] | float, b: NDArray[Any] | float, axis: int = -1) -> NDArray[Any]: ...
+def vecdot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def vecdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7633,7 +8444,7 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.vecdot(m_a, m_b, axis=axis)
+    r_ = _compose.element_type(np.vecdot(m_a, m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7682,54 +8493,67 @@ def vstack(
 def where(
     condition: NDArray[Any],
     x: Quantity[NDArray[Any]],
-    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def where(
-    condition: NDArray[Any], x: NDArray[Any] | float, y: Quantity[NDArray[Any]]
+    condition: NDArray[Any],
+    x: NDArray[Any] | float | None,
+    y: Quantity[NDArray[Any]],
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[NDArray[Any]]: ...
 
 
 @overload
 def where(
-    condition: NDArray[Any], x: NDArray[Any] | float, y: NDArray[Any] | float
+    condition: NDArray[Any],
+    x: NDArray[Any] | float | None = None,
+    *,
+    y: Quantity[NDArray[Any]],
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def where(
+    condition: NDArray[Any],
+    x: NDArray[Any] | float | None = None,
+    y: NDArray[Any] | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> NDArray[Any]: ...
 
 
 def where(
     condition: NDArray[Any],
-    x: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    y: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    x: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    y: Quantity[NDArray[Any]] | NDArray[Any] | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
-    elif type(x) is float or type(x) is int:
-        m_x = x
-        u_x = None
-    else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    elif type(y) is float or type(y) is int:
-        m_y = y
-        u_y = None
-    else:
-        m_y, u_y = _lift(y)
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    r_ = np.where(m_condition, m_x, m_y)
+    r_ = (
+        _compose.nonzero_sized(np, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else np.where(m_condition, m_x, m_y)
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7949,28 +8773,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_dot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_dot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_dot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_dot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7984,7 +8822,7 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.dot(m_a, m_b)
+    r_ = _compose.element_type(np.dot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8110,28 +8948,42 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_inner(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_inner(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_inner(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_inner(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8145,7 +8997,7 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.inner(m_a, m_b)
+    r_ = _compose.element_type(np.inner(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8266,28 +9118,42 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_matmul(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_matmul(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_matmul(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_matmul(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8301,7 +9167,7 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.linalg.matmul(m_a, m_b)
+    r_ = _compose.element_type(np.linalg.matmul(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8419,12 +9285,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float],
+    arrays: Sequence[Quantity[NDArray[Any]] | NDArray[Any] | float], precision: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "numpy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -8452,28 +9319,32 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_outer(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], out: Any = None
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_outer(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_outer(
+    a: NDArray[Any] | float, b: NDArray[Any] | float, out: Any = None
+) -> NDArray[Any]: ...
 
 
 def linalg_outer(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    out: Any = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8632,12 +9503,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[NDArray[Any], Quantity[NDArray[Any]] | NDArray[Any], NDArray[Any]]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8645,7 +9518,9 @@ def linalg_svd(
     else:
         m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = np.linalg.svd(m_x, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
+    r_ = _compose.svd_algorithm("numpy", algorithm) or _compose.svd_subset(
+        np.linalg.svd(m_x, full_matrices=full_matrices, hermitian=hermitian), subset_by_index
+    )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
@@ -8680,31 +9555,46 @@ def linalg_svdvals(
 
 @overload
 def linalg_tensordot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axes: int = 2
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_tensordot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axes: int = 2
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_tensordot(
-    a: NDArray[Any] | float, b: NDArray[Any] | float, axes: int = 2
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
 def linalg_tensordot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8718,7 +9608,7 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.tensordot(m_a, m_b, axes=axes)
+    r_ = _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8844,28 +9734,42 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_vdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]]
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
-def linalg_vdot(a: NDArray[Any] | float, b: NDArray[Any] | float) -> NDArray[Any]: ...
+def linalg_vdot(
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> NDArray[Any]: ...
 
 
 def linalg_vdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8879,7 +9783,7 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.vdot(m_a, m_b)
+    r_ = _compose.element_type(np.vdot(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8893,19 +9797,31 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[NDArray[Any]], b: Quantity[NDArray[Any]] | NDArray[Any] | float, axis: int = -1
+    a: Quantity[NDArray[Any]],
+    b: Quantity[NDArray[Any]] | NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_vecdot(
-    a: NDArray[Any] | float, b: Quantity[NDArray[Any]], axis: int = -1
+    a: NDArray[Any] | float,
+    b: Quantity[NDArray[Any]],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]: ...
 
 
 @overload
 def linalg_vecdot(
-    a: NDArray[Any] | float, b: NDArray[Any] | float, axis: int = -1
+    a: NDArray[Any] | float,
+    b: NDArray[Any] | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> NDArray[Any]: ...
 
 
@@ -8913,11 +9829,14 @@ def linalg_vecdot(
     a: Quantity[NDArray[Any]] | NDArray[Any] | float,
     b: Quantity[NDArray[Any]] | NDArray[Any] | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[NDArray[Any]] | NDArray[Any]:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8931,7 +9850,7 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = np.linalg.vecdot(m_a, m_b, axis=axis)
+    r_ = _compose.element_type(np.linalg.vecdot(m_a, m_b, axis=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10513,6 +11432,20 @@ def lax_gather(
     unique_indices: bool,
     indices_are_sorted: bool,
     mode: Any,
+    fill_value: Quantity[NDArray[Any]],
+) -> Quantity[NDArray[Any]]: ...
+
+
+@overload
+def lax_gather(
+    operand: NDArray[Any] | float,
+    start_indices: NDArray[Any],
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    *,
     fill_value: Quantity[NDArray[Any]],
 ) -> Quantity[NDArray[Any]]: ...
 

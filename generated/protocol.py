@@ -47,6 +47,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     def allclose(
@@ -63,35 +64,101 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def amax(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def amax(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amax(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amax(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def amin(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def amin(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amin(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amin(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
-    def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
+    def angle(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None, deg: bool = False
+    ) -> Quantity[A] | A: ...
 
     def any(
         self,
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -173,15 +240,30 @@ class Ops(Protocol[A]):
 
     def arctan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    def arctan2(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+    def arctan2(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def arctanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def argmax(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
-    def argmin(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def argmin(
+        self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool | None = None
+    ) -> A: ...
 
-    def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
+    def argsort(
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def argwhere(
         self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
@@ -215,6 +297,7 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         weights: Quantity[A] | A | float | None = None,
+        returned: bool = False,
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
@@ -291,10 +374,45 @@ class Ops(Protocol[A]):
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
     @overload
-    def compress(self, condition: A, a: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def compress(
+        self,
+        condition: A,
+        a: Quantity[A],
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def compress(self, condition: A, a: A | float, axis: int | None = None) -> A: ...
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None,
+        size: int | None,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        *,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def concatenate(
         self,
@@ -317,14 +435,33 @@ class Ops(Protocol[A]):
 
     @overload
     def convolve(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "full"
+        self,
+        a: Quantity[A],
+        v: Quantity[A] | A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: Quantity[A], mode: str = "full") -> Quantity[A] | A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: Quantity[A],
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: A | float, mode: str = "full") -> A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def copysign(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -343,16 +480,15 @@ class Ops(Protocol[A]):
         unit_to_scale: Unit | None = None,
     ) -> A: ...
 
-    @overload
     def correlate(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "valid"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        mode: str = "valid",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: Quantity[A], mode: str = "valid") -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: A | float, mode: str = "valid") -> A: ...
 
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -374,38 +510,65 @@ class Ops(Protocol[A]):
         ddof: int | None = None,
         fweights: A | None = None,
         aweights: A | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: A | float) -> A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> A: ...
 
-    def cumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def cumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     def cumproduct(
         self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
     ) -> A: ...
 
     @overload
-    def cumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def cumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
 
     @overload
-    def cumsum(self, x: A | float, axis: int | None = None) -> A: ...
+    def cumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
     def deg2rad(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def degrees(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def diag(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def diag(self, v: A | float, k: int = 0) -> A: ...
+    def diag(
+        self, v: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def diagflat(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
@@ -422,10 +585,61 @@ class Ops(Protocol[A]):
     def diagonal(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
 
     @overload
-    def diff(self, x: Quantity[A], n: int = 1, axis: int = -1) -> Quantity[A]: ...
+    def diff(
+        self,
+        x: Quantity[A],
+        n: int = 1,
+        axis: int = -1,
+        prepend: Quantity[A] | A | float | None = None,
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def diff(self, x: A | float, n: int = 1, axis: int = -1) -> A: ...
+    def diff(
+        self,
+        x: A | float,
+        n: int,
+        axis: int,
+        prepend: Quantity[A],
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        *,
+        prepend: Quantity[A],
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self, x: A | float, n: int, axis: int, prepend: A | float | None, append: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: A | float | None = None,
+        *,
+        append: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: A | float | None = None,
+        append: A | float | None = None,
+    ) -> A: ...
 
     def digitize(
         self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
@@ -445,13 +659,31 @@ class Ops(Protocol[A]):
     ) -> tuple[A, Quantity[A] | A]: ...
 
     @overload
-    def dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: A | float) -> A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def dsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -522,10 +754,32 @@ class Ops(Protocol[A]):
     def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
+    def extract(
+        self,
+        condition: A,
+        arr: Quantity[A],
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def extract(self, condition: A, arr: A | float) -> A: ...
+    def extract(
+        self, condition: A, arr: A | float, size: int | None, fill_value: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def extract(
+        self, condition: A, arr: A | float, size: int | None = None, *, fill_value: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def extract(
+        self,
+        condition: A,
+        arr: A | float,
+        size: int | None = None,
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def eye(
         self,
@@ -748,14 +1002,12 @@ class Ops(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def hypot(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: A | float) -> A: ...
+    def hypot(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def identity(
         self, n: int, dtype: Any | None = None, unit: Unit | None = None
@@ -768,13 +1020,31 @@ class Ops(Protocol[A]):
     def imag(self, x: A | float) -> A: ...
 
     @overload
-    def inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: A | float) -> A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def interp(
         self,
@@ -786,18 +1056,13 @@ class Ops(Protocol[A]):
         period: Quantity[A] | A | float | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
     def intersect1d(
-        self, ar1: Quantity[A], ar2: Quantity[A] | A | float, assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(
-        self, ar1: A | float, ar2: Quantity[A], assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
+        self,
+        ar1: Quantity[A] | A | float,
+        ar2: Quantity[A] | A | float,
+        assume_unique: bool = False,
+        return_indices: bool = False,
+    ) -> Quantity[A] | A: ...
 
     def invert(self, x: Quantity[A] | A | float) -> A: ...
 
@@ -810,13 +1075,13 @@ class Ops(Protocol[A]):
         equal_nan: bool = False,
     ) -> A: ...
 
-    def isfinite(self, x: Quantity[A] | A | float) -> A: ...
+    def isfinite(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isinf(self, x: Quantity[A] | A | float) -> A: ...
+    def isinf(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isnan(self, x: Quantity[A] | A | float) -> A: ...
+    def isnan(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isreal(self, x: Quantity[A] | A | float) -> A: ...
+    def isreal(self, a: Quantity[A] | A | float) -> A: ...
 
     @overload
     def kron(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -836,11 +1101,9 @@ class Ops(Protocol[A]):
     @overload
     def lcm(self, x1: A | float, x2: A | float) -> A: ...
 
-    @overload
-    def ldexp(self, x: Quantity[A], y: A) -> Quantity[A]: ...
-
-    @overload
-    def ldexp(self, x: A | float, y: A) -> A: ...
+    def ldexp(
+        self, x: Quantity[A] | A | float, y: A, unit_to_scale: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def leaky_relu(self, x: Quantity[A], negative_slope: float = 0.01) -> Quantity[A]: ...
@@ -854,35 +1117,15 @@ class Ops(Protocol[A]):
 
     def less_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
-    @overload
     def linspace(
         self,
-        start: Quantity[A],
+        start: Quantity[A] | A | float,
         stop: Quantity[A] | A | float,
         num: int = 50,
         endpoint: bool = True,
+        retstep: bool = False,
         dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: Quantity[A],
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: A | float,
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> A: ...
+    ) -> Quantity[A] | A: ...
 
     def log(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -927,24 +1170,73 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def matmul(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: A | float) -> A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
     @overload
     def max(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def max(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def max(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def max(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -958,30 +1250,81 @@ class Ops(Protocol[A]):
 
     @overload
     def mean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def mean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def median(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def median(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
+    def median(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
+    ) -> A: ...
 
     @overload
     def min(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def min(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def min(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def min(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1016,7 +1359,9 @@ class Ops(Protocol[A]):
         self, a: A | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
     ) -> A: ...
 
-    def multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+    def multi_dot(
+        self, arrays: Sequence[Quantity[A] | A | float], precision: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def multiply(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -1096,60 +1441,156 @@ class Ops(Protocol[A]):
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
     ) -> A: ...
 
-    def nancumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def nancumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     @overload
-    def nancumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def nancumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
 
     @overload
-    def nancumsum(self, x: A | float, axis: int | None = None) -> A: ...
+    def nancumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
     @overload
     def nanmax(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmax(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmax(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmax(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanmean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanmedian(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def nanmedian(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
+    def nanmedian(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
+    ) -> A: ...
 
     @overload
     def nanmin(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmin(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmin(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmin(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanpercentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanpercentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def nanprod(
@@ -1164,12 +1605,22 @@ class Ops(Protocol[A]):
 
     @overload
     def nanquantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanquantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -1177,8 +1628,10 @@ class Ops(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -1186,18 +1639,55 @@ class Ops(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nansum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nansum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        dtype: Any | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nansum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nansum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1205,8 +1695,10 @@ class Ops(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -1214,8 +1706,10 @@ class Ops(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1248,22 +1742,34 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def outer(
+        self, a: Quantity[A], b: Quantity[A] | A | float, out: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def outer(self, a: A | float, b: Quantity[A], out: Any = None) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: A | float) -> A: ...
+    def outer(self, a: A | float, b: A | float, out: Any = None) -> A: ...
 
     @overload
     def percentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def percentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -1313,12 +1819,22 @@ class Ops(Protocol[A]):
 
     @overload
     def quantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def quantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def rad2deg(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -1326,10 +1842,10 @@ class Ops(Protocol[A]):
     def radians(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def ravel(self, a: Quantity[A]) -> Quantity[A]: ...
+    def ravel(self, a: Quantity[A], order: str = "C") -> Quantity[A]: ...
 
     @overload
-    def ravel(self, a: A | float) -> A: ...
+    def ravel(self, a: A | float, order: str = "C") -> A: ...
 
     @overload
     def real(self, x: Quantity[A]) -> Quantity[A]: ...
@@ -1367,16 +1883,30 @@ class Ops(Protocol[A]):
     def remove_diag(self, x: A | float) -> A: ...
 
     @overload
-    def repeat(self, a: Quantity[A], repeats: int, axis: int | None = None) -> Quantity[A]: ...
+    def repeat(
+        self,
+        a: Quantity[A],
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def repeat(self, a: A | float, repeats: int, axis: int | None = None) -> A: ...
+    def repeat(
+        self,
+        a: A | float,
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> A: ...
 
     @overload
-    def reshape(self, a: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
+    def reshape(
+        self, a: Quantity[A], shape: int | tuple[int, ...], order: str = "C"
+    ) -> Quantity[A]: ...
 
     @overload
-    def reshape(self, a: A | float, shape: int | tuple[int, ...]) -> A: ...
+    def reshape(self, a: A | float, shape: int | tuple[int, ...], order: str = "C") -> A: ...
 
     def right_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -1413,7 +1943,12 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     def searchsorted(
-        self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        side: str = "left",
+        sorter: A | None = None,
+        method: str = "scan",
     ) -> A: ...
 
     def selu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -1441,13 +1976,30 @@ class Ops(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
-    def sort(self, a: Quantity[A], axis: int | None = -1) -> Quantity[A]: ...
+    def sort(
+        self,
+        a: Quantity[A],
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Quantity[A]: ...
 
     @overload
-    def sort(self, a: A | float, axis: int | None = -1) -> A: ...
+    def sort(
+        self,
+        a: A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def sparse_plus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1490,8 +2042,10 @@ class Ops(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -1499,8 +2053,10 @@ class Ops(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1514,12 +2070,47 @@ class Ops(Protocol[A]):
 
     @overload
     def sum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def sum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        dtype: Any | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def sum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def sum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -1531,10 +2122,53 @@ class Ops(Protocol[A]):
     def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def take(self, a: Quantity[A], indices: A, axis: int | None = None) -> Quantity[A]: ...
+    def take(
+        self,
+        a: Quantity[A],
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def take(self, a: A | float, indices: A, axis: int | None = None) -> A: ...
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None,
+        mode: str | None,
+        unique_indices: bool,
+        indices_are_sorted: bool,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        *,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def tan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -1542,14 +2176,33 @@ class Ops(Protocol[A]):
 
     @overload
     def tensordot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def tile(self, A: Quantity[A], reps: int | tuple[int, ...]) -> Quantity[A]: ...
@@ -1559,11 +2212,23 @@ class Ops(Protocol[A]):
 
     @overload
     def trace(
-        self, a: Quantity[A], offset: int = 0, axis1: int = 0, axis2: int = 1
+        self,
+        a: Quantity[A],
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
     ) -> Quantity[A]: ...
 
     @overload
-    def trace(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
+    def trace(
+        self,
+        a: A | float,
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
+    ) -> A: ...
 
     @overload
     def transpose(
@@ -1590,19 +2255,15 @@ class Ops(Protocol[A]):
         unit: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def tril(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def tril(self, m: A | float, k: int = 0) -> A: ...
+    def tril(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def tril_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
-    @overload
-    def triu(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def triu(self, m: A | float, k: int = 0) -> A: ...
+    def triu(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def triu_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
@@ -1627,13 +2288,17 @@ class Ops(Protocol[A]):
     @overload
     def unflatten(self, x: A | float, axis: int, sizes: int | tuple[int, ...]) -> A: ...
 
-    @overload
     def unique(
-        self, a: Quantity[A], axis: int | None = None, equal_nan: bool = True
-    ) -> Quantity[A]: ...
-
-    @overload
-    def unique(self, a: A | float, axis: int | None = None, equal_nan: bool = True) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        return_index: bool = False,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        axis: int | None = None,
+        equal_nan: bool = True,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def vander(
         self,
@@ -1648,8 +2313,10 @@ class Ops(Protocol[A]):
         self,
         a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -1657,29 +2324,68 @@ class Ops(Protocol[A]):
         self,
         a: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
-    def vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: A | float) -> A: ...
-
-    @overload
-    def vecdot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    def vdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def vsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -1690,13 +2396,45 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def where(self, condition: A, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
+    def where(
+        self,
+        condition: A,
+        x: Quantity[A],
+        y: Quantity[A] | A | float | None = None,
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def where(self, condition: A, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
+    def where(
+        self,
+        condition: A,
+        x: A | float | None,
+        y: Quantity[A],
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def where(self, condition: A, x: A | float, y: A | float) -> A: ...
+    def where(
+        self,
+        condition: A,
+        x: A | float | None = None,
+        *,
+        y: Quantity[A],
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def where(
+        self,
+        condition: A,
+        x: A | float | None = None,
+        y: A | float | None = None,
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> A: ...
 
     def zeros(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
@@ -1768,13 +2506,31 @@ class Ops(Protocol[A]):
     def linalg_diagonal(self, x: A | float, offset: int = 0) -> A: ...
 
     @overload
-    def linalg_dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_dot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_dot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_dot(self, a: A | float, b: A | float) -> A: ...
+    def linalg_dot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def linalg_eig(self, a: Quantity[A] | A | float) -> tuple[Quantity[A] | A, A]: ...
 
@@ -1799,13 +2555,31 @@ class Ops(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def linalg_inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_inner(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_inner(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_inner(self, a: A | float, b: A | float) -> A: ...
+    def linalg_inner(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def linalg_inv(self, a: Quantity[A]) -> Quantity[A] | A: ...
@@ -1831,13 +2605,31 @@ class Ops(Protocol[A]):
     ) -> tuple[Quantity[A] | A, Quantity[A] | A, A, Quantity[A] | A]: ...
 
     @overload
-    def linalg_matmul(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_matmul(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_matmul(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_matmul(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_matmul(self, a: A | float, b: A | float) -> A: ...
+    def linalg_matmul(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def linalg_matrix_norm(
@@ -1864,7 +2656,9 @@ class Ops(Protocol[A]):
     @overload
     def linalg_matrix_transpose(self, x: A | float) -> A: ...
 
-    def linalg_multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+    def linalg_multi_dot(
+        self, arrays: Sequence[Quantity[A] | A | float], precision: Any = None
+    ) -> Quantity[A] | A: ...
 
     def linalg_norm(
         self,
@@ -1875,13 +2669,15 @@ class Ops(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def linalg_outer(
+        self, a: Quantity[A], b: Quantity[A] | A | float, out: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def linalg_outer(self, a: A | float, b: Quantity[A], out: Any = None) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_outer(self, a: A | float, b: A | float) -> A: ...
+    def linalg_outer(self, a: A | float, b: A | float, out: Any = None) -> A: ...
 
     @overload
     def linalg_pinv(
@@ -1922,6 +2718,8 @@ class Ops(Protocol[A]):
         full_matrices: bool = True,
         compute_uv: bool = True,
         hermitian: bool = False,
+        subset_by_index: Any = None,
+        algorithm: Any = None,
     ) -> tuple[A, Quantity[A] | A, A]: ...
 
     @overload
@@ -1932,14 +2730,33 @@ class Ops(Protocol[A]):
 
     @overload
     def linalg_tensordot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+    def linalg_tensordot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+    def linalg_tensordot(
+        self,
+        a: A | float,
+        b: A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def linalg_tensorinv(self, a: Quantity[A], ind: int = 2) -> Quantity[A] | A: ...
@@ -1971,24 +2788,61 @@ class Ops(Protocol[A]):
     def linalg_trace(self, x: A | float, offset: int = 0, dtype: Any | None = None) -> A: ...
 
     @overload
-    def linalg_vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
-
-    @overload
-    def linalg_vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
-
-    @overload
-    def linalg_vdot(self, a: A | float, b: A | float) -> A: ...
-
-    @overload
-    def linalg_vecdot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    def linalg_vdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+    def linalg_vdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def linalg_vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+    def linalg_vdot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def linalg_vecdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vecdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def linalg_vecdot(
+        self,
+        a: A | float,
+        b: A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def linalg_vector_norm(
         self,
@@ -2651,6 +3505,20 @@ class Ops(Protocol[A]):
         unique_indices: bool = False,
         indices_are_sorted: bool = False,
         mode: Any = None,
+        *,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def lax_gather(
+        self,
+        operand: A | float,
+        start_indices: A,
+        dimension_numbers: Any,
+        slice_sizes: int | tuple[int, ...],
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        mode: Any = None,
         fill_value: A | float | None = None,
     ) -> A: ...
 
@@ -3203,6 +4071,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     def allclose(
@@ -3219,35 +4088,101 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def amax(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def amax(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amax(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amax(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def amin(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def amin(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amin(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def amin(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
-    def angle(self, x: Quantity[A] | A | float, deg: bool = False) -> A: ...
+    def angle(
+        self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None, deg: bool = False
+    ) -> Quantity[A] | A: ...
 
     def any(
         self,
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -3329,15 +4264,30 @@ class MathOps(Protocol[A]):
 
     def arctan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    def arctan2(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
+    def arctan2(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def arctanh(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def argmax(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
 
-    def argmin(self, a: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def argmin(
+        self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool | None = None
+    ) -> A: ...
 
-    def argsort(self, a: Quantity[A] | A | float, axis: int | None = -1) -> A: ...
+    def argsort(
+        self,
+        a: Quantity[A] | A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def argwhere(
         self, a: Quantity[A] | A | float, size: int | None = None, fill_value: int | None = None
@@ -3371,6 +4321,7 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         weights: Quantity[A] | A | float | None = None,
+        returned: bool = False,
         keepdims: bool = False,
     ) -> Quantity[A] | A: ...
 
@@ -3447,10 +4398,45 @@ class MathOps(Protocol[A]):
     def column_stack(self, tup: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
 
     @overload
-    def compress(self, condition: A, a: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def compress(
+        self,
+        condition: A,
+        a: Quantity[A],
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def compress(self, condition: A, a: A | float, axis: int | None = None) -> A: ...
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None,
+        size: int | None,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        *,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def compress(
+        self,
+        condition: A,
+        a: A | float,
+        axis: int | None = None,
+        size: int | None = None,
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def concatenate(
         self,
@@ -3473,14 +4459,33 @@ class MathOps(Protocol[A]):
 
     @overload
     def convolve(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "full"
+        self,
+        a: Quantity[A],
+        v: Quantity[A] | A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: Quantity[A], mode: str = "full") -> Quantity[A] | A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: Quantity[A],
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def convolve(self, a: A | float, v: A | float, mode: str = "full") -> A: ...
+    def convolve(
+        self,
+        a: A | float,
+        v: A | float,
+        mode: str = "full",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def copysign(self, x1: Quantity[A], x2: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -3499,16 +4504,15 @@ class MathOps(Protocol[A]):
         unit_to_scale: Unit | None = None,
     ) -> A: ...
 
-    @overload
     def correlate(
-        self, a: Quantity[A], v: Quantity[A] | A | float, mode: str = "valid"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        mode: str = "valid",
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: Quantity[A], mode: str = "valid") -> Quantity[A] | A: ...
-
-    @overload
-    def correlate(self, a: A | float, v: A | float, mode: str = "valid") -> A: ...
 
     def cos(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -3530,38 +4534,65 @@ class MathOps(Protocol[A]):
         ddof: int | None = None,
         fweights: A | None = None,
         aweights: A | None = None,
+        unit_to_scale: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def cross(self, a: A | float, b: A | float) -> A: ...
+    def cross(
+        self,
+        a: A | float,
+        b: A | float,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> A: ...
 
-    def cumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def cumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     def cumproduct(
         self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
     ) -> A: ...
 
     @overload
-    def cumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def cumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
 
     @overload
-    def cumsum(self, x: A | float, axis: int | None = None) -> A: ...
+    def cumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
     def deg2rad(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     def degrees(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
-    @overload
-    def diag(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def diag(self, v: A | float, k: int = 0) -> A: ...
+    def diag(
+        self, v: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def diagflat(self, v: Quantity[A], k: int = 0) -> Quantity[A]: ...
@@ -3578,10 +4609,61 @@ class MathOps(Protocol[A]):
     def diagonal(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
 
     @overload
-    def diff(self, x: Quantity[A], n: int = 1, axis: int = -1) -> Quantity[A]: ...
+    def diff(
+        self,
+        x: Quantity[A],
+        n: int = 1,
+        axis: int = -1,
+        prepend: Quantity[A] | A | float | None = None,
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def diff(self, x: A | float, n: int = 1, axis: int = -1) -> A: ...
+    def diff(
+        self,
+        x: A | float,
+        n: int,
+        axis: int,
+        prepend: Quantity[A],
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        *,
+        prepend: Quantity[A],
+        append: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self, x: A | float, n: int, axis: int, prepend: A | float | None, append: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: A | float | None = None,
+        *,
+        append: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def diff(
+        self,
+        x: A | float,
+        n: int = 1,
+        axis: int = -1,
+        prepend: A | float | None = None,
+        append: A | float | None = None,
+    ) -> A: ...
 
     def digitize(
         self, x: Quantity[A] | A | float, bins: Quantity[A] | A | float, right: bool = False
@@ -3601,13 +4683,31 @@ class MathOps(Protocol[A]):
     ) -> tuple[A, Quantity[A] | A]: ...
 
     @overload
-    def dot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def dot(self, a: A | float, b: A | float) -> A: ...
+    def dot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def dsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -3678,10 +4778,32 @@ class MathOps(Protocol[A]):
     def exprel(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def extract(self, condition: A, arr: Quantity[A]) -> Quantity[A]: ...
+    def extract(
+        self,
+        condition: A,
+        arr: Quantity[A],
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def extract(self, condition: A, arr: A | float) -> A: ...
+    def extract(
+        self, condition: A, arr: A | float, size: int | None, fill_value: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def extract(
+        self, condition: A, arr: A | float, size: int | None = None, *, fill_value: Quantity[A]
+    ) -> Quantity[A]: ...
+
+    @overload
+    def extract(
+        self,
+        condition: A,
+        arr: A | float,
+        size: int | None = None,
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def eye(
         self,
@@ -3904,14 +5026,12 @@ class MathOps(Protocol[A]):
         self, arrays: Sequence[Quantity[A] | A | float], dtype: Any | None = None
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def hypot(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
-
-    @overload
-    def hypot(self, x: A | float, y: A | float) -> A: ...
+    def hypot(
+        self,
+        x: Quantity[A] | A | float,
+        y: Quantity[A] | A | float,
+        unit_to_scale: Unit | None = None,
+    ) -> Quantity[A] | A: ...
 
     def identity(
         self, n: int, dtype: Any | None = None, unit: Unit | None = None
@@ -3924,13 +5044,31 @@ class MathOps(Protocol[A]):
     def imag(self, x: A | float) -> A: ...
 
     @overload
-    def inner(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def inner(self, a: A | float, b: A | float) -> A: ...
+    def inner(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def interp(
         self,
@@ -3942,18 +5080,13 @@ class MathOps(Protocol[A]):
         period: Quantity[A] | A | float | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
     def intersect1d(
-        self, ar1: Quantity[A], ar2: Quantity[A] | A | float, assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(
-        self, ar1: A | float, ar2: Quantity[A], assume_unique: bool = False
-    ) -> Quantity[A]: ...
-
-    @overload
-    def intersect1d(self, ar1: A | float, ar2: A | float, assume_unique: bool = False) -> A: ...
+        self,
+        ar1: Quantity[A] | A | float,
+        ar2: Quantity[A] | A | float,
+        assume_unique: bool = False,
+        return_indices: bool = False,
+    ) -> Quantity[A] | A: ...
 
     def invert(self, x: Quantity[A] | A | float) -> A: ...
 
@@ -3966,13 +5099,13 @@ class MathOps(Protocol[A]):
         equal_nan: bool = False,
     ) -> A: ...
 
-    def isfinite(self, x: Quantity[A] | A | float) -> A: ...
+    def isfinite(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isinf(self, x: Quantity[A] | A | float) -> A: ...
+    def isinf(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isnan(self, x: Quantity[A] | A | float) -> A: ...
+    def isnan(self, a: Quantity[A] | A | float) -> A: ...
 
-    def isreal(self, x: Quantity[A] | A | float) -> A: ...
+    def isreal(self, a: Quantity[A] | A | float) -> A: ...
 
     @overload
     def kron(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -3992,11 +5125,9 @@ class MathOps(Protocol[A]):
     @overload
     def lcm(self, x1: A | float, x2: A | float) -> A: ...
 
-    @overload
-    def ldexp(self, x: Quantity[A], y: A) -> Quantity[A]: ...
-
-    @overload
-    def ldexp(self, x: A | float, y: A) -> A: ...
+    def ldexp(
+        self, x: Quantity[A] | A | float, y: A, unit_to_scale: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def leaky_relu(self, x: Quantity[A], negative_slope: float = 0.01) -> Quantity[A]: ...
@@ -4010,35 +5141,15 @@ class MathOps(Protocol[A]):
 
     def less_equal(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
-    @overload
     def linspace(
         self,
-        start: Quantity[A],
+        start: Quantity[A] | A | float,
         stop: Quantity[A] | A | float,
         num: int = 50,
         endpoint: bool = True,
+        retstep: bool = False,
         dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: Quantity[A],
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> Quantity[A]: ...
-
-    @overload
-    def linspace(
-        self,
-        start: A | float,
-        stop: A | float,
-        num: int = 50,
-        endpoint: bool = True,
-        dtype: Any | None = None,
-    ) -> A: ...
+    ) -> Quantity[A] | A: ...
 
     def log(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -4083,24 +5194,73 @@ class MathOps(Protocol[A]):
     ) -> A: ...
 
     @overload
-    def matmul(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: Quantity[A]) -> Quantity[A] | A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def matmul(self, x: A | float, y: A | float) -> A: ...
+    def matmul(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def matrix_power(self, a: Quantity[A] | A | float, n: int) -> Quantity[A] | A: ...
 
     @overload
     def max(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def max(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def max(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def max(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4114,30 +5274,81 @@ class MathOps(Protocol[A]):
 
     @overload
     def mean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def mean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def median(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def median(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
+    def median(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
+    ) -> A: ...
 
     @overload
     def min(
-        self, a: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def min(
-        self, a: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def min(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def min(
+        self,
+        a: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4172,7 +5383,9 @@ class MathOps(Protocol[A]):
         self, a: A | float, source: int | tuple[int, ...], destination: int | tuple[int, ...]
     ) -> A: ...
 
-    def multi_dot(self, arrays: Sequence[Quantity[A] | A | float]) -> Quantity[A] | A: ...
+    def multi_dot(
+        self, arrays: Sequence[Quantity[A] | A | float], precision: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
     def multiply(self, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A] | A: ...
@@ -4252,60 +5465,156 @@ class MathOps(Protocol[A]):
         self, a: Quantity[A] | A | float, axis: int | None = None, keepdims: bool = False
     ) -> A: ...
 
-    def nancumprod(self, x: Quantity[A] | A | float, axis: int | None = None) -> A: ...
+    def nancumprod(
+        self, x: Quantity[A] | A | float, axis: int | None = None, dtype: Any | None = None
+    ) -> A: ...
 
     @overload
-    def nancumsum(self, x: Quantity[A], axis: int | None = None) -> Quantity[A]: ...
+    def nancumsum(
+        self, x: Quantity[A], axis: int | None = None, dtype: Any | None = None
+    ) -> Quantity[A]: ...
 
     @overload
-    def nancumsum(self, x: A | float, axis: int | None = None) -> A: ...
+    def nancumsum(self, x: A | float, axis: int | None = None, dtype: Any | None = None) -> A: ...
 
     @overload
     def nanmax(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmax(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmax(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmax(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanmean(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmean(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanmedian(
-        self, x: Quantity[A], axis: int | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
-    def nanmedian(self, x: A | float, axis: int | None = None, keepdims: bool = False) -> A: ...
+    def nanmedian(
+        self,
+        x: A | float,
+        axis: int | None = None,
+        overwrite_input: bool = False,
+        keepdims: bool = False,
+    ) -> A: ...
 
     @overload
     def nanmin(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nanmin(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmin(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nanmin(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nanpercentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanpercentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def nanprod(
@@ -4320,12 +5629,22 @@ class MathOps(Protocol[A]):
 
     @overload
     def nanquantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def nanquantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -4333,8 +5652,10 @@ class MathOps(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -4342,18 +5663,55 @@ class MathOps(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
     def nansum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def nansum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        dtype: Any | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nansum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def nansum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4361,8 +5719,10 @@ class MathOps(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -4370,8 +5730,10 @@ class MathOps(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4404,22 +5766,34 @@ class MathOps(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
+    def outer(
+        self, a: Quantity[A], b: Quantity[A] | A | float, out: Any = None
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
+    def outer(self, a: A | float, b: Quantity[A], out: Any = None) -> Quantity[A] | A: ...
 
     @overload
-    def outer(self, a: A | float, b: A | float) -> A: ...
+    def outer(self, a: A | float, b: A | float, out: Any = None) -> A: ...
 
     @overload
     def percentile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def percentile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     @overload
@@ -4469,12 +5843,22 @@ class MathOps(Protocol[A]):
 
     @overload
     def quantile(
-        self, a: Quantity[A], q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: Quantity[A],
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> Quantity[A]: ...
 
     @overload
     def quantile(
-        self, a: A | float, q: A, axis: int | None = None, keepdims: bool = False
+        self,
+        a: A | float,
+        q: A,
+        axis: int | None = None,
+        method: str = "linear",
+        keepdims: bool = False,
     ) -> A: ...
 
     def rad2deg(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -4482,10 +5866,10 @@ class MathOps(Protocol[A]):
     def radians(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def ravel(self, a: Quantity[A]) -> Quantity[A]: ...
+    def ravel(self, a: Quantity[A], order: str = "C") -> Quantity[A]: ...
 
     @overload
-    def ravel(self, a: A | float) -> A: ...
+    def ravel(self, a: A | float, order: str = "C") -> A: ...
 
     @overload
     def real(self, x: Quantity[A]) -> Quantity[A]: ...
@@ -4523,16 +5907,30 @@ class MathOps(Protocol[A]):
     def remove_diag(self, x: A | float) -> A: ...
 
     @overload
-    def repeat(self, a: Quantity[A], repeats: int, axis: int | None = None) -> Quantity[A]: ...
+    def repeat(
+        self,
+        a: Quantity[A],
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def repeat(self, a: A | float, repeats: int, axis: int | None = None) -> A: ...
+    def repeat(
+        self,
+        a: A | float,
+        repeats: int,
+        axis: int | None = None,
+        total_repeat_length: int | None = None,
+    ) -> A: ...
 
     @overload
-    def reshape(self, a: Quantity[A], shape: int | tuple[int, ...]) -> Quantity[A]: ...
+    def reshape(
+        self, a: Quantity[A], shape: int | tuple[int, ...], order: str = "C"
+    ) -> Quantity[A]: ...
 
     @overload
-    def reshape(self, a: A | float, shape: int | tuple[int, ...]) -> A: ...
+    def reshape(self, a: A | float, shape: int | tuple[int, ...], order: str = "C") -> A: ...
 
     def right_shift(self, x: Quantity[A] | A | float, y: Quantity[A] | A | float) -> A: ...
 
@@ -4569,7 +5967,12 @@ class MathOps(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     def searchsorted(
-        self, a: Quantity[A] | A | float, v: Quantity[A] | A | float, side: str = "left"
+        self,
+        a: Quantity[A] | A | float,
+        v: Quantity[A] | A | float,
+        side: str = "left",
+        sorter: A | None = None,
+        method: str = "scan",
     ) -> A: ...
 
     def selu(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
@@ -4597,13 +6000,30 @@ class MathOps(Protocol[A]):
         x: Quantity[A] | A | float,
         axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
-    def sort(self, a: Quantity[A], axis: int | None = -1) -> Quantity[A]: ...
+    def sort(
+        self,
+        a: Quantity[A],
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> Quantity[A]: ...
 
     @overload
-    def sort(self, a: A | float, axis: int | None = -1) -> A: ...
+    def sort(
+        self,
+        a: A | float,
+        axis: int | None = -1,
+        kind: str | None = None,
+        order: Any = None,
+        stable: bool = True,
+        descending: bool = False,
+    ) -> A: ...
 
     def sparse_plus(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -4646,8 +6066,10 @@ class MathOps(Protocol[A]):
         self,
         x: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
@@ -4655,8 +6077,10 @@ class MathOps(Protocol[A]):
         self,
         x: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4670,12 +6094,47 @@ class MathOps(Protocol[A]):
 
     @overload
     def sum(
-        self, x: Quantity[A], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: Quantity[A],
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: Quantity[A] | A | float | None = None,
+        where: A | None = None,
     ) -> Quantity[A]: ...
 
     @overload
     def sum(
-        self, x: A | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None,
+        dtype: Any | None,
+        keepdims: bool,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def sum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        *,
+        initial: Quantity[A],
+        where: A | None = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def sum(
+        self,
+        x: A | float,
+        axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
+        keepdims: bool = False,
+        initial: A | float | None = None,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
@@ -4687,10 +6146,53 @@ class MathOps(Protocol[A]):
     def swish(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
     @overload
-    def take(self, a: Quantity[A], indices: A, axis: int | None = None) -> Quantity[A]: ...
+    def take(
+        self,
+        a: Quantity[A],
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def take(self, a: A | float, indices: A, axis: int | None = None) -> A: ...
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None,
+        mode: str | None,
+        unique_indices: bool,
+        indices_are_sorted: bool,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        *,
+        fill_value: Quantity[A],
+    ) -> Quantity[A]: ...
+
+    @overload
+    def take(
+        self,
+        a: A | float,
+        indices: A,
+        axis: int | None = None,
+        mode: str | None = None,
+        unique_indices: bool = False,
+        indices_are_sorted: bool = False,
+        fill_value: A | float | None = None,
+    ) -> A: ...
 
     def tan(self, x: Quantity[A] | A | float, unit_to_scale: Unit | None = None) -> A: ...
 
@@ -4698,14 +6200,33 @@ class MathOps(Protocol[A]):
 
     @overload
     def tensordot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axes: int = 2
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: Quantity[A], axes: int = 2) -> Quantity[A] | A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def tensordot(self, a: A | float, b: A | float, axes: int = 2) -> A: ...
+    def tensordot(
+        self,
+        a: A | float,
+        b: A | float,
+        axes: Any = 2,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     @overload
     def tile(self, A: Quantity[A], reps: int | tuple[int, ...]) -> Quantity[A]: ...
@@ -4715,11 +6236,23 @@ class MathOps(Protocol[A]):
 
     @overload
     def trace(
-        self, a: Quantity[A], offset: int = 0, axis1: int = 0, axis2: int = 1
+        self,
+        a: Quantity[A],
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
     ) -> Quantity[A]: ...
 
     @overload
-    def trace(self, a: A | float, offset: int = 0, axis1: int = 0, axis2: int = 1) -> A: ...
+    def trace(
+        self,
+        a: A | float,
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        dtype: Any | None = None,
+    ) -> A: ...
 
     @overload
     def transpose(
@@ -4746,19 +6279,15 @@ class MathOps(Protocol[A]):
         unit: Unit | None = None,
     ) -> Quantity[A] | A: ...
 
-    @overload
-    def tril(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def tril(self, m: A | float, k: int = 0) -> A: ...
+    def tril(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def tril_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
-    @overload
-    def triu(self, m: Quantity[A], k: int = 0) -> Quantity[A]: ...
-
-    @overload
-    def triu(self, m: A | float, k: int = 0) -> A: ...
+    def triu(
+        self, m: Quantity[A] | A | float, k: int = 0, unit: Unit | None = None
+    ) -> Quantity[A] | A: ...
 
     def triu_indices_from(self, arr: Quantity[A] | A | float, k: int = 0) -> tuple[A, A]: ...
 
@@ -4783,13 +6312,17 @@ class MathOps(Protocol[A]):
     @overload
     def unflatten(self, x: A | float, axis: int, sizes: int | tuple[int, ...]) -> A: ...
 
-    @overload
     def unique(
-        self, a: Quantity[A], axis: int | None = None, equal_nan: bool = True
-    ) -> Quantity[A]: ...
-
-    @overload
-    def unique(self, a: A | float, axis: int | None = None, equal_nan: bool = True) -> A: ...
+        self,
+        a: Quantity[A] | A | float,
+        return_index: bool = False,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        axis: int | None = None,
+        equal_nan: bool = True,
+        size: int | None = None,
+        fill_value: Quantity[A] | A | float | None = None,
+    ) -> Quantity[A] | A: ...
 
     def vander(
         self,
@@ -4804,8 +6337,10 @@ class MathOps(Protocol[A]):
         self,
         a: Quantity[A],
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
@@ -4813,29 +6348,68 @@ class MathOps(Protocol[A]):
         self,
         a: A | float,
         axis: int | tuple[int, ...] | None = None,
+        dtype: Any | None = None,
         ddof: int = 0,
         keepdims: bool = False,
+        where: A | None = None,
     ) -> A: ...
 
     @overload
-    def vdot(self, a: Quantity[A], b: Quantity[A] | A | float) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: Quantity[A]) -> Quantity[A] | A: ...
-
-    @overload
-    def vdot(self, a: A | float, b: A | float) -> A: ...
-
-    @overload
-    def vecdot(
-        self, a: Quantity[A], b: Quantity[A] | A | float, axis: int = -1
+    def vdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
     ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: Quantity[A], axis: int = -1) -> Quantity[A] | A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
 
     @overload
-    def vecdot(self, a: A | float, b: A | float, axis: int = -1) -> A: ...
+    def vdot(
+        self,
+        a: A | float,
+        b: A | float,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: Quantity[A],
+        b: Quantity[A] | A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: Quantity[A],
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> Quantity[A] | A: ...
+
+    @overload
+    def vecdot(
+        self,
+        a: A | float,
+        b: A | float,
+        axis: int = -1,
+        precision: Any = None,
+        preferred_element_type: Any | None = None,
+    ) -> A: ...
 
     def vsplit(
         self, a: Quantity[A] | A | float, indices_or_sections: int | tuple[int, ...]
@@ -4846,13 +6420,45 @@ class MathOps(Protocol[A]):
     ) -> Quantity[A] | A: ...
 
     @overload
-    def where(self, condition: A, x: Quantity[A], y: Quantity[A] | A | float) -> Quantity[A]: ...
+    def where(
+        self,
+        condition: A,
+        x: Quantity[A],
+        y: Quantity[A] | A | float | None = None,
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def where(self, condition: A, x: A | float, y: Quantity[A]) -> Quantity[A]: ...
+    def where(
+        self,
+        condition: A,
+        x: A | float | None,
+        y: Quantity[A],
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A]: ...
 
     @overload
-    def where(self, condition: A, x: A | float, y: A | float) -> A: ...
+    def where(
+        self,
+        condition: A,
+        x: A | float | None = None,
+        *,
+        y: Quantity[A],
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> Quantity[A]: ...
+
+    @overload
+    def where(
+        self,
+        condition: A,
+        x: A | float | None = None,
+        y: A | float | None = None,
+        size: int | None = None,
+        fill_value: Any = None,
+    ) -> A: ...
 
     def zeros(
         self, shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None

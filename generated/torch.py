@@ -546,6 +546,7 @@ def all(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Test whether all elements along the given axes are true (non-zero).
 
@@ -556,8 +557,14 @@ def all(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
-    return torch.all(m_x, dim=axis, keepdim=keepdims)
+    return torch.all(
+        _compose.masked(torch, m_x, m_where, 1.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 def allclose(
@@ -597,6 +604,7 @@ def alltrue(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Whether all elements along the given axes are true (non-zero); the same as `all`.
 
@@ -607,19 +615,54 @@ def alltrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
-    return torch.all(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.all(m_x)
+    return torch.all(
+        _compose.masked(torch, m_x, m_where, 1.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 @overload
 def amax(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def amax(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amax(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amax(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -627,17 +670,33 @@ def amax(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amax(
+            _compose.masked(torch, m_a, m_where, -torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -648,13 +707,42 @@ def amax(
 
 @overload
 def amin(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def amin(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amin(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def amin(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -662,17 +750,33 @@ def amin(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amin(
+            _compose.masked(torch, m_a, m_where, torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -681,24 +785,31 @@ def amin(
     return q_
 
 
-def angle(x: Quantity[torch.Tensor] | torch.Tensor | float, deg: bool = False) -> torch.Tensor:
+def angle(
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
+    deg: bool = False,
+) -> Quantity[torch.Tensor] | torch.Tensor:
     """Phase angle of a complex array (radians, or degrees when `deg`), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The result is a plain angle (a positive unit scale does not change it); with `unit_to_scale`, `x` must have that unit's dimension.
 
-    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; the reference's `unit_to_scale` is therefore not needed.
+    Note: A positive unit scale does not change the phase, so any unit is accepted and dropped; `unit_to_scale` only checks that `x` has its dimension.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
     else:
-        m_x, _ = _lift(x)
-    return torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x)
+        m_x, u_x = _lift(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _r.changed(torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x), u)
 
 
 def any(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Test whether any element along the given axes is true (non-zero).
 
@@ -709,8 +820,14 @@ def any(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
-    return torch.any(m_x, dim=axis, keepdim=keepdims)
+    return torch.any(
+        _compose.masked(torch, m_x, m_where, 0.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 @overload
@@ -937,12 +1054,13 @@ def arctan(
 def arctan2(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
-) -> torch.Tensor:
+    unit_to_scale: Unit | None = None,
+) -> Quantity[torch.Tensor] | torch.Tensor:
     """Arc tangent of `x / y` in radians, with the quadrant chosen from the signs of both, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result is a plain array.
+    Unit rule: `x` and `y` need one dimension and are read in one unit (`unit_to_scale` when given, else the unit of `x`); the result is a plain array.
 
-    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
+    Note: The reference requires dimensionless inputs; but only the ratio of the two arguments matters, so any two quantities of the same dimension are accepted (`y` is converted to the unit of `x`, or both to `unit_to_scale` when given) and the angle comes out as a plain array, e.g. arctan2(1 m, 100 cm) = pi/4.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -954,9 +1072,8 @@ def arctan2(
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("arctan2", m_y, u_y, u_x, x, y)
-    return torch.arctan2(m_x, m_y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(torch.arctan2(m_x, m_y), u)
 
 
 def arctanh(
@@ -990,7 +1107,9 @@ def argmax(
 
 
 def argmin(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    keepdims: bool | None = None,
 ) -> torch.Tensor:
     """Indices of the minimum values along an axis (of the flattened array when `axis` is None).
 
@@ -1000,26 +1119,32 @@ def argmin(
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return torch.argmin(m_a, dim=axis)
+    return torch.argmin(m_a, dim=axis, keepdim=True if keepdims else False)
 
 
 def argsort(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> torch.Tensor:
     """Indices that sort the array along an axis (the flattened array when `axis` is None).
 
     Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
 
-    Note: On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: Sorts are stable unless `stable=False` (then ties may come in any order); `descending` keeps tied elements in their original order, as jax does. `order` (fields of a structured array) exists only on numpy. On dask, which has no argsort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
-    return torch.argsort(
+    return _compose.order_refused("math.argsort", "torch", order) or torch.argsort(
         m_a.reshape(-1 if axis is None else m_a.shape),
         dim=-1 if axis is None else axis,
         stable=True,
+        descending=descending,
     )
 
 
@@ -1144,13 +1269,14 @@ def average(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     weights: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    returned: bool = False,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Weighted average over the given axes.
 
-    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array).
+    Unit rule: The result has the unit of `x`; the unit of `weights` cancels (a dimensionless result is a plain array); with `returned`, the sum of the weights comes second, plain.
 
-    Note: The weights may carry any unit (it cancels); the `returned=True` variant is not offered.
+    Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -1158,21 +1284,8 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights)
-    return _r.changed(
-        torch.mean(m_x, dim=axis, keepdim=keepdims)
-        if m_weights is None
-        else [
-            torch.sum(m_x * w, dim=axis, keepdim=keepdims)
-            / torch.sum(w * torch.ones_like(m_x), dim=axis, keepdim=keepdims)
-            for w in [
-                m_weights.reshape((-1,) + (1,) * (m_x.ndim - 1 - axis % m_x.ndim))
-                if m_weights.ndim == 1 and m_x.ndim > 1
-                else m_weights
-            ]
-        ][0],
-        u,
-    )
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _r.changed(_compose.average(torch, m_x, axis, m_weights, returned, keepdims), u)
 
 
 @overload
@@ -1532,13 +1645,42 @@ def column_stack(
 
 @overload
 def compress(
-    condition: torch.Tensor, a: Quantity[torch.Tensor], axis: int | None = None
+    condition: torch.Tensor,
+    a: Quantity[torch.Tensor],
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def compress(
-    condition: torch.Tensor, a: torch.Tensor | float, axis: int | None = None
+    condition: torch.Tensor,
+    a: torch.Tensor | float,
+    axis: int | None,
+    size: int | None,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def compress(
+    condition: torch.Tensor,
+    a: torch.Tensor | float,
+    axis: int | None = None,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def compress(
+    condition: torch.Tensor,
+    a: torch.Tensor | float,
+    axis: int | None = None,
+    size: int | None = None,
+    fill_value: torch.Tensor | float | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -1546,12 +1688,14 @@ def compress(
     condition: torch.Tensor,
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Slices of `a` (elements of the flattened array when `axis` is None) where `condition` is true.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("compress", m_condition, u_condition)
@@ -1560,10 +1704,19 @@ def compress(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.index_select(
-        m_a.reshape(-1) if axis is None else m_a,
-        0 if axis is None else axis,
-        torch.nonzero(m_condition.reshape(-1)).reshape(-1),
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = _compose.sized_along(
+        torch,
+        torch.index_select(
+            m_a.reshape(-1) if axis is None else m_a,
+            0 if axis is None else axis,
+            torch.nonzero(m_condition.reshape(-1)).reshape(-1),
+        ),
+        axis,
+        size,
+        m_fill_value,
     )
     if u_a is None:
         return r_
@@ -1654,19 +1807,31 @@ def conjugate(
 
 @overload
 def convolve(
-    a: Quantity[torch.Tensor], v: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "full"
+    a: Quantity[torch.Tensor],
+    v: Quantity[torch.Tensor] | torch.Tensor | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def convolve(
-    a: torch.Tensor | float, v: Quantity[torch.Tensor], mode: str = "full"
+    a: torch.Tensor | float,
+    v: Quantity[torch.Tensor],
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def convolve(
-    a: torch.Tensor | float, v: torch.Tensor | float, mode: str = "full"
+    a: torch.Tensor | float,
+    v: torch.Tensor | float,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -1674,13 +1839,16 @@ def convolve(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
     mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Discrete linear convolution of two one-dimensional arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
 
-    Note: The jax-only `precision` and `preferred_element_type` options are not offered.
+    Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
+    _compose.no_precision("math.convolve", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1691,28 +1859,31 @@ def convolve(
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = torch.nn.functional.conv1d(
-        (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
-        (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
-        padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
-    ).reshape(-1)[
-        0
-        if mode == "full"
-        else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
-        if mode == "same"
-        else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
-            m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
-        )
-        + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
-        - 1
-        if mode == "full"
-        else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
-        + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
-        if mode == "same"
-        else m_a.shape[0]
-        if m_a.shape[0] >= m_v.shape[0]
-        else m_v.shape[0]
-    ]
+    r_ = _compose.element_type(
+        torch.nn.functional.conv1d(
+            (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+            (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+            padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+        ).reshape(-1)[
+            0
+            if mode == "full"
+            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+            if mode == "same"
+            else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+                m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+            )
+            + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+            - 1
+            if mode == "full"
+            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+            + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+            if mode == "same"
+            else m_a.shape[0]
+            if m_a.shape[0] >= m_v.shape[0]
+            else m_v.shape[0]
+        ],
+        preferred_element_type,
+    )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1783,33 +1954,19 @@ def corrcoef(
     return torch.corrcoef(_compose.stack_rows(torch, m_x, m_y, rowvar))
 
 
-@overload
-def correlate(
-    a: Quantity[torch.Tensor], v: Quantity[torch.Tensor] | torch.Tensor | float, mode: str = "valid"
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
-
-
-@overload
-def correlate(
-    a: torch.Tensor | float, v: Quantity[torch.Tensor], mode: str = "valid"
-) -> Quantity[torch.Tensor] | torch.Tensor: ...
-
-
-@overload
-def correlate(
-    a: torch.Tensor | float, v: torch.Tensor | float, mode: str = "valid"
-) -> torch.Tensor: ...
-
-
 def correlate(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
     mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cross-correlation of two 1-D sequences.
 
-    Unit rule: The result's unit is the unit of `a` times the unit of `v`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
+    _compose.no_precision("math.correlate", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1820,16 +1977,10 @@ def correlate(
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.correlate(torch, m_a, m_v, mode)
-    u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
-    if u_ is None:
-        u_ = _r.product(u_a, u_v)
-    if u_ is None or u_.dim is _DIMENSIONLESS:
-        return _r.changed(r_, u_)
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_
-    return q_
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _r.changed(
+        _compose.element_type(_compose.correlate(torch, m_a, m_v, mode), preferred_element_type), u
+    )
 
 
 def cos(
@@ -1888,10 +2039,11 @@ def cov(
     ddof: int | None = None,
     fweights: torch.Tensor | None = None,
     aweights: torch.Tensor | None = None,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Covariance matrix of the rows (variables) of `m` and `y`.
 
-    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result).
+    Unit rule: `y` needs the dimension of `m` and is converted to its unit; the result's unit is the unit of `m` squared (a plain input gives a plain result); with `unit_to_scale`, both are read in that unit and the result is plain.
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
@@ -1905,7 +2057,7 @@ def cov(
     m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
     m_aweights = _r.fold("cov", m_aweights, u_aweights)
-    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         torch.cov(
             _compose.stack_rows(torch, m_m, m_y, rowvar),
@@ -1919,25 +2071,46 @@ def cov(
 
 @overload
 def cross(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def cross(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def cross(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def cross(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> torch.Tensor: ...
 
 
 def cross(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Cross product of 3-element vectors along the last axis.
+    """Cross product of 3-element vectors, along the last axis or the given ones.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
@@ -1951,7 +2124,17 @@ def cross(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.linalg.cross(*torch.broadcast_tensors(m_a, m_b))
+    r_ = torch.movedim(
+        torch.linalg.cross(
+            *torch.broadcast_tensors(
+                torch.movedim(m_a, axisa if axis is None else axis, -1),
+                torch.movedim(m_b, axisb if axis is None else axis, -1),
+            ),
+            dim=-1,
+        ),
+        -1,
+        axisc if axis is None else axis,
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -1964,7 +2147,9 @@ def cross(
 
 
 def cumprod(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> torch.Tensor:
     """Cumulative product along an axis (of the flattened array when `axis` is None).
 
@@ -1979,7 +2164,9 @@ def cumprod(
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
-        m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
 
 
@@ -2008,15 +2195,21 @@ def cumproduct(
 
 
 @overload
-def cumsum(x: Quantity[torch.Tensor], axis: int | None = None) -> Quantity[torch.Tensor]: ...
+def cumsum(
+    x: Quantity[torch.Tensor], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def cumsum(x: torch.Tensor | float, axis: int | None = None) -> torch.Tensor: ...
+def cumsum(
+    x: torch.Tensor | float, axis: int | None = None, dtype: Any | None = None
+) -> torch.Tensor: ...
 
 
 def cumsum(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cumulative sum along an axis (of the flattened array when `axis` is None).
 
@@ -2028,7 +2221,9 @@ def cumsum(
     else:
         m_x, u_x = _lift(x)
     r_ = torch.cumsum(
-        m_x.reshape(-1 if axis is None else m_x.shape), dim=0 if axis is None else axis
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
     if u_x is None:
         return r_
@@ -2072,33 +2267,20 @@ def degrees(
     return torch.rad2deg(m_x)
 
 
-@overload
-def diag(v: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def diag(v: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
-
-
 def diag(
-    v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+    v: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Extract the k-th diagonal of a 2-D array, or build a 2-D array with a 1-D array on it.
 
-    Unit rule: The result has the unit of `v` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `v`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(v) is Quantity and type(v.mantissa) in _native:
         m_v: Any = v.mantissa
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = torch.diag(m_v, diagonal=k)
-    if u_v is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_v
-    return q_
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _r.changed(torch.diag(m_v, diagonal=k), u)
 
 
 @overload
@@ -2167,26 +2349,92 @@ def diagonal(
 
 
 @overload
-def diff(x: Quantity[torch.Tensor], n: int = 1, axis: int = -1) -> Quantity[torch.Tensor]: ...
+def diff(
+    x: Quantity[torch.Tensor],
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def diff(x: torch.Tensor | float, n: int = 1, axis: int = -1) -> torch.Tensor: ...
+def diff(
+    x: torch.Tensor | float,
+    n: int,
+    axis: int,
+    prepend: Quantity[torch.Tensor],
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diff(
+    x: torch.Tensor | float,
+    n: int = 1,
+    axis: int = -1,
+    *,
+    prepend: Quantity[torch.Tensor],
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diff(
+    x: torch.Tensor | float,
+    n: int,
+    axis: int,
+    prepend: torch.Tensor | float | None,
+    append: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diff(
+    x: torch.Tensor | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: torch.Tensor | float | None = None,
+    *,
+    append: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def diff(
+    x: torch.Tensor | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: torch.Tensor | float | None = None,
+    append: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def diff(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, n: int = 1, axis: int = -1
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    n: int = 1,
+    axis: int = -1,
+    prepend: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    append: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """The n-th discrete difference along an axis.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`prepend`, `append`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.diff(m_x, n=n, dim=axis)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift(prepend)
+    m_append, u_append = (None, None) if append is None else _lift(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
+    r_ = torch.diff(_compose.diff_ends(torch, m_x, axis, m_prepend, m_append), n=n, dim=axis)
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -2296,28 +2544,42 @@ def divmod(
 
 @overload
 def dot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def dot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def dot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def dot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.dot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2328,10 +2590,13 @@ def dot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        else torch.tensordot(
+            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        ),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -2631,21 +2896,53 @@ def exprel(
 
 
 @overload
-def extract(condition: torch.Tensor, arr: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+def extract(
+    condition: torch.Tensor,
+    arr: Quantity[torch.Tensor],
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def extract(condition: torch.Tensor, arr: torch.Tensor | float) -> torch.Tensor: ...
+def extract(
+    condition: torch.Tensor,
+    arr: torch.Tensor | float,
+    size: int | None,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def extract(
+    condition: torch.Tensor,
+    arr: torch.Tensor | float,
+    size: int | None = None,
+    *,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def extract(
+    condition: torch.Tensor,
+    arr: torch.Tensor | float,
+    size: int | None = None,
+    fill_value: torch.Tensor | float | None = None,
+) -> torch.Tensor: ...
 
 
 def extract(
-    condition: torch.Tensor, arr: Quantity[torch.Tensor] | torch.Tensor | float
+    condition: torch.Tensor,
+    arr: Quantity[torch.Tensor] | torch.Tensor | float,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Elements of `arr` where `condition` is true, flattened.
 
-    Unit rule: The result has the unit of `arr` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `arr` and are converted to its unit; the result has the unit of `arr`.
 
-    Note: The jax-only `size` and `fill_value` options are not offered.
+    Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("extract", m_condition, u_condition)
@@ -2654,7 +2951,18 @@ def extract(
         u_arr: Unit | None = arr.unit
     else:
         m_arr, u_arr = _lift(arr)
-    r_ = torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1))
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _r.align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = _compose.sized_along(
+        torch,
+        torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1)),
+        None,
+        size,
+        m_fill_value,
+    )
     if u_arr is None:
         return r_
     q_ = _new(Quantity)
@@ -3633,29 +3941,16 @@ def hstack(
     return q_
 
 
-@overload
-def hypot(
-    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def hypot(x: torch.Tensor | float, y: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def hypot(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
-
-
 def hypot(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     y: Quantity[torch.Tensor] | torch.Tensor | float,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Length of the hypotenuse `sqrt(x**2 + y**2)`, element-wise.
 
-    Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+    Unit rule: `y` needs the dimension of `x` and is converted to its unit; the result has the unit of `x`; with `unit_to_scale`, both are read in that unit and the result is plain.
 
-    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m.
+    Note: The reference requires dimensionless inputs; two legs of the same dimension give a hypotenuse of that dimension, so `y` is converted to the unit of `x` and the result has the unit of `x`, e.g. hypot(3 m, 400 cm) = 5 m; with `unit_to_scale` both are read in that unit and the result is plain.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -3667,15 +3962,8 @@ def hypot(
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift(y)
-    if u_y is not u_x:
-        m_y, u_x = _r.align("hypot", m_y, u_y, u_x, x, y)
-    r_ = torch.hypot(m_x, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _r.changed(torch.hypot(m_x, m_y), u)
 
 
 def identity(
@@ -3723,28 +4011,42 @@ def imag(x: Quantity[torch.Tensor] | torch.Tensor | float) -> Quantity[torch.Ten
 
 @overload
 def inner(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def inner(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def inner(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def inner(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.inner", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -3755,7 +4057,7 @@ def inner(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.inner(m_a, m_b)
+    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -3845,36 +4147,15 @@ def interp(
     )
 
 
-@overload
-def intersect1d(
-    ar1: Quantity[torch.Tensor],
-    ar2: Quantity[torch.Tensor] | torch.Tensor | float,
-    assume_unique: bool = False,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def intersect1d(
-    ar1: torch.Tensor | float, ar2: Quantity[torch.Tensor], assume_unique: bool = False
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def intersect1d(
-    ar1: torch.Tensor | float, ar2: torch.Tensor | float, assume_unique: bool = False
-) -> torch.Tensor: ...
-
-
 def intersect1d(
     ar1: Quantity[torch.Tensor] | torch.Tensor | float,
     ar2: Quantity[torch.Tensor] | torch.Tensor | float,
     assume_unique: bool = False,
+    return_indices: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Sorted unique values present in both arrays.
+    """Sorted unique values present in both arrays (with `return_indices`, also where they first occur in each).
 
-    Unit rule: The other operands (`ar2`) need the dimension of `ar1` and are converted to its unit; the result has the unit of `ar1`.
-
-    Note: The index-returning variant (`return_indices`) is not offered.
+    Unit rule: `ar2` needs the dimension of `ar1` and is converted to its unit; the values have the unit of `ar1`; with `return_indices`, plain indices into both arrays follow.
     """
     if type(ar1) is Quantity and type(ar1.mantissa) in _native:
         m_ar1: Any = ar1.mantissa
@@ -3886,15 +4167,16 @@ def intersect1d(
         u_ar2: Unit | None = ar2.unit
     else:
         m_ar2, u_ar2 = _lift(ar2)
-    if u_ar2 is not u_ar1:
-        m_ar2, u_ar1 = _r.align("intersect1d", m_ar2, u_ar2, u_ar1, ar1, ar2)
-    r_ = torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)]
-    if u_ar1 is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_ar1
-    return q_
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _r.changed(
+        [
+            (c, _compose.first_index(torch, m_ar1, c), _compose.first_index(torch, m_ar2, c))
+            if return_indices
+            else c
+            for c in [torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)]]
+        ][0],
+        u,
+    )
 
 
 def invert(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
@@ -3942,52 +4224,52 @@ def isclose(
     return _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
-def isfinite(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isfinite(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for finite values (not infinity and not NaN), element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return torch.isfinite(m_x)
+        m_a, _ = _lift(a)
+    return torch.isfinite(m_a)
 
 
-def isinf(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isinf(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for positive or negative infinity, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return torch.isinf(m_x)
+        m_a, _ = _lift(a)
+    return torch.isinf(m_a)
 
 
-def isnan(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isnan(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for NaN, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return torch.isnan(m_x)
+        m_a, _ = _lift(a)
+    return torch.isnan(m_a)
 
 
-def isreal(x: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
+def isreal(a: Quantity[torch.Tensor] | torch.Tensor | float) -> torch.Tensor:
     """Test for a zero imaginary part, element-wise.
 
-    Unit rule: The unit of `x` is dropped; the result is a plain array computed on the mantissa.
+    Unit rule: The unit of `a` is dropped; the result is a plain array computed on the mantissa.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
     else:
-        m_x, _ = _lift(x)
-    return torch.isreal(m_x)
+        m_a, _ = _lift(a)
+    return torch.isreal(m_a)
 
 
 @overload
@@ -4079,22 +4361,16 @@ def lcm(
     return q_
 
 
-@overload
-def ldexp(x: Quantity[torch.Tensor], y: torch.Tensor) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def ldexp(x: torch.Tensor | float, y: torch.Tensor) -> torch.Tensor: ...
-
-
 def ldexp(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, y: torch.Tensor
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: torch.Tensor,
+    unit_to_scale: Unit | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """`x * 2 ** y` for integer exponents `y`, element-wise.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `x`; when `unit_to_scale` is given, `x` is read in that unit and the result is a plain array.
 
-    Note: Scaling by a power of two keeps the unit of `x` (the reference's unit_to_scale, which would drop it, is not offered); `y` must be a dimensionless integer array.
+    Note: Scaling by a power of two keeps the unit of `x`; with `unit_to_scale`, `x` is read in that unit and the result is plain. `y` must be a dimensionless integer array.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4103,13 +4379,8 @@ def ldexp(
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
     m_y = _r.fold("ldexp", m_y, u_y)
-    r_ = m_x * torch.pow(2.0, m_y)
-    if u_x is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_x
-    return q_
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _r.changed(m_x * torch.pow(2.0, m_y), u)
 
 
 @overload
@@ -4218,46 +4489,19 @@ def less_equal(
     return torch.le(m_x, m_y)
 
 
-@overload
-def linspace(
-    start: Quantity[torch.Tensor],
-    stop: Quantity[torch.Tensor] | torch.Tensor | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def linspace(
-    start: torch.Tensor | float,
-    stop: Quantity[torch.Tensor],
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def linspace(
-    start: torch.Tensor | float,
-    stop: torch.Tensor | float,
-    num: int = 50,
-    endpoint: bool = True,
-    dtype: Any | None = None,
-) -> torch.Tensor: ...
-
-
 def linspace(
     start: Quantity[torch.Tensor] | torch.Tensor | float,
     stop: Quantity[torch.Tensor] | torch.Tensor | float,
     num: int = 50,
     endpoint: bool = True,
+    retstep: bool = False,
     dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Evenly spaced numbers over the interval from `start` to `stop`.
 
-    Unit rule: The other operands (`stop`) need the dimension of `start` and are converted to its unit; the result has the unit of `start`.
+    Unit rule: `stop` needs the dimension of `start` and is converted to its unit; the samples (and with `retstep`, the step) have the unit of `start`.
+
+    Note: With `retstep=True` the result is the pair (samples, step), the step in the unit of `start`.
     """
     if type(start) is Quantity and type(start.mantissa) in _native:
         m_start: Any = start.mantissa
@@ -4269,26 +4513,30 @@ def linspace(
         u_stop: Unit | None = stop.unit
     else:
         m_stop, u_stop = _lift(stop)
-    if u_stop is not u_start:
-        m_stop, u_start = _r.align("linspace", m_stop, u_stop, u_start, start, stop)
-    r_ = (
-        m_start
-        + (m_stop - m_start)
-        * (
-            torch.arange(num, device=m_start.device).to(
-                torch.promote_types(
-                    torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _r.changed(
+        _compose.linspace_step(
+            (
+                m_start
+                + (m_stop - m_start)
+                * (
+                    torch.arange(num, device=m_start.device).to(
+                        torch.promote_types(
+                            torch.promote_types(m_start.dtype, m_stop.dtype),
+                            torch.get_default_dtype(),
+                        )
+                    )
+                    / ((num - 1 if num > 1 else 1) if endpoint else num)
                 )
-            )
-            / ((num - 1 if num > 1 else 1) if endpoint else num)
-        )
-    ).to(_convert.torch_dtype(dtype))
-    if u_start is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_start
-    return q_
+            ).to(_convert.torch_dtype(dtype)),
+            m_start,
+            m_stop,
+            num,
+            endpoint,
+            retstep,
+        ),
+        u,
+    )
 
 
 def log(
@@ -4545,42 +4793,56 @@ def logspace(
 
 @overload
 def matmul(
-    x: Quantity[torch.Tensor], y: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def matmul(
-    x: torch.Tensor | float, y: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def matmul(x: torch.Tensor | float, y: torch.Tensor | float) -> torch.Tensor: ...
+def matmul(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def matmul(
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Matrix product of two arrays.
 
-    Unit rule: The result's unit is the unit of `x` times the unit of `y`; a dimensionless result is a plain array.
+    Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
+    _compose.no_precision("math.matmul", "torch", precision)
+    if type(a) is Quantity and type(a.mantissa) in _native:
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
     else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
+        m_a, u_a = _lift(a)
+    if type(b) is Quantity and type(b.mantissa) in _native:
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
     else:
-        m_y, u_y = _lift(y)
-    r_ = torch.matmul(m_x, m_y)
-    u_ = None if u_x is None or u_y is None else u_x._mul.get(id(u_y))  # pyright: ignore[reportPrivateUsage]
+        m_b, u_b = _lift(b)
+    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
-        u_ = _r.product(u_x, u_y)
+        u_ = _r.product(u_a, u_b)
     if u_ is None or u_.dim is _DIMENSIONLESS:
         return _r.changed(r_, u_)
     q_ = _new(Quantity)
@@ -4608,13 +4870,42 @@ def matrix_power(
 
 @overload
 def max(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def max(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def max(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def max(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -4622,17 +4913,35 @@ def max(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Maximum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.amax(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amax(
+            _compose.masked(torch, m_a, m_where, -torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "max",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4686,20 +4995,30 @@ def maximum(
 
 @overload
 def mean(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def mean(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def mean(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Arithmetic mean along the given axes.
 
@@ -4710,7 +5029,11 @@ def mean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.mean(m_x, dim=axis, keepdim=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("mean", m_where, u_where)
+    r_ = _compose.moment(
+        torch, "mean", m_x, axis, 0, keepdims, _convert.torch_dtype(dtype), m_where, False
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -4721,24 +5044,33 @@ def mean(
 
 @overload
 def median(
-    x: Quantity[torch.Tensor], axis: int | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def median(
-    x: torch.Tensor | float, axis: int | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
 def median(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Median along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -4756,13 +5088,42 @@ def median(
 
 @overload
 def min(
-    a: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def min(
-    a: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def min(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def min(
+    a: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -4770,17 +5131,35 @@ def min(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Minimum along the given axes, propagating NaNs.
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.amin(m_a, dim=tuple(range(m_a.ndim)) if axis is None else axis, keepdim=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amin(
+            _compose.masked(torch, m_a, m_where, torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "min",
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -4943,12 +5322,13 @@ def moveaxis(
 
 
 def multi_dot(
-    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], precision: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Matrix product of two or more arrays in a single call, in the cheapest order.
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -5138,7 +5518,9 @@ def nanargmin(
 
 
 def nancumprod(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> torch.Tensor:
     """Cumulative product along an axis, treating NaNs as one.
 
@@ -5155,19 +5537,26 @@ def nancumprod(
     return torch.cumprod(
         torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
 
 
 @overload
-def nancumsum(x: Quantity[torch.Tensor], axis: int | None = None) -> Quantity[torch.Tensor]: ...
+def nancumsum(
+    x: Quantity[torch.Tensor], axis: int | None = None, dtype: Any | None = None
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def nancumsum(x: torch.Tensor | float, axis: int | None = None) -> torch.Tensor: ...
+def nancumsum(
+    x: torch.Tensor | float, axis: int | None = None, dtype: Any | None = None
+) -> torch.Tensor: ...
 
 
 def nancumsum(
-    x: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = None
+    x: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = None,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Cumulative sum along an axis, treating NaNs as zero.
 
@@ -5181,6 +5570,7 @@ def nancumsum(
     r_ = torch.cumsum(
         torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
+        dtype=_convert.torch_dtype(dtype),
     )
     if u_x is None:
         return r_
@@ -5192,13 +5582,42 @@ def nancumsum(
 
 @overload
 def nanmax(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanmax(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmax(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmax(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -5206,27 +5625,44 @@ def nanmax(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Maximum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.where(
-        torch.isnan(m_x).all(
-            dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-        ),
-        torch.nan,
-        torch.amax(
-            torch.where(torch.isnan(m_x), -torch.inf, m_x),
-            dim=tuple(range(m_x.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = [
+        _compose.with_initial(
+            torch,
+            torch.where(
+                torch.isnan(xm).all(
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                ),
+                torch.nan,
+                torch.amax(
+                    torch.where(torch.isnan(xm), -torch.inf, xm),
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                    keepdim=keepdims,
+                ),
+            ),
+            m_initial,
+            "max",
+        )
+        for xm in [_compose.masked(torch, m_x, m_where, torch.nan)]
+    ][0]
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5237,20 +5673,30 @@ def nanmax(
 
 @overload
 def nanmean(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanmean(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nanmean(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Arithmetic mean along the given axes, ignoring NaNs.
 
@@ -5261,7 +5707,11 @@ def nanmean(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.nanmean(m_x, dim=axis, keepdim=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmean", m_where, u_where)
+    r_ = _compose.moment(
+        torch, "mean", m_x, axis, 0, keepdims, _convert.torch_dtype(dtype), m_where, True
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5272,24 +5722,33 @@ def nanmean(
 
 @overload
 def nanmedian(
-    x: Quantity[torch.Tensor], axis: int | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanmedian(
-    x: torch.Tensor | float, axis: int | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
 def nanmedian(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | None = None,
+    overwrite_input: bool = False,
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Median along an axis, ignoring NaNs.
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+
+    Note: `overwrite_input` is accepted for compatibility; the input is never modified.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -5307,13 +5766,42 @@ def nanmedian(
 
 @overload
 def nanmin(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanmin(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmin(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nanmin(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -5321,27 +5809,44 @@ def nanmin(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Minimum along the given axes, ignoring NaNs.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.where(
-        torch.isnan(m_x).all(
-            dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-        ),
-        torch.nan,
-        torch.amin(
-            torch.where(torch.isnan(m_x), torch.inf, m_x),
-            dim=tuple(range(m_x.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-    )
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = [
+        _compose.with_initial(
+            torch,
+            torch.where(
+                torch.isnan(xm).all(
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                ),
+                torch.nan,
+                torch.amin(
+                    torch.where(torch.isnan(xm), torch.inf, xm),
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                    keepdim=keepdims,
+                ),
+            ),
+            m_initial,
+            "min",
+        )
+        for xm in [_compose.masked(torch, m_x, m_where, torch.nan)]
+    ][0]
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5352,13 +5857,21 @@ def nanmin(
 
 @overload
 def nanpercentile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanpercentile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -5366,6 +5879,7 @@ def nanpercentile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """The q-th percentiles (0 to 100) along an axis, ignoring NaNs.
@@ -5379,7 +5893,13 @@ def nanpercentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanpercentile", m_q, u_q)
-    r_ = torch.nanquantile(m_a, m_q / 100, dim=axis, keepdim=keepdims)
+    r_ = torch.nanquantile(
+        m_a,
+        m_q / 100,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.nanpercentile", method),
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5452,13 +5972,21 @@ def nanprod(
 
 @overload
 def nanquantile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nanquantile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -5466,6 +5994,7 @@ def nanquantile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """The q-th quantiles (0 to 1) along an axis, ignoring NaNs.
@@ -5479,7 +6008,13 @@ def nanquantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("nanquantile", m_q, u_q)
-    r_ = torch.nanquantile(m_a, m_q, dim=axis, keepdim=keepdims)
+    r_ = torch.nanquantile(
+        m_a,
+        m_q,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.nanquantile", method),
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -5492,8 +6027,10 @@ def nanquantile(
 def nanstd(
     x: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
@@ -5501,16 +6038,20 @@ def nanstd(
 def nanstd(
     x: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nanstd(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Standard deviation along the given axes, ignoring NaNs.
 
@@ -5521,26 +6062,10 @@ def nanstd(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.sqrt(
-        torch.sum(
-            torch.where(
-                torch.isnan(m_x),
-                0.0,
-                m_x
-                - torch.nanmean(
-                    m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-                ),
-            )
-            ** 2,
-            dim=tuple(range(m_x.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        )
-        / (
-            (~torch.isnan(m_x)).sum(
-                dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-            )
-            - ddof
-        )
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanstd", m_where, u_where)
+    r_ = _compose.moment(
+        torch, "std", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, True
     )
     if u_x is None:
         return r_
@@ -5552,31 +6077,84 @@ def nanstd(
 
 @overload
 def nansum(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def nansum(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nansum(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def nansum(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nansum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum along the given axes, treating NaNs as zero.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.nansum(m_x, dim=axis, keepdim=keepdims)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.nansum(
+            _compose.masked(torch, m_x, m_where, 0.0),
+            dim=axis,
+            keepdim=keepdims,
+            dtype=_convert.torch_dtype(dtype),
+        ),
+        m_initial,
+        "add",
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -5589,8 +6167,10 @@ def nansum(
 def nanvar(
     x: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
@@ -5598,16 +6178,20 @@ def nanvar(
 def nanvar(
     x: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def nanvar(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Variance along the given axes, ignoring NaNs.
 
@@ -5618,23 +6202,10 @@ def nanvar(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.sum(
-        torch.where(
-            torch.isnan(m_x),
-            0.0,
-            m_x
-            - torch.nanmean(
-                m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=True
-            ),
-        )
-        ** 2,
-        dim=tuple(range(m_x.ndim)) if axis is None else axis,
-        keepdim=keepdims,
-    ) / (
-        (~torch.isnan(m_x)).sum(
-            dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
-        )
-        - ddof
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("nanvar", m_where, u_where)
+    r_ = _compose.moment(
+        torch, "var", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, True
     )
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -5787,28 +6358,30 @@ def ones_like(
 
 @overload
 def outer(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def outer(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def outer(a: torch.Tensor | float, b: torch.Tensor | float, out: Any = None) -> torch.Tensor: ...
 
 
 def outer(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    out: Any = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5833,13 +6406,21 @@ def outer(
 
 @overload
 def percentile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def percentile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -5847,9 +6428,10 @@ def percentile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The q-th percentiles (0 to 100) along an axis, with linear interpolation.
+    """The q-th percentiles (0 to 100) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -5860,7 +6442,13 @@ def percentile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("percentile", m_q, u_q)
-    r_ = torch.quantile(m_a, m_q / 100, dim=axis, keepdim=keepdims)
+    r_ = torch.quantile(
+        m_a,
+        m_q / 100,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.percentile", method),
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6084,13 +6672,21 @@ def ptp(
 
 @overload
 def quantile(
-    a: Quantity[torch.Tensor], q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: Quantity[torch.Tensor],
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def quantile(
-    a: torch.Tensor | float, q: torch.Tensor, axis: int | None = None, keepdims: bool = False
+    a: torch.Tensor | float,
+    q: torch.Tensor,
+    axis: int | None = None,
+    method: str = "linear",
+    keepdims: bool = False,
 ) -> torch.Tensor: ...
 
 
@@ -6098,9 +6694,10 @@ def quantile(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     q: torch.Tensor,
     axis: int | None = None,
+    method: str = "linear",
     keepdims: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The q-th quantiles (0 to 1) along an axis, with linear interpolation.
+    """The q-th quantiles (0 to 1) along an axis (linear interpolation unless `method` says otherwise).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6111,7 +6708,13 @@ def quantile(
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
     m_q = _r.fold("quantile", m_q, u_q)
-    r_ = torch.quantile(m_a, m_q, dim=axis, keepdim=keepdims)
+    r_ = torch.quantile(
+        m_a,
+        m_q,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.quantile", method),
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6155,17 +6758,17 @@ def radians(
 
 
 @overload
-def ravel(a: Quantity[torch.Tensor]) -> Quantity[torch.Tensor]: ...
+def ravel(a: Quantity[torch.Tensor], order: str = "C") -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def ravel(a: torch.Tensor | float) -> torch.Tensor: ...
+def ravel(a: torch.Tensor | float, order: str = "C") -> torch.Tensor: ...
 
 
 def ravel(
-    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    a: Quantity[torch.Tensor] | torch.Tensor | float, order: str = "C"
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The array flattened to one dimension in row-major order.
+    """The array flattened to one dimension (row-major, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6174,7 +6777,11 @@ def ravel(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.ravel(m_a)
+    r_ = (
+        torch.ravel(m_a)
+        if _compose.c_order("math.ravel", order)
+        else _compose.fortran_ravel(torch, m_a)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6359,27 +6966,42 @@ def remove_diag(
 
 @overload
 def repeat(
-    a: Quantity[torch.Tensor], repeats: int, axis: int | None = None
+    a: Quantity[torch.Tensor],
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def repeat(a: torch.Tensor | float, repeats: int, axis: int | None = None) -> torch.Tensor: ...
+def repeat(
+    a: torch.Tensor | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
+) -> torch.Tensor: ...
 
 
 def repeat(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, repeats: int, axis: int | None = None
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    repeats: int,
+    axis: int | None = None,
+    total_repeat_length: int | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Repeat each element (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+
+    Note: `total_repeat_length` (jax's) cuts the result to that length, or pads it with its last entry.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.repeat_interleave(m_a, repeats, dim=axis)
+    r_ = _compose.total_length(
+        torch, torch.repeat_interleave(m_a, repeats, dim=axis), axis, total_repeat_length
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6389,17 +7011,21 @@ def repeat(
 
 
 @overload
-def reshape(a: Quantity[torch.Tensor], shape: int | tuple[int, ...]) -> Quantity[torch.Tensor]: ...
+def reshape(
+    a: Quantity[torch.Tensor], shape: int | tuple[int, ...], order: str = "C"
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def reshape(a: torch.Tensor | float, shape: int | tuple[int, ...]) -> torch.Tensor: ...
+def reshape(
+    a: torch.Tensor | float, shape: int | tuple[int, ...], order: str = "C"
+) -> torch.Tensor: ...
 
 
 def reshape(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...]
+    a: Quantity[torch.Tensor] | torch.Tensor | float, shape: int | tuple[int, ...], order: str = "C"
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """The same data with a new shape.
+    """The same data with a new shape (read and written in row-major order, or column-major with order='F').
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
@@ -6408,7 +7034,11 @@ def reshape(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+    r_ = (
+        torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(torch, m_a, shape)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6592,10 +7222,14 @@ def searchsorted(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     v: Quantity[torch.Tensor] | torch.Tensor | float,
     side: str = "left",
+    sorter: torch.Tensor | None = None,
+    method: str = "scan",
 ) -> torch.Tensor:
     """Indices at which the values `v` would be inserted into the sorted 1-D array `a`.
 
     Unit rule: The other operands (`v`) need the dimension of `a` and are converted to its unit; the result is a plain array.
+
+    Note: `sorter` sorts an unsorted `a`; `method` picks jax's algorithm and does not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -6607,9 +7241,11 @@ def searchsorted(
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
+    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
-    return torch.searchsorted(m_a, m_v, side=side)
+    return torch.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
 
 
 def selu(
@@ -6768,6 +7404,7 @@ def sometrue(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Whether any element along the given axes is true (non-zero); the same as `any`.
 
@@ -6778,35 +7415,66 @@ def sometrue(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
-    return torch.any(m_x, dim=axis, keepdim=keepdims) if axis is not None else torch.any(m_x)
+    return torch.any(
+        _compose.masked(torch, m_x, m_where, 0.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
 
 
 @overload
-def sort(a: Quantity[torch.Tensor], axis: int | None = -1) -> Quantity[torch.Tensor]: ...
+def sort(
+    a: Quantity[torch.Tensor],
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Quantity[torch.Tensor]: ...
 
 
 @overload
-def sort(a: torch.Tensor | float, axis: int | None = -1) -> torch.Tensor: ...
+def sort(
+    a: torch.Tensor | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> torch.Tensor: ...
 
 
 def sort(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, axis: int | None = -1
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sorted copy along an axis (of the flattened array when `axis` is None).
 
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
 
-    Note: On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
+    Note: `order` (fields of a structured array) exists only on numpy. On dask, which has no sort, the sorted axis becomes one chunk (numpy's per chunk).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.sort(
-        m_a.reshape(-1 if axis is None else m_a.shape), dim=-1 if axis is None else axis
-    ).values
+    r_ = (
+        _compose.order_refused("math.sort", "torch", order)
+        or torch.sort(
+            m_a.reshape(-1 if axis is None else m_a.shape),
+            dim=-1 if axis is None else axis,
+            stable=True,
+            descending=descending,
+        ).values
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -6999,8 +7667,10 @@ def stack(
 def std(
     x: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
@@ -7008,16 +7678,20 @@ def std(
 def std(
     x: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def std(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Standard deviation along the given axes.
 
@@ -7028,7 +7702,11 @@ def std(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("std", m_where, u_where)
+    r_ = _compose.moment(
+        torch, "std", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, False
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -7085,34 +7763,91 @@ def subtract(
 
 @overload
 def sum(
-    x: Quantity[torch.Tensor], axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: Quantity[torch.Tensor],
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def sum(
-    x: torch.Tensor | float, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None,
+    dtype: Any | None,
+    keepdims: bool,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def sum(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    *,
+    initial: Quantity[torch.Tensor],
+    where: torch.Tensor | None = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def sum(
+    x: torch.Tensor | float,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def sum(
     x: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     keepdims: bool = False,
+    initial: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum along the given axes.
 
-    Unit rule: The result has the unit of `x` (a plain input gives a plain result).
+    Unit rule: The other operands (`initial`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
+
+    Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift(initial)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = (
-        torch.sum(m_x)
-        if axis is None and (not keepdims)
-        else torch.sum(m_x, dim=axis, keepdim=keepdims)
+        (
+            torch.sum(m_x)
+            if axis is None and (not keepdims)
+            else torch.sum(m_x, dim=axis, keepdim=keepdims)
+        )
+        if _convert.torch_dtype(dtype) is None and m_initial is None and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.sum(
+                _compose.masked(torch, m_x, m_where, 0.0),
+                dim=axis,
+                keepdim=keepdims,
+                dtype=_convert.torch_dtype(dtype),
+            ),
+            m_initial,
+            "add",
+        )
     )
     if u_x is None:
         return r_
@@ -7169,22 +7904,67 @@ def swish(
 
 @overload
 def take(
-    a: Quantity[torch.Tensor], indices: torch.Tensor, axis: int | None = None
+    a: Quantity[torch.Tensor],
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def take(
-    a: torch.Tensor | float, indices: torch.Tensor, axis: int | None = None
+    a: torch.Tensor | float,
+    indices: torch.Tensor,
+    axis: int | None,
+    mode: str | None,
+    unique_indices: bool,
+    indices_are_sorted: bool,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def take(
+    a: torch.Tensor | float,
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    *,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def take(
+    a: torch.Tensor | float,
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: torch.Tensor | float | None = None,
 ) -> torch.Tensor: ...
 
 
 def take(
-    a: Quantity[torch.Tensor] | torch.Tensor | float, indices: torch.Tensor, axis: int | None = None
+    a: Quantity[torch.Tensor] | torch.Tensor | float,
+    indices: torch.Tensor,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Elements at the given indices along an axis (of the flattened array when `axis` is None).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The other operands (`fill_value`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
+
+    Note: `mode` is numpy's ('raise', 'wrap', 'clip') or jax's ('fill', with `fill_value` in the unit of `a`, NaN by default; jax's default mode is 'fill', numpy's 'raise'). `unique_indices` and `indices_are_sorted` are jax's hints and do not change the result.
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
@@ -7193,13 +7973,28 @@ def take(
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
     m_indices = _r.fold("take", m_indices, u_indices)
-    r_ = (
-        torch.take(m_a, m_indices)
-        if axis is None
-        else torch.index_select(m_a, axis, m_indices.reshape(-1)).reshape(
-            m_a.shape[: axis % m_a.ndim] + m_indices.shape + m_a.shape[axis % m_a.ndim + 1 :]
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = [
+        _compose.fill_outside(
+            torch,
+            torch.take(m_a, i)
+            if axis is None
+            else torch.index_select(m_a, axis, i.reshape(-1)).reshape(
+                m_a.shape[: axis % m_a.ndim] + i.shape + m_a.shape[axis % m_a.ndim + 1 :]
+            ),
+            out,
+            axis,
+            m_a.ndim,
+            m_fill_value,
         )
-    )
+        for i, out in [
+            _compose.take_mode(
+                torch, m_indices, m_a.numel() if axis is None else m_a.shape[axis], mode
+            )
+        ]
+    ][0]
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7242,29 +8037,46 @@ def tanh(
 
 @overload
 def tensordot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def tensordot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def tensordot(a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2) -> torch.Tensor: ...
+def tensordot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def tensordot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.tensordot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7275,7 +8087,7 @@ def tensordot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.tensordot(m_a, m_b, dims=axes)
+    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7318,13 +8130,21 @@ def tile(
 
 @overload
 def trace(
-    a: Quantity[torch.Tensor], offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: Quantity[torch.Tensor],
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def trace(
-    a: torch.Tensor | float, offset: int = 0, axis1: int = 0, axis2: int = 1
+    a: torch.Tensor | float,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -7333,6 +8153,7 @@ def trace(
     offset: int = 0,
     axis1: int = 0,
     axis2: int = 1,
+    dtype: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum along the diagonal with the given offset over two axes.
 
@@ -7343,7 +8164,9 @@ def trace(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(-1)
+    r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(
+        -1, dtype=_convert.torch_dtype(dtype)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -7428,33 +8251,20 @@ def tri(
     )
 
 
-@overload
-def tril(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def tril(m: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
-
-
 def tril(
-    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Copy with the elements above the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = torch.tril(m_m, diagonal=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _r.changed(torch.tril(m_m, diagonal=k), u)
 
 
 def tril_indices_from(
@@ -7472,33 +8282,20 @@ def tril_indices_from(
     return (r_[0], r_[1])
 
 
-@overload
-def triu(m: Quantity[torch.Tensor], k: int = 0) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def triu(m: torch.Tensor | float, k: int = 0) -> torch.Tensor: ...
-
-
 def triu(
-    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0
+    m: Quantity[torch.Tensor] | torch.Tensor | float, k: int = 0, unit: Unit | None = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Copy with the elements below the k-th diagonal set to zero.
 
-    Unit rule: The result has the unit of `m` (a plain input gives a plain result).
+    Unit rule: The result has the unit of `m`, or `unit` when given: a quantity is converted to it, a plain array is taken in it.
     """
     if type(m) is Quantity and type(m.mantissa) in _native:
         m_m: Any = m.mantissa
         u_m: Unit | None = m.unit
     else:
         m_m, u_m = _lift(m)
-    r_ = torch.triu(m_m, diagonal=k)
-    if u_m is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_m
-    return q_
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _r.changed(torch.triu(m_m, diagonal=k), u)
 
 
 def triu_indices_from(
@@ -7625,41 +8422,43 @@ def unflatten(
     return q_
 
 
-@overload
-def unique(
-    a: Quantity[torch.Tensor], axis: int | None = None, equal_nan: bool = True
-) -> Quantity[torch.Tensor]: ...
-
-
-@overload
-def unique(
-    a: torch.Tensor | float, axis: int | None = None, equal_nan: bool = True
-) -> torch.Tensor: ...
-
-
 def unique(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
     axis: int | None = None,
     equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sorted unique elements (unique slices along `axis` when given).
 
-    Unit rule: The result has the unit of `a` (a plain input gives a plain result).
+    Unit rule: The unique values have the unit of `a` (`fill_value` is converted to it); the first indices, inverse and counts asked for by `return_index`, `return_inverse`, `return_counts` are plain further parts.
 
-    Note: The index, inverse and count outputs (`return_index` ...) and jax's `size` are not offered. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there.
+    Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.unique(m_a, sorted=True, dim=axis)
-    if u_a is None:
-        return r_
-    q_ = _new(Quantity)
-    q_.mantissa = r_
-    q_.unit = u_a
-    return q_
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _r.changed(
+        _compose.unique_sized(
+            torch,
+            _compose.torch_unique(torch, m_a, return_index, return_inverse, return_counts, axis),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
 
 
 def vander(
@@ -7693,8 +8492,10 @@ def vander(
 def var(
     a: Quantity[torch.Tensor],
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
@@ -7702,16 +8503,20 @@ def var(
 def var(
     a: torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> torch.Tensor: ...
 
 
 def var(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
     ddof: int = 0,
     keepdims: bool = False,
+    where: torch.Tensor | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Variance along the given axes.
 
@@ -7722,7 +8527,11 @@ def var(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims)
+    m_where, u_where = (None, None) if where is None else _lift(where)
+    m_where = _r.fold("var", m_where, u_where)
+    r_ = _compose.moment(
+        torch, "var", m_a, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, False
+    )
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.power(u_a, _EXP_2_1)
@@ -7736,28 +8545,42 @@ def var(
 
 @overload
 def vdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def vdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def vdot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def vdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7768,7 +8591,7 @@ def vdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.vdot(m_a.flatten(), m_b.flatten())
+    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7782,29 +8605,46 @@ def vdot(
 
 @overload
 def vecdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def vecdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def vecdot(a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1) -> torch.Tensor: ...
+def vecdot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def vecdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("math.vecdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7815,7 +8655,7 @@ def vecdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.linalg.vecdot(m_a, m_b, dim=axis)
+    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -7864,48 +8704,67 @@ def vstack(
 def where(
     condition: torch.Tensor,
     x: Quantity[torch.Tensor],
-    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def where(
-    condition: torch.Tensor, x: torch.Tensor | float, y: Quantity[torch.Tensor]
+    condition: torch.Tensor,
+    x: torch.Tensor | float | None,
+    y: Quantity[torch.Tensor],
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[torch.Tensor]: ...
 
 
 @overload
 def where(
-    condition: torch.Tensor, x: torch.Tensor | float, y: torch.Tensor | float
+    condition: torch.Tensor,
+    x: torch.Tensor | float | None = None,
+    *,
+    y: Quantity[torch.Tensor],
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def where(
+    condition: torch.Tensor,
+    x: torch.Tensor | float | None = None,
+    y: torch.Tensor | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> torch.Tensor: ...
 
 
 def where(
     condition: torch.Tensor,
-    x: Quantity[torch.Tensor] | torch.Tensor | float,
-    y: Quantity[torch.Tensor] | torch.Tensor | float,
+    x: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    y: Quantity[torch.Tensor] | torch.Tensor | float | None = None,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
-    """Elements of `x` where `condition` is true, else of `y`.
+    """Elements of `x` where `condition` is true, else of `y`; with `condition` alone, the indices of its true elements.
 
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
 
-    Note: Only the three-argument form; `condition` must be a plain (or dimensionless) array.
+    Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
     m_condition = _r.fold("where", m_condition, u_condition)
-    if type(x) is Quantity and type(x.mantissa) in _native:
-        m_x: Any = x.mantissa
-        u_x: Unit | None = x.unit
-    else:
-        m_x, u_x = _lift(x)
-    if type(y) is Quantity and type(y.mantissa) in _native:
-        m_y: Any = y.mantissa
-        u_y: Unit | None = y.unit
-    else:
-        m_y, u_y = _lift(y)
-    if u_y is not u_x:
+    m_x, u_x = (None, None) if x is None else _lift(x)
+    m_y, u_y = (None, None) if y is None else _lift(y)
+    if u_y is not u_x and y is not None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
-    r_ = torch.where(m_condition, m_x, m_y)
+    r_ = (
+        _compose.nonzero_sized(torch, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else torch.where(m_condition, m_x, m_y)
+    )
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -8140,28 +8999,42 @@ def linalg_diagonal(
 
 @overload
 def linalg_dot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_dot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_dot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_dot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_dot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product (the last axis of `a` with the second-to-last of `b`).
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.dot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8172,10 +9045,13 @@ def linalg_dot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = (
+    r_ = _compose.element_type(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
-        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        else torch.tensordot(
+            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        ),
+        preferred_element_type,
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8300,28 +9176,42 @@ def linalg_eigvalsh(
 
 @overload
 def linalg_inner(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_inner(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_inner(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_inner(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_inner(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Inner product over the last axes of both arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.inner", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8332,7 +9222,7 @@ def linalg_inner(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.inner(m_a, m_b)
+    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8447,28 +9337,42 @@ def linalg_lstsq(
 
 @overload
 def linalg_matmul(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_matmul(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_matmul(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_matmul(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_matmul(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Matrix product of two arrays.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.matmul", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8479,7 +9383,7 @@ def linalg_matmul(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.linalg.matmul(m_a, m_b)
+    r_ = _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8597,12 +9501,13 @@ def linalg_matrix_transpose(
 
 
 def linalg_multi_dot(
-    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float],
+    arrays: Sequence[Quantity[torch.Tensor] | torch.Tensor | float], precision: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Chained matrix product of two or more arrays (1-D ends are row/column vectors).
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -8630,28 +9535,32 @@ def linalg_norm(
 
 @overload
 def linalg_outer(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_outer(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float, b: Quantity[torch.Tensor], out: Any = None
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_outer(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_outer(
+    a: torch.Tensor | float, b: torch.Tensor | float, out: Any = None
+) -> torch.Tensor: ...
 
 
 def linalg_outer(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    out: Any = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Outer product of the two arrays, both flattened.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8804,12 +9713,14 @@ def linalg_svd(
     full_matrices: bool = True,
     compute_uv: bool = True,
     hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
 ) -> tuple[torch.Tensor, Quantity[torch.Tensor] | torch.Tensor, torch.Tensor]:
     """Singular value decomposition (U, S, Vh); S carries the unit of `x`, U and Vh are plain.
 
     Unit rule: The singular values S have the unit of `x`; U and Vh are plain.
 
-    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk.
+    Note: compute_uv=False is refused because the result is always a triple: use svdvals(x). On dask the reduced SVD is dask's own (tsqr); the full SVD of a non-square matrix, which dask lacks, runs numpy's per matrix through `da.apply_gufunc`, each matrix in one chunk. `subset_by_index` = (lo, hi) keeps the singular values lo..hi-1 (largest first) and their vectors; `algorithm` is a jax.lax.linalg.SvdAlgorithm, for jax only.
     """
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
@@ -8817,7 +9728,9 @@ def linalg_svd(
     else:
         m_x, u_x = _lift(x)
     m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
-    r_ = torch.linalg.svd(m_x, full_matrices=full_matrices)
+    r_ = _compose.svd_algorithm("torch", algorithm) or _compose.svd_subset(
+        torch.linalg.svd(m_x, full_matrices=full_matrices), subset_by_index
+    )
     return (r_[0], _r.changed(r_[1], u[1]), r_[2])
 
 
@@ -8852,31 +9765,46 @@ def linalg_svdvals(
 
 @overload
 def linalg_tensordot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axes: int = 2
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_tensordot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axes: int = 2
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_tensordot(
-    a: torch.Tensor | float, b: torch.Tensor | float, axes: int = 2
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> torch.Tensor: ...
 
 
 def linalg_tensordot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
-    axes: int = 2,
+    axes: Any = 2,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Sum of products over the last `axes` axes of `a` and the first `axes` axes of `b`.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.tensordot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8887,7 +9815,7 @@ def linalg_tensordot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.tensordot(m_a, m_b, dims=axes)
+    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9012,28 +9940,42 @@ def linalg_trace(
 
 @overload
 def linalg_vdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_vdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor]
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
-def linalg_vdot(a: torch.Tensor | float, b: torch.Tensor | float) -> torch.Tensor: ...
+def linalg_vdot(
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> torch.Tensor: ...
 
 
 def linalg_vdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Dot product of the flattened arrays, conjugating the first.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9044,7 +9986,7 @@ def linalg_vdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.vdot(m_a.flatten(), m_b.flatten())
+    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9058,19 +10000,31 @@ def linalg_vdot(
 
 @overload
 def linalg_vecdot(
-    a: Quantity[torch.Tensor], b: Quantity[torch.Tensor] | torch.Tensor | float, axis: int = -1
+    a: Quantity[torch.Tensor],
+    b: Quantity[torch.Tensor] | torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_vecdot(
-    a: torch.Tensor | float, b: Quantity[torch.Tensor], axis: int = -1
+    a: torch.Tensor | float,
+    b: Quantity[torch.Tensor],
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor: ...
 
 
 @overload
 def linalg_vecdot(
-    a: torch.Tensor | float, b: torch.Tensor | float, axis: int = -1
+    a: torch.Tensor | float,
+    b: torch.Tensor | float,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> torch.Tensor: ...
 
 
@@ -9078,11 +10032,14 @@ def linalg_vecdot(
     a: Quantity[torch.Tensor] | torch.Tensor | float,
     b: Quantity[torch.Tensor] | torch.Tensor | float,
     axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
 ) -> Quantity[torch.Tensor] | torch.Tensor:
     """Vector dot product along an axis, conjugating the first argument.
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
+    _compose.no_precision("linalg.vecdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9093,7 +10050,7 @@ def linalg_vecdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = torch.linalg.vecdot(m_a, m_b, dim=axis)
+    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10675,6 +11632,20 @@ def lax_gather(
     unique_indices: bool,
     indices_are_sorted: bool,
     mode: Any,
+    fill_value: Quantity[torch.Tensor],
+) -> Quantity[torch.Tensor]: ...
+
+
+@overload
+def lax_gather(
+    operand: torch.Tensor | float,
+    start_indices: torch.Tensor,
+    dimension_numbers: Any,
+    slice_sizes: int | tuple[int, ...],
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    mode: Any = None,
+    *,
     fill_value: Quantity[torch.Tensor],
 ) -> Quantity[torch.Tensor]: ...
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, NoReturn
 
 import numpy as np
 
+from polyunit.convert import ndonnx_dtype, torch_dtype
 from polyunit.rules import unsupported
 
 # SELU constants (Klambauer et al. 2017), as in jax.nn.selu and torch.selu.
@@ -750,14 +751,31 @@ def dask_eigh(da: Any, a: Any, uplo: str, vectors: bool) -> Any:
     return _per_matrix(da, partial(np.linalg.eigvalsh, UPLO=side), "(n,n)->(n)", a, real)
 
 
-def dask_sort(da: Any, a: Any, axis: int | None, indices: bool) -> Any:
+def dask_sort(
+    da: Any,
+    a: Any,
+    axis: int | None,
+    indices: bool,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """numpy's sort (argsort with `indices`) along one axis of a dask array: that axis in one
     chunk, one task per chunk of the other axes (the flattened array, for axis None, is one)."""
     if axis is None:
         a, axis = da.ravel(a), 0
-    axis = axis % a.ndim if a.ndim else axis
-    fn, dtype = (np.argsort, np.intp) if indices else (np.sort, a.dtype)
-    return a.rechunk({axis: -1}).map_blocks(fn, axis=axis, dtype=dtype)
+    ax: int = axis % a.ndim if a.ndim else axis
+
+    def per_block(b: Any) -> Any:
+        if indices:
+            return numpy_argsort(np, b, ax, kind, order, stable, descending)
+        options: dict[str, Any] = {"kind": kind, "order": order}
+        options["stable"] = stable if kind is None else None  # numpy takes one or the other
+        r: Any = np.sort(b, axis=ax, **options)
+        return np.flip(r, axis=ax) if descending else r
+
+    return a.rechunk({ax: -1}).map_blocks(per_block, dtype=np.intp if indices else a.dtype)
 
 
 # -- array-API compositions (ndonnx): diagonals, norms, quantiles, integer and angle functions --
@@ -954,12 +972,38 @@ def lcm(xp: Any, x1: Any, x2: Any) -> Any:
     return xp.where(zero, 0 * g, a // xp.where(zero, 1, g) * b)
 
 
+# numpy's continuous quantile methods: (alpha, beta) of the virtual index n*q + alpha +
+# q*(1 - alpha - beta) - 1; the discrete ones below read the linear method's index.
+_QUANTILE_CONTINUOUS = {
+    "linear": (1.0, 1.0),
+    "weibull": (0.0, 0.0),
+    "hazen": (0.5, 0.5),
+    "median_unbiased": (1 / 3, 1 / 3),
+    "normal_unbiased": (3 / 8, 3 / 8),
+    "interpolated_inverted_cdf": (0.0, 1.0),
+}
+_QUANTILE_DISCRETE = ("lower", "higher", "midpoint")
+
+
 def quantile(
-    xp: Any, a: Any, q: Any, axis: int | None, keepdims: bool, skip_nan: bool = False
+    xp: Any,
+    a: Any,
+    q: Any,
+    axis: int | None,
+    keepdims: bool,
+    skip_nan: bool = False,
+    method: str = "linear",
+    op: str = "math.quantile",
 ) -> Any:
-    """numpy's quantile with its default method ('linear'): sort along the axis, take the two
-    values around numpy's virtual index n*q + (1 - q) - 1 and interpolate as numpy's _lerp.
-    A slice holding NaN gives NaN; with `skip_nan` its NaNs (sorted last) are left out."""
+    """numpy's quantile: sort along the axis, take the two values around numpy's virtual index
+    for `method` and interpolate as numpy's _lerp (or pick, for lower/higher/midpoint). A slice
+    holding NaN gives NaN; with `skip_nan` its NaNs are left out."""
+    if method not in _QUANTILE_CONTINUOUS and method not in _QUANTILE_DISCRETE:
+        known = ", ".join([*_QUANTILE_CONTINUOUS, *_QUANTILE_DISCRETE])
+        raise unsupported(
+            op, "ndonnx", f"method={method!r} is not composed here; use one of {known}"
+        )
+    alpha, beta = _QUANTILE_CONTINUOUS.get(method, (1.0, 1.0))
     shape = tuple(a.shape)
     if axis is None:  # the flattened array; keepdims keeps every axis, as length 1
         rest = (1,) * len(shape) if keepdims else ()
@@ -980,7 +1024,7 @@ def quantile(
         count = xp.sum(_astype(xp, ~nans, s.dtype), axis=-1, keepdims=True)
     else:
         count = xp.full((*s.shape[:-1], 1), float(s.shape[-1]), dtype=s.dtype)
-    v = count * qs + (1.0 - qs) - 1.0  # (rest..., len(q))
+    v = count * qs + (alpha + qs * (1.0 - alpha - beta)) - 1.0  # (rest..., len(q))
     top = _clip(xp, count - 1.0, 0.0, None)  # the last index, 0 for an all-NaN slice
     below = xp.floor(v)
     lo = xp.where(v < 0, 0.0, xp.where(v >= top, top, below))
@@ -989,7 +1033,440 @@ def quantile(
     upper = xp.take_along_axis(s, _astype(xp, hi, "int64"), axis=-1)
     gamma = v - lo
     diff = upper - lower
-    r = xp.where(gamma >= 0.5, upper - diff * (1.0 - gamma), lower + diff * gamma)
+    if method == "lower":
+        r = lower
+    elif method == "higher":
+        r = xp.where(gamma > 0, upper, lower)
+    elif method == "midpoint":
+        r = xp.where(gamma > 0, (lower + upper) * 0.5, lower)
+    else:
+        r = xp.where(gamma >= 0.5, upper - diff * (1.0 - gamma), lower + diff * gamma)
     nan = (count == 0) if skip_nan else xp.any(nans, axis=-1, keepdims=True)
     r = xp.where(nan, math.nan, r)
     return xp.reshape(xp.moveaxis(r, -1, 0), tuple(q.shape) + rest)
+
+
+# -- options some libraries lack: numpy's reduction options, jax's product options ---------
+
+
+def no_precision(op: str, backend: str, precision: object) -> None:
+    """`precision` is jax's (lax.Precision for the matrix units); elsewhere only None is honest."""
+    if precision is not None:
+        raise unsupported(
+            op,
+            backend,
+            f"precision={precision!r} is a jax option that {backend} has no equivalent for; "
+            "leave precision=None, or call .to_jax() on the inputs to use it",
+        )
+
+
+def _is_torch(xp: Any) -> bool:
+    return getattr(xp, "__name__", "") == "torch"
+
+
+def element_type(r: Any, dtype: Any) -> Any:
+    """The result cast to `dtype` (jax's preferred_element_type, on libraries without it)."""
+    if dtype is None:
+        return r
+    module = type(r).__module__
+    if module.startswith("torch"):
+        return r.to(torch_dtype(dtype))
+    if module.startswith("ndonnx"):
+        return importlib.import_module("ndonnx").astype(r, ndonnx_dtype(dtype))
+    return r.astype(dtype)
+
+
+def _astype_like(xp: Any, a: Any, like: Any) -> Any:
+    """`a` (a mask) in the dtype of `like`."""
+    if _is_torch(xp):
+        return a.to(like.dtype)
+    return xp.astype(a, like.dtype) if hasattr(xp, "astype") else a.astype(like.dtype)
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(a % ndim for a in ((axis,) if isinstance(axis, int) else axis))
+
+
+def _sum(xp: Any, a: Any, axis: Any, keepdims: bool) -> Any:
+    if _is_torch(xp):
+        return xp.sum(a, dim=_axes(axis, a.ndim), keepdim=keepdims)
+    return xp.sum(a, axis=axis, keepdims=keepdims)
+
+
+def _squeeze_axes(xp: Any, r: Any, axis: Any, ndim: int) -> Any:
+    """A keepdims=True reduction's result without its reduced axes."""
+    gone = _axes(axis, ndim)
+    shape = tuple([n for i, n in enumerate(r.shape) if i not in gone])
+    return xp.reshape(r, shape)
+
+
+def masked(xp: Any, x: Any, where: Any, fill: float) -> Any:
+    """`x` with the elements `where` leaves out replaced by the reduction's neutral `fill`."""
+    if where is None:
+        return x
+    if _is_torch(xp):
+        return xp.where(where, x, xp.tensor(fill, dtype=x.dtype, device=x.device))
+    if type(x).__module__.startswith("ndonnx"):
+        return xp.where(where, x, xp.asarray(fill, dtype=x.dtype))
+    return xp.where(where, x, fill)
+
+
+def with_initial(xp: Any, r: Any, initial: Any, how: str) -> Any:
+    """numpy's `initial`: one more element of every reduced slice (added, or compared)."""
+    if initial is None:
+        return r
+    if how == "add":
+        return r + initial
+    if _is_torch(xp) and not hasattr(initial, "dtype"):
+        initial = xp.tensor(initial, dtype=r.dtype)
+    return xp.maximum(r, initial) if how == "max" else xp.minimum(r, initial)
+
+
+def moment(
+    xp: Any,
+    kind: str,
+    x: Any,
+    axis: Any,
+    ddof: int,
+    keepdims: bool,
+    dtype: Any,
+    where: Any,
+    nan: bool,
+) -> Any:
+    """mean, var or std over the elements `where` selects (not NaN for the nan* versions), as
+    numpy computes them, for libraries whose reductions take no `where`."""
+    x = element_type(x, dtype)
+    selected = None
+    if where is not None:
+        selected = xp.broadcast_to(where, tuple(x.shape))
+    if nan:
+        valid = ~xp.isnan(x)
+        selected = valid if selected is None else selected & valid
+    if selected is None:
+        # a list, not a generator: torch.compile traces math.prod over a list only
+        count: Any = math.prod([x.shape[i] for i in _axes(axis, x.ndim)])
+        values = x
+    else:
+        count = _sum(xp, _astype_like(xp, selected, x), axis, True)
+        values = masked(xp, x, selected, 0.0)
+    mean = _sum(xp, values, axis, True) / count
+    if kind == "mean":
+        r = mean
+    else:
+        d = xp.abs(x - mean)
+        r = _sum(xp, masked(xp, d * d, selected, 0.0), axis, True) / (count - ddof)
+        if kind == "std":
+            r = xp.sqrt(r)
+    return r if keepdims else _squeeze_axes(xp, r, axis, x.ndim)
+
+
+_TORCH_QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def torch_interpolation(op: str, method: str) -> str:
+    """torch.quantile's `interpolation` covers five of numpy's quantile methods."""
+    if method not in _TORCH_QUANTILE_METHODS:
+        raise unsupported(
+            op,
+            "torch",
+            f"method={method!r} is not one of torch.quantile's interpolations "
+            f"({', '.join(_TORCH_QUANTILE_METHODS)})",
+        )
+    return method
+
+
+def only_default(
+    op: str, backend: str, name: str, value: object, default: object, why: str
+) -> None:
+    """Refuse a value of an option this library cannot honour (the reason names the fix)."""
+    if value != default:
+        raise unsupported(op, backend, f"{name}={value!r} is not available: {why}")
+
+
+def average(xp: Any, x: Any, axis: Any, weights: Any, returned: bool, keepdims: bool) -> Any:
+    """numpy's average (and with `returned`, the sum of the weights) from sums."""
+    w = xp.ones_like(x)
+    if weights is not None:
+        if weights.ndim == 1 and x.ndim > 1:  # 1-d weights along `axis`
+            weights = xp.reshape(weights, (-1,) + (1,) * (x.ndim - 1 - axis % x.ndim))
+        w = weights * w
+    total = _sum(xp, w, axis, keepdims)
+    avg = _sum(xp, x * w, axis, keepdims) / total
+    return (avg, total) if returned else avg
+
+
+_JAX_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf")
+
+
+def jax_quantile_method(op: str, method: str) -> str:
+    """jnp.quantile has six of numpy's thirteen quantile methods."""
+    if method not in _JAX_QUANTILE_METHODS:
+        raise unsupported(
+            op,
+            "jax",
+            f"method={method!r} is not one of jnp.quantile's methods "
+            f"({', '.join(_JAX_QUANTILE_METHODS)})",
+        )
+    return method
+
+
+def no_out(op: str, out: object) -> None:
+    """polyunit results are new arrays (a Quantity around a new mantissa): no `out` buffer."""
+    if out is not None:
+        raise TypeError(
+            f"polyunit.{op} does not write into `out`: its results are new arrays. "
+            f"Leave out=None and assign the result instead (r = polyunit.{op}(...))"
+        )
+
+
+# -- options of the shape, selection and set ops --------------------------------------------
+
+
+def _reverse_axes(xp: Any, a: Any) -> Any:
+    axes = tuple(reversed(range(a.ndim)))
+    if _is_torch(xp):
+        return a.permute(*axes)
+    permute = getattr(xp, "permute_dims", None) or xp.transpose
+    return permute(a, axes)
+
+
+def c_order(op: str, order: str) -> bool:
+    """True for row-major ('C'; 'A' and 'K' too: these libraries keep no column-major
+    layout), False for 'F'."""
+    if order not in ("C", "F", "A", "K"):
+        raise ValueError(f"{op}: order must be 'C', 'F', 'A' or 'K', got {order!r}")
+    return order != "F"
+
+
+def fortran_reshape(xp: Any, a: Any, shape: Any) -> Any:
+    """Reshape reading and writing in column-major order: row-major on the reversed axes."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return _reverse_axes(xp, xp.reshape(_reverse_axes(xp, a), shape[::-1]))
+
+
+def fortran_ravel(xp: Any, a: Any) -> Any:
+    return xp.reshape(_reverse_axes(xp, a), (-1,))
+
+
+def total_length(xp: Any, r: Any, axis: int | None, total: int | None) -> Any:
+    """jax's total_repeat_length: the repeated axis cut, or padded with its last entry."""
+    if total is None:
+        return r
+    front = xp.moveaxis(r, 0 if axis is None else axis, 0)
+    n = front.shape[0]
+    # the ellipses: ndonnx wants every axis of a key named
+    if n >= total:
+        front = front[:total, ...]
+    else:
+        pad = xp.broadcast_to(front[n - 1 :, ...], (total - n, *front.shape[1:]))
+        front = _concat(xp, [front, pad])
+    return xp.moveaxis(front, 0, 0 if axis is None else axis)
+
+
+def order_refused(op: str, backend: str, order: object) -> bool:
+    """numpy's `order` names fields of a structured array, which only numpy has. False (so
+    that a call reads `order_refused(...) or sort(...)`) or a BackendError."""
+    if order is not None:
+        raise unsupported(
+            op, backend, f"order={order!r} sorts structured arrays by field, which only numpy has"
+        )
+    return False
+
+
+def numpy_argsort(
+    xp: Any, a: Any, axis: int | None, kind: str | None, order: Any, stable: bool, descending: bool
+) -> Any:
+    """numpy's argsort (cupy's), plus descending: n - 1 - the stable ascending argsort of the
+    reversed array, reversed, so that ties keep their order (as jax's descending does)."""
+    kw: dict[str, Any] = {"kind": kind, "order": order}
+    if xp is np:  # numpy takes `kind` or `stable`, not both
+        kw["stable"] = stable if kind is None else None
+    if not descending:
+        return xp.argsort(a, axis=axis, **kw)
+    b = xp.reshape(a, (-1,)) if axis is None else a
+    ax = -1 if axis is None else axis
+    kw["kind"] = "stable"
+    kw.pop("stable", None)
+    return b.shape[ax] - 1 - xp.flip(xp.argsort(xp.flip(b, axis=ax), axis=ax, **kw), axis=ax)
+
+
+def flip_along(xp: Any, a: Any, axis: int) -> Any:
+    return a.flip(axis) if _is_torch(xp) else xp.flip(a, axis=axis)
+
+
+def diff_ends(xp: Any, x: Any, axis: int, prepend: Any, append: Any) -> Any:
+    """numpy's diff prepend/append: values broadcast to x's shape with length one along
+    `axis` (scalars too) and joined on."""
+    if prepend is None and append is None:
+        return x
+    parts: list[Any] = []
+    for end in (prepend, x, append):
+        if end is None:
+            continue
+        if end is not x and end.ndim == 0:
+            shape = list(x.shape)
+            shape[axis] = 1
+            end = xp.broadcast_to(end, tuple(shape))
+        parts.append(end)
+    return _concat_axis(xp, parts, axis)
+
+
+def take_mode(xp: Any, indices: Any, n: int, mode: str | None) -> tuple[Any, Any]:
+    """Indices after numpy's/jax's `mode` (wrap, clip; fill marks the out-of-range ones):
+    (indices to take, mask of out-of-range indices or None)."""
+    if mode in (None, "raise", "promise_in_bounds"):
+        return indices, None
+    if mode == "wrap":
+        return indices % n, None
+    if mode == "clip":
+        return xp.clip(indices, 0, n - 1), None
+    if mode == "fill":
+        outside = (indices < -n) | (indices >= n)
+        return xp.where(outside, 0 * indices, indices), outside
+    raise ValueError(f"take: mode must be 'raise', 'wrap', 'clip' or 'fill', got {mode!r}")
+
+
+def fill_outside(xp: Any, r: Any, outside: Any, axis: int | None, ndim: int, fill: Any) -> Any:
+    """Entries taken at out-of-range indices replaced by `fill` (NaN by default, as jax)."""
+    if outside is None:
+        return r
+    if axis is not None:  # the index axes sit at `axis` of the result
+        ax = axis % ndim
+        outside = xp.reshape(outside, (1,) * ax + tuple(outside.shape) + (1,) * (ndim - ax - 1))
+    value = math.nan if fill is None else fill
+    if _is_torch(xp) and not hasattr(value, "dtype"):
+        value = xp.tensor(value, dtype=r.dtype)
+    return xp.where(outside, value, r)
+
+
+def sized_along(xp: Any, r: Any, axis: int | None, size: int | None, fill: Any) -> Any:
+    """jax's `size` for compress/extract: the result cut, or padded with `fill_value` (0 by
+    default), to `size` entries along the selected axis."""
+    if size is None:
+        return r
+    ax = 0 if axis is None else axis
+    front = xp.moveaxis(r, ax, 0)
+    n = front.shape[0]
+    if isinstance(n, float) and math.isnan(n):  # dask: the length is known once computed
+        front = front.compute_chunk_sizes()
+        n = front.shape[0]
+    if n >= size:
+        front = front[:size, ...]
+    else:
+        value = 0 if fill is None else fill
+        shape = (size - n, *front.shape[1:])
+        if _is_torch(xp):
+            pad = xp.full(shape, float(value), dtype=front.dtype, device=front.device)
+        else:
+            pad = xp.broadcast_to(xp.asarray(value, dtype=front.dtype), shape)
+        front = _concat(xp, [front, pad])
+    return xp.moveaxis(front, 0, ax)
+
+
+def nonzero_sized(xp: Any, condition: Any, size: int | None, fill_value: Any) -> tuple[Any, ...]:
+    """where(condition) alone: the indices of the true elements per axis, each cut or padded
+    to `size` (jax's option)."""
+    found = xp.nonzero(condition, as_tuple=True) if _is_torch(xp) else xp.nonzero(condition)
+    return tuple(sized_along(xp, i, None, size, fill_value) for i in found)
+
+
+def linspace_step(r: Any, start: Any, stop: Any, num: int, endpoint: bool, retstep: bool) -> Any:
+    """linspace's `retstep`: the samples and the spacing between them."""
+    if not retstep:
+        return r
+    div = (num - 1) if endpoint else num
+    return r, ((stop - start) / div if div > 0 else math.nan * (stop - start))
+
+
+def svd_subset(r: Any, subset_by_index: Any) -> Any:
+    """Only the singular values lo..hi-1 (largest first) and their vectors."""
+    if subset_by_index is None:
+        return r
+    lo, hi = subset_by_index
+    u, s, vh = r
+    return u[..., :, lo:hi], s[..., lo:hi], vh[..., lo:hi, :]
+
+
+def first_index(xp: Any, ar: Any, values: Any) -> Any:
+    """Index of the first occurrence of each of `values` in the 1-d `ar` (all present)."""
+    if any(isinstance(n, float) and math.isnan(n) for n in values.shape):
+        values = values.compute_chunk_sizes()  # dask: a length known once computed
+    hits = xp.reshape(values, (-1, 1)) == xp.reshape(ar, (1, -1))
+    if _is_torch(xp):
+        return hits.to(xp.int64).argmax(dim=1)
+    return xp.argmax(_astype(xp, hits, "int64"), axis=1)
+
+
+def torch_unique(
+    torch: Any, a: Any, return_index: bool, return_inverse: bool, return_counts: bool, axis: Any
+) -> Any:
+    """numpy's unique outputs from torch.unique (the first indices from the inverse)."""
+    values, inverse, counts = torch.unique(
+        a, sorted=True, return_inverse=True, return_counts=True, dim=axis
+    )
+    out = [values]
+    if return_index:
+        flat = inverse.reshape(-1)
+        positions = torch.arange(flat.shape[0], device=flat.device)
+        first = torch.full(
+            (values.shape[0] if axis is not None else values.numel(),),
+            flat.shape[0],
+            device=flat.device,
+        )
+        out.append(first.scatter_reduce(0, flat, positions, reduce="amin"))
+    if return_inverse:
+        out.append(inverse)
+    if return_counts:
+        out.append(counts)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_sized(
+    xp: Any,
+    r: Any,
+    size: int | None,
+    fill_value: Any,
+    return_index: bool,
+    return_inverse: bool,
+    return_counts: bool,
+) -> Any:
+    """jax's `size` for unique: the values (padded with `fill_value`, by default the smallest
+    value, as jax), first indices and counts (padded with 0) cut or padded to `size` entries."""
+    if size is None:
+        return r
+    parts: list[Any] = list(r) if isinstance(r, tuple) else [r]  # pyright: ignore[reportUnknownArgumentType]
+    kinds = ["values"] + [
+        k
+        for k, on in (
+            ("index", return_index),
+            ("inverse", return_inverse),
+            ("counts", return_counts),
+        )
+        if on
+    ]
+    values = parts[0]
+    fill = values[0] if fill_value is None else fill_value
+    for i, k in enumerate(kinds):
+        if k != "inverse":
+            parts[i] = sized_along(xp, parts[i], None, size, fill if k == "values" else 0)
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+def svd_algorithm(backend: str, algorithm: object) -> bool:
+    """jax.lax.linalg.svd's `algorithm` (an SvdAlgorithm) has no counterpart elsewhere: False
+    (a call reads `svd_algorithm(...) or svd(...)`) or a BackendError."""
+    if algorithm is not None:
+        raise unsupported(
+            "linalg.svd",
+            backend,
+            f"algorithm={algorithm!r} picks a jax.lax.linalg.svd algorithm; leave it None, or "
+            "call .to_jax() on the input to use it",
+        )
+    return False
+
+
+def static_scalar(v: Any) -> Any:
+    """A 0-d array as a Python number: jax takes take's fill_value as a static argument."""
+    return None if v is None else v.item()

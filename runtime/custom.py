@@ -17,7 +17,7 @@ from polyunit.convert import to_numpy_array
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.errors import DimensionMismatchError
 from polyunit.quantity import Quantity
-from polyunit.rules import align, create_unit, fold
+from polyunit.rules import align, create_unit, fold, product
 from polyunit.unit import UNITLESS, Unit, conversion_factor, unit_quotient
 
 # reportPrivateUsage ignores mark the package's own internals (Quantity._new and the like).
@@ -185,10 +185,11 @@ def histogram(
 
 
 def average(
-    op: str, m_x: Any, u_x: Unit | None, m_weights: Any, u_weights: Unit | None
-) -> tuple[Any, Any, Unit | None]:
-    """The unit of x; the weights' unit cancels between numerator and denominator."""
-    return m_x, m_weights, u_x
+    op: str, m_x: Any, u_x: Unit | None, m_weights: Any, u_weights: Unit | None, returned: bool
+) -> tuple[Any, Any, Any]:
+    """The unit of x; the weights' unit cancels between numerator and denominator. With
+    `returned`, a pair: the sum of the weights is plain (the reference's rule)."""
+    return m_x, m_weights, (u_x, None) if returned else u_x
 
 
 def copysign(
@@ -199,9 +200,13 @@ def copysign(
 
 
 def cov(
-    op: str, m_m: Any, u_m: Unit | None, m_y: Any, u_y: Unit | None
+    op: str, m_m: Any, u_m: Unit | None, m_y: Any, u_y: Unit | None, unit_to_scale: object = None
 ) -> tuple[Any, Any, Unit | None]:
-    """`y` in the unit of `m` (same dimension required); the matrix is in unit(m) ** 2."""
+    """`y` in the unit of `m` (same dimension required); the matrix is in unit(m) ** 2. With
+    `unit_to_scale`, both are read in that unit and the matrix is plain."""
+    if unit_to_scale is not None:
+        target = _unit_arg(op, unit_to_scale)
+        return _to(op, m_m, u_m, target), _to(op, m_y, u_y, target), None
     if m_y is not None and u_y is not u_m:
         um = UNITLESS if u_m is None else u_m
         uy = UNITLESS if u_y is None else u_y
@@ -359,3 +364,88 @@ def tridiagonal_solve(
         out.append(m if f == 1.0 else m * f)
     ub = UNITLESS if u_b is None else u_b
     return out[0], m_d, out[1], m_b, ub / ud
+
+
+# --- unit_to_scale: read the operands in a given unit and give a plain result (the reference's
+# option); without it each op keeps its physical rule.
+
+
+def _unit_arg(op: str, unit_to_scale: object) -> Unit:
+    if not isinstance(unit_to_scale, Unit):
+        raise TypeError(
+            f"{op}: unit_to_scale must be a polyunit Unit (e.g. u.mV), got {type(unit_to_scale).__name__}"
+        )
+    return unit_to_scale
+
+
+def phase(op: str, m_x: Any, u_x: Unit | None, unit_to_scale: object) -> tuple[Any, Unit | None]:
+    """A plain angle; a positive unit scale does not change it. With `unit_to_scale`, x must
+    have its dimension."""
+    if unit_to_scale is not None:
+        _to(op, m_x, u_x, _unit_arg(op, unit_to_scale))  # the dimension check
+    return m_x, None
+
+
+def consistent_or_scale(
+    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None, unit_to_scale: object
+) -> tuple[Any, Any, Unit | None]:
+    """y in the unit of x and the result in it; with `unit_to_scale`, both read in that unit
+    and a plain result."""
+    if unit_to_scale is None:
+        return m_x, _to(op, m_y, u_y, u_x), u_x
+    target = _unit_arg(op, unit_to_scale)
+    return _to(op, m_x, u_x, target), _to(op, m_y, u_y, target), None
+
+
+def product_or_scale(
+    op: str, m_a: Any, u_a: Unit | None, m_v: Any, u_v: Unit | None, unit_to_scale: object
+) -> tuple[Any, Any, Unit | None]:
+    """unit(a) * unit(v); with `unit_to_scale`, both read in that unit and a plain result."""
+    if unit_to_scale is None:
+        return m_a, m_v, product(u_a, u_v)
+    target = _unit_arg(op, unit_to_scale)
+    return _to(op, m_a, u_a, target), _to(op, m_v, u_v, target), None
+
+
+# --- options that turn the result into a tuple (the unit of each part)
+
+
+def unique(
+    op: str,
+    m_a: Any,
+    u_a: Unit | None,
+    m_fill_value: Any,
+    u_fill_value: Unit | None,
+    return_index: bool,
+    return_inverse: bool,
+    return_counts: bool,
+) -> tuple[Any, Any, Any]:
+    """The values keep the unit of a (fill_value converted to it); the first indices, the
+    inverse and the counts are plain, each a further part when asked for."""
+    fill = None if m_fill_value is None else _to(op, m_fill_value, u_fill_value, u_a)
+    extra = sum((return_index, return_inverse, return_counts))
+    return m_a, fill, (u_a, *(None,) * extra) if extra else u_a
+
+
+def intersect1d(
+    op: str, m_ar1: Any, u_ar1: Unit | None, m_ar2: Any, u_ar2: Unit | None, return_indices: bool
+) -> tuple[Any, Any, Any]:
+    """ar2 in the unit of ar1; with `return_indices`, (values, plain indices into ar1, ar2)."""
+    return m_ar1, _to(op, m_ar2, u_ar2, u_ar1), (u_ar1, None, None) if return_indices else u_ar1
+
+
+def linspace(
+    op: str, m_start: Any, u_start: Unit | None, m_stop: Any, u_stop: Unit | None, retstep: bool
+) -> tuple[Any, Any, Any]:
+    """stop in the unit of start; with `retstep`, (samples, step), both in that unit."""
+    return m_start, _to(op, m_stop, u_stop, u_start), (u_start, u_start) if retstep else u_start
+
+
+def convert_to(op: str, m_v: Any, u_v: Unit | None, unit: object) -> tuple[Any, Unit | None]:
+    """The unit of v, or `unit` when given: a quantity converted to it, a plain array taken in it."""
+    if unit is None:
+        return m_v, u_v
+    target = create_unit(unit)
+    if u_v is None:
+        return m_v, target
+    return _to(op, m_v, u_v, target), target

@@ -321,10 +321,19 @@ def einshape(x: Any, pattern: str) -> dict[str, int]:
     return {n: s for n, s in pairs if n != "_"}
 
 
-def einsum(subscripts: str, *operands: Any) -> Any:
+def einsum(
+    subscripts: str,
+    *operands: Any,
+    optimize: Any = "optimal",
+    precision: Any = None,
+    preferred_element_type: Any = None,
+) -> Any:
     """Einstein summation; the result's unit is the product of the operands' units.
 
     The operands come as separate arguments (`einsum("ij,jk->ik", a, b)`), or as one list.
+    `optimize` (the contraction order) is passed to numpy, jax, cupy and dask, and left to
+    torch's own planner (it changes no value); `precision` is jax's and must be None
+    elsewhere; `preferred_element_type` casts the result where the library lacks it.
     """
     count = subscripts.split("->")[0].count(",") + 1
     if (
@@ -341,10 +350,22 @@ def einsum(subscripts: str, *operands: Any) -> Any:
     backend = select(*operands)
     ms, us = _r.lift_seq(_r.make_lift(backend, scalars_pass=False), list(operands))
     xp = _xp(backend)
-    if backend == "ndonnx":  # ndonnx has no einsum
-        from polyunit import compose
+    from polyunit import compose
 
+    if backend == "jax":
+        r = xp.einsum(
+            subscripts,
+            *ms,
+            optimize=optimize,
+            precision=precision,
+            preferred_element_type=preferred_element_type,
+        )
+        return _r.changed(r, _r.product_seq(us))
+    compose.no_precision("math.einsum", backend, precision)
+    if backend == "ndonnx":  # ndonnx has no einsum
         r = compose.einsum(xp, subscripts, ms)
-    else:
+    elif backend == "torch":
         r = xp.einsum(subscripts, *ms)
-    return _r.changed(r, _r.product_seq(us))
+    else:
+        r = xp.einsum(subscripts, *ms, optimize=optimize)
+    return _r.changed(compose.element_type(r, preferred_element_type), _r.product_seq(us))

@@ -125,3 +125,14 @@ def value_hash(q: Quantity[Any]) -> int:
         ) from exc
     si = value * q.unit.magnitude if q.unit.magnitude != 1.0 else value
     return hash((q.unit.dim, si.shape, si.tobytes()))
+
+
+def on_cpu(q: Quantity[Any], device: Any) -> Quantity[Any]:
+    """`q.cpu(device)` for a jax quantity: the mantissa on a CPU device (default the first)."""
+    import jax
+
+    target: Any = device
+    if target is None:
+        target = jax.devices("cpu")[0]  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    moved: Any = jax.device_put(q.mantissa, target)  # pyright: ignore[reportUnknownMemberType]
+    return Quantity._new(moved, q.unit)  # pyright: ignore[reportPrivateUsage]

@@ -422,6 +422,11 @@ class QuantityMembers:
         """The values limited to [`min`, `max`], converted to this unit; None leaves a side open."""
         return _math().clip(self._self(), min, max)
 
+    def sort(self, axis: int | None = -1, stable: bool = True, order: Any = None) -> Any:
+        """A sorted copy along `axis` (the reference's parameters); `polyunit.math.sort` has
+        numpy's full set (kind, descending)."""
+        return _math().sort(self._self(), axis, stable=stable, order=order)
+
     def nonzero(self, *args: Any, **kwargs: Any) -> Any:
         """Indices of the nonzero elements, one array per axis (plain: positions carry no
         unit); the arguments are those of `polyunit.math.nonzero`."""

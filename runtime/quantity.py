@@ -231,13 +231,9 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
 
             return torch_interop.on_device(self, "cpu", "cpu()")  # type: ignore[no-any-return]
         if backend == "jax":
-            import jax
+            from polyunit import jax_interop
 
-            target: Any = device
-            if target is None:
-                target = jax.devices("cpu")[0]  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-            moved: Any = jax.device_put(self.mantissa, target)  # pyright: ignore[reportUnknownMemberType]
-            return Quantity._new(moved, self.unit)
+            return jax_interop.on_cpu(self, device)
         if backend == "cupy":
             return self.to_numpy()
         return self

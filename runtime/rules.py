@@ -116,10 +116,15 @@ def keep(r: A, u: Unit | None) -> Quantity[A] | A:
     return q
 
 
-def changed(r: A, u: Unit | None) -> Quantity[A] | A:
-    """Result of unit algebra: dimensionless outcomes come back plain with the scale folded in."""
+def changed(r: A, u: Unit | None | tuple[Unit | None, ...]) -> Quantity[A] | A:
+    """Result of unit algebra: dimensionless outcomes come back plain with the scale folded in.
+    A tuple of units gives a tuple result one unit per part (an option such as unique's
+    return_counts turned the result into a tuple)."""
     if u is None:
         return r
+    if isinstance(u, tuple):
+        parts: Any = r
+        return tuple(changed(p, pu) for p, pu in zip(parts, u, strict=True))  # type: ignore[return-value]
     if u.dim is DIMENSIONLESS:
         scaled: Any = r
         return r if u.magnitude == 1.0 else scaled * u.magnitude

@@ -105,3 +105,26 @@ def test_cpu_keeps_the_unit_and_the_values(backend: str) -> None:
         import jax
 
         assert moved.mantissa.devices() == {jax.devices("cpu")[0]}
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax", "torch", "dask", "ndonnx"])
+def test_einsum_options(backend: str) -> None:
+    pytest.importorskip(backend)
+    from polyunit.convert import convert_array
+
+    a = u.Quantity(convert_array(np.arange(6.0).reshape(2, 3), backend), unit=u.meter)
+    r = u.math.einsum("ij,kj->ik", a, a, preferred_element_type=np.float32, optimize="greedy")
+    assert r.unit == u.meter**2 and r.backend == backend
+    assert np.dtype(str(r.to_numpy().mantissa.dtype)) == np.float32
+    ref = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(r.to_numpy().mantissa, ref @ ref.T)
+    if backend != "jax":
+        with pytest.raises(u.BackendError, match="precision='highest' is a jax option"):
+            u.math.einsum("ij->i", a, precision="highest")
+
+
+def test_quantity_sort_takes_the_reference_parameters() -> None:
+    q = u.Quantity(np.array([[3.0, 1.0], [0.0, 2.0]]), unit=u.mV)
+    np.testing.assert_array_equal(q.sort().mantissa, [[1.0, 3.0], [0.0, 2.0]])
+    np.testing.assert_array_equal(q.sort(0, stable=True).mantissa, [[0.0, 1.0], [3.0, 2.0]])
+    assert q.sort(None).unit == u.mV and q.sort(None).shape == (4,)

@@ -70,6 +70,9 @@ def _svd(
     m = {**plain, **m}  # the plain arguments are read by name
     (x,) = names
     uu, s, vh = np.linalg.svd(m[x], full_matrices=m.get("full_matrices", True))
+    if m.get("subset_by_index") is not None:  # singular values lo..hi-1 and their vectors
+        lo, hi = m["subset_by_index"]
+        uu, s, vh = uu[..., :, lo:hi], s[..., lo:hi], vh[..., lo:hi, :]
     return [(uu, None), (s, units[x]), (vh, None)]
 
 
@@ -196,7 +199,10 @@ SPECIAL: dict[str, Special] = {
         custom=_svd,
         canonical=_svd_signs,  # dask's tsqr SVD picks other signs than LAPACK
         rtol=1e-8,
-        variants={"reduced": {"full_matrices": False}},
+        variants={
+            "reduced": {"full_matrices": False},
+            "subset": {"full_matrices": False, "subset_by_index": (0, 2)},
+        },
         grad={"full_matrices": False},  # the completed columns of a full U have no gradient
     ),
     "linalg.svdvals": Special(),

@@ -57,11 +57,17 @@ def _trapezoid(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[A
     return ref, units["y"] * units["x"]
 
 
-def _average(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[Any, Any]:
+def _average(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    returned = plain.get("returned", False)
     ref = np.average(
-        m["x"], axis=plain.get("axis"), weights=m["weights"], keepdims=plain.get("keepdims", False)
+        m["x"],
+        axis=plain.get("axis"),
+        weights=m["weights"],
+        returned=returned,
+        keepdims=plain.get("keepdims", False),
     )
-    return ref, units["x"]
+    # returned=True: (average, sum of the weights), the sum plain
+    return [(ref[0], units["x"]), (ref[1], None)] if returned else (ref, units["x"])
 
 
 def _copysign(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[Any, Any]:
@@ -89,6 +95,48 @@ def _histogram(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> tuple[A
         density=plain.get("density"),
     )
     return (counts, edges), units["x"]
+
+
+def _sized(fn: Any) -> Any:
+    """numpy's compress/extract with jax's size: cut, or padded with fill_value."""
+
+    def ref(condition: Any, a: Any, fill_value: Any, axis: Any = None, size: Any = None) -> Any:
+        r = fn(condition, a, axis=axis) if fn is np.compress else fn(condition, a)
+        if size is None:
+            return r
+        front = np.moveaxis(r, axis or 0, 0)
+        if front.shape[0] >= size:
+            front = front[:size]
+        else:
+            pad = np.full((size - front.shape[0], *front.shape[1:]), fill_value)
+            front = np.concatenate([front, pad])
+        return np.moveaxis(front, 0, axis or 0)
+
+    return ref
+
+
+def _intersect1d(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    ar2 = _in(m, units, "ar2", "ar1")
+    if plain.get("return_indices"):
+        values, i1, i2 = np.intersect1d(m["ar1"], ar2, return_indices=True)
+        return [(values, units["ar1"]), (i1, None), (i2, None)]
+    return np.intersect1d(m["ar1"], ar2), units["ar1"]
+
+
+def _unique(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    """The values in the unit of a, the index outputs plain; `size` pads the values with
+    fill_value (converted to a's unit) and the counts with 0."""
+    flags = {k: plain.get(k, False) for k in ("return_index", "return_inverse", "return_counts")}
+    r = np.unique(m["a"], axis=plain.get("axis"), **flags)
+    parts = list(r) if any(flags.values()) else [r]
+    size = plain.get("size")
+    if size is not None:
+        fill = _in(m, units, "fill_value", "a")
+        parts[0] = np.concatenate([parts[0], np.full(size - len(parts[0]), fill)])
+        parts[1:] = [np.concatenate([p, np.zeros(size - len(p), p.dtype)]) for p in parts[1:]]
+    if len(parts) == 1:
+        return parts[0], units["a"]
+    return [(parts[0], units["a"])] + [(p, None) for p in parts[1:]]
 
 
 def _fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = False) -> Any:
@@ -189,8 +237,17 @@ SPECIAL: dict[str, Special] = {
             }
         },
     ),
-    "compress": Special(data={"condition": np.array([True, False, True])}),
-    "extract": Special(data={"condition": X > Y}),
+    "compress": Special(
+        data={"condition": np.array([True, False, True]), "fill_value": np.asarray(0.5)},
+        ref=_sized(np.compress),
+        # jax allows no size beyond the axis: 2 of 3 rows are selected, padded to 3
+        variants={"longer": {"size": 3, "axis": 0}, "shorter": {"size": 1}},
+    ),
+    "extract": Special(
+        data={"condition": X > Y, "fill_value": np.asarray(0.5)},
+        ref=_sized(np.extract),
+        variants={"longer": {"size": 9}, "shorter": {"size": 2}},
+    ),
     "gather": Special(
         data={"index": np.array([[0, 0], [1, 0], [3, 2]])}, kwargs={"dim": 1}, ref=_gather
     ),
@@ -217,14 +274,25 @@ SPECIAL: dict[str, Special] = {
         custom=_interp,
     ),
     "intersect1d": Special(
-        data={"ar1": np.array([0.25, 0.5, 0.75, 0.5]), "ar2": np.array([0.5, 0.75, 1.25])}
+        data={"ar1": np.array([0.25, 0.5, 0.75, 0.5]), "ar2": np.array([50.0, 75.0, 125.0])},
+        custom=_intersect1d,
+        variants={"indices": {"return_indices": True}},
     ),
     "unique": Special(
-        data={"a": np.array([0.5, 0.25, 0.5, 0.75])},
-        refused={"axis0": {"ndonnx": "unique slices along an axis"}},
+        data={"a": np.array([0.5, 0.25, 0.5, 0.75]), "fill_value": np.asarray(10.0)},
+        custom=_unique,
+        variants={
+            "all": {"return_index": True, "return_inverse": True, "return_counts": True},
+            "size": {"size": 5, "return_counts": True},
+        },
+        refused={
+            "axis0": {"ndonnx": "unique slices along an axis"},
+            "all": {"ndonnx": "return_index, return_inverse and return_counts"},
+            "size": {"ndonnx": "return_index, return_inverse and return_counts"},
+        },
     ),
     # keep-unit helpers (spec/ops/keepunit.yaml)
-    "average": Special(custom=_average),
+    "average": Special(custom=_average, variants={"returned": {"returned": True, "axis": 1}}),
     "copysign": Special(data={"x2": SIGNED}, custom=_copysign),
     "flatten": Special(data={"x": C}, ref=_flatten, variants={"start1": {"start_axis": 1}}),
     "gcd": Special(

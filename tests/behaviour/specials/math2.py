@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+import polyunit as u
 from tests.behaviour.opcases import SIGNED, XNAN, ZEROS, ZEROS2, Special, X, Y, Z
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -64,15 +65,54 @@ def _bits(name: str) -> Special:
     )
 
 
+_IN_MM = {"unit_to_scale": {"unit_to_scale": u.mmeter}}
+
+
+def _read_in(
+    m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
+) -> tuple[list[Any], Any]:
+    """The operands read in one unit: `unit_to_scale` when given (a plain result), else the
+    unit of the first (the result's unit)."""
+    target = plain.get("unit_to_scale") or units[names[0]]
+    values = [m[n] * (units[n].magnitude / target.magnitude) for n in names]
+    return values, (None if plain.get("unit_to_scale") else target)
+
+
 def _cov_expect(
     m: dict[str, Any], units: dict[str, Any], names: tuple[str, ...], plain: dict[str, Any]
 ) -> Any:
-    """rules.yaml custom cov: y in the unit of m; the matrix in unit(m) ** 2."""
-    m = {**plain, **m}  # the plain arguments are read by name
-    a, b = names
-    ua, ub = units[a], units[b]
-    y = m[b] * (ub.magnitude / ua.magnitude)
-    return np.cov(m[a], y, fweights=m["fweights"], aweights=m["aweights"]), ua**2
+    """rules.yaml custom cov: y in the unit of m; the matrix in unit(m) ** 2 (plain when read
+    in unit_to_scale)."""
+    (a, y), unit = _read_in(m, units, names, plain)
+    ref = np.cov(a, y, fweights=m["fweights"], aweights=m["aweights"])
+    return ref, None if unit is None else unit**2
+
+
+def _hypot_expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    (x, y), unit = _read_in(m, units, names, plain)
+    return np.hypot(x, y), unit
+
+
+def _arctan2_expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    (x, y), _ = _read_in(m, units, names, plain)
+    return np.arctan2(x, y), None
+
+
+def _ldexp_expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    (x,), unit = _read_in(m, units, names, plain)
+    return np.ldexp(x, m["y"].astype(int)), unit
+
+
+def _angle_expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    return np.angle(m["x"], deg=plain.get("deg", False)), None
+
+
+def _correlate_expect(m: Any, units: Any, names: Any, plain: dict[str, Any]) -> Any:
+    mode = plain.get("mode", "valid")
+    if plain.get("unit_to_scale"):
+        (a, v), _ = _read_in(m, units, names, plain)
+        return np.correlate(a, v, mode=mode), None
+    return np.correlate(m["a"], m["v"], mode=mode), units["a"] * units["v"]
 
 
 def _sized(r: Any, size: int | None, fill_value: int | None) -> Any:
@@ -140,15 +180,21 @@ SPECIAL: dict[str, Special] = {
     # -- functions of dimensionless numbers and statistics ------------------------------------
     "angle": Special(
         data={"x": X - 0.5 + 1j * (Y - 0.5)},
-        ref=lambda x, deg=False: np.angle(x, deg=deg),
-        variants={"deg": {"deg": True}, "real": {"data": {"x": SIGNED}}},
+        custom=_angle_expect,
+        variants={
+            "deg": {"deg": True},
+            "real": {"data": {"x": SIGNED}},
+            "unit_to_scale": {"unit_to_scale": u.mmeter},
+        },
     ),
+    "hypot": Special(custom=_hypot_expect, variants=_IN_MM),
+    "arctan2": Special(custom=_arctan2_expect, variants=_IN_MM),
     "exprel": Special(
         data={"x": np.where(ZEROS == 0, 0.0, SIGNED)},
         ref=lambda x: np.where(x == 0, 1.0, np.expm1(x) / np.where(x == 0, 1.0, x)),
     ),
     "frexp": Special(data={"x": SIGNED * 40.0}),
-    "ldexp": Special(data={"y": _SHIFTS - 1}, ref=np.ldexp),
+    "ldexp": Special(data={"y": _SHIFTS - 1}, custom=_ldexp_expect, variants=_IN_MM),
     "corrcoef": Special(
         data={"x": X, "y": Y[:2]},
         grad_skip=(
@@ -159,7 +205,8 @@ SPECIAL: dict[str, Special] = {
     ),
     "correlate": Special(
         data={"a": X[0], "v": Y[1, :3]},
-        variants={"same": {"mode": "same"}, "full": {"mode": "full"}},
+        custom=_correlate_expect,
+        variants={"same": {"mode": "same"}, "full": {"mode": "full"}, **_IN_MM},
     ),
     "cov": Special(
         data={
@@ -169,6 +216,7 @@ SPECIAL: dict[str, Special] = {
             "aweights": np.array([0.5, 1.0, 2.0, 1.5]),
         },
         custom=_cov_expect,
+        variants=_IN_MM,
     ),
     # -- logic and indices ---------------------------------------------------------------------
     "allclose": Special(
@@ -184,8 +232,13 @@ SPECIAL: dict[str, Special] = {
             "nan": {"equal_nan": True, "data": {"x": XNAN, "y": XNAN}},
         },
     ),
-    "alltrue": Special(data={"x": ZEROS}, ref=np.all),
-    "sometrue": Special(data={"x": ZEROS2 * ZEROS}, ref=np.any),
+    "alltrue": Special(
+        data={"x": ZEROS, "where": X > 0.3}, ref=lambda x, where, **kw: np.all(x, where=where, **kw)
+    ),
+    "sometrue": Special(
+        data={"x": ZEROS2 * ZEROS, "where": X > 0.3},
+        ref=lambda x, where, **kw: np.any(x, where=where, **kw),
+    ),
     "logical_not": Special(data={"x": ZEROS}),
     "array_equal": Special(
         data={"x": X, "y": X},

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "783c34a08d7da7859cbca3bd1984c1d380e6f85180013462efaa58aa54ee78f0"
+SPEC_DIGEST: Final = "93f41a6eda3ab5c7c4d779ef4a9ff14901e9de87a7fc2749d4dde1e13a618c1a"
 
 BACKENDS: Final = (
     "numpy",
