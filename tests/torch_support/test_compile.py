@@ -126,3 +126,42 @@ def test_first_polyunit_op_inside_compile_in_a_fresh_process() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("ok")
+
+
+def test_a_new_input_unit_never_reuses_a_compiled_conversion() -> None:
+    """Quantities as inputs: the units are read inside the compiled code, so a call in another
+    unit must recompile (dynamo guards the unit by identity), never reuse the conversion factor,
+    the result unit or the unit check compiled for the first unit."""
+    import polyunit as u
+    from polyunit import Quantity
+
+    def reach(x: Any, y: Any) -> Any:
+        d = u.math.sqrt(x * x + y * y)
+        return d, d.to_decimal(u.meter)
+
+    torch._dynamo.reset()
+    compiled = torch.compile(reach, fullgraph=True, backend="eager")
+    a = torch.tensor([3.0, 6.0], dtype=torch.float64)
+    b = torch.tensor([4.0, 8.0], dtype=torch.float64)
+    for unit, in_metres in ((u.meter, [5.0, 10.0]), (u.mmeter, [0.005, 0.010])):
+        for _ in range(2):  # the second call runs the compiled code for this unit
+            d, metres = compiled(Quantity(a, unit), Quantity(b, unit))
+            assert d.unit == unit
+            torch.testing.assert_close(d.mantissa, torch.tensor([5.0, 10.0], dtype=torch.float64))
+            torch.testing.assert_close(metres, torch.tensor(in_metres, dtype=torch.float64))
+    # Back to metres: the code compiled first still applies, with its own factor.
+    _, metres = compiled(Quantity(a, u.meter), Quantity(b, u.meter))
+    torch.testing.assert_close(metres, torch.tensor([5.0, 10.0], dtype=torch.float64))
+    # Mixed units convert.
+    d, _ = compiled(Quantity(a, u.meter), Quantity(b * 1000.0, u.mmeter))
+    torch.testing.assert_close(
+        d.to_decimal(u.meter), torch.tensor([5.0, 10.0], dtype=torch.float64)
+    )
+    # Another dimension never runs compiled code: without fullgraph the frame falls back to eager
+    # and raises the eager error (with fullgraph, dynamo refuses to trace the message building).
+    lenient = torch.compile(reach, backend="eager")
+    lenient(Quantity(a, u.meter), Quantity(b, u.meter))
+    with pytest.raises(u.DimensionMismatchError, match=r"m\^2 and s\^2"):
+        lenient(Quantity(a, u.meter), Quantity(b, u.second))
+    with pytest.raises(Exception):  # noqa: B017  (dynamo's Unsupported, not public)
+        compiled(Quantity(a, u.meter), Quantity(b, u.second))
