@@ -1155,7 +1155,8 @@ def moment(
     if kind == "mean":
         r = mean
     else:
-        d = xp.abs(x - mean)
+        # from the masked values: a NaN left out must not reach the gradient (0 * NaN is NaN)
+        d = xp.abs(values - mean)
         r = _sum(xp, masked(xp, d * d, selected, 0.0), axis, True) / (count - ddof)
         if kind == "std":
             r = xp.sqrt(r)
