@@ -59,8 +59,21 @@ def pick2(x: object, y: object) -> ModuleType:
 
 
 def pick(*values: object) -> ModuleType:
-    """The op module for an op with three or more operands."""
-    return _slow(*values)
+    """The op module for an op with three or more operands (options left at None among them):
+    a dict lookup when every array operand has the same type."""
+    found: type | None = None
+    for v in values:
+        t: type = type(v)
+        if t is Quantity:
+            t = type(v.mantissa)  # type: ignore[attr-defined]  # pyright: ignore[reportUnknownMemberType]
+        if t in _PLAIN:
+            continue
+        if found is None:
+            found = t
+        elif t is not found:
+            return _slow(*values)
+    mod = None if found is None else _TYPE_MODULE.get(found)  # pyright: ignore[reportUnknownArgumentType]
+    return mod if mod is not None else _slow(*values)
 
 
 def pick0() -> ModuleType:
