@@ -27,7 +27,6 @@ __all__ = sorted(  # pyright: ignore[reportUnsupportedDunderAll]
         *_helpers.__all__,
         *_arrayinfo.__all__,
         *_dtypes.__all__,
-        *_dtypes.NARROW,
         "einrearrange",
         "einreduce",
         "einrepeat",
