@@ -998,11 +998,9 @@ def quantile(
     """numpy's quantile: sort along the axis, take the two values around numpy's virtual index
     for `method` and interpolate as numpy's _lerp (or pick, for lower/higher/midpoint). A slice
     holding NaN gives NaN; with `skip_nan` its NaNs are left out."""
-    if method not in _QUANTILE_CONTINUOUS and method not in _QUANTILE_DISCRETE:
-        known = ", ".join([*_QUANTILE_CONTINUOUS, *_QUANTILE_DISCRETE])
-        raise unsupported(
-            op, "ndonnx", f"method={method!r} is not composed here; use one of {known}"
-        )
+    quantile_method(
+        op, "ndonnx", method, [*_QUANTILE_CONTINUOUS, *_QUANTILE_DISCRETE], "the composed methods"
+    )
     alpha, beta = _QUANTILE_CONTINUOUS.get(method, (1.0, 1.0))
     shape = tuple(a.shape)
     if axis is None:  # the flattened array; keepdims keeps every axis, as length 1
@@ -1163,19 +1161,24 @@ def moment(
     return r if keepdims else _squeeze_axes(xp, r, axis, x.ndim)
 
 
+def quantile_method(op: str, backend: str, method: str, known: Sequence[str], what: str) -> str:
+    """`method` when the library computes it (one of `known`, its `what`); else a BackendError
+    naming them."""
+    if method not in known:
+        raise unsupported(
+            op, backend, f"method={method!r} is not one of {what} ({', '.join(known)})"
+        )
+    return method
+
+
 _TORCH_QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 
 
 def torch_interpolation(op: str, method: str) -> str:
     """torch.quantile's `interpolation` covers five of numpy's quantile methods."""
-    if method not in _TORCH_QUANTILE_METHODS:
-        raise unsupported(
-            op,
-            "torch",
-            f"method={method!r} is not one of torch.quantile's interpolations "
-            f"({', '.join(_TORCH_QUANTILE_METHODS)})",
-        )
-    return method
+    return quantile_method(
+        op, "torch", method, _TORCH_QUANTILE_METHODS, "torch.quantile's interpolations"
+    )
 
 
 def only_default(
@@ -1203,14 +1206,7 @@ _JAX_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest", "in
 
 def jax_quantile_method(op: str, method: str) -> str:
     """jnp.quantile has six of numpy's thirteen quantile methods."""
-    if method not in _JAX_QUANTILE_METHODS:
-        raise unsupported(
-            op,
-            "jax",
-            f"method={method!r} is not one of jnp.quantile's methods "
-            f"({', '.join(_JAX_QUANTILE_METHODS)})",
-        )
-    return method
+    return quantile_method(op, "jax", method, _JAX_QUANTILE_METHODS, "jnp.quantile's methods")
 
 
 def no_out(op: str, out: object) -> None:
