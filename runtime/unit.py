@@ -160,7 +160,9 @@ class Unit:
         if parts is None:
             parts = ((dispname or name or "1", Fraction(1)),) if (dispname or name) else ()
         display = dispname or _render(parts)
-        ikey = (dim, e10, fac, display)
+        # The parts are in the key: a catalog unit named "m / s" must not stand in for the
+        # computed m * s^-1, or (m / s) * s could not cancel back to m.
+        ikey = (dim, e10, fac, display, parts)
         found = cls._interned.get(ikey)
         if found is not None:
             return found

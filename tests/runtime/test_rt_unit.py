@@ -88,6 +88,14 @@ def test_equivalent_spellings_share_one_object() -> None:
     assert u.meter**0.5 is u.meter ** Fraction(1, 2)
 
 
+def test_a_product_that_cancels_is_the_plain_unit() -> None:
+    # The catalog's speed_unit is displayed "m / s" too; it must not stand in for m * s^-1,
+    # or the seconds could not cancel (and `+` would take the slow, converting path).
+    assert u.meter / u.second * u.second is u.meter
+    assert (u.meter / u.second * u.second).dispname == "m"
+    assert u.speed_unit * u.second == u.meter
+
+
 # -- conversion factors ----------------------------------------------------------------------
 def test_factor_mv_to_v() -> None:
     assert u.mV.factor_to(u.volt) == pytest.approx(1e-3, rel=1e-15)
