@@ -22,6 +22,7 @@ BACKEND_KEYS = frozenset(
         "imports",
         "namespace",
         "array_type",
+        "compile_twins",
         "scalars",
         "scalar_ops",
         "renames",
@@ -123,6 +124,10 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
             problems.add(where, f"backend {name!r}: scalars must be `pass` or `convert`")
             continue
         scalar_ops = body.get("scalar_ops") or LineList()
+        twins = body.get("compile_twins", False)
+        if not isinstance(twins, bool):
+            problems.add(where, f"backend {name!r}: compile_twins must be true or false")
+            continue
         backends.append(
             Backend(
                 name=name,
@@ -143,6 +148,7 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
                     body.get("namespaces"), file, f"backend {name!r}: namespaces", problems
                 ),
                 lacks=_str_map(body.get("lacks"), file, f"backend {name!r}: lacks", problems),
+                compile_twins=twins,
             )
         )
     return tuple(backends)

@@ -73,6 +73,7 @@ class Module:
     all_names: tuple[str, ...]
     sources: str  # which spec files it comes from, for the header
     pragmas: tuple[str, ...] = ()  # comment lines under the header (type-checker settings)
+    postamble: tuple[str, ...] = ()  # module-level lines after the functions
 
 
 def annotation(word_union: str, array_type: str) -> str:
@@ -282,7 +283,7 @@ def native_namespace(op: Op, backend: Backend) -> str:
     return backend.namespace if op.namespace == "math" else dict(backend.namespaces)[op.namespace]
 
 
-def _lift_lines(op: Op, backend: Backend) -> list[str]:
+def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
     lines: list[str] = []
     first = True
     for p in op.signature.params:
@@ -293,6 +294,8 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
             if first or backend.scalars_pass or op.name not in backend.scalar_ops
             else "_lift_s"
         )
+        if traced:  # the twins' lifters (see twin_section): no inline fast path
+            lifter += "_traced"
         # a Python number passes as it is where the lifter passes scalars (a common right operand)
         scalar_passes = not first and (backend.scalars_pass or lifter == "_lift_s")
         first = False
@@ -306,6 +309,17 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
             lines.append(f"{target} = (None, None) if {p.name} is None else {lifter}({p.name})")
         elif not p.is_quantity:  # plain-array operands (indices, masks): not a hot path
             lines.append(f"{target} = {lifter}({p.name})")
+        elif traced:
+            # A Quantity on torch inline: each function dynamo inlines costs a guard per call.
+            n = p.name
+            lines.append(
+                f"if isinstance({n}, Quantity) and isinstance({n}.mantissa, {backend.array_type}):"
+            )
+            lines.append(f"    m_{n}: Any = {n}.mantissa")
+            if not unused:
+                lines.append(f"    u_{n}: Unit | None = {n}.unit")
+            lines.append("else:")
+            lines.append(f"    {target} = {lifter}({n})")
         else:
             # Hot path inlined, as statements (no tuple built): a Quantity already on this
             # backend, or a Python number where it passes, needs no call to the lifter.
@@ -323,16 +337,39 @@ def _lift_lines(op: Op, backend: Backend) -> list[str]:
             lines.append("else:")
             lines.append(f"    {target} = {lifter}({n})")
         if not p.is_quantity:
-            lines.append(f'm_{p.name} = _r.fold("{op.name}", m_{p.name}, u_{p.name})')
+            fold = f'm_{p.name} = _r.fold("{op.name}", m_{p.name}, u_{p.name})'
+            # traced: no call for the usual plain operand (each call costs dynamo a guard)
+            lines += [f"if u_{p.name} is not None:", f"    {fold}"] if traced else [fold]
     return lines
 
 
-def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
-    """Unit handling around `call`, per rule kind (the per-rule snippets)."""
+def rule_body(op: Op, backend: Backend, call: str, traced: bool = False) -> list[str]:
+    """Unit handling around `call`, per rule kind (the per-rule snippets).
+
+    `traced`: the body of the op's torch.compile twin: no inline fast paths (they read caches
+    that dynamo would guard), and the rules that runtime/traced.py provides taken from there."""
+    body = _rule_body(op, backend, call, traced)
+    if not traced:
+        return body
+    return [
+        _TRACED_RULES.sub(
+            lambda m: f"_{m[1]}_traced(" if m[1] in ("keep", "changed") else f"_tr_{m[1]}(", line
+        )
+        for line in body
+    ]
+
+
+# The rules.py functions with a twin in runtime/traced.py (same arguments and results); keep
+# and changed build a Quantity, so their twins are in the generated module (see twin_section).
+TRACED_RULES = ("align", "fold", "product", "quotient", "power", "power_by")
+_TRACED_RULES = re.compile(rf"\b_r\.({'|'.join(('keep', 'changed') + TRACED_RULES)})\(")
+
+
+def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
     rule = op.rule
     args = [a for a in rule.args]
     q = f'"{op.name}"'
-    lines = _lift_lines(op, backend)
+    lines = _lift_lines(op, backend, traced)
     kind = rule.kind
     sequence = any(p.is_sequence for p in op.signature.params)
     wrap: str | None = None  # how a Quantity part of the result gets its unit; {} is the part
@@ -340,6 +377,7 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     # of the result (keep), or the lines computing it into `u_` (changed).
     keep_unit: str | None = None
     changed_unit: list[str] | None = None
+    plan: str | None = None  # traced: the one folded call that gives the result's unit
     if kind == "keep":
         wrap = f"_r.keep({{}}, u_{args[0]})"
         keep_unit = f"u_{args[0]}"
@@ -351,10 +389,23 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         for other in args[1:]:
             p = op.signature.param(str(other))
             guard = f" and {other} is not None" if p is not None and p.default == "None" else ""
+            align = f"m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
+            if traced and not guard:
+                # No `is not` test: comparing the two units would cost dynamo a guard that it
+                # evaluates in Python; the folded factor is 1.0 for equal units. A mismatch
+                # takes the eager rule, which raises.
+                lines += [
+                    f"f_ = _tr_conversion(u_{other}, u_{first})",
+                    "if f_ is None:",
+                    f"    {align}",
+                    "elif f_ != 1.0:",
+                    f"    m_{other} = m_{other} * f_",
+                    f"if u_{first} is None and u_{other} is not None:",
+                    f"    u_{first} = _tr_UNITLESS  # as the eager rule: a plain operand is unitless",
+                ]
+                continue
             lines.append(f"if u_{other} is not u_{first}{guard}:")
-            lines.append(
-                f"    m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
-            )
+            lines.append(f"    {align}")
         common = "u_" if sequence else f"u_{first}"
         wrap = f"_r.keep({{}}, {common})" if kind == "consistent" else None
         keep_unit = common if kind == "consistent" else None
@@ -363,6 +414,7 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     elif kind in ("product", "quotient"):
         wrap = f"_r.changed({{}}, _r.{kind}(u_{args[0]}, u_{args[1]}))"
         x, y = f"u_{args[0]}", f"u_{args[1]}"
+        plan = f'_tr_unit_plan("{kind}", {x}, {y}, 1)'
         cache = "_mul" if kind == "product" else "_div"
         # the unit caches' hit path inlined (unit.py keys them by the other unit's id)
         changed_unit = [
@@ -373,9 +425,13 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
         ]
     elif kind == "reciprocal":
         wrap = f"_r.changed({{}}, _r.quotient(None, u_{args[0]}))"
+        plan = f'_tr_unit_plan("quotient", None, u_{args[0]}, 1)'
     elif kind == "power":
         base, exp = args
-        if isinstance(exp, Fraction):
+        if isinstance(exp, Fraction) and traced:  # the exponent as two int constants
+            wrap = f"_r.changed({{}}, _r.power(u_{base}, {exp.numerator}, {exp.denominator}))"
+            plan = f'_tr_unit_plan("power", u_{base}, {exp.numerator}, {exp.denominator})'
+        elif isinstance(exp, Fraction):
             wrap = f"_r.changed({{}}, _r.power(u_{base}, {_exponent_name(exp)}))"
             # unit.py keys a Fraction exponent as (numerator, denominator)
             key = f"({exp.numerator}, {exp.denominator})"
@@ -390,6 +446,9 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
                 f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})"
             )
             wrap = "_r.changed({}, u)"
+        elif traced:  # traced.power takes the exponent as given (folded, so never traced)
+            wrap = f"_r.changed({{}}, _r.power(u_{base}, {exp}, 1))"
+            plan = f'_tr_unit_plan("power", u_{base}, {exp}, 1)'
         else:
             wrap = f"_r.changed({{}}, _r.power(u_{base}, as_exponent({exp})))"
     elif kind == "dimensionless":
@@ -420,6 +479,16 @@ def rule_body(op: Op, backend: Backend, call: str) -> list[str]:
     else:  # validate() rejects unknown kinds before lowering
         raise AssertionError(kind)
     single = op.signature.returns == "Quantity"
+    if single and traced and plan is not None:
+        return lines + [
+            "r_ = " + call,
+            f"n_, s_ = {plan}",
+            "if n_ is None:",
+            "    return r_ if s_ == 1.0 else r_ * s_",
+            *_inline_result("getattr(_tr_Derived, n_)"),
+        ]
+    if single and traced and keep_unit is None:
+        single = False  # the wrap below, through the traced rules
     if single and keep_unit is not None:
         return (
             lines
@@ -475,21 +544,169 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
         body = [f"raise _r.unsupported({dotted!r}, {backend.name!r}, {lacking!r})"]
         status = "unsupported"
     else:
-        call = native_call(op, backend)
-        names = {p.name for p in sig.params}
-        guard: list[str] = []
-        if "out" in names:  # results are new arrays: numpy's `out` is accepted only as None
-            guard.append(f'_compose.no_out("{dotted}", out)')
-        if backend.name != "jax":
-            if "preferred_element_type" in names:
-                call = f"_compose.element_type({call}, preferred_element_type)"
-            if "precision" in names:
-                guard.append(f'_compose.no_precision("{dotted}", "{backend.name}", precision)')
-        body = guard + rule_body(op, backend, call)
+        body = computing_body(op, backend)
         status = "override" if impl is not None and impl.call is not None else "native"
     doc = docstring(op, kind, None)
     typed = overloads(op, backend.array_type)
     return Function(op.pyname, params, returns, doc, tuple(body), typed), status
+
+
+def computing_body(op: Op, backend: Backend, traced: bool = False) -> list[str]:
+    """The body of an op the backend computes (its native call wrapped in the unit rule)."""
+    call = native_call(op, backend)
+    names = {p.name for p in op.signature.params}
+    dotted = f"{op.namespace}.{op.name}"
+    guard: list[str] = []
+    if "out" in names:  # results are new arrays: numpy's `out` is accepted only as None
+        guard.append(f'_compose.no_out("{dotted}", out)')
+    if backend.name != "jax":
+        if "preferred_element_type" in names:
+            call = f"_compose.element_type({call}, preferred_element_type)"
+        if "precision" in names:
+            guard.append(f'_compose.no_precision("{dotted}", "{backend.name}", precision)')
+    if traced:  # no call for the usual dtype=None (each call costs dynamo a guard)
+        call = call.replace(
+            "_convert.torch_dtype(dtype)",
+            "(None if dtype is None else _convert.torch_dtype(dtype))",
+        )
+    return guard + rule_body(op, backend, call, traced)
+
+
+# Quantity's operators that get a torch.compile twin: dunder -> (op, operands reflected).
+OPERATOR_TWINS = (
+    ("__add__", "add", False),
+    ("__radd__", "add", True),
+    ("__sub__", "subtract", False),
+    ("__rsub__", "subtract", True),
+    ("__mul__", "multiply", False),
+    ("__rmul__", "multiply", True),
+    ("__truediv__", "divide", False),
+    ("__rtruediv__", "divide", True),
+    ("__floordiv__", "floor_divide", False),
+    ("__rfloordiv__", "floor_divide", True),
+    ("__mod__", "remainder", False),
+    ("__rmod__", "remainder", True),
+    ("__pow__", "power", False),
+    ("__rpow__", "power", True),
+    ("__matmul__", "matmul", False),
+    ("__rmatmul__", "matmul", True),
+    ("__neg__", "negative", False),
+    ("__pos__", "positive", False),
+    ("__abs__", "absolute", False),
+    ("__eq__", "equal", False),
+    ("__ne__", "not_equal", False),
+    ("__lt__", "less", False),
+    ("__le__", "less_equal", False),
+    ("__gt__", "greater", False),
+    ("__ge__", "greater_equal", False),
+)
+
+
+def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list[str]:
+    """The torch.compile twins (runtime/traced.py explains why) of the front-end function of
+    every op the backend computes and of the Quantity operators; then their installation.
+    A twin computes what the original does; it leaves foreign operands to the eager code."""
+    tensor = backend.array_type
+    lines = [
+        "# -- torch.compile twins: what dynamo traces instead of the functions above -------",
+        "",
+        "",
+        "def _on_this_backend(*vs: object) -> bool:",
+        '    """Whether the front end picks this backend: an operand on it, none on another."""',
+        "    found = False",
+        "    for v in vs:",
+        "        if v is None:",
+        "            continue",
+        "        m = v.mantissa if isinstance(v, Quantity) else v",
+        f"        if isinstance(m, {tensor}):",
+        "            found = True",
+        "        elif not isinstance(m, int | float | complex):",
+        "            return False",
+        "    return found",
+    ]
+    lifters = ["_lift"] + ([] if backend.scalars_pass else ["_lift_s"])
+    for lifter in lifters:
+        lines += [
+            "",
+            "",
+            f"def {lifter}_traced(v: object) -> tuple[Any, Unit | None]:",
+            f"    if isinstance(v, Quantity) and isinstance(v.mantissa, {tensor}):",
+            "        return v.mantissa, v.unit",
+            f"    if isinstance(v, {tensor}):",
+            "        return v, None",
+            f"    return {lifter}(v)",
+        ]
+    # rules.keep and rules.changed; here, as Quantity read from another module costs a guard
+    lines += [
+        "",
+        "",
+        "def _keep_traced(r: Any, u: Unit | None) -> Any:",
+        "    if u is None:",
+        "        return r",
+        "    q = _new(Quantity)",
+        "    q.mantissa = r",
+        "    q.unit = u",
+        "    return q",
+        "",
+        "",
+        "def _changed_traced(r: Any, u: Unit | None | tuple[Unit | None, ...]) -> Any:",
+        "    if u is None:",
+        "        return r",
+        "    if isinstance(u, tuple):  # a tuple result: rare, traced as in eager",
+        "        return _r.changed(r, u)",
+        "    scale = _tr_plain_scale(u)",
+        "    if scale is not None:",
+        "        return r if scale == 1.0 else r * scale",
+        "    return _keep_traced(r, u)",
+    ]
+    front: list[str] = []
+    for op in spec.ops:
+        if statuses[op.qualname] not in ("native", "override"):
+            continue  # a function that raises is traced as it is
+        sig = op.signature
+        call_args = ", ".join(p.name for p in sig.params)
+        operands = ", ".join(
+            ("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand
+        )
+        front_params = ", ".join(param_text(p, None) for p in sig.params)
+        key = f"{op.namespace}.{op.name}"
+        lines += [
+            "",
+            "",
+            f"def _traced_{op.pyname}({front_params}) -> Any:",
+            f"    if not _on_this_backend({operands}):",
+            f'        return _front_eager["{key}"]({call_args})',
+        ]
+        lines += [f"    {line}" for line in computing_body(op, backend, traced=True)]
+        front.append(f'"{key}": _traced_{op.pyname},')
+    operators: list[str] = []
+    for dunder, name, reflected in OPERATOR_TWINS:
+        if statuses.get(name) not in ("native", "override"):
+            continue
+        unary = name in ("negative", "positive", "absolute")
+        params = "self: Any" if unary else "self: Any, other: Any"
+        params += ", modulo: None = None" if dunder == "__pow__" else ""  # pow(q, 2, None)
+        args = "self" if unary else ("other, self" if reflected else "self, other")
+        plain = dunder.strip("_")
+        lines += [
+            "",
+            "",
+            f"def _traced_op_{plain}({params}) -> Any:",
+            # None is no operand of an operator (q == None is NotImplemented)
+            f"    if {'' if unary else 'other is not None and '}_on_this_backend({'self' if unary else 'self, other'}):",
+            f"        return _traced_{name}({args})",
+            f'    return _operator_eager["{dunder}"]({"self" if unary else "self, other"})',
+        ]
+        operators.append(f'"{dunder}": _traced_op_{plain},')
+    lines += [
+        "",
+        "",
+        "_front_eager, _operator_eager = _tr_install(",
+        "    {" + " ".join(front) + "},",
+        "    {" + " ".join(operators) + "},",
+        ")",
+    ]
+    return lines
 
 
 _USES = {
@@ -605,11 +822,12 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     preamble += [
         f"{_exponent_name(e)} = Fraction({e.numerator}, {e.denominator})" for e in exponents
     ]
-    text = "\n".join("\n".join(f.body) for f in functions)
+    twins = twin_section(spec, backend, statuses) if backend.compile_twins else []
+    text = "\n".join("\n".join(f.body) for f in functions) + "\n".join(twins)
     if "_new(" in text:
         preamble.append("_new = object.__new__")
     preamble += operator_kernels(spec, backend)
-    used = _used(functions, "\n".join(preamble))
+    used = _used(functions, "\n".join(preamble + twins))
     imports = ["from __future__ import annotations"]
     imports += ["from collections.abc import Sequence"] if "Sequence" in used else []
     imports += ["from fractions import Fraction"] if "Fraction" in used else []
@@ -620,8 +838,21 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
     imports += ["from polyunit import convert as _convert"] if "_convert" in used else []
     imports += ["from polyunit import compose as _compose"] if "_compose" in used else []
     imports += ["from polyunit import custom as _custom"] if "_custom" in used else []
-    imports += ["from polyunit import compose as _compose"] if "_compose" in used else []
     imports += ["from polyunit import rules as _r", "from polyunit.quantity import Quantity"]
+    if twins:  # by name: reading them off the module object would cost dynamo a guard
+        imports += [
+            f"from polyunit.traced import {name} as _tr_{name}"
+            for name in (
+                "install",
+                "plain_scale",
+                "unit_plan",
+                "conversion",
+                "Derived",
+                "UNITLESS",
+                *TRACED_RULES,
+            )
+            if re.search(rf"\b_tr_{name}\b", "\n".join(twins))
+        ]
     imports += ["from polyunit.unit import Unit"] if "Unit" in used else []
     imports += ["from polyunit.unit import as_exponent"] if "as_exponent" in used else []
     if "_DIMENSIONLESS" in text:
@@ -635,6 +866,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
         tuple(f.name for f in functions),
         "spec/ops/*.yaml, spec/backends.yaml",
         (_pyright_relax(backend.name),),
+        tuple(twins),
     )
     return module, statuses
 

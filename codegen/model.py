@@ -135,6 +135,8 @@ class Backend:
     location: Location
     namespaces: tuple[tuple[str, str], ...] = ()  # op namespace -> native one (linalg -> np.linalg)
     lacks: tuple[tuple[str, str], ...] = ()  # op namespace -> why this library has none of it
+    # torch.compile twins of every function (runtime/traced.py); array_type is the tensor type
+    compile_twins: bool = False
 
 
 @dataclass(frozen=True)

@@ -113,11 +113,15 @@ def render_all(spec: Spec, spec_dir: Path) -> dict[str, str]:
 
 
 def ruff_format(files: dict[str, str], root: Path) -> dict[str, str]:
-    """Sort imports and format with the project's pinned ruff, as if the files sat in generated/."""
+    """Sort imports, drop redundant parentheses (a substituted expression may bring its own) and
+    format with the project's pinned ruff, as if the files sat in generated/."""
     out: dict[str, str] = {}
     for name, text in files.items():
         stdin_name = str(root / "generated" / name)
-        for args in (["check", "--fix-only", "--select", "I", "--quiet"], ["format", "--quiet"]):
+        for args in (
+            ["check", "--fix-only", "--select", "I,UP034", "--quiet"],
+            ["format", "--quiet"],
+        ):
             proc = subprocess.run(
                 [
                     sys.executable,

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "4d6df6e15f754a9bc6809d97b5333f79f39e7582b01528f93e43c9e7d7334421"
+SPEC_DIGEST: Final = "d9a2ec6827e798a761445fd6b286a0046596bacba108fc454e83f93afdfcd664"
 
 BACKENDS: Final = (
     "numpy",

@@ -16,6 +16,15 @@ from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
+from polyunit.traced import UNITLESS as _tr_UNITLESS
+from polyunit.traced import Derived as _tr_Derived
+from polyunit.traced import align as _tr_align
+from polyunit.traced import conversion as _tr_conversion
+from polyunit.traced import fold as _tr_fold
+from polyunit.traced import install as _tr_install
+from polyunit.traced import plain_scale as _tr_plain_scale
+from polyunit.traced import power_by as _tr_power_by
+from polyunit.traced import unit_plan as _tr_unit_plan
 from polyunit.unit import Unit, as_exponent
 
 __all__ = [
@@ -12730,3 +12739,6820 @@ def lax_zeta(
     Unit rule: The operands (`x`, `q`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
     raise _r.jax_only("lax.zeta", "torch")
+
+
+# -- torch.compile twins: what dynamo traces instead of the functions above -------
+
+
+def _on_this_backend(*vs: object) -> bool:
+    """Whether the front end picks this backend: an operand on it, none on another."""
+    found = False
+    for v in vs:
+        if v is None:
+            continue
+        m = v.mantissa if isinstance(v, Quantity) else v
+        if isinstance(m, torch.Tensor):
+            found = True
+        elif not isinstance(m, int | float | complex):
+            return False
+    return found
+
+
+def _lift_traced(v: object) -> tuple[Any, Unit | None]:
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        return v.mantissa, v.unit
+    if isinstance(v, torch.Tensor):
+        return v, None
+    return _lift(v)
+
+
+def _lift_s_traced(v: object) -> tuple[Any, Unit | None]:
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        return v.mantissa, v.unit
+    if isinstance(v, torch.Tensor):
+        return v, None
+    return _lift_s(v)
+
+
+def _keep_traced(r: Any, u: Unit | None) -> Any:
+    if u is None:
+        return r
+    q = _new(Quantity)
+    q.mantissa = r
+    q.unit = u
+    return q
+
+
+def _changed_traced(r: Any, u: Unit | None | tuple[Unit | None, ...]) -> Any:
+    if u is None:
+        return r
+    if isinstance(u, tuple):  # a tuple result: rare, traced as in eager
+        return _r.changed(r, u)
+    scale = _tr_plain_scale(u)
+    if scale is not None:
+        return r if scale == 1.0 else r * scale
+    return _keep_traced(r, u)
+
+
+def _traced_abs(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.abs"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_absolute(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.absolute"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_add(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.add"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("add", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_all(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.all"](x, axis, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("all", m_where, u_where)
+    m_x = _tr_fold("all", m_x, u_x, None)
+    return torch.all(
+        _compose.masked(torch, m_x, m_where, 1.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
+
+
+def _traced_allclose(
+    x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False
+) -> Any:
+    if not _on_this_backend(x, y, atol):
+        return _front_eager["math.allclose"](x, y, rtol, atol, equal_nan)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift_traced(atol)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("allclose", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _tr_align("allclose", m_atol, u_atol, u_x, x, atol)
+    return torch.all(
+        _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
+    )
+
+
+def _traced_alltrue(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.alltrue"](x, axis, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("alltrue", m_where, u_where)
+    m_x = _tr_fold("alltrue", m_x, u_x, None)
+    return torch.all(
+        _compose.masked(torch, m_x, m_where, 1.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
+
+
+def _traced_amax(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(a, initial, where):
+        return _front_eager["math.amax"](a, axis, keepdims, initial, where)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("amax", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _tr_align("amax", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amax(
+            _compose.masked(torch, m_a, m_where, -torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "max",
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_amin(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(a, initial, where):
+        return _front_eager["math.amin"](a, axis, keepdims, initial, where)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("amin", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _tr_align("amin", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amin(
+            _compose.masked(torch, m_a, m_where, torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "min",
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_angle(x: Any, unit_to_scale: Unit | None = None, deg: bool = False) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.angle"](x, unit_to_scale, deg)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x, u = _custom.phase("angle", m_x, u_x, unit_to_scale)
+    return _changed_traced(torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x), u)
+
+
+def _traced_any(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.any"](x, axis, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("any", m_where, u_where)
+    m_x = _tr_fold("any", m_x, u_x, None)
+    return torch.any(
+        _compose.masked(torch, m_x, m_where, 0.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
+
+
+def _traced_append(arr: Any, values: Any, axis: int | None = None) -> Any:
+    if not _on_this_backend(arr, values):
+        return _front_eager["math.append"](arr, values, axis)
+    if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift_traced(arr)
+    if isinstance(values, Quantity) and isinstance(values.mantissa, torch.Tensor):
+        m_values: Any = values.mantissa
+        u_values: Unit | None = values.unit
+    else:
+        m_values, u_values = _lift_traced(values)
+    f_ = _tr_conversion(u_values, u_arr)
+    if f_ is None:
+        m_values, u_arr = _tr_align("append", m_values, u_values, u_arr, arr, values)
+    elif f_ != 1.0:
+        m_values = m_values * f_
+    if u_arr is None and u_values is not None:
+        u_arr = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.cat(
+        (m_arr.reshape(-1), m_values.reshape(-1)) if axis is None else (m_arr, m_values),
+        dim=0 if axis is None else axis,
+    )
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
+
+
+def _traced_arange(
+    start: Any = None, stop: Any = None, step: Any = None, dtype: Any | None = None
+) -> Any:
+    if not _on_this_backend(start, stop, step):
+        return _front_eager["math.arange"](start, stop, step, dtype)
+    m_start, u_start = (None, None) if start is None else _lift_traced(start)
+    m_stop, u_stop = (None, None) if stop is None else _lift_traced(stop)
+    m_step, u_step = (None, None) if step is None else _lift_traced(step)
+    if u_stop is not u_start and stop is not None:
+        m_stop, u_start = _tr_align("arange", m_stop, u_stop, u_start, start, stop)
+    if u_step is not u_start and step is not None:
+        m_step, u_start = _tr_align("arange", m_step, u_step, u_start, start, step)
+    r_ = (
+        torch.arange(m_start, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
+        if m_stop is None
+        else torch.arange(
+            m_start,
+            m_stop,
+            1 if m_step is None else m_step,
+            dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+        )
+    )
+    if u_start is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_start
+    return q_
+
+
+def _traced_arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.arccos"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("arccos", m_x, u_x, unit_to_scale)
+    return torch.arccos(m_x)
+
+
+def _traced_arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.arccosh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("arccosh", m_x, u_x, unit_to_scale)
+    return torch.arccosh(m_x)
+
+
+def _traced_arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.arcsin"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("arcsin", m_x, u_x, unit_to_scale)
+    return torch.arcsin(m_x)
+
+
+def _traced_arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.arcsinh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("arcsinh", m_x, u_x, unit_to_scale)
+    return torch.arcsinh(m_x)
+
+
+def _traced_arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.arctan"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("arctan", m_x, u_x, unit_to_scale)
+    return torch.arctan(m_x)
+
+
+def _traced_arctan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.arctan2"](x, y, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _custom.same_unit_angle("arctan2", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _changed_traced(torch.arctan2(m_x, m_y), u)
+
+
+def _traced_arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.arctanh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("arctanh", m_x, u_x, unit_to_scale)
+    return torch.arctanh(m_x)
+
+
+def _traced_argmax(a: Any, axis: int | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.argmax"](a, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.argmax(m_a, dim=axis)
+
+
+def _traced_argmin(a: Any, axis: int | None = None, keepdims: bool | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.argmin"](a, axis, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.argmin(m_a, dim=axis, keepdim=True if keepdims else False)
+
+
+def _traced_argsort(
+    a: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.argsort"](a, axis, kind, order, stable, descending)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return _compose.order_refused("math.argsort", "torch", order) or torch.argsort(
+        m_a.reshape(-1 if axis is None else m_a.shape),
+        dim=-1 if axis is None else axis,
+        stable=True,
+        descending=descending,
+    )
+
+
+def _traced_argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.argwhere"](a, size, fill_value)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return _compose.sized(torch, torch.argwhere(m_a), size, fill_value)
+
+
+def _traced_around(x: Any, decimals: int = 0) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.around"](x, decimals)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.array_equal"](x, y, equal_nan)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("array_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return _compose.array_equal(torch, m_x, m_y, equal_nan)
+
+
+def _traced_array_split(ary: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+    if not _on_this_backend(ary):
+        return _front_eager["math.array_split"](ary, indices_or_sections, axis)
+    if isinstance(ary, Quantity) and isinstance(ary.mantissa, torch.Tensor):
+        m_ary: Any = ary.mantissa
+        u_ary: Unit | None = ary.unit
+    else:
+        m_ary, u_ary = _lift_traced(ary)
+    return [
+        _keep_traced(r_, u_ary) for r_ in torch.tensor_split(m_ary, indices_or_sections, dim=axis)
+    ]
+
+
+def _traced_astype(x: Any, dtype: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.astype"](x, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = m_x.to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_average(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    weights: Any = None,
+    returned: bool = False,
+    keepdims: bool = False,
+) -> Any:
+    if not _on_this_backend(x, weights):
+        return _front_eager["math.average"](x, axis, weights, returned, keepdims)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_weights, u_weights = (None, None) if weights is None else _lift_traced(weights)
+    m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
+    return _changed_traced(_compose.average(torch, m_x, axis, m_weights, returned, keepdims), u)
+
+
+def _traced_bincount(
+    x: Any, weights: Any = None, minlength: int = 0, length: int | None = None
+) -> Any:
+    if not _on_this_backend(x, weights):
+        return _front_eager["math.bincount"](x, weights, minlength, length)
+    m_x, u_x = _lift_traced(x)
+    if u_x is not None:
+        m_x = _tr_fold("bincount", m_x, u_x)
+    m_weights, u_weights = (None, None) if weights is None else _lift_traced(weights)
+    r_ = _compose.cut(
+        torch.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
+    )
+    if u_weights is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_weights
+    return q_
+
+
+def _traced_bitwise_and(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.bitwise_and"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("bitwise_and", m_x, u_x, None)
+    m_y = _tr_fold("bitwise_and", m_y, u_y, None)
+    return torch.bitwise_and(m_x, m_y)
+
+
+def _traced_bitwise_not(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.bitwise_not"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("bitwise_not", m_x, u_x, None)
+    return torch.bitwise_not(m_x)
+
+
+def _traced_bitwise_or(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.bitwise_or"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("bitwise_or", m_x, u_x, None)
+    m_y = _tr_fold("bitwise_or", m_y, u_y, None)
+    return torch.bitwise_or(m_x, m_y)
+
+
+def _traced_bitwise_xor(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.bitwise_xor"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("bitwise_xor", m_x, u_x, None)
+    m_y = _tr_fold("bitwise_xor", m_y, u_y, None)
+    return torch.bitwise_xor(m_x, m_y)
+
+
+def _traced_broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
+    if not _on_this_backend(array):
+        return _front_eager["math.broadcast_to"](array, shape)
+    if isinstance(array, Quantity) and isinstance(array.mantissa, torch.Tensor):
+        m_array: Any = array.mantissa
+        u_array: Unit | None = array.unit
+    else:
+        m_array, u_array = _lift_traced(array)
+    r_ = torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape)
+    if u_array is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_array
+    return q_
+
+
+def _traced_cbrt(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.cbrt"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.sign(m_x) * torch.abs(m_x) ** (1 / 3)
+    n_, s_ = _tr_unit_plan("power", u_x, 1, 3)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_ceil(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.ceil"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.ceil(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.celu"](x, alpha, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("celu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.celu(m_x, alpha=alpha)
+
+
+def _traced_choose(a: Any, choices: Any, mode: str = "raise") -> Any:
+    if not _on_this_backend(a, *choices):
+        return _front_eager["math.choose"](a, choices, mode)
+    m_a, u_a = _lift_traced(a)
+    if u_a is not None:
+        m_a = _tr_fold("choose", m_a, u_a)
+    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
+    r_ = torch.gather(
+        torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
+        0,
+        torch.broadcast_tensors(
+            (
+                m_a % len(m_choices)
+                if mode == "wrap"
+                else m_a.clamp(0, len(m_choices) - 1)
+                if mode == "clip"
+                else m_a
+            ).long(),
+            *m_choices,
+        )[0].unsqueeze(0),
+    )[0]
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    if not _on_this_backend(a, a_min, a_max):
+        return _front_eager["math.clip"](a, a_min, a_max)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_a_min, u_a_min = (None, None) if a_min is None else _lift_traced(a_min)
+    m_a_max, u_a_max = (None, None) if a_max is None else _lift_traced(a_max)
+    if u_a_min is not u_a and a_min is not None:
+        m_a_min, u_a = _tr_align("clip", m_a_min, u_a_min, u_a, a, a_min)
+    if u_a_max is not u_a and a_max is not None:
+        m_a_max, u_a = _tr_align("clip", m_a_max, u_a_max, u_a, a, a_max)
+    r_ = (
+        torch.clip(m_a, m_a_min, m_a_max)
+        if m_a_min is not None or m_a_max is not None
+        else m_a.clone()
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_column_stack(tup: Any) -> Any:
+    if not _on_this_backend(*tup):
+        return _front_eager["math.column_stack"](tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
+    r_ = torch.column_stack(m_tup)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_compress(
+    condition: Any, a: Any, axis: int | None = None, size: int | None = None, fill_value: Any = None
+) -> Any:
+    if not _on_this_backend(condition, a, fill_value):
+        return _front_eager["math.compress"](condition, a, axis, size, fill_value)
+    m_condition, u_condition = _lift_traced(condition)
+    if u_condition is not None:
+        m_condition = _tr_fold("compress", m_condition, u_condition)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _tr_align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = _compose.sized_along(
+        torch,
+        torch.index_select(
+            m_a.reshape(-1) if axis is None else m_a,
+            0 if axis is None else axis,
+            torch.nonzero(m_condition.reshape(-1)).reshape(-1),
+        ),
+        axis,
+        size,
+        m_fill_value,
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.concatenate"](arrays, axis, dtype)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    r_ = torch.cat(
+        [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
+        dim=0 if axis is None else axis,
+    ).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_conj(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.conj"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.conj_physical(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_conjugate(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.conjugate"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.conj_physical(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_convolve(
+    a: Any,
+    v: Any,
+    mode: str = "full",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+) -> Any:
+    if not _on_this_backend(a, v):
+        return _front_eager["math.convolve"](a, v, mode, precision, preferred_element_type)
+    _compose.no_precision("math.convolve", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift_traced(v)
+    r_ = _compose.element_type(
+        torch.nn.functional.conv1d(
+            (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+            (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+            padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+        ).reshape(-1)[
+            0
+            if mode == "full"
+            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+            if mode == "same"
+            else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+                m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+            )
+            + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+            - 1
+            if mode == "full"
+            else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+            + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+            if mode == "same"
+            else m_a.shape[0]
+            if m_a.shape[0] >= m_v.shape[0]
+            else m_v.shape[0]
+        ],
+        preferred_element_type,
+    )
+    n_, s_ = _tr_unit_plan("product", u_a, u_v, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_copysign(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.copysign"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    m_x1, m_x2, u = _custom.copysign("copysign", m_x1, u_x1, m_x2, u_x2)
+    return _changed_traced(torch.copysign(m_x1, m_x2), u)
+
+
+def _traced_corrcoef(
+    x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | None = None
+) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.corrcoef"](x, y, rowvar, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_y, u_y = (None, None) if y is None else _lift_traced(y)
+    m_x = _tr_fold("corrcoef", m_x, u_x, unit_to_scale)
+    m_y = _tr_fold("corrcoef", m_y, u_y, unit_to_scale)
+    return torch.corrcoef(_compose.stack_rows(torch, m_x, m_y, rowvar))
+
+
+def _traced_correlate(
+    a: Any,
+    v: Any,
+    mode: str = "valid",
+    precision: Any = None,
+    preferred_element_type: Any | None = None,
+    unit_to_scale: Unit | None = None,
+) -> Any:
+    if not _on_this_backend(a, v):
+        return _front_eager["math.correlate"](
+            a, v, mode, precision, preferred_element_type, unit_to_scale
+        )
+    _compose.no_precision("math.correlate", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift_traced(v)
+    m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
+    return _changed_traced(
+        _compose.element_type(_compose.correlate(torch, m_a, m_v, mode), preferred_element_type), u
+    )
+
+
+def _traced_cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.cos"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("cos", m_x, u_x, unit_to_scale)
+    return torch.cos(m_x)
+
+
+def _traced_cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.cosh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("cosh", m_x, u_x, unit_to_scale)
+    return torch.cosh(m_x)
+
+
+def _traced_count_nonzero(
+    a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.count_nonzero"](a, axis, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return (m_a != 0).sum(dim=axis, keepdim=keepdims)
+
+
+def _traced_cov(
+    m: Any,
+    y: Any = None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights: Any = None,
+    aweights: Any = None,
+    unit_to_scale: Unit | None = None,
+) -> Any:
+    if not _on_this_backend(m, y, fweights, aweights):
+        return _front_eager["math.cov"](m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    m_y, u_y = (None, None) if y is None else _lift_traced(y)
+    m_fweights, u_fweights = (None, None) if fweights is None else _lift_traced(fweights)
+    if u_fweights is not None:
+        m_fweights = _tr_fold("cov", m_fweights, u_fweights)
+    m_aweights, u_aweights = (None, None) if aweights is None else _lift_traced(aweights)
+    if u_aweights is not None:
+        m_aweights = _tr_fold("cov", m_aweights, u_aweights)
+    m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
+    return _changed_traced(
+        torch.cov(
+            _compose.stack_rows(torch, m_m, m_y, rowvar),
+            correction=(0 if bias else 1) if ddof is None else ddof,
+            fweights=m_fweights,
+            aweights=m_aweights,
+        ),
+        u,
+    )
+
+
+def _traced_cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.cross"](a, b, axisa, axisb, axisc, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.movedim(
+        torch.linalg.cross(
+            *torch.broadcast_tensors(
+                torch.movedim(m_a, axisa if axis is None else axis, -1),
+                torch.movedim(m_b, axisb if axis is None else axis, -1),
+            ),
+            dim=-1,
+        ),
+        -1,
+        axisc if axis is None else axis,
+    )
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_cumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.cumprod"](x, axis, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("cumprod", m_x, u_x, None)
+    return torch.cumprod(
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+    )
+
+
+def _traced_cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.cumproduct"](x, axis, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("cumproduct", m_x, u_x, None)
+    return torch.cumprod(
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+    )
+
+
+def _traced_cumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.cumsum"](x, axis, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.cumsum(
+        m_x.reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.deg2rad"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("deg2rad", m_x, u_x, unit_to_scale)
+    return torch.deg2rad(m_x)
+
+
+def _traced_degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.degrees"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("degrees", m_x, u_x, unit_to_scale)
+    return torch.rad2deg(m_x)
+
+
+def _traced_diag(v: Any, k: int = 0, unit: Unit | None = None) -> Any:
+    if not _on_this_backend(v):
+        return _front_eager["math.diag"](v, k, unit)
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift_traced(v)
+    m_v, u = _custom.convert_to("diag", m_v, u_v, unit)
+    return _changed_traced(torch.diag(m_v, diagonal=k), u)
+
+
+def _traced_diagflat(v: Any, k: int = 0) -> Any:
+    if not _on_this_backend(v):
+        return _front_eager["math.diagflat"](v, k)
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift_traced(v)
+    r_ = torch.diagflat(m_v, offset=k)
+    if u_v is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_v
+    return q_
+
+
+def _traced_diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.diagonal"](a, offset, axis1, axis2)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_diff(
+    x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None
+) -> Any:
+    if not _on_this_backend(x, prepend, append):
+        return _front_eager["math.diff"](x, n, axis, prepend, append)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_prepend, u_prepend = (None, None) if prepend is None else _lift_traced(prepend)
+    m_append, u_append = (None, None) if append is None else _lift_traced(append)
+    if u_prepend is not u_x and prepend is not None:
+        m_prepend, u_x = _tr_align("diff", m_prepend, u_prepend, u_x, x, prepend)
+    if u_append is not u_x and append is not None:
+        m_append, u_x = _tr_align("diff", m_append, u_append, u_x, x, append)
+    r_ = torch.diff(_compose.diff_ends(torch, m_x, axis, m_prepend, m_append), n=n, dim=axis)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_digitize(x: Any, bins: Any, right: bool = False) -> Any:
+    if not _on_this_backend(x, bins):
+        return _front_eager["math.digitize"](x, bins, right)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(bins, Quantity) and isinstance(bins.mantissa, torch.Tensor):
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    else:
+        m_bins, u_bins = _lift_traced(bins)
+    f_ = _tr_conversion(u_bins, u_x)
+    if f_ is None:
+        m_bins, u_x = _tr_align("digitize", m_bins, u_bins, u_x, x, bins)
+    elif f_ != 1.0:
+        m_bins = m_bins * f_
+    if u_x is None and u_bins is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return _compose.digitize(torch, m_x, m_bins, right)
+
+
+def _traced_divide(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.divide"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.div(m_x, m_y)
+    n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_divmod(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.divmod"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("divmod", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = (torch.floor_divide(m_x, m_y), torch.remainder(m_x, m_y))
+    return (r_[0], _keep_traced(r_[1], u_x))
+
+
+def _traced_dot(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.dot"](a, b, precision, preferred_element_type)
+    _compose.no_precision("math.dot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(
+        m_a * m_b
+        if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.tensordot(
+            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        ),
+        preferred_element_type,
+    )
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.dsplit"](a, indices_or_sections)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return [_keep_traced(r_, u_a) for r_ in torch.dsplit(m_a, indices_or_sections)]
+
+
+def _traced_dstack(arrays: Any, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.dstack"](arrays, dtype)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
+    r_ = torch.dstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
+    if not _on_this_backend(x, to_end, to_begin):
+        return _front_eager["math.ediff1d"](x, to_end, to_begin)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_to_end, u_to_end = (None, None) if to_end is None else _lift_traced(to_end)
+    m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift_traced(to_begin)
+    if u_to_end is not u_x and to_end is not None:
+        m_to_end, u_x = _tr_align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+    if u_to_begin is not u_x and to_begin is not None:
+        m_to_begin, u_x = _tr_align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+    r_ = torch.cat(
+        ([] if m_to_begin is None else [m_to_begin.reshape(-1)])
+        + [torch.diff(m_x.reshape(-1))]
+        + ([] if m_to_end is None else [m_to_end.reshape(-1)])
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.elu"](x, alpha, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("elu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.elu(m_x, alpha=alpha)
+
+
+def _traced_empty(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.empty"](shape, dtype, unit)
+    return _changed_traced(
+        torch.empty(shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_empty_like(
+    prototype: Any,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Any:
+    if not _on_this_backend(prototype):
+        return _front_eager["math.empty_like"](prototype, dtype, shape, unit)
+    if isinstance(prototype, Quantity) and isinstance(prototype.mantissa, torch.Tensor):
+        m_prototype: Any = prototype.mantissa
+        u_prototype: Unit | None = prototype.unit
+    else:
+        m_prototype, u_prototype = _lift_traced(prototype)
+    return _r.like(
+        torch.empty_like(
+            m_prototype, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+        )
+        if shape is None
+        else torch.empty(
+            shape,
+            dtype=m_prototype.dtype
+            if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+            else (None if dtype is None else _convert.torch_dtype(dtype)),
+            device=m_prototype.device,
+        ),
+        u_prototype,
+        _r.create_unit(unit),
+    )
+
+
+def _traced_equal(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.equal"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.eq(m_x, m_y)
+
+
+def _traced_exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.exp"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("exp", m_x, u_x, unit_to_scale)
+    return torch.exp(m_x)
+
+
+def _traced_exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.exp2"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("exp2", m_x, u_x, unit_to_scale)
+    return torch.exp2(m_x)
+
+
+def _traced_expand_dims(a: Any, axis: int) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.expand_dims"](a, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.unsqueeze(m_a, axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.expm1"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("expm1", m_x, u_x, unit_to_scale)
+    return torch.expm1(m_x)
+
+
+def _traced_exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.exprel"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("exprel", m_x, u_x, unit_to_scale)
+    return _compose.exprel(torch, m_x)
+
+
+def _traced_extract(
+    condition: Any, arr: Any, size: int | None = None, fill_value: Any = None
+) -> Any:
+    if not _on_this_backend(condition, arr, fill_value):
+        return _front_eager["math.extract"](condition, arr, size, fill_value)
+    m_condition, u_condition = _lift_traced(condition)
+    if u_condition is not None:
+        m_condition = _tr_fold("extract", m_condition, u_condition)
+    if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
+        m_arr: Any = arr.mantissa
+        u_arr: Unit | None = arr.unit
+    else:
+        m_arr, u_arr = _lift_traced(arr)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
+    if u_fill_value is not u_arr and fill_value is not None:
+        m_fill_value, u_arr = _tr_align(
+            "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
+        )
+    r_ = _compose.sized_along(
+        torch,
+        torch.take(m_arr, torch.nonzero(m_condition.reshape(-1)).reshape(-1)),
+        None,
+        size,
+        m_fill_value,
+    )
+    if u_arr is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_arr
+    return q_
+
+
+def _traced_eye(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.eye"](N, M, k, dtype, unit)
+    return _changed_traced(
+        torch.ones(
+            N, N if M is None else M, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+        )
+        .tril(k)
+        .triu(k),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_fabs(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.fabs"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = False) -> Any:
+    if not _on_this_backend(a, val):
+        return _front_eager["math.fill_diagonal"](a, val, wrap, inplace)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(val, Quantity) and isinstance(val.mantissa, torch.Tensor):
+        m_val: Any = val.mantissa
+        u_val: Unit | None = val.unit
+    else:
+        m_val, u_val = _lift_traced(val)
+    f_ = _tr_conversion(u_val, u_a)
+    if f_ is None:
+        m_val, u_a = _tr_align("fill_diagonal", m_val, u_val, u_a, a, val)
+    elif f_ != 1.0:
+        m_val = m_val * f_
+    if u_a is None and u_val is not None:
+        u_a = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = (
+        torch.where(
+            (
+                torch.arange(m_a.numel(), device=m_a.device)
+                % (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                == 0
+            )
+            & (
+                torch.arange(m_a.numel(), device=m_a.device)
+                < (m_a.numel() if wrap or m_a.ndim > 2 else m_a.shape[1] * m_a.shape[1])
+            ),
+            m_val.reshape(-1)[
+                torch.arange(m_a.numel(), device=m_a.device)
+                // (
+                    m_a.shape[1] + 1
+                    if m_a.ndim == 2
+                    else (m_a.shape[0] ** m_a.ndim - 1) // (m_a.shape[0] - 1)
+                    if m_a.shape[0] > 1
+                    else 1
+                )
+                % m_val.numel()
+            ],
+            m_a.reshape(-1),
+        )
+        .to(m_a.dtype)
+        .reshape(m_a.shape)
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fix(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.fix"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.fix(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.flatnonzero"](a, size, fill_value)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return _compose.sized(torch, torch.flatten(torch.nonzero(torch.flatten(m_a))), size, fill_value)
+
+
+def _traced_flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.flatten"](x, start_axis, end_axis)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.flatten(
+        m_x, 0 if start_axis is None else start_axis, -1 if end_axis is None else end_axis
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(m):
+        return _front_eager["math.flip"](m, axis)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    r_ = torch.flip(
+        m_m,
+        dims=tuple(range(m_m.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis,
+    )
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
+
+
+def _traced_fliplr(m: Any) -> Any:
+    if not _on_this_backend(m):
+        return _front_eager["math.fliplr"](m)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    r_ = torch.fliplr(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
+
+
+def _traced_flipud(m: Any) -> Any:
+    if not _on_this_backend(m):
+        return _front_eager["math.flipud"](m)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    r_ = torch.flipud(m_m)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
+
+
+def _traced_float_power(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.float_power"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _tr_power_by("float_power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.float_power(m_x, m_y), u)
+
+
+def _traced_floor(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.floor"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.floor(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_floor_divide(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.floor_divide"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+
+
+def _traced_fmax(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.fmax"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("fmax", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.fmax(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_fmin(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.fmin"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("fmin", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.fmin(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_fmod(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.fmod"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("fmod", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.fmod(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.frexp"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("frexp", m_x, u_x, unit_to_scale)
+    r_ = torch.frexp(m_x)
+    return (r_[0], r_[1])
+
+
+def _traced_full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(fill_value):
+        return _front_eager["math.full"](shape, fill_value, dtype)
+    if isinstance(fill_value, Quantity) and isinstance(fill_value.mantissa, torch.Tensor):
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift_traced(fill_value)
+    r_ = (
+        torch.zeros(shape, dtype=m_fill_value.dtype, device=m_fill_value.device) + m_fill_value
+    ).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_fill_value is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_fill_value
+    return q_
+
+
+def _traced_full_like(
+    a: Any, fill_value: Any, dtype: Any | None = None, shape: int | tuple[int, ...] | None = None
+) -> Any:
+    if not _on_this_backend(a, fill_value):
+        return _front_eager["math.full_like"](a, fill_value, dtype, shape)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(fill_value, Quantity) and isinstance(fill_value.mantissa, torch.Tensor):
+        m_fill_value: Any = fill_value.mantissa
+        u_fill_value: Unit | None = fill_value.unit
+    else:
+        m_fill_value, u_fill_value = _lift_traced(fill_value)
+    f_ = _tr_conversion(u_fill_value, u_a)
+    if f_ is None:
+        m_fill_value, u_a = _tr_align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
+    elif f_ != 1.0:
+        m_fill_value = m_fill_value * f_
+    if u_a is None and u_fill_value is not None:
+        u_a = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = (
+        torch.zeros(m_a.shape if shape is None else shape, dtype=m_a.dtype, device=m_a.device)
+        + m_fill_value
+    ).to(
+        m_a.dtype
+        if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        else (None if dtype is None else _convert.torch_dtype(dtype))
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_gather(input: Any, dim: int, index: Any) -> Any:
+    if not _on_this_backend(input, index):
+        return _front_eager["math.gather"](input, dim, index)
+    if isinstance(input, Quantity) and isinstance(input.mantissa, torch.Tensor):
+        m_input: Any = input.mantissa
+        u_input: Unit | None = input.unit
+    else:
+        m_input, u_input = _lift_traced(input)
+    m_index, u_index = _lift_traced(index)
+    if u_index is not None:
+        m_index = _tr_fold("gather", m_index, u_index)
+    r_ = torch.gather(m_input, dim, m_index)
+    if u_input is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_input
+    return q_
+
+
+def _traced_gcd(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.gcd"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("gcd", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.gcd(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.gelu"](x, approximate, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("gelu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.gelu(m_x, approximate="tanh" if approximate else "none")
+
+
+def _traced_glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.glu"](x, axis, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("glu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.glu(m_x, dim=axis)
+
+
+def _traced_greater(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.greater"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("greater", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.gt(m_x, m_y)
+
+
+def _traced_greater_equal(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.greater_equal"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("greater_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.ge(m_x, m_y)
+
+
+def _traced_hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.hard_sigmoid"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("hard_sigmoid", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardsigmoid(m_x)
+
+
+def _traced_hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.hard_silu"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("hard_silu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardswish(m_x)
+
+
+def _traced_hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.hard_swish"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("hard_swish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardswish(m_x)
+
+
+def _traced_hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.hard_tanh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("hard_tanh", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.hardtanh(m_x)
+
+
+def _traced_heaviside(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.heaviside"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+    else:
+        m_x1, _ = _lift_traced(x1)
+    m_x2, u_x2 = _lift_traced(x2)
+    if u_x2 is not None:
+        m_x2 = _tr_fold("heaviside", m_x2, u_x2)
+    return _compose.heaviside(torch, m_x1, m_x2)
+
+
+def _traced_histogram(
+    x: Any, bins: Any = 10, range: Any = None, weights: Any = None, density: bool | None = None
+) -> Any:
+    if not _on_this_backend(x, bins, range, weights):
+        return _front_eager["math.histogram"](x, bins, range, weights, density)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(bins, Quantity) and isinstance(bins.mantissa, torch.Tensor):
+        m_bins: Any = bins.mantissa
+        u_bins: Unit | None = bins.unit
+    else:
+        m_bins, u_bins = _lift_traced(bins)
+    m_range, u_range = (None, None) if range is None else _lift_traced(range)
+    m_weights, u_weights = (None, None) if weights is None else _lift_traced(weights)
+    if u_weights is not None:
+        m_weights = _tr_fold("histogram", m_weights, u_weights)
+    m_x, m_bins, m_range, u = _custom.histogram(
+        "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
+    )
+    r_ = torch.histogram(
+        m_x,
+        bins=m_bins,
+        range=None if m_range is None else (float(m_range[0]), float(m_range[1])),
+        weight=m_weights,
+        density=False if density is None else density,
+    )
+    return (r_[0], _changed_traced(r_[1], u[1]))
+
+
+def _traced_hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.hsplit"](a, indices_or_sections)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return [_keep_traced(r_, u_a) for r_ in torch.hsplit(m_a, indices_or_sections)]
+
+
+def _traced_hstack(arrays: Any, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.hstack"](arrays, dtype)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
+    r_ = torch.hstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_hypot(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.hypot"](x, y, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _custom.consistent_or_scale("hypot", m_x, u_x, m_y, u_y, unit_to_scale)
+    return _changed_traced(torch.hypot(m_x, m_y), u)
+
+
+def _traced_identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.identity"](n, dtype, unit)
+    return _changed_traced(
+        torch.eye(n, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_imag(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.imag"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = (
+        torch.imag(m_x)
+        if m_x.is_complex()
+        else torch.imag(torch.complex(m_x, torch.zeros_like(m_x)))
+        if m_x.is_floating_point()
+        else torch.zeros_like(m_x)
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_inner(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.inner"](a, b, precision, preferred_element_type)
+    _compose.no_precision("math.inner", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_interp(
+    x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None
+) -> Any:
+    if not _on_this_backend(x, xp, fp, left, right, period):
+        return _front_eager["math.interp"](x, xp, fp, left, right, period)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(xp, Quantity) and isinstance(xp.mantissa, torch.Tensor):
+        m_xp: Any = xp.mantissa
+        u_xp: Unit | None = xp.unit
+    else:
+        m_xp, u_xp = _lift_traced(xp)
+    if isinstance(fp, Quantity) and isinstance(fp.mantissa, torch.Tensor):
+        m_fp: Any = fp.mantissa
+        u_fp: Unit | None = fp.unit
+    else:
+        m_fp, u_fp = _lift_traced(fp)
+    m_left, u_left = (None, None) if left is None else _lift_traced(left)
+    m_right, u_right = (None, None) if right is None else _lift_traced(right)
+    m_period, u_period = (None, None) if period is None else _lift_traced(period)
+    m_x, m_xp, m_fp, m_left, m_right, m_period, u = _custom.interp(
+        "interp",
+        m_x,
+        u_x,
+        m_xp,
+        u_xp,
+        m_fp,
+        u_fp,
+        m_left,
+        u_left,
+        m_right,
+        u_right,
+        m_period,
+        u_period,
+    )
+    return _changed_traced(
+        [
+            torch.where(
+                xq < xs[0],
+                fs[0] if m_left is None else m_left,
+                torch.where(
+                    xq > xs[-1],
+                    fs[-1] if m_right is None else m_right,
+                    fs[i - 1] + (xq - xs[i - 1]) * (fs[i] - fs[i - 1]) / (xs[i] - xs[i - 1]),
+                ),
+            )
+            for o in [None if m_period is None else torch.argsort(m_xp % m_period)]
+            for xs, fs, xq in [
+                (m_xp, m_fp, m_x)
+                if m_period is None
+                else (
+                    torch.cat(
+                        [
+                            (m_xp % m_period)[o][-1:] - m_period,
+                            (m_xp % m_period)[o],
+                            (m_xp % m_period)[o][:1] + m_period,
+                        ]
+                    ),
+                    torch.cat([m_fp[o][-1:], m_fp[o], m_fp[o][:1]]),
+                    m_x % m_period,
+                )
+            ]
+            for i in [torch.searchsorted(xs, xq, right=True).clamp(1, xs.shape[0] - 1)]
+        ][0],
+        u,
+    )
+
+
+def _traced_intersect1d(
+    ar1: Any, ar2: Any, assume_unique: bool = False, return_indices: bool = False
+) -> Any:
+    if not _on_this_backend(ar1, ar2):
+        return _front_eager["math.intersect1d"](ar1, ar2, assume_unique, return_indices)
+    if isinstance(ar1, Quantity) and isinstance(ar1.mantissa, torch.Tensor):
+        m_ar1: Any = ar1.mantissa
+        u_ar1: Unit | None = ar1.unit
+    else:
+        m_ar1, u_ar1 = _lift_traced(ar1)
+    if isinstance(ar2, Quantity) and isinstance(ar2.mantissa, torch.Tensor):
+        m_ar2: Any = ar2.mantissa
+        u_ar2: Unit | None = ar2.unit
+    else:
+        m_ar2, u_ar2 = _lift_traced(ar2)
+    m_ar1, m_ar2, u = _custom.intersect1d("intersect1d", m_ar1, u_ar1, m_ar2, u_ar2, return_indices)
+    return _changed_traced(
+        [
+            (c, _compose.first_index(torch, m_ar1, c), _compose.first_index(torch, m_ar2, c))
+            if return_indices
+            else c
+            for c in [torch.unique(m_ar1)[torch.isin(torch.unique(m_ar1), m_ar2)]]
+        ][0],
+        u,
+    )
+
+
+def _traced_invert(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.invert"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("invert", m_x, u_x, None)
+    return torch.bitwise_not(m_x)
+
+
+def _traced_isclose(
+    x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False
+) -> Any:
+    if not _on_this_backend(x, y, atol):
+        return _front_eager["math.isclose"](x, y, rtol, atol, equal_nan)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_atol, u_atol = (None, None) if atol is None else _lift_traced(atol)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("isclose", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    if u_atol is not u_x and atol is not None:
+        m_atol, u_x = _tr_align("isclose", m_atol, u_atol, u_x, x, atol)
+    return _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
+
+
+def _traced_isfinite(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.isfinite"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.isfinite(m_a)
+
+
+def _traced_isinf(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.isinf"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.isinf(m_a)
+
+
+def _traced_isnan(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.isnan"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.isnan(m_a)
+
+
+def _traced_isreal(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.isreal"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.isreal(m_a)
+
+
+def _traced_kron(a: Any, b: Any) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.kron"](a, b)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.kron(m_a, m_b)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_lcm(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.lcm"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("lcm", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.lcm(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_ldexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.ldexp"](x, y, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_y, u_y = _lift_traced(y)
+    if u_y is not None:
+        m_y = _tr_fold("ldexp", m_y, u_y)
+    m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
+    return _changed_traced(m_x * torch.pow(2.0, m_y), u)
+
+
+def _traced_leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.leaky_relu"](x, negative_slope)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_left_shift(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.left_shift"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("left_shift", m_x, u_x, None)
+    m_y = _tr_fold("left_shift", m_y, u_y, None)
+    return torch.bitwise_left_shift(m_x, m_y)
+
+
+def _traced_less(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.less"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("less", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.lt(m_x, m_y)
+
+
+def _traced_less_equal(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.less_equal"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("less_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.le(m_x, m_y)
+
+
+def _traced_linspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any | None = None,
+) -> Any:
+    if not _on_this_backend(start, stop):
+        return _front_eager["math.linspace"](start, stop, num, endpoint, retstep, dtype)
+    if isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor):
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift_traced(start)
+    if isinstance(stop, Quantity) and isinstance(stop.mantissa, torch.Tensor):
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    else:
+        m_stop, u_stop = _lift_traced(stop)
+    m_start, m_stop, u = _custom.linspace("linspace", m_start, u_start, m_stop, u_stop, retstep)
+    return _changed_traced(
+        _compose.linspace_step(
+            (
+                m_start
+                + (m_stop - m_start)
+                * (
+                    torch.arange(num, device=m_start.device).to(
+                        torch.promote_types(
+                            torch.promote_types(m_start.dtype, m_stop.dtype),
+                            torch.get_default_dtype(),
+                        )
+                    )
+                    / ((num - 1 if num > 1 else 1) if endpoint else num)
+                )
+            ).to(None if dtype is None else _convert.torch_dtype(dtype)),
+            m_start,
+            m_stop,
+            num,
+            endpoint,
+            retstep,
+        ),
+        u,
+    )
+
+
+def _traced_log(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.log"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("log", m_x, u_x, unit_to_scale)
+    return torch.log(m_x)
+
+
+def _traced_log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.log10"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("log10", m_x, u_x, unit_to_scale)
+    return torch.log10(m_x)
+
+
+def _traced_log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.log1p"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("log1p", m_x, u_x, unit_to_scale)
+    return torch.log1p(m_x)
+
+
+def _traced_log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.log2"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("log2", m_x, u_x, unit_to_scale)
+    return torch.log2(m_x)
+
+
+def _traced_log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.log_sigmoid"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("log_sigmoid", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.logsigmoid(m_x)
+
+
+def _traced_logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.logaddexp"](x, y, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("logaddexp", m_x, u_x, unit_to_scale)
+    m_y = _tr_fold("logaddexp", m_y, u_y, unit_to_scale)
+    return torch.logaddexp(m_x, m_y)
+
+
+def _traced_logaddexp2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.logaddexp2"](x, y, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("logaddexp2", m_x, u_x, unit_to_scale)
+    m_y = _tr_fold("logaddexp2", m_y, u_y, unit_to_scale)
+    return torch.logaddexp2(m_x, m_y)
+
+
+def _traced_logical_and(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.logical_and"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("logical_and", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.logical_and(m_x, m_y)
+
+
+def _traced_logical_not(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.logical_not"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("logical_not", m_x, u_x, None)
+    return torch.logical_not(m_x)
+
+
+def _traced_logical_or(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.logical_or"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("logical_or", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.logical_or(m_x, m_y)
+
+
+def _traced_logical_xor(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.logical_xor"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("logical_xor", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.logical_xor(m_x, m_y)
+
+
+def _traced_logspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10.0,
+    dtype: Any | None = None,
+) -> Any:
+    if not _on_this_backend(start, stop):
+        return _front_eager["math.logspace"](start, stop, num, endpoint, base, dtype)
+    if isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor):
+        m_start: Any = start.mantissa
+        u_start: Unit | None = start.unit
+    else:
+        m_start, u_start = _lift_traced(start)
+    if isinstance(stop, Quantity) and isinstance(stop.mantissa, torch.Tensor):
+        m_stop: Any = stop.mantissa
+        u_stop: Unit | None = stop.unit
+    else:
+        m_stop, u_stop = _lift_traced(stop)
+    m_start = _tr_fold("logspace", m_start, u_start, None)
+    m_stop = _tr_fold("logspace", m_stop, u_stop, None)
+    return (
+        base
+        ** (
+            m_start
+            + (m_stop - m_start)
+            * (
+                torch.arange(num, device=m_start.device).to(
+                    torch.promote_types(
+                        torch.promote_types(m_start.dtype, m_stop.dtype), torch.get_default_dtype()
+                    )
+                )
+                / ((num - 1 if num > 1 else 1) if endpoint else num)
+            )
+        )
+    ).to(None if dtype is None else _convert.torch_dtype(dtype))
+
+
+def _traced_matmul(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.matmul"](a, b, precision, preferred_element_type)
+    _compose.no_precision("math.matmul", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_matrix_power(a: Any, n: int) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.matrix_power"](a, n)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.matrix_power(m_a, n)
+    n_, s_ = _tr_unit_plan("power", u_a, n, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_max(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(a, initial, where):
+        return _front_eager["math.max"](a, axis, keepdims, initial, where)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("max", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _tr_align("max", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amax(
+            _compose.masked(torch, m_a, m_where, -torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "max",
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_maximum(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.maximum"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("maximum", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.maximum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_mean(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.mean"](x, axis, dtype, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("mean", m_where, u_where)
+    r_ = _compose.moment(
+        torch,
+        "mean",
+        m_x,
+        axis,
+        0,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        False,
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_median(
+    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.median"](x, axis, overwrite_input, keepdims)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_min(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(a, initial, where):
+        return _front_eager["math.min"](a, axis, keepdims, initial, where)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("min", m_where, u_where)
+    if u_initial is not u_a and initial is not None:
+        m_initial, u_a = _tr_align("min", m_initial, u_initial, u_a, a, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.amin(
+            _compose.masked(torch, m_a, m_where, torch.inf),
+            dim=tuple(range(m_a.ndim)) if axis is None else axis,
+            keepdim=keepdims,
+        ),
+        m_initial,
+        "min",
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_minimum(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.minimum"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("minimum", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.minimum(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_mish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.mish"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("mish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.mish(m_x)
+
+
+def _traced_mod(x1: Any, x2: Any) -> Any:
+    if not _on_this_backend(x1, x2):
+        return _front_eager["math.mod"](x1, x2)
+    if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
+        m_x1: Any = x1.mantissa
+        u_x1: Unit | None = x1.unit
+    else:
+        m_x1, u_x1 = _lift_traced(x1)
+    if isinstance(x2, Quantity) and isinstance(x2.mantissa, torch.Tensor):
+        m_x2: Any = x2.mantissa
+        u_x2: Unit | None = x2.unit
+    else:
+        m_x2, u_x2 = _lift_traced(x2)
+    f_ = _tr_conversion(u_x2, u_x1)
+    if f_ is None:
+        m_x2, u_x1 = _tr_align("mod", m_x2, u_x2, u_x1, x1, x2)
+    elif f_ != 1.0:
+        m_x2 = m_x2 * f_
+    if u_x1 is None and u_x2 is not None:
+        u_x1 = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.remainder(m_x1, m_x2)
+    if u_x1 is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x1
+    return q_
+
+
+def _traced_modf(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.modf"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = (torch.frac(m_x), torch.trunc(m_x))
+    return (_keep_traced(r_[0], u_x), _keep_traced(r_[1], u_x))
+
+
+def _traced_moveaxis(
+    a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.moveaxis"](a, source, destination)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.moveaxis(m_a, source=source, destination=destination)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_multi_dot(arrays: Any, precision: Any = None) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.multi_dot"](arrays, precision)
+    _compose.no_precision("math.multi_dot", "torch", precision)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+
+
+def _traced_multiply(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.multiply"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.mul(m_x, m_y)
+    n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_nan_to_num(x: Any, nan: Any = None, posinf: Any = None, neginf: Any = None) -> Any:
+    if not _on_this_backend(x, nan, posinf, neginf):
+        return _front_eager["math.nan_to_num"](x, nan, posinf, neginf)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_nan, u_nan = (None, None) if nan is None else _lift_traced(nan)
+    m_posinf, u_posinf = (None, None) if posinf is None else _lift_traced(posinf)
+    m_neginf, u_neginf = (None, None) if neginf is None else _lift_traced(neginf)
+    if u_nan is not u_x and nan is not None:
+        m_nan, u_x = _tr_align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+    if u_posinf is not u_x and posinf is not None:
+        m_posinf, u_x = _tr_align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+    if u_neginf is not u_x and neginf is not None:
+        m_neginf, u_x = _tr_align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+    r_ = torch.nan_to_num(
+        m_x,
+        nan=0.0 if m_nan is None else float(m_nan),
+        posinf=None if m_posinf is None else float(m_posinf),
+        neginf=None if m_neginf is None else float(m_neginf),
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.nanargmax"](a, axis, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.argmax(torch.where(torch.isnan(m_a), -torch.inf, m_a), dim=axis, keepdim=keepdims)
+
+
+def _traced_nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.nanargmin"](a, axis, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+    else:
+        m_a, _ = _lift_traced(a)
+    return torch.argmin(torch.where(torch.isnan(m_a), torch.inf, m_a), dim=axis, keepdim=keepdims)
+
+
+def _traced_nancumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.nancumprod"](x, axis, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("nancumprod", m_x, u_x, None)
+    return torch.cumprod(
+        torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+    )
+
+
+def _traced_nancumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.nancumsum"](x, axis, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.cumsum(
+        torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
+        dim=0 if axis is None else axis,
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanmax(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.nanmax"](x, axis, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nanmax", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _tr_align("nanmax", m_initial, u_initial, u_x, x, initial)
+    r_ = [
+        _compose.with_initial(
+            torch,
+            torch.where(
+                torch.isnan(xm).all(
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                ),
+                torch.nan,
+                torch.amax(
+                    torch.where(torch.isnan(xm), -torch.inf, xm),
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                    keepdim=keepdims,
+                ),
+            ),
+            m_initial,
+            "max",
+        )
+        for xm in [_compose.masked(torch, m_x, m_where, torch.nan)]
+    ][0]
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanmean(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.nanmean"](x, axis, dtype, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nanmean", m_where, u_where)
+    r_ = _compose.moment(
+        torch,
+        "mean",
+        m_x,
+        axis,
+        0,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        True,
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanmedian(
+    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.nanmedian"](x, axis, overwrite_input, keepdims)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanmin(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.nanmin"](x, axis, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nanmin", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _tr_align("nanmin", m_initial, u_initial, u_x, x, initial)
+    r_ = [
+        _compose.with_initial(
+            torch,
+            torch.where(
+                torch.isnan(xm).all(
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+                ),
+                torch.nan,
+                torch.amin(
+                    torch.where(torch.isnan(xm), torch.inf, xm),
+                    dim=tuple(range(m_x.ndim)) if axis is None else axis,
+                    keepdim=keepdims,
+                ),
+            ),
+            m_initial,
+            "min",
+        )
+        for xm in [_compose.masked(torch, m_x, m_where, torch.nan)]
+    ][0]
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanpercentile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(a, q):
+        return _front_eager["math.nanpercentile"](a, q, axis, method, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_q, u_q = _lift_traced(q)
+    if u_q is not None:
+        m_q = _tr_fold("nanpercentile", m_q, u_q)
+    r_ = torch.nanquantile(
+        m_a,
+        m_q / 100,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.nanpercentile", method),
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_nanprod(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.nanprod"](x, axis, dtype, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nanprod", m_where, u_where)
+    m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _changed_traced(
+        (
+            torch.prod(
+                torch.where(
+                    torch.isnan(m_x) | (False if m_where is None else ~m_where),
+                    torch.ones_like(m_x),
+                    m_x,
+                ).reshape(-1)
+            )
+            if axis is None
+            else torch.prod(
+                torch.where(
+                    torch.isnan(m_x) | (False if m_where is None else ~m_where),
+                    torch.ones_like(m_x),
+                    m_x,
+                ),
+                dim=axis,
+            )
+            if isinstance(axis, int)
+            else torch.prod(
+                torch.movedim(
+                    torch.where(
+                        torch.isnan(m_x) | (False if m_where is None else ~m_where),
+                        torch.ones_like(m_x),
+                        m_x,
+                    ),
+                    axis,
+                    tuple(range(-len(axis), 0)),
+                ).flatten(-len(axis)),
+                dim=-1,
+            )
+        )
+        .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
+        .to(None if dtype is None else _convert.torch_dtype(dtype))
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def _traced_nanquantile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(a, q):
+        return _front_eager["math.nanquantile"](a, q, axis, method, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_q, u_q = _lift_traced(q)
+    if u_q is not None:
+        m_q = _tr_fold("nanquantile", m_q, u_q)
+    r_ = torch.nanquantile(
+        m_a,
+        m_q,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.nanquantile", method),
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_nanstd(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.nanstd"](x, axis, dtype, ddof, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nanstd", m_where, u_where)
+    r_ = _compose.moment(
+        torch,
+        "std",
+        m_x,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        True,
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nansum(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.nansum"](x, axis, dtype, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nansum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _tr_align("nansum", m_initial, u_initial, u_x, x, initial)
+    r_ = _compose.with_initial(
+        torch,
+        torch.nansum(
+            _compose.masked(torch, m_x, m_where, 0.0),
+            dim=axis,
+            keepdim=keepdims,
+            dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+        ),
+        m_initial,
+        "add",
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nanvar(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.nanvar"](x, axis, dtype, ddof, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("nanvar", m_where, u_where)
+    r_ = _compose.moment(
+        torch,
+        "var",
+        m_x,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        True,
+    )
+    n_, s_ = _tr_unit_plan("power", u_x, 2, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_negative(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.negative"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_nextafter(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.nextafter"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("nextafter", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.nextafter(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_not_equal(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.not_equal"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("not_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.ne(m_x, m_y)
+
+
+def _traced_ones(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.ones"](shape, dtype, unit)
+    return _changed_traced(
+        torch.ones(shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_ones_like(
+    a: Any,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.ones_like"](a, dtype, shape, unit)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return _r.like(
+        torch.ones_like(m_a, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
+        if shape is None
+        else torch.ones(
+            shape,
+            dtype=m_a.dtype
+            if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+            else (None if dtype is None else _convert.torch_dtype(dtype)),
+            device=m_a.device,
+        ),
+        u_a,
+        _r.create_unit(unit),
+    )
+
+
+def _traced_outer(a: Any, b: Any, out: Any = None) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.outer"](a, b, out)
+    _compose.no_out("math.outer", out)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.outer(m_a.flatten(), m_b.flatten())
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_percentile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(a, q):
+        return _front_eager["math.percentile"](a, q, axis, method, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_q, u_q = _lift_traced(q)
+    if u_q is not None:
+        m_q = _tr_fold("percentile", m_q, u_q)
+    r_ = torch.quantile(
+        m_a,
+        m_q / 100,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.percentile", method),
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_positive(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.positive"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_power(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.power"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.pow(m_x, m_y), u)
+
+
+def _traced_prod(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.prod"](x, axis, dtype, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("prod", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _changed_traced(
+        (
+            torch.prod(
+                (
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x))
+                ).reshape(-1)
+            )
+            if axis is None
+            else torch.prod(
+                m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                dim=axis,
+            )
+            if isinstance(axis, int)
+            else torch.prod(
+                torch.movedim(
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                    axis,
+                    tuple(range(-len(axis), 0)),
+                ).flatten(-len(axis)),
+                dim=-1,
+            )
+        )
+        .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
+        .to(None if dtype is None else _convert.torch_dtype(dtype))
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def _traced_product(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.product"](x, axis, dtype, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("product", m_where, u_where)
+    m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
+    return _changed_traced(
+        (
+            torch.prod(
+                (
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x))
+                ).reshape(-1)
+            )
+            if axis is None
+            else torch.prod(
+                m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                dim=axis,
+            )
+            if isinstance(axis, int)
+            else torch.prod(
+                torch.movedim(
+                    m_x if m_where is None else torch.where(m_where, m_x, torch.ones_like(m_x)),
+                    axis,
+                    tuple(range(-len(axis), 0)),
+                ).flatten(-len(axis)),
+                dim=-1,
+            )
+        )
+        .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
+        .to(None if dtype is None else _convert.torch_dtype(dtype))
+        * (1 if m_initial is None else m_initial),
+        u,
+    )
+
+
+def _traced_ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.ptp"](x, axis, keepdims)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.amax(
+        m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
+    ) - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_quantile(
+    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
+) -> Any:
+    if not _on_this_backend(a, q):
+        return _front_eager["math.quantile"](a, q, axis, method, keepdims)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_q, u_q = _lift_traced(q)
+    if u_q is not None:
+        m_q = _tr_fold("quantile", m_q, u_q)
+    r_ = torch.quantile(
+        m_a,
+        m_q,
+        dim=axis,
+        keepdim=keepdims,
+        interpolation=_compose.torch_interpolation("math.quantile", method),
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.rad2deg"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("rad2deg", m_x, u_x, unit_to_scale)
+    return torch.rad2deg(m_x)
+
+
+def _traced_radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.radians"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("radians", m_x, u_x, unit_to_scale)
+    return torch.deg2rad(m_x)
+
+
+def _traced_ravel(a: Any, order: str = "C") -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.ravel"](a, order)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = (
+        torch.ravel(m_a)
+        if _compose.c_order("math.ravel", order)
+        else _compose.fortran_ravel(torch, m_a)
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_real(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.real"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.real(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_reciprocal(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.reciprocal"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.reciprocal(m_x)
+    n_, s_ = _tr_unit_plan("quotient", None, u_x, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_relu(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.relu"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.relu(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.relu6"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("relu6", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.relu6(m_x)
+
+
+def _traced_remainder(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.remainder"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("remainder", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_remove_diag(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.remove_diag"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = (
+        m_x.reshape(-1)[1:]
+        .reshape(m_x.shape[0] - 1, m_x.shape[0] + 1)[:, :-1]
+        .reshape(m_x.shape[0], m_x.shape[0] - 1)
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_repeat(
+    a: Any, repeats: int, axis: int | None = None, total_repeat_length: int | None = None
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.repeat"](a, repeats, axis, total_repeat_length)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = _compose.total_length(
+        torch, torch.repeat_interleave(m_a, repeats, dim=axis), axis, total_repeat_length
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_reshape(a: Any, shape: int | tuple[int, ...], order: str = "C") -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.reshape"](a, shape, order)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = (
+        torch.reshape(m_a, (shape,) if isinstance(shape, int) else shape)
+        if _compose.c_order("math.reshape", order)
+        else _compose.fortran_reshape(torch, m_a, shape)
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_right_shift(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.right_shift"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x = _tr_fold("right_shift", m_x, u_x, None)
+    m_y = _tr_fold("right_shift", m_y, u_y, None)
+    return torch.bitwise_right_shift(m_x, m_y)
+
+
+def _traced_rint(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.rint"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.round(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.roll"](a, shift, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.roll(
+        m_a,
+        shifts=shift if axis is None or isinstance(axis, int) else (shift,) * len(axis),
+        dims=axis,
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
+    if not _on_this_backend(m):
+        return _front_eager["math.rot90"](m, k, axes)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    r_ = torch.rot90(m_m, k=k, dims=axes)
+    if u_m is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_m
+    return q_
+
+
+def _traced_round(x: Any, decimals: int = 0) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.round"](x, decimals)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.round(m_x, decimals=decimals)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_row_stack(tup: Any, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(*tup):
+        return _front_eager["math.row_stack"](tup, dtype)
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
+    r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_searchsorted(
+    a: Any, v: Any, side: str = "left", sorter: Any = None, method: str = "scan"
+) -> Any:
+    if not _on_this_backend(a, v, sorter):
+        return _front_eager["math.searchsorted"](a, v, side, sorter, method)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        m_v: Any = v.mantissa
+        u_v: Unit | None = v.unit
+    else:
+        m_v, u_v = _lift_traced(v)
+    m_sorter, u_sorter = (None, None) if sorter is None else _lift_traced(sorter)
+    if u_sorter is not None:
+        m_sorter = _tr_fold("searchsorted", m_sorter, u_sorter)
+    f_ = _tr_conversion(u_v, u_a)
+    if f_ is None:
+        m_v, u_a = _tr_align("searchsorted", m_v, u_v, u_a, a, v)
+    elif f_ != 1.0:
+        m_v = m_v * f_
+    if u_a is None and u_v is not None:
+        u_a = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
+
+
+def _traced_selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.selu"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("selu", m_x, u_x, unit_to_scale)
+    return torch.selu(m_x)
+
+
+def _traced_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sigmoid"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("sigmoid", m_x, u_x, unit_to_scale)
+    return torch.sigmoid(m_x)
+
+
+def _traced_sign(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sign"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift_traced(x)
+    return torch.sign(m_x)
+
+
+def _traced_signbit(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.signbit"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift_traced(x)
+    return torch.signbit(m_x)
+
+
+def _traced_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.silu"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("silu", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.silu(m_x)
+
+
+def _traced_sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sin"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("sin", m_x, u_x, unit_to_scale)
+    return torch.sin(m_x)
+
+
+def _traced_sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sinc"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("sinc", m_x, u_x, unit_to_scale)
+    return torch.sinc(m_x)
+
+
+def _traced_sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sinh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("sinh", m_x, u_x, unit_to_scale)
+    return torch.sinh(m_x)
+
+
+def _traced_soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.soft_sign"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("soft_sign", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.softsign(m_x)
+
+
+def _traced_softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.softplus"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("softplus", m_x, u_x, unit_to_scale)
+    return _compose.softplus(torch, m_x)
+
+
+def _traced_sometrue(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.sometrue"](x, axis, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("sometrue", m_where, u_where)
+    m_x = _tr_fold("sometrue", m_x, u_x, None)
+    return torch.any(
+        _compose.masked(torch, m_x, m_where, 0.0),
+        dim=tuple(range(m_x.ndim)) if axis is None else axis,
+        keepdim=keepdims,
+    )
+
+
+def _traced_sort(
+    a: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.sort"](a, axis, kind, order, stable, descending)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = (
+        _compose.order_refused("math.sort", "torch", order)
+        or torch.sort(
+            m_a.reshape(-1 if axis is None else m_a.shape),
+            dim=-1 if axis is None else axis,
+            stable=True,
+            descending=descending,
+        ).values
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sparse_plus"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("sparse_plus", m_x, u_x, unit_to_scale)
+    return _compose.sparse_plus(torch, m_x)
+
+
+def _traced_sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sparse_sigmoid"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("sparse_sigmoid", m_x, u_x, unit_to_scale)
+    return _compose.sparse_sigmoid(torch, m_x)
+
+
+def _traced_split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.split"](a, indices_or_sections, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return [_keep_traced(r_, u_a) for r_ in torch.tensor_split(m_a, indices_or_sections, dim=axis)]
+
+
+def _traced_sqrt(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sqrt"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.sqrt(m_x)
+    n_, s_ = _tr_unit_plan("power", u_x, 1, 2)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_square(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.square"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.square(m_x)
+    n_, s_ = _tr_unit_plan("power", u_x, 2, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.squareplus"](x, b, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("squareplus", m_x, u_x, unit_to_scale)
+    return _compose.squareplus(torch, m_x, b)
+
+
+def _traced_squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.squeeze"](a, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.stack"](arrays, axis, dtype)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
+    r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_std(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, where):
+        return _front_eager["math.std"](x, axis, dtype, ddof, keepdims, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("std", m_where, u_where)
+    r_ = _compose.moment(
+        torch,
+        "std",
+        m_x,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        False,
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_subtract(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.subtract"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("subtract", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.sub(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_sum(
+    x: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(x, initial, where):
+        return _front_eager["math.sum"](x, axis, dtype, keepdims, initial, where)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_initial, u_initial = (None, None) if initial is None else _lift_traced(initial)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("sum", m_where, u_where)
+    if u_initial is not u_x and initial is not None:
+        m_initial, u_x = _tr_align("sum", m_initial, u_initial, u_x, x, initial)
+    r_ = (
+        (
+            torch.sum(m_x)
+            if axis is None and (not keepdims)
+            else torch.sum(m_x, dim=axis, keepdim=keepdims)
+        )
+        if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_initial is None
+        and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.sum(
+                _compose.masked(torch, m_x, m_where, 0.0),
+                dim=axis,
+                keepdim=keepdims,
+                dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
+            ),
+            m_initial,
+            "add",
+        )
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_swapaxes(a: Any, axis1: int, axis2: int) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.swapaxes"](a, axis1, axis2)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.swapaxes(m_a, axis1, axis2)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.swish"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("swish", m_x, u_x, unit_to_scale)
+    return torch.nn.functional.silu(m_x)
+
+
+def _traced_take(
+    a: Any,
+    indices: Any,
+    axis: int | None = None,
+    mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Any = None,
+) -> Any:
+    if not _on_this_backend(a, indices, fill_value):
+        return _front_eager["math.take"](
+            a, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
+        )
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_indices, u_indices = _lift_traced(indices)
+    if u_indices is not None:
+        m_indices = _tr_fold("take", m_indices, u_indices)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
+    if u_fill_value is not u_a and fill_value is not None:
+        m_fill_value, u_a = _tr_align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+    r_ = [
+        _compose.fill_outside(
+            torch,
+            torch.take(m_a, i)
+            if axis is None
+            else torch.index_select(m_a, axis, i.reshape(-1)).reshape(
+                m_a.shape[: axis % m_a.ndim] + i.shape + m_a.shape[axis % m_a.ndim + 1 :]
+            ),
+            out,
+            axis,
+            m_a.ndim,
+            m_fill_value,
+        )
+        for i, out in [
+            _compose.take_mode(
+                torch, m_indices, m_a.numel() if axis is None else m_a.shape[axis], mode
+            )
+        ]
+    ][0]
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.tan"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("tan", m_x, u_x, unit_to_scale)
+    return torch.tan(m_x)
+
+
+def _traced_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.tanh"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("tanh", m_x, u_x, unit_to_scale)
+    return torch.tanh(m_x)
+
+
+def _traced_tensordot(
+    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.tensordot"](a, b, axes, precision, preferred_element_type)
+    _compose.no_precision("math.tensordot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_tile(A: Any, reps: int | tuple[int, ...]) -> Any:
+    if not _on_this_backend(A):
+        return _front_eager["math.tile"](A, reps)
+    if isinstance(A, Quantity) and isinstance(A.mantissa, torch.Tensor):
+        m_A: Any = A.mantissa
+        u_A: Unit | None = A.unit
+    else:
+        m_A, u_A = _lift_traced(A)
+    r_ = torch.tile(m_A, (reps,) if isinstance(reps, int) else reps)
+    if u_A is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_A
+    return q_
+
+
+def _traced_trace(
+    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.trace"](a, offset, axis1, axis2, dtype)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(
+        -1, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.transpose"](a, axes)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
+    if not _on_this_backend(y, x, dx):
+        return _front_eager["math.trapezoid"](y, x, dx, axis)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, u_x = (None, None) if x is None else _lift_traced(x)
+    if isinstance(dx, Quantity) and isinstance(dx.mantissa, torch.Tensor):
+        m_dx: Any = dx.mantissa
+        u_dx: Unit | None = dx.unit
+    else:
+        m_dx, u_dx = _lift_traced(dx)
+    m_y, m_x, m_dx, u = _custom.trapezoid("trapezoid", m_y, u_y, m_x, u_x, m_dx, u_dx)
+    return _changed_traced(
+        torch.trapezoid(m_y, dx=float(m_dx), dim=axis)
+        if m_x is None
+        else torch.trapezoid(m_y, m_x, dim=axis),
+        u,
+    )
+
+
+def _traced_tri(
+    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.tri"](N, M, k, dtype, unit)
+    return _changed_traced(
+        torch.ones(
+            N, N if M is None else M, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+        ).tril(k),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_tril(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
+    if not _on_this_backend(m):
+        return _front_eager["math.tril"](m, k, unit)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    m_m, u = _custom.convert_to("tril", m_m, u_m, unit)
+    return _changed_traced(torch.tril(m_m, diagonal=k), u)
+
+
+def _traced_tril_indices_from(arr: Any, k: int = 0) -> Any:
+    if not _on_this_backend(arr):
+        return _front_eager["math.tril_indices_from"](arr, k)
+    if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift_traced(arr)
+    r_ = torch.tril_indices(m_arr.shape[-2], m_arr.shape[-1], offset=k, device=m_arr.device)
+    return (r_[0], r_[1])
+
+
+def _traced_triu(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
+    if not _on_this_backend(m):
+        return _front_eager["math.triu"](m, k, unit)
+    if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
+        m_m: Any = m.mantissa
+        u_m: Unit | None = m.unit
+    else:
+        m_m, u_m = _lift_traced(m)
+    m_m, u = _custom.convert_to("triu", m_m, u_m, unit)
+    return _changed_traced(torch.triu(m_m, diagonal=k), u)
+
+
+def _traced_triu_indices_from(arr: Any, k: int = 0) -> Any:
+    if not _on_this_backend(arr):
+        return _front_eager["math.triu_indices_from"](arr, k)
+    if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
+        m_arr: Any = arr.mantissa
+    else:
+        m_arr, _ = _lift_traced(arr)
+    r_ = torch.triu_indices(m_arr.shape[-2], m_arr.shape[-1], offset=k, device=m_arr.device)
+    return (r_[0], r_[1])
+
+
+def _traced_true_divide(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.true_divide"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.true_divide(m_x, m_y)
+    n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_trunc(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.trunc"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.trunc(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.unflatten"](x, axis, sizes)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.unflatten(m_x, axis, (sizes,) if isinstance(sizes, int) else tuple(sizes))
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_unique(
+    a: Any,
+    return_index: bool = False,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    axis: int | None = None,
+    equal_nan: bool = True,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Any:
+    if not _on_this_backend(a, fill_value):
+        return _front_eager["math.unique"](
+            a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value
+        )
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
+    m_a, m_fill_value, u = _custom.unique(
+        "unique", m_a, u_a, m_fill_value, u_fill_value, return_index, return_inverse, return_counts
+    )
+    return _changed_traced(
+        _compose.unique_sized(
+            torch,
+            _compose.torch_unique(torch, m_a, return_index, return_inverse, return_counts, axis),
+            size,
+            m_fill_value,
+            return_index,
+            return_inverse,
+            return_counts,
+        ),
+        u,
+    )
+
+
+def _traced_vander(
+    x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.vander"](x, N, increasing, unit)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x, u = _custom.vander("vander", m_x, u_x, unit)
+    return _changed_traced(
+        m_x.reshape(-1, 1)
+        ** (
+            torch.arange(m_x.shape[0] if N is None else N, device=m_x.device)
+            if increasing
+            else torch.arange(m_x.shape[0] if N is None else N, device=m_x.device).flip(0)
+        ),
+        u,
+    )
+
+
+def _traced_var(
+    a: Any,
+    axis: int | tuple[int, ...] | None = None,
+    dtype: Any | None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    where: Any = None,
+) -> Any:
+    if not _on_this_backend(a, where):
+        return _front_eager["math.var"](a, axis, dtype, ddof, keepdims, where)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_where, u_where = (None, None) if where is None else _lift_traced(where)
+    if u_where is not None:
+        m_where = _tr_fold("var", m_where, u_where)
+    r_ = _compose.moment(
+        torch,
+        "var",
+        m_a,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        False,
+    )
+    n_, s_ = _tr_unit_plan("power", u_a, 2, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_vdot(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.vdot"](a, b, precision, preferred_element_type)
+    _compose.no_precision("math.vdot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_vecdot(
+    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["math.vecdot"](a, b, axis, precision, preferred_element_type)
+    _compose.no_precision("math.vecdot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.vsplit"](a, indices_or_sections)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return [_keep_traced(r_, u_a) for r_ in torch.vsplit(m_a, indices_or_sections)]
+
+
+def _traced_vstack(tup: Any, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(*tup):
+        return _front_eager["math.vstack"](tup, dtype)
+    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
+    r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_where(
+    condition: Any, x: Any = None, y: Any = None, size: int | None = None, fill_value: Any = None
+) -> Any:
+    if not _on_this_backend(condition, x, y):
+        return _front_eager["math.where"](condition, x, y, size, fill_value)
+    m_condition, u_condition = _lift_traced(condition)
+    if u_condition is not None:
+        m_condition = _tr_fold("where", m_condition, u_condition)
+    m_x, u_x = (None, None) if x is None else _lift_traced(x)
+    m_y, u_y = (None, None) if y is None else _lift_traced(y)
+    if u_y is not u_x and y is not None:
+        m_y, u_x = _tr_align("where", m_y, u_y, u_x, x, y)
+    r_ = (
+        _compose.nonzero_sized(torch, m_condition, size, fill_value)
+        if m_x is None and m_y is None
+        else torch.where(m_condition, m_x, m_y)
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_zeros(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.zeros"](shape, dtype, unit)
+    return _changed_traced(
+        torch.zeros(shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_zeros_like(
+    a: Any,
+    dtype: Any | None = None,
+    shape: int | tuple[int, ...] | None = None,
+    unit: Unit | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.zeros_like"](a, dtype, shape, unit)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return _r.like(
+        torch.zeros_like(m_a, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
+        if shape is None
+        else torch.zeros(
+            shape,
+            dtype=m_a.dtype
+            if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+            else (None if dtype is None else _convert.torch_dtype(dtype)),
+            device=m_a.device,
+        ),
+        u_a,
+        _r.create_unit(unit),
+    )
+
+
+def _traced_linalg_cholesky(a: Any, upper: bool = False, symmetrize_input: bool = True) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.cholesky"](a, upper, symmetrize_input)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.cholesky((m_a + m_a.mH) / 2 if symmetrize_input else m_a, upper=upper)
+    n_, s_ = _tr_unit_plan("power", u_a, 1, 2)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_cond(x: Any, p: int | float | str | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.cond"](x, p)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift_traced(x)
+    return torch.linalg.cond(m_x, p=p)
+
+
+def _traced_linalg_cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.cross"](a, b, axisa, axisb, axisc, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.movedim(
+        torch.linalg.cross(
+            *torch.broadcast_tensors(
+                torch.movedim(m_a, axisa if axis is None else axis, -1),
+                torch.movedim(m_b, axisb if axis is None else axis, -1),
+            ),
+            dim=-1,
+        ),
+        -1,
+        axisc if axis is None else axis,
+    )
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_det(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.det"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_a, u = _custom.det("det", m_a, u_a)
+    return _changed_traced(torch.linalg.det(m_a), u)
+
+
+def _traced_linalg_diagonal(x: Any, offset: int = 0) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.diagonal"](x, offset)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.linalg.diagonal(m_x, offset=offset)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_linalg_dot(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.dot"](a, b, precision, preferred_element_type)
+    _compose.no_precision("linalg.dot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(
+        m_a * m_b
+        if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.tensordot(
+            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+        ),
+        preferred_element_type,
+    )
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_eig(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.eig"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.eig(m_a)
+    return (_keep_traced(r_[0], u_a), r_[1])
+
+
+def _traced_linalg_eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.eigh"](a, UPLO, symmetrize_input)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.eigh(
+        (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
+    )
+    return (_keep_traced(r_[0], u_a), r_[1])
+
+
+def _traced_linalg_eigvals(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.eigvals"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.eigvals(m_a)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_linalg_eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bool = True) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.eigvalsh"](a, UPLO, symmetrize_input)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.eigvalsh(
+        (m_a + m_a.mH) / 2 if symmetrize_input else m_a, UPLO="L" if UPLO is None else UPLO
+    )
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_linalg_inner(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.inner"](a, b, precision, preferred_element_type)
+    _compose.no_precision("linalg.inner", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_inv(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.inv"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.inv(m_a)
+    n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_kron(a: Any, b: Any) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.kron"](a, b)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.kron(m_a, m_b)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_lstsq(
+    a: Any, b: Any, rcond: float | None = None, numpy_resid: bool = False
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.lstsq"](a, b, rcond, numpy_resid)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    m_a, m_b, u = _custom.lstsq("lstsq", m_a, u_a, m_b, u_b)
+    r_ = _compose.torch_lstsq(torch, m_a, m_b, rcond)
+    return (
+        _changed_traced(r_[0], u[0]),
+        _changed_traced(r_[1], u[1]),
+        r_[2],
+        _changed_traced(r_[3], u[3]),
+    )
+
+
+def _traced_linalg_matmul(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.matmul"](a, b, precision, preferred_element_type)
+    _compose.no_precision("linalg.matmul", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_matrix_norm(
+    x: Any, keepdims: bool = False, ord: int | float | str = "fro"
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.matrix_norm"](x, keepdims, ord)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.linalg.matrix_norm(m_x, keepdim=keepdims, ord=ord)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_linalg_matrix_power(a: Any, n: int) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.matrix_power"](a, n)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.matrix_power(m_a, n=n)
+    n_, s_ = _tr_unit_plan("power", u_a, n, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_matrix_rank(M: Any, rtol: float | None = None, tol: Any = None) -> Any:
+    if not _on_this_backend(M, tol):
+        return _front_eager["linalg.matrix_rank"](M, rtol, tol)
+    if isinstance(M, Quantity) and isinstance(M.mantissa, torch.Tensor):
+        m_M: Any = M.mantissa
+        u_M: Unit | None = M.unit
+    else:
+        m_M, u_M = _lift_traced(M)
+    m_tol, u_tol = (None, None) if tol is None else _lift_traced(tol)
+    if u_tol is not u_M and tol is not None:
+        m_tol, u_M = _tr_align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+    return torch.linalg.matrix_rank(m_M, atol=m_tol, rtol=rtol)
+
+
+def _traced_linalg_matrix_transpose(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.matrix_transpose"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.transpose(m_x, -2, -1)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_linalg_multi_dot(arrays: Any, precision: Any = None) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["linalg.multi_dot"](arrays, precision)
+    _compose.no_precision("linalg.multi_dot", "torch", precision)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
+
+
+def _traced_linalg_norm(
+    x: Any,
+    ord: int | float | str | None = None,
+    axis: int | tuple[int, ...] | None = None,
+    keepdims: bool = False,
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.norm"](x, ord, axis, keepdims)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x, u = _custom.norm("norm", m_x, u_x, ord)
+    return _changed_traced(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
+
+
+def _traced_linalg_outer(a: Any, b: Any, out: Any = None) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.outer"](a, b, out)
+    _compose.no_out("linalg.outer", out)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.outer(m_a.flatten(), m_b.flatten())
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_pinv(
+    a: Any, rtol: float | None = None, hermitian: bool = False, rcond: float | None = None
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.pinv"](a, rtol, hermitian, rcond)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.pinv(m_a, rtol=rtol if rcond is None else rcond, hermitian=hermitian)
+    n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_qr(a: Any, mode: str = "reduced") -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.qr"](a, mode)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_a, u = _custom.qr("qr", m_a, u_a, mode)
+    r_ = _compose.torch_qr_raw(torch, m_a) if mode == "raw" else torch.linalg.qr(m_a, mode=mode)
+    return (_changed_traced(r_[0], u[0]), _changed_traced(r_[1], u[1]))
+
+
+def _traced_linalg_slogdet(a: Any) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.slogdet"](a)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    m_a = _tr_fold("slogdet", m_a, u_a, None)
+    r_ = torch.linalg.slogdet(m_a)
+    return (r_[0], r_[1])
+
+
+def _traced_linalg_solve(a: Any, b: Any) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.solve"](a, b)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.linalg.solve(m_a, m_b)
+    n_, s_ = _tr_unit_plan("quotient", u_b, u_a, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_svd(
+    x: Any,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+    subset_by_index: Any = None,
+    algorithm: Any = None,
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.svd"](
+            x, full_matrices, compute_uv, hermitian, subset_by_index, algorithm
+        )
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x, u = _custom.svd("svd", m_x, u_x, compute_uv)
+    r_ = _compose.svd_algorithm("torch", algorithm) or _compose.svd_subset(
+        torch.linalg.svd(m_x, full_matrices=full_matrices), subset_by_index
+    )
+    return (r_[0], _changed_traced(r_[1], u[1]), r_[2])
+
+
+def _traced_linalg_svdvals(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.svdvals"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.linalg.svdvals(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_linalg_tensordot(
+    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.tensordot"](a, b, axes, precision, preferred_element_type)
+    _compose.no_precision("linalg.tensordot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_tensorinv(a: Any, ind: int = 2) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["linalg.tensorinv"](a, ind)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.linalg.tensorinv(m_a, ind=ind)
+    n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_tensorsolve(a: Any, b: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.tensorsolve"](a, b, axes)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = torch.linalg.tensorsolve(m_a, m_b, dims=axes)
+    n_, s_ = _tr_unit_plan("quotient", u_b, u_a, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_trace(x: Any, offset: int = 0, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.trace"](x, offset, dtype)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.diagonal(m_x, offset=offset, dim1=-2, dim2=-1).sum(
+        -1, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+    )
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_linalg_vdot(
+    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.vdot"](a, b, precision, preferred_element_type)
+    _compose.no_precision("linalg.vdot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_vecdot(
+    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
+) -> Any:
+    if not _on_this_backend(a, b):
+        return _front_eager["linalg.vecdot"](a, b, axis, precision, preferred_element_type)
+    _compose.no_precision("linalg.vecdot", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_linalg_vector_norm(
+    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ord: int | float = 2
+) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["linalg.vector_norm"](x, axis, keepdims, ord)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
+    return _changed_traced(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
+
+
+def _traced_fft_fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.fft"](a, n, axis, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.fft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_fft2(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.fft2"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.fft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_fftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(d):
+        return _front_eager["fft.fftfreq"](n, d, dtype)
+    if isinstance(d, Quantity) and isinstance(d.mantissa, torch.Tensor):
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift_traced(d)
+    m_d, u = _custom.frequency("fftfreq", m_d, u_d)
+    return _changed_traced(
+        _compose.torch_frequencies(
+            torch.fft.fftfreq, n, m_d, (None if dtype is None else _convert.torch_dtype(dtype))
+        ),
+        u,
+    )
+
+
+def _traced_fft_fftn(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.fftn"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.fftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_fftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["fft.fftshift"](x, axes)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.fft.fftshift(m_x, dim=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_fft_ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.ifft"](a, n, axis, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.ifft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_ifft2(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.ifft2"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_ifftn(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.ifftn"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_ifftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["fft.ifftshift"](x, axes)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.fft.ifftshift(m_x, dim=axes)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_fft_irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.irfft"](a, n, axis, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.irfft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_irfft2(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.irfft2"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_irfftn(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.irfftn"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.rfft"](a, n, axis, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.rfft(m_a, n=n, dim=axis, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_rfft2(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] = (-2, -1),
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.rfft2"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.rfft2(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_fft_rfftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
+    if not _on_this_backend(d):
+        return _front_eager["fft.rfftfreq"](n, d, dtype)
+    if isinstance(d, Quantity) and isinstance(d.mantissa, torch.Tensor):
+        m_d: Any = d.mantissa
+        u_d: Unit | None = d.unit
+    else:
+        m_d, u_d = _lift_traced(d)
+    m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
+    return _changed_traced(
+        _compose.torch_frequencies(
+            torch.fft.rfftfreq, n, m_d, (None if dtype is None else _convert.torch_dtype(dtype))
+        ),
+        u,
+    )
+
+
+def _traced_fft_rfftn(
+    a: Any,
+    s: int | tuple[int, ...] | None = None,
+    axes: int | tuple[int, ...] | None = None,
+    norm: str | None = None,
+) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["fft.rfftn"](a, s, axes, norm)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    r_ = torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm)
+    if u_a is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_a
+    return q_
+
+
+def _traced_op_add(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_add(self, other)
+    return _operator_eager["__add__"](self, other)
+
+
+def _traced_op_radd(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_add(other, self)
+    return _operator_eager["__radd__"](self, other)
+
+
+def _traced_op_sub(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_subtract(self, other)
+    return _operator_eager["__sub__"](self, other)
+
+
+def _traced_op_rsub(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_subtract(other, self)
+    return _operator_eager["__rsub__"](self, other)
+
+
+def _traced_op_mul(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_multiply(self, other)
+    return _operator_eager["__mul__"](self, other)
+
+
+def _traced_op_rmul(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_multiply(other, self)
+    return _operator_eager["__rmul__"](self, other)
+
+
+def _traced_op_truediv(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_divide(self, other)
+    return _operator_eager["__truediv__"](self, other)
+
+
+def _traced_op_rtruediv(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_divide(other, self)
+    return _operator_eager["__rtruediv__"](self, other)
+
+
+def _traced_op_floordiv(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_floor_divide(self, other)
+    return _operator_eager["__floordiv__"](self, other)
+
+
+def _traced_op_rfloordiv(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_floor_divide(other, self)
+    return _operator_eager["__rfloordiv__"](self, other)
+
+
+def _traced_op_mod(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_remainder(self, other)
+    return _operator_eager["__mod__"](self, other)
+
+
+def _traced_op_rmod(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_remainder(other, self)
+    return _operator_eager["__rmod__"](self, other)
+
+
+def _traced_op_pow(self: Any, other: Any, modulo: None = None) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_power(self, other)
+    return _operator_eager["__pow__"](self, other)
+
+
+def _traced_op_rpow(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_power(other, self)
+    return _operator_eager["__rpow__"](self, other)
+
+
+def _traced_op_matmul(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_matmul(self, other)
+    return _operator_eager["__matmul__"](self, other)
+
+
+def _traced_op_rmatmul(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_matmul(other, self)
+    return _operator_eager["__rmatmul__"](self, other)
+
+
+def _traced_op_neg(self: Any) -> Any:
+    if _on_this_backend(self):
+        return _traced_negative(self)
+    return _operator_eager["__neg__"](self)
+
+
+def _traced_op_pos(self: Any) -> Any:
+    if _on_this_backend(self):
+        return _traced_positive(self)
+    return _operator_eager["__pos__"](self)
+
+
+def _traced_op_abs(self: Any) -> Any:
+    if _on_this_backend(self):
+        return _traced_absolute(self)
+    return _operator_eager["__abs__"](self)
+
+
+def _traced_op_eq(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_equal(self, other)
+    return _operator_eager["__eq__"](self, other)
+
+
+def _traced_op_ne(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_not_equal(self, other)
+    return _operator_eager["__ne__"](self, other)
+
+
+def _traced_op_lt(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_less(self, other)
+    return _operator_eager["__lt__"](self, other)
+
+
+def _traced_op_le(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_less_equal(self, other)
+    return _operator_eager["__le__"](self, other)
+
+
+def _traced_op_gt(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_greater(self, other)
+    return _operator_eager["__gt__"](self, other)
+
+
+def _traced_op_ge(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_greater_equal(self, other)
+    return _operator_eager["__ge__"](self, other)
+
+
+_front_eager, _operator_eager = _tr_install(
+    {
+        "math.abs": _traced_abs,
+        "math.absolute": _traced_absolute,
+        "math.add": _traced_add,
+        "math.all": _traced_all,
+        "math.allclose": _traced_allclose,
+        "math.alltrue": _traced_alltrue,
+        "math.amax": _traced_amax,
+        "math.amin": _traced_amin,
+        "math.angle": _traced_angle,
+        "math.any": _traced_any,
+        "math.append": _traced_append,
+        "math.arange": _traced_arange,
+        "math.arccos": _traced_arccos,
+        "math.arccosh": _traced_arccosh,
+        "math.arcsin": _traced_arcsin,
+        "math.arcsinh": _traced_arcsinh,
+        "math.arctan": _traced_arctan,
+        "math.arctan2": _traced_arctan2,
+        "math.arctanh": _traced_arctanh,
+        "math.argmax": _traced_argmax,
+        "math.argmin": _traced_argmin,
+        "math.argsort": _traced_argsort,
+        "math.argwhere": _traced_argwhere,
+        "math.around": _traced_around,
+        "math.array_equal": _traced_array_equal,
+        "math.array_split": _traced_array_split,
+        "math.astype": _traced_astype,
+        "math.average": _traced_average,
+        "math.bincount": _traced_bincount,
+        "math.bitwise_and": _traced_bitwise_and,
+        "math.bitwise_not": _traced_bitwise_not,
+        "math.bitwise_or": _traced_bitwise_or,
+        "math.bitwise_xor": _traced_bitwise_xor,
+        "math.broadcast_to": _traced_broadcast_to,
+        "math.cbrt": _traced_cbrt,
+        "math.ceil": _traced_ceil,
+        "math.celu": _traced_celu,
+        "math.choose": _traced_choose,
+        "math.clip": _traced_clip,
+        "math.column_stack": _traced_column_stack,
+        "math.compress": _traced_compress,
+        "math.concatenate": _traced_concatenate,
+        "math.conj": _traced_conj,
+        "math.conjugate": _traced_conjugate,
+        "math.convolve": _traced_convolve,
+        "math.copysign": _traced_copysign,
+        "math.corrcoef": _traced_corrcoef,
+        "math.correlate": _traced_correlate,
+        "math.cos": _traced_cos,
+        "math.cosh": _traced_cosh,
+        "math.count_nonzero": _traced_count_nonzero,
+        "math.cov": _traced_cov,
+        "math.cross": _traced_cross,
+        "math.cumprod": _traced_cumprod,
+        "math.cumproduct": _traced_cumproduct,
+        "math.cumsum": _traced_cumsum,
+        "math.deg2rad": _traced_deg2rad,
+        "math.degrees": _traced_degrees,
+        "math.diag": _traced_diag,
+        "math.diagflat": _traced_diagflat,
+        "math.diagonal": _traced_diagonal,
+        "math.diff": _traced_diff,
+        "math.digitize": _traced_digitize,
+        "math.divide": _traced_divide,
+        "math.divmod": _traced_divmod,
+        "math.dot": _traced_dot,
+        "math.dsplit": _traced_dsplit,
+        "math.dstack": _traced_dstack,
+        "math.ediff1d": _traced_ediff1d,
+        "math.elu": _traced_elu,
+        "math.empty": _traced_empty,
+        "math.empty_like": _traced_empty_like,
+        "math.equal": _traced_equal,
+        "math.exp": _traced_exp,
+        "math.exp2": _traced_exp2,
+        "math.expand_dims": _traced_expand_dims,
+        "math.expm1": _traced_expm1,
+        "math.exprel": _traced_exprel,
+        "math.extract": _traced_extract,
+        "math.eye": _traced_eye,
+        "math.fabs": _traced_fabs,
+        "math.fill_diagonal": _traced_fill_diagonal,
+        "math.fix": _traced_fix,
+        "math.flatnonzero": _traced_flatnonzero,
+        "math.flatten": _traced_flatten,
+        "math.flip": _traced_flip,
+        "math.fliplr": _traced_fliplr,
+        "math.flipud": _traced_flipud,
+        "math.float_power": _traced_float_power,
+        "math.floor": _traced_floor,
+        "math.floor_divide": _traced_floor_divide,
+        "math.fmax": _traced_fmax,
+        "math.fmin": _traced_fmin,
+        "math.fmod": _traced_fmod,
+        "math.frexp": _traced_frexp,
+        "math.full": _traced_full,
+        "math.full_like": _traced_full_like,
+        "math.gather": _traced_gather,
+        "math.gcd": _traced_gcd,
+        "math.gelu": _traced_gelu,
+        "math.glu": _traced_glu,
+        "math.greater": _traced_greater,
+        "math.greater_equal": _traced_greater_equal,
+        "math.hard_sigmoid": _traced_hard_sigmoid,
+        "math.hard_silu": _traced_hard_silu,
+        "math.hard_swish": _traced_hard_swish,
+        "math.hard_tanh": _traced_hard_tanh,
+        "math.heaviside": _traced_heaviside,
+        "math.histogram": _traced_histogram,
+        "math.hsplit": _traced_hsplit,
+        "math.hstack": _traced_hstack,
+        "math.hypot": _traced_hypot,
+        "math.identity": _traced_identity,
+        "math.imag": _traced_imag,
+        "math.inner": _traced_inner,
+        "math.interp": _traced_interp,
+        "math.intersect1d": _traced_intersect1d,
+        "math.invert": _traced_invert,
+        "math.isclose": _traced_isclose,
+        "math.isfinite": _traced_isfinite,
+        "math.isinf": _traced_isinf,
+        "math.isnan": _traced_isnan,
+        "math.isreal": _traced_isreal,
+        "math.kron": _traced_kron,
+        "math.lcm": _traced_lcm,
+        "math.ldexp": _traced_ldexp,
+        "math.leaky_relu": _traced_leaky_relu,
+        "math.left_shift": _traced_left_shift,
+        "math.less": _traced_less,
+        "math.less_equal": _traced_less_equal,
+        "math.linspace": _traced_linspace,
+        "math.log": _traced_log,
+        "math.log10": _traced_log10,
+        "math.log1p": _traced_log1p,
+        "math.log2": _traced_log2,
+        "math.log_sigmoid": _traced_log_sigmoid,
+        "math.logaddexp": _traced_logaddexp,
+        "math.logaddexp2": _traced_logaddexp2,
+        "math.logical_and": _traced_logical_and,
+        "math.logical_not": _traced_logical_not,
+        "math.logical_or": _traced_logical_or,
+        "math.logical_xor": _traced_logical_xor,
+        "math.logspace": _traced_logspace,
+        "math.matmul": _traced_matmul,
+        "math.matrix_power": _traced_matrix_power,
+        "math.max": _traced_max,
+        "math.maximum": _traced_maximum,
+        "math.mean": _traced_mean,
+        "math.median": _traced_median,
+        "math.min": _traced_min,
+        "math.minimum": _traced_minimum,
+        "math.mish": _traced_mish,
+        "math.mod": _traced_mod,
+        "math.modf": _traced_modf,
+        "math.moveaxis": _traced_moveaxis,
+        "math.multi_dot": _traced_multi_dot,
+        "math.multiply": _traced_multiply,
+        "math.nan_to_num": _traced_nan_to_num,
+        "math.nanargmax": _traced_nanargmax,
+        "math.nanargmin": _traced_nanargmin,
+        "math.nancumprod": _traced_nancumprod,
+        "math.nancumsum": _traced_nancumsum,
+        "math.nanmax": _traced_nanmax,
+        "math.nanmean": _traced_nanmean,
+        "math.nanmedian": _traced_nanmedian,
+        "math.nanmin": _traced_nanmin,
+        "math.nanpercentile": _traced_nanpercentile,
+        "math.nanprod": _traced_nanprod,
+        "math.nanquantile": _traced_nanquantile,
+        "math.nanstd": _traced_nanstd,
+        "math.nansum": _traced_nansum,
+        "math.nanvar": _traced_nanvar,
+        "math.negative": _traced_negative,
+        "math.nextafter": _traced_nextafter,
+        "math.not_equal": _traced_not_equal,
+        "math.ones": _traced_ones,
+        "math.ones_like": _traced_ones_like,
+        "math.outer": _traced_outer,
+        "math.percentile": _traced_percentile,
+        "math.positive": _traced_positive,
+        "math.power": _traced_power,
+        "math.prod": _traced_prod,
+        "math.product": _traced_product,
+        "math.ptp": _traced_ptp,
+        "math.quantile": _traced_quantile,
+        "math.rad2deg": _traced_rad2deg,
+        "math.radians": _traced_radians,
+        "math.ravel": _traced_ravel,
+        "math.real": _traced_real,
+        "math.reciprocal": _traced_reciprocal,
+        "math.relu": _traced_relu,
+        "math.relu6": _traced_relu6,
+        "math.remainder": _traced_remainder,
+        "math.remove_diag": _traced_remove_diag,
+        "math.repeat": _traced_repeat,
+        "math.reshape": _traced_reshape,
+        "math.right_shift": _traced_right_shift,
+        "math.rint": _traced_rint,
+        "math.roll": _traced_roll,
+        "math.rot90": _traced_rot90,
+        "math.round": _traced_round,
+        "math.row_stack": _traced_row_stack,
+        "math.searchsorted": _traced_searchsorted,
+        "math.selu": _traced_selu,
+        "math.sigmoid": _traced_sigmoid,
+        "math.sign": _traced_sign,
+        "math.signbit": _traced_signbit,
+        "math.silu": _traced_silu,
+        "math.sin": _traced_sin,
+        "math.sinc": _traced_sinc,
+        "math.sinh": _traced_sinh,
+        "math.soft_sign": _traced_soft_sign,
+        "math.softplus": _traced_softplus,
+        "math.sometrue": _traced_sometrue,
+        "math.sort": _traced_sort,
+        "math.sparse_plus": _traced_sparse_plus,
+        "math.sparse_sigmoid": _traced_sparse_sigmoid,
+        "math.split": _traced_split,
+        "math.sqrt": _traced_sqrt,
+        "math.square": _traced_square,
+        "math.squareplus": _traced_squareplus,
+        "math.squeeze": _traced_squeeze,
+        "math.stack": _traced_stack,
+        "math.std": _traced_std,
+        "math.subtract": _traced_subtract,
+        "math.sum": _traced_sum,
+        "math.swapaxes": _traced_swapaxes,
+        "math.swish": _traced_swish,
+        "math.take": _traced_take,
+        "math.tan": _traced_tan,
+        "math.tanh": _traced_tanh,
+        "math.tensordot": _traced_tensordot,
+        "math.tile": _traced_tile,
+        "math.trace": _traced_trace,
+        "math.transpose": _traced_transpose,
+        "math.trapezoid": _traced_trapezoid,
+        "math.tri": _traced_tri,
+        "math.tril": _traced_tril,
+        "math.tril_indices_from": _traced_tril_indices_from,
+        "math.triu": _traced_triu,
+        "math.triu_indices_from": _traced_triu_indices_from,
+        "math.true_divide": _traced_true_divide,
+        "math.trunc": _traced_trunc,
+        "math.unflatten": _traced_unflatten,
+        "math.unique": _traced_unique,
+        "math.vander": _traced_vander,
+        "math.var": _traced_var,
+        "math.vdot": _traced_vdot,
+        "math.vecdot": _traced_vecdot,
+        "math.vsplit": _traced_vsplit,
+        "math.vstack": _traced_vstack,
+        "math.where": _traced_where,
+        "math.zeros": _traced_zeros,
+        "math.zeros_like": _traced_zeros_like,
+        "linalg.cholesky": _traced_linalg_cholesky,
+        "linalg.cond": _traced_linalg_cond,
+        "linalg.cross": _traced_linalg_cross,
+        "linalg.det": _traced_linalg_det,
+        "linalg.diagonal": _traced_linalg_diagonal,
+        "linalg.dot": _traced_linalg_dot,
+        "linalg.eig": _traced_linalg_eig,
+        "linalg.eigh": _traced_linalg_eigh,
+        "linalg.eigvals": _traced_linalg_eigvals,
+        "linalg.eigvalsh": _traced_linalg_eigvalsh,
+        "linalg.inner": _traced_linalg_inner,
+        "linalg.inv": _traced_linalg_inv,
+        "linalg.kron": _traced_linalg_kron,
+        "linalg.lstsq": _traced_linalg_lstsq,
+        "linalg.matmul": _traced_linalg_matmul,
+        "linalg.matrix_norm": _traced_linalg_matrix_norm,
+        "linalg.matrix_power": _traced_linalg_matrix_power,
+        "linalg.matrix_rank": _traced_linalg_matrix_rank,
+        "linalg.matrix_transpose": _traced_linalg_matrix_transpose,
+        "linalg.multi_dot": _traced_linalg_multi_dot,
+        "linalg.norm": _traced_linalg_norm,
+        "linalg.outer": _traced_linalg_outer,
+        "linalg.pinv": _traced_linalg_pinv,
+        "linalg.qr": _traced_linalg_qr,
+        "linalg.slogdet": _traced_linalg_slogdet,
+        "linalg.solve": _traced_linalg_solve,
+        "linalg.svd": _traced_linalg_svd,
+        "linalg.svdvals": _traced_linalg_svdvals,
+        "linalg.tensordot": _traced_linalg_tensordot,
+        "linalg.tensorinv": _traced_linalg_tensorinv,
+        "linalg.tensorsolve": _traced_linalg_tensorsolve,
+        "linalg.trace": _traced_linalg_trace,
+        "linalg.vdot": _traced_linalg_vdot,
+        "linalg.vecdot": _traced_linalg_vecdot,
+        "linalg.vector_norm": _traced_linalg_vector_norm,
+        "fft.fft": _traced_fft_fft,
+        "fft.fft2": _traced_fft_fft2,
+        "fft.fftfreq": _traced_fft_fftfreq,
+        "fft.fftn": _traced_fft_fftn,
+        "fft.fftshift": _traced_fft_fftshift,
+        "fft.ifft": _traced_fft_ifft,
+        "fft.ifft2": _traced_fft_ifft2,
+        "fft.ifftn": _traced_fft_ifftn,
+        "fft.ifftshift": _traced_fft_ifftshift,
+        "fft.irfft": _traced_fft_irfft,
+        "fft.irfft2": _traced_fft_irfft2,
+        "fft.irfftn": _traced_fft_irfftn,
+        "fft.rfft": _traced_fft_rfft,
+        "fft.rfft2": _traced_fft_rfft2,
+        "fft.rfftfreq": _traced_fft_rfftfreq,
+        "fft.rfftn": _traced_fft_rfftn,
+    },
+    {
+        "__add__": _traced_op_add,
+        "__radd__": _traced_op_radd,
+        "__sub__": _traced_op_sub,
+        "__rsub__": _traced_op_rsub,
+        "__mul__": _traced_op_mul,
+        "__rmul__": _traced_op_rmul,
+        "__truediv__": _traced_op_truediv,
+        "__rtruediv__": _traced_op_rtruediv,
+        "__floordiv__": _traced_op_floordiv,
+        "__rfloordiv__": _traced_op_rfloordiv,
+        "__mod__": _traced_op_mod,
+        "__rmod__": _traced_op_rmod,
+        "__pow__": _traced_op_pow,
+        "__rpow__": _traced_op_rpow,
+        "__matmul__": _traced_op_matmul,
+        "__rmatmul__": _traced_op_rmatmul,
+        "__neg__": _traced_op_neg,
+        "__pos__": _traced_op_pos,
+        "__abs__": _traced_op_abs,
+        "__eq__": _traced_op_eq,
+        "__ne__": _traced_op_ne,
+        "__lt__": _traced_op_lt,
+        "__le__": _traced_op_le,
+        "__gt__": _traced_op_gt,
+        "__ge__": _traced_op_ge,
+    },
+)

@@ -1005,6 +1005,15 @@ def front_function(op: str) -> Any:
     return getattr(importlib.import_module(f"polyunit.{namespace}"), name)
 
 
+def twin_function(op: str) -> Any:
+    """What torch.compile traces for the front-end function (runtime/traced.py), which the
+    torch backend module installs when it is imported; called eagerly here."""
+    importlib.import_module("polyunit.backends.torch")
+    namespace, name = split_name(op)
+    fn = getattr(importlib.import_module(f"polyunit.backends.frontend_{namespace}"), name)
+    return fn._torchdynamo_inline
+
+
 def numpy_function(op: str) -> Any:
     """numpy's function of the same name: `np.sqrt`, `np.linalg.det`, `np.fft.fft`."""
     namespace, name = split_name(op)
@@ -1061,8 +1070,9 @@ def call_case(case: Case, backend: str, api: str) -> tuple[Any, float]:
             result = module_function(backend, case.op)(*args, **kwargs)
         else:  # the front end picks the backend from the operands; creation ops use the default
             ctx = u.using_backend(backend) if not case.has_operands else contextlib.nullcontext()
+            fn = front_function(case.op) if api == "front" else twin_function(case.op)
             with ctx:
-                result = front_function(case.op)(*args, **kwargs)
+                result = fn(*args, **kwargs)
     lossy = any(LOSSY_WARNING in str(w.message) for w in caught)
     return result, max(case.special.rtol, FLOAT32_RTOL) if lossy else case.special.rtol
 

@@ -65,6 +65,16 @@ def test_op(op: str, backend: str, variant: str, api: str) -> None:
     check_result(case, result, backend, rtol)
 
 
+def _torch_only(params: list[Any]) -> list[Any]:
+    return [p for p in params if p.values[1] == "torch"]
+
+
+@pytest.mark.parametrize(("op", "backend", "variant"), _torch_only(CASES))
+def test_twin(op: str, backend: str, variant: str) -> None:
+    """The function torch.compile traces in place of the front end computes the same."""
+    test_op(op, backend, variant, "twin")
+
+
 # ---------------------------------------------------------------------------------------------
 # What the rules forbid
 # ---------------------------------------------------------------------------------------------
@@ -127,6 +137,11 @@ def test_rejects(op: str, backend: str, what: str, api: str) -> None:
         _call(case, backend, api)
 
 
+@pytest.mark.parametrize(("op", "backend", "what"), _torch_only(REJECTIONS))
+def test_twin_rejects(op: str, backend: str, what: str) -> None:
+    test_rejects(op, backend, what, "twin")
+
+
 def test_every_forbidding_rule_has_rejection_cases() -> None:
     """The rejection list is not empty for any op whose rule forbids something."""
     for op in manifest.OPS:
@@ -152,6 +167,11 @@ def test_unit_to_scale(op: str, backend: str, api: str) -> None:
     case.plain[RULES[op].keywords["unit_to_scale"]] = u.mmeter
     result, rtol = call_case(case, backend, api)
     check_result(case, result, backend, rtol)
+
+
+@pytest.mark.parametrize(("op", "backend"), _torch_only(UNIT_TO_SCALE))
+def test_twin_unit_to_scale(op: str, backend: str) -> None:
+    test_unit_to_scale(op, backend, "twin")
 
 
 # ---------------------------------------------------------------------------------------------

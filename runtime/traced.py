@@ -1,0 +1,184 @@
+"""What torch.compile traces in place of polyunit's eager fast paths.
+
+The eager code is fast because it reads per-unit caches, a type -> module table and the
+generated modules' `_native` sets inline. Traced by dynamo, each of those reads becomes a
+guard checked on every call of the compiled function, and objects reached by two paths
+(the torch module through the table and through its own name) become guards that dynamo
+evaluates in Python: together about 3 us a call, more than the rest of a small compiled
+function's overhead.
+
+So the torch backend module gives dynamo a twin of each of its functions, of the front-end
+functions and of the Quantity operators (torch's `_torchdynamo_inline` attribute: dynamo traces
+the twin, eager Python never sees it). A twin computes the same result; its unit bookkeeping
+goes through the functions below, each one call that dynamo runs for real while tracing and
+keeps as a constant (`fold_when_traced`). Their arguments are the operands' units, which
+dynamo guards by identity (units are interned), so the compiled code checks only the input
+units and tensors. Where a twin meets something unusual (a dimension mismatch, a foreign
+array) it calls the eager code, which is traced as before and raises or converts the same way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import types
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any, TypeVar
+
+from polyunit import rules as _r
+from polyunit.compiling import fold_when_traced
+from polyunit.dimension import DIMENSIONLESS
+from polyunit.quantity import Quantity
+from polyunit.unit import UNITLESS as UNITLESS  # re-exported for the generated twins
+from polyunit.unit import (
+    Unit,
+    _Derived,  # pyright: ignore[reportPrivateUsage]
+    _keep,  # pyright: ignore[reportPrivateUsage]
+    _power_name,  # pyright: ignore[reportPrivateUsage]
+    _product_name,  # pyright: ignore[reportPrivateUsage]
+    _quotient_name,  # pyright: ignore[reportPrivateUsage]
+    conversion_factor,
+    unit_power,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The attribute dynamo follows from a function to the function it traces instead.
+TWIN = "_torchdynamo_inline"
+
+
+# -- unit algebra: one folded call each; the unit comes back through `_Derived` by name -----
+def product(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
+    if u_x is None:
+        return u_y
+    if u_y is None:
+        return u_x
+    unit: Unit = getattr(_Derived, _product_name(u_x, u_y))
+    return unit
+
+
+def quotient(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
+    if u_y is None:
+        return u_x
+    if u_x is None:
+        return power(u_y, -1, 1)
+    unit: Unit = getattr(_Derived, _quotient_name(u_x, u_y))
+    return unit
+
+
+def power(u: Unit | None, p: int | float | Fraction, q: int) -> Unit | None:
+    """`u ** (p / q)`: a fractional exponent comes as two ints, constants of the caller's code
+    (a Fraction object would cost dynamo a guard)."""
+    if u is None:
+        return None
+    unit: Unit = getattr(_Derived, _power_name(u, p) if q == 1 else _ratio_power_name(u, p, q))
+    return unit
+
+
+@fold_when_traced
+def _ratio_power_name(u: Unit, p: int | float | Fraction, q: int) -> str:
+    return _power_name(u, Fraction(p) / q)
+
+
+# The class the units computed while tracing are kept on (read back as attributes by name).
+Derived = _Derived
+
+
+@fold_when_traced
+def unit_plan(
+    kind: str, a: Unit | None, b: Unit | int | float | Fraction | None, q: int
+) -> tuple[str | None, float]:
+    """The unit of a twin's result in one folded call: `a * b`, `a / b` or `a ** (b / q)`.
+    Returns the unit's name on `Derived` and 1.0, or None and the scale that a dimensionless
+    (or absent) unit folds into the plain result, as `rules.changed` does."""
+    if kind == "product":
+        unit = _r.product(a, b)  # type: ignore[arg-type]
+    elif kind == "quotient":
+        unit = _r.quotient(a, b)  # type: ignore[arg-type]
+    else:
+        exponent = b if q == 1 else Fraction(b) / q  # type: ignore[arg-type]
+        unit = None if a is None else unit_power(a, exponent)  # type: ignore[arg-type]
+    if unit is None:
+        return None, 1.0
+    if unit.dim is DIMENSIONLESS:
+        return None, unit.magnitude
+    return _keep(unit), 1.0
+
+
+@fold_when_traced
+def plain_scale(u: Unit) -> float | None:
+    """The factor a dimensionless unit folds into a plain result; None for a dimensionful one."""
+    return u.magnitude if u.dim is DIMENSIONLESS else None
+
+
+@fold_when_traced
+def conversion(u_from: Unit | None, u_to: Unit | None) -> float | None:
+    """The conversion factor, or None where the dimensions differ (the eager code raises)."""
+    a = UNITLESS if u_from is None else u_from
+    b = UNITLESS if u_to is None else u_to
+    return conversion_factor(a, b) if a.dim is b.dim else None
+
+
+# -- the rules of rules.py, same arguments and results (keep and changed are generated) ----
+def align(
+    op: str, m_y: Any, u_y: Unit | None, u_x: Unit | None, x: object, y: object
+) -> tuple[Any, Unit | None]:
+    factor = conversion(u_y, u_x)
+    if factor is None:
+        return _r.align(op, m_y, u_y, u_x, x, y)  # raises DimensionMismatchError
+    return (m_y if factor == 1.0 else m_y * factor), (UNITLESS if u_x is None else u_x)
+
+
+def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> Any:
+    if unit_to_scale is not None:
+        factor = conversion(u, unit_to_scale)
+    elif u is None:
+        return m
+    else:
+        factor = plain_scale(u)
+    if factor is None:
+        return _r.fold(op, m, u, unit_to_scale)  # raises DimensionMismatchError
+    return m if factor == 1.0 else m * factor
+
+
+def power_by(
+    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None
+) -> tuple[Any, Any, Unit | None]:
+    # The common case, `q ** 2`: a unitful base and a Python number; the rest as in eager.
+    if u_x is None or u_y is not None or not (type(m_y) is int or type(m_y) is float):
+        return _r.power_by(op, m_x, u_x, m_y, u_y)
+    scale = plain_scale(u_x)
+    if scale is not None:
+        return (m_x if scale == 1.0 else m_x * scale), m_y, None
+    return m_x, m_y, power(u_x, m_y, 1)
+
+
+# -- installing the twins (at the import of a backend module that has them) -----------------
+def eager_copy(fn: F) -> F:
+    """The same function without the twin attribute: what a twin calls for the cases it leaves
+    to the eager code (dynamo would follow the attribute of the original back to the twin)."""
+    copy = types.FunctionType(
+        fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__
+    )
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    return copy  # type: ignore[return-value]
+
+
+def install(
+    frontend: Mapping[str, Callable[..., Any]],
+    operators: Mapping[str, Callable[..., Any]],
+) -> tuple[dict[str, Callable[..., Any]], dict[str, Callable[..., Any]]]:
+    """Give the front-end functions (`frontend`, by "namespace.name") and the Quantity
+    operators their twins; returns the eager copies of both, for the twins' fallbacks."""
+    front_eager: dict[str, Callable[..., Any]] = {}
+    for qualname, twin in frontend.items():
+        namespace, name = qualname.split(".")
+        fn = getattr(importlib.import_module(f"polyunit.backends.frontend_{namespace}"), name)
+        front_eager[qualname] = eager_copy(fn)
+        setattr(fn, TWIN, twin)
+    op_eager: dict[str, Callable[..., Any]] = {}
+    for dunder, twin in operators.items():
+        fn = getattr(Quantity, dunder)
+        op_eager[dunder] = eager_copy(fn)
+        setattr(fn, TWIN, twin)
+    return front_eager, op_eager
