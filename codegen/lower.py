@@ -695,13 +695,13 @@ def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list
             # None is no operand of an operator (q == None is NotImplemented)
             f"    if {'' if unary else 'other is not None and '}_on_this_backend({'self' if unary else 'self, other'}):",
             f"        return _traced_{name}({args})",
-            f'    return _operator_eager["{dunder}"]({"self" if unary else "self, other"})',
+            f'    return _method_eager["{dunder}"]({"self" if unary else "self, other"})',
         ]
         operators.append(f'"{dunder}": _traced_op_{plain},')
     lines += [
         "",
         "",
-        "_front_eager, _operator_eager = _tr_install(",
+        "_front_eager, _method_eager = _tr_install(",
         "    {" + " ".join(front) + "},",
         "    {" + " ".join(operators) + "},",
         ")",

@@ -19073,154 +19073,154 @@ def _traced_fft_rfftn(
 def _traced_op_add(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_add(self, other)
-    return _operator_eager["__add__"](self, other)
+    return _method_eager["__add__"](self, other)
 
 
 def _traced_op_radd(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_add(other, self)
-    return _operator_eager["__radd__"](self, other)
+    return _method_eager["__radd__"](self, other)
 
 
 def _traced_op_sub(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_subtract(self, other)
-    return _operator_eager["__sub__"](self, other)
+    return _method_eager["__sub__"](self, other)
 
 
 def _traced_op_rsub(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_subtract(other, self)
-    return _operator_eager["__rsub__"](self, other)
+    return _method_eager["__rsub__"](self, other)
 
 
 def _traced_op_mul(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_multiply(self, other)
-    return _operator_eager["__mul__"](self, other)
+    return _method_eager["__mul__"](self, other)
 
 
 def _traced_op_rmul(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_multiply(other, self)
-    return _operator_eager["__rmul__"](self, other)
+    return _method_eager["__rmul__"](self, other)
 
 
 def _traced_op_truediv(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_divide(self, other)
-    return _operator_eager["__truediv__"](self, other)
+    return _method_eager["__truediv__"](self, other)
 
 
 def _traced_op_rtruediv(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_divide(other, self)
-    return _operator_eager["__rtruediv__"](self, other)
+    return _method_eager["__rtruediv__"](self, other)
 
 
 def _traced_op_floordiv(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_floor_divide(self, other)
-    return _operator_eager["__floordiv__"](self, other)
+    return _method_eager["__floordiv__"](self, other)
 
 
 def _traced_op_rfloordiv(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_floor_divide(other, self)
-    return _operator_eager["__rfloordiv__"](self, other)
+    return _method_eager["__rfloordiv__"](self, other)
 
 
 def _traced_op_mod(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_remainder(self, other)
-    return _operator_eager["__mod__"](self, other)
+    return _method_eager["__mod__"](self, other)
 
 
 def _traced_op_rmod(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_remainder(other, self)
-    return _operator_eager["__rmod__"](self, other)
+    return _method_eager["__rmod__"](self, other)
 
 
 def _traced_op_pow(self: Any, other: Any, modulo: None = None) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_power(self, other)
-    return _operator_eager["__pow__"](self, other)
+    return _method_eager["__pow__"](self, other)
 
 
 def _traced_op_rpow(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_power(other, self)
-    return _operator_eager["__rpow__"](self, other)
+    return _method_eager["__rpow__"](self, other)
 
 
 def _traced_op_matmul(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_matmul(self, other)
-    return _operator_eager["__matmul__"](self, other)
+    return _method_eager["__matmul__"](self, other)
 
 
 def _traced_op_rmatmul(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_matmul(other, self)
-    return _operator_eager["__rmatmul__"](self, other)
+    return _method_eager["__rmatmul__"](self, other)
 
 
 def _traced_op_neg(self: Any) -> Any:
     if _on_this_backend(self):
         return _traced_negative(self)
-    return _operator_eager["__neg__"](self)
+    return _method_eager["__neg__"](self)
 
 
 def _traced_op_pos(self: Any) -> Any:
     if _on_this_backend(self):
         return _traced_positive(self)
-    return _operator_eager["__pos__"](self)
+    return _method_eager["__pos__"](self)
 
 
 def _traced_op_abs(self: Any) -> Any:
     if _on_this_backend(self):
         return _traced_absolute(self)
-    return _operator_eager["__abs__"](self)
+    return _method_eager["__abs__"](self)
 
 
 def _traced_op_eq(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_equal(self, other)
-    return _operator_eager["__eq__"](self, other)
+    return _method_eager["__eq__"](self, other)
 
 
 def _traced_op_ne(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_not_equal(self, other)
-    return _operator_eager["__ne__"](self, other)
+    return _method_eager["__ne__"](self, other)
 
 
 def _traced_op_lt(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_less(self, other)
-    return _operator_eager["__lt__"](self, other)
+    return _method_eager["__lt__"](self, other)
 
 
 def _traced_op_le(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_less_equal(self, other)
-    return _operator_eager["__le__"](self, other)
+    return _method_eager["__le__"](self, other)
 
 
 def _traced_op_gt(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_greater(self, other)
-    return _operator_eager["__gt__"](self, other)
+    return _method_eager["__gt__"](self, other)
 
 
 def _traced_op_ge(self: Any, other: Any) -> Any:
     if other is not None and _on_this_backend(self, other):
         return _traced_greater_equal(self, other)
-    return _operator_eager["__ge__"](self, other)
+    return _method_eager["__ge__"](self, other)
 
 
-_front_eager, _operator_eager = _tr_install(
+_front_eager, _method_eager = _tr_install(
     {
         "math.abs": _traced_abs,
         "math.absolute": _traced_absolute,

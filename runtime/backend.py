@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from types import ModuleType
 from typing import Final
 
-from polyunit.compiling import fold_when_traced
+from polyunit.compiling import fold_when_traced, trace_as
 from polyunit.errors import BackendError, missing_backend
 
 BACKENDS: Final = ("numpy", "jax", "torch", "cupy", "dask", "ndonnx")
@@ -58,6 +58,11 @@ _TYPE_MODULE: dict[type, ModuleType] = {}
 _INSTALLED: dict[str, bool] = {}
 
 
+def _backend_of_type_traced(t: type) -> str | None:
+    return backend_from_module(t)  # traced: no read of the table, whose growth would recompile
+
+
+@trace_as(_backend_of_type_traced)
 def backend_of_type(t: type) -> str | None:
     """The backend owning arrays of type `t`, or None (Python scalars, lists, other objects)."""
     hit = _TYPE_BACKEND.get(t, "")
@@ -72,7 +77,13 @@ def backend_from_module(t: type) -> str | None:
     """The backend named by the top-level module of `t` (the cache-miss path of
     `backend_of_type`; pure, so torch.compile runs it once while tracing)."""
     root = (getattr(t, "__module__", None) or "").partition(".")[0]
-    return _ROOTS.get(root)
+    name = _ROOTS.get(root)
+    if name == "torch":
+        # The torch module installs the functions torch.compile traces in place of the front
+        # end and the operators (traced.py): load it at the first sight of a tensor, so that a
+        # first call compiled before any eager op already finds them.
+        _import(name)
+    return name
 
 
 # pyright sees Quantity[Unknown] after isinstance(v, Quantity) and type[Unknown] for type(<Any>);

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from polyunit import backend as _backend
-from polyunit.backend import backend_of_type, default_backend
+from polyunit.backend import backend_from_module, backend_of_type, default_backend
 from polyunit.backends.methods import QuantityMethods
+from polyunit.compiling import eager_copy, trace_as
 from polyunit.convert import convert_array, to_numpy_array
 from polyunit.dimension import DIMENSIONLESS, Dimension
 from polyunit.errors import BackendError, DimensionMismatchError
@@ -112,6 +113,19 @@ def describe(v: object) -> str:
     return f"a plain array of shape {tuple(getattr(v, 'shape', ()))} (dimensionless)"
 
 
+def _init_traced(
+    self: Quantity[Any], mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None
+) -> None:
+    """What torch.compile traces for `Quantity(...)`: the fast path asks the (folded) type
+    lookup, not the type table, which would cost a guard that fails when the table grows."""
+    t: type[Any] = type(mantissa)  # pyright: ignore[reportUnknownVariableType]
+    if dtype is None and type(unit) is Unit and backend_from_module(t) is not None:
+        self.mantissa = mantissa
+        self.unit = unit
+        return
+    _init_eager(self, mantissa, unit, dtype)
+
+
 class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     """An array of values in one physical unit.
 
@@ -124,6 +138,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
     mantissa: A
     unit: Unit
 
+    @trace_as(_init_traced)
     def __init__(self, mantissa: Any, unit: Unit = UNITLESS, dtype: Any = None) -> None:
         # Fast path: an array of a known backend and a plain Unit need no check or conversion.
         if dtype is None and type(unit) is Unit and _TYPE_BACKEND.get(type(mantissa)):  # pyright: ignore[reportUnknownArgumentType]
@@ -638,3 +653,7 @@ class Quantity(QuantityMethods, QuantityMembers, Generic[A]):
             return mod.kernel_greater_equal(m, other.mantissa)  # pyright: ignore[reportUnknownMemberType]
         mod = _module_for(m, other)  # pyright: ignore[reportUnknownArgumentType]
         return NotImplemented if mod is None else mod.greater_equal(self, other)
+
+
+# The constructor as it is, for its twin's other cases (see _init_traced).
+_init_eager: Callable[..., None] = eager_copy(Quantity.__init__)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType, reportUnknownVariableType]

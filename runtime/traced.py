@@ -20,13 +20,12 @@ array) it calls the eager code, which is traced as before and raises or converts
 from __future__ import annotations
 
 import importlib
-import types
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any
 
 from polyunit import rules as _r
-from polyunit.compiling import fold_when_traced
+from polyunit.compiling import TWIN, eager_copy, fold_when_traced
 from polyunit.dimension import DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.unit import UNITLESS as UNITLESS  # re-exported for the generated twins
@@ -40,11 +39,6 @@ from polyunit.unit import (
     conversion_factor,
     unit_power,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-# The attribute dynamo follows from a function to the function it traces instead.
-TWIN = "_torchdynamo_inline"
 
 
 # -- unit algebra: one folded call each; the unit comes back through `_Derived` by name -----
@@ -154,22 +148,13 @@ def power_by(
 
 
 # -- installing the twins (at the import of a backend module that has them) -----------------
-def eager_copy(fn: F) -> F:
-    """The same function without the twin attribute: what a twin calls for the cases it leaves
-    to the eager code (dynamo would follow the attribute of the original back to the twin)."""
-    copy = types.FunctionType(
-        fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__
-    )
-    copy.__kwdefaults__ = fn.__kwdefaults__
-    return copy  # type: ignore[return-value]
-
-
 def install(
     frontend: Mapping[str, Callable[..., Any]],
-    operators: Mapping[str, Callable[..., Any]],
+    methods: Mapping[str, Callable[..., Any]],
 ) -> tuple[dict[str, Callable[..., Any]], dict[str, Callable[..., Any]]]:
     """Give the front-end functions (`frontend`, by "namespace.name") and the Quantity
-    operators their twins; returns the eager copies of both, for the twins' fallbacks."""
+    operators (`methods`, by name) their twins; returns the eager copies of both, for the twins'
+    fallbacks."""
     front_eager: dict[str, Callable[..., Any]] = {}
     for qualname, twin in frontend.items():
         namespace, name = qualname.split(".")
@@ -177,7 +162,7 @@ def install(
         front_eager[qualname] = eager_copy(fn)
         setattr(fn, TWIN, twin)
     op_eager: dict[str, Callable[..., Any]] = {}
-    for dunder, twin in operators.items():
+    for dunder, twin in methods.items():
         fn = getattr(Quantity, dunder)
         op_eager[dunder] = eager_copy(fn)
         setattr(fn, TWIN, twin)

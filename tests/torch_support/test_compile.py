@@ -106,10 +106,13 @@ def test_export_with_plain_tensors_at_the_boundary() -> None:
 
 
 def test_first_polyunit_op_inside_compile_in_a_fresh_process() -> None:
-    """Cold caches: the backend module import and new unit products happen while dynamo traces."""
+    """Cold caches: the backend module import and new unit products happen while dynamo traces.
+    What the caches and type tables learn then must not invalidate the compiled code: the
+    traced code reads none of them, so later calls run it without recompiling."""
     code = textwrap.dedent(
         """
         import torch
+        from torch._dynamo.utils import counters
         import polyunit as u
         from polyunit import Quantity
 
@@ -118,8 +121,11 @@ def test_first_polyunit_op_inside_compile_in_a_fresh_process() -> None:
             return (0.5 * q).in_unit(u.meter * u.ohm / u.second**2).mantissa
 
         x = torch.rand(4, dtype=torch.float64)
-        out = torch.compile(f, fullgraph=True, backend="eager")(x)
+        compiled = torch.compile(f, fullgraph=True, backend="eager")
+        for _ in range(3):
+            out = compiled(x)
         torch.testing.assert_close(out, f(x))
+        assert counters["stats"]["unique_graphs"] == 1, dict(counters["stats"])
         print("ok")
         """
     )
