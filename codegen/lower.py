@@ -336,10 +336,9 @@ def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
                 lines.append(f"    u_{n} = None")
             lines.append("else:")
             lines.append(f"    {target} = {lifter}({n})")
-        if not p.is_quantity:
+        if not p.is_quantity:  # a plain array operand (a mask): only a unit needs folding
             fold = f'm_{p.name} = _r.fold("{op.name}", m_{p.name}, u_{p.name})'
-            # traced: no call for the usual plain operand (each call costs dynamo a guard)
-            lines += [f"if u_{p.name} is not None:", f"    {fold}"] if traced else [fold]
+            lines += [f"if u_{p.name} is not None:", f"    {fold}"]
     return lines
 
 
@@ -564,11 +563,10 @@ def computing_body(op: Op, backend: Backend, traced: bool = False) -> list[str]:
             call = f"_compose.element_type({call}, preferred_element_type)"
         if "precision" in names:
             guard.append(f'_compose.no_precision("{dotted}", "{backend.name}", precision)')
-    if traced:  # no call for the usual dtype=None (each call costs dynamo a guard)
-        call = call.replace(
-            "_convert.torch_dtype(dtype)",
-            "(None if dtype is None else _convert.torch_dtype(dtype))",
-        )
+    # no call for the usual dtype=None (a call costs time, and dynamo a guard)
+    call = call.replace(
+        "_convert.torch_dtype(dtype)", "(None if dtype is None else _convert.torch_dtype(dtype))"
+    )
     return guard + rule_body(op, backend, call, traced)
 
 
@@ -913,6 +911,25 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
                 f"fn = (mod or {pick}).{op.pyname}  # pyright: ignore[reportUnknownArgumentType]",
                 f"return fn({call_args})",
             )
+        elif not sequence and len(required := _required_operands(op)) == 1:
+            # One operand plus optional ones left at None (sum's initial and where): the
+            # one-operand lookup, inlined, when the optional ones are absent.
+            x = required[0]
+            absent = " and ".join(f"{n} is None" for n in operands if n != x)
+            key = f"type({x}.mantissa) if type({x}) is _Quantity else type({x})"
+            ignore = "  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]"
+            lookup = f"mod = _TYPE_MODULE.get({key})"
+            body = (
+                "mod = None",
+                f"if {absent}:",
+                *(
+                    ("    " + lookup + ignore,)
+                    if len(lookup) <= _LINE - 8
+                    else ("    mod = _TYPE_MODULE.get(", f"        {key}{ignore}", "    )")
+                ),
+                f"fn = (mod or {pick}).{op.pyname}  # pyright: ignore[reportUnknownArgumentType]",
+                f"return fn({call_args})",
+            )
         else:
             body = (f"return {pick}.{op.pyname}({call_args})",)
         functions.append(
@@ -939,6 +956,14 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
     return Module(
         doc, imports, (), tuple(functions), tuple(f.name for f in functions), "spec/ops/*.yaml"
     )
+
+
+def _required_operands(op: Op) -> list[str]:
+    """The operands without a default, when every other operand defaults to None."""
+    operands = [p for p in op.signature.params if p.is_operand]
+    if any(p.default not in (None, "None") for p in operands):
+        return []
+    return [p.name for p in operands if p.default is None]
 
 
 def methods_module(spec: Spec) -> Module:

@@ -553,7 +553,8 @@ def all(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("all", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
     return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
@@ -612,7 +613,8 @@ def alltrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("alltrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return cp.all(_compose.masked(cp, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
@@ -676,7 +678,8 @@ def amax(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amax", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -752,7 +755,8 @@ def amin(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amin", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -805,7 +809,8 @@ def any(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("any", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
     return cp.any(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
@@ -1291,7 +1296,8 @@ def bincount(
     Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
-    m_x = _r.fold("bincount", m_x, u_x)
+    if u_x is not None:
+        m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     r_ = _compose.cut(
         cp.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
@@ -1507,7 +1513,8 @@ def choose(
     Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_a, u_a = _lift(a)
-    m_a = _r.fold("choose", m_a, u_a)
+    if u_a is not None:
+        m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = cp.choose(m_a, m_choices, mode=mode)
@@ -1657,7 +1664,8 @@ def compress(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("compress", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("compress", m_condition, u_condition)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1987,9 +1995,11 @@ def cov(
         m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
-    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    if u_fweights is not None:
+        m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
-    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    if u_aweights is not None:
+        m_aweights = _r.fold("cov", m_aweights, u_aweights)
     m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         cp.cov(
@@ -2830,7 +2840,8 @@ def extract(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("extract", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("extract", m_condition, u_condition)
     if type(arr) is Quantity and type(arr.mantissa) in _native:
         m_arr: Any = arr.mantissa
         u_arr: Unit | None = arr.unit
@@ -3527,7 +3538,8 @@ def gather(
     else:
         m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
-    m_index = _r.fold("gather", m_index, u_index)
+    if u_index is not None:
+        m_index = _r.fold("gather", m_index, u_index)
     r_ = cp.take_along_axis(m_input, m_index, axis=dim)
     if u_input is None:
         return r_
@@ -3742,7 +3754,8 @@ def heaviside(x1: Quantity[cp.ndarray] | cp.ndarray | float, x2: cp.ndarray) -> 
     else:
         m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
-    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    if u_x2 is not None:
+        m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return cp.heaviside(m_x1, m_x2)
 
 
@@ -3774,7 +3787,8 @@ def histogram(
         m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_weights = _r.fold("histogram", m_weights, u_weights)
+    if u_weights is not None:
+        m_weights = _r.fold("histogram", m_weights, u_weights)
     m_x, m_bins, m_range, u = _custom.histogram(
         "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
     )
@@ -4230,7 +4244,8 @@ def ldexp(
     else:
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
-    m_y = _r.fold("ldexp", m_y, u_y)
+    if u_y is not None:
+        m_y = _r.fold("ldexp", m_y, u_y)
     m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
     return _r.changed(cp.ldexp(m_x, m_y), u)
 
@@ -4766,7 +4781,8 @@ def max(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("max", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("max", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -4865,7 +4881,8 @@ def mean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("mean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("mean", m_where, u_where)
     r_ = _compose.moment(cp, "mean", m_x, axis, 0, keepdims, dtype, m_where, False)
     if u_x is None:
         return r_
@@ -4980,7 +4997,8 @@ def min(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("min", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("min", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5452,7 +5470,8 @@ def nanmax(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmax", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -5506,7 +5525,8 @@ def nanmean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmean", m_where, u_where)
     r_ = _compose.moment(cp, "mean", m_x, axis, 0, keepdims, dtype, m_where, True)
     if u_x is None:
         return r_
@@ -5621,7 +5641,8 @@ def nanmin(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmin", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -5675,7 +5696,8 @@ def nanpercentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanpercentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanpercentile", m_q, u_q)
     r_ = cp.nanpercentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
@@ -5706,7 +5728,8 @@ def nanprod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanprod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanprod", m_where, u_where)
     m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         cp.nanprod(
@@ -5757,7 +5780,8 @@ def nanquantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanquantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanquantile", m_q, u_q)
     r_ = cp.nanquantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
@@ -5807,7 +5831,8 @@ def nanstd(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanstd", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanstd", m_where, u_where)
     r_ = _compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, True)
     if u_x is None:
         return r_
@@ -5883,7 +5908,8 @@ def nansum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nansum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nansum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -5942,7 +5968,8 @@ def nanvar(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanvar", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanvar", m_where, u_where)
     r_ = _compose.moment(cp, "var", m_x, axis, ddof, keepdims, dtype, m_where, True)
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -6170,7 +6197,8 @@ def percentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("percentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("percentile", m_q, u_q)
     r_ = cp.percentile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
@@ -6268,7 +6296,8 @@ def prod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("prod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("prod", m_where, u_where)
     m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         cp.prod(
@@ -6303,7 +6332,8 @@ def product(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("product", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("product", m_where, u_where)
     m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         cp.prod(
@@ -6389,7 +6419,8 @@ def quantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("quantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("quantile", m_q, u_q)
     r_ = cp.quantile(m_a, m_q, axis=axis, method=method, keepdims=keepdims)
     if u_a is None:
         return r_
@@ -6901,7 +6932,8 @@ def searchsorted(
     else:
         m_v, u_v = _lift(v)
     m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
-    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
+    if u_sorter is not None:
+        m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return cp.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
@@ -7075,7 +7107,8 @@ def sometrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sometrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return cp.any(_compose.masked(cp, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
@@ -7352,7 +7385,8 @@ def std(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("std", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("std", m_where, u_where)
     r_ = _compose.moment(cp, "std", m_x, axis, ddof, keepdims, dtype, m_where, False)
     if u_x is None:
         return r_
@@ -7473,7 +7507,8 @@ def sum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -7605,7 +7640,8 @@ def take(
     else:
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
-    m_indices = _r.fold("take", m_indices, u_indices)
+    if u_indices is not None:
+        m_indices = _r.fold("take", m_indices, u_indices)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
     if u_fill_value is not u_a and fill_value is not None:
         m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
@@ -8139,7 +8175,8 @@ def var(
     else:
         m_a, u_a = _lift(a)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("var", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("var", m_where, u_where)
     r_ = _compose.moment(cp, "var", m_a, axis, ddof, keepdims, dtype, m_where, False)
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8370,7 +8407,8 @@ def where(
     Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("where", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("where", m_condition, u_condition)
     m_x, u_x = (None, None) if x is None else _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     if u_y is not u_x and y is not None:

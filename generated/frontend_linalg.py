@@ -235,7 +235,11 @@ def matrix_rank(M: Any, rtol: float | None = None, tol: Any = None) -> Any:
 
     Note: `tol` is an absolute tolerance, so it needs the dimension of `M`; `rtol` is relative and plain.
     """
-    return _pick2(M, tol).linalg_matrix_rank(M, rtol, tol)
+    mod = None
+    if tol is None:
+        mod = _TYPE_MODULE.get(type(M.mantissa) if type(M) is _Quantity else type(M))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(M, tol)).linalg_matrix_rank  # pyright: ignore[reportUnknownArgumentType]
+    return fn(M, rtol, tol)
 
 
 def matrix_transpose(x: Any) -> Any:

@@ -306,7 +306,11 @@ def all(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _pick2(x, where).all(x, axis, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).all  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, where)
 
 
 def allclose(x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False) -> Any:
@@ -326,7 +330,11 @@ def alltrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _pick2(x, where).alltrue(x, axis, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).alltrue  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, where)
 
 
 def amax(
@@ -340,7 +348,11 @@ def amax(
 
     Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    return _pick(a, initial, where).amax(a, axis, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(a, initial, where)).amax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims, initial, where)
 
 
 def amin(
@@ -354,7 +366,11 @@ def amin(
 
     Unit rule: The other operands (`initial`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    return _pick(a, initial, where).amin(a, axis, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(a, initial, where)).amin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims, initial, where)
 
 
 def angle(x: Any, unit_to_scale: Unit | None = None, deg: bool = False) -> Any:
@@ -376,7 +392,11 @@ def any(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _pick2(x, where).any(x, axis, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).any  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, where)
 
 
 def append(arr: Any, values: Any, axis: int | None = None) -> Any:
@@ -567,7 +587,11 @@ def average(
 
     Note: The weights may carry any unit (it cancels). With `returned=True` the result is the pair (average, sum of the weights), the sum plain as in the reference.
     """
-    return _pick2(x, weights).average(x, axis, weights, returned, keepdims)
+    mod = None
+    if weights is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, weights)).average  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, weights, returned, keepdims)
 
 
 def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None = None) -> Any:
@@ -577,7 +601,11 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0, length: int | None
 
     Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
-    return _pick2(x, weights).bincount(x, weights, minlength, length)
+    mod = None
+    if weights is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, weights)).bincount  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, weights, minlength, length)
 
 
 def bitwise_and(x: Any, y: Any) -> Any:
@@ -667,7 +695,11 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `a` and are converted to its unit; the result has the unit of `a`.
     """
-    return _pick(a, a_min, a_max).clip(a, a_min, a_max)
+    mod = None
+    if a_min is None and a_max is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(a, a_min, a_max)).clip  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, a_min, a_max)
 
 
 def column_stack(tup: Any) -> Any:
@@ -747,7 +779,11 @@ def corrcoef(x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | N
 
     Unit rule: The operands (`x`, `y`) must be dimensionless (a scale such as mV/V is folded in), or is read in the unit `unit_to_scale` when that is given; the result is a plain array.
     """
-    return _pick2(x, y).corrcoef(x, y, rowvar, unit_to_scale)
+    mod = None
+    if y is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, y)).corrcoef  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, y, rowvar, unit_to_scale)
 
 
 def correlate(
@@ -811,9 +847,11 @@ def cov(
 
     Note: The reference gives unit(m) * unit(y); but the result holds cov(m, m), cov(m, y) and cov(y, y) together, so `y` must have the dimension of `m` (it is converted to its unit) and the whole matrix is in unit(m) ** 2.
     """
-    return _pick(m, y, fweights, aweights).cov(
-        m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale
-    )
+    mod = None
+    if y is None and fweights is None and aweights is None:
+        mod = _TYPE_MODULE.get(type(m.mantissa) if type(m) is _Quantity else type(m))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(m, y, fweights, aweights)).cov  # pyright: ignore[reportUnknownArgumentType]
+    return fn(m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale)
 
 
 def cross(
@@ -919,7 +957,11 @@ def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
 
     Note: `prepend` and `append` (in the unit of `x`) are joined on along `axis` before differencing.
     """
-    return _pick(x, prepend, append).diff(x, n, axis, prepend, append)
+    mod = None
+    if prepend is None and append is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, prepend, append)).diff  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, n, axis, prepend, append)
 
 
 def digitize(x: Any, bins: Any, right: bool = False) -> Any:
@@ -979,7 +1021,11 @@ def ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
 
     Unit rule: The other operands (`to_end`, `to_begin`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _pick(x, to_end, to_begin).ediff1d(x, to_end, to_begin)
+    mod = None
+    if to_end is None and to_begin is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, to_end, to_begin)).ediff1d  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, to_end, to_begin)
 
 
 def elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
@@ -1738,7 +1784,11 @@ def max(
 
     Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
-    return _pick(a, initial, where).max(a, axis, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(a, initial, where)).max  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims, initial, where)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -1760,7 +1810,11 @@ def mean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick2(x, where).mean(x, axis, dtype, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).mean  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, where)
 
 
 def median(
@@ -1790,7 +1844,11 @@ def min(
 
     Note: `initial` is in the unit of `a` (a plain number only for a dimensionless `a`).
     """
-    return _pick(a, initial, where).min(a, axis, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(a, initial, where)).min  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, keepdims, initial, where)
 
 
 def minimum(x1: Any, x2: Any) -> Any:
@@ -1860,7 +1918,11 @@ def nan_to_num(x: Any, nan: Any = None, posinf: Any = None, neginf: Any = None) 
 
     Unit rule: The other operands (`nan`, `posinf`, `neginf`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _pick(x, nan, posinf, neginf).nan_to_num(x, nan, posinf, neginf)
+    mod = None
+    if nan is None and posinf is None and neginf is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, nan, posinf, neginf)).nan_to_num  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, nan, posinf, neginf)
 
 
 def nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
@@ -1918,7 +1980,11 @@ def nanmax(
 
     Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    return _pick(x, initial, where).nanmax(x, axis, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).nanmax  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, initial, where)
 
 
 def nanmean(
@@ -1932,7 +1998,11 @@ def nanmean(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick2(x, where).nanmean(x, axis, dtype, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).nanmean  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, where)
 
 
 def nanmedian(
@@ -1962,7 +2032,11 @@ def nanmin(
 
     Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    return _pick(x, initial, where).nanmin(x, axis, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).nanmin  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, initial, where)
 
 
 def nanpercentile(
@@ -1989,7 +2063,11 @@ def nanprod(
 
     Note: The unit is unit(x) ** n with n the number of non-NaN elements multiplied, which must be the same in every slice; for a quantity that needs concrete values (not inside jax.jit).
     """
-    return _pick(x, initial, where).nanprod(x, axis, dtype, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).nanprod  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, initial, where)
 
 
 def nanquantile(
@@ -2014,7 +2092,11 @@ def nanstd(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick2(x, where).nanstd(x, axis, dtype, ddof, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).nanstd  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, ddof, keepdims, where)
 
 
 def nansum(
@@ -2031,7 +2113,11 @@ def nansum(
 
     Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    return _pick(x, initial, where).nansum(x, axis, dtype, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).nansum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, initial, where)
 
 
 def nanvar(
@@ -2046,7 +2132,11 @@ def nanvar(
 
     Unit rule: The result's unit is the unit of `x` to the power 2; a dimensionless result is a plain array.
     """
-    return _pick2(x, where).nanvar(x, axis, dtype, ddof, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).nanvar  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, ddof, keepdims, where)
 
 
 def negative(x: Any) -> Any:
@@ -2152,7 +2242,11 @@ def prod(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    return _pick(x, initial, where).prod(x, axis, dtype, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).prod  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, initial, where)
 
 
 def product(
@@ -2169,7 +2263,11 @@ def product(
 
     Note: The unit is unit(x) ** n with n the number of elements multiplied; with `where`, n must be the same in every slice.
     """
-    return _pick(x, initial, where).product(x, axis, dtype, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).product  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, initial, where)
 
 
 def ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -2483,7 +2581,11 @@ def sometrue(
 
     Unit rule: The operands (`x`) must be dimensionless (a scale such as mV/V is folded in); the result is a plain array.
     """
-    return _pick2(x, where).sometrue(x, axis, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).sometrue  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, keepdims, where)
 
 
 def sort(
@@ -2595,7 +2697,11 @@ def std(
 
     Unit rule: The result has the unit of `x` (a plain input gives a plain result).
     """
-    return _pick2(x, where).std(x, axis, dtype, ddof, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(x, where)).std  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, ddof, keepdims, where)
 
 
 def subtract(x: Any, y: Any) -> Any:
@@ -2620,7 +2726,11 @@ def sum(
 
     Note: `initial` is in the unit of `x` (a plain number only for a dimensionless `x`).
     """
-    return _pick(x, initial, where).sum(x, axis, dtype, keepdims, initial, where)
+    mod = None
+    if initial is None and where is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, initial, where)).sum  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, axis, dtype, keepdims, initial, where)
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
@@ -2825,9 +2935,11 @@ def unique(
 
     Note: With any return_* set the result is a tuple, as numpy's: the values (in the unit of `a`), then the first indices, the inverse and the counts asked for (plain). `size` (jax's) cuts or pads the values (with `fill_value`, by default the smallest value), first indices and counts. On dask, unique slices along `axis` (dask has only the flat unique) are one task of the graph; ndonnx has no way to compare whole slices, so `axis` is refused there, as are the index outputs (its unique_all gives them unsorted).
     """
-    return _pick2(a, fill_value).unique(
-        a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value
-    )
+    mod = None
+    if fill_value is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(a, fill_value)).unique  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value)
 
 
 def vander(x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None) -> Any:
@@ -2852,7 +2964,11 @@ def var(
 
     Unit rule: The result's unit is the unit of `a` to the power 2; a dimensionless result is a plain array.
     """
-    return _pick2(a, where).var(a, axis, dtype, ddof, keepdims, where)
+    mod = None
+    if where is None:
+        mod = _TYPE_MODULE.get(type(a.mantissa) if type(a) is _Quantity else type(a))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick2(a, where)).var  # pyright: ignore[reportUnknownArgumentType]
+    return fn(a, axis, dtype, ddof, keepdims, where)
 
 
 def vdot(a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None) -> Any:
@@ -2900,7 +3016,13 @@ def where(
 
     Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
-    return _pick(condition, x, y).where(condition, x, y, size, fill_value)
+    mod = None
+    if x is None and y is None:
+        mod = _TYPE_MODULE.get(
+            type(condition.mantissa) if type(condition) is _Quantity else type(condition)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        )
+    fn = (mod or _pick(condition, x, y)).where  # pyright: ignore[reportUnknownArgumentType]
+    return fn(condition, x, y, size, fill_value)
 
 
 def zeros(shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None) -> Any:

@@ -554,7 +554,8 @@ def all(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("all", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
     return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
@@ -611,7 +612,8 @@ def alltrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("alltrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return jnp.all(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
@@ -675,7 +677,8 @@ def amax(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amax", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = jnp.amax(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -746,7 +749,8 @@ def amin(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amin", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = jnp.amin(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -792,7 +796,8 @@ def any(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("any", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
     return jnp.any(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
@@ -1280,7 +1285,8 @@ def bincount(
     Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
-    m_x = _r.fold("bincount", m_x, u_x)
+    if u_x is not None:
+        m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     r_ = jnp.bincount(m_x, m_weights, minlength=minlength, length=length)
     if u_weights is None:
@@ -1494,7 +1500,8 @@ def choose(
     Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_a, u_a = _lift(a)
-    m_a = _r.fold("choose", m_a, u_a)
+    if u_a is not None:
+        m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = jnp.choose(m_a, m_choices, mode=mode)
@@ -1644,7 +1651,8 @@ def compress(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("compress", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("compress", m_condition, u_condition)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1971,9 +1979,11 @@ def cov(
         m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
-    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    if u_fweights is not None:
+        m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
-    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    if u_aweights is not None:
+        m_aweights = _r.fold("cov", m_aweights, u_aweights)
     m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         jnp.cov(
@@ -2805,7 +2815,8 @@ def extract(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("extract", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("extract", m_condition, u_condition)
     if type(arr) is Quantity and type(arr.mantissa) in _native:
         m_arr: Any = arr.mantissa
         u_arr: Unit | None = arr.unit
@@ -3504,7 +3515,8 @@ def gather(
     else:
         m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
-    m_index = _r.fold("gather", m_index, u_index)
+    if u_index is not None:
+        m_index = _r.fold("gather", m_index, u_index)
     r_ = jnp.take_along_axis(m_input, m_index, axis=dim)
     if u_input is None:
         return r_
@@ -3719,7 +3731,8 @@ def heaviside(x1: Quantity[jax.Array] | jax.Array | float, x2: jax.Array) -> jax
     else:
         m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
-    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    if u_x2 is not None:
+        m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return jnp.heaviside(m_x1, m_x2)
 
 
@@ -3751,7 +3764,8 @@ def histogram(
         m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_weights = _r.fold("histogram", m_weights, u_weights)
+    if u_weights is not None:
+        m_weights = _r.fold("histogram", m_weights, u_weights)
     m_x, m_bins, m_range, u = _custom.histogram(
         "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
     )
@@ -4206,7 +4220,8 @@ def ldexp(
     else:
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
-    m_y = _r.fold("ldexp", m_y, u_y)
+    if u_y is not None:
+        m_y = _r.fold("ldexp", m_y, u_y)
     m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
     return _r.changed(jnp.ldexp(m_x, m_y), u)
 
@@ -4739,7 +4754,8 @@ def max(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("max", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("max", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = jnp.max(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -4833,7 +4849,8 @@ def mean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("mean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("mean", m_where, u_where)
     r_ = jnp.mean(m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
@@ -4948,7 +4965,8 @@ def min(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("min", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("min", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = jnp.min(m_a, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -5412,7 +5430,8 @@ def nanmax(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmax", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = jnp.nanmax(m_x, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -5461,7 +5480,8 @@ def nanmean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmean", m_where, u_where)
     r_ = jnp.nanmean(m_x, axis=axis, dtype=dtype, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
@@ -5576,7 +5596,8 @@ def nanmin(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmin", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = jnp.nanmin(m_x, axis=axis, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -5625,7 +5646,8 @@ def nanpercentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanpercentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanpercentile", m_q, u_q)
     r_ = jnp.nanpercentile(
         m_a,
         m_q,
@@ -5662,7 +5684,8 @@ def nanprod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanprod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanprod", m_where, u_where)
     m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         jnp.nanprod(
@@ -5709,7 +5732,8 @@ def nanquantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanquantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanquantile", m_q, u_q)
     r_ = jnp.nanquantile(
         m_a,
         m_q,
@@ -5765,7 +5789,8 @@ def nanstd(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanstd", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanstd", m_where, u_where)
     r_ = jnp.nanstd(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
@@ -5841,7 +5866,8 @@ def nansum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nansum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nansum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = jnp.nansum(
@@ -5895,7 +5921,8 @@ def nanvar(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanvar", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanvar", m_where, u_where)
     r_ = jnp.nanvar(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -6123,7 +6150,8 @@ def percentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("percentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("percentile", m_q, u_q)
     r_ = jnp.percentile(
         m_a,
         m_q,
@@ -6227,7 +6255,8 @@ def prod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("prod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("prod", m_where, u_where)
     m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         jnp.prod(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where),
@@ -6256,7 +6285,8 @@ def product(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("product", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("product", m_where, u_where)
     m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         jnp.prod(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where),
@@ -6336,7 +6366,8 @@ def quantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("quantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("quantile", m_q, u_q)
     r_ = jnp.quantile(
         m_a,
         m_q,
@@ -6850,7 +6881,8 @@ def searchsorted(
     else:
         m_v, u_v = _lift(v)
     m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
-    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
+    if u_sorter is not None:
+        m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return jnp.searchsorted(m_a, m_v, side=side, sorter=m_sorter, method=method)
@@ -7022,7 +7054,8 @@ def sometrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sometrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return jnp.any(m_x, axis=axis, keepdims=keepdims, where=m_where)
 
@@ -7295,7 +7328,8 @@ def std(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("std", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("std", m_where, u_where)
     r_ = jnp.std(m_x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     if u_x is None:
         return r_
@@ -7416,7 +7450,8 @@ def sum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = jnp.sum(m_x, axis=axis, dtype=dtype, keepdims=keepdims, initial=m_initial, where=m_where)
@@ -7543,7 +7578,8 @@ def take(
     else:
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
-    m_indices = _r.fold("take", m_indices, u_indices)
+    if u_indices is not None:
+        m_indices = _r.fold("take", m_indices, u_indices)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
     if u_fill_value is not u_a and fill_value is not None:
         m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
@@ -8073,7 +8109,8 @@ def var(
     else:
         m_a, u_a = _lift(a)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("var", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("var", m_where, u_where)
     r_ = jnp.var(m_a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=m_where)
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8304,7 +8341,8 @@ def where(
     Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("where", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("where", m_condition, u_condition)
     m_x, u_x = (None, None) if x is None else _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     if u_y is not u_x and y is not None:
@@ -11774,7 +11812,8 @@ def lax_gather(
     else:
         m_operand, u_operand = _lift(operand)
     m_start_indices, u_start_indices = _lift(start_indices)
-    m_start_indices = _r.fold("gather", m_start_indices, u_start_indices)
+    if u_start_indices is not None:
+        m_start_indices = _r.fold("gather", m_start_indices, u_start_indices)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
     if u_fill_value is not u_operand and fill_value is not None:
         m_fill_value, u_operand = _r.align(
@@ -11878,7 +11917,8 @@ def lax_householder_product(
     else:
         m_a, _ = _lift(a)
     m_taus, u_taus = _lift(taus)
-    m_taus = _r.fold("householder_product", m_taus, u_taus)
+    if u_taus is not None:
+        m_taus = _r.fold("householder_product", m_taus, u_taus)
     return jax.lax.linalg.householder_product(m_a, m_taus)
 
 
@@ -12599,7 +12639,8 @@ def lax_scatter(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter", m_scatter_indices, u_scatter_indices)
     if type(updates) is Quantity and type(updates.mantissa) in _native:
         m_updates: Any = updates.mantissa
         u_updates: Unit | None = updates.unit
@@ -12684,7 +12725,8 @@ def lax_scatter_add(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter_add", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter_add", m_scatter_indices, u_scatter_indices)
     if type(updates) is Quantity and type(updates.mantissa) in _native:
         m_updates: Any = updates.mantissa
         u_updates: Unit | None = updates.unit
@@ -12762,7 +12804,8 @@ def lax_scatter_apply(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter_apply", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter_apply", m_scatter_indices, u_scatter_indices)
     r_ = jax.lax.scatter_apply(
         m_operand,
         m_scatter_indices,
@@ -12836,7 +12879,8 @@ def lax_scatter_max(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter_max", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter_max", m_scatter_indices, u_scatter_indices)
     if type(updates) is Quantity and type(updates.mantissa) in _native:
         m_updates: Any = updates.mantissa
         u_updates: Unit | None = updates.unit
@@ -12921,7 +12965,8 @@ def lax_scatter_min(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter_min", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter_min", m_scatter_indices, u_scatter_indices)
     if type(updates) is Quantity and type(updates.mantissa) in _native:
         m_updates: Any = updates.mantissa
         u_updates: Unit | None = updates.unit
@@ -12994,9 +13039,11 @@ def lax_scatter_mul(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter_mul", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter_mul", m_scatter_indices, u_scatter_indices)
     m_updates, u_updates = _lift(updates)
-    m_updates = _r.fold("scatter_mul", m_updates, u_updates)
+    if u_updates is not None:
+        m_updates = _r.fold("scatter_mul", m_updates, u_updates)
     r_ = jax.lax.scatter_mul(
         m_operand,
         m_scatter_indices,
@@ -13069,7 +13116,8 @@ def lax_scatter_sub(
     else:
         m_operand, u_operand = _lift(operand)
     m_scatter_indices, u_scatter_indices = _lift(scatter_indices)
-    m_scatter_indices = _r.fold("scatter_sub", m_scatter_indices, u_scatter_indices)
+    if u_scatter_indices is not None:
+        m_scatter_indices = _r.fold("scatter_sub", m_scatter_indices, u_scatter_indices)
     if type(updates) is Quantity and type(updates.mantissa) in _native:
         m_updates: Any = updates.mantissa
         u_updates: Unit | None = updates.unit

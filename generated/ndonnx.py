@@ -554,7 +554,8 @@ def all(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("all", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
     return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
@@ -611,7 +612,8 @@ def alltrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("alltrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return ndx.all(_compose.masked(ndx, m_x, m_where, 1.0), axis=axis, keepdims=keepdims)
 
@@ -675,7 +677,8 @@ def amax(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amax", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -751,7 +754,8 @@ def amin(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amin", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -802,7 +806,8 @@ def any(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("any", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
     return ndx.any(_compose.masked(ndx, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
@@ -1319,7 +1324,8 @@ def bincount(
     Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
-    m_x = _r.fold("bincount", m_x, u_x)
+    if u_x is not None:
+        m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     r_ = _compose.bincount(ndx, m_x, m_weights, minlength, length)
     if u_weights is None:
@@ -1533,7 +1539,8 @@ def choose(
     Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_a, u_a = _lift(a)
-    m_a = _r.fold("choose", m_a, u_a)
+    if u_a is not None:
+        m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = ndx.take_along_axis(
@@ -1702,7 +1709,8 @@ def compress(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("compress", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("compress", m_condition, u_condition)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2072,9 +2080,11 @@ def cov(
         m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
-    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    if u_fweights is not None:
+        m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
-    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    if u_aweights is not None:
+        m_aweights = _r.fold("cov", m_aweights, u_aweights)
     m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(_compose.cov(ndx, m_m, m_y, rowvar, bias, ddof, m_fweights, m_aweights), u)
 
@@ -2988,7 +2998,8 @@ def extract(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("extract", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("extract", m_condition, u_condition)
     if type(arr) is Quantity and type(arr.mantissa) in _native:
         m_arr: Any = arr.mantissa
         u_arr: Unit | None = arr.unit
@@ -3720,7 +3731,8 @@ def gather(
     else:
         m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
-    m_index = _r.fold("gather", m_index, u_index)
+    if u_index is not None:
+        m_index = _r.fold("gather", m_index, u_index)
     r_ = ndx.take_along_axis(m_input, m_index, axis=dim)
     if u_input is None:
         return r_
@@ -3935,7 +3947,8 @@ def heaviside(x1: Quantity[ndx.Array] | ndx.Array | float, x2: ndx.Array) -> ndx
     else:
         m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
-    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    if u_x2 is not None:
+        m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return _compose.heaviside(ndx, m_x1, m_x2)
 
 
@@ -3967,7 +3980,8 @@ def histogram(
         m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_weights = _r.fold("histogram", m_weights, u_weights)
+    if u_weights is not None:
+        m_weights = _r.fold("histogram", m_weights, u_weights)
     m_x, m_bins, m_range, u = _custom.histogram(
         "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
     )
@@ -4554,7 +4568,8 @@ def ldexp(
     else:
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
-    m_y = _r.fold("ldexp", m_y, u_y)
+    if u_y is not None:
+        m_y = _r.fold("ldexp", m_y, u_y)
     m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
     return _r.changed(m_x * 2.0 ** ndx.astype(m_y, m_x.dtype), u)
 
@@ -5132,7 +5147,8 @@ def max(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("max", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("max", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5231,7 +5247,8 @@ def mean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("mean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("mean", m_where, u_where)
     r_ = _compose.moment(
         ndx, "mean", m_x, axis, 0, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
     )
@@ -5348,7 +5365,8 @@ def min(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("min", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("min", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5841,7 +5859,8 @@ def nanmax(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmax", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -5902,7 +5921,8 @@ def nanmean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmean", m_where, u_where)
     r_ = _compose.moment(
         ndx, "mean", m_x, axis, 0, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
     )
@@ -6019,7 +6039,8 @@ def nanmin(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmin", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -6080,7 +6101,8 @@ def nanpercentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanpercentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanpercentile", m_q, u_q)
     r_ = _compose.quantile(
         ndx, m_a, m_q / 100, axis, keepdims, skip_nan=True, method=method, op="math.nanpercentile"
     )
@@ -6113,7 +6135,8 @@ def nanprod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanprod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanprod", m_where, u_where)
     m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         ndx.prod(
@@ -6168,7 +6191,8 @@ def nanquantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanquantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanquantile", m_q, u_q)
     r_ = _compose.quantile(
         ndx, m_a, m_q, axis, keepdims, skip_nan=True, method=method, op="math.nanquantile"
     )
@@ -6220,7 +6244,8 @@ def nanstd(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanstd", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanstd", m_where, u_where)
     r_ = _compose.moment(
         ndx, "std", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
     )
@@ -6298,7 +6323,8 @@ def nansum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nansum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nansum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -6360,7 +6386,8 @@ def nanvar(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanvar", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanvar", m_where, u_where)
     r_ = _compose.moment(
         ndx, "var", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, True
     )
@@ -6586,7 +6613,8 @@ def percentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("percentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("percentile", m_q, u_q)
     r_ = _compose.quantile(ndx, m_a, m_q / 100, axis, keepdims, method=method, op="math.percentile")
     if u_a is None:
         return r_
@@ -6684,7 +6712,8 @@ def prod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("prod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("prod", m_where, u_where)
     m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         ndx.prod(
@@ -6719,7 +6748,8 @@ def product(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("product", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("product", m_where, u_where)
     m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         ndx.prod(
@@ -6805,7 +6835,8 @@ def quantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("quantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("quantile", m_q, u_q)
     r_ = _compose.quantile(ndx, m_a, m_q, axis, keepdims, method=method, op="math.quantile")
     if u_a is None:
         return r_
@@ -7344,7 +7375,8 @@ def searchsorted(
     else:
         m_v, u_v = _lift(v)
     m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
-    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
+    if u_sorter is not None:
+        m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return ndx.reshape(
@@ -7523,7 +7555,8 @@ def sometrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sometrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return ndx.any(_compose.masked(ndx, m_x, m_where, 0.0), axis=axis, keepdims=keepdims)
 
@@ -7818,7 +7851,8 @@ def std(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("std", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("std", m_where, u_where)
     r_ = _compose.moment(
         ndx, "std", m_x, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
     )
@@ -7941,7 +7975,8 @@ def sum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -8082,7 +8117,8 @@ def take(
     else:
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
-    m_indices = _r.fold("take", m_indices, u_indices)
+    if u_indices is not None:
+        m_indices = _r.fold("take", m_indices, u_indices)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
     if u_fill_value is not u_a and fill_value is not None:
         m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
@@ -8671,7 +8707,8 @@ def var(
     else:
         m_a, u_a = _lift(a)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("var", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("var", m_where, u_where)
     r_ = _compose.moment(
         ndx, "var", m_a, axis, ddof, keepdims, _convert.ndonnx_dtype(dtype), m_where, False
     )
@@ -8928,7 +8965,8 @@ def where(
     Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("where", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("where", m_condition, u_condition)
     m_x, u_x = (None, None) if x is None else _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     if u_y is not u_x and y is not None:

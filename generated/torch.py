@@ -567,7 +567,8 @@ def all(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("all", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("all", m_where, u_where)
     m_x = _r.fold("all", m_x, u_x, None)
     return torch.all(
         _compose.masked(torch, m_x, m_where, 1.0),
@@ -625,7 +626,8 @@ def alltrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("alltrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("alltrue", m_where, u_where)
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return torch.all(
         _compose.masked(torch, m_x, m_where, 1.0),
@@ -693,7 +695,8 @@ def amax(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amax", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -773,7 +776,8 @@ def amin(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("amin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("amin", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -830,7 +834,8 @@ def any(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("any", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("any", m_where, u_where)
     m_x = _r.fold("any", m_x, u_x, None)
     return torch.any(
         _compose.masked(torch, m_x, m_where, 0.0),
@@ -966,10 +971,13 @@ def arange(
     if u_step is not u_start and step is not None:
         m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
     r_ = (
-        torch.arange(m_start, dtype=_convert.torch_dtype(dtype))
+        torch.arange(m_start, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
         if m_stop is None
         else torch.arange(
-            m_start, m_stop, 1 if m_step is None else m_step, dtype=_convert.torch_dtype(dtype)
+            m_start,
+            m_stop,
+            1 if m_step is None else m_step,
+            dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
         )
     )
     if u_start is None:
@@ -1265,7 +1273,7 @@ def astype(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
-    r_ = m_x.to(_convert.torch_dtype(dtype))
+    r_ = m_x.to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_x is None:
         return r_
     q_ = _new(Quantity)
@@ -1325,7 +1333,8 @@ def bincount(
     Note: The sums of `weights` keep the unit of `weights` (the reference drops it); counts are plain. `length` fixes the output length (counts of larger values are dropped), as jax needs under jit. On dask, whose own bincount takes `minlength` as the output length (wrong when a value exceeds it), a `minlength` makes the whole array one task of the graph.
     """
     m_x, u_x = _lift(x)
-    m_x = _r.fold("bincount", m_x, u_x)
+    if u_x is not None:
+        m_x = _r.fold("bincount", m_x, u_x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
     r_ = _compose.cut(
         torch.bincount(m_x, m_weights, minlength=minlength if length is None else length), length
@@ -1537,7 +1546,8 @@ def choose(
     Unit rule: Every array in `choices` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
     m_a, u_a = _lift(a)
-    m_a = _r.fold("choose", m_a, u_a)
+    if u_a is not None:
+        m_a = _r.fold("choose", m_a, u_a)
     m_choices, u_choices = _r.lift_seq(_lift, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = torch.gather(
@@ -1707,7 +1717,8 @@ def compress(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `a`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("compress", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("compress", m_condition, u_condition)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1749,7 +1760,7 @@ def concatenate(
     r_ = torch.cat(
         [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
         dim=0 if axis is None else axis,
-    ).to(_convert.torch_dtype(dtype))
+    ).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -2063,9 +2074,11 @@ def cov(
         m_m, u_m = _lift(m)
     m_y, u_y = (None, None) if y is None else _lift(y)
     m_fweights, u_fweights = (None, None) if fweights is None else _lift(fweights)
-    m_fweights = _r.fold("cov", m_fweights, u_fweights)
+    if u_fweights is not None:
+        m_fweights = _r.fold("cov", m_fweights, u_fweights)
     m_aweights, u_aweights = (None, None) if aweights is None else _lift(aweights)
-    m_aweights = _r.fold("cov", m_aweights, u_aweights)
+    if u_aweights is not None:
+        m_aweights = _r.fold("cov", m_aweights, u_aweights)
     m_m, m_y, u = _custom.cov("cov", m_m, u_m, m_y, u_y, unit_to_scale)
     return _r.changed(
         torch.cov(
@@ -2175,7 +2188,7 @@ def cumprod(
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
-        dtype=_convert.torch_dtype(dtype),
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
 
 
@@ -2199,7 +2212,7 @@ def cumproduct(
     return torch.cumprod(
         m_x.reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
-        dtype=_convert.torch_dtype(dtype),
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
 
 
@@ -2232,7 +2245,7 @@ def cumsum(
     r_ = torch.cumsum(
         m_x.reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
-        dtype=_convert.torch_dtype(dtype),
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
     if u_x is None:
         return r_
@@ -2642,7 +2655,7 @@ def dstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
-    r_ = torch.dstack(m_arrays).to(_convert.torch_dtype(dtype))
+    r_ = torch.dstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -2748,7 +2761,10 @@ def empty(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(torch.empty(shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
+    return _r.changed(
+        torch.empty(shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
 
 
 def empty_like(
@@ -2767,13 +2783,15 @@ def empty_like(
     else:
         m_prototype, u_prototype = _lift(prototype)
     return _r.like(
-        torch.empty_like(m_prototype, dtype=_convert.torch_dtype(dtype))
+        torch.empty_like(
+            m_prototype, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+        )
         if shape is None
         else torch.empty(
             shape,
             dtype=m_prototype.dtype
-            if _convert.torch_dtype(dtype) is None
-            else _convert.torch_dtype(dtype),
+            if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+            else (None if dtype is None else _convert.torch_dtype(dtype)),
             device=m_prototype.device,
         ),
         u_prototype,
@@ -2954,7 +2972,8 @@ def extract(
     Note: `size` (jax's) cuts or pads the result to that length, padding with `fill_value` (in the unit of `arr`, 0 by default).
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("extract", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("extract", m_condition, u_condition)
     if type(arr) is Quantity and type(arr.mantissa) in _native:
         m_arr: Any = arr.mantissa
         u_arr: Unit | None = arr.unit
@@ -2988,7 +3007,11 @@ def eye(
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
     return _r.changed(
-        torch.ones(N, N if M is None else M, dtype=_convert.torch_dtype(dtype)).tril(k).triu(k),
+        torch.ones(
+            N, N if M is None else M, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+        )
+        .tril(k)
+        .triu(k),
         _r.create_unit(unit),
     )
 
@@ -3564,7 +3587,7 @@ def full(
         m_fill_value, u_fill_value = _lift(fill_value)
     r_ = (
         torch.zeros(shape, dtype=m_fill_value.dtype, device=m_fill_value.device) + m_fill_value
-    ).to(_convert.torch_dtype(dtype))
+    ).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_fill_value is None:
         return r_
     q_ = _new(Quantity)
@@ -3625,7 +3648,11 @@ def full_like(
     r_ = (
         torch.zeros(m_a.shape if shape is None else shape, dtype=m_a.dtype, device=m_a.device)
         + m_fill_value
-    ).to(m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype))
+    ).to(
+        m_a.dtype
+        if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        else (None if dtype is None else _convert.torch_dtype(dtype))
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -3657,7 +3684,8 @@ def gather(
     else:
         m_input, u_input = _lift(input)
     m_index, u_index = _lift(index)
-    m_index = _r.fold("gather", m_index, u_index)
+    if u_index is not None:
+        m_index = _r.fold("gather", m_index, u_index)
     r_ = torch.gather(m_input, dim, m_index)
     if u_input is None:
         return r_
@@ -3874,7 +3902,8 @@ def heaviside(x1: Quantity[torch.Tensor] | torch.Tensor | float, x2: torch.Tenso
     else:
         m_x1, _ = _lift(x1)
     m_x2, u_x2 = _lift(x2)
-    m_x2 = _r.fold("heaviside", m_x2, u_x2)
+    if u_x2 is not None:
+        m_x2 = _r.fold("heaviside", m_x2, u_x2)
     return _compose.heaviside(torch, m_x1, m_x2)
 
 
@@ -3903,7 +3932,8 @@ def histogram(
         m_bins, u_bins = _lift(bins)
     m_range, u_range = (None, None) if range is None else _lift(range)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
-    m_weights = _r.fold("histogram", m_weights, u_weights)
+    if u_weights is not None:
+        m_weights = _r.fold("histogram", m_weights, u_weights)
     m_x, m_bins, m_range, u = _custom.histogram(
         "histogram", m_x, u_x, m_bins, u_bins, m_range, u_range
     )
@@ -3941,7 +3971,7 @@ def hstack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
-    r_ = torch.hstack(m_arrays).to(_convert.torch_dtype(dtype))
+    r_ = torch.hstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -3982,7 +4012,10 @@ def identity(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(torch.eye(n, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
+    return _r.changed(
+        torch.eye(n, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
 
 
 @overload
@@ -4387,7 +4420,8 @@ def ldexp(
     else:
         m_x, u_x = _lift(x)
     m_y, u_y = _lift(y)
-    m_y = _r.fold("ldexp", m_y, u_y)
+    if u_y is not None:
+        m_y = _r.fold("ldexp", m_y, u_y)
     m_x, u = _custom.keep_or_scale("ldexp", m_x, u_x, unit_to_scale)
     return _r.changed(m_x * torch.pow(2.0, m_y), u)
 
@@ -4537,7 +4571,7 @@ def linspace(
                     )
                     / ((num - 1 if num > 1 else 1) if endpoint else num)
                 )
-            ).to(_convert.torch_dtype(dtype)),
+            ).to(None if dtype is None else _convert.torch_dtype(dtype)),
             m_start,
             m_stop,
             num,
@@ -4797,7 +4831,7 @@ def logspace(
                 / ((num - 1 if num > 1 else 1) if endpoint else num)
             )
         )
-    ).to(_convert.torch_dtype(dtype))
+    ).to(None if dtype is None else _convert.torch_dtype(dtype))
 
 
 @overload
@@ -4938,7 +4972,8 @@ def max(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("max", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("max", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5039,9 +5074,18 @@ def mean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("mean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("mean", m_where, u_where)
     r_ = _compose.moment(
-        torch, "mean", m_x, axis, 0, keepdims, _convert.torch_dtype(dtype), m_where, False
+        torch,
+        "mean",
+        m_x,
+        axis,
+        0,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        False,
     )
     if u_x is None:
         return r_
@@ -5156,7 +5200,8 @@ def min(
         m_a, u_a = _lift(a)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("min", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("min", m_where, u_where)
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5546,7 +5591,7 @@ def nancumprod(
     return torch.cumprod(
         torch.where(torch.isnan(m_x), 1.0, m_x).reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
-        dtype=_convert.torch_dtype(dtype),
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
 
 
@@ -5579,7 +5624,7 @@ def nancumsum(
     r_ = torch.cumsum(
         torch.where(torch.isnan(m_x), 0.0, m_x).reshape(-1 if axis is None else m_x.shape),
         dim=0 if axis is None else axis,
-        dtype=_convert.torch_dtype(dtype),
+        dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
     if u_x is None:
         return r_
@@ -5650,7 +5695,8 @@ def nanmax(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmax", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmax", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -5717,9 +5763,18 @@ def nanmean(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmean", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmean", m_where, u_where)
     r_ = _compose.moment(
-        torch, "mean", m_x, axis, 0, keepdims, _convert.torch_dtype(dtype), m_where, True
+        torch,
+        "mean",
+        m_x,
+        axis,
+        0,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        True,
     )
     if u_x is None:
         return r_
@@ -5834,7 +5889,8 @@ def nanmin(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanmin", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanmin", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -5901,7 +5957,8 @@ def nanpercentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanpercentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanpercentile", m_q, u_q)
     r_ = torch.nanquantile(
         m_a,
         m_q / 100,
@@ -5938,7 +5995,8 @@ def nanprod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanprod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanprod", m_where, u_where)
     m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         (
@@ -5973,7 +6031,7 @@ def nanprod(
             )
         )
         .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
-        .to(_convert.torch_dtype(dtype))
+        .to(None if dtype is None else _convert.torch_dtype(dtype))
         * (1 if m_initial is None else m_initial),
         u,
     )
@@ -6016,7 +6074,8 @@ def nanquantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("nanquantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("nanquantile", m_q, u_q)
     r_ = torch.nanquantile(
         m_a,
         m_q,
@@ -6072,9 +6131,18 @@ def nanstd(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanstd", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanstd", m_where, u_where)
     r_ = _compose.moment(
-        torch, "std", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, True
+        torch,
+        "std",
+        m_x,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        True,
     )
     if u_x is None:
         return r_
@@ -6150,7 +6218,8 @@ def nansum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nansum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nansum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -6159,7 +6228,7 @@ def nansum(
             _compose.masked(torch, m_x, m_where, 0.0),
             dim=axis,
             keepdim=keepdims,
-            dtype=_convert.torch_dtype(dtype),
+            dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
         ),
         m_initial,
         "add",
@@ -6212,9 +6281,18 @@ def nanvar(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("nanvar", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("nanvar", m_where, u_where)
     r_ = _compose.moment(
-        torch, "var", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, True
+        torch,
+        "var",
+        m_x,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        True,
     )
     u_ = None if u_x is None else u_x._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -6334,7 +6412,10 @@ def ones(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(torch.ones(shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
+    return _r.changed(
+        torch.ones(shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
 
 
 def ones_like(
@@ -6353,11 +6434,13 @@ def ones_like(
     else:
         m_a, u_a = _lift(a)
     return _r.like(
-        torch.ones_like(m_a, dtype=_convert.torch_dtype(dtype))
+        torch.ones_like(m_a, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
         if shape is None
         else torch.ones(
             shape,
-            dtype=m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype),
+            dtype=m_a.dtype
+            if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+            else (None if dtype is None else _convert.torch_dtype(dtype)),
             device=m_a.device,
         ),
         u_a,
@@ -6450,7 +6533,8 @@ def percentile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("percentile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("percentile", m_q, u_q)
     r_ = torch.quantile(
         m_a,
         m_q / 100,
@@ -6559,7 +6643,8 @@ def prod(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("prod", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("prod", m_where, u_where)
     m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         (
@@ -6584,7 +6669,7 @@ def prod(
             )
         )
         .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
-        .to(_convert.torch_dtype(dtype))
+        .to(None if dtype is None else _convert.torch_dtype(dtype))
         * (1 if m_initial is None else m_initial),
         u,
     )
@@ -6611,7 +6696,8 @@ def product(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("product", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("product", m_where, u_where)
     m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         (
@@ -6636,7 +6722,7 @@ def product(
             )
         )
         .reshape(torch.sum(m_x, dim=axis, keepdim=keepdims).shape)
-        .to(_convert.torch_dtype(dtype))
+        .to(None if dtype is None else _convert.torch_dtype(dtype))
         * (1 if m_initial is None else m_initial),
         u,
     )
@@ -6716,7 +6802,8 @@ def quantile(
     else:
         m_a, u_a = _lift(a)
     m_q, u_q = _lift(q)
-    m_q = _r.fold("quantile", m_q, u_q)
+    if u_q is not None:
+        m_q = _r.fold("quantile", m_q, u_q)
     r_ = torch.quantile(
         m_a,
         m_q,
@@ -7218,7 +7305,7 @@ def row_stack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
-    r_ = torch.vstack(m_tup).to(_convert.torch_dtype(dtype))
+    r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -7251,7 +7338,8 @@ def searchsorted(
     else:
         m_v, u_v = _lift(v)
     m_sorter, u_sorter = (None, None) if sorter is None else _lift(sorter)
-    m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
+    if u_sorter is not None:
+        m_sorter = _r.fold("searchsorted", m_sorter, u_sorter)
     if u_v is not u_a:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     return torch.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
@@ -7425,7 +7513,8 @@ def sometrue(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sometrue", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sometrue", m_where, u_where)
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return torch.any(
         _compose.masked(torch, m_x, m_where, 0.0),
@@ -7663,7 +7752,7 @@ def stack(
     """
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    r_ = torch.stack(m_arrays, dim=axis).to(_convert.torch_dtype(dtype))
+    r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -7712,9 +7801,18 @@ def std(
     else:
         m_x, u_x = _lift(x)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("std", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("std", m_where, u_where)
     r_ = _compose.moment(
-        torch, "std", m_x, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, False
+        torch,
+        "std",
+        m_x,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        False,
     )
     if u_x is None:
         return r_
@@ -7836,7 +7934,8 @@ def sum(
         m_x, u_x = _lift(x)
     m_initial, u_initial = (None, None) if initial is None else _lift(initial)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("sum", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("sum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = (
@@ -7845,14 +7944,16 @@ def sum(
             if axis is None and (not keepdims)
             else torch.sum(m_x, dim=axis, keepdim=keepdims)
         )
-        if _convert.torch_dtype(dtype) is None and m_initial is None and (m_where is None)
+        if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_initial is None
+        and (m_where is None)
         else _compose.with_initial(
             torch,
             torch.sum(
                 _compose.masked(torch, m_x, m_where, 0.0),
                 dim=axis,
                 keepdim=keepdims,
-                dtype=_convert.torch_dtype(dtype),
+                dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
             ),
             m_initial,
             "add",
@@ -7981,7 +8082,8 @@ def take(
     else:
         m_a, u_a = _lift(a)
     m_indices, u_indices = _lift(indices)
-    m_indices = _r.fold("take", m_indices, u_indices)
+    if u_indices is not None:
+        m_indices = _r.fold("take", m_indices, u_indices)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift(fill_value)
     if u_fill_value is not u_a and fill_value is not None:
         m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
@@ -8174,7 +8276,7 @@ def trace(
     else:
         m_a, u_a = _lift(a)
     r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2).sum(
-        -1, dtype=_convert.torch_dtype(dtype)
+        -1, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
     )
     if u_a is None:
         return r_
@@ -8255,7 +8357,9 @@ def tri(
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
     return _r.changed(
-        torch.ones(N, N if M is None else M, dtype=_convert.torch_dtype(dtype)).tril(k),
+        torch.ones(
+            N, N if M is None else M, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
+        ).tril(k),
         _r.create_unit(unit),
     )
 
@@ -8537,9 +8641,18 @@ def var(
     else:
         m_a, u_a = _lift(a)
     m_where, u_where = (None, None) if where is None else _lift(where)
-    m_where = _r.fold("var", m_where, u_where)
+    if u_where is not None:
+        m_where = _r.fold("var", m_where, u_where)
     r_ = _compose.moment(
-        torch, "var", m_a, axis, ddof, keepdims, _convert.torch_dtype(dtype), m_where, False
+        torch,
+        "var",
+        m_a,
+        axis,
+        ddof,
+        keepdims,
+        (None if dtype is None else _convert.torch_dtype(dtype)),
+        m_where,
+        False,
     )
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8700,7 +8813,7 @@ def vstack(
     """
     m_tup, u_tup = _r.lift_seq(_lift, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
-    r_ = torch.vstack(m_tup).to(_convert.torch_dtype(dtype))
+    r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -8764,7 +8877,8 @@ def where(
     Note: `condition` must be a plain (or dimensionless) array. The one-argument form returns plain index arrays, cut or padded with `fill_value` (0 by default) to `size` entries when given.
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("where", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("where", m_condition, u_condition)
     m_x, u_x = (None, None) if x is None else _lift(x)
     m_y, u_y = (None, None) if y is None else _lift(y)
     if u_y is not u_x and y is not None:
@@ -8789,7 +8903,10 @@ def zeros(
 
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
-    return _r.changed(torch.zeros(shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit))
+    return _r.changed(
+        torch.zeros(shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
 
 
 def zeros_like(
@@ -8808,11 +8925,13 @@ def zeros_like(
     else:
         m_a, u_a = _lift(a)
     return _r.like(
-        torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype))
+        torch.zeros_like(m_a, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
         if shape is None
         else torch.zeros(
             shape,
-            dtype=m_a.dtype if _convert.torch_dtype(dtype) is None else _convert.torch_dtype(dtype),
+            dtype=m_a.dtype
+            if (None if dtype is None else _convert.torch_dtype(dtype)) is None
+            else (None if dtype is None else _convert.torch_dtype(dtype)),
             device=m_a.device,
         ),
         u_a,
@@ -9937,7 +10056,7 @@ def linalg_trace(
     else:
         m_x, u_x = _lift(x)
     r_ = torch.diagonal(m_x, offset=offset, dim1=-2, dim2=-1).sum(
-        -1, dtype=_convert.torch_dtype(dtype)
+        -1, dtype=(None if dtype is None else _convert.torch_dtype(dtype))
     )
     if u_x is None:
         return r_
@@ -10190,7 +10309,10 @@ def fft_fftfreq(
         m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("fftfreq", m_d, u_d)
     return _r.changed(
-        _compose.torch_frequencies(torch.fft.fftfreq, n, m_d, _convert.torch_dtype(dtype)), u
+        _compose.torch_frequencies(
+            torch.fft.fftfreq, n, m_d, (None if dtype is None else _convert.torch_dtype(dtype))
+        ),
+        u,
     )
 
 
@@ -10654,7 +10776,10 @@ def fft_rfftfreq(
         m_d, u_d = _lift(d)
     m_d, u = _custom.frequency("rfftfreq", m_d, u_d)
     return _r.changed(
-        _compose.torch_frequencies(torch.fft.rfftfreq, n, m_d, _convert.torch_dtype(dtype)), u
+        _compose.torch_frequencies(
+            torch.fft.rfftfreq, n, m_d, (None if dtype is None else _convert.torch_dtype(dtype))
+        ),
+        u,
     )
 
 

@@ -44,3 +44,16 @@ def test_broken_spec_message(case: str, tmp_path: Path) -> None:
         expected_file.write_text(proc.stderr)
     assert proc.stderr == expected_file.read_text()
     assert not any((root / "generated").iterdir()), "a broken spec must write nothing"
+
+
+def test_compile_twins_must_be_a_flag(tmp_path: Path) -> None:
+    root = make_root(tmp_path)  # the fixture's valid ops
+    backends = root / "spec" / "backends.yaml"
+    text = backends.read_text()
+    assert "compile_twins: true" in text
+    backends.write_text(text.replace("compile_twins: true", "compile_twins: yes please"))
+    proc = run_check(root)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(
+        "spec/backends.yaml:8: backend 'torch': compile_twins must be true or false"
+    ), proc.stderr

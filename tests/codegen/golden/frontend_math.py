@@ -81,7 +81,11 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
 
     Unit rule: The other operands (`a_min`, `a_max`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
-    return _pick(x, a_min, a_max).clip(x, a_min, a_max)
+    mod = None
+    if a_min is None and a_max is None:
+        mod = _TYPE_MODULE.get(type(x.mantissa) if type(x) is _Quantity else type(x))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+    fn = (mod or _pick(x, a_min, a_max)).clip  # pyright: ignore[reportUnknownArgumentType]
+    return fn(x, a_min, a_max)
 
 
 def concatenate(arrays: Any, axis: int = 0) -> Any:

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "93f41a6eda3ab5c7c4d779ef4a9ff14901e9de87a7fc2749d4dde1e13a618c1a"
+SPEC_DIGEST: Final = "4d830d3c7481dfb6e6dc6fc4aa74c364cd69f2c40c8d0c4ffb12cd93af77e352"
 
 BACKENDS: Final = (
     "numpy",

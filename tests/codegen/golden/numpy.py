@@ -629,7 +629,8 @@ def where(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("where", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("where", m_condition, u_condition)
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit

@@ -15,6 +15,15 @@ from polyunit import custom as _custom
 from polyunit import rules as _r
 from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
+from polyunit.traced import UNITLESS as _tr_UNITLESS
+from polyunit.traced import Derived as _tr_Derived
+from polyunit.traced import align as _tr_align
+from polyunit.traced import conversion as _tr_conversion
+from polyunit.traced import fold as _tr_fold
+from polyunit.traced import install as _tr_install
+from polyunit.traced import plain_scale as _tr_plain_scale
+from polyunit.traced import power_by as _tr_power_by
+from polyunit.traced import unit_plan as _tr_unit_plan
 from polyunit.unit import Unit
 
 __all__ = [
@@ -597,7 +606,8 @@ def where(
     Unit rule: The other operands (`y`) need the dimension of `x` and are converted to its unit; the result has the unit of `x`.
     """
     m_condition, u_condition = _lift(condition)
-    m_condition = _r.fold("where", m_condition, u_condition)
+    if u_condition is not None:
+        m_condition = _r.fold("where", m_condition, u_condition)
     if type(x) is Quantity and type(x.mantissa) in _native:
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
@@ -627,7 +637,8 @@ def zeros(
     Unit rule: A new array; it carries the unit given as `unit` (a plain array when that is unitless).
     """
     return _r.changed(
-        torch.zeros(shape=shape, dtype=_convert.torch_dtype(dtype)), _r.create_unit(unit)
+        torch.zeros(shape=shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
     )
 
 
@@ -646,7 +657,9 @@ def zeros_like(
     else:
         m_a, u_a = _lift(a)
     return _r.like(
-        torch.zeros_like(m_a, dtype=_convert.torch_dtype(dtype)), u_a, _r.create_unit(unit)
+        torch.zeros_like(m_a, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        u_a,
+        _r.create_unit(unit),
     )
 
 
@@ -658,3 +671,482 @@ def linalg_qr(
     Unit rule: The result has the unit of `a` (a plain input gives a plain result).
     """
     raise _r.unsupported("linalg.qr", "torch", "the fixture has no torch linalg")
+
+
+# -- torch.compile twins: what dynamo traces instead of the functions above -------
+
+
+def _on_this_backend(*vs: object) -> bool:
+    """Whether the front end picks this backend: an operand on it, none on another."""
+    found = False
+    for v in vs:
+        if v is None:
+            continue
+        m = v.mantissa if isinstance(v, Quantity) else v
+        if isinstance(m, torch.Tensor):
+            found = True
+        elif not isinstance(m, int | float | complex):
+            return False
+    return found
+
+
+def _lift_traced(v: object) -> tuple[Any, Unit | None]:
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        return v.mantissa, v.unit
+    if isinstance(v, torch.Tensor):
+        return v, None
+    return _lift(v)
+
+
+def _lift_s_traced(v: object) -> tuple[Any, Unit | None]:
+    if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
+        return v.mantissa, v.unit
+    if isinstance(v, torch.Tensor):
+        return v, None
+    return _lift_s(v)
+
+
+def _keep_traced(r: Any, u: Unit | None) -> Any:
+    if u is None:
+        return r
+    q = _new(Quantity)
+    q.mantissa = r
+    q.unit = u
+    return q
+
+
+def _changed_traced(r: Any, u: Unit | None | tuple[Unit | None, ...]) -> Any:
+    if u is None:
+        return r
+    if isinstance(u, tuple):  # a tuple result: rare, traced as in eager
+        return _r.changed(r, u)
+    scale = _tr_plain_scale(u)
+    if scale is not None:
+        return r if scale == 1.0 else r * scale
+    return _keep_traced(r, u)
+
+
+def _traced_absolute(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.absolute"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_add(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.add"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("add", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.amax"](x, axis, keepdims)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.amax(m_x, dim=() if axis is None else axis, keepdim=keepdims)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_argmax(x: Any, axis: int | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.argmax"](x, axis)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+    else:
+        m_x, _ = _lift_traced(x)
+    return torch.argmax(m_x, dim=axis)
+
+
+def _traced_clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    if not _on_this_backend(x, a_min, a_max):
+        return _front_eager["math.clip"](x, a_min, a_max)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_a_min, u_a_min = (None, None) if a_min is None else _lift_traced(a_min)
+    m_a_max, u_a_max = (None, None) if a_max is None else _lift_traced(a_max)
+    if u_a_min is not u_x and a_min is not None:
+        m_a_min, u_x = _tr_align("clip", m_a_min, u_a_min, u_x, x, a_min)
+    if u_a_max is not u_x and a_max is not None:
+        m_a_max, u_x = _tr_align("clip", m_a_max, u_a_max, u_x, x, a_max)
+    r_ = torch.clip(m_x, m_a_min, m_a_max)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_concatenate(arrays: Any, axis: int = 0) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.concatenate"](arrays, axis)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
+    r_ = torch.concatenate(m_arrays, dim=axis)
+    if u_ is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_
+    return q_
+
+
+def _traced_exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.exp"](x, unit_to_scale)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    m_x = _tr_fold("exp", m_x, u_x, unit_to_scale)
+    return torch.exp(m_x)
+
+
+def _traced_floor_divide(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.floor_divide"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+
+
+def _traced_less(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.less"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("less", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.less(m_x, m_y)
+
+
+def _traced_modf(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.modf"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.modf(m_x)
+    return (_keep_traced(r_[0], u_x), _keep_traced(r_[1], u_x))
+
+
+def _traced_multi_dot(arrays: Any) -> Any:
+    if not _on_this_backend(*arrays):
+        return _front_eager["math.multi_dot"](arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    return _changed_traced(torch.multi_dot(m_arrays), _r.product_seq(u_arrays))
+
+
+def _traced_multiply(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.multiply"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    r_ = torch.multiply(m_x, m_y)
+    n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_power(x: Any, y: Any) -> Any:
+    if not _on_this_backend(x, y):
+        return _front_eager["math.power"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.power(m_x, m_y), u)
+
+
+def _traced_reciprocal(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.reciprocal"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.reciprocal(m_x)
+    n_, s_ = _tr_unit_plan("quotient", None, u_x, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.split"](a, indices_or_sections, axis)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return [
+        _keep_traced(r_, u_a)
+        for r_ in torch.split(m_a, indices_or_sections=indices_or_sections, dim=axis)
+    ]
+
+
+def _traced_sqrt(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _front_eager["math.sqrt"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.sqrt(m_x)
+    n_, s_ = _tr_unit_plan("power", u_x, 1, 2)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
+
+
+def _traced_where(condition: Any, x: Any, y: Any) -> Any:
+    if not _on_this_backend(condition, x, y):
+        return _front_eager["math.where"](condition, x, y)
+    m_condition, u_condition = _lift_traced(condition)
+    if u_condition is not None:
+        m_condition = _tr_fold("where", m_condition, u_condition)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _tr_align("where", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.where(m_condition, m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = _new(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
+
+
+def _traced_zeros(
+    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
+) -> Any:
+    if not _on_this_backend():
+        return _front_eager["math.zeros"](shape, dtype, unit)
+    return _changed_traced(
+        torch.zeros(shape=shape, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        _r.create_unit(unit),
+    )
+
+
+def _traced_zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> Any:
+    if not _on_this_backend(a):
+        return _front_eager["math.zeros_like"](a, dtype, unit)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    return _r.like(
+        torch.zeros_like(m_a, dtype=(None if dtype is None else _convert.torch_dtype(dtype))),
+        u_a,
+        _r.create_unit(unit),
+    )
+
+
+def _traced_op_add(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_add(self, other)
+    return _method_eager["__add__"](self, other)
+
+
+def _traced_op_radd(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_add(other, self)
+    return _method_eager["__radd__"](self, other)
+
+
+def _traced_op_mul(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_multiply(self, other)
+    return _method_eager["__mul__"](self, other)
+
+
+def _traced_op_rmul(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_multiply(other, self)
+    return _method_eager["__rmul__"](self, other)
+
+
+def _traced_op_floordiv(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_floor_divide(self, other)
+    return _method_eager["__floordiv__"](self, other)
+
+
+def _traced_op_rfloordiv(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_floor_divide(other, self)
+    return _method_eager["__rfloordiv__"](self, other)
+
+
+def _traced_op_pow(self: Any, other: Any, modulo: None = None) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_power(self, other)
+    return _method_eager["__pow__"](self, other)
+
+
+def _traced_op_rpow(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_power(other, self)
+    return _method_eager["__rpow__"](self, other)
+
+
+def _traced_op_abs(self: Any) -> Any:
+    if _on_this_backend(self):
+        return _traced_absolute(self)
+    return _method_eager["__abs__"](self)
+
+
+def _traced_op_lt(self: Any, other: Any) -> Any:
+    if other is not None and _on_this_backend(self, other):
+        return _traced_less(self, other)
+    return _method_eager["__lt__"](self, other)
+
+
+_front_eager, _method_eager = _tr_install(
+    {
+        "math.absolute": _traced_absolute,
+        "math.add": _traced_add,
+        "math.amax": _traced_amax,
+        "math.argmax": _traced_argmax,
+        "math.clip": _traced_clip,
+        "math.concatenate": _traced_concatenate,
+        "math.exp": _traced_exp,
+        "math.floor_divide": _traced_floor_divide,
+        "math.less": _traced_less,
+        "math.modf": _traced_modf,
+        "math.multi_dot": _traced_multi_dot,
+        "math.multiply": _traced_multiply,
+        "math.power": _traced_power,
+        "math.reciprocal": _traced_reciprocal,
+        "math.split": _traced_split,
+        "math.sqrt": _traced_sqrt,
+        "math.where": _traced_where,
+        "math.zeros": _traced_zeros,
+        "math.zeros_like": _traced_zeros_like,
+    },
+    {
+        "__add__": _traced_op_add,
+        "__radd__": _traced_op_radd,
+        "__mul__": _traced_op_mul,
+        "__rmul__": _traced_op_rmul,
+        "__floordiv__": _traced_op_floordiv,
+        "__rfloordiv__": _traced_op_rfloordiv,
+        "__pow__": _traced_op_pow,
+        "__rpow__": _traced_op_rpow,
+        "__abs__": _traced_op_abs,
+        "__lt__": _traced_op_lt,
+    },
+)
