@@ -360,7 +360,7 @@ def rule_body(op: Op, backend: Backend, call: str, traced: bool = False) -> list
 
 # The rules.py functions with a twin in runtime/traced.py (same arguments and results); keep
 # and changed build a Quantity, so their twins are in the generated module (see twin_section).
-TRACED_RULES = ("align", "fold", "product", "quotient", "power", "power_by")
+TRACED_RULES = ("fold", "power_by")
 _TRACED_RULES = re.compile(rf"\b_r\.({'|'.join(('keep', 'changed') + TRACED_RULES)})\(")
 
 
@@ -427,11 +427,10 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
         plan = f'_tr_unit_plan("quotient", None, u_{args[0]}, 1)'
     elif kind == "power":
         base, exp = args
-        if isinstance(exp, Fraction) and traced:  # the exponent as two int constants
-            wrap = f"_r.changed({{}}, _r.power(u_{base}, {exp.numerator}, {exp.denominator}))"
-            plan = f'_tr_unit_plan("power", u_{base}, {exp.numerator}, {exp.denominator})'
-        elif isinstance(exp, Fraction):
+        if isinstance(exp, Fraction):
             wrap = f"_r.changed({{}}, _r.power(u_{base}, {_exponent_name(exp)}))"
+            # traced: the exponent as two int constants (a Fraction object costs a guard)
+            plan = f'_tr_unit_plan("power", u_{base}, {exp.numerator}, {exp.denominator})'
             # unit.py keys a Fraction exponent as (numerator, denominator)
             key = f"({exp.numerator}, {exp.denominator})"
             changed_unit = [
@@ -445,11 +444,9 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
                 f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})"
             )
             wrap = "_r.changed({}, u)"
-        elif traced:  # traced.power takes the exponent as given (folded, so never traced)
-            wrap = f"_r.changed({{}}, _r.power(u_{base}, {exp}, 1))"
-            plan = f'_tr_unit_plan("power", u_{base}, {exp}, 1)'
         else:
             wrap = f"_r.changed({{}}, _r.power(u_{base}, as_exponent({exp})))"
+            plan = f'_tr_unit_plan("power", u_{base}, {exp}, 1)'
     elif kind == "dimensionless":
         scale = dict(rule.keywords).get("unit_to_scale", "None")
         for a in args:

@@ -18,7 +18,6 @@ from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.traced import UNITLESS as _tr_UNITLESS
 from polyunit.traced import Derived as _tr_Derived
-from polyunit.traced import align as _tr_align
 from polyunit.traced import conversion as _tr_conversion
 from polyunit.traced import fold as _tr_fold
 from polyunit.traced import install as _tr_install
@@ -12968,7 +12967,7 @@ def _traced_add(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("add", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -13021,13 +13020,13 @@ def _traced_allclose(
     m_atol, u_atol = (None, None) if atol is None else _lift_traced(atol)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("allclose", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
     if u_atol is not u_x and atol is not None:
-        m_atol, u_x = _tr_align("allclose", m_atol, u_atol, u_x, x, atol)
+        m_atol, u_x = _r.align("allclose", m_atol, u_atol, u_x, x, atol)
     return torch.all(
         _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
     )
@@ -13073,7 +13072,7 @@ def _traced_amax(
     if u_where is not None:
         m_where = _tr_fold("amax", m_where, u_where)
     if u_initial is not u_a and initial is not None:
-        m_initial, u_a = _tr_align("amax", m_initial, u_initial, u_a, a, initial)
+        m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
         torch,
         torch.amax(
@@ -13111,7 +13110,7 @@ def _traced_amin(
     if u_where is not None:
         m_where = _tr_fold("amin", m_where, u_where)
     if u_initial is not u_a and initial is not None:
-        m_initial, u_a = _tr_align("amin", m_initial, u_initial, u_a, a, initial)
+        m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
         torch,
         torch.amin(
@@ -13178,7 +13177,7 @@ def _traced_append(arr: Any, values: Any, axis: int | None = None) -> Any:
         m_values, u_values = _lift_traced(values)
     f_ = _tr_conversion(u_values, u_arr)
     if f_ is None:
-        m_values, u_arr = _tr_align("append", m_values, u_values, u_arr, arr, values)
+        m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
     elif f_ != 1.0:
         m_values = m_values * f_
     if u_arr is None and u_values is not None:
@@ -13204,9 +13203,9 @@ def _traced_arange(
     m_stop, u_stop = (None, None) if stop is None else _lift_traced(stop)
     m_step, u_step = (None, None) if step is None else _lift_traced(step)
     if u_stop is not u_start and stop is not None:
-        m_stop, u_start = _tr_align("arange", m_stop, u_stop, u_start, start, stop)
+        m_stop, u_start = _r.align("arange", m_stop, u_stop, u_start, start, stop)
     if u_step is not u_start and step is not None:
-        m_step, u_start = _tr_align("arange", m_step, u_step, u_start, start, step)
+        m_step, u_start = _r.align("arange", m_step, u_step, u_start, start, step)
     r_ = (
         torch.arange(m_start, dtype=(None if dtype is None else _convert.torch_dtype(dtype)))
         if m_stop is None
@@ -13398,7 +13397,7 @@ def _traced_array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("array_equal", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -13646,9 +13645,9 @@ def _traced_clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
     m_a_min, u_a_min = (None, None) if a_min is None else _lift_traced(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift_traced(a_max)
     if u_a_min is not u_a and a_min is not None:
-        m_a_min, u_a = _tr_align("clip", m_a_min, u_a_min, u_a, a, a_min)
+        m_a_min, u_a = _r.align("clip", m_a_min, u_a_min, u_a, a, a_min)
     if u_a_max is not u_a and a_max is not None:
-        m_a_max, u_a = _tr_align("clip", m_a_max, u_a_max, u_a, a, a_max)
+        m_a_max, u_a = _r.align("clip", m_a_max, u_a_max, u_a, a, a_max)
     r_ = (
         torch.clip(m_a, m_a_min, m_a_max)
         if m_a_min is not None or m_a_max is not None
@@ -13691,7 +13690,7 @@ def _traced_compress(
         m_a, u_a = _lift_traced(a)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
     if u_fill_value is not u_a and fill_value is not None:
-        m_fill_value, u_a = _tr_align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
+        m_fill_value, u_a = _r.align("compress", m_fill_value, u_fill_value, u_a, a, fill_value)
     r_ = _compose.sized_along(
         torch,
         torch.index_select(
@@ -14121,9 +14120,9 @@ def _traced_diff(
     m_prepend, u_prepend = (None, None) if prepend is None else _lift_traced(prepend)
     m_append, u_append = (None, None) if append is None else _lift_traced(append)
     if u_prepend is not u_x and prepend is not None:
-        m_prepend, u_x = _tr_align("diff", m_prepend, u_prepend, u_x, x, prepend)
+        m_prepend, u_x = _r.align("diff", m_prepend, u_prepend, u_x, x, prepend)
     if u_append is not u_x and append is not None:
-        m_append, u_x = _tr_align("diff", m_append, u_append, u_x, x, append)
+        m_append, u_x = _r.align("diff", m_append, u_append, u_x, x, append)
     r_ = torch.diff(_compose.diff_ends(torch, m_x, axis, m_prepend, m_append), n=n, dim=axis)
     if u_x is None:
         return r_
@@ -14148,7 +14147,7 @@ def _traced_digitize(x: Any, bins: Any, right: bool = False) -> Any:
         m_bins, u_bins = _lift_traced(bins)
     f_ = _tr_conversion(u_bins, u_x)
     if f_ is None:
-        m_bins, u_x = _tr_align("digitize", m_bins, u_bins, u_x, x, bins)
+        m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     elif f_ != 1.0:
         m_bins = m_bins * f_
     if u_x is None and u_bins is not None:
@@ -14194,7 +14193,7 @@ def _traced_divmod(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("divmod", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -14272,9 +14271,9 @@ def _traced_ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     m_to_end, u_to_end = (None, None) if to_end is None else _lift_traced(to_end)
     m_to_begin, u_to_begin = (None, None) if to_begin is None else _lift_traced(to_begin)
     if u_to_end is not u_x and to_end is not None:
-        m_to_end, u_x = _tr_align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
+        m_to_end, u_x = _r.align("ediff1d", m_to_end, u_to_end, u_x, x, to_end)
     if u_to_begin is not u_x and to_begin is not None:
-        m_to_begin, u_x = _tr_align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
+        m_to_begin, u_x = _r.align("ediff1d", m_to_begin, u_to_begin, u_x, x, to_begin)
     r_ = torch.cat(
         ([] if m_to_begin is None else [m_to_begin.reshape(-1)])
         + [torch.diff(m_x.reshape(-1))]
@@ -14356,7 +14355,7 @@ def _traced_equal(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("equal", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -14444,7 +14443,7 @@ def _traced_extract(
         m_arr, u_arr = _lift_traced(arr)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
     if u_fill_value is not u_arr and fill_value is not None:
-        m_fill_value, u_arr = _tr_align(
+        m_fill_value, u_arr = _r.align(
             "extract", m_fill_value, u_fill_value, u_arr, arr, fill_value
         )
     r_ = _compose.sized_along(
@@ -14509,7 +14508,7 @@ def _traced_fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = 
         m_val, u_val = _lift_traced(val)
     f_ = _tr_conversion(u_val, u_a)
     if f_ is None:
-        m_val, u_a = _tr_align("fill_diagonal", m_val, u_val, u_a, a, val)
+        m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
     elif f_ != 1.0:
         m_val = m_val * f_
     if u_a is None and u_val is not None:
@@ -14721,7 +14720,7 @@ def _traced_fmax(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("fmax", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -14750,7 +14749,7 @@ def _traced_fmin(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("fmin", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -14779,7 +14778,7 @@ def _traced_fmod(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("fmod", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -14842,7 +14841,7 @@ def _traced_full_like(
         m_fill_value, u_fill_value = _lift_traced(fill_value)
     f_ = _tr_conversion(u_fill_value, u_a)
     if f_ is None:
-        m_fill_value, u_a = _tr_align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
+        m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     elif f_ != 1.0:
         m_fill_value = m_fill_value * f_
     if u_a is None and u_fill_value is not None:
@@ -14898,7 +14897,7 @@ def _traced_gcd(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("gcd", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -14951,7 +14950,7 @@ def _traced_greater(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("greater", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -14974,7 +14973,7 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("greater_equal", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -15303,13 +15302,13 @@ def _traced_isclose(
     m_atol, u_atol = (None, None) if atol is None else _lift_traced(atol)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("isclose", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
     if u_atol is not u_x and atol is not None:
-        m_atol, u_x = _tr_align("isclose", m_atol, u_atol, u_x, x, atol)
+        m_atol, u_x = _r.align("isclose", m_atol, u_atol, u_x, x, atol)
     return _compose.isclose(torch, m_x, m_y, rtol, 1e-08 if m_atol is None else m_atol, equal_nan)
 
 
@@ -15391,7 +15390,7 @@ def _traced_lcm(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("lcm", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -15470,7 +15469,7 @@ def _traced_less(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("less", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -15493,7 +15492,7 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("less_equal", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -15658,7 +15657,7 @@ def _traced_logical_and(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("logical_and", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -15693,7 +15692,7 @@ def _traced_logical_or(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("logical_or", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -15716,7 +15715,7 @@ def _traced_logical_xor(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("logical_xor", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -15826,7 +15825,7 @@ def _traced_max(
     if u_where is not None:
         m_where = _tr_fold("max", m_where, u_where)
     if u_initial is not u_a and initial is not None:
-        m_initial, u_a = _tr_align("max", m_initial, u_initial, u_a, a, initial)
+        m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
         torch,
         torch.amax(
@@ -15860,7 +15859,7 @@ def _traced_maximum(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("maximum", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -15948,7 +15947,7 @@ def _traced_min(
     if u_where is not None:
         m_where = _tr_fold("min", m_where, u_where)
     if u_initial is not u_a and initial is not None:
-        m_initial, u_a = _tr_align("min", m_initial, u_initial, u_a, a, initial)
+        m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
         torch,
         torch.amin(
@@ -15982,7 +15981,7 @@ def _traced_minimum(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("minimum", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -16023,7 +16022,7 @@ def _traced_mod(x1: Any, x2: Any) -> Any:
         m_x2, u_x2 = _lift_traced(x2)
     f_ = _tr_conversion(u_x2, u_x1)
     if f_ is None:
-        m_x2, u_x1 = _tr_align("mod", m_x2, u_x2, u_x1, x1, x2)
+        m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
         m_x2 = m_x2 * f_
     if u_x1 is None and u_x2 is not None:
@@ -16111,11 +16110,11 @@ def _traced_nan_to_num(x: Any, nan: Any = None, posinf: Any = None, neginf: Any 
     m_posinf, u_posinf = (None, None) if posinf is None else _lift_traced(posinf)
     m_neginf, u_neginf = (None, None) if neginf is None else _lift_traced(neginf)
     if u_nan is not u_x and nan is not None:
-        m_nan, u_x = _tr_align("nan_to_num", m_nan, u_nan, u_x, x, nan)
+        m_nan, u_x = _r.align("nan_to_num", m_nan, u_nan, u_x, x, nan)
     if u_posinf is not u_x and posinf is not None:
-        m_posinf, u_x = _tr_align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
+        m_posinf, u_x = _r.align("nan_to_num", m_posinf, u_posinf, u_x, x, posinf)
     if u_neginf is not u_x and neginf is not None:
-        m_neginf, u_x = _tr_align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
+        m_neginf, u_x = _r.align("nan_to_num", m_neginf, u_neginf, u_x, x, neginf)
     r_ = torch.nan_to_num(
         m_x,
         nan=0.0 if m_nan is None else float(m_nan),
@@ -16206,7 +16205,7 @@ def _traced_nanmax(
     if u_where is not None:
         m_where = _tr_fold("nanmax", m_where, u_where)
     if u_initial is not u_x and initial is not None:
-        m_initial, u_x = _tr_align("nanmax", m_initial, u_initial, u_x, x, initial)
+        m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = [
         _compose.with_initial(
             torch,
@@ -16308,7 +16307,7 @@ def _traced_nanmin(
     if u_where is not None:
         m_where = _tr_fold("nanmin", m_where, u_where)
     if u_initial is not u_x and initial is not None:
-        m_initial, u_x = _tr_align("nanmin", m_initial, u_initial, u_x, x, initial)
+        m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = [
         _compose.with_initial(
             torch,
@@ -16508,7 +16507,7 @@ def _traced_nansum(
     if u_where is not None:
         m_where = _tr_fold("nansum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
-        m_initial, u_x = _tr_align("nansum", m_initial, u_initial, u_x, x, initial)
+        m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
         torch,
         torch.nansum(
@@ -16598,7 +16597,7 @@ def _traced_nextafter(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("nextafter", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -16627,7 +16626,7 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("not_equal", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -17029,7 +17028,7 @@ def _traced_remainder(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("remainder", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -17230,7 +17229,7 @@ def _traced_searchsorted(
         m_sorter = _tr_fold("searchsorted", m_sorter, u_sorter)
     f_ = _tr_conversion(u_v, u_a)
     if f_ is None:
-        m_v, u_a = _tr_align("searchsorted", m_v, u_v, u_a, a, v)
+        m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     elif f_ != 1.0:
         m_v = m_v * f_
     if u_a is None and u_v is not None:
@@ -17573,7 +17572,7 @@ def _traced_subtract(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("subtract", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -17607,7 +17606,7 @@ def _traced_sum(
     if u_where is not None:
         m_where = _tr_fold("sum", m_where, u_where)
     if u_initial is not u_x and initial is not None:
-        m_initial, u_x = _tr_align("sum", m_initial, u_initial, u_x, x, initial)
+        m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = (
         (
             torch.sum(m_x)
@@ -17689,7 +17688,7 @@ def _traced_take(
         m_indices = _tr_fold("take", m_indices, u_indices)
     m_fill_value, u_fill_value = (None, None) if fill_value is None else _lift_traced(fill_value)
     if u_fill_value is not u_a and fill_value is not None:
-        m_fill_value, u_a = _tr_align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
+        m_fill_value, u_a = _r.align("take", m_fill_value, u_fill_value, u_a, a, fill_value)
     r_ = [
         _compose.fill_outside(
             torch,
@@ -18146,7 +18145,7 @@ def _traced_where(
     m_x, u_x = (None, None) if x is None else _lift_traced(x)
     m_y, u_y = (None, None) if y is None else _lift_traced(y)
     if u_y is not u_x and y is not None:
-        m_y, u_x = _tr_align("where", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     r_ = (
         _compose.nonzero_sized(torch, m_condition, size, fill_value)
         if m_x is None and m_y is None
@@ -18551,7 +18550,7 @@ def _traced_linalg_matrix_rank(M: Any, rtol: float | None = None, tol: Any = Non
         m_M, u_M = _lift_traced(M)
     m_tol, u_tol = (None, None) if tol is None else _lift_traced(tol)
     if u_tol is not u_M and tol is not None:
-        m_tol, u_M = _tr_align("matrix_rank", m_tol, u_tol, u_M, M, tol)
+        m_tol, u_M = _r.align("matrix_rank", m_tol, u_tol, u_M, M, tol)
     return torch.linalg.matrix_rank(m_M, atol=m_tol, rtol=rtol)
 
 

@@ -75,7 +75,7 @@ def backend_of_type(t: type) -> str | None:
 @fold_when_traced
 def backend_from_module(t: type) -> str | None:
     """The backend named by the top-level module of `t` (the cache-miss path of
-    `backend_of_type`; pure, so torch.compile runs it once while tracing)."""
+    `backend_of_type`; a function of `t` alone, so torch.compile runs it once while tracing)."""
     root = (getattr(t, "__module__", None) or "").partition(".")[0]
     name = _ROOTS.get(root)
     if name == "torch":

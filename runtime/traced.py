@@ -7,9 +7,9 @@ guard checked on every call of the compiled function, and objects reached by two
 evaluates in Python: together about 3 us a call, more than the rest of a small compiled
 function's overhead.
 
-So the torch backend module gives dynamo a twin of each of its functions, of the front-end
-functions and of the Quantity operators (torch's `_torchdynamo_inline` attribute: dynamo traces
-the twin, eager Python never sees it). A twin computes the same result; its unit bookkeeping
+So the torch backend module gives dynamo a twin of each front-end function and of the Quantity
+operators (torch's `_torchdynamo_inline` attribute: dynamo traces the twin, eager Python never
+reads it); unit.py and backend.py give their cached look-ups folded twins the same way. A twin computes the same result; its unit bookkeeping
 goes through the functions below, each one call that dynamo runs for real while tracing and
 keeps as a constant (`fold_when_traced`). Their arguments are the operands' units, which
 dynamo guards by identity (units are interned), so the compiled code checks only the input
@@ -33,47 +33,11 @@ from polyunit.unit import (
     Unit,
     _Derived,  # pyright: ignore[reportPrivateUsage]
     _keep,  # pyright: ignore[reportPrivateUsage]
-    _power_name,  # pyright: ignore[reportPrivateUsage]
-    _product_name,  # pyright: ignore[reportPrivateUsage]
-    _quotient_name,  # pyright: ignore[reportPrivateUsage]
     conversion_factor,
     unit_power,
 )
 
-
-# -- unit algebra: one folded call each; the unit comes back through `_Derived` by name -----
-def product(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
-    if u_x is None:
-        return u_y
-    if u_y is None:
-        return u_x
-    unit: Unit = getattr(_Derived, _product_name(u_x, u_y))
-    return unit
-
-
-def quotient(u_x: Unit | None, u_y: Unit | None) -> Unit | None:
-    if u_y is None:
-        return u_x
-    if u_x is None:
-        return power(u_y, -1, 1)
-    unit: Unit = getattr(_Derived, _quotient_name(u_x, u_y))
-    return unit
-
-
-def power(u: Unit | None, p: int | float | Fraction, q: int) -> Unit | None:
-    """`u ** (p / q)`: a fractional exponent comes as two ints, constants of the caller's code
-    (a Fraction object would cost dynamo a guard)."""
-    if u is None:
-        return None
-    unit: Unit = getattr(_Derived, _power_name(u, p) if q == 1 else _ratio_power_name(u, p, q))
-    return unit
-
-
-@fold_when_traced
-def _ratio_power_name(u: Unit, p: int | float | Fraction, q: int) -> str:
-    return _power_name(u, Fraction(p) / q)
-
-
+# -- the unit of a result, the factor of a conversion: one folded call each ---------------
 # The class the units computed while tracing are kept on (read back as attributes by name).
 Derived = _Derived
 
@@ -113,16 +77,7 @@ def conversion(u_from: Unit | None, u_to: Unit | None) -> float | None:
     return conversion_factor(a, b) if a.dim is b.dim else None
 
 
-# -- the rules of rules.py, same arguments and results (keep and changed are generated) ----
-def align(
-    op: str, m_y: Any, u_y: Unit | None, u_x: Unit | None, x: object, y: object
-) -> tuple[Any, Unit | None]:
-    factor = conversion(u_y, u_x)
-    if factor is None:
-        return _r.align(op, m_y, u_y, u_x, x, y)  # raises DimensionMismatchError
-    return (m_y if factor == 1.0 else m_y * factor), (UNITLESS if u_x is None else u_x)
-
-
+# -- rules.py's fold and power_by, same arguments and results (keep and changed are generated)
 def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> Any:
     if unit_to_scale is not None:
         factor = conversion(u, unit_to_scale)
@@ -144,7 +99,7 @@ def power_by(
     scale = plain_scale(u_x)
     if scale is not None:
         return (m_x if scale == 1.0 else m_x * scale), m_y, None
-    return m_x, m_y, power(u_x, m_y, 1)
+    return m_x, m_y, unit_power(u_x, m_y)  # traced as its folded twin (unit.py)
 
 
 # -- installing the twins (at the import of a backend module that has them) -----------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from polyunit import backend, compiling, unit
+from polyunit import backend, compiling, traced, unit
 
 torch = pytest.importorskip("torch", reason="torch is not installed")
 
@@ -29,6 +29,9 @@ def test_cache_miss_paths_are_marked() -> None:
         backend.backend_from_module,
         backend._import,
         backend.default_backend,
+        traced.unit_plan,
+        traced.plain_scale,
+        traced.conversion,
     }
     assert expected <= marked
     assert all(getattr(fn, compiling.MARKER) is True for fn in marked)

@@ -17,7 +17,6 @@ from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.traced import UNITLESS as _tr_UNITLESS
 from polyunit.traced import Derived as _tr_Derived
-from polyunit.traced import align as _tr_align
 from polyunit.traced import conversion as _tr_conversion
 from polyunit.traced import fold as _tr_fold
 from polyunit.traced import install as _tr_install
@@ -758,7 +757,7 @@ def _traced_add(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("add", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -810,9 +809,9 @@ def _traced_clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
     m_a_min, u_a_min = (None, None) if a_min is None else _lift_traced(a_min)
     m_a_max, u_a_max = (None, None) if a_max is None else _lift_traced(a_max)
     if u_a_min is not u_x and a_min is not None:
-        m_a_min, u_x = _tr_align("clip", m_a_min, u_a_min, u_x, x, a_min)
+        m_a_min, u_x = _r.align("clip", m_a_min, u_a_min, u_x, x, a_min)
     if u_a_max is not u_x and a_max is not None:
-        m_a_max, u_x = _tr_align("clip", m_a_max, u_a_max, u_x, x, a_max)
+        m_a_max, u_x = _r.align("clip", m_a_max, u_a_max, u_x, x, a_max)
     r_ = torch.clip(m_x, m_a_min, m_a_max)
     if u_x is None:
         return r_
@@ -880,7 +879,7 @@ def _traced_less(x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("less", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
@@ -1015,7 +1014,7 @@ def _traced_where(condition: Any, x: Any, y: Any) -> Any:
         m_y, u_y = _lift_traced(y)
     f_ = _tr_conversion(u_y, u_x)
     if f_ is None:
-        m_y, u_x = _tr_align("where", m_y, u_y, u_x, x, y)
+        m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
