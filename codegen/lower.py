@@ -615,7 +615,7 @@ def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list
         "        m = v.mantissa if isinstance(v, Quantity) else v",
         f"        if isinstance(m, {tensor}):",
         "            found = True",
-        "        elif not isinstance(m, int | float | complex):",
+        "        elif type(m) not in (int, float, complex, bool):  # numpy scalars decide too",
         "            return False",
         "    return found",
     ]

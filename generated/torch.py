@@ -12877,7 +12877,7 @@ def _on_this_backend(*vs: object) -> bool:
         m = v.mantissa if isinstance(v, Quantity) else v
         if isinstance(m, torch.Tensor):
             found = True
-        elif not isinstance(m, int | float | complex):
+        elif type(m) not in (int, float, complex, bool):  # numpy scalars decide too
             return False
     return found
 

@@ -91,5 +91,8 @@ def test_foreign_operands_are_left_to_the_operator() -> None:
     a, _ = _operands()
     n = Quantity(np.array([1.0, 2.0, 3.0]), u.meter)
     _same(_twin("__add__")(n, n), n + n)
+    # a numpy scalar is an array of another library: the seed's rule picks the default backend
+    mixed = _twin("__mul__")(a, np.float64(2.0))
+    assert type(mixed.mantissa) is type((a * np.float64(2.0)).mantissa)
     assert _twin("__add__")(a, "text") is NotImplemented
     assert _twin("__eq__")(a, None) is NotImplemented
