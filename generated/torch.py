@@ -13610,7 +13610,7 @@ def _traced_choose(a: Any, choices: Any, mode: str = "raise") -> Any:
     m_a, u_a = _lift_traced(a)
     if u_a is not None:
         m_a = _tr_fold("choose", m_a, u_a)
-    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_choices = _r.lift_seq(_lift_traced, choices)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = torch.gather(
         torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
@@ -13664,7 +13664,7 @@ def _traced_clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
 def _traced_column_stack(tup: Any) -> Any:
     if not _on_this_backend(*tup):
         return _front_eager["math.column_stack"](tup)
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     r_ = torch.column_stack(m_tup)
     if u_ is None:
@@ -13713,7 +13713,7 @@ def _traced_compress(
 def _traced_concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = None) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.concatenate"](arrays, axis, dtype)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = torch.cat(
         [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
@@ -14249,7 +14249,7 @@ def _traced_dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 def _traced_dstack(arrays: Any, dtype: Any | None = None) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.dstack"](arrays, dtype)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     r_ = torch.dstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -15088,7 +15088,7 @@ def _traced_hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 def _traced_hstack(arrays: Any, dtype: Any | None = None) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.hstack"](arrays, dtype)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     r_ = torch.hstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -16071,7 +16071,7 @@ def _traced_multi_dot(arrays: Any, precision: Any = None) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.multi_dot"](arrays, precision)
     _compose.no_precision("math.multi_dot", "torch", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
@@ -17198,7 +17198,7 @@ def _traced_round(x: Any, decimals: int = 0) -> Any:
 def _traced_row_stack(tup: Any, dtype: Any | None = None) -> Any:
     if not _on_this_backend(*tup):
         return _front_eager["math.row_stack"](tup, dtype)
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -17509,7 +17509,7 @@ def _traced_squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
 def _traced_stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.stack"](arrays, axis, dtype)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -18123,7 +18123,7 @@ def _traced_vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 def _traced_vstack(tup: Any, dtype: Any | None = None) -> Any:
     if not _on_this_backend(*tup):
         return _front_eager["math.vstack"](tup, dtype)
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -18575,7 +18575,7 @@ def _traced_linalg_multi_dot(arrays: Any, precision: Any = None) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["linalg.multi_dot"](arrays, precision)
     _compose.no_precision("linalg.multi_dot", "torch", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 

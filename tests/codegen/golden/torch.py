@@ -684,7 +684,7 @@ def _on_this_backend(*vs: object) -> bool:
         m = v.mantissa if isinstance(v, Quantity) else v
         if isinstance(m, torch.Tensor):
             found = True
-        elif not isinstance(m, int | float | complex):
+        elif type(m) not in (int, float, complex, bool):  # numpy scalars decide too
             return False
     return found
 
@@ -824,7 +824,7 @@ def _traced_clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
 def _traced_concatenate(arrays: Any, axis: int = 0) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.concatenate"](arrays, axis)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = torch.concatenate(m_arrays, dim=axis)
     if u_ is None:
@@ -902,7 +902,7 @@ def _traced_modf(x: Any) -> Any:
 def _traced_multi_dot(arrays: Any) -> Any:
     if not _on_this_backend(*arrays):
         return _front_eager["math.multi_dot"](arrays)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     return _changed_traced(torch.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
