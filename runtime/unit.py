@@ -160,12 +160,18 @@ class Unit:
         if parts is None:
             parts = ((dispname or name or "1", Fraction(1)),) if (dispname or name) else ()
         display = dispname or _render(parts)
-        # The parts are in the key: a catalog unit named "m / s" must not stand in for the
-        # computed m * s^-1, or (m / s) * s could not cancel back to m.
-        ikey = (dim, e10, fac, display, parts)
+        ikey: tuple[Any, ...] = (dim, e10, fac, display)
         found = cls._interned.get(ikey)
         if found is not None:
-            return found
+            if found._parts == parts:
+                return found
+            # Another unit shown alike: a catalog unit named "m / s" must not stand in for the
+            # computed m * s^-1, or (m / s) * s could not cancel back to m. Rare, so only then
+            # do the parts join the key (hashing their Fractions is slow).
+            ikey = (*ikey, parts)
+            found = cls._interned.get(ikey)
+            if found is not None:
+                return found
         self = super().__new__(cls)
         self.dim = dim
         self.exp10 = e10
