@@ -482,7 +482,7 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
             f"n_, s_ = {plan}",
             "if n_ is None:",
             "    return r_ if s_ == 1.0 else r_ * s_",
-            *_inline_result("getattr(_tr_Derived, n_)"),
+            *_inline_result("getattr(_tr_Derived, n_)", traced),
         ]
     if single and traced and keep_unit is None:
         single = False  # the wrap below, through the traced rules
@@ -490,7 +490,7 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
         return (
             lines
             + ["r_ = " + call, f"if {keep_unit} is None:", "    return r_"]
-            + (_inline_result(keep_unit))
+            + (_inline_result(keep_unit, traced))
         )
     if single and changed_unit is not None:
         return (
@@ -503,10 +503,12 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
     return lines + _return_lines(op.signature.returns, op.signature.result_parts, call, wrap)
 
 
-def _inline_result(unit: str) -> list[str]:
+def _inline_result(unit: str, traced: bool = False) -> list[str]:
     """The result Quantity built in place: `_r.keep` / `_r.changed` without the call (a call
-    costs as much as the construction on a 10-element array)."""
-    return ["q_ = _new(Quantity)", "q_.mantissa = r_", f"q_.unit = {unit}", "return q_"]
+    costs as much as the construction on a 10-element array). Traced, `object.__new__` costs
+    dynamo one guard where the module's `_new` costs two."""
+    new = "object.__new__(Quantity)" if traced else "_new(Quantity)"
+    return [f"q_ = {new}", "q_.mantissa = r_", f"q_.unit = {unit}", "return q_"]
 
 
 def _return_lines(returns: str, parts: tuple[str, ...], call: str, wrap: str | None) -> list[str]:
@@ -598,6 +600,74 @@ OPERATOR_TWINS = (
 )
 
 
+def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
+    """The twin of a front-end function. A function with defaults takes `*args, **kwargs` and
+    binds them itself, the defaults written as literals: dynamo guards every default it reads
+    off a function object, on every call. A call that would not bind goes to the eager
+    function, which raises as Python does."""
+    sig = op.signature
+    names = [p.name for p in sig.params]
+    if {"args", "kwargs", "n_given"} & set(names):
+        raise AssertionError(f"{key}: a parameter name the twin uses itself")
+    call_args = ", ".join(names)
+    operands = ", ".join(
+        ("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand
+    )
+    eager = f'_front_eager["{key}"]'
+    if all(p.default is None for p in sig.params):
+        head = [
+            f"def _traced_{op.pyname}({', '.join(param_text(p, None) for p in sig.params)}) -> Any:"
+        ]
+    else:
+        required = sum(p.default is None for p in sig.params)
+        head = [
+            f"def _traced_{op.pyname}(*args: Any, **kwargs: Any) -> Any:",
+            f"    if (kwargs or not {required} <= len(args) <= {len(names)}) and not _tr_binds(",
+            f"        args, kwargs, {tuple(names)!r}, {required}",
+            "    ):",
+            f"        return {eager}(*args, **kwargs)",
+            "    n_given = len(args)",
+        ]
+        for i, p in enumerate(sig.params):
+            value = (
+                f"kwargs[{p.name!r}]"
+                if p.default is None
+                else f"kwargs.get({p.name!r}, {p.default})"
+            )
+            head.append(f"    {p.name} = args[{i}] if n_given > {i} else {value}")
+    return head + [
+        f"    if not _on_this_backend({operands}):",
+        f"        return {eager}({call_args})",
+        *(f"    {line}" for line in computing_body(op, backend, traced=True)),
+    ]
+
+
+def _operator_twin(op: Op, backend: Backend, dunder: str, reflected: bool) -> list[str]:
+    """The twin of a Quantity operator: the op's body inline (a call to the front-end twin
+    would cost dynamo a guard). Its parameters are the op's, in the operator's order, so the
+    body reads them as they are: a reflected operator's `self` is the op's second operand."""
+    names = [p.name for p in op.signature.params if p.is_operand]
+    params = list(reversed(names)) if reflected else names
+    signature = ", ".join(f"{n}: Any" for n in params)
+    if dunder == "__pow__":  # pow(q, 2, modulo): varargs, as a default would cost a guard
+        signature += ", *modulo: None"
+    # None is no operand of an operator (q == None is NotImplemented)
+    check = " or ".join([f"{params[1]} is None"] if len(params) > 1 else [])
+    check += (" or " if check else "") + f"not _on_this_backend({', '.join(params)})"
+    if dunder == "__pow__":
+        check += " or (modulo and modulo[0] is not None)"  # (`any` is an op of the module)
+    fallback = ", ".join(params) + (", *modulo" if dunder == "__pow__" else "")
+    # the op's options (matmul's precision ...) at their defaults, as an operator gives none
+    options = [f"    {p.name} = {p.default}" for p in op.signature.params if not p.is_operand]
+    return [
+        f"def _traced_op_{dunder.strip('_')}({signature}) -> Any:",
+        f"    if {check}:",
+        f'        return _method_eager["{dunder}"]({fallback})',
+        *options,
+        *(f"    {line}" for line in computing_body(op, backend, traced=True)),
+    ]
+
+
 def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list[str]:
     """The torch.compile twins (runtime/traced.py explains why) of the front-end function of
     every op the backend computes and of the Quantity operators; then their installation.
@@ -639,7 +709,7 @@ def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list
         "def _keep_traced(r: Any, u: Unit | None) -> Any:",
         "    if u is None:",
         "        return r",
-        "    q = _new(Quantity)",
+        "    q = object.__new__(Quantity)",
         "    q.mantissa = r",
         "    q.unit = u",
         "    return q",
@@ -656,44 +726,19 @@ def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list
         "    return _keep_traced(r, u)",
     ]
     front: list[str] = []
+    ops = {op.qualname: op for op in spec.ops}
     for op in spec.ops:
         if statuses[op.qualname] not in ("native", "override"):
             continue  # a function that raises is traced as it is
-        sig = op.signature
-        call_args = ", ".join(p.name for p in sig.params)
-        operands = ", ".join(
-            ("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand
-        )
-        front_params = ", ".join(param_text(p, None) for p in sig.params)
         key = f"{op.namespace}.{op.name}"
-        lines += [
-            "",
-            "",
-            f"def _traced_{op.pyname}({front_params}) -> Any:",
-            f"    if not _on_this_backend({operands}):",
-            f'        return _front_eager["{key}"]({call_args})',
-        ]
-        lines += [f"    {line}" for line in computing_body(op, backend, traced=True)]
+        lines += ["", ""] + _front_twin(op, backend, key)
         front.append(f'"{key}": _traced_{op.pyname},')
     operators: list[str] = []
     for dunder, name, reflected in OPERATOR_TWINS:
         if statuses.get(name) not in ("native", "override"):
             continue
-        unary = name in ("negative", "positive", "absolute")
-        params = "self: Any" if unary else "self: Any, other: Any"
-        params += ", modulo: None = None" if dunder == "__pow__" else ""  # pow(q, 2, None)
-        args = "self" if unary else ("other, self" if reflected else "self, other")
-        plain = dunder.strip("_")
-        lines += [
-            "",
-            "",
-            f"def _traced_op_{plain}({params}) -> Any:",
-            # None is no operand of an operator (q == None is NotImplemented)
-            f"    if {'' if unary else 'other is not None and '}_on_this_backend({'self' if unary else 'self, other'}):",
-            f"        return _traced_{name}({args})",
-            f'    return _method_eager["{dunder}"]({"self" if unary else "self, other"})',
-        ]
-        operators.append(f'"{dunder}": _traced_op_{plain},')
+        lines += ["", ""] + _operator_twin(ops[name], backend, dunder, reflected)
+        operators.append(f'"{dunder}": _traced_op_{dunder.strip("_")},')
     lines += [
         "",
         "",
@@ -840,6 +885,7 @@ def backend_module(spec: Spec, backend: Backend) -> tuple[Module, dict[str, str]
             f"from polyunit.traced import {name} as _tr_{name}"
             for name in (
                 "install",
+                "binds",
                 "plain_scale",
                 "unit_plan",
                 "conversion",

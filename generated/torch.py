@@ -18,6 +18,7 @@ from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.traced import UNITLESS as _tr_UNITLESS
 from polyunit.traced import Derived as _tr_Derived
+from polyunit.traced import binds as _tr_binds
 from polyunit.traced import conversion as _tr_conversion
 from polyunit.traced import fold as _tr_fold
 from polyunit.traced import install as _tr_install
@@ -12901,7 +12902,7 @@ def _lift_s_traced(v: object) -> tuple[Any, Unit | None]:
 def _keep_traced(r: Any, u: Unit | None) -> Any:
     if u is None:
         return r
-    q = _new(Quantity)
+    q = object.__new__(Quantity)
     q.mantissa = r
     q.unit = u
     return q
@@ -12929,7 +12930,7 @@ def _traced_abs(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -12946,7 +12947,7 @@ def _traced_absolute(x: Any) -> Any:
     r_ = torch.absolute(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -12975,15 +12976,22 @@ def _traced_add(x: Any, y: Any) -> Any:
     r_ = torch.add(m_x, m_y)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_all(
-    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
-) -> Any:
+def _traced_all(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.all"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    where = args[3] if n_given > 3 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.all"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13002,9 +13010,17 @@ def _traced_all(
     )
 
 
-def _traced_allclose(
-    x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False
-) -> Any:
+def _traced_allclose(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "y", "rtol", "atol", "equal_nan"), 2
+    ):
+        return _front_eager["math.allclose"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    rtol = args[2] if n_given > 2 else kwargs.get("rtol", 1e-05)
+    atol = args[3] if n_given > 3 else kwargs.get("atol", None)
+    equal_nan = args[4] if n_given > 4 else kwargs.get("equal_nan", False)
     if not _on_this_backend(x, y, atol):
         return _front_eager["math.allclose"](x, y, rtol, atol, equal_nan)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13032,9 +13048,16 @@ def _traced_allclose(
     )
 
 
-def _traced_alltrue(
-    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
-) -> Any:
+def _traced_alltrue(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.alltrue"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    where = args[3] if n_given > 3 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.alltrue"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13053,13 +13076,17 @@ def _traced_alltrue(
     )
 
 
-def _traced_amax(
-    a: Any,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_amax(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.amax"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(a, initial, where):
         return _front_eager["math.amax"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13085,19 +13112,23 @@ def _traced_amax(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_amin(
-    a: Any,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_amin(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.amin"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(a, initial, where):
         return _front_eager["math.amin"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13123,13 +13154,21 @@ def _traced_amin(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_angle(x: Any, unit_to_scale: Unit | None = None, deg: bool = False) -> Any:
+def _traced_angle(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale", "deg"), 1
+    ):
+        return _front_eager["math.angle"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    deg = args[2] if n_given > 2 else kwargs.get("deg", False)
     if not _on_this_backend(x):
         return _front_eager["math.angle"](x, unit_to_scale, deg)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13141,9 +13180,16 @@ def _traced_angle(x: Any, unit_to_scale: Unit | None = None, deg: bool = False) 
     return _changed_traced(torch.rad2deg(torch.angle(m_x)) if deg else torch.angle(m_x), u)
 
 
-def _traced_any(
-    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
-) -> Any:
+def _traced_any(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.any"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    where = args[3] if n_given > 3 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.any"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13162,7 +13208,15 @@ def _traced_any(
     )
 
 
-def _traced_append(arr: Any, values: Any, axis: int | None = None) -> Any:
+def _traced_append(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("arr", "values", "axis"), 2
+    ):
+        return _front_eager["math.append"](*args, **kwargs)
+    n_given = len(args)
+    arr = args[0] if n_given > 0 else kwargs["arr"]
+    values = args[1] if n_given > 1 else kwargs["values"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     if not _on_this_backend(arr, values):
         return _front_eager["math.append"](arr, values, axis)
     if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
@@ -13188,15 +13242,22 @@ def _traced_append(arr: Any, values: Any, axis: int | None = None) -> Any:
     )
     if u_arr is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_arr
     return q_
 
 
-def _traced_arange(
-    start: Any = None, stop: Any = None, step: Any = None, dtype: Any | None = None
-) -> Any:
+def _traced_arange(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 0 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("start", "stop", "step", "dtype"), 0
+    ):
+        return _front_eager["math.arange"](*args, **kwargs)
+    n_given = len(args)
+    start = args[0] if n_given > 0 else kwargs.get("start", None)
+    stop = args[1] if n_given > 1 else kwargs.get("stop", None)
+    step = args[2] if n_given > 2 else kwargs.get("step", None)
+    dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
     if not _on_this_backend(start, stop, step):
         return _front_eager["math.arange"](start, stop, step, dtype)
     m_start, u_start = (None, None) if start is None else _lift_traced(start)
@@ -13218,13 +13279,20 @@ def _traced_arange(
     )
     if u_start is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_start
     return q_
 
 
-def _traced_arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arccos(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.arccos"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.arccos"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13236,7 +13304,14 @@ def _traced_arccos(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.arccos(m_x)
 
 
-def _traced_arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arccosh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.arccosh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.arccosh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13248,7 +13323,14 @@ def _traced_arccosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.arccosh(m_x)
 
 
-def _traced_arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arcsin(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.arcsin"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.arcsin"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13260,7 +13342,14 @@ def _traced_arcsin(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.arcsin(m_x)
 
 
-def _traced_arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arcsinh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.arcsinh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.arcsinh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13272,7 +13361,14 @@ def _traced_arcsinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.arcsinh(m_x)
 
 
-def _traced_arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arctan(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.arctan"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.arctan"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13284,7 +13380,15 @@ def _traced_arctan(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.arctan(m_x)
 
 
-def _traced_arctan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arctan2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "y", "unit_to_scale"), 2
+    ):
+        return _front_eager["math.arctan2"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x, y):
         return _front_eager["math.arctan2"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13301,7 +13405,14 @@ def _traced_arctan2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     return _changed_traced(torch.arctan2(m_x, m_y), u)
 
 
-def _traced_arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_arctanh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.arctanh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.arctanh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13313,7 +13424,12 @@ def _traced_arctanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.arctanh(m_x)
 
 
-def _traced_argmax(a: Any, axis: int | None = None) -> Any:
+def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "axis"), 1):
+        return _front_eager["math.argmax"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     if not _on_this_backend(a):
         return _front_eager["math.argmax"](a, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13323,7 +13439,15 @@ def _traced_argmax(a: Any, axis: int | None = None) -> Any:
     return torch.argmax(m_a, dim=axis)
 
 
-def _traced_argmin(a: Any, axis: int | None = None, keepdims: bool | None = None) -> Any:
+def _traced_argmin(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims"), 1
+    ):
+        return _front_eager["math.argmin"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", None)
     if not _on_this_backend(a):
         return _front_eager["math.argmin"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13333,14 +13457,18 @@ def _traced_argmin(a: Any, axis: int | None = None, keepdims: bool | None = None
     return torch.argmin(m_a, dim=axis, keepdim=True if keepdims else False)
 
 
-def _traced_argsort(
-    a: Any,
-    axis: int | None = -1,
-    kind: str | None = None,
-    order: Any = None,
-    stable: bool = True,
-    descending: bool = False,
-) -> Any:
+def _traced_argsort(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("a", "axis", "kind", "order", "stable", "descending"), 1
+    ):
+        return _front_eager["math.argsort"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
+    kind = args[2] if n_given > 2 else kwargs.get("kind", None)
+    order = args[3] if n_given > 3 else kwargs.get("order", None)
+    stable = args[4] if n_given > 4 else kwargs.get("stable", True)
+    descending = args[5] if n_given > 5 else kwargs.get("descending", False)
     if not _on_this_backend(a):
         return _front_eager["math.argsort"](a, axis, kind, order, stable, descending)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13355,7 +13483,15 @@ def _traced_argsort(
     )
 
 
-def _traced_argwhere(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+def _traced_argwhere(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "size", "fill_value"), 1
+    ):
+        return _front_eager["math.argwhere"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    size = args[1] if n_given > 1 else kwargs.get("size", None)
+    fill_value = args[2] if n_given > 2 else kwargs.get("fill_value", None)
     if not _on_this_backend(a):
         return _front_eager["math.argwhere"](a, size, fill_value)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13365,7 +13501,12 @@ def _traced_argwhere(a: Any, size: int | None = None, fill_value: int | None = N
     return _compose.sized(torch, torch.argwhere(m_a), size, fill_value)
 
 
-def _traced_around(x: Any, decimals: int = 0) -> Any:
+def _traced_around(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "decimals"), 1):
+        return _front_eager["math.around"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    decimals = args[1] if n_given > 1 else kwargs.get("decimals", 0)
     if not _on_this_backend(x):
         return _front_eager["math.around"](x, decimals)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13376,13 +13517,21 @@ def _traced_around(x: Any, decimals: int = 0) -> Any:
     r_ = torch.round(m_x, decimals=decimals)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
+def _traced_array_equal(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "y", "equal_nan"), 2
+    ):
+        return _front_eager["math.array_equal"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    equal_nan = args[2] if n_given > 2 else kwargs.get("equal_nan", False)
     if not _on_this_backend(x, y):
         return _front_eager["math.array_equal"](x, y, equal_nan)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13405,7 +13554,15 @@ def _traced_array_equal(x: Any, y: Any, equal_nan: bool = False) -> Any:
     return _compose.array_equal(torch, m_x, m_y, equal_nan)
 
 
-def _traced_array_split(ary: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+def _traced_array_split(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("ary", "indices_or_sections", "axis"), 2
+    ):
+        return _front_eager["math.array_split"](*args, **kwargs)
+    n_given = len(args)
+    ary = args[0] if n_given > 0 else kwargs["ary"]
+    indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
     if not _on_this_backend(ary):
         return _front_eager["math.array_split"](ary, indices_or_sections, axis)
     if isinstance(ary, Quantity) and isinstance(ary.mantissa, torch.Tensor):
@@ -13429,19 +13586,23 @@ def _traced_astype(x: Any, dtype: Any) -> Any:
     r_ = m_x.to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_average(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    weights: Any = None,
-    returned: bool = False,
-    keepdims: bool = False,
-) -> Any:
+def _traced_average(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "axis", "weights", "returned", "keepdims"), 1
+    ):
+        return _front_eager["math.average"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    weights = args[2] if n_given > 2 else kwargs.get("weights", None)
+    returned = args[3] if n_given > 3 else kwargs.get("returned", False)
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     if not _on_this_backend(x, weights):
         return _front_eager["math.average"](x, axis, weights, returned, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13454,9 +13615,16 @@ def _traced_average(
     return _changed_traced(_compose.average(torch, m_x, axis, m_weights, returned, keepdims), u)
 
 
-def _traced_bincount(
-    x: Any, weights: Any = None, minlength: int = 0, length: int | None = None
-) -> Any:
+def _traced_bincount(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "weights", "minlength", "length"), 1
+    ):
+        return _front_eager["math.bincount"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    weights = args[1] if n_given > 1 else kwargs.get("weights", None)
+    minlength = args[2] if n_given > 2 else kwargs.get("minlength", 0)
+    length = args[3] if n_given > 3 else kwargs.get("length", None)
     if not _on_this_backend(x, weights):
         return _front_eager["math.bincount"](x, weights, minlength, length)
     m_x, u_x = _lift_traced(x)
@@ -13468,7 +13636,7 @@ def _traced_bincount(
     )
     if u_weights is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_weights
     return q_
@@ -13551,7 +13719,7 @@ def _traced_broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
     r_ = torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape)
     if u_array is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_array
     return q_
@@ -13569,7 +13737,7 @@ def _traced_cbrt(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 1, 3)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -13586,13 +13754,21 @@ def _traced_ceil(x: Any) -> Any:
     r_ = torch.ceil(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+def _traced_celu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "alpha", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.celu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    alpha = args[1] if n_given > 1 else kwargs.get("alpha", 1.0)
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.celu"](x, alpha, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13604,7 +13780,15 @@ def _traced_celu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) 
     return torch.nn.functional.celu(m_x, alpha=alpha)
 
 
-def _traced_choose(a: Any, choices: Any, mode: str = "raise") -> Any:
+def _traced_choose(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "choices", "mode"), 2
+    ):
+        return _front_eager["math.choose"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    choices = args[1] if n_given > 1 else kwargs["choices"]
+    mode = args[2] if n_given > 2 else kwargs.get("mode", "raise")
     if not _on_this_backend(a, *choices):
         return _front_eager["math.choose"](a, choices, mode)
     m_a, u_a = _lift_traced(a)
@@ -13628,13 +13812,21 @@ def _traced_choose(a: Any, choices: Any, mode: str = "raise") -> Any:
     )[0]
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
+def _traced_clip(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "a_min", "a_max"), 1
+    ):
+        return _front_eager["math.clip"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    a_min = args[1] if n_given > 1 else kwargs.get("a_min", None)
+    a_max = args[2] if n_given > 2 else kwargs.get("a_max", None)
     if not _on_this_backend(a, a_min, a_max):
         return _front_eager["math.clip"](a, a_min, a_max)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13655,7 +13847,7 @@ def _traced_clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -13669,15 +13861,23 @@ def _traced_column_stack(tup: Any) -> Any:
     r_ = torch.column_stack(m_tup)
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_compress(
-    condition: Any, a: Any, axis: int | None = None, size: int | None = None, fill_value: Any = None
-) -> Any:
+def _traced_compress(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("condition", "a", "axis", "size", "fill_value"), 2
+    ):
+        return _front_eager["math.compress"](*args, **kwargs)
+    n_given = len(args)
+    condition = args[0] if n_given > 0 else kwargs["condition"]
+    a = args[1] if n_given > 1 else kwargs["a"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    size = args[3] if n_given > 3 else kwargs.get("size", None)
+    fill_value = args[4] if n_given > 4 else kwargs.get("fill_value", None)
     if not _on_this_backend(condition, a, fill_value):
         return _front_eager["math.compress"](condition, a, axis, size, fill_value)
     m_condition, u_condition = _lift_traced(condition)
@@ -13704,13 +13904,21 @@ def _traced_compress(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = None) -> Any:
+def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("arrays", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.concatenate"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", 0)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.concatenate"](arrays, axis, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -13721,7 +13929,7 @@ def _traced_concatenate(arrays: Any, axis: int | None = 0, dtype: Any | None = N
     ).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
@@ -13738,7 +13946,7 @@ def _traced_conj(x: Any) -> Any:
     r_ = torch.conj_physical(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -13755,19 +13963,23 @@ def _traced_conjugate(x: Any) -> Any:
     r_ = torch.conj_physical(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_convolve(
-    a: Any,
-    v: Any,
-    mode: str = "full",
-    precision: Any = None,
-    preferred_element_type: Any | None = None,
-) -> Any:
+def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "v", "mode", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.convolve"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    v = args[1] if n_given > 1 else kwargs["v"]
+    mode = args[2] if n_given > 2 else kwargs.get("mode", "full")
+    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
+    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, v):
         return _front_eager["math.convolve"](a, v, mode, precision, preferred_element_type)
     _compose.no_precision("math.convolve", "torch", precision)
@@ -13809,7 +14021,7 @@ def _traced_convolve(
     n_, s_ = _tr_unit_plan("product", u_a, u_v, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -13832,9 +14044,16 @@ def _traced_copysign(x1: Any, x2: Any) -> Any:
     return _changed_traced(torch.copysign(m_x1, m_x2), u)
 
 
-def _traced_corrcoef(
-    x: Any, y: Any = None, rowvar: bool = True, unit_to_scale: Unit | None = None
-) -> Any:
+def _traced_corrcoef(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "y", "rowvar", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.corrcoef"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs.get("y", None)
+    rowvar = args[2] if n_given > 2 else kwargs.get("rowvar", True)
+    unit_to_scale = args[3] if n_given > 3 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x, y):
         return _front_eager["math.corrcoef"](x, y, rowvar, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13848,14 +14067,18 @@ def _traced_corrcoef(
     return torch.corrcoef(_compose.stack_rows(torch, m_x, m_y, rowvar))
 
 
-def _traced_correlate(
-    a: Any,
-    v: Any,
-    mode: str = "valid",
-    precision: Any = None,
-    preferred_element_type: Any | None = None,
-    unit_to_scale: Unit | None = None,
-) -> Any:
+def _traced_correlate(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("a", "v", "mode", "precision", "preferred_element_type", "unit_to_scale"), 2
+    ):
+        return _front_eager["math.correlate"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    v = args[1] if n_given > 1 else kwargs["v"]
+    mode = args[2] if n_given > 2 else kwargs.get("mode", "valid")
+    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
+    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
+    unit_to_scale = args[5] if n_given > 5 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(a, v):
         return _front_eager["math.correlate"](
             a, v, mode, precision, preferred_element_type, unit_to_scale
@@ -13877,7 +14100,14 @@ def _traced_correlate(
     )
 
 
-def _traced_cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_cos(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.cos"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.cos"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13889,7 +14119,14 @@ def _traced_cos(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.cos(m_x)
 
 
-def _traced_cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_cosh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.cosh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.cosh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -13901,9 +14138,15 @@ def _traced_cosh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.cosh(m_x)
 
 
-def _traced_count_nonzero(
-    a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-) -> Any:
+def _traced_count_nonzero(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims"), 1
+    ):
+        return _front_eager["math.count_nonzero"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     if not _on_this_backend(a):
         return _front_eager["math.count_nonzero"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13913,16 +14156,23 @@ def _traced_count_nonzero(
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
-def _traced_cov(
-    m: Any,
-    y: Any = None,
-    rowvar: bool = True,
-    bias: bool = False,
-    ddof: int | None = None,
-    fweights: Any = None,
-    aweights: Any = None,
-    unit_to_scale: Unit | None = None,
-) -> Any:
+def _traced_cov(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 8) and not _tr_binds(
+        args,
+        kwargs,
+        ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights", "unit_to_scale"),
+        1,
+    ):
+        return _front_eager["math.cov"](*args, **kwargs)
+    n_given = len(args)
+    m = args[0] if n_given > 0 else kwargs["m"]
+    y = args[1] if n_given > 1 else kwargs.get("y", None)
+    rowvar = args[2] if n_given > 2 else kwargs.get("rowvar", True)
+    bias = args[3] if n_given > 3 else kwargs.get("bias", False)
+    ddof = args[4] if n_given > 4 else kwargs.get("ddof", None)
+    fweights = args[5] if n_given > 5 else kwargs.get("fweights", None)
+    aweights = args[6] if n_given > 6 else kwargs.get("aweights", None)
+    unit_to_scale = args[7] if n_given > 7 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(m, y, fweights, aweights):
         return _front_eager["math.cov"](m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
@@ -13949,9 +14199,18 @@ def _traced_cov(
     )
 
 
-def _traced_cross(
-    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
-) -> Any:
+def _traced_cross(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("a", "b", "axisa", "axisb", "axisc", "axis"), 2
+    ):
+        return _front_eager["math.cross"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axisa = args[2] if n_given > 2 else kwargs.get("axisa", -1)
+    axisb = args[3] if n_given > 3 else kwargs.get("axisb", -1)
+    axisc = args[4] if n_given > 4 else kwargs.get("axisc", -1)
+    axis = args[5] if n_given > 5 else kwargs.get("axis", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.cross"](a, b, axisa, axisb, axisc, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -13978,13 +14237,21 @@ def _traced_cross(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_cumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+def _traced_cumprod(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.cumprod"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(x):
         return _front_eager["math.cumprod"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14000,7 +14267,15 @@ def _traced_cumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -
     )
 
 
-def _traced_cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+def _traced_cumproduct(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.cumproduct"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(x):
         return _front_eager["math.cumproduct"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14016,7 +14291,15 @@ def _traced_cumproduct(x: Any, axis: int | None = None, dtype: Any | None = None
     )
 
 
-def _traced_cumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+def _traced_cumsum(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.cumsum"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(x):
         return _front_eager["math.cumsum"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14031,13 +14314,20 @@ def _traced_cumsum(x: Any, axis: int | None = None, dtype: Any | None = None) ->
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_deg2rad(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.deg2rad"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.deg2rad"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14049,7 +14339,14 @@ def _traced_deg2rad(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.deg2rad(m_x)
 
 
-def _traced_degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_degrees(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.degrees"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.degrees"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14061,7 +14358,13 @@ def _traced_degrees(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.rad2deg(m_x)
 
 
-def _traced_diag(v: Any, k: int = 0, unit: Unit | None = None) -> Any:
+def _traced_diag(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("v", "k", "unit"), 1):
+        return _front_eager["math.diag"](*args, **kwargs)
+    n_given = len(args)
+    v = args[0] if n_given > 0 else kwargs["v"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 0)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend(v):
         return _front_eager["math.diag"](v, k, unit)
     if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
@@ -14073,7 +14376,12 @@ def _traced_diag(v: Any, k: int = 0, unit: Unit | None = None) -> Any:
     return _changed_traced(torch.diag(m_v, diagonal=k), u)
 
 
-def _traced_diagflat(v: Any, k: int = 0) -> Any:
+def _traced_diagflat(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("v", "k"), 1):
+        return _front_eager["math.diagflat"](*args, **kwargs)
+    n_given = len(args)
+    v = args[0] if n_given > 0 else kwargs["v"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 0)
     if not _on_this_backend(v):
         return _front_eager["math.diagflat"](v, k)
     if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
@@ -14084,13 +14392,22 @@ def _traced_diagflat(v: Any, k: int = 0) -> Any:
     r_ = torch.diagflat(m_v, offset=k)
     if u_v is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_v
     return q_
 
 
-def _traced_diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+def _traced_diagonal(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "offset", "axis1", "axis2"), 1
+    ):
+        return _front_eager["math.diagonal"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
+    axis1 = args[2] if n_given > 2 else kwargs.get("axis1", 0)
+    axis2 = args[3] if n_given > 3 else kwargs.get("axis2", 1)
     if not _on_this_backend(a):
         return _front_eager["math.diagonal"](a, offset, axis1, axis2)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -14101,15 +14418,23 @@ def _traced_diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) ->
     r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_diff(
-    x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None
-) -> Any:
+def _traced_diff(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "n", "axis", "prepend", "append"), 1
+    ):
+        return _front_eager["math.diff"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    n = args[1] if n_given > 1 else kwargs.get("n", 1)
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    prepend = args[3] if n_given > 3 else kwargs.get("prepend", None)
+    append = args[4] if n_given > 4 else kwargs.get("append", None)
     if not _on_this_backend(x, prepend, append):
         return _front_eager["math.diff"](x, n, axis, prepend, append)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14126,13 +14451,21 @@ def _traced_diff(
     r_ = torch.diff(_compose.diff_ends(torch, m_x, axis, m_prepend, m_append), n=n, dim=axis)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_digitize(x: Any, bins: Any, right: bool = False) -> Any:
+def _traced_digitize(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "bins", "right"), 2
+    ):
+        return _front_eager["math.digitize"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    bins = args[1] if n_given > 1 else kwargs["bins"]
+    right = args[2] if n_given > 2 else kwargs.get("right", False)
     if not _on_this_backend(x, bins):
         return _front_eager["math.digitize"](x, bins, right)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14172,7 +14505,7 @@ def _traced_divide(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -14202,9 +14535,16 @@ def _traced_divmod(x: Any, y: Any) -> Any:
     return (r_[0], _keep_traced(r_[1], u_x))
 
 
-def _traced_dot(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_dot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.dot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.dot"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.dot", "torch", precision)
@@ -14229,7 +14569,7 @@ def _traced_dot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -14246,7 +14586,12 @@ def _traced_dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
     return [_keep_traced(r_, u_a) for r_ in torch.dsplit(m_a, indices_or_sections)]
 
 
-def _traced_dstack(arrays: Any, dtype: Any | None = None) -> Any:
+def _traced_dstack(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arrays", "dtype"), 1):
+        return _front_eager["math.dstack"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.dstack"](arrays, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -14254,13 +14599,21 @@ def _traced_dstack(arrays: Any, dtype: Any | None = None) -> Any:
     r_ = torch.dstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
+def _traced_ediff1d(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "to_end", "to_begin"), 1
+    ):
+        return _front_eager["math.ediff1d"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    to_end = args[1] if n_given > 1 else kwargs.get("to_end", None)
+    to_begin = args[2] if n_given > 2 else kwargs.get("to_begin", None)
     if not _on_this_backend(x, to_end, to_begin):
         return _front_eager["math.ediff1d"](x, to_end, to_begin)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14281,13 +14634,21 @@ def _traced_ediff1d(x: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -> Any:
+def _traced_elu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "alpha", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.elu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    alpha = args[1] if n_given > 1 else kwargs.get("alpha", 1.0)
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.elu"](x, alpha, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14299,9 +14660,15 @@ def _traced_elu(x: Any, alpha: float = 1.0, unit_to_scale: Unit | None = None) -
     return torch.nn.functional.elu(m_x, alpha=alpha)
 
 
-def _traced_empty(
-    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
-) -> Any:
+def _traced_empty(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("shape", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.empty"](*args, **kwargs)
+    n_given = len(args)
+    shape = args[0] if n_given > 0 else kwargs["shape"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.empty"](shape, dtype, unit)
     return _changed_traced(
@@ -14310,12 +14677,16 @@ def _traced_empty(
     )
 
 
-def _traced_empty_like(
-    prototype: Any,
-    dtype: Any | None = None,
-    shape: int | tuple[int, ...] | None = None,
-    unit: Unit | None = None,
-) -> Any:
+def _traced_empty_like(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("prototype", "dtype", "shape", "unit"), 1
+    ):
+        return _front_eager["math.empty_like"](*args, **kwargs)
+    n_given = len(args)
+    prototype = args[0] if n_given > 0 else kwargs["prototype"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    shape = args[2] if n_given > 2 else kwargs.get("shape", None)
+    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
     if not _on_this_backend(prototype):
         return _front_eager["math.empty_like"](prototype, dtype, shape, unit)
     if isinstance(prototype, Quantity) and isinstance(prototype.mantissa, torch.Tensor):
@@ -14363,7 +14734,14 @@ def _traced_equal(x: Any, y: Any) -> Any:
     return torch.eq(m_x, m_y)
 
 
-def _traced_exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_exp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.exp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.exp"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14375,7 +14753,14 @@ def _traced_exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.exp(m_x)
 
 
-def _traced_exp2(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_exp2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.exp2"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.exp2"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14398,13 +14783,20 @@ def _traced_expand_dims(a: Any, axis: int) -> Any:
     r_ = torch.unsqueeze(m_a, axis)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_expm1(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.expm1"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.expm1"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14416,7 +14808,14 @@ def _traced_expm1(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.expm1(m_x)
 
 
-def _traced_exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_exprel(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.exprel"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.exprel"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14428,9 +14827,16 @@ def _traced_exprel(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return _compose.exprel(torch, m_x)
 
 
-def _traced_extract(
-    condition: Any, arr: Any, size: int | None = None, fill_value: Any = None
-) -> Any:
+def _traced_extract(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("condition", "arr", "size", "fill_value"), 2
+    ):
+        return _front_eager["math.extract"](*args, **kwargs)
+    n_given = len(args)
+    condition = args[0] if n_given > 0 else kwargs["condition"]
+    arr = args[1] if n_given > 1 else kwargs["arr"]
+    size = args[2] if n_given > 2 else kwargs.get("size", None)
+    fill_value = args[3] if n_given > 3 else kwargs.get("fill_value", None)
     if not _on_this_backend(condition, arr, fill_value):
         return _front_eager["math.extract"](condition, arr, size, fill_value)
     m_condition, u_condition = _lift_traced(condition)
@@ -14455,15 +14861,23 @@ def _traced_extract(
     )
     if u_arr is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_arr
     return q_
 
 
-def _traced_eye(
-    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
-) -> Any:
+def _traced_eye(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("N", "M", "k", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.eye"](*args, **kwargs)
+    n_given = len(args)
+    N = args[0] if n_given > 0 else kwargs["N"]
+    M = args[1] if n_given > 1 else kwargs.get("M", None)
+    k = args[2] if n_given > 2 else kwargs.get("k", 0)
+    dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
+    unit = args[4] if n_given > 4 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.eye"](N, M, k, dtype, unit)
     return _changed_traced(
@@ -14487,13 +14901,22 @@ def _traced_fabs(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = False) -> Any:
+def _traced_fill_diagonal(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "val", "wrap", "inplace"), 2
+    ):
+        return _front_eager["math.fill_diagonal"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    val = args[1] if n_given > 1 else kwargs["val"]
+    wrap = args[2] if n_given > 2 else kwargs.get("wrap", False)
+    inplace = args[3] if n_given > 3 else kwargs.get("inplace", False)
     if not _on_this_backend(a, val):
         return _front_eager["math.fill_diagonal"](a, val, wrap, inplace)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -14548,7 +14971,7 @@ def _traced_fill_diagonal(a: Any, val: Any, wrap: bool = False, inplace: bool = 
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -14565,13 +14988,21 @@ def _traced_fix(x: Any) -> Any:
     r_ = torch.fix(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_flatnonzero(a: Any, size: int | None = None, fill_value: int | None = None) -> Any:
+def _traced_flatnonzero(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "size", "fill_value"), 1
+    ):
+        return _front_eager["math.flatnonzero"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    size = args[1] if n_given > 1 else kwargs.get("size", None)
+    fill_value = args[2] if n_given > 2 else kwargs.get("fill_value", None)
     if not _on_this_backend(a):
         return _front_eager["math.flatnonzero"](a, size, fill_value)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -14581,7 +15012,15 @@ def _traced_flatnonzero(a: Any, size: int | None = None, fill_value: int | None 
     return _compose.sized(torch, torch.flatten(torch.nonzero(torch.flatten(m_a))), size, fill_value)
 
 
-def _traced_flatten(x: Any, start_axis: int | None = None, end_axis: int | None = None) -> Any:
+def _traced_flatten(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "start_axis", "end_axis"), 1
+    ):
+        return _front_eager["math.flatten"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    start_axis = args[1] if n_given > 1 else kwargs.get("start_axis", None)
+    end_axis = args[2] if n_given > 2 else kwargs.get("end_axis", None)
     if not _on_this_backend(x):
         return _front_eager["math.flatten"](x, start_axis, end_axis)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14594,13 +15033,18 @@ def _traced_flatten(x: Any, start_axis: int | None = None, end_axis: int | None 
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+def _traced_flip(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("m", "axis"), 1):
+        return _front_eager["math.flip"](*args, **kwargs)
+    n_given = len(args)
+    m = args[0] if n_given > 0 else kwargs["m"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     if not _on_this_backend(m):
         return _front_eager["math.flip"](m, axis)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
@@ -14614,7 +15058,7 @@ def _traced_flip(m: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     )
     if u_m is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
@@ -14631,7 +15075,7 @@ def _traced_fliplr(m: Any) -> Any:
     r_ = torch.fliplr(m_m)
     if u_m is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
@@ -14648,7 +15092,7 @@ def _traced_flipud(m: Any) -> Any:
     r_ = torch.flipud(m_m)
     if u_m is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
@@ -14682,7 +15126,7 @@ def _traced_floor(x: Any) -> Any:
     r_ = torch.floor(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -14728,7 +15172,7 @@ def _traced_fmax(x1: Any, x2: Any) -> Any:
     r_ = torch.fmax(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
@@ -14757,7 +15201,7 @@ def _traced_fmin(x1: Any, x2: Any) -> Any:
     r_ = torch.fmin(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
@@ -14786,13 +15230,20 @@ def _traced_fmod(x1: Any, x2: Any) -> Any:
     r_ = torch.fmod(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
-def _traced_frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_frexp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.frexp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.frexp"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14805,7 +15256,15 @@ def _traced_frexp(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return (r_[0], r_[1])
 
 
-def _traced_full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | None = None) -> Any:
+def _traced_full(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("shape", "fill_value", "dtype"), 2
+    ):
+        return _front_eager["math.full"](*args, **kwargs)
+    n_given = len(args)
+    shape = args[0] if n_given > 0 else kwargs["shape"]
+    fill_value = args[1] if n_given > 1 else kwargs["fill_value"]
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(fill_value):
         return _front_eager["math.full"](shape, fill_value, dtype)
     if isinstance(fill_value, Quantity) and isinstance(fill_value.mantissa, torch.Tensor):
@@ -14818,15 +15277,22 @@ def _traced_full(shape: int | tuple[int, ...], fill_value: Any, dtype: Any | Non
     ).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_fill_value is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_fill_value
     return q_
 
 
-def _traced_full_like(
-    a: Any, fill_value: Any, dtype: Any | None = None, shape: int | tuple[int, ...] | None = None
-) -> Any:
+def _traced_full_like(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "fill_value", "dtype", "shape"), 2
+    ):
+        return _front_eager["math.full_like"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    fill_value = args[1] if n_given > 1 else kwargs["fill_value"]
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    shape = args[3] if n_given > 3 else kwargs.get("shape", None)
     if not _on_this_backend(a, fill_value):
         return _front_eager["math.full_like"](a, fill_value, dtype, shape)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -14856,7 +15322,7 @@ def _traced_full_like(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -14876,7 +15342,7 @@ def _traced_gather(input: Any, dim: int, index: Any) -> Any:
     r_ = torch.gather(m_input, dim, m_index)
     if u_input is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_input
     return q_
@@ -14905,13 +15371,21 @@ def _traced_gcd(x1: Any, x2: Any) -> Any:
     r_ = torch.gcd(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
-def _traced_gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = None) -> Any:
+def _traced_gelu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "approximate", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.gelu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    approximate = args[1] if n_given > 1 else kwargs.get("approximate", True)
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.gelu"](x, approximate, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14923,7 +15397,15 @@ def _traced_gelu(x: Any, approximate: bool = True, unit_to_scale: Unit | None = 
     return torch.nn.functional.gelu(m_x, approximate="tanh" if approximate else "none")
 
 
-def _traced_glu(x: Any, axis: int = -1, unit_to_scale: Unit | None = None) -> Any:
+def _traced_glu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.glu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.glu"](x, axis, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14981,7 +15463,14 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
     return torch.ge(m_x, m_y)
 
 
-def _traced_hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_hard_sigmoid(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.hard_sigmoid"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.hard_sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -14993,7 +15482,14 @@ def _traced_hard_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.hardsigmoid(m_x)
 
 
-def _traced_hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_hard_silu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.hard_silu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.hard_silu"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15005,7 +15501,14 @@ def _traced_hard_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.hardswish(m_x)
 
 
-def _traced_hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_hard_swish(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.hard_swish"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.hard_swish"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15017,7 +15520,14 @@ def _traced_hard_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.hardswish(m_x)
 
 
-def _traced_hard_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_hard_tanh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.hard_tanh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.hard_tanh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15042,9 +15552,17 @@ def _traced_heaviside(x1: Any, x2: Any) -> Any:
     return _compose.heaviside(torch, m_x1, m_x2)
 
 
-def _traced_histogram(
-    x: Any, bins: Any = 10, range: Any = None, weights: Any = None, density: bool | None = None
-) -> Any:
+def _traced_histogram(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "bins", "range", "weights", "density"), 1
+    ):
+        return _front_eager["math.histogram"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    bins = args[1] if n_given > 1 else kwargs.get("bins", 10)
+    range = args[2] if n_given > 2 else kwargs.get("range", None)
+    weights = args[3] if n_given > 3 else kwargs.get("weights", None)
+    density = args[4] if n_given > 4 else kwargs.get("density", None)
     if not _on_this_backend(x, bins, range, weights):
         return _front_eager["math.histogram"](x, bins, range, weights, density)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15085,7 +15603,12 @@ def _traced_hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
     return [_keep_traced(r_, u_a) for r_ in torch.hsplit(m_a, indices_or_sections)]
 
 
-def _traced_hstack(arrays: Any, dtype: Any | None = None) -> Any:
+def _traced_hstack(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arrays", "dtype"), 1):
+        return _front_eager["math.hstack"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.hstack"](arrays, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -15093,13 +15616,21 @@ def _traced_hstack(arrays: Any, dtype: Any | None = None) -> Any:
     r_ = torch.hstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_hypot(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_hypot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "y", "unit_to_scale"), 2
+    ):
+        return _front_eager["math.hypot"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x, y):
         return _front_eager["math.hypot"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15116,7 +15647,15 @@ def _traced_hypot(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     return _changed_traced(torch.hypot(m_x, m_y), u)
 
 
-def _traced_identity(n: int, dtype: Any | None = None, unit: Unit | None = None) -> Any:
+def _traced_identity(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("n", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.identity"](*args, **kwargs)
+    n_given = len(args)
+    n = args[0] if n_given > 0 else kwargs["n"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.identity"](n, dtype, unit)
     return _changed_traced(
@@ -15142,15 +15681,22 @@ def _traced_imag(x: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_inner(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_inner(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.inner"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.inner"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.inner", "torch", precision)
@@ -15168,15 +15714,24 @@ def _traced_inner(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_interp(
-    x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None
-) -> Any:
+def _traced_interp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 3 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "xp", "fp", "left", "right", "period"), 3
+    ):
+        return _front_eager["math.interp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    xp = args[1] if n_given > 1 else kwargs["xp"]
+    fp = args[2] if n_given > 2 else kwargs["fp"]
+    left = args[3] if n_given > 3 else kwargs.get("left", None)
+    right = args[4] if n_given > 4 else kwargs.get("right", None)
+    period = args[5] if n_given > 5 else kwargs.get("period", None)
     if not _on_this_backend(x, xp, fp, left, right, period):
         return _front_eager["math.interp"](x, xp, fp, left, right, period)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15245,9 +15800,16 @@ def _traced_interp(
     )
 
 
-def _traced_intersect1d(
-    ar1: Any, ar2: Any, assume_unique: bool = False, return_indices: bool = False
-) -> Any:
+def _traced_intersect1d(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("ar1", "ar2", "assume_unique", "return_indices"), 2
+    ):
+        return _front_eager["math.intersect1d"](*args, **kwargs)
+    n_given = len(args)
+    ar1 = args[0] if n_given > 0 else kwargs["ar1"]
+    ar2 = args[1] if n_given > 1 else kwargs["ar2"]
+    assume_unique = args[2] if n_given > 2 else kwargs.get("assume_unique", False)
+    return_indices = args[3] if n_given > 3 else kwargs.get("return_indices", False)
     if not _on_this_backend(ar1, ar2):
         return _front_eager["math.intersect1d"](ar1, ar2, assume_unique, return_indices)
     if isinstance(ar1, Quantity) and isinstance(ar1.mantissa, torch.Tensor):
@@ -15284,9 +15846,17 @@ def _traced_invert(x: Any) -> Any:
     return torch.bitwise_not(m_x)
 
 
-def _traced_isclose(
-    x: Any, y: Any, rtol: float = 1e-05, atol: Any = None, equal_nan: bool = False
-) -> Any:
+def _traced_isclose(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "y", "rtol", "atol", "equal_nan"), 2
+    ):
+        return _front_eager["math.isclose"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    rtol = args[2] if n_given > 2 else kwargs.get("rtol", 1e-05)
+    atol = args[3] if n_given > 3 else kwargs.get("atol", None)
+    equal_nan = args[4] if n_given > 4 else kwargs.get("equal_nan", False)
     if not _on_this_backend(x, y, atol):
         return _front_eager["math.isclose"](x, y, rtol, atol, equal_nan)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15369,7 +15939,7 @@ def _traced_kron(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -15398,13 +15968,21 @@ def _traced_lcm(x1: Any, x2: Any) -> Any:
     r_ = torch.lcm(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
-def _traced_ldexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_ldexp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "y", "unit_to_scale"), 2
+    ):
+        return _front_eager["math.ldexp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x, y):
         return _front_eager["math.ldexp"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15419,7 +15997,14 @@ def _traced_ldexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     return _changed_traced(m_x * torch.pow(2.0, m_y), u)
 
 
-def _traced_leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+def _traced_leaky_relu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "negative_slope"), 1
+    ):
+        return _front_eager["math.leaky_relu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    negative_slope = args[1] if n_given > 1 else kwargs.get("negative_slope", 0.01)
     if not _on_this_backend(x):
         return _front_eager["math.leaky_relu"](x, negative_slope)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15430,7 +16015,7 @@ def _traced_leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
     r_ = torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -15500,14 +16085,18 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
     return torch.le(m_x, m_y)
 
 
-def _traced_linspace(
-    start: Any,
-    stop: Any,
-    num: int = 50,
-    endpoint: bool = True,
-    retstep: bool = False,
-    dtype: Any | None = None,
-) -> Any:
+def _traced_linspace(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("start", "stop", "num", "endpoint", "retstep", "dtype"), 2
+    ):
+        return _front_eager["math.linspace"](*args, **kwargs)
+    n_given = len(args)
+    start = args[0] if n_given > 0 else kwargs["start"]
+    stop = args[1] if n_given > 1 else kwargs["stop"]
+    num = args[2] if n_given > 2 else kwargs.get("num", 50)
+    endpoint = args[3] if n_given > 3 else kwargs.get("endpoint", True)
+    retstep = args[4] if n_given > 4 else kwargs.get("retstep", False)
+    dtype = args[5] if n_given > 5 else kwargs.get("dtype", None)
     if not _on_this_backend(start, stop):
         return _front_eager["math.linspace"](start, stop, num, endpoint, retstep, dtype)
     if isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor):
@@ -15546,7 +16135,14 @@ def _traced_linspace(
     )
 
 
-def _traced_log(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_log(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.log"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.log"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15558,7 +16154,14 @@ def _traced_log(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.log(m_x)
 
 
-def _traced_log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_log10(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.log10"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.log10"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15570,7 +16173,14 @@ def _traced_log10(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.log10(m_x)
 
 
-def _traced_log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_log1p(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.log1p"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.log1p"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15582,7 +16192,14 @@ def _traced_log1p(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.log1p(m_x)
 
 
-def _traced_log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_log2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.log2"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.log2"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15594,7 +16211,14 @@ def _traced_log2(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.log2(m_x)
 
 
-def _traced_log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_log_sigmoid(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.log_sigmoid"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.log_sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15606,7 +16230,15 @@ def _traced_log_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.logsigmoid(m_x)
 
 
-def _traced_logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_logaddexp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "y", "unit_to_scale"), 2
+    ):
+        return _front_eager["math.logaddexp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x, y):
         return _front_eager["math.logaddexp"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15624,7 +16256,15 @@ def _traced_logaddexp(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.logaddexp(m_x, m_y)
 
 
-def _traced_logaddexp2(x: Any, y: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_logaddexp2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "y", "unit_to_scale"), 2
+    ):
+        return _front_eager["math.logaddexp2"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    y = args[1] if n_given > 1 else kwargs["y"]
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x, y):
         return _front_eager["math.logaddexp2"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15723,14 +16363,18 @@ def _traced_logical_xor(x: Any, y: Any) -> Any:
     return torch.logical_xor(m_x, m_y)
 
 
-def _traced_logspace(
-    start: Any,
-    stop: Any,
-    num: int = 50,
-    endpoint: bool = True,
-    base: float = 10.0,
-    dtype: Any | None = None,
-) -> Any:
+def _traced_logspace(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("start", "stop", "num", "endpoint", "base", "dtype"), 2
+    ):
+        return _front_eager["math.logspace"](*args, **kwargs)
+    n_given = len(args)
+    start = args[0] if n_given > 0 else kwargs["start"]
+    stop = args[1] if n_given > 1 else kwargs["stop"]
+    num = args[2] if n_given > 2 else kwargs.get("num", 50)
+    endpoint = args[3] if n_given > 3 else kwargs.get("endpoint", True)
+    base = args[4] if n_given > 4 else kwargs.get("base", 10.0)
+    dtype = args[5] if n_given > 5 else kwargs.get("dtype", None)
     if not _on_this_backend(start, stop):
         return _front_eager["math.logspace"](start, stop, num, endpoint, base, dtype)
     if isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor):
@@ -15762,9 +16406,16 @@ def _traced_logspace(
     ).to(None if dtype is None else _convert.torch_dtype(dtype))
 
 
-def _traced_matmul(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.matmul"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.matmul"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.matmul", "torch", precision)
@@ -15782,7 +16433,7 @@ def _traced_matmul(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -15800,19 +16451,23 @@ def _traced_matrix_power(a: Any, n: int) -> Any:
     n_, s_ = _tr_unit_plan("power", u_a, n, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_max(
-    a: Any,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_max(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.max"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(a, initial, where):
         return _front_eager["math.max"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -15838,7 +16493,7 @@ def _traced_max(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -15867,19 +16522,23 @@ def _traced_maximum(x1: Any, x2: Any) -> Any:
     r_ = torch.maximum(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
-def _traced_mean(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    where: Any = None,
-) -> Any:
+def _traced_mean(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.mean"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.mean"](x, axis, dtype, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15903,15 +16562,22 @@ def _traced_mean(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_median(
-    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
-) -> Any:
+def _traced_median(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "overwrite_input", "keepdims"), 1
+    ):
+        return _front_eager["math.median"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    overwrite_input = args[2] if n_given > 2 else kwargs.get("overwrite_input", False)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     if not _on_this_backend(x):
         return _front_eager["math.median"](x, axis, overwrite_input, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -15922,19 +16588,23 @@ def _traced_median(
     r_ = torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_min(
-    a: Any,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_min(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.min"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(a, initial, where):
         return _front_eager["math.min"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -15960,7 +16630,7 @@ def _traced_min(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -15989,13 +16659,20 @@ def _traced_minimum(x1: Any, x2: Any) -> Any:
     r_ = torch.minimum(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
-def _traced_mish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_mish(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.mish"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.mish"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16030,7 +16707,7 @@ def _traced_mod(x1: Any, x2: Any) -> Any:
     r_ = torch.remainder(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
@@ -16061,13 +16738,20 @@ def _traced_moveaxis(
     r_ = torch.moveaxis(m_a, source=source, destination=destination)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_multi_dot(arrays: Any, precision: Any = None) -> Any:
+def _traced_multi_dot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("arrays", "precision"), 1
+    ):
+        return _front_eager["math.multi_dot"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    precision = args[1] if n_given > 1 else kwargs.get("precision", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.multi_dot"](arrays, precision)
     _compose.no_precision("math.multi_dot", "torch", precision)
@@ -16092,13 +16776,22 @@ def _traced_multiply(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_nan_to_num(x: Any, nan: Any = None, posinf: Any = None, neginf: Any = None) -> Any:
+def _traced_nan_to_num(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "nan", "posinf", "neginf"), 1
+    ):
+        return _front_eager["math.nan_to_num"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    nan = args[1] if n_given > 1 else kwargs.get("nan", None)
+    posinf = args[2] if n_given > 2 else kwargs.get("posinf", None)
+    neginf = args[3] if n_given > 3 else kwargs.get("neginf", None)
     if not _on_this_backend(x, nan, posinf, neginf):
         return _front_eager["math.nan_to_num"](x, nan, posinf, neginf)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16123,13 +16816,21 @@ def _traced_nan_to_num(x: Any, nan: Any = None, posinf: Any = None, neginf: Any 
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def _traced_nanargmax(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims"), 1
+    ):
+        return _front_eager["math.nanargmax"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     if not _on_this_backend(a):
         return _front_eager["math.nanargmax"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16139,7 +16840,15 @@ def _traced_nanargmax(a: Any, axis: int | None = None, keepdims: bool = False) -
     return torch.argmax(torch.where(torch.isnan(m_a), -torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
-def _traced_nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+def _traced_nanargmin(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "axis", "keepdims"), 1
+    ):
+        return _front_eager["math.nanargmin"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     if not _on_this_backend(a):
         return _front_eager["math.nanargmin"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16149,7 +16858,15 @@ def _traced_nanargmin(a: Any, axis: int | None = None, keepdims: bool = False) -
     return torch.argmin(torch.where(torch.isnan(m_a), torch.inf, m_a), dim=axis, keepdim=keepdims)
 
 
-def _traced_nancumprod(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+def _traced_nancumprod(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.nancumprod"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(x):
         return _front_eager["math.nancumprod"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16165,7 +16882,15 @@ def _traced_nancumprod(x: Any, axis: int | None = None, dtype: Any | None = None
     )
 
 
-def _traced_nancumsum(x: Any, axis: int | None = None, dtype: Any | None = None) -> Any:
+def _traced_nancumsum(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.nancumsum"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(x):
         return _front_eager["math.nancumsum"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16180,19 +16905,23 @@ def _traced_nancumsum(x: Any, axis: int | None = None, dtype: Any | None = None)
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanmax(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_nanmax(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.nanmax"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.nanmax"](x, axis, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16227,19 +16956,23 @@ def _traced_nanmax(
     ][0]
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanmean(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    where: Any = None,
-) -> Any:
+def _traced_nanmean(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.nanmean"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.nanmean"](x, axis, dtype, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16263,15 +16996,22 @@ def _traced_nanmean(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanmedian(
-    x: Any, axis: int | None = None, overwrite_input: bool = False, keepdims: bool = False
-) -> Any:
+def _traced_nanmedian(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "overwrite_input", "keepdims"), 1
+    ):
+        return _front_eager["math.nanmedian"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    overwrite_input = args[2] if n_given > 2 else kwargs.get("overwrite_input", False)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     if not _on_this_backend(x):
         return _front_eager["math.nanmedian"](x, axis, overwrite_input, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16282,19 +17022,23 @@ def _traced_nanmedian(
     r_ = torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanmin(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_nanmin(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.nanmin"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
+    where = args[4] if n_given > 4 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.nanmin"](x, axis, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16329,15 +17073,23 @@ def _traced_nanmin(
     ][0]
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanpercentile(
-    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
-) -> Any:
+def _traced_nanpercentile(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
+    ):
+        return _front_eager["math.nanpercentile"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    q = args[1] if n_given > 1 else kwargs["q"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     if not _on_this_backend(a, q):
         return _front_eager["math.nanpercentile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16357,20 +17109,24 @@ def _traced_nanpercentile(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_nanprod(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_nanprod(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.nanprod"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.nanprod"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16422,9 +17178,17 @@ def _traced_nanprod(
     )
 
 
-def _traced_nanquantile(
-    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
-) -> Any:
+def _traced_nanquantile(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
+    ):
+        return _front_eager["math.nanquantile"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    q = args[1] if n_given > 1 else kwargs["q"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     if not _on_this_backend(a, q):
         return _front_eager["math.nanquantile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16444,20 +17208,24 @@ def _traced_nanquantile(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_nanstd(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    ddof: int = 0,
-    keepdims: bool = False,
-    where: Any = None,
-) -> Any:
+def _traced_nanstd(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "ddof", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.nanstd"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.nanstd"](x, axis, dtype, ddof, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16481,20 +17249,24 @@ def _traced_nanstd(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nansum(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_nansum(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.nansum"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.nansum"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16521,20 +17293,24 @@ def _traced_nansum(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_nanvar(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    ddof: int = 0,
-    keepdims: bool = False,
-    where: Any = None,
-) -> Any:
+def _traced_nanvar(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "ddof", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.nanvar"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.nanvar"](x, axis, dtype, ddof, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16559,7 +17335,7 @@ def _traced_nanvar(
     n_, s_ = _tr_unit_plan("power", u_x, 2, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -16576,7 +17352,7 @@ def _traced_negative(x: Any) -> Any:
     r_ = torch.negative(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -16605,7 +17381,7 @@ def _traced_nextafter(x: Any, y: Any) -> Any:
     r_ = torch.nextafter(m_x, m_y)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -16634,9 +17410,15 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
     return torch.ne(m_x, m_y)
 
 
-def _traced_ones(
-    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
-) -> Any:
+def _traced_ones(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("shape", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.ones"](*args, **kwargs)
+    n_given = len(args)
+    shape = args[0] if n_given > 0 else kwargs["shape"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.ones"](shape, dtype, unit)
     return _changed_traced(
@@ -16645,12 +17427,16 @@ def _traced_ones(
     )
 
 
-def _traced_ones_like(
-    a: Any,
-    dtype: Any | None = None,
-    shape: int | tuple[int, ...] | None = None,
-    unit: Unit | None = None,
-) -> Any:
+def _traced_ones_like(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "dtype", "shape", "unit"), 1
+    ):
+        return _front_eager["math.ones_like"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    shape = args[2] if n_given > 2 else kwargs.get("shape", None)
+    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
     if not _on_this_backend(a):
         return _front_eager["math.ones_like"](a, dtype, shape, unit)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16673,7 +17459,13 @@ def _traced_ones_like(
     )
 
 
-def _traced_outer(a: Any, b: Any, out: Any = None) -> Any:
+def _traced_outer(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("a", "b", "out"), 2):
+        return _front_eager["math.outer"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    out = args[2] if n_given > 2 else kwargs.get("out", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.outer"](a, b, out)
     _compose.no_out("math.outer", out)
@@ -16691,15 +17483,23 @@ def _traced_outer(a: Any, b: Any, out: Any = None) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_percentile(
-    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
-) -> Any:
+def _traced_percentile(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
+    ):
+        return _front_eager["math.percentile"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    q = args[1] if n_given > 1 else kwargs["q"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     if not _on_this_backend(a, q):
         return _front_eager["math.percentile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16719,7 +17519,7 @@ def _traced_percentile(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -16736,7 +17536,7 @@ def _traced_positive(x: Any) -> Any:
     r_ = torch.positive(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -16759,14 +17559,18 @@ def _traced_power(x: Any, y: Any) -> Any:
     return _changed_traced(torch.pow(m_x, m_y), u)
 
 
-def _traced_prod(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_prod(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.prod"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.prod"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16808,14 +17612,18 @@ def _traced_prod(
     )
 
 
-def _traced_product(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_product(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.product"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.product"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16857,7 +17665,15 @@ def _traced_product(
     )
 
 
-def _traced_ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def _traced_ptp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims"), 1
+    ):
+        return _front_eager["math.ptp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     if not _on_this_backend(x):
         return _front_eager["math.ptp"](x, axis, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16870,15 +17686,23 @@ def _traced_ptp(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: boo
     ) - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_quantile(
-    a: Any, q: Any, axis: int | None = None, method: str = "linear", keepdims: bool = False
-) -> Any:
+def _traced_quantile(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
+    ):
+        return _front_eager["math.quantile"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    q = args[1] if n_given > 1 else kwargs["q"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     if not _on_this_backend(a, q):
         return _front_eager["math.quantile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16898,13 +17722,20 @@ def _traced_quantile(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_rad2deg(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.rad2deg"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.rad2deg"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16916,7 +17747,14 @@ def _traced_rad2deg(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.rad2deg(m_x)
 
 
-def _traced_radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_radians(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.radians"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.radians"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16928,7 +17766,12 @@ def _traced_radians(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.deg2rad(m_x)
 
 
-def _traced_ravel(a: Any, order: str = "C") -> Any:
+def _traced_ravel(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "order"), 1):
+        return _front_eager["math.ravel"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    order = args[1] if n_given > 1 else kwargs.get("order", "C")
     if not _on_this_backend(a):
         return _front_eager["math.ravel"](a, order)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16943,7 +17786,7 @@ def _traced_ravel(a: Any, order: str = "C") -> Any:
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -16960,7 +17803,7 @@ def _traced_real(x: Any) -> Any:
     r_ = torch.real(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -16978,7 +17821,7 @@ def _traced_reciprocal(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_x, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -16995,13 +17838,20 @@ def _traced_relu(x: Any) -> Any:
     r_ = torch.relu(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_relu6(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_relu6(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.relu6"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.relu6"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17036,7 +17886,7 @@ def _traced_remainder(x: Any, y: Any) -> Any:
     r_ = torch.remainder(m_x, m_y)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -17057,15 +17907,22 @@ def _traced_remove_diag(x: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_repeat(
-    a: Any, repeats: int, axis: int | None = None, total_repeat_length: int | None = None
-) -> Any:
+def _traced_repeat(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "repeats", "axis", "total_repeat_length"), 2
+    ):
+        return _front_eager["math.repeat"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    repeats = args[1] if n_given > 1 else kwargs["repeats"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    total_repeat_length = args[3] if n_given > 3 else kwargs.get("total_repeat_length", None)
     if not _on_this_backend(a):
         return _front_eager["math.repeat"](a, repeats, axis, total_repeat_length)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17078,13 +17935,21 @@ def _traced_repeat(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_reshape(a: Any, shape: int | tuple[int, ...], order: str = "C") -> Any:
+def _traced_reshape(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "shape", "order"), 2
+    ):
+        return _front_eager["math.reshape"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    shape = args[1] if n_given > 1 else kwargs["shape"]
+    order = args[2] if n_given > 2 else kwargs.get("order", "C")
     if not _on_this_backend(a):
         return _front_eager["math.reshape"](a, shape, order)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17099,7 +17964,7 @@ def _traced_reshape(a: Any, shape: int | tuple[int, ...], order: str = "C") -> A
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -17134,13 +17999,21 @@ def _traced_rint(x: Any) -> Any:
     r_ = torch.round(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) -> Any:
+def _traced_roll(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "shift", "axis"), 2
+    ):
+        return _front_eager["math.roll"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    shift = args[1] if n_given > 1 else kwargs["shift"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     if not _on_this_backend(a):
         return _front_eager["math.roll"](a, shift, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17155,13 +18028,19 @@ def _traced_roll(a: Any, shift: int, axis: int | tuple[int, ...] | None = None) 
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> Any:
+def _traced_rot90(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("m", "k", "axes"), 1):
+        return _front_eager["math.rot90"](*args, **kwargs)
+    n_given = len(args)
+    m = args[0] if n_given > 0 else kwargs["m"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 1)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", (0, 1))
     if not _on_this_backend(m):
         return _front_eager["math.rot90"](m, k, axes)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
@@ -17172,13 +18051,18 @@ def _traced_rot90(m: Any, k: int = 1, axes: int | tuple[int, ...] = (0, 1)) -> A
     r_ = torch.rot90(m_m, k=k, dims=axes)
     if u_m is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
 
 
-def _traced_round(x: Any, decimals: int = 0) -> Any:
+def _traced_round(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "decimals"), 1):
+        return _front_eager["math.round"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    decimals = args[1] if n_given > 1 else kwargs.get("decimals", 0)
     if not _on_this_backend(x):
         return _front_eager["math.round"](x, decimals)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17189,13 +18073,18 @@ def _traced_round(x: Any, decimals: int = 0) -> Any:
     r_ = torch.round(m_x, decimals=decimals)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_row_stack(tup: Any, dtype: Any | None = None) -> Any:
+def _traced_row_stack(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("tup", "dtype"), 1):
+        return _front_eager["math.row_stack"](*args, **kwargs)
+    n_given = len(args)
+    tup = args[0] if n_given > 0 else kwargs["tup"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     if not _on_this_backend(*tup):
         return _front_eager["math.row_stack"](tup, dtype)
     m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
@@ -17203,15 +18092,23 @@ def _traced_row_stack(tup: Any, dtype: Any | None = None) -> Any:
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_searchsorted(
-    a: Any, v: Any, side: str = "left", sorter: Any = None, method: str = "scan"
-) -> Any:
+def _traced_searchsorted(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "v", "side", "sorter", "method"), 2
+    ):
+        return _front_eager["math.searchsorted"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    v = args[1] if n_given > 1 else kwargs["v"]
+    side = args[2] if n_given > 2 else kwargs.get("side", "left")
+    sorter = args[3] if n_given > 3 else kwargs.get("sorter", None)
+    method = args[4] if n_given > 4 else kwargs.get("method", "scan")
     if not _on_this_backend(a, v, sorter):
         return _front_eager["math.searchsorted"](a, v, side, sorter, method)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17237,7 +18134,14 @@ def _traced_searchsorted(
     return torch.searchsorted(m_a, m_v, side=side, sorter=m_sorter)
 
 
-def _traced_selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_selu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.selu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.selu"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17249,7 +18153,14 @@ def _traced_selu(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.selu(m_x)
 
 
-def _traced_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_sigmoid(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.sigmoid"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17281,7 +18192,14 @@ def _traced_signbit(x: Any) -> Any:
     return torch.signbit(m_x)
 
 
-def _traced_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_silu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.silu"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.silu"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17293,7 +18211,14 @@ def _traced_silu(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.silu(m_x)
 
 
-def _traced_sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_sin(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.sin"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.sin"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17305,7 +18230,14 @@ def _traced_sin(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.sin(m_x)
 
 
-def _traced_sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_sinc(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.sinc"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.sinc"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17317,7 +18249,14 @@ def _traced_sinc(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.sinc(m_x)
 
 
-def _traced_sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_sinh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.sinh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.sinh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17329,7 +18268,14 @@ def _traced_sinh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.sinh(m_x)
 
 
-def _traced_soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_soft_sign(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.soft_sign"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.soft_sign"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17341,7 +18287,14 @@ def _traced_soft_sign(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.softsign(m_x)
 
 
-def _traced_softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_softplus(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.softplus"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.softplus"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17353,9 +18306,16 @@ def _traced_softplus(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return _compose.softplus(torch, m_x)
 
 
-def _traced_sometrue(
-    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, where: Any = None
-) -> Any:
+def _traced_sometrue(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.sometrue"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    where = args[3] if n_given > 3 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.sometrue"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17374,14 +18334,18 @@ def _traced_sometrue(
     )
 
 
-def _traced_sort(
-    a: Any,
-    axis: int | None = -1,
-    kind: str | None = None,
-    order: Any = None,
-    stable: bool = True,
-    descending: bool = False,
-) -> Any:
+def _traced_sort(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("a", "axis", "kind", "order", "stable", "descending"), 1
+    ):
+        return _front_eager["math.sort"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
+    kind = args[2] if n_given > 2 else kwargs.get("kind", None)
+    order = args[3] if n_given > 3 else kwargs.get("order", None)
+    stable = args[4] if n_given > 4 else kwargs.get("stable", True)
+    descending = args[5] if n_given > 5 else kwargs.get("descending", False)
     if not _on_this_backend(a):
         return _front_eager["math.sort"](a, axis, kind, order, stable, descending)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17400,13 +18364,20 @@ def _traced_sort(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_sparse_plus(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.sparse_plus"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.sparse_plus"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17418,7 +18389,14 @@ def _traced_sparse_plus(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return _compose.sparse_plus(torch, m_x)
 
 
-def _traced_sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_sparse_sigmoid(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.sparse_sigmoid"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.sparse_sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17430,7 +18408,15 @@ def _traced_sparse_sigmoid(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return _compose.sparse_sigmoid(torch, m_x)
 
 
-def _traced_split(a: Any, indices_or_sections: int | tuple[int, ...], axis: int = 0) -> Any:
+def _traced_split(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "indices_or_sections", "axis"), 2
+    ):
+        return _front_eager["math.split"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
     if not _on_this_backend(a):
         return _front_eager["math.split"](a, indices_or_sections, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17453,7 +18439,7 @@ def _traced_sqrt(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 1, 2)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -17471,13 +18457,21 @@ def _traced_square(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 2, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) -> Any:
+def _traced_squareplus(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "b", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.squareplus"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    b = args[1] if n_given > 1 else kwargs.get("b", 4)
+    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.squareplus"](x, b, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17489,7 +18483,12 @@ def _traced_squareplus(x: Any, b: float = 4, unit_to_scale: Unit | None = None) 
     return _compose.squareplus(torch, m_x, b)
 
 
-def _traced_squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+def _traced_squeeze(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "axis"), 1):
+        return _front_eager["math.squeeze"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     if not _on_this_backend(a):
         return _front_eager["math.squeeze"](a, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17500,13 +18499,21 @@ def _traced_squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     r_ = torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
+def _traced_stack(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("arrays", "axis", "dtype"), 1
+    ):
+        return _front_eager["math.stack"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", 0)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.stack"](arrays, axis, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -17514,20 +18521,24 @@ def _traced_stack(arrays: Any, axis: int = 0, dtype: Any | None = None) -> Any:
     r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_std(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    ddof: int = 0,
-    keepdims: bool = False,
-    where: Any = None,
-) -> Any:
+def _traced_std(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "ddof", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.std"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, where):
         return _front_eager["math.std"](x, axis, dtype, ddof, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17551,7 +18562,7 @@ def _traced_std(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -17580,20 +18591,24 @@ def _traced_subtract(x: Any, y: Any) -> Any:
     r_ = torch.sub(m_x, m_y)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_sum(
-    x: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    keepdims: bool = False,
-    initial: Any = None,
-    where: Any = None,
-) -> Any:
+def _traced_sum(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
+    ):
+        return _front_eager["math.sum"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(x, initial, where):
         return _front_eager["math.sum"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17630,7 +18645,7 @@ def _traced_sum(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -17647,13 +18662,20 @@ def _traced_swapaxes(a: Any, axis1: int, axis2: int) -> Any:
     r_ = torch.swapaxes(m_a, axis1, axis2)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_swish(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.swish"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.swish"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17665,15 +18687,22 @@ def _traced_swish(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.nn.functional.silu(m_x)
 
 
-def _traced_take(
-    a: Any,
-    indices: Any,
-    axis: int | None = None,
-    mode: str | None = None,
-    unique_indices: bool = False,
-    indices_are_sorted: bool = False,
-    fill_value: Any = None,
-) -> Any:
+def _traced_take(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 7) and not _tr_binds(
+        args,
+        kwargs,
+        ("a", "indices", "axis", "mode", "unique_indices", "indices_are_sorted", "fill_value"),
+        2,
+    ):
+        return _front_eager["math.take"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    indices = args[1] if n_given > 1 else kwargs["indices"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    mode = args[3] if n_given > 3 else kwargs.get("mode", None)
+    unique_indices = args[4] if n_given > 4 else kwargs.get("unique_indices", False)
+    indices_are_sorted = args[5] if n_given > 5 else kwargs.get("indices_are_sorted", False)
+    fill_value = args[6] if n_given > 6 else kwargs.get("fill_value", None)
     if not _on_this_backend(a, indices, fill_value):
         return _front_eager["math.take"](
             a, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
@@ -17710,13 +18739,20 @@ def _traced_take(
     ][0]
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_tan(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.tan"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.tan"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17728,7 +18764,14 @@ def _traced_tan(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.tan(m_x)
 
 
-def _traced_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_tanh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.tanh"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.tanh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -17740,9 +18783,17 @@ def _traced_tanh(x: Any, unit_to_scale: Unit | None = None) -> Any:
     return torch.tanh(m_x)
 
 
-def _traced_tensordot(
-    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "b", "axes", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.tensordot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axes = args[2] if n_given > 2 else kwargs.get("axes", 2)
+    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
+    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.tensordot"](a, b, axes, precision, preferred_element_type)
     _compose.no_precision("math.tensordot", "torch", precision)
@@ -17760,7 +18811,7 @@ def _traced_tensordot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -17777,15 +18828,23 @@ def _traced_tile(A: Any, reps: int | tuple[int, ...]) -> Any:
     r_ = torch.tile(m_A, (reps,) if isinstance(reps, int) else reps)
     if u_A is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_A
     return q_
 
 
-def _traced_trace(
-    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any | None = None
-) -> Any:
+def _traced_trace(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "offset", "axis1", "axis2", "dtype"), 1
+    ):
+        return _front_eager["math.trace"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
+    axis1 = args[2] if n_given > 2 else kwargs.get("axis1", 0)
+    axis2 = args[3] if n_given > 3 else kwargs.get("axis2", 1)
+    dtype = args[4] if n_given > 4 else kwargs.get("dtype", None)
     if not _on_this_backend(a):
         return _front_eager["math.trace"](a, offset, axis1, axis2, dtype)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17798,13 +18857,18 @@ def _traced_trace(
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+def _traced_transpose(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "axes"), 1):
+        return _front_eager["math.transpose"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axes = args[1] if n_given > 1 else kwargs.get("axes", None)
     if not _on_this_backend(a):
         return _front_eager["math.transpose"](a, axes)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17815,13 +18879,22 @@ def _traced_transpose(a: Any, axes: int | tuple[int, ...] | None = None) -> Any:
     r_ = torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
+def _traced_trapezoid(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("y", "x", "dx", "axis"), 1
+    ):
+        return _front_eager["math.trapezoid"](*args, **kwargs)
+    n_given = len(args)
+    y = args[0] if n_given > 0 else kwargs["y"]
+    x = args[1] if n_given > 1 else kwargs.get("x", None)
+    dx = args[2] if n_given > 2 else kwargs.get("dx", 1.0)
+    axis = args[3] if n_given > 3 else kwargs.get("axis", -1)
     if not _on_this_backend(y, x, dx):
         return _front_eager["math.trapezoid"](y, x, dx, axis)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -17844,9 +18917,17 @@ def _traced_trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> A
     )
 
 
-def _traced_tri(
-    N: int, M: int | None = None, k: int = 0, dtype: Any | None = None, unit: Unit | None = None
-) -> Any:
+def _traced_tri(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("N", "M", "k", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.tri"](*args, **kwargs)
+    n_given = len(args)
+    N = args[0] if n_given > 0 else kwargs["N"]
+    M = args[1] if n_given > 1 else kwargs.get("M", None)
+    k = args[2] if n_given > 2 else kwargs.get("k", 0)
+    dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
+    unit = args[4] if n_given > 4 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.tri"](N, M, k, dtype, unit)
     return _changed_traced(
@@ -17857,7 +18938,13 @@ def _traced_tri(
     )
 
 
-def _traced_tril(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
+def _traced_tril(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("m", "k", "unit"), 1):
+        return _front_eager["math.tril"](*args, **kwargs)
+    n_given = len(args)
+    m = args[0] if n_given > 0 else kwargs["m"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 0)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend(m):
         return _front_eager["math.tril"](m, k, unit)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
@@ -17869,7 +18956,12 @@ def _traced_tril(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
     return _changed_traced(torch.tril(m_m, diagonal=k), u)
 
 
-def _traced_tril_indices_from(arr: Any, k: int = 0) -> Any:
+def _traced_tril_indices_from(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arr", "k"), 1):
+        return _front_eager["math.tril_indices_from"](*args, **kwargs)
+    n_given = len(args)
+    arr = args[0] if n_given > 0 else kwargs["arr"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 0)
     if not _on_this_backend(arr):
         return _front_eager["math.tril_indices_from"](arr, k)
     if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
@@ -17880,7 +18972,13 @@ def _traced_tril_indices_from(arr: Any, k: int = 0) -> Any:
     return (r_[0], r_[1])
 
 
-def _traced_triu(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
+def _traced_triu(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("m", "k", "unit"), 1):
+        return _front_eager["math.triu"](*args, **kwargs)
+    n_given = len(args)
+    m = args[0] if n_given > 0 else kwargs["m"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 0)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend(m):
         return _front_eager["math.triu"](m, k, unit)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
@@ -17892,7 +18990,12 @@ def _traced_triu(m: Any, k: int = 0, unit: Unit | None = None) -> Any:
     return _changed_traced(torch.triu(m_m, diagonal=k), u)
 
 
-def _traced_triu_indices_from(arr: Any, k: int = 0) -> Any:
+def _traced_triu_indices_from(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arr", "k"), 1):
+        return _front_eager["math.triu_indices_from"](*args, **kwargs)
+    n_given = len(args)
+    arr = args[0] if n_given > 0 else kwargs["arr"]
+    k = args[1] if n_given > 1 else kwargs.get("k", 0)
     if not _on_this_backend(arr):
         return _front_eager["math.triu_indices_from"](arr, k)
     if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
@@ -17920,7 +19023,7 @@ def _traced_true_divide(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -17937,7 +19040,7 @@ def _traced_trunc(x: Any) -> Any:
     r_ = torch.trunc(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -17954,22 +19057,38 @@ def _traced_unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
     r_ = torch.unflatten(m_x, axis, (sizes,) if isinstance(sizes, int) else tuple(sizes))
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_unique(
-    a: Any,
-    return_index: bool = False,
-    return_inverse: bool = False,
-    return_counts: bool = False,
-    axis: int | None = None,
-    equal_nan: bool = True,
-    size: int | None = None,
-    fill_value: Any = None,
-) -> Any:
+def _traced_unique(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 8) and not _tr_binds(
+        args,
+        kwargs,
+        (
+            "a",
+            "return_index",
+            "return_inverse",
+            "return_counts",
+            "axis",
+            "equal_nan",
+            "size",
+            "fill_value",
+        ),
+        1,
+    ):
+        return _front_eager["math.unique"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    return_index = args[1] if n_given > 1 else kwargs.get("return_index", False)
+    return_inverse = args[2] if n_given > 2 else kwargs.get("return_inverse", False)
+    return_counts = args[3] if n_given > 3 else kwargs.get("return_counts", False)
+    axis = args[4] if n_given > 4 else kwargs.get("axis", None)
+    equal_nan = args[5] if n_given > 5 else kwargs.get("equal_nan", True)
+    size = args[6] if n_given > 6 else kwargs.get("size", None)
+    fill_value = args[7] if n_given > 7 else kwargs.get("fill_value", None)
     if not _on_this_backend(a, fill_value):
         return _front_eager["math.unique"](
             a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value
@@ -17997,9 +19116,16 @@ def _traced_unique(
     )
 
 
-def _traced_vander(
-    x: Any, N: int | None = None, increasing: bool = False, unit: Unit | None = None
-) -> Any:
+def _traced_vander(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "N", "increasing", "unit"), 1
+    ):
+        return _front_eager["math.vander"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    N = args[1] if n_given > 1 else kwargs.get("N", None)
+    increasing = args[2] if n_given > 2 else kwargs.get("increasing", False)
+    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
     if not _on_this_backend(x):
         return _front_eager["math.vander"](x, N, increasing, unit)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18019,14 +19145,18 @@ def _traced_vander(
     )
 
 
-def _traced_var(
-    a: Any,
-    axis: int | tuple[int, ...] | None = None,
-    dtype: Any | None = None,
-    ddof: int = 0,
-    keepdims: bool = False,
-    where: Any = None,
-) -> Any:
+def _traced_var(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("a", "axis", "dtype", "ddof", "keepdims", "where"), 1
+    ):
+        return _front_eager["math.var"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
+    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    where = args[5] if n_given > 5 else kwargs.get("where", None)
     if not _on_this_backend(a, where):
         return _front_eager["math.var"](a, axis, dtype, ddof, keepdims, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18051,15 +19181,22 @@ def _traced_var(
     n_, s_ = _tr_unit_plan("power", u_a, 2, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_vdot(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_vdot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.vdot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.vdot"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.vdot", "torch", precision)
@@ -18077,15 +19214,23 @@ def _traced_vdot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_vecdot(
-    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "b", "axis", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["math.vecdot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
+    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["math.vecdot"](a, b, axis, precision, preferred_element_type)
     _compose.no_precision("math.vecdot", "torch", precision)
@@ -18103,7 +19248,7 @@ def _traced_vecdot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18120,7 +19265,12 @@ def _traced_vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
     return [_keep_traced(r_, u_a) for r_ in torch.vsplit(m_a, indices_or_sections)]
 
 
-def _traced_vstack(tup: Any, dtype: Any | None = None) -> Any:
+def _traced_vstack(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("tup", "dtype"), 1):
+        return _front_eager["math.vstack"](*args, **kwargs)
+    n_given = len(args)
+    tup = args[0] if n_given > 0 else kwargs["tup"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     if not _on_this_backend(*tup):
         return _front_eager["math.vstack"](tup, dtype)
     m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
@@ -18128,15 +19278,23 @@ def _traced_vstack(tup: Any, dtype: Any | None = None) -> Any:
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_where(
-    condition: Any, x: Any = None, y: Any = None, size: int | None = None, fill_value: Any = None
-) -> Any:
+def _traced_where(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("condition", "x", "y", "size", "fill_value"), 1
+    ):
+        return _front_eager["math.where"](*args, **kwargs)
+    n_given = len(args)
+    condition = args[0] if n_given > 0 else kwargs["condition"]
+    x = args[1] if n_given > 1 else kwargs.get("x", None)
+    y = args[2] if n_given > 2 else kwargs.get("y", None)
+    size = args[3] if n_given > 3 else kwargs.get("size", None)
+    fill_value = args[4] if n_given > 4 else kwargs.get("fill_value", None)
     if not _on_this_backend(condition, x, y):
         return _front_eager["math.where"](condition, x, y, size, fill_value)
     m_condition, u_condition = _lift_traced(condition)
@@ -18153,15 +19311,21 @@ def _traced_where(
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_zeros(
-    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
-) -> Any:
+def _traced_zeros(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("shape", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.zeros"](*args, **kwargs)
+    n_given = len(args)
+    shape = args[0] if n_given > 0 else kwargs["shape"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.zeros"](shape, dtype, unit)
     return _changed_traced(
@@ -18170,12 +19334,16 @@ def _traced_zeros(
     )
 
 
-def _traced_zeros_like(
-    a: Any,
-    dtype: Any | None = None,
-    shape: int | tuple[int, ...] | None = None,
-    unit: Unit | None = None,
-) -> Any:
+def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "dtype", "shape", "unit"), 1
+    ):
+        return _front_eager["math.zeros_like"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    shape = args[2] if n_given > 2 else kwargs.get("shape", None)
+    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
     if not _on_this_backend(a):
         return _front_eager["math.zeros_like"](a, dtype, shape, unit)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18198,7 +19366,15 @@ def _traced_zeros_like(
     )
 
 
-def _traced_linalg_cholesky(a: Any, upper: bool = False, symmetrize_input: bool = True) -> Any:
+def _traced_linalg_cholesky(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "upper", "symmetrize_input"), 1
+    ):
+        return _front_eager["linalg.cholesky"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    upper = args[1] if n_given > 1 else kwargs.get("upper", False)
+    symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
     if not _on_this_backend(a):
         return _front_eager["linalg.cholesky"](a, upper, symmetrize_input)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18210,13 +19386,18 @@ def _traced_linalg_cholesky(a: Any, upper: bool = False, symmetrize_input: bool 
     n_, s_ = _tr_unit_plan("power", u_a, 1, 2)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_cond(x: Any, p: int | float | str | None = None) -> Any:
+def _traced_linalg_cond(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "p"), 1):
+        return _front_eager["linalg.cond"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    p = args[1] if n_given > 1 else kwargs.get("p", None)
     if not _on_this_backend(x):
         return _front_eager["linalg.cond"](x, p)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18226,9 +19407,18 @@ def _traced_linalg_cond(x: Any, p: int | float | str | None = None) -> Any:
     return torch.linalg.cond(m_x, p=p)
 
 
-def _traced_linalg_cross(
-    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None
-) -> Any:
+def _traced_linalg_cross(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+        args, kwargs, ("a", "b", "axisa", "axisb", "axisc", "axis"), 2
+    ):
+        return _front_eager["linalg.cross"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axisa = args[2] if n_given > 2 else kwargs.get("axisa", -1)
+    axisb = args[3] if n_given > 3 else kwargs.get("axisb", -1)
+    axisc = args[4] if n_given > 4 else kwargs.get("axisc", -1)
+    axis = args[5] if n_given > 5 else kwargs.get("axis", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.cross"](a, b, axisa, axisb, axisc, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18255,7 +19445,7 @@ def _traced_linalg_cross(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18273,7 +19463,12 @@ def _traced_linalg_det(a: Any) -> Any:
     return _changed_traced(torch.linalg.det(m_a), u)
 
 
-def _traced_linalg_diagonal(x: Any, offset: int = 0) -> Any:
+def _traced_linalg_diagonal(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "offset"), 1):
+        return _front_eager["linalg.diagonal"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
     if not _on_this_backend(x):
         return _front_eager["linalg.diagonal"](x, offset)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18284,15 +19479,22 @@ def _traced_linalg_diagonal(x: Any, offset: int = 0) -> Any:
     r_ = torch.linalg.diagonal(m_x, offset=offset)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_linalg_dot(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["linalg.dot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.dot"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.dot", "torch", precision)
@@ -18317,7 +19519,7 @@ def _traced_linalg_dot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18335,7 +19537,15 @@ def _traced_linalg_eig(a: Any) -> Any:
     return (_keep_traced(r_[0], u_a), r_[1])
 
 
-def _traced_linalg_eigh(a: Any, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
+def _traced_linalg_eigh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "UPLO", "symmetrize_input"), 1
+    ):
+        return _front_eager["linalg.eigh"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    UPLO = args[1] if n_given > 1 else kwargs.get("UPLO", None)
+    symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
     if not _on_this_backend(a):
         return _front_eager["linalg.eigh"](a, UPLO, symmetrize_input)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18360,13 +19570,21 @@ def _traced_linalg_eigvals(a: Any) -> Any:
     r_ = torch.linalg.eigvals(m_a)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_linalg_eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bool = True) -> Any:
+def _traced_linalg_eigvalsh(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "UPLO", "symmetrize_input"), 1
+    ):
+        return _front_eager["linalg.eigvalsh"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    UPLO = args[1] if n_given > 1 else kwargs.get("UPLO", "L")
+    symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
     if not _on_this_backend(a):
         return _front_eager["linalg.eigvalsh"](a, UPLO, symmetrize_input)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18379,15 +19597,22 @@ def _traced_linalg_eigvalsh(a: Any, UPLO: str | None = "L", symmetrize_input: bo
     )
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_linalg_inner(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["linalg.inner"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.inner"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.inner", "torch", precision)
@@ -18405,7 +19630,7 @@ def _traced_linalg_inner(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18423,7 +19648,7 @@ def _traced_linalg_inv(a: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18446,15 +19671,22 @@ def _traced_linalg_kron(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_lstsq(
-    a: Any, b: Any, rcond: float | None = None, numpy_resid: bool = False
-) -> Any:
+def _traced_linalg_lstsq(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "rcond", "numpy_resid"), 2
+    ):
+        return _front_eager["linalg.lstsq"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    rcond = args[2] if n_given > 2 else kwargs.get("rcond", None)
+    numpy_resid = args[3] if n_given > 3 else kwargs.get("numpy_resid", False)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.lstsq"](a, b, rcond, numpy_resid)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18477,9 +19709,16 @@ def _traced_linalg_lstsq(
     )
 
 
-def _traced_linalg_matmul(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_linalg_matmul(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["linalg.matmul"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.matmul"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.matmul", "torch", precision)
@@ -18497,15 +19736,21 @@ def _traced_linalg_matmul(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_matrix_norm(
-    x: Any, keepdims: bool = False, ord: int | float | str = "fro"
-) -> Any:
+def _traced_linalg_matrix_norm(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "keepdims", "ord"), 1
+    ):
+        return _front_eager["linalg.matrix_norm"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    keepdims = args[1] if n_given > 1 else kwargs.get("keepdims", False)
+    ord = args[2] if n_given > 2 else kwargs.get("ord", "fro")
     if not _on_this_backend(x):
         return _front_eager["linalg.matrix_norm"](x, keepdims, ord)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18516,7 +19761,7 @@ def _traced_linalg_matrix_norm(
     r_ = torch.linalg.matrix_norm(m_x, keepdim=keepdims, ord=ord)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -18534,13 +19779,19 @@ def _traced_linalg_matrix_power(a: Any, n: int) -> Any:
     n_, s_ = _tr_unit_plan("power", u_a, n, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_matrix_rank(M: Any, rtol: float | None = None, tol: Any = None) -> Any:
+def _traced_linalg_matrix_rank(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("M", "rtol", "tol"), 1):
+        return _front_eager["linalg.matrix_rank"](*args, **kwargs)
+    n_given = len(args)
+    M = args[0] if n_given > 0 else kwargs["M"]
+    rtol = args[1] if n_given > 1 else kwargs.get("rtol", None)
+    tol = args[2] if n_given > 2 else kwargs.get("tol", None)
     if not _on_this_backend(M, tol):
         return _front_eager["linalg.matrix_rank"](M, rtol, tol)
     if isinstance(M, Quantity) and isinstance(M.mantissa, torch.Tensor):
@@ -18565,13 +19816,20 @@ def _traced_linalg_matrix_transpose(x: Any) -> Any:
     r_ = torch.transpose(m_x, -2, -1)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_linalg_multi_dot(arrays: Any, precision: Any = None) -> Any:
+def _traced_linalg_multi_dot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("arrays", "precision"), 1
+    ):
+        return _front_eager["linalg.multi_dot"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    precision = args[1] if n_given > 1 else kwargs.get("precision", None)
     if not _on_this_backend(*arrays):
         return _front_eager["linalg.multi_dot"](arrays, precision)
     _compose.no_precision("linalg.multi_dot", "torch", precision)
@@ -18579,12 +19837,16 @@ def _traced_linalg_multi_dot(arrays: Any, precision: Any = None) -> Any:
     return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
-def _traced_linalg_norm(
-    x: Any,
-    ord: int | float | str | None = None,
-    axis: int | tuple[int, ...] | None = None,
-    keepdims: bool = False,
-) -> Any:
+def _traced_linalg_norm(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "ord", "axis", "keepdims"), 1
+    ):
+        return _front_eager["linalg.norm"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    ord = args[1] if n_given > 1 else kwargs.get("ord", None)
+    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     if not _on_this_backend(x):
         return _front_eager["linalg.norm"](x, ord, axis, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18596,7 +19858,13 @@ def _traced_linalg_norm(
     return _changed_traced(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
 
 
-def _traced_linalg_outer(a: Any, b: Any, out: Any = None) -> Any:
+def _traced_linalg_outer(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("a", "b", "out"), 2):
+        return _front_eager["linalg.outer"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    out = args[2] if n_given > 2 else kwargs.get("out", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.outer"](a, b, out)
     _compose.no_out("linalg.outer", out)
@@ -18614,15 +19882,22 @@ def _traced_linalg_outer(a: Any, b: Any, out: Any = None) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_pinv(
-    a: Any, rtol: float | None = None, hermitian: bool = False, rcond: float | None = None
-) -> Any:
+def _traced_linalg_pinv(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "rtol", "hermitian", "rcond"), 1
+    ):
+        return _front_eager["linalg.pinv"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    rtol = args[1] if n_given > 1 else kwargs.get("rtol", None)
+    hermitian = args[2] if n_given > 2 else kwargs.get("hermitian", False)
+    rcond = args[3] if n_given > 3 else kwargs.get("rcond", None)
     if not _on_this_backend(a):
         return _front_eager["linalg.pinv"](a, rtol, hermitian, rcond)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18634,13 +19909,18 @@ def _traced_linalg_pinv(
     n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_qr(a: Any, mode: str = "reduced") -> Any:
+def _traced_linalg_qr(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "mode"), 1):
+        return _front_eager["linalg.qr"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    mode = args[1] if n_given > 1 else kwargs.get("mode", "reduced")
     if not _on_this_backend(a):
         return _front_eager["linalg.qr"](a, mode)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18683,20 +19963,27 @@ def _traced_linalg_solve(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_b, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_svd(
-    x: Any,
-    full_matrices: bool = True,
-    compute_uv: bool = True,
-    hermitian: bool = False,
-    subset_by_index: Any = None,
-    algorithm: Any = None,
-) -> Any:
+def _traced_linalg_svd(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+        args,
+        kwargs,
+        ("x", "full_matrices", "compute_uv", "hermitian", "subset_by_index", "algorithm"),
+        1,
+    ):
+        return _front_eager["linalg.svd"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    full_matrices = args[1] if n_given > 1 else kwargs.get("full_matrices", True)
+    compute_uv = args[2] if n_given > 2 else kwargs.get("compute_uv", True)
+    hermitian = args[3] if n_given > 3 else kwargs.get("hermitian", False)
+    subset_by_index = args[4] if n_given > 4 else kwargs.get("subset_by_index", None)
+    algorithm = args[5] if n_given > 5 else kwargs.get("algorithm", None)
     if not _on_this_backend(x):
         return _front_eager["linalg.svd"](
             x, full_matrices, compute_uv, hermitian, subset_by_index, algorithm
@@ -18724,15 +20011,23 @@ def _traced_linalg_svdvals(x: Any) -> Any:
     r_ = torch.linalg.svdvals(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_linalg_tensordot(
-    a: Any, b: Any, axes: Any = 2, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_linalg_tensordot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "b", "axes", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["linalg.tensordot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axes = args[2] if n_given > 2 else kwargs.get("axes", 2)
+    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
+    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.tensordot"](a, b, axes, precision, preferred_element_type)
     _compose.no_precision("linalg.tensordot", "torch", precision)
@@ -18750,13 +20045,18 @@ def _traced_linalg_tensordot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_tensorinv(a: Any, ind: int = 2) -> Any:
+def _traced_linalg_tensorinv(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "ind"), 1):
+        return _front_eager["linalg.tensorinv"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    ind = args[1] if n_given > 1 else kwargs.get("ind", 2)
     if not _on_this_backend(a):
         return _front_eager["linalg.tensorinv"](a, ind)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18768,13 +20068,19 @@ def _traced_linalg_tensorinv(a: Any, ind: int = 2) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_tensorsolve(a: Any, b: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+def _traced_linalg_tensorsolve(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("a", "b", "axes"), 2):
+        return _front_eager["linalg.tensorsolve"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.tensorsolve"](a, b, axes)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18791,13 +20097,21 @@ def _traced_linalg_tensorsolve(a: Any, b: Any, axes: int | tuple[int, ...] | Non
     n_, s_ = _tr_unit_plan("quotient", u_b, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_trace(x: Any, offset: int = 0, dtype: Any | None = None) -> Any:
+def _traced_linalg_trace(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "offset", "dtype"), 1
+    ):
+        return _front_eager["linalg.trace"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(x):
         return _front_eager["linalg.trace"](x, offset, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18810,15 +20124,22 @@ def _traced_linalg_trace(x: Any, offset: int = 0, dtype: Any | None = None) -> A
     )
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_linalg_vdot(
-    a: Any, b: Any, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_linalg_vdot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["linalg.vdot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
+    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.vdot"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.vdot", "torch", precision)
@@ -18836,15 +20157,23 @@ def _traced_linalg_vdot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_vecdot(
-    a: Any, b: Any, axis: int = -1, precision: Any = None, preferred_element_type: Any | None = None
-) -> Any:
+def _traced_linalg_vecdot(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+        args, kwargs, ("a", "b", "axis", "precision", "preferred_element_type"), 2
+    ):
+        return _front_eager["linalg.vecdot"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    b = args[1] if n_given > 1 else kwargs["b"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
+    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
     if not _on_this_backend(a, b):
         return _front_eager["linalg.vecdot"](a, b, axis, precision, preferred_element_type)
     _compose.no_precision("linalg.vecdot", "torch", precision)
@@ -18862,15 +20191,22 @@ def _traced_linalg_vecdot(
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_linalg_vector_norm(
-    x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ord: int | float = 2
-) -> Any:
+def _traced_linalg_vector_norm(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims", "ord"), 1
+    ):
+        return _front_eager["linalg.vector_norm"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    ord = args[3] if n_given > 3 else kwargs.get("ord", 2)
     if not _on_this_backend(x):
         return _front_eager["linalg.vector_norm"](x, axis, keepdims, ord)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18882,7 +20218,16 @@ def _traced_linalg_vector_norm(
     return _changed_traced(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
 
 
-def _traced_fft_fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+def _traced_fft_fft(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "n", "axis", "norm"), 1
+    ):
+        return _front_eager["fft.fft"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    n = args[1] if n_given > 1 else kwargs.get("n", None)
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.fft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18893,18 +20238,22 @@ def _traced_fft_fft(a: Any, n: int | None = None, axis: int = -1, norm: str | No
     r_ = torch.fft.fft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_fft2(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] = (-2, -1),
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_fft2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.fft2"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.fft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18915,13 +20264,19 @@ def _traced_fft_fft2(
     r_ = torch.fft.fft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_fftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
+def _traced_fft_fftfreq(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("n", "d", "dtype"), 1):
+        return _front_eager["fft.fftfreq"](*args, **kwargs)
+    n_given = len(args)
+    n = args[0] if n_given > 0 else kwargs["n"]
+    d = args[1] if n_given > 1 else kwargs.get("d", 1.0)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(d):
         return _front_eager["fft.fftfreq"](n, d, dtype)
     if isinstance(d, Quantity) and isinstance(d.mantissa, torch.Tensor):
@@ -18938,12 +20293,16 @@ def _traced_fft_fftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
     )
 
 
-def _traced_fft_fftn(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] | None = None,
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_fftn(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.fftn"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.fftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18954,13 +20313,18 @@ def _traced_fft_fftn(
     r_ = torch.fft.fftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_fftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+def _traced_fft_fftshift(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "axes"), 1):
+        return _front_eager["fft.fftshift"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axes = args[1] if n_given > 1 else kwargs.get("axes", None)
     if not _on_this_backend(x):
         return _front_eager["fft.fftshift"](x, axes)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -18971,13 +20335,22 @@ def _traced_fft_fftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> A
     r_ = torch.fft.fftshift(m_x, dim=axes)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_fft_ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+def _traced_fft_ifft(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "n", "axis", "norm"), 1
+    ):
+        return _front_eager["fft.ifft"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    n = args[1] if n_given > 1 else kwargs.get("n", None)
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.ifft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18988,18 +20361,22 @@ def _traced_fft_ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | N
     r_ = torch.fft.ifft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_ifft2(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] = (-2, -1),
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_ifft2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.ifft2"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.ifft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19010,18 +20387,22 @@ def _traced_fft_ifft2(
     r_ = torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_ifftn(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] | None = None,
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_ifftn(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.ifftn"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.ifftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19032,13 +20413,18 @@ def _traced_fft_ifftn(
     r_ = torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_ifftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> Any:
+def _traced_fft_ifftshift(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "axes"), 1):
+        return _front_eager["fft.ifftshift"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axes = args[1] if n_given > 1 else kwargs.get("axes", None)
     if not _on_this_backend(x):
         return _front_eager["fft.ifftshift"](x, axes)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -19049,13 +20435,22 @@ def _traced_fft_ifftshift(x: Any, axes: int | tuple[int, ...] | None = None) -> 
     r_ = torch.fft.ifftshift(m_x, dim=axes)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_fft_irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+def _traced_fft_irfft(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "n", "axis", "norm"), 1
+    ):
+        return _front_eager["fft.irfft"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    n = args[1] if n_given > 1 else kwargs.get("n", None)
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.irfft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19066,18 +20461,22 @@ def _traced_fft_irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | 
     r_ = torch.fft.irfft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_irfft2(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] = (-2, -1),
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_irfft2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.irfft2"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.irfft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19088,18 +20487,22 @@ def _traced_fft_irfft2(
     r_ = torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_irfftn(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] | None = None,
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_irfftn(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.irfftn"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.irfftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19110,13 +20513,22 @@ def _traced_fft_irfftn(
     r_ = torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None) -> Any:
+def _traced_fft_rfft(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "n", "axis", "norm"), 1
+    ):
+        return _front_eager["fft.rfft"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    n = args[1] if n_given > 1 else kwargs.get("n", None)
+    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.rfft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19127,18 +20539,22 @@ def _traced_fft_rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | N
     r_ = torch.fft.rfft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_rfft2(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] = (-2, -1),
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_rfft2(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.rfft2"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.rfft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19149,13 +20565,19 @@ def _traced_fft_rfft2(
     r_ = torch.fft.rfft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_fft_rfftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
+def _traced_fft_rfftfreq(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("n", "d", "dtype"), 1):
+        return _front_eager["fft.rfftfreq"](*args, **kwargs)
+    n_given = len(args)
+    n = args[0] if n_given > 0 else kwargs["n"]
+    d = args[1] if n_given > 1 else kwargs.get("d", 1.0)
+    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     if not _on_this_backend(d):
         return _front_eager["fft.rfftfreq"](n, d, dtype)
     if isinstance(d, Quantity) and isinstance(d.mantissa, torch.Tensor):
@@ -19172,12 +20594,16 @@ def _traced_fft_rfftfreq(n: int, d: Any = 1.0, dtype: Any | None = None) -> Any:
     )
 
 
-def _traced_fft_rfftn(
-    a: Any,
-    s: int | tuple[int, ...] | None = None,
-    axes: int | tuple[int, ...] | None = None,
-    norm: str | None = None,
-) -> Any:
+def _traced_fft_rfftn(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+        args, kwargs, ("a", "s", "axes", "norm"), 1
+    ):
+        return _front_eager["fft.rfftn"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    s = args[1] if n_given > 1 else kwargs.get("s", None)
+    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
+    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
     if not _on_this_backend(a):
         return _front_eager["fft.rfftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19188,160 +20614,585 @@ def _traced_fft_rfftn(
     r_ = torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
-def _traced_op_add(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_add(self, other)
-    return _method_eager["__add__"](self, other)
+def _traced_op_add(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__add__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_radd(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_add(other, self)
-    return _method_eager["__radd__"](self, other)
+def _traced_op_radd(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__radd__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_sub(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_subtract(self, other)
-    return _method_eager["__sub__"](self, other)
+def _traced_op_sub(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__sub__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.sub(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_rsub(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_subtract(other, self)
-    return _method_eager["__rsub__"](self, other)
+def _traced_op_rsub(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rsub__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.sub(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_mul(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_multiply(self, other)
-    return _method_eager["__mul__"](self, other)
+def _traced_op_mul(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__mul__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.mul(m_x, m_y)
+    n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_rmul(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_multiply(other, self)
-    return _method_eager["__rmul__"](self, other)
+def _traced_op_rmul(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rmul__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.mul(m_x, m_y)
+    n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_truediv(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_divide(self, other)
-    return _method_eager["__truediv__"](self, other)
+def _traced_op_truediv(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__truediv__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.div(m_x, m_y)
+    n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_rtruediv(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_divide(other, self)
-    return _method_eager["__rtruediv__"](self, other)
+def _traced_op_rtruediv(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rtruediv__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    r_ = torch.div(m_x, m_y)
+    n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_floordiv(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_floor_divide(self, other)
-    return _method_eager["__floordiv__"](self, other)
+def _traced_op_floordiv(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__floordiv__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.floor_divide(m_x, m_y), u)
 
 
-def _traced_op_rfloordiv(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_floor_divide(other, self)
-    return _method_eager["__rfloordiv__"](self, other)
+def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rfloordiv__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.floor_divide(m_x, m_y), u)
 
 
-def _traced_op_mod(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_remainder(self, other)
-    return _method_eager["__mod__"](self, other)
+def _traced_op_mod(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__mod__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_rmod(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_remainder(other, self)
-    return _method_eager["__rmod__"](self, other)
+def _traced_op_rmod(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rmod__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.remainder(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_pow(self: Any, other: Any, modulo: None = None) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_power(self, other)
-    return _method_eager["__pow__"](self, other)
+def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
+    if y is None or not _on_this_backend(x, y) or (modulo and modulo[0] is not None):
+        return _method_eager["__pow__"](x, y, *modulo)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.pow(m_x, m_y), u)
 
 
-def _traced_op_rpow(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_power(other, self)
-    return _method_eager["__rpow__"](self, other)
+def _traced_op_rpow(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rpow__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.pow(m_x, m_y), u)
 
 
-def _traced_op_matmul(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_matmul(self, other)
-    return _method_eager["__matmul__"](self, other)
+def _traced_op_matmul(a: Any, b: Any) -> Any:
+    if b is None or not _on_this_backend(a, b):
+        return _method_eager["__matmul__"](a, b)
+    precision = None
+    preferred_element_type = None
+    _compose.no_precision("math.matmul", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_rmatmul(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_matmul(other, self)
-    return _method_eager["__rmatmul__"](self, other)
+def _traced_op_rmatmul(b: Any, a: Any) -> Any:
+    if a is None or not _on_this_backend(b, a):
+        return _method_eager["__rmatmul__"](b, a)
+    precision = None
+    preferred_element_type = None
+    _compose.no_precision("math.matmul", "torch", precision)
+    if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
+        m_a: Any = a.mantissa
+        u_a: Unit | None = a.unit
+    else:
+        m_a, u_a = _lift_traced(a)
+    if isinstance(b, Quantity) and isinstance(b.mantissa, torch.Tensor):
+        m_b: Any = b.mantissa
+        u_b: Unit | None = b.unit
+    else:
+        m_b, u_b = _lift_traced(b)
+    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_neg(self: Any) -> Any:
-    if _on_this_backend(self):
-        return _traced_negative(self)
-    return _method_eager["__neg__"](self)
+def _traced_op_neg(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _method_eager["__neg__"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.negative(m_x)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_pos(self: Any) -> Any:
-    if _on_this_backend(self):
-        return _traced_positive(self)
-    return _method_eager["__pos__"](self)
+def _traced_op_pos(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _method_eager["__pos__"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.positive(m_x)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_abs(self: Any) -> Any:
-    if _on_this_backend(self):
-        return _traced_absolute(self)
-    return _method_eager["__abs__"](self)
+def _traced_op_abs(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _method_eager["__abs__"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.absolute(m_x)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_eq(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_equal(self, other)
-    return _method_eager["__eq__"](self, other)
+def _traced_op_eq(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__eq__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.eq(m_x, m_y)
 
 
-def _traced_op_ne(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_not_equal(self, other)
-    return _method_eager["__ne__"](self, other)
+def _traced_op_ne(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__ne__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.ne(m_x, m_y)
 
 
-def _traced_op_lt(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_less(self, other)
-    return _method_eager["__lt__"](self, other)
+def _traced_op_lt(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__lt__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.lt(m_x, m_y)
 
 
-def _traced_op_le(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_less_equal(self, other)
-    return _method_eager["__le__"](self, other)
+def _traced_op_le(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__le__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.le(m_x, m_y)
 
 
-def _traced_op_gt(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_greater(self, other)
-    return _method_eager["__gt__"](self, other)
+def _traced_op_gt(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__gt__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.gt(m_x, m_y)
 
 
-def _traced_op_ge(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_greater_equal(self, other)
-    return _method_eager["__ge__"](self, other)
+def _traced_op_ge(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__ge__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.ge(m_x, m_y)
 
 
 _front_eager, _method_eager = _tr_install(

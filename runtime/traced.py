@@ -102,6 +102,19 @@ def power_by(
     return m_x, m_y, unit_power(u_x, m_y)  # traced as its folded twin (unit.py)
 
 
+def binds(
+    args: tuple[Any, ...], kwargs: dict[str, Any], names: tuple[str, ...], required: int
+) -> bool:
+    """Whether a call binds to the parameters `names` (the first `required` of them without a
+    default) as Python binds it; a twin that binds its arguments itself asks this first."""
+    if len(args) > len(names):
+        return False
+    rest = names[len(args) :]
+    return all(name in rest for name in kwargs) and all(
+        name in kwargs for name in rest[: required - len(args)]
+    )
+
+
 # -- installing the twins (at the import of a backend module that has them) -----------------
 def install(
     frontend: Mapping[str, Callable[..., Any]],

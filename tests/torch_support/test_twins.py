@@ -96,3 +96,22 @@ def test_foreign_operands_are_left_to_the_operator() -> None:
     assert type(mixed.mantissa) is type((a * np.float64(2.0)).mantissa)
     assert _twin("__add__")(a, "text") is NotImplemented
     assert _twin("__eq__")(a, None) is NotImplemented
+
+
+def test_a_front_end_twin_binds_arguments_as_python_does() -> None:
+    """Twins of functions with defaults bind `*args, **kwargs` themselves (see codegen)."""
+    from polyunit.backends import frontend_math
+
+    twin = frontend_math.sum._torchdynamo_inline
+    a = Quantity(torch.arange(6.0, dtype=torch.float64).reshape(2, 3), u.meter)
+    _same(twin(a), u.math.sum(a))
+    _same(twin(a, 1), u.math.sum(a, 1))
+    _same(twin(a, axis=0, keepdims=True), u.math.sum(a, axis=0, keepdims=True))
+    _same(twin(x=a, axis=1), u.math.sum(x=a, axis=1))
+    for bad in ({"bogus": 1}, {"axis": 0}):  # an unknown name; axis given twice
+        with pytest.raises(TypeError):
+            twin(a, 0, **bad)
+    with pytest.raises(TypeError):
+        twin()
+    with pytest.raises(TypeError):
+        twin(a, None, None, False, None, None, "one too many")

@@ -17,6 +17,7 @@ from polyunit.dimension import DIMENSIONLESS as _DIMENSIONLESS
 from polyunit.quantity import Quantity
 from polyunit.traced import UNITLESS as _tr_UNITLESS
 from polyunit.traced import Derived as _tr_Derived
+from polyunit.traced import binds as _tr_binds
 from polyunit.traced import conversion as _tr_conversion
 from polyunit.traced import fold as _tr_fold
 from polyunit.traced import install as _tr_install
@@ -708,7 +709,7 @@ def _lift_s_traced(v: object) -> tuple[Any, Unit | None]:
 def _keep_traced(r: Any, u: Unit | None) -> Any:
     if u is None:
         return r
-    q = _new(Quantity)
+    q = object.__new__(Quantity)
     q.mantissa = r
     q.unit = u
     return q
@@ -736,7 +737,7 @@ def _traced_absolute(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -765,13 +766,21 @@ def _traced_add(x: Any, y: Any) -> Any:
     r_ = torch.add(m_x, m_y)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+def _traced_amax(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "axis", "keepdims"), 1
+    ):
+        return _front_eager["math.amax"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     if not _on_this_backend(x):
         return _front_eager["math.amax"](x, axis, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -782,13 +791,18 @@ def _traced_amax(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bo
     r_ = torch.amax(m_x, dim=() if axis is None else axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_argmax(x: Any, axis: int | None = None) -> Any:
+def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "axis"), 1):
+        return _front_eager["math.argmax"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     if not _on_this_backend(x):
         return _front_eager["math.argmax"](x, axis)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -798,7 +812,15 @@ def _traced_argmax(x: Any, axis: int | None = None) -> Any:
     return torch.argmax(m_x, dim=axis)
 
 
-def _traced_clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
+def _traced_clip(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("x", "a_min", "a_max"), 1
+    ):
+        return _front_eager["math.clip"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    a_min = args[1] if n_given > 1 else kwargs.get("a_min", None)
+    a_max = args[2] if n_given > 2 else kwargs.get("a_max", None)
     if not _on_this_backend(x, a_min, a_max):
         return _front_eager["math.clip"](x, a_min, a_max)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -815,13 +837,18 @@ def _traced_clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
     r_ = torch.clip(m_x, m_a_min, m_a_max)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_concatenate(arrays: Any, axis: int = 0) -> Any:
+def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arrays", "axis"), 1):
+        return _front_eager["math.concatenate"](*args, **kwargs)
+    n_given = len(args)
+    arrays = args[0] if n_given > 0 else kwargs["arrays"]
+    axis = args[1] if n_given > 1 else kwargs.get("axis", 0)
     if not _on_this_backend(*arrays):
         return _front_eager["math.concatenate"](arrays, axis)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -829,13 +856,20 @@ def _traced_concatenate(arrays: Any, axis: int = 0) -> Any:
     r_ = torch.concatenate(m_arrays, dim=axis)
     if u_ is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
-def _traced_exp(x: Any, unit_to_scale: Unit | None = None) -> Any:
+def _traced_exp(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
+        args, kwargs, ("x", "unit_to_scale"), 1
+    ):
+        return _front_eager["math.exp"](*args, **kwargs)
+    n_given = len(args)
+    x = args[0] if n_given > 0 else kwargs["x"]
+    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     if not _on_this_backend(x):
         return _front_eager["math.exp"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -923,7 +957,7 @@ def _traced_multiply(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -958,13 +992,21 @@ def _traced_reciprocal(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_x, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
-def _traced_split(a: Any, indices_or_sections: int, axis: int = 0) -> Any:
+def _traced_split(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "indices_or_sections", "axis"), 2
+    ):
+        return _front_eager["math.split"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
+    axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
     if not _on_this_backend(a):
         return _front_eager["math.split"](a, indices_or_sections, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -990,7 +1032,7 @@ def _traced_sqrt(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 1, 2)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -1022,15 +1064,21 @@ def _traced_where(condition: Any, x: Any, y: Any) -> Any:
     r_ = torch.where(m_condition, m_x, m_y)
     if u_x is None:
         return r_
-    q_ = _new(Quantity)
+    q_ = object.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
-def _traced_zeros(
-    shape: int | tuple[int, ...], dtype: Any | None = None, unit: Unit | None = None
-) -> Any:
+def _traced_zeros(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("shape", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.zeros"](*args, **kwargs)
+    n_given = len(args)
+    shape = args[0] if n_given > 0 else kwargs["shape"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.zeros"](shape, dtype, unit)
     return _changed_traced(
@@ -1039,7 +1087,15 @@ def _traced_zeros(
     )
 
 
-def _traced_zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = None) -> Any:
+def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
+    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+        args, kwargs, ("a", "dtype", "unit"), 1
+    ):
+        return _front_eager["math.zeros_like"](*args, **kwargs)
+    n_given = len(args)
+    a = args[0] if n_given > 0 else kwargs["a"]
+    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
     if not _on_this_backend(a):
         return _front_eager["math.zeros_like"](a, dtype, unit)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -1054,64 +1110,216 @@ def _traced_zeros_like(a: Any, dtype: Any | None = None, unit: Unit | None = Non
     )
 
 
-def _traced_op_add(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_add(self, other)
-    return _method_eager["__add__"](self, other)
+def _traced_op_add(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__add__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_radd(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_add(other, self)
-    return _method_eager["__radd__"](self, other)
+def _traced_op_radd(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__radd__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_s_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    r_ = torch.add(m_x, m_y)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_mul(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_multiply(self, other)
-    return _method_eager["__mul__"](self, other)
+def _traced_op_mul(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__mul__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    r_ = torch.multiply(m_x, m_y)
+    n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_rmul(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_multiply(other, self)
-    return _method_eager["__rmul__"](self, other)
+def _traced_op_rmul(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rmul__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    r_ = torch.multiply(m_x, m_y)
+    n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
+    if n_ is None:
+        return r_ if s_ == 1.0 else r_ * s_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = getattr(_tr_Derived, n_)
+    return q_
 
 
-def _traced_op_floordiv(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_floor_divide(self, other)
-    return _method_eager["__floordiv__"](self, other)
+def _traced_op_floordiv(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__floordiv__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.floor_divide(m_x, m_y), u)
 
 
-def _traced_op_rfloordiv(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_floor_divide(other, self)
-    return _method_eager["__rfloordiv__"](self, other)
+def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rfloordiv__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.floor_divide(m_x, m_y), u)
 
 
-def _traced_op_pow(self: Any, other: Any, modulo: None = None) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_power(self, other)
-    return _method_eager["__pow__"](self, other)
+def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
+    if y is None or not _on_this_backend(x, y) or (modulo and modulo[0] is not None):
+        return _method_eager["__pow__"](x, y, *modulo)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.power(m_x, m_y), u)
 
 
-def _traced_op_rpow(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_power(other, self)
-    return _method_eager["__rpow__"](self, other)
+def _traced_op_rpow(y: Any, x: Any) -> Any:
+    if x is None or not _on_this_backend(y, x):
+        return _method_eager["__rpow__"](y, x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    return _changed_traced(torch.power(m_x, m_y), u)
 
 
-def _traced_op_abs(self: Any) -> Any:
-    if _on_this_backend(self):
-        return _traced_absolute(self)
-    return _method_eager["__abs__"](self)
+def _traced_op_abs(x: Any) -> Any:
+    if not _on_this_backend(x):
+        return _method_eager["__abs__"](x)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    r_ = torch.abs(m_x)
+    if u_x is None:
+        return r_
+    q_ = object.__new__(Quantity)
+    q_.mantissa = r_
+    q_.unit = u_x
+    return q_
 
 
-def _traced_op_lt(self: Any, other: Any) -> Any:
-    if other is not None and _on_this_backend(self, other):
-        return _traced_less(self, other)
-    return _method_eager["__lt__"](self, other)
+def _traced_op_lt(x: Any, y: Any) -> Any:
+    if y is None or not _on_this_backend(x, y):
+        return _method_eager["__lt__"](x, y)
+    if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
+        m_x: Any = x.mantissa
+        u_x: Unit | None = x.unit
+    else:
+        m_x, u_x = _lift_traced(x)
+    if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
+        m_y: Any = y.mantissa
+        u_y: Unit | None = y.unit
+    else:
+        m_y, u_y = _lift_traced(y)
+    f_ = _tr_conversion(u_y, u_x)
+    if f_ is None:
+        m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
+    elif f_ != 1.0:
+        m_y = m_y * f_
+    if u_x is None and u_y is not None:
+        u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
+    return torch.less(m_x, m_y)
 
 
 _front_eager, _method_eager = _tr_install(
