@@ -344,10 +344,11 @@ def generate_time(runs: int) -> float | None:
 def _pair(
     raw: Callable[[], Any], ours: Callable[[], Any], cfg: Config, backend: str
 ) -> tuple[float, float]:
-    """Median seconds per call of two closures, interleaved."""
+    """Median seconds per call of two closures, interleaved; three times the rounds of the op
+    tables, as each figure rests on this one pair (this machine's speed drifts by tens of %)."""
     n_raw, n_ours = _calibrate(raw, cfg.target_s), _calibrate(ours, cfg.target_s)
     a, b = [], []
-    for _ in range(cfg.rounds):
+    for _ in range(3 * cfg.rounds):
         a.append(_timer(cfg, raw, backend).timeit(n_raw) / n_raw)
         b.append(_timer(cfg, ours, backend).timeit(n_ours) / n_ours)
     return statistics.median(a), statistics.median(b)
@@ -534,8 +535,8 @@ def markdown(res: Results) -> str:
         "",
         f"Timer: {'CPU time (the calling thread; the whole process for jax)' if cfg.timer == 'cpu' else 'wall clock'} "
         f"(`BENCH_TIMER={cfg.timer}`). "
-        f"Mode: {cfg.mode} ({cfg.rounds} interleaved rounds, ~{cfg.target_s * 1e3:g} ms per "
-        f"measurement, medians). Command: `{'BENCH_QUICK=1 ' if cfg.mode == 'quick' else ''}make bench`.",
+        f"Mode: {cfg.mode} ({cfg.rounds} interleaved rounds, {3 * cfg.rounds} for the other "
+        f"measurements, ~{cfg.target_s * 1e3:g} ms per measurement, medians). Command: `{'BENCH_QUICK=1 ' if cfg.mode == 'quick' else ''}make bench`.",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}. {_versions()}.",
         f"Wall time of the run: {res.wall_s:.0f} s. Load average (1 min) at start / end: "
         f"{res.load[0]:.1f} / {res.load[1]:.1f} (a loaded machine inflates every figure and "
