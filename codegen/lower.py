@@ -550,9 +550,31 @@ def backend_function(op: Op, backend: Backend, kind: RuleKind) -> tuple[Function
     return Function(op.pyname, params, returns, doc, tuple(body), typed), status
 
 
+# Traced, the arithmetic ops compute with Python's operator, as the raw code they stand for
+# does: `torch.add` read from the module would cost dynamo a guard on every call.
+_OPERATOR_SYMBOLS = {
+    "add": "+",
+    "subtract": "-",
+    "multiply": "*",
+    "divide": "/",
+    "floor_divide": "//",
+    "remainder": "%",
+    "power": "**",
+    "less": "<",
+    "less_equal": "<=",
+    "greater": ">",
+    "greater_equal": ">=",
+    "equal": "==",
+    "not_equal": "!=",
+}
+
+
 def computing_body(op: Op, backend: Backend, traced: bool = False) -> list[str]:
     """The body of an op the backend computes (its native call wrapped in the unit rule)."""
     call = native_call(op, backend)
+    symbol = _OPERATOR_SYMBOLS.get(op.qualname)
+    if traced and symbol is not None and re.fullmatch(r"[\w.]+\(m_x, m_y\)", call):
+        call = f"(m_x {symbol} m_y)"
     names = {p.name for p in op.signature.params}
     dotted = f"{op.namespace}.{op.name}"
     guard: list[str] = []

@@ -12973,7 +12973,7 @@ def _traced_add(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.add(m_x, m_y)
+    r_ = m_x + m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -14501,7 +14501,7 @@ def _traced_divide(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_s_traced(y)
-    r_ = torch.div(m_x, m_y)
+    r_ = m_x / m_y
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -14731,7 +14731,7 @@ def _traced_equal(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.eq(m_x, m_y)
+    return m_x == m_y
 
 
 def _traced_exp(*args: Any, **kwargs: Any) -> Any:
@@ -15146,7 +15146,7 @@ def _traced_floor_divide(x: Any, y: Any) -> Any:
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+    return _changed_traced((m_x // m_y), u)
 
 
 def _traced_fmax(x1: Any, x2: Any) -> Any:
@@ -15437,7 +15437,7 @@ def _traced_greater(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.gt(m_x, m_y)
+    return m_x > m_y
 
 
 def _traced_greater_equal(x: Any, y: Any) -> Any:
@@ -15460,7 +15460,7 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.ge(m_x, m_y)
+    return m_x >= m_y
 
 
 def _traced_hard_sigmoid(*args: Any, **kwargs: Any) -> Any:
@@ -16059,7 +16059,7 @@ def _traced_less(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.lt(m_x, m_y)
+    return m_x < m_y
 
 
 def _traced_less_equal(x: Any, y: Any) -> Any:
@@ -16082,7 +16082,7 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.le(m_x, m_y)
+    return m_x <= m_y
 
 
 def _traced_linspace(*args: Any, **kwargs: Any) -> Any:
@@ -16772,7 +16772,7 @@ def _traced_multiply(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_s_traced(y)
-    r_ = torch.mul(m_x, m_y)
+    r_ = m_x * m_y
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -17407,7 +17407,7 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.ne(m_x, m_y)
+    return m_x != m_y
 
 
 def _traced_ones(*args: Any, **kwargs: Any) -> Any:
@@ -17556,7 +17556,7 @@ def _traced_power(x: Any, y: Any) -> Any:
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.pow(m_x, m_y), u)
+    return _changed_traced((m_x**m_y), u)
 
 
 def _traced_prod(*args: Any, **kwargs: Any) -> Any:
@@ -17883,7 +17883,7 @@ def _traced_remainder(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.remainder(m_x, m_y)
+    r_ = m_x % m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -18588,7 +18588,7 @@ def _traced_subtract(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.sub(m_x, m_y)
+    r_ = m_x - m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20640,7 +20640,7 @@ def _traced_op_add(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.add(m_x, m_y)
+    r_ = m_x + m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20669,7 +20669,7 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.add(m_x, m_y)
+    r_ = m_x + m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20698,7 +20698,7 @@ def _traced_op_sub(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.sub(m_x, m_y)
+    r_ = m_x - m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20727,7 +20727,7 @@ def _traced_op_rsub(y: Any, x: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.sub(m_x, m_y)
+    r_ = m_x - m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20749,7 +20749,7 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_s_traced(y)
-    r_ = torch.mul(m_x, m_y)
+    r_ = m_x * m_y
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20772,7 +20772,7 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_s_traced(y)
-    r_ = torch.mul(m_x, m_y)
+    r_ = m_x * m_y
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20795,7 +20795,7 @@ def _traced_op_truediv(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_s_traced(y)
-    r_ = torch.div(m_x, m_y)
+    r_ = m_x / m_y
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20818,7 +20818,7 @@ def _traced_op_rtruediv(y: Any, x: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_s_traced(y)
-    r_ = torch.div(m_x, m_y)
+    r_ = m_x / m_y
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20842,7 +20842,7 @@ def _traced_op_floordiv(x: Any, y: Any) -> Any:
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+    return _changed_traced((m_x // m_y), u)
 
 
 def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
@@ -20859,7 +20859,7 @@ def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+    return _changed_traced((m_x // m_y), u)
 
 
 def _traced_op_mod(x: Any, y: Any) -> Any:
@@ -20882,7 +20882,7 @@ def _traced_op_mod(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.remainder(m_x, m_y)
+    r_ = m_x % m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20911,7 +20911,7 @@ def _traced_op_rmod(y: Any, x: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.remainder(m_x, m_y)
+    r_ = m_x % m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -20934,7 +20934,7 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.pow(m_x, m_y), u)
+    return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_rpow(y: Any, x: Any) -> Any:
@@ -20951,7 +20951,7 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.pow(m_x, m_y), u)
+    return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_matmul(a: Any, b: Any) -> Any:
@@ -21077,7 +21077,7 @@ def _traced_op_eq(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.eq(m_x, m_y)
+    return m_x == m_y
 
 
 def _traced_op_ne(x: Any, y: Any) -> Any:
@@ -21100,7 +21100,7 @@ def _traced_op_ne(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.ne(m_x, m_y)
+    return m_x != m_y
 
 
 def _traced_op_lt(x: Any, y: Any) -> Any:
@@ -21123,7 +21123,7 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.lt(m_x, m_y)
+    return m_x < m_y
 
 
 def _traced_op_le(x: Any, y: Any) -> Any:
@@ -21146,7 +21146,7 @@ def _traced_op_le(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.le(m_x, m_y)
+    return m_x <= m_y
 
 
 def _traced_op_gt(x: Any, y: Any) -> Any:
@@ -21169,7 +21169,7 @@ def _traced_op_gt(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.gt(m_x, m_y)
+    return m_x > m_y
 
 
 def _traced_op_ge(x: Any, y: Any) -> Any:
@@ -21192,7 +21192,7 @@ def _traced_op_ge(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.ge(m_x, m_y)
+    return m_x >= m_y
 
 
 _front_eager, _method_eager = _tr_install(

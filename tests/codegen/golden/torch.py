@@ -763,7 +763,7 @@ def _traced_add(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.add(m_x, m_y)
+    r_ = m_x + m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -895,7 +895,7 @@ def _traced_floor_divide(x: Any, y: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+    return _changed_traced((m_x // m_y), u)
 
 
 def _traced_less(x: Any, y: Any) -> Any:
@@ -918,7 +918,7 @@ def _traced_less(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.less(m_x, m_y)
+    return m_x < m_y
 
 
 def _traced_modf(x: Any) -> Any:
@@ -953,7 +953,7 @@ def _traced_multiply(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    r_ = torch.multiply(m_x, m_y)
+    r_ = m_x * m_y
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -977,7 +977,7 @@ def _traced_power(x: Any, y: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.power(m_x, m_y), u)
+    return _changed_traced((m_x**m_y), u)
 
 
 def _traced_reciprocal(x: Any) -> Any:
@@ -1130,7 +1130,7 @@ def _traced_op_add(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.add(m_x, m_y)
+    r_ = m_x + m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -1159,7 +1159,7 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    r_ = torch.add(m_x, m_y)
+    r_ = m_x + m_y
     if u_x is None:
         return r_
     q_ = object.__new__(Quantity)
@@ -1181,7 +1181,7 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    r_ = torch.multiply(m_x, m_y)
+    r_ = m_x * m_y
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -1204,7 +1204,7 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    r_ = torch.multiply(m_x, m_y)
+    r_ = m_x * m_y
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -1228,7 +1228,7 @@ def _traced_op_floordiv(x: Any, y: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+    return _changed_traced((m_x // m_y), u)
 
 
 def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
@@ -1245,7 +1245,7 @@ def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.floor_divide(m_x, m_y), u)
+    return _changed_traced((m_x // m_y), u)
 
 
 def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
@@ -1262,7 +1262,7 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.power(m_x, m_y), u)
+    return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_rpow(y: Any, x: Any) -> Any:
@@ -1279,7 +1279,7 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
-    return _changed_traced(torch.power(m_x, m_y), u)
+    return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_abs(x: Any) -> Any:
@@ -1319,7 +1319,7 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
         m_y = m_y * f_
     if u_x is None and u_y is not None:
         u_x = _tr_UNITLESS  # as the eager rule: a plain operand is unitless
-    return torch.less(m_x, m_y)
+    return m_x < m_y
 
 
 _front_eager, _method_eager = _tr_install(
