@@ -9,12 +9,14 @@ function's overhead.
 
 So the torch backend module gives dynamo a twin of each front-end function and of the Quantity
 operators (torch's `_torchdynamo_inline` attribute: dynamo traces the twin, eager Python never
-reads it); unit.py and backend.py give their cached look-ups folded twins the same way. A twin computes the same result; its unit bookkeeping
-goes through the functions below, each one call that dynamo runs for real while tracing and
-keeps as a constant (`fold_when_traced`). Their arguments are the operands' units, which
-dynamo guards by identity (units are interned), so the compiled code checks only the input
-units and tensors. Where a twin meets something unusual (a dimension mismatch, a foreign
-array) it calls the eager code, which is traced as before and raises or converts the same way.
+reads it); unit.py and backend.py give their cached look-ups folded twins the same way. A twin
+computes the same result; its unit bookkeeping goes through the functions below, each one call
+that dynamo runs for real while tracing and keeps as a constant (`fold_when_traced`). Their
+arguments are the operands' units, which dynamo guards by identity (units are interned), so
+the compiled code checks little more than the input units and tensors. Where a twin meets
+something unusual (a dimension mismatch, a foreign array) it calls the eager code, which is
+traced as before and raises or converts the same way. The twins themselves are generated
+(codegen/lower.py, `twin_section`); tests/behaviour/test_ops.py checks each against the spec.
 """
 
 from __future__ import annotations
