@@ -81,8 +81,10 @@ def backend_from_module(t: type) -> str | None:
     if name == "torch":
         # The torch module installs the functions torch.compile traces in place of the front
         # end and the operators (traced.py): load it at the first sight of a tensor, so that a
-        # first call compiled before any eager op already finds them.
-        _import(name)
+        # first call compiled before any eager op already finds them. Naming the backend must
+        # not fail with it: an op that needs the module raises the import error itself.
+        with contextlib.suppress(BackendError):
+            _import(name)
     return name
 
 
