@@ -959,42 +959,33 @@ def frontend_module(spec: Spec, namespace: str) -> Module:
         starred = [("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand]
         pick = f"{picker}({', '.join(starred)})"
         call_args = ", ".join(p.name for p in sig.params)  # same order in every backend module
-        if len(operands) == 1 and not sequence:
-            # One-operand ops (sqrt, sum ...): the type lookup is inlined, saving a call.
-            x = operands[0]
+        required = operands if len(operands) == 1 else _required_operands(op)
+        if len(required) == 1 and not sequence:
+            # One-operand ops (sqrt, sum ...): the type lookup is inlined, saving a call; with
+            # optional operands (sum's initial and where) when those are left at None.
+            x = required[0]
+            optional = [n for n in operands if n != x]
+            indent = "    " if optional else ""
             # pyright narrows `type(x) is _Quantity` to Quantity[Unknown] (also after the
             # conditional); a cast would cost a call on every op, so the lines say so instead.
             key = f"type({x}.mantissa) if type({x}) is _Quantity else type({x})"
             ignore = "  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]"
             lookup = f"mod = _TYPE_MODULE.get({key})"
             # Where ruff would wrap the lookup, wrap it here so the ignore stays on its line.
-            body: tuple[str, ...] = (
+            lookup_lines = (
                 (lookup + ignore,)
-                if len(lookup) <= _LINE - 4
+                if len(lookup) <= _LINE - 4 - len(indent)
                 else ("mod = _TYPE_MODULE.get(", f"    {key}{ignore}", ")")
-            ) + (
-                # the function first, so the ignore stays on its line however long the call
-                f"fn = (mod or {pick}).{op.pyname}  # pyright: ignore[reportUnknownArgumentType]",
-                f"return fn({call_args})",
             )
-        elif not sequence and len(required := _required_operands(op)) == 1:
-            # One operand plus optional ones left at None (sum's initial and where): the
-            # one-operand lookup, inlined, when the optional ones are absent.
-            x = required[0]
-            absent = " and ".join(f"{n} is None" for n in operands if n != x)
-            key = f"type({x}.mantissa) if type({x}) is _Quantity else type({x})"
-            ignore = "  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]"
-            lookup = f"mod = _TYPE_MODULE.get({key})"
+            absent = " and ".join(f"{n} is None" for n in optional)
             body = (
-                "mod = None",
-                f"if {absent}:",
-                *(
-                    ("    " + lookup + ignore,)
-                    if len(lookup) <= _LINE - 8
-                    else ("    mod = _TYPE_MODULE.get(", f"        {key}{ignore}", "    )")
-                ),
-                f"fn = (mod or {pick}).{op.pyname}  # pyright: ignore[reportUnknownArgumentType]",
-                f"return fn({call_args})",
+                (("mod = None", f"if {absent}:") if optional else ())
+                + tuple(indent + line for line in lookup_lines)
+                + (
+                    # the function first, so the ignore stays on its line however long the call
+                    f"fn = (mod or {pick}).{op.pyname}  # pyright: ignore[reportUnknownArgumentType]",
+                    f"return fn({call_args})",
+                )
             )
         else:
             body = (f"return {pick}.{op.pyname}({call_args})",)
