@@ -294,10 +294,10 @@ def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
             if first or backend.scalars_pass or op.name not in backend.scalar_ops
             else "_lift_s"
         )
-        if traced:  # the twins' lifters (see twin_section): no inline fast path
-            lifter += "_traced"
         # a Python number passes as it is where the lifter passes scalars (a common right operand)
         scalar_passes = not first and (backend.scalars_pass or lifter == "_lift_s")
+        if traced:  # the twins' lifters (see twin_section): no inline fast path
+            lifter += "_traced"
         first = False
         # a strip rule never reads the unit of a Quantity operand
         unused = op.rule.kind == "strip" and p.is_quantity and not p.is_sequence
@@ -319,6 +319,10 @@ def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
             lines.append(f"    m_{n}: Any = {n}.mantissa")
             if not unused:
                 lines.append(f"    u_{n}: Unit | None = {n}.unit")
+            if scalar_passes:  # inline too: the lifter would cost guards on its type sets
+                lines.append(f"elif type({n}) is float or type({n}) is int:")
+                lines.append(f"    m_{n} = {n}")
+                lines.append(f"    u_{n} = None")
             lines.append("else:")
             lines.append(f"    {target} = {lifter}({n})")
         else:
@@ -361,7 +365,7 @@ def rule_body(op: Op, backend: Backend, call: str, traced: bool = False) -> list
 
 # The rules.py functions with a twin in runtime/traced.py (same arguments and results); keep
 # and changed build a Quantity, so their twins are in the generated module (see twin_section).
-TRACED_RULES = ("fold", "power_by")
+TRACED_RULES = ("fold",)
 _TRACED_RULES = re.compile(rf"\b_r\.({'|'.join(('keep', 'changed') + TRACED_RULES)})\(")
 
 
@@ -441,6 +445,18 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
                 f"    u_ = _r.power(u_{base}, {_exponent_name(exp)})",
             ]
         elif (p := op.signature.param(exp)) is not None and p.is_operand:
+            if traced and op.signature.returns == "Quantity":
+                # the common `q ** 2`, a Python number exponent: one folded call for the unit
+                number = f"type(m_{exp}) is int or type(m_{exp}) is float"
+                lines += [
+                    f"if u_{exp} is None and ({number}):",
+                    *(
+                        "    " + line
+                        for line in _planned_result(
+                            call, f'_tr_unit_plan("power", u_{base}, m_{exp}, 1)'
+                        )
+                    ),
+                ]
             lines.append(
                 f"m_{base}, m_{exp}, u = _r.power_by({q}, m_{base}, u_{base}, m_{exp}, u_{exp})"
             )
@@ -477,13 +493,7 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
         raise AssertionError(kind)
     single = op.signature.returns == "Quantity"
     if single and traced and plan is not None:
-        return lines + [
-            "r_ = " + call,
-            f"n_, s_ = {plan}",
-            "if n_ is None:",
-            "    return r_ if s_ == 1.0 else r_ * s_",
-            *_inline_result("getattr(_tr_Derived, n_)", traced),
-        ]
+        return lines + _planned_result(call, plan)
     if single and traced and keep_unit is None:
         single = False  # the wrap below, through the traced rules
     if single and keep_unit is not None:
@@ -501,6 +511,17 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
             + _inline_result("u_")
         )
     return lines + _return_lines(op.signature.returns, op.signature.result_parts, call, wrap)
+
+
+def _planned_result(call: str, plan: str) -> list[str]:
+    """A twin's result whose unit comes from one folded call (`traced.unit_plan`)."""
+    return [
+        "r_ = " + call,
+        f"n_, s_ = {plan}",
+        "if n_ is None:",
+        "    return r_ if s_ == 1.0 else r_ * s_",
+        *_inline_result("getattr(_tr_Derived, n_)", True),
+    ]
 
 
 def _inline_result(unit: str, traced: bool = False) -> list[str]:
@@ -622,6 +643,31 @@ OPERATOR_TWINS = (
 )
 
 
+def _on_torch(name: str, tensor: str) -> str:
+    return f"isinstance({name}, Quantity) and isinstance({name}.mantissa, {tensor})"
+
+
+def _backend_check(params: list[Param], tensor: str, scalars: bool = False) -> str:
+    """The twin's test that the front end would pick this backend. Operands that are all
+    quantities on it (or absent) settle it without the call to `_on_this_backend`, which would
+    cost dynamo guards on every call. `scalars`: a Python int or float second operand (an
+    operator's) settles it too; `type(...) is` keeps numpy scalars, float subclasses, out."""
+    tests: list[str] = []
+    for i, p in enumerate(params):
+        if p.is_sequence or p.default not in (None, "None"):
+            tests = []
+            break
+        test = _on_torch(p.name, tensor)
+        if p.default == "None":
+            test = f"{p.name} is None or {test}"
+        elif scalars and i == 1:
+            test += f" or type({p.name}) is float or type({p.name}) is int"
+        tests.append(f"({test})" if len(params) > 1 and " or " in test else test)
+    operands = ", ".join(("*" if p.is_sequence else "") + p.name for p in params)
+    call = f"_on_this_backend({operands})"
+    return f"({' and '.join(tests)} or {call})" if tests else call
+
+
 def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
     """The twin of a front-end function. A function with defaults takes `*args, **kwargs` and
     binds them itself, the defaults written as literals: dynamo guards every default it reads
@@ -632,9 +678,7 @@ def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
     if {"args", "kwargs", "n_given"} & set(names):
         raise AssertionError(f"{key}: a parameter name the twin uses itself")
     call_args = ", ".join(names)
-    operands = ", ".join(
-        ("*" if p.is_sequence else "") + p.name for p in sig.params if p.is_operand
-    )
+    on_backend = _backend_check([p for p in sig.params if p.is_operand], backend.array_type)
     eager = f'_front_eager["{key}"]'
     if all(p.default is None for p in sig.params):
         head = [
@@ -658,7 +702,7 @@ def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
             )
             head.append(f"    {p.name} = args[{i}] if n_given > {i} else {value}")
     return head + [
-        f"    if not _on_this_backend({operands}):",
+        f"    if not {on_backend}:",
         f"        return {eager}({call_args})",
         *(f"    {line}" for line in computing_body(op, backend, traced=True)),
     ]
@@ -675,7 +719,8 @@ def _operator_twin(op: Op, backend: Backend, dunder: str, reflected: bool) -> li
         signature += ", *modulo: None"
     # None is no operand of an operator (q == None is NotImplemented)
     check = " or ".join([f"{params[1]} is None"] if len(params) > 1 else [])
-    check += (" or " if check else "") + f"not _on_this_backend({', '.join(params)})"
+    operands = [p for n in params for p in op.signature.params if p.name == n]
+    check += (" or " if check else "") + "not " + _backend_check(operands, backend.array_type, True)
     if dunder == "__pow__":
         check += " or (modulo and modulo[0] is not None)"  # (`any` is an op of the module)
     fallback = ", ".join(params) + (", *modulo" if dunder == "__pow__" else "")

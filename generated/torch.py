@@ -23,7 +23,6 @@ from polyunit.traced import conversion as _tr_conversion
 from polyunit.traced import fold as _tr_fold
 from polyunit.traced import install as _tr_install
 from polyunit.traced import plain_scale as _tr_plain_scale
-from polyunit.traced import power_by as _tr_power_by
 from polyunit.traced import unit_plan as _tr_unit_plan
 from polyunit.unit import Unit, as_exponent
 
@@ -12920,7 +12919,9 @@ def _changed_traced(r: Any, u: Unit | None | tuple[Unit | None, ...]) -> Any:
 
 
 def _traced_abs(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.abs"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -12937,7 +12938,9 @@ def _traced_abs(x: Any) -> Any:
 
 
 def _traced_absolute(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.absolute"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -12954,7 +12957,13 @@ def _traced_absolute(x: Any) -> Any:
 
 
 def _traced_add(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.add"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -12964,6 +12973,9 @@ def _traced_add(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -12992,7 +13004,16 @@ def _traced_all(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     where = args[3] if n_given > 3 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.all"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13021,7 +13042,14 @@ def _traced_allclose(*args: Any, **kwargs: Any) -> Any:
     rtol = args[2] if n_given > 2 else kwargs.get("rtol", 1e-05)
     atol = args[3] if n_given > 3 else kwargs.get("atol", None)
     equal_nan = args[4] if n_given > 4 else kwargs.get("equal_nan", False)
-    if not _on_this_backend(x, y, atol):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (atol is None or isinstance(atol, Quantity) and isinstance(atol.mantissa, torch.Tensor))
+        or _on_this_backend(x, y, atol)
+    ):
         return _front_eager["math.allclose"](x, y, rtol, atol, equal_nan)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13058,7 +13086,16 @@ def _traced_alltrue(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     where = args[3] if n_given > 3 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.alltrue"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13087,7 +13124,21 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     initial = args[3] if n_given > 3 else kwargs.get("initial", None)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(a, initial, where):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, initial, where)
+    ):
         return _front_eager["math.amax"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13129,7 +13180,21 @@ def _traced_amin(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     initial = args[3] if n_given > 3 else kwargs.get("initial", None)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(a, initial, where):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, initial, where)
+    ):
         return _front_eager["math.amin"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13169,7 +13234,9 @@ def _traced_angle(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
     deg = args[2] if n_given > 2 else kwargs.get("deg", False)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.angle"](x, unit_to_scale, deg)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13190,7 +13257,16 @@ def _traced_any(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     where = args[3] if n_given > 3 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.any"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13217,7 +13293,13 @@ def _traced_append(*args: Any, **kwargs: Any) -> Any:
     arr = args[0] if n_given > 0 else kwargs["arr"]
     values = args[1] if n_given > 1 else kwargs["values"]
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    if not _on_this_backend(arr, values):
+    if not (
+        isinstance(arr, Quantity)
+        and isinstance(arr.mantissa, torch.Tensor)
+        and isinstance(values, Quantity)
+        and isinstance(values.mantissa, torch.Tensor)
+        or _on_this_backend(arr, values)
+    ):
         return _front_eager["math.append"](arr, values, axis)
     if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
         m_arr: Any = arr.mantissa
@@ -13258,7 +13340,12 @@ def _traced_arange(*args: Any, **kwargs: Any) -> Any:
     stop = args[1] if n_given > 1 else kwargs.get("stop", None)
     step = args[2] if n_given > 2 else kwargs.get("step", None)
     dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
-    if not _on_this_backend(start, stop, step):
+    if not (
+        (start is None or isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor))
+        and (stop is None or isinstance(stop, Quantity) and isinstance(stop.mantissa, torch.Tensor))
+        and (step is None or isinstance(step, Quantity) and isinstance(step.mantissa, torch.Tensor))
+        or _on_this_backend(start, stop, step)
+    ):
         return _front_eager["math.arange"](start, stop, step, dtype)
     m_start, u_start = (None, None) if start is None else _lift_traced(start)
     m_stop, u_stop = (None, None) if stop is None else _lift_traced(stop)
@@ -13293,7 +13380,9 @@ def _traced_arccos(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.arccos"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13312,7 +13401,9 @@ def _traced_arccosh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.arccosh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13331,7 +13422,9 @@ def _traced_arcsin(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.arcsin"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13350,7 +13443,9 @@ def _traced_arcsinh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.arcsinh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13369,7 +13464,9 @@ def _traced_arctan(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.arctan"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13389,7 +13486,13 @@ def _traced_arctan2(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     y = args[1] if n_given > 1 else kwargs["y"]
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.arctan2"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13413,7 +13516,9 @@ def _traced_arctanh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.arctanh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13430,7 +13535,9 @@ def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     a = args[0] if n_given > 0 else kwargs["a"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.argmax"](a, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13448,7 +13555,9 @@ def _traced_argmin(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.argmin"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13469,7 +13578,9 @@ def _traced_argsort(*args: Any, **kwargs: Any) -> Any:
     order = args[3] if n_given > 3 else kwargs.get("order", None)
     stable = args[4] if n_given > 4 else kwargs.get("stable", True)
     descending = args[5] if n_given > 5 else kwargs.get("descending", False)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.argsort"](a, axis, kind, order, stable, descending)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13492,7 +13603,9 @@ def _traced_argwhere(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     size = args[1] if n_given > 1 else kwargs.get("size", None)
     fill_value = args[2] if n_given > 2 else kwargs.get("fill_value", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.argwhere"](a, size, fill_value)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13507,7 +13620,9 @@ def _traced_around(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     decimals = args[1] if n_given > 1 else kwargs.get("decimals", 0)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.around"](x, decimals)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13532,7 +13647,13 @@ def _traced_array_equal(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     y = args[1] if n_given > 1 else kwargs["y"]
     equal_nan = args[2] if n_given > 2 else kwargs.get("equal_nan", False)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.array_equal"](x, y, equal_nan)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13563,7 +13684,11 @@ def _traced_array_split(*args: Any, **kwargs: Any) -> Any:
     ary = args[0] if n_given > 0 else kwargs["ary"]
     indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
     axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
-    if not _on_this_backend(ary):
+    if not (
+        isinstance(ary, Quantity)
+        and isinstance(ary.mantissa, torch.Tensor)
+        or _on_this_backend(ary)
+    ):
         return _front_eager["math.array_split"](ary, indices_or_sections, axis)
     if isinstance(ary, Quantity) and isinstance(ary.mantissa, torch.Tensor):
         m_ary: Any = ary.mantissa
@@ -13576,7 +13701,9 @@ def _traced_array_split(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_astype(x: Any, dtype: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.astype"](x, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13603,7 +13730,16 @@ def _traced_average(*args: Any, **kwargs: Any) -> Any:
     weights = args[2] if n_given > 2 else kwargs.get("weights", None)
     returned = args[3] if n_given > 3 else kwargs.get("returned", False)
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    if not _on_this_backend(x, weights):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            weights is None
+            or isinstance(weights, Quantity)
+            and isinstance(weights.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, weights)
+    ):
         return _front_eager["math.average"](x, axis, weights, returned, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13625,7 +13761,16 @@ def _traced_bincount(*args: Any, **kwargs: Any) -> Any:
     weights = args[1] if n_given > 1 else kwargs.get("weights", None)
     minlength = args[2] if n_given > 2 else kwargs.get("minlength", 0)
     length = args[3] if n_given > 3 else kwargs.get("length", None)
-    if not _on_this_backend(x, weights):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            weights is None
+            or isinstance(weights, Quantity)
+            and isinstance(weights.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, weights)
+    ):
         return _front_eager["math.bincount"](x, weights, minlength, length)
     m_x, u_x = _lift_traced(x)
     if u_x is not None:
@@ -13643,7 +13788,13 @@ def _traced_bincount(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_bitwise_and(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.bitwise_and"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13661,7 +13812,9 @@ def _traced_bitwise_and(x: Any, y: Any) -> Any:
 
 
 def _traced_bitwise_not(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.bitwise_not"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13673,7 +13826,13 @@ def _traced_bitwise_not(x: Any) -> Any:
 
 
 def _traced_bitwise_or(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.bitwise_or"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13691,7 +13850,13 @@ def _traced_bitwise_or(x: Any, y: Any) -> Any:
 
 
 def _traced_bitwise_xor(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.bitwise_xor"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13709,7 +13874,11 @@ def _traced_bitwise_xor(x: Any, y: Any) -> Any:
 
 
 def _traced_broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
-    if not _on_this_backend(array):
+    if not (
+        isinstance(array, Quantity)
+        and isinstance(array.mantissa, torch.Tensor)
+        or _on_this_backend(array)
+    ):
         return _front_eager["math.broadcast_to"](array, shape)
     if isinstance(array, Quantity) and isinstance(array.mantissa, torch.Tensor):
         m_array: Any = array.mantissa
@@ -13726,7 +13895,9 @@ def _traced_broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
 
 
 def _traced_cbrt(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.cbrt"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13744,7 +13915,9 @@ def _traced_cbrt(x: Any) -> Any:
 
 
 def _traced_ceil(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.ceil"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13769,7 +13942,9 @@ def _traced_celu(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     alpha = args[1] if n_given > 1 else kwargs.get("alpha", 1.0)
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.celu"](x, alpha, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13827,7 +14002,21 @@ def _traced_clip(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     a_min = args[1] if n_given > 1 else kwargs.get("a_min", None)
     a_max = args[2] if n_given > 2 else kwargs.get("a_max", None)
-    if not _on_this_backend(a, a_min, a_max):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            a_min is None
+            or isinstance(a_min, Quantity)
+            and isinstance(a_min.mantissa, torch.Tensor)
+        )
+        and (
+            a_max is None
+            or isinstance(a_max, Quantity)
+            and isinstance(a_max.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, a_min, a_max)
+    ):
         return _front_eager["math.clip"](a, a_min, a_max)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -13878,7 +14067,18 @@ def _traced_compress(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     size = args[3] if n_given > 3 else kwargs.get("size", None)
     fill_value = args[4] if n_given > 4 else kwargs.get("fill_value", None)
-    if not _on_this_backend(condition, a, fill_value):
+    if not (
+        isinstance(condition, Quantity)
+        and isinstance(condition.mantissa, torch.Tensor)
+        and isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            fill_value is None
+            or isinstance(fill_value, Quantity)
+            and isinstance(fill_value.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(condition, a, fill_value)
+    ):
         return _front_eager["math.compress"](condition, a, axis, size, fill_value)
     m_condition, u_condition = _lift_traced(condition)
     if u_condition is not None:
@@ -13936,7 +14136,9 @@ def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_conj(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.conj"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13953,7 +14155,9 @@ def _traced_conj(x: Any) -> Any:
 
 
 def _traced_conjugate(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.conjugate"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -13980,7 +14184,13 @@ def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
     mode = args[2] if n_given > 2 else kwargs.get("mode", "full")
     precision = args[3] if n_given > 3 else kwargs.get("precision", None)
     preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, v):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(v, Quantity)
+        and isinstance(v.mantissa, torch.Tensor)
+        or _on_this_backend(a, v)
+    ):
         return _front_eager["math.convolve"](a, v, mode, precision, preferred_element_type)
     _compose.no_precision("math.convolve", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -14028,7 +14238,13 @@ def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_copysign(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.copysign"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -14054,7 +14270,12 @@ def _traced_corrcoef(*args: Any, **kwargs: Any) -> Any:
     y = args[1] if n_given > 1 else kwargs.get("y", None)
     rowvar = args[2] if n_given > 2 else kwargs.get("rowvar", True)
     unit_to_scale = args[3] if n_given > 3 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (y is None or isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor))
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.corrcoef"](x, y, rowvar, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14079,7 +14300,13 @@ def _traced_correlate(*args: Any, **kwargs: Any) -> Any:
     precision = args[3] if n_given > 3 else kwargs.get("precision", None)
     preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
     unit_to_scale = args[5] if n_given > 5 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(a, v):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(v, Quantity)
+        and isinstance(v.mantissa, torch.Tensor)
+        or _on_this_backend(a, v)
+    ):
         return _front_eager["math.correlate"](
             a, v, mode, precision, preferred_element_type, unit_to_scale
         )
@@ -14108,7 +14335,9 @@ def _traced_cos(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.cos"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14127,7 +14356,9 @@ def _traced_cosh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.cosh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14147,7 +14378,9 @@ def _traced_count_nonzero(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.count_nonzero"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -14173,7 +14406,22 @@ def _traced_cov(*args: Any, **kwargs: Any) -> Any:
     fweights = args[5] if n_given > 5 else kwargs.get("fweights", None)
     aweights = args[6] if n_given > 6 else kwargs.get("aweights", None)
     unit_to_scale = args[7] if n_given > 7 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(m, y, fweights, aweights):
+    if not (
+        isinstance(m, Quantity)
+        and isinstance(m.mantissa, torch.Tensor)
+        and (y is None or isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor))
+        and (
+            fweights is None
+            or isinstance(fweights, Quantity)
+            and isinstance(fweights.mantissa, torch.Tensor)
+        )
+        and (
+            aweights is None
+            or isinstance(aweights, Quantity)
+            and isinstance(aweights.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(m, y, fweights, aweights)
+    ):
         return _front_eager["math.cov"](m, y, rowvar, bias, ddof, fweights, aweights, unit_to_scale)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -14211,7 +14459,13 @@ def _traced_cross(*args: Any, **kwargs: Any) -> Any:
     axisb = args[3] if n_given > 3 else kwargs.get("axisb", -1)
     axisc = args[4] if n_given > 4 else kwargs.get("axisc", -1)
     axis = args[5] if n_given > 5 else kwargs.get("axis", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.cross"](a, b, axisa, axisb, axisc, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -14252,7 +14506,9 @@ def _traced_cumprod(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.cumprod"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14276,7 +14532,9 @@ def _traced_cumproduct(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.cumproduct"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14300,7 +14558,9 @@ def _traced_cumsum(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.cumsum"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14328,7 +14588,9 @@ def _traced_deg2rad(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.deg2rad"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14347,7 +14609,9 @@ def _traced_degrees(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.degrees"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14365,7 +14629,9 @@ def _traced_diag(*args: Any, **kwargs: Any) -> Any:
     v = args[0] if n_given > 0 else kwargs["v"]
     k = args[1] if n_given > 1 else kwargs.get("k", 0)
     unit = args[2] if n_given > 2 else kwargs.get("unit", None)
-    if not _on_this_backend(v):
+    if not (
+        isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor) or _on_this_backend(v)
+    ):
         return _front_eager["math.diag"](v, k, unit)
     if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
         m_v: Any = v.mantissa
@@ -14382,7 +14648,9 @@ def _traced_diagflat(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     v = args[0] if n_given > 0 else kwargs["v"]
     k = args[1] if n_given > 1 else kwargs.get("k", 0)
-    if not _on_this_backend(v):
+    if not (
+        isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor) or _on_this_backend(v)
+    ):
         return _front_eager["math.diagflat"](v, k)
     if isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor):
         m_v: Any = v.mantissa
@@ -14408,7 +14676,9 @@ def _traced_diagonal(*args: Any, **kwargs: Any) -> Any:
     offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
     axis1 = args[2] if n_given > 2 else kwargs.get("axis1", 0)
     axis2 = args[3] if n_given > 3 else kwargs.get("axis2", 1)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.diagonal"](a, offset, axis1, axis2)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -14435,7 +14705,21 @@ def _traced_diff(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     prepend = args[3] if n_given > 3 else kwargs.get("prepend", None)
     append = args[4] if n_given > 4 else kwargs.get("append", None)
-    if not _on_this_backend(x, prepend, append):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            prepend is None
+            or isinstance(prepend, Quantity)
+            and isinstance(prepend.mantissa, torch.Tensor)
+        )
+        and (
+            append is None
+            or isinstance(append, Quantity)
+            and isinstance(append.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, prepend, append)
+    ):
         return _front_eager["math.diff"](x, n, axis, prepend, append)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14466,7 +14750,13 @@ def _traced_digitize(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     bins = args[1] if n_given > 1 else kwargs["bins"]
     right = args[2] if n_given > 2 else kwargs.get("right", False)
-    if not _on_this_backend(x, bins):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(bins, Quantity)
+        and isinstance(bins.mantissa, torch.Tensor)
+        or _on_this_backend(x, bins)
+    ):
         return _front_eager["math.digitize"](x, bins, right)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14489,7 +14779,13 @@ def _traced_digitize(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_divide(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.divide"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14499,6 +14795,9 @@ def _traced_divide(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = m_x / m_y
@@ -14512,7 +14811,13 @@ def _traced_divide(x: Any, y: Any) -> Any:
 
 
 def _traced_divmod(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.divmod"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14545,7 +14850,13 @@ def _traced_dot(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.dot"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.dot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -14576,7 +14887,9 @@ def _traced_dot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.dsplit"](a, indices_or_sections)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -14614,7 +14927,21 @@ def _traced_ediff1d(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     to_end = args[1] if n_given > 1 else kwargs.get("to_end", None)
     to_begin = args[2] if n_given > 2 else kwargs.get("to_begin", None)
-    if not _on_this_backend(x, to_end, to_begin):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            to_end is None
+            or isinstance(to_end, Quantity)
+            and isinstance(to_end.mantissa, torch.Tensor)
+        )
+        and (
+            to_begin is None
+            or isinstance(to_begin, Quantity)
+            and isinstance(to_begin.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, to_end, to_begin)
+    ):
         return _front_eager["math.ediff1d"](x, to_end, to_begin)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14649,7 +14976,9 @@ def _traced_elu(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     alpha = args[1] if n_given > 1 else kwargs.get("alpha", 1.0)
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.elu"](x, alpha, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14687,7 +15016,11 @@ def _traced_empty_like(*args: Any, **kwargs: Any) -> Any:
     dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     shape = args[2] if n_given > 2 else kwargs.get("shape", None)
     unit = args[3] if n_given > 3 else kwargs.get("unit", None)
-    if not _on_this_backend(prototype):
+    if not (
+        isinstance(prototype, Quantity)
+        and isinstance(prototype.mantissa, torch.Tensor)
+        or _on_this_backend(prototype)
+    ):
         return _front_eager["math.empty_like"](prototype, dtype, shape, unit)
     if isinstance(prototype, Quantity) and isinstance(prototype.mantissa, torch.Tensor):
         m_prototype: Any = prototype.mantissa
@@ -14712,7 +15045,13 @@ def _traced_empty_like(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_equal(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.equal"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14722,6 +15061,9 @@ def _traced_equal(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -14742,7 +15084,9 @@ def _traced_exp(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.exp"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14761,7 +15105,9 @@ def _traced_exp2(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.exp2"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14773,7 +15119,9 @@ def _traced_exp2(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_expand_dims(a: Any, axis: int) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.expand_dims"](a, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -14797,7 +15145,9 @@ def _traced_expm1(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.expm1"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14816,7 +15166,9 @@ def _traced_exprel(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.exprel"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14837,7 +15189,18 @@ def _traced_extract(*args: Any, **kwargs: Any) -> Any:
     arr = args[1] if n_given > 1 else kwargs["arr"]
     size = args[2] if n_given > 2 else kwargs.get("size", None)
     fill_value = args[3] if n_given > 3 else kwargs.get("fill_value", None)
-    if not _on_this_backend(condition, arr, fill_value):
+    if not (
+        isinstance(condition, Quantity)
+        and isinstance(condition.mantissa, torch.Tensor)
+        and isinstance(arr, Quantity)
+        and isinstance(arr.mantissa, torch.Tensor)
+        and (
+            fill_value is None
+            or isinstance(fill_value, Quantity)
+            and isinstance(fill_value.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(condition, arr, fill_value)
+    ):
         return _front_eager["math.extract"](condition, arr, size, fill_value)
     m_condition, u_condition = _lift_traced(condition)
     if u_condition is not None:
@@ -14891,7 +15254,9 @@ def _traced_eye(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_fabs(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.fabs"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -14917,7 +15282,13 @@ def _traced_fill_diagonal(*args: Any, **kwargs: Any) -> Any:
     val = args[1] if n_given > 1 else kwargs["val"]
     wrap = args[2] if n_given > 2 else kwargs.get("wrap", False)
     inplace = args[3] if n_given > 3 else kwargs.get("inplace", False)
-    if not _on_this_backend(a, val):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(val, Quantity)
+        and isinstance(val.mantissa, torch.Tensor)
+        or _on_this_backend(a, val)
+    ):
         return _front_eager["math.fill_diagonal"](a, val, wrap, inplace)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -14978,7 +15349,9 @@ def _traced_fill_diagonal(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_fix(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.fix"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15003,7 +15376,9 @@ def _traced_flatnonzero(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     size = args[1] if n_given > 1 else kwargs.get("size", None)
     fill_value = args[2] if n_given > 2 else kwargs.get("fill_value", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.flatnonzero"](a, size, fill_value)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15021,7 +15396,9 @@ def _traced_flatten(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     start_axis = args[1] if n_given > 1 else kwargs.get("start_axis", None)
     end_axis = args[2] if n_given > 2 else kwargs.get("end_axis", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.flatten"](x, start_axis, end_axis)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15045,7 +15422,9 @@ def _traced_flip(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     m = args[0] if n_given > 0 else kwargs["m"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    if not _on_this_backend(m):
+    if not (
+        isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
+    ):
         return _front_eager["math.flip"](m, axis)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -15065,7 +15444,9 @@ def _traced_flip(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_fliplr(m: Any) -> Any:
-    if not _on_this_backend(m):
+    if not (
+        isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
+    ):
         return _front_eager["math.fliplr"](m)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -15082,7 +15463,9 @@ def _traced_fliplr(m: Any) -> Any:
 
 
 def _traced_flipud(m: Any) -> Any:
-    if not _on_this_backend(m):
+    if not (
+        isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
+    ):
         return _front_eager["math.flipud"](m)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -15099,7 +15482,13 @@ def _traced_flipud(m: Any) -> Any:
 
 
 def _traced_float_power(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.float_power"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15111,12 +15500,23 @@ def _traced_float_power(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    m_x, m_y, u = _tr_power_by("float_power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = torch.float_power(m_x, m_y)
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("float_power", m_x, u_x, m_y, u_y)
     return _changed_traced(torch.float_power(m_x, m_y), u)
 
 
 def _traced_floor(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.floor"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15133,7 +15533,13 @@ def _traced_floor(x: Any) -> Any:
 
 
 def _traced_floor_divide(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.floor_divide"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15143,6 +15549,9 @@ def _traced_floor_divide(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
@@ -15150,7 +15559,13 @@ def _traced_floor_divide(x: Any, y: Any) -> Any:
 
 
 def _traced_fmax(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.fmax"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -15179,7 +15594,13 @@ def _traced_fmax(x1: Any, x2: Any) -> Any:
 
 
 def _traced_fmin(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.fmin"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -15208,7 +15629,13 @@ def _traced_fmin(x1: Any, x2: Any) -> Any:
 
 
 def _traced_fmod(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.fmod"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -15244,7 +15671,9 @@ def _traced_frexp(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.frexp"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15265,7 +15694,11 @@ def _traced_full(*args: Any, **kwargs: Any) -> Any:
     shape = args[0] if n_given > 0 else kwargs["shape"]
     fill_value = args[1] if n_given > 1 else kwargs["fill_value"]
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(fill_value):
+    if not (
+        isinstance(fill_value, Quantity)
+        and isinstance(fill_value.mantissa, torch.Tensor)
+        or _on_this_backend(fill_value)
+    ):
         return _front_eager["math.full"](shape, fill_value, dtype)
     if isinstance(fill_value, Quantity) and isinstance(fill_value.mantissa, torch.Tensor):
         m_fill_value: Any = fill_value.mantissa
@@ -15293,7 +15726,13 @@ def _traced_full_like(*args: Any, **kwargs: Any) -> Any:
     fill_value = args[1] if n_given > 1 else kwargs["fill_value"]
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     shape = args[3] if n_given > 3 else kwargs.get("shape", None)
-    if not _on_this_backend(a, fill_value):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(fill_value, Quantity)
+        and isinstance(fill_value.mantissa, torch.Tensor)
+        or _on_this_backend(a, fill_value)
+    ):
         return _front_eager["math.full_like"](a, fill_value, dtype, shape)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15329,7 +15768,13 @@ def _traced_full_like(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_gather(input: Any, dim: int, index: Any) -> Any:
-    if not _on_this_backend(input, index):
+    if not (
+        isinstance(input, Quantity)
+        and isinstance(input.mantissa, torch.Tensor)
+        and isinstance(index, Quantity)
+        and isinstance(index.mantissa, torch.Tensor)
+        or _on_this_backend(input, index)
+    ):
         return _front_eager["math.gather"](input, dim, index)
     if isinstance(input, Quantity) and isinstance(input.mantissa, torch.Tensor):
         m_input: Any = input.mantissa
@@ -15349,7 +15794,13 @@ def _traced_gather(input: Any, dim: int, index: Any) -> Any:
 
 
 def _traced_gcd(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.gcd"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -15386,7 +15837,9 @@ def _traced_gelu(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     approximate = args[1] if n_given > 1 else kwargs.get("approximate", True)
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.gelu"](x, approximate, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15406,7 +15859,9 @@ def _traced_glu(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.glu"](x, axis, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15418,7 +15873,13 @@ def _traced_glu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_greater(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.greater"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15428,6 +15889,9 @@ def _traced_greater(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -15441,7 +15905,13 @@ def _traced_greater(x: Any, y: Any) -> Any:
 
 
 def _traced_greater_equal(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.greater_equal"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15451,6 +15921,9 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -15471,7 +15944,9 @@ def _traced_hard_sigmoid(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.hard_sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15490,7 +15965,9 @@ def _traced_hard_silu(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.hard_silu"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15509,7 +15986,9 @@ def _traced_hard_swish(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.hard_swish"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15528,7 +16007,9 @@ def _traced_hard_tanh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.hard_tanh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15540,7 +16021,13 @@ def _traced_hard_tanh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_heaviside(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.heaviside"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -15593,7 +16080,9 @@ def _traced_histogram(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.hsplit"](a, indices_or_sections)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15631,7 +16120,13 @@ def _traced_hypot(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     y = args[1] if n_given > 1 else kwargs["y"]
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.hypot"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15665,7 +16160,9 @@ def _traced_identity(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_imag(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.imag"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15697,7 +16194,13 @@ def _traced_inner(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.inner"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.inner", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -15732,7 +16235,26 @@ def _traced_interp(*args: Any, **kwargs: Any) -> Any:
     left = args[3] if n_given > 3 else kwargs.get("left", None)
     right = args[4] if n_given > 4 else kwargs.get("right", None)
     period = args[5] if n_given > 5 else kwargs.get("period", None)
-    if not _on_this_backend(x, xp, fp, left, right, period):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(xp, Quantity)
+        and isinstance(xp.mantissa, torch.Tensor)
+        and isinstance(fp, Quantity)
+        and isinstance(fp.mantissa, torch.Tensor)
+        and (left is None or isinstance(left, Quantity) and isinstance(left.mantissa, torch.Tensor))
+        and (
+            right is None
+            or isinstance(right, Quantity)
+            and isinstance(right.mantissa, torch.Tensor)
+        )
+        and (
+            period is None
+            or isinstance(period, Quantity)
+            and isinstance(period.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, xp, fp, left, right, period)
+    ):
         return _front_eager["math.interp"](x, xp, fp, left, right, period)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15810,7 +16332,13 @@ def _traced_intersect1d(*args: Any, **kwargs: Any) -> Any:
     ar2 = args[1] if n_given > 1 else kwargs["ar2"]
     assume_unique = args[2] if n_given > 2 else kwargs.get("assume_unique", False)
     return_indices = args[3] if n_given > 3 else kwargs.get("return_indices", False)
-    if not _on_this_backend(ar1, ar2):
+    if not (
+        isinstance(ar1, Quantity)
+        and isinstance(ar1.mantissa, torch.Tensor)
+        and isinstance(ar2, Quantity)
+        and isinstance(ar2.mantissa, torch.Tensor)
+        or _on_this_backend(ar1, ar2)
+    ):
         return _front_eager["math.intersect1d"](ar1, ar2, assume_unique, return_indices)
     if isinstance(ar1, Quantity) and isinstance(ar1.mantissa, torch.Tensor):
         m_ar1: Any = ar1.mantissa
@@ -15835,7 +16363,9 @@ def _traced_intersect1d(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_invert(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.invert"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15857,7 +16387,14 @@ def _traced_isclose(*args: Any, **kwargs: Any) -> Any:
     rtol = args[2] if n_given > 2 else kwargs.get("rtol", 1e-05)
     atol = args[3] if n_given > 3 else kwargs.get("atol", None)
     equal_nan = args[4] if n_given > 4 else kwargs.get("equal_nan", False)
-    if not _on_this_backend(x, y, atol):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (atol is None or isinstance(atol, Quantity) and isinstance(atol.mantissa, torch.Tensor))
+        or _on_this_backend(x, y, atol)
+    ):
         return _front_eager["math.isclose"](x, y, rtol, atol, equal_nan)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -15883,7 +16420,9 @@ def _traced_isclose(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_isfinite(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.isfinite"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15893,7 +16432,9 @@ def _traced_isfinite(a: Any) -> Any:
 
 
 def _traced_isinf(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.isinf"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15903,7 +16444,9 @@ def _traced_isinf(a: Any) -> Any:
 
 
 def _traced_isnan(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.isnan"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15913,7 +16456,9 @@ def _traced_isnan(a: Any) -> Any:
 
 
 def _traced_isreal(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.isreal"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15923,7 +16468,13 @@ def _traced_isreal(a: Any) -> Any:
 
 
 def _traced_kron(a: Any, b: Any) -> Any:
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.kron"](a, b)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -15946,7 +16497,13 @@ def _traced_kron(a: Any, b: Any) -> Any:
 
 
 def _traced_lcm(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.lcm"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -15983,7 +16540,13 @@ def _traced_ldexp(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     y = args[1] if n_given > 1 else kwargs["y"]
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.ldexp"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16005,7 +16568,9 @@ def _traced_leaky_relu(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     negative_slope = args[1] if n_given > 1 else kwargs.get("negative_slope", 0.01)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.leaky_relu"](x, negative_slope)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16022,7 +16587,13 @@ def _traced_leaky_relu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_left_shift(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.left_shift"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16040,7 +16611,13 @@ def _traced_left_shift(x: Any, y: Any) -> Any:
 
 
 def _traced_less(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.less"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16050,6 +16627,9 @@ def _traced_less(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -16063,7 +16643,13 @@ def _traced_less(x: Any, y: Any) -> Any:
 
 
 def _traced_less_equal(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.less_equal"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16073,6 +16659,9 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -16097,7 +16686,13 @@ def _traced_linspace(*args: Any, **kwargs: Any) -> Any:
     endpoint = args[3] if n_given > 3 else kwargs.get("endpoint", True)
     retstep = args[4] if n_given > 4 else kwargs.get("retstep", False)
     dtype = args[5] if n_given > 5 else kwargs.get("dtype", None)
-    if not _on_this_backend(start, stop):
+    if not (
+        isinstance(start, Quantity)
+        and isinstance(start.mantissa, torch.Tensor)
+        and isinstance(stop, Quantity)
+        and isinstance(stop.mantissa, torch.Tensor)
+        or _on_this_backend(start, stop)
+    ):
         return _front_eager["math.linspace"](start, stop, num, endpoint, retstep, dtype)
     if isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor):
         m_start: Any = start.mantissa
@@ -16143,7 +16738,9 @@ def _traced_log(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.log"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16162,7 +16759,9 @@ def _traced_log10(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.log10"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16181,7 +16780,9 @@ def _traced_log1p(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.log1p"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16200,7 +16801,9 @@ def _traced_log2(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.log2"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16219,7 +16822,9 @@ def _traced_log_sigmoid(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.log_sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16239,7 +16844,13 @@ def _traced_logaddexp(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     y = args[1] if n_given > 1 else kwargs["y"]
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.logaddexp"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16265,7 +16876,13 @@ def _traced_logaddexp2(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     y = args[1] if n_given > 1 else kwargs["y"]
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.logaddexp2"](x, y, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16283,7 +16900,13 @@ def _traced_logaddexp2(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_logical_and(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.logical_and"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16306,7 +16929,9 @@ def _traced_logical_and(x: Any, y: Any) -> Any:
 
 
 def _traced_logical_not(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.logical_not"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16318,7 +16943,13 @@ def _traced_logical_not(x: Any) -> Any:
 
 
 def _traced_logical_or(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.logical_or"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16341,7 +16972,13 @@ def _traced_logical_or(x: Any, y: Any) -> Any:
 
 
 def _traced_logical_xor(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.logical_xor"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16375,7 +17012,13 @@ def _traced_logspace(*args: Any, **kwargs: Any) -> Any:
     endpoint = args[3] if n_given > 3 else kwargs.get("endpoint", True)
     base = args[4] if n_given > 4 else kwargs.get("base", 10.0)
     dtype = args[5] if n_given > 5 else kwargs.get("dtype", None)
-    if not _on_this_backend(start, stop):
+    if not (
+        isinstance(start, Quantity)
+        and isinstance(start.mantissa, torch.Tensor)
+        and isinstance(stop, Quantity)
+        and isinstance(stop.mantissa, torch.Tensor)
+        or _on_this_backend(start, stop)
+    ):
         return _front_eager["math.logspace"](start, stop, num, endpoint, base, dtype)
     if isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor):
         m_start: Any = start.mantissa
@@ -16416,7 +17059,13 @@ def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.matmul"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.matmul", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -16440,7 +17089,9 @@ def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_matrix_power(a: Any, n: int) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.matrix_power"](a, n)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -16468,7 +17119,21 @@ def _traced_max(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     initial = args[3] if n_given > 3 else kwargs.get("initial", None)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(a, initial, where):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, initial, where)
+    ):
         return _front_eager["math.max"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -16500,7 +17165,13 @@ def _traced_max(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_maximum(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.maximum"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -16539,7 +17210,16 @@ def _traced_mean(*args: Any, **kwargs: Any) -> Any:
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.mean"](x, axis, dtype, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16578,7 +17258,9 @@ def _traced_median(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     overwrite_input = args[2] if n_given > 2 else kwargs.get("overwrite_input", False)
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.median"](x, axis, overwrite_input, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16605,7 +17287,21 @@ def _traced_min(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     initial = args[3] if n_given > 3 else kwargs.get("initial", None)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(a, initial, where):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, initial, where)
+    ):
         return _front_eager["math.min"](a, axis, keepdims, initial, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -16637,7 +17333,13 @@ def _traced_min(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_minimum(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.minimum"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -16673,7 +17375,9 @@ def _traced_mish(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.mish"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16685,7 +17389,13 @@ def _traced_mish(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_mod(x1: Any, x2: Any) -> Any:
-    if not _on_this_backend(x1, x2):
+    if not (
+        isinstance(x1, Quantity)
+        and isinstance(x1.mantissa, torch.Tensor)
+        and isinstance(x2, Quantity)
+        and isinstance(x2.mantissa, torch.Tensor)
+        or _on_this_backend(x1, x2)
+    ):
         return _front_eager["math.mod"](x1, x2)
     if isinstance(x1, Quantity) and isinstance(x1.mantissa, torch.Tensor):
         m_x1: Any = x1.mantissa
@@ -16714,7 +17424,9 @@ def _traced_mod(x1: Any, x2: Any) -> Any:
 
 
 def _traced_modf(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.modf"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16728,7 +17440,9 @@ def _traced_modf(x: Any) -> Any:
 def _traced_moveaxis(
     a: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...]
 ) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.moveaxis"](a, source, destination)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -16760,7 +17474,13 @@ def _traced_multi_dot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_multiply(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.multiply"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16770,6 +17490,9 @@ def _traced_multiply(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = m_x * m_y
@@ -16792,7 +17515,22 @@ def _traced_nan_to_num(*args: Any, **kwargs: Any) -> Any:
     nan = args[1] if n_given > 1 else kwargs.get("nan", None)
     posinf = args[2] if n_given > 2 else kwargs.get("posinf", None)
     neginf = args[3] if n_given > 3 else kwargs.get("neginf", None)
-    if not _on_this_backend(x, nan, posinf, neginf):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (nan is None or isinstance(nan, Quantity) and isinstance(nan.mantissa, torch.Tensor))
+        and (
+            posinf is None
+            or isinstance(posinf, Quantity)
+            and isinstance(posinf.mantissa, torch.Tensor)
+        )
+        and (
+            neginf is None
+            or isinstance(neginf, Quantity)
+            and isinstance(neginf.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, nan, posinf, neginf)
+    ):
         return _front_eager["math.nan_to_num"](x, nan, posinf, neginf)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16831,7 +17569,9 @@ def _traced_nanargmax(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.nanargmax"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -16849,7 +17589,9 @@ def _traced_nanargmin(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.nanargmin"](a, axis, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -16867,7 +17609,9 @@ def _traced_nancumprod(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.nancumprod"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16891,7 +17635,9 @@ def _traced_nancumsum(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.nancumsum"](x, axis, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16922,7 +17668,21 @@ def _traced_nanmax(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     initial = args[3] if n_given > 3 else kwargs.get("initial", None)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.nanmax"](x, axis, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -16973,7 +17733,16 @@ def _traced_nanmean(*args: Any, **kwargs: Any) -> Any:
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.nanmean"](x, axis, dtype, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17012,7 +17781,9 @@ def _traced_nanmedian(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     overwrite_input = args[2] if n_given > 2 else kwargs.get("overwrite_input", False)
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.nanmedian"](x, axis, overwrite_input, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17039,7 +17810,21 @@ def _traced_nanmin(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     initial = args[3] if n_given > 3 else kwargs.get("initial", None)
     where = args[4] if n_given > 4 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.nanmin"](x, axis, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17090,7 +17875,13 @@ def _traced_nanpercentile(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     method = args[3] if n_given > 3 else kwargs.get("method", "linear")
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a, q):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(q, Quantity)
+        and isinstance(q.mantissa, torch.Tensor)
+        or _on_this_backend(a, q)
+    ):
         return _front_eager["math.nanpercentile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17127,7 +17918,21 @@ def _traced_nanprod(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     initial = args[4] if n_given > 4 else kwargs.get("initial", None)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.nanprod"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17189,7 +17994,13 @@ def _traced_nanquantile(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     method = args[3] if n_given > 3 else kwargs.get("method", "linear")
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a, q):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(q, Quantity)
+        and isinstance(q.mantissa, torch.Tensor)
+        or _on_this_backend(a, q)
+    ):
         return _front_eager["math.nanquantile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17226,7 +18037,16 @@ def _traced_nanstd(*args: Any, **kwargs: Any) -> Any:
     ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.nanstd"](x, axis, dtype, ddof, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17267,7 +18087,21 @@ def _traced_nansum(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     initial = args[4] if n_given > 4 else kwargs.get("initial", None)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.nansum"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17311,7 +18145,16 @@ def _traced_nanvar(*args: Any, **kwargs: Any) -> Any:
     ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.nanvar"](x, axis, dtype, ddof, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17342,7 +18185,9 @@ def _traced_nanvar(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_negative(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.negative"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17359,7 +18204,13 @@ def _traced_negative(x: Any) -> Any:
 
 
 def _traced_nextafter(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.nextafter"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17388,7 +18239,13 @@ def _traced_nextafter(x: Any, y: Any) -> Any:
 
 
 def _traced_not_equal(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.not_equal"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17398,6 +18255,9 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -17437,7 +18297,9 @@ def _traced_ones_like(*args: Any, **kwargs: Any) -> Any:
     dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     shape = args[2] if n_given > 2 else kwargs.get("shape", None)
     unit = args[3] if n_given > 3 else kwargs.get("unit", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.ones_like"](a, dtype, shape, unit)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17466,7 +18328,13 @@ def _traced_outer(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     b = args[1] if n_given > 1 else kwargs["b"]
     out = args[2] if n_given > 2 else kwargs.get("out", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.outer"](a, b, out)
     _compose.no_out("math.outer", out)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -17500,7 +18368,13 @@ def _traced_percentile(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     method = args[3] if n_given > 3 else kwargs.get("method", "linear")
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a, q):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(q, Quantity)
+        and isinstance(q.mantissa, torch.Tensor)
+        or _on_this_backend(a, q)
+    ):
         return _front_eager["math.percentile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17526,7 +18400,9 @@ def _traced_percentile(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_positive(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.positive"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17543,7 +18419,13 @@ def _traced_positive(x: Any) -> Any:
 
 
 def _traced_power(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.power"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17553,9 +18435,21 @@ def _traced_power(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = m_x**m_y
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _changed_traced((m_x**m_y), u)
 
 
@@ -17571,7 +18465,21 @@ def _traced_prod(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     initial = args[4] if n_given > 4 else kwargs.get("initial", None)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.prod"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17624,7 +18532,21 @@ def _traced_product(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     initial = args[4] if n_given > 4 else kwargs.get("initial", None)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.product"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17674,7 +18596,9 @@ def _traced_ptp(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.ptp"](x, axis, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17703,7 +18627,13 @@ def _traced_quantile(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     method = args[3] if n_given > 3 else kwargs.get("method", "linear")
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    if not _on_this_backend(a, q):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(q, Quantity)
+        and isinstance(q.mantissa, torch.Tensor)
+        or _on_this_backend(a, q)
+    ):
         return _front_eager["math.quantile"](a, q, axis, method, keepdims)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17736,7 +18666,9 @@ def _traced_rad2deg(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.rad2deg"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17755,7 +18687,9 @@ def _traced_radians(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.radians"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17772,7 +18706,9 @@ def _traced_ravel(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     a = args[0] if n_given > 0 else kwargs["a"]
     order = args[1] if n_given > 1 else kwargs.get("order", "C")
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.ravel"](a, order)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17793,7 +18729,9 @@ def _traced_ravel(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_real(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.real"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17810,7 +18748,9 @@ def _traced_real(x: Any) -> Any:
 
 
 def _traced_reciprocal(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.reciprocal"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17828,7 +18768,9 @@ def _traced_reciprocal(x: Any) -> Any:
 
 
 def _traced_relu(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.relu"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17852,7 +18794,9 @@ def _traced_relu6(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.relu6"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17864,7 +18808,13 @@ def _traced_relu6(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_remainder(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.remainder"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17874,6 +18824,9 @@ def _traced_remainder(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -17893,7 +18846,9 @@ def _traced_remainder(x: Any, y: Any) -> Any:
 
 
 def _traced_remove_diag(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.remove_diag"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17923,7 +18878,9 @@ def _traced_repeat(*args: Any, **kwargs: Any) -> Any:
     repeats = args[1] if n_given > 1 else kwargs["repeats"]
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     total_repeat_length = args[3] if n_given > 3 else kwargs.get("total_repeat_length", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.repeat"](a, repeats, axis, total_repeat_length)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17950,7 +18907,9 @@ def _traced_reshape(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     shape = args[1] if n_given > 1 else kwargs["shape"]
     order = args[2] if n_given > 2 else kwargs.get("order", "C")
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.reshape"](a, shape, order)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -17971,7 +18930,13 @@ def _traced_reshape(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_right_shift(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.right_shift"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -17989,7 +18954,9 @@ def _traced_right_shift(x: Any, y: Any) -> Any:
 
 
 def _traced_rint(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.rint"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18014,7 +18981,9 @@ def _traced_roll(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     shift = args[1] if n_given > 1 else kwargs["shift"]
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.roll"](a, shift, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18041,7 +19010,9 @@ def _traced_rot90(*args: Any, **kwargs: Any) -> Any:
     m = args[0] if n_given > 0 else kwargs["m"]
     k = args[1] if n_given > 1 else kwargs.get("k", 1)
     axes = args[2] if n_given > 2 else kwargs.get("axes", (0, 1))
-    if not _on_this_backend(m):
+    if not (
+        isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
+    ):
         return _front_eager["math.rot90"](m, k, axes)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -18063,7 +19034,9 @@ def _traced_round(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     decimals = args[1] if n_given > 1 else kwargs.get("decimals", 0)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.round"](x, decimals)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18109,7 +19082,18 @@ def _traced_searchsorted(*args: Any, **kwargs: Any) -> Any:
     side = args[2] if n_given > 2 else kwargs.get("side", "left")
     sorter = args[3] if n_given > 3 else kwargs.get("sorter", None)
     method = args[4] if n_given > 4 else kwargs.get("method", "scan")
-    if not _on_this_backend(a, v, sorter):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(v, Quantity)
+        and isinstance(v.mantissa, torch.Tensor)
+        and (
+            sorter is None
+            or isinstance(sorter, Quantity)
+            and isinstance(sorter.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, v, sorter)
+    ):
         return _front_eager["math.searchsorted"](a, v, side, sorter, method)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18142,7 +19126,9 @@ def _traced_selu(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.selu"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18161,7 +19147,9 @@ def _traced_sigmoid(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18173,7 +19161,9 @@ def _traced_sigmoid(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sign(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sign"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18183,7 +19173,9 @@ def _traced_sign(x: Any) -> Any:
 
 
 def _traced_signbit(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.signbit"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18200,7 +19192,9 @@ def _traced_silu(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.silu"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18219,7 +19213,9 @@ def _traced_sin(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sin"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18238,7 +19234,9 @@ def _traced_sinc(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sinc"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18257,7 +19255,9 @@ def _traced_sinh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sinh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18276,7 +19276,9 @@ def _traced_soft_sign(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.soft_sign"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18295,7 +19297,9 @@ def _traced_softplus(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.softplus"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18316,7 +19320,16 @@ def _traced_sometrue(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     where = args[3] if n_given > 3 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.sometrue"](x, axis, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18346,7 +19359,9 @@ def _traced_sort(*args: Any, **kwargs: Any) -> Any:
     order = args[3] if n_given > 3 else kwargs.get("order", None)
     stable = args[4] if n_given > 4 else kwargs.get("stable", True)
     descending = args[5] if n_given > 5 else kwargs.get("descending", False)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.sort"](a, axis, kind, order, stable, descending)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18378,7 +19393,9 @@ def _traced_sparse_plus(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sparse_plus"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18397,7 +19414,9 @@ def _traced_sparse_sigmoid(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sparse_sigmoid"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18417,7 +19436,9 @@ def _traced_split(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
     axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.split"](a, indices_or_sections, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18428,7 +19449,9 @@ def _traced_split(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sqrt(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sqrt"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18446,7 +19469,9 @@ def _traced_sqrt(x: Any) -> Any:
 
 
 def _traced_square(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.square"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18472,7 +19497,9 @@ def _traced_squareplus(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     b = args[1] if n_given > 1 else kwargs.get("b", 4)
     unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.squareplus"](x, b, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18489,7 +19516,9 @@ def _traced_squeeze(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     a = args[0] if n_given > 0 else kwargs["a"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.squeeze"](a, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18539,7 +19568,16 @@ def _traced_std(*args: Any, **kwargs: Any) -> Any:
     ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, where)
+    ):
         return _front_eager["math.std"](x, axis, dtype, ddof, keepdims, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18569,7 +19607,13 @@ def _traced_std(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_subtract(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.subtract"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18579,6 +19623,9 @@ def _traced_subtract(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -18609,7 +19656,21 @@ def _traced_sum(*args: Any, **kwargs: Any) -> Any:
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
     initial = args[4] if n_given > 4 else kwargs.get("initial", None)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(x, initial, where):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            initial is None
+            or isinstance(initial, Quantity)
+            and isinstance(initial.mantissa, torch.Tensor)
+        )
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, initial, where)
+    ):
         return _front_eager["math.sum"](x, axis, dtype, keepdims, initial, where)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18652,7 +19713,9 @@ def _traced_sum(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_swapaxes(a: Any, axis1: int, axis2: int) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.swapaxes"](a, axis1, axis2)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18676,7 +19739,9 @@ def _traced_swish(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.swish"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18703,7 +19768,18 @@ def _traced_take(*args: Any, **kwargs: Any) -> Any:
     unique_indices = args[4] if n_given > 4 else kwargs.get("unique_indices", False)
     indices_are_sorted = args[5] if n_given > 5 else kwargs.get("indices_are_sorted", False)
     fill_value = args[6] if n_given > 6 else kwargs.get("fill_value", None)
-    if not _on_this_backend(a, indices, fill_value):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(indices, Quantity)
+        and isinstance(indices.mantissa, torch.Tensor)
+        and (
+            fill_value is None
+            or isinstance(fill_value, Quantity)
+            and isinstance(fill_value.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, indices, fill_value)
+    ):
         return _front_eager["math.take"](
             a, indices, axis, mode, unique_indices, indices_are_sorted, fill_value
         )
@@ -18753,7 +19829,9 @@ def _traced_tan(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.tan"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18772,7 +19850,9 @@ def _traced_tanh(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.tanh"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -18794,7 +19874,13 @@ def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
     axes = args[2] if n_given > 2 else kwargs.get("axes", 2)
     precision = args[3] if n_given > 3 else kwargs.get("precision", None)
     preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.tensordot"](a, b, axes, precision, preferred_element_type)
     _compose.no_precision("math.tensordot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -18818,7 +19904,9 @@ def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_tile(A: Any, reps: int | tuple[int, ...]) -> Any:
-    if not _on_this_backend(A):
+    if not (
+        isinstance(A, Quantity) and isinstance(A.mantissa, torch.Tensor) or _on_this_backend(A)
+    ):
         return _front_eager["math.tile"](A, reps)
     if isinstance(A, Quantity) and isinstance(A.mantissa, torch.Tensor):
         m_A: Any = A.mantissa
@@ -18845,7 +19933,9 @@ def _traced_trace(*args: Any, **kwargs: Any) -> Any:
     axis1 = args[2] if n_given > 2 else kwargs.get("axis1", 0)
     axis2 = args[3] if n_given > 3 else kwargs.get("axis2", 1)
     dtype = args[4] if n_given > 4 else kwargs.get("dtype", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.trace"](a, offset, axis1, axis2, dtype)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18869,7 +19959,9 @@ def _traced_transpose(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     a = args[0] if n_given > 0 else kwargs["a"]
     axes = args[1] if n_given > 1 else kwargs.get("axes", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.transpose"](a, axes)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -18945,7 +20037,9 @@ def _traced_tril(*args: Any, **kwargs: Any) -> Any:
     m = args[0] if n_given > 0 else kwargs["m"]
     k = args[1] if n_given > 1 else kwargs.get("k", 0)
     unit = args[2] if n_given > 2 else kwargs.get("unit", None)
-    if not _on_this_backend(m):
+    if not (
+        isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
+    ):
         return _front_eager["math.tril"](m, k, unit)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -18962,7 +20056,11 @@ def _traced_tril_indices_from(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     arr = args[0] if n_given > 0 else kwargs["arr"]
     k = args[1] if n_given > 1 else kwargs.get("k", 0)
-    if not _on_this_backend(arr):
+    if not (
+        isinstance(arr, Quantity)
+        and isinstance(arr.mantissa, torch.Tensor)
+        or _on_this_backend(arr)
+    ):
         return _front_eager["math.tril_indices_from"](arr, k)
     if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
         m_arr: Any = arr.mantissa
@@ -18979,7 +20077,9 @@ def _traced_triu(*args: Any, **kwargs: Any) -> Any:
     m = args[0] if n_given > 0 else kwargs["m"]
     k = args[1] if n_given > 1 else kwargs.get("k", 0)
     unit = args[2] if n_given > 2 else kwargs.get("unit", None)
-    if not _on_this_backend(m):
+    if not (
+        isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
+    ):
         return _front_eager["math.triu"](m, k, unit)
     if isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor):
         m_m: Any = m.mantissa
@@ -18996,7 +20096,11 @@ def _traced_triu_indices_from(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     arr = args[0] if n_given > 0 else kwargs["arr"]
     k = args[1] if n_given > 1 else kwargs.get("k", 0)
-    if not _on_this_backend(arr):
+    if not (
+        isinstance(arr, Quantity)
+        and isinstance(arr.mantissa, torch.Tensor)
+        or _on_this_backend(arr)
+    ):
         return _front_eager["math.triu_indices_from"](arr, k)
     if isinstance(arr, Quantity) and isinstance(arr.mantissa, torch.Tensor):
         m_arr: Any = arr.mantissa
@@ -19007,7 +20111,13 @@ def _traced_triu_indices_from(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_true_divide(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.true_divide"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19017,6 +20127,9 @@ def _traced_true_divide(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = torch.true_divide(m_x, m_y)
@@ -19030,7 +20143,9 @@ def _traced_true_divide(x: Any, y: Any) -> Any:
 
 
 def _traced_trunc(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.trunc"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19047,7 +20162,9 @@ def _traced_trunc(x: Any) -> Any:
 
 
 def _traced_unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.unflatten"](x, axis, sizes)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19089,7 +20206,16 @@ def _traced_unique(*args: Any, **kwargs: Any) -> Any:
     equal_nan = args[5] if n_given > 5 else kwargs.get("equal_nan", True)
     size = args[6] if n_given > 6 else kwargs.get("size", None)
     fill_value = args[7] if n_given > 7 else kwargs.get("fill_value", None)
-    if not _on_this_backend(a, fill_value):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            fill_value is None
+            or isinstance(fill_value, Quantity)
+            and isinstance(fill_value.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, fill_value)
+    ):
         return _front_eager["math.unique"](
             a, return_index, return_inverse, return_counts, axis, equal_nan, size, fill_value
         )
@@ -19126,7 +20252,9 @@ def _traced_vander(*args: Any, **kwargs: Any) -> Any:
     N = args[1] if n_given > 1 else kwargs.get("N", None)
     increasing = args[2] if n_given > 2 else kwargs.get("increasing", False)
     unit = args[3] if n_given > 3 else kwargs.get("unit", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.vander"](x, N, increasing, unit)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19157,7 +20285,16 @@ def _traced_var(*args: Any, **kwargs: Any) -> Any:
     ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
     keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
     where = args[5] if n_given > 5 else kwargs.get("where", None)
-    if not _on_this_backend(a, where):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            where is None
+            or isinstance(where, Quantity)
+            and isinstance(where.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(a, where)
+    ):
         return _front_eager["math.var"](a, axis, dtype, ddof, keepdims, where)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19197,7 +20334,13 @@ def _traced_vdot(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.vdot"](a, b, precision, preferred_element_type)
     _compose.no_precision("math.vdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19231,7 +20374,13 @@ def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     precision = args[3] if n_given > 3 else kwargs.get("precision", None)
     preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["math.vecdot"](a, b, axis, precision, preferred_element_type)
     _compose.no_precision("math.vecdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19255,7 +20404,9 @@ def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.vsplit"](a, indices_or_sections)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19295,7 +20446,13 @@ def _traced_where(*args: Any, **kwargs: Any) -> Any:
     y = args[2] if n_given > 2 else kwargs.get("y", None)
     size = args[3] if n_given > 3 else kwargs.get("size", None)
     fill_value = args[4] if n_given > 4 else kwargs.get("fill_value", None)
-    if not _on_this_backend(condition, x, y):
+    if not (
+        isinstance(condition, Quantity)
+        and isinstance(condition.mantissa, torch.Tensor)
+        and (x is None or isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor))
+        and (y is None or isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor))
+        or _on_this_backend(condition, x, y)
+    ):
         return _front_eager["math.where"](condition, x, y, size, fill_value)
     m_condition, u_condition = _lift_traced(condition)
     if u_condition is not None:
@@ -19344,7 +20501,9 @@ def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
     dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     shape = args[2] if n_given > 2 else kwargs.get("shape", None)
     unit = args[3] if n_given > 3 else kwargs.get("unit", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.zeros_like"](a, dtype, shape, unit)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19375,7 +20534,9 @@ def _traced_linalg_cholesky(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     upper = args[1] if n_given > 1 else kwargs.get("upper", False)
     symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.cholesky"](a, upper, symmetrize_input)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19398,7 +20559,9 @@ def _traced_linalg_cond(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     p = args[1] if n_given > 1 else kwargs.get("p", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.cond"](x, p)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19419,7 +20582,13 @@ def _traced_linalg_cross(*args: Any, **kwargs: Any) -> Any:
     axisb = args[3] if n_given > 3 else kwargs.get("axisb", -1)
     axisc = args[4] if n_given > 4 else kwargs.get("axisc", -1)
     axis = args[5] if n_given > 5 else kwargs.get("axis", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.cross"](a, b, axisa, axisb, axisc, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19452,7 +20621,9 @@ def _traced_linalg_cross(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_det(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.det"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19469,7 +20640,9 @@ def _traced_linalg_diagonal(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.diagonal"](x, offset)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19495,7 +20668,13 @@ def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.dot"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.dot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19526,7 +20705,9 @@ def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_eig(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.eig"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19546,7 +20727,9 @@ def _traced_linalg_eigh(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     UPLO = args[1] if n_given > 1 else kwargs.get("UPLO", None)
     symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.eigh"](a, UPLO, symmetrize_input)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19560,7 +20743,9 @@ def _traced_linalg_eigh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_eigvals(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.eigvals"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19585,7 +20770,9 @@ def _traced_linalg_eigvalsh(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     UPLO = args[1] if n_given > 1 else kwargs.get("UPLO", "L")
     symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.eigvalsh"](a, UPLO, symmetrize_input)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19613,7 +20800,13 @@ def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.inner"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.inner", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19637,7 +20830,9 @@ def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_inv(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.inv"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19655,7 +20850,13 @@ def _traced_linalg_inv(a: Any) -> Any:
 
 
 def _traced_linalg_kron(a: Any, b: Any) -> Any:
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.kron"](a, b)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19687,7 +20888,13 @@ def _traced_linalg_lstsq(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     rcond = args[2] if n_given > 2 else kwargs.get("rcond", None)
     numpy_resid = args[3] if n_given > 3 else kwargs.get("numpy_resid", False)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.lstsq"](a, b, rcond, numpy_resid)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19719,7 +20926,13 @@ def _traced_linalg_matmul(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.matmul"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.matmul", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19751,7 +20964,9 @@ def _traced_linalg_matrix_norm(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     keepdims = args[1] if n_given > 1 else kwargs.get("keepdims", False)
     ord = args[2] if n_given > 2 else kwargs.get("ord", "fro")
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.matrix_norm"](x, keepdims, ord)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19768,7 +20983,9 @@ def _traced_linalg_matrix_norm(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_matrix_power(a: Any, n: int) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.matrix_power"](a, n)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19792,7 +21009,12 @@ def _traced_linalg_matrix_rank(*args: Any, **kwargs: Any) -> Any:
     M = args[0] if n_given > 0 else kwargs["M"]
     rtol = args[1] if n_given > 1 else kwargs.get("rtol", None)
     tol = args[2] if n_given > 2 else kwargs.get("tol", None)
-    if not _on_this_backend(M, tol):
+    if not (
+        isinstance(M, Quantity)
+        and isinstance(M.mantissa, torch.Tensor)
+        and (tol is None or isinstance(tol, Quantity) and isinstance(tol.mantissa, torch.Tensor))
+        or _on_this_backend(M, tol)
+    ):
         return _front_eager["linalg.matrix_rank"](M, rtol, tol)
     if isinstance(M, Quantity) and isinstance(M.mantissa, torch.Tensor):
         m_M: Any = M.mantissa
@@ -19806,7 +21028,9 @@ def _traced_linalg_matrix_rank(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_matrix_transpose(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.matrix_transpose"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19847,7 +21071,9 @@ def _traced_linalg_norm(*args: Any, **kwargs: Any) -> Any:
     ord = args[1] if n_given > 1 else kwargs.get("ord", None)
     axis = args[2] if n_given > 2 else kwargs.get("axis", None)
     keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.norm"](x, ord, axis, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -19865,7 +21091,13 @@ def _traced_linalg_outer(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     b = args[1] if n_given > 1 else kwargs["b"]
     out = args[2] if n_given > 2 else kwargs.get("out", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.outer"](a, b, out)
     _compose.no_out("linalg.outer", out)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -19898,7 +21130,9 @@ def _traced_linalg_pinv(*args: Any, **kwargs: Any) -> Any:
     rtol = args[1] if n_given > 1 else kwargs.get("rtol", None)
     hermitian = args[2] if n_given > 2 else kwargs.get("hermitian", False)
     rcond = args[3] if n_given > 3 else kwargs.get("rcond", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.pinv"](a, rtol, hermitian, rcond)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19921,7 +21155,9 @@ def _traced_linalg_qr(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     a = args[0] if n_given > 0 else kwargs["a"]
     mode = args[1] if n_given > 1 else kwargs.get("mode", "reduced")
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.qr"](a, mode)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19934,7 +21170,9 @@ def _traced_linalg_qr(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_slogdet(a: Any) -> Any:
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.slogdet"](a)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19947,7 +21185,13 @@ def _traced_linalg_slogdet(a: Any) -> Any:
 
 
 def _traced_linalg_solve(a: Any, b: Any) -> Any:
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.solve"](a, b)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -19984,7 +21228,9 @@ def _traced_linalg_svd(*args: Any, **kwargs: Any) -> Any:
     hermitian = args[3] if n_given > 3 else kwargs.get("hermitian", False)
     subset_by_index = args[4] if n_given > 4 else kwargs.get("subset_by_index", None)
     algorithm = args[5] if n_given > 5 else kwargs.get("algorithm", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.svd"](
             x, full_matrices, compute_uv, hermitian, subset_by_index, algorithm
         )
@@ -20001,7 +21247,9 @@ def _traced_linalg_svd(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_svdvals(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.svdvals"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20028,7 +21276,13 @@ def _traced_linalg_tensordot(*args: Any, **kwargs: Any) -> Any:
     axes = args[2] if n_given > 2 else kwargs.get("axes", 2)
     precision = args[3] if n_given > 3 else kwargs.get("precision", None)
     preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.tensordot"](a, b, axes, precision, preferred_element_type)
     _compose.no_precision("linalg.tensordot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -20057,7 +21311,9 @@ def _traced_linalg_tensorinv(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     a = args[0] if n_given > 0 else kwargs["a"]
     ind = args[1] if n_given > 1 else kwargs.get("ind", 2)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["linalg.tensorinv"](a, ind)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20081,7 +21337,13 @@ def _traced_linalg_tensorsolve(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     b = args[1] if n_given > 1 else kwargs["b"]
     axes = args[2] if n_given > 2 else kwargs.get("axes", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.tensorsolve"](a, b, axes)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20112,7 +21374,9 @@ def _traced_linalg_trace(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
     dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.trace"](x, offset, dtype)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20140,7 +21404,13 @@ def _traced_linalg_vdot(*args: Any, **kwargs: Any) -> Any:
     b = args[1] if n_given > 1 else kwargs["b"]
     precision = args[2] if n_given > 2 else kwargs.get("precision", None)
     preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.vdot"](a, b, precision, preferred_element_type)
     _compose.no_precision("linalg.vdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -20174,7 +21444,13 @@ def _traced_linalg_vecdot(*args: Any, **kwargs: Any) -> Any:
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     precision = args[3] if n_given > 3 else kwargs.get("precision", None)
     preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
-    if not _on_this_backend(a, b):
+    if not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        or _on_this_backend(a, b)
+    ):
         return _front_eager["linalg.vecdot"](a, b, axis, precision, preferred_element_type)
     _compose.no_precision("linalg.vecdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
@@ -20207,7 +21483,9 @@ def _traced_linalg_vector_norm(*args: Any, **kwargs: Any) -> Any:
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
     ord = args[3] if n_given > 3 else kwargs.get("ord", 2)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["linalg.vector_norm"](x, axis, keepdims, ord)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20228,7 +21506,9 @@ def _traced_fft_fft(*args: Any, **kwargs: Any) -> Any:
     n = args[1] if n_given > 1 else kwargs.get("n", None)
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.fft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20254,7 +21534,9 @@ def _traced_fft_fft2(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.fft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20303,7 +21585,9 @@ def _traced_fft_fftn(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", None)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.fftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20325,7 +21609,9 @@ def _traced_fft_fftshift(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     axes = args[1] if n_given > 1 else kwargs.get("axes", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["fft.fftshift"](x, axes)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20351,7 +21637,9 @@ def _traced_fft_ifft(*args: Any, **kwargs: Any) -> Any:
     n = args[1] if n_given > 1 else kwargs.get("n", None)
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.ifft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20377,7 +21665,9 @@ def _traced_fft_ifft2(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.ifft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20403,7 +21693,9 @@ def _traced_fft_ifftn(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", None)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.ifftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20425,7 +21717,9 @@ def _traced_fft_ifftshift(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     axes = args[1] if n_given > 1 else kwargs.get("axes", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["fft.ifftshift"](x, axes)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20451,7 +21745,9 @@ def _traced_fft_irfft(*args: Any, **kwargs: Any) -> Any:
     n = args[1] if n_given > 1 else kwargs.get("n", None)
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.irfft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20477,7 +21773,9 @@ def _traced_fft_irfft2(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.irfft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20503,7 +21801,9 @@ def _traced_fft_irfftn(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", None)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.irfftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20529,7 +21829,9 @@ def _traced_fft_rfft(*args: Any, **kwargs: Any) -> Any:
     n = args[1] if n_given > 1 else kwargs.get("n", None)
     axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.rfft"](a, n, axis, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20555,7 +21857,9 @@ def _traced_fft_rfft2(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.rfft2"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20604,7 +21908,9 @@ def _traced_fft_rfftn(*args: Any, **kwargs: Any) -> Any:
     s = args[1] if n_given > 1 else kwargs.get("s", None)
     axes = args[2] if n_given > 2 else kwargs.get("axes", None)
     norm = args[3] if n_given > 3 else kwargs.get("norm", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["fft.rfftn"](a, s, axes, norm)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -20621,7 +21927,17 @@ def _traced_fft_rfftn(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_op_add(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__add__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20631,6 +21947,9 @@ def _traced_op_add(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -20650,7 +21969,17 @@ def _traced_op_add(x: Any, y: Any) -> Any:
 
 
 def _traced_op_radd(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__radd__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20660,6 +21989,9 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -20679,7 +22011,17 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
 
 
 def _traced_op_sub(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__sub__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20689,6 +22031,9 @@ def _traced_op_sub(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -20708,7 +22053,17 @@ def _traced_op_sub(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rsub(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rsub__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20718,6 +22073,9 @@ def _traced_op_rsub(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -20737,7 +22095,17 @@ def _traced_op_rsub(y: Any, x: Any) -> Any:
 
 
 def _traced_op_mul(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__mul__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20747,6 +22115,9 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = m_x * m_y
@@ -20760,7 +22131,17 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rmul(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rmul__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20770,6 +22151,9 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = m_x * m_y
@@ -20783,7 +22167,17 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
 
 
 def _traced_op_truediv(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__truediv__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20793,6 +22187,9 @@ def _traced_op_truediv(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = m_x / m_y
@@ -20806,7 +22203,17 @@ def _traced_op_truediv(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rtruediv(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rtruediv__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20816,6 +22223,9 @@ def _traced_op_rtruediv(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     r_ = m_x / m_y
@@ -20829,7 +22239,17 @@ def _traced_op_rtruediv(y: Any, x: Any) -> Any:
 
 
 def _traced_op_floordiv(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__floordiv__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20839,6 +22259,9 @@ def _traced_op_floordiv(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
@@ -20846,7 +22269,17 @@ def _traced_op_floordiv(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rfloordiv__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20856,6 +22289,9 @@ def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     m_x, m_y, u = _custom.floor_divide("floor_divide", m_x, u_x, m_y, u_y)
@@ -20863,7 +22299,17 @@ def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
 
 
 def _traced_op_mod(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__mod__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20873,6 +22319,9 @@ def _traced_op_mod(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -20892,7 +22341,17 @@ def _traced_op_mod(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rmod(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rmod__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20902,6 +22361,9 @@ def _traced_op_rmod(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -20921,7 +22383,21 @@ def _traced_op_rmod(y: Any, x: Any) -> Any:
 
 
 def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
-    if y is None or not _on_this_backend(x, y) or (modulo and modulo[0] is not None):
+    if (
+        y is None
+        or not (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            and (
+                isinstance(y, Quantity)
+                and isinstance(y.mantissa, torch.Tensor)
+                or type(y) is float
+                or type(y) is int
+            )
+            or _on_this_backend(x, y)
+        )
+        or (modulo and modulo[0] is not None)
+    ):
         return _method_eager["__pow__"](x, y, *modulo)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20931,14 +22407,36 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = m_x**m_y
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_rpow(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rpow__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -20948,14 +22446,36 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = m_x**m_y
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_matmul(a: Any, b: Any) -> Any:
-    if b is None or not _on_this_backend(a, b):
+    if b is None or not (
+        isinstance(a, Quantity)
+        and isinstance(a.mantissa, torch.Tensor)
+        and (
+            isinstance(b, Quantity)
+            and isinstance(b.mantissa, torch.Tensor)
+            or type(b) is float
+            or type(b) is int
+        )
+        or _on_this_backend(a, b)
+    ):
         return _method_eager["__matmul__"](a, b)
     precision = None
     preferred_element_type = None
@@ -20981,7 +22501,17 @@ def _traced_op_matmul(a: Any, b: Any) -> Any:
 
 
 def _traced_op_rmatmul(b: Any, a: Any) -> Any:
-    if a is None or not _on_this_backend(b, a):
+    if a is None or not (
+        isinstance(b, Quantity)
+        and isinstance(b.mantissa, torch.Tensor)
+        and (
+            isinstance(a, Quantity)
+            and isinstance(a.mantissa, torch.Tensor)
+            or type(a) is float
+            or type(a) is int
+        )
+        or _on_this_backend(b, a)
+    ):
         return _method_eager["__rmatmul__"](b, a)
     precision = None
     preferred_element_type = None
@@ -21007,7 +22537,9 @@ def _traced_op_rmatmul(b: Any, a: Any) -> Any:
 
 
 def _traced_op_neg(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _method_eager["__neg__"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21024,7 +22556,9 @@ def _traced_op_neg(x: Any) -> Any:
 
 
 def _traced_op_pos(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _method_eager["__pos__"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21041,7 +22575,9 @@ def _traced_op_pos(x: Any) -> Any:
 
 
 def _traced_op_abs(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _method_eager["__abs__"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21058,7 +22594,17 @@ def _traced_op_abs(x: Any) -> Any:
 
 
 def _traced_op_eq(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__eq__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21068,6 +22614,9 @@ def _traced_op_eq(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -21081,7 +22630,17 @@ def _traced_op_eq(x: Any, y: Any) -> Any:
 
 
 def _traced_op_ne(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__ne__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21091,6 +22650,9 @@ def _traced_op_ne(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -21104,7 +22666,17 @@ def _traced_op_ne(x: Any, y: Any) -> Any:
 
 
 def _traced_op_lt(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__lt__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21114,6 +22686,9 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -21127,7 +22702,17 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
 
 
 def _traced_op_le(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__le__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21137,6 +22722,9 @@ def _traced_op_le(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -21150,7 +22738,17 @@ def _traced_op_le(x: Any, y: Any) -> Any:
 
 
 def _traced_op_gt(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__gt__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21160,6 +22758,9 @@ def _traced_op_gt(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -21173,7 +22774,17 @@ def _traced_op_gt(x: Any, y: Any) -> Any:
 
 
 def _traced_op_ge(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__ge__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -21183,6 +22794,9 @@ def _traced_op_ge(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)

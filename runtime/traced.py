@@ -79,7 +79,7 @@ def conversion(u_from: Unit | None, u_to: Unit | None) -> float | None:
     return conversion_factor(a, b) if a.dim is b.dim else None
 
 
-# -- rules.py's fold and power_by, same arguments and results (keep and changed are generated)
+# -- rules.py's fold, same arguments and results (keep and changed are generated)
 def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> Any:
     if unit_to_scale is not None:
         factor = conversion(u, unit_to_scale)
@@ -90,18 +90,6 @@ def fold(op: str, m: Any, u: Unit | None, unit_to_scale: Unit | None = None) -> 
     if factor is None:
         return _r.fold(op, m, u, unit_to_scale)  # raises DimensionMismatchError
     return m if factor == 1.0 else m * factor
-
-
-def power_by(
-    op: str, m_x: Any, u_x: Unit | None, m_y: Any, u_y: Unit | None
-) -> tuple[Any, Any, Unit | None]:
-    # The common case, `q ** 2`: a unitful base and a Python number; the rest as in eager.
-    if u_x is None or u_y is not None or not (type(m_y) is int or type(m_y) is float):
-        return _r.power_by(op, m_x, u_x, m_y, u_y)
-    scale = plain_scale(u_x)
-    if scale is not None:
-        return (m_x if scale == 1.0 else m_x * scale), m_y, None
-    return m_x, m_y, unit_power(u_x, m_y)  # traced as its folded twin (unit.py)
 
 
 def binds(

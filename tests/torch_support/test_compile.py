@@ -171,3 +171,39 @@ def test_a_new_input_unit_never_reuses_a_compiled_conversion() -> None:
         lenient(Quantity(a, u.meter), Quantity(b, u.second))
     with pytest.raises(Exception):  # noqa: B017  (dynamo's Unsupported, not public)
         compiled(Quantity(a, u.meter), Quantity(b, u.second))
+
+
+def test_common_operations_trace_through_the_twins_only() -> None:
+    """Every global the traced code reads becomes a guard checked on each call of the compiled
+    function. Arithmetic with quantities and Python numbers, `** 2`, sqrt and sum must stay in
+    the generated twins and their folded unit plans: none of the eager rules, unit caches or
+    helper modules may be read (each would add guards, some evaluated in Python)."""
+    import polyunit as u
+    from polyunit import Quantity
+
+    def loss(x: Any, y: Any, t: Any) -> Any:
+        speed = u.math.sqrt((x - y) ** 2 + (x * 2.0) ** 2) / t
+        return u.math.sum(speed**2 * 0.5 - speed * speed / 3)
+
+    torch._dynamo.reset()
+    args = (
+        Quantity(torch.rand(5, dtype=torch.float64), u.meter),
+        Quantity(torch.rand(5, dtype=torch.float64), u.meter),
+        Quantity(torch.tensor(2.0, dtype=torch.float64), u.second),
+    )
+    explanation = torch._dynamo.explain(loss)(*args)
+    assert explanation.graph_break_count == 0
+    read = {g.name for g in explanation.out_guards}
+    eager = sorted(
+        name
+        for name in read
+        if any(
+            m in name for m in ("polyunit_dot_rules", "polyunit_dot_compose", "polyunit_dot_unit'")
+        )
+        or "_on_this_backend" in name
+        or "_lift" in name
+    )
+    assert not eager, eager
+    torch.testing.assert_close(
+        torch.compile(loss, fullgraph=True, backend="eager")(*args).mantissa, loss(*args).mantissa
+    )

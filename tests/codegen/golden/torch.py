@@ -22,7 +22,6 @@ from polyunit.traced import conversion as _tr_conversion
 from polyunit.traced import fold as _tr_fold
 from polyunit.traced import install as _tr_install
 from polyunit.traced import plain_scale as _tr_plain_scale
-from polyunit.traced import power_by as _tr_power_by
 from polyunit.traced import unit_plan as _tr_unit_plan
 from polyunit.unit import Unit
 
@@ -727,7 +726,9 @@ def _changed_traced(r: Any, u: Unit | None | tuple[Unit | None, ...]) -> Any:
 
 
 def _traced_absolute(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.absolute"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -744,7 +745,13 @@ def _traced_absolute(x: Any) -> Any:
 
 
 def _traced_add(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.add"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -754,6 +761,9 @@ def _traced_add(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -781,7 +791,9 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
     keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.amax"](x, axis, keepdims)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -803,7 +815,9 @@ def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.argmax"](x, axis)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -821,7 +835,21 @@ def _traced_clip(*args: Any, **kwargs: Any) -> Any:
     x = args[0] if n_given > 0 else kwargs["x"]
     a_min = args[1] if n_given > 1 else kwargs.get("a_min", None)
     a_max = args[2] if n_given > 2 else kwargs.get("a_max", None)
-    if not _on_this_backend(x, a_min, a_max):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            a_min is None
+            or isinstance(a_min, Quantity)
+            and isinstance(a_min.mantissa, torch.Tensor)
+        )
+        and (
+            a_max is None
+            or isinstance(a_max, Quantity)
+            and isinstance(a_max.mantissa, torch.Tensor)
+        )
+        or _on_this_backend(x, a_min, a_max)
+    ):
         return _front_eager["math.clip"](x, a_min, a_max)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -870,7 +898,9 @@ def _traced_exp(*args: Any, **kwargs: Any) -> Any:
     n_given = len(args)
     x = args[0] if n_given > 0 else kwargs["x"]
     unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.exp"](x, unit_to_scale)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -882,7 +912,13 @@ def _traced_exp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_floor_divide(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.floor_divide"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -899,7 +935,13 @@ def _traced_floor_divide(x: Any, y: Any) -> Any:
 
 
 def _traced_less(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.less"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -922,7 +964,9 @@ def _traced_less(x: Any, y: Any) -> Any:
 
 
 def _traced_modf(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.modf"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -941,7 +985,13 @@ def _traced_multi_dot(arrays: Any) -> Any:
 
 
 def _traced_multiply(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.multiply"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -964,7 +1014,13 @@ def _traced_multiply(x: Any, y: Any) -> Any:
 
 
 def _traced_power(x: Any, y: Any) -> Any:
-    if not _on_this_backend(x, y):
+    if not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(x, y)
+    ):
         return _front_eager["math.power"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -976,12 +1032,23 @@ def _traced_power(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = m_x**m_y
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _changed_traced((m_x**m_y), u)
 
 
 def _traced_reciprocal(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.reciprocal"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1007,7 +1074,9 @@ def _traced_split(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
     axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.split"](a, indices_or_sections, axis)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -1021,7 +1090,9 @@ def _traced_split(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sqrt(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _front_eager["math.sqrt"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1039,7 +1110,15 @@ def _traced_sqrt(x: Any) -> Any:
 
 
 def _traced_where(condition: Any, x: Any, y: Any) -> Any:
-    if not _on_this_backend(condition, x, y):
+    if not (
+        isinstance(condition, Quantity)
+        and isinstance(condition.mantissa, torch.Tensor)
+        and isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        or _on_this_backend(condition, x, y)
+    ):
         return _front_eager["math.where"](condition, x, y)
     m_condition, u_condition = _lift_traced(condition)
     if u_condition is not None:
@@ -1096,7 +1175,9 @@ def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
     a = args[0] if n_given > 0 else kwargs["a"]
     dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
     unit = args[2] if n_given > 2 else kwargs.get("unit", None)
-    if not _on_this_backend(a):
+    if not (
+        isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
+    ):
         return _front_eager["math.zeros_like"](a, dtype, unit)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
@@ -1111,7 +1192,17 @@ def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_op_add(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__add__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1121,6 +1212,9 @@ def _traced_op_add(x: Any, y: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -1140,7 +1234,17 @@ def _traced_op_add(x: Any, y: Any) -> Any:
 
 
 def _traced_op_radd(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__radd__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1150,6 +1254,9 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
         m_y: Any = y.mantissa
         u_y: Unit | None = y.unit
+    elif type(y) is float or type(y) is int:
+        m_y = y
+        u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
     f_ = _tr_conversion(u_y, u_x)
@@ -1169,7 +1276,17 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
 
 
 def _traced_op_mul(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__mul__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1192,7 +1309,17 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rmul(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rmul__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1215,7 +1342,17 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
 
 
 def _traced_op_floordiv(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__floordiv__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1232,7 +1369,17 @@ def _traced_op_floordiv(x: Any, y: Any) -> Any:
 
 
 def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rfloordiv__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1249,7 +1396,21 @@ def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
 
 
 def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
-    if y is None or not _on_this_backend(x, y) or (modulo and modulo[0] is not None):
+    if (
+        y is None
+        or not (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            and (
+                isinstance(y, Quantity)
+                and isinstance(y.mantissa, torch.Tensor)
+                or type(y) is float
+                or type(y) is int
+            )
+            or _on_this_backend(x, y)
+        )
+        or (modulo and modulo[0] is not None)
+    ):
         return _method_eager["__pow__"](x, y, *modulo)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1261,12 +1422,31 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = m_x**m_y
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_rpow(y: Any, x: Any) -> Any:
-    if x is None or not _on_this_backend(y, x):
+    if x is None or not (
+        isinstance(y, Quantity)
+        and isinstance(y.mantissa, torch.Tensor)
+        and (
+            isinstance(x, Quantity)
+            and isinstance(x.mantissa, torch.Tensor)
+            or type(x) is float
+            or type(x) is int
+        )
+        or _on_this_backend(y, x)
+    ):
         return _method_eager["__rpow__"](y, x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1278,12 +1458,23 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    m_x, m_y, u = _tr_power_by("power", m_x, u_x, m_y, u_y)
+    if u_y is None and (type(m_y) is int or type(m_y) is float):
+        r_ = m_x**m_y
+        n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
+        if n_ is None:
+            return r_ if s_ == 1.0 else r_ * s_
+        q_ = object.__new__(Quantity)
+        q_.mantissa = r_
+        q_.unit = getattr(_tr_Derived, n_)
+        return q_
+    m_x, m_y, u = _r.power_by("power", m_x, u_x, m_y, u_y)
     return _changed_traced((m_x**m_y), u)
 
 
 def _traced_op_abs(x: Any) -> Any:
-    if not _on_this_backend(x):
+    if not (
+        isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
+    ):
         return _method_eager["__abs__"](x)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
@@ -1300,7 +1491,17 @@ def _traced_op_abs(x: Any) -> Any:
 
 
 def _traced_op_lt(x: Any, y: Any) -> Any:
-    if y is None or not _on_this_backend(x, y):
+    if y is None or not (
+        isinstance(x, Quantity)
+        and isinstance(x.mantissa, torch.Tensor)
+        and (
+            isinstance(y, Quantity)
+            and isinstance(y.mantissa, torch.Tensor)
+            or type(y) is float
+            or type(y) is int
+        )
+        or _on_this_backend(x, y)
+    ):
         return _method_eager["__lt__"](x, y)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
