@@ -399,7 +399,7 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
                 # evaluates in Python; the folded factor is 1.0 for equal units. A mismatch
                 # takes the eager rule, which raises.
                 lines += [
-                    f"f_ = _tr_conversion(u_{other}, u_{first})",
+                    f"f_ = 1.0 if u_{other} is u_{first} else _tr_conversion(u_{other}, u_{first})",
                     "if f_ is None:",
                     f"    {align}",
                     "elif f_ != 1.0:",
@@ -526,9 +526,9 @@ def _planned_result(call: str, plan: str) -> list[str]:
 
 def _inline_result(unit: str, traced: bool = False) -> list[str]:
     """The result Quantity built in place: `_r.keep` / `_r.changed` without the call (a call
-    costs as much as the construction on a 10-element array). Traced, `object.__new__` costs
-    dynamo one guard where the module's `_new` costs two."""
-    new = "object.__new__(Quantity)" if traced else "_new(Quantity)"
+    costs as much as the construction on a 10-element array). Traced, `Quantity.__new__` (which
+    is `object.__new__`) costs dynamo no guard: the twins read `Quantity` anyway."""
+    new = "Quantity.__new__(Quantity)" if traced else "_new(Quantity)"
     return [f"q_ = {new}", "q_.mantissa = r_", f"q_.unit = {unit}", "return q_"]
 
 
@@ -675,7 +675,7 @@ def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
     function, which raises as Python does."""
     sig = op.signature
     names = [p.name for p in sig.params]
-    if {"args", "kwargs", "n_given"} & set(names):
+    if {"args", "kwargs"} & set(names):
         raise AssertionError(f"{key}: a parameter name the twin uses itself")
     call_args = ", ".join(names)
     on_backend = _backend_check([p for p in sig.params if p.is_operand], backend.array_type)
@@ -686,13 +686,17 @@ def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
         ]
     else:
         required = sum(p.default is None for p in sig.params)
+
+        def given(i: int) -> str:  # args[i] exists (the builtin `len` would cost a guard)
+            return "args" if i == 0 else f"args[{i}:]"
+
+        fewer = f"not {given(required - 1)} or " if required else ""
         head = [
             f"def _traced_{op.pyname}(*args: Any, **kwargs: Any) -> Any:",
-            f"    if (kwargs or not {required} <= len(args) <= {len(names)}) and not _tr_binds(",
+            f"    if (kwargs or {fewer}args[{len(names)}:]) and not _tr_binds(",
             f"        args, kwargs, {tuple(names)!r}, {required}",
             "    ):",
             f"        return {eager}(*args, **kwargs)",
-            "    n_given = len(args)",
         ]
         for i, p in enumerate(sig.params):
             value = (
@@ -700,7 +704,7 @@ def _front_twin(op: Op, backend: Backend, key: str) -> list[str]:
                 if p.default is None
                 else f"kwargs.get({p.name!r}, {p.default})"
             )
-            head.append(f"    {p.name} = args[{i}] if n_given > {i} else {value}")
+            head.append(f"    {p.name} = args[{i}] if {given(i)} else {value}")
     return head + [
         f"    if not {on_backend}:",
         f"        return {eager}({call_args})",
@@ -776,7 +780,7 @@ def twin_section(spec: Spec, backend: Backend, statuses: dict[str, str]) -> list
         "def _keep_traced(r: Any, u: Unit | None) -> Any:",
         "    if u is None:",
         "        return r",
-        "    q = object.__new__(Quantity)",
+        "    q = Quantity.__new__(Quantity)",
         "    q.mantissa = r",
         "    q.unit = u",
         "    return q",

@@ -12901,7 +12901,7 @@ def _lift_s_traced(v: object) -> tuple[Any, Unit | None]:
 def _keep_traced(r: Any, u: Unit | None) -> Any:
     if u is None:
         return r
-    q = object.__new__(Quantity)
+    q = Quantity.__new__(Quantity)
     q.mantissa = r
     q.unit = u
     return q
@@ -12931,7 +12931,7 @@ def _traced_abs(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -12950,7 +12950,7 @@ def _traced_absolute(x: Any) -> Any:
     r_ = torch.absolute(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -12978,7 +12978,7 @@ def _traced_add(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -12988,22 +12988,21 @@ def _traced_add(x: Any, y: Any) -> Any:
     r_ = m_x + m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_all(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "where"), 1
     ):
         return _front_eager["math.all"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    where = args[3] if n_given > 3 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    where = args[3] if args[3:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13032,16 +13031,15 @@ def _traced_all(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_allclose(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "y", "rtol", "atol", "equal_nan"), 2
     ):
         return _front_eager["math.allclose"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    rtol = args[2] if n_given > 2 else kwargs.get("rtol", 1e-05)
-    atol = args[3] if n_given > 3 else kwargs.get("atol", None)
-    equal_nan = args[4] if n_given > 4 else kwargs.get("equal_nan", False)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    rtol = args[2] if args[2:] else kwargs.get("rtol", 1e-05)
+    atol = args[3] if args[3:] else kwargs.get("atol", None)
+    equal_nan = args[4] if args[4:] else kwargs.get("equal_nan", False)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13062,7 +13060,7 @@ def _traced_allclose(*args: Any, **kwargs: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_atol, u_atol = (None, None) if atol is None else _lift_traced(atol)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("allclose", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -13077,15 +13075,14 @@ def _traced_allclose(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_alltrue(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "where"), 1
     ):
         return _front_eager["math.alltrue"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    where = args[3] if n_given > 3 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    where = args[3] if args[3:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13114,16 +13111,15 @@ def _traced_alltrue(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_amax(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.amax"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    initial = args[3] if args[3:] else kwargs.get("initial", None)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -13163,23 +13159,22 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_amin(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.amin"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    initial = args[3] if args[3:] else kwargs.get("initial", None)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -13219,21 +13214,20 @@ def _traced_amin(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_angle(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "unit_to_scale", "deg"), 1
     ):
         return _front_eager["math.angle"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
-    deg = args[2] if n_given > 2 else kwargs.get("deg", False)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
+    deg = args[2] if args[2:] else kwargs.get("deg", False)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13248,15 +13242,14 @@ def _traced_angle(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_any(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "where"), 1
     ):
         return _front_eager["math.any"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    where = args[3] if n_given > 3 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    where = args[3] if args[3:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13285,14 +13278,13 @@ def _traced_any(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_append(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("arr", "values", "axis"), 2
     ):
         return _front_eager["math.append"](*args, **kwargs)
-    n_given = len(args)
-    arr = args[0] if n_given > 0 else kwargs["arr"]
-    values = args[1] if n_given > 1 else kwargs["values"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    arr = args[0] if args else kwargs["arr"]
+    values = args[1] if args[1:] else kwargs["values"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
     if not (
         isinstance(arr, Quantity)
         and isinstance(arr.mantissa, torch.Tensor)
@@ -13311,7 +13303,7 @@ def _traced_append(*args: Any, **kwargs: Any) -> Any:
         u_values: Unit | None = values.unit
     else:
         m_values, u_values = _lift_traced(values)
-    f_ = _tr_conversion(u_values, u_arr)
+    f_ = 1.0 if u_values is u_arr else _tr_conversion(u_values, u_arr)
     if f_ is None:
         m_values, u_arr = _r.align("append", m_values, u_values, u_arr, arr, values)
     elif f_ != 1.0:
@@ -13324,22 +13316,19 @@ def _traced_append(*args: Any, **kwargs: Any) -> Any:
     )
     if u_arr is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_arr
     return q_
 
 
 def _traced_arange(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 0 <= len(args) <= 4) and not _tr_binds(
-        args, kwargs, ("start", "stop", "step", "dtype"), 0
-    ):
+    if (kwargs or args[4:]) and not _tr_binds(args, kwargs, ("start", "stop", "step", "dtype"), 0):
         return _front_eager["math.arange"](*args, **kwargs)
-    n_given = len(args)
-    start = args[0] if n_given > 0 else kwargs.get("start", None)
-    stop = args[1] if n_given > 1 else kwargs.get("stop", None)
-    step = args[2] if n_given > 2 else kwargs.get("step", None)
-    dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
+    start = args[0] if args else kwargs.get("start", None)
+    stop = args[1] if args[1:] else kwargs.get("stop", None)
+    step = args[2] if args[2:] else kwargs.get("step", None)
+    dtype = args[3] if args[3:] else kwargs.get("dtype", None)
     if not (
         (start is None or isinstance(start, Quantity) and isinstance(start.mantissa, torch.Tensor))
         and (stop is None or isinstance(stop, Quantity) and isinstance(stop.mantissa, torch.Tensor))
@@ -13366,20 +13355,17 @@ def _traced_arange(*args: Any, **kwargs: Any) -> Any:
     )
     if u_start is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_start
     return q_
 
 
 def _traced_arccos(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.arccos"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13394,13 +13380,10 @@ def _traced_arccos(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_arccosh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.arccosh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13415,13 +13398,10 @@ def _traced_arccosh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_arcsin(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.arcsin"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13436,13 +13416,10 @@ def _traced_arcsin(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_arcsinh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.arcsinh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13457,13 +13434,10 @@ def _traced_arcsinh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_arctan(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.arctan"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13478,14 +13452,13 @@ def _traced_arctan(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_arctan2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "y", "unit_to_scale"), 2
     ):
         return _front_eager["math.arctan2"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13509,13 +13482,10 @@ def _traced_arctan2(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_arctanh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.arctanh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13530,11 +13500,10 @@ def _traced_arctanh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "axis"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("a", "axis"), 1):
         return _front_eager["math.argmax"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -13547,14 +13516,13 @@ def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_argmin(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims"), 1
     ):
         return _front_eager["math.argmin"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -13567,17 +13535,16 @@ def _traced_argmin(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_argsort(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "kind", "order", "stable", "descending"), 1
     ):
         return _front_eager["math.argsort"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
-    kind = args[2] if n_given > 2 else kwargs.get("kind", None)
-    order = args[3] if n_given > 3 else kwargs.get("order", None)
-    stable = args[4] if n_given > 4 else kwargs.get("stable", True)
-    descending = args[5] if n_given > 5 else kwargs.get("descending", False)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", -1)
+    kind = args[2] if args[2:] else kwargs.get("kind", None)
+    order = args[3] if args[3:] else kwargs.get("order", None)
+    stable = args[4] if args[4:] else kwargs.get("stable", True)
+    descending = args[5] if args[5:] else kwargs.get("descending", False)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -13595,14 +13562,13 @@ def _traced_argsort(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_argwhere(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "size", "fill_value"), 1
     ):
         return _front_eager["math.argwhere"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    size = args[1] if n_given > 1 else kwargs.get("size", None)
-    fill_value = args[2] if n_given > 2 else kwargs.get("fill_value", None)
+    a = args[0] if args else kwargs["a"]
+    size = args[1] if args[1:] else kwargs.get("size", None)
+    fill_value = args[2] if args[2:] else kwargs.get("fill_value", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -13615,11 +13581,10 @@ def _traced_argwhere(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_around(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "decimals"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "decimals"), 1):
         return _front_eager["math.around"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    decimals = args[1] if n_given > 1 else kwargs.get("decimals", 0)
+    x = args[0] if args else kwargs["x"]
+    decimals = args[1] if args[1:] else kwargs.get("decimals", 0)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13632,21 +13597,20 @@ def _traced_around(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.round(m_x, decimals=decimals)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_array_equal(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "y", "equal_nan"), 2
     ):
         return _front_eager["math.array_equal"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    equal_nan = args[2] if n_given > 2 else kwargs.get("equal_nan", False)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    equal_nan = args[2] if args[2:] else kwargs.get("equal_nan", False)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13665,7 +13629,7 @@ def _traced_array_equal(*args: Any, **kwargs: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("array_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -13676,14 +13640,13 @@ def _traced_array_equal(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_array_split(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("ary", "indices_or_sections", "axis"), 2
     ):
         return _front_eager["math.array_split"](*args, **kwargs)
-    n_given = len(args)
-    ary = args[0] if n_given > 0 else kwargs["ary"]
-    indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
+    ary = args[0] if args else kwargs["ary"]
+    indices_or_sections = args[1] if args[1:] else kwargs["indices_or_sections"]
+    axis = args[2] if args[2:] else kwargs.get("axis", 0)
     if not (
         isinstance(ary, Quantity)
         and isinstance(ary.mantissa, torch.Tensor)
@@ -13713,23 +13676,22 @@ def _traced_astype(x: Any, dtype: Any) -> Any:
     r_ = m_x.to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_average(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "weights", "returned", "keepdims"), 1
     ):
         return _front_eager["math.average"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    weights = args[2] if n_given > 2 else kwargs.get("weights", None)
-    returned = args[3] if n_given > 3 else kwargs.get("returned", False)
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    weights = args[2] if args[2:] else kwargs.get("weights", None)
+    returned = args[3] if args[3:] else kwargs.get("returned", False)
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13752,15 +13714,14 @@ def _traced_average(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_bincount(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "weights", "minlength", "length"), 1
     ):
         return _front_eager["math.bincount"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    weights = args[1] if n_given > 1 else kwargs.get("weights", None)
-    minlength = args[2] if n_given > 2 else kwargs.get("minlength", 0)
-    length = args[3] if n_given > 3 else kwargs.get("length", None)
+    x = args[0] if args else kwargs["x"]
+    weights = args[1] if args[1:] else kwargs.get("weights", None)
+    minlength = args[2] if args[2:] else kwargs.get("minlength", 0)
+    length = args[3] if args[3:] else kwargs.get("length", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -13781,7 +13742,7 @@ def _traced_bincount(*args: Any, **kwargs: Any) -> Any:
     )
     if u_weights is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_weights
     return q_
@@ -13888,7 +13849,7 @@ def _traced_broadcast_to(array: Any, shape: int | tuple[int, ...]) -> Any:
     r_ = torch.broadcast_to(m_array, (shape,) if isinstance(shape, int) else shape)
     if u_array is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_array
     return q_
@@ -13908,7 +13869,7 @@ def _traced_cbrt(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 1, 3)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -13927,21 +13888,20 @@ def _traced_ceil(x: Any) -> Any:
     r_ = torch.ceil(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_celu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "alpha", "unit_to_scale"), 1
     ):
         return _front_eager["math.celu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    alpha = args[1] if n_given > 1 else kwargs.get("alpha", 1.0)
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    alpha = args[1] if args[1:] else kwargs.get("alpha", 1.0)
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -13956,14 +13916,13 @@ def _traced_celu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_choose(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "choices", "mode"), 2
     ):
         return _front_eager["math.choose"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    choices = args[1] if n_given > 1 else kwargs["choices"]
-    mode = args[2] if n_given > 2 else kwargs.get("mode", "raise")
+    a = args[0] if args else kwargs["a"]
+    choices = args[1] if args[1:] else kwargs["choices"]
+    mode = args[2] if args[2:] else kwargs.get("mode", "raise")
     if not _on_this_backend(a, *choices):
         return _front_eager["math.choose"](a, choices, mode)
     m_a, u_a = _lift_traced(a)
@@ -13987,21 +13946,18 @@ def _traced_choose(*args: Any, **kwargs: Any) -> Any:
     )[0]
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_clip(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("a", "a_min", "a_max"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("a", "a_min", "a_max"), 1):
         return _front_eager["math.clip"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    a_min = args[1] if n_given > 1 else kwargs.get("a_min", None)
-    a_max = args[2] if n_given > 2 else kwargs.get("a_max", None)
+    a = args[0] if args else kwargs["a"]
+    a_min = args[1] if args[1:] else kwargs.get("a_min", None)
+    a_max = args[2] if args[2:] else kwargs.get("a_max", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -14036,7 +13992,7 @@ def _traced_clip(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -14050,23 +14006,22 @@ def _traced_column_stack(tup: Any) -> Any:
     r_ = torch.column_stack(m_tup)
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_compress(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("condition", "a", "axis", "size", "fill_value"), 2
     ):
         return _front_eager["math.compress"](*args, **kwargs)
-    n_given = len(args)
-    condition = args[0] if n_given > 0 else kwargs["condition"]
-    a = args[1] if n_given > 1 else kwargs["a"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    size = args[3] if n_given > 3 else kwargs.get("size", None)
-    fill_value = args[4] if n_given > 4 else kwargs.get("fill_value", None)
+    condition = args[0] if args else kwargs["condition"]
+    a = args[1] if args[1:] else kwargs["a"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    size = args[3] if args[3:] else kwargs.get("size", None)
+    fill_value = args[4] if args[4:] else kwargs.get("fill_value", None)
     if not (
         isinstance(condition, Quantity)
         and isinstance(condition.mantissa, torch.Tensor)
@@ -14104,21 +14059,20 @@ def _traced_compress(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("arrays", "axis", "dtype"), 1
     ):
         return _front_eager["math.concatenate"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", 0)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    arrays = args[0] if args else kwargs["arrays"]
+    axis = args[1] if args[1:] else kwargs.get("axis", 0)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.concatenate"](arrays, axis, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -14129,7 +14083,7 @@ def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
     ).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
@@ -14148,7 +14102,7 @@ def _traced_conj(x: Any) -> Any:
     r_ = torch.conj_physical(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -14167,23 +14121,22 @@ def _traced_conjugate(x: Any) -> Any:
     r_ = torch.conj_physical(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "v", "mode", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.convolve"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    v = args[1] if n_given > 1 else kwargs["v"]
-    mode = args[2] if n_given > 2 else kwargs.get("mode", "full")
-    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
-    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    v = args[1] if args[1:] else kwargs["v"]
+    mode = args[2] if args[2:] else kwargs.get("mode", "full")
+    precision = args[3] if args[3:] else kwargs.get("precision", None)
+    preferred_element_type = args[4] if args[4:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -14231,7 +14184,7 @@ def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_v, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -14261,15 +14214,14 @@ def _traced_copysign(x1: Any, x2: Any) -> Any:
 
 
 def _traced_corrcoef(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "y", "rowvar", "unit_to_scale"), 1
     ):
         return _front_eager["math.corrcoef"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs.get("y", None)
-    rowvar = args[2] if n_given > 2 else kwargs.get("rowvar", True)
-    unit_to_scale = args[3] if n_given > 3 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs.get("y", None)
+    rowvar = args[2] if args[2:] else kwargs.get("rowvar", True)
+    unit_to_scale = args[3] if args[3:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -14289,17 +14241,16 @@ def _traced_corrcoef(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_correlate(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args[1:] or args[6:]) and not _tr_binds(
         args, kwargs, ("a", "v", "mode", "precision", "preferred_element_type", "unit_to_scale"), 2
     ):
         return _front_eager["math.correlate"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    v = args[1] if n_given > 1 else kwargs["v"]
-    mode = args[2] if n_given > 2 else kwargs.get("mode", "valid")
-    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
-    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
-    unit_to_scale = args[5] if n_given > 5 else kwargs.get("unit_to_scale", None)
+    a = args[0] if args else kwargs["a"]
+    v = args[1] if args[1:] else kwargs["v"]
+    mode = args[2] if args[2:] else kwargs.get("mode", "valid")
+    precision = args[3] if args[3:] else kwargs.get("precision", None)
+    preferred_element_type = args[4] if args[4:] else kwargs.get("preferred_element_type", None)
+    unit_to_scale = args[5] if args[5:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -14328,13 +14279,10 @@ def _traced_correlate(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_cos(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.cos"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14349,13 +14297,10 @@ def _traced_cos(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_cosh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.cosh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14370,14 +14315,13 @@ def _traced_cosh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_count_nonzero(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims"), 1
     ):
         return _front_eager["math.count_nonzero"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -14390,22 +14334,21 @@ def _traced_count_nonzero(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_cov(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 8) and not _tr_binds(
+    if (kwargs or not args or args[8:]) and not _tr_binds(
         args,
         kwargs,
         ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights", "unit_to_scale"),
         1,
     ):
         return _front_eager["math.cov"](*args, **kwargs)
-    n_given = len(args)
-    m = args[0] if n_given > 0 else kwargs["m"]
-    y = args[1] if n_given > 1 else kwargs.get("y", None)
-    rowvar = args[2] if n_given > 2 else kwargs.get("rowvar", True)
-    bias = args[3] if n_given > 3 else kwargs.get("bias", False)
-    ddof = args[4] if n_given > 4 else kwargs.get("ddof", None)
-    fweights = args[5] if n_given > 5 else kwargs.get("fweights", None)
-    aweights = args[6] if n_given > 6 else kwargs.get("aweights", None)
-    unit_to_scale = args[7] if n_given > 7 else kwargs.get("unit_to_scale", None)
+    m = args[0] if args else kwargs["m"]
+    y = args[1] if args[1:] else kwargs.get("y", None)
+    rowvar = args[2] if args[2:] else kwargs.get("rowvar", True)
+    bias = args[3] if args[3:] else kwargs.get("bias", False)
+    ddof = args[4] if args[4:] else kwargs.get("ddof", None)
+    fweights = args[5] if args[5:] else kwargs.get("fweights", None)
+    aweights = args[6] if args[6:] else kwargs.get("aweights", None)
+    unit_to_scale = args[7] if args[7:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(m, Quantity)
         and isinstance(m.mantissa, torch.Tensor)
@@ -14448,17 +14391,16 @@ def _traced_cov(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_cross(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args[1:] or args[6:]) and not _tr_binds(
         args, kwargs, ("a", "b", "axisa", "axisb", "axisc", "axis"), 2
     ):
         return _front_eager["math.cross"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axisa = args[2] if n_given > 2 else kwargs.get("axisa", -1)
-    axisb = args[3] if n_given > 3 else kwargs.get("axisb", -1)
-    axisc = args[4] if n_given > 4 else kwargs.get("axisc", -1)
-    axis = args[5] if n_given > 5 else kwargs.get("axis", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axisa = args[2] if args[2:] else kwargs.get("axisa", -1)
+    axisb = args[3] if args[3:] else kwargs.get("axisb", -1)
+    axisc = args[4] if args[4:] else kwargs.get("axisc", -1)
+    axis = args[5] if args[5:] else kwargs.get("axis", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -14491,21 +14433,18 @@ def _traced_cross(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_cumprod(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("x", "axis", "dtype"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("x", "axis", "dtype"), 1):
         return _front_eager["math.cumprod"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14524,14 +14463,11 @@ def _traced_cumprod(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_cumproduct(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("x", "axis", "dtype"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("x", "axis", "dtype"), 1):
         return _front_eager["math.cumproduct"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14550,14 +14486,11 @@ def _traced_cumproduct(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_cumsum(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("x", "axis", "dtype"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("x", "axis", "dtype"), 1):
         return _front_eager["math.cumsum"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14574,20 +14507,17 @@ def _traced_cumsum(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_deg2rad(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.deg2rad"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14602,13 +14532,10 @@ def _traced_deg2rad(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_degrees(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.degrees"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14623,12 +14550,11 @@ def _traced_degrees(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_diag(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("v", "k", "unit"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("v", "k", "unit"), 1):
         return _front_eager["math.diag"](*args, **kwargs)
-    n_given = len(args)
-    v = args[0] if n_given > 0 else kwargs["v"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 0)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    v = args[0] if args else kwargs["v"]
+    k = args[1] if args[1:] else kwargs.get("k", 0)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not (
         isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor) or _on_this_backend(v)
     ):
@@ -14643,11 +14569,10 @@ def _traced_diag(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_diagflat(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("v", "k"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("v", "k"), 1):
         return _front_eager["math.diagflat"](*args, **kwargs)
-    n_given = len(args)
-    v = args[0] if n_given > 0 else kwargs["v"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 0)
+    v = args[0] if args else kwargs["v"]
+    k = args[1] if args[1:] else kwargs.get("k", 0)
     if not (
         isinstance(v, Quantity) and isinstance(v.mantissa, torch.Tensor) or _on_this_backend(v)
     ):
@@ -14660,22 +14585,21 @@ def _traced_diagflat(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.diagflat(m_v, offset=k)
     if u_v is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_v
     return q_
 
 
 def _traced_diagonal(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "offset", "axis1", "axis2"), 1
     ):
         return _front_eager["math.diagonal"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
-    axis1 = args[2] if n_given > 2 else kwargs.get("axis1", 0)
-    axis2 = args[3] if n_given > 3 else kwargs.get("axis2", 1)
+    a = args[0] if args else kwargs["a"]
+    offset = args[1] if args[1:] else kwargs.get("offset", 0)
+    axis1 = args[2] if args[2:] else kwargs.get("axis1", 0)
+    axis2 = args[3] if args[3:] else kwargs.get("axis2", 1)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -14688,23 +14612,22 @@ def _traced_diagonal(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.diagonal(m_a, offset=offset, dim1=axis1, dim2=axis2)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_diff(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "n", "axis", "prepend", "append"), 1
     ):
         return _front_eager["math.diff"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    n = args[1] if n_given > 1 else kwargs.get("n", 1)
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    prepend = args[3] if n_given > 3 else kwargs.get("prepend", None)
-    append = args[4] if n_given > 4 else kwargs.get("append", None)
+    x = args[0] if args else kwargs["x"]
+    n = args[1] if args[1:] else kwargs.get("n", 1)
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    prepend = args[3] if args[3:] else kwargs.get("prepend", None)
+    append = args[4] if args[4:] else kwargs.get("append", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -14735,21 +14658,20 @@ def _traced_diff(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.diff(_compose.diff_ends(torch, m_x, axis, m_prepend, m_append), n=n, dim=axis)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_digitize(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "bins", "right"), 2
     ):
         return _front_eager["math.digitize"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    bins = args[1] if n_given > 1 else kwargs["bins"]
-    right = args[2] if n_given > 2 else kwargs.get("right", False)
+    x = args[0] if args else kwargs["x"]
+    bins = args[1] if args[1:] else kwargs["bins"]
+    right = args[2] if args[2:] else kwargs.get("right", False)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -14768,7 +14690,7 @@ def _traced_digitize(*args: Any, **kwargs: Any) -> Any:
         u_bins: Unit | None = bins.unit
     else:
         m_bins, u_bins = _lift_traced(bins)
-    f_ = _tr_conversion(u_bins, u_x)
+    f_ = 1.0 if u_bins is u_x else _tr_conversion(u_bins, u_x)
     if f_ is None:
         m_bins, u_x = _r.align("digitize", m_bins, u_bins, u_x, x, bins)
     elif f_ != 1.0:
@@ -14804,7 +14726,7 @@ def _traced_divide(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -14829,7 +14751,7 @@ def _traced_divmod(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("divmod", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -14841,15 +14763,14 @@ def _traced_divmod(x: Any, y: Any) -> Any:
 
 
 def _traced_dot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.dot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -14880,7 +14801,7 @@ def _traced_dot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -14900,11 +14821,10 @@ def _traced_dsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
 
 def _traced_dstack(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arrays", "dtype"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arrays", "dtype"), 1):
         return _front_eager["math.dstack"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    arrays = args[0] if args else kwargs["arrays"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.dstack"](arrays, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -14912,21 +14832,20 @@ def _traced_dstack(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.dstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_ediff1d(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "to_end", "to_begin"), 1
     ):
         return _front_eager["math.ediff1d"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    to_end = args[1] if n_given > 1 else kwargs.get("to_end", None)
-    to_begin = args[2] if n_given > 2 else kwargs.get("to_begin", None)
+    x = args[0] if args else kwargs["x"]
+    to_end = args[1] if args[1:] else kwargs.get("to_end", None)
+    to_begin = args[2] if args[2:] else kwargs.get("to_begin", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -14961,21 +14880,20 @@ def _traced_ediff1d(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_elu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "alpha", "unit_to_scale"), 1
     ):
         return _front_eager["math.elu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    alpha = args[1] if n_given > 1 else kwargs.get("alpha", 1.0)
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    alpha = args[1] if args[1:] else kwargs.get("alpha", 1.0)
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -14990,14 +14908,13 @@ def _traced_elu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_empty(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("shape", "dtype", "unit"), 1
     ):
         return _front_eager["math.empty"](*args, **kwargs)
-    n_given = len(args)
-    shape = args[0] if n_given > 0 else kwargs["shape"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    shape = args[0] if args else kwargs["shape"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.empty"](shape, dtype, unit)
     return _changed_traced(
@@ -15007,15 +14924,14 @@ def _traced_empty(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_empty_like(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("prototype", "dtype", "shape", "unit"), 1
     ):
         return _front_eager["math.empty_like"](*args, **kwargs)
-    n_given = len(args)
-    prototype = args[0] if n_given > 0 else kwargs["prototype"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    shape = args[2] if n_given > 2 else kwargs.get("shape", None)
-    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
+    prototype = args[0] if args else kwargs["prototype"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    shape = args[2] if args[2:] else kwargs.get("shape", None)
+    unit = args[3] if args[3:] else kwargs.get("unit", None)
     if not (
         isinstance(prototype, Quantity)
         and isinstance(prototype.mantissa, torch.Tensor)
@@ -15066,7 +14982,7 @@ def _traced_equal(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -15077,13 +14993,10 @@ def _traced_equal(x: Any, y: Any) -> Any:
 
 
 def _traced_exp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.exp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15098,13 +15011,10 @@ def _traced_exp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_exp2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.exp2"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15131,20 +15041,17 @@ def _traced_expand_dims(a: Any, axis: int) -> Any:
     r_ = torch.unsqueeze(m_a, axis)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_expm1(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.expm1"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15159,13 +15066,10 @@ def _traced_expm1(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_exprel(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.exprel"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15180,15 +15084,14 @@ def _traced_exprel(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_extract(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("condition", "arr", "size", "fill_value"), 2
     ):
         return _front_eager["math.extract"](*args, **kwargs)
-    n_given = len(args)
-    condition = args[0] if n_given > 0 else kwargs["condition"]
-    arr = args[1] if n_given > 1 else kwargs["arr"]
-    size = args[2] if n_given > 2 else kwargs.get("size", None)
-    fill_value = args[3] if n_given > 3 else kwargs.get("fill_value", None)
+    condition = args[0] if args else kwargs["condition"]
+    arr = args[1] if args[1:] else kwargs["arr"]
+    size = args[2] if args[2:] else kwargs.get("size", None)
+    fill_value = args[3] if args[3:] else kwargs.get("fill_value", None)
     if not (
         isinstance(condition, Quantity)
         and isinstance(condition.mantissa, torch.Tensor)
@@ -15224,23 +15127,22 @@ def _traced_extract(*args: Any, **kwargs: Any) -> Any:
     )
     if u_arr is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_arr
     return q_
 
 
 def _traced_eye(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("N", "M", "k", "dtype", "unit"), 1
     ):
         return _front_eager["math.eye"](*args, **kwargs)
-    n_given = len(args)
-    N = args[0] if n_given > 0 else kwargs["N"]
-    M = args[1] if n_given > 1 else kwargs.get("M", None)
-    k = args[2] if n_given > 2 else kwargs.get("k", 0)
-    dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
-    unit = args[4] if n_given > 4 else kwargs.get("unit", None)
+    N = args[0] if args else kwargs["N"]
+    M = args[1] if args[1:] else kwargs.get("M", None)
+    k = args[2] if args[2:] else kwargs.get("k", 0)
+    dtype = args[3] if args[3:] else kwargs.get("dtype", None)
+    unit = args[4] if args[4:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.eye"](N, M, k, dtype, unit)
     return _changed_traced(
@@ -15266,22 +15168,21 @@ def _traced_fabs(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_fill_diagonal(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "val", "wrap", "inplace"), 2
     ):
         return _front_eager["math.fill_diagonal"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    val = args[1] if n_given > 1 else kwargs["val"]
-    wrap = args[2] if n_given > 2 else kwargs.get("wrap", False)
-    inplace = args[3] if n_given > 3 else kwargs.get("inplace", False)
+    a = args[0] if args else kwargs["a"]
+    val = args[1] if args[1:] else kwargs["val"]
+    wrap = args[2] if args[2:] else kwargs.get("wrap", False)
+    inplace = args[3] if args[3:] else kwargs.get("inplace", False)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -15300,7 +15201,7 @@ def _traced_fill_diagonal(*args: Any, **kwargs: Any) -> Any:
         u_val: Unit | None = val.unit
     else:
         m_val, u_val = _lift_traced(val)
-    f_ = _tr_conversion(u_val, u_a)
+    f_ = 1.0 if u_val is u_a else _tr_conversion(u_val, u_a)
     if f_ is None:
         m_val, u_a = _r.align("fill_diagonal", m_val, u_val, u_a, a, val)
     elif f_ != 1.0:
@@ -15342,7 +15243,7 @@ def _traced_fill_diagonal(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -15361,21 +15262,20 @@ def _traced_fix(x: Any) -> Any:
     r_ = torch.fix(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_flatnonzero(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "size", "fill_value"), 1
     ):
         return _front_eager["math.flatnonzero"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    size = args[1] if n_given > 1 else kwargs.get("size", None)
-    fill_value = args[2] if n_given > 2 else kwargs.get("fill_value", None)
+    a = args[0] if args else kwargs["a"]
+    size = args[1] if args[1:] else kwargs.get("size", None)
+    fill_value = args[2] if args[2:] else kwargs.get("fill_value", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -15388,14 +15288,13 @@ def _traced_flatnonzero(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_flatten(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "start_axis", "end_axis"), 1
     ):
         return _front_eager["math.flatten"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    start_axis = args[1] if n_given > 1 else kwargs.get("start_axis", None)
-    end_axis = args[2] if n_given > 2 else kwargs.get("end_axis", None)
+    x = args[0] if args else kwargs["x"]
+    start_axis = args[1] if args[1:] else kwargs.get("start_axis", None)
+    end_axis = args[2] if args[2:] else kwargs.get("end_axis", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15410,18 +15309,17 @@ def _traced_flatten(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_flip(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("m", "axis"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("m", "axis"), 1):
         return _front_eager["math.flip"](*args, **kwargs)
-    n_given = len(args)
-    m = args[0] if n_given > 0 else kwargs["m"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    m = args[0] if args else kwargs["m"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
     if not (
         isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
     ):
@@ -15437,7 +15335,7 @@ def _traced_flip(*args: Any, **kwargs: Any) -> Any:
     )
     if u_m is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
@@ -15456,7 +15354,7 @@ def _traced_fliplr(m: Any) -> Any:
     r_ = torch.fliplr(m_m)
     if u_m is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
@@ -15475,7 +15373,7 @@ def _traced_flipud(m: Any) -> Any:
     r_ = torch.flipud(m_m)
     if u_m is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
@@ -15505,7 +15403,7 @@ def _traced_float_power(x: Any, y: Any) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -15526,7 +15424,7 @@ def _traced_floor(x: Any) -> Any:
     r_ = torch.floor(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -15577,7 +15475,7 @@ def _traced_fmax(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("fmax", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -15587,7 +15485,7 @@ def _traced_fmax(x1: Any, x2: Any) -> Any:
     r_ = torch.fmax(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
@@ -15612,7 +15510,7 @@ def _traced_fmin(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("fmin", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -15622,7 +15520,7 @@ def _traced_fmin(x1: Any, x2: Any) -> Any:
     r_ = torch.fmin(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
@@ -15647,7 +15545,7 @@ def _traced_fmod(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("fmod", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -15657,20 +15555,17 @@ def _traced_fmod(x1: Any, x2: Any) -> Any:
     r_ = torch.fmod(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
 def _traced_frexp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.frexp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15686,14 +15581,13 @@ def _traced_frexp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_full(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("shape", "fill_value", "dtype"), 2
     ):
         return _front_eager["math.full"](*args, **kwargs)
-    n_given = len(args)
-    shape = args[0] if n_given > 0 else kwargs["shape"]
-    fill_value = args[1] if n_given > 1 else kwargs["fill_value"]
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    shape = args[0] if args else kwargs["shape"]
+    fill_value = args[1] if args[1:] else kwargs["fill_value"]
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(fill_value, Quantity)
         and isinstance(fill_value.mantissa, torch.Tensor)
@@ -15710,22 +15604,21 @@ def _traced_full(*args: Any, **kwargs: Any) -> Any:
     ).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_fill_value is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_fill_value
     return q_
 
 
 def _traced_full_like(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "fill_value", "dtype", "shape"), 2
     ):
         return _front_eager["math.full_like"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    fill_value = args[1] if n_given > 1 else kwargs["fill_value"]
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    shape = args[3] if n_given > 3 else kwargs.get("shape", None)
+    a = args[0] if args else kwargs["a"]
+    fill_value = args[1] if args[1:] else kwargs["fill_value"]
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    shape = args[3] if args[3:] else kwargs.get("shape", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -15744,7 +15637,7 @@ def _traced_full_like(*args: Any, **kwargs: Any) -> Any:
         u_fill_value: Unit | None = fill_value.unit
     else:
         m_fill_value, u_fill_value = _lift_traced(fill_value)
-    f_ = _tr_conversion(u_fill_value, u_a)
+    f_ = 1.0 if u_fill_value is u_a else _tr_conversion(u_fill_value, u_a)
     if f_ is None:
         m_fill_value, u_a = _r.align("full_like", m_fill_value, u_fill_value, u_a, a, fill_value)
     elif f_ != 1.0:
@@ -15761,7 +15654,7 @@ def _traced_full_like(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -15787,7 +15680,7 @@ def _traced_gather(input: Any, dim: int, index: Any) -> Any:
     r_ = torch.gather(m_input, dim, m_index)
     if u_input is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_input
     return q_
@@ -15812,7 +15705,7 @@ def _traced_gcd(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("gcd", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -15822,21 +15715,20 @@ def _traced_gcd(x1: Any, x2: Any) -> Any:
     r_ = torch.gcd(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
 def _traced_gelu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "approximate", "unit_to_scale"), 1
     ):
         return _front_eager["math.gelu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    approximate = args[1] if n_given > 1 else kwargs.get("approximate", True)
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    approximate = args[1] if args[1:] else kwargs.get("approximate", True)
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15851,14 +15743,13 @@ def _traced_gelu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_glu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "unit_to_scale"), 1
     ):
         return _front_eager["math.glu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", -1)
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15894,7 +15785,7 @@ def _traced_greater(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -15926,7 +15817,7 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -15937,13 +15828,10 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
 
 
 def _traced_hard_sigmoid(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.hard_sigmoid"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15958,13 +15846,10 @@ def _traced_hard_sigmoid(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_hard_silu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.hard_silu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -15979,13 +15864,10 @@ def _traced_hard_silu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_hard_swish(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.hard_swish"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16000,13 +15882,10 @@ def _traced_hard_swish(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_hard_tanh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.hard_tanh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16040,16 +15919,15 @@ def _traced_heaviside(x1: Any, x2: Any) -> Any:
 
 
 def _traced_histogram(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "bins", "range", "weights", "density"), 1
     ):
         return _front_eager["math.histogram"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    bins = args[1] if n_given > 1 else kwargs.get("bins", 10)
-    range = args[2] if n_given > 2 else kwargs.get("range", None)
-    weights = args[3] if n_given > 3 else kwargs.get("weights", None)
-    density = args[4] if n_given > 4 else kwargs.get("density", None)
+    x = args[0] if args else kwargs["x"]
+    bins = args[1] if args[1:] else kwargs.get("bins", 10)
+    range = args[2] if args[2:] else kwargs.get("range", None)
+    weights = args[3] if args[3:] else kwargs.get("weights", None)
+    density = args[4] if args[4:] else kwargs.get("density", None)
     if not _on_this_backend(x, bins, range, weights):
         return _front_eager["math.histogram"](x, bins, range, weights, density)
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
@@ -16093,11 +15971,10 @@ def _traced_hsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
 
 def _traced_hstack(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arrays", "dtype"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arrays", "dtype"), 1):
         return _front_eager["math.hstack"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    arrays = args[0] if args else kwargs["arrays"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.hstack"](arrays, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -16105,21 +15982,20 @@ def _traced_hstack(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.hstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_hypot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "y", "unit_to_scale"), 2
     ):
         return _front_eager["math.hypot"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -16143,14 +16019,11 @@ def _traced_hypot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_identity(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("n", "dtype", "unit"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("n", "dtype", "unit"), 1):
         return _front_eager["math.identity"](*args, **kwargs)
-    n_given = len(args)
-    n = args[0] if n_given > 0 else kwargs["n"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    n = args[0] if args else kwargs["n"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.identity"](n, dtype, unit)
     return _changed_traced(
@@ -16178,22 +16051,21 @@ def _traced_imag(x: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_inner(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.inner"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -16217,24 +16089,23 @@ def _traced_inner(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_interp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 3 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args[2:] or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "xp", "fp", "left", "right", "period"), 3
     ):
         return _front_eager["math.interp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    xp = args[1] if n_given > 1 else kwargs["xp"]
-    fp = args[2] if n_given > 2 else kwargs["fp"]
-    left = args[3] if n_given > 3 else kwargs.get("left", None)
-    right = args[4] if n_given > 4 else kwargs.get("right", None)
-    period = args[5] if n_given > 5 else kwargs.get("period", None)
+    x = args[0] if args else kwargs["x"]
+    xp = args[1] if args[1:] else kwargs["xp"]
+    fp = args[2] if args[2:] else kwargs["fp"]
+    left = args[3] if args[3:] else kwargs.get("left", None)
+    right = args[4] if args[4:] else kwargs.get("right", None)
+    period = args[5] if args[5:] else kwargs.get("period", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -16323,15 +16194,14 @@ def _traced_interp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_intersect1d(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("ar1", "ar2", "assume_unique", "return_indices"), 2
     ):
         return _front_eager["math.intersect1d"](*args, **kwargs)
-    n_given = len(args)
-    ar1 = args[0] if n_given > 0 else kwargs["ar1"]
-    ar2 = args[1] if n_given > 1 else kwargs["ar2"]
-    assume_unique = args[2] if n_given > 2 else kwargs.get("assume_unique", False)
-    return_indices = args[3] if n_given > 3 else kwargs.get("return_indices", False)
+    ar1 = args[0] if args else kwargs["ar1"]
+    ar2 = args[1] if args[1:] else kwargs["ar2"]
+    assume_unique = args[2] if args[2:] else kwargs.get("assume_unique", False)
+    return_indices = args[3] if args[3:] else kwargs.get("return_indices", False)
     if not (
         isinstance(ar1, Quantity)
         and isinstance(ar1.mantissa, torch.Tensor)
@@ -16377,16 +16247,15 @@ def _traced_invert(x: Any) -> Any:
 
 
 def _traced_isclose(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "y", "rtol", "atol", "equal_nan"), 2
     ):
         return _front_eager["math.isclose"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    rtol = args[2] if n_given > 2 else kwargs.get("rtol", 1e-05)
-    atol = args[3] if n_given > 3 else kwargs.get("atol", None)
-    equal_nan = args[4] if n_given > 4 else kwargs.get("equal_nan", False)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    rtol = args[2] if args[2:] else kwargs.get("rtol", 1e-05)
+    atol = args[3] if args[3:] else kwargs.get("atol", None)
+    equal_nan = args[4] if args[4:] else kwargs.get("equal_nan", False)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -16407,7 +16276,7 @@ def _traced_isclose(*args: Any, **kwargs: Any) -> Any:
     else:
         m_y, u_y = _lift_traced(y)
     m_atol, u_atol = (None, None) if atol is None else _lift_traced(atol)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("isclose", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -16490,7 +16359,7 @@ def _traced_kron(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -16515,7 +16384,7 @@ def _traced_lcm(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("lcm", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -16525,21 +16394,20 @@ def _traced_lcm(x1: Any, x2: Any) -> Any:
     r_ = torch.lcm(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
 def _traced_ldexp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "y", "unit_to_scale"), 2
     ):
         return _front_eager["math.ldexp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -16561,13 +16429,10 @@ def _traced_ldexp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_leaky_relu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "negative_slope"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "negative_slope"), 1):
         return _front_eager["math.leaky_relu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    negative_slope = args[1] if n_given > 1 else kwargs.get("negative_slope", 0.01)
+    x = args[0] if args else kwargs["x"]
+    negative_slope = args[1] if args[1:] else kwargs.get("negative_slope", 0.01)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16580,7 +16445,7 @@ def _traced_leaky_relu(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.nn.functional.leaky_relu(m_x, negative_slope=negative_slope)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -16632,7 +16497,7 @@ def _traced_less(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -16664,7 +16529,7 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -16675,17 +16540,16 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
 
 
 def _traced_linspace(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args[1:] or args[6:]) and not _tr_binds(
         args, kwargs, ("start", "stop", "num", "endpoint", "retstep", "dtype"), 2
     ):
         return _front_eager["math.linspace"](*args, **kwargs)
-    n_given = len(args)
-    start = args[0] if n_given > 0 else kwargs["start"]
-    stop = args[1] if n_given > 1 else kwargs["stop"]
-    num = args[2] if n_given > 2 else kwargs.get("num", 50)
-    endpoint = args[3] if n_given > 3 else kwargs.get("endpoint", True)
-    retstep = args[4] if n_given > 4 else kwargs.get("retstep", False)
-    dtype = args[5] if n_given > 5 else kwargs.get("dtype", None)
+    start = args[0] if args else kwargs["start"]
+    stop = args[1] if args[1:] else kwargs["stop"]
+    num = args[2] if args[2:] else kwargs.get("num", 50)
+    endpoint = args[3] if args[3:] else kwargs.get("endpoint", True)
+    retstep = args[4] if args[4:] else kwargs.get("retstep", False)
+    dtype = args[5] if args[5:] else kwargs.get("dtype", None)
     if not (
         isinstance(start, Quantity)
         and isinstance(start.mantissa, torch.Tensor)
@@ -16731,13 +16595,10 @@ def _traced_linspace(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_log(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.log"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16752,13 +16613,10 @@ def _traced_log(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_log10(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.log10"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16773,13 +16631,10 @@ def _traced_log10(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_log1p(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.log1p"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16794,13 +16649,10 @@ def _traced_log1p(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_log2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.log2"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16815,13 +16667,10 @@ def _traced_log2(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_log_sigmoid(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.log_sigmoid"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -16836,14 +16685,13 @@ def _traced_log_sigmoid(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_logaddexp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "y", "unit_to_scale"), 2
     ):
         return _front_eager["math.logaddexp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -16868,14 +16716,13 @@ def _traced_logaddexp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_logaddexp2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "y", "unit_to_scale"), 2
     ):
         return _front_eager["math.logaddexp2"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    y = args[1] if n_given > 1 else kwargs["y"]
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    y = args[1] if args[1:] else kwargs["y"]
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -16918,7 +16765,7 @@ def _traced_logical_and(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("logical_and", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -16961,7 +16808,7 @@ def _traced_logical_or(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("logical_or", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -16990,7 +16837,7 @@ def _traced_logical_xor(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("logical_xor", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -17001,17 +16848,16 @@ def _traced_logical_xor(x: Any, y: Any) -> Any:
 
 
 def _traced_logspace(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args[1:] or args[6:]) and not _tr_binds(
         args, kwargs, ("start", "stop", "num", "endpoint", "base", "dtype"), 2
     ):
         return _front_eager["math.logspace"](*args, **kwargs)
-    n_given = len(args)
-    start = args[0] if n_given > 0 else kwargs["start"]
-    stop = args[1] if n_given > 1 else kwargs["stop"]
-    num = args[2] if n_given > 2 else kwargs.get("num", 50)
-    endpoint = args[3] if n_given > 3 else kwargs.get("endpoint", True)
-    base = args[4] if n_given > 4 else kwargs.get("base", 10.0)
-    dtype = args[5] if n_given > 5 else kwargs.get("dtype", None)
+    start = args[0] if args else kwargs["start"]
+    stop = args[1] if args[1:] else kwargs["stop"]
+    num = args[2] if args[2:] else kwargs.get("num", 50)
+    endpoint = args[3] if args[3:] else kwargs.get("endpoint", True)
+    base = args[4] if args[4:] else kwargs.get("base", 10.0)
+    dtype = args[5] if args[5:] else kwargs.get("dtype", None)
     if not (
         isinstance(start, Quantity)
         and isinstance(start.mantissa, torch.Tensor)
@@ -17050,15 +16896,14 @@ def _traced_logspace(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.matmul"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -17082,7 +16927,7 @@ def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -17102,23 +16947,22 @@ def _traced_matrix_power(a: Any, n: int) -> Any:
     n_, s_ = _tr_unit_plan("power", u_a, n, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_max(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.max"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    initial = args[3] if args[3:] else kwargs.get("initial", None)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -17158,7 +17002,7 @@ def _traced_max(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -17183,7 +17027,7 @@ def _traced_maximum(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("maximum", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -17193,23 +17037,22 @@ def _traced_maximum(x1: Any, x2: Any) -> Any:
     r_ = torch.maximum(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
 def _traced_mean(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "where"), 1
     ):
         return _front_eager["math.mean"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -17242,22 +17085,21 @@ def _traced_mean(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_median(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "overwrite_input", "keepdims"), 1
     ):
         return _front_eager["math.median"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    overwrite_input = args[2] if n_given > 2 else kwargs.get("overwrite_input", False)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    overwrite_input = args[2] if args[2:] else kwargs.get("overwrite_input", False)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -17270,23 +17112,22 @@ def _traced_median(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.quantile(m_x, 0.5, dim=axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_min(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.min"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    initial = args[3] if args[3:] else kwargs.get("initial", None)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -17326,7 +17167,7 @@ def _traced_min(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -17351,7 +17192,7 @@ def _traced_minimum(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("minimum", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -17361,20 +17202,17 @@ def _traced_minimum(x1: Any, x2: Any) -> Any:
     r_ = torch.minimum(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
 
 
 def _traced_mish(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.mish"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -17407,7 +17245,7 @@ def _traced_mod(x1: Any, x2: Any) -> Any:
         u_x2: Unit | None = x2.unit
     else:
         m_x2, u_x2 = _lift_traced(x2)
-    f_ = _tr_conversion(u_x2, u_x1)
+    f_ = 1.0 if u_x2 is u_x1 else _tr_conversion(u_x2, u_x1)
     if f_ is None:
         m_x2, u_x1 = _r.align("mod", m_x2, u_x2, u_x1, x1, x2)
     elif f_ != 1.0:
@@ -17417,7 +17255,7 @@ def _traced_mod(x1: Any, x2: Any) -> Any:
     r_ = torch.remainder(m_x1, m_x2)
     if u_x1 is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x1
     return q_
@@ -17452,20 +17290,17 @@ def _traced_moveaxis(
     r_ = torch.moveaxis(m_a, source=source, destination=destination)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_multi_dot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("arrays", "precision"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arrays", "precision"), 1):
         return _front_eager["math.multi_dot"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    precision = args[1] if n_given > 1 else kwargs.get("precision", None)
+    arrays = args[0] if args else kwargs["arrays"]
+    precision = args[1] if args[1:] else kwargs.get("precision", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.multi_dot"](arrays, precision)
     _compose.no_precision("math.multi_dot", "torch", precision)
@@ -17499,22 +17334,21 @@ def _traced_multiply(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_nan_to_num(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "nan", "posinf", "neginf"), 1
     ):
         return _front_eager["math.nan_to_num"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    nan = args[1] if n_given > 1 else kwargs.get("nan", None)
-    posinf = args[2] if n_given > 2 else kwargs.get("posinf", None)
-    neginf = args[3] if n_given > 3 else kwargs.get("neginf", None)
+    x = args[0] if args else kwargs["x"]
+    nan = args[1] if args[1:] else kwargs.get("nan", None)
+    posinf = args[2] if args[2:] else kwargs.get("posinf", None)
+    neginf = args[3] if args[3:] else kwargs.get("neginf", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -17554,21 +17388,20 @@ def _traced_nan_to_num(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanargmax(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims"), 1
     ):
         return _front_eager["math.nanargmax"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -17581,14 +17414,13 @@ def _traced_nanargmax(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_nanargmin(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "keepdims"), 1
     ):
         return _front_eager["math.nanargmin"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -17601,14 +17433,11 @@ def _traced_nanargmin(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_nancumprod(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("x", "axis", "dtype"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("x", "axis", "dtype"), 1):
         return _front_eager["math.nancumprod"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -17627,14 +17456,11 @@ def _traced_nancumprod(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_nancumsum(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("x", "axis", "dtype"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("x", "axis", "dtype"), 1):
         return _front_eager["math.nancumsum"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -17651,23 +17477,22 @@ def _traced_nancumsum(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanmax(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.nanmax"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    initial = args[3] if args[3:] else kwargs.get("initial", None)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -17716,23 +17541,22 @@ def _traced_nanmax(*args: Any, **kwargs: Any) -> Any:
     ][0]
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanmean(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "where"), 1
     ):
         return _front_eager["math.nanmean"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -17765,22 +17589,21 @@ def _traced_nanmean(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanmedian(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "overwrite_input", "keepdims"), 1
     ):
         return _front_eager["math.nanmedian"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    overwrite_input = args[2] if n_given > 2 else kwargs.get("overwrite_input", False)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    overwrite_input = args[2] if args[2:] else kwargs.get("overwrite_input", False)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -17793,23 +17616,22 @@ def _traced_nanmedian(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.nanquantile(m_x, 0.5, dim=axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanmin(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.nanmin"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    initial = args[3] if n_given > 3 else kwargs.get("initial", None)
-    where = args[4] if n_given > 4 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    initial = args[3] if args[3:] else kwargs.get("initial", None)
+    where = args[4] if args[4:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -17858,23 +17680,22 @@ def _traced_nanmin(*args: Any, **kwargs: Any) -> Any:
     ][0]
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanpercentile(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
     ):
         return _front_eager["math.nanpercentile"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    q = args[1] if n_given > 1 else kwargs["q"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    q = args[1] if args[1:] else kwargs["q"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    method = args[3] if args[3:] else kwargs.get("method", "linear")
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -17900,24 +17721,23 @@ def _traced_nanpercentile(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_nanprod(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.nanprod"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    initial = args[4] if args[4:] else kwargs.get("initial", None)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -17984,16 +17804,15 @@ def _traced_nanprod(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_nanquantile(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
     ):
         return _front_eager["math.nanquantile"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    q = args[1] if n_given > 1 else kwargs["q"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    q = args[1] if args[1:] else kwargs["q"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    method = args[3] if args[3:] else kwargs.get("method", "linear")
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -18019,24 +17838,23 @@ def _traced_nanquantile(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_nanstd(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "ddof", "keepdims", "where"), 1
     ):
         return _front_eager["math.nanstd"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    ddof = args[3] if args[3:] else kwargs.get("ddof", 0)
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -18069,24 +17887,23 @@ def _traced_nanstd(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nansum(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.nansum"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    initial = args[4] if args[4:] else kwargs.get("initial", None)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -18127,24 +17944,23 @@ def _traced_nansum(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_nanvar(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "ddof", "keepdims", "where"), 1
     ):
         return _front_eager["math.nanvar"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    ddof = args[3] if args[3:] else kwargs.get("ddof", 0)
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -18178,7 +17994,7 @@ def _traced_nanvar(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 2, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18197,7 +18013,7 @@ def _traced_negative(x: Any) -> Any:
     r_ = torch.negative(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -18222,7 +18038,7 @@ def _traced_nextafter(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("nextafter", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -18232,7 +18048,7 @@ def _traced_nextafter(x: Any, y: Any) -> Any:
     r_ = torch.nextafter(m_x, m_y)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -18260,7 +18076,7 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -18271,14 +18087,13 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
 
 
 def _traced_ones(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("shape", "dtype", "unit"), 1
     ):
         return _front_eager["math.ones"](*args, **kwargs)
-    n_given = len(args)
-    shape = args[0] if n_given > 0 else kwargs["shape"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    shape = args[0] if args else kwargs["shape"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.ones"](shape, dtype, unit)
     return _changed_traced(
@@ -18288,15 +18103,14 @@ def _traced_ones(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_ones_like(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "dtype", "shape", "unit"), 1
     ):
         return _front_eager["math.ones_like"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    shape = args[2] if n_given > 2 else kwargs.get("shape", None)
-    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
+    a = args[0] if args else kwargs["a"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    shape = args[2] if args[2:] else kwargs.get("shape", None)
+    unit = args[3] if args[3:] else kwargs.get("unit", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -18322,12 +18136,11 @@ def _traced_ones_like(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_outer(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("a", "b", "out"), 2):
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(args, kwargs, ("a", "b", "out"), 2):
         return _front_eager["math.outer"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    out = args[2] if n_given > 2 else kwargs.get("out", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    out = args[2] if args[2:] else kwargs.get("out", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -18351,23 +18164,22 @@ def _traced_outer(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_percentile(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
     ):
         return _front_eager["math.percentile"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    q = args[1] if n_given > 1 else kwargs["q"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    q = args[1] if args[1:] else kwargs["q"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    method = args[3] if args[3:] else kwargs.get("method", "linear")
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -18393,7 +18205,7 @@ def _traced_percentile(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -18412,7 +18224,7 @@ def _traced_positive(x: Any) -> Any:
     r_ = torch.positive(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -18445,7 +18257,7 @@ def _traced_power(x: Any, y: Any) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -18454,17 +18266,16 @@ def _traced_power(x: Any, y: Any) -> Any:
 
 
 def _traced_prod(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.prod"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    initial = args[4] if args[4:] else kwargs.get("initial", None)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -18521,17 +18332,16 @@ def _traced_prod(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_product(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.product"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    initial = args[4] if args[4:] else kwargs.get("initial", None)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -18588,14 +18398,13 @@ def _traced_product(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_ptp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims"), 1
     ):
         return _front_eager["math.ptp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -18610,23 +18419,22 @@ def _traced_ptp(*args: Any, **kwargs: Any) -> Any:
     ) - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_quantile(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "q", "axis", "method", "keepdims"), 2
     ):
         return _front_eager["math.quantile"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    q = args[1] if n_given > 1 else kwargs["q"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    method = args[3] if n_given > 3 else kwargs.get("method", "linear")
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
+    a = args[0] if args else kwargs["a"]
+    q = args[1] if args[1:] else kwargs["q"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    method = args[3] if args[3:] else kwargs.get("method", "linear")
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -18652,20 +18460,17 @@ def _traced_quantile(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_rad2deg(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.rad2deg"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -18680,13 +18485,10 @@ def _traced_rad2deg(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_radians(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.radians"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -18701,11 +18503,10 @@ def _traced_radians(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_ravel(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "order"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("a", "order"), 1):
         return _front_eager["math.ravel"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    order = args[1] if n_given > 1 else kwargs.get("order", "C")
+    a = args[0] if args else kwargs["a"]
+    order = args[1] if args[1:] else kwargs.get("order", "C")
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -18722,7 +18523,7 @@ def _traced_ravel(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -18741,7 +18542,7 @@ def _traced_real(x: Any) -> Any:
     r_ = torch.real(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -18761,7 +18562,7 @@ def _traced_reciprocal(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_x, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -18780,20 +18581,17 @@ def _traced_relu(x: Any) -> Any:
     r_ = torch.relu(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_relu6(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.relu6"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -18829,7 +18627,7 @@ def _traced_remainder(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -18839,7 +18637,7 @@ def _traced_remainder(x: Any, y: Any) -> Any:
     r_ = m_x % m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -18862,22 +18660,21 @@ def _traced_remove_diag(x: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_repeat(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "repeats", "axis", "total_repeat_length"), 2
     ):
         return _front_eager["math.repeat"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    repeats = args[1] if n_given > 1 else kwargs["repeats"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    total_repeat_length = args[3] if n_given > 3 else kwargs.get("total_repeat_length", None)
+    a = args[0] if args else kwargs["a"]
+    repeats = args[1] if args[1:] else kwargs["repeats"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    total_repeat_length = args[3] if args[3:] else kwargs.get("total_repeat_length", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -18892,21 +18689,20 @@ def _traced_repeat(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_reshape(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "shape", "order"), 2
     ):
         return _front_eager["math.reshape"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    shape = args[1] if n_given > 1 else kwargs["shape"]
-    order = args[2] if n_given > 2 else kwargs.get("order", "C")
+    a = args[0] if args else kwargs["a"]
+    shape = args[1] if args[1:] else kwargs["shape"]
+    order = args[2] if args[2:] else kwargs.get("order", "C")
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -18923,7 +18719,7 @@ def _traced_reshape(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -18966,21 +18762,20 @@ def _traced_rint(x: Any) -> Any:
     r_ = torch.round(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_roll(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "shift", "axis"), 2
     ):
         return _front_eager["math.roll"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    shift = args[1] if n_given > 1 else kwargs["shift"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
+    a = args[0] if args else kwargs["a"]
+    shift = args[1] if args[1:] else kwargs["shift"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -18997,19 +18792,18 @@ def _traced_roll(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_rot90(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("m", "k", "axes"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("m", "k", "axes"), 1):
         return _front_eager["math.rot90"](*args, **kwargs)
-    n_given = len(args)
-    m = args[0] if n_given > 0 else kwargs["m"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 1)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", (0, 1))
+    m = args[0] if args else kwargs["m"]
+    k = args[1] if args[1:] else kwargs.get("k", 1)
+    axes = args[2] if args[2:] else kwargs.get("axes", (0, 1))
     if not (
         isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
     ):
@@ -19022,18 +18816,17 @@ def _traced_rot90(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.rot90(m_m, k=k, dims=axes)
     if u_m is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_m
     return q_
 
 
 def _traced_round(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "decimals"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "decimals"), 1):
         return _front_eager["math.round"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    decimals = args[1] if n_given > 1 else kwargs.get("decimals", 0)
+    x = args[0] if args else kwargs["x"]
+    decimals = args[1] if args[1:] else kwargs.get("decimals", 0)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19046,18 +18839,17 @@ def _traced_round(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.round(m_x, decimals=decimals)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_row_stack(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("tup", "dtype"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("tup", "dtype"), 1):
         return _front_eager["math.row_stack"](*args, **kwargs)
-    n_given = len(args)
-    tup = args[0] if n_given > 0 else kwargs["tup"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    tup = args[0] if args else kwargs["tup"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
     if not _on_this_backend(*tup):
         return _front_eager["math.row_stack"](tup, dtype)
     m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
@@ -19065,23 +18857,22 @@ def _traced_row_stack(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_searchsorted(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "v", "side", "sorter", "method"), 2
     ):
         return _front_eager["math.searchsorted"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    v = args[1] if n_given > 1 else kwargs["v"]
-    side = args[2] if n_given > 2 else kwargs.get("side", "left")
-    sorter = args[3] if n_given > 3 else kwargs.get("sorter", None)
-    method = args[4] if n_given > 4 else kwargs.get("method", "scan")
+    a = args[0] if args else kwargs["a"]
+    v = args[1] if args[1:] else kwargs["v"]
+    side = args[2] if args[2:] else kwargs.get("side", "left")
+    sorter = args[3] if args[3:] else kwargs.get("sorter", None)
+    method = args[4] if args[4:] else kwargs.get("method", "scan")
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -19108,7 +18899,7 @@ def _traced_searchsorted(*args: Any, **kwargs: Any) -> Any:
     m_sorter, u_sorter = (None, None) if sorter is None else _lift_traced(sorter)
     if u_sorter is not None:
         m_sorter = _tr_fold("searchsorted", m_sorter, u_sorter)
-    f_ = _tr_conversion(u_v, u_a)
+    f_ = 1.0 if u_v is u_a else _tr_conversion(u_v, u_a)
     if f_ is None:
         m_v, u_a = _r.align("searchsorted", m_v, u_v, u_a, a, v)
     elif f_ != 1.0:
@@ -19119,13 +18910,10 @@ def _traced_searchsorted(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_selu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.selu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19140,13 +18928,10 @@ def _traced_selu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sigmoid(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.sigmoid"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19185,13 +18970,10 @@ def _traced_signbit(x: Any) -> Any:
 
 
 def _traced_silu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.silu"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19206,13 +18988,10 @@ def _traced_silu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sin(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.sin"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19227,13 +19006,10 @@ def _traced_sin(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sinc(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.sinc"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19248,13 +19024,10 @@ def _traced_sinc(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sinh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.sinh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19269,13 +19042,10 @@ def _traced_sinh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_soft_sign(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.soft_sign"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19290,13 +19060,10 @@ def _traced_soft_sign(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_softplus(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.softplus"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19311,15 +19078,14 @@ def _traced_softplus(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sometrue(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "where"), 1
     ):
         return _front_eager["math.sometrue"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    where = args[3] if n_given > 3 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    where = args[3] if args[3:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -19348,17 +19114,16 @@ def _traced_sometrue(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sort(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "kind", "order", "stable", "descending"), 1
     ):
         return _front_eager["math.sort"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", -1)
-    kind = args[2] if n_given > 2 else kwargs.get("kind", None)
-    order = args[3] if n_given > 3 else kwargs.get("order", None)
-    stable = args[4] if n_given > 4 else kwargs.get("stable", True)
-    descending = args[5] if n_given > 5 else kwargs.get("descending", False)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", -1)
+    kind = args[2] if args[2:] else kwargs.get("kind", None)
+    order = args[3] if args[3:] else kwargs.get("order", None)
+    stable = args[4] if args[4:] else kwargs.get("stable", True)
+    descending = args[5] if args[5:] else kwargs.get("descending", False)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -19379,20 +19144,17 @@ def _traced_sort(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_sparse_plus(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.sparse_plus"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19407,13 +19169,10 @@ def _traced_sparse_plus(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_sparse_sigmoid(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.sparse_sigmoid"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19428,14 +19187,13 @@ def _traced_sparse_sigmoid(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_split(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "indices_or_sections", "axis"), 2
     ):
         return _front_eager["math.split"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
+    a = args[0] if args else kwargs["a"]
+    indices_or_sections = args[1] if args[1:] else kwargs["indices_or_sections"]
+    axis = args[2] if args[2:] else kwargs.get("axis", 0)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -19462,7 +19220,7 @@ def _traced_sqrt(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 1, 2)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -19482,21 +19240,20 @@ def _traced_square(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 2, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_squareplus(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "b", "unit_to_scale"), 1
     ):
         return _front_eager["math.squareplus"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    b = args[1] if n_given > 1 else kwargs.get("b", 4)
-    unit_to_scale = args[2] if n_given > 2 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    b = args[1] if args[1:] else kwargs.get("b", 4)
+    unit_to_scale = args[2] if args[2:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19511,11 +19268,10 @@ def _traced_squareplus(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_squeeze(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "axis"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("a", "axis"), 1):
         return _front_eager["math.squeeze"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -19528,21 +19284,20 @@ def _traced_squeeze(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.squeeze(m_a) if axis is None else torch.squeeze(m_a, axis)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_stack(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("arrays", "axis", "dtype"), 1
     ):
         return _front_eager["math.stack"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", 0)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    arrays = args[0] if args else kwargs["arrays"]
+    axis = args[1] if args[1:] else kwargs.get("axis", 0)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.stack"](arrays, axis, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -19550,24 +19305,23 @@ def _traced_stack(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_std(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "ddof", "keepdims", "where"), 1
     ):
         return _front_eager["math.std"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    ddof = args[3] if args[3:] else kwargs.get("ddof", 0)
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -19600,7 +19354,7 @@ def _traced_std(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -19628,7 +19382,7 @@ def _traced_subtract(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -19638,24 +19392,23 @@ def _traced_subtract(x: Any, y: Any) -> Any:
     r_ = m_x - m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_sum(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "dtype", "keepdims", "initial", "where"), 1
     ):
         return _front_eager["math.sum"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
-    initial = args[4] if n_given > 4 else kwargs.get("initial", None)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
+    initial = args[4] if args[4:] else kwargs.get("initial", None)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -19706,7 +19459,7 @@ def _traced_sum(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -19725,20 +19478,17 @@ def _traced_swapaxes(a: Any, axis1: int, axis2: int) -> Any:
     r_ = torch.swapaxes(m_a, axis1, axis2)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_swish(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.swish"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19753,21 +19503,20 @@ def _traced_swish(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_take(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 7) and not _tr_binds(
+    if (kwargs or not args[1:] or args[7:]) and not _tr_binds(
         args,
         kwargs,
         ("a", "indices", "axis", "mode", "unique_indices", "indices_are_sorted", "fill_value"),
         2,
     ):
         return _front_eager["math.take"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    indices = args[1] if n_given > 1 else kwargs["indices"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    mode = args[3] if n_given > 3 else kwargs.get("mode", None)
-    unique_indices = args[4] if n_given > 4 else kwargs.get("unique_indices", False)
-    indices_are_sorted = args[5] if n_given > 5 else kwargs.get("indices_are_sorted", False)
-    fill_value = args[6] if n_given > 6 else kwargs.get("fill_value", None)
+    a = args[0] if args else kwargs["a"]
+    indices = args[1] if args[1:] else kwargs["indices"]
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    mode = args[3] if args[3:] else kwargs.get("mode", None)
+    unique_indices = args[4] if args[4:] else kwargs.get("unique_indices", False)
+    indices_are_sorted = args[5] if args[5:] else kwargs.get("indices_are_sorted", False)
+    fill_value = args[6] if args[6:] else kwargs.get("fill_value", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -19815,20 +19564,17 @@ def _traced_take(*args: Any, **kwargs: Any) -> Any:
     ][0]
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_tan(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.tan"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19843,13 +19589,10 @@ def _traced_tan(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_tanh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.tanh"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -19864,16 +19607,15 @@ def _traced_tanh(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "b", "axes", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.tensordot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axes = args[2] if n_given > 2 else kwargs.get("axes", 2)
-    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
-    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axes = args[2] if args[2:] else kwargs.get("axes", 2)
+    precision = args[3] if args[3:] else kwargs.get("precision", None)
+    preferred_element_type = args[4] if args[4:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -19897,7 +19639,7 @@ def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -19916,23 +19658,22 @@ def _traced_tile(A: Any, reps: int | tuple[int, ...]) -> Any:
     r_ = torch.tile(m_A, (reps,) if isinstance(reps, int) else reps)
     if u_A is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_A
     return q_
 
 
 def _traced_trace(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "offset", "axis1", "axis2", "dtype"), 1
     ):
         return _front_eager["math.trace"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
-    axis1 = args[2] if n_given > 2 else kwargs.get("axis1", 0)
-    axis2 = args[3] if n_given > 3 else kwargs.get("axis2", 1)
-    dtype = args[4] if n_given > 4 else kwargs.get("dtype", None)
+    a = args[0] if args else kwargs["a"]
+    offset = args[1] if args[1:] else kwargs.get("offset", 0)
+    axis1 = args[2] if args[2:] else kwargs.get("axis1", 0)
+    axis2 = args[3] if args[3:] else kwargs.get("axis2", 1)
+    dtype = args[4] if args[4:] else kwargs.get("dtype", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -19947,18 +19688,17 @@ def _traced_trace(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_transpose(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "axes"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("a", "axes"), 1):
         return _front_eager["math.transpose"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axes = args[1] if n_given > 1 else kwargs.get("axes", None)
+    a = args[0] if args else kwargs["a"]
+    axes = args[1] if args[1:] else kwargs.get("axes", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -19971,22 +19711,21 @@ def _traced_transpose(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_trapezoid(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("y", "x", "dx", "axis"), 1
     ):
         return _front_eager["math.trapezoid"](*args, **kwargs)
-    n_given = len(args)
-    y = args[0] if n_given > 0 else kwargs["y"]
-    x = args[1] if n_given > 1 else kwargs.get("x", None)
-    dx = args[2] if n_given > 2 else kwargs.get("dx", 1.0)
-    axis = args[3] if n_given > 3 else kwargs.get("axis", -1)
+    y = args[0] if args else kwargs["y"]
+    x = args[1] if args[1:] else kwargs.get("x", None)
+    dx = args[2] if args[2:] else kwargs.get("dx", 1.0)
+    axis = args[3] if args[3:] else kwargs.get("axis", -1)
     if not _on_this_backend(y, x, dx):
         return _front_eager["math.trapezoid"](y, x, dx, axis)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -20010,16 +19749,15 @@ def _traced_trapezoid(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_tri(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("N", "M", "k", "dtype", "unit"), 1
     ):
         return _front_eager["math.tri"](*args, **kwargs)
-    n_given = len(args)
-    N = args[0] if n_given > 0 else kwargs["N"]
-    M = args[1] if n_given > 1 else kwargs.get("M", None)
-    k = args[2] if n_given > 2 else kwargs.get("k", 0)
-    dtype = args[3] if n_given > 3 else kwargs.get("dtype", None)
-    unit = args[4] if n_given > 4 else kwargs.get("unit", None)
+    N = args[0] if args else kwargs["N"]
+    M = args[1] if args[1:] else kwargs.get("M", None)
+    k = args[2] if args[2:] else kwargs.get("k", 0)
+    dtype = args[3] if args[3:] else kwargs.get("dtype", None)
+    unit = args[4] if args[4:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.tri"](N, M, k, dtype, unit)
     return _changed_traced(
@@ -20031,12 +19769,11 @@ def _traced_tri(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_tril(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("m", "k", "unit"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("m", "k", "unit"), 1):
         return _front_eager["math.tril"](*args, **kwargs)
-    n_given = len(args)
-    m = args[0] if n_given > 0 else kwargs["m"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 0)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    m = args[0] if args else kwargs["m"]
+    k = args[1] if args[1:] else kwargs.get("k", 0)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not (
         isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
     ):
@@ -20051,11 +19788,10 @@ def _traced_tril(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_tril_indices_from(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arr", "k"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arr", "k"), 1):
         return _front_eager["math.tril_indices_from"](*args, **kwargs)
-    n_given = len(args)
-    arr = args[0] if n_given > 0 else kwargs["arr"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 0)
+    arr = args[0] if args else kwargs["arr"]
+    k = args[1] if args[1:] else kwargs.get("k", 0)
     if not (
         isinstance(arr, Quantity)
         and isinstance(arr.mantissa, torch.Tensor)
@@ -20071,12 +19807,11 @@ def _traced_tril_indices_from(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_triu(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("m", "k", "unit"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("m", "k", "unit"), 1):
         return _front_eager["math.triu"](*args, **kwargs)
-    n_given = len(args)
-    m = args[0] if n_given > 0 else kwargs["m"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 0)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    m = args[0] if args else kwargs["m"]
+    k = args[1] if args[1:] else kwargs.get("k", 0)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not (
         isinstance(m, Quantity) and isinstance(m.mantissa, torch.Tensor) or _on_this_backend(m)
     ):
@@ -20091,11 +19826,10 @@ def _traced_triu(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_triu_indices_from(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arr", "k"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arr", "k"), 1):
         return _front_eager["math.triu_indices_from"](*args, **kwargs)
-    n_given = len(args)
-    arr = args[0] if n_given > 0 else kwargs["arr"]
-    k = args[1] if n_given > 1 else kwargs.get("k", 0)
+    arr = args[0] if args else kwargs["arr"]
+    k = args[1] if args[1:] else kwargs.get("k", 0)
     if not (
         isinstance(arr, Quantity)
         and isinstance(arr.mantissa, torch.Tensor)
@@ -20136,7 +19870,7 @@ def _traced_true_divide(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -20155,7 +19889,7 @@ def _traced_trunc(x: Any) -> Any:
     r_ = torch.trunc(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -20174,14 +19908,14 @@ def _traced_unflatten(x: Any, axis: int, sizes: int | tuple[int, ...]) -> Any:
     r_ = torch.unflatten(m_x, axis, (sizes,) if isinstance(sizes, int) else tuple(sizes))
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_unique(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 8) and not _tr_binds(
+    if (kwargs or not args or args[8:]) and not _tr_binds(
         args,
         kwargs,
         (
@@ -20197,15 +19931,14 @@ def _traced_unique(*args: Any, **kwargs: Any) -> Any:
         1,
     ):
         return _front_eager["math.unique"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    return_index = args[1] if n_given > 1 else kwargs.get("return_index", False)
-    return_inverse = args[2] if n_given > 2 else kwargs.get("return_inverse", False)
-    return_counts = args[3] if n_given > 3 else kwargs.get("return_counts", False)
-    axis = args[4] if n_given > 4 else kwargs.get("axis", None)
-    equal_nan = args[5] if n_given > 5 else kwargs.get("equal_nan", True)
-    size = args[6] if n_given > 6 else kwargs.get("size", None)
-    fill_value = args[7] if n_given > 7 else kwargs.get("fill_value", None)
+    a = args[0] if args else kwargs["a"]
+    return_index = args[1] if args[1:] else kwargs.get("return_index", False)
+    return_inverse = args[2] if args[2:] else kwargs.get("return_inverse", False)
+    return_counts = args[3] if args[3:] else kwargs.get("return_counts", False)
+    axis = args[4] if args[4:] else kwargs.get("axis", None)
+    equal_nan = args[5] if args[5:] else kwargs.get("equal_nan", True)
+    size = args[6] if args[6:] else kwargs.get("size", None)
+    fill_value = args[7] if args[7:] else kwargs.get("fill_value", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20243,15 +19976,14 @@ def _traced_unique(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_vander(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "N", "increasing", "unit"), 1
     ):
         return _front_eager["math.vander"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    N = args[1] if n_given > 1 else kwargs.get("N", None)
-    increasing = args[2] if n_given > 2 else kwargs.get("increasing", False)
-    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
+    x = args[0] if args else kwargs["x"]
+    N = args[1] if args[1:] else kwargs.get("N", None)
+    increasing = args[2] if args[2:] else kwargs.get("increasing", False)
+    unit = args[3] if args[3:] else kwargs.get("unit", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -20274,17 +20006,16 @@ def _traced_vander(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_var(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args, kwargs, ("a", "axis", "dtype", "ddof", "keepdims", "where"), 1
     ):
         return _front_eager["math.var"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
-    ddof = args[3] if n_given > 3 else kwargs.get("ddof", 0)
-    keepdims = args[4] if n_given > 4 else kwargs.get("keepdims", False)
-    where = args[5] if n_given > 5 else kwargs.get("where", None)
+    a = args[0] if args else kwargs["a"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
+    ddof = args[3] if args[3:] else kwargs.get("ddof", 0)
+    keepdims = args[4] if args[4:] else kwargs.get("keepdims", False)
+    where = args[5] if args[5:] else kwargs.get("where", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20318,22 +20049,21 @@ def _traced_var(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_a, 2, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_vdot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.vdot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20357,23 +20087,22 @@ def _traced_vdot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "b", "axis", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["math.vecdot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
-    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    precision = args[3] if args[3:] else kwargs.get("precision", None)
+    preferred_element_type = args[4] if args[4:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20397,7 +20126,7 @@ def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -20417,11 +20146,10 @@ def _traced_vsplit(a: Any, indices_or_sections: int | tuple[int, ...]) -> Any:
 
 
 def _traced_vstack(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("tup", "dtype"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("tup", "dtype"), 1):
         return _front_eager["math.vstack"](*args, **kwargs)
-    n_given = len(args)
-    tup = args[0] if n_given > 0 else kwargs["tup"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
+    tup = args[0] if args else kwargs["tup"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
     if not _on_this_backend(*tup):
         return _front_eager["math.vstack"](tup, dtype)
     m_tup, u_tup = _r.lift_seq(_lift_traced, tup)
@@ -20429,23 +20157,22 @@ def _traced_vstack(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_where(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args or args[5:]) and not _tr_binds(
         args, kwargs, ("condition", "x", "y", "size", "fill_value"), 1
     ):
         return _front_eager["math.where"](*args, **kwargs)
-    n_given = len(args)
-    condition = args[0] if n_given > 0 else kwargs["condition"]
-    x = args[1] if n_given > 1 else kwargs.get("x", None)
-    y = args[2] if n_given > 2 else kwargs.get("y", None)
-    size = args[3] if n_given > 3 else kwargs.get("size", None)
-    fill_value = args[4] if n_given > 4 else kwargs.get("fill_value", None)
+    condition = args[0] if args else kwargs["condition"]
+    x = args[1] if args[1:] else kwargs.get("x", None)
+    y = args[2] if args[2:] else kwargs.get("y", None)
+    size = args[3] if args[3:] else kwargs.get("size", None)
+    fill_value = args[4] if args[4:] else kwargs.get("fill_value", None)
     if not (
         isinstance(condition, Quantity)
         and isinstance(condition.mantissa, torch.Tensor)
@@ -20468,21 +20195,20 @@ def _traced_where(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_zeros(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("shape", "dtype", "unit"), 1
     ):
         return _front_eager["math.zeros"](*args, **kwargs)
-    n_given = len(args)
-    shape = args[0] if n_given > 0 else kwargs["shape"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    shape = args[0] if args else kwargs["shape"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.zeros"](shape, dtype, unit)
     return _changed_traced(
@@ -20492,15 +20218,14 @@ def _traced_zeros(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "dtype", "shape", "unit"), 1
     ):
         return _front_eager["math.zeros_like"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    shape = args[2] if n_given > 2 else kwargs.get("shape", None)
-    unit = args[3] if n_given > 3 else kwargs.get("unit", None)
+    a = args[0] if args else kwargs["a"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    shape = args[2] if args[2:] else kwargs.get("shape", None)
+    unit = args[3] if args[3:] else kwargs.get("unit", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -20526,14 +20251,13 @@ def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_cholesky(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "upper", "symmetrize_input"), 1
     ):
         return _front_eager["linalg.cholesky"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    upper = args[1] if n_given > 1 else kwargs.get("upper", False)
-    symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
+    a = args[0] if args else kwargs["a"]
+    upper = args[1] if args[1:] else kwargs.get("upper", False)
+    symmetrize_input = args[2] if args[2:] else kwargs.get("symmetrize_input", True)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -20547,18 +20271,17 @@ def _traced_linalg_cholesky(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_a, 1, 2)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_cond(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "p"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "p"), 1):
         return _front_eager["linalg.cond"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    p = args[1] if n_given > 1 else kwargs.get("p", None)
+    x = args[0] if args else kwargs["x"]
+    p = args[1] if args[1:] else kwargs.get("p", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -20571,17 +20294,16 @@ def _traced_linalg_cond(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_cross(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args[1:] or args[6:]) and not _tr_binds(
         args, kwargs, ("a", "b", "axisa", "axisb", "axisc", "axis"), 2
     ):
         return _front_eager["linalg.cross"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axisa = args[2] if n_given > 2 else kwargs.get("axisa", -1)
-    axisb = args[3] if n_given > 3 else kwargs.get("axisb", -1)
-    axisc = args[4] if n_given > 4 else kwargs.get("axisc", -1)
-    axis = args[5] if n_given > 5 else kwargs.get("axis", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axisa = args[2] if args[2:] else kwargs.get("axisa", -1)
+    axisb = args[3] if args[3:] else kwargs.get("axisb", -1)
+    axisc = args[4] if args[4:] else kwargs.get("axisc", -1)
+    axis = args[5] if args[5:] else kwargs.get("axis", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20614,7 +20336,7 @@ def _traced_linalg_cross(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -20635,11 +20357,10 @@ def _traced_linalg_det(a: Any) -> Any:
 
 
 def _traced_linalg_diagonal(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "offset"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "offset"), 1):
         return _front_eager["linalg.diagonal"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
+    x = args[0] if args else kwargs["x"]
+    offset = args[1] if args[1:] else kwargs.get("offset", 0)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -20652,22 +20373,21 @@ def _traced_linalg_diagonal(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.linalg.diagonal(m_x, offset=offset)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["linalg.dot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20698,7 +20418,7 @@ def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -20719,14 +20439,13 @@ def _traced_linalg_eig(a: Any) -> Any:
 
 
 def _traced_linalg_eigh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "UPLO", "symmetrize_input"), 1
     ):
         return _front_eager["linalg.eigh"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    UPLO = args[1] if n_given > 1 else kwargs.get("UPLO", None)
-    symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
+    a = args[0] if args else kwargs["a"]
+    UPLO = args[1] if args[1:] else kwargs.get("UPLO", None)
+    symmetrize_input = args[2] if args[2:] else kwargs.get("symmetrize_input", True)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -20755,21 +20474,20 @@ def _traced_linalg_eigvals(a: Any) -> Any:
     r_ = torch.linalg.eigvals(m_a)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_linalg_eigvalsh(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "UPLO", "symmetrize_input"), 1
     ):
         return _front_eager["linalg.eigvalsh"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    UPLO = args[1] if n_given > 1 else kwargs.get("UPLO", "L")
-    symmetrize_input = args[2] if n_given > 2 else kwargs.get("symmetrize_input", True)
+    a = args[0] if args else kwargs["a"]
+    UPLO = args[1] if args[1:] else kwargs.get("UPLO", "L")
+    symmetrize_input = args[2] if args[2:] else kwargs.get("symmetrize_input", True)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -20784,22 +20502,21 @@ def _traced_linalg_eigvalsh(*args: Any, **kwargs: Any) -> Any:
     )
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["linalg.inner"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20823,7 +20540,7 @@ def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -20843,7 +20560,7 @@ def _traced_linalg_inv(a: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -20872,22 +20589,21 @@ def _traced_linalg_kron(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_lstsq(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "rcond", "numpy_resid"), 2
     ):
         return _front_eager["linalg.lstsq"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    rcond = args[2] if n_given > 2 else kwargs.get("rcond", None)
-    numpy_resid = args[3] if n_given > 3 else kwargs.get("numpy_resid", False)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    rcond = args[2] if args[2:] else kwargs.get("rcond", None)
+    numpy_resid = args[3] if args[3:] else kwargs.get("numpy_resid", False)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20917,15 +20633,14 @@ def _traced_linalg_lstsq(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_matmul(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["linalg.matmul"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -20949,21 +20664,20 @@ def _traced_linalg_matmul(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_matrix_norm(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "keepdims", "ord"), 1
     ):
         return _front_eager["linalg.matrix_norm"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    keepdims = args[1] if n_given > 1 else kwargs.get("keepdims", False)
-    ord = args[2] if n_given > 2 else kwargs.get("ord", "fro")
+    x = args[0] if args else kwargs["x"]
+    keepdims = args[1] if args[1:] else kwargs.get("keepdims", False)
+    ord = args[2] if args[2:] else kwargs.get("ord", "fro")
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -20976,7 +20690,7 @@ def _traced_linalg_matrix_norm(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.linalg.matrix_norm(m_x, keepdim=keepdims, ord=ord)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -20996,19 +20710,18 @@ def _traced_linalg_matrix_power(a: Any, n: int) -> Any:
     n_, s_ = _tr_unit_plan("power", u_a, n, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_matrix_rank(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("M", "rtol", "tol"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("M", "rtol", "tol"), 1):
         return _front_eager["linalg.matrix_rank"](*args, **kwargs)
-    n_given = len(args)
-    M = args[0] if n_given > 0 else kwargs["M"]
-    rtol = args[1] if n_given > 1 else kwargs.get("rtol", None)
-    tol = args[2] if n_given > 2 else kwargs.get("tol", None)
+    M = args[0] if args else kwargs["M"]
+    rtol = args[1] if args[1:] else kwargs.get("rtol", None)
+    tol = args[2] if args[2:] else kwargs.get("tol", None)
     if not (
         isinstance(M, Quantity)
         and isinstance(M.mantissa, torch.Tensor)
@@ -21040,20 +20753,17 @@ def _traced_linalg_matrix_transpose(x: Any) -> Any:
     r_ = torch.transpose(m_x, -2, -1)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_linalg_multi_dot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("arrays", "precision"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arrays", "precision"), 1):
         return _front_eager["linalg.multi_dot"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    precision = args[1] if n_given > 1 else kwargs.get("precision", None)
+    arrays = args[0] if args else kwargs["arrays"]
+    precision = args[1] if args[1:] else kwargs.get("precision", None)
     if not _on_this_backend(*arrays):
         return _front_eager["linalg.multi_dot"](arrays, precision)
     _compose.no_precision("linalg.multi_dot", "torch", precision)
@@ -21062,15 +20772,14 @@ def _traced_linalg_multi_dot(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_norm(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "ord", "axis", "keepdims"), 1
     ):
         return _front_eager["linalg.norm"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    ord = args[1] if n_given > 1 else kwargs.get("ord", None)
-    axis = args[2] if n_given > 2 else kwargs.get("axis", None)
-    keepdims = args[3] if n_given > 3 else kwargs.get("keepdims", False)
+    x = args[0] if args else kwargs["x"]
+    ord = args[1] if args[1:] else kwargs.get("ord", None)
+    axis = args[2] if args[2:] else kwargs.get("axis", None)
+    keepdims = args[3] if args[3:] else kwargs.get("keepdims", False)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -21085,12 +20794,11 @@ def _traced_linalg_norm(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_linalg_outer(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("a", "b", "out"), 2):
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(args, kwargs, ("a", "b", "out"), 2):
         return _front_eager["linalg.outer"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    out = args[2] if n_given > 2 else kwargs.get("out", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    out = args[2] if args[2:] else kwargs.get("out", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -21114,22 +20822,21 @@ def _traced_linalg_outer(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_pinv(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "rtol", "hermitian", "rcond"), 1
     ):
         return _front_eager["linalg.pinv"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    rtol = args[1] if n_given > 1 else kwargs.get("rtol", None)
-    hermitian = args[2] if n_given > 2 else kwargs.get("hermitian", False)
-    rcond = args[3] if n_given > 3 else kwargs.get("rcond", None)
+    a = args[0] if args else kwargs["a"]
+    rtol = args[1] if args[1:] else kwargs.get("rtol", None)
+    hermitian = args[2] if args[2:] else kwargs.get("hermitian", False)
+    rcond = args[3] if args[3:] else kwargs.get("rcond", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21143,18 +20850,17 @@ def _traced_linalg_pinv(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_qr(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "mode"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("a", "mode"), 1):
         return _front_eager["linalg.qr"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    mode = args[1] if n_given > 1 else kwargs.get("mode", "reduced")
+    a = args[0] if args else kwargs["a"]
+    mode = args[1] if args[1:] else kwargs.get("mode", "reduced")
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21207,27 +20913,26 @@ def _traced_linalg_solve(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_b, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_svd(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 6) and not _tr_binds(
+    if (kwargs or not args or args[6:]) and not _tr_binds(
         args,
         kwargs,
         ("x", "full_matrices", "compute_uv", "hermitian", "subset_by_index", "algorithm"),
         1,
     ):
         return _front_eager["linalg.svd"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    full_matrices = args[1] if n_given > 1 else kwargs.get("full_matrices", True)
-    compute_uv = args[2] if n_given > 2 else kwargs.get("compute_uv", True)
-    hermitian = args[3] if n_given > 3 else kwargs.get("hermitian", False)
-    subset_by_index = args[4] if n_given > 4 else kwargs.get("subset_by_index", None)
-    algorithm = args[5] if n_given > 5 else kwargs.get("algorithm", None)
+    x = args[0] if args else kwargs["x"]
+    full_matrices = args[1] if args[1:] else kwargs.get("full_matrices", True)
+    compute_uv = args[2] if args[2:] else kwargs.get("compute_uv", True)
+    hermitian = args[3] if args[3:] else kwargs.get("hermitian", False)
+    subset_by_index = args[4] if args[4:] else kwargs.get("subset_by_index", None)
+    algorithm = args[5] if args[5:] else kwargs.get("algorithm", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -21259,23 +20964,22 @@ def _traced_linalg_svdvals(x: Any) -> Any:
     r_ = torch.linalg.svdvals(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_linalg_tensordot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "b", "axes", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["linalg.tensordot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axes = args[2] if n_given > 2 else kwargs.get("axes", 2)
-    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
-    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axes = args[2] if args[2:] else kwargs.get("axes", 2)
+    precision = args[3] if args[3:] else kwargs.get("precision", None)
+    preferred_element_type = args[4] if args[4:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -21299,18 +21003,17 @@ def _traced_linalg_tensordot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_tensorinv(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("a", "ind"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("a", "ind"), 1):
         return _front_eager["linalg.tensorinv"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    ind = args[1] if n_given > 1 else kwargs.get("ind", 2)
+    a = args[0] if args else kwargs["a"]
+    ind = args[1] if args[1:] else kwargs.get("ind", 2)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21324,19 +21027,18 @@ def _traced_linalg_tensorinv(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_tensorsolve(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("a", "b", "axes"), 2):
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(args, kwargs, ("a", "b", "axes"), 2):
         return _front_eager["linalg.tensorsolve"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axes = args[2] if args[2:] else kwargs.get("axes", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -21359,21 +21061,20 @@ def _traced_linalg_tensorsolve(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_b, u_a, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_trace(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "offset", "dtype"), 1
     ):
         return _front_eager["linalg.trace"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    offset = args[1] if n_given > 1 else kwargs.get("offset", 0)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    x = args[0] if args else kwargs["x"]
+    offset = args[1] if args[1:] else kwargs.get("offset", 0)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -21388,22 +21089,21 @@ def _traced_linalg_trace(*args: Any, **kwargs: Any) -> Any:
     )
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_linalg_vdot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args[1:] or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "b", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["linalg.vdot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    precision = args[2] if n_given > 2 else kwargs.get("precision", None)
-    preferred_element_type = args[3] if n_given > 3 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    precision = args[2] if args[2:] else kwargs.get("precision", None)
+    preferred_element_type = args[3] if args[3:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -21427,23 +21127,22 @@ def _traced_linalg_vdot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_vecdot(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 5) and not _tr_binds(
+    if (kwargs or not args[1:] or args[5:]) and not _tr_binds(
         args, kwargs, ("a", "b", "axis", "precision", "preferred_element_type"), 2
     ):
         return _front_eager["linalg.vecdot"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    b = args[1] if n_given > 1 else kwargs["b"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    precision = args[3] if n_given > 3 else kwargs.get("precision", None)
-    preferred_element_type = args[4] if n_given > 4 else kwargs.get("preferred_element_type", None)
+    a = args[0] if args else kwargs["a"]
+    b = args[1] if args[1:] else kwargs["b"]
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    precision = args[3] if args[3:] else kwargs.get("precision", None)
+    preferred_element_type = args[4] if args[4:] else kwargs.get("preferred_element_type", None)
     if not (
         isinstance(a, Quantity)
         and isinstance(a.mantissa, torch.Tensor)
@@ -21467,22 +21166,21 @@ def _traced_linalg_vecdot(*args: Any, **kwargs: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_linalg_vector_norm(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims", "ord"), 1
     ):
         return _front_eager["linalg.vector_norm"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
-    ord = args[3] if n_given > 3 else kwargs.get("ord", 2)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
+    ord = args[3] if args[3:] else kwargs.get("ord", 2)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -21497,15 +21195,14 @@ def _traced_linalg_vector_norm(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_fft_fft(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "n", "axis", "norm"), 1
     ):
         return _front_eager["fft.fft"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    n = args[1] if n_given > 1 else kwargs.get("n", None)
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    n = args[1] if args[1:] else kwargs.get("n", None)
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21518,22 +21215,21 @@ def _traced_fft_fft(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.fft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_fft2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.fft2"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", (-2, -1))
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21546,19 +21242,18 @@ def _traced_fft_fft2(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.fft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_fftfreq(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("n", "d", "dtype"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("n", "d", "dtype"), 1):
         return _front_eager["fft.fftfreq"](*args, **kwargs)
-    n_given = len(args)
-    n = args[0] if n_given > 0 else kwargs["n"]
-    d = args[1] if n_given > 1 else kwargs.get("d", 1.0)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    n = args[0] if args else kwargs["n"]
+    d = args[1] if args[1:] else kwargs.get("d", 1.0)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not _on_this_backend(d):
         return _front_eager["fft.fftfreq"](n, d, dtype)
     if isinstance(d, Quantity) and isinstance(d.mantissa, torch.Tensor):
@@ -21576,15 +21271,14 @@ def _traced_fft_fftfreq(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_fft_fftn(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.fftn"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", None)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21597,18 +21291,17 @@ def _traced_fft_fftn(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.fftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_fftshift(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "axes"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "axes"), 1):
         return _front_eager["fft.fftshift"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axes = args[1] if n_given > 1 else kwargs.get("axes", None)
+    x = args[0] if args else kwargs["x"]
+    axes = args[1] if args[1:] else kwargs.get("axes", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -21621,22 +21314,21 @@ def _traced_fft_fftshift(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.fftshift(m_x, dim=axes)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_fft_ifft(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "n", "axis", "norm"), 1
     ):
         return _front_eager["fft.ifft"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    n = args[1] if n_given > 1 else kwargs.get("n", None)
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    n = args[1] if args[1:] else kwargs.get("n", None)
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21649,22 +21341,21 @@ def _traced_fft_ifft(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.ifft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_ifft2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.ifft2"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", (-2, -1))
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21677,22 +21368,21 @@ def _traced_fft_ifft2(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.ifft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_ifftn(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.ifftn"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", None)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21705,18 +21395,17 @@ def _traced_fft_ifftn(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.ifftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_ifftshift(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "axes"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "axes"), 1):
         return _front_eager["fft.ifftshift"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axes = args[1] if n_given > 1 else kwargs.get("axes", None)
+    x = args[0] if args else kwargs["x"]
+    axes = args[1] if args[1:] else kwargs.get("axes", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -21729,22 +21418,21 @@ def _traced_fft_ifftshift(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.ifftshift(m_x, dim=axes)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_fft_irfft(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "n", "axis", "norm"), 1
     ):
         return _front_eager["fft.irfft"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    n = args[1] if n_given > 1 else kwargs.get("n", None)
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    n = args[1] if args[1:] else kwargs.get("n", None)
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21757,22 +21445,21 @@ def _traced_fft_irfft(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.irfft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_irfft2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.irfft2"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", (-2, -1))
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21785,22 +21472,21 @@ def _traced_fft_irfft2(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.irfft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_irfftn(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.irfftn"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", None)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21813,22 +21499,21 @@ def _traced_fft_irfftn(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.irfftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_rfft(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "n", "axis", "norm"), 1
     ):
         return _front_eager["fft.rfft"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    n = args[1] if n_given > 1 else kwargs.get("n", None)
-    axis = args[2] if n_given > 2 else kwargs.get("axis", -1)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    n = args[1] if args[1:] else kwargs.get("n", None)
+    axis = args[2] if args[2:] else kwargs.get("axis", -1)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21841,22 +21526,21 @@ def _traced_fft_rfft(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.rfft(m_a, n=n, dim=axis, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_rfft2(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.rfft2"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", (-2, -1))
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", (-2, -1))
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21869,19 +21553,18 @@ def _traced_fft_rfft2(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.rfft2(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
 
 
 def _traced_fft_rfftfreq(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(args, kwargs, ("n", "d", "dtype"), 1):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("n", "d", "dtype"), 1):
         return _front_eager["fft.rfftfreq"](*args, **kwargs)
-    n_given = len(args)
-    n = args[0] if n_given > 0 else kwargs["n"]
-    d = args[1] if n_given > 1 else kwargs.get("d", 1.0)
-    dtype = args[2] if n_given > 2 else kwargs.get("dtype", None)
+    n = args[0] if args else kwargs["n"]
+    d = args[1] if args[1:] else kwargs.get("d", 1.0)
+    dtype = args[2] if args[2:] else kwargs.get("dtype", None)
     if not _on_this_backend(d):
         return _front_eager["fft.rfftfreq"](n, d, dtype)
     if isinstance(d, Quantity) and isinstance(d.mantissa, torch.Tensor):
@@ -21899,15 +21582,14 @@ def _traced_fft_rfftfreq(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_fft_rfftn(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 4) and not _tr_binds(
+    if (kwargs or not args or args[4:]) and not _tr_binds(
         args, kwargs, ("a", "s", "axes", "norm"), 1
     ):
         return _front_eager["fft.rfftn"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    s = args[1] if n_given > 1 else kwargs.get("s", None)
-    axes = args[2] if n_given > 2 else kwargs.get("axes", None)
-    norm = args[3] if n_given > 3 else kwargs.get("norm", None)
+    a = args[0] if args else kwargs["a"]
+    s = args[1] if args[1:] else kwargs.get("s", None)
+    axes = args[2] if args[2:] else kwargs.get("axes", None)
+    norm = args[3] if args[3:] else kwargs.get("norm", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -21920,7 +21602,7 @@ def _traced_fft_rfftn(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.fft.rfftn(m_a, s=s, dim=axes, norm=norm)
     if u_a is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_a
     return q_
@@ -21952,7 +21634,7 @@ def _traced_op_add(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -21962,7 +21644,7 @@ def _traced_op_add(x: Any, y: Any) -> Any:
     r_ = m_x + m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -21994,7 +21676,7 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22004,7 +21686,7 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
     r_ = m_x + m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22036,7 +21718,7 @@ def _traced_op_sub(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22046,7 +21728,7 @@ def _traced_op_sub(x: Any, y: Any) -> Any:
     r_ = m_x - m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22078,7 +21760,7 @@ def _traced_op_rsub(y: Any, x: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("subtract", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22088,7 +21770,7 @@ def _traced_op_rsub(y: Any, x: Any) -> Any:
     r_ = m_x - m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22124,7 +21806,7 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -22160,7 +21842,7 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -22196,7 +21878,7 @@ def _traced_op_truediv(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -22232,7 +21914,7 @@ def _traced_op_rtruediv(y: Any, x: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -22324,7 +22006,7 @@ def _traced_op_mod(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22334,7 +22016,7 @@ def _traced_op_mod(x: Any, y: Any) -> Any:
     r_ = m_x % m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22366,7 +22048,7 @@ def _traced_op_rmod(y: Any, x: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("remainder", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22376,7 +22058,7 @@ def _traced_op_rmod(y: Any, x: Any) -> Any:
     r_ = m_x % m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22417,7 +22099,7 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -22456,7 +22138,7 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -22494,7 +22176,7 @@ def _traced_op_matmul(a: Any, b: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -22530,7 +22212,7 @@ def _traced_op_rmatmul(b: Any, a: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -22549,7 +22231,7 @@ def _traced_op_neg(x: Any) -> Any:
     r_ = torch.negative(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22568,7 +22250,7 @@ def _traced_op_pos(x: Any) -> Any:
     r_ = torch.positive(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22587,7 +22269,7 @@ def _traced_op_abs(x: Any) -> Any:
     r_ = torch.absolute(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -22619,7 +22301,7 @@ def _traced_op_eq(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22655,7 +22337,7 @@ def _traced_op_ne(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("not_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22691,7 +22373,7 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22727,7 +22409,7 @@ def _traced_op_le(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("less_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22763,7 +22445,7 @@ def _traced_op_gt(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("greater", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -22799,7 +22481,7 @@ def _traced_op_ge(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("greater_equal", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:

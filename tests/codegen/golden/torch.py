@@ -708,7 +708,7 @@ def _lift_s_traced(v: object) -> tuple[Any, Unit | None]:
 def _keep_traced(r: Any, u: Unit | None) -> Any:
     if u is None:
         return r
-    q = object.__new__(Quantity)
+    q = Quantity.__new__(Quantity)
     q.mantissa = r
     q.unit = u
     return q
@@ -738,7 +738,7 @@ def _traced_absolute(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -766,7 +766,7 @@ def _traced_add(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -776,21 +776,20 @@ def _traced_add(x: Any, y: Any) -> Any:
     r_ = m_x + m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_amax(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("x", "axis", "keepdims"), 1
     ):
         return _front_eager["math.amax"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
-    keepdims = args[2] if n_given > 2 else kwargs.get("keepdims", False)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
+    keepdims = args[2] if args[2:] else kwargs.get("keepdims", False)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -803,18 +802,17 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.amax(m_x, dim=() if axis is None else axis, keepdim=keepdims)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("x", "axis"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "axis"), 1):
         return _front_eager["math.argmax"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", None)
+    x = args[0] if args else kwargs["x"]
+    axis = args[1] if args[1:] else kwargs.get("axis", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -827,14 +825,11 @@ def _traced_argmax(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_clip(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("x", "a_min", "a_max"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("x", "a_min", "a_max"), 1):
         return _front_eager["math.clip"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    a_min = args[1] if n_given > 1 else kwargs.get("a_min", None)
-    a_max = args[2] if n_given > 2 else kwargs.get("a_max", None)
+    x = args[0] if args else kwargs["x"]
+    a_min = args[1] if args[1:] else kwargs.get("a_min", None)
+    a_max = args[2] if args[2:] else kwargs.get("a_max", None)
     if not (
         isinstance(x, Quantity)
         and isinstance(x.mantissa, torch.Tensor)
@@ -865,18 +860,17 @@ def _traced_clip(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.clip(m_x, m_a_min, m_a_max)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(args, kwargs, ("arrays", "axis"), 1):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("arrays", "axis"), 1):
         return _front_eager["math.concatenate"](*args, **kwargs)
-    n_given = len(args)
-    arrays = args[0] if n_given > 0 else kwargs["arrays"]
-    axis = args[1] if n_given > 1 else kwargs.get("axis", 0)
+    arrays = args[0] if args else kwargs["arrays"]
+    axis = args[1] if args[1:] else kwargs.get("axis", 0)
     if not _on_this_backend(*arrays):
         return _front_eager["math.concatenate"](arrays, axis)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
@@ -884,20 +878,17 @@ def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
     r_ = torch.concatenate(m_arrays, dim=axis)
     if u_ is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_
     return q_
 
 
 def _traced_exp(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 2) and not _tr_binds(
-        args, kwargs, ("x", "unit_to_scale"), 1
-    ):
+    if (kwargs or not args or args[2:]) and not _tr_binds(args, kwargs, ("x", "unit_to_scale"), 1):
         return _front_eager["math.exp"](*args, **kwargs)
-    n_given = len(args)
-    x = args[0] if n_given > 0 else kwargs["x"]
-    unit_to_scale = args[1] if n_given > 1 else kwargs.get("unit_to_scale", None)
+    x = args[0] if args else kwargs["x"]
+    unit_to_scale = args[1] if args[1:] else kwargs.get("unit_to_scale", None)
     if not (
         isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor) or _on_this_backend(x)
     ):
@@ -953,7 +944,7 @@ def _traced_less(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -1007,7 +998,7 @@ def _traced_multiply(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -1037,7 +1028,7 @@ def _traced_power(x: Any, y: Any) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -1059,21 +1050,20 @@ def _traced_reciprocal(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("quotient", None, u_x, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
 
 
 def _traced_split(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 2 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args[1:] or args[3:]) and not _tr_binds(
         args, kwargs, ("a", "indices_or_sections", "axis"), 2
     ):
         return _front_eager["math.split"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    indices_or_sections = args[1] if n_given > 1 else kwargs["indices_or_sections"]
-    axis = args[2] if n_given > 2 else kwargs.get("axis", 0)
+    a = args[0] if args else kwargs["a"]
+    indices_or_sections = args[1] if args[1:] else kwargs["indices_or_sections"]
+    axis = args[2] if args[2:] else kwargs.get("axis", 0)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -1103,7 +1093,7 @@ def _traced_sqrt(x: Any) -> Any:
     n_, s_ = _tr_unit_plan("power", u_x, 1, 2)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -1133,7 +1123,7 @@ def _traced_where(condition: Any, x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("where", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -1143,21 +1133,20 @@ def _traced_where(condition: Any, x: Any, y: Any) -> Any:
     r_ = torch.where(m_condition, m_x, m_y)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
 
 
 def _traced_zeros(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
+    if (kwargs or not args or args[3:]) and not _tr_binds(
         args, kwargs, ("shape", "dtype", "unit"), 1
     ):
         return _front_eager["math.zeros"](*args, **kwargs)
-    n_given = len(args)
-    shape = args[0] if n_given > 0 else kwargs["shape"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    shape = args[0] if args else kwargs["shape"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not _on_this_backend():
         return _front_eager["math.zeros"](shape, dtype, unit)
     return _changed_traced(
@@ -1167,14 +1156,11 @@ def _traced_zeros(*args: Any, **kwargs: Any) -> Any:
 
 
 def _traced_zeros_like(*args: Any, **kwargs: Any) -> Any:
-    if (kwargs or not 1 <= len(args) <= 3) and not _tr_binds(
-        args, kwargs, ("a", "dtype", "unit"), 1
-    ):
+    if (kwargs or not args or args[3:]) and not _tr_binds(args, kwargs, ("a", "dtype", "unit"), 1):
         return _front_eager["math.zeros_like"](*args, **kwargs)
-    n_given = len(args)
-    a = args[0] if n_given > 0 else kwargs["a"]
-    dtype = args[1] if n_given > 1 else kwargs.get("dtype", None)
-    unit = args[2] if n_given > 2 else kwargs.get("unit", None)
+    a = args[0] if args else kwargs["a"]
+    dtype = args[1] if args[1:] else kwargs.get("dtype", None)
+    unit = args[2] if args[2:] else kwargs.get("unit", None)
     if not (
         isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor) or _on_this_backend(a)
     ):
@@ -1217,7 +1203,7 @@ def _traced_op_add(x: Any, y: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -1227,7 +1213,7 @@ def _traced_op_add(x: Any, y: Any) -> Any:
     r_ = m_x + m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -1259,7 +1245,7 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
         u_y = None
     else:
         m_y, u_y = _lift_s_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("add", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
@@ -1269,7 +1255,7 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
     r_ = m_x + m_y
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -1302,7 +1288,7 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -1335,7 +1321,7 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
     n_, s_ = _tr_unit_plan("product", u_x, u_y, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = getattr(_tr_Derived, n_)
     return q_
@@ -1427,7 +1413,7 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -1463,7 +1449,7 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
         n_, s_ = _tr_unit_plan("power", u_x, m_y, 1)
         if n_ is None:
             return r_ if s_ == 1.0 else r_ * s_
-        q_ = object.__new__(Quantity)
+        q_ = Quantity.__new__(Quantity)
         q_.mantissa = r_
         q_.unit = getattr(_tr_Derived, n_)
         return q_
@@ -1484,7 +1470,7 @@ def _traced_op_abs(x: Any) -> Any:
     r_ = torch.abs(m_x)
     if u_x is None:
         return r_
-    q_ = object.__new__(Quantity)
+    q_ = Quantity.__new__(Quantity)
     q_.mantissa = r_
     q_.unit = u_x
     return q_
@@ -1513,7 +1499,7 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
         u_y: Unit | None = y.unit
     else:
         m_y, u_y = _lift_traced(y)
-    f_ = _tr_conversion(u_y, u_x)
+    f_ = 1.0 if u_y is u_x else _tr_conversion(u_y, u_x)
     if f_ is None:
         m_y, u_x = _r.align("less", m_y, u_y, u_x, x, y)
     elif f_ != 1.0:
