@@ -34,10 +34,16 @@ def _flatten(q: Quantity[Any]) -> tuple[tuple[Any], Unit]:
     return (q.mantissa,), q.unit
 
 
+_object_new = object.__new__
+
+
 def _unflatten(unit: Unit, children: Iterable[Any]) -> Quantity[Any]:
-    # jax also unflattens with placeholders (None, shardings, specs): no checks here.
-    (mantissa,) = children
-    return Quantity._new(mantissa, unit)  # pyright: ignore[reportPrivateUsage]
+    # jax also unflattens with placeholders (None, shardings, specs): no checks here. Built in
+    # place, as Quantity._new does: every jitted call that returns a quantity runs this.
+    q: Quantity[Any] = _object_new(Quantity)  # pyright: ignore[reportUnknownVariableType]
+    (q.mantissa,) = children
+    q.unit = unit
+    return q
 
 
 def is_registered() -> bool:
