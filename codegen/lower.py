@@ -395,9 +395,10 @@ def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
             guard = f" and {other} is not None" if p is not None and p.default == "None" else ""
             align = f"m_{other}, u_{first} = _r.align({q}, m_{other}, u_{other}, u_{first}, {first}, {other})"
             if traced and not guard:
-                # No `is not` test: comparing the two units would cost dynamo a guard that it
-                # evaluates in Python; the folded factor is 1.0 for equal units. A mismatch
-                # takes the eager rule, which raises.
+                # The same unit object (units are interned) needs no factor, and dynamo decides
+                # `is` while tracing from the guards it has anyway: the input units' identity
+                # (or, for one object read from two inputs, their aliasing). Otherwise the folded
+                # factor; a mismatch takes the eager rule, which raises.
                 lines += [
                     f"f_ = 1.0 if u_{other} is u_{first} else _tr_conversion(u_{other}, u_{first})",
                     "if f_ is None:",
