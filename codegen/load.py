@@ -23,6 +23,7 @@ BACKEND_KEYS = frozenset(
         "namespace",
         "array_type",
         "compile_twins",
+        "empty_axis_reduces_all",
         "scalars",
         "scalar_ops",
         "renames",
@@ -124,9 +125,11 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
             problems.add(where, f"backend {name!r}: scalars must be `pass` or `convert`")
             continue
         scalar_ops = body.get("scalar_ops") or LineList()
-        twins = body.get("compile_twins", False)
-        if not isinstance(twins, bool):
-            problems.add(where, f"backend {name!r}: compile_twins must be true or false")
+        flags = {key: body.get(key, False) for key in ("compile_twins", "empty_axis_reduces_all")}
+        wrong = [key for key, value in flags.items() if not isinstance(value, bool)]
+        for key in wrong:
+            problems.add(where, f"backend {name!r}: {key} must be true or false")
+        if wrong:
             continue
         backends.append(
             Backend(
@@ -148,7 +151,8 @@ def load_backends(path: Path, file: str, problems: Problems) -> tuple[Backend, .
                     body.get("namespaces"), file, f"backend {name!r}: namespaces", problems
                 ),
                 lacks=_str_map(body.get("lacks"), file, f"backend {name!r}: lacks", problems),
-                compile_twins=twins,
+                compile_twins=flags["compile_twins"],
+                empty_axis_reduces_all=flags["empty_axis_reduces_all"],
             )
         )
     return tuple(backends)

@@ -369,11 +369,31 @@ TRACED_RULES = ("fold",)
 _TRACED_RULES = re.compile(rf"\b_r\.({'|'.join(('keep', 'changed') + TRACED_RULES)})\(")
 
 
+def _empty_axis_lines(op: Op) -> list[str]:
+    """numpy's `axis=()` reduces over no axis, where the library would reduce over all of them:
+    a reduction then runs over a new axis of length 1, which leaves each element as it is (a
+    sum is the element, a variance 0). `initial` is a scalar: it needs no new axis."""
+    axis, keepdims = op.signature.param("axis"), op.signature.param("keepdims")
+    if axis is None or keepdims is None or not axis.annotation.startswith("Axis"):
+        return []
+    lines = ["if axis is not None and axis == ():"]
+    for p in op.signature.params:
+        if not p.is_operand or p.is_sequence or p.name == "initial":
+            continue
+        new_axis = f"m_{p.name}[..., None]"
+        if p.default == "None":
+            new_axis = f"None if m_{p.name} is None else {new_axis}"
+        lines.append(f"    m_{p.name} = {new_axis}")
+    return lines + ["    axis, keepdims = -1, False"]
+
+
 def _rule_body(op: Op, backend: Backend, call: str, traced: bool) -> list[str]:
     rule = op.rule
     args = [a for a in rule.args]
     q = f'"{op.name}"'
     lines = _lift_lines(op, backend, traced)
+    if backend.empty_axis_reduces_all:
+        lines += _empty_axis_lines(op)
     kind = rule.kind
     sequence = any(p.is_sequence for p in op.signature.params)
     wrap: str | None = None  # how a Quantity part of the result gets its unit; {} is the part

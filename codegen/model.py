@@ -137,6 +137,8 @@ class Backend:
     lacks: tuple[tuple[str, str], ...] = ()  # op namespace -> why this library has none of it
     # torch.compile twins of every function (runtime/traced.py); array_type is the tensor type
     compile_twins: bool = False
+    # the library reduces over every axis where numpy reduces over none (torch's dim=())
+    empty_axis_reduces_all: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "d9a2ec6827e798a761445fd6b286a0046596bacba108fc454e83f93afdfcd664"
+SPEC_DIGEST: Final = "3120165ea6a32af7e206b4727f7b63d0c58de43507763cf005f25719dccc1ca6"
 
 BACKENDS: Final = (
     "numpy",

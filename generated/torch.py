@@ -568,6 +568,10 @@ def all(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("all", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _r.fold("all", m_x, u_x, None)
     return torch.all(
         _compose.masked(torch, m_x, m_where, 1.0),
@@ -627,6 +631,10 @@ def alltrue(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("alltrue", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _r.fold("alltrue", m_x, u_x, None)
     return torch.all(
         _compose.masked(torch, m_x, m_where, 1.0),
@@ -696,6 +704,10 @@ def amax(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("amax", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -777,6 +789,10 @@ def amin(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("amin", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -835,6 +851,10 @@ def any(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("any", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _r.fold("any", m_x, u_x, None)
     return torch.any(
         _compose.masked(torch, m_x, m_where, 0.0),
@@ -1300,6 +1320,10 @@ def average(
     else:
         m_x, u_x = _lift(x)
     m_weights, u_weights = (None, None) if weights is None else _lift(weights)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_weights = None if m_weights is None else m_weights[..., None]
+        axis, keepdims = -1, False
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
     return _r.changed(_compose.average(torch, m_x, axis, m_weights, returned, keepdims), u)
 
@@ -2047,6 +2071,9 @@ def count_nonzero(
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift(a)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        axis, keepdims = -1, False
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
@@ -4973,6 +5000,10 @@ def max(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("max", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5075,16 +5106,30 @@ def mean(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("mean", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "mean",
-        m_x,
-        axis,
-        0,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        False,
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        (
+            torch.mean(m_x)
+            if axis is None and (not keepdims)
+            else torch.mean(m_x, dim=axis, keepdim=keepdims)
+        )
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_x.is_floating_point()
+        else _compose.moment(
+            torch,
+            "mean",
+            m_x,
+            axis,
+            0,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            False,
+        )
     )
     if u_x is None:
         return r_
@@ -5201,6 +5246,10 @@ def min(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("min", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -5696,6 +5745,10 @@ def nanmax(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nanmax", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -5764,16 +5817,26 @@ def nanmean(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nanmean", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "mean",
-        m_x,
-        axis,
-        0,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        True,
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        torch.nanmean(m_x, dim=axis, keepdim=keepdims)
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_x.is_floating_point()
+        else _compose.moment(
+            torch,
+            "mean",
+            m_x,
+            axis,
+            0,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            True,
+        )
     )
     if u_x is None:
         return r_
@@ -5890,6 +5953,10 @@ def nanmin(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nanmin", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -5996,6 +6063,10 @@ def nanprod(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nanprod", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         (
@@ -6132,6 +6203,10 @@ def nanstd(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nanstd", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     r_ = _compose.moment(
         torch,
         "std",
@@ -6219,6 +6294,10 @@ def nansum(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nansum", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -6282,6 +6361,10 @@ def nanvar(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("nanvar", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     r_ = _compose.moment(
         torch,
         "var",
@@ -6644,6 +6727,10 @@ def prod(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("prod", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         (
@@ -6697,6 +6784,10 @@ def product(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("product", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _r.changed(
         (
@@ -6753,6 +6844,9 @@ def ptp(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     r_ = torch.amax(
         m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
     ) - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
@@ -7514,6 +7608,10 @@ def sometrue(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("sometrue", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _r.fold("sometrue", m_x, u_x, None)
     return torch.any(
         _compose.masked(torch, m_x, m_where, 0.0),
@@ -7802,16 +7900,26 @@ def std(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("std", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "std",
-        m_x,
-        axis,
-        ddof,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        False,
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims)
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_x.is_floating_point()
+        else _compose.moment(
+            torch,
+            "std",
+            m_x,
+            axis,
+            ddof,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            False,
+        )
     )
     if u_x is None:
         return r_
@@ -7935,6 +8043,10 @@ def sum(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("sum", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = (
@@ -8642,16 +8754,26 @@ def var(
     m_where, u_where = (None, None) if where is None else _lift(where)
     if u_where is not None:
         m_where = _r.fold("var", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "var",
-        m_a,
-        axis,
-        ddof,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        False,
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims)
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_a.is_floating_point()
+        else _compose.moment(
+            torch,
+            "var",
+            m_a,
+            axis,
+            ddof,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            False,
+        )
     )
     u_ = None if u_a is None else u_a._pow.get((2, 1))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -9656,6 +9778,9 @@ def linalg_norm(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
     return _r.changed(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
 
@@ -10206,6 +10331,9 @@ def linalg_vector_norm(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _r.changed(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
 
@@ -13022,6 +13150,10 @@ def _traced_all(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("all", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _tr_fold("all", m_x, u_x, None)
     return torch.all(
         _compose.masked(torch, m_x, m_where, 1.0),
@@ -13102,6 +13234,10 @@ def _traced_alltrue(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("alltrue", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _tr_fold("alltrue", m_x, u_x, None)
     return torch.all(
         _compose.masked(torch, m_x, m_where, 1.0),
@@ -13145,6 +13281,10 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("amax", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -13200,6 +13340,10 @@ def _traced_amin(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("amin", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -13269,6 +13413,10 @@ def _traced_any(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("any", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _tr_fold("any", m_x, u_x, None)
     return torch.any(
         _compose.masked(torch, m_x, m_where, 0.0),
@@ -13709,6 +13857,10 @@ def _traced_average(*args: Any, **kwargs: Any) -> Any:
     else:
         m_x, u_x = _lift_traced(x)
     m_weights, u_weights = (None, None) if weights is None else _lift_traced(weights)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_weights = None if m_weights is None else m_weights[..., None]
+        axis, keepdims = -1, False
     m_x, m_weights, u = _custom.average("average", m_x, u_x, m_weights, u_weights, returned)
     return _changed_traced(_compose.average(torch, m_x, axis, m_weights, returned, keepdims), u)
 
@@ -14330,6 +14482,9 @@ def _traced_count_nonzero(*args: Any, **kwargs: Any) -> Any:
         m_a: Any = a.mantissa
     else:
         m_a, _ = _lift_traced(a)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        axis, keepdims = -1, False
     return (m_a != 0).sum(dim=axis, keepdim=keepdims)
 
 
@@ -16988,6 +17143,10 @@ def _traced_max(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("max", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -17072,16 +17231,30 @@ def _traced_mean(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("mean", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "mean",
-        m_x,
-        axis,
-        0,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        False,
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        (
+            torch.mean(m_x)
+            if axis is None and (not keepdims)
+            else torch.mean(m_x, dim=axis, keepdim=keepdims)
+        )
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_x.is_floating_point()
+        else _compose.moment(
+            torch,
+            "mean",
+            m_x,
+            axis,
+            0,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            False,
+        )
     )
     if u_x is None:
         return r_
@@ -17153,6 +17326,10 @@ def _traced_min(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("min", m_where, u_where)
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
     r_ = _compose.with_initial(
@@ -17518,6 +17695,10 @@ def _traced_nanmax(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nanmax", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmax", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -17576,16 +17757,26 @@ def _traced_nanmean(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nanmean", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "mean",
-        m_x,
-        axis,
-        0,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        True,
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        torch.nanmean(m_x, dim=axis, keepdim=keepdims)
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_x.is_floating_point()
+        else _compose.moment(
+            torch,
+            "mean",
+            m_x,
+            axis,
+            0,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            True,
+        )
     )
     if u_x is None:
         return r_
@@ -17657,6 +17848,10 @@ def _traced_nanmin(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nanmin", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nanmin", m_initial, u_initial, u_x, x, initial)
     r_ = [
@@ -17763,6 +17958,10 @@ def _traced_nanprod(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nanprod", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x, m_initial, u = _custom.nanprod("nanprod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _changed_traced(
         (
@@ -17874,6 +18073,10 @@ def _traced_nanstd(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nanstd", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     r_ = _compose.moment(
         torch,
         "std",
@@ -17929,6 +18132,10 @@ def _traced_nansum(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nansum", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("nansum", m_initial, u_initial, u_x, x, initial)
     r_ = _compose.with_initial(
@@ -17980,6 +18187,10 @@ def _traced_nanvar(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("nanvar", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     r_ = _compose.moment(
         torch,
         "var",
@@ -18301,6 +18512,10 @@ def _traced_prod(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("prod", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x, m_initial, u = _custom.prod("prod", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _changed_traced(
         (
@@ -18367,6 +18582,10 @@ def _traced_product(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("product", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x, m_initial, u = _custom.prod("product", m_x, u_x, m_initial, u_initial, axis, m_where)
     return _changed_traced(
         (
@@ -18414,6 +18633,9 @@ def _traced_ptp(*args: Any, **kwargs: Any) -> Any:
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift_traced(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     r_ = torch.amax(
         m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims
     ) - torch.amin(m_x, dim=tuple(range(m_x.ndim)) if axis is None else axis, keepdim=keepdims)
@@ -19105,6 +19327,10 @@ def _traced_sometrue(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("sometrue", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     m_x = _tr_fold("sometrue", m_x, u_x, None)
     return torch.any(
         _compose.masked(torch, m_x, m_where, 0.0),
@@ -19341,16 +19567,26 @@ def _traced_std(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("std", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "std",
-        m_x,
-        axis,
-        ddof,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        False,
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        torch.std(m_x, dim=axis, correction=ddof, keepdim=keepdims)
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_x.is_floating_point()
+        else _compose.moment(
+            torch,
+            "std",
+            m_x,
+            axis,
+            ddof,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            False,
+        )
     )
     if u_x is None:
         return r_
@@ -19434,6 +19670,10 @@ def _traced_sum(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("sum", m_where, u_where)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
     if u_initial is not u_x and initial is not None:
         m_initial, u_x = _r.align("sum", m_initial, u_initial, u_x, x, initial)
     r_ = (
@@ -20035,16 +20275,26 @@ def _traced_var(*args: Any, **kwargs: Any) -> Any:
     m_where, u_where = (None, None) if where is None else _lift_traced(where)
     if u_where is not None:
         m_where = _tr_fold("var", m_where, u_where)
-    r_ = _compose.moment(
-        torch,
-        "var",
-        m_a,
-        axis,
-        ddof,
-        keepdims,
-        (None if dtype is None else _convert.torch_dtype(dtype)),
-        m_where,
-        False,
+    if axis is not None and axis == ():
+        m_a = m_a[..., None]
+        m_where = None if m_where is None else m_where[..., None]
+        axis, keepdims = -1, False
+    r_ = (
+        torch.var(m_a, dim=axis, correction=ddof, keepdim=keepdims)
+        if m_where is None
+        and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        and m_a.is_floating_point()
+        else _compose.moment(
+            torch,
+            "var",
+            m_a,
+            axis,
+            ddof,
+            keepdims,
+            (None if dtype is None else _convert.torch_dtype(dtype)),
+            m_where,
+            False,
+        )
     )
     n_, s_ = _tr_unit_plan("power", u_a, 2, 1)
     if n_ is None:
@@ -20789,6 +21039,9 @@ def _traced_linalg_norm(*args: Any, **kwargs: Any) -> Any:
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift_traced(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     m_x, u = _custom.norm("norm", m_x, u_x, ord)
     return _changed_traced(torch.linalg.norm(m_x, ord=ord, dim=axis, keepdim=keepdims), u)
 
@@ -21190,6 +21443,9 @@ def _traced_linalg_vector_norm(*args: Any, **kwargs: Any) -> Any:
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift_traced(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     m_x, u = _custom.norm("vector_norm", m_x, u_x, ord)
     return _changed_traced(torch.linalg.vector_norm(m_x, dim=axis, keepdim=keepdims, ord=ord), u)
 

@@ -54,3 +54,40 @@ def test_svd_algorithm_is_jax_only() -> None:
     np.testing.assert_allclose(to_numpy(s.mantissa), np.linalg.svd(m)[1], rtol=1e-6)
     with pytest.raises(u.BackendError, match="jax.lax.linalg.svd algorithm"):
         u.linalg.svd(u.Quantity(m, unit=u.meter), algorithm=algorithm)
+
+
+def _reductions_over_axes() -> list[str]:
+    """Every op that reduces over `axis: Axis` (an int or a tuple of them) with `keepdims`."""
+    from polyunit.backends.manifest import SIGNATURES
+
+    return sorted(
+        name
+        for name, sig in SIGNATURES.items()
+        if "axis: Axis" in sig and "keepdims:" in sig and "." not in name
+    )
+
+
+@pytest.mark.parametrize("backend", [b for b in ("jax", "torch", "dask", "ndonnx") if HAS[b]])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_an_empty_axis_tuple_reduces_over_no_axis(backend: str, keepdims: bool) -> None:
+    """numpy reduces over no axis for `axis=()` (each element alone: a sum is the element, a
+    variance 0); torch reads `dim=()` as every axis, which must not leak through."""
+    data = np.abs(X) + 0.5
+    checked = 0
+    for name in _reductions_over_axes():
+        fn = getattr(u.math, name)
+        args: dict[str, object] = {"axis": (), "keepdims": keepdims}
+        is_bool = name in ("all", "alltrue", "any", "sometrue")
+        values = data > 1.0 if is_bool else data
+        try:
+            want = fn(u.Quantity(values, unit=u.meter) if not is_bool else values, **args)
+        except Exception:  # noqa: BLE001  (numpy itself refuses: nothing to compare)
+            continue
+        operand = to_backend(values, backend)
+        got = fn(operand if is_bool else u.Quantity(operand, unit=u.meter), **args)
+        want_m = np.asarray(getattr(want, "mantissa", want))
+        got_m = to_numpy(getattr(got, "mantissa", got))
+        assert got_m.shape == want_m.shape, (name, got_m.shape, want_m.shape)
+        np.testing.assert_allclose(got_m, want_m, rtol=1e-6, err_msg=name)
+        checked += 1
+    assert checked >= 15, checked

@@ -46,14 +46,15 @@ def test_broken_spec_message(case: str, tmp_path: Path) -> None:
     assert not any((root / "generated").iterdir()), "a broken spec must write nothing"
 
 
-def test_compile_twins_must_be_a_flag(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["compile_twins", "empty_axis_reduces_all"])
+def test_backend_flags_must_be_true_or_false(tmp_path: Path, flag: str) -> None:
     root = make_root(tmp_path)  # the fixture's valid ops
     backends = root / "spec" / "backends.yaml"
     text = backends.read_text()
-    assert "compile_twins: true" in text
-    backends.write_text(text.replace("compile_twins: true", "compile_twins: yes please"))
+    assert f"{flag}: true" in text
+    backends.write_text(text.replace(f"{flag}: true", f"{flag}: yes please"))
     proc = run_check(root)
     assert proc.returncode == 2
     assert proc.stderr.startswith(
-        "spec/backends.yaml:8: backend 'torch': compile_twins must be true or false"
+        f"spec/backends.yaml:8: backend 'torch': {flag} must be true or false"
     ), proc.stderr

@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "4d830d3c7481dfb6e6dc6fc4aa74c364cd69f2c40c8d0c4ffb12cd93af77e352"
+SPEC_DIGEST: Final = "1548edae291b3f8de0b4bc0eda37d7c9653044e4f5190ef07a02fb5da4b48692"
 
 BACKENDS: Final = (
     "numpy",

@@ -162,6 +162,9 @@ def amax(
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     r_ = torch.amax(m_x, dim=() if axis is None else axis, keepdim=keepdims)
     if u_x is None:
         return r_
@@ -799,6 +802,9 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
         u_x: Unit | None = x.unit
     else:
         m_x, u_x = _lift_traced(x)
+    if axis is not None and axis == ():
+        m_x = m_x[..., None]
+        axis, keepdims = -1, False
     r_ = torch.amax(m_x, dim=() if axis is None else axis, keepdim=keepdims)
     if u_x is None:
         return r_
