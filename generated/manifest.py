@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "3120165ea6a32af7e206b4727f7b63d0c58de43507763cf005f25719dccc1ca6"
+SPEC_DIGEST: Final = "ae047fdd0e913d8083c1d4479932f947cecc895eb963db886ccd6a81e917c4e7"
 
 BACKENDS: Final = (
     "numpy",

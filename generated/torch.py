@@ -710,15 +710,19 @@ def amax(
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amax(
-            _compose.masked(torch, m_a, m_where, -torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "max",
+    r_ = (
+        torch.amax(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amax(
+                _compose.masked(torch, m_a, m_where, -torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "max",
+        )
     )
     if u_a is None:
         return r_
@@ -795,15 +799,19 @@ def amin(
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amin(
-            _compose.masked(torch, m_a, m_where, torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "min",
+    r_ = (
+        torch.amin(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amin(
+                _compose.masked(torch, m_a, m_where, torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "min",
+        )
     )
     if u_a is None:
         return r_
@@ -2641,6 +2649,8 @@ def dot(
     r_ = _compose.element_type(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.matmul(m_a, m_b)
+        if m_a.ndim <= 2 and m_b.ndim <= 2
         else torch.tensordot(
             m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
         ),
@@ -5006,15 +5016,19 @@ def max(
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amax(
-            _compose.masked(torch, m_a, m_where, -torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "max",
+    r_ = (
+        torch.amax(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amax(
+                _compose.masked(torch, m_a, m_where, -torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "max",
+        )
     )
     if u_a is None:
         return r_
@@ -5252,15 +5266,19 @@ def min(
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amin(
-            _compose.masked(torch, m_a, m_where, torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "min",
+    r_ = (
+        torch.amin(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amin(
+                _compose.masked(torch, m_a, m_where, torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "min",
+        )
     )
     if u_a is None:
         return r_
@@ -9297,6 +9315,8 @@ def linalg_dot(
     r_ = _compose.element_type(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.matmul(m_a, m_b)
+        if m_a.ndim <= 2 and m_b.ndim <= 2
         else torch.tensordot(
             m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
         ),
@@ -13287,15 +13307,19 @@ def _traced_amax(*args: Any, **kwargs: Any) -> Any:
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amax", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amax(
-            _compose.masked(torch, m_a, m_where, -torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "max",
+    r_ = (
+        torch.amax(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amax(
+                _compose.masked(torch, m_a, m_where, -torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "max",
+        )
     )
     if u_a is None:
         return r_
@@ -13346,15 +13370,19 @@ def _traced_amin(*args: Any, **kwargs: Any) -> Any:
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("amin", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amin(
-            _compose.masked(torch, m_a, m_where, torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "min",
+    r_ = (
+        torch.amin(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amin(
+                _compose.masked(torch, m_a, m_where, torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "min",
+        )
     )
     if u_a is None:
         return r_
@@ -14948,6 +14976,8 @@ def _traced_dot(*args: Any, **kwargs: Any) -> Any:
     r_ = _compose.element_type(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.matmul(m_a, m_b)
+        if m_a.ndim <= 2 and m_b.ndim <= 2
         else torch.tensordot(
             m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
         ),
@@ -17149,15 +17179,19 @@ def _traced_max(*args: Any, **kwargs: Any) -> Any:
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("max", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amax(
-            _compose.masked(torch, m_a, m_where, -torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "max",
+    r_ = (
+        torch.amax(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amax(
+                _compose.masked(torch, m_a, m_where, -torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "max",
+        )
     )
     if u_a is None:
         return r_
@@ -17332,15 +17366,19 @@ def _traced_min(*args: Any, **kwargs: Any) -> Any:
         axis, keepdims = -1, False
     if u_initial is not u_a and initial is not None:
         m_initial, u_a = _r.align("min", m_initial, u_initial, u_a, a, initial)
-    r_ = _compose.with_initial(
-        torch,
-        torch.amin(
-            _compose.masked(torch, m_a, m_where, torch.inf),
-            dim=tuple(range(m_a.ndim)) if axis is None else axis,
-            keepdim=keepdims,
-        ),
-        m_initial,
-        "min",
+    r_ = (
+        torch.amin(m_a)
+        if axis is None and (not keepdims) and (m_initial is None) and (m_where is None)
+        else _compose.with_initial(
+            torch,
+            torch.amin(
+                _compose.masked(torch, m_a, m_where, torch.inf),
+                dim=tuple(range(m_a.ndim)) if axis is None else axis,
+                keepdim=keepdims,
+            ),
+            m_initial,
+            "min",
+        )
     )
     if u_a is None:
         return r_
@@ -20660,6 +20698,8 @@ def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
     r_ = _compose.element_type(
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
+        else torch.matmul(m_a, m_b)
+        if m_a.ndim <= 2 and m_b.ndim <= 2
         else torch.tensordot(
             m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
         ),
