@@ -303,8 +303,9 @@ def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
         unused = op.rule.kind == "strip" and p.is_quantity and not p.is_sequence
         target = f"m_{p.name}, " + ("_" if unused else f"u_{p.name}")
         if p.is_sequence:
-            seq_lifter = "_lift_traced" if traced else "_lift"
-            lines.append(f"{target} = _r.lift_seq({seq_lifter}, {p.name})")
+            # traced, no `_native`: dynamo would guard the set's contents
+            seq_lift = f"_lift_traced, {p.name}" if traced else f"_lift, {p.name}, _native"
+            lines.append(f"{target} = _r.lift_seq({seq_lift})")
             continue
         if p.default == "None":
             lines.append(f"{target} = (None, None) if {p.name} is None else {lifter}({p.name})")

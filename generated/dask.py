@@ -1524,7 +1524,7 @@ def choose(
     m_a, u_a = _lift(a)
     if u_a is not None:
         m_a = _r.fold("choose", m_a, u_a)
-    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_choices = _r.lift_seq(_lift, choices, _native)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = da.choose(
         m_a % len(m_choices)
@@ -1614,7 +1614,7 @@ def column_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     r_ = da.concatenate(
         [da.reshape(t, (-1, 1)) if t.ndim < 2 else t for t in [da.asarray(t0) for t0 in m_tup]],
@@ -1716,7 +1716,7 @@ def concatenate(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = da.concatenate(
         [da.ravel(t) for t in m_arrays] if axis is None else m_arrays,
@@ -2600,7 +2600,7 @@ def dstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     r_ = da.dstack(m_arrays).astype(da.dstack(m_arrays).dtype if dtype is None else dtype)
     if u_ is None:
@@ -3920,7 +3920,7 @@ def hstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     r_ = da.hstack(m_arrays).astype(da.hstack(m_arrays).dtype if dtype is None else dtype)
     if u_ is None:
@@ -5342,7 +5342,7 @@ def multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("math.multi_dot", "dask", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [da.matmul(r, t)]][-1],
         _r.product_seq(u_arrays),
@@ -7102,7 +7102,7 @@ def row_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     r_ = da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype)
     if u_ is None:
@@ -7537,7 +7537,7 @@ def stack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     r_ = da.stack(m_arrays, axis=axis).astype(
         da.stack(m_arrays, axis=axis).dtype if dtype is None else dtype
@@ -8592,7 +8592,7 @@ def vstack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     r_ = da.vstack(m_tup).astype(da.vstack(m_tup).dtype if dtype is None else dtype)
     if u_ is None:
@@ -9426,7 +9426,7 @@ def linalg_multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("linalg.multi_dot", "dask", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(_compose.chain(da.matmul, m_arrays), _r.product_seq(u_arrays))
 
 

@@ -1502,7 +1502,7 @@ def choose(
     m_a, u_a = _lift(a)
     if u_a is not None:
         m_a = _r.fold("choose", m_a, u_a)
-    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_choices = _r.lift_seq(_lift, choices, _native)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = jnp.choose(m_a, m_choices, mode=mode)
     if u_ is None:
@@ -1585,7 +1585,7 @@ def column_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     r_ = jnp.column_stack(m_tup)
     if u_ is None:
@@ -1682,7 +1682,7 @@ def concatenate(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = jnp.concatenate(m_arrays, axis=axis, dtype=dtype)
     if u_ is None:
@@ -2524,7 +2524,7 @@ def dstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     r_ = jnp.dstack(m_arrays, dtype=dtype)
     if u_ is None:
@@ -3795,7 +3795,7 @@ def hstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     r_ = jnp.hstack(m_arrays, dtype=dtype)
     if u_ is None:
@@ -5142,7 +5142,7 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(jnp.linalg.multi_dot(m_arrays, precision=precision), _r.product_seq(u_arrays))
 
 
@@ -6843,7 +6843,7 @@ def row_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     r_ = jnp.vstack(m_tup, dtype=dtype)
     if u_ is None:
@@ -7277,7 +7277,7 @@ def stack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     r_ = jnp.stack(m_arrays, axis=axis, dtype=dtype)
     if u_ is None:
@@ -8275,7 +8275,7 @@ def vstack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     r_ = jnp.vstack(m_tup, dtype=dtype)
     if u_ is None:
@@ -9067,7 +9067,7 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(jnp.linalg.multi_dot(m_arrays, precision=precision), _r.product_seq(u_arrays))
 
 

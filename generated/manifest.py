@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "ae047fdd0e913d8083c1d4479932f947cecc895eb963db886ccd6a81e917c4e7"
+SPEC_DIGEST: Final = "84a05dd07ff034e6197fc213eb137ecf7a9c8b6e0849da4b3a8ad61903c5f3ac"
 
 BACKENDS: Final = (
     "numpy",

@@ -1541,7 +1541,7 @@ def choose(
     m_a, u_a = _lift(a)
     if u_a is not None:
         m_a = _r.fold("choose", m_a, u_a)
-    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_choices = _r.lift_seq(_lift, choices, _native)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = ndx.take_along_axis(
         ndx.stack(ndx.broadcast_arrays(m_a, *m_choices)[1:]),
@@ -1641,7 +1641,7 @@ def column_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     r_ = ndx.concat(
         [ndx.reshape(t, (-1, 1)) if ndx.asarray(t).ndim < 2 else t for t in m_tup], axis=1
@@ -1750,7 +1750,7 @@ def concatenate(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = ndx.astype(
         ndx.concat(m_arrays, axis=axis),
@@ -2664,7 +2664,7 @@ def dstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     r_ = (
         ndx.concat(
@@ -4070,7 +4070,7 @@ def hstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     r_ = (
         ndx.concat(
@@ -5548,7 +5548,7 @@ def multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("math.multi_dot", "ndonnx", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [ndx.matmul(r, t)]][-1],
         _r.product_seq(u_arrays),
@@ -7326,7 +7326,7 @@ def row_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     r_ = (
         ndx.concat(
@@ -7795,7 +7795,7 @@ def stack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     r_ = ndx.astype(
         ndx.stack(m_arrays, axis=axis),
@@ -8888,7 +8888,7 @@ def vstack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     r_ = (
         ndx.concat(
@@ -9689,7 +9689,7 @@ def linalg_multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("linalg.multi_dot", "ndonnx", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(_compose.chain(ndx.matmul, m_arrays), _r.product_seq(u_arrays))
 
 

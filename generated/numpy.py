@@ -1528,7 +1528,7 @@ def choose(
     m_a, u_a = _lift(a)
     if u_a is not None:
         m_a = _r.fold("choose", m_a, u_a)
-    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_choices = _r.lift_seq(_lift, choices, _native)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = np.choose(m_a, m_choices, mode=mode)
     if u_ is None:
@@ -1614,7 +1614,7 @@ def column_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     r_ = np.column_stack(m_tup)
     if u_ is None:
@@ -1713,7 +1713,7 @@ def concatenate(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = np.concatenate(m_arrays, axis=axis, dtype=dtype)
     if u_ is None:
@@ -2579,7 +2579,7 @@ def dstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     r_ = np.dstack(m_arrays).astype(np.dstack(m_arrays).dtype if dtype is None else dtype)
     if u_ is None:
@@ -3875,7 +3875,7 @@ def hstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     r_ = np.hstack(m_arrays, dtype=dtype)
     if u_ is None:
@@ -5258,7 +5258,7 @@ def multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("math.multi_dot", "numpy", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
@@ -7019,7 +7019,7 @@ def row_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     r_ = np.vstack(m_tup, dtype=dtype)
     if u_ is None:
@@ -7462,7 +7462,7 @@ def stack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
     r_ = np.stack(m_arrays, axis=axis, dtype=dtype)
     if u_ is None:
@@ -8515,7 +8515,7 @@ def vstack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     r_ = np.vstack(m_tup, dtype=dtype)
     if u_ is None:
@@ -9330,7 +9330,7 @@ def linalg_multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("linalg.multi_dot", "numpy", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 

@@ -1579,7 +1579,7 @@ def choose(
     m_a, u_a = _lift(a)
     if u_a is not None:
         m_a = _r.fold("choose", m_a, u_a)
-    m_choices, u_choices = _r.lift_seq(_lift, choices)
+    m_choices, u_choices = _r.lift_seq(_lift, choices, _native)
     m_choices, u_ = _r.align_seq("choose", m_choices, u_choices, choices)
     r_ = torch.gather(
         torch.stack(torch.broadcast_tensors(m_a, *m_choices)[1:]),
@@ -1682,7 +1682,7 @@ def column_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("column_stack", m_tup, u_tup, tup)
     r_ = torch.column_stack(m_tup)
     if u_ is None:
@@ -1786,12 +1786,16 @@ def concatenate(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    r_ = torch.cat(
-        [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
-        dim=0 if axis is None else axis,
-    ).to(None if dtype is None else _convert.torch_dtype(dtype))
+    r_ = (
+        torch.cat(m_arrays)
+        if axis == 0 and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        else torch.cat(
+            [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
+            dim=0 if axis is None else axis,
+        ).to(None if dtype is None else _convert.torch_dtype(dtype))
+    )
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -2689,7 +2693,7 @@ def dstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("dstack", m_arrays, u_arrays, arrays)
     r_ = torch.dstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -4005,7 +4009,7 @@ def hstack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("hstack", m_arrays, u_arrays, arrays)
     r_ = torch.hstack(m_arrays).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -5449,7 +5453,7 @@ def multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("math.multi_dot", "torch", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
@@ -7414,7 +7418,7 @@ def row_stack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("row_stack", m_tup, u_tup, tup)
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -7865,9 +7869,15 @@ def stack(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
+    r_ = (
+        torch.stack(m_arrays)
+        if axis == 0 and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        else torch.stack(m_arrays, dim=axis).to(
+            None if dtype is None else _convert.torch_dtype(dtype)
+        )
+    )
     if u_ is None:
         return r_
     q_ = _new(Quantity)
@@ -8950,7 +8960,7 @@ def vstack(
 
     Unit rule: Every array in `tup` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_tup, u_tup = _r.lift_seq(_lift, tup)
+    m_tup, u_tup = _r.lift_seq(_lift, tup, _native)
     m_tup, u_ = _r.align_seq("vstack", m_tup, u_tup, tup)
     r_ = torch.vstack(m_tup).to(None if dtype is None else _convert.torch_dtype(dtype))
     if u_ is None:
@@ -9777,7 +9787,7 @@ def linalg_multi_dot(
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
     _compose.no_precision("linalg.multi_dot", "torch", precision)
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
@@ -14257,10 +14267,14 @@ def _traced_concatenate(*args: Any, **kwargs: Any) -> Any:
         return _front_eager["math.concatenate"](arrays, axis, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
-    r_ = torch.cat(
-        [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
-        dim=0 if axis is None else axis,
-    ).to(None if dtype is None else _convert.torch_dtype(dtype))
+    r_ = (
+        torch.cat(m_arrays)
+        if axis == 0 and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        else torch.cat(
+            [t.reshape(-1) for t in m_arrays] if axis is None else m_arrays,
+            dim=0 if axis is None else axis,
+        ).to(None if dtype is None else _convert.torch_dtype(dtype))
+    )
     if u_ is None:
         return r_
     q_ = Quantity.__new__(Quantity)
@@ -19566,7 +19580,13 @@ def _traced_stack(*args: Any, **kwargs: Any) -> Any:
         return _front_eager["math.stack"](arrays, axis, dtype)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     m_arrays, u_ = _r.align_seq("stack", m_arrays, u_arrays, arrays)
-    r_ = torch.stack(m_arrays, dim=axis).to(None if dtype is None else _convert.torch_dtype(dtype))
+    r_ = (
+        torch.stack(m_arrays)
+        if axis == 0 and (None if dtype is None else _convert.torch_dtype(dtype)) is None
+        else torch.stack(m_arrays, dim=axis).to(
+            None if dtype is None else _convert.torch_dtype(dtype)
+        )
+    )
     if u_ is None:
         return r_
     q_ = Quantity.__new__(Quantity)

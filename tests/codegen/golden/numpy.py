@@ -251,7 +251,7 @@ def concatenate(
 
     Unit rule: Every array in `arrays` needs the dimension of the first and is converted to its unit; the result has the unit of the first.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     m_arrays, u_ = _r.align_seq("concatenate", m_arrays, u_arrays, arrays)
     r_ = np.concatenate(m_arrays, axis=axis)
     if u_ is None:
@@ -368,7 +368,7 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    m_arrays, u_arrays = _r.lift_seq(_lift, arrays)
+    m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(np.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
 
