@@ -1805,7 +1805,8 @@ def convolve(
 
     Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    _compose.no_precision("math.convolve", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.convolve", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1819,7 +1820,11 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.element_type(cp.convolve(m_a, m_v, mode=mode), preferred_element_type)
+    r_ = (
+        cp.convolve(m_a, m_v, mode=mode)
+        if preferred_element_type is None
+        else _compose.element_type(cp.convolve(m_a, m_v, mode=mode), preferred_element_type)
+    )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1904,7 +1909,8 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    _compose.no_precision("math.correlate", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.correlate", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1920,7 +1926,12 @@ def correlate(
         m_v, u_v = _lift(v)
     m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
     return _r.changed(
-        _compose.element_type(cp.correlate(m_a, m_v, mode=mode), preferred_element_type), u
+        (
+            cp.correlate(m_a, m_v, mode=mode)
+            if preferred_element_type is None
+            else _compose.element_type(cp.correlate(m_a, m_v, mode=mode), preferred_element_type)
+        ),
+        u,
     )
 
 
@@ -2493,7 +2504,8 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.dot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.dot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2507,7 +2519,11 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.dot(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.dot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.dot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -3931,7 +3947,8 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.inner", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.inner", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -3945,7 +3962,11 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.inner(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -4677,7 +4698,8 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.matmul", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4691,7 +4713,11 @@ def matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -5179,7 +5205,8 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.multi_dot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.multi_dot", "cupy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -6134,7 +6161,8 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7732,7 +7760,8 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.tensordot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.tensordot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7746,7 +7775,11 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        cp.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8226,7 +8259,8 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vdot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.vdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8240,7 +8274,11 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.vdot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8293,7 +8331,8 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vecdot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("math.vecdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8307,7 +8346,11 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    r_ = (
+        cp.vecdot(m_a, m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(cp.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8676,7 +8719,8 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.dot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.dot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8690,7 +8734,11 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.dot(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.dot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.dot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8836,7 +8884,8 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.inner", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.inner", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8850,7 +8899,11 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.inner(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9003,7 +9056,8 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.matmul", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.matmul", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9017,7 +9071,11 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9141,7 +9199,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.multi_dot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.multi_dot", "cupy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(cp.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -9192,7 +9251,8 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9441,7 +9501,8 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.tensordot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.tensordot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9455,7 +9516,11 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        cp.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(cp.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9616,7 +9681,8 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vdot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9630,7 +9696,11 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type)
+    r_ = (
+        cp.vdot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(cp.vdot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9683,7 +9753,8 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vecdot", "cupy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vecdot", "cupy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9697,7 +9768,11 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(cp.sum(cp.conj(m_a) * m_b, axis=axis), preferred_element_type)
+    r_ = (
+        cp.sum(cp.conj(m_a) * m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(cp.sum(cp.conj(m_a) * m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)

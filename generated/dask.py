@@ -1827,7 +1827,8 @@ def convolve(
 
     Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    _compose.no_precision("math.convolve", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.convolve", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1841,7 +1842,7 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.element_type(
+    r_ = (
         [
             da.matmul(
                 da.reshape(
@@ -1867,8 +1868,42 @@ def convolve(
                 if mode == "same"
                 else (k - 1, lg.shape[0])
             ]
-        ][0],
-        preferred_element_type,
+        ][0]
+        if preferred_element_type is None
+        else _compose.element_type(
+            [
+                da.matmul(
+                    da.reshape(
+                        da.take(
+                            da.concatenate(
+                                [
+                                    da.zeros(k - 1, dtype=lg.dtype),
+                                    lg,
+                                    da.zeros(k - 1, dtype=lg.dtype),
+                                ]
+                            ),
+                            da.reshape(
+                                da.reshape(da.arange(n), (-1, 1))
+                                + da.reshape(da.arange(k), (1, -1)),
+                                (-1,),
+                            ),
+                        ),
+                        (n, k),
+                    ),
+                    da.flip(sh),
+                )[lo:hi]
+                for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+                for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+                for lo, hi in [
+                    (0, n)
+                    if mode == "full"
+                    else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                    if mode == "same"
+                    else (k - 1, lg.shape[0])
+                ]
+            ][0],
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -1952,7 +1987,8 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    _compose.no_precision("math.correlate", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.correlate", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1968,7 +2004,14 @@ def correlate(
         m_v, u_v = _lift(v)
     m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
     return _r.changed(
-        _compose.element_type(_compose.correlate(da, m_a, m_v, mode), preferred_element_type), u
+        (
+            _compose.correlate(da, m_a, m_v, mode)
+            if preferred_element_type is None
+            else _compose.element_type(
+                _compose.correlate(da, m_a, m_v, mode), preferred_element_type
+            )
+        ),
+        u,
     )
 
 
@@ -2538,7 +2581,8 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.dot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.dot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2552,9 +2596,17 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
-        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
-        preferred_element_type,
+    r_ = (
+        m_a * m_b
+        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+        else da.dot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.dot(m_a, m_b),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -4033,7 +4085,8 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.inner", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.inner", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4047,11 +4100,17 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
-        preferred_element_type,
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -4830,7 +4889,8 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.matmul", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4844,7 +4904,11 @@ def matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        da.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(da.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -5341,7 +5405,8 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.multi_dot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.multi_dot", "dask", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [da.matmul(r, t)]][-1],
@@ -6323,7 +6388,8 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7948,7 +8014,8 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.tensordot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.tensordot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7962,7 +8029,11 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        da.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8466,7 +8537,8 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vdot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.vdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8480,7 +8552,11 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.vdot(m_a, m_b), preferred_element_type)
+    r_ = (
+        da.vdot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(da.vdot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8533,7 +8609,8 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vecdot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("math.vecdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8547,7 +8624,11 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type)
+    r_ = (
+        da.sum(da.conj(m_a) * m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8928,7 +9009,8 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.dot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.dot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8942,9 +9024,17 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
-        m_a * m_b if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0 else da.dot(m_a, m_b),
-        preferred_element_type,
+    r_ = (
+        m_a * m_b
+        if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+        else da.dot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.dot(m_a, m_b),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -9104,7 +9194,8 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.inner", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.inner", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9118,11 +9209,17 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         m_a * m_b
         if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
-        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
-        preferred_element_type,
+        else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if da.asarray(m_a).ndim == 0 or da.asarray(m_b).ndim == 0
+            else da.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 1])),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -9280,7 +9377,8 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.matmul", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.matmul", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9294,7 +9392,11 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        da.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(da.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9425,7 +9527,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.multi_dot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.multi_dot", "dask", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(_compose.chain(da.matmul, m_arrays), _r.product_seq(u_arrays))
 
@@ -9476,7 +9579,8 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9722,7 +9826,8 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.tensordot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.tensordot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9736,7 +9841,11 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        da.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(da.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9895,7 +10004,8 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vdot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9909,7 +10019,11 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.vdot(m_a, m_b), preferred_element_type)
+    r_ = (
+        da.vdot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(da.vdot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9962,7 +10076,8 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vecdot", "dask", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vecdot", "dask", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9976,7 +10091,11 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type)
+    r_ = (
+        da.sum(da.conj(m_a) * m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(da.sum(da.conj(m_a) * m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)

@@ -6087,7 +6087,8 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9117,7 +9118,8 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit

@@ -1863,7 +1863,8 @@ def convolve(
 
     Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    _compose.no_precision("math.convolve", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.convolve", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1877,7 +1878,7 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.element_type(
+    r_ = (
         [
             ndx.matmul(
                 ndx.reshape(
@@ -1904,8 +1905,42 @@ def convolve(
                 if mode == "same"
                 else (k - 1, lg.shape[0])
             ]
-        ][0],
-        preferred_element_type,
+        ][0]
+        if preferred_element_type is None
+        else _compose.element_type(
+            [
+                ndx.matmul(
+                    ndx.reshape(
+                        ndx.take(
+                            ndx.concat(
+                                [
+                                    ndx.zeros(k - 1, dtype=lg.dtype),
+                                    lg,
+                                    ndx.zeros(k - 1, dtype=lg.dtype),
+                                ]
+                            ),
+                            ndx.reshape(
+                                ndx.reshape(ndx.arange(n), (-1, 1))
+                                + ndx.reshape(ndx.arange(k), (1, -1)),
+                                (-1,),
+                            ),
+                        ),
+                        (n, k),
+                    ),
+                    ndx.flip(sh),
+                )[lo:hi]
+                for lg, sh in [(m_a, m_v) if m_a.shape[0] >= m_v.shape[0] else (m_v, m_a)]
+                for k, n in [(sh.shape[0], lg.shape[0] + sh.shape[0] - 1)]
+                for lo, hi in [
+                    (0, n)
+                    if mode == "full"
+                    else ((k - 1) // 2, (k - 1) // 2 + lg.shape[0])
+                    if mode == "same"
+                    else (k - 1, lg.shape[0])
+                ]
+            ][0],
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -1991,7 +2026,8 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    _compose.no_precision("math.correlate", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.correlate", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2007,7 +2043,14 @@ def correlate(
         m_v, u_v = _lift(v)
     m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
     return _r.changed(
-        _compose.element_type(_compose.correlate(ndx, m_a, m_v, mode), preferred_element_type), u
+        (
+            _compose.correlate(ndx, m_a, m_v, mode)
+            if preferred_element_type is None
+            else _compose.element_type(
+                _compose.correlate(ndx, m_a, m_v, mode), preferred_element_type
+            )
+        ),
+        u,
     )
 
 
@@ -2600,7 +2643,8 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.dot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.dot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2614,11 +2658,19 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
-        preferred_element_type,
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            ndx.asarray(m_a) * m_b
+            if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+            else ndx.tensordot(
+                m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -4196,7 +4248,8 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.inner", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.inner", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4210,11 +4263,17 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
-        preferred_element_type,
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            ndx.asarray(m_a) * m_b
+            if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+            else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -5028,7 +5087,8 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.matmul", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -5042,7 +5102,11 @@ def matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        ndx.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -5547,7 +5611,8 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.multi_dot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.multi_dot", "ndonnx", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(
         [r for r in [m_arrays[0]] for t in m_arrays[1:] for r in [ndx.matmul(r, t)]][-1],
@@ -6550,7 +6615,8 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8225,7 +8291,8 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.tensordot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.tensordot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8239,7 +8306,11 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        ndx.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8760,7 +8831,8 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vdot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.vdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8774,8 +8846,12 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
-        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+    r_ = (
+        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,)))
+        if preferred_element_type is None
+        else _compose.element_type(
+            ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -8829,7 +8905,8 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vecdot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("math.vecdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8843,7 +8920,11 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    r_ = (
+        ndx.vecdot(m_a, m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9225,7 +9306,8 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.dot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.dot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9239,11 +9321,19 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])),
-        preferred_element_type,
+        else ndx.tensordot(m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            ndx.asarray(m_a) * m_b
+            if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+            else ndx.tensordot(
+                m_a, m_b, axes=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -9379,7 +9469,8 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.inner", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.inner", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9393,11 +9484,17 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         ndx.asarray(m_a) * m_b
         if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
-        else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
-        preferred_element_type,
+        else ndx.tensordot(m_a, m_b, axes=([-1], [-1]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            ndx.asarray(m_a) * m_b
+            if ndx.asarray(m_a).ndim == 0 or ndx.asarray(m_b).ndim == 0
+            else ndx.tensordot(m_a, m_b, axes=([-1], [-1])),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -9539,7 +9636,8 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.matmul", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.matmul", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9553,7 +9651,11 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        ndx.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(ndx.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9688,7 +9790,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.multi_dot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.multi_dot", "ndonnx", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(_compose.chain(ndx.matmul, m_arrays), _r.product_seq(u_arrays))
 
@@ -9739,7 +9842,8 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9944,7 +10048,8 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.tensordot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.tensordot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9958,7 +10063,11 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        ndx.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(ndx.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10096,7 +10205,8 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vdot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -10110,8 +10220,12 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
-        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+    r_ = (
+        ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,)))
+        if preferred_element_type is None
+        else _compose.element_type(
+            ndx.sum(ndx.reshape(m_a, (-1,)) * ndx.reshape(m_b, (-1,))), preferred_element_type
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -10165,7 +10279,8 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vecdot", "ndonnx", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vecdot", "ndonnx", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -10179,7 +10294,11 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    r_ = (
+        ndx.vecdot(m_a, m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(ndx.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)

@@ -1823,7 +1823,8 @@ def convolve(
 
     Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    _compose.no_precision("math.convolve", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.convolve", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1837,7 +1838,11 @@ def convolve(
         u_v = None
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.element_type(np.convolve(m_a, m_v, mode=mode), preferred_element_type)
+    r_ = (
+        np.convolve(m_a, m_v, mode=mode)
+        if preferred_element_type is None
+        else _compose.element_type(np.convolve(m_a, m_v, mode=mode), preferred_element_type)
+    )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_v)
@@ -1923,7 +1928,8 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    _compose.no_precision("math.correlate", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.correlate", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1939,7 +1945,12 @@ def correlate(
         m_v, u_v = _lift(v)
     m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
     return _r.changed(
-        _compose.element_type(np.correlate(m_a, m_v, mode=mode), preferred_element_type), u
+        (
+            np.correlate(m_a, m_v, mode=mode)
+            if preferred_element_type is None
+            else _compose.element_type(np.correlate(m_a, m_v, mode=mode), preferred_element_type)
+        ),
+        u,
     )
 
 
@@ -2531,7 +2542,8 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.dot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.dot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2545,7 +2557,11 @@ def dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.dot(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.dot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.dot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -3988,7 +4004,8 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.inner", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.inner", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4002,7 +4019,11 @@ def inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.inner(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -4748,7 +4769,8 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.matmul", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4762,7 +4784,11 @@ def matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -5257,7 +5283,8 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.multi_dot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.multi_dot", "numpy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -6244,7 +6271,8 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7890,7 +7918,8 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.tensordot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.tensordot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -7904,7 +7933,11 @@ def tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        np.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8400,7 +8433,8 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vdot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.vdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8414,7 +8448,11 @@ def vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.vdot(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.vdot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.vdot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8467,7 +8505,8 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vecdot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("math.vecdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8481,7 +8520,11 @@ def vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    r_ = (
+        np.vecdot(m_a, m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(np.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8846,7 +8889,8 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.dot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.dot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8860,7 +8904,11 @@ def linalg_dot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.dot(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.dot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.dot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9021,7 +9069,8 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.inner", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.inner", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9035,7 +9084,11 @@ def linalg_inner(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.inner(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9191,7 +9244,8 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.matmul", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.matmul", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9205,7 +9259,11 @@ def linalg_matmul(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.linalg.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.linalg.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.linalg.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9329,7 +9387,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.multi_dot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.multi_dot", "numpy", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(np.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -9382,7 +9441,8 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9632,7 +9692,8 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.tensordot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.tensordot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9646,7 +9707,11 @@ def linalg_tensordot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    r_ = (
+        np.tensordot(m_a, m_b, axes=axes)
+        if preferred_element_type is None
+        else _compose.element_type(np.tensordot(m_a, m_b, axes=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9807,7 +9872,8 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vdot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9821,7 +9887,11 @@ def linalg_vdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.vdot(m_a, m_b), preferred_element_type)
+    r_ = (
+        np.vdot(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(np.vdot(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9874,7 +9944,8 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vecdot", "numpy", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vecdot", "numpy", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9888,7 +9959,11 @@ def linalg_vecdot(
         u_b = None
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(np.linalg.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    r_ = (
+        np.linalg.vecdot(m_a, m_b, axis=axis)
+        if preferred_element_type is None
+        else _compose.element_type(np.linalg.vecdot(m_a, m_b, axis=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)

@@ -1903,7 +1903,8 @@ def convolve(
 
     Note: `precision` is jax's; elsewhere it must be None. `preferred_element_type` casts the result.
     """
-    _compose.no_precision("math.convolve", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.convolve", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -1914,7 +1915,7 @@ def convolve(
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift(v)
-    r_ = _compose.element_type(
+    r_ = (
         torch.nn.functional.conv1d(
             (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
             (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
@@ -1936,8 +1937,33 @@ def convolve(
             else m_a.shape[0]
             if m_a.shape[0] >= m_v.shape[0]
             else m_v.shape[0]
-        ],
-        preferred_element_type,
+        ]
+        if preferred_element_type is None
+        else _compose.element_type(
+            torch.nn.functional.conv1d(
+                (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+                (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+                padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+            ).reshape(-1)[
+                0
+                if mode == "full"
+                else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+                if mode == "same"
+                else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+                    m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+                )
+                + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+                - 1
+                if mode == "full"
+                else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+                + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+                if mode == "same"
+                else m_a.shape[0]
+                if m_a.shape[0] >= m_v.shape[0]
+                else m_v.shape[0]
+            ],
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_v is None else u_a._mul.get(id(u_v))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -2021,7 +2047,8 @@ def correlate(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `v` (a dimensionless result is a plain array); with `unit_to_scale`, both are read in that unit and the result is plain.
     """
-    _compose.no_precision("math.correlate", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.correlate", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2034,7 +2061,14 @@ def correlate(
         m_v, u_v = _lift(v)
     m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
     return _r.changed(
-        _compose.element_type(_compose.correlate(torch, m_a, m_v, mode), preferred_element_type), u
+        (
+            _compose.correlate(torch, m_a, m_v, mode)
+            if preferred_element_type is None
+            else _compose.element_type(
+                _compose.correlate(torch, m_a, m_v, mode), preferred_element_type
+            )
+        ),
+        u,
     )
 
 
@@ -2639,7 +2673,8 @@ def dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.dot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -2650,15 +2685,23 @@ def dot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
         else torch.matmul(m_a, m_b)
         if m_a.ndim <= 2 and m_b.ndim <= 2
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
-        ),
-        preferred_element_type,
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if m_a.ndim == 0 or m_b.ndim == 0
+            else torch.matmul(m_a, m_b)
+            if m_a.ndim <= 2 and m_b.ndim <= 2
+            else torch.tensordot(
+                m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -4128,7 +4171,8 @@ def inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.inner", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.inner", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4139,7 +4183,11 @@ def inner(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -4911,7 +4959,8 @@ def matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.matmul", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -4922,7 +4971,11 @@ def matmul(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -5452,7 +5505,8 @@ def multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.multi_dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -6577,7 +6631,8 @@ def outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8326,7 +8381,8 @@ def tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.tensordot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.tensordot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8337,7 +8393,11 @@ def tensordot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    r_ = (
+        torch.tensordot(m_a, m_b, dims=axes)
+        if preferred_element_type is None
+        else _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8851,7 +8911,8 @@ def vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.vdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8862,7 +8923,11 @@ def vdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    r_ = (
+        torch.vdot(m_a.flatten(), m_b.flatten())
+        if preferred_element_type is None
+        else _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -8915,7 +8980,8 @@ def vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("math.vecdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.vecdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -8926,7 +8992,11 @@ def vecdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    r_ = (
+        torch.linalg.vecdot(m_a, m_b, dim=axis)
+        if preferred_element_type is None
+        else _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9311,7 +9381,8 @@ def linalg_dot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.dot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9322,15 +9393,23 @@ def linalg_dot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(
+    r_ = (
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
         else torch.matmul(m_a, m_b)
         if m_a.ndim <= 2 and m_b.ndim <= 2
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
-        ),
-        preferred_element_type,
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if m_a.ndim == 0 or m_b.ndim == 0
+            else torch.matmul(m_a, m_b)
+            if m_a.ndim <= 2 and m_b.ndim <= 2
+            else torch.tensordot(
+                m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        )
     )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
@@ -9490,7 +9569,8 @@ def linalg_inner(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.inner", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.inner", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9501,7 +9581,11 @@ def linalg_inner(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9651,7 +9735,8 @@ def linalg_matmul(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.matmul", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.matmul", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -9662,7 +9747,11 @@ def linalg_matmul(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.linalg.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -9786,7 +9875,8 @@ def linalg_multi_dot(
 
     Unit rule: The result's unit is the product of the units of the arrays in `arrays`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.multi_dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift, arrays, _native)
     return _r.changed(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -9842,7 +9932,8 @@ def linalg_outer(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -10086,7 +10177,8 @@ def linalg_tensordot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.tensordot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.tensordot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -10097,7 +10189,11 @@ def linalg_tensordot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    r_ = (
+        torch.tensordot(m_a, m_b, dims=axes)
+        if preferred_element_type is None
+        else _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10257,7 +10353,8 @@ def linalg_vdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -10268,7 +10365,11 @@ def linalg_vdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    r_ = (
+        torch.vdot(m_a.flatten(), m_b.flatten())
+        if preferred_element_type is None
+        else _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -10321,7 +10422,8 @@ def linalg_vecdot(
 
     Unit rule: The result's unit is the unit of `a` times the unit of `b`; a dimensionless result is a plain array.
     """
-    _compose.no_precision("linalg.vecdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vecdot", "torch", precision)
     if type(a) is Quantity and type(a.mantissa) in _native:
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -10332,7 +10434,11 @@ def linalg_vecdot(
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift(b)
-    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    r_ = (
+        torch.linalg.vecdot(m_a, m_b, dim=axis)
+        if preferred_element_type is None
+        else _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    )
     u_ = None if u_a is None or u_b is None else u_a._mul.get(id(u_b))  # pyright: ignore[reportPrivateUsage]
     if u_ is None:
         u_ = _r.product(u_a, u_b)
@@ -14339,7 +14445,8 @@ def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, v)
     ):
         return _front_eager["math.convolve"](a, v, mode, precision, preferred_element_type)
-    _compose.no_precision("math.convolve", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.convolve", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -14350,7 +14457,7 @@ def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
         u_v: Unit | None = v.unit
     else:
         m_v, u_v = _lift_traced(v)
-    r_ = _compose.element_type(
+    r_ = (
         torch.nn.functional.conv1d(
             (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
             (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
@@ -14372,8 +14479,33 @@ def _traced_convolve(*args: Any, **kwargs: Any) -> Any:
             else m_a.shape[0]
             if m_a.shape[0] >= m_v.shape[0]
             else m_v.shape[0]
-        ],
-        preferred_element_type,
+        ]
+        if preferred_element_type is None
+        else _compose.element_type(
+            torch.nn.functional.conv1d(
+                (m_a if m_a.shape[0] >= m_v.shape[0] else m_v).reshape(1, 1, -1),
+                (m_v if m_a.shape[0] >= m_v.shape[0] else m_a).flip(0).reshape(1, 1, -1),
+                padding=(m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1,
+            ).reshape(-1)[
+                0
+                if mode == "full"
+                else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+                if mode == "same"
+                else (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1 : (
+                    m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0]
+                )
+                + (m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0])
+                - 1
+                if mode == "full"
+                else ((m_v.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_a.shape[0]) - 1) // 2
+                + (m_a.shape[0] if m_a.shape[0] >= m_v.shape[0] else m_v.shape[0])
+                if mode == "same"
+                else m_a.shape[0]
+                if m_a.shape[0] >= m_v.shape[0]
+                else m_v.shape[0]
+            ],
+            preferred_element_type,
+        )
     )
     n_, s_ = _tr_unit_plan("product", u_a, u_v, 1)
     if n_ is None:
@@ -14455,7 +14587,8 @@ def _traced_correlate(*args: Any, **kwargs: Any) -> Any:
         return _front_eager["math.correlate"](
             a, v, mode, precision, preferred_element_type, unit_to_scale
         )
-    _compose.no_precision("math.correlate", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.correlate", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -14468,7 +14601,14 @@ def _traced_correlate(*args: Any, **kwargs: Any) -> Any:
         m_v, u_v = _lift_traced(v)
     m_a, m_v, u = _custom.product_or_scale("correlate", m_a, u_a, m_v, u_v, unit_to_scale)
     return _changed_traced(
-        _compose.element_type(_compose.correlate(torch, m_a, m_v, mode), preferred_element_type), u
+        (
+            _compose.correlate(torch, m_a, m_v, mode)
+            if preferred_element_type is None
+            else _compose.element_type(
+                _compose.correlate(torch, m_a, m_v, mode), preferred_element_type
+            )
+        ),
+        u,
     )
 
 
@@ -14976,7 +15116,8 @@ def _traced_dot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.dot"](a, b, precision, preferred_element_type)
-    _compose.no_precision("math.dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.dot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -14987,15 +15128,23 @@ def _traced_dot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(
+    r_ = (
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
         else torch.matmul(m_a, m_b)
         if m_a.ndim <= 2 and m_b.ndim <= 2
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
-        ),
-        preferred_element_type,
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if m_a.ndim == 0 or m_b.ndim == 0
+            else torch.matmul(m_a, m_b)
+            if m_a.ndim <= 2 and m_b.ndim <= 2
+            else torch.tensordot(
+                m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        )
     )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
@@ -16273,7 +16422,8 @@ def _traced_inner(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.inner"](a, b, precision, preferred_element_type)
-    _compose.no_precision("math.inner", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.inner", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -16284,7 +16434,11 @@ def _traced_inner(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -17111,7 +17265,8 @@ def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.matmul"](a, b, precision, preferred_element_type)
-    _compose.no_precision("math.matmul", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -17122,7 +17277,11 @@ def _traced_matmul(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -17532,7 +17691,8 @@ def _traced_multi_dot(*args: Any, **kwargs: Any) -> Any:
     precision = args[1] if args[1:] else kwargs.get("precision", None)
     if not _on_this_backend(*arrays):
         return _front_eager["math.multi_dot"](arrays, precision)
-    _compose.no_precision("math.multi_dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -18412,7 +18572,8 @@ def _traced_outer(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.outer"](a, b, out)
-    _compose.no_out("math.outer", out)
+    if out is not None:
+        _compose.no_out("math.outer", out)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -19922,7 +20083,8 @@ def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.tensordot"](a, b, axes, precision, preferred_element_type)
-    _compose.no_precision("math.tensordot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.tensordot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -19933,7 +20095,11 @@ def _traced_tensordot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    r_ = (
+        torch.tensordot(m_a, m_b, dims=axes)
+        if preferred_element_type is None
+        else _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20380,7 +20546,8 @@ def _traced_vdot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.vdot"](a, b, precision, preferred_element_type)
-    _compose.no_precision("math.vdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.vdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -20391,7 +20558,11 @@ def _traced_vdot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    r_ = (
+        torch.vdot(m_a.flatten(), m_b.flatten())
+        if preferred_element_type is None
+        else _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20419,7 +20590,8 @@ def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["math.vecdot"](a, b, axis, precision, preferred_element_type)
-    _compose.no_precision("math.vecdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.vecdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -20430,7 +20602,11 @@ def _traced_vecdot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    r_ = (
+        torch.linalg.vecdot(m_a, m_b, dim=axis)
+        if preferred_element_type is None
+        else _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20704,7 +20880,8 @@ def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.dot"](a, b, precision, preferred_element_type)
-    _compose.no_precision("linalg.dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.dot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -20715,15 +20892,23 @@ def _traced_linalg_dot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(
+    r_ = (
         m_a * m_b
         if m_a.ndim == 0 or m_b.ndim == 0
         else torch.matmul(m_a, m_b)
         if m_a.ndim <= 2 and m_b.ndim <= 2
-        else torch.tensordot(
-            m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
-        ),
-        preferred_element_type,
+        else torch.tensordot(m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0]))
+        if preferred_element_type is None
+        else _compose.element_type(
+            m_a * m_b
+            if m_a.ndim == 0 or m_b.ndim == 0
+            else torch.matmul(m_a, m_b)
+            if m_a.ndim <= 2 and m_b.ndim <= 2
+            else torch.tensordot(
+                m_a, m_b, dims=([m_a.ndim - 1], [m_b.ndim - 2 if m_b.ndim > 1 else 0])
+            ),
+            preferred_element_type,
+        )
     )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
@@ -20835,7 +21020,8 @@ def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.inner"](a, b, precision, preferred_element_type)
-    _compose.no_precision("linalg.inner", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.inner", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -20846,7 +21032,11 @@ def _traced_linalg_inner(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.inner(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.inner(m_a, m_b), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -20959,7 +21149,8 @@ def _traced_linalg_matmul(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.matmul"](a, b, precision, preferred_element_type)
-    _compose.no_precision("linalg.matmul", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.matmul", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -20970,7 +21161,11 @@ def _traced_linalg_matmul(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.linalg.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.linalg.matmul(m_a, m_b), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -21076,7 +21271,8 @@ def _traced_linalg_multi_dot(*args: Any, **kwargs: Any) -> Any:
     precision = args[1] if args[1:] else kwargs.get("precision", None)
     if not _on_this_backend(*arrays):
         return _front_eager["linalg.multi_dot"](arrays, precision)
-    _compose.no_precision("linalg.multi_dot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.multi_dot", "torch", precision)
     m_arrays, u_arrays = _r.lift_seq(_lift_traced, arrays)
     return _changed_traced(torch.linalg.multi_dot(m_arrays), _r.product_seq(u_arrays))
 
@@ -21120,7 +21316,8 @@ def _traced_linalg_outer(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.outer"](a, b, out)
-    _compose.no_out("linalg.outer", out)
+    if out is not None:
+        _compose.no_out("linalg.outer", out)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -21301,7 +21498,8 @@ def _traced_linalg_tensordot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.tensordot"](a, b, axes, precision, preferred_element_type)
-    _compose.no_precision("linalg.tensordot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.tensordot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -21312,7 +21510,11 @@ def _traced_linalg_tensordot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    r_ = (
+        torch.tensordot(m_a, m_b, dims=axes)
+        if preferred_element_type is None
+        else _compose.element_type(torch.tensordot(m_a, m_b, dims=axes), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -21425,7 +21627,8 @@ def _traced_linalg_vdot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.vdot"](a, b, precision, preferred_element_type)
-    _compose.no_precision("linalg.vdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -21436,7 +21639,11 @@ def _traced_linalg_vdot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    r_ = (
+        torch.vdot(m_a.flatten(), m_b.flatten())
+        if preferred_element_type is None
+        else _compose.element_type(torch.vdot(m_a.flatten(), m_b.flatten()), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -21464,7 +21671,8 @@ def _traced_linalg_vecdot(*args: Any, **kwargs: Any) -> Any:
         or _on_this_backend(a, b)
     ):
         return _front_eager["linalg.vecdot"](a, b, axis, precision, preferred_element_type)
-    _compose.no_precision("linalg.vecdot", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("linalg.vecdot", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -21475,7 +21683,11 @@ def _traced_linalg_vecdot(*args: Any, **kwargs: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    r_ = (
+        torch.linalg.vecdot(m_a, m_b, dim=axis)
+        if preferred_element_type is None
+        else _compose.element_type(torch.linalg.vecdot(m_a, m_b, dim=axis), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -22477,7 +22689,8 @@ def _traced_op_matmul(a: Any, b: Any) -> Any:
         return _method_eager["__matmul__"](a, b)
     precision = None
     preferred_element_type = None
-    _compose.no_precision("math.matmul", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -22488,7 +22701,11 @@ def _traced_op_matmul(a: Any, b: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
@@ -22513,7 +22730,8 @@ def _traced_op_rmatmul(b: Any, a: Any) -> Any:
         return _method_eager["__rmatmul__"](b, a)
     precision = None
     preferred_element_type = None
-    _compose.no_precision("math.matmul", "torch", precision)
+    if precision is not None:
+        _compose.no_precision("math.matmul", "torch", precision)
     if isinstance(a, Quantity) and isinstance(a.mantissa, torch.Tensor):
         m_a: Any = a.mantissa
         u_a: Unit | None = a.unit
@@ -22524,7 +22742,11 @@ def _traced_op_rmatmul(b: Any, a: Any) -> Any:
         u_b: Unit | None = b.unit
     else:
         m_b, u_b = _lift_traced(b)
-    r_ = _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    r_ = (
+        torch.matmul(m_a, m_b)
+        if preferred_element_type is None
+        else _compose.element_type(torch.matmul(m_a, m_b), preferred_element_type)
+    )
     n_, s_ = _tr_unit_plan("product", u_a, u_b, 1)
     if n_ is None:
         return r_ if s_ == 1.0 else r_ * s_
