@@ -3,7 +3,7 @@
 
 from typing import Final
 
-SPEC_DIGEST: Final = "84a05dd07ff034e6197fc213eb137ecf7a9c8b6e0849da4b3a8ad61903c5f3ac"
+SPEC_DIGEST: Final = "3bdcc0a7d0fb94e70070fdb26776447b45fdb4d345545a7e763c35e3d94952b3"
 
 BACKENDS: Final = (
     "numpy",

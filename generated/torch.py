@@ -2258,7 +2258,7 @@ def cumprod(
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
-        m_x.reshape(-1 if axis is None else m_x.shape),
+        m_x.reshape(-1) if axis is None else m_x,
         dim=0 if axis is None else axis,
         dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
@@ -2282,7 +2282,7 @@ def cumproduct(
         m_x, u_x = _lift(x)
     m_x = _r.fold("cumproduct", m_x, u_x, None)
     return torch.cumprod(
-        m_x.reshape(-1 if axis is None else m_x.shape),
+        m_x.reshape(-1) if axis is None else m_x,
         dim=0 if axis is None else axis,
         dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
@@ -2315,7 +2315,7 @@ def cumsum(
     else:
         m_x, u_x = _lift(x)
     r_ = torch.cumsum(
-        m_x.reshape(-1 if axis is None else m_x.shape),
+        m_x.reshape(-1) if axis is None else m_x,
         dim=0 if axis is None else axis,
         dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
@@ -8509,7 +8509,11 @@ def transpose(
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift(a)
-    r_ = torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes)
+    r_ = (
+        (m_a.t() if m_a.ndim <= 2 else torch.permute(m_a, tuple(range(m_a.ndim))[::-1]))
+        if axes is None
+        else torch.permute(m_a, axes)
+    )
     if u_a is None:
         return r_
     q_ = _new(Quantity)
@@ -14793,7 +14797,7 @@ def _traced_cumprod(*args: Any, **kwargs: Any) -> Any:
         m_x, u_x = _lift_traced(x)
     m_x = _tr_fold("cumprod", m_x, u_x, None)
     return torch.cumprod(
-        m_x.reshape(-1 if axis is None else m_x.shape),
+        m_x.reshape(-1) if axis is None else m_x,
         dim=0 if axis is None else axis,
         dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
@@ -14816,7 +14820,7 @@ def _traced_cumproduct(*args: Any, **kwargs: Any) -> Any:
         m_x, u_x = _lift_traced(x)
     m_x = _tr_fold("cumproduct", m_x, u_x, None)
     return torch.cumprod(
-        m_x.reshape(-1 if axis is None else m_x.shape),
+        m_x.reshape(-1) if axis is None else m_x,
         dim=0 if axis is None else axis,
         dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
@@ -14838,7 +14842,7 @@ def _traced_cumsum(*args: Any, **kwargs: Any) -> Any:
     else:
         m_x, u_x = _lift_traced(x)
     r_ = torch.cumsum(
-        m_x.reshape(-1 if axis is None else m_x.shape),
+        m_x.reshape(-1) if axis is None else m_x,
         dim=0 if axis is None else axis,
         dtype=(None if dtype is None else _convert.torch_dtype(dtype)),
     )
@@ -20172,7 +20176,11 @@ def _traced_transpose(*args: Any, **kwargs: Any) -> Any:
         u_a: Unit | None = a.unit
     else:
         m_a, u_a = _lift_traced(a)
-    r_ = torch.permute(m_a, tuple(range(m_a.ndim))[::-1] if axes is None else axes)
+    r_ = (
+        (m_a.t() if m_a.ndim <= 2 else torch.permute(m_a, tuple(range(m_a.ndim))[::-1]))
+        if axes is None
+        else torch.permute(m_a, axes)
+    )
     if u_a is None:
         return r_
     q_ = Quantity.__new__(Quantity)
