@@ -296,6 +296,10 @@ def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
         )
         # a Python number passes as it is where the lifter passes scalars (a common right operand)
         scalar_passes = not first and (backend.scalars_pass or lifter == "_lift_s")
+        if traced and first and op.name in backend.scalar_ops:
+            # a left number too (`2.0 * q`): the twin has checked that the other operand is on
+            # the backend, so the library takes the number as it would its tensor
+            scalar_passes = True
         if traced:  # the twins' lifters (see twin_section): no inline fast path
             lifter += "_traced"
         first = False

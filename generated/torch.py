@@ -13236,6 +13236,9 @@ def _traced_add(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -15053,6 +15056,9 @@ def _traced_divide(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -15324,6 +15330,9 @@ def _traced_equal(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -15794,6 +15803,9 @@ def _traced_floor_divide(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -16127,6 +16139,9 @@ def _traced_greater(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -16159,6 +16174,9 @@ def _traced_greater_equal(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -16844,6 +16862,9 @@ def _traced_less(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -16876,6 +16897,9 @@ def _traced_less_equal(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -17713,6 +17737,9 @@ def _traced_multiply(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -18493,6 +18520,9 @@ def _traced_not_equal(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -18670,6 +18700,9 @@ def _traced_power(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -19056,6 +19089,9 @@ def _traced_remainder(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -19831,6 +19867,9 @@ def _traced_subtract(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -20328,6 +20367,9 @@ def _traced_true_divide(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22160,6 +22202,9 @@ def _traced_op_add(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22202,6 +22247,9 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22244,6 +22292,9 @@ def _traced_op_sub(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22286,6 +22337,9 @@ def _traced_op_rsub(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22328,6 +22382,9 @@ def _traced_op_mul(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22364,6 +22421,9 @@ def _traced_op_rmul(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22400,6 +22460,9 @@ def _traced_op_truediv(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22436,6 +22499,9 @@ def _traced_op_rtruediv(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22472,6 +22538,9 @@ def _traced_op_floordiv(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22502,6 +22571,9 @@ def _traced_op_rfloordiv(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22532,6 +22604,9 @@ def _traced_op_mod(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22574,6 +22649,9 @@ def _traced_op_rmod(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22620,6 +22698,9 @@ def _traced_op_pow(x: Any, y: Any, *modulo: None) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22659,6 +22740,9 @@ def _traced_op_rpow(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22837,6 +22921,9 @@ def _traced_op_eq(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22873,6 +22960,9 @@ def _traced_op_ne(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22909,6 +22999,9 @@ def _traced_op_lt(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22945,6 +23038,9 @@ def _traced_op_le(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -22981,6 +23077,9 @@ def _traced_op_gt(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -23017,6 +23116,9 @@ def _traced_op_ge(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):

@@ -175,15 +175,16 @@ def test_a_new_input_unit_never_reuses_a_compiled_conversion() -> None:
 
 def test_common_operations_trace_through_the_twins_only() -> None:
     """Every global the traced code reads becomes a guard checked on each call of the compiled
-    function. Arithmetic with quantities and Python numbers, `** 2`, sqrt and sum must stay in
-    the generated twins and their folded unit plans: none of the eager rules, unit caches or
-    helper modules may be read (each would add guards, some evaluated in Python)."""
+    function. Arithmetic with quantities and Python numbers (on either side), `** 2`, sqrt and
+    sum must stay in the generated twins and their folded unit plans: none of the eager rules,
+    unit caches or helper modules may be read (each would add guards, some evaluated in
+    Python)."""
     import polyunit as u
     from polyunit import Quantity
 
     def loss(x: Any, y: Any, t: Any) -> Any:
-        speed = u.math.sqrt((x - y) ** 2 + (x * 2.0) ** 2) / t
-        return u.math.sum(speed**2 * 0.5 - speed * speed / 3)
+        speed = u.math.sqrt((x - y) ** 2 + (x * 2.0) ** 2 + (3 * y) ** 2) / t
+        return u.math.sum(0.5 * speed**2 - speed * speed / 3)
 
     torch._dynamo.reset()
     args = (

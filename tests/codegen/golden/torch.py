@@ -759,6 +759,9 @@ def _traced_add(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -1199,6 +1202,9 @@ def _traced_op_add(x: Any, y: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
@@ -1241,6 +1247,9 @@ def _traced_op_radd(y: Any, x: Any) -> Any:
     if isinstance(x, Quantity) and isinstance(x.mantissa, torch.Tensor):
         m_x: Any = x.mantissa
         u_x: Unit | None = x.unit
+    elif type(x) is float or type(x) is int:
+        m_x = x
+        u_x = None
     else:
         m_x, u_x = _lift_traced(x)
     if isinstance(y, Quantity) and isinstance(y.mantissa, torch.Tensor):
