@@ -315,28 +315,19 @@ def _lift_lines(op: Op, backend: Backend, traced: bool) -> list[str]:
             lines.append(f"{target} = (None, None) if {p.name} is None else {lifter}({p.name})")
         elif not p.is_quantity:  # plain-array operands (indices, masks): not a hot path
             lines.append(f"{target} = {lifter}({p.name})")
-        elif traced:
-            # A Quantity on torch inline: each function dynamo inlines costs a guard per call.
-            n = p.name
-            lines.append(
-                f"if isinstance({n}, Quantity) and isinstance({n}.mantissa, {backend.array_type}):"
-            )
-            lines.append(f"    m_{n}: Any = {n}.mantissa")
-            if not unused:
-                lines.append(f"    u_{n}: Unit | None = {n}.unit")
-            if scalar_passes:  # inline too: the lifter would cost guards on its type sets
-                lines.append(f"elif type({n}) is float or type({n}) is int:")
-                lines.append(f"    m_{n} = {n}")
-                lines.append(f"    u_{n} = None")
-            lines.append("else:")
-            lines.append(f"    {target} = {lifter}({n})")
         else:
             # Hot path inlined, as statements (no tuple built): a Quantity already on this
-            # backend, or a Python number where it passes, needs no call to the lifter.
-            # The annotations are for the type checkers only (never evaluated): the branches
-            # assign different types.
+            # backend, or a Python number where it passes, needs no call to the lifter. Traced,
+            # the test reads no `_native` set (dynamo would guard its contents) and the inlined
+            # number spares the lifter's guards. The annotations are for the type checkers only
+            # (never evaluated): the branches assign different types.
             n = p.name
-            lines.append(f"if type({n}) is Quantity and type({n}.mantissa) in _native:")
+            on_backend = (
+                _is_backend_quantity(n, backend.array_type)
+                if traced
+                else f"type({n}) is Quantity and type({n}.mantissa) in _native"
+            )
+            lines.append(f"if {on_backend}:")
             lines.append(f"    m_{n}: Any = {n}.mantissa")
             if not unused:
                 lines.append(f"    u_{n}: Unit | None = {n}.unit")
@@ -676,8 +667,10 @@ OPERATOR_TWINS = (
 )
 
 
-def _on_torch(name: str, tensor: str) -> str:
-    return f"isinstance({name}, Quantity) and isinstance({name}.mantissa, {tensor})"
+def _is_backend_quantity(name: str, array_type: str) -> str:
+    """The traced test that `name` is a Quantity on the backend (subclasses of its array type
+    included, as nn.Parameter)."""
+    return f"isinstance({name}, Quantity) and isinstance({name}.mantissa, {array_type})"
 
 
 def _backend_check(params: list[Param], tensor: str, scalars: bool = False) -> str:
@@ -690,7 +683,7 @@ def _backend_check(params: list[Param], tensor: str, scalars: bool = False) -> s
         if p.is_sequence or p.default not in (None, "None"):
             tests = []
             break
-        test = _on_torch(p.name, tensor)
+        test = _is_backend_quantity(p.name, tensor)
         if p.default == "None":
             test = f"{p.name} is None or {test}"
         elif scalars and i == 1:
