@@ -673,7 +673,7 @@ def _is_backend_quantity(name: str, array_type: str) -> str:
     return f"isinstance({name}, Quantity) and isinstance({name}.mantissa, {array_type})"
 
 
-def _backend_check(params: list[Param], tensor: str, scalars: bool = False) -> str:
+def _backend_check(params: list[Param], array_type: str, scalars: bool = False) -> str:
     """The twin's test that the front end would pick this backend. Operands that are all
     quantities on it (or absent) settle it without the call to `_on_this_backend`, which would
     cost dynamo guards on every call. `scalars`: a Python int or float second operand (an
@@ -683,7 +683,7 @@ def _backend_check(params: list[Param], tensor: str, scalars: bool = False) -> s
         if p.is_sequence or p.default not in (None, "None"):
             tests = []
             break
-        test = _is_backend_quantity(p.name, tensor)
+        test = _is_backend_quantity(p.name, array_type)
         if p.default == "None":
             test = f"{p.name} is None or {test}"
         elif scalars and i == 1:
