@@ -404,14 +404,20 @@ def torch_step(cfg: Config) -> Extra:
     return Extra("torch forward+backward, 10 elements", r, o, 1.15)
 
 
-def torch_compiled(cfg: Config) -> Extra:
+def torch_compiled(cfg: Config, skip_guards: bool = False) -> Extra:
     """The same function compiled with torch.compile, on raw tensors and on quantities."""
     import torch
 
     import polyunit as u
 
+    torch._dynamo.reset()  # each variant compiles afresh: dynamo caches per code object
     a, b = _arrays("torch", 10)
     qa, qb = u.Quantity(a, unit=u.meter), u.Quantity(b, unit=u.meter)
+    name = "torch.compile steady-state call"
+    options: dict[str, Any] = {}
+    if skip_guards:
+        name += ", opt-in `skip_polyunit_guards`"
+        options["guard_filter_fn"] = u.skip_polyunit_guards
 
     def f_raw(x: Any, y: Any) -> Any:
         return torch.sqrt(x * x + y * y).sum()
@@ -423,7 +429,7 @@ def torch_compiled(cfg: Config) -> Extra:
     raw_c(a, b)
     note = "fullgraph=True"
     try:
-        ours_c = torch.compile(f_ours, fullgraph=True)
+        ours_c = torch.compile(f_ours, fullgraph=True, options=options)
         ours_c(qa, qb)
     except Exception as exc:
         note = f"fullgraph=True failed ({type(exc).__name__}); timed with graph breaks allowed"
@@ -431,12 +437,17 @@ def torch_compiled(cfg: Config) -> Extra:
         raw_c = torch.compile(f_raw, fullgraph=True)
         raw_c(a, b)
         try:
-            ours_c = torch.compile(f_ours)
+            ours_c = torch.compile(f_ours, options=options)
             ours_c(qa, qb)
         except Exception as exc2:
-            return Extra("torch.compile steady-state call", note=f"fails: {exc2!s:.100}")
+            return Extra(name, note=f"fails: {exc2!s:.100}")
     r, o = _pair(lambda: raw_c(a, b), lambda: ours_c(qa, qb), cfg, "torch")
-    return Extra("torch.compile steady-state call", r, o, 1.05, note)
+    return Extra(name, r, o, 1.05, note)
+
+
+def torch_compiled_skipping_guards(cfg: Config) -> Extra:
+    """The compiled function with polyunit's guard filter, which users opt into."""
+    return torch_compiled(cfg, skip_guards=True)
 
 
 def jax_jitted(cfg: Config) -> Extra:
@@ -484,7 +495,7 @@ def run_extras(cfg: Config) -> list[Extra]:
         ("jax", jax_jitted),
     ]
     if cfg.compile:
-        jobs.append(("torch", torch_compiled))
+        jobs += [("torch", torch_compiled), ("torch", torch_compiled_skipping_guards)]
     else:
         out.append(Extra("torch.compile steady-state call", note=f"skipped ({cfg.mode} mode)"))
     for lib, job in jobs:

@@ -29,6 +29,7 @@ from polyunit.backends import constants as _constants
 from polyunit.backends import units as _units
 from polyunit.backends.constants import *  # noqa: F403
 from polyunit.backends.units import *  # noqa: F403
+from polyunit.compiling import skip_polyunit_guards
 from polyunit.dimension import DIMENSIONLESS, Dimension, get_or_create_dimension
 from polyunit.errors import (
     BackendError,
@@ -107,6 +108,7 @@ __all__ = [
     "molar_mass_constant",
     "parse_unit",
     "set_default_backend",
+    "skip_polyunit_guards",
     "split_mantissa_unit",
     "unit_scale_align_to_first",
     "using_backend",

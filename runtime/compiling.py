@@ -7,13 +7,17 @@ parsing) and breaking the graph. Eager code is unaffected. Only pure functions o
 (interned units, types, Python numbers) may be marked. Calling torch's own API instead would import
 torch._dynamo (seconds) on the first torch op of every eager program; a test checks that
 torch's API still sets exactly this attribute.
+
+`skip_polyunit_guards` is the opt-in other half: a `guard_filter_fn` that drops the per-call
+guards on polyunit's own objects, which never change while a program runs.
 """
 
 from __future__ import annotations
 
+import re
 import types
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -51,3 +55,79 @@ def eager_copy(fn: F) -> F:
     )
     copy.__kwdefaults__ = fn.__kwdefaults__
     return copy  # type: ignore[return-value]
+
+
+# Guards that check which object a name holds; the filter below may drop these, never others.
+_IDENTITY_GUARDS = frozenset(
+    {
+        "ID_MATCH",
+        "TYPE_MATCH",
+        "MODULE_MATCH",
+        "CLASS_MATCH",
+        "FUNCTION_MATCH",
+        "CLOSURE_MATCH",
+        "BUILTIN_MATCH",
+    }
+)
+# How dynamo names the globals of a polyunit module that traced polyunit code reads.
+_OWN_GLOBALS = "G['__import_polyunit"
+_ROOT = re.compile(r"G\['[^']*'\]")
+_ATTRIBUTE = re.compile(r"(.+)\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class GuardEntry(Protocol):
+    """What dynamo shows a `guard_filter_fn` of each guard (`torch._dynamo.types.GuardFilterEntry`)."""
+
+    name: str
+    has_value: bool
+    value: object
+    guard_type: str
+    is_global: bool
+
+
+def skip_polyunit_guards(entries: Sequence[GuardEntry]) -> list[bool]:
+    """A `guard_filter_fn` for `torch.compile` that drops the guards on polyunit's own objects.
+
+    A compiled function checks a guard for every global its traced code read, on every call.
+    polyunit's modules, classes and functions are never rebound while a program runs, so the
+    identity checks on them (the twins, their folded unit plans, the `u.math.*` look-ups) are
+    redundant; this filter drops those and keeps every other guard: the tensors, the input
+    units, the global state, and each global of your own code (rebinding `u`, or a global that
+    holds a polyunit function, still recompiles). Do not combine it with monkeypatching polyunit.
+
+        compiled = torch.compile(fn, options={"guard_filter_fn": u.skip_polyunit_guards})
+    """
+    values = {e.name: e.value for e in entries if e.has_value}
+
+    def through_polyunit(name: str) -> bool:
+        """Whether `name` is an attribute reached from a global only through polyunit's own
+        modules, classes and functions (which polyunit never rebinds)."""
+        step = _ATTRIBUTE.fullmatch(name)
+        if step is None or step[1] not in values:
+            return False
+        parent, parent_value = step[1], values[step[1]]
+        if _ROOT.fullmatch(parent):
+            # The global itself stays guarded by identity: a module or class, not a function
+            # (whose guard checks only its type, and whose identity its attributes carry).
+            return isinstance(parent_value, (types.ModuleType, type)) and _is_own(parent_value)
+        return _is_own(parent_value) and through_polyunit(parent)
+
+    return [
+        not (
+            e.is_global
+            and e.guard_type in _IDENTITY_GUARDS
+            and (e.name.startswith(_OWN_GLOBALS) or through_polyunit(e.name))
+        )
+        for e in entries
+    ]
+
+
+def _is_own(value: object) -> bool:
+    """A polyunit module, class or function (not an instance, whose attributes may change)."""
+    if isinstance(value, types.ModuleType):
+        module = value.__name__
+    elif isinstance(value, (type, types.FunctionType)):
+        module = value.__module__
+    else:
+        return False
+    return module == "polyunit" or module.startswith("polyunit.")
