@@ -71,7 +71,6 @@ _IDENTITY_GUARDS = frozenset(
 )
 # How dynamo names the globals of a polyunit module that traced polyunit code reads.
 _OWN_GLOBALS = "G['__import_polyunit"
-_ROOT = re.compile(r"G\['[^']*'\]")
 _ATTRIBUTE = re.compile(r"(.+)\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -100,17 +99,18 @@ def skip_polyunit_guards(entries: Sequence[GuardEntry]) -> list[bool]:
     values = {e.name: e.value for e in entries if e.has_value}
 
     def through_polyunit(name: str) -> bool:
-        """Whether `name` is an attribute reached from a global only through polyunit's own
-        modules, classes and functions (which polyunit never rebinds)."""
+        """Whether `name` is an attribute reached through polyunit's own objects only, from a
+        binding of the user's that holds a polyunit module or class (a binding whose identity
+        guard stays: a global, or an attribute of the user's own module or object)."""
         step = _ATTRIBUTE.fullmatch(name)
         if step is None or step[1] not in values:
             return False
         parent, parent_value = step[1], values[step[1]]
-        if _ROOT.fullmatch(parent):
-            # The global itself stays guarded by identity: a module or class, not a function
-            # (whose guard checks only its type, and whose identity its attributes carry).
-            return isinstance(parent_value, (types.ModuleType, type)) and _is_own(parent_value)
-        return _is_own(parent_value) and through_polyunit(parent)
+        if not _is_own(parent_value):
+            return False
+        # A function bound by the user is guarded by its type only; its identity rests on the
+        # guards of its attributes, which stay.
+        return through_polyunit(parent) or isinstance(parent_value, (types.ModuleType, type))
 
     return [
         not (

@@ -57,6 +57,9 @@ def test_drops_identity_guards_reached_through_polyunit_only() -> None:
         # Kept: a user's own module, locals, and guards on values rather than identity.
         Entry("G['mymodels']", "MODULE_MATCH", user_module),
         Entry("G['mymodels'].sqrt", "TYPE_MATCH", front),
+        # Dropped below the binding: polyunit imported in another module of the user's.
+        Entry("G['__import_mymodels'].u", "MODULE_MATCH", u),
+        Entry("G['__import_mymodels'].u.math", "MODULE_MATCH", u.math),
         Entry("x.unit", "ID_MATCH", u.meter, is_global=False),
         Entry(f"{backend}._limit", "EQUALS_MATCH", 3),
         Entry("G['__builtins_dict___0']['isinstance']", "BUILTIN_MATCH", isinstance),
@@ -70,6 +73,7 @@ def test_drops_identity_guards_reached_through_polyunit_only() -> None:
             "G['u'].math.sqrt",
             "G['u'].math.sqrt._torchdynamo_inline",
             "G['u'].meter",
+            "G['__import_mymodels'].u.math",
         ]
     )
 
