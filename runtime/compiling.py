@@ -71,7 +71,7 @@ _IDENTITY_GUARDS = frozenset(
 )
 # How dynamo names the globals of a polyunit module that traced polyunit code reads.
 _OWN_GLOBALS = "G['__import_polyunit"
-_ATTRIBUTE = re.compile(r"(.+)\.([A-Za-z_][A-Za-z0-9_]*)")
+_ATTRIBUTE = re.compile(r"(.+)\.[A-Za-z_]\w*")
 
 
 class GuardEntry(Protocol):
